@@ -1,0 +1,22 @@
+.PHONY: venv demo hub test bench screenshots package
+
+venv:
+	bash scripts/bootstrap.sh
+
+demo: venv
+	.venv/bin/duty-console demo
+
+hub: venv
+	.venv/bin/duty-console hub
+
+test: venv
+	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q
+
+bench: venv
+	.venv/bin/python -m bench
+
+screenshots: venv
+	.venv/bin/python -m console.ui.screenshots
+
+package: venv
+	.venv/bin/pip install -e '.[package]' && .venv/bin/pyinstaller --noconfirm packaging/duty-console.spec

@@ -1,0 +1,318 @@
+"""apply(state, event): the only way domain state changes.
+
+Deterministic: the same events in the same order give the same state on the
+hub, on every console, and in a replay. Each handler mutates the state and
+notes what it touched in the change set.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from console.domain.model import (
+    HELD_STATUSES, TASK_FINAL, Incident, Task, Transition,
+)
+from console.domain.state import ChangeSet, State
+from console.protocol import messages as m
+from console.protocol.codec import Message
+
+Handler = Callable[[State, str, object, float, ChangeSet], None]
+_HANDLERS: dict[str, Handler] = {}
+
+
+def _on(*types: str):
+    def register(fn: Handler) -> Handler:
+        for t in types:
+            _HANDLERS[t] = fn
+        return fn
+    return register
+
+
+def apply(state: State, event: Message) -> ChangeSet:
+    """Apply one sequenced hub event; unknown types change nothing but the sequence."""
+    changes = ChangeSet(events=1)
+    handler = _HANDLERS.get(event.type)
+    ts = event.ts if event.ts is not None else state.now
+    if handler is not None:
+        handler(state, event.type, event.body, ts, changes)
+    if event.seq is not None:
+        state.seq = max(state.seq, event.seq)
+    state.now = max(state.now, ts)
+    return changes
+
+
+def _step(inc: Incident, ts: float, actor: str, what: str, note: str = "") -> None:
+    inc.timeline.append(Transition(at=ts, actor=actor, what=what, note=note))
+
+
+def active_tasks(state: State, inc: Incident) -> list[Task]:
+    """The incident's tasks that still hold someone (not done, declined or cancelled)."""
+    return [t for tid in inc.tasks if (t := state.tasks.get(tid)) and t.status not in TASK_FINAL]
+
+
+def work_status(state: State, inc: Incident) -> str:
+    """The status an open incident has from its tasks alone."""
+    live = active_tasks(state, inc)
+    if any(t.status == "arrived" for t in live):
+        return "on_scene"
+    if any(t.status == "accepted" for t in live):
+        return "en_route"
+    if live:
+        return "dispatched"
+    if inc.first_arrival_at is not None:
+        return "on_scene"
+    return "acknowledged" if inc.acknowledged_at is not None else "new"
+
+
+_WORKING = frozenset({"new", "acknowledged", "dispatched", "en_route", "on_scene"})
+
+
+def _refresh(state: State, inc: Incident, ts: float) -> None:
+    """Recompute an open incident's status and its full-plan-on-scene time."""
+    if inc.full_on_scene_at is None and inc.first_dispatch_at is not None:
+        sent = [t for tid in inc.tasks if (t := state.tasks.get(tid)) and t.status not in ("declined", "cancelled")]
+        if sent and all(t.arrived_at is not None for t in sent):
+            inc.full_on_scene_at = ts
+    if inc.status in _WORKING:
+        inc.status = work_status(state, inc)
+
+
+# ------------------------------------------------------------------- baseline
+
+@_on("baseline_loaded")
+def _baseline(state: State, type_: str, body: m.BaselineLoaded, ts: float, ch: ChangeSet) -> None:
+    b = body.baseline
+    state.name = b.name
+    state.day_start = b.day_start
+    state.course = list(b.course)
+    state.org = {u.id: u for u in b.org}
+    state.resources = {r.id: r for r in b.resources}
+    state.cameras = {c.id: c for c in b.cameras}
+    state.plans = {p.id: p for p in b.plans}
+    ch.baseline = True
+
+
+# ------------------------------------------------------------------- alerts and incidents
+
+@_on("alert_raised")
+def _alert(state: State, type_: str, body: m.AlertRaised, ts: float, ch: ChangeSet) -> None:
+    a = body.alert
+    state.alerts[a.id] = a
+    inc = Incident(id=body.incident, alert=a.id, kind=a.kind, severity=a.severity, title=a.title,
+                   town=a.town, grid=a.grid, x=a.x, y=a.y, created_at=a.at, owner=a.town)
+    _step(inc, ts, a.reporter or a.camera or a.source, "raised", a.text)
+    state.incidents[inc.id] = inc
+    ch.alerts.add(a.id)
+    ch.new_alerts.append(a.id)
+    ch.incidents.add(inc.id)
+
+
+@_on("incident_acknowledged")
+def _ack(state: State, type_: str, body: m.IncidentStep, ts: float, ch: ChangeSet) -> None:
+    inc = state.incidents.get(body.incident)
+    if inc is None:
+        return
+    if inc.acknowledged_at is None:
+        inc.acknowledged_at = ts
+    if inc.status == "new":
+        inc.status = "acknowledged"
+    _step(inc, ts, body.actor, "acknowledged", body.note)
+    ch.incidents.add(inc.id)
+
+
+@_on("incident_resolved", "incident_closed", "incident_false_alarm")
+def _finish(state: State, type_: str, body: m.IncidentStep, ts: float, ch: ChangeSet) -> None:
+    inc = state.incidents.get(body.incident)
+    if inc is None:
+        return
+    what = {"incident_resolved": "resolved", "incident_closed": "closed",
+            "incident_false_alarm": "false_alarm"}[type_]
+    if what == "resolved":
+        inc.resolved_at = ts
+    else:
+        inc.closed_at = ts
+        if inc.resolved_at is None and what == "closed":
+            inc.resolved_at = ts
+    if inc.acknowledged_at is None:
+        inc.acknowledged_at = ts
+    inc.status = what
+    inc.offered_to = None
+    _step(inc, ts, body.actor, what, body.note)
+    ch.incidents.add(inc.id)
+
+
+@_on("incident_merged")
+def _merged(state: State, type_: str, body: m.IncidentMerged, ts: float, ch: ChangeSet) -> None:
+    inc = state.incidents.get(body.incident)
+    if inc is None:
+        return
+    inc.status = "merged"
+    inc.merged_into = body.into
+    inc.closed_at = ts
+    if inc.acknowledged_at is None:
+        inc.acknowledged_at = ts
+    _step(inc, ts, body.actor, "merged", body.into)
+    ch.incidents.add(inc.id)
+    target = state.incidents.get(body.into)
+    if target is not None:
+        _step(target, ts, body.actor, "absorbed", inc.id)
+        ch.incidents.add(target.id)
+
+
+@_on("incident_escalated", "cooperation_requested")
+def _offered(state: State, type_: str, body: m.IncidentOffered, ts: float, ch: ChangeSet) -> None:
+    inc = state.incidents.get(body.incident)
+    if inc is None:
+        if body.snapshot is None:
+            return
+        inc = state.incidents[body.incident] = body.snapshot
+    escalation = type_ == "incident_escalated"
+    inc.offered_to = body.to_center
+    inc.offer_kind = "escalation" if escalation else "cooperation"
+    if inc.acknowledged_at is None:
+        inc.acknowledged_at = ts
+    if inc.status in _WORKING:
+        inc.status = "escalated" if escalation else "cooperation"
+    _step(inc, ts, body.actor, inc.offer_kind, f"→ {body.to_center} {body.note}".strip())
+    ch.incidents.add(inc.id)
+
+
+@_on("handoff_accepted", "handoff_declined")
+def _answered(state: State, type_: str, body: m.HandoffAnswered, ts: float, ch: ChangeSet) -> None:
+    inc = state.incidents.get(body.incident)
+    if inc is None:
+        return
+    accepted = type_ == "handoff_accepted"
+    if accepted:
+        if inc.offer_kind == "escalation":
+            inc.owner = body.center
+        elif body.center not in inc.partners:
+            inc.partners.append(body.center)
+    kind = inc.offer_kind or "handoff"
+    inc.offered_to = None
+    inc.offer_kind = None
+    if inc.status in ("escalated", "cooperation"):
+        inc.status = work_status(state, inc)
+    _step(inc, ts, body.actor, f"{kind}_{'accepted' if accepted else 'declined'}",
+          f"{body.center} {body.note}".strip())
+    ch.incidents.add(inc.id)
+
+
+@_on("plan_activated")
+def _plan(state: State, type_: str, body: m.PlanActivated, ts: float, ch: ChangeSet) -> None:
+    inc = state.incidents.get(body.incident)
+    if inc is None:
+        return
+    inc.plan = body.plan
+    note = body.plan + (f" (缺 missing: {', '.join(body.missing)})" if body.missing else "")
+    _step(inc, ts, body.actor, "plan_activated", note)
+    ch.incidents.add(inc.id)
+
+
+@_on("broadcast_issued")
+def _broadcast(state: State, type_: str, body: m.BroadcastIssued, ts: float, ch: ChangeSet) -> None:
+    state.broadcasts += 1
+    inc = state.incidents.get(body.incident)
+    if inc is None:
+        return
+    _step(inc, ts, body.actor, "broadcast", f"{len(body.grids)} grids: {body.text}")
+    ch.incidents.add(inc.id)
+
+
+# ------------------------------------------------------------------- tasks
+
+@_on("task_dispatched")
+def _dispatched(state: State, type_: str, body: m.TaskDispatched, ts: float, ch: ChangeSet) -> None:
+    task = Task(id=body.task, incident=body.incident, resource=body.resource, status="sent",
+                sent_at=ts, actor=body.actor)
+    state.tasks[task.id] = task
+    ch.tasks.add(task.id)
+    res = state.resources.get(body.resource)
+    if res is not None:
+        res.status = "dispatched"
+        res.task = task.id
+        ch.resources.add(res.id)
+    inc = state.incidents.get(body.incident)
+    if inc is None:
+        return
+    inc.tasks.append(task.id)
+    if inc.first_dispatch_at is None:
+        inc.first_dispatch_at = ts
+    if inc.acknowledged_at is None:
+        inc.acknowledged_at = ts
+    who = res.name if res is not None else body.resource
+    if body.broadcast is None:
+        _step(inc, ts, body.actor, "dispatched", who)
+    _refresh(state, inc, ts)
+    ch.incidents.add(inc.id)
+
+
+_TASK_STEP = {
+    "task_accepted": ("accepted", "en_route"),
+    "task_arrived": ("arrived", "on_scene"),
+    "task_done": ("done", "available"),
+    "task_declined": ("declined", "available"),
+    "task_cancelled": ("cancelled", "available"),
+}
+
+
+@_on(*_TASK_STEP)
+def _task_step(state: State, type_: str, body: m.TaskStep, ts: float, ch: ChangeSet) -> None:
+    task = state.tasks.get(body.task)
+    if task is None:
+        return
+    status, res_status = _TASK_STEP[type_]
+    task.status = status
+    if status == "accepted":
+        task.accepted_at = ts
+    elif status == "arrived":
+        task.arrived_at = ts
+    elif status == "done":
+        task.done_at = ts
+    if status in TASK_FINAL:
+        task.ended_at = ts
+        task.note = body.note or task.note
+    ch.tasks.add(task.id)
+    res = state.resources.get(task.resource)
+    if res is not None and (res.task == task.id or res.task is None):
+        res.status = res_status
+        res.task = None if status in TASK_FINAL else task.id
+        ch.resources.add(res.id)
+    inc = state.incidents.get(task.incident)
+    if inc is None:
+        return
+    if status == "arrived" and inc.first_arrival_at is None:
+        inc.first_arrival_at = ts
+    who = res.name if res is not None else task.resource
+    _step(inc, ts, body.actor, f"task_{status}", who + (f": {body.note}" if body.note else ""))
+    _refresh(state, inc, ts)
+    ch.incidents.add(inc.id)
+
+
+# ------------------------------------------------------------------- world
+
+@_on("resources_moved")
+def _moved(state: State, type_: str, body: m.ResourcesMoved, ts: float, ch: ChangeSet) -> None:
+    resources = state.resources
+    for rid, x, y in body.moves:
+        res = resources.get(rid)
+        if res is not None:
+            res.x = x
+            res.y = y
+            ch.moved.add(rid)
+
+
+@_on("resource_status_changed")
+def _res_status(state: State, type_: str, body: m.ResourceStatusChanged, ts: float, ch: ChangeSet) -> None:
+    res = state.resources.get(body.resource)
+    if res is not None and res.status not in HELD_STATUSES:
+        res.status = body.status
+        ch.resources.add(res.id)
+
+
+@_on("camera_status_changed")
+def _cam_status(state: State, type_: str, body: m.CameraStatusChanged, ts: float, ch: ChangeSet) -> None:
+    cam = state.cameras.get(body.camera)
+    if cam is not None:
+        cam.online = body.online
+        ch.cameras.add(cam.id)

@@ -1,0 +1,207 @@
+"""Domain entities: plain msgspec structs, no Qt and no I/O.
+
+Positions are metres on a local plane (x east, y north) around the course;
+the map draws them as they are and travel times come straight from them.
+Times are hub times in seconds since the epoch (scenario time in drills).
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+# --------------------------------------------------------------------- enums
+# Plain strings keep the wire format readable; the sets below are the law.
+
+LEVELS = ("district", "town", "community", "grid")
+
+RESOURCE_KINDS = (
+    "grid_worker", "community_staff", "social_worker", "volunteer", "police",
+    "traffic_police", "medical", "fire", "forest_fire", "law_enforcement",
+)
+RESOURCE_STATUSES = ("off_duty", "available", "dispatched", "en_route", "on_scene", "busy")
+#: statuses in which a person is held by a task and cannot be sent again
+HELD_STATUSES = frozenset({"dispatched", "en_route", "on_scene"})
+
+ALERT_SOURCES = ("camera", "report", "hotline", "center")
+ALERT_KINDS = (
+    "crowd_density", "cordon_intrusion", "animal", "fall", "smoke", "fire_hazard",
+    "illegal_parking", "rockfall", "debris", "other",
+)
+SEVERITIES = ("info", "warning", "critical")
+
+INCIDENT_STATUSES = (
+    "new", "acknowledged", "dispatched", "en_route", "on_scene", "resolved", "closed",
+    "false_alarm", "merged", "escalated", "cooperation",
+)
+#: statuses after which nothing can be dispatched to an incident
+FINAL_STATUSES = frozenset({"closed", "false_alarm", "merged"})
+
+TASK_STATUSES = ("sent", "accepted", "arrived", "done", "declined", "cancelled")
+TASK_FINAL = frozenset({"done", "declined", "cancelled"})
+
+#: service promises (seconds)
+RESPONSE_LIMIT_S = 60.0
+ASSEMBLY_LIMIT_S = 600.0
+
+
+class OrgUnit(msgspec.Struct, kw_only=True):
+    """A node of district → town/street → village/community → grid."""
+
+    id: str
+    name: str
+    level: str
+    parent: str | None = None
+    #: grid polygons (x, y pairs) and centres for everything else
+    polygon: list[tuple[float, float]] = []
+    center_x: float = 0.0
+    center_y: float = 0.0
+    #: tags such as "forest_adjacent", "riverside"
+    tags: list[str] = []
+
+
+class Resource(msgspec.Struct, kw_only=True):
+    """A person or team that can be dispatched."""
+
+    id: str
+    name: str
+    kind: str
+    unit: str
+    grid: str
+    town: str
+    skills: list[str] = []
+    status: str = "available"
+    x: float = 0.0
+    y: float = 0.0
+    task: str | None = None
+
+
+class Camera(msgspec.Struct, kw_only=True):
+    """An AI camera along the course."""
+
+    id: str
+    name: str
+    grid: str
+    town: str
+    x: float
+    y: float
+    online: bool = True
+    stream: str = ""
+
+
+class Detection(msgspec.Struct, kw_only=True):
+    """One AI detection box, normalised to the frame (0..1)."""
+
+    label: str
+    score: float
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+class Alert(msgspec.Struct, kw_only=True):
+    """Something that needs the commander: camera AI, a report, the hotline, another center."""
+
+    id: str
+    source: str
+    kind: str
+    severity: str
+    title: str
+    at: float
+    x: float
+    y: float
+    grid: str
+    town: str
+    camera: str | None = None
+    detections: list[Detection] = []
+    snapshot: str | None = None
+    text: str = ""
+    photo: str | None = None
+    reporter: str | None = None
+
+
+class Transition(msgspec.Struct, kw_only=True, array_like=True):
+    """One step of an incident's timeline: when, who, what, note."""
+
+    at: float
+    actor: str
+    what: str
+    note: str = ""
+
+
+class Incident(msgspec.Struct, kw_only=True):
+    """The closed loop around one alert (or several merged alerts)."""
+
+    id: str
+    alert: str
+    kind: str
+    severity: str
+    title: str
+    town: str
+    grid: str
+    x: float
+    y: float
+    created_at: float
+    status: str = "new"
+    #: center whose queue holds it now ("district" after escalation)
+    owner: str = ""
+    #: center it was offered to (escalation or cooperation) and not yet answered
+    offered_to: str | None = None
+    offer_kind: str | None = None
+    #: neighbouring centers that accepted a cooperation request
+    partners: list[str] = []
+    tasks: list[str] = []
+    merged_into: str | None = None
+    plan: str | None = None
+    acknowledged_at: float | None = None
+    first_dispatch_at: float | None = None
+    first_arrival_at: float | None = None
+    full_on_scene_at: float | None = None
+    resolved_at: float | None = None
+    closed_at: float | None = None
+    timeline: list[Transition] = []
+
+
+class Task(msgspec.Struct, kw_only=True):
+    """One dispatched resource working one incident."""
+
+    id: str
+    incident: str
+    resource: str
+    status: str
+    sent_at: float
+    actor: str
+    accepted_at: float | None = None
+    arrived_at: float | None = None
+    done_at: float | None = None
+    ended_at: float | None = None
+    note: str = ""
+
+
+class PlanRole(msgspec.Struct, kw_only=True, array_like=True):
+    """How many of one kind a plan sends."""
+
+    kind: str
+    count: int
+
+
+class Plan(msgspec.Struct, kw_only=True):
+    """A response plan (预案): for an incident kind, which roles and how many."""
+
+    id: str
+    name: str
+    kinds: list[str]
+    roles: list[PlanRole]
+    notify: list[str] = []
+
+
+class Baseline(msgspec.Struct, kw_only=True):
+    """Everything that exists before the first alert: the area and its people."""
+
+    name: str
+    day_start: float
+    org: list[OrgUnit]
+    resources: list[Resource]
+    cameras: list[Camera]
+    plans: list[Plan]
+    course: list[tuple[float, float]] = []

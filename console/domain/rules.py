@@ -1,0 +1,332 @@
+"""Commands checked against the domain rules, turned into the events they cause.
+
+`decide` never changes the state: the hub applies the events it returns, and
+a console may call it to check a command before sending it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from console.domain.apply import active_tasks
+from console.domain.model import (
+    FINAL_STATUSES, HELD_STATUSES, TASK_FINAL, Alert, Incident,
+)
+from console.domain.recommend import plan_for, recommend
+from console.domain.state import State
+from console.protocol import messages as m
+
+ROLES = ("commander", "operator", "wall", "field", "ingest")
+
+_COMMANDER = {
+    "cmd.acknowledge", "cmd.dispatch", "cmd.activate_plan", "cmd.cancel_task", "cmd.resolve",
+    "cmd.close", "cmd.false_alarm", "cmd.merge", "cmd.escalate", "cmd.request_cooperation",
+    "cmd.accept_handoff", "cmd.decline_handoff", "cmd.broadcast", "cmd.task_update", "cmd.report",
+}
+#: which commands each role may send; checked on every command
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "commander": frozenset(_COMMANDER),
+    "operator": frozenset({"cmd.acknowledge", "cmd.false_alarm", "cmd.merge", "cmd.report"}),
+    "wall": frozenset(),
+    "field": frozenset({"cmd.task_update", "cmd.report"}),
+    "ingest": frozenset({"ingest.alert", "ingest.positions", "ingest.camera_status", "cmd.report",
+                         "cmd.task_update"}),
+}
+
+
+@dataclass(slots=True, frozen=True)
+class Actor:
+    """Who sends a command: name (for the timeline), role, and center (None: every center)."""
+
+    name: str
+    role: str
+    center: str | None = None
+
+
+class CommandRefused(Exception):
+    """A command the rules do not allow; code and message go back to the sender."""
+
+    def __init__(self, code: str, message: str, holder: str | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.holder = holder
+
+
+Events = list[tuple[str, m.Body]]
+
+
+def can_see(state: State, center: str | None, inc: Incident) -> bool:
+    """Whether a center's console sees an incident (the district and unscoped tokens see all)."""
+    if center is None or center == state.district():
+        return True
+    return center in (inc.town, inc.owner, inc.offered_to) or center in inc.partners
+
+
+def decide(state: State, type_: str, body: m.Body, actor: Actor, now: float) -> Events:
+    """The events a command causes, or CommandRefused naming why not."""
+    if type_ not in PERMISSIONS.get(actor.role, ()):
+        raise CommandRefused("forbidden", f"role {actor.role} may not send {type_}")
+    handler = _DECIDERS.get(type_)
+    if handler is None:
+        raise CommandRefused("unknown_command", f"no command {type_}")
+    return handler(state, body, actor, now)
+
+
+# ------------------------------------------------------------------- helpers
+
+def _incident(state: State, incident_id: str, actor: Actor, *, open_: bool = True) -> Incident:
+    inc = state.incidents.get(incident_id)
+    if inc is None:
+        raise CommandRefused("not_found", f"no incident {incident_id}")
+    if not can_see(state, actor.center, inc):
+        raise CommandRefused("out_of_scope", f"incident {incident_id} is not in {actor.center}'s area")
+    if open_ and inc.status in FINAL_STATUSES:
+        raise CommandRefused("invalid_state", f"incident {incident_id} is {inc.status}")
+    return inc
+
+
+def _new_task_id(inc: Incident, offset: int = 0) -> str:
+    return f"{inc.id}-T{len(inc.tasks) + 1 + offset}"
+
+
+def _check_free(state: State, resource_id: str) -> None:
+    res = state.resources.get(resource_id)
+    if res is None:
+        raise CommandRefused("not_found", f"no resource {resource_id}")
+    if res.status in HELD_STATUSES:
+        task = state.tasks.get(res.task or "")
+        inc = state.incidents.get(task.incident) if task else None
+        holder = task.actor if task else "?"
+        where = f"{inc.id} {inc.title}" if inc else (task.incident if task else "?")
+        raise CommandRefused(
+            "conflict", f"{res.name} is already on task {res.task} for {where}, sent by {holder}",
+            holder=holder)
+    if res.status != "available":
+        raise CommandRefused("unavailable", f"{res.name} is {res.status}")
+
+
+# ------------------------------------------------------------------- deciders
+
+def _acknowledge(state, body: m.CmdIncident, actor, now) -> Events:
+    inc = _incident(state, body.incident, actor)
+    if inc.acknowledged_at is not None:
+        raise CommandRefused("invalid_state", f"incident {inc.id} is already acknowledged")
+    return [("incident_acknowledged", m.IncidentStep(incident=inc.id, actor=actor.name, note=body.note))]
+
+
+def _dispatch(state, body: m.CmdDispatch, actor, now) -> Events:
+    inc = _incident(state, body.incident, actor)
+    if inc.offered_to is not None and inc.offer_kind == "escalation":
+        raise CommandRefused("invalid_state", f"incident {inc.id} is escalated to {inc.offered_to}")
+    _check_free(state, body.resource)
+    return [("task_dispatched", m.TaskDispatched(task=_new_task_id(inc), incident=inc.id,
+                                                 resource=body.resource, actor=actor.name))]
+
+
+def _activate_plan(state, body: m.CmdActivatePlan, actor, now) -> Events:
+    inc = _incident(state, body.incident, actor)
+    plan = state.plans.get(body.plan) if body.plan else plan_for(state, inc.kind)
+    if plan is None:
+        raise CommandRefused("not_found", f"no plan {body.plan}")
+    events: Events = []
+    chosen: set[str] = set()
+    missing = []
+    for role in plan.roles:
+        picks = recommend(state, inc.id, [role.kind], limit=role.count, exclude=chosen)
+        chosen.update(p.resource for p in picks)
+        if len(picks) < role.count:
+            missing.append(f"{role.kind}×{role.count - len(picks)}")
+        for p in picks:
+            events.append(("task_dispatched", m.TaskDispatched(
+                task=_new_task_id(inc, len(events)), incident=inc.id, resource=p.resource,
+                actor=actor.name, plan=plan.id)))
+    if not events:
+        raise CommandRefused("unavailable", f"nobody available for plan {plan.name}")
+    return [("plan_activated", m.PlanActivated(incident=inc.id, plan=plan.id, actor=actor.name,
+                                               missing=missing)), *events]
+
+
+def _cancel_task(state, body: m.CmdCancelTask, actor, now) -> Events:
+    task = state.tasks.get(body.task)
+    if task is None:
+        raise CommandRefused("not_found", f"no task {body.task}")
+    _incident(state, task.incident, actor, open_=False)
+    if task.status in TASK_FINAL:
+        raise CommandRefused("invalid_state", f"task {task.id} is already {task.status}")
+    return [("task_cancelled", m.TaskStep(task=task.id, actor=actor.name, note=body.reason))]
+
+
+def _cancel_open_tasks(state: State, inc: Incident, actor: Actor, note: str) -> Events:
+    return [("task_cancelled", m.TaskStep(task=t.id, actor=actor.name, note=note))
+            for t in active_tasks(state, inc) if t.status != "arrived"]
+
+
+def _resolve(state, body: m.CmdIncident, actor, now) -> Events:
+    inc = _incident(state, body.incident, actor)
+    if inc.status == "resolved":
+        raise CommandRefused("invalid_state", f"incident {inc.id} is already resolved")
+    return [("incident_resolved", m.IncidentStep(incident=inc.id, actor=actor.name, note=body.note))]
+
+
+def _close(state, body: m.CmdIncident, actor, now) -> Events:
+    inc = _incident(state, body.incident, actor)
+    events = _cancel_open_tasks(state, inc, actor, "incident closed")
+    events += [("task_done", m.TaskStep(task=t.id, actor=actor.name, note="incident closed"))
+               for t in active_tasks(state, inc) if t.status == "arrived"]
+    return events + [("incident_closed", m.IncidentStep(incident=inc.id, actor=actor.name, note=body.note))]
+
+
+def _false_alarm(state, body: m.CmdIncident, actor, now) -> Events:
+    inc = _incident(state, body.incident, actor)
+    events = _cancel_open_tasks(state, inc, actor, "false alarm")
+    return events + [("incident_false_alarm", m.IncidentStep(incident=inc.id, actor=actor.name,
+                                                             note=body.note))]
+
+
+def _merge(state, body: m.CmdMerge, actor, now) -> Events:
+    inc = _incident(state, body.incident, actor)
+    into = _incident(state, body.into, actor)
+    if inc.id == into.id:
+        raise CommandRefused("bad_request", "an incident cannot be merged into itself")
+    events = _cancel_open_tasks(state, inc, actor, f"merged into {into.id}")
+    return events + [("incident_merged", m.IncidentMerged(incident=inc.id, into=into.id, actor=actor.name))]
+
+
+def _escalate(state, body: m.CmdIncident, actor, now) -> Events:
+    inc = _incident(state, body.incident, actor)
+    district = state.district()
+    if inc.owner == district:
+        raise CommandRefused("invalid_state", f"incident {inc.id} is already with the district")
+    if inc.offered_to is not None:
+        raise CommandRefused("invalid_state", f"incident {inc.id} is already offered to {inc.offered_to}")
+    return [("incident_escalated", m.IncidentOffered(incident=inc.id, to_center=district,
+                                                     actor=actor.name, note=body.note, snapshot=inc))]
+
+
+def _cooperation(state, body: m.CmdCooperation, actor, now) -> Events:
+    inc = _incident(state, body.incident, actor)
+    target = state.org.get(body.to_center)
+    if target is None or target.level != "town":
+        raise CommandRefused("not_found", f"no town center {body.to_center}")
+    if body.to_center in (inc.owner, *inc.partners):
+        raise CommandRefused("invalid_state", f"{body.to_center} already works incident {inc.id}")
+    if inc.offered_to is not None:
+        raise CommandRefused("invalid_state", f"incident {inc.id} is already offered to {inc.offered_to}")
+    return [("cooperation_requested", m.IncidentOffered(incident=inc.id, to_center=body.to_center,
+                                                        actor=actor.name, note=body.note, snapshot=inc))]
+
+
+def _answer(accepted: bool):
+    def decide_answer(state, body: m.CmdIncident, actor, now) -> Events:
+        inc = _incident(state, body.incident, actor)
+        center = actor.center or state.district()
+        if inc.offered_to != center:
+            raise CommandRefused("invalid_state", f"incident {inc.id} is not offered to {center}")
+        kind = "handoff_accepted" if accepted else "handoff_declined"
+        return [(kind, m.HandoffAnswered(incident=inc.id, center=center, actor=actor.name, note=body.note))]
+    return decide_answer
+
+
+def _broadcast(state, body: m.CmdBroadcast, actor, now) -> Events:
+    grids = list(body.grids)
+    if body.tag:
+        grids += [u.id for u in state.org.values() if u.level == "grid" and body.tag in u.tags
+                  and (actor.center is None or actor.center == state.district()
+                       or state.town_of(u.id) == actor.center)]
+    grids = sorted(set(grids))
+    unknown = [g for g in grids if g not in state.org]
+    if unknown or not grids:
+        raise CommandRefused("bad_request", f"unknown or no grids: {unknown[:5]}")
+    events: Events = []
+    if body.incident is None:
+        raise CommandRefused("bad_request", "a broadcast belongs to an incident")
+    inc = _incident(state, body.incident, actor)
+    bid = f"{inc.id}-B{state.broadcasts + 1}"
+    events.append(("broadcast_issued", m.BroadcastIssued(broadcast=bid, incident=inc.id, grids=grids,
+                                                         text=body.text, actor=actor.name)))
+    wanted = set(grids)
+    n = 0
+    for res in state.resources.values():
+        if res.kind == "grid_worker" and res.grid in wanted and res.status == "available":
+            events.append(("task_dispatched", m.TaskDispatched(
+                task=_new_task_id(inc, n), incident=inc.id, resource=res.id, actor=actor.name,
+                broadcast=bid)))
+            n += 1
+    return events
+
+
+_FIELD_STEPS = {"accepted": ("sent",), "arrived": ("sent", "accepted"),
+                "done": ("accepted", "arrived"), "declined": ("sent",)}
+
+
+def _task_update(state, body: m.CmdTaskUpdate, actor, now) -> Events:
+    task = state.tasks.get(body.task)
+    if task is None:
+        raise CommandRefused("not_found", f"no task {body.task}")
+    allowed_from = _FIELD_STEPS.get(body.status)
+    if allowed_from is None:
+        raise CommandRefused("bad_request", f"task status {body.status!r} is not one of {sorted(_FIELD_STEPS)}")
+    if task.status not in allowed_from:
+        raise CommandRefused("invalid_state", f"task {task.id} is {task.status}, cannot become {body.status}")
+    return [(f"task_{body.status}", m.TaskStep(task=task.id, actor=actor.name, note=body.note))]
+
+
+def _nearest_grid(state: State, x: float, y: float) -> str:
+    best, best_d = "", float("inf")
+    for u in state.org.values():
+        if u.level == "grid":
+            d = (u.center_x - x) ** 2 + (u.center_y - y) ** 2
+            if d < best_d:
+                best, best_d = u.id, d
+    return best
+
+
+def _report(state, body: m.CmdReport, actor, now) -> Events:
+    grid = body.grid if body.grid in state.org else _nearest_grid(state, body.x, body.y)
+    n = len(state.alerts) + 1
+    alert = Alert(id=f"R{n:05d}", source="report", kind=body.kind, severity=body.severity,
+                  title=body.text[:40], at=now, x=body.x, y=body.y, grid=grid,
+                  town=state.town_of(grid), text=body.text, photo=body.photo, reporter=actor.name)
+    return [("alert_raised", m.AlertRaised(alert=alert, incident=f"I-{alert.id}"))]
+
+
+def _ingest_alert(state, body: m.IngestAlert, actor, now) -> Events:
+    a = body.alert
+    if a.id in state.alerts:
+        raise CommandRefused("duplicate", f"alert {a.id} already raised")
+    if not a.town and a.grid:
+        a.town = state.town_of(a.grid)
+    return [("alert_raised", m.AlertRaised(alert=a, incident=f"I-{a.id}"))]
+
+
+def _ingest_positions(state, body: m.IngestPositions, actor, now) -> Events:
+    return [("resources_moved", m.ResourcesMoved(moves=body.moves))]
+
+
+def _ingest_camera(state, body: m.IngestCameraStatus, actor, now) -> Events:
+    if body.camera not in state.cameras:
+        raise CommandRefused("not_found", f"no camera {body.camera}")
+    return [("camera_status_changed", m.CameraStatusChanged(camera=body.camera, online=body.online))]
+
+
+_DECIDERS = {
+    "cmd.acknowledge": _acknowledge,
+    "cmd.dispatch": _dispatch,
+    "cmd.activate_plan": _activate_plan,
+    "cmd.cancel_task": _cancel_task,
+    "cmd.resolve": _resolve,
+    "cmd.close": _close,
+    "cmd.false_alarm": _false_alarm,
+    "cmd.merge": _merge,
+    "cmd.escalate": _escalate,
+    "cmd.request_cooperation": _cooperation,
+    "cmd.accept_handoff": _answer(True),
+    "cmd.decline_handoff": _answer(False),
+    "cmd.broadcast": _broadcast,
+    "cmd.task_update": _task_update,
+    "cmd.report": _report,
+    "ingest.alert": _ingest_alert,
+    "ingest.positions": _ingest_positions,
+    "ingest.camera_status": _ingest_camera,
+}

@@ -1,0 +1,77 @@
+"""The service-promise clock, measured from event (hub) time.
+
+Response: alert → first dispatch (or the decision that nothing needs sending)
+within 60 s. Assembly: first dispatch → first arrival, and → the whole sent
+team on scene, within 10 minutes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from console.domain.model import ASSEMBLY_LIMIT_S, RESPONSE_LIMIT_S, Incident, Task
+
+_NO_DISPATCH_NEEDED = frozenset({"false_alarm", "merged", "closed", "resolved", "escalated"})
+
+
+@dataclass(slots=True, frozen=True)
+class Sla:
+    """Where one incident stands against the promises at a moment."""
+
+    response_s: float | None          # alert → dispatch (None: still running)
+    response_left_s: float | None     # seconds until the response promise breaks (None: met or moot)
+    response_breached: bool
+    first_arrival_s: float | None     # dispatch → first arrival
+    full_on_scene_s: float | None     # dispatch → whole team on scene
+    assembly_left_s: float | None     # seconds until the assembly promise breaks
+    assembly_breached: bool
+    reason: str                       # empty when no breach; else why, in plain words
+
+
+def _response_end(inc: Incident) -> float | None:
+    if inc.first_dispatch_at is not None:
+        return inc.first_dispatch_at
+    if inc.status in _NO_DISPATCH_NEEDED:
+        return inc.closed_at or inc.resolved_at or (inc.timeline[-1].at if inc.timeline else None)
+    return None
+
+
+def incident_sla(inc: Incident, now: float) -> Sla:
+    """The incident's response and assembly figures and breach flags at `now`."""
+    end = _response_end(inc)
+    response_s = None if end is None else end - inc.created_at
+    running = (now - inc.created_at) if end is None else response_s
+    response_breached = running is not None and running > RESPONSE_LIMIT_S
+    response_left = None if end is not None else RESPONSE_LIMIT_S - (now - inc.created_at)
+
+    first_s = full_s = assembly_left = None
+    assembly_breached = False
+    if inc.first_dispatch_at is not None:
+        d = inc.first_dispatch_at
+        first_s = None if inc.first_arrival_at is None else inc.first_arrival_at - d
+        full_s = None if inc.full_on_scene_at is None else inc.full_on_scene_at - d
+        open_ = inc.status not in ("closed", "false_alarm", "merged", "resolved")
+        waited = full_s if full_s is not None else ((now - d) if open_ else None)
+        assembly_breached = (first_s is not None and first_s > ASSEMBLY_LIMIT_S) or (
+            waited is not None and waited > ASSEMBLY_LIMIT_S)
+        if full_s is None and open_:
+            assembly_left = ASSEMBLY_LIMIT_S - (now - d)
+
+    reasons = []
+    if response_breached:
+        reasons.append(f"response {running:.0f} s > {RESPONSE_LIMIT_S:.0f} s"
+                       + ("" if end is not None else " (not yet dispatched)"))
+    if assembly_breached:
+        if first_s is not None and first_s > ASSEMBLY_LIMIT_S:
+            reasons.append(f"first arrival {first_s / 60:.1f} min > 10 min")
+        else:
+            reasons.append("full team not on scene within 10 min")
+    return Sla(response_s, response_left, response_breached, first_s, full_s, assembly_left,
+               assembly_breached, "; ".join(reasons))
+
+
+def task_assembly_left(task: Task, now: float) -> float | None:
+    """Seconds until this task's 10-minute assembly promise breaks (None once arrived or ended)."""
+    if task.arrived_at is not None or task.ended_at is not None:
+        return None
+    return ASSEMBLY_LIMIT_S - (now - task.sent_at)

@@ -1,0 +1,145 @@
+"""Persistent store: event log, snapshots, command results, audit chain, outbox, settings.
+
+Plain blocking SQLAlchemy Core: no Qt, no asyncio. Callers run it on a
+single-worker executor; the engine may be used by one thread at a time.
+SQLite by default; any SQLAlchemy URL works.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+
+from .audit import AuditTrail, AuditVerdict, verify_audit_url
+from .commands import CommandResults
+from .engine import make_engine
+from .event_log import DuplicateEventError, EventLog, EventRow
+from .outbox import Outbox
+from .schema import metadata
+from .settings import Settings
+
+__all__ = [
+    "AuditVerdict",
+    "DuplicateEventError",
+    "EventRow",
+    "Store",
+    "make_engine",
+    "verify_audit_url",
+]
+
+
+class Store:
+    """One database file (or URL) and every repository on it, behind one facade."""
+
+    def __init__(self, url: str = "sqlite:///duty.db") -> None:
+        self.url = url
+        self.engine: Engine = make_engine(url)
+        metadata.create_all(self.engine)
+        self._events = EventLog(self.engine)
+        self._commands = CommandResults(self.engine)
+        self._audit = AuditTrail(self.engine)
+        self._outbox = Outbox(self.engine)
+        self._settings = Settings(self.engine)
+        self._closed = False
+
+    # ---- event log -------------------------------------------------------
+
+    def append_events(self, rows: list[EventRow]) -> None:
+        """Append ``(seq, type, ts, data)`` rows in one transaction.
+
+        Raises ``DuplicateEventError`` (a ``ValueError``) if any seq exists; nothing is written then.
+        """
+        self._events.append(rows)
+
+    def events_after(self, seq: int, limit: int | None = None) -> list[EventRow]:
+        """Events with seq greater than ``seq``, ascending, at most ``limit``."""
+        return self._events.after(seq, limit)
+
+    def last_seq(self) -> int:
+        """Highest seq in the log, 0 if empty."""
+        return self._events.last_seq()
+
+    def first_seq(self) -> int:
+        """Lowest seq in the log, 0 if empty."""
+        return self._events.first_seq()
+
+    def event_count(self) -> int:
+        """Number of events in the log."""
+        return self._events.count()
+
+    def prune_events_before(self, seq: int) -> int:
+        """Delete events with seq below ``seq``; returns how many."""
+        return self._events.prune_before(seq)
+
+    # ---- snapshots -------------------------------------------------------
+
+    def save_snapshot(self, seq: int, data: bytes) -> None:
+        """Store an opaque state snapshot taken after applying ``seq``."""
+        self._events.save_snapshot(seq, data)
+
+    def latest_snapshot(self, at_or_before: int | None = None) -> tuple[int, bytes] | None:
+        """``(seq, data)`` of the newest snapshot (at or before ``at_or_before``), or None."""
+        return self._events.latest_snapshot(at_or_before)
+
+    # ---- command results (hub) -------------------------------------------
+
+    def command_result(self, command_id: str) -> bytes | None:
+        """First result stored for ``command_id``, or None."""
+        return self._commands.get(command_id)
+
+    def save_command_result(self, command_id: str, actor: str, result: bytes) -> bool:
+        """Store a result; False if the id was already present (the first is kept)."""
+        return self._commands.save(command_id, actor, result)
+
+    # ---- audit -----------------------------------------------------------
+
+    def audit(self, actor: str, role: str, action: str, outcome: str, detail: dict[str, Any]) -> int:
+        """Append a hash-chained audit entry; returns its id (1, 2, 3, ...)."""
+        return self._audit.append(actor, role, action, outcome, detail)
+
+    def verify_audit(self) -> AuditVerdict:
+        """Check the whole audit chain."""
+        return self._audit.verify()
+
+    # ---- outbox (console) ------------------------------------------------
+
+    def outbox_add(self, command_id: str, data: bytes) -> None:
+        """Queue a command until the hub confirms it (re-adding an id is a no-op)."""
+        self._outbox.add(command_id, data)
+
+    def outbox_pending(self) -> list[tuple[str, bytes]]:
+        """Unconfirmed ``(command_id, data)`` in insertion order."""
+        return self._outbox.pending()
+
+    def outbox_confirm(self, command_id: str, result: bytes) -> None:
+        """Record the hub's answer; the command leaves the pending list."""
+        self._outbox.confirm(command_id, result)
+
+    def outbox_depth(self) -> int:
+        """Number of pending commands."""
+        return self._outbox.depth()
+
+    # ---- settings --------------------------------------------------------
+
+    def put_setting(self, key: str, value: bytes) -> None:
+        """Set a small opaque value."""
+        self._settings.put(key, value)
+
+    def get_setting(self, key: str) -> bytes | None:
+        """Read a value set with ``put_setting``, or None."""
+        return self._settings.get(key)
+
+    # ---- lifecycle -------------------------------------------------------
+
+    def close(self) -> None:
+        """Dispose the engine; safe to call more than once."""
+        if not self._closed:
+            self._closed = True
+            self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

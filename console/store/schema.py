@@ -1,0 +1,86 @@
+"""Tables of the local store (SQLAlchemy Core).
+
+One metadata for hub and console files alike: a hub uses the event log, snapshots
+and command results; a console uses the outbox, settings and its own audit trail.
+Unused tables cost nothing.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Double,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+# On SQLite only "INTEGER PRIMARY KEY" aliases the rowid; BIGINT would add a
+# second b-tree and slow every insert.
+_SeqType = BigInteger().with_variant(Integer(), "sqlite")
+
+events = Table(
+    "events",
+    metadata,
+    Column("seq", _SeqType, primary_key=True, autoincrement=False),
+    Column("type", String(64), nullable=False),
+    Column("ts", Double, nullable=False),
+    # The encoded envelope exactly as sent on the wire, so resume can resend it
+    # byte for byte without re-encoding.
+    Column("data", LargeBinary, nullable=False),
+)
+
+snapshots = Table(
+    "snapshots",
+    metadata,
+    Column("seq", _SeqType, primary_key=True, autoincrement=False),
+    Column("created", Double, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
+command_results = Table(
+    "command_results",
+    metadata,
+    Column("command_id", String(128), primary_key=True),
+    Column("actor", String(128), nullable=False),
+    Column("created", Double, nullable=False),
+    Column("result", LargeBinary, nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", _SeqType, primary_key=True, autoincrement=False),
+    Column("ts", Double, nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("action", String(128), nullable=False),
+    Column("outcome", String(32), nullable=False),
+    Column("detail", Text, nullable=False),  # canonical JSON
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("pos", Integer, primary_key=True, autoincrement=True),
+    Column("command_id", String(128), nullable=False, unique=True),
+    Column("created", Double, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("confirmed", Double, nullable=True),  # NULL while pending
+    Column("result", LargeBinary, nullable=True),
+)
+
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(128), primary_key=True),
+    Column("value", LargeBinary, nullable=False),
+)

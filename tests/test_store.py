@@ -1,0 +1,249 @@
+"""The store against real SQLite files."""
+
+import sqlite3
+
+import pytest
+
+from console.store import DuplicateEventError, Store, verify_audit_url
+
+
+def _path(url: str) -> str:
+    return url.removeprefix("sqlite:///")
+
+
+@pytest.fixture
+def store(tmp_db_url):
+    s = Store(tmp_db_url)
+    yield s
+    s.close()
+
+
+def _ev(seq: int) -> tuple[int, str, float, bytes]:
+    return (seq, "alert_raised" if seq % 2 else "task_dispatched", 1000.0 + seq / 8, f'{{"seq":{seq}}}'.encode())
+
+
+# ---- event log --------------------------------------------------------------
+
+
+def test_empty_log(store):
+    assert (store.last_seq(), store.first_seq(), store.event_count()) == (0, 0, 0)
+    assert store.events_after(0) == []
+
+
+def test_events_after_in_order_with_limit(store):
+    # Written out of order across batches: reads must still come back by seq.
+    store.append_events([_ev(s) for s in (4, 5, 6)])
+    store.append_events([_ev(s) for s in (1, 2, 3)])
+    assert store.events_after(0) == [_ev(s) for s in range(1, 7)]
+    assert store.events_after(2) == [_ev(s) for s in (3, 4, 5, 6)]
+    assert store.events_after(2, limit=2) == [_ev(3), _ev(4)]
+    assert store.events_after(6) == []
+    assert (store.first_seq(), store.last_seq(), store.event_count()) == (1, 6, 6)
+    row = store.events_after(0, limit=1)[0]
+    assert isinstance(row[3], bytes) and row[2] == 1000.125
+
+
+def test_duplicate_seq_rejected_and_batch_atomic(store):
+    store.append_events([_ev(1), _ev(2)])
+    with pytest.raises(DuplicateEventError):
+        store.append_events([_ev(3), _ev(2), _ev(4)])
+    # Nothing of the failed batch was written.
+    assert store.events_after(0) == [_ev(1), _ev(2)]
+    with pytest.raises(ValueError):
+        store.append_events([_ev(7), _ev(7)])
+    assert store.last_seq() == 2
+
+
+def test_events_survive_reopen(tmp_db_url):
+    s = Store(tmp_db_url)
+    s.append_events([_ev(s_) for s_ in range(1, 1001)])
+    s.close()
+    s2 = Store(tmp_db_url)
+    assert s2.event_count() == 1000 and s2.events_after(999) == [_ev(1000)]
+    s2.close()
+
+
+def test_sqlite_uses_wal(store, tmp_db_url):
+    store.append_events([_ev(1)])
+    with sqlite3.connect(_path(tmp_db_url)) as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_parent_dirs_created(tmp_path):
+    s = Store(f"sqlite:///{tmp_path / 'a' / 'b' / 'duty.db'}")
+    s.append_events([_ev(1)])
+    s.close()
+    assert (tmp_path / "a" / "b" / "duty.db").exists()
+
+
+def test_prune_events(store):
+    store.append_events([_ev(s) for s in range(1, 11)])
+    assert store.prune_events_before(6) == 5
+    assert (store.first_seq(), store.last_seq(), store.event_count()) == (6, 10, 5)
+
+
+# ---- snapshots ----------------------------------------------------------------
+
+
+def test_snapshot_at_or_before(store):
+    assert store.latest_snapshot() is None
+    store.save_snapshot(100, b"s100")
+    store.save_snapshot(300, b"s300")
+    store.save_snapshot(200, b"s200")
+    assert store.latest_snapshot() == (300, b"s300")
+    assert store.latest_snapshot(at_or_before=250) == (200, b"s200")
+    assert store.latest_snapshot(at_or_before=200) == (200, b"s200")
+    assert store.latest_snapshot(at_or_before=99) is None
+    store.save_snapshot(200, b"s200-again")
+    assert store.latest_snapshot(at_or_before=299) == (200, b"s200-again")
+
+
+# ---- command results ---------------------------------------------------------
+
+
+def test_command_results_idempotent(store):
+    assert store.command_result("c-1") is None
+    assert store.save_command_result("c-1", "alice", b"first") is True
+    assert store.save_command_result("c-1", "bob", b"second") is False
+    assert store.command_result("c-1") == b"first"
+    assert store.save_command_result("c-2", "alice", b"other") is True
+    assert store.command_result("c-2") == b"other"
+
+
+# ---- outbox ------------------------------------------------------------------
+
+
+def test_outbox_survives_reopen(tmp_db_url):
+    s = Store(tmp_db_url)
+    for cid in ("c-3", "c-1", "c-2"):
+        s.outbox_add(cid, cid.encode())
+    s.outbox_add("c-1", b"dup")  # re-adding keeps the first
+    assert s.outbox_depth() == 3
+    s.outbox_confirm("c-1", b"ok")
+    s.outbox_confirm("unknown", b"ok")  # ignored
+    s.close()
+
+    s = Store(tmp_db_url)
+    assert s.outbox_pending() == [("c-3", b"c-3"), ("c-2", b"c-2")]
+    assert s.outbox_depth() == 2
+    s.outbox_confirm("c-3", b"ok")
+    s.outbox_confirm("c-2", b"ok")
+    assert s.outbox_pending() == [] and s.outbox_depth() == 0
+    s.close()
+
+
+# ---- settings ----------------------------------------------------------------
+
+
+def test_settings_roundtrip(tmp_db_url):
+    s = Store(tmp_db_url)
+    assert s.get_setting("last_seq") is None
+    s.put_setting("last_seq", b"41")
+    s.put_setting("last_seq", b"42")
+    s.close()
+    s = Store(tmp_db_url)
+    assert s.get_setting("last_seq") == b"42"
+    s.close()
+
+
+def test_close_twice(tmp_db_url):
+    s = Store(tmp_db_url)
+    s.close()
+    s.close()
+
+
+# ---- audit chain ---------------------------------------------------------------
+
+
+def _chain(store, n=5):
+    ids = [
+        store.audit(f"user{i}", "commander", "dispatch", "ok", {"incident": f"i-{i}", "units": [i, i + 1]})
+        for i in range(1, n + 1)
+    ]
+    assert ids == list(range(1, n + 1))
+    return ids
+
+
+def _raw(url):
+    return sqlite3.connect(_path(url))
+
+
+def test_audit_clean_chain(store, tmp_db_url):
+    assert store.verify_audit().ok  # empty
+    _chain(store)
+    v = store.verify_audit()
+    assert v.ok and v.checked == 5 and v.first_broken is None
+    assert verify_audit_url(tmp_db_url) == v
+
+
+def test_audit_detects_edited_entry(store, tmp_db_url):
+    _chain(store)
+    with _raw(tmp_db_url) as raw:
+        raw.execute("""UPDATE audit_log SET detail='{"incident":"i-3","units":[9]}' WHERE id=3""")
+    v = store.verify_audit()
+    assert not v.ok and v.first_broken == 3 and v.checked == 2, v
+
+
+def test_audit_detects_edited_entry_with_rehash(store, tmp_db_url):
+    """A forger who recomputes the edited entry's own hash still breaks the next link."""
+    from console.store.audit import entry_hash
+
+    _chain(store)
+    with _raw(tmp_db_url) as raw:
+        id_, ts, actor, role, action, prev = raw.execute(
+            "SELECT id, ts, actor, role, action, prev_hash FROM audit_log WHERE id=2"
+        ).fetchone()
+        h = entry_hash(prev, id_, ts, actor, role, action, "denied", {"incident": "i-2", "units": [2, 3]})
+        raw.execute("UPDATE audit_log SET outcome='denied', hash=? WHERE id=2", (h,))
+    v = store.verify_audit()
+    assert not v.ok and v.first_broken == 3, v
+
+
+def test_audit_detects_deleted_entry(store, tmp_db_url):
+    _chain(store)
+    with _raw(tmp_db_url) as raw:
+        raw.execute("DELETE FROM audit_log WHERE id=3")
+    v = store.verify_audit()
+    assert not v.ok and v.first_broken == 4 and "missing" in v.reason, v
+
+
+def test_audit_detects_deleted_first_entry(store, tmp_db_url):
+    _chain(store)
+    with _raw(tmp_db_url) as raw:
+        raw.execute("DELETE FROM audit_log WHERE id=1")
+    v = store.verify_audit()
+    assert not v.ok and v.first_broken == 2, v
+
+
+def test_audit_detects_truncated_tail(store, tmp_db_url):
+    _chain(store)
+    with _raw(tmp_db_url) as raw:
+        raw.execute("DELETE FROM audit_log WHERE id=5")
+    v = store.verify_audit()
+    assert not v.ok and v.first_broken == 5 and v.checked == 4, v
+
+
+def test_audit_detects_swapped_entries(store, tmp_db_url):
+    _chain(store)
+    with _raw(tmp_db_url) as raw:
+        # Swap the ids of entries 2 and 4: rows now read 1, 4', 3, 2', 5.
+        raw.execute("UPDATE audit_log SET id=-1 WHERE id=2")
+        raw.execute("UPDATE audit_log SET id=2 WHERE id=4")
+        raw.execute("UPDATE audit_log SET id=4 WHERE id=-1")
+    v = store.verify_audit()
+    assert not v.ok and v.first_broken == 2 and v.checked == 1, v
+
+
+def test_audit_continues_after_reopen(tmp_db_url):
+    s = Store(tmp_db_url)
+    _chain(s, 3)
+    s.close()
+    s = Store(tmp_db_url)
+    assert s.audit("x", "operator", "ack", "ok", {"alert": "a-1"}) == 4
+    assert s.verify_audit().ok and s.verify_audit().checked == 4
+    s.close()
+
+
+def test_verify_audit_url_missing_file(tmp_path):
+    v = verify_audit_url(f"sqlite:///{tmp_path / 'nope.db'}")
+    assert not v.ok and not (tmp_path / "nope.db").exists()
