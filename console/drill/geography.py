@@ -148,3 +148,13 @@ def build_course(step: float = 100.0) -> Course:
             return Course([(round(a, 1), round(b, 1)) for a, b in course.points + [end]])
         course = Course(course.points + [p])
     return course
+
+
+def cell_uv(x: float, y: float) -> tuple[int, int, int, float, float]:
+    """(town, col, row, u, v) of a point: the inverse of `cell_point`."""
+    t, c, r = grid_cell(x, y)
+    gx = min(max(x, 0.0), AREA_W - 1e-6) / COL_W
+    u = gx - (t * COLS_PER_TOWN + c)
+    b = bank_y(x)
+    v = (1.0 - min(max(y / b, 0.0), 1.0)) * ROWS - r
+    return t, c, r, min(max(u, 0.0), 1.0), min(max(v, 0.0), 1.0)

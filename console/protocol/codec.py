@@ -16,6 +16,8 @@ from console.protocol.messages import ALL_BODIES, PROTOCOL_VERSION, Body
 
 #: the largest text message either side accepts (bytes)
 MAX_MESSAGE_BYTES = 1 << 20
+#: the largest message a hub sends (snapshots of a whole district can be large)
+MAX_HUB_MESSAGE_BYTES = 64 << 20
 #: the largest binary frame (bytes)
 MAX_FRAME_BYTES = 4 << 20
 

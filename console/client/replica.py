@@ -1,0 +1,124 @@
+"""The console's replica: the fold of the hub events it applied, plus what it waits for.
+
+Events are applied as they arrive (cheap); the change sets pile up until the
+UI tick takes them, so a burst of 500 alerts reaches the panes as one change.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, deque
+from dataclasses import dataclass, field
+
+from console.domain.apply import apply
+from console.domain.state import ChangeSet, State
+from console.protocol.codec import Message
+
+
+@dataclass(slots=True)
+class Notice:
+    """Something the user must be told: a refused command, a malformed message, a lost link."""
+
+    level: str       # info | warning | error
+    code: str
+    text: str
+    at: float = field(default_factory=time.time)
+
+
+@dataclass(slots=True)
+class PendingCommand:
+    """A command sent (or queued while offline) and not yet answered by the hub."""
+
+    id: str
+    type: str
+    body: object
+    made_at: float
+    queued: bool = False
+
+
+@dataclass(slots=True)
+class LinkStatus:
+    """What the status bar shows about the connection and the user."""
+
+    state: str = "offline"          # offline | connecting | resuming | online
+    url: str = ""
+    user: str = ""
+    role: str = ""
+    center: str | None = None
+    mode: str = "live"              # live | exercise | review
+    rtt_ms: float | None = None
+    reconnects: int = 0
+    last_error: str = ""
+    #: hub clock: hub time at `clock_wall` (local monotonic-ish wall time) and its rate
+    clock: float = 0.0
+    clock_wall: float = 0.0
+    clock_rate: float = 1.0
+
+
+class Replica:
+    """The domain state as this console knows it, and the bookkeeping around it."""
+
+    def __init__(self, state: State | None = None):
+        self.state = state or State()
+        self.pending: dict[str, PendingCommand] = {}
+        self.notices: deque[Notice] = deque(maxlen=500)
+        self.counters: Counter[str] = Counter()
+        self.link = LinkStatus()
+        self._changes = ChangeSet()
+        self._rate_window: deque[tuple[float, int]] = deque(maxlen=64)
+        self.revision = 0
+
+    # ------------------------------------------------------------ events in
+
+    def apply_event(self, msg: Message) -> None:
+        """Apply one sequenced hub event unless it was already applied (resume overlap)."""
+        if msg.seq is not None and msg.seq <= self.state.seq:
+            self.counters["duplicate_events"] += 1
+            return
+        self._changes.merge(apply(self.state, msg))
+        self.counters["events"] += 1
+
+    def load_state(self, state: State) -> None:
+        """Replace the whole state (a snapshot from the hub, or the cached replica at start)."""
+        self.state = state
+        self._changes = ChangeSet(baseline=True, events=1)
+
+    def take_changes(self) -> ChangeSet:
+        """Everything that changed since the last call; the UI tick calls this."""
+        changes, self._changes = self._changes, ChangeSet()
+        if changes:
+            self.revision += 1
+        now = time.monotonic()
+        self._rate_window.append((now, self.counters["events"]))
+        return changes
+
+    # ------------------------------------------------------------ bookkeeping
+
+    def notify(self, level: str, code: str, text: str) -> Notice:
+        """Record a notice for the user (and count it by code)."""
+        notice = Notice(level, code, text)
+        self.notices.append(notice)
+        self.counters[f"notice.{code}"] += 1
+        return notice
+
+    def events_per_second(self) -> float:
+        """Events applied per second over the last few seconds of UI ticks."""
+        if len(self._rate_window) < 2:
+            return 0.0
+        (t0, n0), (t1, n1) = self._rate_window[0], self._rate_window[-1]
+        return (n1 - n0) / (t1 - t0) if t1 > t0 else 0.0
+
+    def hub_now(self) -> float:
+        """Best estimate of the hub clock now (scenario time runs at clock_rate)."""
+        link = self.link
+        if link.clock_wall == 0.0:
+            return self.state.now
+        return link.clock + (time.time() - link.clock_wall) * link.clock_rate
+
+    def pending_for_incident(self, incident_id: str) -> list[PendingCommand]:
+        """Unconfirmed commands about an incident (shown as pending in the UI)."""
+        return [p for p in self.pending.values() if getattr(p.body, "incident", None) == incident_id]
+
+    def pending_resources(self) -> set[str]:
+        """People a not-yet-confirmed dispatch will take (shown as pending in the roster)."""
+        return {p.body.resource for p in self.pending.values() if p.type == "cmd.dispatch"}

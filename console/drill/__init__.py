@@ -1,0 +1,33 @@
+"""Drill world: the marathon baseline and timeline, the field simulator, synthetic frames.
+
+Pure and deterministic for a seed; no Qt, no asyncio, no I/O.
+"""
+
+from __future__ import annotations
+
+from console.drill.marathon import (
+    BASELINE_NAME, MarathonScenario, ReportScenario, build_marathon_baseline, day_start_of,
+    parse_start,
+)
+
+SCENARIOS = ("marathon", "fire_hazard", "rockfall")
+
+
+def make_scenario(name: str = "marathon", seed: int = 7, start: float | str | None = None
+                  ) -> MarathonScenario:
+    """A scenario by name: "marathon" (the whole day), "fire_hazard" or "rockfall" (one report
+    at start + 10 s on the marathon baseline). `start` is hub time, "HH:MM", or None (07:00)."""
+    if isinstance(start, str):
+        from console.drill.marathon import DEFAULT_DAY
+        start = parse_start(day_start_of(DEFAULT_DAY), start)
+    if name == "marathon":
+        return MarathonScenario(seed, start)
+    if name in ("fire_hazard", "rockfall"):
+        return ReportScenario(name, seed, start)
+    raise ValueError(f"unknown scenario {name!r}; choose from {', '.join(SCENARIOS)}")
+
+
+__all__ = [
+    "BASELINE_NAME", "SCENARIOS", "MarathonScenario", "ReportScenario",
+    "build_marathon_baseline", "make_scenario", "parse_start",
+]

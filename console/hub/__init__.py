@@ -1,0 +1,1 @@
+"""The event hub: auth, roles, scopes, sequencer, fan-out, commands, ingest, sources."""

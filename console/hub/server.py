@@ -1,0 +1,247 @@
+"""The websocket server: handshake auth, hello, resume or snapshot, then the read loop.
+
+Every message a client sends is checked here (size, shape, type, role, rate);
+whatever is wrong is counted and answered with an error, and the session and
+the hub go on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from http import HTTPStatus
+
+import msgspec
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+
+from console.hub.auth import Principal, TokenRegistry
+from console.hub.channel import DEFAULT_QUEUE_LIMIT, Channel
+from console.hub.core import HubCore
+from console.protocol import messages as m
+from console.protocol.codec import (
+    MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, ProtocolError, decode, decode_frame, encode,
+)
+
+log = logging.getLogger(__name__)
+
+#: command rate per client (token bucket: rate per second, burst)
+COMMAND_RATE = {"ingest": (5000.0, 10000.0), "field": (200.0, 400.0)}
+DEFAULT_COMMAND_RATE = (50.0, 100.0)
+
+
+class HubServer:
+    """Serves one HubCore over websockets to consoles, field units and sources."""
+
+    def __init__(self, core: HubCore, tokens: TokenRegistry, *, host: str = "127.0.0.1", port: int = 8765,
+                 queue_limit: int = DEFAULT_QUEUE_LIMIT):
+        self.core = core
+        self.tokens = tokens
+        self.host = host
+        self.port = port
+        self.queue_limit = queue_limit
+        self._server: Server | None = None
+        self._clock_task: asyncio.Task | None = None
+
+    # ------------------------------------------------------------------ life
+
+    async def start(self) -> None:
+        self._server = await serve(
+            self._session, self.host, self.port, process_request=self._authenticate,
+            compression=None, max_size=MAX_FRAME_BYTES + 1024, max_queue=64,
+            ping_interval=20, ping_timeout=20, logger=log)
+        self.port = self._server.sockets[0].getsockname()[1]
+        self._clock_task = asyncio.create_task(self._clock_loop(), name="hub-clock")
+
+    async def stop(self) -> None:
+        if self._clock_task is not None:
+            self._clock_task.cancel()
+            self._clock_task = None
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
+
+    @property
+    def url(self) -> str:
+        return f"ws://{self.host}:{self.port}"
+
+    def subscribed_cameras(self) -> set[str]:
+        """Cameras at least one live client wants frames of."""
+        wanted: set[str] = set()
+        for ch in self.core.channels:
+            if ch.live:
+                wanted |= ch.cameras
+        return wanted
+
+    def publish_frame(self, camera: str, data: bytes) -> int:
+        """Offer an encoded binary frame to every client subscribed to its camera."""
+        n = 0
+        for ch in self.core.channels:
+            if ch.live and camera in ch.cameras:
+                ch.push_frame(camera, data)
+                n += 1
+        return n
+
+    # ------------------------------------------------------------------ handshake
+
+    def _authenticate(self, connection: ServerConnection, request):
+        principal = self.tokens.lookup(request.headers.get("Authorization"))
+        if principal is None:
+            self.core.counters["auth_refused"] += 1
+            log.info("handshake refused from %s: missing or unknown token", connection.remote_address)
+            return connection.respond(HTTPStatus.UNAUTHORIZED, "missing or unknown bearer token\n")
+        connection.principal = principal  # read back in _session
+        return None
+
+    async def _session(self, ws: ServerConnection) -> None:
+        principal: Principal = ws.principal
+        core = self.core
+        ch = Channel(ws, principal, queue_limit=self.queue_limit)
+        core.channels.add(ch)
+        core.counters["sessions"] += 1
+        log.info("session open: %s (%s, center %s)", principal.name, principal.role, principal.center)
+        try:
+            await ch.send_now(encode("hello", m.Hello(
+                role=principal.role, name=principal.name, center=principal.center,
+                protocol=m.PROTOCOL_VERSION, hub_seq=core.committed_seq,
+                first_seq=core.store.first_seq(), clock=core.clock.now(), clock_rate=core.clock.rate,
+                max_message_bytes=MAX_MESSAGE_BYTES, max_commands_per_s=self._rate(principal)[0],
+                mode=core.mode)))
+            ch.start()
+            async for raw in ws:
+                if ch.dropped:
+                    break
+                await self._receive(ch, raw)
+        except ConnectionClosed:
+            pass
+        finally:
+            core.channels.discard(ch)
+            await ch.stop()
+            log.info("session closed: %s", principal.name)
+
+    # ------------------------------------------------------------------ messages
+
+    async def _reply(self, ch: Channel, data: bytes) -> None:
+        if ch.backlog_done.is_set():
+            ch.push(data)
+        else:
+            await ch.send_now(data)
+
+    async def _error(self, ch: Channel, code: str, reason: str, ref: str | None = None) -> None:
+        self.core.counters[f"rejected.{code}"] += 1
+        ch.counters[f"rejected.{code}"] += 1
+        log.info("rejected message from %s: %s: %s", ch.principal.name, code, reason[:200])
+        await self._reply(ch, encode("error", m.Error(code=code, reason=reason[:500], ref=ref)))
+
+    async def _receive(self, ch: Channel, raw: str | bytes) -> None:
+        if isinstance(raw, bytes):
+            await self._receive_frame(ch, raw)
+            return
+        try:
+            msg = decode(raw)
+        except ProtocolError as exc:
+            await self._error(ch, exc.code, exc.reason, exc.ref)
+            return
+        t = msg.type
+        if t == "resume":
+            await self._resume(ch, msg.body.last_seq)
+        elif t == "subscribe":
+            ch.cameras = set(msg.body.cameras[:256])
+        elif t == "ping":
+            await self._reply(ch, encode("pong", m.Pong(t=msg.body.t, clock=self.core.clock.now())))
+        elif t in m.COMMAND_BODIES:
+            if not msg.id:
+                await self._error(ch, "malformed", f"{t} needs a command id", None)
+            elif not self._take_token(ch):
+                await self._error(ch, "rate_limited", f"more than {self._rate(ch.principal)[0]:.0f} commands/s", msg.id)
+            else:
+                result = await self.core.command(ch.principal, msg.id, t, msg.body)
+                await self._reply(ch, encode("result", result, id=msg.id))
+        else:
+            await self._error(ch, "unexpected", f"{t} is not a client message", msg.id)
+
+    async def _receive_frame(self, ch: Channel, raw: bytes) -> None:
+        if ch.principal.role != "ingest":
+            await self._error(ch, "forbidden", "only ingest clients send frames")
+            return
+        try:
+            frame = decode_frame(raw)
+        except ProtocolError as exc:
+            await self._error(ch, exc.code, exc.reason)
+            return
+        self.core.counters["frames_in"] += 1
+        self.publish_frame(frame.camera, raw)
+
+    def _rate(self, principal: Principal) -> tuple[float, float]:
+        return COMMAND_RATE.get(principal.role, DEFAULT_COMMAND_RATE)
+
+    def _take_token(self, ch: Channel) -> bool:
+        rate, burst = self._rate(ch.principal)
+        now = time.monotonic()
+        ch.tokens = min(burst, ch.tokens + (now - ch.tokens_at) * rate) if ch.tokens_at else burst
+        ch.tokens_at = now
+        if ch.tokens < 1.0:
+            return False
+        ch.tokens -= 1.0
+        return True
+
+    # ------------------------------------------------------------------ resume
+
+    async def _resume(self, ch: Channel, last_seq: int) -> None:
+        core = self.core
+        if ch.live:
+            await self._error(ch, "unexpected", "resume was already given on this connection")
+            return
+        loop = asyncio.get_running_loop()
+        first = await loop.run_in_executor(core._db, core.store.first_seq)
+        # Nothing may be sent that is not yet in the log: wait until the log holds all of state.
+        for _ in range(20):
+            if core.committed_seq >= core.state.seq:
+                break
+            await core.wait_committed(core.state.seq)
+        head = core.committed_seq
+        too_far = (last_seq <= 0 or last_seq > head or head - last_seq > core.resume_window
+                   or (first and last_seq < first - 1))
+        ch.live = True
+        if too_far:
+            state = core.scoped_state(ch.center)
+            ch.after = state.seq
+            data = msgspec.json.Encoder(order="sorted").encode(state)
+            await ch.send_now(encode("snapshot", m.Snapshot(seq=state.seq, state=msgspec.Raw(data))))
+            core.counters["snapshots"] += 1
+        else:
+            ch.after = head
+            await self._send_tail(ch, last_seq, head)
+            core.counters["resumes"] += 1
+        await ch.send_now(encode("live", m.Live(seq=ch.after)))
+        ch.backlog_done.set()
+
+    async def _send_tail(self, ch: Channel, last_seq: int, head: int) -> None:
+        core = self.core
+        loop = asyncio.get_running_loop()
+        after = last_seq
+        while after < head:
+            rows = await loop.run_in_executor(core._db, core.store.events_after, after, 2000)
+            if not rows:
+                break
+            for seq, type_, _ts, data in rows:
+                if seq > head:
+                    return
+                after = seq
+                if ch.center is not None:
+                    msg = decode(data)
+                    if not core.visible(ch.center, core._scope_incident(type_, msg.body)):
+                        continue
+                await ch.send_now(data)
+
+    # ------------------------------------------------------------------ clock
+
+    async def _clock_loop(self) -> None:
+        while True:
+            await asyncio.sleep(1.0)
+            data = encode("clock", m.Clock(clock=self.core.clock.now(), rate=self.core.clock.rate))
+            for ch in list(self.core.channels):
+                if ch.backlog_done.is_set():
+                    ch.push(data)

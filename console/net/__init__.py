@@ -1,0 +1,1 @@
+"""The console's websocket client session (no Qt): connect, resume, outbox, reconnect."""
