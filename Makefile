@@ -20,3 +20,7 @@ screenshots: venv
 
 package: venv
 	.venv/bin/pip install -e '.[package]' && .venv/bin/pyinstaller --noconfirm packaging/duty-console.spec
+
+.PHONY: translations
+translations: venv
+	.venv/bin/pyside6-lupdate $$(find console/ui -name '*.py' | sort) -ts resources/i18n/console_zh_CN.ts -no-obsolete && .venv/bin/python resources/i18n/fill_zh_CN.py && .venv/bin/pyside6-lrelease resources/i18n/console_zh_CN.ts -qm resources/i18n/console_zh_CN.qm

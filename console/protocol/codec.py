@@ -127,8 +127,11 @@ def encode_frame(frame: Frame) -> bytes:
     cam = frame.camera.encode()
     if not cam or len(cam) > 255:
         raise ProtocolError("malformed", "camera id must be 1..255 bytes")
-    head = _FRAME_HEAD.pack(FRAME_MAGIC, len(cam), frame.ts, frame.number & 0xFFFFFFFF,
-                            frame.content_type, frame.width, frame.height)
+    try:
+        head = _FRAME_HEAD.pack(FRAME_MAGIC, len(cam), frame.ts, frame.number & 0xFFFFFFFF,
+                                frame.content_type, frame.width, frame.height)
+    except struct.error as exc:  # width/height beyond u16, content type beyond u8
+        raise ProtocolError("malformed", f"frame header: {exc}") from None
     return b"".join((head, cam, frame.payload))
 
 

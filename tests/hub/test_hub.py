@@ -140,15 +140,16 @@ async def test_a_thousand_malformed_frames_leave_session_and_hub_up(tmp_db_url):
 
 
 async def test_stalled_client_is_dropped_before_the_queue_grows_past_its_bound(tmp_db_url):
-    limit = 200
+    limit = 50
     async with running_hub(tmp_db_url, queue_limit=limit) as server:
         async with Client.connect(server.url, "demo-commander") as stalled:
             stalled._reader.cancel()  # stop reading: the socket buffers fill, then the hub's queue
             channel = next(ch for ch in server.core.channels if ch.principal.token == "demo-commander")
             async with Client.connect(server.url, "demo-ingest", last_seq=None) as ingest:
-                moves = [(f"R{i:04d}", float(i), float(i)) for i in range(1, 1500)]
-                for _ in range(400):
-                    await ingest.command("ingest.positions", m.IngestPositions(moves=moves))
+                moves = [(f"R{i:04d}", float(i), float(i)) for i in range(1, 2600)]
+                for _ in range(200):  # up to 160 MB of events: far beyond any socket buffer
+                    await asyncio.gather(*(ingest.command("ingest.positions", m.IngestPositions(moves=moves))
+                                           for _ in range(10)))
                     if channel.dropped:
                         break
             assert channel.dropped

@@ -1,0 +1,194 @@
+"""The composition root: store, session, replica, controller, window, under one qasync loop.
+
+`demo` also starts a hub in this process on a loopback port and connects to it
+over a real websocket, exactly as the console would connect to a remote hub.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def default_local_db(token: str) -> str:
+    """The console's own SQLite file (outbox, cached replica), one per token."""
+    base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "duty-console"
+    base.mkdir(parents=True, exist_ok=True)
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in token)
+    return f"sqlite:///{base / f'console-{safe}.db'}"
+
+
+def run_app(a: argparse.Namespace) -> int:
+    """Run the console (and, for `demo`, the embedded hub) until the window closes."""
+    if a.smoke is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication  # PySide6 before qasync
+
+    import qasync
+
+    from console.ui.i18n import install_translator
+    from console.ui.theme import apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName("duty-console")
+    app.setApplicationName("Duty Console")
+    install_translator(app, a.lang)
+    apply_theme(app, wall=a.wall)
+    try:
+        code = qasync.run(_main(app, a))
+    except asyncio.CancelledError:
+        code = 0
+    # Everything is flushed and closed by now (store, session, hub). Skip interpreter
+    # finalisation: PySide6 + pyqtgraph objects torn down by the garbage collector after
+    # the QApplication can crash ("none_dealloc") and turn a clean exit into exit code 134.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(code)
+
+
+class _ExceptionCounter:
+    """sys.excepthook that logs and counts: exceptions in Qt slots are not lost."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, exc_type, exc, tb) -> None:
+        self.count += 1
+        log.error("unhandled exception", exc_info=(exc_type, exc, tb))
+
+
+async def _main(app, a: argparse.Namespace) -> int:
+    from console.client.controller import Controller
+    from console.client.replica import Replica
+    from console.net.session import Session
+    from console.store import Store
+    from console.ui.main_window import MainWindow
+    from console.ui.wall import apply_wall_mode
+    from console.ui.watchdog import GuiWatchdog
+    from console.video.pool import DecodePool
+
+    errors = _ExceptionCounter()
+    sys.excepthook = errors
+    loop = asyncio.get_running_loop()
+    closing = asyncio.Event()
+    # Closing the window ends _main, which shuts down in order; Qt must not stop the loop first.
+    app.setQuitOnLastWindowClosed(False)
+    app.lastWindowClosed.connect(closing.set)
+    app.aboutToQuit.connect(closing.set)
+
+    hub = None
+    if a.command == "demo":
+        from console.cli import _hub_config
+        from console.hub.runner import start_hub
+
+        cfg = _hub_config(a)
+        cfg.port = 0 if a.port == 8765 else a.port
+        if a.start is None:
+            cfg.start = "07:29:40"  # the demo opens 20 s before the dog reaches the cordon
+        hub = await start_hub(cfg)
+        url, token = hub.url, ("demo-wall" if a.wall else "demo-commander")
+        print(f"embedded hub on {url} (scenario {cfg.scenario}, {cfg.speed}×)", flush=True)
+    else:
+        url, token = a.url, a.token
+
+    store = await loop.run_in_executor(None, Store, a.local_db or default_local_db(token))
+    replica = Replica()
+    frames = DecodePool()
+    session = Session(url, token, replica, store=store, frames=frames)
+    controller = Controller(replica, session, read_only=a.wall)
+    restored = await session.restore()
+    session.start()
+
+    watchdog = GuiWatchdog()
+    window = MainWindow(replica, controller, wall=a.wall, frames=frames,
+                        outbox_depth=lambda: session.outbox_depth, stall_ms=watchdog.recent_worst_ms,
+                        role_key="wall" if a.wall else "desk")
+    if a.wall:
+        apply_wall_mode(window, a.screen)
+    else:
+        window.resize(1920, 1080)
+        window.show()
+    if restored:
+        window.refresh_now()
+    wall_task = asyncio.create_task(_follow_role(replica, controller, window, a))
+
+    code = 0
+    try:
+        if a.smoke is not None:
+            code = await _smoke(a.smoke, replica, controller, window, session, errors)
+        else:
+            await closing.wait()
+    finally:
+        wall_task.cancel()
+        watchdog.stop()
+        window.tick.stop()
+        window.close()
+        await session.close()
+        frames.close()
+        if hub is not None:
+            await hub.stop()
+        store.close()
+    return code
+
+
+async def _follow_role(replica, controller, window, a) -> None:
+    """A wall-role token gets wall mode, whatever the command line said."""
+    from console.ui.wall import apply_wall_mode
+
+    while replica.link.role == "":
+        await asyncio.sleep(0.1)
+    if replica.link.role == "wall" and not controller.read_only:
+        controller.read_only = True
+        window.wall = True
+        if window.incident_pane is not None:
+            window.incident_pane.set_actions_visible(False)
+        apply_wall_mode(window, a.screen)
+
+
+async def _smoke(seconds: float, replica, controller, window, session, errors) -> int:
+    """Run N seconds, dispatch once through the queue's Enter key, print one summary line."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    dispatched: str | None = None
+    incident: str | None = None
+    while loop.time() < deadline:
+        await asyncio.sleep(0.2)
+        if dispatched is None and session.live.is_set() and window.alerts is not None:
+            window.refresh_now()
+            queue = window.alerts
+            if queue.model.rowCount() > 0:
+                queue.select_row(0)
+                incident = queue.current_incident()
+                before = set(replica.pending)
+                key = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier)
+                QApplication.sendEvent(queue.view, key)
+                new = set(replica.pending) - before
+                dispatched = next(iter(new), None) or "refused"
+    # give the last command its answer
+    settle = loop.time() + 5
+    while replica.pending and loop.time() < settle:
+        await asyncio.sleep(0.1)
+    window.refresh_now()
+    state = replica.state
+    tasks = [t for t in state.tasks.values() if t.incident == incident]
+    ok = (dispatched not in (None, "refused") and not replica.pending and bool(tasks)
+          and errors.count == 0 and replica.counters["apply_errors"] == 0)
+    problems = sum(v for k, v in replica.counters.items()
+                   if k in ("malformed", "unknown_type", "apply_errors", "bad_frames")) + errors.count
+    print(f"smoke: {'OK' if ok else 'FAILED'} events={replica.counters['events']} "
+          f"alerts={len(state.alerts)} dispatches={len(state.tasks)} "
+          f"incident={incident} task={tasks[0].status if tasks else '-'} errors={problems} "
+          f"link={replica.link.state} at={time.strftime('%H:%M:%S')}", flush=True)
+    return 0 if ok else 1

@@ -1,0 +1,1 @@
+"""Every Qt class of the console lives here, and only here."""

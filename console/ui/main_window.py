@@ -1,0 +1,304 @@
+"""The main window: camera wall in the centre, panes in docks, one UI tick that refreshes them all.
+
+This is the one place panes are wired together. Data reaches panes only
+through `refresh(changes)` on the tick; panes act only through the controller.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Callable
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWidget
+
+from console.client.controller import Controller
+from console.client.replica import Replica
+from console.domain.state import ChangeSet
+from console.ui.panes.alerts.widget import AlertQueue
+from console.ui.panes.diagnostics.widget import DiagnosticsPane, NoticeCursor
+from console.ui.panes.incident.widget import IncidentPane
+from console.ui.selection import Selection
+from console.ui.status_bar import ConsoleStatusBar
+
+log = logging.getLogger(__name__)
+
+#: UI tick (ms): panes redraw at most this often
+TICK_MS = 50
+#: with nothing new, panes still refresh this often so countdowns move (s)
+IDLE_REFRESH_S = 0.5
+#: a banner hides itself after this long (ms)
+BANNER_MS = 8_000
+
+#: name → pane; a factory may return any subset, None removes a pane
+PanesFactory = Callable[[Replica, Controller, Selection, object], dict[str, QWidget | None]]
+
+
+def default_panes(replica: Replica, controller: Controller, selection: Selection,
+                  frames: object = None) -> dict[str, QWidget | None]:
+    """Every pane the console knows; panes another engineer owns are imported lazily."""
+    panes: dict[str, QWidget | None] = {
+        "alerts": AlertQueue(replica, controller, selection),
+        "incident": IncidentPane(replica, controller, selection),
+        "diagnostics": DiagnosticsPane(replica),
+    }
+    try:
+        from console.ui.panes.cameras.widget import CameraWall
+        panes["cameras"] = CameraWall(replica, controller, selection, frames)
+    except Exception:  # noqa: BLE001 - a missing or broken pane must not stop the console
+        log.warning("camera wall unavailable", exc_info=True)
+        panes["cameras"] = None
+    try:
+        from console.ui.panes.roster.widget import RosterPane
+        panes["roster"] = RosterPane(replica, controller, selection)
+    except Exception:  # noqa: BLE001
+        log.warning("roster unavailable", exc_info=True)
+    try:
+        from console.ui.panes.map.widget import MapPane
+        panes["map"] = MapPane(replica, selection)
+    except Exception:  # noqa: BLE001
+        log.warning("map unavailable", exc_info=True)
+    return panes
+
+
+class MainWindow(QMainWindow):
+    """The duty commander's console window (desk or wall)."""
+
+    sig_critical = Signal(str)
+    """A new critical alert popped (incident id)."""
+
+    def __init__(self, replica: Replica, controller: Controller, *,
+                 panes_factory: PanesFactory | None = None, wall: bool = False,
+                 outbox_depth: Callable[[], int] = lambda: 0, stall_ms: Callable[[], float] | None = None,
+                 role_key: str = "commander", frames: object = None, settings: QSettings | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.replica = replica
+        self.controller = controller
+        self.wall = wall
+        self.role_key = role_key
+        self.settings = settings or QSettings("duty-console", "console")
+        self.selection = Selection(self)
+        self.setObjectName("MainWindow")
+        self.setWindowTitle(self.tr("Duty commander's console"))
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
+                            | QMainWindow.DockOption.AllowNestedDocks)
+
+        panes = default_panes(replica, controller, self.selection, frames)
+        if panes_factory is not None:
+            panes.update(panes_factory(replica, controller, self.selection, frames))
+        self.panes: dict[str, QWidget] = {k: v for k, v in panes.items() if v is not None}
+        self.alerts: AlertQueue | None = self.panes.get("alerts")  # type: ignore[assignment]
+        self.incident_pane: IncidentPane | None = self.panes.get("incident")  # type: ignore[assignment]
+        self.diagnostics: DiagnosticsPane | None = self.panes.get("diagnostics")  # type: ignore[assignment]
+        self.camera_wall: QWidget | None = self.panes.get("cameras")
+
+        # ---- centre: banner over the camera wall
+        self.banner = QLabel(self)
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.banner.hide()
+        self._banner_timer = QTimer(self)
+        self._banner_timer.setSingleShot(True)
+        self._banner_timer.timeout.connect(self.banner.hide)
+        centre = QWidget(self)
+        col = QVBoxLayout(centre)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(0)
+        col.addWidget(self.banner)
+        if self.camera_wall is not None:
+            col.addWidget(self.camera_wall, 1)
+        else:
+            placeholder = QLabel(self.tr("Camera wall"), centre)
+            placeholder.setObjectName("camera_placeholder")
+            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            placeholder.setStyleSheet("color: #30363d; font-size: 28pt; background: #05080c;")
+            col.addWidget(placeholder, 1)
+        self.setCentralWidget(centre)
+
+        # ---- docks
+        self.docks: dict[str, QDockWidget] = {}
+        titles = {"alerts": self.tr("Alert queue"), "incident": self.tr("Incident"),
+                  "roster": self.tr("Resources"), "map": self.tr("Map"),
+                  "diagnostics": self.tr("Diagnostics")}
+        areas = {"alerts": Qt.DockWidgetArea.LeftDockWidgetArea,
+                 "incident": Qt.DockWidgetArea.RightDockWidgetArea,
+                 "map": Qt.DockWidgetArea.RightDockWidgetArea,
+                 "roster": Qt.DockWidgetArea.BottomDockWidgetArea,
+                 "diagnostics": Qt.DockWidgetArea.BottomDockWidgetArea}
+        for name in ("alerts", "incident", "map", "roster", "diagnostics"):
+            pane = self.panes.get(name)
+            if pane is None:
+                continue
+            dock = QDockWidget(titles[name], self)
+            dock.setObjectName(f"dock_{name}")
+            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                             | QDockWidget.DockWidgetFeature.DockWidgetMovable
+                             | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+            dock.setWidget(pane)
+            self.addDockWidget(areas[name], dock)
+            self.docks[name] = dock
+        if "incident" in self.docks and "map" in self.docks:
+            self.splitDockWidget(self.docks["incident"], self.docks["map"], Qt.Orientation.Vertical)
+        if "roster" in self.docks and "diagnostics" in self.docks:
+            self.tabifyDockWidget(self.docks["roster"], self.docks["diagnostics"])
+            self.docks["roster"].raise_()
+        if "diagnostics" in self.docks:
+            self.docks["diagnostics"].hide()
+        if wall and "roster" in self.docks:
+            # A wall is read from across the room: cameras, queue, incident and map only.
+            self.docks["roster"].hide()
+        self._sized = False
+
+        # ---- menus and status bar
+        self._build_menus()
+        self.status = ConsoleStatusBar(replica, outbox_depth, stall_ms, self)
+        self.setStatusBar(self.status)
+
+        # ---- wiring
+        if self.alerts is not None:
+            self.alerts.sig_critical.connect(self._on_critical)
+        if wall and self.incident_pane is not None:
+            self.incident_pane.set_actions_visible(False)
+        self._notices = NoticeCursor(replica)
+        self._last_refresh = 0.0
+        self._default_state = self.saveState()
+        self._restored = self.restore_layout()
+        self.tick = QTimer(self)
+        self.tick.setInterval(TICK_MS)
+        self.tick.timeout.connect(self._on_tick)
+        self.tick.start()
+
+    # ------------------------------------------------------------------ API
+
+    def refresh_now(self) -> ChangeSet:
+        """Run one UI tick at once (tests and the smoke run call it); returns the changes applied."""
+        return self._on_tick(force=True)
+
+    def show_banner(self, text: str, level: str = "warning") -> None:
+        """A non-modal banner over the camera wall that hides itself after a few seconds."""
+        self.banner.setProperty("level", level)
+        self.banner.style().unpolish(self.banner)
+        self.banner.style().polish(self.banner)
+        self.banner.setText(text)
+        self.banner.show()
+        self._banner_timer.start(BANNER_MS)
+
+    def banner_text(self) -> str:
+        """The banner's text ('' when hidden)."""
+        return self.banner.text() if not self.banner.isHidden() else ""
+
+    def save_layout(self) -> None:
+        """Save dock layout and geometry for this role."""
+        self.settings.setValue(f"layout/{self.role_key}", self.saveState())
+        self.settings.setValue(f"geometry/{self.role_key}", self.saveGeometry())
+        self.settings.sync()
+
+    def restore_layout(self) -> bool:
+        """Restore this role's saved layout; False if there was none."""
+        state = self.settings.value(f"layout/{self.role_key}")
+        geometry = self.settings.value(f"geometry/{self.role_key}")
+        if isinstance(geometry, QByteArray) and not self.wall:
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            return self.restoreState(state)
+        return False
+
+    def reset_layout(self) -> None:
+        """Back to the built-in layout."""
+        self.restoreState(self._default_state)
+
+    # ------------------------------------------------------------------ Qt
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._sized:
+            # Dock sizes only stick once the window has its real size.
+            self._sized = True
+            if not self._restored:
+                QTimer.singleShot(0, self._apply_default_sizes)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.tick.stop()
+        self.save_layout()
+        super().closeEvent(event)
+
+    # ------------------------------------------------------------------ private
+
+    def _apply_default_sizes(self) -> None:
+        width = max(self.width(), 1200)
+        side = [(self.docks[n], int(width * f)) for n, f in (("alerts", 0.31), ("incident", 0.29))
+                if n in self.docks]
+        self.resizeDocks([d for d, _ in side], [w for _, w in side], Qt.Orientation.Horizontal)
+        if "incident" in self.docks and "map" in self.docks:
+            self.resizeDocks([self.docks["incident"], self.docks["map"]], [65, 35], Qt.Orientation.Vertical)
+        if "roster" in self.docks and not self.docks["roster"].isHidden():
+            self.resizeDocks([self.docks["roster"]], [int(self.height() * 0.28)], Qt.Orientation.Vertical)
+        self._default_state = self.saveState()
+
+    def _build_menus(self) -> None:
+        view = self.menuBar().addMenu(self.tr("&View"))
+        for dock in self.docks.values():
+            view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        reset = QAction(self.tr("Reset layout"), self)
+        reset.triggered.connect(self.reset_layout)
+        view.addAction(reset)
+        lang = self.menuBar().addMenu(self.tr("&Language"))
+        hint = QAction(self.tr("Start with --lang en for English, --lang zh for Chinese"), self)
+        hint.setEnabled(False)
+        lang.addAction(hint)
+
+    def _on_tick(self, force: bool = False) -> ChangeSet:
+        changes = self.replica.take_changes()
+        now = time.monotonic()
+        if not changes and not force and now - self._last_refresh < IDLE_REFRESH_S:
+            self.status.update_figures()
+            return changes
+        self._last_refresh = now
+        for name, pane in self.panes.items():
+            refresh = getattr(pane, "refresh", None)
+            if refresh is None:
+                continue
+            try:
+                refresh(changes)
+            except Exception:  # noqa: BLE001 - one broken pane must not freeze the others
+                self.replica.counters[f"ui_error.{name}"] += 1
+                log.exception("pane %s failed to refresh", name)
+        self.status.update_figures()
+        self._show_notices()
+        return changes
+
+    def _show_notices(self) -> None:
+        loud = [n for n in self._notices.take() if n.level in ("warning", "error")]
+        if not loud:
+            return
+        last = loud[-1]
+        prefix = {"conflict": self.tr("Conflict")}.get(last.code, last.code)
+        text = f"{prefix}: {last.text}"
+        if len(loud) > 1:
+            text += "  " + self.tr("(+%1 more, see Diagnostics)").replace("%1", str(len(loud) - 1))
+        self.show_banner(text, last.level)
+        self.status.showMessage(text, BANNER_MS)
+
+    def _on_critical(self, incident_id: str) -> None:
+        inc = self.replica.state.incidents.get(incident_id)
+        if inc is None:
+            return
+        alert = self.replica.state.alerts.get(inc.alert)
+        camera = alert.camera if alert is not None else None
+        focus = getattr(self.camera_wall, "focus_camera", None)
+        if camera and callable(focus):
+            try:
+                focus(camera)
+            except Exception:  # noqa: BLE001
+                log.exception("camera wall could not focus %s", camera)
+        town = self.replica.state.org.get(inc.town)
+        self.show_banner(self.tr("Critical alert: %1 — %2").replace("%1", inc.title)
+                         .replace("%2", town.name if town else inc.town), "critical")
+        if self.selection.incident is None or self.wall:
+            self.selection.select_incident(incident_id)
+        self.sig_critical.emit(incident_id)

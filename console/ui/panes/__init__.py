@@ -1,0 +1,1 @@
+"""Dockable panes, one folder each: widget, model, tests."""

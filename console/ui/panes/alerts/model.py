@@ -1,0 +1,269 @@
+"""The alert queue's table model: an adapter over the replica's incidents.
+
+Rows are incident ids in priority order (open first, then critical > warning >
+info, then oldest first). `refresh(changes)` is the only mutator: one UI
+tick's new incidents become ONE insert range (appended, then moved into place
+with a layout change that keeps persistent indexes, i.e. the selection, on the
+same incident). Sorting and filtering are plain Python over cached keys; no
+QSortFilterProxyModel on a live table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from console.client.replica import Replica
+from console.domain.model import FINAL_STATUSES, Incident
+from console.domain.sla import incident_sla
+from console.domain.state import ChangeSet
+from console.ui import theme
+from console.ui.i18n import kind_label, severity_label, status_label
+
+_SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}
+#: the response countdown turns amber below this many seconds left
+AMBER_BELOW_S = 20.0
+
+#: the role that carries the incident id of a row
+INCIDENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def is_open(inc: Incident) -> bool:
+    """Still needs the commander: not closed, false alarm, merged or resolved."""
+    return inc.status not in FINAL_STATUSES and inc.status != "resolved"
+
+
+def sort_key(inc: Incident) -> tuple:
+    """Queue order: open first, then severity, then age (oldest first), then id."""
+    return (0 if is_open(inc) else 1, _SEVERITY_RANK.get(inc.severity, 3), inc.created_at, inc.id)
+
+
+@dataclass(slots=True)
+class QueueFilter:
+    """What the queue shows: one kind, status and town (None: all), and closed ones or not."""
+
+    kind: str | None = None
+    status: str | None = None
+    town: str | None = None
+    show_closed: bool = False
+
+    def accepts(self, inc: Incident) -> bool:
+        if not self.show_closed and inc.status in FINAL_STATUSES and inc.status != self.status:
+            return False
+        if self.kind is not None and inc.kind != self.kind:
+            return False
+        if self.status is not None and inc.status != self.status:
+            return False
+        return self.town is None or inc.town == self.town
+
+
+class AlertQueueModel(QAbstractTableModel):
+    """Incidents of the replica as a priority-ordered table with a live response countdown."""
+
+    COL_SEVERITY, COL_COUNTDOWN, COL_KIND, COL_TITLE, COL_TOWN, COL_STATUS = range(6)
+    COLUMNS = 6
+
+    def __init__(self, replica: Replica, parent=None):
+        super().__init__(parent)
+        self.replica = replica
+        self.filter = QueueFilter()
+        self._rows: list[str] = []
+        self._row_of: dict[str, int] = {}
+        self._keys: dict[str, tuple] = {}
+        #: hub time the countdowns are computed against (one value per tick)
+        self._now = replica.hub_now()
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    # ------------------------------------------------------------------ API
+
+    def refresh(self, changes: ChangeSet) -> None:
+        """Fold one UI tick of changes into the table (coalesced) and advance the countdowns."""
+        self._now = self.replica.hub_now()
+        if changes.baseline:
+            self.rebuild()
+            return
+        incidents = self.replica.state.incidents
+        inserted: list[str] = []
+        removed: list[str] = []
+        resort = False
+        changed_rows: list[int] = []
+        for iid in changes.incidents:
+            inc = incidents.get(iid)
+            shown = iid in self._row_of
+            wanted = inc is not None and self.filter.accepts(inc)
+            if wanted and not shown:
+                inserted.append(iid)
+                self._keys[iid] = sort_key(inc)
+            elif shown and not wanted:
+                removed.append(iid)
+            elif shown:
+                key = sort_key(inc)
+                if key != self._keys.get(iid):
+                    self._keys[iid] = key
+                    resort = True
+                changed_rows.append(self._row_of[iid])
+        if removed:
+            self._remove(removed)
+            changed_rows = [self._row_of[i] for i in changes.incidents if i in self._row_of]
+        if inserted:
+            inserted.sort(key=self._keys.__getitem__)
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(inserted) - 1)
+            self._rows.extend(inserted)
+            for n, iid in enumerate(inserted, start=first):
+                self._row_of[iid] = n
+            self.endInsertRows()
+            if first and self._keys[self._rows[first - 1]] > self._keys[inserted[0]]:
+                resort = True
+        if resort:
+            self._resort()
+        elif changed_rows:
+            lo, hi = min(changed_rows), max(changed_rows)
+            self.dataChanged.emit(self.index(lo, 0), self.index(hi, self.COLUMNS - 1))
+        self._tick_countdowns()
+
+    def rebuild(self) -> None:
+        """Rebuild every row from the replica (a new baseline or snapshot, or a new filter)."""
+        self._now = self.replica.hub_now()
+        self.beginResetModel()
+        incs = [i for i in self.replica.state.incidents.values() if self.filter.accepts(i)]
+        self._keys = {i.id: sort_key(i) for i in incs}
+        self._rows = sorted(self._keys, key=self._keys.__getitem__)
+        self._row_of = {iid: n for n, iid in enumerate(self._rows)}
+        self.endResetModel()
+
+    def set_filter(self, **kwargs) -> None:
+        """Change the filter (kind=, status=, town=, show_closed=) and rebuild."""
+        for name, value in kwargs.items():
+            setattr(self.filter, name, value)
+        self.rebuild()
+
+    def incident_at(self, row: int) -> str | None:
+        """The incident id shown in a row."""
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, incident_id: str) -> int | None:
+        """The row that shows an incident, or None if it is filtered out."""
+        return self._row_of.get(incident_id)
+
+    def incident_ids(self) -> list[str]:
+        """Every shown incident id, in display order."""
+        return list(self._rows)
+
+    def countdown(self, inc: Incident) -> tuple[str, str]:
+        """(text, hex colour) of the response-promise cell at the model's current tick."""
+        sla = incident_sla(inc, self._now)
+        if sla.response_s is not None:
+            secs = f"{sla.response_s:.0f} s"
+            if sla.response_breached:
+                return f"✗ {secs}", theme.COUNTDOWN_RED
+            return f"✓ {secs}", theme.COUNTDOWN_MET
+        left = sla.response_left_s if sla.response_left_s is not None else 0.0
+        if left < 0:
+            return f"+{_mmss(-left)}", theme.COUNTDOWN_RED
+        return _mmss(left), theme.COUNTDOWN_AMBER if left < AMBER_BELOW_S else theme.COUNTDOWN_OK
+
+    # ------------------------------------------------------------------ Qt model
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else self.COLUMNS
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return (self.tr("Severity"), self.tr("Response"), self.tr("Type"), self.tr("Title"),
+                self.tr("Town"), self.tr("Status"))[section]
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        iid = self._rows[index.row()]
+        if role == INCIDENT_ID_ROLE:
+            return iid
+        inc = self.replica.state.incidents.get(iid)
+        if inc is None:
+            return None
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == self.COL_SEVERITY:
+                return severity_label(inc.severity)
+            if col == self.COL_COUNTDOWN:
+                return self.countdown(inc)[0]
+            if col == self.COL_KIND:
+                return kind_label(inc.kind)
+            if col == self.COL_TITLE:
+                return inc.title
+            if col == self.COL_TOWN:
+                town = self.replica.state.org.get(inc.town)
+                return town.name if town else inc.town
+            if col == self.COL_STATUS:
+                return status_label(inc.status)
+        elif role == Qt.ItemDataRole.ForegroundRole:
+            if col == self.COL_SEVERITY:
+                return QBrush(QColor(theme.SEVERITY_COLORS.get(inc.severity, theme.FG)))
+            if col == self.COL_COUNTDOWN:
+                return QBrush(QColor(self.countdown(inc)[1]))
+            if col == self.COL_STATUS:
+                return QBrush(QColor(theme.INCIDENT_STATUS_COLORS.get(inc.status, theme.FG)))
+            if not is_open(inc):
+                return QBrush(QColor(theme.FG_DIM))
+        elif role == Qt.ItemDataRole.FontRole:
+            if col in (self.COL_SEVERITY, self.COL_COUNTDOWN) or (inc.status == "new" and col == self.COL_TITLE):
+                return self._bold
+        elif role == Qt.ItemDataRole.TextAlignmentRole:
+            if col == self.COL_COUNTDOWN:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            return f"{inc.id} · {inc.grid}"
+        return None
+
+    # ------------------------------------------------------------------ private
+
+    def _remove(self, ids: list[str]) -> None:
+        # Contiguous runs, bottom up, so earlier row numbers stay valid.
+        rows = sorted((self._row_of[i] for i in ids), reverse=True)
+        runs: list[list[int]] = []
+        for r in rows:
+            if runs and runs[-1][0] == r + 1:
+                runs[-1][0] = r
+            else:
+                runs.append([r, r])
+        for lo, hi in runs:
+            self.beginRemoveRows(QModelIndex(), lo, hi)
+            del self._rows[lo:hi + 1]
+            self.endRemoveRows()
+        for iid in ids:
+            self._keys.pop(iid, None)
+        self._row_of = {iid: n for n, iid in enumerate(self._rows)}
+
+    def _resort(self) -> None:
+        self.layoutAboutToBeChanged.emit()
+        old = list(self._rows)
+        self._rows.sort(key=self._keys.__getitem__)
+        self._row_of = {iid: n for n, iid in enumerate(self._rows)}
+        persistent = self.persistentIndexList()
+        if persistent:
+            # The selection follows its incident, not its row number.
+            moved = [self.index(self._row_of[old[idx.row()]], idx.column())
+                     if 0 <= idx.row() < len(old) else QModelIndex() for idx in persistent]
+            self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+
+    def _tick_countdowns(self) -> None:
+        if self._rows:
+            col = self.COL_COUNTDOWN
+            self.dataChanged.emit(self.index(0, col), self.index(len(self._rows) - 1, col),
+                                  [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole])
+
+
+def _mmss(seconds: float) -> str:
+    s = int(round(seconds))
+    return f"{s // 60}:{s % 60:02d}"

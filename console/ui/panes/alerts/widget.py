@@ -1,0 +1,286 @@
+"""The alert queue pane: priority-ordered incidents, filters, a critical sound, keyboard first.
+
+Keys on the table: Enter dispatches the recommendation, A acknowledges,
+E escalates to the district, F marks a false alarm; arrows move. Every key
+goes through the controller, and only if the controller allows the command.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+import tempfile
+import wave
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QModelIndex, QSignalBlocker, Qt, QUrl, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QTableView,
+    QVBoxLayout, QWidget,
+)
+
+from console.client.controller import Controller
+from console.client.replica import Replica
+from console.domain.model import ALERT_KINDS, INCIDENT_STATUSES
+from console.domain.state import ChangeSet
+from console.ui.i18n import kind_label, status_label
+from console.ui.panes.alerts.model import AlertQueueModel, is_open
+from console.ui.selection import Selection
+
+try:  # QtMultimedia needs libpulse; without it the queue is silent, not broken.
+    from PySide6.QtMultimedia import QSoundEffect
+except Exception:  # noqa: BLE001 - any import failure means "no sound"
+    QSoundEffect = None  # type: ignore[assignment,misc]
+
+_KEY_COMMANDS = {
+    Qt.Key.Key_Return: "dispatch",
+    Qt.Key.Key_Enter: "dispatch",
+    Qt.Key.Key_A: "acknowledge",
+    Qt.Key.Key_E: "escalate",
+    Qt.Key.Key_F: "false_alarm",
+}
+_COMMAND_TYPES = {
+    "dispatch": "cmd.dispatch",
+    "acknowledge": "cmd.acknowledge",
+    "escalate": "cmd.escalate",
+    "false_alarm": "cmd.false_alarm",
+}
+
+
+def make_alarm_wav(path: Path | None = None) -> Path:
+    """Write a short two-tone alarm (16-bit mono WAV) and return its path."""
+    if path is None:
+        path = Path(tempfile.gettempdir()) / "duty-console-critical.wav"
+    rate = 22_050
+    frames = bytearray()
+    for freq in (988.0, 1319.0, 988.0, 1319.0):
+        n = int(rate * 0.12)
+        for i in range(n):
+            envelope = min(1.0, i / 200, (n - i) / 200)
+            sample = int(12_000 * envelope * math.sin(2 * math.pi * freq * i / rate))
+            frames += struct.pack("<h", sample)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(bytes(frames))
+    return path
+
+
+class QueueView(QTableView):
+    """The queue's table; turns the command keys into `sig_command`."""
+
+    sig_command = Signal(str)
+    """A command key was pressed: 'dispatch', 'acknowledge', 'escalate' or 'false_alarm'."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        command = _KEY_COMMANDS.get(Qt.Key(event.key()))
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if command is not None and mods == Qt.KeyboardModifier.NoModifier:
+            self.sig_command.emit(command)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class AlertQueue(QWidget):
+    """The alert queue: table, filters, critical sound; selection shared with every pane."""
+
+    NAME = "alerts"
+
+    sig_critical = Signal(str)
+    """A new critical alert arrived (incident id); once per UI tick, the newest one."""
+
+    def __init__(self, replica: Replica, controller: Controller, selection: Selection,
+                 parent: QWidget | None = None, *, sound: bool = True):
+        super().__init__(parent)
+        self.replica = replica
+        self.controller = controller
+        self.selection = selection
+        self.model = AlertQueueModel(replica, self)
+        self.view = QueueView(self)
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().hide()
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(AlertQueueModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        self._size_columns()
+        self.view.sig_command.connect(self._on_command)
+        self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        selection.sig_incident.connect(self._on_selection)
+
+        self.kind_combo = QComboBox(self)
+        self.status_combo = QComboBox(self)
+        self.town_combo = QComboBox(self)
+        self.closed_check = QCheckBox(self.tr("Show closed"), self)
+        self.count_label = QLabel(self)
+        self._fill_static_filters()
+        for combo in (self.kind_combo, self.status_combo, self.town_combo):
+            combo.currentIndexChanged.connect(self._on_filter_changed)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.closed_check.toggled.connect(self._on_filter_changed)
+
+        self.filters = QWidget(self)
+        filters = QHBoxLayout(self.filters)
+        filters.setContentsMargins(0, 0, 0, 0)
+        for w in (self.kind_combo, self.status_combo, self.town_combo, self.closed_check):
+            filters.addWidget(w)
+        filters.addStretch(1)
+        filters.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.filters)
+        layout.addWidget(self.view, 1)
+        self.hint = hint = QLabel(self.tr("Enter: dispatch recommended · A: acknowledge · E: escalate · F: false alarm"), self)
+        hint.setObjectName("hint")
+        hint.setStyleSheet("color: #8b949e;")
+        layout.addWidget(hint)
+
+        self.sound = None
+        if sound and QSoundEffect is not None:
+            try:
+                self.sound = QSoundEffect(self)
+                self.sound.setSource(QUrl.fromLocalFile(str(make_alarm_wav())))
+                self.sound.setVolume(0.8)
+            except Exception:  # noqa: BLE001 - no audio device is not an error for the console
+                self.sound = None
+        self._towns_known = 0
+        self._update_count()
+
+    # ------------------------------------------------------------------ API
+
+    def refresh(self, changes: ChangeSet) -> None:
+        """Apply one UI tick of changes: one model update, then sound and focus for criticals."""
+        if changes.baseline or len(self.replica.state.org) != self._towns_known:
+            self._fill_towns()
+        self.model.refresh(changes)
+        if changes.events or changes.baseline:
+            self._update_count()
+            self._keep_selection_visible()
+        critical = self._newest_critical(changes)
+        if critical is not None:
+            if self.sound is not None:
+                self.sound.play()
+            self.sig_critical.emit(critical)
+
+    def set_compact(self, compact: bool) -> None:
+        """Wall mode: no filters and no key hints, only the queue itself."""
+        self.filters.setVisible(not compact)
+        self.hint.setVisible(not compact)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._size_columns()
+
+    def current_incident(self) -> str | None:
+        """The incident of the table's current row."""
+        idx = self.view.currentIndex()
+        return self.model.incident_at(idx.row()) if idx.isValid() else None
+
+    def select_row(self, row: int) -> None:
+        """Make a row current (and so the shared selection)."""
+        self.view.setCurrentIndex(self.model.index(row, 0))
+
+    # ------------------------------------------------------------------ handlers
+
+    def _on_command(self, command: str) -> None:
+        iid = self.current_incident()
+        if iid is None or not self.controller.can(_COMMAND_TYPES[command]):
+            return
+        if command == "dispatch":
+            self.controller.dispatch_recommended(iid)
+        elif command == "acknowledge":
+            self.controller.acknowledge(iid)
+        elif command == "escalate":
+            self.controller.escalate(iid)
+        elif command == "false_alarm":
+            self.controller.false_alarm(iid)
+
+    def _on_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        iid = self.model.incident_at(current.row()) if current.isValid() else None
+        if iid is not None:
+            self.selection.select_incident(iid)
+
+    def _on_selection(self, incident_id: str) -> None:
+        row = self.model.row_of(incident_id)
+        if row is None or self.current_incident() == incident_id:
+            return
+        with QSignalBlocker(self.view.selectionModel()):
+            self.view.setCurrentIndex(self.model.index(row, 0))
+        self.view.selectRow(row)
+        self.view.scrollTo(self.model.index(row, 0))
+
+    def _on_filter_changed(self, *_args) -> None:
+        keep = self.current_incident() or self.selection.incident
+        self.model.set_filter(kind=self.kind_combo.currentData(), status=self.status_combo.currentData(),
+                              town=self.town_combo.currentData(), show_closed=self.closed_check.isChecked())
+        if keep is not None and (row := self.model.row_of(keep)) is not None:
+            with QSignalBlocker(self.view.selectionModel()):
+                self.view.setCurrentIndex(self.model.index(row, 0))
+            self.view.selectRow(row)
+        self._update_count()
+
+    # ------------------------------------------------------------------ private
+
+    def _size_columns(self) -> None:
+        # Widths in "M"s so the wall's large type gets wide enough columns too.
+        metrics = self.view.fontMetrics()
+        em = metrics.horizontalAdvance("M")
+        header = self.view.horizontalHeader()
+        for col, width in ((0, 4.5), (1, 4.5), (2, 7.5), (4, 6.5), (5, 5.5)):
+            header.resizeSection(col, int(em * width))
+        self.view.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
+
+    def _fill_static_filters(self) -> None:
+        self.kind_combo.addItem(self.tr("All types"), None)
+        for kind in ALERT_KINDS:
+            self.kind_combo.addItem(kind_label(kind), kind)
+        self.status_combo.addItem(self.tr("All statuses"), None)
+        for status in INCIDENT_STATUSES:
+            self.status_combo.addItem(status_label(status), status)
+        self.town_combo.addItem(self.tr("All towns"), None)
+
+    def _fill_towns(self) -> None:
+        org = self.replica.state.org
+        self._towns_known = len(org)
+        current = self.town_combo.currentData()
+        with QSignalBlocker(self.town_combo):
+            self.town_combo.clear()
+            self.town_combo.addItem(self.tr("All towns"), None)
+            for unit in sorted((u for u in org.values() if u.level == "town"), key=lambda u: u.id):
+                self.town_combo.addItem(unit.name, unit.id)
+            idx = self.town_combo.findData(current)
+            self.town_combo.setCurrentIndex(max(idx, 0))
+
+    def _update_count(self) -> None:
+        incidents = self.replica.state.incidents.values()
+        open_n = sum(1 for i in incidents if is_open(i))
+        critical = sum(1 for i in incidents if is_open(i) and i.severity == "critical")
+        self.count_label.setText(self.tr("%1 open · %2 critical").replace("%1", str(open_n))
+                                 .replace("%2", str(critical)))
+
+    def _keep_selection_visible(self) -> None:
+        if self.current_incident() is None and self.selection.incident is not None:
+            self._on_selection(self.selection.incident)
+
+    def _newest_critical(self, changes: ChangeSet) -> str | None:
+        if not changes.new_alerts:
+            return None
+        new_alerts = set(changes.new_alerts)
+        incidents = self.replica.state.incidents
+        best = None
+        for iid in changes.incidents:
+            inc = incidents.get(iid)
+            if (inc is not None and inc.alert in new_alerts and inc.severity == "critical"
+                    and is_open(inc) and (best is None or inc.created_at >= best.created_at)):
+                best = inc
+        return best.id if best is not None else None

@@ -1,0 +1,278 @@
+"""One camera tile: the latest decoded frame, name, online state, fps, alert flash and AI boxes."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from console.domain.model import Detection
+from console.video.pool import DecodedFrame
+
+try:
+    from console.ui.theme import SEVERITY_COLORS
+except ImportError:  # the theme module is written in parallel
+    SEVERITY_COLORS = {"critical": "#f85149", "warning": "#d29922", "info": "#58a6ff"}
+
+_BG = QColor("#07090c")
+_BAR = QColor(0, 0, 0, 150)
+_FG = QColor("#e6edf3")
+_DIM = QColor("#8b949e")
+_ONLINE = QColor("#3fb950")
+_OFFLINE = QColor("#6e7681")
+_ALERT = QColor("#ff3b30")
+_SELECTED = QColor("#2f81f7")
+_FOCUS = QColor("#f0b429")
+_BOX = QColor("#ffd33d")
+
+
+class CameraTile(QWidget):
+    """Paints one camera's newest frame; drops a frame that arrives before the last was painted.
+
+    The wall gives the tile decoded frames (`show_frame`) and alert state
+    (`set_alert`); the tile never reads the replica or the pool itself.
+    """
+
+    sig_clicked = Signal(str)
+    """The tile was clicked (camera id)."""
+
+    sig_double_clicked = Signal(str)
+    """The tile was double-clicked (camera id): enlarge / restore."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setMinimumSize(48, 32)
+        self.camera_id: str | None = None
+        self.camera_name = ""
+        self.online = True
+        #: set when a frame was handed over and not painted yet
+        self.pending = False
+        #: frames painted / frames dropped because the previous one was still pending
+        self.painted = 0
+        self.dropped = 0
+        self.frame_number: int | None = None
+        self.alerting = False
+        self.severity = "critical"
+        self.detections: list[Detection] = []
+        self.alert_title = ""
+        self.flash_on = False
+        self.selected = False
+        self.focused = False
+        self._image: QImage | None = None
+        self._buffer = None  # the numpy array the QImage points into; must outlive it
+        self._shown: deque[float] = deque(maxlen=64)
+
+    # ------------------------------------------------------------------ API
+
+    def set_camera(self, camera_id: str | None, name: str = "", online: bool = True) -> None:
+        """Show another camera (or none); forgets the previous camera's picture."""
+        if camera_id != self.camera_id:
+            self.camera_id = camera_id
+            self._image = None
+            self._buffer = None
+            self.pending = False
+            self.frame_number = None
+            self._shown.clear()
+            self.alerting = False
+            self.detections = []
+            self.alert_title = ""
+        self.camera_name = name
+        self.online = online
+        self.setToolTip(f"{camera_id} {name}" if camera_id else "")
+        self.update()
+
+    def set_online(self, online: bool) -> None:
+        if online != self.online:
+            self.online = online
+            self.update()
+
+    def show_frame(self, frame: DecodedFrame) -> bool:
+        """Take a decoded frame; False (and counted) if the last one is still unpainted."""
+        if self.pending:
+            self.dropped += 1
+            return False
+        rgb = frame.rgb
+        # Wrap, don't copy: the QImage reads the numpy buffer, which we keep alive.
+        self._image = QImage(rgb.data, frame.width, frame.height, rgb.strides[0],
+                             QImage.Format.Format_RGB888)
+        self._buffer = rgb
+        self.frame_number = frame.number
+        self.pending = True
+        self.update()
+        return True
+
+    def set_alert(self, alerting: bool, detections: list[Detection] | None = None,
+                  severity: str = "critical", title: str = "") -> None:
+        """Mark the tile as showing a camera with an open incident (flashes, draws boxes)."""
+        dets = list(detections or [])
+        if (alerting, dets, severity, title) != (self.alerting, self.detections, self.severity,
+                                                   self.alert_title):
+            self.alerting = alerting
+            self.detections = dets
+            self.severity = severity
+            self.alert_title = title
+            if not alerting:
+                self.flash_on = False
+            self.update()
+
+    def set_flash(self, on: bool) -> None:
+        """The wall's tick toggles the border (only alerting tiles flash)."""
+        on = on and self.alerting
+        if on != self.flash_on:
+            self.flash_on = on
+            self.update()
+
+    def set_selected(self, selected: bool) -> None:
+        if selected != self.selected:
+            self.selected = selected
+            self.update()
+
+    def set_focused(self, focused: bool) -> None:
+        if focused != self.focused:
+            self.focused = focused
+            self.update()
+
+    def fps(self) -> float:
+        """Frames painted per second over the last ~2 s."""
+        now = time.monotonic()
+        shown = self._shown
+        while shown and now - shown[0] > 2.0:
+            shown.popleft()
+        if len(shown) < 2:
+            return 0.0
+        span = shown[-1] - shown[0]
+        return (len(shown) - 1) / span if span > 0 else 0.0
+
+    def sizeHint(self) -> QSize:
+        return QSize(320, 180)
+
+    # ------------------------------------------------------------------ Qt events
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        try:
+            self._paint(p)
+        finally:
+            p.end()
+        if self.pending:
+            self.pending = False
+            self.painted += 1
+            self._shown.append(time.monotonic())
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.camera_id:
+            self.sig_clicked.emit(self.camera_id)
+        super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.camera_id:
+            self.sig_double_clicked.emit(self.camera_id)
+        super().mouseDoubleClickEvent(event)
+
+    # ------------------------------------------------------------------ private
+
+    def _image_rect(self) -> QRectF:
+        """Where the frame goes: scaled to fit, aspect kept, centred."""
+        w, h = self.width(), self.height()
+        img = self._image
+        if img is None or img.width() == 0 or img.height() == 0:
+            return QRectF(0, 0, w, h)
+        scale = min(w / img.width(), h / img.height())
+        iw, ih = img.width() * scale, img.height() * scale
+        return QRectF((w - iw) / 2, (h - ih) / 2, iw, ih)
+
+    def _paint(self, p: QPainter) -> None:
+        rect = self.rect()
+        p.fillRect(rect, _BG)
+        big = min(self.width(), self.height()) >= 160
+        font = QFont(self.font())
+        font.setPointSizeF(max(7.0, min(11.0, self.height() / 18)))
+        p.setFont(font)
+        fm = p.fontMetrics()
+
+        target = self._image_rect()
+        if self._image is not None:
+            p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, big)
+            p.drawImage(target, self._image)
+        elif self.camera_id:
+            p.setPen(_DIM)
+            p.drawText(rect, Qt.AlignmentFlag.AlignCenter,
+                       self.tr("waiting for video") if self.online else "")
+
+        if self.camera_id and not self.online:
+            p.fillRect(rect, QColor(0, 0, 0, 140))
+            p.setPen(_OFFLINE.lighter(150))
+            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.tr("OFFLINE"))
+
+        if self.alerting and self.detections:
+            self._paint_boxes(p, target, fm.height())
+
+        if self.camera_id:
+            self._paint_overlay(p, fm)
+
+        self._paint_border(p)
+
+    def _paint_boxes(self, p: QPainter, target: QRectF, text_h: int) -> None:
+        colour = QColor(SEVERITY_COLORS.get(self.severity, "#ff3b30"))
+        pen = QPen(_BOX if self.severity != "critical" else colour, 2)
+        pen.setCosmetic(True)
+        for d in self.detections:
+            box = QRectF(target.x() + d.x * target.width(), target.y() + d.y * target.height(),
+                         max(2.0, d.w * target.width()), max(2.0, d.h * target.height()))
+            p.setPen(pen)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(box)
+            label = f"{d.label} {d.score:.2f}"
+            lw = p.fontMetrics().horizontalAdvance(label) + 6
+            ly = box.y() - text_h if box.y() - text_h >= target.y() else box.bottom()
+            p.fillRect(QRectF(box.x(), ly, lw, text_h), pen.color())
+            p.setPen(QColor("#000000"))
+            p.drawText(QRectF(box.x() + 3, ly, lw, text_h), Qt.AlignmentFlag.AlignVCenter, label)
+
+    def _paint_overlay(self, p: QPainter, fm) -> None:
+        h = fm.height() + 4
+        w = self.width()
+        p.fillRect(QRectF(0, 0, w, h), _BAR)
+        # online dot, then "CAM07 name"
+        dot = h * 0.45
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(_ONLINE if self.online else _OFFLINE)
+        p.drawEllipse(QPointF(4 + dot / 2, h / 2), dot / 2, dot / 2)
+        p.setPen(_FG)
+        text = f"{self.camera_id}  {self.camera_name}"
+        text = fm.elidedText(text, Qt.TextElideMode.ElideRight, int(w - dot - 14 - 56))
+        p.drawText(QRectF(dot + 10, 0, w, h), Qt.AlignmentFlag.AlignVCenter, text)
+        fps = self.fps()
+        p.setPen(_DIM if fps > 0 else _OFFLINE)
+        p.drawText(QRectF(0, 0, w - 5, h), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                   f"{fps:.0f} fps" if self.online else self.tr("offline"))
+        if self.alerting and self.alert_title:
+            bh = h
+            p.fillRect(QRectF(0, self.height() - bh, w, bh),
+                       QColor(SEVERITY_COLORS.get(self.severity, "#f85149")).darker(130))
+            p.setPen(QColor("#ffffff"))
+            title = fm.elidedText(self.alert_title, Qt.TextElideMode.ElideRight, int(w - 10))
+            p.drawText(QRectF(5, self.height() - bh, w - 10, bh), Qt.AlignmentFlag.AlignVCenter, title)
+
+    def _paint_border(self, p: QPainter) -> None:
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        if self.alerting and self.flash_on:
+            colour, width = _ALERT, 5
+        elif self.focused:
+            colour, width = _FOCUS, 4
+        elif self.selected:
+            colour, width = _SELECTED, 3
+        elif self.alerting:
+            colour, width = _ALERT.darker(200), 3
+        else:
+            colour, width = QColor("#30363d"), 1
+        pen = QPen(colour, width)
+        pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+        p.setPen(pen)
+        half = width / 2
+        p.drawRect(QRectF(half, half, self.width() - width, self.height() - width))

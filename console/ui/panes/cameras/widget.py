@@ -1,0 +1,444 @@
+"""The camera wall: 1/4/9/16/25/36/64 layouts, paging, focus tile (弹窗预警), solo view.
+
+Data arrives only through `refresh(changes)` on the main window's UI tick:
+new frames are pulled from the decode pool for visible tiles, alert state is
+recomputed for the cameras whose incidents changed. The wall tells the
+controller which cameras are visible whenever that set changes, so the hub
+only sends frames someone can see.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup, QGridLayout, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget,
+)
+
+from console.client.controller import Controller
+from console.client.replica import Replica
+from console.domain.model import Alert
+from console.domain.state import ChangeSet
+from console.ui.panes.cameras.tile import CameraTile
+from console.ui.selection import Selection
+from console.video.pool import DecodePool
+
+#: tiles per page; n×n grids except 64 (8×8)
+LAYOUTS = (1, 4, 9, 16, 25, 36, 64)
+#: incident statuses after which a camera stops flashing
+_SETTLED = frozenset({"closed", "false_alarm", "merged", "resolved"})
+#: flash frequency of an alerting tile's border (full on/off cycles per second)
+FLASH_HZ = 2.0
+
+
+class CameraWall(QWidget):
+    """Live camera tiles for the commander's wall of video."""
+
+    NAME = "cameras"
+
+    sig_visible_changed = Signal(list)
+    """The visible camera ids changed (the same list the controller subscribes)."""
+
+    sig_layout_changed = Signal(int)
+    """The tile count per page changed (1, 4, 9, … 64)."""
+
+    def __init__(self, replica: Replica, controller: Controller, selection: Selection,
+                 frames: DecodePool | None = None, parent: QWidget | None = None, *,
+                 layout: int = 9):
+        super().__init__(parent)
+        self.replica = replica
+        self.controller = controller
+        self.selection = selection
+        self.frames = frames
+        self._n = layout if layout in LAYOUTS else 9
+        self._page = 0
+        self._cameras: list[str] = []
+        #: camera id → ids of its open incidents
+        self._open: dict[str, set[str]] = {}
+        self._focus: str | None = None
+        self._solo: str | None = None
+        self._subscribed: list[str] | None = None
+        self._pool_tiles: list[CameraTile] = []
+        #: the tiles on screen now, focus tile first
+        self.tiles: list[CameraTile] = []
+        self._by_camera: dict[str, CameraTile] = {}
+        self._flash_phase = False
+
+        self._build_ui()
+        selection.sig_camera.connect(self._on_selected_camera)
+        self._reload_cameras()
+        self._rebuild_alerts()
+        self._relayout()
+
+    # ================================================================== API
+
+    def refresh(self, changes: ChangeSet) -> None:
+        """One UI tick: new frames for visible tiles, alert and camera state from `changes`."""
+        if changes.baseline:
+            self._reload_cameras()
+            self._rebuild_alerts()
+            self._relayout()
+        else:
+            if changes.incidents:
+                self._update_alerts(changes.incidents)
+            if changes.cameras:
+                cams = self.replica.state.cameras
+                for cid in changes.cameras:
+                    tile = self._by_camera.get(cid)
+                    cam = cams.get(cid)
+                    if tile is not None and cam is not None:
+                        tile.set_online(cam.online)
+        self._pull_frames()
+        self._flash()
+
+    def set_layout(self, n: int) -> None:
+        """Show n tiles per page (one of LAYOUTS); leaves the solo view."""
+        if n not in LAYOUTS:
+            raise ValueError(f"layout {n} not in {LAYOUTS}")
+        first = self._page * self._n
+        self._n = n
+        self._solo = None
+        self._page = min(first // n, self.page_count() - 1)
+        self._layout_buttons[n].setChecked(True)
+        self._relayout()
+        self.sig_layout_changed.emit(n)
+
+    def layout_size(self) -> int:
+        """Tiles per page of the current layout."""
+        return self._n
+
+    def set_page(self, page: int) -> None:
+        """Go to a page of the camera list (clamped)."""
+        page = max(0, min(page, self.page_count() - 1))
+        if page != self._page or self._solo:
+            self._page = page
+            self._solo = None
+            self._relayout()
+
+    def page(self) -> int:
+        return self._page
+
+    def page_count(self) -> int:
+        return max(1, math.ceil(len(self._cameras) / self._n))
+
+    def next_page(self) -> None:
+        self.set_page((self._page + 1) % self.page_count())
+
+    def previous_page(self) -> None:
+        self.set_page((self._page - 1) % self.page_count())
+
+    def focus_camera(self, camera_id: str) -> None:
+        """Pop a camera into the large focus tile at the top-left (弹窗预警)."""
+        if camera_id not in self.replica.state.cameras:
+            return
+        self._focus = camera_id
+        self._solo = None
+        self._relayout()
+
+    def clear_focus(self) -> None:
+        """Back to the plain grid."""
+        if self._focus is not None:
+            self._focus = None
+            self._relayout()
+
+    def focused_camera(self) -> str | None:
+        return self._focus
+
+    def toggle_solo(self, camera_id: str) -> None:
+        """Double-click: show one camera full size; again to go back."""
+        self._solo = None if self._solo == camera_id else camera_id
+        self._relayout()
+
+    def solo_camera(self) -> str | None:
+        return self._solo
+
+    def visible_cameras(self) -> list[str]:
+        """Ids of the cameras on screen now, focus tile first."""
+        return [t.camera_id for t in self.tiles if t.camera_id]
+
+    def alerting_cameras(self) -> set[str]:
+        """Cameras with at least one open incident."""
+        return {cid for cid, incs in self._open.items() if incs}
+
+    def tile_for(self, camera_id: str) -> CameraTile | None:
+        """The visible tile showing a camera, if any."""
+        return self._by_camera.get(camera_id)
+
+    # ================================================================== UI
+
+    def _build_ui(self) -> None:
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 2)
+        bar.setSpacing(2)
+        self._layout_group = QButtonGroup(self)
+        self._layout_group.setExclusive(True)
+        self._layout_buttons: dict[int, QToolButton] = {}
+        for n in LAYOUTS:
+            b = QToolButton(self)
+            b.setText(str(n))
+            b.setCheckable(True)
+            b.setChecked(n == self._n)
+            b.setToolTip(self.tr("%n camera(s) per page", "", n))
+            b.setAutoRaise(True)
+            b.clicked.connect(lambda _=False, n=n: self.set_layout(n))
+            self._layout_group.addButton(b)
+            self._layout_buttons[n] = b
+            bar.addWidget(b)
+        bar.addSpacing(12)
+        self._prev = QToolButton(self)
+        self._prev.setText("◀")
+        self._prev.setToolTip(self.tr("Previous page (PgUp)"))
+        self._prev.clicked.connect(self.previous_page)
+        self._next = QToolButton(self)
+        self._next.setText("▶")
+        self._next.setToolTip(self.tr("Next page (PgDown)"))
+        self._next.clicked.connect(self.next_page)
+        self._page_label = QLabel(self)
+        self._page_label.setMinimumWidth(60)
+        self._page_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        bar.addWidget(self._prev)
+        bar.addWidget(self._page_label)
+        bar.addWidget(self._next)
+        bar.addStretch(1)
+        self._focus_label = QLabel(self)
+        self._focus_label.setStyleSheet("color: #f0b429; font-weight: bold;")
+        self._unfocus = QToolButton(self)
+        self._unfocus.setText(self.tr("Close focus"))
+        self._unfocus.setToolTip(self.tr("Leave the focus tile (Esc)"))
+        self._unfocus.clicked.connect(self._on_close_focus)
+        bar.addWidget(self._focus_label)
+        bar.addWidget(self._unfocus)
+
+        self._grid_host = QWidget(self)
+        self._grid = QGridLayout(self._grid_host)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSpacing(2)
+
+        root = QVBoxLayout(self)
+        root.setContentsMargins(0, 0, 0, 0)
+        root.setSpacing(0)
+        root.addLayout(bar)
+        root.addWidget(self._grid_host, 1)
+
+        for keys, slot in ((QKeySequence.StandardKey.MoveToNextPage, self.next_page),
+                           (QKeySequence.StandardKey.MoveToPreviousPage, self.previous_page)):
+            sc = QShortcut(keys, self)
+            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            sc.activated.connect(slot)
+        esc = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        esc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        esc.activated.connect(self._on_close_focus)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update_decode_sizes()
+
+    # ================================================================== private
+
+    def _reload_cameras(self) -> None:
+        cams = self.replica.state.cameras
+        self._cameras = sorted(cams)
+        if self._focus not in cams:
+            self._focus = None
+        if self._solo not in cams:
+            self._solo = None
+        self._page = min(self._page, self.page_count() - 1)
+
+    def _tile(self, i: int) -> CameraTile:
+        while len(self._pool_tiles) <= i:
+            t = CameraTile(self._grid_host)
+            t.hide()
+            t.sig_clicked.connect(self.selection.select_camera)
+            t.sig_double_clicked.connect(self.toggle_solo)
+            self._pool_tiles.append(t)
+        return self._pool_tiles[i]
+
+    def _plan(self) -> tuple[int, list[tuple[str, int, int, int]]]:
+        """(grid size, [(camera, row, col, span)]) for the current mode."""
+        if self._solo:
+            return 1, [(self._solo, 0, 0, 1)]
+        n = self._n
+        side = 8 if n == 64 else math.isqrt(n)
+        page = self._cameras[self._page * n:(self._page + 1) * n]
+        if self._focus is None:
+            return side, [(c, i // side, i % side, 1) for i, c in enumerate(page)]
+        if side == 1:
+            return 1, [(self._focus, 0, 0, 1)]
+        # 1 + N: the focus tile takes the top-left span×span block, the page fills the rest
+        side = max(side, 3)
+        span = max(2, (side + 1) // 2)
+        cells = [(r, c) for r in range(side) for c in range(side) if not (r < span and c < span)]
+        others = [c for c in page if c != self._focus]
+        if len(others) < len(cells):  # fill the free cells from the following cameras
+            extra = [c for c in self._cameras if c != self._focus and c not in others]
+            others += extra[:len(cells) - len(others)]
+        placed = [(self._focus, 0, 0, span)]
+        placed += [(cam, r, c, 1) for cam, (r, c) in zip(others, cells)]
+        return side, placed
+
+    def _relayout(self) -> None:
+        side, placed = self._plan()
+        grid = self._grid
+        while grid.count():
+            grid.takeAt(0)
+        for i in range(max(side, grid.rowCount(), grid.columnCount())):
+            grid.setRowStretch(i, 1 if i < side else 0)
+            grid.setColumnStretch(i, 1 if i < side else 0)
+        cams = self.replica.state.cameras
+        self.tiles = []
+        self._by_camera = {}
+        for i, (cid, r, c, span) in enumerate(placed):
+            tile = self._tile(i)
+            cam = cams.get(cid)
+            tile.set_camera(cid, cam.name if cam else "", cam.online if cam else False)
+            tile.set_focused(cid == self._focus and not self._solo)
+            tile.set_selected(cid == self.selection.camera)
+            grid.addWidget(tile, r, c, span, span)
+            tile.show()
+            self.tiles.append(tile)
+            self._by_camera[cid] = tile
+            self._apply_alert(tile)
+        for tile in self._pool_tiles[len(placed):]:
+            tile.hide()
+            tile.set_camera(None)
+        self._update_toolbar()
+        self._update_decode_sizes()
+        self._resubscribe()
+
+    def _update_toolbar(self) -> None:
+        if self._solo:
+            self._page_label.setText(self._solo)
+        else:
+            self._page_label.setText(f"{self._page + 1} / {self.page_count()}")
+        paging = not self._solo and self.page_count() > 1
+        self._prev.setEnabled(paging)
+        self._next.setEnabled(paging)
+        if self._focus and not self._solo:
+            cam = self.replica.state.cameras.get(self._focus)
+            self._focus_label.setText(self.tr("Focus: %1").replace(
+                "%1", f"{self._focus} {cam.name if cam else ''}"))
+            self._focus_label.show()
+            self._unfocus.show()
+        else:
+            self._focus_label.hide()
+            self._unfocus.setVisible(bool(self._solo))
+
+    def _resubscribe(self) -> None:
+        visible = sorted(set(self.visible_cameras()))
+        if visible != self._subscribed:
+            self._subscribed = visible
+            self.controller.subscribe_cameras(visible)
+            self.sig_visible_changed.emit(visible)
+
+    def _update_decode_sizes(self) -> None:
+        """Ask the pool for frames about the size of their tiles (cheap DCT downscale)."""
+        if self.frames is None or not self.tiles:
+            return
+        side, placed = self._plan()
+        dpr = self.devicePixelRatioF()
+        cw = max(1, self._grid_host.width()) / max(1, side) * dpr
+        ch = max(1, self._grid_host.height()) / max(1, side) * dpr
+        for cid, _, _, span in placed:
+            # below ~1/2 of a 1280×720 source the savings stop mattering; 0 = full size
+            w, h = int(cw * span), int(ch * span)
+            self.frames.set_min_size(cid, w, h)
+
+    def _pull_frames(self) -> None:
+        if self.frames is None:
+            return
+        take = self.frames.take
+        for tile in self.tiles:
+            cid = tile.camera_id
+            if cid is None:
+                continue
+            frame = take(cid)
+            if frame is not None:
+                tile.show_frame(frame)
+
+    # ------------------------------------------------------------------ alerts
+
+    def _is_open(self, inc) -> bool:
+        return inc.status not in _SETTLED
+
+    def _camera_of(self, incident_id: str) -> str | None:
+        state = self.replica.state
+        inc = state.incidents.get(incident_id)
+        if inc is None:
+            return None
+        alert = state.alerts.get(inc.alert)
+        return alert.camera if alert is not None else None
+
+    def _rebuild_alerts(self) -> None:
+        self._open = {}
+        state = self.replica.state
+        for iid, inc in state.incidents.items():
+            if self._is_open(inc):
+                cam = self._camera_of(iid)
+                if cam:
+                    self._open.setdefault(cam, set()).add(iid)
+
+    def _update_alerts(self, incident_ids: set[str]) -> None:
+        state = self.replica.state
+        touched: set[str] = set()
+        for iid in incident_ids:
+            cam = self._camera_of(iid)
+            if not cam:
+                continue
+            inc = state.incidents[iid]
+            incs = self._open.setdefault(cam, set())
+            if self._is_open(inc):
+                incs.add(iid)
+            else:
+                incs.discard(iid)
+            touched.add(cam)
+        for cam in touched:
+            tile = self._by_camera.get(cam)
+            if tile is not None:
+                self._apply_alert(tile)
+
+    def _latest_alert(self, camera_id: str) -> Alert | None:
+        state = self.replica.state
+        best = None
+        for iid in self._open.get(camera_id, ()):
+            inc = state.incidents.get(iid)
+            alert = state.alerts.get(inc.alert) if inc else None
+            if alert is not None and (best is None or (alert.at, alert.id) > (best.at, best.id)):
+                best = alert
+        return best
+
+    def _apply_alert(self, tile: CameraTile) -> None:
+        cid = tile.camera_id
+        alert = self._latest_alert(cid) if cid else None
+        if alert is None:
+            tile.set_alert(False)
+        else:
+            tile.set_alert(True, alert.detections, alert.severity, alert.title)
+            tile.set_flash(self._flash_phase)
+
+    def _flash(self) -> None:
+        phase = int(time.monotonic() * FLASH_HZ * 2) % 2 == 0
+        if phase == self._flash_phase:
+            return
+        self._flash_phase = phase
+        for tile in self.tiles:
+            if tile.alerting:
+                tile.set_flash(phase)
+
+    # ------------------------------------------------------------------ handlers
+
+    def _on_selected_camera(self, camera_id: str) -> None:
+        if camera_id in self._cameras and camera_id not in self._by_camera and not self._solo:
+            self._page = self._cameras.index(camera_id) // self._n
+            self._relayout()
+        for tile in self.tiles:
+            tile.set_selected(tile.camera_id == camera_id)
+
+    def _on_close_focus(self) -> None:
+        if self._solo:
+            self._solo = None
+            self._relayout()
+        else:
+            self.clear_focus()

@@ -1,0 +1,128 @@
+"""Diagnostics: what the link counted (events, malformed, unknown, duplicates, notices) and every notice."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QHeaderView, QLabel, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+)
+
+from console.client.replica import Notice, Replica
+from console.domain.state import ChangeSet
+
+_LEVEL_COLORS = {"info": "#58a6ff", "warning": "#e3b341", "error": "#ff4d4f"}
+#: the diagnostics list keeps this many notices (the replica keeps 500)
+MAX_ROWS = 500
+
+
+class NoticeCursor:
+    """Hands out the replica's notices that are new since the last call.
+
+    The replica keeps notices in a bounded deque, so the cursor counts them
+    through the per-code counters (`notice.<code>`) rather than by position.
+    """
+
+    def __init__(self, replica: Replica, *, from_start: bool = True):
+        self.replica = replica
+        self._seen = 0 if from_start else self._total()
+
+    def _total(self) -> int:
+        return sum(n for key, n in self.replica.counters.items() if key.startswith("notice."))
+
+    def take(self) -> list[Notice]:
+        """Notices recorded since the last call, oldest first."""
+        total = self._total()
+        fresh = total - self._seen
+        self._seen = total
+        if fresh <= 0:
+            return []
+        notices = self.replica.notices
+        return list(notices)[-min(fresh, len(notices)):]
+
+
+class DiagnosticsPane(QWidget):
+    """Counters and the notice list, for the operator who wants to know why."""
+
+    NAME = "diagnostics"
+
+    def __init__(self, replica: Replica, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.replica = replica
+        self._cursor = NoticeCursor(replica)
+        self._shown_counters: dict[str, int] = {}
+        self.counters = QTreeWidget(self)
+        self.counters.setRootIsDecorated(False)
+        self.counters.setHeaderLabels([self.tr("Counter"), self.tr("Value")])
+        self.counters.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.notices = QTreeWidget(self)
+        self.notices.setRootIsDecorated(False)
+        self.notices.setHeaderLabels([self.tr("Time"), self.tr("Level"), self.tr("Code"), self.tr("Text")])
+        self.notices.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.summary = QLabel(self)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(self.counters)
+        split.addWidget(self.notices)
+        split.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.summary)
+        layout.addWidget(split, 1)
+        self._items: dict[str, QTreeWidgetItem] = {}
+        self.refresh(ChangeSet())
+
+    # ------------------------------------------------------------------ API
+
+    def refresh(self, changes: ChangeSet) -> None:
+        """Update counters that moved and append new notices."""
+        counters = self.replica.counters
+        for key in sorted(counters):
+            value = counters[key]
+            if self._shown_counters.get(key) == value:
+                continue
+            self._shown_counters[key] = value
+            item = self._items.get(key)
+            if item is None:
+                item = self._items[key] = QTreeWidgetItem([self._counter_label(key), ""])
+                item.setData(0, Qt.ItemDataRole.UserRole, key)
+                self.counters.addTopLevelItem(item)
+                self.counters.sortItems(0, Qt.SortOrder.AscendingOrder)
+            item.setText(1, str(value))
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        fresh = self._cursor.take()
+        if fresh:
+            items = []
+            for n in fresh:
+                item = QTreeWidgetItem([datetime.fromtimestamp(n.at).strftime("%H:%M:%S"), n.level, n.code, n.text])
+                item.setForeground(1, QColor(_LEVEL_COLORS.get(n.level, "#d7dde4")))
+                item.setToolTip(3, n.text)
+                items.append(item)
+            self.notices.insertTopLevelItems(0, list(reversed(items)))
+            while self.notices.topLevelItemCount() > MAX_ROWS:
+                self.notices.takeTopLevelItem(self.notices.topLevelItemCount() - 1)
+        link = self.replica.link
+        self.summary.setText(self.tr("Link: %1 · reconnects %2 · last error: %3")
+                             .replace("%1", link.state).replace("%2", str(link.reconnects))
+                             .replace("%3", link.last_error or "—"))
+
+    def notice_texts(self) -> list[str]:
+        """The notice list's texts, newest first (tests read it)."""
+        return [self.notices.topLevelItem(i).text(3) for i in range(self.notices.topLevelItemCount())]
+
+    # ------------------------------------------------------------------ private
+
+    def _counter_label(self, key: str) -> str:
+        labels = {
+            "events": self.tr("Events applied"),
+            "malformed": self.tr("Malformed messages"),
+            "unknown": self.tr("Unknown message types"),
+            "unknown_type": self.tr("Unknown message types"),
+            "duplicate_events": self.tr("Duplicate events"),
+        }
+        if key in labels:
+            return f"{labels[key]} ({key})"
+        if key.startswith("notice."):
+            return self.tr("Notices: %1").replace("%1", key.removeprefix("notice."))
+        return key

@@ -1,0 +1,354 @@
+"""RosterModel: a Qt table adapter over a Python list of resource ids.
+
+Filtering and sorting happen in Python (a `QSortFilterProxyModel` with
+dynamic sort costs tens of ms per batch on a big live table). Rows are read
+straight from the replica's state; a tick that changed some people emits
+`dataChanged` for their rows only, and the countdown column once a second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+from console.client.replica import Replica
+from console.domain.model import HELD_STATUSES, Resource
+from console.domain.recommend import KIND_ZH
+from console.domain.sla import task_assembly_left
+
+try:
+    from console.ui.i18n import resource_kind_label as _domain_kind
+    from console.ui.i18n import status_label as _domain_status
+except ImportError:  # written in parallel; English words until it lands
+    def _domain_kind(kind: str) -> str:
+        return kind.replace("_", " ")
+
+    def _domain_status(status: str) -> str:
+        return status.replace("_", " ").capitalize()
+
+try:
+    from console.ui.theme import RESOURCE_STATUS_COLORS
+except ImportError:  # the theme module is written in parallel
+    RESOURCE_STATUS_COLORS = {
+        "off_duty": "#5c6370", "available": "#3fb950", "dispatched": "#d29922",
+        "en_route": "#58a6ff", "on_scene": "#bc8cff", "busy": "#f0883e",
+    }
+
+PENDING = "pending"
+PENDING_COLOR = "#e3b341"
+BREACHED_COLOR = "#ff4d4f"
+
+COLUMNS = ("name", "kind", "unit", "town", "grid", "status", "task", "assembly")
+COL = {name: i for i, name in enumerate(COLUMNS)}
+
+_STATUS_ORDER = {s: i for i, s in enumerate(("on_scene", "en_route", "dispatched", PENDING, "busy",
+                                              "available", "off_duty"))}
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("RosterModel", text)
+
+
+def status_label(status: str) -> str:
+    """The roster's word for a resource status, "pending" included (translated)."""
+    if status == PENDING:
+        return _tr("Pending")
+    return _domain_status(status)
+
+
+def kind_label(kind: str) -> str:
+    """A resource kind in the UI language."""
+    return _domain_kind(kind)
+
+
+def format_left(seconds: float | None) -> str:
+    """mm:ss until the promise breaks; "-mm:ss" once it has."""
+    if seconds is None:
+        return ""
+    sign = "-" if seconds < 0 else ""
+    s = int(abs(seconds))
+    return f"{sign}{s // 60:02d}:{s % 60:02d}"
+
+
+@dataclass(slots=True)
+class RosterFilter:
+    """What the table shows: a text search, a kind, a status and an org subtree."""
+
+    text: str = ""
+    kind: str | None = None
+    status: str | None = None
+    #: grids under the selected tree node (None: everyone)
+    grids: frozenset[str] | None = None
+
+
+class RosterModel(QAbstractTableModel):
+    """Rows are resource ids; cells are read from the replica on demand."""
+
+    def __init__(self, replica: Replica, parent=None):
+        super().__init__(parent)
+        self.replica = replica
+        self.rows: list[str] = []
+        self._row_of: dict[str, int] = {}
+        self._haystack: dict[str, str] = {}
+        self._filter = RosterFilter()
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._pending: set[str] = set()
+        #: people with a task now (the only rows whose countdown moves)
+        self._tasked: set[str] = set()
+        #: a status changed while filtering or sorting by status: rows to move at the next settle
+        self._stale_order = False
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._headers = (_tr("Name"), _tr("Kind"), _tr("Unit"), _tr("Town"), _tr("Grid"),
+                         _tr("Status"), _tr("Current task"), _tr("Assembly left"))
+
+    # ------------------------------------------------------------------ API
+
+    def reload(self) -> None:
+        """Baseline: rebuild the search index and every row (the only full reset)."""
+        state = self.replica.state
+        org = state.org
+        self._haystack = {}
+        for rid, r in state.resources.items():
+            parts = [rid, r.name, r.unit, r.kind, KIND_ZH.get(r.kind, ""), *r.skills,
+                     org[r.grid].name if r.grid in org else r.grid]
+            self._haystack[rid] = " ".join(parts).casefold()
+        self._pending = set(self.replica.pending_resources())
+        self._tasked = {rid for rid, r in state.resources.items() if r.task}
+        self._stale_order = False
+        self.beginResetModel()
+        self.rows = self._filtered()
+        self._sort_rows()
+        self._reindex()
+        self.endResetModel()
+
+    def set_filter(self, flt: RosterFilter) -> None:
+        """Apply a new filter (a user action: the rows are replaced)."""
+        self._filter = flt
+        self._replace_rows()
+
+    def filter(self) -> RosterFilter:
+        return self._filter
+
+    def resource_at(self, row: int) -> str | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def row_of(self, resource_id: str) -> int | None:
+        return self._row_of.get(resource_id)
+
+    def update(self, resource_ids: set[str]) -> set[str]:
+        """Some people changed (status, task): repaint their rows, re-filter if needed.
+
+        Unconfirmed dispatches that appeared or went away count as changes too;
+        returns every id that changed.
+        """
+        pending = set(self.replica.pending_resources())
+        changed = set(resource_ids) | (pending ^ self._pending)
+        self._pending = pending
+        if not changed:
+            return changed
+        res = self.replica.state.resources
+        for rid in changed:
+            r = res.get(rid)
+            if r is not None and r.task:
+                self._tasked.add(rid)
+            else:
+                self._tasked.discard(rid)
+        if self._order_depends_on_status():
+            # Rows may have to move in or out or change place; do that at most once a
+            # second (`settle`), not on every tick: a live 20k-row re-sort costs ~25 ms.
+            self._stale_order = True
+        last = len(COLUMNS) - 1
+        for rid in changed:
+            row = self._row_of.get(rid)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+        return changed
+
+    def settle(self) -> bool:
+        """Re-filter and re-sort after status changes (the pane calls this about once a second)."""
+        if not self._stale_order:
+            return False
+        self._stale_order = False
+        self._replace_rows(self._filtered(), keep_layout=True)
+        return True
+
+    def tick_countdowns(self) -> None:
+        """Repaint the assembly countdown of held people (called about once a second)."""
+        col = COL["assembly"]
+        rows = [row for rid in self._tasked if (row := self._row_of.get(rid)) is not None]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), col), self.index(max(rows), col))
+
+    def display_status(self, r: Resource) -> str:
+        """The status a row shows: "pending" while an unconfirmed dispatch holds the person."""
+        if r.id in self._pending and r.status not in HELD_STATUSES:
+            return PENDING
+        return r.status
+
+    # ------------------------------------------------------------------ Qt model
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row, col = index.row(), index.column()
+        if row >= len(self.rows):
+            return None
+        rid = self.rows[row]
+        r = self.replica.state.resources.get(rid)
+        if r is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(r, col)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col == COL["status"]:
+                s = self.display_status(r)
+                return QColor(PENDING_COLOR if s == PENDING else RESOURCE_STATUS_COLORS.get(s, "#c9d1d9"))
+            if col == COL["assembly"]:
+                left = self._assembly_left(r)
+                if left is not None and left < 0:
+                    return QColor(BREACHED_COLOR)
+            if r.status == "off_duty":
+                return QColor("#6e7681")
+            return None
+        if role == Qt.ItemDataRole.FontRole:
+            if col == COL["status"] and self.display_status(r) != "available":
+                return self._bold
+            if col == COL["assembly"]:
+                left = self._assembly_left(r)
+                if left is not None and left < 0:
+                    return self._bold
+            return None
+        if role == Qt.ItemDataRole.UserRole:
+            return rid
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL["name"]:
+            return f"{r.id} · {', '.join(r.skills)}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == COL["assembly"]:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Header click: sort the Python list (no proxy model)."""
+        self._sort = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        self._sort_rows()
+        self._reindex()
+        self.layoutChanged.emit()
+
+    # ------------------------------------------------------------------ private
+
+    def _display(self, r: Resource, col: int) -> str:
+        state = self.replica.state
+        if col == 0:
+            return r.name
+        if col == 1:
+            return kind_label(r.kind)
+        if col == 2:
+            return r.unit
+        if col == 3:
+            town = state.org.get(r.town)
+            return town.name if town else r.town
+        if col == 4:
+            grid = state.org.get(r.grid)
+            return grid.name if grid else r.grid
+        if col == 5:
+            return status_label(self.display_status(r))
+        if col == 6:
+            task = state.tasks.get(r.task) if r.task else None
+            inc = state.incidents.get(task.incident) if task else None
+            return inc.title if inc else ""
+        if col == 7:
+            return format_left(self._assembly_left(r))
+        return ""
+
+    def _assembly_left(self, r: Resource) -> float | None:
+        if not r.task:
+            return None
+        task = self.replica.state.tasks.get(r.task)
+        return task_assembly_left(task, self.replica.hub_now()) if task else None
+
+    def _filtered(self) -> list[str]:
+        f = self._filter
+        state = self.replica.state
+        res = state.resources
+        terms = f.text.casefold().split()
+        hay = self._haystack
+        out = []
+        for rid, r in res.items():
+            if f.kind is not None and r.kind != f.kind:
+                continue
+            if f.grids is not None and r.grid not in f.grids:
+                continue
+            if f.status is not None and self.display_status(r) != f.status:
+                continue
+            if terms:
+                h = hay.get(rid)
+                if h is None:
+                    h = hay[rid] = f"{rid} {r.name} {r.unit} {' '.join(r.skills)}".casefold()
+                if not all(t in h for t in terms):
+                    continue
+            out.append(rid)
+        return out
+
+    def _order_depends_on_status(self) -> bool:
+        return self._filter.status is not None or (
+            self._sort is not None and self._sort[0] in (COL["status"], COL["task"], COL["assembly"]))
+
+    def _sort_key(self, col: int):
+        res = self.replica.state.resources
+        if col == COL["status"]:
+            return lambda rid: (_STATUS_ORDER.get(self.display_status(res[rid]), 99), rid)
+        if col == COL["assembly"]:
+            def key(rid: str):
+                left = self._assembly_left(res[rid])
+                return (left is None, left if left is not None else 0.0, rid)
+            return key
+        return lambda rid: (self._display(res[rid], col), rid)
+
+    def _sort_rows(self) -> None:
+        if self._sort is None:
+            return
+        col, order = self._sort
+        self.rows.sort(key=self._sort_key(col), reverse=order == Qt.SortOrder.DescendingOrder)
+
+    def _reindex(self) -> None:
+        self._row_of = {rid: i for i, rid in enumerate(self.rows)}
+
+    def _replace_rows(self, rows: list[str] | None = None, keep_layout: bool = False) -> None:
+        rows = self._filtered() if rows is None else rows
+        if keep_layout:
+            # Same columns, rows moved in and out: a layout change keeps the view's
+            # scroll position and the selection (persistent indexes follow the ids).
+            self.layoutAboutToBeChanged.emit()
+            old = self.rows
+            persistent = self.persistentIndexList()
+            self.rows = rows
+            self._sort_rows()
+            self._reindex()
+            for idx in persistent:
+                rid = old[idx.row()] if 0 <= idx.row() < len(old) else None
+                new_row = self._row_of.get(rid) if rid else None
+                self.changePersistentIndex(idx, self.index(new_row, idx.column()) if new_row is not None
+                                           else QModelIndex())
+            self.layoutChanged.emit()
+            return
+        self.beginResetModel()
+        self.rows = rows
+        self._sort_rows()
+        self._reindex()
+        self.endResetModel()

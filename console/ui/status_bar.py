@@ -1,0 +1,80 @@
+"""The status bar: link state, latency, sequence, event rate, outbox, GUI stall, user, mode."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from console.client.replica import Replica
+from console.ui import theme
+from console.ui.i18n import role_label
+
+_LINK_COLORS = {"online": "#3fb950", "resuming": "#e3b341", "connecting": "#e3b341", "offline": "#ff4d4f"}
+#: mode badges are bilingual on purpose: an exercise must be unmistakable in either language
+MODE_TEXT = {"live": "LIVE 实战", "exercise": "EXERCISE 演练", "review": "REVIEW 回放"}
+
+
+class ConsoleStatusBar(QStatusBar):
+    """Permanent link and session figures; `update_figures()` runs on the UI tick."""
+
+    def __init__(self, replica: Replica, outbox_depth: Callable[[], int] = lambda: 0,
+                 stall_ms: Callable[[], float] | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.replica = replica
+        self.outbox_depth = outbox_depth
+        self.stall_ms = stall_ms
+        self.link_label = QLabel(self)
+        self.rtt_label = QLabel(self)
+        self.seq_label = QLabel(self)
+        self.rate_label = QLabel(self)
+        self.outbox_label = QLabel(self)
+        self.stall_label = QLabel(self)
+        self.user_label = QLabel(self)
+        self.mode_badge = QLabel(self)
+        self.mode_badge.setObjectName("badge")
+        for w in (self.link_label, self.rtt_label, self.seq_label, self.rate_label, self.outbox_label,
+                  self.stall_label, self.user_label, self.mode_badge):
+            self.addPermanentWidget(w)
+        self._last: dict[str, str] = {}
+        self.update_figures()
+
+    def update_figures(self) -> None:
+        """Redraw the figures (only labels whose text changed are touched)."""
+        r = self.replica
+        link = r.link
+        colour = _LINK_COLORS.get(link.state, "#8b949e")
+        state_text = {"online": self.tr("Online"), "resuming": self.tr("Resuming"),
+                      "connecting": self.tr("Connecting"), "offline": self.tr("Offline")}.get(link.state, link.state)
+        self._set(self.link_label, f'<span style="color:{colour};">●</span> {state_text}')
+        self._set(self.rtt_label, self.tr("RTT %1 ms").replace(
+            "%1", f"{link.rtt_ms:.0f}" if link.rtt_ms is not None else "—"))
+        self._set(self.seq_label, self.tr("seq %1").replace("%1", str(r.state.seq)))
+        self._set(self.rate_label, self.tr("%1 ev/s").replace("%1", f"{r.events_per_second():.0f}"))
+        depth = self.outbox_depth()
+        self._set(self.outbox_label, self.tr("outbox %1").replace("%1", str(depth)),
+                  "color: #e3b341;" if depth else "")
+        stall = self.stall_ms() if self.stall_ms is not None else None
+        self._set(self.stall_label, self.tr("GUI stall %1").replace(
+            "%1", f"{stall:.0f} ms" if stall is not None else "—"),
+            "color: #ff4d4f;" if stall is not None and stall > 200 else "")
+        who = link.user or "—"
+        self._set(self.user_label, f"{who} · {role_label(link.role) if link.role else '—'}"
+                  + (f" · {link.center}" if link.center else ""))
+        mode = link.mode or "live"
+        self._set(self.mode_badge, MODE_TEXT.get(mode, mode.upper()),
+                  f"background: {theme.MODE_COLORS.get(mode, '#6e7681')}; color: white; font-weight: bold;"
+                  " padding: 1px 10px; border-radius: 3px;")
+
+    def mode_text(self) -> str:
+        """The mode badge's text (tests read it)."""
+        return self.mode_badge.text()
+
+    def _set(self, label: QLabel, text: str, style: str | None = None) -> None:
+        key = str(id(label))
+        if self._last.get(key) != text:
+            self._last[key] = text
+            label.setText(text)
+        if style is not None and self._last.get(key + "s") != style:
+            self._last[key + "s"] = style
+            label.setStyleSheet(style)

@@ -1,0 +1,176 @@
+"""The dark control-room theme: palette, a compact stylesheet, status colours, CJK font.
+
+Colours are plain hex strings so every pane (and pyqtgraph, which wants
+strings or tuples) can share one table. `apply_theme(app, wall=True)` is the
+same theme with type large enough to read across a room.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
+from PySide6.QtWidgets import QApplication
+
+# ------------------------------------------------------------------ colours
+
+#: resource status → colour (off duty is dim; held statuses go warm as they get closer)
+RESOURCE_STATUS_COLORS: dict[str, str] = {
+    "off_duty": "#5c6370",
+    "available": "#3fb950",
+    "dispatched": "#d29922",
+    "en_route": "#58a6ff",
+    "on_scene": "#bc8cff",
+    "busy": "#f0883e",
+}
+
+#: incident status → colour
+INCIDENT_STATUS_COLORS: dict[str, str] = {
+    "new": "#f85149",
+    "acknowledged": "#f0883e",
+    "dispatched": "#d29922",
+    "en_route": "#58a6ff",
+    "on_scene": "#bc8cff",
+    "resolved": "#3fb950",
+    "closed": "#6e7681",
+    "false_alarm": "#6e7681",
+    "merged": "#6e7681",
+    "escalated": "#db61a2",
+    "cooperation": "#39c5cf",
+}
+
+#: severity → colour
+SEVERITY_COLORS: dict[str, str] = {
+    "critical": "#f85149",
+    "warning": "#d29922",
+    "info": "#58a6ff",
+}
+
+#: the other engineer's panes import this name; one lookup for any status word
+STATUS_COLORS: dict[str, str] = {**INCIDENT_STATUS_COLORS, **RESOURCE_STATUS_COLORS}
+
+#: countdown colours (response / assembly promise)
+COUNTDOWN_OK = "#c9d1d9"
+COUNTDOWN_AMBER = "#e3b341"
+COUNTDOWN_RED = "#ff4d4f"
+COUNTDOWN_MET = "#3fb950"
+
+#: mode badges: live is quiet, an exercise must never be mistaken for live
+MODE_COLORS: dict[str, str] = {
+    "live": "#238636",
+    "exercise": "#f0883e",
+    "review": "#8957e5",
+}
+
+BG = "#0d1117"
+BG_ALT = "#161b22"
+BG_RAISED = "#1f2630"
+FG = "#d7dde4"
+FG_DIM = "#8b949e"
+ACCENT = "#2f81f7"
+BORDER = "#30363d"
+
+#: fonts with CJK glyphs, best first (a Latin-only default font renders Chinese as tofu)
+CJK_FAMILIES = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC",
+                "Microsoft YaHei", "PingFang SC", "SimHei")
+
+BASE_POINT_SIZE = 10
+WALL_POINT_SIZE = 18
+
+
+def color(name: str, fallback: str = FG_DIM) -> QColor:
+    """A QColor for any status, severity or mode word."""
+    return QColor(STATUS_COLORS.get(name) or SEVERITY_COLORS.get(name) or MODE_COLORS.get(name)
+                  or fallback)
+
+
+def cjk_family() -> str | None:
+    """The first installed font family that has Chinese glyphs, or None."""
+    families = set(QFontDatabase.families())
+    for family in CJK_FAMILIES:
+        if family in families:
+            return family
+    for family in families:
+        if QFontDatabase.WritingSystem.SimplifiedChinese in QFontDatabase.writingSystems(family):
+            return family
+    return None
+
+
+def _palette() -> QPalette:
+    pal = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: BG,
+        QPalette.ColorRole.WindowText: FG,
+        QPalette.ColorRole.Base: BG_ALT,
+        QPalette.ColorRole.AlternateBase: BG_RAISED,
+        QPalette.ColorRole.ToolTipBase: BG_RAISED,
+        QPalette.ColorRole.ToolTipText: FG,
+        QPalette.ColorRole.Text: FG,
+        QPalette.ColorRole.Button: BG_RAISED,
+        QPalette.ColorRole.ButtonText: FG,
+        QPalette.ColorRole.BrightText: "#ffffff",
+        QPalette.ColorRole.Highlight: ACCENT,
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.Link: "#58a6ff",
+        QPalette.ColorRole.PlaceholderText: FG_DIM,
+    }
+    for role, hex_ in roles.items():
+        pal.setColor(role, QColor(hex_))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
+        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#5c6370"))
+    return pal
+
+
+def stylesheet(wall: bool = False) -> str:
+    """The compact control-room stylesheet (wall: bigger paddings and rows)."""
+    pad = 8 if wall else 4
+    return f"""
+QMainWindow, QDialog {{ background: {BG}; }}
+QDockWidget {{ color: {FG}; titlebar-close-icon: none; }}
+QDockWidget::title {{ background: {BG_RAISED}; padding: {pad}px; border-bottom: 1px solid {BORDER}; }}
+QTableView, QTreeView, QListView, QTreeWidget, QListWidget {{
+    background: {BG_ALT}; alternate-background-color: {BG_RAISED}; gridline-color: {BORDER};
+    border: 1px solid {BORDER}; selection-background-color: {ACCENT};
+}}
+QHeaderView::section {{
+    background: {BG_RAISED}; color: {FG_DIM}; border: none; border-right: 1px solid {BORDER};
+    padding: {pad}px;
+}}
+QPushButton {{
+    background: {BG_RAISED}; color: {FG}; border: 1px solid {BORDER}; border-radius: 3px;
+    padding: {pad}px {pad * 2}px;
+}}
+QPushButton:hover {{ border-color: {ACCENT}; }}
+QPushButton:pressed {{ background: {ACCENT}; }}
+QPushButton:disabled {{ color: #5c6370; border-color: #22272e; }}
+QPushButton[role="primary"] {{ background: #1f6feb; border-color: #388bfd; color: white; font-weight: bold; }}
+QPushButton[role="danger"] {{ background: #5a1e1e; border-color: #a03030; }}
+QPushButton[role="undo"] {{ background: #9e6a03; border-color: #d29922; color: white; font-weight: bold; }}
+QComboBox, QLineEdit {{
+    background: {BG_ALT}; color: {FG}; border: 1px solid {BORDER}; border-radius: 3px; padding: 2px {pad}px;
+}}
+QGroupBox {{ border: 1px solid {BORDER}; border-radius: 4px; margin-top: 1.2em; padding-top: {pad}px; }}
+QGroupBox::title {{ subcontrol-origin: margin; left: 8px; color: {FG_DIM}; }}
+QStatusBar {{ background: {BG_RAISED}; color: {FG}; border-top: 1px solid {BORDER}; }}
+QStatusBar QLabel {{ padding: 0 {pad}px; }}
+QMenuBar, QMenu {{ background: {BG_RAISED}; color: {FG}; }}
+QMenu::item:selected, QMenuBar::item:selected {{ background: {ACCENT}; }}
+QTabBar::tab {{ background: {BG_RAISED}; color: {FG_DIM}; padding: {pad}px {pad * 2}px; border: 1px solid {BORDER}; }}
+QTabBar::tab:selected {{ color: {FG}; border-bottom: 2px solid {ACCENT}; }}
+QLabel#banner {{ background: #8b1a1a; color: white; font-weight: bold; padding: {pad + 2}px; }}
+QLabel#banner[level="info"] {{ background: #1f4f8b; }}
+QLabel#banner[level="critical"] {{ background: #b62324; }}
+QLabel#badge {{ border-radius: 3px; padding: 1px 8px; font-weight: bold; color: white; }}
+QToolTip {{ background: {BG_RAISED}; color: {FG}; border: 1px solid {BORDER}; }}
+"""
+
+
+def apply_theme(app: QApplication, wall: bool = False) -> str | None:
+    """Apply the dark theme (wall: large type); returns the CJK font family used, if any."""
+    app.setStyle("Fusion")
+    app.setPalette(_palette())
+    family = cjk_family()
+    font = QFont(family) if family else QFont(app.font())
+    font.setPointSize(WALL_POINT_SIZE if wall else BASE_POINT_SIZE)
+    font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+    app.setFont(font)
+    app.setStyleSheet(stylesheet(wall))
+    return family

@@ -1,0 +1,133 @@
+"""Fill unfinished entries of console_zh_CN.ts from the glossary below (run by `make translations`).
+
+lupdate extracts the English sources; this fills the Chinese for the ones we
+know and leaves the rest marked unfinished (and lists them), so a new string
+never ships silently untranslated. Translations already in the .ts win.
+"""
+
+from __future__ import annotations
+
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+TS = Path(__file__).with_name("console_zh_CN.ts")
+
+ZH: dict[str, str] = {
+    # ---- domain words
+    "Crowd density": "人群密度", "Cordon intrusion": "闯入警戒线", "Animal": "动物", "Fall": "摔倒",
+    "Smoke or fire": "烟火", "Fire hazard": "火灾隐患", "Illegal parking": "违规停车", "Rockfall": "落石",
+    "Debris": "杂物", "Other": "其他",
+    "New": "新警情", "Acknowledged": "已确认", "Dispatched": "已派遣", "En route": "在途",
+    "On scene": "在现场", "Resolved": "已处置", "Closed": "已办结", "False alarm": "误报",
+    "Merged": "已合并", "Escalated": "已上报", "Cooperation": "协同中",
+    "Off duty": "不在岗", "Available": "可调度", "Busy": "忙碌",
+    "Sent": "已下发", "Accepted": "已接单", "Arrived": "已到场", "Done": "已完成", "Declined": "已拒绝",
+    "Cancelled": "已撤销",
+    "Grid worker": "网格员", "Community staff": "社区工作人员", "Social worker": "社工",
+    "Volunteer": "志愿者", "Police": "民警", "Traffic police": "交警", "Medical": "医疗",
+    "Fire": "消防", "Forest fire": "森林消防", "Law enforcement": "综合执法",
+    "Critical": "紧急", "Warning": "警告", "Info": "提示",
+    "Camera AI": "AI 摄像头", "Grid report": "网格上报", "Hotline": "热线", "Other center": "其他中心",
+    "Commander": "指挥长", "Operator": "值班员", "Wall display": "大屏", "Field": "一线", "Ingest": "接入",
+    "Raised": "预警", "Absorbed another incident": "并入其他事件", "Cooperation requested": "请求协同",
+    "Escalation accepted": "上报已受理", "Escalation declined": "上报被退回",
+    "Cooperation accepted": "协同已接受", "Cooperation declined": "协同被拒绝",
+    "Plan activated": "启动预案", "Broadcast check": "广播排查", "Task accepted": "任务已接单",
+    "Arrived on scene": "到达现场", "Task done": "任务完成", "Task declined": "任务被拒绝",
+    "Task cancelled": "任务已撤销",
+    # ---- alert queue
+    "Show closed": "显示已办结",
+    "Enter: dispatch recommended · A: acknowledge · E: escalate · F: false alarm":
+        "回车：派遣推荐人员 · A：确认 · E：上报区县 · F：误报",
+    "All types": "全部类型", "All statuses": "全部状态", "All towns": "全部镇街",
+    "%1 open · %2 critical": "待办 %1 · 紧急 %2",
+    "Severity": "级别", "Response": "响应", "Type": "类型", "Title": "标题", "Town": "镇街", "Status": "状态",
+    # ---- status bar
+    "Online": "在线", "Resuming": "恢复中", "Connecting": "连接中", "Offline": "离线",
+    "RTT %1 ms": "往返 %1 ms", "seq %1": "序号 %1", "%1 ev/s": "%1 事件/秒", "outbox %1": "待发 %1",
+    "GUI stall %1": "界面卡顿 %1",
+    # ---- diagnostics
+    "Counter": "计数项", "Value": "数值", "Time": "时间", "Level": "级别", "Code": "代码", "Text": "内容",
+    "Link: %1 · reconnects %2 · last error: %3": "链路：%1 · 重连 %2 次 · 最近错误：%3",
+    "Events applied": "已应用事件", "Malformed messages": "格式错误消息", "Unknown message types": "未知消息类型",
+    "Duplicate events": "重复事件", "Notices: %1": "提示：%1",
+    # ---- incident
+    "Alert": "预警", "Location": "位置", "Source": "来源", "Report": "内容", "Service promises": "服务承诺",
+    "Actions": "处置", "Acknowledge": "确认", "Dispatch recommended": "一键派遣推荐",
+    "Activate plan": "启动预案", "Escalate to district": "上报区县", "Request cooperation": "请求跨街协同",
+    "Broadcast check to forest-adjacent grids": "通知临林网格排查", "Accept hand-off": "接收移交",
+    "Decline hand-off": "退回移交", "Resolve": "处置完毕", "Close": "办结",
+    "Recommended": "推荐人员", "Who": "人员", "ETA": "预计到达", "Why": "理由", "Tasks": "任务",
+    "Task": "任务", "Assembly": "集结", "Timeline": "处置时间线", "What": "事项", "Note": "备注",
+    "Select an alert in the queue": "请在预警队列中选择一条预警", "No snapshot": "无抓拍图片",
+    "Snapshot: %1": "抓拍：%1",
+    "Activate plan: %1": "启动预案：%1", "No plan for this type": "此类型无预案",
+    "on scene in %1": "%1 到场", "assembly: %1 left": "集结：剩余 %1", "assembly: %1 over": "集结：超时 %1",
+    "Response: %1 s (promise 60 s)": "响应：%1 秒（承诺 60 秒）", "Response: %1 left": "响应：剩余 %1",
+    "Response: breached by %1": "响应：已超时 %1",
+    "Assembly: %1 left (promise 10 min)": "集结：剩余 %1（承诺 10 分钟）",
+    "Assembly: breached by %1": "集结：已超时 %1",
+    "Assembly: whole team on scene in %1": "集结：全员 %1 到场",
+    "Assembly: first arrival in %1": "集结：首人 %1 到场", "Assembly: not dispatched yet": "集结：尚未派遣",
+    "Dispatch": "派遣", "Undoing…": "正在撤销…", "Undo (%1 s)": "撤销（%1 秒）",
+    "Check your grid for the same risk: %1": "请排查本网格是否存在同类隐患：%1",
+    "response %1 s > 60 s": "响应用时 %1 秒，超过 60 秒", " (not yet dispatched)": "（尚未派遣）",
+    "first arrival %1 min > 10 min": "首人到场 %1 分钟，超过 10 分钟",
+    "full team not on scene within 10 min": "10 分钟内未全员到场",
+    # ---- main window
+    "Duty commander's console": "基层治理指挥中心 值班指挥台", "Camera wall": "视频墙", "Alert queue": "预警队列",
+    "Incident": "事件详情", "Resources": "力量花名册", "Map": "地图", "Diagnostics": "诊断",
+    "&View": "视图(&V)", "Reset layout": "恢复默认布局", "&Language": "语言(&L)",
+    "Start with --lang en for English, --lang zh for Chinese": "启动参数 --lang en 为英文，--lang zh 为中文",
+    "Conflict": "冲突", "(+%1 more, see Diagnostics)": "（另有 %1 条，见诊断）",
+    "Critical alert: %1 — %2": "紧急预警：%1 — %2",
+    # ---- other panes (camera wall, map, roster)
+    "waiting for video": "等待视频", "OFFLINE": "离线", "offline": "离线",
+    "%n camera(s) per page": "每页 %n 路",
+    "Previous page (PgUp)": "上一页（PgUp）", "Next page (PgDown)": "下一页（PgDown）",
+    "Close focus": "关闭聚焦", "Leave the focus tile (Esc)": "退出聚焦画面（Esc）", "Focus: %1": "聚焦：%1",
+    "Fit": "全图", "Show the whole area": "显示全部区域",
+    "Search name, id, unit, skill…": "搜索姓名、编号、单位、技能…", "All kinds": "全部类别", "Area": "区域",
+    "All": "全部",
+}
+
+
+def fill(path: Path = TS) -> list[str]:
+    """Fill the .ts in place; returns the sources still without a translation."""
+    tree = ET.parse(path)
+    missing = []
+    for msg in tree.getroot().iter("message"):
+        source = msg.findtext("source") or ""
+        tr = msg.find("translation")
+        if tr is None:
+            tr = ET.SubElement(msg, "translation")
+        if tr.get("type") not in ("unfinished", None) or (tr.get("type") is None and _has_text(tr)):
+            continue
+        zh = ZH.get(source)
+        if zh is None:
+            missing.append(source)
+            continue
+        if msg.get("numerus") == "yes":
+            for child in list(tr):
+                tr.remove(child)
+            ET.SubElement(tr, "numerusform").text = zh  # Chinese has one plural form
+            tr.text = None
+        else:
+            tr.text = zh
+        tr.attrib.pop("type", None)
+    ET.indent(tree, "    ")
+    body = ET.tostring(tree.getroot(), encoding="unicode")
+    path.write_text('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n' + body + "\n", encoding="utf-8")
+    return missing
+
+
+def _has_text(tr: ET.Element) -> bool:
+    return bool((tr.text or "").strip()) or any((c.text or "").strip() for c in tr)
+
+
+if __name__ == "__main__":
+    left = fill(Path(sys.argv[1]) if len(sys.argv) > 1 else TS)
+    for s in left:
+        print(f"untranslated: {s!r}")
+    print(f"{len(left)} untranslated")

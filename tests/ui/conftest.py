@@ -1,0 +1,20 @@
+"""UI tests: async tests here run on a qasync loop so Qt timers fire while they await."""
+
+
+def qasync_loop_factory():
+    """A qasync QEventLoop on the shared QApplication.
+
+    Inside an async test never call the blocking `qtbot.waitSignal`: await a
+    future that the signal completes instead (ENVIRONMENT.md).
+    """
+    import PySide6.QtWidgets  # noqa: F401 - PySide6 before qasync
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(["pytest"])
+    return qasync.QEventLoop(app)
+
+
+def pytest_asyncio_loop_factories(config, item):
+    """Every async test under tests/ui runs on the qasync loop; the hub's tests keep plain asyncio."""
+    return {"qasync": qasync_loop_factory}

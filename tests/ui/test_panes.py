@@ -1,0 +1,446 @@
+"""Widget tests of the console panes: a real Replica fed real events, a Controller with a recording sink.
+
+Both directions: events → what the panes show, and keys/clicks → the commands sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor
+
+from console.client.controller import Controller
+from console.client.replica import Replica
+from console.domain.state import ChangeSet
+from console.protocol import messages as m
+from console.protocol.codec import Message
+from console.ui import theme
+from console.ui.i18n import install_translator, kind_label, status_label
+from console.ui.panes.alerts.model import AlertQueueModel
+from console.ui.panes.alerts.widget import AlertQueue
+from console.ui.panes.incident.widget import IncidentPane
+from console.ui.screenshots import SAMPLE_DAY_START, alert_event, baseline_event, sample_alert, sample_baseline
+from console.ui.selection import Selection
+
+pytestmark = pytest.mark.ui
+
+
+class RecordingSink:
+    """Where the controller's commands go in a widget test: two lists."""
+
+    def __init__(self):
+        self.commands: list[tuple[str, str, m.Body]] = []
+        self.subscriptions: list[list[str]] = []
+
+    def send_command(self, command_id: str, type_: str, body: m.Body) -> None:
+        self.commands.append((command_id, type_, body))
+
+    def subscribe(self, cameras: list[str]) -> None:
+        self.subscriptions.append(cameras)
+
+    def of(self, type_: str) -> list[m.Body]:
+        return [body for _, t, body in self.commands if t == type_]
+
+
+class World:
+    """A replica with the sample baseline and a helper to raise alerts with increasing seq."""
+
+    def __init__(self, read_only: bool = False):
+        self.replica = Replica()
+        self.sink = RecordingSink()
+        self.controller = Controller(self.replica, self.sink, read_only=read_only)
+        self.selection = Selection()
+        self.seq = 1
+        self.replica.apply_event(baseline_event(sample_baseline(), self.seq))
+
+    def raise_alert(self, n: int, **kw) -> str:
+        self.seq += 1
+        alert = sample_alert(n, **kw)
+        self.replica.apply_event(alert_event(alert, self.seq))
+        return f"I-{alert.id}"
+
+    def event(self, type_: str, body: m.Body, ts: float) -> None:
+        self.seq += 1
+        self.replica.apply_event(Message(type_, body, seq=self.seq, ts=ts))
+
+    def freeze_clock(self, hub_time: float) -> None:
+        """Pin the replica's hub clock (rate 0) so countdowns are deterministic."""
+        link = self.replica.link
+        link.clock, link.clock_wall, link.clock_rate = hub_time, time.time(), 0.0
+
+
+@pytest.fixture
+def world():
+    return World()
+
+
+@pytest.fixture
+def queue(qtbot, world):
+    w = AlertQueue(world.replica, world.controller, world.selection, sound=False)
+    qtbot.addWidget(w)
+    w.resize(900, 600)
+    w.show()
+    w.refresh(world.replica.take_changes())
+    return w
+
+
+def _selected_row_with(queue: AlertQueue, iid: str) -> None:
+    queue.select_row(queue.model.row_of(iid))
+    queue.view.setFocus()
+
+
+# ---------------------------------------------------------------- alert queue: model
+
+def test_burst_of_500_alerts_is_one_insert(qtbot, world, queue):
+    inserts: list[tuple[int, int]] = []
+    queue.model.rowsInserted.connect(lambda parent, first, last: inserts.append((first, last)))
+    for n in range(500):
+        world.raise_alert(n, severity=("info", "warning", "critical")[n % 3])
+    queue.refresh(world.replica.take_changes())
+    assert inserts == [(0, 499)]
+    assert queue.model.rowCount() == 500
+    # and a second, smaller burst on top is again one insert
+    for n in range(500, 520):
+        world.raise_alert(n)
+    queue.refresh(world.replica.take_changes())
+    assert len(inserts) == 2 and inserts[1] == (500, 519)
+
+
+def test_queue_sorts_critical_first_then_oldest(world, queue):
+    world.raise_alert(1, severity="info")
+    world.raise_alert(2, severity="warning")
+    world.raise_alert(3, severity="critical")
+    world.raise_alert(4, severity="critical")
+    queue.refresh(world.replica.take_changes())
+    assert queue.model.incident_ids() == ["I-A00003", "I-A00004", "I-A00002", "I-A00001"]
+    # a later critical still lands above every warning, and the selection stays on its incident
+    _selected_row_with(queue, "I-A00002")
+    world.raise_alert(5, severity="critical")
+    queue.refresh(world.replica.take_changes())
+    assert queue.model.incident_ids()[:3] == ["I-A00003", "I-A00004", "I-A00005"]
+    assert queue.current_incident() == "I-A00002"
+
+
+def test_closed_incidents_leave_the_queue_unless_shown(world, queue):
+    iid = world.raise_alert(1)
+    queue.refresh(world.replica.take_changes())
+    world.event("incident_false_alarm", m.IncidentStep(incident=iid, actor="x"), SAMPLE_DAY_START + 100)
+    queue.refresh(world.replica.take_changes())
+    assert queue.model.rowCount() == 0
+    queue.closed_check.setChecked(True)
+    assert queue.model.incident_ids() == [iid]
+
+
+def test_filters_by_type_and_town(world, queue):
+    world.raise_alert(1, kind="animal")
+    world.raise_alert(2, kind="fire_hazard", town="T2", grid="G3", x=2250)
+    queue.refresh(world.replica.take_changes())
+    queue.kind_combo.setCurrentIndex(queue.kind_combo.findData("animal"))
+    assert queue.model.incident_ids() == ["I-A00001"]
+    queue.kind_combo.setCurrentIndex(0)
+    queue.town_combo.setCurrentIndex(queue.town_combo.findData("T2"))
+    assert queue.model.incident_ids() == ["I-A00002"]
+
+
+def test_countdown_turns_amber_then_red_and_shows_met(world, queue):
+    iid = world.raise_alert(1)
+    queue.refresh(world.replica.take_changes())
+    created = world.replica.state.incidents[iid].created_at
+    model = queue.model
+
+    def cell() -> tuple[str, str]:
+        model.refresh(ChangeSet())
+        idx = model.index(model.row_of(iid), AlertQueueModel.COL_COUNTDOWN)
+        return model.data(idx), model.data(idx, Qt.ItemDataRole.ForegroundRole).color().name()
+
+    world.freeze_clock(created + 10)
+    assert cell() == ("0:50", QColor(theme.COUNTDOWN_OK).name())
+    world.freeze_clock(created + 45)
+    assert cell() == ("0:15", QColor(theme.COUNTDOWN_AMBER).name())
+    world.freeze_clock(created + 72)
+    text, colour = cell()
+    assert text == "+0:12" and colour == QColor(theme.COUNTDOWN_RED).name()
+    world.event("task_dispatched", m.TaskDispatched(task=f"{iid}-T1", incident=iid, resource="V1", actor="me"),
+                created + 37)
+    model.refresh(world.replica.take_changes())
+    assert cell() == ("✓ 37 s", QColor(theme.COUNTDOWN_MET).name())
+
+
+# ---------------------------------------------------------------- alert queue: keys → commands
+
+def test_enter_dispatches_the_recommendation_once(qtbot, world, queue):
+    iid = world.raise_alert(1, severity="critical")
+    queue.refresh(world.replica.take_changes())
+    best = world.controller.recommendations(iid, limit=1)[0]
+    _selected_row_with(queue, iid)
+    qtbot.keyClick(queue.view, Qt.Key.Key_Return)
+    dispatches = world.sink.of("cmd.dispatch")
+    assert len(world.sink.commands) == 1
+    assert dispatches == [m.CmdDispatch(incident=iid, resource=best.resource)]
+
+
+def test_keys_acknowledge_escalate_false_alarm(qtbot, world, queue):
+    iid = world.raise_alert(1)
+    queue.refresh(world.replica.take_changes())
+    _selected_row_with(queue, iid)
+    qtbot.keyClick(queue.view, Qt.Key.Key_A)
+    assert world.sink.of("cmd.acknowledge") == [m.CmdIncident(incident=iid)]
+    qtbot.keyClick(queue.view, Qt.Key.Key_E)
+    assert world.sink.of("cmd.escalate") == [m.CmdIncident(incident=iid)]
+    qtbot.keyClick(queue.view, Qt.Key.Key_F)
+    assert world.sink.of("cmd.false_alarm") == [m.CmdIncident(incident=iid)]
+    assert len(world.sink.commands) == 3
+
+
+def test_arrows_move_and_follow_the_shared_selection(qtbot, world, queue):
+    first = world.raise_alert(1, severity="critical")
+    second = world.raise_alert(2, severity="warning")
+    queue.refresh(world.replica.take_changes())
+    _selected_row_with(queue, first)
+    assert world.selection.incident == first
+    qtbot.keyClick(queue.view, Qt.Key.Key_Down)
+    assert world.selection.incident == second
+    world.selection.select_incident(first)
+    assert queue.current_incident() == first
+
+
+def test_read_only_enter_sends_nothing(qtbot):
+    w = World(read_only=True)
+    pane = AlertQueue(w.replica, w.controller, w.selection, sound=False)
+    qtbot.addWidget(pane)
+    iid = w.raise_alert(1, severity="critical")
+    pane.refresh(w.replica.take_changes())
+    _selected_row_with(pane, iid)
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_A, Qt.Key.Key_E, Qt.Key.Key_F):
+        qtbot.keyClick(pane.view, key)
+    assert w.sink.commands == []
+
+
+def test_new_critical_alert_signals_once_per_tick(qtbot, world, queue):
+    world.raise_alert(1, severity="warning")
+    world.raise_alert(2, severity="critical")
+    world.raise_alert(3, severity="critical")
+    with qtbot.waitSignal(queue.sig_critical, timeout=1000) as blocker:
+        queue.refresh(world.replica.take_changes())
+    assert blocker.args == ["I-A00003"]
+    seen: list[str] = []
+    queue.sig_critical.connect(seen.append)
+    world.raise_alert(4, severity="warning")
+    queue.refresh(world.replica.take_changes())
+    assert seen == []
+
+
+# ---------------------------------------------------------------- incident pane
+
+@pytest.fixture
+def incident_pane(qtbot, world):
+    pane = IncidentPane(world.replica, world.controller, world.selection)
+    qtbot.addWidget(pane)
+    pane.resize(520, 900)
+    pane.show()
+    return pane
+
+
+def test_incident_pane_shows_selection_and_dispatches_a_recommendation(qtbot, world, incident_pane):
+    iid = world.raise_alert(1, kind="fire_hazard", town="T2", grid="G3", x=2250)
+    incident_pane.refresh(world.replica.take_changes())
+    world.selection.select_incident(iid)
+    assert incident_pane.title_label.text() == world.replica.state.incidents[iid].title
+    assert incident_pane.timeline.topLevelItemCount() == 1
+    assert incident_pane.recs.topLevelItemCount() > 0
+    first = incident_pane.recs.topLevelItem(0)
+    resource = first.data(0, Qt.ItemDataRole.UserRole)
+    button = incident_pane.recs.itemWidget(first, 3)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert world.sink.of("cmd.dispatch") == [m.CmdDispatch(incident=iid, resource=resource)]
+    assert "南山" in incident_pane.location_label.text()
+
+
+def test_undo_cancels_the_task_the_dispatch_made(qtbot, world, incident_pane):
+    iid = world.raise_alert(1)
+    world.selection.select_incident(iid)
+    incident_pane.refresh(world.replica.take_changes())
+    qtbot.mouseClick(incident_pane.dispatch_button, Qt.MouseButton.LeftButton)
+    (body,) = world.sink.of("cmd.dispatch")
+    assert incident_pane.undo_button.isVisible()
+    assert "5" in incident_pane.undo_button.text()
+    # the hub confirms: a task sent by this user appears on the incident
+    inc = world.replica.state.incidents[iid]
+    world.event("task_dispatched", m.TaskDispatched(task=f"{iid}-T1", incident=iid, resource=body.resource,
+                                                    actor=world.controller.actor.name), inc.created_at + 3)
+    incident_pane.refresh(world.replica.take_changes())
+    assert incident_pane.tasks.topLevelItemCount() == 1
+    assert incident_pane.tasks.topLevelItem(0).text(3).startswith("assembly:")
+    qtbot.mouseClick(incident_pane.undo_button, Qt.MouseButton.LeftButton)
+    assert world.sink.of("cmd.cancel_task") == [m.CmdCancelTask(task=f"{iid}-T1", reason="undo")]
+    assert not incident_pane.undo_button.isVisible()
+
+
+def test_incident_actions_send_commands(qtbot, world, incident_pane):
+    iid = world.raise_alert(1, kind="crowd_density")
+    world.selection.select_incident(iid)
+    incident_pane.refresh(world.replica.take_changes())
+    assert "人群踩踏风险预案" in incident_pane.plan_button.text()
+    qtbot.mouseClick(incident_pane.ack_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(incident_pane.plan_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(incident_pane.escalate_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(incident_pane.broadcast_button, Qt.MouseButton.LeftButton)
+    types = [t for _, t, _ in world.sink.commands]
+    assert types == ["cmd.acknowledge", "cmd.activate_plan", "cmd.escalate", "cmd.broadcast"]
+    assert world.sink.of("cmd.broadcast")[0].tag == "forest_adjacent"
+    incident_pane._fill_coop_menu()
+    towns = [a.text() for a in incident_pane.coop_menu.actions()]
+    assert towns == ["南山镇"]
+    incident_pane.coop_menu.actions()[0].trigger()
+    assert world.sink.of("cmd.request_cooperation") == [m.CmdCooperation(incident=iid, to_center="T2")]
+
+
+def test_handoff_buttons_only_when_offered_here(qtbot, world, incident_pane):
+    iid = world.raise_alert(1)
+    world.replica.link.center = "T2"
+    world.selection.select_incident(iid)
+    incident_pane.refresh(world.replica.take_changes())
+    assert not incident_pane.accept_button.isVisible()
+    world.event("cooperation_requested", m.IncidentOffered(incident=iid, to_center="T2", actor="T1 值班长"),
+                SAMPLE_DAY_START + 70)
+    incident_pane.refresh(world.replica.take_changes())
+    assert incident_pane.accept_button.isVisible() and incident_pane.accept_button.isEnabled()
+    qtbot.mouseClick(incident_pane.accept_button, Qt.MouseButton.LeftButton)
+    assert world.sink.of("cmd.accept_handoff") == [m.CmdIncident(incident=iid)]
+
+
+def test_read_only_incident_pane_has_no_enabled_action(qtbot):
+    w = World(read_only=True)
+    pane = IncidentPane(w.replica, w.controller, w.selection)
+    qtbot.addWidget(pane)
+    pane.show()
+    iid = w.raise_alert(1)
+    w.selection.select_incident(iid)
+    pane.refresh(w.replica.take_changes())
+    for key, button in pane.action_buttons().items():
+        assert not (button.isVisible() and button.isEnabled()), key
+    assert not pane.actions_box.isVisible()
+    for i in range(pane.recs.topLevelItemCount()):
+        assert pane.recs.itemWidget(pane.recs.topLevelItem(i), 3) is None
+
+
+# ---------------------------------------------------------------- main window
+
+@pytest.fixture
+def window(qtbot, world, qsettings):
+    from console.ui.main_window import MainWindow
+
+    win = MainWindow(world.replica, world.controller, settings=qsettings)
+    qtbot.addWidget(win)
+    win.tick.stop()  # tests drive the tick themselves
+    win.resize(1600, 900)
+    win.show()
+    return win
+
+
+def test_conflict_notice_is_shown_in_banner_and_diagnostics(world, window):
+    window.refresh_now()
+    world.replica.notify("warning", "conflict", "王芳 is already on task I-A00001-T1, sent by 张三")
+    window.refresh_now()
+    assert "王芳 is already on task" in window.banner_text()
+    assert window.banner.isVisible()
+    assert "王芳 is already on task" in window.statusBar().currentMessage()
+    assert any("王芳" in t for t in window.diagnostics.notice_texts())
+
+
+def test_window_tick_refreshes_panes_and_pops_critical(qtbot, world, window):
+    world.raise_alert(1, severity="critical", kind="animal")
+    with qtbot.waitSignal(window.sig_critical, timeout=1000):
+        window.refresh_now()
+    assert window.alerts.model.rowCount() == 1
+    assert window.selection.incident == "I-A00001"
+    assert "大型犬只" in window.banner_text()
+
+
+def test_tick_timer_drives_refresh(qtbot, world, window):
+    window.tick.start()
+    world.raise_alert(1)
+    qtbot.waitUntil(lambda: window.alerts.model.rowCount() == 1, timeout=2000)
+
+
+def test_layout_is_saved_per_role(qtbot, world, window, qsettings):
+    window.docks["diagnostics"].show()
+    window.save_layout()
+    assert qsettings.value("layout/commander") is not None
+    from console.ui.main_window import MainWindow
+
+    again = MainWindow(world.replica, world.controller, settings=qsettings)
+    qtbot.addWidget(again)
+    again.tick.stop()
+    assert not again.docks["diagnostics"].isHidden()
+
+
+def test_wall_mode_has_no_enabled_dispatch_control(qtbot, qsettings):
+    from console.ui.main_window import MainWindow
+    from console.ui.theme import apply_theme
+    from console.ui.wall import apply_wall_mode
+
+    w = World(read_only=True)
+    win = MainWindow(w.replica, w.controller, wall=True, role_key="wall", settings=qsettings)
+    qtbot.addWidget(win)
+    win.tick.stop()
+    try:
+        apply_wall_mode(win, 0)
+        iid = w.raise_alert(1, severity="critical")
+        win.refresh_now()
+        w.selection.select_incident(iid)
+        win.refresh_now()
+        for key, button in win.incident_pane.action_buttons().items():
+            assert not (button.isVisible() and button.isEnabled()), key
+        qtbot.keyClick(win.alerts.view, Qt.Key.Key_Return)
+        assert w.sink.commands == []
+    finally:
+        from PySide6.QtWidgets import QApplication
+        apply_theme(QApplication.instance(), wall=False)
+
+
+def test_status_bar_marks_exercise_mode(world, window):
+    world.replica.link.mode = "exercise"
+    world.replica.link.state = "online"
+    window.refresh_now()
+    assert "演练" in window.status.mode_text()
+    assert "EXERCISE" in window.status.mode_text()
+
+
+# ---------------------------------------------------------------- languages
+
+def test_chinese_and_english_both_load(qtbot, qapp, world):
+    try:
+        assert install_translator(qapp, "zh") == "zh_CN"
+        zh = IncidentPane(world.replica, world.controller, world.selection)
+        qtbot.addWidget(zh)
+        assert zh.ack_button.text() == "确认"
+        assert kind_label("animal") == "动物"
+        assert status_label("dispatched") == "已派遣"
+        assert install_translator(qapp, "en") == "en"
+        en = IncidentPane(world.replica, world.controller, world.selection)
+        qtbot.addWidget(en)
+        assert en.ack_button.text() == "Acknowledge"
+        assert kind_label("animal") == "Animal"
+    finally:
+        install_translator(qapp, "en")
+
+
+def test_theme_has_a_cjk_font(qapp):
+    from console.ui.theme import RESOURCE_STATUS_COLORS, apply_theme
+
+    family = apply_theme(qapp)
+    assert family is not None, "no CJK font installed: Chinese would render as tofu"
+    assert set(RESOURCE_STATUS_COLORS) == {"off_duty", "available", "dispatched", "en_route", "on_scene", "busy"}
+
+
+# ---------------------------------------------------------------- async on the qasync loop
+
+async def test_qt_timers_fire_inside_async_tests(qapp):
+    """The tests/ui loop factory gives async tests a qasync loop, so QTimer fires while awaiting."""
+    fired = asyncio.get_running_loop().create_future()
+    QTimer.singleShot(10, lambda: fired.set_result(True))
+    assert await asyncio.wait_for(fired, 2.0)

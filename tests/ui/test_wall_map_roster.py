@@ -1,0 +1,408 @@
+"""Camera wall, map and roster on a real replica (real events applied), offscreen."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import simplejpeg
+from PySide6.QtCore import QPointF, Qt
+
+from console.client.controller import Controller
+from console.client.replica import Replica
+from console.domain.model import (
+    Alert, Baseline, Camera, Detection, OrgUnit, Plan, PlanRole, Resource,
+)
+from console.domain.state import ChangeSet
+from console.protocol import messages as m
+from console.protocol.codec import JPEG, Frame, Message
+from console.ui.panes.cameras import CameraWall
+from console.ui.panes.map import MapPane
+from console.ui.panes.roster import RosterPane
+from console.ui.panes.roster.model import PENDING, status_label
+from console.ui.selection import Selection
+from console.video import DecodePool
+
+pytestmark = pytest.mark.ui
+
+
+# ------------------------------------------------------------------ fixtures
+
+def _small_baseline() -> Baseline:
+    """A stand-in world when the marathon scenario is not importable."""
+    org = [OrgUnit(id="D", name="区", level="district"),
+           OrgUnit(id="T1", name="一街道", level="town", parent="D", center_x=500, center_y=500),
+           OrgUnit(id="T1-C1", name="一社区", level="community", parent="T1")]
+    for g in range(4):
+        x0 = g * 250.0
+        org.append(OrgUnit(id=f"T1-C1-G{g}", name=f"第{g}网格", level="grid", parent="T1-C1",
+                           polygon=[(x0, 0), (x0 + 250, 0), (x0 + 250, 1000), (x0, 1000)],
+                           center_x=x0 + 125, center_y=500))
+    resources = [Resource(id=f"R{i:04d}", name=f"人员{i}", kind="volunteer" if i % 3 else "police",
+                          unit="志愿者服务队", grid=f"T1-C1-G{i % 4}", town="T1", skills=["急救"],
+                          x=10.0 + i * 9, y=100.0 + i) for i in range(100)]
+    cameras = [Camera(id=f"CAM{i:02d}", name=f"摄像头{i}", grid="T1-C1-G0", town="T1",
+                      x=i * 15.0, y=900.0) for i in range(1, 66)]
+    plans = [Plan(id="P1", name="动物", kinds=["animal"], roles=[PlanRole(kind="volunteer", count=2)])]
+    return Baseline(name="test", day_start=1_700_000_000.0, org=org, resources=resources,
+                    cameras=cameras, plans=plans, course=[(0, 950), (1000, 950)])
+
+
+def _baseline() -> Baseline:
+    try:
+        from console.drill.marathon import build_marathon_baseline
+    except ImportError:
+        return _small_baseline()
+    return build_marathon_baseline()
+
+
+class World:
+    """A replica fed with real events, and the seq/clock to feed it more."""
+
+    def __init__(self):
+        self.baseline = _baseline()
+        self.replica = Replica()
+        self.seq = 0
+        self.t = self.baseline.day_start
+        self.event("baseline_loaded", m.BaselineLoaded(baseline=self.baseline))
+
+    def event(self, type_: str, body) -> None:
+        self.seq += 1
+        self.t += 1.0
+        self.replica.apply_event(Message(type_, body, self.seq, self.t))
+
+    def alert(self, camera: str, incident: str, severity: str = "critical") -> Alert:
+        cam = self.replica.state.cameras[camera]
+        alert = Alert(id=f"A-{incident}", source="camera", kind="animal", severity=severity,
+                      title="大型犬只闯入警戒线", at=self.t + 1, x=cam.x, y=cam.y, grid=cam.grid,
+                      town=cam.town, camera=camera,
+                      detections=[Detection(label="dog", score=0.94, x=0.46, y=0.55, w=0.09, h=0.1)])
+        self.event("alert_raised", m.AlertRaised(alert=alert, incident=incident))
+        return alert
+
+
+class RecordingSink:
+    """The controller's sink: records subscriptions and commands instead of sending."""
+
+    def __init__(self):
+        self.subscriptions: list[list[str]] = []
+        self.commands: list[tuple[str, str, object]] = []
+
+    def send_command(self, command_id, type_, body) -> None:
+        self.commands.append((command_id, type_, body))
+
+    def subscribe(self, cameras: list[str]) -> None:
+        self.subscriptions.append(list(cameras))
+
+
+@pytest.fixture
+def world():
+    return World()
+
+
+@pytest.fixture
+def sink():
+    return RecordingSink()
+
+
+@pytest.fixture
+def controller(world, sink):
+    return Controller(world.replica, sink)
+
+
+@pytest.fixture
+def selection():
+    return Selection()
+
+
+@pytest.fixture
+def pool():
+    p = DecodePool(workers=2)
+    yield p
+    p.close()
+
+
+def _tick(world: World, *panes) -> ChangeSet:
+    """What the main window's UI timer does: take the changes once, give them to every pane."""
+    changes = world.replica.take_changes()
+    for pane in panes:
+        pane.refresh(changes)
+    return changes
+
+
+def _jpeg(w: int = 320, h: int = 180) -> bytes:
+    img = np.zeros((h, w, 3), np.uint8)
+    img[..., 0] = 200
+    img[: h // 2, :, 1] = 180
+    return simplejpeg.encode_jpeg(img, quality=85, colorspace="RGB")
+
+
+@pytest.fixture
+def wall(qtbot, world, controller, selection, pool):
+    w = CameraWall(world.replica, controller, selection, pool, layout=4)
+    qtbot.addWidget(w)
+    w.resize(1000, 700)
+    w.show()
+    qtbot.waitExposed(w)
+    world.replica.take_changes()
+    return w
+
+
+# ------------------------------------------------------------------ camera wall
+
+def test_layout_4_to_9_subscribes_exactly_the_visible_cameras(wall, sink, world):
+    first = sorted(world.replica.state.cameras)
+    assert sink.subscriptions[-1] == first[:4]
+    assert len(wall.tiles) == 4
+    wall._layout_buttons[9].click()  # the toolbar button, as the user clicks it
+    assert wall.layout_size() == 9
+    assert sink.subscriptions[-1] == first[:9]
+    assert sorted(wall.visible_cameras()) == sink.subscriptions[-1]
+    n = len(sink.subscriptions)
+    wall.refresh(ChangeSet())  # a tick with nothing new does not resubscribe
+    assert len(sink.subscriptions) == n
+    wall.next_page()
+    assert sink.subscriptions[-1] == first[9:18]
+    wall.set_layout(64)
+    assert len(sink.subscriptions[-1]) == 64 and wall.page_count() == 2
+
+
+def test_a_real_jpeg_frame_is_painted_by_its_tile(qtbot, wall, pool, world):
+    cam = wall.visible_cameras()[0]
+    tile = wall.tile_for(cam)
+    before = tile.painted
+    pool.submit(Frame(cam, world.t, 1, JPEG, 320, 180, _jpeg()))
+    qtbot.waitUntil(lambda: pool.stats(cam).decoded == 1, timeout=3000)
+    wall.refresh(ChangeSet())
+    assert tile.pending and tile.frame_number == 1
+    qtbot.waitUntil(lambda: tile.painted == before + 1, timeout=3000)
+    assert not tile.pending
+    # the picture really is on the tile: sample the middle of the top half (red + green)
+    img = tile.grab().toImage()
+    c = img.pixelColor(tile.width() // 2, tile.height() // 3)
+    assert c.red() > 150 and c.green() > 120 and c.blue() < 90
+
+
+def test_a_tile_that_has_not_painted_drops_the_next_frame(wall, pool, world, qtbot):
+    cam = wall.visible_cameras()[1]
+    tile = wall.tile_for(cam)
+    wall.hide()  # nothing paints while hidden
+    for n in (1, 2):
+        pool.submit(Frame(cam, world.t, n, JPEG, 320, 180, _jpeg()))
+        qtbot.waitUntil(lambda n=n: pool.stats(cam).decoded == n, timeout=3000)
+        wall.refresh(ChangeSet())
+    assert tile.dropped == 1 and tile.frame_number == 1
+
+
+def test_alert_raised_marks_the_tile_and_draws_boxes(wall, world):
+    cam = wall.visible_cameras()[2]
+    alert = world.alert(cam, "I1")
+    _tick(world, wall)
+    tile = wall.tile_for(cam)
+    assert tile.alerting
+    assert [d.label for d in tile.detections] == ["dog"]
+    assert tile.detections == alert.detections
+    assert cam in wall.alerting_cameras()
+    others = [t for t in wall.tiles if t.camera_id != cam]
+    assert not any(t.alerting for t in others)
+    # closing the loop stops the flashing
+    world.event("incident_false_alarm", m.IncidentStep(incident="I1", actor="cmdr"))
+    _tick(world, wall)
+    assert not tile.alerting and cam not in wall.alerting_cameras()
+
+
+def test_focus_camera_pops_an_invisible_camera_into_the_focus_tile(qtbot, wall, world, sink):
+    cams = sorted(world.replica.state.cameras)
+    target = cams[40]
+    assert target not in wall.visible_cameras()
+    world.alert(target, "I2")
+    _tick(world, wall)
+    wall.focus_camera(target)
+    assert wall.visible_cameras()[0] == target
+    tile = wall.tile_for(target)
+    assert tile.focused and tile.alerting
+    assert target in sink.subscriptions[-1]
+    assert sorted(wall.visible_cameras()) == sink.subscriptions[-1]
+    # the focus tile is the big one (laid out once the event loop runs)
+    qtbot.waitUntil(lambda: tile.width() > 1.5 * wall.tiles[1].width(), timeout=2000)
+    wall.clear_focus()
+    assert target not in wall.visible_cameras()
+
+
+def test_double_click_toggles_single_view_and_click_selects(qtbot, wall, selection):
+    cam = wall.visible_cameras()[3]
+    tile = wall.tile_for(cam)
+    with qtbot.waitSignal(selection.sig_camera, timeout=1000) as blocker:
+        qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
+    assert blocker.args == [cam] and tile.selected
+    qtbot.mouseDClick(tile, Qt.MouseButton.LeftButton)
+    assert wall.visible_cameras() == [cam] and wall.solo_camera() == cam
+    qtbot.mouseDClick(wall.tiles[0], Qt.MouseButton.LeftButton)
+    assert len(wall.visible_cameras()) == 4
+
+
+def test_wall_follows_a_camera_selected_elsewhere(wall, selection, world):
+    target = sorted(world.replica.state.cameras)[20]
+    selection.select_camera(target)
+    assert target in wall.visible_cameras() and wall.tile_for(target).selected
+
+
+# ------------------------------------------------------------------ map
+
+@pytest.fixture
+def map_pane(qtbot, world, selection):
+    w = MapPane(world.replica, selection)
+    qtbot.addWidget(w)
+    w.resize(1000, 600)
+    w.show()
+    qtbot.waitExposed(w)
+    world.replica.take_changes()
+    return w
+
+
+def test_map_has_one_point_per_person_and_moves_them(map_pane, world):
+    state = world.replica.state
+    assert len(map_pane.people.data) == len(state.resources)
+    rid = next(iter(state.resources))
+    r = state.resources[rid]
+    assert map_pane.point_of(rid) == (r.x, r.y)
+    updates = map_pane.people_updates
+    world.event("resources_moved", m.ResourcesMoved(moves=[(rid, r.x + 123.0, r.y - 45.0)]))
+    _tick(world, map_pane)
+    assert map_pane.point_of(rid) == pytest.approx((r.x, r.y))
+    assert map_pane.point_of(rid) == pytest.approx((state.resources[rid].x, state.resources[rid].y))
+    assert map_pane.people_updates == updates + 1  # one setData for the tick
+    _tick(world, map_pane)
+    assert map_pane.people_updates == updates + 1  # nothing moved: no setData
+
+
+def test_map_shows_open_incidents_and_colours_by_status(map_pane, world):
+    cam = sorted(world.replica.state.cameras)[0]
+    world.alert(cam, "I3")
+    rid = next(r.id for r in world.replica.state.resources.values() if r.status == "available")
+    world.event("task_dispatched", m.TaskDispatched(task="T1", incident="I3", resource=rid, actor="c"))
+    _tick(world, map_pane)
+    assert len(map_pane.incidents.data) == 1
+    i = map_pane.resource_ids.index(rid)
+    colour = map_pane.people.data["brush"][i].color().name()
+    from console.ui.panes.map.widget import RESOURCE_STATUS_COLORS
+    assert colour == RESOURCE_STATUS_COLORS["dispatched"]
+
+
+def test_clicking_a_person_on_the_map_selects_it(qtbot, map_pane, world, selection):
+    rid = map_pane.resource_ids[0]
+    x, y = map_pane.point_of(rid)
+    vb = map_pane.plot.getViewBox()
+    pos = map_pane.plot.mapFromScene(vb.mapViewToScene(QPointF(x, y)))
+    with qtbot.waitSignal(selection.sig_resource, timeout=2000) as blocker:
+        qtbot.mouseClick(map_pane.plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    clicked = blocker.args[0]
+    # people can share a pixel at this zoom; whoever was hit sits under the mouse
+    cx, cy = map_pane.point_of(clicked)
+    px = vb.viewPixelSize()
+    assert abs(cx - x) <= 6 * px[0] and abs(cy - y) <= 6 * px[1]
+    assert selection.resource == clicked
+    assert map_pane.ring.data["x"][0] == cx  # ringed where it was clicked, map not panned
+
+
+# ------------------------------------------------------------------ roster
+
+@pytest.fixture
+def roster(qtbot, world, controller, selection):
+    w = RosterPane(world.replica, controller, selection)
+    qtbot.addWidget(w)
+    w.resize(1200, 700)
+    w.show()
+    qtbot.waitExposed(w)
+    world.replica.take_changes()
+    return w
+
+
+def test_roster_click_selects_and_the_map_follows(qtbot, roster, map_pane, selection, world):
+    view = roster.table
+    row = 5
+    rid = roster.model.resource_at(row)
+    rect = view.visualRect(roster.model.index(row, 0))
+    with qtbot.waitSignal(selection.sig_resource, timeout=1000) as blocker:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert blocker.args == [rid] and selection.resource == rid
+    r = world.replica.state.resources[rid]
+    ring = map_pane.ring.data
+    assert len(ring) == 1 and (ring["x"][0], ring["y"][0]) == (r.x, r.y)
+    centre = map_pane.plot.getViewBox().viewRect().center()
+    assert centre.x() == pytest.approx(r.x, abs=1.0) and centre.y() == pytest.approx(r.y, abs=1.0)
+
+
+def test_roster_follows_a_selection_made_elsewhere(roster, selection):
+    rid = roster.model.resource_at(40)
+    selection.select_resource(rid)
+    assert roster.table.currentIndex().row() == roster.model.row_of(rid)
+
+
+def test_roster_search_filters_rows(qtbot, roster, world):
+    state = world.replica.state
+    total = len(state.resources)
+    assert len(roster.visible_resources()) == total
+    target = state.resources[roster.model.resource_at(0)]
+    # typed, as the user does (QTest can only type Latin keys: the id)
+    qtbot.keyClicks(roster.search, target.id)
+    assert roster.visible_resources() == [target.id]
+    roster.set_search(target.name)  # a Chinese name, as an input method would commit it
+    rows = roster.visible_resources()
+    assert target.id in rows and 0 < len(rows) < total
+    assert all(target.name in state.resources[r].name for r in rows)
+    roster.set_search("")
+    assert len(roster.visible_resources()) == total
+    # kind filter and tree node filter, in Python
+    roster.kind_box.setCurrentIndex(roster.kind_box.findData("police"))
+    assert roster.visible_resources() and all(
+        state.resources[r].kind == "police" for r in roster.visible_resources())
+    roster.kind_box.setCurrentIndex(0)
+    town = next(u.id for u in state.org.values() if u.level == "town")
+    roster.select_node(town)
+    assert all(state.resources[r].town == town for r in roster.visible_resources())
+
+
+def test_roster_updates_changed_rows_counts_and_pending(qtbot, roster, world, controller, sink):
+    cam = sorted(world.replica.state.cameras)[0]
+    world.alert(cam, "I4")
+    _tick(world, roster)
+    before = roster.counts()
+    resets: list[int] = []
+    changed: list[int] = []
+    roster.model.modelReset.connect(lambda: resets.append(1))
+    roster.model.dataChanged.connect(lambda a, b, roles=None: changed.append(a.row()))
+    rid = next(r.id for r in world.replica.state.resources.values() if r.status == "available")
+    assert controller.dispatch("I4", rid) is not None  # pending until the hub confirms
+    _tick(world, roster)
+    row = roster.model.row_of(rid)
+    assert roster.model.display_status(world.replica.state.resources[rid]) == PENDING
+    assert roster.model.data(roster.model.index(row, 5)) == status_label(PENDING)
+    assert row in changed  # repainted in place
+    world.replica.pending.clear()
+    world.event("task_dispatched", m.TaskDispatched(task="T9", incident="I4", resource=rid, actor="c"))
+    _tick(world, roster)
+    row = roster.model.row_of(rid)
+    assert roster.model.data(roster.model.index(row, 6)) == "大型犬只闯入警戒线"
+    left = roster.model.data(roster.model.index(row, 7))
+    assert left.count(":") == 1
+    after = roster.counts()
+    assert after["dispatched"] == before["dispatched"] + 1
+    assert after["available"] == before["available"] - 1
+    assert not resets  # no full reset outside a baseline
+    assert "可用" in roster.header.text() or "Available" in roster.header.text()
+
+
+def test_roster_status_filter_settles_rows_that_changed_status(roster, world):
+    cam = sorted(world.replica.state.cameras)[0]
+    world.alert(cam, "I5")
+    _tick(world, roster)
+    roster.status_box.setCurrentIndex(roster.status_box.findData("available"))
+    rows = roster.visible_resources()
+    rid = rows[0]
+    world.event("task_dispatched", m.TaskDispatched(task="T5", incident="I5", resource=rid, actor="c"))
+    _tick(world, roster)
+    assert roster.model.settle()  # what the once-a-second tick does
+    assert rid not in roster.visible_resources()
+    assert len(roster.visible_resources()) == len(rows) - 1
+    town = world.replica.state.resources[rid].town
+    assert roster.counts(town)["dispatched"] >= 1
