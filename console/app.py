@@ -91,6 +91,10 @@ async def _main(app, a: argparse.Namespace) -> int:
 
         cfg = _hub_config(a)
         cfg.port = 0 if a.port == 8765 else a.port
+        if cfg.db is None:
+            import tempfile
+
+            cfg.db = f"sqlite:///{tempfile.mkdtemp(prefix='duty-demo-')}/hub.db"
         if a.start is None:
             cfg.start = "07:29:40"  # the demo opens 20 s before the dog reaches the cordon
         hub = await start_hub(cfg)

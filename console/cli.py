@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
 
     demo = sub.add_parser("demo", help="hub in this process + console connected to it (the default)")
     _hub_args(demo)
-    demo.set_defaults(db="sqlite:///demo-hub.db")
+    demo.set_defaults(db=None)  # None: a fresh event log in a temp dir, a new day each run
 
     con = sub.add_parser("console", help="the console, connected to a hub")
     for p in (demo, con):
