@@ -127,7 +127,7 @@ async def _main(app, a: argparse.Namespace) -> int:
     code = 0
     try:
         if a.smoke is not None:
-            code = await _smoke(a.smoke, replica, controller, window, session, errors)
+            code = await _smoke(a.smoke, replica, controller, window, session, errors, a.shot)
         else:
             await closing.wait()
     finally:
@@ -157,7 +157,7 @@ async def _follow_role(replica, controller, window, a) -> None:
         apply_wall_mode(window, a.screen)
 
 
-async def _smoke(seconds: float, replica, controller, window, session, errors) -> int:
+async def _smoke(seconds: float, replica, controller, window, session, errors, shot: str | None = None) -> int:
     """Run N seconds, dispatch once through the queue's Enter key, print one summary line."""
     from PySide6.QtCore import QEvent, Qt
     from PySide6.QtGui import QKeyEvent
@@ -169,7 +169,7 @@ async def _smoke(seconds: float, replica, controller, window, session, errors) -
     incident: str | None = None
     while loop.time() < deadline:
         await asyncio.sleep(0.2)
-        if dispatched is None and session.live.is_set() and window.alerts is not None:
+        if dispatched is None and session.live.is_set() and window.alerts is not None and not controller.read_only:
             window.refresh_now()
             queue = window.alerts
             if queue.model.rowCount() > 0:
@@ -185,6 +185,9 @@ async def _smoke(seconds: float, replica, controller, window, session, errors) -
     while replica.pending and loop.time() < settle:
         await asyncio.sleep(0.1)
     window.refresh_now()
+    if shot:
+        Path(shot).parent.mkdir(parents=True, exist_ok=True)
+        window.grab().save(shot)
     state = replica.state
     tasks = [t for t in state.tasks.values() if t.incident == incident]
     ok = (dispatched not in (None, "refused") and not replica.pending and bool(tasks)

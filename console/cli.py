@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--local-db", default=None, help="the console's own SQLite file")
         p.add_argument("--smoke", type=float, default=None, metavar="N",
                        help="run N seconds offscreen, dispatch once, print a summary, exit")
+        p.add_argument("--shot", default=None, metavar="PNG", help="with --smoke: save the window as PNG at the end")
     con.add_argument("--url", default="ws://127.0.0.1:8765")
     con.add_argument("--token", default="demo-commander")
 

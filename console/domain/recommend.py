@@ -90,16 +90,23 @@ def needed_kinds(state: State, inc: Incident) -> list[str]:
 
 def recommend(state: State, incident_id: str, kinds: list[str] | None = None, limit: int = 5,
               exclude: set[str] | frozenset[str] = frozenset()) -> list[Recommendation]:
-    """Available people of the needed kinds ranked by estimated travel time."""
+    """Available people of the needed kinds: the first-needed kind first, then by travel time.
+
+    Plans list their primary responders first (volunteers at a cordon, medical
+    at a fall), so Enter sends the nearest of those, not a faster car of a
+    supporting kind.
+    """
     inc = state.incidents.get(incident_id)
     if inc is None:
         return []
-    wanted = set(kinds or needed_kinds(state, inc))
+    order = list(kinds or needed_kinds(state, inc))
+    rank = {k: i for i, k in enumerate(dict.fromkeys(order))}
+    wanted = set(order)
     ranked = []
     for res in state.resources.values():
         if res.status != "available" or res.kind not in wanted or res.id in exclude:
             continue
         dist, eta = eta_seconds(res, inc.x, inc.y)
         ranked.append(Recommendation(res.id, res.name, res.kind, dist, eta))
-    ranked.sort(key=lambda r: (r.eta_s, r.resource))
+    ranked.sort(key=lambda r: (rank[r.kind], r.eta_s, r.resource))
     return ranked[:limit]

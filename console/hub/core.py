@@ -34,6 +34,8 @@ DEFAULT_RESUME_WINDOW = 50_000
 SNAPSHOT_EVERY = 20_000
 
 EventListener = Callable[[str, m.Body, float, State], None]
+#: (incident id or None, a center the event names or None)
+Scope = tuple[str | None, str | None]
 
 
 class Clock:
@@ -67,7 +69,7 @@ class HubCore:
         self.counters: Counter[str] = Counter()
         self.listeners: list[EventListener] = []
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hub-db")
-        self._batch: list[tuple[int, str, float, bytes, str | None]] = []
+        self._batch: list[tuple[int, str, float, bytes, Scope]] = []
         self._batch_ready = asyncio.Event()
         self._committed = asyncio.Condition()
         self.committed_seq = 0
@@ -140,17 +142,23 @@ class HubCore:
             self._batch_ready.set()
         return seqs
 
-    def _scope_incident(self, type_: str, body: m.Body) -> str | None:
-        """The incident an event concerns (for center scoping), or None for everyone."""
+    def _scope_incident(self, type_: str, body: m.Body) -> Scope:
+        """The incident an event concerns and the centers it names (for center scoping).
+
+        A hand-off names its centers explicitly: a town that declines an offer no
+        longer sees the incident afterwards, but must still see its own answer.
+        """
         incident = getattr(body, "incident", None)
         if incident is None and type_.startswith("task_") and type_ != "task_dispatched":
             task = self.state.tasks.get(getattr(body, "task", ""))
             incident = task.incident if task else None
-        return incident
+        named = getattr(body, "to_center", None) or getattr(body, "center", None)
+        return incident, named
 
-    def visible(self, center: str | None, incident_id: str | None) -> bool:
-        """Whether an event about an incident goes to a center's consoles."""
-        if center is None or incident_id is None:
+    def visible(self, center: str | None, scope: Scope) -> bool:
+        """Whether an event goes to a center's consoles (None: every center)."""
+        incident_id, named = scope
+        if center is None or incident_id is None or center == named:
             return True
         inc = self.state.incidents.get(incident_id)
         return inc is None or can_see(self.state, center, inc)

@@ -178,3 +178,16 @@ async def test_center_scoping_and_escalation_handoff(tmp_db_url):
             assert "T2" in server.core.state.incidents[inc].partners
             whats = [s.what for s in server.core.state.incidents[inc].timeline]
             assert whats[-2:] == ["cooperation", "cooperation_accepted"]
+
+
+async def test_a_town_that_declines_a_cooperation_request_sees_its_own_answer(tmp_db_url):
+    async with running_hub(tmp_db_url) as server:
+        async with Client.connect(server.url, "demo-t1") as t1, Client.connect(server.url, "demo-t2") as t2:
+            inc = await _raise(server, 1, town="T1", grid="T1-C01-G1")
+            assert (await t1.command("cmd.request_cooperation",
+                                     m.CmdCooperation(incident=inc, to_center="T2"))).ok
+            await t2.wait_for(lambda: any(e.type == "cooperation_requested" for e in t2.events))
+            assert (await t2.command("cmd.decline_handoff", m.CmdIncident(incident=inc, note="人手不足"))).ok
+            await t2.wait_for(lambda: any(e.type == "handoff_declined" for e in t2.events))
+            await t1.wait_for(lambda: any(e.type == "handoff_declined" for e in t1.events))
+            assert server.core.state.incidents[inc].offered_to is None

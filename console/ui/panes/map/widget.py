@@ -85,6 +85,11 @@ class MapPane(QWidget):
         selection.sig_camera.connect(lambda cid: self._on_selected("camera", cid))
         selection.sig_incident.connect(lambda iid: self._on_selected("incident", iid))
         self._load_baseline()
+        self._user_moved = False
+        self.plot.getViewBox().sigRangeChangedManually.connect(self._on_user_moved)
+
+    def _on_user_moved(self, *_args) -> None:
+        self._user_moved = True
 
     # ================================================================== API
 
@@ -146,6 +151,12 @@ class MapPane(QWidget):
     def fit(self) -> None:
         """Zoom to the whole area."""
         self.plot.getViewBox().autoRange(padding=0.02, items=[self.grids, self.course])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Keep the whole area in view when the dock is resized, until the user pans or zooms."""
+        super().resizeEvent(event)
+        if not getattr(self, "_user_moved", False):
+            self.fit()
 
     # ================================================================== UI
 
