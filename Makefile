@@ -19,7 +19,16 @@ screenshots: venv
 	.venv/bin/python -m console.ui.screenshots
 
 package: venv
-	.venv/bin/pip install -e '.[package]' && .venv/bin/pyinstaller --noconfirm packaging/duty-console.spec
+	.venv/bin/pip install -q -e '.[package]' && .venv/bin/pyinstaller --noconfirm packaging/duty-console.spec
+
+# Build the bundle, then run the built app's smoke (offscreen, one dispatch) from a temp data dir.
+.PHONY: package-smoke
+package-smoke: package
+	@tmp=$$(mktemp -d); \
+	QT_QPA_PLATFORM=offscreen XDG_DATA_HOME=$$tmp timeout 120 dist/duty-console/duty-console demo --smoke 25 \
+	    --local-db sqlite:///$$tmp/console.db > $$tmp/out.log 2>&1; rc=$$?; \
+	grep '^smoke:' $$tmp/out.log || tail -n 40 $$tmp/out.log; \
+	rm -rf $$tmp; echo "package-smoke: exit $$rc, bundle $$(du -sh dist/duty-console | cut -f1)"; exit $$rc
 
 .PHONY: translations
 translations: venv
