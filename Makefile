@@ -13,10 +13,11 @@ test: venv
 	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q
 
 bench: venv
+	.venv/bin/pip install -q -e '.[bench]'
 	.venv/bin/python -m bench
 
 screenshots: venv
-	.venv/bin/python -m console.ui.screenshots
+	bash scripts/screenshots.sh out/screenshots
 
 package: venv
 	.venv/bin/pip install -q -e '.[package]' && .venv/bin/pyinstaller --noconfirm packaging/duty-console.spec

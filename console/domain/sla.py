@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from console.domain.model import ASSEMBLY_LIMIT_S, RESPONSE_LIMIT_S, Incident, Task
 
-_NO_DISPATCH_NEEDED = frozenset({"false_alarm", "merged", "closed", "resolved", "escalated"})
+#: timeline steps that answer an alert without sending anyone (the response clock stops there)
+_ANSWERS_WITHOUT_DISPATCH = frozenset({"false_alarm", "merged", "closed", "resolved", "escalation", "cooperation"})
 
 
 @dataclass(slots=True, frozen=True)
@@ -29,11 +30,14 @@ class Sla:
 
 
 def _response_end(inc: Incident) -> float | None:
+    """When the commander first answered: a dispatch, or a decision that needs none.
+
+    The earliest such moment, so the figure never moves once it is set.
+    """
+    ends = [step.at for step in inc.timeline if step.what in _ANSWERS_WITHOUT_DISPATCH]
     if inc.first_dispatch_at is not None:
-        return inc.first_dispatch_at
-    if inc.status in _NO_DISPATCH_NEEDED:
-        return inc.closed_at or inc.resolved_at or (inc.timeline[-1].at if inc.timeline else None)
-    return None
+        ends.append(inc.first_dispatch_at)
+    return min(ends) if ends else None
 
 
 def incident_sla(inc: Incident, now: float) -> Sla:

@@ -255,13 +255,13 @@ class MainWindow(QMainWindow):
     def _on_tick(self, force: bool = False) -> ChangeSet:
         changes = self.replica.take_changes()
         now = time.monotonic()
-        if not changes and not force and now - self._last_refresh < IDLE_REFRESH_S:
-            self.status.update_figures()
-            return changes
-        self._last_refresh = now
+        idle = not changes and not force and now - self._last_refresh < IDLE_REFRESH_S
+        if not idle:
+            self._last_refresh = now
         for name, pane in self.panes.items():
             refresh = getattr(pane, "refresh", None)
-            if refresh is None:
+            # Video is not a domain change: the camera wall pulls frames on every tick.
+            if refresh is None or (idle and not getattr(pane, "refresh_every_tick", False)):
                 continue
             try:
                 refresh(changes)
@@ -269,7 +269,8 @@ class MainWindow(QMainWindow):
                 self.replica.counters[f"ui_error.{name}"] += 1
                 log.exception("pane %s failed to refresh", name)
         self.status.update_figures()
-        self._show_notices()
+        if not idle:
+            self._show_notices()
         return changes
 
     def _show_notices(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -28,6 +29,23 @@ def apply_wall_mode(window, screen_index: int | None = None, *, full_screen: boo
     alerts = getattr(window, "alerts", None)
     if alerts is not None:
         alerts.set_compact(True)
+    map_pane = getattr(window, "panes", {}).get("map")
+    if map_pane is not None and hasattr(map_pane, "legend_bar"):
+        map_pane.legend_bar.hide()
+    # Across a room: video, the queue and the map; the roster's fine print is for desks.
+    docks = getattr(window, "docks", {})
+    for name in ("roster", "diagnostics"):
+        if name in docks:
+            docks[name].hide()
+    if "alerts" in docks:
+        docks["alerts"].show()
+        docks["alerts"].setMinimumWidth(480)  # the queue must stay readable across the room
+
+    def share_width() -> None:  # once the window has its full-screen size
+        side = [docks[n] for n in ("alerts", "incident") if n in docks]
+        window.resizeDocks(side, [560, 620][:len(side)], Qt.Orientation.Horizontal)
+
+    QTimer.singleShot(0, share_width)
     screens = QGuiApplication.screens()
     if not full_screen:
         window.show()

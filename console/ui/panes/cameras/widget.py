@@ -37,6 +37,9 @@ FLASH_HZ = 2.0
 class CameraWall(QWidget):
     """Live camera tiles for the commander's wall of video."""
 
+    #: frames arrive outside the domain's change sets; the window refreshes this pane every tick
+    refresh_every_tick = True
+
     NAME = "cameras"
 
     sig_visible_changed = Signal(list)

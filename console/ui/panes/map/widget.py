@@ -190,7 +190,9 @@ class MapPane(QWidget):
         self.cameras.sigClicked.connect(self._on_camera_clicked)
         self.incidents.sigClicked.connect(self._on_incident_clicked)
 
-        legend = QHBoxLayout()
+        #: the colour key row; wall mode hides it (it sets the pane's minimum width at large type)
+        self.legend_bar = QWidget(self)
+        legend = QHBoxLayout(self.legend_bar)
         legend.setContentsMargins(6, 2, 6, 2)
         legend.setSpacing(10)
         for status in ("available", "dispatched", "en_route", "on_scene", "busy", "off_duty"):
@@ -210,7 +212,7 @@ class MapPane(QWidget):
         root = QVBoxLayout(self)
         root.setContentsMargins(0, 0, 0, 0)
         root.setSpacing(0)
-        root.addLayout(legend)
+        root.addWidget(self.legend_bar)
         root.addWidget(self.plot, 1)
 
     # ================================================================== private
