@@ -4,33 +4,33 @@
     <context>
         <name>AlertQueue</name>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="126" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="123" />
             <source>Show closed</source>
             <translation>显示已办结</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="144" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="142" />
             <source>Enter: dispatch recommended · A: acknowledge · E: escalate · F: false alarm</source>
             <translation>回车：派遣推荐人员 · A：确认 · E：上报区县 · F：误报</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="227" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="244" />
             <source>All types</source>
             <translation>全部类型</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="230" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="247" />
             <source>All statuses</source>
             <translation>全部状态</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="233" />
-            <location filename="../../console/ui/panes/alerts/widget.py" line="241" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="250" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="258" />
             <source>All towns</source>
             <translation>全部镇街</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="251" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="268" />
             <source>%1 open · %2 critical</source>
             <translation>待办 %1 · 紧急 %2</translation>
         </message>
@@ -72,18 +72,18 @@
     <context>
         <name>CameraTile</name>
         <message>
-            <location filename="../../console/ui/panes/cameras/tile.py" line="205" />
+            <location filename="../../console/ui/panes/cameras/tile.py" line="214" />
             <source>waiting for video</source>
-            <extracomment>set when a frame was handed over and not painted yet frames painted / frames dropped because the previous one was still pending</extracomment>
+            <extracomment>DUTY_CONSOLE_FIRST_FRAME=1 prints "first_frame_painted &lt;epoch seconds&gt;" once, when the first camera frame of the process has been painted (the start-up benchmark reads it) set when a frame was handed over and not painted yet frames painted / frames dropped because the previous one was still pending</extracomment>
             <translation>等待视频</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/tile.py" line="210" />
+            <location filename="../../console/ui/panes/cameras/tile.py" line="219" />
             <source>OFFLINE</source>
             <translation>离线</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/tile.py" line="253" />
+            <location filename="../../console/ui/panes/cameras/tile.py" line="262" />
             <source>offline</source>
             <translation>离线</translation>
         </message>
@@ -91,35 +91,35 @@
     <context>
         <name>CameraWall</name>
         <message numerus="yes">
-            <location filename="../../console/ui/panes/cameras/widget.py" line="184" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="187" />
             <source>%n camera(s) per page</source>
-            <extracomment>tiles per page; n×n grids except 64 (8×8) incident statuses after which a camera stops flashing flash frequency of an alerting tile's border (full on/off cycles per second) camera id → ids of its open incidents the tiles on screen now, focus tile first</extracomment>
+            <extracomment>tiles per page; n×n grids except 64 (8×8) incident statuses after which a camera stops flashing flash frequency of an alerting tile's border (full on/off cycles per second) frames arrive outside the domain's change sets; the window refreshes this pane every tick camera id → ids of its open incidents the tiles on screen now, focus tile first</extracomment>
             <translation>
                 <numerusform>每页 %n 路</numerusform>
             </translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="193" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="196" />
             <source>Previous page (PgUp)</source>
             <translation>上一页（PgUp）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="197" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="200" />
             <source>Next page (PgDown)</source>
             <translation>下一页（PgDown）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="209" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="212" />
             <source>Close focus</source>
             <translation>关闭聚焦</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="210" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="213" />
             <source>Leave the focus tile (Esc)</source>
             <translation>退出聚焦画面（Esc）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="321" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="324" />
             <source>Focus: %1</source>
             <translation>聚焦：%1</translation>
         </message>
@@ -734,118 +734,118 @@
             <translation>请在预警队列中选择一条预警</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="305" />
-            <location filename="../../console/ui/panes/incident/widget.py" line="319" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="308" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="322" />
             <source>No snapshot</source>
             <translation>无抓拍图片</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="316" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="319" />
             <source>Snapshot: %1</source>
             <translation>抓拍：%1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="341" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="344" />
             <source>Activate plan: %1</source>
             <translation>启动预案：%1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="342" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="345" />
             <source>No plan for this type</source>
             <translation>此类型无预案</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="390" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="393" />
             <source>on scene in %1</source>
             <translation>%1 到场</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="395" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="398" />
             <source>assembly: %1 left</source>
             <translation>集结：剩余 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="398" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="401" />
             <source>assembly: %1 over</source>
             <translation>集结：超时 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="409" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="412" />
             <source>Response: %1 s (promise 60 s)</source>
             <translation>响应：%1 秒（承诺 60 秒）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="415" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="418" />
             <source>Response: %1 left</source>
             <translation>响应：剩余 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="416" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="419" />
             <source>Response: breached by %1</source>
             <translation>响应：已超时 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="422" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="425" />
             <source>Assembly: %1 left (promise 10 min)</source>
             <translation>集结：剩余 %1（承诺 10 分钟）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="423" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="426" />
             <source>Assembly: breached by %1</source>
             <translation>集结：已超时 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="426" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="429" />
             <source>Assembly: whole team on scene in %1</source>
             <translation>集结：全员 %1 到场</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="429" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="432" />
             <source>Assembly: first arrival in %1</source>
             <translation>集结：首人 %1 到场</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="431" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="434" />
             <source>Assembly: not dispatched yet</source>
             <translation>集结：尚未派遣</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="437" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="440" />
             <source>response %1 s &gt; 60 s</source>
             <translation>响应用时 %1 秒，超过 60 秒</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="438" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="441" />
             <source> (not yet dispatched)</source>
             <translation>（尚未派遣）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="441" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="444" />
             <source>first arrival %1 min &gt; 10 min</source>
             <translation>首人到场 %1 分钟，超过 10 分钟</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="443" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="446" />
             <source>full team not on scene within 10 min</source>
             <translation>10 分钟内未全员到场</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="468" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="471" />
             <source>Dispatch</source>
             <translation>派遣</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="520" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="523" />
             <source>Undoing…</source>
             <translation>正在撤销…</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="523" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="526" />
             <source>Undo (%1 s)</source>
             <translation>撤销（%1 秒）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="579" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="582" />
             <source>Check your grid for the same risk: %1</source>
             <translation>请排查本网格是否存在同类隐患：%1</translation>
         </message>
@@ -909,17 +909,17 @@
             <translation>启动参数 --lang en 为英文，--lang zh 为中文</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="280" />
+            <location filename="../../console/ui/main_window.py" line="281" />
             <source>Conflict</source>
             <translation>冲突</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="283" />
+            <location filename="../../console/ui/main_window.py" line="284" />
             <source>(+%1 more, see Diagnostics)</source>
             <translation>（另有 %1 条，见诊断）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="300" />
+            <location filename="../../console/ui/main_window.py" line="301" />
             <source>Critical alert: %1 — %2</source>
             <translation>紧急预警：%1 — %2</translation>
         </message>
@@ -927,15 +927,74 @@
     <context>
         <name>MapPane</name>
         <message>
-            <location filename="../../console/ui/panes/map/widget.py" line="194" />
+            <location filename="../../console/ui/panes/map/widget.py" line="202" />
+            <source>camera</source>
+            <extracomment>fixed order of people in the scatter; index i ↔ arrays[i] setData calls on the people scatter and the last one's duration (ms) the colour key row; wall mode hides it (it sets the pane's minimum width at large type)</extracomment>
+            <translation>摄像头</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/map/widget.py" line="203" />
+            <source>open incident</source>
+            <translation>未结事件</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/map/widget.py" line="208" />
             <source>Fit</source>
-            <extracomment>fixed order of people in the scatter; index i ↔ arrays[i] setData calls on the people scatter and the last one's duration (ms)</extracomment>
             <translation>全图</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/map/widget.py" line="195" />
+            <location filename="../../console/ui/panes/map/widget.py" line="209" />
             <source>Show the whole area</source>
             <translation>显示全部区域</translation>
+        </message>
+    </context>
+    <context>
+        <name>RosterModel</name>
+        <message>
+            <location filename="../../console/ui/panes/roster/model.py" line="57" />
+            <source>Pending</source>
+            <translation>待确认</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/roster/model.py" line="106" />
+            <source>Name</source>
+            <extracomment>grids under the selected tree node (None: everyone) people with a task now (the only rows whose countdown moves) a status changed while filtering or sorting by status: rows to move at the next settle</extracomment>
+            <translation>姓名</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/roster/model.py" line="107" />
+            <source>Kind</source>
+            <translation>类别</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/roster/model.py" line="108" />
+            <source>Unit</source>
+            <translation>单位</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/roster/model.py" line="109" />
+            <source>Town</source>
+            <translation>镇街</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/roster/model.py" line="110" />
+            <source>Grid</source>
+            <translation>网格</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/roster/model.py" line="111" />
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/roster/model.py" line="112" />
+            <source>Current task</source>
+            <translation>当前任务</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/roster/model.py" line="113" />
+            <source>Assembly left</source>
+            <translation>集结剩余</translation>
         </message>
     </context>
     <context>

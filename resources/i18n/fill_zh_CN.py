@@ -36,6 +36,9 @@ ZH: dict[str, str] = {
     "Plan activated": "启动预案", "Broadcast check": "广播排查", "Task accepted": "任务已接单",
     "Arrived on scene": "到达现场", "Task done": "任务完成", "Task declined": "任务被拒绝",
     "Task cancelled": "任务已撤销",
+    # ---- roster and map
+    "Name": "姓名", "Kind": "类别", "Unit": "单位", "Grid": "网格", "Current task": "当前任务",
+    "Assembly left": "集结剩余", "Pending": "待确认", "camera": "摄像头", "open incident": "未结事件",
     # ---- alert queue
     "Show closed": "显示已办结",
     "Enter: dispatch recommended · A: acknowledge · E: escalate · F: false alarm":

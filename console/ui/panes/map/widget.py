@@ -199,9 +199,10 @@ class MapPane(QWidget):
             lab = QLabel(f"<span style='color:{RESOURCE_STATUS_COLORS.get(status, '#888')}'>●</span> "
                          f"{_status_label(status)}")
             legend.addWidget(lab)
-        legend.addWidget(QLabel(f"<span style='color:{_CAMERA_ON}'>▼</span> {self.tr('camera')}"))
-        legend.addWidget(QLabel(f"<span style='color:{SEVERITY_COLORS['critical']}'>★</span> "
-                                f"{self.tr('open incident')}"))
+        camera_word = self.tr("camera")
+        incident_word = self.tr("open incident")
+        legend.addWidget(QLabel(f"<span style='color:{_CAMERA_ON}'>▼</span> {camera_word}"))
+        legend.addWidget(QLabel(f"<span style='color:{SEVERITY_COLORS['critical']}'>★</span> {incident_word}"))
         legend.addStretch(1)
         fit = QToolButton(self)
         fit.setText(self.tr("Fit"))

@@ -49,14 +49,12 @@ _STATUS_ORDER = {s: i for i, s in enumerate(("on_scene", "en_route", "dispatched
 _Index = QModelIndex | QPersistentModelIndex
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("RosterModel", text)
 
 
 def status_label(status: str) -> str:
     """The roster's word for a resource status, "pending" included (translated)."""
     if status == PENDING:
-        return _tr("Pending")
+        return QCoreApplication.translate("RosterModel", "Pending")
     return _domain_status(status)
 
 
@@ -103,8 +101,17 @@ class RosterModel(QAbstractTableModel):
         self._stale_order = False
         self._bold = QFont()
         self._bold.setBold(True)
-        self._headers = (_tr("Name"), _tr("Kind"), _tr("Unit"), _tr("Town"), _tr("Grid"),
-                         _tr("Status"), _tr("Current task"), _tr("Assembly left"))
+        # QCoreApplication.translate spelled out with literals, so lupdate finds each one
+        self._headers = (
+            QCoreApplication.translate("RosterModel", "Name"),
+            QCoreApplication.translate("RosterModel", "Kind"),
+            QCoreApplication.translate("RosterModel", "Unit"),
+            QCoreApplication.translate("RosterModel", "Town"),
+            QCoreApplication.translate("RosterModel", "Grid"),
+            QCoreApplication.translate("RosterModel", "Status"),
+            QCoreApplication.translate("RosterModel", "Current task"),
+            QCoreApplication.translate("RosterModel", "Assembly left"),
+        )
 
     # ------------------------------------------------------------------ API
 
