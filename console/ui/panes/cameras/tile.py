@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections import deque
 
@@ -27,6 +28,10 @@ _ALERT = QColor("#ff3b30")
 _SELECTED = QColor("#2f81f7")
 _FOCUS = QColor("#f0b429")
 _BOX = QColor("#ffd33d")
+
+#: DUTY_CONSOLE_FIRST_FRAME=1 prints "first_frame_painted <epoch seconds>" once, when the
+#: first camera frame of the process has been painted (the start-up benchmark reads it)
+_report_first_frame = bool(os.environ.get("DUTY_CONSOLE_FIRST_FRAME"))
 
 
 class CameraTile(QWidget):
@@ -163,6 +168,10 @@ class CameraTile(QWidget):
             self.pending = False
             self.painted += 1
             self._shown.append(time.monotonic())
+            global _report_first_frame
+            if _report_first_frame:
+                _report_first_frame = False
+                print(f"first_frame_painted {time.time():.6f}", flush=True)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.camera_id:
