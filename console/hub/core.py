@@ -11,6 +11,7 @@ import asyncio
 import logging
 import time
 from collections import Counter
+from dataclasses import dataclass
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
@@ -34,8 +35,27 @@ DEFAULT_RESUME_WINDOW = 50_000
 SNAPSHOT_EVERY = 20_000
 
 EventListener = Callable[[str, m.Body, float, State], None]
+#: (seq, type, ts, envelope bytes, state after it): sees exactly what is logged and sent (drill recording)
+EnvelopeTap = Callable[[int, str, float, bytes, State], None]
 #: (incident id or None, a center the event names or None)
 Scope = tuple[str | None, str | None]
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A command's answer, given once its events (if any) are logged and sent."""
+
+    seq: int
+    command_id: str | None
+    actor: str
+    result: m.Result
+    future: asyncio.Future
+
+
+def _done(loop: asyncio.AbstractEventLoop, result: m.Result) -> asyncio.Future:
+    fut = loop.create_future()
+    fut.set_result(result)
+    return fut
 
 
 class Clock:
@@ -54,6 +74,10 @@ class Clock:
         """Change speed without a jump in hub time."""
         self.start, self._t0, self.rate = self.now(), time.monotonic(), rate
 
+    def set_time(self, t: float) -> None:
+        """Jump to hub time t (a drill review seeking), keeping the rate."""
+        self.start, self._t0 = t, time.monotonic()
+
 
 class HubCore:
     """State, sequencing, log, fan-out, idempotent commands and audit."""
@@ -68,6 +92,7 @@ class HubCore:
         self.channels: set[Channel] = set()
         self.counters: Counter[str] = Counter()
         self.listeners: list[EventListener] = []
+        self.taps: list[EnvelopeTap] = []
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hub-db")
         self._batch: list[tuple[int, str, float, bytes, Scope]] = []
         self._batch_ready = asyncio.Event()
@@ -75,6 +100,8 @@ class HubCore:
         self.committed_seq = 0
         self._results: dict[str, m.Result] = {}
         self._inflight: dict[str, asyncio.Future] = {}
+        self._answers: list[_Pending] = []
+        self._stored_ids: set[str] = set()
         self._committer: asyncio.Task | None = None
         self._last_snapshot = 0
 
@@ -100,13 +127,14 @@ class HubCore:
                 apply(self.state, decode(data))
                 after = seq
         self.committed_seq = self.state.seq
+        self._stored_ids = await loop.run_in_executor(self._db, self.store.command_ids)
         if self.committed_seq:
             log.info("recovered state at seq %d", self.committed_seq)
 
     async def close(self) -> None:
         """Flush what is pending and stop; safe to call twice."""
         if self._committer is not None:
-            while self._batch:
+            while self._batch or self._answers:
                 self._batch_ready.set()
                 await asyncio.sleep(0.01)
             self._committer.cancel()
@@ -132,6 +160,8 @@ class HubCore:
             apply(self.state, Message(type_, body, seq, now))
             self._batch.append((seq, type_, now, data, scope))
             seqs.append(seq)
+            for tap in self.taps:
+                tap(seq, type_, now, data, self.state)
             for listener in self.listeners:
                 try:
                     listener(type_, body, now, self.state)
@@ -169,14 +199,16 @@ class HubCore:
             await self._batch_ready.wait()
             self._batch_ready.clear()
             batch, self._batch = self._batch, []
-            if not batch:
+            answers, self._answers = self._answers, []
+            if not batch and not answers:
                 continue
             rows = [(seq, t, ts, data) for seq, t, ts, data, _ in batch]
+            results = [(a.command_id, a.actor, msgspec.json.encode(a.result)) for a in answers if a.command_id]
             while True:
                 try:
-                    await loop.run_in_executor(self._db, self.store.append_events, rows)
+                    await loop.run_in_executor(self._db, self.store.commit, rows, results)
                     break
-                except Exception as exc:  # full disk, locked file: keep the events and retry
+                except Exception as exc:  # full disk, locked file: keep everything and retry
                     self.counters["store_errors"] += 1
                     log.error("event log write failed (%s); retrying in 1 s", exc)
                     await asyncio.sleep(1.0)
@@ -184,9 +216,16 @@ class HubCore:
                 for ch in list(self.channels):
                     if ch.live and seq > ch.after and self.visible(ch.center, scope):
                         ch.push(data)
-            async with self._committed:
-                self.committed_seq = batch[-1][0]
-                self._committed.notify_all()
+            if batch:
+                async with self._committed:
+                    self.committed_seq = batch[-1][0]
+                    self._committed.notify_all()
+            for a in answers:  # after the events went out: a client sees effects before the answer
+                if a.command_id:
+                    self._results[a.command_id] = a.result
+                    self._inflight.pop(a.command_id, None)
+                if not a.future.done():
+                    a.future.set_result(a.result)
             if self.committed_seq - self._last_snapshot >= SNAPSHOT_EVERY:
                 self._last_snapshot = self.committed_seq
                 snap = encode_state(self.state)
@@ -201,33 +240,46 @@ class HubCore:
     async def command(self, principal: Principal, command_id: str | None, type_: str,
                       body: m.Body) -> m.Result:
         """Apply one command once: a retried id gets the first result and no second effect."""
+        return await self.submit(principal, command_id, type_, body)
+
+    def submit(self, principal: Principal, command_id: str | None, type_: str,
+               body: m.Body) -> asyncio.Future:
+        """Decide and apply a command now; the future gets its result once it is logged.
+
+        Synchronous up to the future, so a client's next command is decided
+        without waiting for this one's disk write, and two commanders racing
+        for one person are decided strictly one after the other.
+        """
+        loop = asyncio.get_running_loop()
         if command_id:
-            if command_id in self._results:
+            known = self._results.get(command_id) or self._inflight.get(command_id)
+            if known is not None:
                 self.counters["retries"] += 1
-                return self._results[command_id]
-            if command_id in self._inflight:
+                return known if isinstance(known, asyncio.Future) else _done(loop, known)
+            if command_id in self._stored_ids:
                 self.counters["retries"] += 1
-                return await asyncio.shield(self._inflight[command_id])
-            stored = await asyncio.get_running_loop().run_in_executor(
-                self._db, self.store.command_result, command_id)
-            if stored is not None:
-                self.counters["retries"] += 1
-                return msgspec.json.decode(stored, type=m.Result)
-            fut = self._inflight[command_id] = asyncio.get_running_loop().create_future()
+                return asyncio.ensure_future(self._stored_result(command_id))
+        fut = loop.create_future()
+        if command_id:
+            self._inflight[command_id] = fut
         try:
-            result = await self._run(principal, type_, body)
+            result, seqs = self._run(principal, type_, body)
         except Exception as exc:  # a bug must not end the session: answer and log
             log.exception("command %s failed", type_)
-            result = m.Result(ok=False, code="internal", message=str(exc)[:200])
-        if command_id:
-            self._results[command_id] = result
-            self._inflight.pop(command_id).set_result(result)
-            data = msgspec.json.encode(result)
-            asyncio.get_running_loop().run_in_executor(
-                self._db, self.store.save_command_result, command_id, principal.name, data)
-        return result
+            result, seqs = m.Result(ok=False, code="internal", message=str(exc)[:200]), []
+        pending = _Pending(seqs[-1] if seqs else self.state.seq, command_id, principal.name, result, fut)
+        self._answers.append(pending)
+        self._batch_ready.set()
+        return fut
 
-    async def _run(self, principal: Principal, type_: str, body: m.Body) -> m.Result:
+    async def _stored_result(self, command_id: str) -> m.Result:
+        stored = await asyncio.get_running_loop().run_in_executor(
+            self._db, self.store.command_result, command_id)
+        return msgspec.json.decode(stored, type=m.Result)
+
+    def _run(self, principal: Principal, type_: str, body: m.Body) -> tuple[m.Result, list[int]]:
+        if type_ == "drill.control":
+            return m.Result(ok=False, code="not_review", message="this hub is not replaying a recording"), []
         actor = Actor(principal.name, principal.role, principal.center)
         try:
             events = decide(self.state, type_, body, actor, self.clock.now())
@@ -235,13 +287,11 @@ class HubCore:
             self.counters[f"refused.{exc.code}"] += 1
             if exc.code in ("forbidden", "out_of_scope", "conflict"):
                 self._audit(principal, type_, f"refused:{exc.code}", {"message": exc.message})
-            return m.Result(ok=False, code=exc.code, message=exc.message, holder=exc.holder)
+            return m.Result(ok=False, code=exc.code, message=exc.message, holder=exc.holder), []
         seqs = self.emit(events)
         if type_.startswith("cmd.") and principal.role in ("commander", "operator"):
             self._audit(principal, type_, "ok", {"body": msgspec.to_builtins(body), "seqs": seqs})
-        if seqs:
-            await self.wait_committed(seqs[-1])
-        return m.Result(ok=True, seqs=seqs)
+        return m.Result(ok=True, seqs=seqs), seqs
 
     def inject(self, principal: Principal, type_: str, body: m.Body) -> list[int]:
         """Run a command from an in-process source (scenario, simulator) without waiting.

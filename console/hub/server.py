@@ -43,6 +43,8 @@ class HubServer:
         self.queue_limit = queue_limit
         self._server: Server | None = None
         self._clock_task: asyncio.Task | None = None
+        #: called with (camera, frame bytes) for every frame published (drill recording)
+        self.frame_taps: list = []
 
     # ------------------------------------------------------------------ life
 
@@ -77,6 +79,8 @@ class HubServer:
 
     def publish_frame(self, camera: str, data: bytes) -> int:
         """Offer an encoded binary frame to every client subscribed to its camera."""
+        for tap in self.frame_taps:
+            tap(camera, data)
         n = 0
         for ch in self.core.channels:
             if ch.live and camera in ch.cameras:
@@ -157,10 +161,21 @@ class HubServer:
             elif not self._take_token(ch):
                 await self._error(ch, "rate_limited", f"more than {self._rate(ch.principal)[0]:.0f} commands/s", msg.id)
             else:
-                result = await self.core.command(ch.principal, msg.id, t, msg.body)
-                await self._reply(ch, encode("result", result, id=msg.id))
+                # Decided now; answered when logged. Reading the next message does not wait.
+                future = self.core.submit(ch.principal, msg.id, t, msg.body)
+                asyncio.ensure_future(self._answer(ch, msg.id, future))
         else:
             await self._error(ch, "unexpected", f"{t} is not a client message", msg.id)
+
+    async def _answer(self, ch: Channel, command_id: str, future: asyncio.Future) -> None:
+        try:
+            result = await future
+        except Exception as exc:  # the store lookup of an old result failed
+            result = m.Result(ok=False, code="internal", message=str(exc)[:200])
+        try:
+            await self._reply(ch, encode("result", result, id=command_id))
+        except ConnectionClosed:
+            pass  # the client resends after reconnecting and gets this same result
 
     async def _receive_frame(self, ch: Channel, raw: bytes) -> None:
         if ch.principal.role != "ingest":

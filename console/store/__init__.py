@@ -7,16 +7,18 @@ SQLite by default; any SQLAlchemy URL works.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from .audit import AuditTrail, AuditVerdict, verify_audit_url
 from .commands import CommandResults
-from .engine import make_engine
+from .engine import make_engine, write_tx
 from .event_log import DuplicateEventError, EventLog, EventRow
 from .outbox import Outbox
-from .schema import metadata
+from .schema import command_results, events, metadata
 from .settings import Settings
 
 __all__ = [
@@ -71,6 +73,37 @@ class Store:
     def prune_events_before(self, seq: int) -> int:
         """Delete events with seq below ``seq``; returns how many."""
         return self._events.prune_before(seq)
+
+    def commit(self, rows: list[tuple[int, str, float, bytes]],
+               results: list[tuple[str, str, bytes]]) -> None:
+        """Events and the command results they answer, in ONE transaction.
+
+        A crash can then never keep a command's events but lose its result (a
+        retry would apply it twice) or the other way round. Results whose id is
+        already stored are skipped (the first result is kept).
+        """
+        now = time.time()
+        try:
+            with write_tx(self.engine) as conn:
+                if rows:
+                    conn.execute(insert(events), [{"seq": s, "type": t, "ts": ts, "data": d}
+                                                  for s, t, ts, d in rows])
+                if results:
+                    wanted = {cid for cid, _, _ in results}
+                    known = {r[0] for r in conn.execute(
+                        select(command_results.c.command_id).where(command_results.c.command_id.in_(wanted)))}
+                    fresh = {}
+                    for cid, actor, data in results:
+                        if cid not in known and cid not in fresh:
+                            fresh[cid] = {"command_id": cid, "actor": actor, "created": now, "result": data}
+                    if fresh:
+                        conn.execute(insert(command_results), list(fresh.values()))
+        except IntegrityError as exc:
+            raise DuplicateEventError(f"duplicate sequence number in batch: {exc.orig}") from exc
+
+    def command_ids(self) -> set[str]:
+        """Every command id with a stored result."""
+        return self._commands.ids()
 
     # ---- snapshots -------------------------------------------------------
 

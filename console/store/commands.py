@@ -36,3 +36,8 @@ class CommandResults:
         except IntegrityError:
             return False
         return True
+
+    def ids(self) -> set[str]:
+        """Every command id with a stored result (the hub loads them at start)."""
+        with read_tx(self._engine) as conn:
+            return {r[0] for r in conn.execute(select(command_results.c.command_id))}
