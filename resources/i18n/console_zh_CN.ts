@@ -38,35 +38,40 @@
     <context>
         <name>AlertQueueModel</name>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="182" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="190" />
             <source>Severity</source>
             <extracomment>the response countdown turns amber below this many seconds left the role that carries the incident id of a row hub time the countdowns are computed against (one value per tick)</extracomment>
             <translation>级别</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="182" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="190" />
             <source>Response</source>
             <translation>响应</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="182" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="190" />
             <source>Type</source>
             <translation>类型</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="182" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="190" />
             <source>Title</source>
             <translation>标题</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="183" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="191" />
             <source>Town</source>
             <translation>镇街</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="183" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="191" />
             <source>Status</source>
             <translation>状态</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/alerts/model.py" line="217" />
+            <source>Pending</source>
+            <translation>待确认</translation>
         </message>
     </context>
     <context>

@@ -444,3 +444,16 @@ async def test_qt_timers_fire_inside_async_tests(qapp):
     fired = asyncio.get_running_loop().create_future()
     QTimer.singleShot(10, lambda: fired.set_result(True))
     assert await asyncio.wait_for(fired, 2.0)
+
+
+def test_a_command_not_yet_confirmed_shows_as_pending_until_its_answer(qtbot, world, queue, english):
+    iid = world.raise_alert(1, severity="critical")
+    queue.refresh(world.replica.take_changes())
+    status = queue.model.index(queue.model.row_of(iid), queue.model.COL_STATUS)
+    assert "Pending" not in status.data()
+    command_id = world.controller.acknowledge(iid)
+    queue.refresh(world.replica.take_changes())
+    assert "Pending" in status.data()
+    world.replica.pending.pop(command_id)  # the hub answered (the session does this)
+    queue.refresh(world.replica.take_changes())
+    assert "Pending" not in status.data()

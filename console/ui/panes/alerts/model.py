@@ -69,6 +69,7 @@ class AlertQueueModel(QAbstractTableModel):
 
     def __init__(self, replica: Replica, parent=None):
         super().__init__(parent)
+        self._pending_incidents: set[str] = set()
         self.replica = replica
         self.filter = QueueFilter()
         self._rows: list[str] = []
@@ -84,6 +85,13 @@ class AlertQueueModel(QAbstractTableModel):
     def refresh(self, changes: ChangeSet) -> None:
         """Fold one UI tick of changes into the table (coalesced) and advance the countdowns."""
         self._now = self.replica.hub_now()
+        pending = {iid for p in self.replica.pending.values() if (iid := getattr(p.body, "incident", None))}
+        flipped, self._pending_incidents = pending ^ self._pending_incidents, pending
+        for iid in flipped:
+            row = self._row_of.get(iid)
+            if row is not None:
+                cell = self.index(row, self.COL_STATUS)
+                self.dataChanged.emit(cell, cell)
         if changes.baseline:
             self.rebuild()
             return
@@ -205,6 +213,9 @@ class AlertQueueModel(QAbstractTableModel):
                 town = self.replica.state.org.get(inc.town)
                 return town.name if town else inc.town
             if col == self.COL_STATUS:
+                if iid in self._pending_incidents:  # a command made here, not yet confirmed by the hub
+                    pending = self.tr("Pending")
+                    return f"⏳ {status_label(inc.status)} · {pending}"
                 return status_label(inc.status)
         elif role == Qt.ItemDataRole.ForegroundRole:
             if col == self.COL_SEVERITY:
