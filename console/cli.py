@@ -20,6 +20,13 @@ def _hub_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tokens", default=None, help="JSON file: [{token, role, name, center?}]")
     p.add_argument("--fps", type=float, default=5.0, help="camera frames per second per subscribed camera")
     p.add_argument("--no-field", action="store_true", help="do not simulate field units answering tasks")
+    p.add_argument("--record", default=None, metavar="FILE", help="record the session to this drill file")
+    p.add_argument("--record-cameras", default="", metavar="CAM01,CAM02",
+                   help="cameras whose frames go into the recording (default none)")
+    p.add_argument("--record-fps", type=float, default=1.0,
+                   help="recorded frames per hub second per camera (default 1)")
+    p.add_argument("--drill", default=None, metavar="FILE",
+                   help="review: replay this drill file as if live (--speed sets the pace, --start the position)")
 
 
 def _hub_config(a: argparse.Namespace):
@@ -28,15 +35,29 @@ def _hub_config(a: argparse.Namespace):
     return HubConfig(host=a.host, port=a.port, scenario=None if a.scenario == "none" else a.scenario,
                      speed=a.speed, seed=a.seed, start=a.start, db=a.db, tokens=a.tokens, fps=a.fps,
                      simulate_field=not a.no_field,
-                     mode="exercise" if a.scenario not in (None, "none") else "live")
+                     mode="review" if a.drill else "exercise" if a.scenario not in (None, "none") else "live",
+                     record=a.record, record_fps=a.record_fps, drill=a.drill,
+                     record_cameras=[c.strip() for c in a.record_cameras.split(",") if c.strip()])
 
 
 async def _run_hub(a: argparse.Namespace) -> int:
     from console.hub.auth import DEMO_TOKENS
     from console.hub.runner import start_hub
 
-    hub = await start_hub(_hub_config(a))
-    print(f"hub serving {hub.url}  scenario={a.scenario} speed={a.speed}x db={a.db}", flush=True)
+    from console.drill.recording import DrillFileError
+
+    try:
+        hub = await start_hub(_hub_config(a))
+    except DrillFileError as exc:
+        print(f"duty-console hub: {exc}", file=sys.stderr, flush=True)
+        return 2
+    if a.drill:
+        meta = hub.player.meta
+        print(f"hub serving {hub.url}  review of {a.drill} ({meta.events} events, "
+              f"{meta.duration / 60:.0f} min, scenario {meta.scenario or '-'}) speed={a.speed}x", flush=True)
+    else:
+        print(f"hub serving {hub.url}  scenario={a.scenario} speed={a.speed}x db={a.db}"
+              + (f" recording to {a.record}" if a.record else ""), flush=True)
     if not a.tokens:
         print("demo tokens (Authorization: Bearer <token>):", flush=True)
         for p in DEMO_TOKENS:
@@ -60,6 +81,32 @@ def _audit_verify(a: argparse.Namespace) -> int:
     print(f"audit trail BROKEN at entry {verdict.first_broken}: {verdict.reason} "
           f"({verdict.checked} entries verified before it)")
     return 1
+
+
+def _report(a: argparse.Namespace) -> int:
+    from console.drill.recording import DrillFileError
+
+    try:
+        from console.ui.report import write_report
+
+        paths = write_report(a.file, out=a.out, pdf=a.pdf,
+                             progress=None if a.quiet else _print_progress)
+    except DrillFileError as exc:
+        print(f"duty-console report: {exc}", file=sys.stderr)
+        return 2
+    for p in paths:
+        print(f"wrote {p}")
+    return 0
+
+
+def _print_progress(done: float, what: str) -> None:
+    """Progress on the command line: one line rewritten in place on a terminal."""
+    bar = "#" * int(done * 30)
+    end = "\n" if done >= 1.0 else ""
+    if sys.stderr.isatty():
+        print(f"\r[{bar:<30}] {done * 100:5.1f}% {what:<40}", end=end, file=sys.stderr, flush=True)
+    else:
+        print(f"[{done * 100:5.1f}%] {what}", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,6 +133,12 @@ def main(argv: list[str] | None = None) -> int:
     con.add_argument("--url", default="ws://127.0.0.1:8765")
     con.add_argument("--token", default="demo-commander")
 
+    report = sub.add_parser("report", help="after-action report of a drill file (HTML, optionally PDF)")
+    report.add_argument("file", help="the drill file")
+    report.add_argument("--out", default=None, help="HTML file to write (default: FILE with .html)")
+    report.add_argument("--pdf", action="store_true", help="also write a PDF beside the HTML")
+    report.add_argument("--quiet", action="store_true", help="no progress output")
+
     audit = sub.add_parser("audit", help="audit trail tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_sub.add_parser("verify", help="check the hash chain; names the first broken entry")
@@ -100,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_run_hub(a))
     if a.command == "audit":
         return _audit_verify(a)
+    if a.command == "report":
+        return _report(a)
     if a.command in ("demo", "console"):
         from console.app import run_app
 

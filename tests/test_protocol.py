@@ -100,6 +100,8 @@ SAMPLES: dict[str, m.Body] = {
                      ref="c-7f3a"),
     "pong": m.Pong(t=1764462612.25, clock=T0 + 5460.5),
     "clock": m.Clock(clock=T0 + 5461.0, rate=60.0),
+    "drill": m.DrillStatus(start=T0 + 1200.0, end=T0 + 4800.0, position=T0 + 1790.0, playing=True,
+                           speed=10.0, scenario="marathon", markers=[(T0 + 1800.0, "critical", "A0001")]),
     # client → hub
     "resume": m.Resume(last_seq=1200),
     "subscribe": m.Subscribe(cameras=["CAM17", "CAM18"]),
@@ -124,6 +126,7 @@ SAMPLES: dict[str, m.Body] = {
     "ingest.alert": m.IngestAlert(alert=ALERT),
     "ingest.positions": m.IngestPositions(moves=[("R0001", 1712.5, 2440.0)]),
     "ingest.camera_status": m.IngestCameraStatus(camera="CAM17", online=True),
+    "drill.control": m.DrillControl(action="seek", value=T0 + 1790.0),
 }
 
 

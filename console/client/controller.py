@@ -127,6 +127,21 @@ class Controller:
         return self.send("cmd.broadcast", m.CmdBroadcast(incident=incident, text=text, tag=tag,
                                                          grids=grids or []))
 
+    def drill_control(self, action: str, value: float | None = None) -> str | None:
+        """Review: play, pause, speed (value = factor) or seek (value = hub time)."""
+        command_id = uuid.uuid4().hex
+        if self.replica.link.mode != "review":
+            self._refuse(command_id, CommandRefused("not_review", "only a reviewed recording can be controlled"))
+            return None
+        if (self.replica.link.role or "commander") not in ("commander", "operator"):
+            self._refuse(command_id, CommandRefused("forbidden", "only a commander or operator controls the replay"))
+            return None
+        send = getattr(self.sink, "send_control", None)
+        if send is None:
+            return None
+        send(command_id, "drill.control", m.DrillControl(action=action, value=value))
+        return command_id
+
     def subscribe_cameras(self, cameras: list[str]) -> None:
         """Only visible tiles subscribe: the camera wall calls this when its layout changes."""
         self.sink.subscribe(sorted(set(cameras)))

@@ -64,6 +64,10 @@ class Replica:
         self.notices: deque[Notice] = deque(maxlen=500)
         self.counters: Counter[str] = Counter()
         self.link = LinkStatus()
+        #: where a reviewed recording stands (review mode only; hub `drill` messages)
+        self.drill = None
+        #: (hub time, severity, alert id) of every alert of the reviewed recording
+        self.drill_markers: list[tuple[float, str, str]] = []
         self._changes = ChangeSet()
         self._rate_window: deque[tuple[float, int]] = deque(maxlen=64)
         self.revision = 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from console.hub.auth import TokenRegistry
 from console.hub.core import Clock, HubCore
@@ -31,14 +31,35 @@ class HubConfig:
     simulate_field: bool = True
     mode: str = "live"
     queue_limit: int = 20_000
+    #: record the session to this drill file
+    record: str | None = None
+    #: cameras whose frames go into the recording, and how many per hub second
+    record_cameras: list[str] = field(default_factory=list)
+    record_fps: float = 1.0
+    #: serve this drill file in review mode instead of running a scenario
+    drill: str | None = None
 
 
 class RunningHub:
     """A started hub; `stop()` takes it down in order and is safe to call twice."""
 
-    def __init__(self, store: Store, core: HubCore, server: HubServer, world: World | None):
+    def __init__(self, store: Store, core: HubCore, server: HubServer, world: World | None, *,
+                 recorder=None, player=None):
         self.store, self.core, self.server, self.world = store, core, server, world
+        #: the DrillRecorder writing this session (with --record) and the DrillPlayer (with --drill)
+        self.recorder = recorder
+        self.player = player
+        self._flusher: asyncio.Task | None = None
+        if recorder is not None:
+            self._flusher = asyncio.create_task(self._flush_loop(), name="drill-recorder")
         self._stopped = False
+
+    async def _flush_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(1.0)
+            rows = self.recorder.take()
+            await loop.run_in_executor(None, self.recorder.write, rows)
 
     @property
     def url(self) -> str:
@@ -48,16 +69,28 @@ class RunningHub:
         if self._stopped:
             return
         self._stopped = True
+        if self.player is not None:
+            await self.player.stop()
         if self.world is not None:
             await self.world.stop()
         await self.server.stop()
         await self.core.close()
+        if self._flusher is not None:
+            self._flusher.cancel()
+            try:
+                await self._flusher
+            except asyncio.CancelledError:
+                pass
+        if self.recorder is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.recorder.close)
         self.store.close()
 
 
 async def start_hub(cfg: HubConfig) -> RunningHub:
     """Open the store, recover, start serving and (with a scenario) start the world."""
     tokens = TokenRegistry.from_file(cfg.tokens) if cfg.tokens else TokenRegistry.demo()
+    if cfg.drill:
+        return await start_review(cfg, tokens)
     store = await asyncio.get_running_loop().run_in_executor(None, Store, cfg.db)
     scenario = simulator = renderer = None
     clock = Clock(rate=cfg.speed)
@@ -77,10 +110,50 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
         clock.start = max(core.state.now, scenario.start_time)
         scenario.due(clock.start)
     server = HubServer(core, tokens, host=cfg.host, port=cfg.port, queue_limit=cfg.queue_limit)
+    recorder = None
+    if cfg.record:
+        from console.drill.recording import DrillRecorder
+
+        recorder = DrillRecorder(cfg.record, scenario=cfg.scenario or "", seed=cfg.seed, mode=cfg.mode,
+                                 cameras=cfg.record_cameras, fps=cfg.record_fps)
+        recorder.attach(core, server)
     await server.start()
     world = None
     if scenario is not None:
         world = World(core, server, scenario, simulator, fps=cfg.fps, renderer=renderer)
+        world.record_cameras = set(cfg.record_cameras) if recorder is not None else set()
         await world.start()
     log.info("hub serving %s (scenario %s, speed %.1f×)", server.url, cfg.scenario, cfg.speed)
-    return RunningHub(store, core, server, world)
+    return RunningHub(store, core, server, world, recorder=recorder)
+
+
+async def start_review(cfg: HubConfig, tokens: TokenRegistry | None = None) -> RunningHub:
+    """Serve a drill file in review mode: the recording replays on the hub clock at `cfg.speed`.
+
+    `cfg.start` ("HH:MM[:SS]" on the drill's day, or epoch seconds) is where the replay begins
+    (default: the start of the recording). Raises DrillFileError for a file that cannot be used.
+    """
+    from console.drill.recording import DrillReader
+    from console.hub.review import DrillPlayer, ReviewCore
+
+    tokens = tokens or (TokenRegistry.from_file(cfg.tokens) if cfg.tokens else TokenRegistry.demo())
+    loop = asyncio.get_running_loop()
+    reader = await loop.run_in_executor(None, DrillReader, cfg.drill)
+    meta = reader.meta
+    start = meta.start
+    if cfg.start:
+        from console.drill.marathon import parse_start
+
+        first = await loop.run_in_executor(None, reader.state_at, meta.start)
+        start = min(max(parse_start(first.day_start or meta.start, cfg.start), meta.start), meta.end)
+    state = await loop.run_in_executor(None, reader.state_at, start)
+    clock = Clock(start=start, rate=cfg.speed)
+    core = ReviewCore(reader, clock=clock, state=state)
+    await core.start()
+    server = HubServer(core, tokens, host=cfg.host, port=cfg.port, queue_limit=cfg.queue_limit)
+    await server.start()
+    player = DrillPlayer(core, server, reader, speed=cfg.speed)
+    await player.start()
+    log.info("hub reviewing %s on %s (%d events, %.0f min, speed %.1f×)", cfg.drill, server.url,
+             meta.events, meta.duration / 60, cfg.speed)
+    return RunningHub(core.store, core, server, None, player=player)

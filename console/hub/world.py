@@ -38,6 +38,8 @@ class World:
         self._tasks: list[asyncio.Task] = []
         self._render_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="frames")
         self._frame_no = 0
+        #: cameras rendered even with nobody subscribed (a drill recording them)
+        self.record_cameras: set[str] = set()
         if simulator is not None:
             core.listeners.append(self._on_event)
 
@@ -88,7 +90,7 @@ class World:
         period = 1.0 / self.fps
         while True:
             started = loop.time()
-            cams = sorted(self.server.subscribed_cameras())
+            cams = sorted(self.server.subscribed_cameras() | self.record_cameras)
             if cams:
                 now = self.core.clock.now()
                 self._frame_no += 1

@@ -137,6 +137,14 @@ class Session:
             except ConnectionClosed:
                 pass  # stays in the outbox; flushed after reconnect
 
+    def send_control(self, command_id: str, type_: str, body: m.Body) -> None:
+        """Send a control message now, without the outbox (a stale replay control must not be resent)."""
+        if self._ws is not None and self.live.is_set():
+            asyncio.ensure_future(self._send(encode(type_, body, id=command_id)))
+        else:
+            self.replica.pending.pop(command_id, None)
+            self.replica.notify("warning", "offline", "not connected to the hub")
+
     def subscribe(self, cameras: list[str]) -> None:
         """Ask for frames of these cameras only (the visible tiles)."""
         self._cameras = list(cameras)
@@ -242,6 +250,12 @@ class Session:
             link.clock, link.clock_wall = msg.body.clock, time.time()
         elif t == "clock":
             link.clock, link.clock_wall, link.clock_rate = msg.body.clock, time.time(), msg.body.rate
+        elif t == "drill":
+            replica.drill = msg.body
+            if msg.body.markers:
+                replica.drill_markers = list(msg.body.markers)
+            link.clock, link.clock_wall = msg.body.position, time.time()
+            link.clock_rate = msg.body.speed if msg.body.playing else 0.0
         else:
             replica.counters["unexpected"] += 1
 

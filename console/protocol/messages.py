@@ -68,6 +68,21 @@ class Clock(Body):
     rate: float
 
 
+class DrillStatus(Body):
+    """Review only: where the replay of a recording stands (on change, and about once a second)."""
+
+    start: float
+    end: float
+    position: float
+    playing: bool
+    speed: float
+    scenario: str = ""
+    #: (hub time, severity, alert id) of every alert in the recording; sent once per client
+    markers: list[tuple[float, str, str]] = []
+    #: how long the last seek took on the hub (milliseconds)
+    seek_ms: float | None = None
+
+
 # ------------------------------------------------------------ session (client → hub)
 
 class Resume(Body):
@@ -151,6 +166,13 @@ class IngestPositions(Body):
 class IngestCameraStatus(Body):
     camera: str
     online: bool
+
+
+class DrillControl(Body):
+    """Review only: play, pause, speed (value = factor) or seek (value = hub time)."""
+
+    action: str
+    value: float | None = None
 
 
 # ------------------------------------------------------------ events (hub → client, sequenced)
@@ -275,6 +297,7 @@ SESSION_BODIES: dict[str, type[Body]] = {
     "error": Error,
     "pong": Pong,
     "clock": Clock,
+    "drill": DrillStatus,
 }
 
 #: client → hub commands; each needs a client-made `id`
@@ -297,6 +320,7 @@ COMMAND_BODIES: dict[str, type[Body]] = {
     "ingest.alert": IngestAlert,
     "ingest.positions": IngestPositions,
     "ingest.camera_status": IngestCameraStatus,
+    "drill.control": DrillControl,
 }
 
 #: client → hub messages that are not commands

@@ -1,0 +1,355 @@
+"""Review: a hub that serves a drill recording as if it were live.
+
+The recording is the log: `ReviewStore` answers the hub's log questions from
+the drill file, `ReviewCore` applies the recorded envelopes (same bytes, same
+seq and hub time) instead of deciding commands, and `DrillPlayer` feeds them
+on the hub clock and answers `drill.control` (play, pause, speed, seek).
+
+Seeking rebuilds the state from the nearest stored snapshot plus the events
+after it, then every connected client gets a fresh `snapshot` and the replay
+goes on from there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import weakref
+from concurrent.futures import ThreadPoolExecutor
+
+import msgspec
+
+from console.domain.apply import apply
+from console.domain.state import State, encode_state
+from console.drill.recording import DrillReader
+from console.hub.auth import Principal
+from console.hub.core import Clock, HubCore
+from console.protocol import messages as m
+from console.protocol.codec import JPEG, Frame, encode, encode_frame
+
+log = logging.getLogger(__name__)
+
+#: roles that may play, pause, change speed and seek
+CONTROL_ROLES = frozenset({"commander", "operator"})
+#: speed factors the hub accepts (the drill bar offers 0.5×–60×)
+MIN_SPEED, MAX_SPEED = 0.05, 1000.0
+_READ_BATCH = 2000
+
+
+class ReviewStore:
+    """Stands in for the hub's Store in review: the drill file is the event log; nothing is written."""
+
+    def __init__(self, reader: DrillReader):
+        self.reader = reader
+
+    def append_events(self, rows) -> None:
+        pass  # the recording already holds them
+
+    def commit(self, rows, results) -> None:
+        pass  # nothing to log: the recording is the log, and review answers are not kept
+
+    def command_ids(self) -> set[str]:
+        return set()
+
+    def events_after(self, seq: int, limit: int | None = None):
+        return self.reader.events(seq, limit or 5000)
+
+    def first_seq(self) -> int:
+        return self.reader.meta.first_seq
+
+    def latest_snapshot(self, before=None):
+        return None
+
+    def save_snapshot(self, seq: int, data: bytes) -> None:
+        pass
+
+    def command_result(self, command_id: str):
+        return None
+
+    def save_command_result(self, *args) -> None:
+        pass
+
+    def audit(self, *args, **kwargs) -> None:
+        pass
+
+    def close(self) -> None:
+        self.reader.close()
+
+
+class ReviewCore(HubCore):
+    """A HubCore whose events come from a recording; commands are refused, drill controls answered."""
+
+    def __init__(self, reader: DrillReader, *, clock: Clock, state: State, **kw):
+        super().__init__(ReviewStore(reader), clock=clock, mode="review", **kw)
+        self.reader = reader
+        self.state = state
+        self.player: DrillPlayer | None = None
+        self._last_snapshot = 1 << 62  # the recording has its snapshots; the hub keeps none
+
+    async def _recover(self) -> None:
+        self.committed_seq = self.state.seq
+
+    def feed(self, rows) -> None:
+        """Apply recorded envelopes as they are and queue them for the committer and fan-out."""
+        for seq, type_, ts, data in rows:
+            msg = self.reader.decode(data)
+            apply(self.state, msg)
+            self._batch.append((seq, type_, ts, data, self._scope_incident(type_, msg.body)))
+        if rows:
+            self.counters["events"] += len(rows)
+            self._batch_ready.set()
+
+    async def rewind(self, state: State) -> None:
+        """Replace the state (a seek) and send every live client a fresh snapshot of it."""
+        await self.wait_committed(self.state.seq)  # nothing of the old timeline left in flight
+        self.state = state
+        async with self._committed:
+            self.committed_seq = state.seq
+        cache: dict[str | None, tuple[int, bytes]] = {}
+        for ch in list(self.channels):
+            if not ch.live or ch.dropped:
+                continue
+            if ch.center not in cache:
+                scoped = self.scoped_state(ch.center)
+                cache[ch.center] = (scoped.seq, encode("snapshot", m.Snapshot(
+                    seq=scoped.seq, state=msgspec.Raw(encode_state(scoped)))))
+            seq, data = cache[ch.center]
+            ch.after = seq
+            # Queued behind what the client was already sent of the old timeline: it applies
+            # those, then replaces everything with this snapshot.
+            ch.push(data)
+            self.counters["snapshots"] += 1
+
+    async def command(self, principal: Principal, command_id: str | None, type_: str,
+                      body: m.Body) -> m.Result:
+        return await self.submit(principal, command_id, type_, body)
+
+    def submit(self, principal: Principal, command_id: str | None, type_: str, body: m.Body) -> asyncio.Future:
+        """Answer at once: nothing is decided or logged in review."""
+        return asyncio.ensure_future(self._answer(principal, type_, body))
+
+    async def _answer(self, principal: Principal, type_: str, body: m.Body) -> m.Result:
+        if type_ == "drill.control":
+            if principal.role not in CONTROL_ROLES:
+                self.counters["refused.forbidden"] += 1
+                return m.Result(ok=False, code="forbidden",
+                                message=f"role {principal.role} may not control the replay")
+            if self.player is None:
+                return m.Result(ok=False, code="not_review", message="no recording is loaded")
+            return await self.player.control(body.action, body.value)
+        self.counters["refused.review_only"] += 1
+        return m.Result(ok=False, code="review_only",
+                        message="this hub replays a recording: commands are off")
+
+    def inject(self, principal: Principal, type_: str, body: m.Body) -> list[int]:
+        self.counters["source_refused.review_only"] += 1
+        return []
+
+
+class DrillPlayer:
+    """Feeds a recording into a ReviewCore on the hub clock and answers the drill controls."""
+
+    def __init__(self, core: ReviewCore, server, reader: DrillReader, *, speed: float = 1.0,
+                 autoplay: bool = True, tick_s: float = 0.05, frame_every_s: float = 0.2,
+                 status_every_s: float = 1.0):
+        self.core = core
+        self.server = server
+        self.reader = reader
+        self.meta = reader.meta
+        self.speed = speed
+        self.playing = autoplay
+        self.tick_s = tick_s
+        self.frame_every_s = frame_every_s
+        self.status_every_s = status_every_s
+        self.markers: list[tuple[float, str, str]] = []
+        self.last_seek_ms: float | None = None
+        self.seek_times_ms: list[float] = []
+        self._io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drill-read")
+        self._buf: list = []
+        self._read_to = core.state.seq
+        self._gen = 0
+        self._seeking = asyncio.Lock()
+        self._informed: weakref.WeakSet = weakref.WeakSet()
+        self._frame_ids: dict[str, int] = {}
+        self._task: asyncio.Task | None = None
+        self._last_status = 0.0
+        self._last_frames = 0.0
+        self.finished = asyncio.Event()
+        core.player = self
+        core.clock.set_rate(speed if autoplay else 0.0)
+
+    # ------------------------------------------------------------------ life
+
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        self.markers = await loop.run_in_executor(self._io, self.reader.alert_markers)
+        self._task = asyncio.create_task(self._loop(), name="drill-player")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except (asyncio.CancelledError, Exception):
+                pass
+            self._task = None
+        self._io.shutdown(wait=True)
+
+    @property
+    def position(self) -> float:
+        """Hub time of the replay now (within the recording's start and end)."""
+        return min(max(self.core.clock.now(), self.meta.start), self.meta.end)
+
+    def status(self, *, markers: bool = False) -> m.DrillStatus:
+        return m.DrillStatus(start=self.meta.start, end=self.meta.end, position=self.position,
+                             playing=self.playing, speed=self.speed, scenario=self.meta.scenario,
+                             markers=self.markers if markers else [], seek_ms=self.last_seek_ms)
+
+    # ------------------------------------------------------------------ controls
+
+    async def control(self, action: str, value: float | None) -> m.Result:
+        """One drill.control: play | pause | speed | seek."""
+        if action == "play":
+            if self.position >= self.meta.end:
+                await self.seek(self.meta.start)
+            self.play()
+        elif action == "pause":
+            self.pause()
+        elif action == "speed":
+            if value is None or not (MIN_SPEED <= value <= MAX_SPEED):
+                return m.Result(ok=False, code="bad_request",
+                                message=f"speed must be between {MIN_SPEED} and {MAX_SPEED}")
+            self.set_speed(value)
+        elif action == "seek":
+            if value is None:
+                return m.Result(ok=False, code="bad_request", message="seek needs a hub time")
+            ms = await self.seek(value)
+            return m.Result(ok=True, message=f"seek took {ms:.0f} ms")
+        else:
+            return m.Result(ok=False, code="bad_request",
+                            message=f"drill action {action!r} is not play, pause, speed or seek")
+        return m.Result(ok=True)
+
+    def play(self) -> None:
+        self.playing = True
+        self.core.clock.set_rate(self.speed)
+        self._broadcast()
+
+    def pause(self) -> None:
+        self.core.clock.set_time(self.position)
+        self.core.clock.set_rate(0.0)
+        self.playing = False
+        self._broadcast()
+
+    def set_speed(self, speed: float) -> None:
+        self.speed = speed
+        if self.playing:
+            self.core.clock.set_rate(speed)
+        self._broadcast()
+
+    async def seek(self, ts: float) -> float:
+        """Jump to hub time ts; returns how long it took (ms) from request to snapshots queued."""
+        ts = min(max(ts, self.meta.start), self.meta.end)
+        async with self._seeking:
+            t0 = time.perf_counter()
+            self._gen += 1
+            self._buf = []
+            loop = asyncio.get_running_loop()
+            state = await loop.run_in_executor(self._io, self.reader.state_at, ts)
+            await self.core.rewind(state)
+            self._read_to = state.seq
+            self.core.clock.set_time(ts)
+            ms = (time.perf_counter() - t0) * 1000.0
+        self.last_seek_ms = ms
+        self.seek_times_ms.append(ms)
+        self._frame_ids.clear()
+        self.finished.clear()
+        log.info("drill seek to %.1f: seq %d in %.1f ms", ts, state.seq, ms)
+        self._broadcast()
+        return ms
+
+    # ------------------------------------------------------------------ loop
+
+    async def _loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                if not self._seeking.locked():
+                    await self._step(loop)
+            except Exception:
+                log.exception("drill player step failed")
+            await asyncio.sleep(self.tick_s)
+
+    async def _step(self, loop) -> None:
+        now = self.core.clock.now()
+        if now >= self.meta.end and self.playing:
+            self.core.clock.set_time(self.meta.end)
+            self.core.clock.set_rate(0.0)
+            self.playing = False
+            self._broadcast()
+        now = min(now, self.meta.end)
+        gen = self._gen
+        while True:
+            if not self._buf:
+                if self._read_to >= self.meta.last_seq:
+                    self.finished.set()  # every recorded event is in
+                    break
+                rows = await loop.run_in_executor(self._io, self.reader.events, self._read_to, _READ_BATCH)
+                if gen != self._gen or self._seeking.locked():
+                    return  # a seek happened meanwhile: these rows belong to the old position
+                self._buf = rows
+                if rows:
+                    self._read_to = rows[-1][0]
+            n = 0
+            while n < len(self._buf) and self._buf[n][2] <= now:
+                n += 1
+            if n:
+                self.core.feed(self._buf[:n])
+                self._buf = self._buf[n:]
+            if self._buf:
+                break
+        wall = loop.time()
+        if wall - self._last_frames >= self.frame_every_s:
+            self._last_frames = wall
+            self._publish_frames(now)
+        self._inform_new()
+        if wall - self._last_status >= self.status_every_s:
+            self._broadcast()
+
+    def _publish_frames(self, now: float) -> None:
+        if not self.meta.cameras or self.server is None:
+            return
+        wanted = self.server.subscribed_cameras() & set(self.meta.cameras)
+        for cam in wanted:
+            fid = self.reader.frame_id_at(cam, now)
+            if fid is None or self._frame_ids.get(cam) == fid:
+                continue
+            row = self.reader.frame_by_id(fid)
+            if row is None:
+                continue
+            self._frame_ids[cam] = fid
+            camera, ts, number, w, h, jpeg = row
+            self.server.publish_frame(camera, encode_frame(Frame(camera, ts, number, JPEG, w, h, jpeg)))
+        # a client that subscribes again must get the current frame at once
+        for cam in list(self._frame_ids):
+            if cam not in wanted:
+                del self._frame_ids[cam]
+
+    def _inform_new(self) -> None:
+        fresh = [ch for ch in self.core.channels
+                 if ch.live and ch.backlog_done.is_set() and ch not in self._informed]
+        if not fresh:
+            return
+        data = encode("drill", self.status(markers=True))
+        for ch in fresh:
+            self._informed.add(ch)
+            ch.push(data)
+
+    def _broadcast(self) -> None:
+        """Send the status (without markers) to every client that has had them once."""
+        self._last_status = asyncio.get_running_loop().time()
+        data = encode("drill", self.status())
+        for ch in list(self.core.channels):
+            if ch in self._informed and not ch.dropped:
+                ch.push(data)

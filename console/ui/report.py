@@ -1,0 +1,160 @@
+"""`duty-console report FILE`: the after-action report of a drill, as HTML and optionally PDF.
+
+The figures come from `console.drill.kpi` (pure); this module only draws the
+charts with pyqtgraph (exported to PNG, offscreen) and prints the PDF through
+`QTextDocument` + `QPdfWriter`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QSizeF, QUrl  # noqa: E402
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+import pyqtgraph as pg  # noqa: E402
+import pyqtgraph.exporters  # noqa: E402,F401
+
+from console.domain.model import ASSEMBLY_LIMIT_S, RESPONSE_LIMIT_S  # noqa: E402
+from console.drill.kpi import Figures, compute  # noqa: E402
+from console.drill.marathon import TZ  # noqa: E402
+from console.drill.recording import DrillReader  # noqa: E402
+from console.drill.report import build_html  # noqa: E402
+
+Progress = Callable[[float, str], None]
+CHART_W, CHART_H = 900, 300
+_PALETTE = ["#1f6feb", "#d29922", "#2da44e", "#cf222e", "#8250df", "#0a7ea4", "#bf8700", "#57606a"]
+
+
+def _app() -> QApplication:
+    return QApplication.instance() or QApplication(["duty-console-report"])
+
+
+def _png(plot: pg.PlotWidget) -> bytes:
+    plot.resize(CHART_W, CHART_H)
+    plot.plotItem.resize(CHART_W, CHART_H)  # the widget is never shown: size the item itself
+    exporter = pg.exporters.ImageExporter(plot.plotItem)
+    exporter.parameters()["width"] = CHART_W
+    image: QImage = exporter.export(toBytes=True)
+    data = QByteArray()
+    buf = QBuffer(data)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buf, "PNG")
+    buf.close()
+    return bytes(data.data())
+
+
+def _plot(title_x: str, title_y: str) -> pg.PlotWidget:
+    w = pg.PlotWidget(background="w")
+    w.showGrid(x=True, y=True, alpha=0.25)
+    w.setLabel("bottom", title_x)
+    w.setLabel("left", title_y)
+    w.addLegend(offset=(10, 5))
+    return w
+
+
+def render_charts(f: Figures) -> dict[str, bytes]:
+    """PNG bytes of every chart of the report."""
+    _app()
+    from datetime import datetime
+
+    t0 = datetime.fromtimestamp(f.start, TZ).strftime("%H:%M")
+    xlab = f"minutes after {t0}"
+    charts: dict[str, bytes] = {}
+    minutes = (f.t - f.start) / 60.0
+
+    p = _plot(xlab, "per minute / count")
+    p.addItem(pg.BarGraphItem(x=minutes + f.bin_s / 120.0, height=f.alerts_per_min, width=f.bin_s / 60.0 * 0.8,
+                              brush="#9ecbff", name="alerts per minute"))
+    p.plot(minutes + f.bin_s / 60.0, f.open_incidents, pen=pg.mkPen("#cf222e", width=2), name="open incidents")
+    p.plot(minutes + f.bin_s / 60.0, f.active_tasks, pen=pg.mkPen("#2da44e", width=2), name="active tasks")
+    charts["timeline"] = _png(p)
+
+    for name, attr, limit, unit in (("response", "response_s", RESPONSE_LIMIT_S, 1.0),
+                                    ("assembly", "assembly_s", ASSEMBLY_LIMIT_S, 60.0)):
+        rows = [r for r in f.incidents if getattr(r, attr) is not None]
+        p = _plot(xlab + " (alert)", "seconds" if unit == 1.0 else "minutes")
+        if rows:
+            x = np.array([(r.alert_at - f.start) / 60.0 for r in rows])
+            y = np.array([getattr(r, attr) / unit for r in rows])
+            ok = y <= limit / unit
+            p.plot(x[ok], y[ok], pen=None, symbol="o", symbolBrush="#2da44e", symbolSize=7, name="kept")
+            if (~ok).any():
+                p.plot(x[~ok], y[~ok], pen=None, symbol="x", symbolBrush="#cf222e", symbolPen="#cf222e",
+                       symbolSize=9, name="breached")
+        p.addItem(pg.InfiniteLine(pos=limit / unit, angle=0, pen=pg.mkPen("#cf222e", style=pg.QtCore.Qt.PenStyle.DashLine)))
+        charts[name] = _png(p)
+
+    if f.utilisation:
+        p = _plot("kind", "utilisation %")
+        kinds = [u.kind for u in f.utilisation]
+        p.addItem(pg.BarGraphItem(x=np.arange(len(kinds)), height=[u.share * 100 for u in f.utilisation],
+                                  width=0.6, brush="#1f6feb"))
+        p.getAxis("bottom").setTicks([list(enumerate(kinds))])
+        charts["utilisation"] = _png(p)
+
+    if f.crowd:
+        p = _plot(xlab, "people per m²")
+        top = sorted(f.crowd, key=lambda c: -len(f.crowd[c]))[:8]
+        for i, cam in enumerate(sorted(top)):
+            pts = f.crowd[cam]
+            p.plot([(t - f.start) / 60.0 for t, _ in pts], [d for _, d in pts],
+                   pen=pg.mkPen(_PALETTE[i % len(_PALETTE)], width=1.5), symbol="o", symbolSize=5,
+                   symbolBrush=_PALETTE[i % len(_PALETTE)], name=cam)
+        charts["crowd"] = _png(p)
+    return charts
+
+
+def write_pdf(html_text: str, charts: dict[str, bytes], path: str | Path) -> None:
+    """Print the report to PDF (A4 landscape) through QTextDocument."""
+    _app()
+    doc = QTextDocument()
+    for name, png in charts.items():
+        img = QImage.fromData(png, "PNG")
+        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"chart:{name}"), img)
+    doc.setHtml(html_text)
+    writer = QPdfWriter(str(path))
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape,
+                                     QMarginsF(12, 12, 12, 12)))
+    writer.setResolution(110)
+    writer.setTitle("After-action report")
+    doc.setPageSize(QSizeF(writer.width(), writer.height()))
+    doc.print_(writer)
+
+
+def write_report(drill: str | Path, *, out: str | Path | None = None, pdf: bool = False,
+                 progress: Progress | None = None, bin_s: float = 60.0) -> list[Path]:
+    """Write the HTML (and PDF) report of a drill file; returns the paths written.
+
+    Raises DrillFileError for a file that cannot be used.
+    """
+    say = progress or (lambda done, what: None)
+    drill = Path(drill)
+    out = Path(out) if out else drill.with_suffix(".html")
+    say(0.0, "checking the drill file")
+    with DrillReader(drill) as reader:
+        meta = reader.meta
+        say(0.2, f"rebuilding the final state ({meta.events} events)")
+        state = reader.final_state()
+    say(0.4, f"computing figures ({len(state.incidents)} incidents)")
+    figures = compute(state, meta.start, meta.end, bin_s=bin_s)
+    say(0.55, "drawing charts")
+    charts = render_charts(figures)
+    say(0.8, "writing HTML")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(build_html(meta, drill.name, figures, state, charts), encoding="utf-8")
+    written = [out]
+    if pdf:
+        say(0.9, "printing PDF")
+        pdf_path = out.with_suffix(".pdf")
+        write_pdf(build_html(meta, drill.name, figures, state, charts, image_src=lambda n, _png: f"chart:{n}"),
+                  charts, pdf_path)
+        written.append(pdf_path)
+    say(1.0, "done")
+    return written
