@@ -45,8 +45,6 @@ class HubServer:
         self._clock_task: asyncio.Task | None = None
         #: called with (camera, frame bytes) for every frame published (drill recording)
         self.frame_taps: list = []
-        #: called with (camera, frame bytes) for every frame published (drill recording)
-        self.frame_taps: list = []
 
     # ------------------------------------------------------------------ life
 
@@ -81,8 +79,6 @@ class HubServer:
 
     def publish_frame(self, camera: str, data: bytes) -> int:
         """Offer an encoded binary frame to every client subscribed to its camera."""
-        for tap in self.frame_taps:
-            tap(camera, data)
         for tap in self.frame_taps:
             tap(camera, data)
         n = 0
