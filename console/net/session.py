@@ -121,15 +121,30 @@ class Session:
         pending = self.replica.pending.get(command_id)
         if self._ws is not None and self.live.is_set():
             asyncio.ensure_future(self._send_after(saved, data))
-        elif pending is not None:
-            pending.queued = True
+        else:
+            if pending is not None:
+                pending.queued = True
+            if saved is not None:
+                saved.add_done_callback(self._check_saved)
+
+    def _check_saved(self, saved) -> None:
+        if not saved.cancelled() and saved.exception() is not None:
+            # Still in memory (replica.pending): flushed from there when the hub is back.
+            self.replica.counters["outbox_errors"] += 1
+            self.replica.notify("error", "local_store",
+                                f"could not keep the command in the local file: {saved.exception()}")
 
     def _outbox_add(self, command_id: str, data: bytes) -> None:
         self.store.outbox_add(command_id, data)
 
     async def _send_after(self, saved, data: bytes) -> None:
         if saved is not None:
-            await saved
+            try:
+                await saved
+            except Exception as exc:  # full disk, locked file: say so, and still send it now
+                self.replica.counters["outbox_errors"] += 1
+                self.replica.notify("error", "local_store",
+                                    f"could not keep the command in the local file ({exc}); sending it now")
         ws = self._ws
         if ws is not None:
             try:
@@ -256,8 +271,9 @@ class Session:
                 replica.drill_markers = list(msg.body.markers)
             link.clock, link.clock_wall = msg.body.position, time.time()
             link.clock_rate = msg.body.speed if msg.body.playing else 0.0
-        else:
+        else:  # a valid message the hub should not send: counted and told, like a malformed one
             replica.counters["unexpected"] += 1
+            replica.notify("warning", "unexpected", f"unexpected message from hub: {t}")
 
     async def _on_result(self, command_id: str, result: m.Result) -> None:
         pending = self.replica.pending.pop(command_id, None)
@@ -277,7 +293,11 @@ class Session:
         if self.store is not None:
             pending = await asyncio.get_running_loop().run_in_executor(self._db, self.store.outbox_pending)
         else:
-            pending = [(cid, encode(p.type, p.body, id=cid)) for cid, p in self.replica.pending.items()]
+            pending = []
+        # Commands the local file failed to keep are still in memory: they go too.
+        kept = {cid for cid, _ in pending}
+        pending += [(cid, encode(p.type, p.body, id=cid)) for cid, p in self.replica.pending.items()
+                    if cid not in kept]
         self._outbox_depth = len(pending)
         for command_id, data in pending:
             if command_id in self.replica.pending:
