@@ -127,6 +127,11 @@ class Controller:
         return self.send("cmd.broadcast", m.CmdBroadcast(incident=incident, text=text, tag=tag,
                                                          grids=grids or []))
 
+    def can_control_drill(self) -> bool:
+        """Whether this console may play, pause and seek a reviewed recording."""
+        return (not self.read_only and self.replica.link.mode == "review"
+                and (self.replica.link.role or "commander") in ("commander", "operator"))
+
     def drill_control(self, action: str, value: float | None = None) -> str | None:
         """Review: play, pause, speed (value = factor) or seek (value = hub time)."""
         command_id = uuid.uuid4().hex

@@ -60,6 +60,16 @@ def default_panes(replica: Replica, controller: Controller, selection: Selection
         panes["map"] = MapPane(replica, selection)
     except Exception:  # noqa: BLE001
         log.warning("map unavailable", exc_info=True)
+    try:
+        from console.ui.panes.kpi.widget import KpiPane
+        panes["kpi"] = KpiPane(replica)
+    except Exception:  # noqa: BLE001
+        log.warning("KPI pane unavailable", exc_info=True)
+    try:
+        from console.ui.panes.drillbar.widget import DrillBar
+        panes["drillbar"] = DrillBar(replica, controller)
+    except Exception:  # noqa: BLE001
+        log.warning("drill bar unavailable", exc_info=True)
     return panes
 
 
@@ -95,7 +105,12 @@ class MainWindow(QMainWindow):
         self.diagnostics: DiagnosticsPane | None = self.panes.get("diagnostics")  # type: ignore[assignment]
         self.camera_wall: QWidget | None = self.panes.get("cameras")
 
-        # ---- centre: banner over the camera wall
+        # ---- centre: mode strip (exercise / review, never hidden) and banner over the camera wall
+        self.mode_strip = QLabel(self)
+        self.mode_strip.setObjectName("mode_strip")
+        self.mode_strip.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.mode_strip.hide()
+        self._mode_shown = "live"
         self.banner = QLabel(self)
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
@@ -108,6 +123,7 @@ class MainWindow(QMainWindow):
         col = QVBoxLayout(centre)
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(0)
+        col.addWidget(self.mode_strip)
         col.addWidget(self.banner)
         if self.camera_wall is not None:
             col.addWidget(self.camera_wall, 1)
@@ -123,13 +139,16 @@ class MainWindow(QMainWindow):
         self.docks: dict[str, QDockWidget] = {}
         titles = {"alerts": self.tr("Alert queue"), "incident": self.tr("Incident"),
                   "roster": self.tr("Resources"), "map": self.tr("Map"),
-                  "diagnostics": self.tr("Diagnostics")}
+                  "diagnostics": self.tr("Diagnostics"), "kpi": self.tr("KPIs"),
+                  "drillbar": self.tr("Drill replay")}
         areas = {"alerts": Qt.DockWidgetArea.LeftDockWidgetArea,
                  "incident": Qt.DockWidgetArea.RightDockWidgetArea,
                  "map": Qt.DockWidgetArea.RightDockWidgetArea,
                  "roster": Qt.DockWidgetArea.BottomDockWidgetArea,
-                 "diagnostics": Qt.DockWidgetArea.BottomDockWidgetArea}
-        for name in ("alerts", "incident", "map", "roster", "diagnostics"):
+                 "diagnostics": Qt.DockWidgetArea.BottomDockWidgetArea,
+                 "kpi": Qt.DockWidgetArea.BottomDockWidgetArea,
+                 "drillbar": Qt.DockWidgetArea.TopDockWidgetArea}
+        for name in ("alerts", "incident", "map", "roster", "diagnostics", "kpi", "drillbar"):
             pane = self.panes.get(name)
             if pane is None:
                 continue
@@ -146,8 +165,13 @@ class MainWindow(QMainWindow):
         if "roster" in self.docks and "diagnostics" in self.docks:
             self.tabifyDockWidget(self.docks["roster"], self.docks["diagnostics"])
             self.docks["roster"].raise_()
+        if "roster" in self.docks and "kpi" in self.docks:
+            self.tabifyDockWidget(self.docks["roster"], self.docks["kpi"])
+            self.docks["roster"].raise_()
         if "diagnostics" in self.docks:
             self.docks["diagnostics"].hide()
+        if "drillbar" in self.docks:
+            self.docks["drillbar"].hide()  # shown when the hub says it replays a recording
         if wall and "roster" in self.docks:
             # A wall is read from across the room: cameras, queue, incident and map only.
             self.docks["roster"].hide()
@@ -271,7 +295,33 @@ class MainWindow(QMainWindow):
         self.status.update_figures()
         if not idle:
             self._show_notices()
+        self._show_mode()
         return changes
+
+    def _show_mode(self) -> None:
+        """Exercise and review are marked in the title and a strip that never hides; review shows the drill bar."""
+        mode = self.replica.link.mode or "live"
+        if mode == self._mode_shown:
+            return
+        self._mode_shown = mode
+        from console.ui.status_bar import MODE_TEXT
+        from console.ui.theme import MODE_COLORS
+
+        title = self.tr("Duty commander's console")
+        if mode == "live":
+            self.mode_strip.hide()
+            self.setWindowTitle(title)
+        else:
+            text = {"exercise": self.tr("EXERCISE 演练 — not live duty: the field is simulated"),
+                    "review": self.tr("REVIEW 回放 — a recorded session: dispatch is off")}.get(mode, mode.upper())
+            self.mode_strip.setText(text)
+            self.mode_strip.setStyleSheet(f"background: {MODE_COLORS.get(mode, '#6e7681')}; color: white; "
+                                          "font-weight: bold; font-size: 13pt; padding: 3px;")
+            self.mode_strip.show()
+            self.setWindowTitle(f"[{MODE_TEXT.get(mode, mode.upper())}] {title}")
+        dock = self.docks.get("drillbar")
+        if dock is not None:
+            dock.setVisible(mode == "review")
 
     def _show_notices(self) -> None:
         loud = [n for n in self._notices.take() if n.level in ("warning", "error")]

@@ -1,0 +1,226 @@
+"""The drill bar: the replay controls of a reviewed recording.
+
+Reads the replica's `drill` status (sent by a review hub) and the hub clock;
+acts only through `Controller.drill_control`. Outside review it shows a
+one-line hint and its controls are off.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import (
+    QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget,
+)
+
+from console.client.controller import Controller
+from console.client.replica import Replica
+from console.domain.state import ChangeSet
+from console.drill.marathon import TZ
+from console.ui import theme
+
+#: the speeds the bar offers
+SPEEDS = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0)
+_SEVERITY = {"critical": "#ff4d4f", "warning": "#e3b341", "info": "#58a6ff"}
+
+
+def _clock(t: float) -> str:
+    return datetime.fromtimestamp(t, TZ).strftime("%H:%M:%S")
+
+
+class TimelineStrip(QWidget):
+    """A track from the recording's start to its end: alert ticks, the position, click or drag to seek."""
+
+    sig_seek = Signal(float)
+    """The user let go of the timeline at this hub time."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.start = 0.0
+        self.end = 1.0
+        self.position = 0.0
+        self.markers: list[tuple[float, str, str]] = []
+        self._drag: float | None = None
+        self.setMinimumHeight(34)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip(self.tr("Click or drag to seek; ticks are alerts (red: critical)"))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(600, 34)
+
+    # ------------------------------------------------------------------ API
+
+    def set_span(self, start: float, end: float) -> None:
+        if (start, end) != (self.start, self.end):
+            self.start, self.end = start, max(end, start + 1.0)
+            self.update()
+
+    def set_position(self, t: float) -> None:
+        if self._drag is None and abs(t - self.position) > 1e-3:
+            self.position = t
+            self.update()
+
+    def set_markers(self, markers: list[tuple[float, str, str]]) -> None:
+        self.markers = list(markers)
+        self.update()
+
+    def time_at(self, x: float) -> float:
+        """Hub time under pixel column x."""
+        track = self._track()
+        f = min(max((x - track.left()) / max(track.width(), 1.0), 0.0), 1.0)
+        return self.start + f * (self.end - self.start)
+
+    def x_of(self, t: float) -> float:
+        track = self._track()
+        f = (t - self.start) / (self.end - self.start)
+        return track.left() + min(max(f, 0.0), 1.0) * track.width()
+
+    # ------------------------------------------------------------------ Qt
+
+    def _track(self) -> QRectF:
+        return QRectF(8, 6, max(self.width() - 16, 1), self.height() - 12)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        track = self._track()
+        p.fillRect(track, QColor("#161b22"))
+        p.setPen(QPen(QColor("#30363d")))
+        p.drawRect(track)
+        pos = self._drag if self._drag is not None else self.position
+        played = QRectF(track.left(), track.top(), self.x_of(pos) - track.left(), track.height())
+        p.fillRect(played, QColor(theme.MODE_COLORS.get("review", "#8957e5")).darker(180))
+        for t, severity, _aid in self.markers:
+            x = self.x_of(t)
+            p.setPen(QPen(QColor(_SEVERITY.get(severity, "#8b949e")), 2 if severity == "critical" else 1))
+            top = track.top() + (0 if severity == "critical" else track.height() * 0.35)
+            p.drawLine(QPointF(x, top), QPointF(x, track.bottom()))
+        x = self.x_of(pos)
+        p.setPen(QPen(QColor("white"), 2))
+        p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
+        p.end()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.LeftButton and self.isEnabled():
+            self._drag = self.time_at(event.position().x())
+            self.update()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if self._drag is not None:
+            self._drag = self.time_at(event.position().x())
+            self.setToolTip(_clock(self._drag))
+            self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if self._drag is not None:
+            t, self._drag = self._drag, None
+            self.position = t
+            self.update()
+            self.sig_seek.emit(t)
+
+
+class DrillBar(QWidget):
+    """Play/pause, speed 0.5×–60×, the timeline with alert markers, and seek, for a reviewed recording."""
+
+    NAME = "drillbar"
+    #: the position moves between hub messages: redraw on every UI tick (cheap)
+    refresh_every_tick = True
+
+    sig_control = Signal(str, float)
+    """A control was sent to the hub: (action, value)."""
+
+    def __init__(self, replica: Replica, controller: Controller, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("drillbar")
+        self.replica = replica
+        self.controller = controller
+        self.play_button = QPushButton(self)
+        self.play_button.setObjectName("drill_play")
+        self.play_button.setFixedWidth(90)
+        self.play_button.clicked.connect(self._on_play_clicked)
+        self.speed = QComboBox(self)
+        self.speed.setObjectName("drill_speed")
+        for s in SPEEDS:
+            self.speed.addItem(f"{s:g}×", s)
+        self.speed.setCurrentIndex(SPEEDS.index(1.0))
+        self.speed.activated.connect(self._on_speed_chosen)
+        self.timeline = TimelineStrip(self)
+        self.timeline.sig_seek.connect(self._on_seek)
+        self.position_label = QLabel("—", self)
+        self.position_label.setObjectName("drill_position")
+        self.position_label.setMinimumWidth(150)
+        self.info_label = QLabel(self)
+        self.info_label.setObjectName("drill_info")
+        self.info_label.setStyleSheet("color: #8b949e;")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(6, 2, 6, 2)
+        row.addWidget(self.play_button)
+        row.addWidget(self.speed)
+        row.addWidget(self.timeline, 1)
+        row.addWidget(self.position_label)
+        row.addWidget(self.info_label)
+        self._markers_shown = 0
+        self._status_seen = None
+        self.refresh(ChangeSet())
+
+    # ------------------------------------------------------------------ API
+
+    @property
+    def active(self) -> bool:
+        """Whether a recording is being reviewed (the bar's controls work)."""
+        return self.replica.link.mode == "review" and self.replica.drill is not None
+
+    def refresh(self, changes: ChangeSet) -> None:
+        """UI tick: follow the hub's drill status and clock."""
+        d = self.replica.drill
+        active = self.active
+        for w in (self.play_button, self.speed, self.timeline):
+            w.setEnabled(active and self.controller.can_control_drill())
+        if d is None:
+            self.play_button.setText(self.tr("Play"))
+            self.position_label.setText("—")
+            self.info_label.setText(self.tr("review mode only") if self.replica.link.mode != "review" else "")
+            return
+        if len(self.replica.drill_markers) != self._markers_shown:
+            self._markers_shown = len(self.replica.drill_markers)
+            self.timeline.set_markers(self.replica.drill_markers)
+        self.timeline.set_span(d.start, d.end)
+        now = min(max(self.replica.hub_now(), d.start), d.end)
+        self.timeline.set_position(now)
+        self.play_button.setText(self.tr("Pause") if d.playing else self.tr("Play"))
+        if d is not self._status_seen:
+            self._status_seen = d
+            i = self.speed.findData(d.speed)
+            if i >= 0 and not self.speed.view().isVisible():
+                self.speed.setCurrentIndex(i)
+        self.position_label.setText(f"{_clock(now)} / {_clock(d.end)}")
+        seek = self.tr("seek %1 ms").replace("%1", f"{d.seek_ms:.0f}") if d.seek_ms is not None else ""
+        self.info_label.setText(f"{d.scenario}  {seek}".strip())
+
+    def play_pause(self) -> None:
+        self._on_play_clicked()
+
+    def seek_to(self, t: float) -> None:
+        self._on_seek(t)
+
+    def set_speed(self, speed: float) -> None:
+        self._send("speed", speed)
+
+    # ------------------------------------------------------------------ private
+
+    def _send(self, action: str, value: float | None = None) -> None:
+        if self.controller.drill_control(action, value) is not None:
+            self.sig_control.emit(action, value if value is not None else 0.0)
+
+    def _on_play_clicked(self) -> None:
+        d = self.replica.drill
+        self._send("pause" if d is not None and d.playing else "play")
+
+    def _on_speed_chosen(self, index: int) -> None:
+        self._send("speed", float(self.speed.itemData(index)))
+
+    def _on_seek(self, t: float) -> None:
+        self._send("seek", t)

@@ -1,0 +1,158 @@
+"""The KPI dashboard: how the duty period is going against the promises, live and in review.
+
+Figures come from `console.drill.kpi.compute` (the same as the after-action
+report), recomputed at most once a second from the replica's state; curves
+are fed from preallocated numpy buffers with one `setData` each per refresh.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+import pyqtgraph as pg
+
+from console.client.replica import Replica
+from console.domain.model import ASSEMBLY_LIMIT_S, RESPONSE_LIMIT_S
+from console.domain.state import ChangeSet
+from console.drill.kpi import Figures, compute, fmt_s
+
+#: at most this many minutes of history are drawn (a whole marathon day fits)
+CAPACITY = 24 * 60
+#: the window drawn: the last this many hub seconds (or the whole recording in review)
+WINDOW_S = 3 * 3600.0
+#: recompute at most this often (wall seconds)
+REFRESH_S = 1.0
+#: crowd curves drawn (the cameras with the most density alerts)
+CROWD_CAMERAS = 5
+_CROWD_COLORS = ["#58a6ff", "#e3b341", "#3fb950", "#ff7b72", "#d2a8ff"]
+
+
+class KpiPane(QWidget):
+    """Alerts per minute, open incidents, response/assembly percentiles vs promises, utilisation, crowd."""
+
+    NAME = "kpi"
+
+    def __init__(self, replica: Replica, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.replica = replica
+        self.figures: Figures | None = None
+        self._last = 0.0
+        self._x = np.zeros(CAPACITY)
+        self._alerts = np.zeros(CAPACITY)
+        self._open = np.zeros(CAPACITY)
+        self._tasks = np.zeros(CAPACITY)
+
+        pg.setConfigOptions(antialias=False)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("kpi_summary")
+        self.summary.setWordWrap(True)
+        self.plots = pg.GraphicsLayoutWidget(self)
+        self.plots.setBackground("#0d1117")
+
+        self.rate_plot = self.plots.addPlot(row=0, col=0, title=self.tr("Alerts / min · open incidents"))
+        self.alert_curve = self.rate_plot.plot(pen=pg.mkPen("#1f6feb"), fillLevel=0, brush="#1f6feb66")
+        self.open_curve = self.rate_plot.plot(pen=pg.mkPen("#ff7b72", width=2))
+        self.task_curve = self.rate_plot.plot(pen=pg.mkPen("#3fb950", width=1))
+        self.rate_plot.setLabel("bottom", self.tr("minutes ago"))
+
+        self.promise_plot = self.plots.addPlot(row=0, col=1, title=self.tr("p50 / p90 / p95 vs promise (% of limit)"))
+        self.promise_bars = pg.BarGraphItem(x=[0, 1, 2, 4, 5, 6], height=[0] * 6, width=0.8,
+                                            brushes=["#3fb950"] * 6)
+        self.promise_plot.addItem(self.promise_bars)
+        self.promise_plot.addItem(pg.InfiniteLine(pos=100, angle=0, pen=pg.mkPen("#ff4d4f", width=1)))
+        self.promise_plot.getAxis("bottom").setTicks([[(1, self.tr("response 60 s")),
+                                                       (5, self.tr("assembly 10 min"))]])
+        self.promise_plot.setYRange(0, 200)
+
+        self.use_plot = self.plots.addPlot(row=1, col=0, title=self.tr("Utilisation by kind (%)"))
+        self.use_bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush="#8957e5")
+        self.use_plot.addItem(self.use_bars)
+
+        self.crowd_plot = self.plots.addPlot(row=1, col=1, title=self.tr("Crowd density per camera (people/m²)"))
+        self.crowd_plot.addLegend(offset=(5, 5))
+        self.crowd_curves = [self.crowd_plot.plot(pen=pg.mkPen(c, width=1.5), symbol="o", symbolSize=4,
+                                                  symbolBrush=c, name="")
+                             for c in _CROWD_COLORS[:CROWD_CAMERAS]]
+        for p in (self.rate_plot, self.crowd_plot):  # curves only: bar items do not downsample
+            p.setClipToView(True)
+            p.setDownsampling(mode="peak")
+        for p in (self.rate_plot, self.promise_plot, self.use_plot, self.crowd_plot):
+            p.showGrid(x=True, y=True, alpha=0.2)
+
+        col = QVBoxLayout(self)
+        col.setContentsMargins(4, 4, 4, 4)
+        col.addWidget(self.summary)
+        col.addWidget(self.plots, 1)
+
+    # ------------------------------------------------------------------ API
+
+    def refresh(self, changes: ChangeSet, *, force: bool = False) -> None:
+        """UI tick: recompute and redraw at most once a second (any tick may bring new events)."""
+        now = time.monotonic()
+        if not force and (now - self._last < REFRESH_S or not self.isVisible()):
+            return
+        self._last = now
+        state = self.replica.state
+        if not state.incidents and not state.alerts:
+            self.summary.setText(self.tr("No alerts yet."))
+            return
+        end = self.replica.hub_now()
+        d = self.replica.drill
+        if d is not None and self.replica.link.mode == "review":
+            start = d.start
+            end = min(max(end, d.start), d.end)
+        else:
+            start = max(state.day_start or end - WINDOW_S, end - WINDOW_S)
+        self.figures = f = compute(state, start, max(end, start + 60.0))
+        self._draw(f, end)
+
+    # ------------------------------------------------------------------ private
+
+    def _draw(self, f: Figures, end: float) -> None:
+        n = min(len(f.t), CAPACITY)
+        skip = len(f.t) - n
+        self._x[:n] = (f.t[skip:] + f.bin_s - end) / 60.0
+        self._alerts[:n] = f.alerts_per_min[skip:]
+        self._open[:n] = f.open_incidents[skip:]
+        self._tasks[:n] = f.active_tasks[skip:]
+        self.alert_curve.setData(self._x[:n], self._alerts[:n])
+        self.open_curve.setData(self._x[:n], self._open[:n])
+        self.task_curve.setData(self._x[:n], self._tasks[:n])
+
+        heights, brushes = [], []
+        for promise, limit in ((f.response, RESPONSE_LIMIT_S), (f.assembly, ASSEMBLY_LIMIT_S)):
+            for v in (promise.p50, promise.p90, promise.p95):
+                pct = 0.0 if v is None else 100.0 * v / limit
+                heights.append(pct)
+                brushes.append("#3fb950" if pct <= 100 else "#ff4d4f")
+        self.promise_bars.setOpts(height=heights, brushes=brushes)
+
+        kinds = f.utilisation[:8]
+        self.use_bars.setOpts(x=np.arange(len(kinds)), height=[u.share * 100 for u in kinds])
+        self.use_plot.getAxis("bottom").setTicks([[(i, u.kind) for i, u in enumerate(kinds)]])
+
+        cams = sorted(f.crowd, key=lambda c: (-len(f.crowd[c]), c))[:CROWD_CAMERAS]
+        legend = self.crowd_plot.legend
+        for i, curve in enumerate(self.crowd_curves):
+            if i < len(cams):
+                pts = np.asarray(f.crowd[cams[i]], dtype=np.float64)
+                curve.setData((pts[:, 0] - end) / 60.0, pts[:, 1])
+                if legend is not None:
+                    legend.removeItem(curve)
+                    legend.addItem(curve, cams[i])
+            else:
+                curve.setData([], [])
+
+        r, a = f.response, f.assembly
+        share = lambda p: "—" if p.share_met is None else f"{p.share_met * 100:.0f}%"  # noqa: E731
+        self.summary.setText(self.tr(
+            "Alerts %1 · open %2 · tasks %3 · response p50/p90/p95 %4 / %5 / %6, ≤60 s %7 · "
+            "assembly p50/p90/p95 %8 / %9 / %10, ≤10 min %11 · breaches %12")
+            .replace("%10", fmt_s(a.p95)).replace("%11", share(a)).replace("%12", str(len(f.breaches)))
+            .replace("%1", str(f.alerts)).replace("%2", str(int(f.open_incidents[-1]) if len(f.open_incidents) else 0))
+            .replace("%3", str(int(f.active_tasks[-1]) if len(f.active_tasks) else 0))
+            .replace("%4", fmt_s(r.p50)).replace("%5", fmt_s(r.p90)).replace("%6", fmt_s(r.p95))
+            .replace("%7", share(r)).replace("%8", fmt_s(a.p50)).replace("%9", fmt_s(a.p90)))
