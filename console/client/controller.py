@@ -44,8 +44,8 @@ class Controller:
 
     def can(self, type_: str) -> bool:
         """Whether this console may send a command type (wall mode and role decide)."""
-        if self.read_only:
-            return False
+        if self.read_only or self.replica.link.mode == "review":
+            return False  # a wall only watches; a review is a record
         return type_ in PERMISSIONS.get(self.replica.link.role or "commander", ())
 
     def recommendations(self, incident_id: str, limit: int = 5) -> list[Recommendation]:
@@ -58,6 +58,9 @@ class Controller:
     def send(self, type_: str, body: m.Body) -> str | None:
         """Check and send one command; returns its id, or None if refused here."""
         command_id = uuid.uuid4().hex
+        if self.replica.link.mode == "review":
+            self._refuse(command_id, CommandRefused("review_only", "a review is a record: dispatch is off"))
+            return None
         if not self.can(type_):
             self._refuse(command_id, CommandRefused("forbidden", f"{type_} is not allowed on this console"))
             return None

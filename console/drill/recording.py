@@ -159,7 +159,8 @@ class DrillRecorder:
     def __init__(self, path: str | os.PathLike, *, scenario: str = "", seed: int | None = None,
                  center: str | None = None, recorded_by: str = "", mode: str = "live",
                  cameras: list[str] | tuple[str, ...] = (), fps: float = 1.0,
-                 snapshot_every: int = SNAPSHOT_EVERY_EVENTS, snapshot_every_s: float = SNAPSHOT_EVERY_S):
+                 snapshot_every: int = SNAPSHOT_EVERY_EVENTS, snapshot_every_s: float = SNAPSHOT_EVERY_S,
+                 created: float | None = None):
         self.path = Path(path)
         self.cameras = set(cameras)
         self.fps = fps
@@ -169,6 +170,7 @@ class DrillRecorder:
             "scenario": scenario, "seed": seed, "center": center, "mode": mode,
             "recorded_by": recorded_by or os.environ.get("USER", ""), "start": None, "end": None,
             "cameras": sorted(self.cameras), "record_fps": fps,
+            **({"created": created} if created is not None else {}),
         })
         self._events: list[EventRow] = []
         self._snapshots: list[tuple[int, float, bytes]] = []

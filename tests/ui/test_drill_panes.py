@@ -147,3 +147,19 @@ def test_kpi_pane_draws_the_hand_drill_figures(qapp, qsettings):
     assert "50%" in pane.summary.text()
     xs, ys = pane.crowd_curves[0].getData()
     assert list(ys) == [4.5]
+
+
+def test_in_review_the_console_sends_no_commands(qapp):
+    replica = Replica()
+    sent = []
+
+    class Sink:
+        def send_command(self, *a):
+            sent.append(a)
+
+    controller = Controller(replica, Sink())
+    assert controller.can("cmd.dispatch")
+    replica.link.mode = "review"
+    assert not controller.can("cmd.dispatch") and not controller.can("cmd.acknowledge")
+    assert controller.acknowledge("I-A0001") is None and not sent
+    assert replica.notices[-1].code == "review_only"
