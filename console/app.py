@@ -65,7 +65,49 @@ class _ExceptionCounter:
         log.error("unhandled exception", exc_info=(exc_type, exc, tb))
 
 
-async def _main(app, a: argparse.Namespace) -> int:
+class Console:
+    """One built console: its local store, replica, session, controller and window.
+
+    `build_console` makes it the way the app does; `close()` shuts it down in
+    order (stop the role watcher and the tick, close the window, close the session,
+    which saves the replica, stop decoding, close the store) and is safe to call twice.
+    """
+
+    def __init__(self, *, store, replica, session, controller, window, frames, watchdog, restored: bool):
+        self.store = store
+        self.replica = replica
+        self.session = session
+        self.controller = controller
+        self.window = window
+        self.frames = frames
+        self.watchdog = watchdog
+        #: the screen came back from the local file before the hub answered
+        self.restored = restored
+        self.follow_task: asyncio.Task | None = None
+        self._closed = False
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self.follow_task is not None:
+            self.follow_task.cancel()
+        self.watchdog.stop()
+        self.window.tick.stop()
+        self.window.close()
+        await self.session.close()
+        self.frames.close()
+        self.store.close()
+
+
+async def build_console(url: str, token: str, *, local_db: str | None = None, wall: bool = False,
+                        screen: int | None = None, settings=None, **session_kw) -> Console:
+    """Store, replica, session, controller and main window, wired and shown; the session is started.
+
+    The last state is restored from the local file and on screen before this returns
+    (before the hub answers). A wall-role token turns the window into wall mode once
+    the hub names the role, whatever `wall` said.
+    """
     from console.client.controller import Controller
     from console.client.replica import Replica
     from console.net.session import Session
@@ -75,9 +117,35 @@ async def _main(app, a: argparse.Namespace) -> int:
     from console.ui.watchdog import GuiWatchdog
     from console.video.pool import DecodePool
 
+    loop = asyncio.get_running_loop()
+    store = await loop.run_in_executor(None, Store, local_db or default_local_db(token))
+    replica = Replica()
+    frames = DecodePool()
+    session = Session(url, token, replica, store=store, frames=frames, **session_kw)
+    controller = Controller(replica, session, read_only=wall)
+    restored = await session.restore()
+    session.start()
+
+    watchdog = GuiWatchdog()
+    window = MainWindow(replica, controller, wall=wall, frames=frames,
+                        outbox_depth=lambda: session.outbox_depth, stall_ms=watchdog.recent_worst_ms,
+                        role_key="wall" if wall else "desk", settings=settings)
+    if wall:
+        apply_wall_mode(window, screen)
+    else:
+        window.resize(1920, 1080)
+        window.show()
+    if restored:
+        window.refresh_now()
+    console = Console(store=store, replica=replica, session=session, controller=controller, window=window,
+                      frames=frames, watchdog=watchdog, restored=restored)
+    console.follow_task = asyncio.create_task(_follow_role(replica, controller, window, screen))
+    return console
+
+
+async def _main(app, a: argparse.Namespace) -> int:
     errors = _ExceptionCounter()
     sys.excepthook = errors
-    loop = asyncio.get_running_loop()
     closing = asyncio.Event()
     # Closing the window ends _main, which shuts down in order; Qt must not stop the loop first.
     app.setQuitOnLastWindowClosed(False)
@@ -103,47 +171,22 @@ async def _main(app, a: argparse.Namespace) -> int:
     else:
         url, token = a.url, a.token
 
-    store = await loop.run_in_executor(None, Store, a.local_db or default_local_db(token))
-    replica = Replica()
-    frames = DecodePool()
-    session = Session(url, token, replica, store=store, frames=frames)
-    controller = Controller(replica, session, read_only=a.wall)
-    restored = await session.restore()
-    session.start()
-
-    watchdog = GuiWatchdog()
-    window = MainWindow(replica, controller, wall=a.wall, frames=frames,
-                        outbox_depth=lambda: session.outbox_depth, stall_ms=watchdog.recent_worst_ms,
-                        role_key="wall" if a.wall else "desk")
-    if a.wall:
-        apply_wall_mode(window, a.screen)
-    else:
-        window.resize(1920, 1080)
-        window.show()
-    if restored:
-        window.refresh_now()
-    wall_task = asyncio.create_task(_follow_role(replica, controller, window, a))
-
+    console = await build_console(url, token, local_db=a.local_db, wall=a.wall, screen=a.screen)
     code = 0
     try:
         if a.smoke is not None:
-            code = await _smoke(a.smoke, replica, controller, window, session, errors, a.shot)
+            code = await _smoke(a.smoke, console.replica, console.controller, console.window,
+                                console.session, errors, a.shot)
         else:
             await closing.wait()
     finally:
-        wall_task.cancel()
-        watchdog.stop()
-        window.tick.stop()
-        window.close()
-        await session.close()
-        frames.close()
+        await console.close()
         if hub is not None:
             await hub.stop()
-        store.close()
     return code
 
 
-async def _follow_role(replica, controller, window, a) -> None:
+async def _follow_role(replica, controller, window, screen: int | None) -> None:
     """A wall-role token gets wall mode, whatever the command line said."""
     from console.ui.wall import apply_wall_mode
 
@@ -154,7 +197,7 @@ async def _follow_role(replica, controller, window, a) -> None:
         window.wall = True
         if window.incident_pane is not None:
             window.incident_pane.set_actions_visible(False)
-        apply_wall_mode(window, a.screen)
+        apply_wall_mode(window, screen)
 
 
 async def _smoke(seconds: float, replica, controller, window, session, errors, shot: str | None = None) -> int:

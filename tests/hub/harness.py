@@ -21,14 +21,19 @@ _ids = itertools.count(1)
 
 @asynccontextmanager
 async def running_hub(db_url: str, *, baseline: bool = True, **server_kw):
-    """A hub with the marathon baseline loaded and no world running."""
+    """A hub with the marathon baseline loaded and no world running.
+
+    `port=` picks the port (0, the default, takes a free one): a hub restarted on
+    the same file and port is what a console sees after an outage.
+    """
+    port = server_kw.pop("port", 0)
     store = Store(db_url)
     core = HubCore(store, clock=Clock(), resume_window=server_kw.pop("resume_window", 50_000))
     await core.start()
     if baseline and core.state.seq == 0:
         seqs = core.emit([("baseline_loaded", m.BaselineLoaded(baseline=build_marathon_baseline()))])
         await core.wait_committed(seqs[-1])
-    server = HubServer(core, TokenRegistry.demo(), port=0, **server_kw)
+    server = HubServer(core, TokenRegistry.demo(), port=port, **server_kw)
     await server.start()
     try:
         yield server
