@@ -57,6 +57,15 @@ _TABLES = ("meta", "events", "snapshots", "frames")
 EventRow = tuple[int, str, float, bytes]
 
 
+def _user() -> str:
+    try:
+        import getpass
+
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name is not an error
+        return ""
+
+
 class DrillFileError(Exception):
     """A drill file that cannot be used; the message names the file and the problem."""
 
@@ -168,7 +177,7 @@ class DrillRecorder:
         self.snapshot_every_s = snapshot_every_s
         self._writer = DrillWriter(path, {
             "scenario": scenario, "seed": seed, "center": center, "mode": mode,
-            "recorded_by": recorded_by or os.environ.get("USER", ""), "start": None, "end": None,
+            "recorded_by": recorded_by or _user(), "start": None, "end": None,
             "cameras": sorted(self.cameras), "record_fps": fps,
             **({"created": created} if created is not None else {}),
         })
