@@ -16,8 +16,10 @@ from console.protocol.messages import ALL_BODIES, PROTOCOL_VERSION, Body
 
 #: the largest text message either side accepts (bytes)
 MAX_MESSAGE_BYTES = 1 << 20
-#: the largest message a hub sends (snapshots of a whole district can be large)
-MAX_HUB_MESSAGE_BYTES = 64 << 20
+#: the largest message a hub sends: a snapshot of a whole district with its history is
+#: large (20,000 people and 100,000 past incidents encode to ~108 MiB; at 64 MiB such a
+#: console was refused its snapshot and reconnected forever)
+MAX_HUB_MESSAGE_BYTES = 256 << 20
 #: the largest binary frame (bytes)
 MAX_FRAME_BYTES = 4 << 20
 
