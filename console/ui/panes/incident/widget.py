@@ -88,6 +88,8 @@ class IncidentPane(QWidget):
         self._undo: _Undo | None = None
         self._recs_for: tuple | None = None
         self._recs_at = 0.0
+        #: resource ids in the recommendation list now
+        self._recs_shown: set[str] = set()
         self._build()
         selection.sig_incident.connect(self._on_selection)
         self._show(None)
@@ -111,7 +113,11 @@ class IncidentPane(QWidget):
             self._fill_actions(inc)
         if mine or changes.tasks:
             self._fill_tasks(inc)
-        self._fill_recommendations(inc, force=mine or bool(changes.resources) or bool(changes.tasks))
+        # Someone else's status change re-ranks only if it touches a person on the list (they
+        # may have become unavailable); otherwise the 2 s re-rank picks it up. Forcing on every
+        # change re-built the list on every tick at peak load (thousands of changes a second).
+        shown = changes.resources & self._recs_shown
+        self._fill_recommendations(inc, force=mine or bool(shown) or bool(changes.tasks))
         self._fill_sla(inc)
         self._tick_tasks(inc)
         self._tick_undo(inc)
@@ -457,6 +463,7 @@ class IncidentPane(QWidget):
             return
         self._recs_for, self._recs_at = key, now
         self.recs.clear()
+        self._recs_shown = set()
         if inc.status in FINAL_STATUSES:
             return
         can_dispatch = self._actions_visible and self.controller.can("cmd.dispatch")
@@ -465,6 +472,7 @@ class IncidentPane(QWidget):
             item = QTreeWidgetItem([f"{rec.name} · {resource_kind_label(rec.kind)}",
                                     f"≈ {rec.eta_min} min", rec.reason if zh else rec.reason_en, ""])
             item.setData(0, Qt.ItemDataRole.UserRole, rec.resource)
+            self._recs_shown.add(rec.resource)
             item.setForeground(0, theme.color("available"))
             self.recs.addTopLevelItem(item)
             if can_dispatch:
