@@ -1,0 +1,209 @@
+"""`make bench`: run every benchmark several times, print one table, write out/bench.json.
+
+    python -m bench [--only P1,P3] [--runs N] [--quick]
+
+Each run of each benchmark is a fresh worker process (`bench.worker`), which
+starts its own hub process and load processes. The table gives the median of
+the runs, their spread (min–max), the same-run limit where the issue names
+one, the ratio to it, the target and pass/fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import platform
+import subprocess
+import sys
+import time
+
+from bench.common import OUT, RESULT_TAG, ROOT, Measure, child_env, python
+
+#: runs per benchmark (the issue asks for the median of several)
+RUNS = {"P1": 3, "P2": 3, "P3": 3, "P4": 3, "P5": 5, "P6": 2, "P7": 3, "P8": 1}
+
+
+def run_worker(bid: str, quick: bool, timeout: float = 420.0) -> dict:
+    """One run of one benchmark in a fresh process; returns its JSON result."""
+    args = [python(), "-m", "bench.worker", bid] + (["--quick"] if quick else [])
+    t0 = time.perf_counter()
+    proc = subprocess.run(args, cwd=ROOT, env=child_env(), capture_output=True, text=True, timeout=timeout)
+    for line in reversed(proc.stdout.splitlines()):
+        if line.startswith(RESULT_TAG):
+            res = json.loads(line[len(RESULT_TAG):])
+            res["_seconds"] = time.perf_counter() - t0
+            return res
+    tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-25:])
+    raise RuntimeError(f"{bid} run failed (exit {proc.returncode}):\n{tail}")
+
+
+def collect(bid: str, runs: int, quick: bool, log) -> list[dict]:
+    out = []
+    for i in range(runs):
+        try:
+            res = run_worker(bid, quick)
+        except Exception as exc:  # noqa: BLE001 - one failed run is reported, the suite goes on
+            log(f"  {bid} run {i + 1}: FAILED {exc}")
+            continue
+        log(f"  {bid} run {i + 1}/{runs} ({res['_seconds']:.0f} s): "
+            + ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
+                        for k, v in res.items() if not k.startswith("_")))
+        out.append(res)
+    return out
+
+
+def _vals(results: list[dict], key: str) -> list[float]:
+    return [float(r[key]) for r in results if r.get(key) is not None and not
+            (isinstance(r[key], float) and math.isnan(r[key]))]
+
+
+def measures(bid: str, results: list[dict], extra: dict) -> list[Measure]:
+    v = lambda key: _vals(results, key)  # noqa: E731
+    if bid == "P1":
+        return [Measure("P1", "events applied/s, UI live", "ev/s", "≥ 0.7× bare",
+                        v("events_per_s"), _vals(extra.get("P1-bare", []), "events_per_s"),
+                        "bare websockets client", "x", lambda val, r: r >= 0.7,
+                        note=f"tiles drawing {statistics_str(v('tiles_fps'))} fps (9 tiles × 5 fps sent)")]
+    if bid == "P2":
+        return [Measure("P2", "hub send → alert row painted, p50", "ms", "—", v("p50_ms"), []),
+                Measure("P2", "hub send → alert row painted, p99", "ms", "≤ 50 ms", v("p99_ms"), [],
+                        check=lambda val, r: val <= 50,
+                        note=f"5,000 ev/s + 10 alerts/s; GUI stall p99 {statistics_str(v('stall_p99_ms'))} ms")]
+    if bid == "P3":
+        return [Measure("P3", "64 tiles × 10 fps: frames painted / sent", "%", "≥ 95%",
+                        [x * 100 for x in v("painted_ratio")], [], check=lambda val, r: val >= 95),
+                Measure("P3", "64 tiles × 10 fps: GUI tick p99 (watchdog)", "ms", "≤ 50 ms",
+                        v("tick_p99_ms"), [], check=lambda val, r: val <= 50,
+                        note=f"worst {statistics_str(v('tick_max_ms'))} ms"),
+                Measure("P3", "CPU per frame painted (whole console)", "ms", "—", v("cpu_per_frame_ms"),
+                        v("bare_decode_ms"), "bare simplejpeg decode, 1 thread", "x",
+                        note=f"console CPU {statistics_str([x * 100 for x in v('console_cpu_share')])}% of a core")]
+    if bid == "P4":
+        return [Measure("P4", "map, 20,000 people at 1 Hz: worst GUI stall", "ms", "≤ 50 ms",
+                        v("worst_stall_ms"), [], check=lambda val, r: val <= 50,
+                        note=f"stall p99 {statistics_str(v('stall_p99_ms'))} ms")]
+    if bid == "P5":
+        return [Measure("P5", "demo start → first painted frame", "s", "≤ 2 s and ≤ 3× bare",
+                        v("demo_first_frame_s"), v("bare_window_s"), "bare PySide6 window start", "x",
+                        lambda val, r: val <= 2.0 and r <= 3.0)]
+    if bid == "P6":
+        return [Measure("P6", "resident memory: 20k people, 100k past incidents, 64 tiles", "MB", "≤ 500 MB",
+                        v("rss_mb"), [], check=lambda val, r: val <= 500,
+                        note=f"peak {statistics_str(v('peak_rss_mb'))} MB")]
+    if bid == "P7":
+        return [Measure("P7", "fan-out 50 consoles × 2,000 ev/s: delivery p99", "ms", "≤ 100 ms",
+                        v("p99_ms"), [], check=lambda val, r: val <= 100,
+                        note=f"p50 {statistics_str(v('p50_ms'))} ms; delivered {statistics_str([x * 100 for x in v('delivered_ratio')])}%")]
+    if bid == "P8":
+        if not results or not results[0].get("available", False):
+            why = results[0].get("why", "") if results else "run failed"
+            return [Measure("P8", "seek anywhere in a one-hour drill", "s", "≤ 1 s", [], [], available=False,
+                            note=f"not available: {why}")]
+        return [Measure("P8", "seek anywhere in a one-hour drill (worst)", "s", "≤ 1 s", v("seek_worst_s"),
+                        v("replay_s"), "replaying it straight", "x", lambda val, r: val <= 1.0,
+                        note=f"median seek {statistics_str(v('seek_median_s'))} s")]
+    return []
+
+
+def statistics_str(vals: list[float]) -> str:
+    if not vals:
+        return "n/a"
+    s = sorted(vals)
+    mid = s[len(s) // 2] if len(s) % 2 else (s[len(s) // 2 - 1] + s[len(s) // 2]) / 2
+    return f"{mid:.3g}" if len(s) == 1 else f"{mid:.3g} ({s[0]:.3g}–{s[-1]:.3g})"
+
+
+def fmt(x: float, unit: str = "") -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    if abs(x) >= 100:
+        return f"{x:.0f}"
+    if abs(x) >= 10:
+        return f"{x:.1f}"
+    return f"{x:.2f}"
+
+
+def table(rows: list[dict]) -> str:
+    head = ["id", "metric", "value (median)", "spread min–max", "same-run limit", "ratio", "target", "result"]
+    lines = []
+    for r in rows:
+        if not r["available"]:
+            lines.append([r["id"], r["metric"], "not available", "", "", "", r["target"], "n/a"])
+            continue
+        unit = r["unit"]
+        val = f"{fmt(r['value'])} {unit}"
+        spread = f"{fmt(r['min'])}–{fmt(r['max'])} (n={r['runs']})"
+        lim = f"{fmt(r['limit'])} {unit}" if not math.isnan(r["limit"]) else "—"
+        ratio = f"{r['ratio']:.2f}×" if not math.isnan(r["ratio"]) else "—"
+        res = {True: "PASS", False: "FAIL", None: "—"}[r["pass"]]
+        lines.append([r["id"], r["metric"], val, spread, lim, ratio, r["target"], res])
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *lines)]
+    out = [" | ".join(h.ljust(w) for h, w in zip(head, widths)),
+           "-+-".join("-" * w for w in widths)]
+    out += [" | ".join(str(c).ljust(w) for c, w in zip(line, widths)) for line in lines]
+    notes = [f"  {r['id']}: {r['note']}" for r in rows if r.get("note")]
+    return "\n".join(out + ([""] + notes if notes else []))
+
+
+def _no_nan(x):
+    """Strict JSON: NaN (no value) becomes null."""
+    if isinstance(x, float) and math.isnan(x):
+        return None
+    if isinstance(x, dict):
+        return {k: _no_nan(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_no_nan(v) for v in x]
+    return x
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench")
+    ap.add_argument("--only", default="", help="comma-separated ids, e.g. P1,P3")
+    ap.add_argument("--runs", type=int, default=0, help="runs per benchmark (default: per benchmark)")
+    ap.add_argument("--quick", action="store_true", help="shorter loads (a smoke run of the suite)")
+    ap.add_argument("--out", default=str(OUT / "bench.json"))
+    a = ap.parse_args()
+    only = [x.strip().upper() for x in a.only.split(",") if x.strip()] or list(RUNS)
+    t_suite = time.perf_counter()
+
+    def log(msg: str) -> None:
+        print(msg, file=sys.stderr, flush=True)
+
+    log(f"bench: {platform.node()} · {platform.python_version()} · runs {a.runs or 'default'}"
+        f"{' · quick' if a.quick else ''}")
+    raw: dict[str, list[dict]] = {}
+    rows: list[dict] = []
+    for bid in only:
+        n = a.runs or RUNS.get(bid, 3)
+        log(f"{bid}:")
+        if bid == "P1":
+            # alternate bare and console runs so drift in the machine hits both alike
+            raw["P1-bare"], raw["P1"] = [], []
+            for _ in range(n):
+                raw["P1-bare"] += collect("P1-bare", 1, a.quick, log)
+                raw["P1"] += collect("P1-console", 1, a.quick, log)
+        elif bid == "P8":
+            raw[bid] = collect(bid, 1, a.quick, log)
+        else:
+            raw[bid] = collect(bid, n, a.quick, log)
+        rows += [m.summary() for m in measures(bid, raw[bid], raw)]
+    elapsed = time.perf_counter() - t_suite
+    text = table(rows)
+    print(text)
+    print(f"\nsuite time {elapsed / 60:.1f} min · 2-core figures, same-run limits measured in the same run")
+    OUT.mkdir(parents=True, exist_ok=True)
+    doc = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "host": platform.node(),
+           "python": platform.python_version(), "quick": a.quick, "suite_seconds": elapsed,
+           "rows": rows, "runs": raw}
+    with open(a.out, "w", encoding="utf-8") as f:
+        json.dump(_no_nan(doc), f, indent=1, ensure_ascii=False, default=str)
+    (OUT / "bench.txt").write_text(text + "\n", encoding="utf-8")
+    print(f"written {a.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,510 @@
+"""One run of one benchmark, in a fresh process: `python -m bench.worker ID [--quick]`.
+
+Prints `BENCH_RESULT {json}` as its last line. A fresh process per run keeps
+runs independent (Qt state, caches, the resident memory P6 measures).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import RESULT_TAG, Child, child_env, expect_async, percentile, python, start_hub
+
+# ====================================================================== helpers
+
+
+def _cpu_s() -> float:
+    """CPU seconds of this process, every thread (user + system)."""
+    t = os.times()
+    return t.user + t.system
+
+
+def _rss_mb() -> float:
+    import psutil
+
+    return psutil.Process().memory_info().rss / 2**20
+
+
+async def _counter_run(counter, n: int, timeout: float = 120.0) -> tuple[float, int]:
+    """Wait for `counter()` to grow by n; returns (events/s from first to last, events seen)."""
+    base = counter()
+    deadline = time.monotonic() + timeout
+    while counter() == base:
+        if time.monotonic() > deadline:
+            raise TimeoutError("no events arrived")
+        await asyncio.sleep(0.002)
+    t_first, n_first = time.perf_counter(), counter()
+    while counter() < base + n:
+        if time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.005)
+    t_last, n_last = time.perf_counter(), counter()
+    return (n_last - n_first) / (t_last - t_first), n_last - base
+
+
+def _bare_decode_cpu_ms(jpegs: list[bytes], n: int = 600) -> float:
+    """CPU ms per full-size simplejpeg decode of the same frames, one thread (the same-run limit)."""
+    import simplejpeg
+
+    for j in jpegs[:5]:
+        simplejpeg.decode_jpeg(j, colorspace="RGB")
+    t0 = time.process_time()
+    for i in range(n):
+        simplejpeg.decode_jpeg(jpegs[i % len(jpegs)], colorspace="RGB")
+    return (time.process_time() - t0) * 1000.0 / n
+
+
+# ====================================================================== P1
+
+P1_EVENTS = 40_000
+
+
+async def p1_bare(tmp: Path, quick: bool) -> dict:
+    """A bare websockets client decoding the hub's stream: the same-run limit for P1."""
+    from websockets.asyncio.client import connect
+
+    from console.protocol import messages as m
+    from console.protocol.codec import MAX_HUB_MESSAGE_BYTES, decode, encode
+
+    hub, url = start_hub({}, tmp)
+    n = P1_EVENTS // (3 if quick else 1)
+    count = 0
+    try:
+        async with connect(url, additional_headers={"Authorization": "Bearer demo-commander"},
+                           compression=None, proxy=None, max_size=MAX_HUB_MESSAGE_BYTES) as ws:
+            live = asyncio.Event()
+
+            async def read():
+                nonlocal count
+                async for raw in ws:
+                    if isinstance(raw, bytes):
+                        continue
+                    msg = decode(raw, max_bytes=MAX_HUB_MESSAGE_BYTES)
+                    if msg.type in m.EVENT_BODIES:
+                        count += 1
+                    elif msg.type == "live":
+                        live.set()
+
+            reader = asyncio.create_task(read())
+            await ws.send(encode("resume", m.Resume(last_seq=0)), text=True)
+            await asyncio.wait_for(live.wait(), 60)
+            hub.send(op="flood", n=n)
+            rate, seen = await _counter_run(lambda: count, n)
+            done = await expect_async(hub, "done")
+            reader.cancel()
+    finally:
+        hub.stop()
+    return {"events_per_s": rate, "events": seen, "hub_seconds": done["seconds"]}
+
+
+async def p1_console(tmp: Path, quick: bool) -> dict:
+    """The console, UI live (9 tiles drawing 5 fps, every pane refreshing), applying the same stream."""
+    from bench.console import ConsoleUnderTest
+
+    hub, url = start_hub({}, tmp)
+    c = None
+    n = P1_EVENTS // (3 if quick else 1)
+    try:
+        c = ConsoleUnderTest(url, tmp)
+        await c.wait_live()
+        hub.send(op="frames_on", fps=5)
+        await c.wait_frames()
+        painted0 = c.painted()
+        t0 = time.perf_counter()
+        hub.send(op="flood", n=n)
+        rate, seen = await _counter_run(lambda: c.replica.counters["events"], n)
+        fps = (c.painted() - painted0) / (time.perf_counter() - t0)
+        await expect_async(hub, "done")
+        return {"events_per_s": rate, "events": seen, "tiles_fps": fps,
+                "worst_stall_ms": max(c.stalls_since(0), default=0.0)}
+    finally:
+        if c is not None:
+            await c.close()
+        hub.stop()
+
+
+# ====================================================================== P2
+
+async def p2(tmp: Path, quick: bool) -> dict:
+    """Hub send → alert row painted in the queue, with 5,000 other events/s flowing."""
+    from console.ui.panes.alerts.widget import QueueView
+
+    from bench.console import ConsoleUnderTest
+
+    latencies: list[float] = []
+    #: marker incidents applied by the replica and not yet seen in a painted queue
+    waiting: dict[str, float] = {}
+    original = QueueView.paintEvent
+
+    def hooked(view, event):
+        original(view, event)
+        if not waiting:
+            return
+        now = time.time()
+        model = view.model()
+        for iid in [i for i in waiting if model.row_of(i) is not None]:
+            latencies.append((now - waiting.pop(iid)) * 1000.0)
+
+    QueueView.paintEvent = hooked
+    hub, url = start_hub({}, tmp)
+    c = None
+    seconds = 6 if quick else 15
+    try:
+        c = ConsoleUnderTest(url, tmp)
+        apply_event = c.replica.apply_event
+
+        def watch(msg):  # note marker alerts as they are applied (hub time of sending = alert.at)
+            apply_event(msg)
+            if msg.type == "alert_raised" and msg.body.alert.title.startswith("BENCH marker"):
+                waiting[msg.body.incident] = msg.body.alert.at
+
+        c.replica.apply_event = watch
+        await c.wait_live()
+        hub.send(op="rate", rate=5000, seconds=seconds, markers=10)
+        t0 = time.perf_counter()
+        done = await expect_async(hub, "done", timeout=seconds + 60)
+        await asyncio.sleep(0.5)
+        stalls = c.stalls_since(t0)
+        applied = c.replica.counters["events"]
+    finally:
+        QueueView.paintEvent = original
+        if c is not None:
+            await c.close()
+        hub.stop()
+    return {"p50_ms": percentile(latencies, 50), "p99_ms": percentile(latencies, 99),
+            "max_ms": max(latencies, default=float("nan")), "markers": done["markers"],
+            "painted_markers": len(latencies), "background_sent": done["sent"],
+            "events_applied": applied, "stall_p99_ms": percentile(stalls, 99),
+            "hub_peak_queue": done.get("peak_queue")}
+
+
+# ====================================================================== P3
+
+async def p3(tmp: Path, quick: bool) -> dict:
+    """64 tiles at 10 fps 640×360 JPEG from an ingest process over the hub."""
+    from bench.console import ConsoleUnderTest
+    from bench.ingest import render
+
+    _, _, jpegs = render(64)
+    bare_ms = _bare_decode_cpu_ms(jpegs)
+    hub, url = start_hub({}, tmp)
+    ingest = c = None
+    seconds = 6 if quick else 12
+    try:
+        c = ConsoleUnderTest(url, tmp, layout=64)
+        await c.wait_live()
+        ingest = Child([python(), "-m", "bench.ingest", url, "64", "10"], name="ingest")
+        await expect_async(ingest, "ready", 120)
+        ingest.send(op="send", seconds=2.0)  # warm-up: every tile gets going
+        await expect_async(ingest, "done", 60)
+        await asyncio.sleep(0.3)
+        painted0, cpu0, t0 = c.painted(), _cpu_s(), time.perf_counter()
+        ingest.send(op="send", seconds=seconds)
+        done = await expect_async(ingest, "done", seconds + 60)
+        await asyncio.sleep(0.3)
+        painted = c.painted() - painted0
+        cpu = _cpu_s() - cpu0
+        stalls = c.stalls_since(t0)
+        totals = c.frames.totals()
+        tile_dropped = sum(t.dropped for t in c.wall.tiles)
+    finally:
+        if ingest is not None:
+            ingest.stop()
+        if c is not None:
+            await c.close()
+        hub.stop()
+    cpu_per_frame_ms = cpu * 1000.0 / max(painted, 1)
+    return {"painted_ratio": painted / max(done["sent"], 1), "sent": done["sent"], "painted": painted,
+            "tick_p99_ms": percentile(stalls, 99), "tick_max_ms": max(stalls, default=0.0),
+            "cpu_per_frame_ms": cpu_per_frame_ms, "bare_decode_ms": bare_ms,
+            "console_cpu_share": cpu / (time.perf_counter() - t0),
+            "pool_dropped": totals.dropped, "pool_unseen": totals.unseen, "tile_dropped": tile_dropped,
+            "ingest_max_late_s": done["max_late_s"]}
+
+
+# ====================================================================== P4
+
+async def p4(tmp: Path, quick: bool) -> dict:
+    """The map with 20,000 people moving at 1 Hz: GUI stalls while they move."""
+    from bench.console import ConsoleUnderTest
+
+    hub, url = start_hub({"resources": 20_000}, tmp)
+    c = None
+    seconds = 6 if quick else 15
+    try:
+        c = ConsoleUnderTest(url, tmp)
+        await c.wait_live()
+        await asyncio.sleep(1.5)  # the baseline load itself is start-up, not the moving map
+        map_pane = c.window.panes.get("map")
+        updates0 = map_pane.people_updates if map_pane is not None else 0
+        t0 = time.perf_counter()
+        hub.send(op="moves", seconds=seconds, hz=1.0)
+        done = await expect_async(hub, "done", seconds + 60)
+        await asyncio.sleep(0.3)
+        stalls = c.stalls_since(t0)
+        moved_people = len(c.replica.state.resources)
+        updates = (map_pane.people_updates - updates0) if map_pane is not None else 0
+    finally:
+        if c is not None:
+            await c.close()
+        hub.stop()
+    return {"worst_stall_ms": max(stalls, default=0.0), "stall_p99_ms": percentile(stalls, 99),
+            "people": moved_people, "moves": done["moves"], "map_updates": updates}
+
+
+# ====================================================================== P6
+
+async def p6(tmp: Path, quick: bool) -> dict:
+    """Resident memory with 20,000 resources, 100,000 past incidents and 64 live tiles."""
+    from bench.console import ConsoleUnderTest
+
+    t = time.perf_counter()
+    hub, url = start_hub({"resources": 20_000, "past_incidents": 100_000}, tmp)
+    prefill_s = time.perf_counter() - t
+    ingest = c = None
+    try:
+        rss0 = _rss_mb()
+        c = ConsoleUnderTest(url, tmp, layout=64)
+        await c.wait_live(timeout=300)
+        ingest = Child([python(), "-m", "bench.ingest", url, "64", "10"], name="ingest")
+        await expect_async(ingest, "ready", 120)
+        ingest.send(op="send", seconds=4.0 if quick else 8.0)
+        await expect_async(ingest, "done", 60)
+        rss = _rss_mb()
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+        n_inc = len(c.replica.state.incidents)
+        n_res = len(c.replica.state.resources)
+        painted = c.painted()
+    finally:
+        if ingest is not None:
+            ingest.stop()
+        if c is not None:
+            await c.close()
+        hub.stop()
+    return {"rss_mb": rss, "peak_rss_mb": peak, "rss_before_console_mb": rss0, "incidents": n_inc,
+            "resources": n_res, "painted": painted, "hub_prefill_s": prefill_s}
+
+
+# ====================================================================== P7
+
+async def p7(tmp: Path, quick: bool) -> dict:
+    """Hub fan-out: 50 headless consoles (another process) × 2,000 events/s; delivery delay."""
+    hub, url = start_hub({}, tmp)
+    fan = None
+    seconds = 5 if quick else 10
+    try:
+        fan = Child([python(), "-m", "bench.fanout", url, "50"], name="fanout")
+        await expect_async(fan, "ready", 120)
+        await asyncio.sleep(0.5)
+        fan.send(op="collect")
+        await expect_async(fan, "collected")
+        hub.send(op="rate", rate=2000, seconds=seconds)
+        done = await expect_async(hub, "done", seconds + 120)
+        # let queued deliveries finish (their delay is counted when they arrive)
+        await asyncio.sleep(2.0)
+        fan.send(op="collect")
+        res = await expect_async(fan, "collected", 120)
+    finally:
+        if fan is not None:
+            fan.stop()
+        hub.stop()
+    expected = done["sent"]
+    return {"p50_ms": res["p50_ms"], "p99_ms": res["p99_ms"], "max_ms": res["max_ms"],
+            "delivered_min": res["min_events"], "expected": expected,
+            "delivered_ratio": res["min_events"] / max(expected, 1), "clients_closed": res["closed"],
+            "hub_peak_queue": done.get("peak_queue"),
+            "dropped": done.get("counters", {}).get("dropped", 0)}
+
+
+# ====================================================================== P5 (subprocesses)
+
+BARE_WINDOW = r"""
+import sys, time
+t_start = float(sys.argv[1])
+from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtGui import QPainter, QColor
+class W(QWidget):
+    done = False
+    def paintEvent(self, e):
+        p = QPainter(self); p.fillRect(self.rect(), QColor("#07090c")); p.end()
+        if not W.done:
+            W.done = True
+            print(f"first_paint {time.time():.6f}", flush=True)
+            app.quit()
+app = QApplication(sys.argv[:1])
+w = W(); w.resize(1920, 1080); w.show()
+app.exec()
+"""
+
+
+def _first_line_time(args: list[str], key: str, env: dict, timeout: float = 60.0) -> float:
+    import subprocess
+
+    t0 = time.time()
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
+    try:
+        deadline = time.monotonic() + timeout
+        for line in proc.stdout:
+            if line.startswith(key):
+                return float(line.split()[1]) - t0
+            if time.monotonic() > deadline:
+                break
+        raise RuntimeError(f"{args[:3]} never printed {key}")
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+async def p5(tmp: Path, quick: bool) -> dict:
+    """`duty-console demo` start → first painted camera frame, and a bare PySide6 window's start."""
+    env = child_env(XDG_DATA_HOME=str(tmp / "data"), XDG_CONFIG_HOME=str(tmp / "config"),
+                    DUTY_CONSOLE_FIRST_FRAME="1")
+    exe = str(Path(python()).parent / "duty-console")
+    demo = [exe, "demo"] if Path(exe).exists() else [python(), "-m", "console", "demo"]
+    loop = asyncio.get_running_loop()
+    bare = await loop.run_in_executor(None, _first_line_time, [python(), "-c", BARE_WINDOW, "0"],
+                                      "first_paint", env)
+    start = await loop.run_in_executor(None, _first_line_time, demo, "first_frame_painted", env)
+    return {"demo_first_frame_s": start, "bare_window_s": bare}
+
+
+# ====================================================================== P8
+
+async def p8(tmp: Path, quick: bool) -> dict:
+    """Seek anywhere in a one-hour drill vs replaying it straight (needs console.drill.recording).
+
+    The hook: a recorder attached to a HubCore (`DrillRecorder(path).attach(core)`) and a
+    reader with `state_at(ts)`; until both exist this reports "not available".
+    """
+    try:
+        from console.drill.recording import DrillRecorder, open_drill
+        from console.hub.core import HubCore
+        if not hasattr(HubCore(None), "taps") or not hasattr(open_drill, "__call__"):
+            raise ImportError("HubCore has no taps")
+    except Exception as exc:  # noqa: BLE001 - the drill work is not there yet
+        return {"available": False, "why": f"console.drill.recording not usable yet ({exc})"}
+    import random as _random
+
+    from console.domain.apply import apply
+    from console.domain.state import State
+    from console.protocol import messages as m
+    from console.store import Store
+
+    from bench.hubproc import Driver, bench_baseline
+
+    class FakeClock:
+        """Hub time we move by hand: one hour of drill in a few seconds."""
+
+        rate = 1.0
+
+        def __init__(self, start: float):
+            self.start = self.t = start
+
+        def now(self) -> float:
+            return self.t
+
+    start = 1_764_457_200.0
+    clock = FakeClock(start)
+    store = Store(f"sqlite:///{tmp / 'hub.db'}")
+    core = HubCore(store, clock=clock, mode="exercise")
+    await core.start()
+    path = tmp / "hour.drill"
+    rec = DrillRecorder(path, scenario="bench")
+    rec.attach(core)
+    core.emit([("baseline_loaded", m.BaselineLoaded(baseline=bench_baseline()))])
+
+    class _Hub:
+        pass
+
+    hub = _Hub()
+    hub.core, hub.server = core, None
+    driver = Driver(hub)
+    seconds = 3600
+    per_s = 10 if quick else 25  # a busy hour: 90,000 events
+    t0 = time.perf_counter()
+    for sec in range(seconds):
+        clock.t = start + sec
+        core.emit([driver.background(sec * per_s + j) for j in range(per_s)])
+        if sec % 60 == 59:
+            await core.wait_committed(core.state.seq)
+            if hasattr(rec, "flush"):
+                rec.flush()
+    await core.wait_committed(core.state.seq)
+    rec.close()
+    build_s = time.perf_counter() - t0
+    await core.close()
+    store.close()
+
+    reader = open_drill(path)
+    # replaying it straight: every event from the start, one apply each (the same-run limit)
+    t = time.perf_counter()
+    state = State()
+    for _seq, _type, _ts, data in reader.iter_events(0):
+        apply(state, reader.decode(data))
+    replay_s = time.perf_counter() - t
+    rng = _random.Random(3)
+    seeks = []
+    for target in [start + 3599.0, start + 1.0] + [start + rng.uniform(0, 3600) for _ in range(8)]:
+        t = time.perf_counter()
+        reader.state_at(target)
+        seeks.append(time.perf_counter() - t)
+    reader.close()
+    return {"available": True, "seek_worst_s": max(seeks), "seek_median_s": percentile(seeks, 50),
+            "replay_s": replay_s, "events": state.seq, "build_s": build_s}
+
+
+# ====================================================================== main
+
+QT = {"P1-console", "P2", "P3", "P4", "P6"}
+RUNNERS = {"P1-bare": p1_bare, "P1-console": p1_console, "P2": p2, "P3": p3, "P4": p4,
+           "P5": p5, "P6": p6, "P7": p7, "P8": p8}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("id", choices=sorted(RUNNERS))
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--profile", default=None, metavar="TXT", help="pyinstrument the run into this file")
+    a = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix=f"bench-{a.id}-"))
+    fn = RUNNERS[a.id]
+    profiler = None
+    if a.profile:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.001, async_mode="disabled")
+        profiler.start()
+    if a.id in QT:
+        from bench.console import qt_app
+
+        app = qt_app()  # noqa: F841 - must live for the run
+        import qasync
+
+        result = qasync.run(fn(tmp, a.quick))
+    else:
+        result = asyncio.run(fn(tmp, a.quick))
+    if profiler is not None:
+        profiler.stop()
+        Path(a.profile).parent.mkdir(parents=True, exist_ok=True)
+        Path(a.profile).write_text(profiler.output_text(unicode=True, show_all=False))
+    print(RESULT_TAG + json.dumps(result), flush=True)
+    sys.stdout.flush()
+    os._exit(0)  # skip Qt/pyqtgraph teardown at exit (see console.app.run_app)
+
+
+if __name__ == "__main__":
+    main()
