@@ -8,6 +8,7 @@ comes back; the hub's command-id idempotency makes the resend safe.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import random
 import time
@@ -28,6 +29,8 @@ from console.protocol.codec import (
 log = logging.getLogger(__name__)
 
 REPLICA_KEY = "replica.state"
+#: who the hub said this token is (role decides wall mode and what may be sent), for a restart offline
+IDENTITY_KEY = "link.identity"
 SAVE_EVERY_S = 5.0
 
 
@@ -71,6 +74,7 @@ class Session:
                 continue
             from console.client.replica import PendingCommand
             self.replica.pending[command_id] = PendingCommand(command_id, msg.type, msg.body, time.time(), queued=True)
+        await self._restore_identity(loop)
         if data is None:
             return False
         try:
@@ -80,6 +84,27 @@ class Session:
             return False
         self._saved_seq = self.replica.state.seq
         return True
+
+    def _token_tag(self) -> str:
+        return hashlib.sha256(self.token.encode()).hexdigest()[:16]  # not the token itself
+
+    async def _restore_identity(self, loop) -> None:
+        """The role the hub gave this token last time: a wall restarted while its hub is down stays a wall."""
+        raw = await loop.run_in_executor(self._db, self.store.get_setting, IDENTITY_KEY)
+        try:
+            ident = msgspec.json.decode(raw) if raw is not None else None
+        except msgspec.DecodeError:
+            ident = None
+        if isinstance(ident, dict) and ident.get("token") == self._token_tag():
+            link = self.replica.link
+            link.user, link.role, link.center = ident.get("user", ""), ident.get("role", ""), ident.get("center")
+
+    def _save_identity(self, hello: m.Hello) -> None:
+        if self.store is None:
+            return
+        data = msgspec.json.encode({"token": self._token_tag(), "user": hello.name, "role": hello.role,
+                                    "center": hello.center})
+        asyncio.get_running_loop().run_in_executor(self._db, self.store.put_setting, IDENTITY_KEY, data)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="console-session")
@@ -244,6 +269,7 @@ class Session:
         elif t == "hello":
             b: m.Hello = msg.body
             link.user, link.role, link.center, link.mode = b.name, b.role, b.center, b.mode
+            self._save_identity(b)
             link.clock, link.clock_wall, link.clock_rate = b.clock, time.time(), b.clock_rate
         elif t == "snapshot":
             replica.load_state(decode_state(msg.body.state))

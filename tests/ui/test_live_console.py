@@ -272,6 +272,30 @@ async def test_wall_token_gets_a_read_only_wall_and_its_forced_command_is_refuse
         apply_theme(QApplication.instance(), wall=False)
 
 
+async def test_a_wall_restarted_while_its_hub_is_down_is_still_read_only(hub_db, tmp_path):
+    from console.ui.theme import apply_theme
+
+    try:
+        first = running_hub(hub_db)
+        server = await first.__aenter__()
+        url = server.url
+        try:
+            async with console_on(url, "demo-wall", tmp_path, "w") as con:
+                incident = await raise_alert(server, "CAM04")
+                await until(lambda: con.window.alerts.model.row_of(incident) is not None, "the alert on the wall")
+        finally:
+            await first.__aexit__(None, None, None)
+
+        async with console_on(url, "demo-wall", tmp_path, "w", live=False) as again:
+            # the hub has not said who this token is: the local file remembers it is a wall
+            assert again.replica.link.role == "wall" and not again.session.live.is_set()
+            await until(lambda: again.controller.read_only and again.window.wall, "wall mode without the hub")
+            press_enter(again, incident)
+            assert again.replica.pending == {} and again.session.outbox_depth == 0, "a wall queued a command"
+    finally:
+        apply_theme(QApplication.instance(), wall=False)
+
+
 # ---------------------------------------------------------------- 5. bad messages from the hub
 
 async def test_malformed_and_unknown_messages_are_counted_and_shown(hub_db, tmp_path):
