@@ -45,13 +45,7 @@ def run_app(a: argparse.Namespace) -> int:
         code = qasync.run(_main(app, a))
     except asyncio.CancelledError:
         code = 0
-    # Everything is flushed and closed by now (store, session, hub). Skip interpreter
-    # finalisation: PySide6 + pyqtgraph objects torn down by the garbage collector after
-    # the QApplication can crash ("none_dealloc") and turn a clean exit into exit code 134.
-    sys.stdout.flush()
-    sys.stderr.flush()
-    logging.shutdown()
-    os._exit(code)
+    return code
 
 
 class _ExceptionCounter:

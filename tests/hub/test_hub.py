@@ -11,7 +11,6 @@ from websockets.exceptions import InvalidStatus
 
 from console.domain.model import Alert
 from console.protocol import messages as m
-from console.protocol.codec import encode
 from tests.hub.harness import Client, running_hub
 
 

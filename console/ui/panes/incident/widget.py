@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QMenu,
+    QFormLayout, QFrame, QGridLayout, QGroupBox, QHeaderView, QLabel, QMenu,
     QPushButton, QScrollArea, QSizePolicy, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
