@@ -584,347 +584,442 @@
         </message>
     </context>
     <context>
+        <name>DrillBar</name>
+        <message>
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="183" />
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="193" />
+            <source>Play</source>
+            <extracomment>the position moves between hub messages: redraw on every UI tick (cheap)</extracomment>
+            <translation>播放</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="185" />
+            <source>review mode only</source>
+            <translation>仅回放模式可用</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="193" />
+            <source>Pause</source>
+            <translation>暂停</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="200" />
+            <source>seek %1 ms</source>
+            <translation>跳转 %1 毫秒</translation>
+        </message>
+    </context>
+    <context>
         <name>IncidentPane</name>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="142" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="148" />
             <source>Alert</source>
-            <extracomment>the console shows Chongqing time whatever the machine's zone seconds the undo button stays after a dispatch give up waiting for the hub to confirm a dispatch after this long the tag of grids next to a forest (the fire-hazard scene's follow-up broadcast)</extracomment>
+            <extracomment>the console shows Chongqing time whatever the machine's zone seconds the undo button stays after a dispatch give up waiting for the hub to confirm a dispatch after this long the tag of grids next to a forest (the fire-hazard scene's follow-up broadcast) resource ids in the recommendation list now</extracomment>
             <translation>预警</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="151" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="157" />
             <source>Location</source>
             <translation>位置</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="152" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="158" />
             <source>Source</source>
             <translation>来源</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="153" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="159" />
             <source>Report</source>
             <translation>内容</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="162" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="168" />
             <source>Service promises</source>
             <translation>服务承诺</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="172" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="178" />
             <source>Actions</source>
             <translation>处置</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="187" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="193" />
             <source>Acknowledge</source>
             <translation>确认</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="188" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="194" />
             <source>Dispatch recommended</source>
             <translation>一键派遣推荐</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="190" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="196" />
             <source>Activate plan</source>
             <translation>启动预案</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="192" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="198" />
             <source>Escalate to district</source>
             <translation>上报区县</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="193" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="199" />
             <source>Request cooperation</source>
             <translation>请求跨街协同</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="197" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="203" />
             <source>Broadcast check to forest-adjacent grids</source>
             <translation>通知临林网格排查</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="199" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="205" />
             <source>Accept hand-off</source>
             <translation>接收移交</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="201" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="207" />
             <source>Decline hand-off</source>
             <translation>退回移交</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="202" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="208" />
             <source>Resolve</source>
             <translation>处置完毕</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="203" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="209" />
             <source>Close</source>
             <translation>办结</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="204" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="210" />
             <source>False alarm</source>
             <translation>误报</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="213" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="219" />
             <source>Recommended</source>
             <translation>推荐人员</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="217" />
-            <location filename="../../console/ui/panes/incident/widget.py" line="227" />
-            <location filename="../../console/ui/panes/incident/widget.py" line="236" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="223" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="233" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="242" />
             <source>Who</source>
             <translation>人员</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="217" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="223" />
             <source>ETA</source>
             <translation>预计到达</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="217" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="223" />
             <source>Why</source>
             <translation>理由</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="223" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="229" />
             <source>Tasks</source>
             <translation>任务</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="227" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="233" />
             <source>Task</source>
             <translation>任务</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="227" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="233" />
             <source>Status</source>
             <translation>状态</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="227" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="233" />
             <source>Assembly</source>
             <translation>集结</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="232" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="238" />
             <source>Timeline</source>
             <translation>处置时间线</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="236" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="242" />
             <source>Time</source>
             <translation>时间</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="236" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="242" />
             <source>What</source>
             <translation>事项</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="236" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="242" />
             <source>Note</source>
             <translation>备注</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="241" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="247" />
             <source>Select an alert in the queue</source>
             <translation>请在预警队列中选择一条预警</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="308" />
-            <location filename="../../console/ui/panes/incident/widget.py" line="322" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="314" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="328" />
             <source>No snapshot</source>
             <translation>无抓拍图片</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="319" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="325" />
             <source>Snapshot: %1</source>
             <translation>抓拍：%1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="344" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="350" />
             <source>Activate plan: %1</source>
             <translation>启动预案：%1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="345" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="351" />
             <source>No plan for this type</source>
             <translation>此类型无预案</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="393" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="399" />
             <source>on scene in %1</source>
             <translation>%1 到场</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="398" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="404" />
             <source>assembly: %1 left</source>
             <translation>集结：剩余 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="401" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="407" />
             <source>assembly: %1 over</source>
             <translation>集结：超时 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="412" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="418" />
             <source>Response: %1 s (promise 60 s)</source>
             <translation>响应：%1 秒（承诺 60 秒）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="418" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="424" />
             <source>Response: %1 left</source>
             <translation>响应：剩余 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="419" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="425" />
             <source>Response: breached by %1</source>
             <translation>响应：已超时 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="425" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="431" />
             <source>Assembly: %1 left (promise 10 min)</source>
             <translation>集结：剩余 %1（承诺 10 分钟）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="426" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="432" />
             <source>Assembly: breached by %1</source>
             <translation>集结：已超时 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="429" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="435" />
             <source>Assembly: whole team on scene in %1</source>
             <translation>集结：全员 %1 到场</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="432" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="438" />
             <source>Assembly: first arrival in %1</source>
             <translation>集结：首人 %1 到场</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="434" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="440" />
             <source>Assembly: not dispatched yet</source>
             <translation>集结：尚未派遣</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="440" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="446" />
             <source>response %1 s &gt; 60 s</source>
             <translation>响应用时 %1 秒，超过 60 秒</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="441" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="447" />
             <source> (not yet dispatched)</source>
             <translation>（尚未派遣）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="444" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="450" />
             <source>first arrival %1 min &gt; 10 min</source>
             <translation>首人到场 %1 分钟，超过 10 分钟</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="446" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="452" />
             <source>full team not on scene within 10 min</source>
             <translation>10 分钟内未全员到场</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="471" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="479" />
             <source>Dispatch</source>
             <translation>派遣</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="523" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="531" />
             <source>Undoing…</source>
             <translation>正在撤销…</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="526" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="534" />
             <source>Undo (%1 s)</source>
             <translation>撤销（%1 秒）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="582" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="590" />
             <source>Check your grid for the same risk: %1</source>
             <translation>请排查本网格是否存在同类隐患：%1</translation>
         </message>
     </context>
     <context>
+        <name>KpiPane</name>
+        <message>
+            <location filename="../../console/ui/panes/kpi/widget.py" line="55" />
+            <source>Alerts / min · open incidents</source>
+            <extracomment>at most this many minutes of history are drawn (a whole marathon day fits) the window drawn: the last this many hub seconds (or the whole recording in review) recompute at most this often (wall seconds) crowd curves drawn (the cameras with the most density alerts)</extracomment>
+            <translation>每分钟预警 · 未结事件</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/kpi/widget.py" line="59" />
+            <source>minutes ago</source>
+            <translation>分钟前</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/kpi/widget.py" line="61" />
+            <source>p50 / p90 / p95 vs promise (% of limit)</source>
+            <translation>p50 / p90 / p95 对比承诺（占时限 %）</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/kpi/widget.py" line="66" />
+            <source>response 60 s</source>
+            <translation>响应 60 秒</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/kpi/widget.py" line="67" />
+            <source>assembly 10 min</source>
+            <translation>集结 10 分钟</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/kpi/widget.py" line="70" />
+            <source>Utilisation by kind (%)</source>
+            <translation>各类力量使用率（%）</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/kpi/widget.py" line="74" />
+            <source>Crowd density per camera (people/m²)</source>
+            <translation>各摄像头人群密度（人/㎡）</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/kpi/widget.py" line="100" />
+            <source>No alerts yet.</source>
+            <translation>暂无预警。</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/kpi/widget.py" line="152" />
+            <source>Alerts %1 · open %2 · tasks %3 · response p50/p90/p95 %4 / %5 / %6, ≤60 s %7 · assembly p50/p90/p95 %8 / %9 / %10, ≤10 min %11 · breaches %12</source>
+            <translation>预警 %1 · 未结 %2 · 任务 %3 · 响应 p50/p90/p95 %4 / %5 / %6，≤60 秒 %7 · 集结 p50/p90/p95 %8 / %9 / %10，≤10 分钟 %11 · 超时 %12</translation>
+        </message>
+    </context>
+    <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../console/ui/main_window.py" line="85" />
+            <location filename="../../console/ui/main_window.py" line="95" />
+            <location filename="../../console/ui/main_window.py" line="310" />
             <source>Duty commander's console</source>
             <extracomment>UI tick (ms): panes redraw at most this often with nothing new, panes still refresh this often so countdowns move (s) a banner hides itself after this long (ms) name → pane; a factory may return any subset, None removes a pane</extracomment>
             <translation>基层治理指挥中心 值班指挥台</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="115" />
+            <location filename="../../console/ui/main_window.py" line="131" />
             <source>Camera wall</source>
             <translation>视频墙</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="124" />
+            <location filename="../../console/ui/main_window.py" line="140" />
             <source>Alert queue</source>
             <translation>预警队列</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="124" />
+            <location filename="../../console/ui/main_window.py" line="140" />
             <source>Incident</source>
             <translation>事件详情</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="125" />
+            <location filename="../../console/ui/main_window.py" line="141" />
             <source>Resources</source>
             <translation>力量花名册</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="125" />
+            <location filename="../../console/ui/main_window.py" line="141" />
             <source>Map</source>
             <translation>地图</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="126" />
+            <location filename="../../console/ui/main_window.py" line="142" />
             <source>Diagnostics</source>
             <translation>诊断</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="243" />
+            <location filename="../../console/ui/main_window.py" line="142" />
+            <source>KPIs</source>
+            <translation>指标看板</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/main_window.py" line="143" />
+            <source>Drill replay</source>
+            <translation>演练回放</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/main_window.py" line="267" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="247" />
+            <location filename="../../console/ui/main_window.py" line="271" />
             <source>Reset layout</source>
             <translation>恢复默认布局</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="250" />
+            <location filename="../../console/ui/main_window.py" line="274" />
             <source>&amp;Language</source>
             <translation>语言(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="251" />
+            <location filename="../../console/ui/main_window.py" line="275" />
             <source>Start with --lang en for English, --lang zh for Chinese</source>
             <translation>启动参数 --lang en 为英文，--lang zh 为中文</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="281" />
+            <location filename="../../console/ui/main_window.py" line="315" />
+            <source>EXERCISE 演练 — not live duty: the field is simulated</source>
+            <translation>演练 EXERCISE — 非实战值守：现场为模拟</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/main_window.py" line="316" />
+            <source>REVIEW 回放 — a recorded session: dispatch is off</source>
+            <translation>回放 REVIEW — 历史记录：调度已关闭</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/main_window.py" line="331" />
             <source>Conflict</source>
             <translation>冲突</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="284" />
+            <location filename="../../console/ui/main_window.py" line="334" />
             <source>(+%1 more, see Diagnostics)</source>
             <translation>（另有 %1 条，见诊断）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="301" />
+            <location filename="../../console/ui/main_window.py" line="351" />
             <source>Critical alert: %1 — %2</source>
             <translation>紧急预警：%1 — %2</translation>
         </message>
@@ -1029,6 +1124,15 @@
             <location filename="../../console/ui/panes/roster/widget.py" line="196" />
             <source>All</source>
             <translation>全部</translation>
+        </message>
+    </context>
+    <context>
+        <name>TimelineStrip</name>
+        <message>
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="49" />
+            <source>Click or drag to seek; ticks are alerts (red: critical)</source>
+            <extracomment>the speeds the bar offers</extracomment>
+            <translation>点击或拖动以跳转；刻度为预警（红色：紧急）</translation>
         </message>
     </context>
 </TS>

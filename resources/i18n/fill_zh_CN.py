@@ -36,6 +36,19 @@ ZH: dict[str, str] = {
     "Plan activated": "启动预案", "Broadcast check": "广播排查", "Task accepted": "任务已接单",
     "Arrived on scene": "到达现场", "Task done": "任务完成", "Task declined": "任务被拒绝",
     "Task cancelled": "任务已撤销",
+    # ---- drills and KPIs
+    "Play": "播放", "Pause": "暂停", "review mode only": "仅回放模式可用", "seek %1 ms": "跳转 %1 毫秒",
+    "Alerts / min · open incidents": "每分钟预警 · 未结事件", "minutes ago": "分钟前",
+    "p50 / p90 / p95 vs promise (% of limit)": "p50 / p90 / p95 对比承诺（占时限 %）",
+    "response 60 s": "响应 60 秒", "assembly 10 min": "集结 10 分钟",
+    "Utilisation by kind (%)": "各类力量使用率（%）",
+    "Crowd density per camera (people/m²)": "各摄像头人群密度（人/㎡）", "No alerts yet.": "暂无预警。",
+    "Alerts %1 · open %2 · tasks %3 · response p50/p90/p95 %4 / %5 / %6, ≤60 s %7 · assembly p50/p90/p95 %8 / %9 / %10, ≤10 min %11 · breaches %12":
+        "预警 %1 · 未结 %2 · 任务 %3 · 响应 p50/p90/p95 %4 / %5 / %6，≤60 秒 %7 · 集结 p50/p90/p95 %8 / %9 / %10，≤10 分钟 %11 · 超时 %12",
+    "KPIs": "指标看板", "Drill replay": "演练回放",
+    "EXERCISE 演练 — not live duty: the field is simulated": "演练 EXERCISE — 非实战值守：现场为模拟",
+    "REVIEW 回放 — a recorded session: dispatch is off": "回放 REVIEW — 历史记录：调度已关闭",
+    "Click or drag to seek; ticks are alerts (red: critical)": "点击或拖动以跳转；刻度为预警（红色：紧急）",
     # ---- roster and map
     "Name": "姓名", "Kind": "类别", "Unit": "单位", "Grid": "网格", "Current task": "当前任务",
     "Assembly left": "集结剩余", "Pending": "待确认", "camera": "摄像头", "open incident": "未结事件",
