@@ -195,18 +195,24 @@ async def _follow_role(replica, controller, window, screen: int | None) -> None:
 
 
 async def _smoke(seconds: float, replica, controller, window, session, errors, shot: str | None = None) -> int:
-    """Run N seconds, dispatch once through the queue's Enter key, print one summary line."""
+    """Run N seconds, press Enter on the queue once, print one summary line.
+
+    On a desk the key must dispatch and the hub confirm it. On a read-only
+    console (wall token, --wall, a drill under review) the same key must send
+    nothing at all: that is what "all went through" means there.
+    """
     from PySide6.QtCore import QEvent, Qt
     from PySide6.QtGui import QKeyEvent
     from PySide6.QtWidgets import QApplication
 
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
-    dispatched: str | None = None
+    pressed = False
+    sent: str | None = None
     incident: str | None = None
     while loop.time() < deadline:
         await asyncio.sleep(0.2)
-        if dispatched is None and session.live.is_set() and window.alerts is not None and not controller.read_only:
+        if not pressed and session.live.is_set() and window.alerts is not None:
             window.refresh_now()
             queue = window.alerts
             if queue.model.rowCount() > 0:
@@ -215,8 +221,8 @@ async def _smoke(seconds: float, replica, controller, window, session, errors, s
                 before = set(replica.pending)
                 key = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier)
                 QApplication.sendEvent(queue.view, key)
-                new = set(replica.pending) - before
-                dispatched = next(iter(new), None) or "refused"
+                pressed = True
+                sent = next(iter(set(replica.pending) - before), None)
     # give the last command its answer
     settle = loop.time() + 5
     while replica.pending and loop.time() < settle:
@@ -226,13 +232,19 @@ async def _smoke(seconds: float, replica, controller, window, session, errors, s
         Path(shot).parent.mkdir(parents=True, exist_ok=True)
         window.grab().save(shot)
     state = replica.state
-    tasks = [t for t in state.tasks.values() if t.incident == incident]
-    ok = (dispatched not in (None, "refused") and not replica.pending and bool(tasks)
-          and errors.count == 0 and replica.counters["apply_errors"] == 0)
+    read_only = not controller.can("cmd.dispatch")
+    tasks = [t for t in state.tasks.values() if t.incident == incident and t.actor == replica.link.user]
     problems = sum(v for k, v in replica.counters.items()
                    if k in ("malformed", "unknown_type", "apply_errors", "bad_frames")) + errors.count
-    print(f"smoke: {'OK' if ok else 'FAILED'} events={replica.counters['events']} "
-          f"alerts={len(state.alerts)} dispatches={len(state.tasks)} "
-          f"incident={incident} task={tasks[0].status if tasks else '-'} errors={problems} "
+    if read_only:
+        went_through = pressed and sent is None
+        dispatch = "blocked (read-only)" if went_through else ("sent!" if sent else "no alert")
+    else:
+        went_through = pressed and sent is not None and not replica.pending and bool(tasks)
+        dispatch = tasks[0].status if tasks else ("refused" if pressed else "no alert")
+    ok = went_through and problems == 0 and replica.counters["events"] > 0
+    print(f"smoke: {'OK' if ok else 'FAILED'} mode={replica.link.mode} role={replica.link.role} "
+          f"events={replica.counters['events']} alerts={len(state.alerts)} dispatches={len(state.tasks)} "
+          f"incident={incident} dispatch={dispatch} errors={problems} "
           f"link={replica.link.state} at={time.strftime('%H:%M:%S')}", flush=True)
     return 0 if ok else 1
