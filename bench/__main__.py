@@ -94,7 +94,9 @@ def measures(bid: str, results: list[dict], extra: dict) -> list[Measure]:
     if bid == "P7":
         return [Measure("P7", "fan-out 50 consoles × 2,000 ev/s: delivery p99", "ms", "≤ 100 ms",
                         v("p99_ms"), [], check=lambda val, r: val <= 100,
-                        note=f"p50 {statistics_str(v('p50_ms'))} ms; delivered {statistics_str([x * 100 for x in v('delivered_ratio')])}%")]
+                        note=f"p50 {statistics_str(v('p50_ms'))} ms; delivered {statistics_str([x * 100 for x in v('delivered_ratio')])}%; "
+                        f"{statistics_str(v('messages_per_s'))} msg/s received; CPU: hub {statistics_str([x * 100 for x in v('hub_cpu_share')])}% "
+                        f"+ clients {statistics_str([x * 100 for x in v('clients_cpu_share')])}% of one core (2 cores)")]
     if bid == "P8":
         if not results or not results[0].get("available", False):
             why = results[0].get("why", "") if results else "run failed"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import array
 import asyncio
 import json
+import os
 import sys
 import time
 
@@ -74,7 +75,8 @@ async def main(url: str, n: int) -> None:
             "p50_ms": percentile(delays, 50) * 1000, "p99_ms": percentile(delays, 99) * 1000,
             "max_ms": (max(delays) * 1000) if delays else None,
             "min_events": min(per_client), "max_events": max(per_client),
-            "closed": sum(c.closed for c in clients)}), flush=True)
+            "closed": sum(c.closed for c in clients),
+            "cpu_s": sum(os.times()[:2])}), flush=True)
     for t in tasks:
         t.cancel()
 

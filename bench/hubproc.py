@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import random
 import sys
 import time
@@ -119,7 +120,8 @@ class Driver:
         first = self.core.state.seq + 1
         i = 0
         while i < n:
-            while self.max_queue() > max_queue:
+            # events wait for the committer before they are queued to clients: count both
+            while self.max_queue() + (self.core.state.seq - self.core.committed_seq) > max_queue:
                 await asyncio.sleep(0.001)
             k = min(chunk, n - i)
             self.core.emit([self.background(i + j) for j in range(k)])
@@ -233,7 +235,8 @@ class Driver:
 
     def stats(self) -> dict:
         chans = list(self.core.channels)
-        return {"seq": self.core.state.seq, "channels": len(chans),
+        t = os.times()
+        return {"seq": self.core.state.seq, "channels": len(chans), "cpu_s": t.user + t.system,
                 "peak_queue": max((c.peak_queue for c in chans), default=0),
                 "counters": dict(self.core.counters), "frames_published": self.frames_published,
                 "frames_in": self.core.counters.get("frames_in", 0)}
