@@ -21,7 +21,7 @@ import time
 from websockets.asyncio.client import connect
 
 from console.protocol import messages as m
-from console.protocol.codec import MAX_HUB_MESSAGE_BYTES, decode, encode
+from console.protocol.codec import MAX_HUB_MESSAGE_BYTES, decode, decode_batch, encode
 
 from bench.common import percentile
 
@@ -43,12 +43,13 @@ class Headless:
                 async for raw in ws:
                     if isinstance(raw, bytes):
                         continue
-                    msg = decode(raw, max_bytes=MAX_HUB_MESSAGE_BYTES)
-                    if msg.type in m.EVENT_BODIES:
-                        self.events += 1
-                        self.delays.append(time.time() - msg.ts)
-                    elif msg.type == "live":
-                        self.live.set()
+                    now = time.time()
+                    for msg in decode_batch(raw, max_bytes=MAX_HUB_MESSAGE_BYTES):
+                        if msg.type in m.EVENT_BODIES:
+                            self.events += 1
+                            self.delays.append(now - msg.ts)
+                        elif msg.type == "live":
+                            self.live.set()
             finally:
                 self.closed = True
 

@@ -330,3 +330,20 @@ def test_encode_frame_refuses_header_fields_out_of_range(w, h, ctype):
     with pytest.raises(ProtocolError) as exc:
         encode_frame(Frame("CAM01", 1.0, 1, ctype, w, h, b"\x01"))
     assert exc.value.code == "malformed" and "frame header" in exc.value.reason
+
+
+# ------------------------------------------------------------------ batches (hub → client)
+
+def test_a_batch_frame_is_one_envelope_per_line_and_a_bad_line_loses_only_itself():
+    from console.protocol.codec import decode_batch, encode_batch
+
+    good = [encode("pong", m.Pong(t=float(i), clock=1.0)) for i in range(3)]
+    frame = encode_batch([good[0], b"{oops", good[1], good[2]])
+    assert frame.count(b"\n") == 3
+    out = decode_batch(frame)
+    assert [type(x).__name__ for x in out] == ["Message", "ProtocolError", "Message", "Message"]
+    assert [x.body.t for x in out if not isinstance(x, ProtocolError)] == [0.0, 1.0, 2.0]
+    assert out[1].code == "malformed"
+    single = decode_batch(good[0])
+    assert len(single) == 1 and single[0].body.t == 0.0
+    assert encode_batch([good[0]]) == good[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
+from typing import Callable
 
 from console.domain.apply import apply
 from console.domain.state import ChangeSet, State
@@ -71,6 +72,10 @@ class Replica:
         self._changes = ChangeSet()
         self._rate_window: deque[tuple[float, int]] = deque(maxlen=64)
         self.revision = 0
+        #: called (no arguments) when an applied event raised a critical alert; the window ticks at once
+        self.on_new_alert: list[Callable[[], None]] = []
+        #: set by a listener that needs the loop: the session yields after the current event
+        self.yield_requested = False
 
     # ------------------------------------------------------------ events in
 
@@ -79,8 +84,13 @@ class Replica:
         if msg.seq is not None and msg.seq <= self.state.seq:
             self.counters["duplicate_events"] += 1
             return
-        self._changes.merge(apply(self.state, msg))
+        changes = apply(self.state, msg)
+        self._changes.merge(changes)
         self.counters["events"] += 1
+        if changes.new_alerts and any(self.state.alerts[a].severity == "critical" for a in changes.new_alerts):
+            # Instant notification: a critical alert must not wait for the next regular UI tick.
+            for callback in self.on_new_alert:
+                callback()
 
     def load_state(self, state: State) -> None:
         """Replace the whole state (a snapshot from the hub, or the cached replica at start)."""

@@ -13,6 +13,7 @@ from collections import Counter, deque
 from typing import Any
 
 from console.hub.auth import Principal
+from console.protocol.codec import encode_batch
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +21,9 @@ log = logging.getLogger(__name__)
 CLOSE_SLOW_CONSUMER = 4008
 #: default bound on queued text messages per client
 DEFAULT_QUEUE_LIMIT = 20_000
+#: at most this many queued messages, and this many bytes, go out as one batch frame
+MAX_BATCH = 500
+MAX_BATCH_BYTES = 512 * 1024
 
 
 class Channel:
@@ -100,7 +104,7 @@ class Channel:
         try:
             while not self.dropped:
                 if self.queue:
-                    await ws.send(self.queue.popleft(), text=True)
+                    await ws.send(self._take_batch(), text=True)
                 elif self.frames:
                     cam = next(iter(self.frames))
                     await ws.send(self.frames.pop(cam))
@@ -112,6 +116,19 @@ class Channel:
             raise
         except Exception as exc:  # connection closed under us: the reader ends the session
             log.debug("writer for %s ended: %s", self.principal.name, exc)
+
+    def _take_batch(self) -> bytes:
+        """Everything queued (up to a bound) as one frame: a busy client gets fewer, fuller frames."""
+        queue = self.queue
+        batch = [queue.popleft()]
+        size = len(batch[0])
+        while queue and len(batch) < MAX_BATCH and size + len(queue[0]) <= MAX_BATCH_BYTES:
+            data = queue.popleft()
+            batch.append(data)
+            size += len(data)
+        if len(batch) > 1:
+            self.counters["batches"] += 1
+        return encode_batch(batch)
 
     async def stop(self) -> None:
         self.dropped = True

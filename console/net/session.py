@@ -23,7 +23,7 @@ from console.client.replica import Replica
 from console.domain.state import decode_state, encode_state
 from console.protocol import messages as m
 from console.protocol.codec import (
-    MAX_HUB_MESSAGE_BYTES, ProtocolError, decode, decode_frame, encode,
+    MAX_HUB_MESSAGE_BYTES, ProtocolError, decode, decode_batch, decode_frame, encode,
 )
 
 log = logging.getLogger(__name__)
@@ -243,18 +243,17 @@ class Session:
                 if isinstance(raw, bytes):
                     self._on_frame(raw)
                     continue
-                try:
-                    msg = decode(raw, max_bytes=MAX_HUB_MESSAGE_BYTES)
-                except ProtocolError as exc:
-                    self.replica.counters[exc.code] += 1
-                    self.replica.notify("warning", exc.code, f"bad message from hub: {exc.reason}")
-                    continue
-                try:
-                    await self._on_message(ws, msg)
-                except Exception as exc:  # a message we cannot apply must not end the session
-                    log.exception("failed to handle %s", msg.type)
-                    self.replica.counters["apply_errors"] += 1
-                    self.replica.notify("error", "apply", f"{msg.type}: {exc}")
+                for msg in decode_batch(raw, max_bytes=MAX_HUB_MESSAGE_BYTES):
+                    if isinstance(msg, ProtocolError):
+                        self.replica.counters[msg.code] += 1
+                        self.replica.notify("warning", msg.code, f"bad message from hub: {msg.reason}")
+                        continue
+                    try:
+                        await self._on_message(ws, msg)
+                    except Exception as exc:  # a message we cannot apply must not end the session
+                        log.exception("failed to handle %s", msg.type)
+                        self.replica.counters["apply_errors"] += 1
+                        self.replica.notify("error", "apply", f"{msg.type}: {exc}")
         finally:
             pinger.cancel()
 
@@ -266,6 +265,11 @@ class Session:
             replica.apply_event(msg)
             if msg.ts:
                 link.clock, link.clock_wall = max(link.clock, msg.ts), time.time()
+            if replica.yield_requested:
+                # The window wants to show a new alert now: messages already buffered would
+                # otherwise all be applied first, without the loop getting back to the GUI.
+                replica.yield_requested = False
+                await asyncio.sleep(0)
         elif t == "hello":
             b: m.Hello = msg.body
             link.user, link.role, link.center, link.mode = b.name, b.role, b.center, b.mode

@@ -97,6 +97,34 @@ def decode(data: bytes | str, *, max_bytes: int = MAX_MESSAGE_BYTES) -> Message:
     return Message(env.type, body, env.seq, env.ts, env.id)
 
 
+def decode_batch(data: bytes | str, *, max_bytes: int = MAX_HUB_MESSAGE_BYTES) -> list[Message | ProtocolError]:
+    """A hub text frame: one envelope, or several separated by newlines (a batch).
+
+    The hub batches what has queued up for a busy client, so a burst costs one
+    websocket frame instead of hundreds. Encoded JSON never holds a raw newline,
+    so each line is one envelope, decoded on its own: a bad line comes back as
+    its ProtocolError, in place, and the others still count.
+    """
+    if isinstance(data, str):
+        data = data.encode()
+    if len(data) > max_bytes:
+        return [ProtocolError("too_large", f"frame of {len(data)} bytes exceeds {max_bytes}")]
+    out: list[Message | ProtocolError] = []
+    for line in data.split(b"\n") if b"\n" in data else (data,):
+        if not line.strip():
+            continue
+        try:
+            out.append(decode(line, max_bytes=max_bytes))
+        except ProtocolError as exc:
+            out.append(exc)
+    return out
+
+
+def encode_batch(messages: list[bytes]) -> bytes:
+    """Several encoded envelopes as one text frame, one per line."""
+    return messages[0] if len(messages) == 1 else b"\n".join(messages)
+
+
 def to_builtins(obj: Any) -> Any:
     """Plain JSON-ready data of a struct (for logs, reports, tests)."""
     return msgspec.to_builtins(obj)

@@ -25,6 +25,8 @@ from console.ui.status_bar import ConsoleStatusBar
 
 log = logging.getLogger(__name__)
 
+#: an early tick for a new alert comes no sooner than this after the last tick (s)
+URGENT_GAP_S = 0.025
 #: UI tick (ms): panes redraw at most this often
 TICK_MS = 50
 #: with nothing new, panes still refresh this often so countdowns move (s)
@@ -195,8 +197,39 @@ class MainWindow(QMainWindow):
         self.tick.setInterval(TICK_MS)
         self.tick.timeout.connect(self._on_tick)
         self.tick.start()
+        self._urgent = False
+        self._closed = False
+        self._tick_at = 0.0
+        #: changes an early tick showed in the queue only; the next regular tick shows them everywhere
+        self._carry = ChangeSet()
+        replica.on_new_alert.append(self._tick_soon)
 
     # ------------------------------------------------------------------ API
+
+    def _tick_soon(self) -> None:
+        """A new critical alert: run the queue's tick as soon as the loop is free, not up to TICK_MS later.
+
+        At most one early tick per URGENT_GAP_S: a burst of alerts is still one insert.
+        """
+        if self._urgent or time.monotonic() - self._tick_at < URGENT_GAP_S:
+            return
+        self._urgent = True
+        self.replica.yield_requested = True
+        QTimer.singleShot(0, self._urgent_tick)
+
+    def _urgent_tick(self) -> None:
+        """Only the queue (and the camera focus) now; other panes get these changes next tick."""
+        self._urgent = False
+        if self._closed or self.alerts is None:
+            return
+        self._tick_at = time.monotonic()
+        changes = self.replica.take_changes()
+        self._carry.merge(changes)
+        try:
+            self.alerts.refresh(changes)
+        except Exception:  # noqa: BLE001 - the regular tick counts and logs pane failures
+            log.exception("alert queue failed to refresh")
+        self.alerts.view.viewport().update()
 
     def refresh_now(self) -> ChangeSet:
         """Run one UI tick at once (tests and the smoke run call it); returns the changes applied."""
@@ -246,6 +279,9 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(0, self._apply_default_sizes)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self._tick_soon in self.replica.on_new_alert:
+            self.replica.on_new_alert.remove(self._tick_soon)
+        self._closed = True
         self.tick.stop()
         self.save_layout()
         super().closeEvent(event)
@@ -277,7 +313,9 @@ class MainWindow(QMainWindow):
         lang.addAction(hint)
 
     def _on_tick(self, force: bool = False) -> ChangeSet:
-        changes = self.replica.take_changes()
+        self._tick_at = time.monotonic()
+        changes, self._carry = self._carry, ChangeSet()
+        changes.merge(self.replica.take_changes())
         now = time.monotonic()
         idle = not changes and not force and now - self._last_refresh < IDLE_REFRESH_S
         if not idle:

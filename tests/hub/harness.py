@@ -13,7 +13,7 @@ from console.hub.auth import TokenRegistry
 from console.hub.core import Clock, HubCore
 from console.hub.server import HubServer
 from console.protocol import messages as m
-from console.protocol.codec import MAX_HUB_MESSAGE_BYTES, decode, encode
+from console.protocol.codec import MAX_HUB_MESSAGE_BYTES, decode_batch, encode
 from console.store import Store
 
 _ids = itertools.count(1)
@@ -75,22 +75,27 @@ class Client:
         async for raw in self.ws:
             if isinstance(raw, bytes):
                 continue
-            msg = decode(raw, max_bytes=MAX_HUB_MESSAGE_BYTES)
-            if msg.type == "hello":
-                self.hello = msg.body
-            elif msg.type == "snapshot":
-                self.snapshot = msg
-            elif msg.type == "live":
-                self.live.set()
-            elif msg.type == "result":
-                self.results[msg.id] = msg.body
-                fut = self._waiters.pop(msg.id, None)
-                if fut and not fut.done():
-                    fut.set_result(msg.body)
-            elif msg.type == "error":
-                self.errors.append(msg.body)
-            elif msg.type in m.EVENT_BODIES:
-                self.events.append(msg)
+            for msg in decode_batch(raw, max_bytes=MAX_HUB_MESSAGE_BYTES):
+                self._on(msg)
+
+    def _on(self, msg) -> None:
+        if isinstance(msg, Exception):
+            raise msg
+        if msg.type == "hello":
+            self.hello = msg.body
+        elif msg.type == "snapshot":
+            self.snapshot = msg
+        elif msg.type == "live":
+            self.live.set()
+        elif msg.type == "result":
+            self.results[msg.id] = msg.body
+            fut = self._waiters.pop(msg.id, None)
+            if fut and not fut.done():
+                fut.set_result(msg.body)
+        elif msg.type == "error":
+            self.errors.append(msg.body)
+        elif msg.type in m.EVENT_BODIES:
+            self.events.append(msg)
 
     async def command(self, type_: str, body, command_id: str | None = None, timeout: float = 10) -> m.Result:
         command_id = command_id or f"c{next(_ids)}"

@@ -190,3 +190,15 @@ async def test_a_town_that_declines_a_cooperation_request_sees_its_own_answer(tm
             await t2.wait_for(lambda: any(e.type == "handoff_declined" for e in t2.events))
             await t1.wait_for(lambda: any(e.type == "handoff_declined" for e in t1.events))
             assert server.core.state.incidents[inc].offered_to is None
+
+
+async def test_a_burst_reaches_a_client_in_batches_complete_and_in_order(tmp_db_url):
+    async with running_hub(tmp_db_url) as server:
+        async with Client.connect(server.url, "demo-commander") as c:
+            start = server.core.state.seq
+            seqs = server.core.emit([("resources_moved", m.ResourcesMoved(moves=[("R0001", float(i), 0.0)]))
+                                     for i in range(500)])
+            await c.wait_for(lambda: len(c.events) >= 500)
+            assert [e.seq for e in c.events] == list(range(start + 1, start + 501)) == seqs
+            channel = next(ch for ch in server.core.channels if ch.principal.token == "demo-commander")
+            assert channel.counters["batches"] >= 1  # fewer frames than events

@@ -50,6 +50,9 @@ _CAMERA_OFF = "#6e7681"
 _CAMERA_ALERT = "#ff3b30"
 _RING = "#ffffff"
 
+#: how often, at most, incident stars and camera colours are redrawn under load (s)
+MARKERS_EVERY_S = 0.25
+
 
 class MapPane(QWidget):
     """The area on one screen: select on the map selects everywhere, and back."""
@@ -87,6 +90,8 @@ class MapPane(QWidget):
         self._load_baseline()
         self._user_moved = False
         self.plot.getViewBox().sigRangeChangedManually.connect(self._on_user_moved)
+        self._markers_dirty = False
+        self._markers_at = 0.0
 
     def _on_user_moved(self, *_args) -> None:
         self._user_moved = True
@@ -125,11 +130,16 @@ class MapPane(QWidget):
                         recoloured.append(i)
         if moved or recoloured:
             self._update_people(bool(moved), recoloured)
-        if changes.incidents:
+        # Incident stars and camera colours are redrawn whole: at most a few times a
+        # second under load, but at once for a new alert.
+        if changes.incidents or changes.cameras:
+            self._markers_dirty = True
+        now = time.monotonic()
+        if self._markers_dirty and (changes.new_alerts or now - self._markers_at >= MARKERS_EVERY_S):
+            self._markers_dirty = False
+            self._markers_at = now
             self._load_incidents()
             self._load_cameras()  # alert colouring follows incidents
-        elif changes.cameras:
-            self._load_cameras()
         if self._selected and (changes.moved or changes.incidents):
             self._place_ring(center=False)
 
