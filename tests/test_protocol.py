@@ -85,6 +85,7 @@ SAMPLES: dict[str, m.Body] = {
     "task_done": m.TaskStep(task="I-A00042-T1", actor="张三", note="已处置"),
     "task_declined": m.TaskStep(task="I-A00042-T2", actor="李四", note="正在处置另一起"),
     "task_cancelled": m.TaskStep(task="I-A00042-T3", actor="值班长 王敏", note="incident closed"),
+    "incidents_archived": m.IncidentsArchived(incidents=["I-A0001", "I-A0002"]),
     "resources_moved": m.ResourcesMoved(moves=[("R0001", 1712.5, 2440.0), ("R0002", 90.0, -15.5)]),
     "resource_status_changed": m.ResourceStatusChanged(resource="R0001", status="off_duty"),
     "camera_status_changed": m.CameraStatusChanged(camera="CAM17", online=False),

@@ -219,6 +219,18 @@ def _broadcast(state: State, type_: str, body: m.BroadcastIssued, ts: float, ch:
     ch.incidents.add(inc.id)
 
 
+@_on("incidents_archived")
+def _archived(state: State, type_: str, body: m.IncidentsArchived, ts: float, ch: ChangeSet) -> None:
+    for iid in body.incidents:
+        inc = state.incidents.pop(iid, None)
+        if inc is None:
+            continue
+        state.alerts.pop(inc.alert, None)
+        for tid in inc.tasks:
+            state.tasks.pop(tid, None)
+        ch.incidents.add(iid)
+
+
 # ------------------------------------------------------------------- tasks
 
 @_on("task_dispatched")

@@ -451,6 +451,27 @@ class DrillReader:
         """The state at the end of the recording."""
         return self.state_at(float("inf"))
 
+    def history_state(self) -> State:
+        """The state at the end with nothing archived: every incident of the recording, for reports.
+
+        Folds from the recording's start (not from later snapshots, which lack
+        what was archived before them) and skips `incidents_archived`.
+        """
+        first = self._query("SELECT seq, state FROM snapshots ORDER BY seq LIMIT 1")
+        if first and first[0][0] == self.meta.first_seq - 1:
+            state = self._snapshot_state(first[0][1])
+        else:
+            state = State()
+        after = state.seq
+        while True:
+            rows = self.events(after, 2000)
+            for seq, type_, _ts, data in rows:
+                if type_ != "incidents_archived":
+                    apply(state, self.decode(data))
+                after = seq
+            if len(rows) < 2000:
+                return state
+
     def decode(self, data: bytes):
         """One stored envelope, decoded (DrillFileError if it is not a valid message)."""
         try:

@@ -18,6 +18,7 @@ from typing import Callable
 import msgspec
 
 from console.domain.apply import apply
+from console.domain.archive import ARCHIVE_ABOVE, archivable
 from console.domain.model import Incident
 from console.domain.rules import Actor, CommandRefused, can_see, decide
 from console.domain.state import State, decode_state, encode_state
@@ -31,6 +32,8 @@ log = logging.getLogger(__name__)
 
 #: a client further behind than this many events gets a snapshot instead of the tail
 DEFAULT_RESUME_WINDOW = 50_000
+#: after a scan, the next one waits until this many more incidents exist
+ARCHIVE_SCAN_STEP = 100
 #: a snapshot is saved to the store every this many events (fast restart)
 SNAPSHOT_EVERY = 20_000
 
@@ -101,6 +104,8 @@ class HubCore:
         self._results: dict[str, m.Result] = {}
         self._inflight: dict[str, asyncio.Future] = {}
         self._answers: list[_Pending] = []
+        #: scan for finished incidents to archive once the state holds this many incidents
+        self._archive_scan_at = ARCHIVE_ABOVE
         self._stored_ids: set[str] = set()
         self._committer: asyncio.Task | None = None
         self._last_snapshot = 0
@@ -226,10 +231,20 @@ class HubCore:
                     self._inflight.pop(a.command_id, None)
                 if not a.future.done():
                     a.future.set_result(a.result)
+            if len(self.state.incidents) >= self._archive_scan_at:
+                self._archive()
             if self.committed_seq - self._last_snapshot >= SNAPSHOT_EVERY:
                 self._last_snapshot = self.committed_seq
                 snap = encode_state(self.state)
                 loop.run_in_executor(self._db, self.store.save_snapshot, self.state.seq, snap)
+
+    def _archive(self) -> None:
+        """Archive the oldest finished incidents (an event like any other: logged, sent, replayed)."""
+        chunks = archivable(self.state)
+        if chunks:
+            self.emit([("incidents_archived", m.IncidentsArchived(incidents=ids)) for ids in chunks])
+            self.counters["archived"] += sum(map(len, chunks))
+        self._archive_scan_at = len(self.state.incidents) + ARCHIVE_SCAN_STEP
 
     async def wait_committed(self, seq: int) -> None:
         async with self._committed:

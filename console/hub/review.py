@@ -87,6 +87,9 @@ class ReviewCore(HubCore):
         self.player: DrillPlayer | None = None
         self._last_snapshot = 1 << 62  # the recording has its snapshots; the hub keeps none
 
+    def _archive(self) -> None:
+        """A recording replays as it was: archived only where the live hub archived."""
+
     async def _recover(self) -> None:
         self.committed_seq = self.state.seq
 

@@ -248,6 +248,12 @@ class BroadcastIssued(Body):
     actor: str
 
 
+class IncidentsArchived(Body):
+    """Finished incidents leave the live state (they stay in the log, drills and reports)."""
+
+    incidents: list[str]
+
+
 class ResourcesMoved(Body):
     moves: list[tuple[str, float, float]]
 
@@ -283,6 +289,7 @@ EVENT_BODIES: dict[str, type[Body]] = {
     "task_done": TaskStep,
     "task_declined": TaskStep,
     "task_cancelled": TaskStep,
+    "incidents_archived": IncidentsArchived,
     "resources_moved": ResourcesMoved,
     "resource_status_changed": ResourceStatusChanged,
     "camera_status_changed": CameraStatusChanged,

@@ -140,8 +140,8 @@ def write_report(drill: str | Path, *, out: str | Path | None = None, pdf: bool 
     say(0.0, "checking the drill file")
     with DrillReader(drill) as reader:
         meta = reader.meta
-        say(0.2, f"rebuilding the final state ({meta.events} events)")
-        state = reader.final_state()
+        say(0.2, f"rebuilding every incident ({meta.events} events)")
+        state = reader.history_state()  # archived incidents count too
     say(0.4, f"computing figures ({len(state.incidents)} incidents)")
     figures = compute(state, meta.start, meta.end, bin_s=bin_s)
     say(0.55, "drawing charts")
