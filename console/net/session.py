@@ -127,7 +127,9 @@ class Session:
         """Write the replica to the local file (restart shows it before the hub answers)."""
         if self.store is None or self.replica.state.seq == self._saved_seq:
             return
-        data = encode_state(self.replica.state)
+        started = time.perf_counter()
+        data = encode_state(self.replica.state)  # on the loop: the state must not change meanwhile
+        self._encode_s = time.perf_counter() - started
         self._saved_seq = self.replica.state.seq
         await asyncio.get_running_loop().run_in_executor(self._db, self.store.put_setting, REPLICA_KEY, data)
 
@@ -354,9 +356,11 @@ class Session:
             await self._maybe_save()
 
     _last_save = 0.0
+    _encode_s = 0.0
 
     async def _maybe_save(self) -> None:
+        # Encoding blocks the GUI thread: a big state is saved less often (≤ 1 % of the time).
         now = time.monotonic()
-        if now - self._last_save >= SAVE_EVERY_S:
+        if now - self._last_save >= max(SAVE_EVERY_S, 100 * self._encode_s):
             self._last_save = now
             await self.save()
