@@ -84,10 +84,12 @@ class Replica:
         if msg.seq is not None and msg.seq <= self.state.seq:
             self.counters["duplicate_events"] += 1
             return
-        changes = apply(self.state, msg)
-        self._changes.merge(changes)
+        changes = self._changes
+        before = len(changes.new_alerts)
+        apply(self.state, msg, changes)
         self.counters["events"] += 1
-        if changes.new_alerts and any(self.state.alerts[a].severity == "critical" for a in changes.new_alerts):
+        if len(changes.new_alerts) > before and any(
+                self.state.alerts[a].severity == "critical" for a in changes.new_alerts[before:]):
             # Instant notification: a critical alert must not wait for the next regular UI tick.
             for callback in self.on_new_alert:
                 callback()

@@ -28,9 +28,16 @@ def _on(*types: str):
     return register
 
 
-def apply(state: State, event: Message) -> ChangeSet:
-    """Apply one sequenced hub event; unknown types change nothing but the sequence."""
-    changes = ChangeSet(events=1)
+def apply(state: State, event: Message, changes: ChangeSet | None = None) -> ChangeSet:
+    """Apply one sequenced hub event; unknown types change nothing but the sequence.
+
+    `changes`: a change set to add to (a console folds a whole UI tick into one)
+    instead of a new one per event.
+    """
+    if changes is None:
+        changes = ChangeSet(events=1)
+    else:
+        changes.events += 1
     handler = _HANDLERS.get(event.type)
     ts = event.ts if event.ts is not None else state.now
     if handler is not None:

@@ -32,6 +32,8 @@ REPLICA_KEY = "replica.state"
 #: who the hub said this token is (role decides wall mode and what may be sent), for a restart offline
 IDENTITY_KEY = "link.identity"
 SAVE_EVERY_S = 5.0
+#: the longest the session applies messages before it lets the GUI run (s)
+SLICE_S = 0.008
 
 
 class Session:
@@ -242,10 +244,15 @@ class Session:
         pinger = asyncio.create_task(self._ping_loop(ws))
         try:
             async for raw in ws:
+                slice_start = time.perf_counter()
                 if isinstance(raw, bytes):
                     self._on_frame(raw)
                     continue
                 for msg in decode_batch(raw, max_bytes=MAX_HUB_MESSAGE_BYTES):
+                    if time.perf_counter() - slice_start > SLICE_S:
+                        # A big batch must not hold the GUI thread: let ticks and paints run.
+                        await asyncio.sleep(0)
+                        slice_start = time.perf_counter()
                     if isinstance(msg, ProtocolError):
                         self.replica.counters[msg.code] += 1
                         self.replica.notify("warning", msg.code, f"bad message from hub: {msg.reason}")
