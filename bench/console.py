@@ -1,9 +1,7 @@
-"""The console under test: the same composition as `console.app._main`, offscreen, in this process.
+"""The console under test: built by `console.app.build_console`, offscreen, in this process.
 
-Store, Replica, DecodePool, Session, Controller, GuiWatchdog and MainWindow
-are the product's own classes, wired as the app wires them; only the local
-database and the window settings live in a temp dir so a run never touches
-the user's files.
+Only the local database and the window settings live in a temp dir, so a run
+never touches the user's files.
 """
 
 from __future__ import annotations
@@ -30,36 +28,31 @@ def qt_app() -> QApplication:
 
 
 class ConsoleUnderTest:
-    """One running console connected to a hub; `close()` shuts it down like the app does."""
+    """One running console connected to a hub, built by the app's own `build_console`."""
 
-    def __init__(self, url: str, tmp: Path, *, token: str = "demo-commander", layout: int | None = None):
+    def __init__(self, console):
+        self.console = console
+        self.replica = console.replica
+        self.session = console.session
+        self.controller = console.controller
+        self.window = console.window
+        self.watchdog = console.watchdog
+        self.frames = console.frames
+        self.wall = console.window.camera_wall
+
+    @classmethod
+    async def create(cls, url: str, tmp: Path, *, token: str = "demo-commander",
+                     layout: int | None = None) -> ConsoleUnderTest:
         from PySide6.QtCore import QSettings
 
-        from console.client.controller import Controller
-        from console.client.replica import Replica
-        from console.net.session import Session
-        from console.store import Store
-        from console.ui.main_window import MainWindow
-        from console.ui.watchdog import GuiWatchdog
-        from console.video.pool import DecodePool
+        from console.app import build_console
 
-        self.store = Store(f"sqlite:///{tmp / 'console.db'}")
-        self.replica = Replica()
-        self.frames = DecodePool()
-        self.session = Session(url, token, self.replica, store=self.store, frames=self.frames)
-        self.controller = Controller(self.replica, self.session)
-        self.watchdog = GuiWatchdog()
         settings = QSettings(str(tmp / "console.ini"), QSettings.Format.IniFormat)
-        self.window = MainWindow(self.replica, self.controller, frames=self.frames,
-                                 outbox_depth=lambda: self.session.outbox_depth,
-                                 stall_ms=self.watchdog.recent_worst_ms, role_key="desk",
-                                 settings=settings)
-        self.window.resize(1920, 1080)
-        self.window.show()
-        self.wall = self.window.camera_wall
-        if layout is not None and self.wall is not None:
-            self.wall.set_layout(layout)
-        self.session.start()
+        console = await build_console(url, token, local_db=f"sqlite:///{tmp / 'console.db'}", settings=settings)
+        c = cls(console)
+        if layout is not None and c.wall is not None:
+            c.wall.set_layout(layout)
+        return c
 
     async def wait_live(self, timeout: float = 120.0) -> None:
         await asyncio.wait_for(self.session.live.wait(), timeout)
@@ -83,9 +76,4 @@ class ConsoleUnderTest:
         return [s for t, s in self.watchdog.samples if t >= t0]
 
     async def close(self) -> None:
-        self.watchdog.stop()
-        self.window.tick.stop()
-        self.window.close()
-        await self.session.close()
-        self.frames.close()
-        self.store.close()
+        await self.console.close()

@@ -116,7 +116,7 @@ async def p1_console(tmp: Path, quick: bool) -> dict:
     c = None
     n = P1_EVENTS // (3 if quick else 1)
     try:
-        c = ConsoleUnderTest(url, tmp)
+        c = await ConsoleUnderTest.create(url, tmp)
         await c.wait_live()
         hub.send(op="frames_on", fps=5)
         await c.wait_frames()
@@ -161,7 +161,7 @@ async def p2(tmp: Path, quick: bool) -> dict:
     c = None
     seconds = 6 if quick else 15
     try:
-        c = ConsoleUnderTest(url, tmp)
+        c = await ConsoleUnderTest.create(url, tmp)
         apply_event = c.replica.apply_event
 
         def watch(msg):  # note marker alerts as they are applied (hub time of sending = alert.at)
@@ -202,7 +202,7 @@ async def p3(tmp: Path, quick: bool) -> dict:
     ingest = c = None
     seconds = 6 if quick else 12
     try:
-        c = ConsoleUnderTest(url, tmp, layout=64)
+        c = await ConsoleUnderTest.create(url, tmp, layout=64)
         await c.wait_live()
         ingest = Child([python(), "-m", "bench.ingest", url, "64", "10"], name="ingest")
         await expect_async(ingest, "ready", 120)
@@ -243,7 +243,7 @@ async def p4(tmp: Path, quick: bool) -> dict:
     c = None
     seconds = 6 if quick else 15
     try:
-        c = ConsoleUnderTest(url, tmp)
+        c = await ConsoleUnderTest.create(url, tmp)
         await c.wait_live()
         await asyncio.sleep(1.5)  # the baseline load itself is start-up, not the moving map
         map_pane = c.window.panes.get("map")
@@ -275,7 +275,7 @@ async def p6(tmp: Path, quick: bool) -> dict:
     ingest = c = None
     try:
         rss0 = _rss_mb()
-        c = ConsoleUnderTest(url, tmp, layout=64)
+        c = await ConsoleUnderTest.create(url, tmp, layout=64)
         await c.wait_live(timeout=300)
         ingest = Child([python(), "-m", "bench.ingest", url, "64", "10"], name="ingest")
         await expect_async(ingest, "ready", 120)
