@@ -25,6 +25,8 @@ from console.ui.status_bar import ConsoleStatusBar
 
 log = logging.getLogger(__name__)
 
+#: panes refreshed every other tick, and on which: heavy, and seconds matter less there than in the queue
+STAGGERED = {"roster": 0, "map": 1, "kpi": 1}
 #: an early tick for a new alert comes no sooner than this after the last tick (s)
 URGENT_GAP_S = 0.025
 #: UI tick (ms): panes redraw at most this often
@@ -202,6 +204,9 @@ class MainWindow(QMainWindow):
         self._tick_at = 0.0
         #: changes an early tick showed in the queue only; the next regular tick shows them everywhere
         self._carry = ChangeSet()
+        self._tick_no = 0
+        #: changes a staggered pane has not been given yet
+        self._backlog: dict[str, ChangeSet] = {}
         replica.on_new_alert.append(self._tick_soon)
 
     # ------------------------------------------------------------------ API
@@ -320,13 +325,24 @@ class MainWindow(QMainWindow):
         idle = not changes and not force and now - self._last_refresh < IDLE_REFRESH_S
         if not idle:
             self._last_refresh = now
+        self._tick_no += 1
         for name, pane in self.panes.items():
             refresh = getattr(pane, "refresh", None)
             # Video is not a domain change: the camera wall pulls frames on every tick.
             if refresh is None or (idle and not getattr(pane, "refresh_every_tick", False)):
                 continue
+            phase = STAGGERED.get(name)
+            pane_changes = changes
+            if phase is not None:
+                # Roster, map, KPIs: every other tick, on alternate ticks, with what piled up
+                # meanwhile, so no single tick redraws everything (shorter GUI stalls).
+                backlog = self._backlog.setdefault(name, ChangeSet())
+                backlog.merge(changes)
+                if not force and self._tick_no % 2 != phase:
+                    continue
+                pane_changes, self._backlog[name] = backlog, ChangeSet()
             try:
-                refresh(changes)
+                refresh(pane_changes)
             except Exception:  # noqa: BLE001 - one broken pane must not freeze the others
                 self.replica.counters[f"ui_error.{name}"] += 1
                 log.exception("pane %s failed to refresh", name)
