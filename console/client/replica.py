@@ -131,10 +131,6 @@ class Replica:
             return self.state.now
         return link.clock + (time.time() - link.clock_wall) * link.clock_rate
 
-    def pending_for_incident(self, incident_id: str) -> list[PendingCommand]:
-        """Unconfirmed commands about an incident (shown as pending in the UI)."""
-        return [p for p in self.pending.values() if getattr(p.body, "incident", None) == incident_id]
-
     def pending_resources(self) -> set[str]:
         """People a not-yet-confirmed dispatch will take (shown as pending in the roster)."""
         return {p.body.resource for p in self.pending.values() if p.type == "cmd.dispatch"}

@@ -16,6 +16,7 @@ import msgspec
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
+from console.domain.state import encode_state
 from console.hub.auth import Principal, TokenRegistry
 from console.hub.channel import DEFAULT_QUEUE_LIMIT, Channel
 from console.hub.core import HubCore
@@ -223,7 +224,7 @@ class HubServer:
         if too_far:
             state = core.scoped_state(ch.center)
             ch.after = state.seq
-            data = msgspec.json.Encoder(order="sorted").encode(state)
+            data = encode_state(state)
             await ch.send_now(encode("snapshot", m.Snapshot(seq=state.seq, state=msgspec.Raw(data))))
             core.counters["snapshots"] += 1
         else:

@@ -19,7 +19,7 @@ import msgspec
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from console.client.replica import Replica
+from console.client.replica import PendingCommand, Replica
 from console.domain.state import decode_state, encode_state
 from console.protocol import messages as m
 from console.protocol.codec import (
@@ -74,7 +74,6 @@ class Session:
                 msg = decode(raw)
             except ProtocolError:
                 continue
-            from console.client.replica import PendingCommand
             self.replica.pending[command_id] = PendingCommand(command_id, msg.type, msg.body, time.time(), queued=True)
         await self._restore_identity(loop)
         if data is None:
