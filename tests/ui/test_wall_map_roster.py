@@ -182,6 +182,19 @@ def test_a_real_jpeg_frame_is_painted_by_its_tile(qtbot, wall, pool, world):
     assert c.red() > 150 and c.green() > 120 and c.blue() < 90
 
 
+def test_a_camera_moved_into_the_focus_tile_keeps_its_picture_without_a_new_frame(qtbot, wall, pool, world):
+    cam = wall.visible_cameras()[1]
+    pool.submit(Frame(cam, world.t, 1, JPEG, 320, 180, _jpeg()))
+    qtbot.waitUntil(lambda: pool.stats(cam).decoded == 1, timeout=3000)
+    wall.refresh(ChangeSet())
+    assert wall.tile_for(cam).has_picture
+    wall.focus_camera(cam)  # a different, bigger tile now shows this camera
+    focus = wall.tile_for(cam)
+    assert focus.focused
+    wall.refresh(ChangeSet())  # no new frame has come (a drill sends one every 40 s)
+    assert focus.has_picture and focus.frame_number == 1
+
+
 def test_a_tile_that_has_not_painted_drops_the_next_frame(wall, pool, world, qtbot):
     cam = wall.visible_cameras()[1]
     tile = wall.tile_for(cam)

@@ -74,6 +74,11 @@ class CameraTile(QWidget):
 
     # ------------------------------------------------------------------ API
 
+    @property
+    def has_picture(self) -> bool:
+        """Whether the tile has a frame of its camera to show."""
+        return self._image is not None
+
     def set_camera(self, camera_id: str | None, name: str = "", online: bool = True) -> None:
         """Show another camera (or none); forgets the previous camera's picture."""
         if camera_id != self.camera_id:

@@ -59,6 +59,8 @@ class CameraWall(QWidget):
         self._n = layout if layout in LAYOUTS else 9
         self._page = 0
         self._cameras: list[str] = []
+        #: camera id → the newest decoded frame, for cameras on a tile
+        self._last_frames: dict = {}
         #: camera id → ids of its open incidents
         self._open: dict[str, set[str]] = {}
         self._focus: str | None = None
@@ -353,13 +355,23 @@ class CameraWall(QWidget):
         if self.frames is None:
             return
         take = self.frames.take
+        last = self._last_frames
+        shown: set[str] = set()
         for tile in self.tiles:
             cid = tile.camera_id
             if cid is None:
                 continue
+            shown.add(cid)
             frame = take(cid)
             if frame is not None:
+                last[cid] = frame
                 tile.show_frame(frame)
+            elif not tile.has_picture and (frame := last.get(cid)) is not None:
+                # A tile that just got this camera (focus, new layout) shows its last picture at
+                # once: a camera that sends rarely (a drill's recorded frames) may not send again soon.
+                tile.show_frame(frame)
+        for cid in [c for c in last if c not in shown]:
+            del last[cid]  # only cameras on screen keep a picture in memory
 
     # ------------------------------------------------------------------ alerts
 
