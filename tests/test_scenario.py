@@ -304,13 +304,18 @@ def _accepting_seed(task="K0001", kind="volunteer") -> int:
     raise AssertionError("no seed accepts")
 
 
-def test_simulator_accept_travel_arrive_done():
-    seed = _accepting_seed()
-    sim = FieldSimulator(seed)
+def _volunteer_dispatched_800_m_away() -> tuple[FieldSimulator, float]:
+    """A simulator that has just seen a volunteer sent to an incident 800 m away (and will accept)."""
+    sim = FieldSimulator(_accepting_seed())
     t0 = 1000.0
     sim.on_event("task_dispatched", TaskDispatched(task="K0001", incident="I0001",
                                                    resource="R0001", actor="cmd"),
                  t0, _state(_volunteer(), _incident()))
+    return sim, t0
+
+
+def test_simulator_accept_travel_arrive_done():
+    sim, t0 = _volunteer_dispatched_800_m_away()
     out = _step(sim, t0, 2 * 3600)
     ups = [(t, b.status) for t, typ, b in out if typ == "cmd.task_update"]
     assert [s for _, s in ups] == ["accepted", "arrived", "done"]
@@ -333,12 +338,7 @@ def test_simulator_accept_travel_arrive_done():
 
 
 def test_simulator_cancel_stops_everything():
-    seed = _accepting_seed()
-    sim = FieldSimulator(seed)
-    t0 = 1000.0
-    sim.on_event("task_dispatched", TaskDispatched(task="K0001", incident="I0001",
-                                                   resource="R0001", actor="cmd"),
-                 t0, _state(_volunteer(), _incident()))
+    sim, t0 = _volunteer_dispatched_800_m_away()
     out = _step(sim, t0, 60)
     assert any(typ == "cmd.task_update" and b.status == "accepted" for _, typ, b in out)
     sim.on_event("task_cancelled", TaskStep(task="K0001", actor="cmd"), t0 + 60, None)
