@@ -21,7 +21,7 @@ def qt_app() -> QApplication:
     app = QApplication.instance() or QApplication(["bench"])
     # as in the app: closing the window must not stop the loop before shutdown is done
     app.setQuitOnLastWindowClosed(False)
-    from console.ui.theme import apply_theme
+    from console.ui.common.theme import apply_theme
 
     apply_theme(app, wall=False)
     return app
@@ -45,7 +45,7 @@ class ConsoleUnderTest:
                      layout: int | None = None) -> ConsoleUnderTest:
         from PySide6.QtCore import QSettings
 
-        from console.app import build_console
+        from console.app.console import build_console
 
         settings = QSettings(str(tmp / "console.ini"), QSettings.Format.IniFormat)
         console = await build_console(url, token, local_db=f"sqlite:///{tmp / 'console.db'}", settings=settings)

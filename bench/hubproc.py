@@ -19,8 +19,9 @@ import sys
 import time
 
 from console.domain.model import Alert, Detection, Resource
-from console.drill import build_marathon_baseline
-from console.hub.runner import HubConfig, start_hub
+from console.scenarios import build_marathon_baseline
+from console.app.config import HubConfig
+from console.app.hub import start_hub
 from console.protocol import messages as m
 from console.protocol.codec import JPEG, Frame, encode_frame
 
@@ -207,7 +208,7 @@ class Driver:
 
     def frames_on(self, fps: float, variants: int = 4) -> None:
         """Publish pre-rendered camera frames to subscribers from the hub itself (the demo's world does)."""
-        from console.drill.frames import FrameRenderer
+        from console.scenarios.frames import FrameRenderer
 
         r = FrameRenderer()
         st = self.core.state.cameras

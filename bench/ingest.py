@@ -17,8 +17,8 @@ import time
 
 from websockets.asyncio.client import connect
 
-from console.drill import build_marathon_baseline
-from console.drill.frames import FrameRenderer
+from console.scenarios import build_marathon_baseline
+from console.scenarios.frames import FrameRenderer
 from console.protocol.codec import JPEG, Frame, encode_frame
 
 VARIANTS = 3

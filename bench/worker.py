@@ -396,18 +396,18 @@ async def p5(tmp: Path, quick: bool) -> dict:
 # ====================================================================== P8
 
 async def p8(tmp: Path, quick: bool) -> dict:
-    """Seek anywhere in a one-hour drill vs replaying it straight (needs console.drill.recording).
+    """Seek anywhere in a one-hour drill vs replaying it straight (needs console.recording.drill_file).
 
     The hook: a recorder attached to a HubCore (`DrillRecorder(path).attach(core)`) and a
     reader with `state_at(ts)`; until both exist this reports "not available".
     """
     try:
-        from console.drill.recording import DrillRecorder, open_drill
+        from console.recording.drill_file import DrillRecorder, open_drill
         from console.hub.core import HubCore
         if not hasattr(HubCore(None), "taps") or not hasattr(open_drill, "__call__"):
             raise ImportError("HubCore has no taps")
     except Exception as exc:  # noqa: BLE001 - the drill work is not there yet
-        return {"available": False, "why": f"console.drill.recording not usable yet ({exc})"}
+        return {"available": False, "why": f"console.recording.drill_file not usable yet ({exc})"}
     import random as _random
 
     from console.domain.apply import apply
@@ -514,7 +514,7 @@ def main() -> int:
         Path(a.profile).write_text(profiler.output_text(unicode=True, show_all=False))
     print(RESULT_TAG + json.dumps(result), flush=True)
     sys.stdout.flush()
-    os._exit(0)  # skip Qt/pyqtgraph teardown at exit (see console.app.run_app)
+    os._exit(0)  # skip Qt/pyqtgraph teardown at exit (see console.app.console.run_app)
 
 
 if __name__ == "__main__":

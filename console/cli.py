@@ -30,7 +30,7 @@ def _hub_args(p: argparse.ArgumentParser) -> None:
 
 
 def _hub_config(a: argparse.Namespace):
-    from console.hub.runner import HubConfig
+    from console.app.config import HubConfig
 
     return HubConfig(host=a.host, port=a.port, scenario=None if a.scenario == "none" else a.scenario,
                      speed=a.speed, seed=a.seed, start=a.start, db=a.db, tokens=a.tokens, fps=a.fps,
@@ -42,9 +42,9 @@ def _hub_config(a: argparse.Namespace):
 
 async def _run_hub(a: argparse.Namespace) -> int:
     from console.hub.auth import DEMO_TOKENS
-    from console.hub.runner import start_hub
+    from console.app.hub import start_hub
 
-    from console.drill.recording import DrillFileError
+    from console.recording.drill_file import DrillFileError
 
     try:
         hub = await start_hub(_hub_config(a))
@@ -84,7 +84,7 @@ def _audit_verify(a: argparse.Namespace) -> int:
 
 
 def _report(a: argparse.Namespace) -> int:
-    from console.drill.recording import DrillFileError
+    from console.recording.drill_file import DrillFileError
 
     try:
         from console.ui.report import write_report
@@ -156,9 +156,15 @@ def main(argv: list[str] | None = None) -> int:
     if a.command == "report":
         return _report(a)
     if a.command in ("demo", "console"):
-        from console.app import run_app
+        from console.app.config import ConsoleConfig, demo_hub_config
+        from console.app.console import run_app
 
-        return run_app(a)
+        console_cfg = ConsoleConfig(lang=a.lang, wall=a.wall, screen=a.screen, local_db=a.local_db,
+                                    smoke=a.smoke, shot=a.shot)
+        if a.command == "console":
+            console_cfg.url, console_cfg.token = a.url, a.token
+            return run_app(console_cfg)
+        return run_app(console_cfg, demo_hub_config(_hub_config(a)))
     parser.print_help()
     return 2
 

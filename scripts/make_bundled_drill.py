@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from console.drill.recording import DrillReader, DrillRecorder  # noqa: E402
-from console.hub.offline import run_offline  # noqa: E402
+from console.recording.drill_file import DrillReader, DrillRecorder  # noqa: E402
+from console.app.exercise import run_offline  # noqa: E402
 
 DEFAULT_OUT = ROOT / "resources" / "drills" / "marathon-morning.drill"
 CAMERAS = ["CAM01", "CAM02"]

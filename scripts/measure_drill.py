@@ -24,9 +24,10 @@ sys.path.insert(0, str(ROOT))
 from console.client.controller import Controller  # noqa: E402
 from console.client.replica import Replica  # noqa: E402
 from console.domain.state import state_hash  # noqa: E402
-from console.drill.recording import DrillReader  # noqa: E402
-from console.hub.runner import HubConfig, start_hub  # noqa: E402
-from console.net.session import Session  # noqa: E402
+from console.recording.drill_file import DrillReader  # noqa: E402
+from console.app.config import HubConfig  # noqa: E402
+from console.app.hub import start_hub  # noqa: E402
+from console.client.session import Session  # noqa: E402
 
 
 async def _until(pred, timeout=120.0):

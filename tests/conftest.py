@@ -33,7 +33,7 @@ def qsettings(tmp_path):
 @pytest.fixture
 def english(qapp):
     """The English UI for one test (Chinese is the default otherwise)."""
-    from console.ui.i18n import install_translator
+    from console.ui.common.i18n import install_translator
 
     install_translator(qapp, "en")
     yield

@@ -14,7 +14,7 @@ from console.domain.recommend import SETUP_S, SPEED_M_S, eta_seconds, recommend
 from console.domain.rules import PERMISSIONS, Actor, CommandRefused, can_see, decide
 from console.domain.sla import incident_sla
 from console.domain.state import ChangeSet, State, state_hash
-from console.drill import build_marathon_baseline
+from console.scenarios import build_marathon_baseline
 from console.protocol import messages as m
 from console.protocol.codec import Message, decode, encode
 

@@ -13,10 +13,10 @@ import pytest
 import simplejpeg
 
 from console.domain.model import ALERT_KINDS, RESOURCE_KINDS, SEVERITIES, Incident, Resource
-from console.drill import build_marathon_baseline, make_scenario, parse_start
-from console.drill import geography as geo
-from console.drill.frames import FrameRenderer
-from console.drill.simulator import SPEEDS, FieldSimulator
+from console.scenarios import build_marathon_baseline, make_scenario, parse_start
+from console.scenarios import geography as geo
+from console.scenarios.frames import FrameRenderer
+from console.scenarios.simulator import SPEEDS, FieldSimulator
 from console.protocol.codec import MAX_MESSAGE_BYTES
 from console.protocol.messages import (
     CmdReport, CmdTaskUpdate, IngestAlert, IngestCameraStatus, IngestPositions, TaskDispatched,

@@ -13,7 +13,7 @@ from typing import Callable, Protocol
 
 from console.client.replica import PendingCommand, Replica
 from console.domain.recommend import Recommendation, plan_for, recommend
-from console.domain.rules import PERMISSIONS, Actor, CommandRefused, decide
+from console.domain.rules import DRILL_CONTROL, PERMISSIONS, Actor, CommandRefused, decide
 from console.protocol import messages as m
 
 
@@ -133,7 +133,7 @@ class Controller:
     def can_control_drill(self) -> bool:
         """Whether this console may play, pause and seek a reviewed recording."""
         return (not self.read_only and self.replica.link.mode == "review"
-                and (self.replica.link.role or "commander") in ("commander", "operator"))
+                and DRILL_CONTROL in PERMISSIONS.get(self.replica.link.role or "commander", ()))
 
     def drill_control(self, action: str, value: float | None = None) -> str | None:
         """Review: play, pause, speed (value = factor) or seek (value = hub time)."""
@@ -141,7 +141,7 @@ class Controller:
         if self.replica.link.mode != "review":
             self._refuse(command_id, CommandRefused("not_review", "only a reviewed recording can be controlled"))
             return None
-        if (self.replica.link.role or "commander") not in ("commander", "operator"):
+        if DRILL_CONTROL not in PERMISSIONS.get(self.replica.link.role or "commander", ()):
             self._refuse(command_id, CommandRefused("forbidden", "only a commander or operator controls the replay"))
             return None
         send = getattr(self.sink, "send_control", None)

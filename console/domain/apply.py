@@ -13,8 +13,9 @@ from console.domain.model import (
     HELD_STATUSES, TASK_FINAL, Incident, Task, Transition,
 )
 from console.domain.state import ChangeSet, State
-from console.protocol import messages as m
-from console.protocol.codec import Message
+from console.domain import bodies
+from console.domain.bodies import Event
+
 
 Handler = Callable[[State, str, object, float, ChangeSet], None]
 _HANDLERS: dict[str, Handler] = {}
@@ -28,7 +29,7 @@ def _on(*types: str):
     return register
 
 
-def apply(state: State, event: Message, changes: ChangeSet | None = None) -> ChangeSet:
+def apply(state: State, event: Event, changes: ChangeSet | None = None) -> ChangeSet:
     """Apply one sequenced hub event; unknown types change nothing but the sequence.
 
     `changes`: a change set to add to (a console folds a whole UI tick into one)
@@ -87,7 +88,7 @@ def _refresh(state: State, inc: Incident, ts: float) -> None:
 # ------------------------------------------------------------------- baseline
 
 @_on("baseline_loaded")
-def _baseline(state: State, type_: str, body: m.BaselineLoaded, ts: float, ch: ChangeSet) -> None:
+def _baseline(state: State, type_: str, body: bodies.BaselineLoaded, ts: float, ch: ChangeSet) -> None:
     b = body.baseline
     state.name = b.name
     state.day_start = b.day_start
@@ -102,7 +103,7 @@ def _baseline(state: State, type_: str, body: m.BaselineLoaded, ts: float, ch: C
 # ------------------------------------------------------------------- alerts and incidents
 
 @_on("alert_raised")
-def _alert(state: State, type_: str, body: m.AlertRaised, ts: float, ch: ChangeSet) -> None:
+def _alert(state: State, type_: str, body: bodies.AlertRaised, ts: float, ch: ChangeSet) -> None:
     a = body.alert
     state.alerts[a.id] = a
     inc = Incident(id=body.incident, alert=a.id, kind=a.kind, severity=a.severity, title=a.title,
@@ -115,7 +116,7 @@ def _alert(state: State, type_: str, body: m.AlertRaised, ts: float, ch: ChangeS
 
 
 @_on("incident_acknowledged")
-def _ack(state: State, type_: str, body: m.IncidentStep, ts: float, ch: ChangeSet) -> None:
+def _ack(state: State, type_: str, body: bodies.IncidentStep, ts: float, ch: ChangeSet) -> None:
     inc = state.incidents.get(body.incident)
     if inc is None:
         return
@@ -128,7 +129,7 @@ def _ack(state: State, type_: str, body: m.IncidentStep, ts: float, ch: ChangeSe
 
 
 @_on("incident_resolved", "incident_closed", "incident_false_alarm")
-def _finish(state: State, type_: str, body: m.IncidentStep, ts: float, ch: ChangeSet) -> None:
+def _finish(state: State, type_: str, body: bodies.IncidentStep, ts: float, ch: ChangeSet) -> None:
     inc = state.incidents.get(body.incident)
     if inc is None:
         return
@@ -149,7 +150,7 @@ def _finish(state: State, type_: str, body: m.IncidentStep, ts: float, ch: Chang
 
 
 @_on("incident_merged")
-def _merged(state: State, type_: str, body: m.IncidentMerged, ts: float, ch: ChangeSet) -> None:
+def _merged(state: State, type_: str, body: bodies.IncidentMerged, ts: float, ch: ChangeSet) -> None:
     inc = state.incidents.get(body.incident)
     if inc is None:
         return
@@ -167,7 +168,7 @@ def _merged(state: State, type_: str, body: m.IncidentMerged, ts: float, ch: Cha
 
 
 @_on("incident_escalated", "cooperation_requested")
-def _offered(state: State, type_: str, body: m.IncidentOffered, ts: float, ch: ChangeSet) -> None:
+def _offered(state: State, type_: str, body: bodies.IncidentOffered, ts: float, ch: ChangeSet) -> None:
     inc = state.incidents.get(body.incident)
     if inc is None:
         if body.snapshot is None:
@@ -185,7 +186,7 @@ def _offered(state: State, type_: str, body: m.IncidentOffered, ts: float, ch: C
 
 
 @_on("handoff_accepted", "handoff_declined")
-def _answered(state: State, type_: str, body: m.HandoffAnswered, ts: float, ch: ChangeSet) -> None:
+def _answered(state: State, type_: str, body: bodies.HandoffAnswered, ts: float, ch: ChangeSet) -> None:
     inc = state.incidents.get(body.incident)
     if inc is None:
         return
@@ -206,7 +207,7 @@ def _answered(state: State, type_: str, body: m.HandoffAnswered, ts: float, ch: 
 
 
 @_on("plan_activated")
-def _plan(state: State, type_: str, body: m.PlanActivated, ts: float, ch: ChangeSet) -> None:
+def _plan(state: State, type_: str, body: bodies.PlanActivated, ts: float, ch: ChangeSet) -> None:
     inc = state.incidents.get(body.incident)
     if inc is None:
         return
@@ -217,7 +218,7 @@ def _plan(state: State, type_: str, body: m.PlanActivated, ts: float, ch: Change
 
 
 @_on("broadcast_issued")
-def _broadcast(state: State, type_: str, body: m.BroadcastIssued, ts: float, ch: ChangeSet) -> None:
+def _broadcast(state: State, type_: str, body: bodies.BroadcastIssued, ts: float, ch: ChangeSet) -> None:
     state.broadcasts += 1
     inc = state.incidents.get(body.incident)
     if inc is None:
@@ -227,7 +228,7 @@ def _broadcast(state: State, type_: str, body: m.BroadcastIssued, ts: float, ch:
 
 
 @_on("incidents_archived")
-def _archived(state: State, type_: str, body: m.IncidentsArchived, ts: float, ch: ChangeSet) -> None:
+def _archived(state: State, type_: str, body: bodies.IncidentsArchived, ts: float, ch: ChangeSet) -> None:
     for iid in body.incidents:
         inc = state.incidents.pop(iid, None)
         if inc is None:
@@ -241,7 +242,7 @@ def _archived(state: State, type_: str, body: m.IncidentsArchived, ts: float, ch
 # ------------------------------------------------------------------- tasks
 
 @_on("task_dispatched")
-def _dispatched(state: State, type_: str, body: m.TaskDispatched, ts: float, ch: ChangeSet) -> None:
+def _dispatched(state: State, type_: str, body: bodies.TaskDispatched, ts: float, ch: ChangeSet) -> None:
     task = Task(id=body.task, incident=body.incident, resource=body.resource, status="sent",
                 sent_at=ts, actor=body.actor)
     state.tasks[task.id] = task
@@ -276,7 +277,7 @@ _TASK_STEP = {
 
 
 @_on(*_TASK_STEP)
-def _task_step(state: State, type_: str, body: m.TaskStep, ts: float, ch: ChangeSet) -> None:
+def _task_step(state: State, type_: str, body: bodies.TaskStep, ts: float, ch: ChangeSet) -> None:
     task = state.tasks.get(body.task)
     if task is None:
         return
@@ -311,7 +312,7 @@ def _task_step(state: State, type_: str, body: m.TaskStep, ts: float, ch: Change
 # ------------------------------------------------------------------- world
 
 @_on("resources_moved")
-def _moved(state: State, type_: str, body: m.ResourcesMoved, ts: float, ch: ChangeSet) -> None:
+def _moved(state: State, type_: str, body: bodies.ResourcesMoved, ts: float, ch: ChangeSet) -> None:
     resources = state.resources
     for rid, x, y in body.moves:
         res = resources.get(rid)
@@ -322,7 +323,7 @@ def _moved(state: State, type_: str, body: m.ResourcesMoved, ts: float, ch: Chan
 
 
 @_on("resource_status_changed")
-def _res_status(state: State, type_: str, body: m.ResourceStatusChanged, ts: float, ch: ChangeSet) -> None:
+def _res_status(state: State, type_: str, body: bodies.ResourceStatusChanged, ts: float, ch: ChangeSet) -> None:
     res = state.resources.get(body.resource)
     if res is not None and res.status not in HELD_STATUSES:
         res.status = body.status
@@ -330,7 +331,7 @@ def _res_status(state: State, type_: str, body: m.ResourceStatusChanged, ts: flo
 
 
 @_on("camera_status_changed")
-def _cam_status(state: State, type_: str, body: m.CameraStatusChanged, ts: float, ch: ChangeSet) -> None:
+def _cam_status(state: State, type_: str, body: bodies.CameraStatusChanged, ts: float, ch: ChangeSet) -> None:
     cam = state.cameras.get(body.camera)
     if cam is not None:
         cam.online = body.online

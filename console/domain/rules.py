@@ -14,10 +14,12 @@ from console.domain.model import (
 )
 from console.domain.recommend import plan_for, recommend
 from console.domain.state import State
-from console.protocol import messages as m
+from console.domain import bodies
 
 ROLES = ("commander", "operator", "wall", "field", "ingest")
 
+#: play, pause, speed and seek of a reviewed recording (a review hub answers it; a live hub refuses it)
+DRILL_CONTROL = "drill.control"
 _COMMANDER = {
     "cmd.acknowledge", "cmd.dispatch", "cmd.activate_plan", "cmd.cancel_task", "cmd.resolve",
     "cmd.close", "cmd.false_alarm", "cmd.merge", "cmd.escalate", "cmd.request_cooperation",
@@ -25,8 +27,8 @@ _COMMANDER = {
 }
 #: which commands each role may send; checked on every command
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "commander": frozenset(_COMMANDER),
-    "operator": frozenset({"cmd.acknowledge", "cmd.false_alarm", "cmd.merge", "cmd.report"}),
+    "commander": frozenset(_COMMANDER | {DRILL_CONTROL}),
+    "operator": frozenset({"cmd.acknowledge", "cmd.false_alarm", "cmd.merge", "cmd.report", DRILL_CONTROL}),
     "wall": frozenset(),
     "field": frozenset({"cmd.task_update", "cmd.report"}),
     "ingest": frozenset({"ingest.alert", "ingest.positions", "ingest.camera_status", "cmd.report",
@@ -53,7 +55,7 @@ class CommandRefused(Exception):
         self.holder = holder
 
 
-Events = list[tuple[str, m.Body]]
+Events = list[tuple[str, bodies.Body]]
 
 
 def can_see(state: State, center: str | None, inc: Incident) -> bool:
@@ -63,7 +65,7 @@ def can_see(state: State, center: str | None, inc: Incident) -> bool:
     return center in (inc.town, inc.owner, inc.offered_to) or center in inc.partners
 
 
-def decide(state: State, type_: str, body: m.Body, actor: Actor, now: float) -> Events:
+def decide(state: State, type_: str, body: bodies.Body, actor: Actor, now: float) -> Events:
     """The events a command causes, or CommandRefused naming why not."""
     if type_ not in PERMISSIONS.get(actor.role, ()):
         raise CommandRefused("forbidden", f"role {actor.role} may not send {type_}")
@@ -108,23 +110,23 @@ def _check_free(state: State, resource_id: str) -> None:
 
 # ------------------------------------------------------------------- deciders
 
-def _acknowledge(state, body: m.CmdIncident, actor, now) -> Events:
+def _acknowledge(state, body: bodies.CmdIncident, actor, now) -> Events:
     inc = _incident(state, body.incident, actor)
     if inc.acknowledged_at is not None:
         raise CommandRefused("invalid_state", f"incident {inc.id} is already acknowledged")
-    return [("incident_acknowledged", m.IncidentStep(incident=inc.id, actor=actor.name, note=body.note))]
+    return [("incident_acknowledged", bodies.IncidentStep(incident=inc.id, actor=actor.name, note=body.note))]
 
 
-def _dispatch(state, body: m.CmdDispatch, actor, now) -> Events:
+def _dispatch(state, body: bodies.CmdDispatch, actor, now) -> Events:
     inc = _incident(state, body.incident, actor)
     if inc.offered_to is not None and inc.offer_kind == "escalation":
         raise CommandRefused("invalid_state", f"incident {inc.id} is escalated to {inc.offered_to}")
     _check_free(state, body.resource)
-    return [("task_dispatched", m.TaskDispatched(task=_new_task_id(inc), incident=inc.id,
+    return [("task_dispatched", bodies.TaskDispatched(task=_new_task_id(inc), incident=inc.id,
                                                  resource=body.resource, actor=actor.name))]
 
 
-def _activate_plan(state, body: m.CmdActivatePlan, actor, now) -> Events:
+def _activate_plan(state, body: bodies.CmdActivatePlan, actor, now) -> Events:
     inc = _incident(state, body.incident, actor)
     plan = state.plans.get(body.plan) if body.plan else plan_for(state, inc.kind)
     if plan is None:
@@ -138,73 +140,73 @@ def _activate_plan(state, body: m.CmdActivatePlan, actor, now) -> Events:
         if len(picks) < role.count:
             missing.append(f"{role.kind}×{role.count - len(picks)}")
         for p in picks:
-            events.append(("task_dispatched", m.TaskDispatched(
+            events.append(("task_dispatched", bodies.TaskDispatched(
                 task=_new_task_id(inc, len(events)), incident=inc.id, resource=p.resource,
                 actor=actor.name, plan=plan.id)))
     if not events:
         raise CommandRefused("unavailable", f"nobody available for plan {plan.name}")
-    return [("plan_activated", m.PlanActivated(incident=inc.id, plan=plan.id, actor=actor.name,
+    return [("plan_activated", bodies.PlanActivated(incident=inc.id, plan=plan.id, actor=actor.name,
                                                missing=missing)), *events]
 
 
-def _cancel_task(state, body: m.CmdCancelTask, actor, now) -> Events:
+def _cancel_task(state, body: bodies.CmdCancelTask, actor, now) -> Events:
     task = state.tasks.get(body.task)
     if task is None:
         raise CommandRefused("not_found", f"no task {body.task}")
     _incident(state, task.incident, actor, open_=False)
     if task.status in TASK_FINAL:
         raise CommandRefused("invalid_state", f"task {task.id} is already {task.status}")
-    return [("task_cancelled", m.TaskStep(task=task.id, actor=actor.name, note=body.reason))]
+    return [("task_cancelled", bodies.TaskStep(task=task.id, actor=actor.name, note=body.reason))]
 
 
 def _cancel_open_tasks(state: State, inc: Incident, actor: Actor, note: str) -> Events:
-    return [("task_cancelled", m.TaskStep(task=t.id, actor=actor.name, note=note))
+    return [("task_cancelled", bodies.TaskStep(task=t.id, actor=actor.name, note=note))
             for t in active_tasks(state, inc) if t.status != "arrived"]
 
 
-def _resolve(state, body: m.CmdIncident, actor, now) -> Events:
+def _resolve(state, body: bodies.CmdIncident, actor, now) -> Events:
     inc = _incident(state, body.incident, actor)
     if inc.status == "resolved":
         raise CommandRefused("invalid_state", f"incident {inc.id} is already resolved")
-    return [("incident_resolved", m.IncidentStep(incident=inc.id, actor=actor.name, note=body.note))]
+    return [("incident_resolved", bodies.IncidentStep(incident=inc.id, actor=actor.name, note=body.note))]
 
 
-def _close(state, body: m.CmdIncident, actor, now) -> Events:
+def _close(state, body: bodies.CmdIncident, actor, now) -> Events:
     inc = _incident(state, body.incident, actor)
     events = _cancel_open_tasks(state, inc, actor, "incident closed")
-    events += [("task_done", m.TaskStep(task=t.id, actor=actor.name, note="incident closed"))
+    events += [("task_done", bodies.TaskStep(task=t.id, actor=actor.name, note="incident closed"))
                for t in active_tasks(state, inc) if t.status == "arrived"]
-    return events + [("incident_closed", m.IncidentStep(incident=inc.id, actor=actor.name, note=body.note))]
+    return events + [("incident_closed", bodies.IncidentStep(incident=inc.id, actor=actor.name, note=body.note))]
 
 
-def _false_alarm(state, body: m.CmdIncident, actor, now) -> Events:
+def _false_alarm(state, body: bodies.CmdIncident, actor, now) -> Events:
     inc = _incident(state, body.incident, actor)
     events = _cancel_open_tasks(state, inc, actor, "false alarm")
-    return events + [("incident_false_alarm", m.IncidentStep(incident=inc.id, actor=actor.name,
+    return events + [("incident_false_alarm", bodies.IncidentStep(incident=inc.id, actor=actor.name,
                                                              note=body.note))]
 
 
-def _merge(state, body: m.CmdMerge, actor, now) -> Events:
+def _merge(state, body: bodies.CmdMerge, actor, now) -> Events:
     inc = _incident(state, body.incident, actor)
     into = _incident(state, body.into, actor)
     if inc.id == into.id:
         raise CommandRefused("bad_request", "an incident cannot be merged into itself")
     events = _cancel_open_tasks(state, inc, actor, f"merged into {into.id}")
-    return events + [("incident_merged", m.IncidentMerged(incident=inc.id, into=into.id, actor=actor.name))]
+    return events + [("incident_merged", bodies.IncidentMerged(incident=inc.id, into=into.id, actor=actor.name))]
 
 
-def _escalate(state, body: m.CmdIncident, actor, now) -> Events:
+def _escalate(state, body: bodies.CmdIncident, actor, now) -> Events:
     inc = _incident(state, body.incident, actor)
     district = state.district()
     if inc.owner == district:
         raise CommandRefused("invalid_state", f"incident {inc.id} is already with the district")
     if inc.offered_to is not None:
         raise CommandRefused("invalid_state", f"incident {inc.id} is already offered to {inc.offered_to}")
-    return [("incident_escalated", m.IncidentOffered(incident=inc.id, to_center=district,
+    return [("incident_escalated", bodies.IncidentOffered(incident=inc.id, to_center=district,
                                                      actor=actor.name, note=body.note, snapshot=inc))]
 
 
-def _cooperation(state, body: m.CmdCooperation, actor, now) -> Events:
+def _cooperation(state, body: bodies.CmdCooperation, actor, now) -> Events:
     inc = _incident(state, body.incident, actor)
     target = state.org.get(body.to_center)
     if target is None or target.level != "town":
@@ -213,22 +215,22 @@ def _cooperation(state, body: m.CmdCooperation, actor, now) -> Events:
         raise CommandRefused("invalid_state", f"{body.to_center} already works incident {inc.id}")
     if inc.offered_to is not None:
         raise CommandRefused("invalid_state", f"incident {inc.id} is already offered to {inc.offered_to}")
-    return [("cooperation_requested", m.IncidentOffered(incident=inc.id, to_center=body.to_center,
+    return [("cooperation_requested", bodies.IncidentOffered(incident=inc.id, to_center=body.to_center,
                                                         actor=actor.name, note=body.note, snapshot=inc))]
 
 
 def _answer(accepted: bool):
-    def decide_answer(state, body: m.CmdIncident, actor, now) -> Events:
+    def decide_answer(state, body: bodies.CmdIncident, actor, now) -> Events:
         inc = _incident(state, body.incident, actor)
         center = actor.center or state.district()
         if inc.offered_to != center:
             raise CommandRefused("invalid_state", f"incident {inc.id} is not offered to {center}")
         kind = "handoff_accepted" if accepted else "handoff_declined"
-        return [(kind, m.HandoffAnswered(incident=inc.id, center=center, actor=actor.name, note=body.note))]
+        return [(kind, bodies.HandoffAnswered(incident=inc.id, center=center, actor=actor.name, note=body.note))]
     return decide_answer
 
 
-def _broadcast(state, body: m.CmdBroadcast, actor, now) -> Events:
+def _broadcast(state, body: bodies.CmdBroadcast, actor, now) -> Events:
     grids = list(body.grids)
     if body.tag:
         grids += [u.id for u in state.org.values() if u.level == "grid" and body.tag in u.tags
@@ -243,13 +245,13 @@ def _broadcast(state, body: m.CmdBroadcast, actor, now) -> Events:
         raise CommandRefused("bad_request", "a broadcast belongs to an incident")
     inc = _incident(state, body.incident, actor)
     bid = f"{inc.id}-B{state.broadcasts + 1}"
-    events.append(("broadcast_issued", m.BroadcastIssued(broadcast=bid, incident=inc.id, grids=grids,
+    events.append(("broadcast_issued", bodies.BroadcastIssued(broadcast=bid, incident=inc.id, grids=grids,
                                                          text=body.text, actor=actor.name)))
     wanted = set(grids)
     n = 0
     for res in state.resources.values():
         if res.kind == "grid_worker" and res.grid in wanted and res.status == "available":
-            events.append(("task_dispatched", m.TaskDispatched(
+            events.append(("task_dispatched", bodies.TaskDispatched(
                 task=_new_task_id(inc, n), incident=inc.id, resource=res.id, actor=actor.name,
                 broadcast=bid)))
             n += 1
@@ -260,7 +262,7 @@ _FIELD_STEPS = {"accepted": ("sent",), "arrived": ("sent", "accepted"),
                 "done": ("accepted", "arrived"), "declined": ("sent",)}
 
 
-def _task_update(state, body: m.CmdTaskUpdate, actor, now) -> Events:
+def _task_update(state, body: bodies.CmdTaskUpdate, actor, now) -> Events:
     task = state.tasks.get(body.task)
     if task is None:
         raise CommandRefused("not_found", f"no task {body.task}")
@@ -269,7 +271,7 @@ def _task_update(state, body: m.CmdTaskUpdate, actor, now) -> Events:
         raise CommandRefused("bad_request", f"task status {body.status!r} is not one of {sorted(_FIELD_STEPS)}")
     if task.status not in allowed_from:
         raise CommandRefused("invalid_state", f"task {task.id} is {task.status}, cannot become {body.status}")
-    return [(f"task_{body.status}", m.TaskStep(task=task.id, actor=actor.name, note=body.note))]
+    return [(f"task_{body.status}", bodies.TaskStep(task=task.id, actor=actor.name, note=body.note))]
 
 
 def _nearest_grid(state: State, x: float, y: float) -> str:
@@ -282,32 +284,32 @@ def _nearest_grid(state: State, x: float, y: float) -> str:
     return best
 
 
-def _report(state, body: m.CmdReport, actor, now) -> Events:
+def _report(state, body: bodies.CmdReport, actor, now) -> Events:
     grid = body.grid if body.grid in state.org else _nearest_grid(state, body.x, body.y)
     n = len(state.alerts) + 1
     alert = Alert(id=f"R{n:05d}", source="report", kind=body.kind, severity=body.severity,
                   title=body.text[:40], at=now, x=body.x, y=body.y, grid=grid,
                   town=state.town_of(grid), text=body.text, photo=body.photo, reporter=actor.name)
-    return [("alert_raised", m.AlertRaised(alert=alert, incident=f"I-{alert.id}"))]
+    return [("alert_raised", bodies.AlertRaised(alert=alert, incident=f"I-{alert.id}"))]
 
 
-def _ingest_alert(state, body: m.IngestAlert, actor, now) -> Events:
+def _ingest_alert(state, body: bodies.IngestAlert, actor, now) -> Events:
     a = body.alert
     if a.id in state.alerts:
         raise CommandRefused("duplicate", f"alert {a.id} already raised")
     if not a.town and a.grid:
         a.town = state.town_of(a.grid)
-    return [("alert_raised", m.AlertRaised(alert=a, incident=f"I-{a.id}"))]
+    return [("alert_raised", bodies.AlertRaised(alert=a, incident=f"I-{a.id}"))]
 
 
-def _ingest_positions(state, body: m.IngestPositions, actor, now) -> Events:
-    return [("resources_moved", m.ResourcesMoved(moves=body.moves))]
+def _ingest_positions(state, body: bodies.IngestPositions, actor, now) -> Events:
+    return [("resources_moved", bodies.ResourcesMoved(moves=body.moves))]
 
 
-def _ingest_camera(state, body: m.IngestCameraStatus, actor, now) -> Events:
+def _ingest_camera(state, body: bodies.IngestCameraStatus, actor, now) -> Events:
     if body.camera not in state.cameras:
         raise CommandRefused("not_found", f"no camera {body.camera}")
-    return [("camera_status_changed", m.CameraStatusChanged(camera=body.camera, online=body.online))]
+    return [("camera_status_changed", bodies.CameraStatusChanged(camera=body.camera, online=body.online))]
 
 
 _DECIDERS = {

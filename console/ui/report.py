@@ -1,6 +1,6 @@
 """`duty-console report FILE`: the after-action report of a drill, as HTML and optionally PDF.
 
-The figures come from `console.drill.kpi` (pure); this module only draws the
+The figures come from `console.domain.kpi` (pure); this module only draws the
 charts with pyqtgraph (exported to PNG, offscreen) and prints the PDF through
 `QTextDocument` + `QPdfWriter`.
 """
@@ -22,10 +22,10 @@ import pyqtgraph as pg  # noqa: E402
 import pyqtgraph.exporters  # noqa: E402,F401
 
 from console.domain.model import ASSEMBLY_LIMIT_S, RESPONSE_LIMIT_S  # noqa: E402
-from console.drill.kpi import Figures, compute  # noqa: E402
-from console.drill.marathon import TZ  # noqa: E402
-from console.drill.recording import DrillReader  # noqa: E402
-from console.drill.report import build_html  # noqa: E402
+from console.domain.kpi import Figures, compute  # noqa: E402
+from console.scenarios.marathon import TZ  # noqa: E402
+from console.recording.drill_file import DrillReader  # noqa: E402
+from console.recording.report import build_html  # noqa: E402
 
 Progress = Callable[[float, str], None]
 CHART_W, CHART_H = 900, 300

@@ -106,7 +106,7 @@ def alert_event(alert: Alert, seq: int) -> Message:
 def _marathon_world():
     """(baseline, alerts) from the marathon scenario, or None if it is not available."""
     try:
-        from console.drill.marathon import MarathonScenario
+        from console.scenarios.marathon import MarathonScenario
     except Exception:  # noqa: BLE001 - the scenario is optional for screenshots
         return None
     scenario = MarathonScenario()
@@ -182,9 +182,9 @@ def _shoot(outdir: Path, name: str, lang: str, wall: bool) -> Path:
     from PySide6.QtWidgets import QApplication
 
     from console.client.controller import Controller
-    from console.ui.i18n import install_translator
-    from console.ui.main_window import MainWindow
-    from console.ui.theme import apply_theme
+    from console.ui.common.i18n import install_translator
+    from console.ui.shell.main_window import MainWindow
+    from console.ui.common.theme import apply_theme
 
     app = QApplication.instance()
     install_translator(app, lang)
@@ -198,7 +198,7 @@ def _shoot(outdir: Path, name: str, lang: str, wall: bool) -> Path:
                      settings=settings)
     win.resize(*SIZE)
     if wall:
-        from console.ui.wall import apply_wall_mode
+        from console.ui.shell.wall import apply_wall_mode
         # The offscreen screen is 800×800: no full screen, so the grab has a wall's 1920×1080.
         apply_wall_mode(win, 0, full_screen=False)
     else:

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from websockets.asyncio.client import connect
 
-from console.drill import build_marathon_baseline
+from console.scenarios import build_marathon_baseline
 from console.hub.auth import TokenRegistry
 from console.hub.core import Clock, HubCore
 from console.hub.server import HubServer

@@ -8,8 +8,9 @@ from console.client.controller import Controller
 from console.client.replica import Replica
 from console.domain.sla import incident_sla
 from console.domain.state import state_hash
-from console.hub.runner import HubConfig, start_hub
-from console.net.session import Session
+from console.app.config import HubConfig
+from console.app.hub import start_hub
+from console.client.session import Session
 from console.store import Store
 
 

@@ -6,7 +6,7 @@ import asyncio
 
 from console.client.controller import Controller
 from console.client.replica import Replica
-from console.net.session import Session
+from console.client.session import Session
 from console.store import Store
 from tests.hub.harness import running_hub
 from tests.hub.test_hub import _raise

@@ -10,11 +10,12 @@ from PySide6.QtTest import QTest
 
 from console.client.controller import Controller
 from console.client.replica import Replica
-from console.drill.recording import DrillRecorder
-from console.hub.offline import run_offline
-from console.hub.runner import HubConfig, start_hub
-from console.net.session import Session
-from console.ui.main_window import MainWindow
+from console.recording.drill_file import DrillRecorder
+from console.app.exercise import run_offline
+from console.app.config import HubConfig
+from console.app.hub import start_hub
+from console.client.session import Session
+from console.ui.shell.main_window import MainWindow
 
 pytestmark = [pytest.mark.ui, pytest.mark.integration]
 
@@ -131,7 +132,7 @@ def test_kpi_pane_draws_the_hand_drill_figures(qapp, qsettings):
     from console.domain.apply import apply
     from console.protocol.codec import Message
     from console.ui.panes.kpi.widget import KpiPane
-    from tests.drill.test_kpi import END, _events
+    from tests.recording.test_kpi import END, _events
 
     replica = Replica()
     for seq, t, ts, b in _events():

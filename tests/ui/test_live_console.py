@@ -22,11 +22,11 @@ from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
-from console.app import Console, build_console
+from console.app.console import Console, build_console
 from console.domain.model import Alert, Detection
 from console.hub.auth import TokenRegistry
 from console.protocol import messages as m
-from console.ui.i18n import install_translator, status_label
+from console.ui.common.i18n import install_translator, status_label
 from console.ui.panes.alerts.model import AlertQueueModel
 from tests.hub.harness import Client, running_hub
 
@@ -243,7 +243,7 @@ async def test_a_conflict_from_the_hub_is_shown_naming_the_holder(hub_db, tmp_pa
 # ---------------------------------------------------------------- 4. wall mode
 
 async def test_wall_token_gets_a_read_only_wall_and_its_forced_command_is_refused(hub_db, tmp_path):
-    from console.ui.theme import apply_theme
+    from console.ui.common.theme import apply_theme
 
     try:
         async with running_hub(hub_db) as server, console_on(server.url, "demo-wall", tmp_path, "w") as con:
@@ -273,7 +273,7 @@ async def test_wall_token_gets_a_read_only_wall_and_its_forced_command_is_refuse
 
 
 async def test_a_wall_restarted_while_its_hub_is_down_is_still_read_only(hub_db, tmp_path):
-    from console.ui.theme import apply_theme
+    from console.ui.common.theme import apply_theme
 
     try:
         first = running_hub(hub_db)

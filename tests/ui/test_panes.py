@@ -17,13 +17,13 @@ from console.client.replica import Replica
 from console.domain.state import ChangeSet
 from console.protocol import messages as m
 from console.protocol.codec import Message
-from console.ui import theme
-from console.ui.i18n import install_translator, kind_label, status_label
+from console.ui.common import theme
+from console.ui.common.i18n import install_translator, kind_label, status_label
 from console.ui.panes.alerts.model import AlertQueueModel
 from console.ui.panes.alerts.widget import AlertQueue
 from console.ui.panes.incident.widget import IncidentPane
 from console.ui.screenshots import SAMPLE_DAY_START, alert_event, baseline_event, sample_alert, sample_baseline
-from console.ui.selection import Selection
+from console.ui.shell.selection import Selection
 
 pytestmark = pytest.mark.ui
 
@@ -331,7 +331,7 @@ def test_read_only_incident_pane_has_no_enabled_action(qtbot):
 
 @pytest.fixture
 def window(qtbot, world, qsettings):
-    from console.ui.main_window import MainWindow
+    from console.ui.shell.main_window import MainWindow
 
     win = MainWindow(world.replica, world.controller, settings=qsettings)
     qtbot.addWidget(win)
@@ -370,7 +370,7 @@ def test_layout_is_saved_per_role(qtbot, world, window, qsettings):
     window.docks["diagnostics"].show()
     window.save_layout()
     assert qsettings.value("layout/commander") is not None
-    from console.ui.main_window import MainWindow
+    from console.ui.shell.main_window import MainWindow
 
     again = MainWindow(world.replica, world.controller, settings=qsettings)
     qtbot.addWidget(again)
@@ -379,9 +379,9 @@ def test_layout_is_saved_per_role(qtbot, world, window, qsettings):
 
 
 def test_wall_mode_has_no_enabled_dispatch_control(qtbot, qsettings):
-    from console.ui.main_window import MainWindow
-    from console.ui.theme import apply_theme
-    from console.ui.wall import apply_wall_mode
+    from console.ui.shell.main_window import MainWindow
+    from console.ui.common.theme import apply_theme
+    from console.ui.shell.wall import apply_wall_mode
 
     w = World(read_only=True)
     win = MainWindow(w.replica, w.controller, wall=True, role_key="wall", settings=qsettings)
@@ -430,7 +430,7 @@ def test_chinese_and_english_both_load(qtbot, qapp, world):
 
 
 def test_theme_has_a_cjk_font(qapp):
-    from console.ui.theme import RESOURCE_STATUS_COLORS, apply_theme
+    from console.ui.common.theme import RESOURCE_STATUS_COLORS, apply_theme
 
     family = apply_theme(qapp)
     assert family is not None, "no CJK font installed: Chinese would render as tofu"

@@ -19,7 +19,7 @@ from console.ui.panes.cameras import CameraWall
 from console.ui.panes.map import MapPane
 from console.ui.panes.roster import RosterPane
 from console.ui.panes.roster.model import PENDING, status_label
-from console.ui.selection import Selection
+from console.ui.shell.selection import Selection
 from console.video import DecodePool
 
 pytestmark = pytest.mark.ui
@@ -49,7 +49,7 @@ def _small_baseline() -> Baseline:
 
 def _baseline() -> Baseline:
     try:
-        from console.drill.marathon import build_marathon_baseline
+        from console.scenarios.marathon import build_marathon_baseline
     except ImportError:
         return _small_baseline()
     return build_marathon_baseline()

@@ -19,8 +19,8 @@ from console.client.replica import Replica
 from console.domain.model import FINAL_STATUSES, Incident
 from console.domain.sla import incident_sla
 from console.domain.state import ChangeSet
-from console.ui import theme
-from console.ui.i18n import kind_label, severity_label, status_label
+from console.ui.common import theme
+from console.ui.common.i18n import kind_label, severity_label, status_label
 
 _SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}
 #: the response countdown turns amber below this many seconds left

@@ -24,9 +24,9 @@ from console.client.controller import Controller
 from console.client.replica import Replica
 from console.domain.model import ALERT_KINDS, INCIDENT_STATUSES
 from console.domain.state import ChangeSet
-from console.ui.i18n import kind_label, status_label
+from console.ui.common.i18n import kind_label, status_label
 from console.ui.panes.alerts.model import AlertQueueModel, is_open
-from console.ui.selection import Selection
+from console.ui.shell.selection import Selection
 
 try:  # QtMultimedia needs libpulse; without it the queue is silent, not broken.
     from PySide6.QtMultimedia import QSoundEffect

@@ -14,7 +14,7 @@ from console.domain.model import Detection
 from console.video.pool import DecodedFrame
 
 try:
-    from console.ui.theme import SEVERITY_COLORS
+    from console.ui.common.theme import SEVERITY_COLORS
 except ImportError:  # the theme module is written in parallel
     SEVERITY_COLORS = {"critical": "#f85149", "warning": "#d29922", "info": "#58a6ff"}
 

@@ -23,7 +23,7 @@ from console.client.replica import Replica
 from console.domain.model import Alert
 from console.domain.state import ChangeSet
 from console.ui.panes.cameras.tile import CameraTile
-from console.ui.selection import Selection
+from console.ui.shell.selection import Selection
 from console.video.pool import DecodePool
 
 #: tiles per page; n×n grids except 64 (8×8)

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 from console.client.controller import Controller
 from console.client.replica import Replica
 from console.domain.state import ChangeSet
-from console.drill.marathon import TZ
-from console.ui import theme
+from console.domain.localtime import TZ
+from console.ui.common import theme
 
 #: the speeds the bar offers
 SPEEDS = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0)

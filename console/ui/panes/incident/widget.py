@@ -25,12 +25,12 @@ from console.domain.model import FINAL_STATUSES, Incident
 from console.domain.recommend import plan_for
 from console.domain.sla import incident_sla, task_assembly_left
 from console.domain.state import ChangeSet
-from console.ui import theme
-from console.ui.i18n import (
+from console.ui.common import theme
+from console.ui.common.i18n import (
     is_chinese, kind_label, resource_kind_label, severity_label, source_label, status_label,
     timeline_label,
 )
-from console.ui.selection import Selection
+from console.ui.shell.selection import Selection
 
 #: the console shows Chongqing time whatever the machine's zone
 CST = timezone(timedelta(hours=8))

@@ -1,6 +1,6 @@
 """The KPI dashboard: how the duty period is going against the promises, live and in review.
 
-Figures come from `console.drill.kpi.compute` (the same as the after-action
+Figures come from `console.domain.kpi.compute` (the same as the after-action
 report), recomputed at most once a second from the replica's state; curves
 are fed from preallocated numpy buffers with one `setData` each per refresh.
 """
@@ -17,7 +17,7 @@ import pyqtgraph as pg
 from console.client.replica import Replica
 from console.domain.model import ASSEMBLY_LIMIT_S, RESPONSE_LIMIT_S
 from console.domain.state import ChangeSet
-from console.drill.kpi import Figures, compute, fmt_s
+from console.domain.kpi import Figures, compute, fmt_s
 
 #: at most this many minutes of history are drawn (a whole marathon day fits)
 CAPACITY = 24 * 60

@@ -20,16 +20,16 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWi
 from console.client.replica import Replica
 from console.domain.model import RESOURCE_STATUSES
 from console.domain.state import ChangeSet
-from console.ui.selection import Selection
+from console.ui.shell.selection import Selection
 
 try:
-    from console.ui.i18n import status_label as _status_label
+    from console.ui.common.i18n import status_label as _status_label
 except ImportError:  # written in parallel
     def _status_label(status: str) -> str:
         return status.replace("_", " ")
 
 try:
-    from console.ui.theme import BG, RESOURCE_STATUS_COLORS, SEVERITY_COLORS
+    from console.ui.common.theme import BG, RESOURCE_STATUS_COLORS, SEVERITY_COLORS
 except ImportError:  # the theme module is written in parallel
     BG = "#0d1117"
     RESOURCE_STATUS_COLORS = {

@@ -19,8 +19,8 @@ from console.domain.recommend import KIND_ZH
 from console.domain.sla import task_assembly_left
 
 try:
-    from console.ui.i18n import resource_kind_label as _domain_kind
-    from console.ui.i18n import status_label as _domain_status
+    from console.ui.common.i18n import resource_kind_label as _domain_kind
+    from console.ui.common.i18n import status_label as _domain_status
 except ImportError:  # written in parallel; English words until it lands
     def _domain_kind(kind: str) -> str:
         return kind.replace("_", " ")
@@ -29,7 +29,7 @@ except ImportError:  # written in parallel; English words until it lands
         return status.replace("_", " ").capitalize()
 
 try:
-    from console.ui.theme import RESOURCE_STATUS_COLORS
+    from console.ui.common.theme import RESOURCE_STATUS_COLORS
 except ImportError:  # the theme module is written in parallel
     RESOURCE_STATUS_COLORS = {
         "off_duty": "#5c6370", "available": "#3fb950", "dispatched": "#d29922",

@@ -19,7 +19,7 @@ from console.ui.panes.roster.model import (
     COL, PENDING, PENDING_COLOR, RESOURCE_STATUS_COLORS, RosterFilter, RosterModel, kind_label,
     status_label,
 )
-from console.ui.selection import Selection
+from console.ui.shell.selection import Selection
 
 #: counts shown in the header and the tree, in this order
 COUNTED = ("available", "dispatched", "en_route", "on_scene")

@@ -5,8 +5,8 @@ import pytest
 from console.domain.apply import apply
 from console.domain.model import Alert, Baseline, Camera, OrgUnit, Resource
 from console.domain.state import State
-from console.drill.kpi import compute, percentile
-from console.drill.recording import DrillReader, DrillWriter
+from console.domain.kpi import compute, percentile
+from console.recording.drill_file import DrillReader, DrillWriter
 from console.protocol import messages as m
 from console.protocol.codec import Message, encode
 

@@ -20,8 +20,8 @@ from console.domain.state import ChangeSet
 from console.ui.panes.alerts.widget import AlertQueue
 from console.ui.panes.diagnostics.widget import DiagnosticsPane, NoticeCursor
 from console.ui.panes.incident.widget import IncidentPane
-from console.ui.selection import Selection
-from console.ui.status_bar import ConsoleStatusBar
+from console.ui.shell.selection import Selection
+from console.ui.shell.status_bar import ConsoleStatusBar
 
 log = logging.getLogger(__name__)
 
@@ -358,8 +358,8 @@ class MainWindow(QMainWindow):
         if mode == self._mode_shown:
             return
         self._mode_shown = mode
-        from console.ui.status_bar import MODE_TEXT
-        from console.ui.theme import MODE_COLORS
+        from console.ui.shell.status_bar import MODE_TEXT
+        from console.ui.common.theme import MODE_COLORS
 
         title = self.tr("Duty commander's console")
         if mode == "live":

@@ -1,9 +1,10 @@
-"""Review: a hub that serves a drill recording as if it were live.
+"""Review: serve a drill recording as if it were live.
 
 The recording is the log: `ReviewStore` answers the hub's log questions from
-the drill file, `ReviewCore` applies the recorded envelopes (same bytes, same
-seq and hub time) instead of deciding commands, and `DrillPlayer` feeds them
-on the hub clock and answers `drill.control` (play, pause, speed, seek).
+the drill file; the hub's `ReviewCore` (console/hub/replay.py) applies the
+recorded envelopes (same bytes, same seq and hub time) instead of deciding
+commands; `DrillPlayer` feeds them on the hub clock and answers `drill.control`
+(play, pause, speed, seek).
 
 Seeking rebuilds the state from the nearest stored snapshot plus the events
 after it, then every connected client gets a fresh `snapshot` and the replay
@@ -18,20 +19,12 @@ import time
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 
-import msgspec
-
-from console.domain.apply import apply
-from console.domain.state import State, encode_state
-from console.drill.recording import DrillReader
-from console.hub.auth import Principal
-from console.hub.core import Clock, HubCore
 from console.protocol import messages as m
 from console.protocol.codec import JPEG, Frame, encode, encode_frame
+from console.recording.drill_file import DrillReader
 
 log = logging.getLogger(__name__)
 
-#: roles that may play, pause, change speed and seek
-CONTROL_ROLES = frozenset({"commander", "operator"})
 #: speed factors the hub accepts (the drill bar offers 0.5×–60×)
 MIN_SPEED, MAX_SPEED = 0.05, 1000.0
 _READ_BATCH = 2000
@@ -77,83 +70,10 @@ class ReviewStore:
         self.reader.close()
 
 
-class ReviewCore(HubCore):
-    """A HubCore whose events come from a recording; commands are refused, drill controls answered."""
-
-    def __init__(self, reader: DrillReader, *, clock: Clock, state: State, **kw):
-        super().__init__(ReviewStore(reader), clock=clock, mode="review", **kw)
-        self.reader = reader
-        self.state = state
-        self.player: DrillPlayer | None = None
-        self._last_snapshot = 1 << 62  # the recording has its snapshots; the hub keeps none
-
-    def _archive(self) -> None:
-        """A recording replays as it was: archived only where the live hub archived."""
-
-    async def _recover(self) -> None:
-        self.committed_seq = self.state.seq
-
-    def feed(self, rows) -> None:
-        """Apply recorded envelopes as they are and queue them for the committer and fan-out."""
-        for seq, type_, ts, data in rows:
-            msg = self.reader.decode(data)
-            apply(self.state, msg)
-            self._batch.append((seq, type_, ts, data, self._scope_incident(type_, msg.body)))
-        if rows:
-            self.counters["events"] += len(rows)
-            self._batch_ready.set()
-
-    async def rewind(self, state: State) -> None:
-        """Replace the state (a seek) and send every live client a fresh snapshot of it."""
-        await self.wait_committed(self.state.seq)  # nothing of the old timeline left in flight
-        self.state = state
-        async with self._committed:
-            self.committed_seq = state.seq
-        cache: dict[str | None, tuple[int, bytes]] = {}
-        for ch in list(self.channels):
-            if not ch.live or ch.dropped:
-                continue
-            if ch.center not in cache:
-                scoped = self.scoped_state(ch.center)
-                cache[ch.center] = (scoped.seq, encode("snapshot", m.Snapshot(
-                    seq=scoped.seq, state=msgspec.Raw(encode_state(scoped)))))
-            seq, data = cache[ch.center]
-            ch.after = seq
-            # Queued behind what the client was already sent of the old timeline: it applies
-            # those, then replaces everything with this snapshot.
-            ch.push(data)
-            self.counters["snapshots"] += 1
-
-    async def command(self, principal: Principal, command_id: str | None, type_: str,
-                      body: m.Body) -> m.Result:
-        return await self.submit(principal, command_id, type_, body)
-
-    def submit(self, principal: Principal, command_id: str | None, type_: str, body: m.Body) -> asyncio.Future:
-        """Answer at once: nothing is decided or logged in review."""
-        return asyncio.ensure_future(self._answer(principal, type_, body))
-
-    async def _answer(self, principal: Principal, type_: str, body: m.Body) -> m.Result:
-        if type_ == "drill.control":
-            if principal.role not in CONTROL_ROLES:
-                self.counters["refused.forbidden"] += 1
-                return m.Result(ok=False, code="forbidden",
-                                message=f"role {principal.role} may not control the replay")
-            if self.player is None:
-                return m.Result(ok=False, code="not_review", message="no recording is loaded")
-            return await self.player.control(body.action, body.value)
-        self.counters["refused.review_only"] += 1
-        return m.Result(ok=False, code="review_only",
-                        message="this hub replays a recording: commands are off")
-
-    def inject(self, principal: Principal, type_: str, body: m.Body) -> list[int]:
-        self.counters["source_refused.review_only"] += 1
-        return []
-
-
 class DrillPlayer:
     """Feeds a recording into a ReviewCore on the hub clock and answers the drill controls."""
 
-    def __init__(self, core: ReviewCore, server, reader: DrillReader, *, speed: float = 1.0,
+    def __init__(self, core, server, reader: DrillReader, *, speed: float = 1.0,
                  autoplay: bool = True, tick_s: float = 0.05, frame_every_s: float = 0.2,
                  status_every_s: float = 1.0):
         self.core = core

@@ -4,8 +4,8 @@ import asyncio
 
 import pytest
 
-from console.drill.recording import DrillRecorder
-from console.hub.offline import run_offline
+from console.recording.drill_file import DrillRecorder
+from console.app.exercise import run_offline
 
 START = "07:22"
 DURATION_S = 1200.0

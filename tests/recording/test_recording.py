@@ -6,8 +6,8 @@ import sqlite3
 import pytest
 
 from console.domain.state import state_hash
-from console.drill.marathon import DOG_TITLE
-from console.drill.recording import FORMAT_VERSION, DrillFileError, DrillReader
+from console.scenarios.marathon import DOG_TITLE
+from console.recording.drill_file import FORMAT_VERSION, DrillFileError, DrillReader
 
 
 def test_a_recording_holds_events_snapshots_frames_and_meta(recorded):

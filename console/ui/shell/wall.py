@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from console.ui.theme import apply_theme
+from console.ui.common.theme import apply_theme
 
 
 def apply_wall_mode(window, screen_index: int | None = None, *, full_screen: bool = True) -> None:

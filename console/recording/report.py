@@ -13,9 +13,9 @@ from collections.abc import Callable
 from datetime import datetime
 
 from console.domain.state import State
-from console.drill.kpi import Figures, IncidentFigures, Promise, fmt_s
-from console.drill.marathon import TZ
-from console.drill.recording import DrillMeta
+from console.domain.kpi import Figures, IncidentFigures, Promise, fmt_s
+from console.domain.localtime import TZ
+from console.recording.drill_file import DrillMeta
 
 #: at most this many rows in the timeline table (the charts cover everything)
 TIMELINE_ROWS = 600

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import os
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 import numpy as np
 import simplejpeg
 from PIL import Image, ImageDraw, ImageFont
 
+from console.domain.localtime import TZ
 from console.domain.model import Camera
 
-TZ = timezone(timedelta(hours=8))
 FONT_PATHS = (
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",

@@ -5,7 +5,7 @@ Pure and deterministic for a seed; no Qt, no asyncio, no I/O.
 
 from __future__ import annotations
 
-from console.drill.marathon import (
+from console.scenarios.marathon import (
     BASELINE_NAME, MarathonScenario, ReportScenario, build_marathon_baseline, day_start_of,
     parse_start,
 )
@@ -18,7 +18,7 @@ def make_scenario(name: str = "marathon", seed: int = 7, start: float | str | No
     """A scenario by name: "marathon" (the whole day), "fire_hazard" or "rockfall" (one report
     at start + 10 s on the marathon baseline). `start` is hub time, "HH:MM", or None (07:00)."""
     if isinstance(start, str):
-        from console.drill.marathon import DEFAULT_DAY
+        from console.scenarios.marathon import DEFAULT_DAY
         start = parse_start(day_start_of(DEFAULT_DAY), start)
     if name == "marathon":
         return MarathonScenario(seed, start)

@@ -1,4 +1,4 @@
-"""The composition root: store, session, replica, controller, window, under one qasync loop.
+"""The console's composition root: store, session, replica, controller, window, under one qasync loop.
 
 `demo` also starts a hub in this process on a loopback port and connects to it
 over a real websocket, exactly as the console would connect to a remote hub.
@@ -6,13 +6,13 @@ over a real websocket, exactly as the console would connect to a remote hub.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import logging
 import os
 import sys
-import time
 from pathlib import Path
+
+from console.app.config import ConsoleConfig, HubConfig
 
 log = logging.getLogger(__name__)
 
@@ -25,16 +25,16 @@ def default_local_db(token: str) -> str:
     return f"sqlite:///{base / f'console-{safe}.db'}"
 
 
-def run_app(a: argparse.Namespace) -> int:
-    """Run the console (and, for `demo`, the embedded hub) until the window closes."""
+def run_app(a: ConsoleConfig, hub_cfg: HubConfig | None = None) -> int:
+    """Run the console until the window closes; with `hub_cfg`, an embedded hub first (`demo`)."""
     if a.smoke is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication  # PySide6 before qasync
 
     import qasync
 
-    from console.ui.i18n import install_translator
-    from console.ui.theme import apply_theme
+    from console.ui.common.i18n import install_translator
+    from console.ui.common.theme import apply_theme
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("duty-console")
@@ -42,7 +42,7 @@ def run_app(a: argparse.Namespace) -> int:
     install_translator(app, a.lang)
     apply_theme(app, wall=a.wall)
     try:
-        code = qasync.run(_main(app, a))
+        code = qasync.run(_main(app, a, hub_cfg))
     except asyncio.CancelledError:
         code = 0
     return code
@@ -104,11 +104,11 @@ async def build_console(url: str, token: str, *, local_db: str | None = None, wa
     """
     from console.client.controller import Controller
     from console.client.replica import Replica
-    from console.net.session import Session
+    from console.client.session import Session
     from console.store import Store
-    from console.ui.main_window import MainWindow
-    from console.ui.wall import apply_wall_mode
-    from console.ui.watchdog import GuiWatchdog
+    from console.ui.shell.main_window import MainWindow
+    from console.ui.shell.wall import apply_wall_mode
+    from console.ui.shell.watchdog import GuiWatchdog
     from console.video.pool import DecodePool
 
     loop = asyncio.get_running_loop()
@@ -137,7 +137,7 @@ async def build_console(url: str, token: str, *, local_db: str | None = None, wa
     return console
 
 
-async def _main(app, a: argparse.Namespace) -> int:
+async def _main(app, a: ConsoleConfig, hub_cfg: HubConfig | None) -> int:
     errors = _ExceptionCounter()
     sys.excepthook = errors
     closing = asyncio.Event()
@@ -147,29 +147,21 @@ async def _main(app, a: argparse.Namespace) -> int:
     app.aboutToQuit.connect(closing.set)
 
     hub = None
-    if a.command == "demo":
-        from console.cli import _hub_config
-        from console.hub.runner import start_hub
+    url, token = a.url, a.token
+    if hub_cfg is not None:
+        from console.app.hub import start_hub
 
-        cfg = _hub_config(a)
-        cfg.port = 0 if a.port == 8765 else a.port
-        if cfg.db is None:
-            import tempfile
-
-            cfg.db = f"sqlite:///{tempfile.mkdtemp(prefix='duty-demo-')}/hub.db"
-        if a.start is None:
-            cfg.start = "07:29:40"  # the demo opens 20 s before the dog reaches the cordon
-        hub = await start_hub(cfg)
+        hub = await start_hub(hub_cfg)
         url, token = hub.url, ("demo-wall" if a.wall else "demo-commander")
-        print(f"embedded hub on {url} (scenario {cfg.scenario}, {cfg.speed}×)", flush=True)
-    else:
-        url, token = a.url, a.token
+        print(f"embedded hub on {url} (scenario {hub_cfg.scenario}, {hub_cfg.speed}×)", flush=True)
 
     console = await build_console(url, token, local_db=a.local_db, wall=a.wall, screen=a.screen)
     code = 0
     try:
         if a.smoke is not None:
-            code = await _smoke(a.smoke, console.replica, console.controller, console.window,
+            from console.app.smoke import run_smoke
+
+            code = await run_smoke(a.smoke, console.replica, console.controller, console.window,
                                 console.session, errors, a.shot)
         else:
             await closing.wait()
@@ -182,7 +174,7 @@ async def _main(app, a: argparse.Namespace) -> int:
 
 async def _follow_role(replica, controller, window, screen: int | None) -> None:
     """A wall-role token gets wall mode, whatever the command line said."""
-    from console.ui.wall import apply_wall_mode
+    from console.ui.shell.wall import apply_wall_mode
 
     while replica.link.role == "":
         await asyncio.sleep(0.1)
@@ -192,59 +184,3 @@ async def _follow_role(replica, controller, window, screen: int | None) -> None:
         if window.incident_pane is not None:
             window.incident_pane.set_actions_visible(False)
         apply_wall_mode(window, screen)
-
-
-async def _smoke(seconds: float, replica, controller, window, session, errors, shot: str | None = None) -> int:
-    """Run N seconds, press Enter on the queue once, print one summary line.
-
-    On a desk the key must dispatch and the hub confirm it. On a read-only
-    console (wall token, --wall, a drill under review) the same key must send
-    nothing at all: that is what "all went through" means there.
-    """
-    from PySide6.QtCore import QEvent, Qt
-    from PySide6.QtGui import QKeyEvent
-    from PySide6.QtWidgets import QApplication
-
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    pressed = False
-    sent: str | None = None
-    incident: str | None = None
-    while loop.time() < deadline:
-        await asyncio.sleep(0.2)
-        if not pressed and session.live.is_set() and window.alerts is not None:
-            window.refresh_now()
-            queue = window.alerts
-            if queue.model.rowCount() > 0:
-                queue.select_row(0)
-                incident = queue.current_incident()
-                before = set(replica.pending)
-                key = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier)
-                QApplication.sendEvent(queue.view, key)
-                pressed = True
-                sent = next(iter(set(replica.pending) - before), None)
-    # give the last command its answer
-    settle = loop.time() + 5
-    while replica.pending and loop.time() < settle:
-        await asyncio.sleep(0.1)
-    window.refresh_now()
-    if shot:
-        Path(shot).parent.mkdir(parents=True, exist_ok=True)
-        window.grab().save(shot)
-    state = replica.state
-    read_only = not controller.can("cmd.dispatch")
-    tasks = [t for t in state.tasks.values() if t.incident == incident and t.actor == replica.link.user]
-    problems = sum(v for k, v in replica.counters.items()
-                   if k in ("malformed", "unknown_type", "apply_errors", "bad_frames")) + errors.count
-    if read_only:
-        went_through = pressed and sent is None
-        dispatch = "blocked (read-only)" if went_through else ("sent!" if sent else "no alert")
-    else:
-        went_through = pressed and sent is not None and not replica.pending and bool(tasks)
-        dispatch = tasks[0].status if tasks else ("refused" if pressed else "no alert")
-    ok = went_through and problems == 0 and replica.counters["events"] > 0
-    print(f"smoke: {'OK' if ok else 'FAILED'} mode={replica.link.mode} role={replica.link.role} "
-          f"events={replica.counters['events']} alerts={len(state.alerts)} dispatches={len(state.tasks)} "
-          f"incident={incident} dispatch={dispatch} errors={problems} "
-          f"link={replica.link.state} at={time.strftime('%H:%M:%S')}", flush=True)
-    return 0 if ok else 1

@@ -6,9 +6,10 @@ import pytest
 
 from console.client.replica import Replica
 from console.domain.state import state_hash
-from console.drill.recording import DrillReader
-from console.hub.runner import HubConfig, start_hub
-from console.net.session import Session
+from console.recording.drill_file import DrillReader
+from console.app.config import HubConfig
+from console.app.hub import start_hub
+from console.client.session import Session
 from console.protocol import messages as m
 from tests.hub.harness import Client
 

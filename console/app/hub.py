@@ -1,43 +1,24 @@
-"""Build and run a whole hub (store, core, server, world) from one config."""
+"""Build and run a whole hub from one config: store, core, server, and what plugs into it.
+
+The hub itself knows no scenario and no drill file: this composition root plugs
+the scenario world in as a source (the same command path a real source takes),
+the drill recorder in as a tap on the committed envelopes, and, for review, a
+drill player that feeds the recording into a replaying core.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
 
+from console.app.config import HubConfig
 from console.hub.auth import TokenRegistry
 from console.hub.core import Clock, HubCore
 from console.hub.server import HubServer
-from console.hub.world import World
+from console.scenarios.world import World
 from console.store import Store
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(slots=True)
-class HubConfig:
-    """Everything `duty-console hub` takes on its command line."""
-
-    host: str = "127.0.0.1"
-    port: int = 8765
-    scenario: str | None = "marathon"
-    speed: float = 1.0
-    seed: int = 7
-    start: str | None = None
-    db: str = "sqlite:///hub.db"
-    tokens: str | None = None
-    fps: float = 5.0
-    simulate_field: bool = True
-    mode: str = "live"
-    queue_limit: int = 20_000
-    #: record the session to this drill file
-    record: str | None = None
-    #: cameras whose frames go into the recording, and how many per hub second
-    record_cameras: list[str] = field(default_factory=list)
-    record_fps: float = 1.0
-    #: serve this drill file in review mode instead of running a scenario
-    drill: str | None = None
 
 
 class RunningHub:
@@ -95,9 +76,9 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
     scenario = simulator = renderer = None
     clock = Clock(rate=cfg.speed)
     if cfg.scenario:
-        from console.drill import make_scenario
-        from console.drill.frames import FrameRenderer
-        from console.drill.simulator import FieldSimulator
+        from console.scenarios import make_scenario
+        from console.scenarios.frames import FrameRenderer
+        from console.scenarios.simulator import FieldSimulator
 
         scenario = make_scenario(cfg.scenario, cfg.seed, cfg.start)
         clock = Clock(start=scenario.start_time, rate=cfg.speed)
@@ -112,7 +93,7 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
     server = HubServer(core, tokens, host=cfg.host, port=cfg.port, queue_limit=cfg.queue_limit)
     recorder = None
     if cfg.record:
-        from console.drill.recording import DrillRecorder
+        from console.recording.drill_file import DrillRecorder
 
         recorder = DrillRecorder(cfg.record, scenario=cfg.scenario or "", seed=cfg.seed, mode=cfg.mode,
                                  cameras=cfg.record_cameras, fps=cfg.record_fps)
@@ -133,8 +114,9 @@ async def start_review(cfg: HubConfig, tokens: TokenRegistry | None = None) -> R
     `cfg.start` ("HH:MM[:SS]" on the drill's day, or epoch seconds) is where the replay begins
     (default: the start of the recording). Raises DrillFileError for a file that cannot be used.
     """
-    from console.drill.recording import DrillReader
-    from console.hub.review import DrillPlayer, ReviewCore
+    from console.recording.drill_file import DrillReader
+    from console.hub.replay import ReviewCore
+    from console.recording.review import DrillPlayer, ReviewStore
 
     tokens = tokens or (TokenRegistry.from_file(cfg.tokens) if cfg.tokens else TokenRegistry.demo())
     loop = asyncio.get_running_loop()
@@ -142,13 +124,13 @@ async def start_review(cfg: HubConfig, tokens: TokenRegistry | None = None) -> R
     meta = reader.meta
     start = meta.start
     if cfg.start:
-        from console.drill.marathon import parse_start
+        from console.scenarios.marathon import parse_start
 
         first = await loop.run_in_executor(None, reader.state_at, meta.start)
         start = min(max(parse_start(first.day_start or meta.start, cfg.start), meta.start), meta.end)
     state = await loop.run_in_executor(None, reader.state_at, start)
     clock = Clock(start=start, rate=cfg.speed)
-    core = ReviewCore(reader, clock=clock, state=state)
+    core = ReviewCore(ReviewStore(reader), decode=reader.decode, clock=clock, state=state)
     await core.start()
     server = HubServer(core, tokens, host=cfg.host, port=cfg.port, queue_limit=cfg.queue_limit)
     await server.start()

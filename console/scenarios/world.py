@@ -11,22 +11,24 @@ import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
-from console.hub.auth import Principal
-from console.hub.core import HubCore
-from console.hub.server import HubServer
+from console.domain.rules import Actor
 from console.protocol import messages as m
 from console.protocol.codec import JPEG, Frame, encode_frame
 
 log = logging.getLogger(__name__)
 
-SCENARIO_SOURCE = Principal("-", "ingest", "感知接入:scenario", None)
-FIELD_SOURCE = Principal("-", "ingest", "现场:simulator", None)
+SCENARIO_SOURCE = Actor("感知接入:scenario", "ingest", None)
+FIELD_SOURCE = Actor("现场:simulator", "ingest", None)
 
 
 class World:
-    """Feeds a scenario and a field simulator into the hub, and renders frames for subscribers."""
+    """Feeds a scenario and a field simulator into the hub, and renders frames for subscribers.
 
-    def __init__(self, core: HubCore, server: HubServer | None, scenario, simulator=None, *,
+    `core` is the hub's core as a source sees it (`inject`, `emit`, `listeners`, `state`,
+    `clock`); `server` publishes frames (`publish_frame`, `subscribed_cameras`) or is None.
+    """
+
+    def __init__(self, core, server, scenario, simulator=None, *,
                  fps: float = 5.0, tick_s: float = 0.1, renderer=None):
         self.core = core
         self.server = server

@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from console.drill.marathon import DOG_TITLE
-from console.drill.recording import DrillReader
-from console.hub.runner import HubConfig, start_hub
+from console.scenarios.marathon import DOG_TITLE
+from console.recording.drill_file import DrillReader
+from console.app.config import HubConfig
+from console.app.hub import start_hub
 from tests.hub.harness import Client
 
 BUNDLED = Path(__file__).resolve().parents[2] / "resources" / "drills" / "marathon-morning.drill"

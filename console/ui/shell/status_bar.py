@@ -7,8 +7,8 @@ from typing import Callable
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from console.client.replica import Replica
-from console.ui import theme
-from console.ui.i18n import role_label
+from console.ui.common import theme
+from console.ui.common.i18n import role_label
 
 _LINK_COLORS = {"online": "#3fb950", "resuming": "#e3b341", "connecting": "#e3b341", "offline": "#ff4d4f"}
 #: mode badges are bilingual on purpose: an exercise must be unmistakable in either language

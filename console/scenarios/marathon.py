@@ -10,22 +10,22 @@ import bisect
 import math
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 import msgspec
 
+from console.domain.localtime import TZ
 from console.domain.model import (
     Alert, Baseline, Camera, Detection, OrgUnit, Plan, PlanRole, Resource,
 )
-from console.drill import geography as geo
-from console.drill.names import (
+from console.scenarios import geography as geo
+from console.scenarios.names import (
     COMMUNITY_NAMES, DISTRICT_NAME, TOWN_NAMES, TOWN_SHORT, person_name,
 )
 from console.protocol.messages import (
     CmdReport, IngestAlert, IngestCameraStatus, IngestPositions,
 )
 
-TZ = timezone(timedelta(hours=8))
 BASELINE_NAME = "2025 重庆马拉松 滨江赛道"
 DEFAULT_DAY = date(2025, 11, 30)
 DAY_START_H = 7.0

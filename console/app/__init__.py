@@ -1,0 +1,1 @@
+"""Composition roots: config, the console app, the hub, the demo, offline exercises."""

@@ -1,0 +1,38 @@
+"""The center's local time: one time zone and one way to write times and durations.
+
+Hub times are UTC epoch seconds; a command center reads them on its wall clock.
+Every pane, the report and the synthetic frames write times with these functions,
+so a duration reads the same everywhere (rounded down to whole seconds).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+#: China Standard Time (UTC+8, no daylight saving): every center this console serves
+TZ = timezone(timedelta(hours=8))
+
+
+def local(t: float) -> datetime:
+    """Hub time as a local datetime."""
+    return datetime.fromtimestamp(t, TZ)
+
+
+def clock(t: float | None, fmt: str = "%H:%M:%S") -> str:
+    """Hub time on the wall clock (default HH:MM:SS); "—" when there is none."""
+    return "—" if t is None else local(t).strftime(fmt)
+
+
+def duration(seconds: float | None, *, signed: bool = False) -> str:
+    """Seconds as m:ss (h:mm:ss from an hour); whole seconds, rounded toward zero; "—" for None.
+
+    `signed`: a "+" before a positive value (an overdue clock), a "−" before a negative one.
+    """
+    if seconds is None:
+        return "—"
+    sign = "-" if seconds < 0 else ("+" if signed and seconds > 0 else "")
+    s = int(abs(seconds))
+    h, rest = divmod(s, 3600)
+    m, s = divmod(rest, 60)
+    body = f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+    return sign + body

@@ -1,1 +1,0 @@
-"""The console's websocket client session (no Qt): connect, resume, outbox, reconnect."""

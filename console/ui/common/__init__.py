@@ -1,0 +1,1 @@
+"""What every pane shares: theme, the glossary of codes in zh and en, formatting."""
