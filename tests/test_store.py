@@ -32,8 +32,8 @@ def test_empty_log(store):
 
 def test_events_after_in_order_with_limit(store):
     # Written out of order across batches: reads must still come back by seq.
-    store.append_events([_ev(s) for s in (4, 5, 6)])
-    store.append_events([_ev(s) for s in (1, 2, 3)])
+    store.commit([_ev(s) for s in (4, 5, 6)], [])
+    store.commit([_ev(s) for s in (1, 2, 3)], [])
     assert store.events_after(0) == [_ev(s) for s in range(1, 7)]
     assert store.events_after(2) == [_ev(s) for s in (3, 4, 5, 6)]
     assert store.events_after(2, limit=2) == [_ev(3), _ev(4)]
@@ -44,19 +44,19 @@ def test_events_after_in_order_with_limit(store):
 
 
 def test_duplicate_seq_rejected_and_batch_atomic(store):
-    store.append_events([_ev(1), _ev(2)])
+    store.commit([_ev(1), _ev(2)], [])
     with pytest.raises(DuplicateEventError):
-        store.append_events([_ev(3), _ev(2), _ev(4)])
+        store.commit([_ev(3), _ev(2), _ev(4)], [])
     # Nothing of the failed batch was written.
     assert store.events_after(0) == [_ev(1), _ev(2)]
     with pytest.raises(ValueError):
-        store.append_events([_ev(7), _ev(7)])
+        store.commit([_ev(7), _ev(7)], [])
     assert store.last_seq() == 2
 
 
 def test_events_survive_reopen(tmp_db_url):
     s = Store(tmp_db_url)
-    s.append_events([_ev(s_) for s_ in range(1, 1001)])
+    s.commit([_ev(s_) for s_ in range(1, 1001)], [])
     s.close()
     s2 = Store(tmp_db_url)
     assert s2.event_count() == 1000 and s2.events_after(999) == [_ev(1000)]
@@ -64,20 +64,20 @@ def test_events_survive_reopen(tmp_db_url):
 
 
 def test_sqlite_uses_wal(store, tmp_db_url):
-    store.append_events([_ev(1)])
+    store.commit([_ev(1)], [])
     with sqlite3.connect(_path(tmp_db_url)) as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_parent_dirs_created(tmp_path):
     s = Store(f"sqlite:///{tmp_path / 'a' / 'b' / 'duty.db'}")
-    s.append_events([_ev(1)])
+    s.commit([_ev(1)], [])
     s.close()
     assert (tmp_path / "a" / "b" / "duty.db").exists()
 
 
 def test_prune_events(store):
-    store.append_events([_ev(s) for s in range(1, 11)])
+    store.commit([_ev(s) for s in range(1, 11)], [])
     assert store.prune_events_before(6) == 5
     assert (store.first_seq(), store.last_seq(), store.event_count()) == (6, 10, 5)
 
@@ -103,11 +103,24 @@ def test_snapshot_at_or_before(store):
 
 def test_command_results_idempotent(store):
     assert store.command_result("c-1") is None
-    assert store.save_command_result("c-1", "alice", b"first") is True
-    assert store.save_command_result("c-1", "bob", b"second") is False
-    assert store.command_result("c-1") == b"first"
-    assert store.save_command_result("c-2", "alice", b"other") is True
+    store.commit([], [("c-1", "alice", b"first")])
+    store.commit([], [("c-1", "bob", b"second"), ("c-2", "alice", b"other")])
+    assert store.command_result("c-1") == b"first"  # the first answer is kept
     assert store.command_result("c-2") == b"other"
+    assert store.command_ids() == {"c-1", "c-2"}
+
+
+def test_log_epoch_is_made_once_and_kept_in_the_file(tmp_db_url, tmp_path):
+    s = Store(tmp_db_url)
+    epoch = s.log_epoch()
+    assert len(epoch) >= 16 and s.log_epoch() == epoch
+    s.close()
+    again = Store(tmp_db_url)
+    assert again.log_epoch() == epoch  # a restarted hub is the same log
+    again.close()
+    other = Store(f"sqlite:///{tmp_path / 'other.db'}")
+    assert other.log_epoch() != epoch  # a fresh --db is another log, whatever its seqs
+    other.close()
 
 
 # ---- outbox ------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Callable
 
 from console.domain.apply import apply
 from console.domain.state import ChangeSet, State
+from console.protocol import messages as m
 from console.protocol.codec import Message
 
 
@@ -61,6 +62,8 @@ class Replica:
 
     def __init__(self, state: State | None = None):
         self.state = state or State()
+        #: the epoch of the hub log this state is a fold of ("" unknown), from `hello`
+        self.epoch = ""
         self.pending: dict[str, PendingCommand] = {}
         self.notices: deque[Notice] = deque(maxlen=500)
         self.counters: Counter[str] = Counter()
@@ -107,6 +110,81 @@ class Replica:
         now = time.monotonic()
         self._rate_window.append((now, self.counters["events"]))
         return changes
+
+    # ------------------------------------------------------------ what the session tells it
+
+    def set_link(self, state: str, *, url: str | None = None) -> None:
+        """The link's state: offline | connecting | resuming | online."""
+        self.link.state = state
+        if url is not None:
+            self.link.url = url
+
+    def link_lost(self, error: str) -> None:
+        """The connection ended (or never opened): offline, one more reconnect to come."""
+        self.link.state = "offline"
+        self.link.last_error = error
+        self.link.reconnects += 1
+
+    def identify(self, user: str, role: str, center: str | None) -> None:
+        """Who the hub says this token is (from `hello`, or remembered from the last one)."""
+        self.link.user, self.link.role, self.link.center = user, role, center
+
+    def hello(self, hello: m.Hello) -> bool:
+        """The hub's `hello`: identity, mode, clock. False when its log is not the one this state came from."""
+        self.identify(hello.name, hello.role, hello.center)
+        self.link.mode = hello.mode
+        self.hub_clock(hello.clock, hello.clock_rate)
+        same = not self.epoch or not hello.epoch or hello.epoch == self.epoch
+        return same
+
+    def folded_from(self, epoch: str) -> None:
+        """The state now is a fold of the log with this epoch (after a resume or a snapshot)."""
+        self.epoch = epoch
+
+    def hub_clock(self, clock: float, rate: float | None = None) -> None:
+        """The hub's time now (and its rate, when told)."""
+        self.link.clock, self.link.clock_wall = clock, time.time()
+        if rate is not None:
+            self.link.clock_rate = rate
+
+    def event_time(self, ts: float) -> None:
+        """An event's hub time: the clock never goes back."""
+        self.link.clock, self.link.clock_wall = max(self.link.clock, ts), time.time()
+
+    def pong(self, sent_t: float, clock: float) -> None:
+        """A pong to our ping sent at wall time `sent_t`: round trip and hub time."""
+        self.link.rtt_ms = (time.time() - sent_t) * 1000.0
+        self.hub_clock(clock)
+
+    def command_restored(self, command_id: str, type_: str, body: object) -> None:
+        """A command from the local outbox, made before a restart and not yet answered."""
+        self.pending[command_id] = PendingCommand(command_id, type_, body, time.time(), queued=True)
+
+    def command_queued(self, command_id: str, queued: bool = True) -> None:
+        """The command waits for the link (True) or is on its way to the hub (False)."""
+        pending = self.pending.get(command_id)
+        if pending is not None:
+            pending.queued = queued
+
+    def command_answered(self, command_id: str) -> PendingCommand | None:
+        """The hub answered (or refused) the command: it is no longer pending."""
+        return self.pending.pop(command_id, None)
+
+    def drill_status(self, status: m.DrillStatus) -> None:
+        """Where the reviewed recording stands; the hub clock follows the replay."""
+        self.drill = status
+        if status.markers:
+            self.drill_markers = list(status.markers)
+        self.hub_clock(status.position, status.speed if status.playing else 0.0)
+
+    def count(self, code: str, n: int = 1) -> None:
+        """Count something that happened (a bad message, a failed local write)."""
+        self.counters[code] += n
+
+    def take_yield(self) -> bool:
+        """Whether a listener asked the session to let the loop run (and clear the request)."""
+        asked, self.yield_requested = self.yield_requested, False
+        return asked
 
     # ------------------------------------------------------------ bookkeeping
 

@@ -57,7 +57,7 @@ class Session:
         self._outbox_depth = 0
         self._saved_seq = -1
         self.live = asyncio.Event()
-        replica.link.url = url
+        replica.set_link("offline", url=url)
 
     # ------------------------------------------------------------------ life
 
@@ -74,7 +74,7 @@ class Session:
                 msg = decode(raw)
             except ProtocolError:
                 continue
-            self.replica.pending[command_id] = PendingCommand(command_id, msg.type, msg.body, time.time(), queued=True)
+            self.replica.command_restored(command_id, msg.type, msg.body)
         await self._restore_identity(loop)
         if data is None:
             return False
@@ -97,8 +97,7 @@ class Session:
         except msgspec.DecodeError:
             ident = None
         if isinstance(ident, dict) and ident.get("token") == self._token_tag():
-            link = self.replica.link
-            link.user, link.role, link.center = ident.get("user", ""), ident.get("role", ""), ident.get("center")
+            self.replica.identify(ident.get("user", ""), ident.get("role", ""), ident.get("center"))
 
     def _save_identity(self, hello: m.Hello) -> None:
         if self.store is None:
@@ -146,19 +145,17 @@ class Session:
         self._outbox_depth += 1
         loop = asyncio.get_running_loop()
         saved = loop.run_in_executor(self._db, self._outbox_add, command_id, data) if self.store else None
-        pending = self.replica.pending.get(command_id)
         if self._ws is not None and self.live.is_set():
             asyncio.ensure_future(self._send_after(saved, data))
         else:
-            if pending is not None:
-                pending.queued = True
+            self.replica.command_queued(command_id)
             if saved is not None:
                 saved.add_done_callback(self._check_saved)
 
     def _check_saved(self, saved) -> None:
         if not saved.cancelled() and saved.exception() is not None:
             # Still in memory (replica.pending): flushed from there when the hub is back.
-            self.replica.counters["outbox_errors"] += 1
+            self.replica.count("outbox_errors")
             self.replica.notify("error", "local_store",
                                 f"could not keep the command in the local file: {saved.exception()}")
 
@@ -170,7 +167,7 @@ class Session:
             try:
                 await saved
             except Exception as exc:  # full disk, locked file: say so, and still send it now
-                self.replica.counters["outbox_errors"] += 1
+                self.replica.count("outbox_errors")
                 self.replica.notify("error", "local_store",
                                     f"could not keep the command in the local file ({exc}); sending it now")
         ws = self._ws
@@ -185,7 +182,7 @@ class Session:
         if self._ws is not None and self.live.is_set():
             asyncio.ensure_future(self._send(encode(type_, body, id=command_id)))
         else:
-            self.replica.pending.pop(command_id, None)
+            self.replica.command_answered(command_id)
             self.replica.notify("warning", "offline", "not connected to the hub")
 
     def subscribe(self, cameras: list[str]) -> None:
@@ -206,9 +203,10 @@ class Session:
 
     async def _run(self) -> None:
         delay = self.backoff[0]
-        link = self.replica.link
+        replica = self.replica
         while not self._stopping:
-            link.state = "connecting"
+            replica.set_link("connecting")
+            error = ""
             try:
                 async with connect(self.url, additional_headers={"Authorization": f"Bearer {self.token}"},
                                    compression=None, proxy=None, max_size=MAX_HUB_MESSAGE_BYTES,
@@ -218,27 +216,25 @@ class Session:
             except asyncio.CancelledError:
                 raise
             except InvalidStatus as exc:
-                link.last_error = f"hub refused: HTTP {exc.response.status_code}"
-                self.replica.notify("error", "auth", link.last_error)
+                error = f"hub refused: HTTP {exc.response.status_code}"
+                replica.notify("error", "auth", error)
             except (OSError, ConnectionClosed, asyncio.TimeoutError) as exc:
-                link.last_error = str(exc) or type(exc).__name__
+                error = str(exc) or type(exc).__name__
             except Exception as exc:
                 log.exception("session error")
-                link.last_error = repr(exc)
+                error = repr(exc)
             finally:
                 self._ws = None
                 self.live.clear()
             if self._stopping:
                 break
-            link.state = "offline"
-            link.reconnects += 1
+            replica.link_lost(error)
             await asyncio.sleep(delay * (0.8 + 0.4 * random.random()))
             delay = min(self.backoff[1], delay * 2)
 
     async def _serve(self, ws: ClientConnection) -> None:
         self._ws = ws
-        link = self.replica.link
-        link.state = "resuming"
+        self.replica.set_link("resuming")
         await ws.send(encode("resume", m.Resume(last_seq=self.replica.state.seq)), text=True)
         pinger = asyncio.create_task(self._ping_loop(ws))
         try:
@@ -253,14 +249,14 @@ class Session:
                         await asyncio.sleep(0)
                         slice_start = time.perf_counter()
                     if isinstance(msg, ProtocolError):
-                        self.replica.counters[msg.code] += 1
+                        self.replica.count(msg.code)
                         self.replica.notify("warning", msg.code, f"bad message from hub: {msg.reason}")
                         continue
                     try:
                         await self._on_message(ws, msg)
                     except Exception as exc:  # a message we cannot apply must not end the session
                         log.exception("failed to handle %s", msg.type)
-                        self.replica.counters["apply_errors"] += 1
+                        self.replica.count("apply_errors")
                         self.replica.notify("error", "apply", f"{msg.type}: {exc}")
         finally:
             pinger.cancel()
@@ -268,25 +264,21 @@ class Session:
     async def _on_message(self, ws: ClientConnection, msg) -> None:
         t = msg.type
         replica = self.replica
-        link = replica.link
         if t in m.EVENT_BODIES:
             replica.apply_event(msg)
             if msg.ts:
-                link.clock, link.clock_wall = max(link.clock, msg.ts), time.time()
-            if replica.yield_requested:
+                replica.event_time(msg.ts)
+            if replica.take_yield():
                 # The window wants to show a new alert now: messages already buffered would
                 # otherwise all be applied first, without the loop getting back to the GUI.
-                replica.yield_requested = False
                 await asyncio.sleep(0)
         elif t == "hello":
-            b: m.Hello = msg.body
-            link.user, link.role, link.center, link.mode = b.name, b.role, b.center, b.mode
-            self._save_identity(b)
-            link.clock, link.clock_wall, link.clock_rate = b.clock, time.time(), b.clock_rate
+            replica.hello(msg.body)
+            self._save_identity(msg.body)
         elif t == "snapshot":
             replica.load_state(decode_state(msg.body.state))
         elif t == "live":
-            link.state = "online"
+            replica.set_link("online")
             self.live.set()
             await self._flush_outbox(ws)
             if self._cameras:
@@ -294,27 +286,22 @@ class Session:
         elif t == "result":
             await self._on_result(msg.id or "", msg.body)
         elif t == "error":
-            replica.counters[f"hub_error.{msg.body.code}"] += 1
+            replica.count(f"hub_error.{msg.body.code}")
             replica.notify("error", msg.body.code, msg.body.reason)
             if msg.id and msg.id in replica.pending:
                 await self._on_result(msg.id, m.Result(ok=False, code=msg.body.code, message=msg.body.reason))
         elif t == "pong":
-            link.rtt_ms = (time.time() - msg.body.t) * 1000.0
-            link.clock, link.clock_wall = msg.body.clock, time.time()
+            replica.pong(msg.body.t, msg.body.clock)
         elif t == "clock":
-            link.clock, link.clock_wall, link.clock_rate = msg.body.clock, time.time(), msg.body.rate
+            replica.hub_clock(msg.body.clock, msg.body.rate)
         elif t == "drill":
-            replica.drill = msg.body
-            if msg.body.markers:
-                replica.drill_markers = list(msg.body.markers)
-            link.clock, link.clock_wall = msg.body.position, time.time()
-            link.clock_rate = msg.body.speed if msg.body.playing else 0.0
+            replica.drill_status(msg.body)
         else:  # a valid message the hub should not send: counted and told, like a malformed one
-            replica.counters["unexpected"] += 1
+            replica.count("unexpected")
             replica.notify("warning", "unexpected", f"unexpected message from hub: {t}")
 
     async def _on_result(self, command_id: str, result: m.Result) -> None:
-        pending = self.replica.pending.pop(command_id, None)
+        pending = self.replica.command_answered(command_id)
         if self.store is not None:
             await asyncio.get_running_loop().run_in_executor(
                 self._db, self.store.outbox_confirm, command_id, msgspec.json.encode(result))
@@ -338,15 +325,14 @@ class Session:
                     if cid not in kept]
         self._outbox_depth = len(pending)
         for command_id, data in pending:
-            if command_id in self.replica.pending:
-                self.replica.pending[command_id].queued = False
+            self.replica.command_queued(command_id, False)
             await ws.send(data, text=True)
 
     def _on_frame(self, raw: bytes) -> None:
         try:
             frame = decode_frame(raw)
         except ProtocolError as exc:
-            self.replica.counters["bad_frames"] += 1
+            self.replica.count("bad_frames")
             self.replica.notify("warning", exc.code, f"bad camera frame: {exc.reason}")
             return
         if self.frames is not None:

@@ -24,9 +24,9 @@ from console.domain.rules import Actor, CommandRefused, can_see, decide
 from console.domain.state import State, decode_state, encode_state
 from console.hub.auth import Principal
 from console.hub.channel import Channel
+from console.hub.log import EventRow, HubLog, LogReader
 from console.protocol import messages as m
 from console.protocol.codec import Message, decode, encode
-from console.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -83,15 +83,28 @@ class Clock:
 
 
 class HubCore:
-    """State, sequencing, log, fan-out, idempotent commands and audit."""
+    """State, sequencing, log, fan-out, idempotent commands and audit.
 
-    def __init__(self, store: Store, *, clock: Clock | None = None, mode: str = "live",
-                 resume_window: int = DEFAULT_RESUME_WINDOW):
+    `store` is the log port (console/hub/log.py). With `read_only` the core serves
+    a log it does not write (a recording): it starts from the `state` it is given
+    instead of recovering, makes no events of its own (no archiving, no source
+    commands), keeps no snapshots, and writes nothing; its events are fed in from
+    the log it serves (`ReviewCore.feed`, console/hub/replay.py).
+    """
+
+    def __init__(self, store: HubLog | LogReader, *, clock: Clock | None = None, mode: str = "live",
+                 resume_window: int = DEFAULT_RESUME_WINDOW, read_only: bool = False,
+                 state: State | None = None):
         self.store = store
         self.clock = clock or Clock()
         self.mode = mode
         self.resume_window = resume_window
-        self.state = State()
+        self.read_only = read_only
+        self.state = state or State()
+        #: the log's epoch (console/hub/log.py), read at start, sent in `hello`
+        self.epoch = ""
+        #: a snapshot is saved every this many committed events (0: never)
+        self.snapshot_every = 0 if read_only else SNAPSHOT_EVERY
         self.channels: set[Channel] = set()
         self.counters: Counter[str] = Counter()
         self.listeners: list[EventListener] = []
@@ -114,7 +127,11 @@ class HubCore:
 
     async def start(self) -> None:
         """Recover state from the store (snapshot + tail), then start committing."""
-        await self._recover()
+        self.epoch = await self._blocking(self.store.log_epoch)
+        if self.read_only:
+            self.committed_seq = self.state.seq
+        else:
+            await self._recover()
         self._committer = asyncio.create_task(self._commit_loop(), name="hub-committer")
 
     async def _recover(self) -> None:
@@ -135,6 +152,18 @@ class HubCore:
         self._stored_ids = await loop.run_in_executor(self._db, self.store.command_ids)
         if self.committed_seq:
             log.info("recovered state at seq %d", self.committed_seq)
+
+    async def _blocking(self, fn, *args):
+        """Run a store call on the core's store thread: the loop never waits on the disk."""
+        return await asyncio.get_running_loop().run_in_executor(self._db, fn, *args)
+
+    async def first_seq(self) -> int:
+        """The first seq the log still holds (0 when empty)."""
+        return await self._blocking(self.store.first_seq)
+
+    async def events_after(self, seq: int, limit: int) -> list[EventRow]:
+        """Logged events after `seq`, ascending, at most `limit` (a resume's tail)."""
+        return await self._blocking(self.store.events_after, seq, limit)
 
     async def close(self) -> None:
         """Flush what is pending and stop; safe to call twice."""
@@ -161,7 +190,7 @@ class HubCore:
         for type_, body in events:
             seq = self.state.seq + 1
             data = encode(type_, body, seq=seq, ts=now)
-            scope = self._scope_incident(type_, body)
+            scope = self.scope_of(type_, body)
             apply(self.state, Message(type_, body, seq, now))
             self._batch.append((seq, type_, now, data, scope))
             seqs.append(seq)
@@ -177,7 +206,7 @@ class HubCore:
             self._batch_ready.set()
         return seqs
 
-    def _scope_incident(self, type_: str, body: m.Body) -> Scope:
+    def scope_of(self, type_: str, body: m.Body) -> Scope:
         """The incident an event concerns and the centers it names (for center scoping).
 
         A hand-off names its centers explicitly: a town that declines an offer no
@@ -209,7 +238,7 @@ class HubCore:
                 continue
             rows = [(seq, t, ts, data) for seq, t, ts, data, _ in batch]
             results = [(a.command_id, a.actor, msgspec.json.encode(a.result)) for a in answers if a.command_id]
-            while True:
+            while not self.read_only:  # a read-only core serves events already in its log
                 try:
                     await loop.run_in_executor(self._db, self.store.commit, rows, results)
                     break
@@ -231,9 +260,9 @@ class HubCore:
                     self._inflight.pop(a.command_id, None)
                 if not a.future.done():
                     a.future.set_result(a.result)
-            if len(self.state.incidents) >= self._archive_scan_at:
+            if not self.read_only and len(self.state.incidents) >= self._archive_scan_at:
                 self._archive()
-            if self.committed_seq - self._last_snapshot >= SNAPSHOT_EVERY:
+            if self.snapshot_every and self.committed_seq - self._last_snapshot >= self.snapshot_every:
                 self._last_snapshot = self.committed_seq
                 snap = encode_state(self.state)
                 loop.run_in_executor(self._db, self.store.save_snapshot, self.state.seq, snap)
@@ -312,7 +341,11 @@ class HubCore:
         """Run a command from an in-process source (scenario, simulator) without waiting.
 
         Same rules as a client's command; a refusal is counted and logged, not raised.
+        A read-only core makes no events of its own: every source command is refused.
         """
+        if self.read_only:
+            self.counters["source_refused.read_only"] += 1
+            return []
         actor = Actor(principal.name, principal.role, principal.center)
         try:
             events = decide(self.state, type_, body, actor, self.clock.now())

@@ -17,32 +17,26 @@ from console.domain.state import State, encode_state
 from console.domain.rules import DRILL_CONTROL, PERMISSIONS
 from console.hub.auth import Principal
 from console.hub.core import Clock, HubCore
+from console.hub.log import LogReader
 from console.protocol import messages as m
 from console.protocol.codec import Message, encode
 
-class ReviewCore(HubCore):
-    """A HubCore whose events come from a recording; commands are refused, drill controls answered."""
 
-    def __init__(self, log, *, decode: Callable[[bytes], Message], clock: Clock, state: State, **kw):
-        super().__init__(log, clock=clock, mode="review", **kw)
+class ReviewCore(HubCore):
+    """A read-only HubCore whose events come from a recording; commands are refused, drill controls answered."""
+
+    def __init__(self, log: LogReader, *, decode: Callable[[bytes], Message], clock: Clock, state: State, **kw):
+        super().__init__(log, clock=clock, mode="review", read_only=True, state=state, **kw)
         self._decode = decode
-        self.state = state
         #: the replay's controls (play, pause, speed, seek): `async control(action, value) -> Result`
         self.player = None
-        self._last_snapshot = 1 << 62  # the recording has its snapshots; the hub keeps none
-
-    def _archive(self) -> None:
-        """A recording replays as it was: archived only where the live hub archived."""
-
-    async def _recover(self) -> None:
-        self.committed_seq = self.state.seq
 
     def feed(self, rows) -> None:
         """Apply recorded envelopes as they are and queue them for the committer and fan-out."""
         for seq, type_, ts, data in rows:
             msg = self._decode(data)
             apply(self.state, msg)
-            self._batch.append((seq, type_, ts, data, self._scope_incident(type_, msg.body)))
+            self._batch.append((seq, type_, ts, data, self.scope_of(type_, msg.body)))
         if rows:
             self.counters["events"] += len(rows)
             self._batch_ready.set()
@@ -84,7 +78,3 @@ class ReviewCore(HubCore):
         self.counters["refused.review_only"] += 1
         return m.Result(ok=False, code="review_only",
                         message="this hub replays a recording: commands are off")
-
-    def inject(self, principal: Principal, type_: str, body: m.Body) -> list[int]:
-        self.counters["source_refused.review_only"] += 1
-        return []

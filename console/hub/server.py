@@ -111,9 +111,9 @@ class HubServer:
             await ch.send_now(encode("hello", m.Hello(
                 role=principal.role, name=principal.name, center=principal.center,
                 protocol=m.PROTOCOL_VERSION, hub_seq=core.committed_seq,
-                first_seq=core.store.first_seq(), clock=core.clock.now(), clock_rate=core.clock.rate,
+                first_seq=await core.first_seq(), clock=core.clock.now(), clock_rate=core.clock.rate,
                 max_message_bytes=MAX_MESSAGE_BYTES, max_commands_per_s=self._rate(principal)[0],
-                mode=core.mode)))
+                mode=core.mode, epoch=core.epoch)))
             ch.start()
             async for raw in ws:
                 if ch.dropped:
@@ -210,8 +210,7 @@ class HubServer:
         if ch.live:
             await self._error(ch, "unexpected", "resume was already given on this connection")
             return
-        loop = asyncio.get_running_loop()
-        first = await loop.run_in_executor(core._db, core.store.first_seq)
+        first = await core.first_seq()
         # Nothing may be sent that is not yet in the log: wait until the log holds all of state.
         for _ in range(20):
             if core.committed_seq >= core.state.seq:
@@ -236,10 +235,9 @@ class HubServer:
 
     async def _send_tail(self, ch: Channel, last_seq: int, head: int) -> None:
         core = self.core
-        loop = asyncio.get_running_loop()
         after = last_seq
         while after < head:
-            rows = await loop.run_in_executor(core._db, core.store.events_after, after, 2000)
+            rows = await core.events_after(after, 2000)
             if not rows:
                 break
             for seq, type_, _ts, data in rows:
@@ -248,7 +246,7 @@ class HubServer:
                 after = seq
                 if ch.center is not None:
                     msg = decode(data)
-                    if not core.visible(ch.center, core._scope_incident(type_, msg.body)):
+                    if not core.visible(ch.center, core.scope_of(type_, msg.body)):
                         continue
                 await ch.send_now(data)
 

@@ -125,11 +125,6 @@ def encode_batch(messages: list[bytes]) -> bytes:
     return messages[0] if len(messages) == 1 else b"\n".join(messages)
 
 
-def to_builtins(obj: Any) -> Any:
-    """Plain JSON-ready data of a struct (for logs, reports, tests)."""
-    return msgspec.to_builtins(obj)
-
-
 # ------------------------------------------------------------------ binary frames
 
 FRAME_MAGIC = b"DCF1"

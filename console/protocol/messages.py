@@ -31,6 +31,8 @@ class Hello(Body):
     max_message_bytes: int
     max_commands_per_s: float
     mode: str = "live"  # live | exercise | review
+    #: the id of the hub's log (made when the log was created); a resume names it
+    epoch: str = ""
 
 
 class Snapshot(Body):
@@ -87,6 +89,8 @@ class DrillStatus(Body):
 
 class Resume(Body):
     last_seq: int = 0
+    #: the `hello.epoch` of the log `last_seq` counts in ("" unknown: the hub trusts last_seq)
+    epoch: str = ""
 
 
 class Subscribe(Body):

@@ -1,6 +1,6 @@
 """Review: serve a drill recording as if it were live.
 
-The recording is the log: `ReviewStore` answers the hub's log questions from
+The recording is the log: `ReviewStore` is the hub's (read-only) log port on
 the drill file; the hub's `ReviewCore` (console/hub/replay.py) applies the
 recorded envelopes (same bytes, same seq and hub time) instead of deciding
 commands; `DrillPlayer` feeds them on the hub clock and answers `drill.control`
@@ -14,6 +14,7 @@ goes on from there.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 import weakref
@@ -31,42 +32,27 @@ _READ_BATCH = 2000
 
 
 class ReviewStore:
-    """Stands in for the hub's Store in review: the drill file is the event log; nothing is written."""
+    """The drill file as the hub's log port (`console.hub.log.LogReader`): read-only."""
 
     def __init__(self, reader: DrillReader):
         self.reader = reader
 
-    def append_events(self, rows) -> None:
-        pass  # the recording already holds them
-
-    def commit(self, rows, results) -> None:
-        pass  # nothing to log: the recording is the log, and review answers are not kept
-
-    def command_ids(self) -> set[str]:
-        return set()
-
     def events_after(self, seq: int, limit: int | None = None):
+        """Recorded envelopes after `seq`, as the live hub logged them."""
         return self.reader.events(seq, limit or 5000)
 
     def first_seq(self) -> int:
+        """The first seq of the recording."""
         return self.reader.meta.first_seq
 
-    def latest_snapshot(self, before=None):
-        return None
-
-    def save_snapshot(self, seq: int, data: bytes) -> None:
-        pass
-
-    def command_result(self, command_id: str):
-        return None
-
-    def save_command_result(self, *args) -> None:
-        pass
-
-    def audit(self, *args, **kwargs) -> None:
-        pass
+    def log_epoch(self) -> str:
+        """One recording is one log: a console that saw another hub gets a snapshot of this one."""
+        meta = self.reader.meta
+        key = f"drill:{meta.scenario}:{meta.seed}:{meta.created!r}:{meta.first_seq}:{meta.last_seq}"
+        return hashlib.sha256(key.encode()).hexdigest()[:32]
 
     def close(self) -> None:
+        """Close the drill file."""
         self.reader.close()
 
 
@@ -235,29 +221,39 @@ class DrillPlayer:
         wall = loop.time()
         if wall - self._last_frames >= self.frame_every_s:
             self._last_frames = wall
-            self._publish_frames(now)
+            await self._publish_frames(loop, now)
         self._inform_new()
         if wall - self._last_status >= self.status_every_s:
             self._broadcast()
 
-    def _publish_frames(self, now: float) -> None:
+    async def _publish_frames(self, loop, now: float) -> None:
         if not self.meta.cameras or self.server is None:
             return
         wanted = self.server.subscribed_cameras() & set(self.meta.cameras)
-        for cam in wanted:
-            fid = self.reader.frame_id_at(cam, now)
-            if fid is None or self._frame_ids.get(cam) == fid:
-                continue
-            row = self.reader.frame_by_id(fid)
-            if row is None:
-                continue
-            self._frame_ids[cam] = fid
-            camera, ts, number, w, h, jpeg = row
-            self.server.publish_frame(camera, encode_frame(Frame(camera, ts, number, JPEG, w, h, jpeg)))
+        if wanted:
+            # The frame reads hit the drill file: on the reader's thread, never on the loop.
+            rows = await loop.run_in_executor(self._io, self._frames_at, sorted(wanted), now,
+                                            dict(self._frame_ids))
+            for cam, fid, row in rows:
+                self._frame_ids[cam] = fid
+                camera, ts, number, w, h, jpeg = row
+                self.server.publish_frame(camera, encode_frame(Frame(camera, ts, number, JPEG, w, h, jpeg)))
         # a client that subscribes again must get the current frame at once
         for cam in list(self._frame_ids):
             if cam not in wanted:
                 del self._frame_ids[cam]
+
+    def _frames_at(self, cameras: list[str], now: float, sent: dict[str, int]) -> list[tuple[str, int, tuple]]:
+        """(camera, frame id, frame row) of every camera whose picture at `now` is not the one `sent`."""
+        out = []
+        for cam in cameras:
+            fid = self.reader.frame_id_at(cam, now)
+            if fid is None or sent.get(cam) == fid:
+                continue
+            row = self.reader.frame_by_id(fid)
+            if row is not None:
+                out.append((cam, fid, row))
+        return out
 
     def _inform_new(self) -> None:
         fresh = [ch for ch in self.core.channels

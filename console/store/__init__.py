@@ -47,13 +47,6 @@ class Store:
 
     # ---- event log -------------------------------------------------------
 
-    def append_events(self, rows: list[EventRow]) -> None:
-        """Append ``(seq, type, ts, data)`` rows in one transaction.
-
-        Raises ``DuplicateEventError`` (a ``ValueError``) if any seq exists; nothing is written then.
-        """
-        self._events.append(rows)
-
     def events_after(self, seq: int, limit: int | None = None) -> list[EventRow]:
         """Events with seq greater than ``seq``, ascending, at most ``limit``."""
         return self._events.after(seq, limit)
@@ -65,6 +58,10 @@ class Store:
     def first_seq(self) -> int:
         """Lowest seq in the log, 0 if empty."""
         return self._events.first_seq()
+
+    def log_epoch(self) -> str:
+        """The id of this log, made the first time a hub asks (sent in `hello`, checked on `resume`)."""
+        return self._events.epoch()
 
     def event_count(self) -> int:
         """Number of events in the log."""
@@ -120,10 +117,6 @@ class Store:
     def command_result(self, command_id: str) -> bytes | None:
         """First result stored for ``command_id``, or None."""
         return self._commands.get(command_id)
-
-    def save_command_result(self, command_id: str, actor: str, result: bytes) -> bool:
-        """Store a result; False if the id was already present (the first is kept)."""
-        return self._commands.save(command_id, actor, result)
 
     # ---- audit -----------------------------------------------------------
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import time
+import uuid
 
 from sqlalchemy import Engine, delete, func, insert, select
-from sqlalchemy.exc import IntegrityError
 
 from .engine import read_tx, write_tx
-from .schema import events, snapshots
+from .schema import events, log_meta, snapshots
 
 EventRow = tuple[int, str, float, bytes]
 
@@ -23,16 +23,14 @@ class EventLog:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def append(self, rows: list[EventRow]) -> None:
-        """Write ``(seq, type, ts, data)`` rows in one transaction; all or nothing."""
-        if not rows:
-            return
-        params = [{"seq": s, "type": t, "ts": ts, "data": d} for s, t, ts, d in rows]
-        try:
-            with write_tx(self._engine) as conn:
-                conn.execute(insert(events), params)
-        except IntegrityError as exc:
-            raise DuplicateEventError(f"duplicate sequence number in batch: {exc.orig}") from exc
+    def epoch(self) -> str:
+        """This log's epoch: made (random) the first time it is asked for, then kept in the file."""
+        with write_tx(self._engine) as conn:
+            value = conn.execute(select(log_meta.c.value).where(log_meta.c.key == "epoch")).scalar()
+            if value is None:
+                value = uuid.uuid4().hex
+                conn.execute(insert(log_meta).values(key="epoch", value=value))
+        return value
 
     def after(self, seq: int, limit: int | None = None) -> list[EventRow]:
         """Events with a sequence number above ``seq``, ascending."""

@@ -78,6 +78,15 @@ outbox = Table(
     Column("result", LargeBinary, nullable=True),
 )
 
+#: facts about the log itself: `epoch`, an id made when the hub's log is first used, so a
+#: client can tell this log from another one that happens to hold the same seqs
+log_meta = Table(
+    "log_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", String(256), nullable=False),
+)
+
 settings = Table(
     "settings",
     metadata,
