@@ -1,14 +1,24 @@
 """The console's link to the hub: connect with the token, resume, keep an outbox, reconnect.
 
 Commands go to the outbox (the console's SQLite file) before they go to the
-wire, so a command made while the hub is unreachable is sent, once, when it
-comes back; the hub's command-id idempotency makes the resend safe.
+wire: a command is sent only once its row is written, so a console killed at
+any point never has a command applied that its own file does not know. A
+command made while the hub is unreachable is sent, once, when it comes back;
+the hub's command-id idempotency makes the resend safe. Every command ends
+answered: applied, or refused with a reason shown; a `rate_limited` one is sent
+again later, and sending is paced under the rate the hub announced.
+
+The link has a heartbeat: the session pings every second and the hub sends its
+clock every second, so a link the console hears nothing on for DEAD_AFTER_S is
+dead (cut, black-holed, or a hung hub): it says offline and reconnects.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import heapq
+import itertools
 import logging
 import random
 import time
@@ -19,7 +29,7 @@ import msgspec
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from console.client.replica import PendingCommand, Replica
+from console.client.replica import Replica
 from console.domain.state import decode_state, encode_state
 from console.protocol import messages as m
 from console.protocol.codec import (
@@ -31,7 +41,15 @@ log = logging.getLogger(__name__)
 REPLICA_KEY = "replica.state"
 #: who the hub said this token is (role decides wall mode and what may be sent), for a restart offline
 IDENTITY_KEY = "link.identity"
+#: the epoch of the hub log the saved replica is a fold of (protocol §7)
+EPOCH_KEY = "replica.epoch"
 SAVE_EVERY_S = 5.0
+#: a link the console heard nothing on (no event, clock, pong) for this long is dead
+DEAD_AFTER_S = 4.0
+#: the session's ping period (the hub answers each with a pong)
+PING_EVERY_S = 1.0
+#: a `rate_limited` command waits this long before it goes again
+RATE_LIMITED_WAIT_S = 0.5
 #: the longest the session applies messages before it lets the GUI run (s)
 SLICE_S = 0.008
 
@@ -40,7 +58,8 @@ class Session:
     """One console's connection to one hub, surviving outages and restarts."""
 
     def __init__(self, url: str, token: str, replica: Replica, *, store=None, frames=None,
-                 backoff: tuple[float, float] = (0.25, 5.0), ping_every_s: float = 2.0):
+                 backoff: tuple[float, float] = (0.25, 5.0), ping_every_s: float = PING_EVERY_S,
+                 dead_after_s: float = DEAD_AFTER_S):
         self.url = url
         self.token = token
         self.replica = replica
@@ -48,15 +67,36 @@ class Session:
         self.frames = frames
         self.backoff = backoff
         self.ping_every_s = ping_every_s
+        self.dead_after_s = dead_after_s
         self.on_result: list[Callable[[str, m.Result], None]] = []
         self._ws: ClientConnection | None = None
         self._cameras: list[str] = []
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="console-db")
         self._task: asyncio.Task | None = None
         self._stopping = False
-        self._outbox_depth = 0
         self._saved_seq = -1
+        self._saved_epoch = ""
         self.live = asyncio.Event()
+        #: every command not yet answered, encoded, by id, in the order made (the outbox in memory)
+        self._commands: dict[str, bytes] = {}
+        self._order: dict[str, int] = {}
+        self._made = itertools.count()
+        #: outbox writes not yet done: a command is sent only after its row is written
+        self._saving: dict[str, asyncio.Future] = {}
+        #: commands to send on this connection: (order made, id), earliest first
+        self._sendq: list[tuple[int, str]] = []
+        self._queued: set[str] = set()
+        self._wake = asyncio.Event()
+        #: client-side token bucket under the hub's announced command rate
+        self._rate = 50.0
+        self._tokens = 0.0
+        self._tokens_at = 0.0
+        self._hold_until = 0.0
+        self._heard_at = 0.0
+        #: epoch of the hub log on this connection (from `hello`)
+        self._hub_epoch = ""
+        #: figures the fault suite reads: how long a dead link took to be noticed (s)
+        self.dead_noticed_s: list[float] = []
         replica.set_link("offline", url=url)
 
     # ------------------------------------------------------------------ life
@@ -67,13 +107,14 @@ class Session:
             return False
         loop = asyncio.get_running_loop()
         data = await loop.run_in_executor(self._db, self.store.get_setting, REPLICA_KEY)
+        epoch = await loop.run_in_executor(self._db, self.store.get_setting, EPOCH_KEY)
         pending = await loop.run_in_executor(self._db, self.store.outbox_pending)
-        self._outbox_depth = len(pending)
         for command_id, raw in pending:
             try:
                 msg = decode(raw)
             except ProtocolError:
                 continue
+            self._keep(command_id, raw)
             self.replica.command_restored(command_id, msg.type, msg.body)
         await self._restore_identity(loop)
         if data is None:
@@ -83,7 +124,8 @@ class Session:
         except msgspec.DecodeError as exc:
             self.replica.notify("warning", "cache", f"local state cache unreadable, starting empty: {exc}")
             return False
-        self._saved_seq = self.replica.state.seq
+        self.replica.folded_from(epoch.decode() if epoch else "")
+        self._saved_seq, self._saved_epoch = self.replica.state.seq, self.replica.epoch
         return True
 
     def _token_tag(self) -> str:
@@ -107,6 +149,7 @@ class Session:
         asyncio.get_running_loop().run_in_executor(self._db, self.store.put_setting, IDENTITY_KEY, data)
 
     def start(self) -> None:
+        """Connect, and keep reconnecting until `close`."""
         self._task = asyncio.create_task(self._run(), name="console-session")
 
     async def close(self) -> None:
@@ -125,57 +168,59 @@ class Session:
 
     async def save(self) -> None:
         """Write the replica to the local file (restart shows it before the hub answers)."""
-        if self.store is None or self.replica.state.seq == self._saved_seq:
+        replica = self.replica
+        if self.store is None or (replica.state.seq == self._saved_seq and replica.epoch == self._saved_epoch):
             return
         started = time.perf_counter()
-        data = encode_state(self.replica.state)  # on the loop: the state must not change meanwhile
+        data = encode_state(replica.state)  # on the loop: the state must not change meanwhile
         self._encode_s = time.perf_counter() - started
-        self._saved_seq = self.replica.state.seq
-        await asyncio.get_running_loop().run_in_executor(self._db, self.store.put_setting, REPLICA_KEY, data)
+        self._saved_seq, self._saved_epoch = replica.state.seq, replica.epoch
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._db, self._save_replica, data, replica.epoch.encode())
+
+    def _save_replica(self, data: bytes, epoch: bytes) -> None:
+        self.store.put_setting(REPLICA_KEY, data)
+        self.store.put_setting(EPOCH_KEY, epoch)
 
     @property
     def outbox_depth(self) -> int:
-        return self._outbox_depth
+        """Commands made and not yet answered by the hub."""
+        return len(self._commands)
 
     # ------------------------------------------------------------------ commands (CommandSink)
 
     def send_command(self, command_id: str, type_: str, body: m.Body) -> None:
-        """Keep the command in the outbox, then send it if connected."""
+        """Keep the command in the outbox, then (once its row is written) send it if connected."""
         data = encode(type_, body, id=command_id)
-        self._outbox_depth += 1
-        loop = asyncio.get_running_loop()
-        saved = loop.run_in_executor(self._db, self._outbox_add, command_id, data) if self.store else None
+        self._keep(command_id, data)
+        if self.store is not None:
+            saved = asyncio.get_running_loop().run_in_executor(self._db, self.store.outbox_add, command_id, data)
+            self._saving[command_id] = saved
+            saved.add_done_callback(lambda fut, cid=command_id: self._saved(cid, fut))
         if self._ws is not None and self.live.is_set():
-            asyncio.ensure_future(self._send_after(saved, data))
+            self._enqueue(command_id)
         else:
             self.replica.command_queued(command_id)
-            if saved is not None:
-                saved.add_done_callback(self._check_saved)
 
-    def _check_saved(self, saved) -> None:
-        if not saved.cancelled() and saved.exception() is not None:
-            # Still in memory (replica.pending): flushed from there when the hub is back.
+    def _keep(self, command_id: str, data: bytes) -> None:
+        if command_id not in self._commands:
+            self._commands[command_id] = data
+            self._order[command_id] = next(self._made)
+
+    def _saved(self, command_id: str, fut: asyncio.Future) -> None:
+        self._saving.pop(command_id, None)
+        if not fut.cancelled() and fut.exception() is not None:
+            # Still in memory (self._commands): sent from there, now or when the hub is back.
             self.replica.count("outbox_errors")
             self.replica.notify("error", "local_store",
-                                f"could not keep the command in the local file: {saved.exception()}")
+                                f"could not keep the command in the local file ({fut.exception()}); "
+                                "it is sent from memory and lost if the console stops first")
 
-    def _outbox_add(self, command_id: str, data: bytes) -> None:
-        self.store.outbox_add(command_id, data)
-
-    async def _send_after(self, saved, data: bytes) -> None:
-        if saved is not None:
-            try:
-                await saved
-            except Exception as exc:  # full disk, locked file: say so, and still send it now
-                self.replica.count("outbox_errors")
-                self.replica.notify("error", "local_store",
-                                    f"could not keep the command in the local file ({exc}); sending it now")
-        ws = self._ws
-        if ws is not None:
-            try:
-                await ws.send(data, text=True)
-            except ConnectionClosed:
-                pass  # stays in the outbox; flushed after reconnect
+    def _enqueue(self, command_id: str) -> None:
+        if command_id in self._commands and command_id not in self._queued:
+            self._queued.add(command_id)
+            heapq.heappush(self._sendq, (self._order[command_id], command_id))
+            self._wake.set()
 
     def send_control(self, command_id: str, type_: str, body: m.Body) -> None:
         """Send a control message now, without the outbox (a stale replay control must not be resent)."""
@@ -199,6 +244,39 @@ class Session:
             except ConnectionClosed:
                 pass
 
+    async def _send_loop(self, ws: ClientConnection) -> None:
+        """This connection's command sender: in the order made, each after its row is written, paced."""
+        loop = asyncio.get_running_loop()
+        while True:
+            while not self._sendq:
+                self._wake.clear()
+                await self._wake.wait()
+            _, command_id = heapq.heappop(self._sendq)
+            self._queued.discard(command_id)
+            data = self._commands.get(command_id)
+            if data is None:
+                continue  # answered meanwhile
+            saving = self._saving.get(command_id)
+            if saving is not None:
+                await asyncio.wait({saving})  # write first, then send (a failed write is said, and sent anyway)
+            await self._pace(loop)
+            self.replica.command_queued(command_id, False)
+            await ws.send(data, text=True)
+
+    async def _pace(self, loop) -> None:
+        """Wait for a token of the client-side bucket (rate and burst = the hub's announced rate)."""
+        while True:
+            now = loop.time()
+            if now < self._hold_until:
+                await asyncio.sleep(self._hold_until - now)
+                continue
+            self._tokens = min(self._rate, self._tokens + (now - self._tokens_at) * self._rate)
+            self._tokens_at = now
+            if self._tokens >= 1.0:
+                self._tokens -= 1.0
+                return
+            await asyncio.sleep((1.0 - self._tokens) / self._rate)
+
     # ------------------------------------------------------------------ connection
 
     async def _run(self) -> None:
@@ -210,7 +288,7 @@ class Session:
             try:
                 async with connect(self.url, additional_headers={"Authorization": f"Bearer {self.token}"},
                                    compression=None, proxy=None, max_size=MAX_HUB_MESSAGE_BYTES,
-                                   open_timeout=5, ping_interval=10, ping_timeout=10) as ws:
+                                   open_timeout=5, ping_interval=None, close_timeout=1) as ws:
                     delay = self.backoff[0]
                     await self._serve(ws)
             except asyncio.CancelledError:
@@ -235,10 +313,15 @@ class Session:
     async def _serve(self, ws: ClientConnection) -> None:
         self._ws = ws
         self.replica.set_link("resuming")
-        await ws.send(encode("resume", m.Resume(last_seq=self.replica.state.seq)), text=True)
-        pinger = asyncio.create_task(self._ping_loop(ws))
+        self._heard_at = asyncio.get_running_loop().time()
+        self._sendq, self._queued = [], set()
+        await ws.send(encode("resume", m.Resume(last_seq=self.replica.state.seq, epoch=self.replica.epoch)),
+                      text=True)
+        helpers = [asyncio.create_task(self._heartbeat(ws), name="console-heartbeat"),
+                   asyncio.create_task(self._send_loop(ws), name="console-sender")]
         try:
             async for raw in ws:
+                self._heard_at = asyncio.get_running_loop().time()
                 slice_start = time.perf_counter()
                 if isinstance(raw, bytes):
                     self._on_frame(raw)
@@ -259,7 +342,8 @@ class Session:
                         self.replica.count("apply_errors")
                         self.replica.notify("error", "apply", f"{msg.type}: {exc}")
         finally:
-            pinger.cancel()
+            for task in helpers:
+                task.cancel()
 
     async def _on_message(self, ws: ClientConnection, msg) -> None:
         t = msg.type
@@ -273,23 +357,30 @@ class Session:
                 # otherwise all be applied first, without the loop getting back to the GUI.
                 await asyncio.sleep(0)
         elif t == "hello":
-            replica.hello(msg.body)
-            self._save_identity(msg.body)
+            b: m.Hello = msg.body
+            self._hub_epoch = b.epoch
+            if b.max_commands_per_s > 0:
+                self._rate = b.max_commands_per_s
+            if not replica.hello(b):
+                replica.notify("warning", "other_log",
+                               "this hub's log is not the one the screen came from (a new or restored hub): "
+                               "its whole state replaces what was shown")
+            self._save_identity(b)
         elif t == "snapshot":
             replica.load_state(decode_state(msg.body.state))
+            replica.folded_from(self._hub_epoch)
         elif t == "live":
+            replica.folded_from(self._hub_epoch)
             replica.set_link("online")
             self.live.set()
-            await self._flush_outbox(ws)
+            for command_id in self._commands:  # made offline, or lost in flight: all go, in order
+                self._enqueue(command_id)
             if self._cameras:
                 await ws.send(encode("subscribe", m.Subscribe(cameras=self._cameras)), text=True)
         elif t == "result":
             await self._on_result(msg.id or "", msg.body)
         elif t == "error":
-            replica.count(f"hub_error.{msg.body.code}")
-            replica.notify("error", msg.body.code, msg.body.reason)
-            if msg.id and msg.id in replica.pending:
-                await self._on_result(msg.id, m.Result(ok=False, code=msg.body.code, message=msg.body.reason))
+            await self._on_error(msg.id, msg.body)
         elif t == "pong":
             replica.pong(msg.body.t, msg.body.clock)
         elif t == "clock":
@@ -300,33 +391,34 @@ class Session:
             replica.count("unexpected")
             replica.notify("warning", "unexpected", f"unexpected message from hub: {t}")
 
+    async def _on_error(self, command_id: str | None, error: m.Error) -> None:
+        replica = self.replica
+        replica.count(f"hub_error.{error.code}")
+        command_id = command_id or error.ref
+        if command_id and error.code == "rate_limited" and command_id in self._commands:
+            # Not an answer: the hub did not look at it. It goes again, after a pause.
+            self._hold_until = asyncio.get_running_loop().time() + RATE_LIMITED_WAIT_S
+            self._tokens = 0.0
+            self._enqueue(command_id)
+        elif command_id and (command_id in self._commands or command_id in replica.pending):
+            await self._on_result(command_id, m.Result(ok=False, code=error.code, message=error.reason))
+        else:
+            replica.notify("error", error.code, error.reason)
+
     async def _on_result(self, command_id: str, result: m.Result) -> None:
         pending = self.replica.command_answered(command_id)
-        if self.store is not None:
+        kept = self._commands.pop(command_id, None) is not None
+        self._order.pop(command_id, None)
+        if kept and self.store is not None:
+            # After the row's own write (one store thread, in order): the answer lands on that row.
             await asyncio.get_running_loop().run_in_executor(
                 self._db, self.store.outbox_confirm, command_id, msgspec.json.encode(result))
-        self._outbox_depth = max(0, self._outbox_depth - 1) if pending is not None else self._outbox_depth
         if not result.ok:
             what = pending.type if pending else "command"
             self.replica.notify("warning", result.code, f"{what}: {result.message}")
         for cb in self.on_result:
             cb(command_id, result)
         await self._maybe_save()
-
-    async def _flush_outbox(self, ws: ClientConnection) -> None:
-        """Send, in order, every command not yet confirmed (made offline, or lost in flight)."""
-        if self.store is not None:
-            pending = await asyncio.get_running_loop().run_in_executor(self._db, self.store.outbox_pending)
-        else:
-            pending = []
-        # Commands the local file failed to keep are still in memory: they go too.
-        kept = {cid for cid, _ in pending}
-        pending += [(cid, encode(p.type, p.body, id=cid)) for cid, p in self.replica.pending.items()
-                    if cid not in kept]
-        self._outbox_depth = len(pending)
-        for command_id, data in pending:
-            self.replica.command_queued(command_id, False)
-            await ws.send(data, text=True)
 
     def _on_frame(self, raw: bytes) -> None:
         try:
@@ -338,17 +430,37 @@ class Session:
         if self.frames is not None:
             self.frames.submit(frame)
 
-    async def _ping_loop(self, ws: ClientConnection) -> None:
+    async def _heartbeat(self, ws: ClientConnection) -> None:
+        """Ping every second; a link silent for `dead_after_s` is cut here, and the session reconnects."""
+        loop = asyncio.get_running_loop()
+        next_ping = loop.time()
         while True:
-            await asyncio.sleep(self.ping_every_s)
-            try:
-                await ws.send(encode("ping", m.Ping(t=time.time())), text=True)
-            except ConnectionClosed:
+            now = loop.time()
+            silent = now - self._heard_at
+            if silent > self.dead_after_s:
+                self.dead_noticed_s.append(silent)
+                self.replica.set_link("offline")
+                log.info("no word from the hub for %.1f s: the link is dead, reconnecting", silent)
+                ws.transport.abort()  # a close handshake would wait on the dead link
                 return
-            await self._maybe_save()
+            if now >= next_ping:
+                next_ping = now + self.ping_every_s
+                try:
+                    # A black-holed link can block a send: the silence check must not wait on it.
+                    await asyncio.wait_for(ws.send(encode("ping", m.Ping(t=time.time())), text=True),
+                                           self.ping_every_s)
+                except asyncio.TimeoutError:
+                    pass
+                except ConnectionClosed:
+                    return
+                if self._save_task is None or self._save_task.done():
+                    # Its own task: a slow local disk must not hold the heartbeat.
+                    self._save_task = asyncio.ensure_future(self._maybe_save())
+            await asyncio.sleep(min(0.25, self.ping_every_s))
 
     _last_save = 0.0
     _encode_s = 0.0
+    _save_task: asyncio.Future | None = None
 
     async def _maybe_save(self) -> None:
         # Encoding blocks the GUI thread: a big state is saved less often (≤ 1 % of the time).

@@ -3,6 +3,8 @@
 A slow or stalled client cannot grow the hub's memory: its event queue has a
 hard bound, and when that is reached the client is dropped (it can resume).
 Camera frames never queue: one slot per camera, the newest frame wins.
+A client that stops reading cannot hold a writer either: every send has a
+deadline, and a send still blocked after it ends the connection.
 """
 
 from __future__ import annotations
@@ -17,8 +19,15 @@ from console.protocol.codec import encode_batch
 
 log = logging.getLogger(__name__)
 
-#: close code sent to a client whose send queue overflowed (application range 4000–4999)
+#: close code sent to a client whose send queue overflowed or whose socket stopped taking
+#: data for SEND_DEADLINE_S (application range 4000–4999)
 CLOSE_SLOW_CONSUMER = 4008
+#: close code sent to a client the hub heard nothing from (no message, no pong) for too long
+CLOSE_NO_HEARTBEAT = 4009
+#: a send (to the socket's buffers) that takes longer than this ends the connection
+SEND_DEADLINE_S = 5.0
+#: how long a close handshake may take before the socket is simply cut (a dead link never answers)
+CLOSE_GRACE_S = 1.0
 #: default bound on queued text messages per client
 DEFAULT_QUEUE_LIMIT = 20_000
 #: at most this many queued messages, and this many bytes, go out as one batch frame
@@ -41,6 +50,9 @@ class Channel:
         self.after = 0
         self.backlog_done = asyncio.Event()
         self.dropped = False
+        #: loop time the hub last heard from the client (a message or a pong)
+        self.heard_at = asyncio.get_running_loop().time()
+        self._probe: asyncio.Task | None = None
         self.peak_queue = 0
         self.counters: Counter[str] = Counter()
         self._wake = asyncio.Event()
@@ -78,36 +90,71 @@ class Channel:
         self.frames[camera] = data
         self._wake.set()
 
-    def drop(self, reason: str) -> None:
+    def heard(self) -> None:
+        """The client said something (any message, or a pong): its link is alive."""
+        self.heard_at = asyncio.get_running_loop().time()
+
+    def probe(self) -> None:
+        """Ask the client's websocket library for a pong (every library answers pings by itself)."""
+        if self._probe is None or self._probe.done():
+            self._probe = asyncio.ensure_future(self._ping())
+
+    async def _ping(self) -> None:
+        try:
+            waiter = await asyncio.wait_for(self.ws.ping(), SEND_DEADLINE_S)
+            await waiter
+            self.heard()
+        except Exception:  # no answer or a closed socket: the heartbeat check drops the client
+            pass
+
+    def drop(self, reason: str, code: int = CLOSE_SLOW_CONSUMER, *, handshake: bool = True) -> None:
         """Stop sending and close the socket; the client may reconnect and resume."""
         if self.dropped:
             return
         self.dropped = True
         self.queue.clear()
         self.frames.clear()
+        self.counters[f"dropped.{code}"] += 1
         log.warning("dropping client %s (%s): %s", self.principal.name, self.principal.role, reason)
-        asyncio.ensure_future(self._close(reason))
+        if handshake:
+            asyncio.ensure_future(self._close(code, reason))
+        else:
+            self.abort()
 
-    async def _close(self, reason: str) -> None:
+    async def _close(self, code: int, reason: str) -> None:
         try:
-            await self.ws.close(CLOSE_SLOW_CONSUMER, reason[:100])
-        except Exception:  # the socket may already be gone
-            pass
+            # A dead or stalled link never completes the handshake: give it a moment, then cut.
+            await asyncio.wait_for(self.ws.close(code, reason[:100]), CLOSE_GRACE_S)
+        except Exception:  # timed out, or the socket is already gone
+            self.abort()
+
+    def abort(self) -> None:
+        """Cut the TCP connection now (no close handshake)."""
+        transport = getattr(self.ws, "transport", None)
+        if transport is not None:
+            transport.abort()
 
     async def send_now(self, data: bytes) -> None:
-        """Send bypassing the queue (handshake replies and the resume backlog)."""
-        await self.ws.send(data, text=True)
+        """Send bypassing the queue (handshake replies and the resume backlog), within the send deadline."""
+        await self._send(data, text=True)
+
+    async def _send(self, data: bytes, *, text: bool) -> None:
+        try:
+            await asyncio.wait_for(self.ws.send(data, text=text), SEND_DEADLINE_S)
+        except asyncio.TimeoutError:
+            self.counters["send_deadline"] += 1
+            self.drop(f"socket took no data for {SEND_DEADLINE_S:.0f} s")
+            raise ConnectionError("send deadline passed") from None
 
     async def _write_loop(self) -> None:
         await self.backlog_done.wait()
-        ws = self.ws
         try:
             while not self.dropped:
                 if self.queue:
-                    await ws.send(self._take_batch(), text=True)
+                    await self._send(self._take_batch(), text=True)
                 elif self.frames:
                     cam = next(iter(self.frames))
-                    await ws.send(self.frames.pop(cam))
+                    await self._send(self.frames.pop(cam), text=False)
                     self.counters["frames_sent"] += 1
                 else:
                     self._wake.clear()
@@ -131,7 +178,10 @@ class Channel:
         return encode_batch(batch)
 
     async def stop(self) -> None:
+        """End the writer (the session is over)."""
         self.dropped = True
+        if self._probe is not None:
+            self._probe.cancel()
         if self._writer is not None:
             self._writer.cancel()
             try:

@@ -18,11 +18,11 @@ from websockets.exceptions import ConnectionClosed
 
 from console.domain.state import encode_state
 from console.hub.auth import Principal, TokenRegistry
-from console.hub.channel import DEFAULT_QUEUE_LIMIT, Channel
+from console.hub.channel import CLOSE_NO_HEARTBEAT, DEFAULT_QUEUE_LIMIT, MAX_BATCH, MAX_BATCH_BYTES, Channel
 from console.hub.core import HubCore
 from console.protocol import messages as m
 from console.protocol.codec import (
-    MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, ProtocolError, decode, decode_frame, encode,
+    MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, ProtocolError, decode, decode_frame, encode, encode_batch,
 )
 
 log = logging.getLogger(__name__)
@@ -30,14 +30,20 @@ log = logging.getLogger(__name__)
 #: command rate per client (token bucket: rate per second, burst)
 COMMAND_RATE = {"ingest": (5000.0, 10000.0), "field": (200.0, 400.0)}
 DEFAULT_COMMAND_RATE = (50.0, 100.0)
+#: a client the hub heard nothing from (no message, no pong) for this long is cut off (checked
+#: once a second: a dead session is gone within 10 s)
+HEARTBEAT_TIMEOUT_S = 8.5
+#: after this much silence the hub pings the client (a websocket ping: every library answers it)
+PROBE_AFTER_S = 3.0
 
 
 class HubServer:
     """Serves one HubCore over websockets to consoles, field units and sources."""
 
     def __init__(self, core: HubCore, tokens: TokenRegistry, *, host: str = "127.0.0.1", port: int = 8765,
-                 queue_limit: int = DEFAULT_QUEUE_LIMIT):
+                 queue_limit: int = DEFAULT_QUEUE_LIMIT, heartbeat_timeout_s: float = HEARTBEAT_TIMEOUT_S):
         self.core = core
+        self.heartbeat_timeout_s = heartbeat_timeout_s
         self.tokens = tokens
         self.host = host
         self.port = port
@@ -53,9 +59,9 @@ class HubServer:
         self._server = await serve(
             self._session, self.host, self.port, process_request=self._authenticate,
             compression=None, max_size=MAX_FRAME_BYTES + 1024, max_queue=64,
-            ping_interval=20, ping_timeout=20, logger=log)
+            ping_interval=None, logger=log)  # the heartbeat is ours (_tick_loop): it also catches a stalled reader
         self.port = self._server.sockets[0].getsockname()[1]
-        self._clock_task = asyncio.create_task(self._clock_loop(), name="hub-clock")
+        self._clock_task = asyncio.create_task(self._tick_loop(), name="hub-clock")
 
     async def stop(self) -> None:
         if self._clock_task is not None:
@@ -118,8 +124,9 @@ class HubServer:
             async for raw in ws:
                 if ch.dropped:
                     break
+                ch.heard()
                 await self._receive(ch, raw)
-        except ConnectionClosed:
+        except (ConnectionClosed, ConnectionError):  # gone, or cut for a missed send deadline
             pass
         finally:
             core.channels.discard(ch)
@@ -138,7 +145,8 @@ class HubServer:
         self.core.counters[f"rejected.{code}"] += 1
         ch.counters[f"rejected.{code}"] += 1
         log.info("rejected message from %s: %s: %s", ch.principal.name, code, reason[:200])
-        await self._reply(ch, encode("error", m.Error(code=code, reason=reason[:500], ref=ref)))
+        # The envelope `id` names the command refused (where a client matches answers), as `ref` does.
+        await self._reply(ch, encode("error", m.Error(code=code, reason=reason[:500], ref=ref), id=ref))
 
     async def _receive(self, ch: Channel, raw: str | bytes) -> None:
         if isinstance(raw, bytes):
@@ -151,7 +159,7 @@ class HubServer:
             return
         t = msg.type
         if t == "resume":
-            await self._resume(ch, msg.body.last_seq)
+            await self._resume(ch, msg.body.last_seq, msg.body.epoch)
         elif t == "subscribe":
             ch.cameras = set(msg.body.cameras[:256])
         elif t == "ping":
@@ -175,7 +183,7 @@ class HubServer:
             result = m.Result(ok=False, code="internal", message=str(exc)[:200])
         try:
             await self._reply(ch, encode("result", result, id=command_id))
-        except ConnectionClosed:
+        except (ConnectionClosed, ConnectionError):
             pass  # the client resends after reconnecting and gets this same result
 
     async def _receive_frame(self, ch: Channel, raw: bytes) -> None:
@@ -205,7 +213,7 @@ class HubServer:
 
     # ------------------------------------------------------------------ resume
 
-    async def _resume(self, ch: Channel, last_seq: int) -> None:
+    async def _resume(self, ch: Channel, last_seq: int, epoch: str = "") -> None:
         core = self.core
         if ch.live:
             await self._error(ch, "unexpected", "resume was already given on this connection")
@@ -217,7 +225,8 @@ class HubServer:
                 break
             await core.wait_committed(core.state.seq)
         head = core.committed_seq
-        too_far = (last_seq <= 0 or last_seq > head or head - last_seq > core.resume_window
+        other_log = bool(epoch) and epoch != core.epoch  # its seqs count in another log: nothing to splice
+        too_far = (other_log or last_seq <= 0 or last_seq > head or head - last_seq > core.resume_window
                    or (first and last_seq < first - 1))
         ch.live = True
         if too_far:
@@ -226,6 +235,8 @@ class HubServer:
             data = encode_state(state)
             await ch.send_now(encode("snapshot", m.Snapshot(seq=state.seq, state=msgspec.Raw(data))))
             core.counters["snapshots"] += 1
+            if other_log:
+                core.counters["snapshots.other_log"] += 1
         else:
             ch.after = head
             await self._send_tail(ch, last_seq, head)
@@ -234,28 +245,45 @@ class HubServer:
         ch.backlog_done.set()
 
     async def _send_tail(self, ch: Channel, last_seq: int, head: int) -> None:
+        """The events after `last_seq` up to `head`, as batch frames (a long backlog is not one frame per event)."""
         core = self.core
         after = last_seq
+        batch: list[bytes] = []
+        size = 0
         while after < head:
-            rows = await core.events_after(after, 2000)
+            rows = [row for row in await core.events_after(after, 2000) if row[0] <= head]
             if not rows:
                 break
-            for seq, type_, _ts, data in rows:
-                if seq > head:
-                    return
-                after = seq
+            after = rows[-1][0]
+            for _seq, type_, _ts, data in rows:
                 if ch.center is not None:
                     msg = decode(data)
                     if not core.visible(ch.center, core.scope_of(type_, msg.body)):
                         continue
-                await ch.send_now(data)
+                if batch and (len(batch) >= MAX_BATCH or size + len(data) > MAX_BATCH_BYTES):
+                    await ch.send_now(encode_batch(batch))
+                    batch, size = [], 0
+                batch.append(data)
+                size += len(data)
+        if batch:
+            await ch.send_now(encode_batch(batch))
 
     # ------------------------------------------------------------------ clock
 
-    async def _clock_loop(self) -> None:
+    async def _tick_loop(self) -> None:
+        """Once a second: the hub clock to every live client, and the heartbeat check."""
+        loop = asyncio.get_running_loop()
         while True:
             await asyncio.sleep(1.0)
             data = encode("clock", m.Clock(clock=self.core.clock.now(), rate=self.core.clock.rate))
+            now = loop.time()
             for ch in list(self.core.channels):
                 if ch.backlog_done.is_set():
                     ch.push(data)
+                silent = now - ch.heard_at
+                if silent > self.heartbeat_timeout_s:
+                    self.core.counters["dropped.no_heartbeat"] += 1
+                    # No close handshake: a dead link would only make it wait.
+                    ch.drop(f"heard nothing for {silent:.0f} s", code=CLOSE_NO_HEARTBEAT, handshake=False)
+                elif silent > PROBE_AFTER_S:
+                    ch.probe()

@@ -60,6 +60,15 @@ class _Trip:
         return self.x0 + (self.x1 - self.x0) * f, self.y0 + (self.y1 - self.y0) * f
 
 
+@dataclass(slots=True)
+class _Dispatch:
+    """The fields of a `task_dispatched` body the simulator reads (to take up a recovered sent task)."""
+
+    task: str
+    incident: str
+    resource: str
+
+
 class FieldSimulator:
     """Simulated field units answering the commander's dispatches."""
 
@@ -104,6 +113,38 @@ class FieldSimulator:
         self._push(t_ans, body.task, "accepted")
         self._push(trip.arrive, body.task, "arrived")
         self._push(trip.arrive + rng.uniform(*ON_SCENE), body.task, "done")
+
+    def resume(self, state, now: float) -> int:
+        """Take up the open tasks of a recovered state (a hub restart): the field does not forget them.
+
+        Each goes on from where the log left it: a sent task is answered, an
+        accepted one travels from where its person is now, an arrived one finishes.
+        Returns how many tasks were taken up.
+        """
+        taken = 0
+        for task in state.tasks.values():
+            if task.status not in ("sent", "accepted", "arrived") or task.id in self._trips:
+                continue
+            res = state.resources.get(task.resource)
+            inc = state.incidents.get(task.incident)
+            if res is None or inc is None:
+                continue
+            taken += 1
+            if task.status == "sent":
+                self._schedule(_Dispatch(task.id, task.incident, task.resource), now, state)
+                continue
+            rng = random.Random(f"{self.seed}:{task.id}:{task.resource}:resume")
+            trip = _Trip(task=task.id, incident=task.incident, resource=res.id, x0=res.x, y0=res.y,
+                         x1=inc.x, y1=inc.y, depart=now, arrive=now, next_tick=math.inf, moving=False)
+            self._trips[task.id] = trip
+            if task.status == "accepted":
+                lo, hi = SPEEDS.get(res.kind, DEFAULT_SPEED)
+                trip.moving = True
+                trip.arrive = now + math.hypot(inc.x - res.x, inc.y - res.y) / rng.uniform(lo, hi)
+                trip.next_tick = (math.floor(now / POSITION_STEP_S) + 1) * POSITION_STEP_S
+                self._push(trip.arrive, task.id, "arrived")
+            self._push(trip.arrive + rng.uniform(*ON_SCENE), task.id, "done")
+        return taken
 
     def _push(self, t: float, task: str, status: str) -> None:
         self._n += 1

@@ -51,6 +51,9 @@ class World:
     async def start(self) -> None:
         if self.core.state.seq == 0:
             self.core.emit([("baseline_loaded", m.BaselineLoaded(baseline=self.scenario.baseline))])
+        elif self.simulator is not None:
+            # A restarted hub: the simulated field goes on with the tasks its log left open.
+            self.simulator.resume(self.core.state, self.core.clock.now())
         self._tasks.append(asyncio.create_task(self._event_loop(), name="world-events"))
         if self.server is not None and self.renderer is not None and self.fps > 0:
             self._tasks.append(asyncio.create_task(self._frame_loop(), name="world-frames"))
