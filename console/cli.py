@@ -109,6 +109,22 @@ def _print_progress(done: float, what: str) -> None:
         print(f"[{done * 100:5.1f}%] {what}", file=sys.stderr, flush=True)
 
 
+#: options of the top-level parser (they come before a sub-command)
+_GLOBAL_OPTIONS = ("-v", "--verbose", "-h", "--help")
+
+
+def _with_default_command(argv: list[str], commands) -> list[str]:
+    """`demo` is the default sub-command: `duty-console --wall -v` means `duty-console -v demo --wall`."""
+    lead = 0
+    while lead < len(argv) and argv[lead] in _GLOBAL_OPTIONS:
+        if argv[lead] in ("-h", "--help"):
+            return argv  # the top-level help lists the sub-commands
+        lead += 1
+    if lead < len(argv) and argv[lead] in commands:
+        return argv
+    return [*argv[:lead], "demo", *argv[lead:]]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="duty-console", description="Duty commander's console")
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -144,11 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     verify = audit_sub.add_parser("verify", help="check the hash chain; names the first broken entry")
     verify.add_argument("--db", default="sqlite:///hub.db")
 
-    a = parser.parse_args(argv)
+    a = parser.parse_args(_with_default_command(list(sys.argv[1:] if argv is None else argv), sub.choices))
     logging.basicConfig(level=logging.DEBUG if a.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if a.command is None:
-        a = parser.parse_args(["demo", *(argv or sys.argv[1:])])
     if a.command == "hub":
         return asyncio.run(_run_hub(a))
     if a.command == "audit":

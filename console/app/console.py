@@ -181,6 +181,9 @@ async def _follow_role(replica, controller, window, screen: int | None) -> None:
     if replica.link.role == "wall" and not controller.read_only:
         controller.read_only = True
         window.wall = True
+        # Its layout is the wall's from now on: saved under the wall's key, never over the desk's.
+        window.role_key = "wall"
+        window.restore_layout()
         if window.incident_pane is not None:
             window.incident_pane.set_actions_visible(False)
         apply_wall_mode(window, screen)

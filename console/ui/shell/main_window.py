@@ -319,8 +319,9 @@ class MainWindow(QMainWindow):
 
     def _on_tick(self, force: bool = False) -> ChangeSet:
         self._tick_at = time.monotonic()
+        fresh = self.replica.take_changes()
         changes, self._carry = self._carry, ChangeSet()
-        changes.merge(self.replica.take_changes())
+        changes.merge(fresh)
         now = time.monotonic()
         idle = not changes and not force and now - self._last_refresh < IDLE_REFRESH_S
         if not idle:
@@ -332,7 +333,9 @@ class MainWindow(QMainWindow):
             if refresh is None or (idle and not getattr(pane, "refresh_every_tick", False)):
                 continue
             phase = STAGGERED.get(name)
-            pane_changes = changes
+            # The queue already had the carried changes in the early tick: given them again, it
+            # would ring, pop and focus a critical alert twice.
+            pane_changes = fresh if pane is self.alerts else changes
             if phase is not None:
                 # Roster, map, KPIs: every other tick, on alternate ticks, with what piled up
                 # meanwhile, so no single tick redraws everything (shorter GUI stalls).
