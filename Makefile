@@ -1,4 +1,4 @@
-.PHONY: venv demo hub test bench screenshots package
+.PHONY: venv demo hub test bench screenshots package faults
 
 venv:
 	bash scripts/bootstrap.sh
@@ -34,3 +34,8 @@ package-smoke: package
 .PHONY: translations
 translations: venv
 	.venv/bin/pyside6-lupdate $$(find console/ui -name '*.py' | sort) -ts resources/i18n/console_zh_CN.ts -no-obsolete && .venv/bin/python resources/i18n/fill_zh_CN.py && .venv/bin/pyside6-lrelease resources/i18n/console_zh_CN.ts -qm resources/i18n/console_zh_CN.qm
+
+# The fault suite (loopback only, bounded): link cuts and black holes, hub and console kill -9,
+# slow consumers, and the other trials in faults/trial_*.py. One figure line per trial.
+faults: venv
+	.venv/bin/python -m faults

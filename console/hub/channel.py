@@ -50,8 +50,9 @@ class Channel:
         self.after = 0
         self.backlog_done = asyncio.Event()
         self.dropped = False
-        #: loop time the hub last heard from the client (a message or a pong)
+        #: loop time of the client's last pong (or of the connection), and of the last ping sent
         self.heard_at = asyncio.get_running_loop().time()
+        self.probed_at = self.heard_at
         self._probe: asyncio.Task | None = None
         self.peak_queue = 0
         self.counters: Counter[str] = Counter()
@@ -91,12 +92,13 @@ class Channel:
         self._wake.set()
 
     def heard(self) -> None:
-        """The client said something (any message, or a pong): its link is alive."""
+        """The client answered a ping: it is there, and it reads what the hub sends."""
         self.heard_at = asyncio.get_running_loop().time()
 
     def probe(self) -> None:
         """Ask the client's websocket library for a pong (every library answers pings by itself)."""
         if self._probe is None or self._probe.done():
+            self.probed_at = asyncio.get_running_loop().time()
             self._probe = asyncio.ensure_future(self._ping())
 
     async def _ping(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import time
 from http import HTTPStatus
 
@@ -30,11 +31,15 @@ log = logging.getLogger(__name__)
 #: command rate per client (token bucket: rate per second, burst)
 COMMAND_RATE = {"ingest": (5000.0, 10000.0), "field": (200.0, 400.0)}
 DEFAULT_COMMAND_RATE = (50.0, 100.0)
-#: a client the hub heard nothing from (no message, no pong) for this long is cut off (checked
-#: once a second: a dead session is gone within 10 s)
+#: a client that answered no ping for this long is cut off (checked once a second: a dead or
+#: non-reading session is gone within 10 s). Only pongs count: a client that still sends but no
+#: longer reads is as stuck as a dead one, and its pong waits behind what it has not read.
 HEARTBEAT_TIMEOUT_S = 8.5
-#: after this much silence the hub pings the client (a websocket ping: every library answers it)
-PROBE_AFTER_S = 3.0
+#: the hub pings every client this often (a websocket ping: every library answers it by itself)
+PROBE_EVERY_S = 2.0
+#: the kernel's send buffer per client socket: small, so a client that stops reading blocks
+#: the hub's writer (and meets the send deadline) within a second, not after megabytes
+SEND_BUFFER_BYTES = 256 * 1024
 
 
 class HubServer:
@@ -110,6 +115,9 @@ class HubServer:
         principal: Principal = ws.principal
         core = self.core
         ch = Channel(ws, principal, queue_limit=self.queue_limit)
+        sock = ws.transport.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER_BYTES)
         core.channels.add(ch)
         core.counters["sessions"] += 1
         log.info("session open: %s (%s, center %s)", principal.name, principal.role, principal.center)
@@ -124,7 +132,6 @@ class HubServer:
             async for raw in ws:
                 if ch.dropped:
                     break
-                ch.heard()
                 await self._receive(ch, raw)
         except (ConnectionClosed, ConnectionError):  # gone, or cut for a missed send deadline
             pass
@@ -284,6 +291,6 @@ class HubServer:
                 if silent > self.heartbeat_timeout_s:
                     self.core.counters["dropped.no_heartbeat"] += 1
                     # No close handshake: a dead link would only make it wait.
-                    ch.drop(f"heard nothing for {silent:.0f} s", code=CLOSE_NO_HEARTBEAT, handshake=False)
-                elif silent > PROBE_AFTER_S:
+                    ch.drop(f"no pong for {silent:.0f} s", code=CLOSE_NO_HEARTBEAT, handshake=False)
+                elif now - ch.probed_at >= PROBE_EVERY_S:
                     ch.probe()
