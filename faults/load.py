@@ -24,6 +24,11 @@ async def main(url: str, seconds: float, rate: float) -> int:
     sent = 0
     async with connect(url, additional_headers={"Authorization": "Bearer demo-ingest"}, proxy=None,
                        compression=None, max_size=MAX_HUB_MESSAGE_BYTES) as ws:
+        async def drain():  # the answers: a client that reads nothing is dropped by the hub
+            async for _ in ws:
+                pass
+
+        reader = asyncio.ensure_future(drain())
         started = time.monotonic()
         while (now := time.monotonic() - started) < seconds:
             due = int(now * rate)
@@ -34,6 +39,7 @@ async def main(url: str, seconds: float, rate: float) -> int:
                               text=True)
                 sent += 1
             await asyncio.sleep(0.01)
+        reader.cancel()
     print(f"sent {sent}", flush=True)
     return 0
 

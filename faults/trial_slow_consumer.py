@@ -95,7 +95,8 @@ async def _run(short: bool) -> dict:
                 await asyncio.wait_for(load.wait(), 0.5)
             except asyncio.TimeoutError:
                 pass
-        sent = int((await load.stdout.read()).decode().split()[-1])
+        out = (await load.stdout.read()).decode().split()
+        sent = int(out[-1]) if out else None  # None: the load process failed
         cut_after = await stalled
         stream_end = time.monotonic()
         fold = fold_log(hub_url)
@@ -118,6 +119,6 @@ async def _run(short: bool) -> dict:
         await session.close()
         await hub.stop()
     figures["integrity"] = "ok" if integrity(hub_url) == "ok" else "BROKEN"
-    figures["passed"] = (figures["same_state"] and cut_after is not None and cut_after < 10.0
+    figures["passed"] = (figures["same_state"] and figures["sent"] and cut_after is not None and cut_after < 10.0
                          and rss_growth < 400 and figures["integrity"] == "ok")
     return figures

@@ -283,7 +283,9 @@ class Session:
         delay = self.backoff[0]
         replica = self.replica
         while not self._stopping:
-            replica.set_link("connecting")
+            if replica.link.reconnects == 0:
+                # After a loss the console goes on saying "offline" until a hub answers again.
+                replica.set_link("connecting")
             error = ""
             try:
                 async with connect(self.url, additional_headers={"Authorization": f"Bearer {self.token}"},
