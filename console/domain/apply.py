@@ -106,6 +106,8 @@ def _baseline(state: State, type_: str, body: bodies.BaselineLoaded, ts: float, 
 def _alert(state: State, type_: str, body: bodies.AlertRaised, ts: float, ch: ChangeSet) -> None:
     a = body.alert
     state.alerts[a.id] = a
+    if a.source == "report" and a.id[:1] == "R" and a.id[1:].isdigit():
+        state.reports = max(state.reports, int(a.id[1:]))
     inc = Incident(id=body.incident, alert=a.id, kind=a.kind, severity=a.severity, title=a.title,
                    town=a.town, grid=a.grid, x=a.x, y=a.y, created_at=a.at, owner=a.town)
     _step(inc, ts, a.reporter or a.camera or a.source, "raised", a.text)

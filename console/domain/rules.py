@@ -6,11 +6,12 @@ a console may call it to check a command before sending it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from console.domain.apply import active_tasks
 from console.domain.model import (
-    FINAL_STATUSES, HELD_STATUSES, TASK_FINAL, Alert, Incident,
+    ALERT_KINDS, ALERT_SOURCES, FINAL_STATUSES, HELD_STATUSES, SEVERITIES, TASK_FINAL, Alert, Incident,
 )
 from console.domain.recommend import plan_for, recommend
 from console.domain.state import State
@@ -286,7 +287,9 @@ def _nearest_grid(state: State, x: float, y: float) -> str:
 
 def _report(state, body: bodies.CmdReport, actor, now) -> Events:
     grid = body.grid if body.grid in state.org else _nearest_grid(state, body.x, body.y)
-    n = len(state.alerts) + 1
+    n = state.reports + 1
+    while f"R{n:05d}" in state.alerts:  # a state from before the counter existed
+        n += 1
     alert = Alert(id=f"R{n:05d}", source="report", kind=body.kind, severity=body.severity,
                   title=body.text[:40], at=now, x=body.x, y=body.y, grid=grid,
                   town=state.town_of(grid), text=body.text, photo=body.photo, reporter=actor.name)
@@ -297,6 +300,14 @@ def _ingest_alert(state, body: bodies.IngestAlert, actor, now) -> Events:
     a = body.alert
     if a.id in state.alerts:
         raise CommandRefused("duplicate", f"alert {a.id} already raised")
+    for field, value, allowed in (("source", a.source, ALERT_SOURCES), ("kind", a.kind, ALERT_KINDS),
+                                  ("severity", a.severity, SEVERITIES)):
+        if value not in allowed:
+            raise CommandRefused("bad_request", f"alert {field} {value!r} is not one of {', '.join(allowed)}")
+    if not all(math.isfinite(v) for v in (a.x, a.y, a.at)):
+        raise CommandRefused("bad_request", "alert x, y and at must be finite numbers")
+    if not a.id:
+        raise CommandRefused("bad_request", "alert id is empty")
     if not a.town and a.grid:
         a.town = state.town_of(a.grid)
     return [("alert_raised", bodies.AlertRaised(alert=a, incident=f"I-{a.id}"))]
