@@ -186,11 +186,11 @@ async def _trial(where: Path, cycles: int, pace_s: float) -> dict:
             figures["late_client_live"] += went_live
             if late.live_after is not None:
                 figures["late_client_live_s"].append(round(late.live_after, 2))
-            figures["late_hello_storage"].append(late.hello.storage if late.hello else None)
+            figures["late_hello_storage"].append(getattr(late.hello, "storage", None))
             figures["told_full"] += any(n.code == "storage_full" for n in late.notices)
             await late.close()
             filler.unlink()
-            await _until(lambda: core.storage_fault is None, SETTLE_S)
+            await _until(lambda: getattr(core, "storage_fault", None) is None, SETTLE_S)
             for _ in range(5):
                 await report("after")
         await _until(lambda: all(c in commander.results for c in sent), SETTLE_S)
