@@ -174,7 +174,7 @@ class HubCore:
             except asyncio.CancelledError:
                 pass
             self._committer = None
-            await self._checkpoint(force=True)
+            await self._checkpoint()
         for ch in list(self.channels):
             await ch.stop()
         self._db.shutdown(wait=True)
@@ -332,7 +332,7 @@ class HubCore:
         return (self.checkpoints is not None and self._audit_head is not None
                 and self._audit_head != self._checkpointed)
 
-    async def _checkpoint(self, force: bool = False) -> None:
+    async def _checkpoint(self) -> None:
         """Sign the audit chain head into the checkpoint file (only heads that are committed)."""
         if not self._checkpoint_due():
             return
