@@ -22,6 +22,10 @@ ACTIONS: tuple[str, ...] = (
     "cmd.false_alarm", "cmd.merge", "cmd.cancel_task",
 )
 
+#: refusals about who asks (role, a wall, a review), not about the incident: a console hides
+#: those actions rather than greying them out, since no change of the incident makes them live
+ASKER_REFUSALS = frozenset({"forbidden", "review_only"})
+
 
 @dataclass(slots=True, frozen=True)
 class Action:
@@ -30,6 +34,11 @@ class Action:
     code: str
     live: bool
     refusal: str | None = None
+
+    @property
+    def for_asker(self) -> bool:
+        """Whether this asker may ever take the action (it is live, or refused only for the incident's state)."""
+        return self.refusal not in ASKER_REFUSALS
 
 
 def available_actions(state: State, incident_id: str, actor: Actor) -> tuple[Action, ...]:

@@ -421,7 +421,7 @@ async def test_english_and_chinese_both_load(qapp, tmp_path, lang, queue_title, 
     async with console_on("ws://127.0.0.1:9", "demo-commander", tmp_path, f"c-{lang}", live=False) as con:
         window = con.window
         assert window.docks["alerts"].windowTitle() == queue_title
-        assert window.incident_pane.ack_button.text() == ack
+        assert window.incident_pane.actions.ack_button.text() == ack
         assert status_label("dispatched") == dispatched
         header = window.alerts.model.headerData(AlertQueueModel.COL_STATUS, Qt.Orientation.Horizontal)
         assert header == ("状态" if lang == "zh" else "Status")
