@@ -9,9 +9,12 @@ exactly what its command did (the undo button cancels those tasks, no more).
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Callable
 
 from console.protocol import messages as m
+
+log = logging.getLogger(__name__)
 
 
 class CommandHandle:
@@ -72,6 +75,9 @@ class CommandHandle:
         self.result, self.local = result, local
         callbacks, self._callbacks = self._callbacks, []
         for callback in callbacks:
-            callback(self)
+            try:
+                callback(self)
+            except Exception:  # one caller's bug must not keep the answer from the others (or the session)
+                log.exception("command %s: a result callback failed", self.type)
         if self._future is not None and not self._future.done():
             self._future.set_result(result)
