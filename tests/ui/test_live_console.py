@@ -155,7 +155,7 @@ async def test_new_alert_appears_in_the_queue_and_marks_its_camera(hub_db, tmp_p
         on_screen = wall.visible_cameras()[1]
         off_screen = next(c for c in sorted(server.core.state.cameras) if c not in wall.visible_cameras())
 
-        warning = await raise_alert(server, on_screen, severity="warning", kind="crowd")
+        warning = await raise_alert(server, on_screen, severity="warning", kind="crowd_density")
         await until(lambda: window.alerts.model.row_of(warning) is not None, "the warning in the queue")
         await until(lambda: wall.tile_for(on_screen) is not None and wall.tile_for(on_screen).alerting,
                     "the warning's tile to be marked alerting")
@@ -177,7 +177,7 @@ async def test_new_alert_appears_in_the_queue_and_marks_its_camera(hub_db, tmp_p
 
 async def test_enter_on_the_queue_sends_one_dispatch_and_the_incident_is_dispatched(hub_db, tmp_path):
     async with running_hub(hub_db) as server, console_on(server.url, "demo-commander", tmp_path, "c") as con:
-        incident = await raise_alert(server, "CAM05", severity="warning", kind="crowd")
+        incident = await raise_alert(server, "CAM05", severity="warning", kind="crowd_density")
         await until(lambda: con.window.alerts.model.row_of(incident) is not None, "the alert in the queue")
 
         press_enter(con, incident)
@@ -253,7 +253,7 @@ async def test_a_conflict_from_the_hub_is_shown_naming_the_holder(hub_db, tmp_pa
     async with running_hub(hub_db) as server, \
             console_on(server.url, "demo-commander", tmp_path, "a") as a, \
             console_on(server.url, "demo-commander-2", tmp_path, "b") as b:
-        incident = await raise_alert(server, "CAM07", severity="warning", kind="crowd")
+        incident = await raise_alert(server, "CAM07", severity="warning", kind="crowd_density")
         for con in (a, b):
             await until(lambda con=con: con.window.alerts.model.row_of(incident) is not None,
                         "the alert in both queues")
@@ -371,7 +371,7 @@ async def test_malformed_and_unknown_messages_are_counted_and_shown(hub_db, tmp_
         assert shown.get("unknown_type") == "1" and shown.get("malformed") == "1", shown
 
         # the console stayed up on the same connection, and later events still apply
-        incident = await raise_alert(server, "CAM09", severity="warning", kind="crowd")
+        incident = await raise_alert(server, "CAM09", severity="warning", kind="crowd_density")
         await until(lambda: con.window.alerts.model.row_of(incident) is not None, "a later alert in the queue")
         assert con.replica.link.state == "online" and con.replica.link.reconnects == reconnects
         assert con.replica.state.seq == server.core.committed_seq
@@ -386,7 +386,7 @@ async def test_a_dispatch_made_while_the_hub_is_down_is_sent_once_when_it_return
     url, port = server.url, server.port
     async with console_on(url, "demo-commander", tmp_path, "c") as con:
         try:
-            incident = await raise_alert(server, "CAM11", severity="warning", kind="crowd")
+            incident = await raise_alert(server, "CAM11", severity="warning", kind="crowd_density")
             await until(lambda: con.window.alerts.model.row_of(incident) is not None, "the alert in the queue")
         finally:
             await first.__aexit__(None, None, None)  # the hub goes away; its event log stays on disk
@@ -434,7 +434,7 @@ async def test_a_restarted_console_shows_the_last_screen_before_the_hub_answers(
     try:
         async with console_on(url, "demo-commander", tmp_path, "c") as con:
             incidents = [await raise_alert(server, cam, severity=sev, kind=kind)
-                         for cam, sev, kind in (("CAM13", "critical", "animal"), ("CAM14", "warning", "crowd"))]
+                         for cam, sev, kind in (("CAM13", "critical", "animal"), ("CAM14", "warning", "crowd_density"))]
             await until(lambda: all(con.window.alerts.model.row_of(i) is not None for i in incidents),
                         "both alerts in the queue")
             shown = con.window.alerts.model.incident_ids()
@@ -453,7 +453,7 @@ async def test_a_restarted_console_shows_the_last_screen_before_the_hub_answers(
         # ... then brought up to date when the hub is back: a resume from the saved seq, not a snapshot
         async with running_hub(hub_db, port=port) as back:
             await until(again.session.live.is_set, "the restarted console to reach the hub")
-            later = await raise_alert(back, "CAM15", severity="warning", kind="crowd")
+            later = await raise_alert(back, "CAM15", severity="warning", kind="crowd_density")
             await until(lambda: again.window.alerts.model.row_of(later) is not None, "a new alert after restart")
             assert back.core.counters["resumes"] == 1 and back.core.counters["snapshots"] == 0
             assert again.replica.state.seq == back.core.committed_seq
