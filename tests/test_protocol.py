@@ -74,7 +74,7 @@ SAMPLES: dict[str, m.Body] = {
     "handoff_declined": m.HandoffAnswered(incident="I-A00042", center="T4", actor="海棠溪街道 值班长",
                                           note="本辖区警力不足"),
     "plan_activated": m.PlanActivated(incident="I-A00042", plan="P01", actor="值班长 王敏",
-                                      missing=["police×1"]),
+                                      missing=[PlanRole(kind="police", count=1)]),
     "broadcast_issued": m.BroadcastIssued(broadcast="I-A00042-B1", incident="I-A00042",
                                           grids=["T7-C01-G1", "T7-C01-G2"], text="排查林区火源",
                                           actor="值班长 王敏"),

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
@@ -21,37 +20,24 @@ from PySide6.QtWidgets import (
 
 from console.client.controller import Controller
 from console.client.replica import Replica
+from console.domain.localtime import clock, duration
 from console.domain.model import FINAL_STATUSES, Incident
 from console.domain.recommend import plan_for
 from console.domain.sla import incident_sla, task_assembly_left
 from console.domain.state import ChangeSet
-from console.ui.common import theme
+from console.ui.common import glossary, theme
 from console.ui.common.i18n import (
-    is_chinese, kind_label, resource_kind_label, severity_label, source_label, status_label,
+    actor_label, current_lang, kind_label, resource_kind_label, severity_label, source_label, status_label,
     timeline_label,
 )
 from console.ui.shell.selection import Selection
 
-#: the console shows Chongqing time whatever the machine's zone
-CST = timezone(timedelta(hours=8))
 #: seconds the undo button stays after a dispatch
 UNDO_WINDOW_S = 5.0
 #: give up waiting for the hub to confirm a dispatch after this long
 UNDO_WAIT_MAX_S = 30.0
 #: the tag of grids next to a forest (the fire-hazard scene's follow-up broadcast)
 FOREST_TAG = "forest_adjacent"
-
-
-def hhmmss(ts: float) -> str:
-    """Hub time as HH:MM:SS in UTC+8."""
-    return datetime.fromtimestamp(ts, CST).strftime("%H:%M:%S")
-
-
-def mmss(seconds: float) -> str:
-    """Seconds as M:SS (negative → -M:SS)."""
-    sign = "-" if seconds < 0 else ""
-    s = int(round(abs(seconds)))
-    return f"{sign}{s // 60}:{s % 60:02d}"
 
 
 @dataclass(slots=True)
@@ -72,7 +58,6 @@ class _Undo:
 class IncidentPane(QWidget):
     """Detail and actions for the selected incident."""
 
-    NAME = "incident"
 
     sig_dispatched = Signal(str)
     """A dispatch command was sent from this pane (command id)."""
@@ -161,7 +146,8 @@ class IncidentPane(QWidget):
         self.snapshot.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.snapshot.setMinimumHeight(90)
         self.snapshot.setFrameShape(QFrame.Shape.StyledPanel)
-        self.snapshot.setStyleSheet("background: #0b0f14; color: #8b949e; border: 1px dashed #30363d;")
+        self.snapshot.setStyleSheet(f"background: {theme.VIDEO_BG}; color: {theme.FG_DIM}; "
+                                    f"border: 1px dashed {theme.BORDER};")
         self.snapshot.setWordWrap(True)
         form.addRow(self.snapshot)
 
@@ -246,7 +232,7 @@ class IncidentPane(QWidget):
 
         self.empty_label = QLabel(self.tr("Select an alert in the queue"), self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setStyleSheet("color: #8b949e; font-size: 13pt;")
+        self.empty_label.setStyleSheet(f"color: {theme.FG_DIM}; font-size: 13pt;")
 
         body = QWidget(self)
         col = QVBoxLayout(body)
@@ -302,7 +288,7 @@ class IncidentPane(QWidget):
             f'<span style="background:{sev}; color:white;">&nbsp;{severity_label(inc.severity)}&nbsp;</span>'
             f' &nbsp;<b>{kind_label(inc.kind)}</b> &nbsp;'
             f'<span style="color:{st};">● {status_label(inc.status)}</span>'
-            f' &nbsp;<span style="color:#8b949e;">{inc.id}</span>')
+            f' &nbsp;<span style="color:{theme.FG_DIM};">{inc.id}</span>')
         town = state.org.get(inc.town)
         grid = state.org.get(inc.grid)
         self.location_label.setText(
@@ -331,8 +317,9 @@ class IncidentPane(QWidget):
         self.timeline.clear()
         items = []
         for step in inc.timeline:
-            item = QTreeWidgetItem([hhmmss(step.at), step.actor, timeline_label(step.what), step.note])
-            item.setToolTip(3, step.note)
+            detail = glossary.describe_step(step, current_lang(), glossary.names_in(self.replica.state))
+            item = QTreeWidgetItem([clock(step.at), actor_label(step.actor), timeline_label(step.what), detail])
+            item.setToolTip(3, detail)
             items.append(item)
         self.timeline.addTopLevelItems(items)
         self.timeline.resizeColumnToContents(0)
@@ -396,15 +383,15 @@ class IncidentPane(QWidget):
             left = task_assembly_left(task, now)
             if left is None:
                 if task.arrived_at is not None:
-                    text = self.tr("on scene in %1").replace("%1", mmss(task.arrived_at - task.sent_at))
+                    text = self.tr("on scene in %1").replace("%1", duration(task.arrived_at - task.sent_at))
                 else:
                     text = "—"
                 colour = theme.COUNTDOWN_MET if task.arrived_at is not None else theme.FG_DIM
             elif left >= 0:
-                text = self.tr("assembly: %1 left").replace("%1", mmss(left))
+                text = self.tr("assembly: %1 left").replace("%1", duration(left))
                 colour = theme.COUNTDOWN_AMBER if left < 120 else theme.COUNTDOWN_OK
             else:
-                text = self.tr("assembly: %1 over").replace("%1", mmss(-left))
+                text = self.tr("assembly: %1 over").replace("%1", duration(-left))
                 colour = theme.COUNTDOWN_RED
             if item.text(3) != text:
                 item.setText(3, text)
@@ -421,38 +408,27 @@ class IncidentPane(QWidget):
             left = sla.response_left_s or 0.0
             colour = (theme.COUNTDOWN_RED if left < 0 else
                       theme.COUNTDOWN_AMBER if left < 20 else theme.COUNTDOWN_OK)
-            text = (self.tr("Response: %1 left").replace("%1", mmss(left)) if left >= 0
-                    else self.tr("Response: breached by %1").replace("%1", mmss(-left)))
+            text = (self.tr("Response: %1 left").replace("%1", duration(left)) if left >= 0
+                    else self.tr("Response: breached by %1").replace("%1", duration(-left)))
         self.response_label.setText(text)
         self.response_label.setStyleSheet(f"color: {colour}; font-weight: bold;")
         if sla.assembly_left_s is not None:
             left = sla.assembly_left_s
             a_colour = theme.COUNTDOWN_RED if left < 0 else theme.COUNTDOWN_AMBER if left < 120 else theme.COUNTDOWN_OK
-            a_text = (self.tr("Assembly: %1 left (promise 10 min)").replace("%1", mmss(left)) if left >= 0
-                      else self.tr("Assembly: breached by %1").replace("%1", mmss(-left)))
+            a_text = (self.tr("Assembly: %1 left (promise 10 min)").replace("%1", duration(left)) if left >= 0
+                      else self.tr("Assembly: breached by %1").replace("%1", duration(-left)))
         elif sla.full_on_scene_s is not None:
             a_colour = theme.COUNTDOWN_RED if sla.assembly_breached else theme.COUNTDOWN_MET
-            a_text = self.tr("Assembly: whole team on scene in %1").replace("%1", mmss(sla.full_on_scene_s))
+            a_text = self.tr("Assembly: whole team on scene in %1").replace("%1", duration(sla.full_on_scene_s))
         elif sla.first_arrival_s is not None:
             a_colour = theme.COUNTDOWN_MET
-            a_text = self.tr("Assembly: first arrival in %1").replace("%1", mmss(sla.first_arrival_s))
+            a_text = self.tr("Assembly: first arrival in %1").replace("%1", duration(sla.first_arrival_s))
         else:
             a_colour, a_text = theme.FG_DIM, self.tr("Assembly: not dispatched yet")
         self.assembly_label.setText(a_text)
         self.assembly_label.setStyleSheet(f"color: {a_colour};")
-        reasons = []
-        if sla.response_breached:
-            took = sla.response_s if sla.response_s is not None else now - inc.created_at
-            reasons.append(self.tr("response %1 s > 60 s").replace("%1", f"{took:.0f}")
-                           + ("" if sla.response_s is not None else self.tr(" (not yet dispatched)")))
-        if sla.assembly_breached:
-            if sla.first_arrival_s is not None and sla.first_arrival_s > 600:
-                reasons.append(self.tr("first arrival %1 min > 10 min").replace("%1", f"{sla.first_arrival_s / 60:.1f}"))
-            else:
-                reasons.append(self.tr("full team not on scene within 10 min"))
-        reason = "; ".join(reasons)
+        reason = glossary.describe_breaches(sla.breaches, current_lang())
         self.reason_label.setText(reason)
-        self.reason_label.setToolTip(sla.reason)
         self.reason_label.setVisible(bool(reason))
 
     def _fill_recommendations(self, inc: Incident, force: bool) -> None:
@@ -467,10 +443,10 @@ class IncidentPane(QWidget):
         if inc.status in FINAL_STATUSES:
             return
         can_dispatch = self._actions_visible and self.controller.can("cmd.dispatch")
-        zh = is_chinese()
+        lang = current_lang()
         for rec in self.controller.recommendations(inc.id):
             item = QTreeWidgetItem([f"{rec.name} · {resource_kind_label(rec.kind)}",
-                                    f"≈ {rec.eta_min} min", rec.reason if zh else rec.reason_en, ""])
+                                    glossary.eta(rec.eta_s, lang), glossary.describe_reason(rec, lang), ""])
             item.setData(0, Qt.ItemDataRole.UserRole, rec.resource)
             self._recs_shown.add(rec.resource)
             item.setForeground(0, theme.color("available"))
