@@ -15,8 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from console.domain.kpi import Figures, IncidentFigures, Promise
-from console.domain.localtime import clock as local
-from console.domain.localtime import duration as fmt_s
+from console.domain.localtime import clock, duration
 from console.domain.model import Transition
 from console.domain.sla import Breach
 from console.domain.state import State
@@ -73,8 +72,8 @@ def _e(s: object) -> str:
 
 
 def _promise_row(label: str, p: Promise) -> str:
-    return (f"<tr><td>{label}</td><td class=num>{p.n}</td><td class=num>{fmt_s(p.p50)}</td>"
-            f"<td class=num>{fmt_s(p.p90)}</td><td class=num>{fmt_s(p.p95)}</td>"
+    return (f"<tr><td>{label}</td><td class=num>{p.n}</td><td class=num>{duration(p.p50)}</td>"
+            f"<td class=num>{duration(p.p90)}</td><td class=num>{duration(p.p95)}</td>"
             f"<td class=num>{p.met}/{p.decided}</td><td class=num>{_pct(p.share_met)}</td></tr>")
 
 
@@ -107,7 +106,7 @@ def build_html(meta: DrillMeta, source: str, figures: Figures, state: State, cha
     w("<h1>After-action report 演练复盘报告</h1>")
     w(f"<p class=small>{_e(source)} · scenario {_e(meta.scenario or '—')} · seed {_e(meta.seed)} · "
       f"mode {_e(meta.mode)} · recorded by {_e(meta.recorded_by or '—')} · "
-      f"{local(meta.start, '%Y-%m-%d %H:%M:%S')} – {local(meta.end)} ({fmt_s(meta.duration)}) · "
+      f"{clock(meta.start, '%Y-%m-%d %H:%M:%S')} – {clock(meta.end)} ({duration(meta.duration)}) · "
       f"{meta.events} events · {_e(state.name)}</p>")
 
     w("<h2>Summary 概要</h2><table class=tiles><tr>")
@@ -133,8 +132,8 @@ def build_html(meta: DrillMeta, source: str, figures: Figures, state: State, cha
         w("<table><tr><th>incident</th><th>alert</th><th>title</th><th>response</th><th>assembly</th>"
           "<th>reason 原因</th></tr>")
         for r in f.breaches:
-            w(f"<tr><td>{_e(r.id)}</td><td>{local(r.alert_at)}</td><td>{_e(r.title)}</td>"
-              f"<td class=num>{fmt_s(r.response_s)}</td><td class=num>{fmt_s(r.assembly_s)}</td>"
+            w(f"<tr><td>{_e(r.id)}</td><td>{clock(r.alert_at)}</td><td>{_e(r.title)}</td>"
+              f"<td class=num>{duration(r.response_s)}</td><td class=num>{duration(r.assembly_s)}</td>"
               f"<td class=breach>{_e(words.describe_breaches(r.breaches))}</td></tr>")
         w("</table>")
     else:
@@ -151,7 +150,7 @@ def build_html(meta: DrillMeta, source: str, figures: Figures, state: State, cha
       "<th>tasks</th><th>task time</th><th>utilisation</th></tr>")
     for u in f.utilisation:
         w(f"<tr><td>{_e(words.resource_kind(u.kind))}</td><td class=num>{u.people}</td><td class=num>{u.sent}</td>"
-          f"<td class=num>{u.tasks}</td><td class=num>{fmt_s(u.busy_s)}</td>"
+          f"<td class=num>{u.tasks}</td><td class=num>{duration(u.busy_s)}</td>"
           f"<td class=num>{u.share * 100:.1f}%</td></tr>")
     w("</table>")
 
@@ -161,7 +160,7 @@ def build_html(meta: DrillMeta, source: str, figures: Figures, state: State, cha
         w(f"<p class=small>First {TIMELINE_ROWS} of {len(rows)} steps; the charts cover the whole drill.</p>")
     w("<table><tr><th>time</th><th>incident</th><th>step</th><th>who</th><th>detail</th></tr>")
     for inc, step in rows[:TIMELINE_ROWS]:
-        w(f"<tr><td>{local(step.at)}</td><td>{_e(inc)}</td><td>{_e(words.step(step.what))}</td>"
+        w(f"<tr><td>{clock(step.at)}</td><td>{_e(inc)}</td><td>{_e(words.step(step.what))}</td>"
           f"<td>{_e(words.actor(step.actor))}</td><td>{_e(words.describe_step(step, name_of))}</td></tr>")
     w("</table>")
 
@@ -178,8 +177,8 @@ def build_html(meta: DrillMeta, source: str, figures: Figures, state: State, cha
 
 def _incident_row(r: IncidentFigures, words: Words) -> str:
     cls = " class=breach" if r.breached else ""
-    return (f"<tr><td{cls}>{_e(r.id)}</td><td>{local(r.alert_at)}</td><td>{_e(words.kind(r.kind))}</td>"
-            f"<td>{_e(words.severity(r.severity))}</td><td>{_e(r.title)}</td><td class=num>{fmt_s(r.ack_s)}</td>"
-            f"<td class=num>{fmt_s(r.dispatch_s)}</td><td class=num>{fmt_s(r.first_arrival_s)}</td>"
-            f"<td class=num>{fmt_s(r.full_on_scene_s)}</td><td class=num>{fmt_s(r.closure_s)}</td>"
+    return (f"<tr><td{cls}>{_e(r.id)}</td><td>{clock(r.alert_at)}</td><td>{_e(words.kind(r.kind))}</td>"
+            f"<td>{_e(words.severity(r.severity))}</td><td>{_e(r.title)}</td><td class=num>{duration(r.ack_s)}</td>"
+            f"<td class=num>{duration(r.dispatch_s)}</td><td class=num>{duration(r.first_arrival_s)}</td>"
+            f"<td class=num>{duration(r.full_on_scene_s)}</td><td class=num>{duration(r.closure_s)}</td>"
             f"{_verdict(r.response_met)}{_verdict(r.assembly_met)}<td>{_e(words.status(r.status))}</td></tr>")

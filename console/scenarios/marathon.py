@@ -10,7 +10,7 @@ import bisect
 import math
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import msgspec
 

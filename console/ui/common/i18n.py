@@ -81,11 +81,6 @@ def current_lang() -> str:
     return lang or "en"
 
 
-def is_chinese() -> bool:
-    """Whether the console currently speaks Chinese."""
-    return current_lang() == "zh_CN"
-
-
 # ------------------------------------------------------------------ domain words
 # The words live in `glossary`; these say them in the installed language.
 

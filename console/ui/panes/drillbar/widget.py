@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from console.client.controller import Controller
 from console.client.replica import Replica
 from console.domain.state import ChangeSet
-from console.domain.localtime import clock as _clock
+from console.domain.localtime import clock
 from console.ui.common import theme
 
 #: the speeds the bar offers
@@ -104,7 +104,7 @@ class TimelineStrip(QWidget):
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         if self._drag is not None:
             self._drag = self.time_at(event.position().x())
-            self.setToolTip(_clock(self._drag))
+            self.setToolTip(clock(self._drag))
             self.update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
@@ -188,7 +188,7 @@ class DrillBar(QWidget):
             i = self.speed.findData(d.speed)
             if i >= 0 and not self.speed.view().isVisible():
                 self.speed.setCurrentIndex(i)
-        self.position_label.setText(f"{_clock(now)} / {_clock(d.end)}")
+        self.position_label.setText(f"{clock(now)} / {clock(d.end)}")
         seek = self.tr("seek %1 ms").replace("%1", f"{d.seek_ms:.0f}") if d.seek_ms is not None else ""
         self.info_label.setText(f"{d.scenario}  {seek}".strip())
 

@@ -18,7 +18,7 @@ from console.client.replica import Replica
 from console.domain.model import ASSEMBLY_LIMIT_S, RESPONSE_LIMIT_S
 from console.domain.state import ChangeSet
 from console.domain.kpi import Figures, compute
-from console.domain.localtime import duration as fmt_s
+from console.domain.localtime import duration
 from console.ui.common import theme
 from console.ui.common.i18n import resource_kind_label
 
@@ -153,8 +153,8 @@ class KpiPane(QWidget):
         self.summary.setText(self.tr(
             "Alerts %1 · open %2 · tasks %3 · response p50/p90/p95 %4 / %5 / %6, ≤60 s %7 · "
             "assembly p50/p90/p95 %8 / %9 / %10, ≤10 min %11 · breaches %12")
-            .replace("%10", fmt_s(a.p95)).replace("%11", share(a)).replace("%12", str(len(f.breaches)))
+            .replace("%10", duration(a.p95)).replace("%11", share(a)).replace("%12", str(len(f.breaches)))
             .replace("%1", str(f.alerts)).replace("%2", str(int(f.open_incidents[-1]) if len(f.open_incidents) else 0))
             .replace("%3", str(int(f.active_tasks[-1]) if len(f.active_tasks) else 0))
-            .replace("%4", fmt_s(r.p50)).replace("%5", fmt_s(r.p90)).replace("%6", fmt_s(r.p95))
-            .replace("%7", share(r)).replace("%8", fmt_s(a.p50)).replace("%9", fmt_s(a.p90)))
+            .replace("%4", duration(r.p50)).replace("%5", duration(r.p90)).replace("%6", duration(r.p95))
+            .replace("%7", share(r)).replace("%8", duration(a.p50)).replace("%9", duration(a.p90)))
