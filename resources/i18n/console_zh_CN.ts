@@ -2,6 +2,85 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
     <context>
+        <name>ActionsBar</name>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="38" />
+            <source>Actions</source>
+            <extracomment>the tag of grids next to a forest (the fire-hazard scene's follow-up broadcast) answers to an offer: shown only while there is one to answer</extracomment>
+            <translation>处置</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="57" />
+            <source>Acknowledge</source>
+            <translation>确认</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="58" />
+            <source>Dispatch recommended</source>
+            <translation>一键派遣推荐</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="60" />
+            <source>Activate plan</source>
+            <translation>启动预案</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="62" />
+            <source>Escalate to district</source>
+            <translation>上报区县</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="63" />
+            <source>Request cooperation</source>
+            <translation>请求跨街协同</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="67" />
+            <source>Broadcast check to forest-adjacent grids</source>
+            <translation>通知临林网格排查</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="69" />
+            <source>Accept hand-off</source>
+            <translation>接收移交</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="71" />
+            <source>Decline hand-off</source>
+            <translation>退回移交</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="72" />
+            <source>Resolve</source>
+            <translation>处置完毕</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="73" />
+            <source>Close</source>
+            <translation>办结</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="74" />
+            <source>False alarm</source>
+            <translation>误报</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="89" />
+            <source>Activate plan: %1</source>
+            <translation>启动预案：%1</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="90" />
+            <source>No plan for this type</source>
+            <translation>此类型无预案</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="143" />
+            <source>Check your grid for the same risk: %1</source>
+            <translation>请排查本网格是否存在同类隐患：%1</translation>
+        </message>
+    </context>
+    <context>
         <name>AlertQueue</name>
         <message>
             <location filename="../../console/ui/panes/alerts/widget.py" line="123" />
@@ -269,255 +348,45 @@
         </message>
     </context>
     <context>
-        <name>IncidentPane</name>
+        <name>IncidentHeader</name>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="133" />
+            <location filename="../../console/ui/panes/incident/header.py" line="26" />
             <source>Alert</source>
-            <extracomment>seconds the undo button stays after a dispatch give up waiting for the hub to confirm a dispatch after this long the tag of grids next to a forest (the fire-hazard scene's follow-up broadcast) resource ids in the recommendation list now</extracomment>
             <translation>预警</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="142" />
+            <location filename="../../console/ui/panes/incident/header.py" line="35" />
             <source>Location</source>
             <translation>位置</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="143" />
+            <location filename="../../console/ui/panes/incident/header.py" line="36" />
             <source>Source</source>
             <translation>来源</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="144" />
+            <location filename="../../console/ui/panes/incident/header.py" line="37" />
             <source>Report</source>
             <translation>内容</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="154" />
-            <source>Service promises</source>
-            <translation>服务承诺</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="164" />
-            <source>Actions</source>
-            <translation>处置</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="179" />
-            <source>Acknowledge</source>
-            <translation>确认</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="180" />
-            <source>Dispatch recommended</source>
-            <translation>一键派遣推荐</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="182" />
-            <source>Activate plan</source>
-            <translation>启动预案</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="184" />
-            <source>Escalate to district</source>
-            <translation>上报区县</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="185" />
-            <source>Request cooperation</source>
-            <translation>请求跨街协同</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="189" />
-            <source>Broadcast check to forest-adjacent grids</source>
-            <translation>通知临林网格排查</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="191" />
-            <source>Accept hand-off</source>
-            <translation>接收移交</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="193" />
-            <source>Decline hand-off</source>
-            <translation>退回移交</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="194" />
-            <source>Resolve</source>
-            <translation>处置完毕</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="195" />
-            <source>Close</source>
-            <translation>办结</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="196" />
-            <source>False alarm</source>
-            <translation>误报</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="205" />
-            <source>Recommended</source>
-            <translation>推荐人员</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="209" />
-            <location filename="../../console/ui/panes/incident/widget.py" line="219" />
-            <location filename="../../console/ui/panes/incident/widget.py" line="228" />
-            <source>Who</source>
-            <translation>人员</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="209" />
-            <source>ETA</source>
-            <translation>预计到达</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="209" />
-            <source>Why</source>
-            <translation>理由</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="215" />
-            <source>Tasks</source>
-            <translation>任务</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="219" />
-            <source>Task</source>
-            <translation>任务</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="219" />
-            <source>Status</source>
-            <translation>状态</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="219" />
-            <source>Assembly</source>
-            <translation>集结</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="224" />
-            <source>Timeline</source>
-            <translation>处置时间线</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="228" />
-            <source>Time</source>
-            <translation>时间</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="228" />
-            <source>What</source>
-            <translation>事项</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="228" />
-            <source>Note</source>
-            <translation>备注</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="233" />
-            <source>Select an alert in the queue</source>
-            <translation>请在预警队列中选择一条预警</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="300" />
-            <location filename="../../console/ui/panes/incident/widget.py" line="314" />
+            <location filename="../../console/ui/panes/incident/header.py" line="76" />
+            <location filename="../../console/ui/panes/incident/header.py" line="90" />
             <source>No snapshot</source>
             <translation>无抓拍图片</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="311" />
+            <location filename="../../console/ui/panes/incident/header.py" line="87" />
             <source>Snapshot: %1</source>
             <translation>抓拍：%1</translation>
         </message>
+    </context>
+    <context>
+        <name>IncidentPane</name>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="337" />
-            <source>Activate plan: %1</source>
-            <translation>启动预案：%1</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="338" />
-            <source>No plan for this type</source>
-            <translation>此类型无预案</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="386" />
-            <source>on scene in %1</source>
-            <translation>%1 到场</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="391" />
-            <source>assembly: %1 left</source>
-            <translation>集结：剩余 %1</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="394" />
-            <source>assembly: %1 over</source>
-            <translation>集结：超时 %1</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="405" />
-            <source>Response: %1 s (promise 60 s)</source>
-            <translation>响应：%1 秒（承诺 60 秒）</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="411" />
-            <source>Response: %1 left</source>
-            <translation>响应：剩余 %1</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="412" />
-            <source>Response: breached by %1</source>
-            <translation>响应：已超时 %1</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="418" />
-            <source>Assembly: %1 left (promise 10 min)</source>
-            <translation>集结：剩余 %1（承诺 10 分钟）</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="419" />
-            <source>Assembly: breached by %1</source>
-            <translation>集结：已超时 %1</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="422" />
-            <source>Assembly: whole team on scene in %1</source>
-            <translation>集结：全员 %1 到场</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="425" />
-            <source>Assembly: first arrival in %1</source>
-            <translation>集结：首人 %1 到场</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="427" />
-            <source>Assembly: not dispatched yet</source>
-            <translation>集结：尚未派遣</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="455" />
-            <source>Dispatch</source>
-            <translation>派遣</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="507" />
-            <source>Undoing…</source>
-            <translation>正在撤销…</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="510" />
-            <source>Undo (%1 s)</source>
-            <translation>撤销（%1 秒）</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="566" />
-            <source>Check your grid for the same risk: %1</source>
-            <translation>请排查本网格是否存在同类隐患：%1</translation>
+            <location filename="../../console/ui/panes/incident/widget.py" line="58" />
+            <source>Select an alert in the queue</source>
+            <translation>请在预警队列中选择一条预警</translation>
         </message>
     </context>
     <context>
@@ -685,6 +554,35 @@
         </message>
     </context>
     <context>
+        <name>RecommendationList</name>
+        <message>
+            <location filename="../../console/ui/panes/incident/recommendations.py" line="26" />
+            <source>Recommended</source>
+            <translation>推荐人员</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/recommendations.py" line="35" />
+            <source>Who</source>
+            <extracomment>resource ids in the list now (a change to one of them re-ranks at once)</extracomment>
+            <translation>人员</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/recommendations.py" line="35" />
+            <source>ETA</source>
+            <translation>预计到达</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/recommendations.py" line="35" />
+            <source>Why</source>
+            <translation>理由</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/recommendations.py" line="71" />
+            <source>Dispatch</source>
+            <translation>派遣</translation>
+        </message>
+    </context>
+    <context>
         <name>RosterModel</name>
         <message>
             <location filename="../../console/ui/panes/roster/model.py" line="38" />
@@ -763,12 +661,145 @@
         </message>
     </context>
     <context>
+        <name>ServicePromises</name>
+        <message>
+            <location filename="../../console/ui/panes/incident/promises.py" line="19" />
+            <source>Service promises</source>
+            <translation>服务承诺</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/promises.py" line="36" />
+            <source>Response: %1 s (promise 60 s)</source>
+            <translation>响应：%1 秒（承诺 60 秒）</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/promises.py" line="42" />
+            <source>Response: %1 left</source>
+            <translation>响应：剩余 %1</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/promises.py" line="43" />
+            <source>Response: breached by %1</source>
+            <translation>响应：已超时 %1</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/promises.py" line="49" />
+            <source>Assembly: %1 left (promise 10 min)</source>
+            <translation>集结：剩余 %1（承诺 10 分钟）</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/promises.py" line="50" />
+            <source>Assembly: breached by %1</source>
+            <translation>集结：已超时 %1</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/promises.py" line="53" />
+            <source>Assembly: whole team on scene in %1</source>
+            <translation>集结：全员 %1 到场</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/promises.py" line="56" />
+            <source>Assembly: first arrival in %1</source>
+            <translation>集结：首人 %1 到场</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/promises.py" line="58" />
+            <source>Assembly: not dispatched yet</source>
+            <translation>集结：尚未派遣</translation>
+        </message>
+    </context>
+    <context>
+        <name>TaskList</name>
+        <message>
+            <location filename="../../console/ui/panes/incident/tasks.py" line="21" />
+            <source>Tasks</source>
+            <translation>任务</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/tasks.py" line="26" />
+            <source>Task</source>
+            <translation>任务</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/tasks.py" line="26" />
+            <source>Who</source>
+            <translation>人员</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/tasks.py" line="26" />
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/tasks.py" line="26" />
+            <source>Assembly</source>
+            <translation>集结</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/tasks.py" line="59" />
+            <source>on scene in %1</source>
+            <translation>%1 到场</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/tasks.py" line="64" />
+            <source>assembly: %1 left</source>
+            <translation>集结：剩余 %1</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/tasks.py" line="67" />
+            <source>assembly: %1 over</source>
+            <translation>集结：超时 %1</translation>
+        </message>
+    </context>
+    <context>
         <name>TimelineStrip</name>
         <message>
             <location filename="../../console/ui/panes/drillbar/widget.py" line="42" />
             <source>Click or drag to seek; ticks are alerts (red: critical)</source>
             <extracomment>the speeds the bar offers</extracomment>
             <translation>点击或拖动以跳转；刻度为预警（红色：紧急）</translation>
+        </message>
+    </context>
+    <context>
+        <name>TimelineView</name>
+        <message>
+            <location filename="../../console/ui/panes/incident/timeline.py" line="18" />
+            <source>Timeline</source>
+            <translation>处置时间线</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/timeline.py" line="22" />
+            <source>Time</source>
+            <translation>时间</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/timeline.py" line="22" />
+            <source>Who</source>
+            <translation>人员</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/timeline.py" line="22" />
+            <source>What</source>
+            <translation>事项</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/timeline.py" line="22" />
+            <source>Note</source>
+            <translation>备注</translation>
+        </message>
+    </context>
+    <context>
+        <name>UndoButton</name>
+        <message>
+            <location filename="../../console/ui/panes/incident/undo.py" line="77" />
+            <source>Undoing…</source>
+            <extracomment>seconds the undo button stays after a dispatch give up waiting for the hub to confirm a dispatch after this long</extracomment>
+            <translation>正在撤销…</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/undo.py" line="80" />
+            <source>Undo (%1 s)</source>
+            <translation>撤销（%1 秒）</translation>
         </message>
     </context>
 </TS>

@@ -20,6 +20,7 @@ from contextlib import asynccontextmanager
 import pytest
 from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QKeyEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from console.app.console import Console, build_console
@@ -195,6 +196,55 @@ async def test_enter_on_the_queue_sends_one_dispatch_and_the_incident_is_dispatc
         assert server.core.counters["retries"] == 0
         assert [t.id for t in con.replica.state.tasks.values() if t.incident == incident] == [tasks[0].id]
         assert con.window.banner_text() == "", "a dispatch that went through raises no warning"
+
+
+# ---------------------------------------------------------------- 2b. undo cancels what its command made
+
+async def test_undo_of_a_plan_cancels_exactly_the_tasks_the_plan_made(hub_db, tmp_path, monkeypatch):
+    # a loaded machine may take seconds between the click and the undo: the window must not close first
+    monkeypatch.setattr("console.ui.panes.incident.undo.UNDO_WINDOW_S", WAIT_S)
+    async with running_hub(hub_db) as server, \
+            console_on(server.url, "demo-commander", tmp_path, "a") as a, \
+            console_on(server.url, "demo-commander", tmp_path, "b") as b:  # the same commander at a second desk
+        incident = await raise_alert(server, "CAM05", severity="warning", kind="crowd_density")
+        await until(lambda: a.window.alerts.model.row_of(incident) is not None, "the alert in the queue")
+        a.window.alerts.select_row(a.window.alerts.model.row_of(incident))
+        pane = a.window.incident_pane
+        assert pane.incident_id == incident
+        made: list = []
+        a.controller.on_command.append(made.append)
+        QTest.mouseClick(pane.actions.plan_button, Qt.MouseButton.LeftButton)
+        [plan] = made
+        assert plan.type == "cmd.activate_plan" and not plan.refused_here
+        result = await asyncio.wait_for(plan.wait(), WAIT_S)
+        assert result.ok
+        planned = {t.id for t in hub_tasks(server, incident)}
+        assert len(planned) == 6, "the crowd plan sends six people"
+        assert set(a.controller.tasks_made(plan)) == planned
+
+        # the same user sends one more person from the other desk: not the plan's, so not undone
+        await until(lambda: incident in b.replica.state.incidents, "the incident on the second desk")
+        extra = await asyncio.wait_for(b.controller.dispatch_recommended(incident).wait(), WAIT_S)
+        assert extra.ok
+        await until(lambda: len(a.replica.state.incidents[incident].tasks) == 7, "the seventh task on desk a")
+        [other] = {t.id for t in hub_tasks(server, incident)} - planned
+        assert server.core.state.tasks[other].actor == server.core.state.tasks[min(planned)].actor
+
+        a.window.refresh_now()
+        undo = pane.actions.undo_button
+        assert undo.isVisible() and undo.isEnabled(), undo.text()
+        QTest.mouseClick(undo, Qt.MouseButton.LeftButton)
+        cancels = [h for h in made if h.type == "cmd.cancel_task"]
+        assert sorted(h.body.task for h in cancels) == sorted(planned)
+        for h in cancels:
+            assert (await asyncio.wait_for(h.wait(), WAIT_S)).ok
+        hub_state = server.core.state.tasks
+        assert {t for t in planned if hub_state[t].status == "cancelled"} == planned
+        assert hub_state[other].status == "sent", "the other desk's dispatch stays"
+        await until(lambda: all(a.replica.state.tasks[t].status == "cancelled" for t in planned),
+                    "desk a to show the plan's tasks cancelled")
+        a.window.refresh_now()
+        assert not undo.isVisible()
 
 
 # ---------------------------------------------------------------- 3. a conflict is shown, not swallowed
@@ -421,7 +471,7 @@ async def test_english_and_chinese_both_load(qapp, tmp_path, lang, queue_title, 
     async with console_on("ws://127.0.0.1:9", "demo-commander", tmp_path, f"c-{lang}", live=False) as con:
         window = con.window
         assert window.docks["alerts"].windowTitle() == queue_title
-        assert window.incident_pane.ack_button.text() == ack
+        assert window.incident_pane.actions.ack_button.text() == ack
         assert status_label("dispatched") == dispatched
         header = window.alerts.model.headerData(AlertQueueModel.COL_STATUS, Qt.Orientation.Horizontal)
         assert header == ("状态" if lang == "zh" else "Status")

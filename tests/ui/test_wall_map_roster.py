@@ -392,7 +392,7 @@ def test_roster_updates_changed_rows_counts_and_pending(qtbot, roster, world, co
     roster.model.modelReset.connect(lambda: resets.append(1))
     roster.model.dataChanged.connect(lambda a, b, roles=None: changed.append(a.row()))
     rid = next(r.id for r in world.replica.state.resources.values() if r.status == "available")
-    assert controller.dispatch("I4", rid) is not None  # pending until the hub confirms
+    assert not controller.dispatch("I4", rid).refused_here  # pending until the hub confirms
     _tick(world, roster)
     row = roster.model.row_of(rid)
     assert roster.model.display_status(world.replica.state.resources[rid]) == PENDING

@@ -204,7 +204,7 @@ class DrillBar(QWidget):
     # ------------------------------------------------------------------ private
 
     def _send(self, action: str, value: float | None = None) -> None:
-        if self.controller.drill_control(action, value) is not None:
+        if not self.controller.drill_control(action, value).refused_here:
             self.sig_control.emit(action, value if value is not None else 0.0)
 
     def _on_play_clicked(self) -> None:
