@@ -113,7 +113,7 @@ def _report(a: argparse.Namespace) -> int:
     try:
         from console.ui.report import write_report
 
-        paths = write_report(a.file, out=a.out, pdf=a.pdf,
+        paths = write_report(a.file, out=a.out, pdf=a.pdf, lang=a.lang,
                              progress=None if a.quiet else _print_progress)
     except DrillFileError as exc:
         print(f"duty-console report: {exc}", file=sys.stderr)
@@ -162,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--out", default=None, help="HTML file to write (default: FILE with .html)")
     report.add_argument("--pdf", action="store_true", help="also write a PDF beside the HTML")
     report.add_argument("--quiet", action="store_true", help="no progress output")
+    report.add_argument("--lang", default="zh", choices=["zh", "en"], help="language of the report's words")
 
     audit = sub.add_parser("audit", help="audit trail tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)

@@ -12,7 +12,8 @@ from typing import Callable
 
 from console.domain.apply import active_tasks
 from console.domain.model import (
-    ALERT_KINDS, ALERT_SOURCES, FINAL_STATUSES, HELD_STATUSES, SEVERITIES, TASK_FINAL, Alert, Incident, Task,
+    ALERT_KINDS, ALERT_SOURCES, FINAL_STATUSES, HELD_STATUSES, SEVERITIES, TASK_FINAL, Alert, Incident,
+    PlanRole, Task,
 )
 from console.domain.recommend import plan_for, recommend
 from console.domain.state import State
@@ -233,7 +234,7 @@ def _activate_plan(state, body: bodies.CmdActivatePlan, actor, now) -> Events:
         picks = recommend(state, inc.id, [role.kind], limit=role.count, exclude=chosen)
         chosen.update(p.resource for p in picks)
         if len(picks) < role.count:
-            missing.append(f"{role.kind}×{role.count - len(picks)}")
+            missing.append(PlanRole(kind=role.kind, count=role.count - len(picks)))
         for p in picks:
             events.append(("task_dispatched", bodies.TaskDispatched(
                 task=_new_task_id(inc, len(events)), incident=inc.id, resource=p.resource,

@@ -109,8 +109,17 @@ async def test_the_drill_bar_plays_pauses_changes_speed_and_seeks(drill_file, qs
 
 
 async def test_exercise_is_marked_and_review_controls_stay_off_outside_review(qsettings):
+    class NoHub:
+        """A console with no hub behind it: commands and camera subscriptions go nowhere."""
+
+        def send_command(self, *a):
+            pass
+
+        def subscribe(self, cameras):
+            pass
+
     replica = Replica()
-    controller = Controller(replica, None)
+    controller = Controller(replica, NoHub())
     window = _window(replica, controller, qsettings)
     try:
         window.refresh_now()

@@ -170,7 +170,7 @@ def test_countdown_turns_amber_then_red_and_shows_met(world, queue):
     assert cell() == ("0:15", QColor(theme.COUNTDOWN_AMBER).name())
     world.freeze_clock(created + 72)
     text, colour = cell()
-    assert text == "+0:12" and colour == QColor(theme.COUNTDOWN_RED).name()
+    assert text == "overdue 0:12" and colour == QColor(theme.COUNTDOWN_RED).name()
     world.event("task_dispatched", m.TaskDispatched(task=f"{iid}-T1", incident=iid, resource="V1", actor="me"),
                 created + 37)
     model.refresh(world.replica.take_changes())
@@ -506,3 +506,61 @@ def test_a_command_not_yet_confirmed_shows_as_pending_until_its_answer(qtbot, wo
     world.replica.pending.pop(command_id)  # the hub answered (the session does this)
     queue.refresh(world.replica.take_changes())
     assert "Pending" not in status.data()
+
+
+# ---------------------------------------------------------------- the domain's codes in words
+
+def _texts(tree, col: int) -> list[str]:
+    return [tree.topLevelItem(i).text(col) for i in range(tree.topLevelItemCount())]
+
+
+def _worked_incident(world: World) -> str:
+    """A crowd incident with a plan short of police and a task declined with a note."""
+    from console.domain.model import FIELD_SOURCE, PlanRole
+
+    iid = world.raise_alert(1, kind="crowd_density")
+    t0 = world.replica.state.incidents[iid].created_at
+    world.event("plan_activated", m.PlanActivated(incident=iid, plan="PL-CROWD", actor="值班长 王敏",
+                                                  missing=[PlanRole(kind="police", count=1)]), t0 + 70)
+    world.event("task_dispatched", m.TaskDispatched(task=f"{iid}-T1", incident=iid, resource="V1",
+                                                    actor="值班长 王敏", plan="PL-CROWD"), t0 + 70)
+    world.event("task_declined", m.TaskStep(task=f"{iid}-T1", actor=FIELD_SOURCE, note="在处置另一起"), t0 + 80)
+    world.freeze_clock(t0 + 95)
+    return iid
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("zh", {"steps": ["预警", "启动预案", "已派遣", "任务被拒绝", "已上报"],
+            "plan": "人群踩踏风险预案 缺：民警 ×1", "declined": "王芳：在处置另一起", "escalated": "→ 滨江区：需区级协调",
+            "field": "现场（模拟）", "breach": "响应用时 70 秒，超过 60 秒", "reason": "最近的志愿者："}),
+    ("en", {"steps": ["Raised", "Plan activated", "Dispatched", "Task declined", "Escalated"],
+            "plan": "人群踩踏风险预案 missing: Police ×1", "declined": "王芳: 在处置另一起",
+            "escalated": "→ 滨江区: 需区级协调", "field": "Field (simulated)", "breach": "response 70 s > 60 s",
+            "reason": "nearest volunteer: "}),
+])
+def test_the_incident_pane_says_timeline_breaches_and_reasons_in_the_chosen_language(qtbot, qapp, world, lang,
+                                                                                     words):
+    try:
+        install_translator(qapp, lang)
+        iid = _worked_incident(world)
+        pane = IncidentPane(world.replica, world.controller, world.selection)
+        qtbot.addWidget(pane)
+        world.selection.select_incident(iid)
+        pane.refresh(world.replica.take_changes())
+        assert pane.promises.reason_label.text() == words["breach"]
+        # each recommendation: its reason in words, and an ETA figure of its own
+        etas, why = _texts(pane.recommendations.recs, 1), _texts(pane.recommendations.recs, 2)
+        assert len(etas) >= 2 and len(set(etas)) == len(etas), etas
+        assert why[0].startswith(words["reason"]) and etas[0] in why[0]
+        inc = world.replica.state.incidents[iid]
+        world.event("incident_escalated", m.IncidentOffered(incident=iid, to_center="D", actor="值班长 王敏",
+                                                            note="需区级协调"), inc.created_at + 90)
+        pane.refresh(world.replica.take_changes())
+        assert _texts(pane.timeline_view.timeline, 2) == words["steps"]
+        detail = _texts(pane.timeline_view.timeline, 3)
+        assert detail[1] == words["plan"] and detail[2] == "王芳"
+        assert detail[3] == words["declined"] and detail[4] == words["escalated"]
+        assert _texts(pane.timeline_view.timeline, 1)[3] == words["field"]
+        assert not any(code in " ".join(why + detail) for code in ("nearest_of_role", "next_of_role", "PL-CROWD"))
+    finally:
+        install_translator(qapp, "en")

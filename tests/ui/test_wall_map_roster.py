@@ -365,6 +365,13 @@ def test_roster_search_filters_rows(qtbot, roster, world):
     assert all(target.name in state.resources[r].name for r in rows)
     roster.set_search("")
     assert len(roster.visible_resources()) == total
+    # a kind's word in either language finds the same people (the glossary's words)
+    enforcers = sorted(r.id for r in state.resources.values() if r.kind == "law_enforcement")
+    assert enforcers
+    for word in ("综合执法", "law enforcement"):
+        roster.set_search(word)
+        assert sorted(roster.visible_resources()) == enforcers, word
+    roster.set_search("")
     # kind filter and tree node filter, in Python
     roster.kind_box.setCurrentIndex(roster.kind_box.findData("police"))
     assert roster.visible_resources() and all(

@@ -39,7 +39,8 @@ class IncidentHeader(QWidget):
         self.snapshot.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.snapshot.setMinimumHeight(90)
         self.snapshot.setFrameShape(QFrame.Shape.StyledPanel)
-        self.snapshot.setStyleSheet("background: #0b0f14; color: #8b949e; border: 1px dashed #30363d;")
+        self.snapshot.setStyleSheet(f"background: {theme.VIDEO_BG}; color: {theme.FG_DIM}; "
+                                    f"border: 1px dashed {theme.BORDER};")
         self.snapshot.setWordWrap(True)
         form.addRow(self.snapshot)
 
@@ -63,7 +64,7 @@ class IncidentHeader(QWidget):
             f'<span style="background:{sev}; color:white;">&nbsp;{severity_label(inc.severity)}&nbsp;</span>'
             f' &nbsp;<b>{kind_label(inc.kind)}</b> &nbsp;'
             f'<span style="color:{st};">● {status_label(inc.status)}</span>'
-            f' &nbsp;<span style="color:#8b949e;">{inc.id}</span>')
+            f' &nbsp;<span style="color:{theme.FG_DIM};">{inc.id}</span>')
         town = state.org.get(inc.town)
         grid = state.org.get(inc.grid)
         self.location_label.setText(

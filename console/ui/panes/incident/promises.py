@@ -7,8 +7,9 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 from console.client.replica import Replica
 from console.domain.model import Incident
 from console.domain.sla import incident_sla
-from console.ui.common import theme
-from console.ui.panes.incident.times import mmss
+from console.domain.localtime import duration
+from console.ui.common import glossary, theme
+from console.ui.common.i18n import current_lang
 
 
 class ServicePromises(QGroupBox):
@@ -38,36 +39,25 @@ class ServicePromises(QGroupBox):
             left = sla.response_left_s or 0.0
             colour = (theme.COUNTDOWN_RED if left < 0 else
                       theme.COUNTDOWN_AMBER if left < 20 else theme.COUNTDOWN_OK)
-            text = (self.tr("Response: %1 left").replace("%1", mmss(left)) if left >= 0
-                    else self.tr("Response: breached by %1").replace("%1", mmss(-left)))
+            text = (self.tr("Response: %1 left").replace("%1", duration(left)) if left >= 0
+                    else self.tr("Response: breached by %1").replace("%1", duration(-left)))
         self.response_label.setText(text)
         self.response_label.setStyleSheet(f"color: {colour}; font-weight: bold;")
         if sla.assembly_left_s is not None:
             left = sla.assembly_left_s
             a_colour = theme.COUNTDOWN_RED if left < 0 else theme.COUNTDOWN_AMBER if left < 120 else theme.COUNTDOWN_OK
-            a_text = (self.tr("Assembly: %1 left (promise 10 min)").replace("%1", mmss(left)) if left >= 0
-                      else self.tr("Assembly: breached by %1").replace("%1", mmss(-left)))
+            a_text = (self.tr("Assembly: %1 left (promise 10 min)").replace("%1", duration(left)) if left >= 0
+                      else self.tr("Assembly: breached by %1").replace("%1", duration(-left)))
         elif sla.full_on_scene_s is not None:
             a_colour = theme.COUNTDOWN_RED if sla.assembly_breached else theme.COUNTDOWN_MET
-            a_text = self.tr("Assembly: whole team on scene in %1").replace("%1", mmss(sla.full_on_scene_s))
+            a_text = self.tr("Assembly: whole team on scene in %1").replace("%1", duration(sla.full_on_scene_s))
         elif sla.first_arrival_s is not None:
             a_colour = theme.COUNTDOWN_MET
-            a_text = self.tr("Assembly: first arrival in %1").replace("%1", mmss(sla.first_arrival_s))
+            a_text = self.tr("Assembly: first arrival in %1").replace("%1", duration(sla.first_arrival_s))
         else:
             a_colour, a_text = theme.FG_DIM, self.tr("Assembly: not dispatched yet")
         self.assembly_label.setText(a_text)
         self.assembly_label.setStyleSheet(f"color: {a_colour};")
-        reasons = []
-        if sla.response_breached:
-            took = sla.response_s if sla.response_s is not None else now - inc.created_at
-            reasons.append(self.tr("response %1 s > 60 s").replace("%1", f"{took:.0f}")
-                           + ("" if sla.response_s is not None else self.tr(" (not yet dispatched)")))
-        if sla.assembly_breached:
-            if sla.first_arrival_s is not None and sla.first_arrival_s > 600:
-                reasons.append(self.tr("first arrival %1 min > 10 min").replace("%1", f"{sla.first_arrival_s / 60:.1f}"))
-            else:
-                reasons.append(self.tr("full team not on scene within 10 min"))
-        reason = "; ".join(reasons)
+        reason = glossary.describe_breaches(sla.breaches, current_lang())
         self.reason_label.setText(reason)
-        self.reason_label.setToolTip(sla.reason)
         self.reason_label.setVisible(bool(reason))

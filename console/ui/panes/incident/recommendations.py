@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
 from console.client.controller import Controller
 from console.domain.actions import Action
 from console.domain.model import Incident
-from console.ui.common import theme
-from console.ui.common.i18n import is_chinese, resource_kind_label
+from console.ui.common import glossary, theme
+from console.ui.common.i18n import current_lang, resource_kind_label
 
 
 class RecommendationList(QGroupBox):
@@ -59,10 +59,10 @@ class RecommendationList(QGroupBox):
         if dispatch.for_asker and not dispatch.live:
             return  # the incident takes no dispatch now (closed, escalated away): nobody to send
         can_dispatch = visible and dispatch.live
-        zh = is_chinese()
+        lang = current_lang()
         for rec in self.controller.recommendations(inc.id):
             item = QTreeWidgetItem([f"{rec.name} · {resource_kind_label(rec.kind)}",
-                                    f"≈ {rec.eta_min} min", rec.reason if zh else rec.reason_en, ""])
+                                    glossary.eta(rec.eta_s, lang), glossary.describe_reason(rec, lang), ""])
             item.setData(0, Qt.ItemDataRole.UserRole, rec.resource)
             self.shown.add(rec.resource)
             item.setForeground(0, theme.color("available"))

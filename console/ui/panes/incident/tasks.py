@@ -11,7 +11,7 @@ from console.domain.model import Incident
 from console.domain.sla import task_assembly_left
 from console.ui.common import theme
 from console.ui.common.i18n import resource_kind_label, status_label
-from console.ui.panes.incident.times import mmss
+from console.domain.localtime import duration
 
 
 class TaskList(QGroupBox):
@@ -56,15 +56,15 @@ class TaskList(QGroupBox):
             left = task_assembly_left(task, now)
             if left is None:
                 if task.arrived_at is not None:
-                    text = self.tr("on scene in %1").replace("%1", mmss(task.arrived_at - task.sent_at))
+                    text = self.tr("on scene in %1").replace("%1", duration(task.arrived_at - task.sent_at))
                 else:
                     text = "—"
                 colour = theme.COUNTDOWN_MET if task.arrived_at is not None else theme.FG_DIM
             elif left >= 0:
-                text = self.tr("assembly: %1 left").replace("%1", mmss(left))
+                text = self.tr("assembly: %1 left").replace("%1", duration(left))
                 colour = theme.COUNTDOWN_AMBER if left < 120 else theme.COUNTDOWN_OK
             else:
-                text = self.tr("assembly: %1 over").replace("%1", mmss(-left))
+                text = self.tr("assembly: %1 over").replace("%1", duration(-left))
                 colour = theme.COUNTDOWN_RED
             if item.text(3) != text:
                 item.setText(3, text)

@@ -17,6 +17,7 @@ from console.client.replica import Replica
 from console.domain.actions import Action
 from console.domain.model import Incident
 from console.domain.state import ChangeSet
+from console.ui.common import theme
 from console.ui.panes.incident.actions_bar import ActionsBar
 from console.ui.panes.incident.header import IncidentHeader
 from console.ui.panes.incident.promises import ServicePromises
@@ -28,8 +29,6 @@ from console.ui.shell.selection import Selection
 
 class IncidentPane(QWidget):
     """Detail and actions for the selected incident."""
-
-    NAME = "incident"
 
     def __init__(self, replica: Replica, controller: Controller, selection: Selection,
                  parent: QWidget | None = None):
@@ -58,7 +57,7 @@ class IncidentPane(QWidget):
 
         self.empty_label = QLabel(self.tr("Select an alert in the queue"), self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setStyleSheet("color: #8b949e; font-size: 13pt;")
+        self.empty_label.setStyleSheet(f"color: {theme.FG_DIM}; font-size: 13pt;")
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -86,7 +85,7 @@ class IncidentPane(QWidget):
         mine = changes.baseline or inc.id in changes.incidents
         if mine:
             self.header.fill(inc)
-            self.timeline_view.fill(inc)
+            self.timeline_view.fill(inc, self.replica.state)
             self._fill_actions(inc)
         if mine or changes.tasks:
             self.task_list.fill(inc)
@@ -108,7 +107,7 @@ class IncidentPane(QWidget):
         if inc is None:
             return
         self.header.fill(inc)
-        self.timeline_view.fill(inc)
+        self.timeline_view.fill(inc, self.replica.state)
         self._fill_actions(inc)
         self.task_list.fill(inc)
         self._fill_recommendations(inc, force=True)
