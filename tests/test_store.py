@@ -101,13 +101,45 @@ def test_snapshot_at_or_before(store):
 # ---- command results ---------------------------------------------------------
 
 
-def test_command_results_idempotent(store):
-    assert store.command_result("c-1") is None
+def test_command_results_idempotent_per_sender(store):
+    assert store.command_result("alice", "c-1") is None
     assert store.save_command_result("c-1", "alice", b"first") is True
-    assert store.save_command_result("c-1", "bob", b"second") is False
-    assert store.command_result("c-1") == b"first"
-    assert store.save_command_result("c-2", "alice", b"other") is True
-    assert store.command_result("c-2") == b"other"
+    assert store.save_command_result("c-1", "alice", b"again") is False
+    assert store.command_result("alice", "c-1") == b"first"
+    # the same id from another sender is another command
+    assert store.save_command_result("c-1", "bob", b"second") is True
+    assert store.command_result("bob", "c-1") == b"second"
+    assert store.command_ids() == {("alice", "c-1"), ("bob", "c-1")}
+
+
+def test_command_results_are_pruned_by_count_and_age(store):
+    from console.store.engine import write_tx
+    from console.store.schema import command_results
+
+    now = 1_000_000.0
+    with write_tx(store.engine) as conn:
+        conn.execute(command_results.insert(), [
+            {"actor": "a", "command_id": f"c{i}", "created": now - 100 + i, "result": b"r"} for i in range(100)])
+        conn.execute(command_results.insert(), [{"actor": "a", "command_id": "old", "created": now - 9e6, "result": b"r"}])
+    gone = store._commands.prune(max_rows=60, max_age=7 * 86400, now=now)
+    assert ("a", "old") in gone and ("a", "c39") in gone and ("a", "c40") not in gone
+    assert store.command_result_count() == 60
+    assert store.command_ids() == {("a", f"c{i}") for i in range(40, 100)}
+
+
+def test_a_file_with_unscoped_command_ids_is_migrated(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE command_results (command_id VARCHAR(128) PRIMARY KEY, actor VARCHAR(128) NOT NULL,"
+                " created FLOAT NOT NULL, result BLOB NOT NULL)")
+    con.execute("INSERT INTO command_results VALUES ('c-1', 'alice', 1.0, x'6f6b')")
+    con.commit()
+    con.close()
+    with Store(f"sqlite:///{path}") as s:
+        assert s.command_result("alice", "c-1") == b"ok"
+        assert s.save_command_result("c-1", "bob", b"x") is True
 
 
 # ---- outbox ------------------------------------------------------------------

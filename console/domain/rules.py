@@ -38,11 +38,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 
 @dataclass(slots=True, frozen=True)
 class Actor:
-    """Who sends a command: name (for the timeline), role, and center (None: every center)."""
+    """Who sends a command: name (for the timeline), role, and center (None: every center).
+
+    `resource`: the person a field terminal is bound to; it may update only that person's tasks.
+    """
 
     name: str
     role: str
     center: str | None = None
+    resource: str | None = None
 
 
 class CommandRefused(Exception):
@@ -266,6 +270,8 @@ def _task_update(state, body: bodies.CmdTaskUpdate, actor, now) -> Events:
     task = state.tasks.get(body.task)
     if task is None:
         raise CommandRefused("not_found", f"no task {body.task}")
+    if actor.role == "field" and actor.resource is not None and task.resource != actor.resource:
+        raise CommandRefused("forbidden", f"task {task.id} is not {actor.resource}'s")
     allowed_from = _FIELD_STEPS.get(body.status)
     if allowed_from is None:
         raise CommandRefused("bad_request", f"task status {body.status!r} is not one of {sorted(_FIELD_STEPS)}")
