@@ -97,9 +97,14 @@ class CommandResults:
         with read_tx(self._engine) as conn:
             return conn.execute(select(func.count()).select_from(command_results)).scalar() or 0
 
-    def prune(self, *, max_rows: int = MAX_RESULTS, max_age: float = MAX_RESULT_AGE,
+    def prune(self, *, max_rows: int | None = None, max_age: float | None = None,
               now: float | None = None) -> set[Key]:
-        """Delete results older than max_age and all but the newest max_rows; returns the keys deleted."""
+        """Delete results older than max_age and all but the newest max_rows; returns the keys deleted.
+
+        The bounds default to MAX_RESULTS and MAX_RESULT_AGE (read at the call).
+        """
+        max_rows = MAX_RESULTS if max_rows is None else max_rows
+        max_age = MAX_RESULT_AGE if max_age is None else max_age
         now = time.time() if now is None else now
         c = command_results.c
         with write_tx(self._engine) as conn:
