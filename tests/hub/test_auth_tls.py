@@ -48,7 +48,7 @@ async def test_a_console_trusting_the_hub_certificate_gets_hello_over_wss(tmp_db
         try:
             await asyncio.wait_for(session.live.wait(), 10)
         finally:
-            await session.stop()
+            await session.close()
 
 
 async def test_a_wrong_pin_or_an_untrusted_cert_never_gets_to_send_the_token(tmp_db_url, tmp_path):
