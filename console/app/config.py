@@ -32,6 +32,10 @@ class HubConfig:
     record_fps: float = 1.0
     #: serve this drill file in review mode instead of running a scenario
     drill: str | None = None
+    #: HMAC key file for signed audit checkpoints (None: no checkpoints)
+    audit_key: str | None = None
+    #: where the checkpoints are appended (None: beside the SQLite file, `<db file>.audit-checkpoints`)
+    audit_checkpoints: str | None = None
     #: TLS: PEM certificate (chain) and key; without them the hub speaks plain ws://
     tls_cert: str | None = None
     tls_key: str | None = None

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Protocol
 
 import msgspec
 
-from console.domain.model import Alert, Baseline, Incident
+from console.domain.model import Alert, Baseline, Incident, PlanRole
 
 
 # ------------------------------------------------------------ length limits of what a client sends
@@ -184,7 +184,8 @@ class PlanActivated(Body):
     incident: str
     plan: str
     actor: str
-    missing: list[str] = []
+    #: roles of the plan nobody was available for: [kind, count] pairs
+    missing: list[PlanRole] = []
 
 
 class BroadcastIssued(Body):

@@ -28,6 +28,8 @@ from console.protocol.codec import (
 
 log = logging.getLogger(__name__)
 
+#: how long a resume waits for the log to hold the whole state before serving what is logged
+RESUME_SETTLE_S = 3.0
 #: close code of a session whose token was removed from the tokens file or expired
 CLOSE_TOKEN_REVOKED = 4401
 #: how often the tokens file is checked for changes and open sessions for revoked tokens (s)
@@ -128,7 +130,10 @@ class HubServer:
                 protocol=m.PROTOCOL_VERSION, hub_seq=core.committed_seq,
                 first_seq=core.store.first_seq(), clock=core.clock.now(), clock_rate=core.clock.rate,
                 max_message_bytes=MAX_MESSAGE_BYTES, max_commands_per_s=role_rate(principal.role)[0],
-                mode=core.mode)))
+                mode=core.mode, storage=core.storage_fault or "ok")))
+            notice = core.storage_notice()
+            if notice is not None:  # the log cannot be written: say so before anything else
+                await ch.send_now(notice)
             ch.start()
             async for raw in ws:
                 if ch.dropped:
@@ -243,11 +248,9 @@ class HubServer:
             return
         loop = asyncio.get_running_loop()
         first = await loop.run_in_executor(core._db, core.store.first_seq)
-        # Nothing may be sent that is not yet in the log: wait until the log holds all of state.
-        for _ in range(20):
-            if core.committed_seq >= core.state.seq:
-                break
-            await core.wait_committed(core.state.seq)
+        # Nothing may be sent that is not yet in the log: wait until the log holds all of state,
+        # but not for ever (a full disk): the tail is then served up to what is logged.
+        await core.wait_settled(RESUME_SETTLE_S)
         head = core.committed_seq
         too_far = (last_seq <= 0 or last_seq > head or head - last_seq > core.resume_window
                    or (first and last_seq < first - 1))

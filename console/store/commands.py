@@ -44,8 +44,11 @@ def migrate(engine: Engine) -> None:
         conn.execute(text("DROP TABLE command_results_unscoped"))
 
 
-def insert_new(conn: Connection, results: list[tuple[str, str, bytes]], now: float) -> None:
-    """Insert (command id, sender, result) rows whose key is not stored yet (the first result is kept)."""
+def insert_new(conn: Connection, results: list[tuple[str, str, bytes]], now: float) -> set[Key]:
+    """Insert (command id, sender, result) rows whose key is not stored yet (the first result is kept).
+
+    Returns the keys that were already stored (their commands were retries).
+    """
     wanted = {(actor, cid) for cid, actor, _ in results}
     known = {tuple(r) for r in conn.execute(
         select(command_results.c.actor, command_results.c.command_id).where(
@@ -57,6 +60,7 @@ def insert_new(conn: Connection, results: list[tuple[str, str, bytes]], now: flo
             fresh[key] = {"command_id": cid, "actor": actor, "created": now, "result": data}
     if fresh:
         conn.execute(insert(command_results), list(fresh.values()))
+    return known
 
 
 class CommandResults:
