@@ -318,6 +318,10 @@ def test_commit_writes_audit_with_its_events_and_skips_a_retried_id(store):
     assert store.commit([(2, "x", 2.0, b"{}")], [("c1", "alice", b"ok")], [("c1", row)]) is None
     v = store.verify_audit()
     assert v.ok and v.checked == 1, v
+    # the same id from another sender is another command, audited on its own
+    bob = ("bob", "commander", "cmd.dispatch", "ok", {"command": "c1", "seqs": [3]})
+    assert store.commit([(3, "x", 3.0, b"{}")], [("c1", "bob", b"ok")], [("c1", bob)]) is not None
+    assert store.verify_audit().checked == 2
 
 
 def test_commit_is_all_or_nothing_with_audit_and_snapshot(store):
@@ -325,7 +329,7 @@ def test_commit_is_all_or_nothing_with_audit_and_snapshot(store):
     row = ("alice", "commander", "cmd.report", "ok", {"command": "c2", "seqs": [1]})
     with pytest.raises(DuplicateEventError):
         store.commit([(1, "x", 1.0, b"{}")], [("c2", "alice", b"ok")], [("c2", row)], snapshot=(1, b"state"))
-    assert store.command_result("c2") is None
+    assert store.command_result("alice", "c2") is None
     assert store.latest_snapshot() is None
     assert store.verify_audit().checked == 0
 
