@@ -17,7 +17,13 @@ def _hub_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=7, help="scenario seed (default 7)")
     p.add_argument("--start", default=None, help="scenario start time HH:MM (default 07:00)")
     p.add_argument("--db", default="sqlite:///hub.db", help="SQLAlchemy URL of the event log")
-    p.add_argument("--tokens", default=None, help="JSON file: [{token, role, name, center?}]")
+    p.add_argument("--tokens", default=None,
+                   help="JSON file: [{token | token_sha256, role, name, center?, resource?, expires?}]; "
+                        "re-read when it changes or on SIGHUP")
+    p.add_argument("--tls-cert", default=None, metavar="PEM", help="serve wss:// with this certificate (chain)")
+    p.add_argument("--tls-key", default=None, metavar="PEM", help="the certificate's private key")
+    p.add_argument("--insecure", action="store_true",
+                   help="allow plain ws:// on an address that is not loopback (tokens travel in clear)")
     p.add_argument("--fps", type=float, default=5.0, help="camera frames per second per subscribed camera")
     p.add_argument("--no-field", action="store_true", help="do not simulate field units answering tasks")
     p.add_argument("--record", default=None, metavar="FILE", help="record the session to this drill file")
@@ -42,19 +48,37 @@ def _hub_config(a: argparse.Namespace):
                      mode="review" if a.drill else "exercise" if a.scenario not in (None, "none") else "live",
                      record=a.record, record_fps=a.record_fps, drill=a.drill,
                      audit_key=a.audit_key, audit_checkpoints=a.audit_checkpoints,
-                     record_cameras=[c.strip() for c in a.record_cameras.split(",") if c.strip()])
+                     record_cameras=[c.strip() for c in a.record_cameras.split(",") if c.strip()],
+                     tls_cert=a.tls_cert, tls_key=a.tls_key, insecure=a.insecure)
+
+
+def _check_hub_args(a: argparse.Namespace, prog: str) -> str | None:
+    """One line naming what is wrong with the tokens file or the TLS settings, or None."""
+    from console.app.hub import hub_ssl
+    from console.hub.auth import TokenError, TokenRegistry
+    from console.protocol.tls import TlsConfigError
+
+    try:
+        if a.tokens:
+            TokenRegistry.from_file(a.tokens)
+        hub_ssl(_hub_config(a))
+    except (TokenError, TlsConfigError) as exc:
+        return f"{prog}: {exc}"
+    return None
 
 
 async def _run_hub(a: argparse.Namespace) -> int:
     from console.hub.auth import DEMO_TOKENS
     from console.app.hub import start_hub
 
+    from console.hub.auth import TokenError
+    from console.protocol.tls import TlsConfigError
     from console.recording.drill_file import DrillFileError
     from console.store.audit import CheckpointError
 
     try:
         hub = await start_hub(_hub_config(a))
-    except (DrillFileError, CheckpointError) as exc:
+    except (DrillFileError, CheckpointError, TokenError, TlsConfigError) as exc:
         print(f"duty-console hub: {exc}", file=sys.stderr, flush=True)
         return 2
     if a.drill:
@@ -72,6 +96,8 @@ async def _run_hub(a: argparse.Namespace) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    # SIGHUP: re-read the tokens file now and close the sessions of tokens it no longer holds
+    loop.add_signal_handler(signal.SIGHUP, hub.server.reload_tokens)
     await stop.wait()
     await hub.stop()
     return 0
@@ -154,8 +180,16 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--smoke", type=float, default=None, metavar="N",
                        help="run N seconds offscreen, dispatch once, print a summary, exit")
         p.add_argument("--shot", default=None, metavar="PNG", help="with --smoke: save the window as PNG at the end")
-    con.add_argument("--url", default="ws://127.0.0.1:8765")
+    con.add_argument("--url", default="ws://127.0.0.1:8765", help="ws://host:port or wss://host:port")
     con.add_argument("--token", default="demo-commander")
+    con.add_argument("--ca", default=None, metavar="PEM", help="wss://: trust the certificates in this file")
+    con.add_argument("--pin", default=None, metavar="SHA256",
+                     help="wss://: trust exactly the hub certificate with this SHA-256 fingerprint")
+    con.add_argument("--insecure", action="store_true",
+                     help="allow plain ws:// to a hub that is not on loopback (the token travels in clear)")
+
+    hash_token = sub.add_parser("hash-token", help="print the token_sha256 form of a token for a tokens file")
+    hash_token.add_argument("token", nargs="?", default=None, help="the token (default: read one line from stdin)")
 
     report = sub.add_parser("report", help="after-action report of a drill file (HTML, optionally PDF)")
     report.add_argument("file", help="the drill file")
@@ -178,6 +212,17 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if a.command is None:
         a = parser.parse_args(["demo", *(argv or sys.argv[1:])])
+    if a.command == "hash-token":
+        from console.hub.auth import hash_token
+
+        token = a.token if a.token is not None else sys.stdin.readline().strip()
+        print(hash_token(token).removeprefix("sha256:"))
+        return 0
+    if a.command in ("hub", "demo"):
+        problem = _check_hub_args(a, f"duty-console {a.command}")
+        if problem:
+            print(problem, file=sys.stderr, flush=True)
+            return 2
     if a.command == "hub":
         return asyncio.run(_run_hub(a))
     if a.command == "audit":
@@ -191,7 +236,15 @@ def main(argv: list[str] | None = None) -> int:
         console_cfg = ConsoleConfig(lang=a.lang, wall=a.wall, screen=a.screen, local_db=a.local_db,
                                     smoke=a.smoke, shot=a.shot)
         if a.command == "console":
+            from console.protocol.tls import TlsConfigError, client_context
+
             console_cfg.url, console_cfg.token = a.url, a.token
+            console_cfg.ca, console_cfg.pin, console_cfg.insecure = a.ca, a.pin, a.insecure
+            try:
+                client_context(a.url, ca=a.ca, pin=a.pin, insecure=a.insecure)
+            except TlsConfigError as exc:
+                print(f"duty-console console: {exc}", file=sys.stderr, flush=True)
+                return 2
             return run_app(console_cfg)
         return run_app(console_cfg, demo_hub_config(_hub_config(a)))
     parser.print_help()

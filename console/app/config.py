@@ -36,6 +36,11 @@ class HubConfig:
     audit_key: str | None = None
     #: where the checkpoints are appended (None: beside the SQLite file, `<db file>.audit-checkpoints`)
     audit_checkpoints: str | None = None
+    #: TLS: PEM certificate (chain) and key; without them the hub speaks plain ws://
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    #: allow plain ws:// on an address that is not loopback (a warning is logged)
+    insecure: bool = False
 
 
 @dataclass(slots=True)
@@ -53,6 +58,11 @@ class ConsoleConfig:
     smoke: float | None = None
     #: with smoke: save the window as PNG at the end
     shot: str | None = None
+    #: TLS trust for a wss:// hub: a PEM CA file, or the SHA-256 fingerprint of the hub's certificate
+    ca: str | None = None
+    pin: str | None = None
+    #: allow plain ws:// to a hub that is not on loopback (a warning is logged)
+    insecure: bool = False
 
 
 #: the demo opens 20 s before the dog reaches the cordon at the start area

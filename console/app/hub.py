@@ -15,6 +15,7 @@ from console.app.config import HubConfig
 from console.hub.auth import TokenRegistry
 from console.hub.core import Clock, HubCore
 from console.hub.server import HubServer
+from console.protocol.tls import check_plain, server_context
 from console.scenarios.world import World
 from console.store import Store
 from console.store.audit import AuditCheckpoints, CheckpointError, read_key
@@ -69,11 +70,30 @@ class RunningHub:
         self.store.close()
 
 
+def hub_ssl(cfg: HubConfig):
+    """The hub's TLS context (None: plain ws://, allowed off loopback only with `insecure`).
+
+    Raises TlsConfigError for a half-given or unusable certificate, or plain text off loopback.
+    """
+    from console.protocol.tls import TlsConfigError
+
+    if bool(cfg.tls_cert) != bool(cfg.tls_key):
+        raise TlsConfigError("--tls-cert and --tls-key go together")
+    if cfg.tls_cert:
+        return server_context(cfg.tls_cert, cfg.tls_key)
+    check_plain(cfg.host, insecure=cfg.insecure, what="listening on")
+    return None
+
+
 async def start_hub(cfg: HubConfig) -> RunningHub:
-    """Open the store, recover, start serving and (with a scenario) start the world."""
+    """Open the store, recover, start serving and (with a scenario) start the world.
+
+    Raises TokenError (tokens file) or TlsConfigError (TLS settings) before anything starts.
+    """
     tokens = TokenRegistry.from_file(cfg.tokens) if cfg.tokens else TokenRegistry.demo()
+    ssl_context = hub_ssl(cfg)
     if cfg.drill:
-        return await start_review(cfg, tokens)
+        return await start_review(cfg, tokens, ssl_context)
     checkpoints = await asyncio.get_running_loop().run_in_executor(None, open_checkpoints, cfg)
     store = await asyncio.get_running_loop().run_in_executor(None, Store, cfg.db)
     scenario = simulator = renderer = None
@@ -93,7 +113,8 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
         # A restarted hub goes on from where its log ends, not from the scenario start.
         clock.start = max(core.state.now, scenario.start_time)
         scenario.due(clock.start)
-    server = HubServer(core, tokens, host=cfg.host, port=cfg.port, queue_limit=cfg.queue_limit)
+    server = HubServer(core, tokens, host=cfg.host, port=cfg.port, queue_limit=cfg.queue_limit,
+                       ssl_context=ssl_context)
     recorder = None
     if cfg.record:
         from console.recording.drill_file import DrillRecorder
@@ -136,7 +157,7 @@ def open_checkpoints(cfg: HubConfig) -> AuditCheckpoints | None:
     return checkpoints
 
 
-async def start_review(cfg: HubConfig, tokens: TokenRegistry | None = None) -> RunningHub:
+async def start_review(cfg: HubConfig, tokens: TokenRegistry | None = None, ssl_context=None) -> RunningHub:
     """Serve a drill file in review mode: the recording replays on the hub clock at `cfg.speed`.
 
     `cfg.start` ("HH:MM[:SS]" on the drill's day, or epoch seconds) is where the replay begins
@@ -160,7 +181,8 @@ async def start_review(cfg: HubConfig, tokens: TokenRegistry | None = None) -> R
     clock = Clock(start=start, rate=cfg.speed)
     core = ReviewCore(ReviewStore(reader), decode=reader.decode, clock=clock, state=state)
     await core.start()
-    server = HubServer(core, tokens, host=cfg.host, port=cfg.port, queue_limit=cfg.queue_limit)
+    server = HubServer(core, tokens, host=cfg.host, port=cfg.port, queue_limit=cfg.queue_limit,
+                       ssl_context=ssl_context if ssl_context is not None else hub_ssl(cfg))
     await server.start()
     player = DrillPlayer(core, server, reader, speed=cfg.speed)
     await player.start()

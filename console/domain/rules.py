@@ -45,12 +45,14 @@ class Actor:
 
     `mode` is "live" for every hub-side actor; a console says "wall" (it only
     watches) or "review" (a recording is a record), and then nothing is live.
+    `resource`: the person a field terminal is bound to; it may update only that person's tasks.
     """
 
     name: str
     role: str
     center: str | None = None
     mode: str = "live"
+    resource: str | None = None
 
 
 class CommandRefused(Exception):
@@ -354,6 +356,8 @@ def _task_update(state, body: bodies.CmdTaskUpdate, actor, now) -> Events:
     task = state.tasks.get(body.task)
     if task is None:
         raise CommandRefused("not_found", f"no task {body.task}")
+    if actor.role == "field" and actor.resource is not None and task.resource != actor.resource:
+        raise CommandRefused("forbidden", f"task {task.id} is not {actor.resource}'s")
     allowed_from = _FIELD_STEPS.get(body.status)
     if allowed_from is None:
         raise CommandRefused("bad_request", f"task status {body.status!r} is not one of {sorted(_FIELD_STEPS)}")
