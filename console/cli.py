@@ -27,6 +27,9 @@ def _hub_args(p: argparse.ArgumentParser) -> None:
                    help="recorded frames per hub second per camera (default 1)")
     p.add_argument("--drill", default=None, metavar="FILE",
                    help="review: replay this drill file as if live (--speed sets the pace, --start the position)")
+    p.add_argument("--site", default=None, metavar="DIR",
+                   help="serve this site folder's world (org, grids, roster, cameras, plans); "
+                        "changes to it are re-imported (see `duty-console site check`)")
 
 
 def _hub_config(a: argparse.Namespace):
@@ -36,7 +39,7 @@ def _hub_config(a: argparse.Namespace):
                      speed=a.speed, seed=a.seed, start=a.start, db=a.db, tokens=a.tokens, fps=a.fps,
                      simulate_field=not a.no_field,
                      mode="review" if a.drill else "exercise" if a.scenario not in (None, "none") else "live",
-                     record=a.record, record_fps=a.record_fps, drill=a.drill,
+                     record=a.record, record_fps=a.record_fps, drill=a.drill, site=a.site,
                      record_cameras=[c.strip() for c in a.record_cameras.split(",") if c.strip()])
 
 
@@ -45,11 +48,18 @@ async def _run_hub(a: argparse.Namespace) -> int:
     from console.app.hub import start_hub
 
     from console.recording.drill_file import DrillFileError
+    from console.site import SiteInvalid
 
     try:
         hub = await start_hub(_hub_config(a))
     except DrillFileError as exc:
         print(f"duty-console hub: {exc}", file=sys.stderr, flush=True)
+        return 2
+    except SiteInvalid as exc:
+        for e in exc.errors:
+            print(e, file=sys.stderr)
+        print(f"duty-console hub: site {a.site} has {len(exc.errors)} error(s); nothing loaded",
+              file=sys.stderr, flush=True)
         return 2
     if a.drill:
         meta = hub.player.meta
@@ -57,6 +67,7 @@ async def _run_hub(a: argparse.Namespace) -> int:
               f"{meta.duration / 60:.0f} min, scenario {meta.scenario or '-'}) speed={a.speed}x", flush=True)
     else:
         print(f"hub serving {hub.url}  scenario={a.scenario} speed={a.speed}x db={a.db}"
+              + (f" site={a.site}" if a.site else "")
               + (f" recording to {a.record}" if a.record else ""), flush=True)
     if not a.tokens:
         print("demo tokens (Authorization: Bearer <token>):", flush=True)
@@ -81,6 +92,20 @@ def _audit_verify(a: argparse.Namespace) -> int:
     print(f"audit trail BROKEN at entry {verdict.first_broken}: {verdict.reason} "
           f"({verdict.checked} entries verified before it)")
     return 1
+
+
+def _site_check(a: argparse.Namespace) -> int:
+    """Every error as file:row:column: message (exit 1), or one summary line (exit 0)."""
+    from console.site import check_site
+
+    site, errors = check_site(a.dir)
+    if errors:
+        for e in errors:
+            print(e)
+        print(f"{len(errors)} error(s) in {a.dir}; nothing would be loaded", file=sys.stderr)
+        return 1
+    print(site.summary())
+    return 0
 
 
 def _report(a: argparse.Namespace) -> int:
@@ -144,6 +169,15 @@ def main(argv: list[str] | None = None) -> int:
     verify = audit_sub.add_parser("verify", help="check the hash chain; names the first broken entry")
     verify.add_argument("--db", default="sqlite:///hub.db")
 
+    site = sub.add_parser("site", help="site folders: check one before serving it")
+    site_sub = site.add_subparsers(dest="site_command", required=True)
+    check = site_sub.add_parser("check", help="read everything; print each error as file:row:column: message")
+    check.add_argument("dir", help="the site folder")
+
+    from console.gateway.cli import add_gateway_parser
+
+    add_gateway_parser(sub)
+
     a = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if a.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -155,6 +189,12 @@ def main(argv: list[str] | None = None) -> int:
         return _audit_verify(a)
     if a.command == "report":
         return _report(a)
+    if a.command == "site":
+        return _site_check(a)
+    if a.command == "gateway":
+        from console.gateway.cli import run_gateway
+
+        return run_gateway(a)
     if a.command in ("demo", "console"):
         from console.app.config import ConsoleConfig, demo_hub_config
         from console.app.console import run_app

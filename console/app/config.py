@@ -32,6 +32,10 @@ class HubConfig:
     record_fps: float = 1.0
     #: serve this drill file in review mode instead of running a scenario
     drill: str | None = None
+    #: a site folder (console/site): the world comes from it, and changes to it are re-imported
+    site: str | None = None
+    #: how often (s) the site folder is checked for changes (0: only at start)
+    site_poll_s: float = 5.0
 
 
 @dataclass(slots=True)
@@ -65,4 +69,23 @@ def demo_hub_config(cfg: HubConfig) -> HubConfig:
         cfg.db = f"sqlite:///{tempfile.mkdtemp(prefix='duty-demo-')}/hub.db"
     if cfg.start is None:
         cfg.start = DEMO_START
+    if cfg.site is None and cfg.scenario in ("marathon", "fire_hazard", "rockfall") and cfg.seed == MARATHON_SITE_SEED:
+        # the shipped site folder is the marathon world of seed 7: the demo loads it like any site
+        site = marathon_site_dir()
+        if site.is_dir():
+            cfg.site = str(site)
     return cfg
+
+
+#: scripts/make_marathon_site.py writes the marathon world of this seed
+MARATHON_SITE_SEED = 7
+
+
+def marathon_site_dir():
+    """resources/sites/marathon in the source tree or the bundle."""
+    import sys
+    from pathlib import Path
+
+    frozen = getattr(sys, "_MEIPASS", None)
+    base = Path(frozen) if frozen else Path(__file__).resolve().parents[2]
+    return base / "resources" / "sites" / "marathon"
