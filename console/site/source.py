@@ -28,7 +28,7 @@ def fingerprint(root: Path) -> tuple:
 
 
 class SiteSource:
-    """Keeps the hub's world equal to a site folder; `core` needs `emit(events)` and `state`."""
+    """Keeps the hub's world equal to a site folder; `core` needs `emit`, `wait_committed` and `state`."""
 
     def __init__(self, core, path: str | Path, *, poll_s: float = 5.0):
         self.core = core
@@ -78,7 +78,9 @@ class SiteSource:
         if kept:
             log.warning("site import keeps %d people who are on a task: %s", len(kept), ", ".join(kept[:10]))
         if events:
-            self.core.emit(events)
+            seqs = self.core.emit(events)
+            # logged before we say "imported": a hub stopped right after start keeps its world
+            await self.core.wait_committed(seqs[-1])
         self.imports += 1
         log.info("site %s imported: %d change(s)", self.path, len(events))
         return [t for t, _ in events]
