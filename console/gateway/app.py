@@ -262,7 +262,10 @@ class Gateway:
         if msg.area is not None:
             x, y = self._xy(*area_center(msg.area))
             local = LocalArea(msg.area, self.plane)
-            inside = [u for u in self._grids() if local.covers(u.center_x, u.center_y)]
+            # the grids it touches: those whose centre it covers, and those holding a vertex or a circle's centre
+            points = [p for poly in local.polygons for p in poly] + [(cx, cy) for cx, cy, _ in local.circles]
+            inside = [u for u in self._grids() if local.covers(u.center_x, u.center_y)
+                      or any(point_in_polygon(px, py, u.polygon) for px, py in points)]
             covered = len(inside)
             grid = self.grid_at(x, y)
             if grid is None and inside:
