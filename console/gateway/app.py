@@ -26,7 +26,9 @@ import msgspec
 
 from console.domain.localtime import clock
 from console.domain.model import ALERT_KINDS, SEVERITIES, Alert, Detection, OrgUnit
-from console.gateway.cap import CapMessage, CapRefused, LocalArea, area_center, cap_alert_id, parse_cap
+from console.gateway.cap import (
+    CapMessage, CapRefused, LocalArea, area_center, cap_alert_id, parse_head, parse_info,
+)
 from console.gateway.http import HttpRefused, HttpServer, Request, Response
 from console.gateway.link import HubLink, HubUnavailable
 from console.gateway.multipart import FormError, parse_form
@@ -180,6 +182,9 @@ class Gateway:
         except HttpRefused as exc:
             self._record(req, exc.code, {"status": exc.status, "reason": exc.reason})
             raise
+        except Exception as exc:  # a bug: still counted and audited, then answered 500
+            self._record(req, "internal", {"status": 500, "reason": repr(exc)[:200]})
+            raise
         self._record(req, "accepted", body)
         return Response.json(201, {"ok": True, **body})
 
@@ -220,7 +225,14 @@ class Gateway:
         if ctype not in CAP_TYPES:
             raise _refuse(415, "unsupported_media_type", f"CAP is posted as {' or '.join(CAP_TYPES)}, not {ctype or 'nothing'}")
         try:
-            msg = parse_cap(req.body)
+            msg = parse_head(req.body)
+        except CapRefused as exc:
+            raise _refuse(exc.status, exc.code, exc.reason) from None
+        aid = msg.alert_id
+        if aid in self.link.state.alerts:
+            raise _refuse(409, "duplicate", f"CAP {msg.sender} / {msg.identifier} was already taken as {aid}")
+        try:
+            parse_info(msg)
         except CapRefused as exc:
             raise _refuse(exc.status, exc.code, exc.reason) from None
         if msg.status == "Exercise" and self.link.mode != "exercise":
@@ -232,9 +244,6 @@ class Gateway:
             raise _refuse(422, "unsupported", f"msgType {msg.msg_type} is not taken by this gateway")
         if msg.expires is not None and msg.expires <= time.time():
             raise _refuse(422, "expired", f"the alert expired at {clock(msg.expires, '%Y-%m-%d %H:%M:%S')}")
-        aid = msg.alert_id
-        if aid in self.link.state.alerts:
-            raise _refuse(409, "duplicate", f"CAP {msg.sender} / {msg.identifier} was already taken as {aid}")
         source = req.meta["source"]
         if msg.msg_type == "Alert":
             alert = self._cap_alert(msg, source.name)

@@ -77,6 +77,8 @@ class CapMessage:
     sender_name: str = ""
     expires: float | None = None
     area: CapArea | None = None
+    #: the parsed document between parse_head and parse_info
+    _root: object = None
 
     @property
     def alert_id(self) -> str:
@@ -156,8 +158,11 @@ def _time(text: str, what: str) -> float:
         raise CapRefused(422, "bad_time", str(exc)) from None
 
 
-def parse_cap(data: bytes) -> CapMessage:
-    """One CAP 1.2 alert message, checked; CapRefused says what is wrong with it."""
+def parse_head(data: bytes) -> CapMessage:
+    """The message's own elements (identifier … references), checked; `parse_info` reads the rest.
+
+    Split so a resent message is answered "duplicate" before its body is judged.
+    """
     if len(data) > MAX_CAP_BYTES:
         raise CapRefused(413, "too_large", f"CAP document of {len(data)} bytes is over {MAX_CAP_BYTES}")
     try:
@@ -188,9 +193,21 @@ def parse_cap(data: bytes) -> CapMessage:
                      sent=_time(_text(root, "sent"), "sent"), status=status, msg_type=msg_type, references=refs)
     if msg_type in ("Update", "Cancel") and not refs:
         raise CapRefused(422, "missing_field", f"a {msg_type} needs references to the message it changes")
+    msg._root = root
+    return msg
+
+
+def parse_cap(data: bytes) -> CapMessage:
+    """One CAP 1.2 alert message, checked; CapRefused says what is wrong with it."""
+    return parse_info(parse_head(data))
+
+
+def parse_info(msg: CapMessage) -> CapMessage:
+    """The first <info> of a message from `parse_head`: kind, severity, texts, expiry, area."""
+    root, msg._root = msg._root, None
     info = root.find(_q("info"))
     if info is None:
-        if msg_type != "Cancel":
+        if msg.msg_type != "Cancel":
             raise CapRefused(422, "missing_field", "an Alert or Update needs an <info> block")
         return msg
     missing = [t for t in _INFO_REQUIRED if not _text(info, t)]
@@ -213,7 +230,7 @@ def parse_cap(data: bytes) -> CapMessage:
         msg.expires = _time(expires, "expires")
     msg.area = _area(info)
     if msg.area is not None and not msg.area.polygons and not msg.area.circles:
-        msg.area = None if msg_type == "Cancel" else msg.area
+        msg.area = None if msg.msg_type == "Cancel" else msg.area
     return msg
 
 
