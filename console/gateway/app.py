@@ -33,6 +33,7 @@ from console.gateway.http import HttpRefused, HttpServer, Request, Response
 from console.gateway.link import HubLink, HubUnavailable
 from console.gateway.multipart import FormError, parse_form
 from console.gateway.photos import MAX_PHOTO_BYTES, PhotoRefused, PhotoStore, strip_image
+from console.gateway.place import GridIndex
 from console.gateway.sources import Sources
 from console.gateway.times import BadTime, parse_time
 from console.protocol import messages as m
@@ -103,6 +104,7 @@ class Gateway:
         self.audit_store = audit
         self.hub_timeout = hub_timeout
         self.counters: Counter[str] = Counter()
+        self.grids = GridIndex()
         self.http = HttpServer(self.handle, self.admit, host=host, port=port, on_refusal=self._refused_early)
         self._audit_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gateway-audit")
         self._image_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="gateway-images")
@@ -202,17 +204,9 @@ class Gateway:
         return result
 
     # ------------------------------------------------------------------ placing things
-    def _grids(self) -> list[OrgUnit]:
-        return [u for u in self.link.state.org.values() if u.level == "grid" and u.polygon]
-
     def grid_at(self, x: float, y: float) -> OrgUnit | None:
         """The grid whose polygon holds a local point."""
-        for u in self._grids():
-            xs = [p[0] for p in u.polygon]
-            ys = [p[1] for p in u.polygon]
-            if min(xs) <= x <= max(xs) and min(ys) <= y <= max(ys) and point_in_polygon(x, y, u.polygon):
-                return u
-        return None
+        return self.grids.grid_at(self.link.state.org, x, y)
 
     def _xy(self, lon: float, lat: float, datum: str = "WGS-84") -> tuple[float, float]:
         if datum == "GCJ-02":
@@ -273,8 +267,11 @@ class Gateway:
             local = LocalArea(msg.area, self.plane)
             # the grids it touches: those whose centre it covers, and those holding a vertex or a circle's centre
             points = [p for poly in local.polygons for p in poly] + [(cx, cy) for cx, cy, _ in local.circles]
-            inside = [u for u in self._grids() if local.covers(u.center_x, u.center_y)
-                      or any(point_in_polygon(px, py, u.polygon) for px, py in points)]
+            xs = [p[0] for p in points] + [cx + s * r for cx, _, r in local.circles for s in (-1, 1)]
+            ys = [p[1] for p in points] + [cy + s * r for _, cy, r in local.circles for s in (-1, 1)]
+            near = self.grids.near(self.link.state.org, min(xs), min(ys), max(xs), max(ys))
+            inside = [u for u in near if u.level == "grid" and u.polygon and (
+                local.covers(u.center_x, u.center_y) or any(point_in_polygon(px, py, u.polygon) for px, py in points))]
             covered = len(inside)
             grid = self.grid_at(x, y)
             if grid is None and inside:
