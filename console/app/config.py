@@ -36,6 +36,10 @@ class HubConfig:
     site: str | None = None
     #: how often (s) the site folder is checked for changes (0: only at start)
     site_poll_s: float = 5.0
+    #: HMAC key file for signed audit checkpoints (None: no checkpoints)
+    audit_key: str | None = None
+    #: where the checkpoints are appended (None: beside the SQLite file, `<db file>.audit-checkpoints`)
+    audit_checkpoints: str | None = None
 
 
 @dataclass(slots=True)
