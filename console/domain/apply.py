@@ -414,6 +414,6 @@ def _alert_updated(state: State, type_: str, body: bodies.AlertUpdated, ts: floa
         inc.severity = a.severity
         inc.title = a.title
     _step(inc, ts, a.reporter or a.camera or a.source,
-          "alert_cancelled" if body.action == "cancel" else "alert_updated", f"{a.id} {a.text}".strip())
+          "alert_cancelled" if body.action == "cancel" else "alert_updated", a.id)
     ch.alerts.add(a.id)
     ch.incidents.add(inc.id)
