@@ -179,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--smoke", type=float, default=None, metavar="N",
                        help="run N seconds offscreen, dispatch once, print a summary, exit")
         p.add_argument("--shot", default=None, metavar="PNG", help="with --smoke: save the window as PNG at the end")
+        p.add_argument("--basemap", default=None, metavar="MBTILES",
+                       help="offline base map under the map (demo default: the marathon area's)")
     con.add_argument("--url", default="ws://127.0.0.1:8765")
     con.add_argument("--token", default="demo-commander")
 
@@ -229,11 +231,17 @@ def main(argv: list[str] | None = None) -> int:
         from console.app.console import run_app
 
         console_cfg = ConsoleConfig(lang=a.lang, wall=a.wall, screen=a.screen, local_db=a.local_db,
-                                    smoke=a.smoke, shot=a.shot)
+                                    smoke=a.smoke, shot=a.shot, basemap=a.basemap)
         if a.command == "console":
             console_cfg.url, console_cfg.token = a.url, a.token
             return run_app(console_cfg)
-        return run_app(console_cfg, demo_hub_config(_hub_config(a)))
+        hub_cfg = demo_hub_config(_hub_config(a))
+        if console_cfg.basemap is None and hub_cfg.site:
+            from console.app.config import marathon_basemap, marathon_site_dir
+
+            if hub_cfg.site == str(marathon_site_dir()):
+                console_cfg.basemap = marathon_basemap()
+        return run_app(console_cfg, hub_cfg)
     parser.print_help()
     return 2
 

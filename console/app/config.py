@@ -57,6 +57,8 @@ class ConsoleConfig:
     smoke: float | None = None
     #: with smoke: save the window as PNG at the end
     shot: str | None = None
+    #: an MBTiles base map under the map pane (console/site/SITE_FORMAT.md, "Base map")
+    basemap: str | None = None
 
 
 #: the demo opens 20 s before the dog reaches the cordon at the start area
@@ -79,6 +81,12 @@ def demo_hub_config(cfg: HubConfig) -> HubConfig:
         if site.is_dir():
             cfg.site = str(site)
     return cfg
+
+
+def marathon_basemap() -> str | None:
+    """resources/basemaps/marathon.mbtiles, if it is there (the demo's base map)."""
+    path = marathon_site_dir().parents[1] / "basemaps" / "marathon.mbtiles"
+    return str(path) if path.is_file() else None
 
 
 #: scripts/make_marathon_site.py writes the marathon world of this seed
