@@ -33,6 +33,9 @@ def _hub_args(p: argparse.ArgumentParser) -> None:
                    help="recorded frames per hub second per camera (default 1)")
     p.add_argument("--drill", default=None, metavar="FILE",
                    help="review: replay this drill file as if live (--speed sets the pace, --start the position)")
+    p.add_argument("--site", default=None, metavar="DIR",
+                   help="serve this site folder's world (org, grids, roster, cameras, plans); "
+                        "changes to it are re-imported (see `duty-console site check`)")
     p.add_argument("--audit-key", default=None, metavar="FILE",
                    help="HMAC key file (keep it off the database's disk): sign audit checkpoints with it")
     p.add_argument("--audit-checkpoints", default=None, metavar="FILE",
@@ -46,7 +49,7 @@ def _hub_config(a: argparse.Namespace):
                      speed=a.speed, seed=a.seed, start=a.start, db=a.db, tokens=a.tokens, fps=a.fps,
                      simulate_field=not a.no_field,
                      mode="review" if a.drill else "exercise" if a.scenario not in (None, "none") else "live",
-                     record=a.record, record_fps=a.record_fps, drill=a.drill,
+                     record=a.record, record_fps=a.record_fps, drill=a.drill, site=a.site,
                      audit_key=a.audit_key, audit_checkpoints=a.audit_checkpoints,
                      record_cameras=[c.strip() for c in a.record_cameras.split(",") if c.strip()],
                      tls_cert=a.tls_cert, tls_key=a.tls_key, insecure=a.insecure)
@@ -74,6 +77,7 @@ async def _run_hub(a: argparse.Namespace) -> int:
     from console.hub.auth import TokenError
     from console.protocol.tls import TlsConfigError
     from console.recording.drill_file import DrillFileError
+    from console.site import SiteInvalid
     from console.store.audit import CheckpointError
 
     try:
@@ -81,12 +85,19 @@ async def _run_hub(a: argparse.Namespace) -> int:
     except (DrillFileError, CheckpointError, TokenError, TlsConfigError) as exc:
         print(f"duty-console hub: {exc}", file=sys.stderr, flush=True)
         return 2
+    except SiteInvalid as exc:
+        for e in exc.errors:
+            print(e, file=sys.stderr)
+        print(f"duty-console hub: site {a.site} has {len(exc.errors)} error(s); nothing loaded",
+              file=sys.stderr, flush=True)
+        return 2
     if a.drill:
         meta = hub.player.meta
         print(f"hub serving {hub.url}  review of {a.drill} ({meta.events} events, "
               f"{meta.duration / 60:.0f} min, scenario {meta.scenario or '-'}) speed={a.speed}x", flush=True)
     else:
         print(f"hub serving {hub.url}  scenario={a.scenario} speed={a.speed}x db={a.db}"
+              + (f" site={a.site}" if a.site else "")
               + (f" recording to {a.record}" if a.record else ""), flush=True)
     if not a.tokens:
         print("demo tokens (Authorization: Bearer <token>):", flush=True)
@@ -131,6 +142,20 @@ def _audit(a: argparse.Namespace) -> int:
     where = f" at entry {verdict.first_broken}" if verdict.first_broken is not None else ""
     print(f"audit trail BROKEN{where}: {verdict.reason} ({verdict.checked} entries verified before it)")
     return 1
+
+
+def _site_check(a: argparse.Namespace) -> int:
+    """Every error as file:row:column: message (exit 1), or one summary line (exit 0)."""
+    from console.site import check_site
+
+    site, errors = check_site(a.dir)
+    if errors:
+        for e in errors:
+            print(e)
+        print(f"{len(errors)} error(s) in {a.dir}; nothing would be loaded", file=sys.stderr)
+        return 1
+    print(site.summary())
+    return 0
 
 
 def _report(a: argparse.Namespace) -> int:
@@ -180,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--smoke", type=float, default=None, metavar="N",
                        help="run N seconds offscreen, dispatch once, print a summary, exit")
         p.add_argument("--shot", default=None, metavar="PNG", help="with --smoke: save the window as PNG at the end")
+        p.add_argument("--basemap", default=None, metavar="MBTILES",
+                       help="offline base map under the map (demo default: the marathon area's)")
     con.add_argument("--url", default="ws://127.0.0.1:8765", help="ws://host:port or wss://host:port")
     con.add_argument("--token", default="demo-commander")
     con.add_argument("--ca", default=None, metavar="PEM", help="wss://: trust the certificates in this file")
@@ -207,6 +234,15 @@ def main(argv: list[str] | None = None) -> int:
     keygen = audit_sub.add_parser("keygen", help="write a new random audit key file")
     keygen.add_argument("file")
 
+    site = sub.add_parser("site", help="site folders: check one before serving it")
+    site_sub = site.add_subparsers(dest="site_command", required=True)
+    check = site_sub.add_parser("check", help="read everything; print each error as file:row:column: message")
+    check.add_argument("dir", help="the site folder")
+
+    from console.gateway.cli import add_gateway_parser
+
+    add_gateway_parser(sub)
+
     a = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if a.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -229,12 +265,18 @@ def main(argv: list[str] | None = None) -> int:
         return _audit(a)
     if a.command == "report":
         return _report(a)
+    if a.command == "site":
+        return _site_check(a)
+    if a.command == "gateway":
+        from console.gateway.cli import run_gateway
+
+        return run_gateway(a)
     if a.command in ("demo", "console"):
         from console.app.config import ConsoleConfig, demo_hub_config
         from console.app.console import run_app
 
         console_cfg = ConsoleConfig(lang=a.lang, wall=a.wall, screen=a.screen, local_db=a.local_db,
-                                    smoke=a.smoke, shot=a.shot)
+                                    smoke=a.smoke, shot=a.shot, basemap=a.basemap)
         if a.command == "console":
             from console.protocol.tls import TlsConfigError, client_context
 
@@ -246,7 +288,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"duty-console console: {exc}", file=sys.stderr, flush=True)
                 return 2
             return run_app(console_cfg)
-        return run_app(console_cfg, demo_hub_config(_hub_config(a)))
+        hub_cfg = demo_hub_config(_hub_config(a))
+        if console_cfg.basemap is None and hub_cfg.site:
+            from console.app.config import marathon_basemap, marathon_site_dir
+
+            if hub_cfg.site == str(marathon_site_dir()):
+                console_cfg.basemap = marathon_basemap()
+        return run_app(console_cfg, hub_cfg)
     parser.print_help()
     return 2
 

@@ -129,6 +129,23 @@ SAMPLES: dict[str, m.Body] = {
     "ingest.camera_status": m.IngestCameraStatus(camera="CAM17", online=True),
     "drill.control": m.DrillControl(action="seek", value=T0 + 1790.0),
 }
+# site re-import and alert updates (issue 12)
+SAMPLES.update({
+    "resource_added": m.ResourceChanged(resource=BASELINE.resources[0]),
+    "resource_updated": m.ResourceChanged(resource=BASELINE.resources[0]),
+    "resource_removed": m.ResourceRemoved(resource="R0001"),
+    "camera_added": m.CameraChanged(camera=BASELINE.cameras[0]),
+    "camera_updated": m.CameraChanged(camera=BASELINE.cameras[0]),
+    "camera_removed": m.CameraRemoved(camera="CAM17"),
+    "org_unit_added": m.OrgUnitChanged(unit=BASELINE.org[3]),
+    "org_unit_updated": m.OrgUnitChanged(unit=BASELINE.org[3]),
+    "org_unit_removed": m.OrgUnitRemoved(unit="T3-C02-G1"),
+    "plan_added": m.PlanChanged(plan=BASELINE.plans[0]),
+    "plan_updated": m.PlanChanged(plan=BASELINE.plans[0]),
+    "plan_removed": m.PlanRemoved(plan="P01"),
+    "alert_updated": m.AlertUpdated(incident="I-A00042", alert=ALERT, action="cancel"),
+    "ingest.alert_update": m.IngestAlertUpdate(incident="I-A00042", alert=ALERT),
+})
 
 
 def _envelope_kw(type_: str) -> dict:

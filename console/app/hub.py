@@ -28,8 +28,10 @@ class RunningHub:
     """A started hub; `stop()` takes it down in order and is safe to call twice."""
 
     def __init__(self, store: Store, core: HubCore, server: HubServer, world: World | None, *,
-                 recorder=None, player=None):
+                 recorder=None, player=None, site=None):
         self.store, self.core, self.server, self.world = store, core, server, world
+        #: the SiteSource keeping the world equal to --site DIR (None without one)
+        self.site = site
         #: the DrillRecorder writing this session (with --record) and the DrillPlayer (with --drill)
         self.recorder = recorder
         self.player = player
@@ -57,6 +59,8 @@ class RunningHub:
             await self.player.stop()
         if self.world is not None:
             await self.world.stop()
+        if self.site is not None:
+            await self.site.stop()
         await self.server.stop()
         await self.core.close()
         if self._flusher is not None:
@@ -123,13 +127,30 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
                                  cameras=cfg.record_cameras, fps=cfg.record_fps)
         recorder.attach(core, server)
     await server.start()
+    site = None
+    if cfg.site:
+        # Before the world starts: with a world already in the log the scenario does not load
+        # its own baseline, so a scenario runs on the site's (a re-import emits only changes).
+        from console.site.source import SiteSource
+
+        site = SiteSource(core, cfg.site, poll_s=cfg.site_poll_s)
+        try:
+            await site.start()
+        except Exception:
+            await server.stop()
+            await core.close()
+            store.close()
+            raise
+        if scenario is not None and site.site.baseline != scenario.baseline:
+            log.warning("site %s is not the %s scenario's world: its alerts may name grids and cameras "
+                        "the site does not have", cfg.site, cfg.scenario)
     world = None
     if scenario is not None:
         world = World(core, server, scenario, simulator, fps=cfg.fps, renderer=renderer)
         world.record_cameras = set(cfg.record_cameras) if recorder is not None else set()
         await world.start()
-    log.info("hub serving %s (scenario %s, speed %.1f×)", server.url, cfg.scenario, cfg.speed)
-    return RunningHub(store, core, server, world, recorder=recorder)
+    log.info("hub serving %s (scenario %s, site %s, speed %.1f×)", server.url, cfg.scenario, cfg.site, cfg.speed)
+    return RunningHub(store, core, server, world, recorder=recorder, site=site)
 
 
 def checkpoint_path(cfg: HubConfig) -> str | None:

@@ -264,3 +264,86 @@ COMMAND_BODIES: dict[str, type[Body]] = {
     "ingest.positions": IngestPositions,
     "ingest.camera_status": IngestCameraStatus,
 }
+
+
+# ------------------------------------------------------------ site re-import and alert updates (issue 12)
+# A re-imported site folder changes the world piece by piece (a person added or gone,
+# a camera moved), not with a new baseline; an alert source's update or cancel of an
+# earlier alert joins the incident that alert opened.
+
+from console.domain.model import Camera, OrgUnit, Plan, Resource  # noqa: E402
+
+
+class ResourceChanged(Body):
+    """resource_added / resource_updated: the person as the site now lists them."""
+
+    resource: Resource
+
+
+class ResourceRemoved(Body):
+    resource: str
+
+
+class CameraChanged(Body):
+    """camera_added / camera_updated (moved, renamed, new stream URL)."""
+
+    camera: Camera
+
+
+class CameraRemoved(Body):
+    camera: str
+
+
+class OrgUnitChanged(Body):
+    """org_unit_added / org_unit_updated (a grid redrawn, renamed, retagged)."""
+
+    unit: OrgUnit
+
+
+class OrgUnitRemoved(Body):
+    unit: str
+
+
+class PlanChanged(Body):
+    """plan_added / plan_updated."""
+
+    plan: Plan
+
+
+class PlanRemoved(Body):
+    plan: str
+
+
+class AlertUpdated(Body):
+    """A source's update or cancel of the alert that opened `incident` (CAP Update/Cancel)."""
+
+    incident: str
+    alert: Alert
+    #: "update" or "cancel"
+    action: str = "update"
+
+
+class IngestAlertUpdate(Body):
+    """ingest.alert_update: `alert` (its own new id) updates or cancels `incident`'s alert."""
+
+    incident: str
+    alert: Alert
+    action: str = "update"
+
+
+EVENT_BODIES.update({
+    "resource_added": ResourceChanged,
+    "resource_updated": ResourceChanged,
+    "resource_removed": ResourceRemoved,
+    "camera_added": CameraChanged,
+    "camera_updated": CameraChanged,
+    "camera_removed": CameraRemoved,
+    "org_unit_added": OrgUnitChanged,
+    "org_unit_updated": OrgUnitChanged,
+    "org_unit_removed": OrgUnitRemoved,
+    "plan_added": PlanChanged,
+    "plan_updated": PlanChanged,
+    "plan_removed": PlanRemoved,
+    "alert_updated": AlertUpdated,
+})
+COMMAND_BODIES["ingest.alert_update"] = IngestAlertUpdate

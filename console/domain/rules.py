@@ -434,3 +434,24 @@ _DECIDERS = {
     "ingest.positions": _ingest_positions,
     "ingest.camera_status": _ingest_camera,
 }
+
+
+# ------------------------------------------------------------------- alert updates (issue 12)
+# An alert source (the gateway's CAP feed) updates or cancels an alert it raised: the
+# update joins the incident that alert opened instead of opening a new one.
+
+def _ingest_alert_update(state, body: bodies.IngestAlertUpdate, actor, now) -> Events:
+    a = body.alert
+    if body.action not in ("update", "cancel"):
+        raise CommandRefused("bad_request", f"action {body.action!r} is not update or cancel")
+    if a.id in state.alerts:
+        raise CommandRefused("duplicate", f"alert {a.id} already raised")
+    if body.incident not in state.incidents:
+        raise CommandRefused("not_found", f"no incident {body.incident}")
+    if not a.town and a.grid:
+        a.town = state.town_of(a.grid)
+    return [("alert_updated", bodies.AlertUpdated(incident=body.incident, alert=a, action=body.action))]
+
+
+_DECIDERS["ingest.alert_update"] = _ingest_alert_update
+PERMISSIONS["ingest"] = PERMISSIONS["ingest"] | {"ingest.alert_update"}
