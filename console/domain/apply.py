@@ -304,7 +304,7 @@ def _task_step(state: State, type_: str, body: bodies.TaskStep, ts: float, ch: C
         return
     if status == "arrived" and inc.first_arrival_at is None:
         inc.first_arrival_at = ts
-    _step(inc, ts, body.actor, f"task_{status}", body.note, resource=task.resource,
+    _step(inc, ts, body.actor, f"task_{status}", body.note, cause=body.cause, resource=task.resource,
           name=res.name if res is not None else "")
     _refresh(state, inc, ts)
     ch.incidents.add(inc.id)

@@ -154,6 +154,8 @@ class TaskStep(Body):
     task: str
     actor: str
     note: str = ""
+    #: why the hub ended the task itself (a code of model.TASK_END_CAUSES); empty when a person did
+    cause: str = ""
 
 
 class IncidentMerged(Body):

@@ -256,8 +256,9 @@ def _cancel_task(state, body: bodies.CmdCancelTask, actor, now) -> Events:
     return [("task_cancelled", bodies.TaskStep(task=task.id, actor=actor.name, note=body.reason))]
 
 
-def _cancel_open_tasks(state: State, inc: Incident, actor: Actor, note: str) -> Events:
-    return [("task_cancelled", bodies.TaskStep(task=t.id, actor=actor.name, note=note))
+def _cancel_open_tasks(state: State, inc: Incident, actor: Actor, cause: str) -> Events:
+    """Tasks still on the way when the incident ends: cancelled, with the code of why."""
+    return [("task_cancelled", bodies.TaskStep(task=t.id, actor=actor.name, cause=cause))
             for t in active_tasks(state, inc) if t.status != "arrived"]
 
 
@@ -269,15 +270,15 @@ def _resolve(state, body: bodies.CmdIncident, actor, now) -> Events:
 
 def _close(state, body: bodies.CmdIncident, actor, now) -> Events:
     inc = incident_for(state, body.incident, actor)
-    events = _cancel_open_tasks(state, inc, actor, "incident closed")
-    events += [("task_done", bodies.TaskStep(task=t.id, actor=actor.name, note="incident closed"))
+    events = _cancel_open_tasks(state, inc, actor, "incident_closed")
+    events += [("task_done", bodies.TaskStep(task=t.id, actor=actor.name, cause="incident_closed"))
                for t in active_tasks(state, inc) if t.status == "arrived"]
     return events + [("incident_closed", bodies.IncidentStep(incident=inc.id, actor=actor.name, note=body.note))]
 
 
 def _false_alarm(state, body: bodies.CmdIncident, actor, now) -> Events:
     inc = incident_for(state, body.incident, actor)
-    events = _cancel_open_tasks(state, inc, actor, "false alarm")
+    events = _cancel_open_tasks(state, inc, actor, "false_alarm")
     return events + [("incident_false_alarm", bodies.IncidentStep(incident=inc.id, actor=actor.name,
                                                              note=body.note))]
 
@@ -287,7 +288,7 @@ def _merge(state, body: bodies.CmdMerge, actor, now) -> Events:
     into = incident_for(state, body.into, actor)
     if inc.id == into.id:
         raise CommandRefused("bad_request", "an incident cannot be merged into itself")
-    events = _cancel_open_tasks(state, inc, actor, f"merged into {into.id}")
+    events = _cancel_open_tasks(state, inc, actor, "merged")
     return events + [("incident_merged", bodies.IncidentMerged(incident=inc.id, into=into.id, actor=actor.name))]
 
 
