@@ -231,12 +231,13 @@ class ScriptedCommander:
         body = m.CmdReport(kind="crowd", text=text, x=self.rng.uniform(0, 6000), y=self.rng.uniform(0, 3000))
         return self._made(self.controller.send("cmd.report", body), "cmd.report", text)
 
-    def _made(self, command_id: str | None, kind: str, key: str) -> str | None:
-        if command_id is None:
+    def _made(self, handle, kind: str, key: str) -> str | None:
+        """Remember a command the controller made (its CommandHandle); None when refused here."""
+        if handle is None or handle.refused_here:
             self.refused_here += 1
-        else:
-            self.made[command_id] = (kind, key)
-        return command_id
+            return None
+        self.made[handle.id] = (kind, key)
+        return handle.id
 
     def check(self, state: State) -> dict:
         """Figures against the hub's final state: applied, refused, lost, doubled."""

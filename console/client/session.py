@@ -59,8 +59,10 @@ class Session:
 
     def __init__(self, url: str, token: str, replica: Replica, *, store=None, frames=None,
                  backoff: tuple[float, float] = (0.25, 5.0), ping_every_s: float = PING_EVERY_S,
-                 dead_after_s: float = DEAD_AFTER_S):
+                 dead_after_s: float = DEAD_AFTER_S, ssl=None):
         self.url = url
+        #: the TLS context of a wss:// hub (protocol/tls.client_context); None: the default
+        self.ssl = ssl
         self.token = token
         self.replica = replica
         self.store = store
@@ -290,7 +292,8 @@ class Session:
             try:
                 async with connect(self.url, additional_headers={"Authorization": f"Bearer {self.token}"},
                                    compression=None, proxy=None, max_size=MAX_HUB_MESSAGE_BYTES,
-                                   open_timeout=5, ping_interval=None, close_timeout=1) as ws:
+                                   open_timeout=5, ping_interval=None, close_timeout=1,
+                                   **({"ssl": self.ssl} if self.ssl is not None else {})) as ws:
                     delay = self.backoff[0]
                     await self._serve(ws)
             except asyncio.CancelledError:

@@ -49,8 +49,9 @@ def apply(state: State, event: Event, changes: ChangeSet | None = None) -> Chang
     return changes
 
 
-def _step(inc: Incident, ts: float, actor: str, what: str, note: str = "") -> None:
-    inc.timeline.append(Transition(at=ts, actor=actor, what=what, note=note))
+def _step(inc: Incident, ts: float, actor: str, what: str, note: str = "", **params) -> None:
+    """Append a timeline step: a code from TIMELINE_STEPS, its parameters, and any note a person wrote."""
+    inc.timeline.append(Transition(at=ts, actor=actor, what=what, note=note, **params))
 
 
 def active_tasks(state: State, inc: Incident) -> list[Task]:
@@ -106,6 +107,8 @@ def _baseline(state: State, type_: str, body: bodies.BaselineLoaded, ts: float, 
 def _alert(state: State, type_: str, body: bodies.AlertRaised, ts: float, ch: ChangeSet) -> None:
     a = body.alert
     state.alerts[a.id] = a
+    if a.source == "report" and a.id[:1] == "R" and a.id[1:].isdigit():
+        state.reports = max(state.reports, int(a.id[1:]))
     inc = Incident(id=body.incident, alert=a.id, kind=a.kind, severity=a.severity, title=a.title,
                    town=a.town, grid=a.grid, x=a.x, y=a.y, created_at=a.at, owner=a.town)
     _step(inc, ts, a.reporter or a.camera or a.source, "raised", a.text)
@@ -159,11 +162,11 @@ def _merged(state: State, type_: str, body: bodies.IncidentMerged, ts: float, ch
     inc.closed_at = ts
     if inc.acknowledged_at is None:
         inc.acknowledged_at = ts
-    _step(inc, ts, body.actor, "merged", body.into)
+    _step(inc, ts, body.actor, "merged", incident=body.into)
     ch.incidents.add(inc.id)
     target = state.incidents.get(body.into)
     if target is not None:
-        _step(target, ts, body.actor, "absorbed", inc.id)
+        _step(target, ts, body.actor, "absorbed", incident=inc.id)
         ch.incidents.add(target.id)
 
 
@@ -181,7 +184,7 @@ def _offered(state: State, type_: str, body: bodies.IncidentOffered, ts: float, 
         inc.acknowledged_at = ts
     if inc.status in _WORKING:
         inc.status = "escalated" if escalation else "cooperation"
-    _step(inc, ts, body.actor, inc.offer_kind, f"→ {body.to_center} {body.note}".strip())
+    _step(inc, ts, body.actor, inc.offer_kind, body.note, center=body.to_center)
     ch.incidents.add(inc.id)
 
 
@@ -201,8 +204,8 @@ def _answered(state: State, type_: str, body: bodies.HandoffAnswered, ts: float,
     inc.offer_kind = None
     if inc.status in ("escalated", "cooperation"):
         inc.status = work_status(state, inc)
-    _step(inc, ts, body.actor, f"{kind}_{'accepted' if accepted else 'declined'}",
-          f"{body.center} {body.note}".strip())
+    _step(inc, ts, body.actor, f"{kind}_{'accepted' if accepted else 'declined'}", body.note,
+          center=body.center)
     ch.incidents.add(inc.id)
 
 
@@ -212,8 +215,7 @@ def _plan(state: State, type_: str, body: bodies.PlanActivated, ts: float, ch: C
     if inc is None:
         return
     inc.plan = body.plan
-    note = body.plan + (f" (缺 missing: {', '.join(body.missing)})" if body.missing else "")
-    _step(inc, ts, body.actor, "plan_activated", note)
+    _step(inc, ts, body.actor, "plan_activated", plan=body.plan, missing=list(body.missing))
     ch.incidents.add(inc.id)
 
 
@@ -223,7 +225,7 @@ def _broadcast(state: State, type_: str, body: bodies.BroadcastIssued, ts: float
     inc = state.incidents.get(body.incident)
     if inc is None:
         return
-    _step(inc, ts, body.actor, "broadcast", f"{len(body.grids)} grids: {body.text}")
+    _step(inc, ts, body.actor, "broadcast", body.text, grids=len(body.grids))
     ch.incidents.add(inc.id)
 
 
@@ -260,9 +262,8 @@ def _dispatched(state: State, type_: str, body: bodies.TaskDispatched, ts: float
         inc.first_dispatch_at = ts
     if inc.acknowledged_at is None:
         inc.acknowledged_at = ts
-    who = res.name if res is not None else body.resource
     if body.broadcast is None:
-        _step(inc, ts, body.actor, "dispatched", who)
+        _step(inc, ts, body.actor, "dispatched", resource=body.resource, name=res.name if res is not None else "")
     _refresh(state, inc, ts)
     ch.incidents.add(inc.id)
 
@@ -303,8 +304,8 @@ def _task_step(state: State, type_: str, body: bodies.TaskStep, ts: float, ch: C
         return
     if status == "arrived" and inc.first_arrival_at is None:
         inc.first_arrival_at = ts
-    who = res.name if res is not None else task.resource
-    _step(inc, ts, body.actor, f"task_{status}", who + (f": {body.note}" if body.note else ""))
+    _step(inc, ts, body.actor, f"task_{status}", body.note, cause=body.cause, resource=task.resource,
+          name=res.name if res is not None else "")
     _refresh(state, inc, ts)
     ch.incidents.add(inc.id)
 
@@ -336,3 +337,83 @@ def _cam_status(state: State, type_: str, body: bodies.CameraStatusChanged, ts: 
     if cam is not None:
         cam.online = body.online
         ch.cameras.add(cam.id)
+
+
+# ------------------------------------------------------------------- site re-import, alert updates (issue 12)
+# A re-imported site changes what it lists and keeps what is live: a person's status,
+# task and last position, a camera's online flag.
+
+import msgspec  # noqa: E402 (this block is appended; the timeline code above is edited elsewhere)
+
+@_on("resource_added", "resource_updated")
+def _res_changed(state: State, type_: str, body: bodies.ResourceChanged, ts: float, ch: ChangeSet) -> None:
+    new = body.resource
+    old = state.resources.get(new.id)
+    if old is not None:
+        new = msgspec.structs.replace(new, status=old.status, task=old.task, x=old.x, y=old.y)
+    state.resources[new.id] = new
+    ch.resources.add(new.id)
+
+
+@_on("resource_removed")
+def _res_removed(state: State, type_: str, body: bodies.ResourceRemoved, ts: float, ch: ChangeSet) -> None:
+    if state.resources.pop(body.resource, None) is not None:
+        ch.resources.add(body.resource)
+
+
+@_on("camera_added", "camera_updated")
+def _cam_changed(state: State, type_: str, body: bodies.CameraChanged, ts: float, ch: ChangeSet) -> None:
+    new = body.camera
+    old = state.cameras.get(new.id)
+    if old is not None:
+        new = msgspec.structs.replace(new, online=old.online)
+    state.cameras[new.id] = new
+    ch.cameras.add(new.id)
+
+
+@_on("camera_removed")
+def _cam_removed(state: State, type_: str, body: bodies.CameraRemoved, ts: float, ch: ChangeSet) -> None:
+    if state.cameras.pop(body.camera, None) is not None:
+        ch.cameras.add(body.camera)
+
+
+@_on("org_unit_added", "org_unit_updated")
+def _unit_changed(state: State, type_: str, body: bodies.OrgUnitChanged, ts: float, ch: ChangeSet) -> None:
+    state.org[body.unit.id] = body.unit
+    ch.baseline = True  # the map and the trees redraw the area
+
+
+@_on("org_unit_removed")
+def _unit_removed(state: State, type_: str, body: bodies.OrgUnitRemoved, ts: float, ch: ChangeSet) -> None:
+    if state.org.pop(body.unit, None) is not None:
+        ch.baseline = True
+
+
+@_on("plan_added", "plan_updated")
+def _plan_changed(state: State, type_: str, body: bodies.PlanChanged, ts: float, ch: ChangeSet) -> None:
+    state.plans[body.plan.id] = body.plan
+    ch.baseline = True
+
+
+@_on("plan_removed")
+def _plan_removed(state: State, type_: str, body: bodies.PlanRemoved, ts: float, ch: ChangeSet) -> None:
+    if state.plans.pop(body.plan, None) is not None:
+        ch.baseline = True
+
+
+@_on("alert_updated")
+def _alert_updated(state: State, type_: str, body: bodies.AlertUpdated, ts: float, ch: ChangeSet) -> None:
+    a = body.alert
+    inc = state.incidents.get(body.incident)
+    if inc is None:
+        return
+    # The update is kept under its own id (its text and photo stay readable) and the
+    # timeline names it, so a source's later reference to it finds this incident.
+    state.alerts[a.id] = a
+    if body.action == "update":
+        inc.severity = a.severity
+        inc.title = a.title
+    _step(inc, ts, a.reporter or a.camera or a.source,
+          "alert_cancelled" if body.action == "cancel" else "alert_updated", a.id)
+    ch.alerts.add(a.id)
+    ch.incidents.add(inc.id)

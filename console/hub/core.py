@@ -27,6 +27,7 @@ from console.hub.channel import Channel
 from console.hub.log import EventRow, HubLog, LogReader
 from console.protocol import messages as m
 from console.protocol.codec import Message, decode, encode
+from console.store.audit import AuditCheckpoints
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,16 @@ DEFAULT_RESUME_WINDOW = 50_000
 ARCHIVE_SCAN_STEP = 100
 #: a snapshot is saved to the store every this many events (fast restart)
 SNAPSHOT_EVERY = 20_000
+#: results kept in memory for quick retries (older ones are read back from the store)
+RESULTS_IN_MEMORY = 10_000
+#: stored results are pruned to their bounds (store/commands.py) every this many results
+PRUNE_RESULTS_EVERY = 1_000
+#: a failed log write is retried after this long (full disk, locked file)
+STORE_RETRY_S = 0.5
+#: the audit chain head is checkpointed at most this often (and when the hub stops)
+CHECKPOINT_EVERY_S = 1.0
+#: what every client is told while the log cannot be written
+STORAGE_FULL_TEXT = "storage full, commands refused"
 
 EventListener = Callable[[str, m.Body, float, State], None]
 #: (seq, type, ts, envelope bytes, state after it): sees exactly what is logged and sent (drill recording)
@@ -53,6 +64,8 @@ class _Pending:
     actor: str
     result: m.Result
     future: asyncio.Future
+    #: audit entries written in the same transaction as the command's events and result
+    audit: list = ()
 
 
 def _done(loop: asyncio.AbstractEventLoop, result: m.Result) -> asyncio.Future:
@@ -93,8 +106,8 @@ class HubCore:
     """
 
     def __init__(self, store: HubLog | LogReader, *, clock: Clock | None = None, mode: str = "live",
-                 resume_window: int = DEFAULT_RESUME_WINDOW, read_only: bool = False,
-                 state: State | None = None):
+                 resume_window: int = DEFAULT_RESUME_WINDOW, checkpoints: AuditCheckpoints | None = None,
+                 read_only: bool = False, state: State | None = None):
         self.store = store
         self.clock = clock or Clock()
         self.mode = mode
@@ -114,14 +127,24 @@ class HubCore:
         self._batch_ready = asyncio.Event()
         self._committed = asyncio.Condition()
         self.committed_seq = 0
-        self._results: dict[str, m.Result] = {}
-        self._inflight: dict[str, asyncio.Future] = {}
+        #: command results and those still being decided, by (sender name, command id)
+        self._results: dict[tuple[str, str], m.Result] = {}
+        self._inflight: dict[tuple[str, str], asyncio.Future] = {}
+        self._results_since_prune = 0
         self._answers: list[_Pending] = []
         #: scan for finished incidents to archive once the state holds this many incidents
         self._archive_scan_at = ARCHIVE_ABOVE
-        self._stored_ids: set[str] = set()
+        self._stored_ids: set[tuple[str, str]] = set()
         self._committer: asyncio.Task | None = None
         self._last_snapshot = 0
+        #: None while the log is writable; else the refusal code (`storage_full`, `storage_error`)
+        self.storage_fault: str | None = None
+        self.storage_reason = ""
+        #: signed checkpoints of the audit chain head (None: no key given)
+        self.checkpoints = checkpoints
+        self._audit_head: tuple[int, str] | None = None
+        self._checkpointed: tuple[int, str] | None = None
+        self._checkpoint_at = 0.0
 
     # ------------------------------------------------------------------ life
 
@@ -165,10 +188,19 @@ class HubCore:
         """Logged events after `seq`, ascending, at most `limit` (a resume's tail)."""
         return await self._blocking(self.store.events_after, seq, limit)
 
-    async def close(self) -> None:
-        """Flush what is pending and stop; safe to call twice."""
+    async def close(self, flush_timeout: float = 10.0) -> None:
+        """Flush what is pending and stop; safe to call twice.
+
+        While the log cannot be written the flush gives up after `flush_timeout`
+        seconds: those events were never answered or sent, so nothing a client
+        saw is lost.
+        """
         if self._committer is not None:
+            deadline = time.monotonic() + flush_timeout
             while self._batch or self._answers:
+                if self.storage_fault and time.monotonic() > deadline:
+                    log.error("stopping with %d events not logged: %s", len(self._batch), self.storage_reason)
+                    break
                 self._batch_ready.set()
                 await asyncio.sleep(0.01)
             self._committer.cancel()
@@ -177,6 +209,7 @@ class HubCore:
             except asyncio.CancelledError:
                 pass
             self._committer = None
+            await self._checkpoint()
         for ch in list(self.channels):
             await ch.stop()
         self._db.shutdown(wait=True)
@@ -230,7 +263,14 @@ class HubCore:
     async def _commit_loop(self) -> None:
         loop = asyncio.get_running_loop()
         while True:
-            await self._batch_ready.wait()
+            if self._checkpoint_due():
+                try:
+                    await asyncio.wait_for(self._batch_ready.wait(), CHECKPOINT_EVERY_S)
+                except TimeoutError:
+                    await self._checkpoint()
+                    continue
+            else:
+                await self._batch_ready.wait()
             self._batch_ready.clear()
             batch, self._batch = self._batch, []
             answers, self._answers = self._answers, []
@@ -238,14 +278,28 @@ class HubCore:
                 continue
             rows = [(seq, t, ts, data) for seq, t, ts, data, _ in batch]
             results = [(a.command_id, a.actor, msgspec.json.encode(a.result)) for a in answers if a.command_id]
+            audit = [(a.command_id, row) for a in answers for row in a.audit]
+            # The state is exactly "after the last event of this batch" only now, before any
+            # await lets more events in: a snapshot taken later could run ahead of the log.
+            snapshot = None
+            if (self.snapshot_every and batch and batch[-1][0] - self._last_snapshot >= self.snapshot_every
+                    and self.state.seq == batch[-1][0]):
+                snapshot = (self.state.seq, encode_state(self.state))
+            head = None
             while not self.read_only:  # a read-only core serves events already in its log
                 try:
-                    await loop.run_in_executor(self._db, self.store.commit, rows, results)
+                    head = await loop.run_in_executor(self._db, self.store.commit, rows, results, audit, snapshot)
                     break
-                except Exception as exc:  # full disk, locked file: keep everything and retry
+                except Exception as exc:  # full disk, locked file: keep everything, refuse new commands, retry
                     self.counters["store_errors"] += 1
-                    log.error("event log write failed (%s); retrying in 1 s", exc)
-                    await asyncio.sleep(1.0)
+                    self._storage_failed(exc)
+                    await asyncio.sleep(STORE_RETRY_S)
+            if self.storage_fault:
+                self._storage_restored()
+            if snapshot is not None:
+                self._last_snapshot = snapshot[0]
+            if head is not None:
+                self._audit_head = head
             for seq, _t, _ts, data, scope in batch:
                 for ch in list(self.channels):
                     if ch.live and seq > ch.after and self.visible(ch.center, scope):
@@ -256,16 +310,103 @@ class HubCore:
                     self._committed.notify_all()
             for a in answers:  # after the events went out: a client sees effects before the answer
                 if a.command_id:
-                    self._results[a.command_id] = a.result
-                    self._inflight.pop(a.command_id, None)
+                    self._remember((a.actor, a.command_id), a.result)
                 if not a.future.done():
                     a.future.set_result(a.result)
+            if not self.read_only and self._results_since_prune >= PRUNE_RESULTS_EVERY:
+                self._results_since_prune = 0
+                pruned = loop.run_in_executor(self._db, self.store.prune_command_results)
+                pruned.add_done_callback(self._forget_pruned)  # runs on the loop, not the store's thread
             if not self.read_only and len(self.state.incidents) >= self._archive_scan_at:
                 self._archive()
-            if self.snapshot_every and self.committed_seq - self._last_snapshot >= self.snapshot_every:
-                self._last_snapshot = self.committed_seq
-                snap = encode_state(self.state)
-                loop.run_in_executor(self._db, self.store.save_snapshot, self.state.seq, snap)
+            if self._checkpoint_due() and time.monotonic() - self._checkpoint_at >= CHECKPOINT_EVERY_S:
+                await self._checkpoint()
+
+    # ------------------------------------------------------------------ storage faults
+
+    def _storage_failed(self, exc: Exception) -> None:
+        """The log cannot be written: refuse commands and tell every client (once per fault)."""
+        text = str(exc)
+        code = "storage_full" if "full" in text.lower() or "no space" in text.lower() else "storage_error"
+        if self.storage_fault == code:
+            return
+        self.storage_fault = code
+        self.storage_reason = (STORAGE_FULL_TEXT if code == "storage_full"
+                               else "storage cannot be written, commands refused") + f" ({text[:200]})"
+        log.error("event log write failed (%s); commands refused, retrying every %.1f s", text, STORE_RETRY_S)
+        self._tell_everyone(encode("error", m.Error(code=code, reason=self.storage_reason)))
+
+    def _storage_restored(self) -> None:
+        log.warning("event log writable again after %s", self.storage_fault)
+        self.storage_fault = None
+        self.storage_reason = ""
+        self._tell_everyone(encode("error", m.Error(
+            code="storage_restored", reason="storage writable again, commands accepted")))
+
+    def storage_notice(self) -> bytes | None:
+        """The `error` a newly connected client gets while the log cannot be written, else None."""
+        if self.storage_fault is None:
+            return None
+        return encode("error", m.Error(code=self.storage_fault, reason=self.storage_reason))
+
+    def _tell_everyone(self, data: bytes) -> None:
+        for ch in list(self.channels):
+            if ch.backlog_done.is_set():
+                ch.push(data)
+
+    def _refused_for_storage(self) -> m.Result:
+        self.counters[f"refused.{self.storage_fault}"] += 1
+        return m.Result(ok=False, code=self.storage_fault or "storage_error", message=self.storage_reason)
+
+    async def wait_settled(self, timeout: float) -> bool:
+        """Wait (at most `timeout` s) until every event of the state is logged; False on timeout."""
+        try:
+            await asyncio.wait_for(self.wait_committed(self.state.seq), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    # ------------------------------------------------------------------ audit checkpoints
+
+    def _checkpoint_due(self) -> bool:
+        return (self.checkpoints is not None and self._audit_head is not None
+                and self._audit_head != self._checkpointed)
+
+    async def _checkpoint(self) -> None:
+        """Sign the audit chain head into the checkpoint file (only heads that are committed)."""
+        if not self._checkpoint_due():
+            return
+        head = self._audit_head
+        self._checkpoint_at = time.monotonic()
+        try:
+            cp = await asyncio.get_running_loop().run_in_executor(self._db, self.checkpoints.write, *head)
+        except Exception as exc:  # a full disk here too: counted, logged, retried with the next head
+            self.counters["checkpoint_errors"] += 1
+            log.error("audit checkpoint not written (%s); retrying", exc)
+            return
+        self._checkpointed = head
+        if cp is not None:
+            self.counters["checkpoints"] += 1
+            log.info("audit checkpoint %d: entry %d hash %s mac %s", cp.n, cp.entry, cp.hash, cp.mac)
+
+    def _remember(self, key: tuple[str, str], result: m.Result) -> None:
+        """Keep a committed result for retries: in memory (bounded) and as stored."""
+        self._inflight.pop(key, None)
+        self._results[key] = result
+        self._stored_ids.add(key)
+        self._results_since_prune += 1
+        while len(self._results) > RESULTS_IN_MEMORY:
+            del self._results[next(iter(self._results))]
+
+    def _forget_pruned(self, pruned: asyncio.Future) -> None:
+        """Forget the keys of results the store dropped past their bounds (store/commands.py)."""
+        if pruned.cancelled() or pruned.exception() is not None:
+            log.error("pruning command results failed: %s", None if pruned.cancelled() else pruned.exception())
+            return
+        gone = pruned.result()
+        self._stored_ids.difference_update(gone)
+        for key in gone:
+            self._results.pop(key, None)
 
     def _archive(self) -> None:
         """Archive the oldest finished incidents (an event like any other: logged, sent, replayed)."""
@@ -295,46 +436,58 @@ class HubCore:
         for one person are decided strictly one after the other.
         """
         loop = asyncio.get_running_loop()
-        if command_id:
-            known = self._results.get(command_id) or self._inflight.get(command_id)
+        # ids are the sender's own: another principal's same id is another command
+        key = (principal.name, command_id) if command_id else None
+        if key is not None:
+            known = self._results.get(key) or self._inflight.get(key)
             if known is not None:
                 self.counters["retries"] += 1
                 return known if isinstance(known, asyncio.Future) else _done(loop, known)
-            if command_id in self._stored_ids:
+            if key in self._stored_ids:
                 self.counters["retries"] += 1
-                return asyncio.ensure_future(self._stored_result(command_id))
+                return asyncio.ensure_future(self._stored_result(key))
+        if self.storage_fault:
+            # Not decided and not remembered: the same id may be sent again once space returns.
+            return _done(loop, self._refused_for_storage())
         fut = loop.create_future()
-        if command_id:
-            self._inflight[command_id] = fut
+        if key is not None:
+            self._inflight[key] = fut
+        audit: list = []
         try:
-            result, seqs = self._run(principal, type_, body)
+            result, seqs = self._run(principal, type_, body, audit, command_id)
         except Exception as exc:  # a bug must not end the session: answer and log
             log.exception("command %s failed", type_)
             result, seqs = m.Result(ok=False, code="internal", message=str(exc)[:200]), []
-        pending = _Pending(seqs[-1] if seqs else self.state.seq, command_id, principal.name, result, fut)
+        pending = _Pending(seqs[-1] if seqs else self.state.seq, command_id, principal.name, result, fut, audit)
         self._answers.append(pending)
         self._batch_ready.set()
         return fut
 
-    async def _stored_result(self, command_id: str) -> m.Result:
+    async def _stored_result(self, key: tuple[str, str]) -> m.Result:
         stored = await asyncio.get_running_loop().run_in_executor(
-            self._db, self.store.command_result, command_id)
+            self._db, self.store.command_result, *key)
+        if stored is None:  # pruned meanwhile: past its retention, see store/commands.py
+            return m.Result(ok=False, code="expired", message="this command id is too old to be retried")
         return msgspec.json.decode(stored, type=m.Result)
 
-    def _run(self, principal: Principal, type_: str, body: m.Body) -> tuple[m.Result, list[int]]:
+    def _run(self, principal: Principal, type_: str, body: m.Body, audit: list,
+             command_id: str | None = None) -> tuple[m.Result, list[int]]:
+        """Decide and apply; audit entries for the command are added to `audit` (logged with it)."""
         if type_ == "drill.control":
             return m.Result(ok=False, code="not_review", message="this hub is not replaying a recording"), []
-        actor = Actor(principal.name, principal.role, principal.center)
+        actor = Actor(principal.name, principal.role, principal.center, resource=principal.resource)
         try:
             events = decide(self.state, type_, body, actor, self.clock.now())
         except CommandRefused as exc:
             self.counters[f"refused.{exc.code}"] += 1
             if exc.code in ("forbidden", "out_of_scope", "conflict"):
-                self._audit(principal, type_, f"refused:{exc.code}", {"message": exc.message})
+                audit.append(self._audit(principal, type_, f"refused:{exc.code}",
+                                         {"command": command_id, "message": exc.message}))
             return m.Result(ok=False, code=exc.code, message=exc.message, holder=exc.holder), []
         seqs = self.emit(events)
         if type_.startswith("cmd.") and principal.role in ("commander", "operator"):
-            self._audit(principal, type_, "ok", {"body": msgspec.to_builtins(body), "seqs": seqs})
+            audit.append(self._audit(principal, type_, "ok",
+                                     {"command": command_id, "body": msgspec.to_builtins(body), "seqs": seqs}))
         return m.Result(ok=True, seqs=seqs), seqs
 
     def inject(self, principal: Principal, type_: str, body: m.Body) -> list[int]:
@@ -346,7 +499,10 @@ class HubCore:
         if self.read_only:
             self.counters["source_refused.read_only"] += 1
             return []
-        actor = Actor(principal.name, principal.role, principal.center)
+        if self.storage_fault:
+            self.counters[f"source_refused.{self.storage_fault}"] += 1
+            return []
+        actor = Actor(principal.name, principal.role, principal.center, resource=principal.resource)
         try:
             events = decide(self.state, type_, body, actor, self.clock.now())
         except CommandRefused as exc:
@@ -355,9 +511,10 @@ class HubCore:
             return []
         return self.emit(events)
 
-    def _audit(self, principal: Principal, action: str, outcome: str, detail: dict) -> None:
-        asyncio.get_running_loop().run_in_executor(
-            self._db, self.store.audit, principal.name, principal.role, action, outcome, detail)
+    @staticmethod
+    def _audit(principal: Principal, action: str, outcome: str, detail: dict) -> tuple:
+        """One audit row; the committer writes it in the transaction of the command's events."""
+        return (principal.name, principal.role, action, outcome, detail)
 
     # ------------------------------------------------------------------ snapshots
 

@@ -2,15 +2,15 @@
 
 Two ports, because a replaying core only reads: `LogReader` is what every core
 needs (the tail for a resume, the first seq kept, the log's epoch); `HubLog`
-adds what a deciding core writes (events with their command results in one
-transaction, snapshots, the audit trail) and reads back after a restart.
+adds what a deciding core writes (events with their command results, audit
+entries and snapshots, in one transaction) and reads back after a restart.
 All methods block (SQLite): the core calls them on its own single-worker executor,
 never on the event loop.
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
 #: (seq, type, hub time, envelope bytes as sent on the wire)
 EventRow = tuple[int, str, float, bytes]
@@ -32,20 +32,19 @@ class LogReader(Protocol):
 class HubLog(LogReader, Protocol):
     """A log a deciding hub writes: events, command results, snapshots, audit."""
 
-    def commit(self, rows: list[EventRow], results: list[tuple[str, str, bytes]]) -> None:
-        """Events and the command results they answer, in one transaction."""
+    def commit(self, rows: list[EventRow], results: list[tuple[str, str, bytes]],
+               audit: list = (), snapshot: tuple[int, bytes] | None = None) -> tuple[int, str] | None:
+        """Events, the command results they answer (command id, sender, result), their audit
+        entries and a snapshot, in one transaction; returns the audit chain head written, or None."""
 
-    def command_ids(self) -> set[str]:
-        """Every command id with a stored result (idempotency across restarts)."""
+    def command_ids(self) -> set[tuple[str, str]]:
+        """Every (sender, command id) with a stored result (idempotency across restarts)."""
 
-    def command_result(self, command_id: str) -> bytes | None:
-        """The first result stored for a command id, or None."""
+    def command_result(self, actor: str, command_id: str) -> bytes | None:
+        """The first result stored for a sender's command id, or None."""
+
+    def prune_command_results(self, **bounds: float) -> set[tuple[str, str]]:
+        """Drop results beyond their retention bounds; returns the (sender, id) keys dropped."""
 
     def latest_snapshot(self, at_or_before: int | None = None) -> tuple[int, bytes] | None:
         """(seq, encoded state) of the newest snapshot, or None."""
-
-    def save_snapshot(self, seq: int, data: bytes) -> None:
-        """Keep an encoded state taken after applying `seq`."""
-
-    def audit(self, actor: str, role: str, action: str, outcome: str, detail: dict[str, Any]) -> int:
-        """Append an audit entry; returns its id."""

@@ -8,11 +8,13 @@ the session's own messages and the registries the codec decodes with.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
 
 from console.domain.bodies import *  # noqa: F403 (the domain's bodies are the wire's bodies)
 from console.domain.bodies import COMMAND_BODIES as DOMAIN_COMMAND_BODIES
-from console.domain.bodies import EVENT_BODIES, Body
+from console.domain.bodies import EVENT_BODIES, Body, Code, Id
 
 PROTOCOL_VERSION = 1
 
@@ -31,6 +33,8 @@ class Hello(Body):
     max_message_bytes: int
     max_commands_per_s: float
     mode: str = "live"  # live | exercise | review
+    #: "ok", or why the hub refuses commands now: "storage_full" | "storage_error"
+    storage: str = "ok"
     #: the id of the hub's log (made when the log was created); a resume names it
     epoch: str = ""
 
@@ -90,11 +94,15 @@ class DrillStatus(Body):
 class Resume(Body):
     last_seq: int = 0
     #: the `hello.epoch` of the log `last_seq` counts in ("" unknown: the hub trusts last_seq)
-    epoch: str = ""
+    epoch: Id = ""
+
+
+#: cameras one subscribe may name (the hub keeps the first 256 of them)
+MAX_SUBSCRIBE = 1024
 
 
 class Subscribe(Body):
-    cameras: list[str]
+    cameras: Annotated[list[Id], msgspec.Meta(max_length=MAX_SUBSCRIBE)]
 
 
 class Ping(Body):
@@ -106,7 +114,7 @@ class Ping(Body):
 class DrillControl(Body):
     """Review only: play, pause, speed (value = factor) or seek (value = hub time)."""
 
-    action: str
+    action: Code
     value: float | None = None
 
 

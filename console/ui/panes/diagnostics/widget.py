@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -11,9 +9,9 @@ from PySide6.QtWidgets import (
 )
 
 from console.client.replica import Notice, Replica
+from console.domain.localtime import clock
 from console.domain.state import ChangeSet
-
-_LEVEL_COLORS = {"info": "#58a6ff", "warning": "#e3b341", "error": "#ff4d4f"}
+from console.ui.common import theme
 #: the diagnostics list keeps this many notices (the replica keeps 500)
 MAX_ROWS = 500
 
@@ -46,7 +44,6 @@ class NoticeCursor:
 class DiagnosticsPane(QWidget):
     """Counters and the notice list, for the operator who wants to know why."""
 
-    NAME = "diagnostics"
 
     def __init__(self, replica: Replica, parent: QWidget | None = None):
         super().__init__(parent)
@@ -95,8 +92,8 @@ class DiagnosticsPane(QWidget):
         if fresh:
             items = []
             for n in fresh:
-                item = QTreeWidgetItem([datetime.fromtimestamp(n.at).strftime("%H:%M:%S"), n.level, n.code, n.text])
-                item.setForeground(1, QColor(_LEVEL_COLORS.get(n.level, "#d7dde4")))
+                item = QTreeWidgetItem([clock(n.at), n.level, n.code, n.text])
+                item.setForeground(1, QColor(theme.NOTICE_COLORS.get(n.level, theme.FG)))
                 item.setToolTip(3, n.text)
                 items.append(item)
             self.notices.insertTopLevelItems(0, list(reversed(items)))
