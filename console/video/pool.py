@@ -103,6 +103,8 @@ class DecodePool:
         self._lock = threading.Lock()
         self._slots: dict[str, _Slot] = {}
         self._closed = False
+        #: the stream readers decoding into this pool (a `StreamSources`, which sets it), or None
+        self.streams = None
 
     # ------------------------------------------------------------------ API
 

@@ -40,6 +40,7 @@ class StreamSources:
                  read_timeout: float = READ_TIMEOUT_S, backoff_base: float = 0.5,
                  backoff_cap: float = 8.0):
         self.frames = frames
+        frames.streams = self  # the wall and diagnostics find the readers next to the frames they feed
         self._timeouts = (open_timeout, read_timeout)
         self._backoff = (backoff_base, backoff_cap)
         self._lock = threading.Lock()

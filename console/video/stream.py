@@ -36,6 +36,8 @@ READ_TIMEOUT_S = 2.0
 # FFmpeg would probe 5 s of an RTSP stream before the first frame (2.0 s here); 0.2 s is
 # enough to find the one video stream of a camera (first frame 0.5 s, measured).
 _PROBE = {"analyzeduration": "200000", "probesize": "65536", "fflags": "nobuffer"}
+#: a wrong password is retried no sooner than this
+AUTH_RETRY_S = 60.0
 #: garbage between good pictures is skipped; this many undecodable packets in a row is a broken stream
 MAX_BAD_PACKETS = 50
 
@@ -161,7 +163,11 @@ class StreamReader:
             log.info("camera %s: %s (%s)", self.camera, reason, detail)
             if reason == st.BAD_URL:
                 break  # retrying cannot help; the wall plays it again if the record changes
-            self._stop.wait(self._backoff.next())
+            delay = self._backoff.next()
+            if reason == st.AUTH_FAILED:
+                # cameras lock an account after a few wrong passwords (Hikvision: 7 in 30 min)
+                delay = max(delay, AUTH_RETRY_S)
+            self._stop.wait(delay)
         if self._stop.is_set():
             self._update(state=st.STOPPED)
 

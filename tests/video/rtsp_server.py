@@ -22,7 +22,7 @@ server.set_address("127.0.0.1")
 server.set_service(port)
 factory = GstRtspServer.RTSPMediaFactory()
 factory.set_launch(
-    f"( videotestsrc is-live=true pattern=ball ! video/x-raw,width={w},height={h},framerate={fps}/1 "
+    f"( videotestsrc is-live=true pattern=smpte horizontal-speed=4 ! video/x-raw,width={w},height={h},framerate={fps}/1 "
     f"! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={fps} "
     "! rtph264pay name=pay0 pt=96 config-interval=1 )")
 factory.set_shared(True)

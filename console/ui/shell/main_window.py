@@ -46,7 +46,7 @@ def default_panes(replica: Replica, controller: Controller, selection: Selection
     panes: dict[str, QWidget | None] = {
         "alerts": AlertQueue(replica, controller, selection),
         "incident": IncidentPane(replica, controller, selection),
-        "diagnostics": DiagnosticsPane(replica),
+        "diagnostics": DiagnosticsPane(replica, frames),
     }
     try:
         from console.ui.panes.cameras.widget import CameraWall

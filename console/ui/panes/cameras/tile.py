@@ -1,4 +1,8 @@
-"""One camera tile: the latest decoded frame, name, online state, fps, alert flash and AI boxes."""
+"""One camera tile: the latest decoded frame, name, online state, fps, alert flash and AI boxes.
+
+A tile whose newest frame is older than 2 s is stale (stale.py): the frozen picture
+turns grey under its last time and the stream's reason, so it never passes for live.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,9 @@ from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEv
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from console.domain.model import Detection
+from console.ui.panes.cameras.stale import (
+    Liveness, greyed, paint_stale, reason_colour, reason_text, retry_text,
+)
 from console.video.pool import DecodedFrame
 
 try:
@@ -69,6 +76,13 @@ class CameraTile(QWidget):
         self.selected = False
         self.focused = False
         self._image: QImage | None = None
+        #: the stale picture in grey, made once when the tile goes stale
+        self._grey: QImage | None = None
+        #: when the newest frame came; stale after 2 s without one
+        self.live = Liveness()
+        #: the stream reader's state code (console.video.status), None for hub-pushed frames
+        self.stream_state: str | None = None
+        self.stream_attempts = 0
         self._buffer = None  # the numpy array the QImage points into; must outlive it
         self._shown: deque[float] = deque(maxlen=64)
 
@@ -84,7 +98,11 @@ class CameraTile(QWidget):
         if camera_id != self.camera_id:
             self.camera_id = camera_id
             self._image = None
+            self._grey = None
             self._buffer = None
+            self.live.reset()
+            self.stream_state = None
+            self.stream_attempts = 0
             self.pending = False
             self.frame_number = None
             self._shown.clear()
@@ -101,8 +119,12 @@ class CameraTile(QWidget):
             self.online = online
             self.update()
 
-    def show_frame(self, frame: DecodedFrame) -> bool:
-        """Take a decoded frame; False (and counted) if the last one is still unpainted."""
+    def show_frame(self, frame: DecodedFrame, arrived: float | None = None) -> bool:
+        """Take a decoded frame; False (and counted) if the last one is still unpainted.
+
+        `arrived` (time.monotonic()) is when the frame reached the console, for a frame
+        shown again on a new tile: an old picture must not count as live. Default: now.
+        """
         if self.pending:
             self.dropped += 1
             return False
@@ -111,10 +133,45 @@ class CameraTile(QWidget):
         self._image = QImage(rgb.data, frame.width, frame.height, rgb.strides[0],
                              QImage.Format.Format_RGB888)
         self._buffer = rgb
+        self._grey = None
+        self.live.frame(frame.ts, arrived)
         self.frame_number = frame.number
         self.pending = True
         self.update()
         return True
+
+    @property
+    def stale(self) -> bool:
+        """No frame for 2 s (or none yet): the tile shows it is not live."""
+        return self.live.stale
+
+    def set_stream(self, state: str | None, attempts: int = 0) -> None:
+        """The stream reader's state for this tile's camera (None: frames come from the hub)."""
+        if (state, attempts) != (self.stream_state, self.stream_attempts):
+            self.stream_state, self.stream_attempts = state, attempts
+            if self.live.stale:
+                self.update()
+
+    def check_stale(self, now: float | None = None) -> bool:
+        """The wall's tick: grey the tile when its frames stopped; True if that changed."""
+        changed = self.live.check(now)
+        if changed:
+            self.update()
+        return changed
+
+    def status_text(self) -> str:
+        """What the tile says about its video now ("" while live): the reason, for tests and tooltips."""
+        if not self.camera_id or not self.live.stale:
+            return ""
+        if self.stream_state is None:
+            return self.tr("No signal") if self._image is not None else self.tr("waiting for video")
+        return reason_text(self.stream_state, self.stream_attempts)
+
+    def retry_text(self) -> str:
+        """"Reconnecting (attempt n)" while the stream waits to try again ("" otherwise)."""
+        if not self.camera_id or not self.live.stale or self.stream_state is None:
+            return ""
+        return retry_text(self.stream_state, self.stream_attempts)
 
     def set_alert(self, alerting: bool, detections: list[Detection] | None = None,
                   severity: str = "critical", title: str = "") -> None:
@@ -210,13 +267,24 @@ class CameraTile(QWidget):
         fm = p.fontMetrics()
 
         target = self._image_rect()
+        stale = self.live.stale and self.camera_id is not None
         if self._image is not None:
             p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, big)
-            p.drawImage(target, self._image)
-        elif self.camera_id:
-            p.setPen(_DIM)
-            p.drawText(rect, Qt.AlignmentFlag.AlignCenter,
-                       self.tr("waiting for video") if self.online else "")
+            if stale:
+                if self._grey is None:
+                    self._grey = greyed(self._image)
+                p.drawImage(target, self._grey)
+            else:
+                p.drawImage(target, self._image)
+        if stale and self.online:
+            if self._image is None and self.stream_state is None:
+                p.setPen(_DIM)
+                p.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.status_text())
+            else:
+                paint_stale(p, QRectF(rect), [
+                    (self.live.last_picture_text(), _FG),
+                    (self.status_text(), reason_colour(self.stream_state or "")),
+                    (self.retry_text(), _DIM)])
 
         if self.camera_id and not self.online:
             p.fillRect(rect, QColor(0, 0, 0, 140))
@@ -255,7 +323,7 @@ class CameraTile(QWidget):
         # online dot, then "CAM07 name"
         dot = h * 0.45
         p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(_ONLINE if self.online else _OFFLINE)
+        p.setBrush(_ONLINE if self.online and not self.live.stale else _OFFLINE)
         p.drawEllipse(QPointF(4 + dot / 2, h / 2), dot / 2, dot / 2)
         p.setPen(_FG)
         text = f"{self.camera_id}  {self.camera_name}"

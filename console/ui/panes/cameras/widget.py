@@ -2,9 +2,12 @@
 
 Data arrives only through `refresh(changes)` on the main window's UI tick:
 new frames are pulled from the decode pool for visible tiles, alert state is
-recomputed for the cameras whose incidents changed. The wall tells the
-controller which cameras are visible whenever that set changes, so the hub
-only sends frames someone can see.
+recomputed for the cameras whose incidents changed. Only the visible page
+decodes: cameras whose record names a stream URL are pulled by the console's
+stream readers (sub-stream in the grid, main stream in the focus or solo tile,
+scaled to the tile); the others are subscribed at the hub, which pushes their
+frames (drill review always takes the hub's recorded frames). A tile without a
+frame for 2 s greys and says why (stale.py).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from console.domain.state import ChangeSet
 from console.ui.panes.cameras.tile import CameraTile
 from console.ui.shell.selection import Selection
 from console.video.pool import DecodePool
+from console.video.sources import Want
+from console.video.urls import is_pulled
 
 #: tiles per page; n×n grids except 64 (8×8)
 LAYOUTS = (1, 4, 9, 16, 25, 36, 64)
@@ -43,7 +48,7 @@ class CameraWall(QWidget):
     NAME = "cameras"
 
     sig_visible_changed = Signal(list)
-    """The visible camera ids changed (the same list the controller subscribes)."""
+    """The visible camera ids changed (hub-pushed ones are subscribed, streamed ones pulled)."""
 
     sig_layout_changed = Signal(int)
     """The tile count per page changed (1, 4, 9, … 64)."""
@@ -56,6 +61,12 @@ class CameraWall(QWidget):
         self.controller = controller
         self.selection = selection
         self.frames = frames
+        #: the stream readers feeding `frames` (None: every frame comes from the hub)
+        self.streams = getattr(frames, "streams", None)
+        self._pulling = False
+        #: cameras on screen pulled by a stream reader (the others wait for hub frames)
+        self._streamed: set[str] = set()
+        self._visible: list[str] | None = None
         self._n = layout if layout in LAYOUTS else 9
         self._page = 0
         self._cameras: list[str] = []
@@ -96,6 +107,10 @@ class CameraWall(QWidget):
                     cam = cams.get(cid)
                     if tile is not None and cam is not None:
                         tile.set_online(cam.online)
+                if self._by_camera.keys() & changes.cameras:
+                    self._update_sources()  # a stream URL may have changed
+        if self._pulling != self._should_pull():
+            self._update_sources()  # the link now says review (recorded frames) or live
         self._pull_frames()
         self._flash()
 
@@ -239,7 +254,7 @@ class CameraWall(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._update_decode_sizes()
+        self._update_sources()
 
     # ================================================================== private
 
@@ -310,8 +325,7 @@ class CameraWall(QWidget):
             tile.hide()
             tile.set_camera(None)
         self._update_toolbar()
-        self._update_decode_sizes()
-        self._resubscribe()
+        self._update_sources()
 
     def _update_toolbar(self) -> None:
         if self._solo:
@@ -331,32 +345,51 @@ class CameraWall(QWidget):
             self._focus_label.hide()
             self._unfocus.setVisible(bool(self._solo))
 
-    def _resubscribe(self) -> None:
-        visible = sorted(set(self.visible_cameras()))
-        if visible != self._subscribed:
-            self._subscribed = visible
-            self.controller.subscribe_cameras(visible)
-            self.sig_visible_changed.emit(visible)
+    def _should_pull(self) -> bool:
+        return self.streams is not None and self.replica.link.mode != "review"
 
-    def _update_decode_sizes(self) -> None:
-        """Ask the pool for frames about the size of their tiles (cheap DCT downscale)."""
-        if self.frames is None or not self.tiles:
-            return
+    def _update_sources(self) -> None:
+        """Pull streamed cameras at their tiles' size, subscribe the rest at the hub."""
         side, placed = self._plan()
         dpr = self.devicePixelRatioF()
         cw = max(1, self._grid_host.width()) / max(1, side) * dpr
         ch = max(1, self._grid_host.height()) / max(1, side) * dpr
+        self._pulling = pull = self._should_pull()
+        cams = self.replica.state.cameras
+        wants: dict[str, Want] = {}
+        hub: set[str] = set()
         for cid, _, _, span in placed:
-            # below ~1/2 of a 1280×720 source the savings stop mattering; 0 = full size
             w, h = int(cw * span), int(ch * span)
-            self.frames.set_min_size(cid, w, h)
+            cam = cams.get(cid)
+            # the focus and solo tiles get the main stream, grid tiles the sub-stream
+            url = cam.url_for(large=span > 1 or side == 1) if cam is not None else ""
+            if pull and is_pulled(url):
+                wants[cid] = Want(url, w, h, cam.rtsp_transport)
+            else:
+                hub.add(cid)
+                if self.frames is not None:
+                    # ask the pool for frames about the size of their tiles (cheap DCT downscale)
+                    self.frames.set_min_size(cid, w, h)
+        self._streamed = set(wants)
+        if self.streams is not None:
+            self.streams.watch(wants)
+        subscribed = sorted(hub)
+        if subscribed != self._subscribed:
+            self._subscribed = subscribed
+            self.controller.subscribe_cameras(subscribed)
+        visible = sorted(set(self.visible_cameras()))
+        if visible != self._visible:
+            self._visible = visible
+            self.sig_visible_changed.emit(visible)
 
     def _pull_frames(self) -> None:
         if self.frames is None:
             return
         take = self.frames.take
+        status = self.streams.status if self._pulling else None
         last = self._last_frames
         shown: set[str] = set()
+        now = time.monotonic()
         for tile in self.tiles:
             cid = tile.camera_id
             if cid is None:
@@ -364,12 +397,16 @@ class CameraWall(QWidget):
             shown.add(cid)
             frame = take(cid)
             if frame is not None:
-                last[cid] = frame
-                tile.show_frame(frame)
-            elif not tile.has_picture and (frame := last.get(cid)) is not None:
+                last[cid] = (frame, now)
+                tile.show_frame(frame, now)
+            elif not tile.has_picture and (kept := last.get(cid)) is not None:
                 # A tile that just got this camera (focus, new layout) shows its last picture at
                 # once: a camera that sends rarely (a drill's recorded frames) may not send again soon.
-                tile.show_frame(frame)
+                # It keeps its arrival time, so an old picture is stale at once, not live.
+                tile.show_frame(*kept)
+            s = status(cid) if status is not None and cid in self._streamed else None
+            tile.set_stream(s.state if s is not None else None, s.attempts if s is not None else 0)
+            tile.check_stale(now)
         for cid in [c for c in last if c not in shown]:
             del last[cid]  # only cameras on screen keep a picture in memory
 
