@@ -25,8 +25,10 @@ class RunningHub:
     """A started hub; `stop()` takes it down in order and is safe to call twice."""
 
     def __init__(self, store: Store, core: HubCore, server: HubServer, world: World | None, *,
-                 recorder=None, player=None):
+                 recorder=None, player=None, streams=None):
         self.store, self.core, self.server, self.world = store, core, server, world
+        #: the scenario cameras' MJPEG server (console/scenarios/streams.py), or None
+        self.streams = streams
         #: the DrillRecorder writing this session (with --record) and the DrillPlayer (with --drill)
         self.recorder = recorder
         self.player = player
@@ -54,6 +56,8 @@ class RunningHub:
             await self.player.stop()
         if self.world is not None:
             await self.world.stop()
+        if self.streams is not None:
+            await self.streams.stop()
         await self.server.stop()
         await self.core.close()
         if self._flusher is not None:
@@ -99,13 +103,19 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
                                  cameras=cfg.record_cameras, fps=cfg.record_fps)
         recorder.attach(core, server)
     await server.start()
+    streams = None
+    if scenario is not None and cfg.streams and cfg.fps > 0:
+        # the cameras become real streams consoles pull, as a site's cameras are (before the baseline goes out)
+        from console.scenarios.streams import start_scenario_streams
+
+        streams = await start_scenario_streams(core, scenario, fps=cfg.fps, host=cfg.host)
     world = None
     if scenario is not None:
         world = World(core, server, scenario, simulator, fps=cfg.fps, renderer=renderer)
         world.record_cameras = set(cfg.record_cameras) if recorder is not None else set()
         await world.start()
     log.info("hub serving %s (scenario %s, speed %.1f×)", server.url, cfg.scenario, cfg.speed)
-    return RunningHub(store, core, server, world, recorder=recorder)
+    return RunningHub(store, core, server, world, recorder=recorder, streams=streams)
 
 
 async def start_review(cfg: HubConfig, tokens: TokenRegistry | None = None) -> RunningHub:
