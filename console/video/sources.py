@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from console.video import status as st
 from console.video.pool import DecodePool
+from console.video.ring import WINDOW_S, Clip, PacketRing
 from console.video.status import Backoff, StreamStatus
 from console.video.stream import OPEN_TIMEOUT_S, READ_TIMEOUT_S, StreamReader
 from console.video.urls import is_pulled, redact
@@ -27,6 +28,8 @@ class Want:
     width: int = 0
     height: int = 0
     transport: str = "tcp"
+    #: False: keep the last 30 s of packets without decoding (an alerting camera off the page)
+    decode: bool = True
 
 
 class StreamSources:
@@ -38,11 +41,13 @@ class StreamSources:
 
     def __init__(self, frames: DecodePool, *, open_timeout: float = OPEN_TIMEOUT_S,
                  read_timeout: float = READ_TIMEOUT_S, backoff_base: float = 0.5,
-                 backoff_cap: float = 8.0):
+                 backoff_cap: float = 8.0, ring_window_s: float = WINDOW_S):
         self.frames = frames
         frames.streams = self  # the wall and diagnostics find the readers next to the frames they feed
         self._timeouts = (open_timeout, read_timeout)
         self._backoff = (backoff_base, backoff_cap)
+        #: each pulled camera keeps this many seconds of packets ("play the last 30 s", evidence)
+        self.ring_window_s = ring_window_s
         self._lock = threading.Lock()
         self._readers: dict[str, StreamReader] = {}
         #: last status of cameras no longer pulled (diagnostics keep showing why they stopped)
@@ -64,6 +69,7 @@ class StreamSources:
                 reader = self._readers.get(cam)
                 if reader is not None and reader.url == want.url:
                     reader.set_size(want.width, want.height)
+                    reader.set_decode(want.decode)
                     continue
                 if reader is not None:
                     self._stop(cam)
@@ -75,6 +81,20 @@ class StreamSources:
             current = {c: Want(r.url) for c, r in self._readers.items()}
         current[camera] = want
         self.watch(current)
+
+    def clip(self, camera: str) -> Clip | None:
+        """The camera's last ~30 s of packets (from a keyframe), or None if it is not pulled now."""
+        with self._lock:
+            reader = self._readers.get(camera)
+        if reader is None or reader.ring is None:
+            return None
+        return reader.ring.snapshot()
+
+    def ring_bytes(self) -> int:
+        """Bytes held by every camera's ring now (diagnostics, the memory budget)."""
+        with self._lock:
+            rings = [r.ring for r in self._readers.values() if r.ring is not None]
+        return sum(r.nbytes for r in rings)
 
     def pulled(self) -> list[str]:
         """Cameras with a reader now."""
@@ -110,7 +130,8 @@ class StreamSources:
     def _start(self, camera: str, want: Want) -> None:
         reader = StreamReader(camera, want.url, self.frames.offer, width=want.width, height=want.height,
                               transport=want.transport, open_timeout=self._timeouts[0],
-                              read_timeout=self._timeouts[1], backoff=Backoff(*self._backoff))
+                              read_timeout=self._timeouts[1], backoff=Backoff(*self._backoff),
+                              ring=PacketRing(camera, window_s=self.ring_window_s), decode=want.decode)
         self._readers[camera] = reader
         self._closed_status.pop(camera, None)
         reader.start()

@@ -21,6 +21,7 @@ import av.error
 
 from console.video import status as st
 from console.video.pool import DecodedFrame
+from console.video.ring import PacketRing
 from console.video.status import Backoff, StreamStatus
 from console.video.urls import redact, scheme
 
@@ -92,7 +93,8 @@ class StreamReader:
 
     def __init__(self, camera: str, url: str, out: FrameOut, *, width: int = 0, height: int = 0,
                  transport: str = "tcp", open_timeout: float = OPEN_TIMEOUT_S,
-                 read_timeout: float = READ_TIMEOUT_S, backoff: Backoff | None = None):
+                 read_timeout: float = READ_TIMEOUT_S, backoff: Backoff | None = None,
+                 ring: PacketRing | None = None, decode: bool = True):
         self.camera = camera
         self.url = url
         self._out = out
@@ -100,6 +102,10 @@ class StreamReader:
         self._transport = transport if transport in ("tcp", "udp") else "tcp"
         self._timeouts = (open_timeout, read_timeout)
         self._backoff = backoff or Backoff()
+        #: every demuxed packet goes here (the last 30 s), decoded or not
+        self.ring = ring
+        #: False: keep packets only (an alerting camera off the page costs no decoding)
+        self._decode_on = decode
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._status = StreamStatus(camera, st.CONNECTING, redact(url))
@@ -127,6 +133,10 @@ class StreamReader:
     def set_size(self, width: int, height: int) -> None:
         """Scale the next pictures to fit width × height (0, 0: full size)."""
         self._size = (max(0, int(width)), max(0, int(height)))
+
+    def set_decode(self, on: bool) -> None:
+        """Decode pictures (the camera is on screen) or only keep its packets (it is alerting off-page)."""
+        self._decode_on = bool(on)
 
     def status(self) -> StreamStatus:
         """A snapshot of the stream's state."""
@@ -187,6 +197,9 @@ class StreamReader:
                 raise UnsupportedCodec(f"codec {name}")
             video.thread_count = 1  # one core per stream at most: 65 streams share two cores
             self._update(codec=name)
+            if self.ring is not None:
+                cc = video.codec_context
+                self.ring.set_stream(name, bytes(cc.extradata) if cc.extradata else None, video.time_base)
             self._decode(container, video, opened)
             return st.NO_SIGNAL, "stream ended"
         except Exception as exc:  # noqa: BLE001
@@ -201,9 +214,21 @@ class StreamReader:
         bad = 0
         number = self.status().frames
         first = True
+        ring = self.ring
         for packet in container.demux(video):
             if self._stop.is_set():
                 return
+            if packet.size == 0:
+                continue  # the demuxer's flush packet
+            if ring is not None:
+                ring.add(time.time(), packet.pts, packet.is_keyframe, bytes(packet))
+            if not self._decode_on:
+                if first:
+                    first = False
+                    self._backoff.reset()
+                    self._update(state=st.PLAYING, detail="", first_frame_s=time.monotonic() - opened)
+                self._update(last_frame=time.time())
+                continue
             try:
                 frames = packet.decode()
             except av.error.InvalidDataError:

@@ -16,7 +16,7 @@ from PySide6.QtCore import QTimer
 
 from console.client.controller import Controller
 from console.client.replica import Replica
-from console.domain.model import Baseline, Camera, OrgUnit
+from console.domain.model import Alert, Baseline, Camera, OrgUnit
 from console.protocol import messages as m
 from console.protocol.codec import Message
 from console.ui.panes.cameras import CameraWall
@@ -206,3 +206,32 @@ def test_a_frozen_hub_picture_is_greyed_with_its_time_never_shown_as_live(qtbot,
     assert px_live.red() > 150 and px_live.green() < 60
     assert abs(px_stale.red() - px_stale.green()) < 12 and abs(px_stale.green() - px_stale.blue()) < 12
     _shot(tile, "hub-stale")
+
+
+@needs_rtsp
+def test_any_tile_plays_its_last_seconds_marked_as_a_replay_then_goes_live_again(qtbot, servers, english):
+    srv = servers(RtspServer())
+    pool = DecodePool(workers=1)
+    streams = StreamSources(pool, ring_window_s=2.0)
+    try:
+        replica = _replica([_cam("CAM01", sub=srv.url), _cam("CAM02", sub=srv.url)])
+        wall, _ = _wall(qtbot, replica, pool, layout=1)
+        tile = wall.tile_for("CAM01")
+        qtbot.waitUntil(lambda: (c := streams.clip("CAM01")) is not None and len(c.packets) > 20, timeout=15000)
+        assert wall.replay_last("CAM01")
+        assert tile.replaying
+        qtbot.waitUntil(lambda: tile.replay_text().startswith("Replay ") and tile.painted > 0, timeout=5000)
+        _shot(wall, "replay")
+        qtbot.waitUntil(lambda: not tile.replaying, timeout=10000)  # the clip ran out: live again
+        qtbot.waitUntil(lambda: _live(tile), timeout=5000)
+        assert wall.replay_last("CAM02") is False  # not on screen: nothing to play it on
+
+        # an alert on CAM02 (off the page): its packets are kept, nothing is decoded
+        alert = Alert(id="A1", source="camera", kind="animal", severity="critical", title="犬只闯入",
+                      at=1_764_457_300.0, x=0, y=0, grid="T1", town="T1", camera="CAM02")
+        replica.apply_event(Message("alert_raised", m.AlertRaised(alert=alert, incident="I-A1"), 2, 1_764_457_300.0))
+        qtbot.waitUntil(lambda: (c := streams.clip("CAM02")) is not None and len(c.packets) > 5, timeout=15000)
+        assert pool.stats("CAM02").decoded == 0
+    finally:
+        streams.close(join_timeout=5)
+        pool.close()

@@ -14,6 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from console.domain.localtime import clock
 from console.domain.model import Detection
 from console.ui.panes.cameras.stale import (
     Liveness, greyed, paint_stale, reason_colour, reason_text, retry_text,
@@ -54,6 +55,9 @@ class CameraTile(QWidget):
     sig_double_clicked = Signal(str)
     """The tile was double-clicked (camera id): enlarge / restore."""
 
+    sig_replay_requested = Signal(str)
+    """The operator asked to play this camera's last 30 s (camera id), from the tile's menu."""
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
@@ -83,6 +87,8 @@ class CameraTile(QWidget):
         #: the stream reader's state code (console.video.status), None for hub-pushed frames
         self.stream_state: str | None = None
         self.stream_attempts = 0
+        #: playing back the last 30 s, not live: the tile says so on an amber bar
+        self.replaying = False
         self._buffer = None  # the numpy array the QImage points into; must outlive it
         self._shown: deque[float] = deque(maxlen=64)
 
@@ -103,6 +109,7 @@ class CameraTile(QWidget):
             self.live.reset()
             self.stream_state = None
             self.stream_attempts = 0
+            self.replaying = False
             self.pending = False
             self.frame_number = None
             self._shown.clear()
@@ -151,6 +158,18 @@ class CameraTile(QWidget):
             self.stream_state, self.stream_attempts = state, attempts
             if self.live.stale:
                 self.update()
+
+    def set_replay(self, on: bool) -> None:
+        """Frames now come from the camera's last 30 s (True) or live again (False)."""
+        if on != self.replaying:
+            self.replaying = on
+            self.update()
+
+    def replay_text(self) -> str:
+        """"回放 07:31:02" (Replay …) with the recorded time of the picture shown, "" when live."""
+        if not self.replaying:
+            return ""
+        return self.tr("Replay %1").replace("%1", clock(self.live.frame_time) if self.live.frame_time else "")
 
     def check_stale(self, now: float | None = None) -> bool:
         """The wall's tick: grey the tile when its frames stopped; True if that changed."""
@@ -296,6 +315,8 @@ class CameraTile(QWidget):
 
         if self.camera_id:
             self._paint_overlay(p, fm)
+        if self.replaying:
+            self._paint_replay(p, fm)
 
         self._paint_border(p)
 
@@ -340,6 +361,25 @@ class CameraTile(QWidget):
             p.setPen(QColor("#ffffff"))
             title = fm.elidedText(self.alert_title, Qt.TextElideMode.ElideRight, int(w - 10))
             p.drawText(QRectF(5, self.height() - bh, w - 10, bh), Qt.AlignmentFlag.AlignVCenter, title)
+
+    def _paint_replay(self, p: QPainter, fm) -> None:
+        h = fm.height() + 4
+        text = self.replay_text()
+        w = fm.horizontalAdvance(text) + 12
+        y = self.height() - 2 * h if self.alerting and self.alert_title else self.height() - h
+        p.fillRect(QRectF(0, y, w, h), _FOCUS)
+        p.setPen(QColor("#000000"))
+        p.drawText(QRectF(6, y, w, h), Qt.AlignmentFlag.AlignVCenter, text)
+
+    def contextMenuEvent(self, event) -> None:
+        if not self.camera_id:
+            return
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu(self)
+        act = menu.addAction(self.tr("Play the last 30 s"))
+        act.triggered.connect(lambda: self.sig_replay_requested.emit(self.camera_id))
+        menu.popup(event.globalPos())
 
     def _paint_border(self, p: QPainter) -> None:
         p.setBrush(Qt.BrushStyle.NoBrush)

@@ -28,6 +28,7 @@ from console.domain.state import ChangeSet
 from console.ui.panes.cameras.tile import CameraTile
 from console.ui.shell.selection import Selection
 from console.video.pool import DecodePool
+from console.video.playback import ClipPlayback, replay_key
 from console.video.sources import Want
 from console.video.urls import is_pulled
 
@@ -66,6 +67,8 @@ class CameraWall(QWidget):
         self._pulling = False
         #: cameras on screen pulled by a stream reader (the others wait for hub frames)
         self._streamed: set[str] = set()
+        #: camera id → its "last 30 s" playing on its tile
+        self._replays: dict[str, ClipPlayback] = {}
         self._visible: list[str] | None = None
         self._n = layout if layout in LAYOUTS else 9
         self._page = 0
@@ -183,6 +186,27 @@ class CameraWall(QWidget):
         """Cameras with at least one open incident."""
         return {cid for cid, incs in self._open.items() if incs}
 
+    def replay_last(self, camera_id: str) -> bool:
+        """Play a visible streamed camera's last ~30 s on its tile; False if there is nothing kept."""
+        tile = self._by_camera.get(camera_id)
+        if tile is None or self.streams is None or self.frames is None:
+            return False
+        clip = self.streams.clip(camera_id)
+        if clip is None or not clip.packets:
+            return False
+        old = self._replays.pop(camera_id, None)
+        if old is not None:
+            old.stop()
+        dpr = self.devicePixelRatioF()
+        self._replays[camera_id] = ClipPlayback(clip, self.frames, width=int(tile.width() * dpr),
+                                                height=int(tile.height() * dpr)).start()
+        tile.set_replay(True)
+        return True
+
+    def replaying(self) -> list[str]:
+        """Cameras whose tile plays back their last 30 s now."""
+        return sorted(self._replays)
+
     def tile_for(self, camera_id: str) -> CameraTile | None:
         """The visible tile showing a camera, if any."""
         return self._by_camera.get(camera_id)
@@ -251,6 +275,9 @@ class CameraWall(QWidget):
         esc = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         esc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         esc.activated.connect(self._on_close_focus)
+        replay = QShortcut(QKeySequence(Qt.Key.Key_R), self)
+        replay.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        replay.activated.connect(lambda: self.selection.camera and self.replay_last(self.selection.camera))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -273,6 +300,7 @@ class CameraWall(QWidget):
             t.hide()
             t.sig_clicked.connect(self.selection.select_camera)
             t.sig_double_clicked.connect(self.toggle_solo)
+            t.sig_replay_requested.connect(self.replay_last)
             self._pool_tiles.append(t)
         return self._pool_tiles[i]
 
@@ -370,6 +398,13 @@ class CameraWall(QWidget):
                 if self.frames is not None:
                     # ask the pool for frames about the size of their tiles (cheap DCT downscale)
                     self.frames.set_min_size(cid, w, h)
+        # alerting cameras off the page keep their last 30 s (packets only, no decoding) for replay and evidence
+        if pull:
+            for cid in sorted(self.alerting_cameras() - set(wants) - hub):
+                cam = cams.get(cid)
+                url = cam.url_for(large=False) if cam is not None else ""
+                if is_pulled(url):
+                    wants[cid] = Want(url, transport=cam.rtsp_transport, decode=False)
         self._streamed = set(wants)
         if self.streams is not None:
             self.streams.watch(wants)
@@ -395,6 +430,17 @@ class CameraWall(QWidget):
             if cid is None:
                 continue
             shown.add(cid)
+            playback = self._replays.get(cid)
+            if playback is not None:
+                frame = take(replay_key(cid))
+                if frame is not None:
+                    tile.show_frame(frame, now)
+                elif playback.done:
+                    del self._replays[cid]
+                    tile.set_replay(False)
+                take(cid)  # the live frame waits behind the replay; drop it, the next one comes soon
+                tile.check_stale(now)
+                continue
             frame = take(cid)
             if frame is not None:
                 last[cid] = (frame, now)
@@ -409,6 +455,8 @@ class CameraWall(QWidget):
             tile.check_stale(now)
         for cid in [c for c in last if c not in shown]:
             del last[cid]  # only cameras on screen keep a picture in memory
+        for cid in [c for c in self._replays if c not in shown]:
+            self._replays.pop(cid).stop()  # the camera left the screen
 
     # ------------------------------------------------------------------ alerts
 
@@ -450,6 +498,8 @@ class CameraWall(QWidget):
             tile = self._by_camera.get(cam)
             if tile is not None:
                 self._apply_alert(tile)
+        if self._pulling and touched - set(self._by_camera):
+            self._update_sources()  # an off-page camera started or stopped alerting: keep its packets or not
 
     def _latest_alert(self, camera_id: str) -> Alert | None:
         state = self.replica.state
