@@ -38,6 +38,8 @@ LAYOUTS = (1, 4, 9, 16, 25, 36, 64)
 _SETTLED = frozenset({"closed", "false_alarm", "merged", "resolved"})
 #: flash frequency of an alerting tile's border (full on/off cycles per second)
 FLASH_HZ = 2.0
+#: a camera tour (轮巡) turns the page this often by default (seconds)
+TOUR_S = 10.0
 
 
 class CameraWall(QWidget):
@@ -69,6 +71,9 @@ class CameraWall(QWidget):
         self._streamed: set[str] = set()
         #: camera id → its "last 30 s" playing on its tile
         self._replays: dict[str, ClipPlayback] = {}
+        #: camera tour: seconds per page (None: off) and when the next turn is due (monotonic)
+        self._tour_s: float | None = None
+        self._tour_due = 0.0
         self._visible: list[str] | None = None
         self._n = layout if layout in LAYOUTS else 9
         self._page = 0
@@ -116,6 +121,7 @@ class CameraWall(QWidget):
             self._update_sources()  # the link now says review (recorded frames) or live
         self._pull_frames()
         self._flash()
+        self._turn_tour()
 
     def set_layout(self, n: int) -> None:
         """Show n tiles per page (one of LAYOUTS); leaves the solo view."""
@@ -186,6 +192,20 @@ class CameraWall(QWidget):
         """Cameras with at least one open incident."""
         return {cid for cid, incs in self._open.items() if incs}
 
+    def set_tour(self, seconds: float | None) -> None:
+        """Camera tour (轮巡): turn to the next page every `seconds` (None or 0: stop).
+
+        Only the visible page decodes, so a tour is how 65 cameras are all seen on two cores.
+        The tour waits while a focus or solo tile is up: an alert is being looked at.
+        """
+        self._tour_s = seconds if seconds and seconds > 0 else None
+        self._tour_due = time.monotonic() + (self._tour_s or 0.0)
+        self._tour_button.setChecked(self._tour_s is not None)
+
+    def tour_seconds(self) -> float | None:
+        """Seconds per page of the running tour, or None."""
+        return self._tour_s
+
     def replay_last(self, camera_id: str) -> bool:
         """Play a visible streamed camera's last ~30 s on its tile; False if there is nothing kept."""
         tile = self._by_camera.get(camera_id)
@@ -246,6 +266,13 @@ class CameraWall(QWidget):
         bar.addWidget(self._prev)
         bar.addWidget(self._page_label)
         bar.addWidget(self._next)
+        self._tour_button = QToolButton(self)
+        self._tour_button.setText(self.tr("Tour"))
+        self._tour_button.setToolTip(self.tr("Camera tour: next page every %1 s").replace("%1", f"{TOUR_S:.0f}"))
+        self._tour_button.setCheckable(True)
+        self._tour_button.toggled.connect(lambda on: on != (self._tour_s is not None)
+                                          and self.set_tour(TOUR_S if on else None))
+        bar.addWidget(self._tour_button)
         bar.addStretch(1)
         self._focus_label = QLabel(self)
         self._focus_label.setStyleSheet("color: #f0b429; font-weight: bold;")
@@ -519,6 +546,17 @@ class CameraWall(QWidget):
         else:
             tile.set_alert(True, alert.detections, alert.severity, alert.title)
             tile.set_flash(self._flash_phase)
+
+    def _turn_tour(self) -> None:
+        if self._tour_s is None:
+            return
+        now = time.monotonic()
+        if self._focus or self._solo or self.page_count() < 2:
+            self._tour_due = now + self._tour_s
+            return
+        if now >= self._tour_due:
+            self._tour_due = now + self._tour_s
+            self.next_page()
 
     def _flash(self) -> None:
         phase = int(time.monotonic() * FLASH_HZ * 2) % 2 == 0
