@@ -27,6 +27,10 @@ def _hub_args(p: argparse.ArgumentParser) -> None:
                    help="recorded frames per hub second per camera (default 1)")
     p.add_argument("--drill", default=None, metavar="FILE",
                    help="review: replay this drill file as if live (--speed sets the pace, --start the position)")
+    p.add_argument("--audit-key", default=None, metavar="FILE",
+                   help="HMAC key file (keep it off the database's disk): sign audit checkpoints with it")
+    p.add_argument("--audit-checkpoints", default=None, metavar="FILE",
+                   help="append-only file of signed audit checkpoints (default: <db file>.audit-checkpoints)")
 
 
 def _hub_config(a: argparse.Namespace):
@@ -37,6 +41,7 @@ def _hub_config(a: argparse.Namespace):
                      simulate_field=not a.no_field,
                      mode="review" if a.drill else "exercise" if a.scenario not in (None, "none") else "live",
                      record=a.record, record_fps=a.record_fps, drill=a.drill,
+                     audit_key=a.audit_key, audit_checkpoints=a.audit_checkpoints,
                      record_cameras=[c.strip() for c in a.record_cameras.split(",") if c.strip()])
 
 
@@ -45,10 +50,11 @@ async def _run_hub(a: argparse.Namespace) -> int:
     from console.app.hub import start_hub
 
     from console.recording.drill_file import DrillFileError
+    from console.store.audit import CheckpointError
 
     try:
         hub = await start_hub(_hub_config(a))
-    except DrillFileError as exc:
+    except (DrillFileError, CheckpointError) as exc:
         print(f"duty-console hub: {exc}", file=sys.stderr, flush=True)
         return 2
     if a.drill:
@@ -71,15 +77,33 @@ async def _run_hub(a: argparse.Namespace) -> int:
     return 0
 
 
-def _audit_verify(a: argparse.Namespace) -> int:
-    from console.store.audit import verify_audit_url
+def _audit(a: argparse.Namespace) -> int:
+    from console.store.audit import CheckpointError, make_key_file, read_key, verify_audit_url
 
-    verdict = verify_audit_url(a.db)
-    if verdict.ok:
-        print(f"audit trail OK: {verdict.checked} entries verified")
+    if a.audit_command == "keygen":
+        try:
+            make_key_file(a.file)
+        except OSError as exc:
+            print(f"duty-console audit keygen: cannot write {a.file}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        print(f"wrote a new audit key to {a.file} (mode 600); keep it off the hub database's disk")
         return 0
-    print(f"audit trail BROKEN at entry {verdict.first_broken}: {verdict.reason} "
-          f"({verdict.checked} entries verified before it)")
+    if (a.key is None) != (a.checkpoints is None):
+        print("duty-console audit verify: --key and --checkpoints go together", file=sys.stderr)
+        return 2
+    try:
+        key = read_key(a.key) if a.key else None
+    except CheckpointError as exc:
+        print(f"duty-console audit verify: {exc}", file=sys.stderr)
+        return 2
+    verdict = verify_audit_url(a.db, key=key, checkpoints=a.checkpoints)
+    if verdict.ok:
+        signed = (f", {verdict.checkpoints} signed checkpoints match" if a.key else
+                  " (no checkpoints given: a recomputed chain or a cut tail cannot be detected)")
+        print(f"audit trail OK: {verdict.checked} entries verified{signed}")
+        return 0
+    where = f" at entry {verdict.first_broken}" if verdict.first_broken is not None else ""
+    print(f"audit trail BROKEN{where}: {verdict.reason} ({verdict.checked} entries verified before it)")
     return 1
 
 
@@ -89,7 +113,7 @@ def _report(a: argparse.Namespace) -> int:
     try:
         from console.ui.report import write_report
 
-        paths = write_report(a.file, out=a.out, pdf=a.pdf,
+        paths = write_report(a.file, out=a.out, pdf=a.pdf, lang=a.lang,
                              progress=None if a.quiet else _print_progress)
     except DrillFileError as exc:
         print(f"duty-console report: {exc}", file=sys.stderr)
@@ -138,11 +162,16 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--out", default=None, help="HTML file to write (default: FILE with .html)")
     report.add_argument("--pdf", action="store_true", help="also write a PDF beside the HTML")
     report.add_argument("--quiet", action="store_true", help="no progress output")
+    report.add_argument("--lang", default="zh", choices=["zh", "en"], help="language of the report's words")
 
     audit = sub.add_parser("audit", help="audit trail tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_sub.add_parser("verify", help="check the hash chain; names the first broken entry")
     verify.add_argument("--db", default="sqlite:///hub.db")
+    verify.add_argument("--key", default=None, metavar="FILE", help="the hub's --audit-key file")
+    verify.add_argument("--checkpoints", default=None, metavar="FILE", help="the hub's signed checkpoint file")
+    keygen = audit_sub.add_parser("keygen", help="write a new random audit key file")
+    keygen.add_argument("file")
 
     a = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if a.verbose else logging.INFO,
@@ -152,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.command == "hub":
         return asyncio.run(_run_hub(a))
     if a.command == "audit":
-        return _audit_verify(a)
+        return _audit(a)
     if a.command == "report":
         return _report(a)
     if a.command in ("demo", "console"):

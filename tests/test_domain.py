@@ -3,16 +3,14 @@ their events through `apply`, exactly as the hub does it."""
 
 from __future__ import annotations
 
-import math
-import re
 
 import pytest
 
 from console.domain.apply import apply
-from console.domain.model import Alert
+from console.domain.model import Alert, PlanRole
 from console.domain.recommend import SETUP_S, SPEED_M_S, eta_seconds, recommend
 from console.domain.rules import PERMISSIONS, Actor, CommandRefused, can_see, decide
-from console.domain.sla import incident_sla
+from console.domain.sla import Breach, incident_sla
 from console.domain.state import ChangeSet, State, state_hash
 from console.scenarios import build_marathon_baseline
 from console.protocol import messages as m
@@ -167,10 +165,11 @@ def test_whole_lifecycle_new_to_closed(hub):
         ("task_done", CMDR.name, T0 + 960),
         ("closed", CMDR.name, T0 + 960),
     ]
-    assert inc.timeline[2].note == res.name and inc.timeline[1].note == "收到"
+    assert (inc.timeline[2].resource, inc.timeline[2].name, inc.timeline[2].note) == (res.id, res.name, "")
+    assert inc.timeline[1].note == "收到" and inc.timeline[5].note == "人群已疏导"
     sla = incident_sla(inc, hub.now)
     assert (sla.response_s, sla.first_arrival_s, sla.full_on_scene_s) == (25, 225, 225)
-    assert not sla.response_breached and not sla.assembly_breached and sla.reason == ""
+    assert not sla.response_breached and not sla.assembly_breached and sla.breaches == ()
 
 
 def test_false_alarm_cancels_open_tasks_and_ends_the_incident(hub):
@@ -206,8 +205,8 @@ def test_merge_folds_one_incident_into_another(hub):
     assert [t for t, _ in ev] == ["task_cancelled", "incident_merged"]
     a, b = hub.inc(first), hub.inc(second)
     assert (b.status, b.merged_into, b.closed_at) == ("merged", first, T0 + 12)
-    assert (b.timeline[-1].what, b.timeline[-1].note) == ("merged", first)
-    assert (a.timeline[-1].what, a.timeline[-1].note, a.timeline[-1].actor) == ("absorbed", second, OPERATOR.name)
+    assert (b.timeline[-1].what, b.timeline[-1].incident, b.timeline[-1].note) == ("merged", first, "")
+    assert (a.timeline[-1].what, a.timeline[-1].incident, a.timeline[-1].actor) == ("absorbed", second, OPERATOR.name)
     assert a.status == "new"
     assert hub.state.resources[res_id].status == "available"
     assert set().union(*(c.incidents for c in hub.changes)) == {first, second}
@@ -226,7 +225,7 @@ def test_escalate_to_district_and_accept(hub):
     inc = hub.inc(inc_id)
     assert (inc.status, inc.offered_to, inc.offer_kind, inc.owner) == ("escalated", "D", "escalation", "T1")
     assert (inc.timeline[-1].what, inc.timeline[-1].actor) == ("escalation", T1.name)
-    assert "D" in inc.timeline[-1].note
+    assert (inc.timeline[-1].center, inc.timeline[-1].note) == ("D", "需区级协调")
     res_id = hub.nearest(inc_id)
     assert hub.refused(T1, "cmd.dispatch", m.CmdDispatch(incident=inc_id, resource=res_id)).code == "invalid_state"
     assert hub.refused(T1, "cmd.escalate", m.CmdIncident(incident=inc_id)).code == "invalid_state"
@@ -236,7 +235,7 @@ def test_escalate_to_district_and_accept(hub):
     assert (inc.owner, inc.offered_to, inc.offer_kind, inc.status) == ("D", None, None, "acknowledged")
     assert (inc.timeline[-1].what, inc.timeline[-1].actor, inc.timeline[-1].at) == (
         "escalation_accepted", CMDR.name, T0 + 40)
-    assert inc.timeline[-1].note.startswith("D")
+    assert (inc.timeline[-1].center, inc.timeline[-1].note) == ("D", "区级接管")
     # both sides keep seeing it: the town by its area, the district by ownership
     assert can_see(hub.state, "T1", inc) and can_see(hub.state, "D", inc)
     assert hub.refused(T1, "cmd.escalate", m.CmdIncident(incident=inc_id)).code == "invalid_state"
@@ -265,7 +264,7 @@ def test_cooperation_request_and_decline(hub):
     assert inc.status == "acknowledged"  # asking for help counts as taking it on
     last = inc.timeline[-1]
     assert (last.what, last.actor, last.at) == ("cooperation_declined", T2.name, T0 + 60)
-    assert last.note == "T2 本辖区警力不足"
+    assert (last.center, last.note) == ("T2", "本辖区警力不足")
     assert [t.what for t in inc.timeline] == ["raised", "cooperation", "cooperation_declined"]
     assert not can_see(hub.state, "T2", inc)
     res_id = hub.nearest(inc_id)
@@ -392,15 +391,15 @@ def test_response_breached_only_past_60_s(hub):
     _dispatch_at(hub, ok, T0 + 30)
     _dispatch_at(hub, late, T0 + 61)
     s_ok = incident_sla(hub.inc(ok), T0 + 61)
-    assert (s_ok.response_s, s_ok.response_breached, s_ok.response_left_s, s_ok.reason) == (30, False, None, "")
+    assert (s_ok.response_s, s_ok.response_breached, s_ok.response_left_s, s_ok.breaches) == (30, False, None, ())
     s_late = incident_sla(hub.inc(late), T0 + 61)
     assert (s_late.response_s, s_late.response_breached) == (61, True)
-    assert s_late.reason == "response 61 s > 60 s"
+    assert s_late.breaches == (Breach("response_late", 61, 60),)
     s_wait = incident_sla(hub.inc(waiting), T0 + 50)
     assert (s_wait.response_s, s_wait.response_breached, s_wait.response_left_s) == (None, False, 10)
     s_wait = incident_sla(hub.inc(waiting), T0 + 75)
     assert s_wait.response_breached and s_wait.response_left_s == -15
-    assert s_wait.reason == "response 75 s > 60 s (not yet dispatched)"
+    assert s_wait.breaches == (Breach("response_overdue", 75, 60),)
 
 
 def test_assembly_breached_when_first_arrival_is_past_10_min(hub):
@@ -413,10 +412,10 @@ def test_assembly_breached_when_first_arrival_is_past_10_min(hub):
     assert (s.assembly_breached, s.assembly_left_s) == (False, 300)
     hub.do(FIELD, "cmd.task_update", m.CmdTaskUpdate(task=t_late, status="arrived"), at=T0 + 20 + 601)
     s_ok = incident_sla(hub.inc(ok), hub.now)
-    assert (s_ok.first_arrival_s, s_ok.assembly_breached, s_ok.reason) == (300, False, "")
+    assert (s_ok.first_arrival_s, s_ok.assembly_breached, s_ok.breaches) == (300, False, ())
     s_late = incident_sla(hub.inc(late), hub.now)
     assert (s_late.first_arrival_s, s_late.assembly_breached) == (601, True)
-    assert s_late.reason == "first arrival 10.0 min > 10 min"
+    assert s_late.breaches == (Breach("first_arrival_late", 601, 600),)
     assert not s_late.response_breached
 
 
@@ -429,7 +428,7 @@ def test_full_plan_on_scene_time_and_breach(hub):
     s = incident_sla(hub.inc(inc_id), hub.now)
     assert (s.first_arrival_s, s.full_on_scene_s, s.assembly_breached) == (200, None, False)
     s = incident_sla(hub.inc(inc_id), T0 + 15 + 700)  # second one still on the way
-    assert s.assembly_breached and s.reason == "full team not on scene within 10 min"
+    assert s.assembly_breached and s.breaches == (Breach("team_not_assembled", None, 600),)
     hub.do(FIELD, "cmd.task_update", m.CmdTaskUpdate(task=tasks[1], status="arrived"), at=T0 + 15 + 450)
     s = incident_sla(hub.inc(inc_id), T0 + 15 + 700)
     assert (s.first_arrival_s, s.full_on_scene_s, s.assembly_breached, s.assembly_left_s) == (200, 450, False, None)
@@ -463,21 +462,21 @@ def test_recommendation_without_kinds_follows_the_plan(hub):
     assert recommend(hub.state, "I-none") == []
 
 
-def test_recommendation_reason_reads_kind_name_metres_minutes(hub):
+def test_recommendation_reason_is_a_code_with_the_role_metres_and_eta(hub):
     inc_id = hub.alert("crowd_density", "CAM30")
     inc = hub.inc(inc_id)
     res = next(r for r in hub.state.resources.values() if r.kind == "grid_worker")
-    hub.emit([("resources_moved", m.ResourcesMoved(moves=[(res.id, inc.x + 320.0, inc.y)]))])
-    rec = next(r for r in recommend(hub.state, inc_id, ["grid_worker"], limit=500) if r.resource == res.id)
-    assert round(rec.distance_m) == 320
-    assert rec.eta_s == pytest.approx(SETUP_S + 320.0 / SPEED_M_S["grid_worker"])
-    minutes = math.ceil(rec.eta_s / 60)
-    assert rec.reason == f"网格员 {res.name}, 320 m, ≈ {minutes} min"
-    assert rec.reason_en == f"grid worker {res.name}, 320 m, ≈ {minutes} min"
-    assert re.fullmatch(r"\S+ .+, \d+ m, ≈ \d+ min", rec.reason)
-    for r in recommend(hub.state, inc_id, ["police", "medical"], limit=5):
-        assert re.fullmatch(r"(民警|医疗) .+, \d+ m, ≈ \d+ min", r.reason), r.reason
-        assert r.eta_min >= 1
+    hub.emit([("resources_moved", m.ResourcesMoved(moves=[(res.id, inc.x + 1.0, inc.y)]))])
+    recs = recommend(hub.state, inc_id, ["grid_worker"], limit=500)
+    rec = recs[0]
+    assert (rec.resource, rec.kind, rec.reason, rec.rank) == (res.id, "grid_worker", "nearest_of_role", 1)
+    assert rec.eta_s == pytest.approx(SETUP_S + 1.0 / SPEED_M_S["grid_worker"])
+    assert [(r.reason, r.rank) for r in recs[1:3]] == [("next_of_role", 2), ("next_of_role", 3)]
+    # two kinds: each kind's ranks count from 1, and no two candidates share an ETA figure
+    mixed = recommend(hub.state, inc_id, ["police", "medical"], limit=6)
+    firsts = [r for r in mixed if r.rank == 1]
+    assert {r.kind for r in firsts} == {r.kind for r in mixed} and all(r.reason == "nearest_of_role" for r in firsts)
+    assert len({round(r.eta_s, 1) for r in mixed}) == len(mixed)
 
 
 # ------------------------------------------------------------------ plans and broadcasts
@@ -517,10 +516,10 @@ def test_plan_activation_lists_what_is_missing(hub):
     hub.off_duty(forest[1:])
     ev = hub.do(CMDR, "cmd.activate_plan", m.CmdActivatePlan(incident=inc_id, plan=""))
     assert ev[0][1].plan == "P06"  # no plan named: the one for the incident's kind
-    assert ev[0][1].missing == ["forest_fire×1"]
+    assert ev[0][1].missing == [PlanRole(kind="forest_fire", count=1)]
     assert _kinds(hub, ev) == {"forest_fire": 1, "law_enforcement": 1, "community_staff": 1}
-    note = next(t.note for t in hub.inc(inc_id).timeline if t.what == "plan_activated")
-    assert "forest_fire×1" in note
+    step = next(t for t in hub.inc(inc_id).timeline if t.what == "plan_activated")
+    assert (step.plan, step.missing, step.note) == ("P06", [PlanRole(kind="forest_fire", count=1)], "")
 
 
 def test_plan_activation_with_nobody_available_is_refused(hub):
@@ -551,7 +550,8 @@ def test_broadcast_to_forest_adjacent_grids_tasks_every_available_grid_worker(hu
     inc = hub.inc(inc_id)
     assert len(inc.tasks) == len(dispatches) == len(set(inc.tasks))
     assert hub.state.broadcasts == 1
-    assert inc.timeline[-1].what == "broadcast" and str(len(grids)) in inc.timeline[-1].note
+    assert (inc.timeline[-1].what, inc.timeline[-1].grids, inc.timeline[-1].note) == ("broadcast", len(grids),
+                                                                                   "排查林区火源")
     # a town commander's tag covers only its own town's grids
     t7 = hub.alert("fire_hazard", "CAM40")
     town = hub.inc(t7).town

@@ -27,7 +27,7 @@ ALERT = Alert(
     id="A00042", source="camera", kind="crowd_density", severity="critical", title="人群密度超阈值",
     at=T0 + 5400.0, x=1830.5, y=2410.0, grid="T3-C02-G1", town="T3", camera="CAM17",
     detections=[Detection(label="person", score=0.91, x=0.42, y=0.31, w=0.05, h=0.12)],
-    snapshot="snap://CAM17/27001",
+    snapshot="snap://CAM17/27001", value=4.2, unit="people/m2",
 )
 INCIDENT = Incident(
     id="I-A00042", alert="A00042", kind="crowd_density", severity="critical", title="人群密度超阈值",
@@ -74,7 +74,7 @@ SAMPLES: dict[str, m.Body] = {
     "handoff_declined": m.HandoffAnswered(incident="I-A00042", center="T4", actor="海棠溪街道 值班长",
                                           note="本辖区警力不足"),
     "plan_activated": m.PlanActivated(incident="I-A00042", plan="P01", actor="值班长 王敏",
-                                      missing=["police×1"]),
+                                      missing=[PlanRole(kind="police", count=1)]),
     "broadcast_issued": m.BroadcastIssued(broadcast="I-A00042-B1", incident="I-A00042",
                                           grids=["T7-C01-G1", "T7-C01-G2"], text="排查林区火源",
                                           actor="值班长 王敏"),

@@ -195,6 +195,12 @@ def test_timeline_shape(scenario):
         assert kinds[k] > 0, k
     peak = [a for a in alerts if a.kind == "crowd_density" and 9 <= _local(a.at).hour < 11]
     assert peak
+    # a density alert carries its measurement (the title only repeats it for people)
+    for a in alerts:
+        if a.kind == "crowd_density":
+            assert a.unit == "people/m2" and 2.0 <= a.value <= 5.6 and f"{a.value:.1f}人/㎡" in a.title
+        else:
+            assert (a.value, a.unit) == (None, "")
     assert _local(scenario.end_time).strftime("%H:%M") == "21:30"
     assert any(typ == "ingest.camera_status" and not b.online for _, typ, b in sched)
 

@@ -193,7 +193,7 @@ def test_audit_detects_edited_entry_with_rehash(store, tmp_db_url):
         id_, ts, actor, role, action, prev = raw.execute(
             "SELECT id, ts, actor, role, action, prev_hash FROM audit_log WHERE id=2"
         ).fetchone()
-        h = entry_hash(prev, id_, ts, actor, role, action, "denied", {"incident": "i-2", "units": [2, 3]})
+        h = entry_hash(prev, id_, ts, actor, role, action, "denied", '{"incident":"i-2","units":[2,3]}')
         raw.execute("UPDATE audit_log SET outcome='denied', hash=? WHERE id=2", (h,))
     v = store.verify_audit()
     assert not v.ok and v.first_broken == 3, v
@@ -247,3 +247,131 @@ def test_audit_continues_after_reopen(tmp_db_url):
 def test_verify_audit_url_missing_file(tmp_path):
     v = verify_audit_url(f"sqlite:///{tmp_path / 'nope.db'}")
     assert not v.ok and not (tmp_path / "nope.db").exists()
+
+
+def test_audit_detects_duplicate_key_forgery(store, tmp_db_url):
+    """A detail rewritten with a duplicate key: Python reads the last value, SQLite's json_extract the first.
+
+    The old verifier hashed the parsed detail, so a forged first key verified while SQL
+    queries over the trail read the forged value.
+    """
+    _chain(store)
+    with _raw(tmp_db_url) as raw:
+        (detail,) = raw.execute("SELECT detail FROM audit_log WHERE id=3").fetchone()
+        forged = '{"incident":"i-999",' + detail[1:]
+        raw.execute("UPDATE audit_log SET detail=? WHERE id=3", (forged,))
+        assert raw.execute("SELECT json_extract(detail, '$.incident') FROM audit_log WHERE id=3"
+                           ).fetchone() == ("i-999",)
+    v = store.verify_audit()
+    assert not v.ok and v.first_broken == 3, v
+
+
+def test_audit_detail_must_be_canonical():
+    from console.store.audit import parse_detail
+
+    assert parse_detail('{"a":1,"b":[2]}') == {"a": 1, "b": [2]}
+    for bad in ('{"a":1,"a":2}', '{"b":1,"a":2}', '{"a": 1}', '[1]'):
+        with pytest.raises(ValueError):
+            parse_detail(bad)
+
+
+# ---- one transaction: events, results, audit, snapshot ---------------------------
+
+
+def test_commit_writes_audit_with_its_events_and_skips_a_retried_id(store):
+    row = ("alice", "commander", "cmd.dispatch", "ok", {"command": "c1", "seqs": [1]})
+    head = store.commit([(1, "task_dispatched", 1.0, b"{}")], [("c1", "alice", b"ok")], [("c1", row)])
+    assert head is not None and head[0] == 1
+    # The same command id committed again (a retry racing a restart): no second entry.
+    assert store.commit([(2, "x", 2.0, b"{}")], [("c1", "alice", b"ok")], [("c1", row)]) is None
+    v = store.verify_audit()
+    assert v.ok and v.checked == 1, v
+
+
+def test_commit_is_all_or_nothing_with_audit_and_snapshot(store):
+    store.commit([(1, "x", 1.0, b"{}")], [], [])
+    row = ("alice", "commander", "cmd.report", "ok", {"command": "c2", "seqs": [1]})
+    with pytest.raises(DuplicateEventError):
+        store.commit([(1, "x", 1.0, b"{}")], [("c2", "alice", b"ok")], [("c2", row)], snapshot=(1, b"state"))
+    assert store.command_result("c2") is None
+    assert store.latest_snapshot() is None
+    assert store.verify_audit().checked == 0
+
+
+# ---- signed checkpoints ------------------------------------------------------------
+
+
+def _key(tmp_path):
+    from console.store.audit import make_key_file, read_key
+
+    make_key_file(tmp_path / "audit.key")
+    return read_key(tmp_path / "audit.key")
+
+
+def _checkpoint(store, tmp_path, key):
+    from console.store.audit import AuditCheckpoints
+
+    with _raw(store.url) as raw:
+        entry, h = raw.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    AuditCheckpoints(tmp_path / "audit.cp", key).write(entry, h)
+
+
+def test_checkpoints_detect_a_rehashed_chain(store, tmp_db_url, tmp_path):
+    """Edit entry 2 and recompute every hash after it: the chain verifies, the signed checkpoint does not."""
+    from console.store.audit import GENESIS, entry_hash
+
+    key = _key(tmp_path)
+    _chain(store)
+    _checkpoint(store, tmp_path, key)
+    with _raw(tmp_db_url) as raw:
+        raw.execute("UPDATE audit_log SET outcome='denied' WHERE id=2")
+        prev = GENESIS
+        for id_, ts, actor, role, action, outcome, detail in raw.execute(
+                "SELECT id, ts, actor, role, action, outcome, detail FROM audit_log ORDER BY id").fetchall():
+            h = entry_hash(prev, id_, ts, actor, role, action, outcome, detail)
+            raw.execute("UPDATE audit_log SET prev_hash=?, hash=? WHERE id=?", (prev, h, id_))
+            prev = h
+        raw.execute("UPDATE settings SET value=? WHERE key='audit.head'", (f"5:{prev}".encode(),))
+    assert verify_audit_url(tmp_db_url).ok  # without the key the forgery passes
+    v = verify_audit_url(tmp_db_url, key=key, checkpoints=tmp_path / "audit.cp")
+    assert not v.ok and "rehashed" in v.reason and v.first_broken == 1, v
+
+
+def test_checkpoints_detect_a_truncated_tail(store, tmp_db_url, tmp_path):
+    key = _key(tmp_path)
+    _chain(store)
+    _checkpoint(store, tmp_path, key)
+    with _raw(tmp_db_url) as raw:
+        (h4,) = raw.execute("SELECT hash FROM audit_log WHERE id=4").fetchone()
+        raw.execute("DELETE FROM audit_log WHERE id=5")
+        raw.execute("UPDATE settings SET value=? WHERE key='audit.head'", (f"4:{h4}".encode(),))
+    assert verify_audit_url(tmp_db_url).ok
+    v = verify_audit_url(tmp_db_url, key=key, checkpoints=tmp_path / "audit.cp")
+    assert not v.ok and v.first_broken == 5 and "missing from the end" in v.reason, v
+
+
+def test_checkpoint_file_is_authenticated(store, tmp_db_url, tmp_path):
+    from console.store.audit import AuditCheckpoints, CheckpointError
+
+    key = _key(tmp_path)
+    _chain(store, 2)
+    _checkpoint(store, tmp_path, key)
+    store.audit("bob", "operator", "cmd.report", "ok", {"n": 3})
+    _checkpoint(store, tmp_path, key)
+    v = verify_audit_url(tmp_db_url, key=key, checkpoints=tmp_path / "audit.cp")
+    assert v.ok and v.checkpoints == 2, v
+    # Another key: nothing authenticates.
+    assert not verify_audit_url(tmp_db_url, key=b"x" * 32, checkpoints=tmp_path / "audit.cp").ok
+    # A checkpoint line removed: the next one no longer follows.
+    lines = (tmp_path / "audit.cp").read_text().splitlines()
+    (tmp_path / "cut.cp").write_text(lines[1] + "\n")
+    with pytest.raises(CheckpointError):
+        AuditCheckpoints(tmp_path / "cut.cp", key).read()
+    # A line torn by a crash is skipped, and the next write goes on from the last good one.
+    with open(tmp_path / "audit.cp", "a") as f:
+        f.write('{"n":3,"ent')
+    cps = AuditCheckpoints(tmp_path / "audit.cp", key)
+    store.audit("bob", "operator", "cmd.report", "ok", {"n": 4})
+    _checkpoint(store, tmp_path, key)
+    good, warnings = cps.read()
+    assert [c.n for c in good] == [1, 2, 3] and len(warnings) == 1

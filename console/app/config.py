@@ -34,6 +34,10 @@ class HubConfig:
     record_fps: float = 1.0
     #: serve this drill file in review mode instead of running a scenario
     drill: str | None = None
+    #: HMAC key file for signed audit checkpoints (None: no checkpoints)
+    audit_key: str | None = None
+    #: where the checkpoints are appended (None: beside the SQLite file, `<db file>.audit-checkpoints`)
+    audit_checkpoints: str | None = None
 
 
 @dataclass(slots=True)

@@ -17,6 +17,8 @@ from console.hub.core import Clock, HubCore
 from console.hub.server import HubServer
 from console.scenarios.world import World
 from console.store import Store
+from console.store.audit import AuditCheckpoints, CheckpointError, read_key
+from console.store.engine import sqlite_path
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +78,7 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
     tokens = TokenRegistry.from_file(cfg.tokens) if cfg.tokens else TokenRegistry.demo()
     if cfg.drill:
         return await start_review(cfg, tokens)
+    checkpoints = await asyncio.get_running_loop().run_in_executor(None, open_checkpoints, cfg)
     store = await asyncio.get_running_loop().run_in_executor(None, Store, cfg.db)
     scenario = simulator = renderer = None
     clock = Clock(rate=cfg.speed)
@@ -88,7 +91,7 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
         clock = Clock(start=scenario.start_time, rate=cfg.speed)
         simulator = FieldSimulator(cfg.seed) if cfg.simulate_field else None
         renderer = FrameRenderer()
-    core = HubCore(store, clock=clock, mode=cfg.mode)
+    core = HubCore(store, clock=clock, mode=cfg.mode, checkpoints=checkpoints)
     await core.start()
     if scenario is not None and core.state.seq:
         # A restarted hub goes on from where its log ends, not from the scenario start.
@@ -116,6 +119,31 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
         await world.start()
     log.info("hub serving %s (scenario %s, speed %.1f×)", server.url, cfg.scenario, cfg.speed)
     return RunningHub(store, core, server, world, recorder=recorder, streams=streams)
+
+
+def checkpoint_path(cfg: HubConfig) -> str | None:
+    """Where the audit checkpoints of this hub go: the flag, else beside the SQLite file."""
+    if cfg.audit_checkpoints:
+        return cfg.audit_checkpoints
+    path = sqlite_path(cfg.db or "")
+    return None if path is None else f"{path}.audit-checkpoints"
+
+
+def open_checkpoints(cfg: HubConfig) -> AuditCheckpoints | None:
+    """The signed checkpoint file of the hub's audit chain, or None without `--audit-key`.
+
+    Raises CheckpointError (one clear line) for an unreadable or short key, a
+    missing checkpoint path, or an existing file signed with another key.
+    """
+    if not cfg.audit_key:
+        return None
+    key = read_key(cfg.audit_key)
+    path = checkpoint_path(cfg)
+    if path is None:
+        raise CheckpointError("--audit-checkpoints FILE is needed when --db is not a SQLite file")
+    checkpoints = AuditCheckpoints(path, key)
+    checkpoints.last()  # an existing file must authenticate with this key before we append to it
+    return checkpoints
 
 
 async def start_review(cfg: HubConfig, tokens: TokenRegistry | None = None) -> RunningHub:

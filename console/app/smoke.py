@@ -21,8 +21,9 @@ async def run_smoke(seconds: float, replica, controller, window, session, errors
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
     pressed = False
-    sent: str | None = None
     incident: str | None = None
+    made: list = []  # the handles of the commands the key press made
+    controller.on_command.append(made.append)
     while loop.time() < deadline:
         await asyncio.sleep(0.2)
         if not pressed and session.live.is_set() and window.alerts is not None:
@@ -31,29 +32,30 @@ async def run_smoke(seconds: float, replica, controller, window, session, errors
             if queue.model.rowCount() > 0:
                 queue.select_row(0)
                 incident = queue.current_incident()
-                before = set(replica.pending)
                 key = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier)
                 QApplication.sendEvent(queue.view, key)
                 pressed = True
-                sent = next(iter(set(replica.pending) - before), None)
-    # give the last command its answer
-    settle = loop.time() + 5
-    while replica.pending and loop.time() < settle:
-        await asyncio.sleep(0.1)
+    controller.on_command.remove(made.append)
+    sent = next((h for h in made if not h.refused_here), None)
+    if sent is not None:  # give the command its answer
+        try:
+            await asyncio.wait_for(asyncio.shield(sent.wait()), 5)
+        except asyncio.TimeoutError:
+            pass
     window.refresh_now()
     if shot:
         Path(shot).parent.mkdir(parents=True, exist_ok=True)
         window.grab().save(shot)
     state = replica.state
     read_only = not controller.can("cmd.dispatch")
-    tasks = [t for t in state.tasks.values() if t.incident == incident and t.actor == replica.link.user]
+    tasks = [state.tasks[t] for t in controller.tasks_made(sent)] if sent is not None else []
     problems = sum(v for k, v in replica.counters.items()
                    if k in ("malformed", "unknown_type", "apply_errors", "bad_frames")) + errors.count
     if read_only:
         went_through = pressed and sent is None
         dispatch = "blocked (read-only)" if went_through else ("sent!" if sent else "no alert")
     else:
-        went_through = pressed and sent is not None and not replica.pending and bool(tasks)
+        went_through = pressed and sent is not None and sent.ok and bool(tasks)
         dispatch = tasks[0].status if tasks else ("refused" if pressed else "no alert")
     ok = went_through and problems == 0 and replica.counters["events"] > 0
     print(f"smoke: {'OK' if ok else 'FAILED'} mode={replica.link.mode} role={replica.link.role} "

@@ -1,24 +1,37 @@
-"""The one way panes act: each method makes one command and hands it to the session.
+"""The one way panes act: each method makes one command, hands it to the session and returns its handle.
 
 Panes never touch sockets or databases; they call the controller and read the
 replica. The controller checks the command against the domain rules first, so
 a refusal the console can already see is shown at once, not after a round trip.
+Every command gets a `CommandHandle`, completed with the hub's result (its
+`seqs` name the events the command caused) or at once with the local refusal.
 """
 
 from __future__ import annotations
 
 import time
 import uuid
+from collections import OrderedDict
 from typing import Callable, Protocol
 
+from console.client.handle import CommandHandle
 from console.client.replica import PendingCommand, Replica
+from console.domain.actions import Action, available_actions
 from console.domain.recommend import Recommendation, plan_for, recommend
-from console.domain.rules import DRILL_CONTROL, PERMISSIONS, Actor, CommandRefused, decide
+from console.domain.rules import DRILL_CONTROL, Actor, CommandRefused, check_permitted, decide
 from console.protocol import messages as m
+from console.protocol.codec import Message
+
+#: dispatch events remembered (seq → task id), newest kept: far more than the commands of one undo window
+DISPATCH_MEMORY = 20_000
 
 
 class CommandSink(Protocol):
-    """Where commands go: the network session (which keeps an outbox)."""
+    """Where commands go: the network session (which keeps an outbox).
+
+    A sink that answers has `on_result`, a list of `(command_id, Result)` callbacks
+    (the session's); the controller completes its handles from it.
+    """
 
     def send_command(self, command_id: str, type_: str, body: m.Body) -> None: ...
 
@@ -32,123 +45,151 @@ class Controller:
         self.replica = replica
         self.sink = sink
         self.read_only = read_only
-        #: called with (command_id, CommandRefused) when a command is refused locally
-        self.on_refused: list[Callable[[str, CommandRefused], None]] = []
+        #: called with every handle this controller makes (sent, or refused here)
+        self.on_command: list[Callable[[CommandHandle], None]] = []
+        #: handles waiting for the hub's answer, by command id
+        self._waiting: dict[str, CommandHandle] = {}
+        #: seq → task id of the task_dispatched events applied, oldest first
+        self._dispatched: OrderedDict[int, str] = OrderedDict()
+        results = getattr(sink, "on_result", None)
+        self._answered = results is not None
+        if results is not None:
+            results.append(self.complete)
+        replica.on_applied.append(self._on_applied)
 
     # ------------------------------------------------------------------ state
 
     @property
     def actor(self) -> Actor:
+        """Who this console acts as; a wall or a review is an actor for whom nothing is live."""
         link = self.replica.link
-        return Actor(link.user or "console", link.role or "commander", link.center)
+        mode = "wall" if self.read_only else "review" if link.mode == "review" else "live"
+        return Actor(link.user or "console", link.role or "commander", link.center, mode)
 
     def can(self, type_: str) -> bool:
-        """Whether this console may send a command type (wall mode and role decide)."""
-        if self.read_only or self.replica.link.mode == "review":
-            return False  # a wall only watches; a review is a record
-        return type_ in PERMISSIONS.get(self.replica.link.role or "commander", ())
+        """Whether this console may send a command type (wall mode, review and role decide)."""
+        try:
+            check_permitted(self.actor, type_)
+        except CommandRefused:
+            return False
+        return True
+
+    def available_actions(self, incident_id: str) -> tuple[Action, ...]:
+        """The incident's actions for this console now: live or, if not, the refusal code why."""
+        return available_actions(self.replica.state, incident_id, self.actor)
 
     def recommendations(self, incident_id: str, limit: int = 5) -> list[Recommendation]:
         """People to send, best first; those a pending dispatch holds are left out."""
         return recommend(self.replica.state, incident_id, limit=limit,
                          exclude=self.replica.pending_resources())
 
+    def tasks_made(self, handle: CommandHandle) -> list[str]:
+        """The tasks an answered command created, from its result's seqs (exact, not guessed).
+
+        Empty while unanswered, when refused, or when the console got the events as a
+        snapshot rather than one by one (a long outage): then nothing is known to undo.
+        """
+        if handle.result is None or not handle.result.ok:
+            return []
+        return [self._dispatched[s] for s in handle.result.seqs if s in self._dispatched]
+
     # ------------------------------------------------------------------ commands
 
-    def send(self, type_: str, body: m.Body) -> str | None:
-        """Check and send one command; returns its id, or None if refused here."""
-        command_id = uuid.uuid4().hex
-        if self.replica.link.mode == "review":
-            self._refuse(command_id, CommandRefused("review_only", "a review is a record: dispatch is off"))
-            return None
-        if not self.can(type_):
-            self._refuse(command_id, CommandRefused("forbidden", f"{type_} is not allowed on this console"))
-            return None
+    def send(self, type_: str, body: m.Body) -> CommandHandle:
+        """Check and send one command; its handle is already complete if refused here."""
+        handle = self._handle(uuid.uuid4().hex, type_, body)
         try:
             decide(self.replica.state, type_, body, self.actor, self.replica.hub_now())
         except CommandRefused as exc:
-            self._refuse(command_id, exc)
-            return None
-        self.replica.pending[command_id] = PendingCommand(command_id, type_, body, time.time())
-        self.sink.send_command(command_id, type_, body)
-        return command_id
+            return self._refuse(handle, exc)
+        self.replica.pending[handle.id] = PendingCommand(handle.id, type_, body, time.time())
+        if self._answered:
+            self._waiting[handle.id] = handle
+        self.sink.send_command(handle.id, type_, body)
+        return handle
 
-    def acknowledge(self, incident: str) -> str | None:
+    def complete(self, command_id: str, result: m.Result) -> None:
+        """The hub answered a command (the session's `on_result` hook calls this)."""
+        handle = self._waiting.pop(command_id, None)
+        if handle is not None:
+            handle.complete(result)
+
+    def acknowledge(self, incident: str) -> CommandHandle:
         return self.send("cmd.acknowledge", m.CmdIncident(incident=incident))
 
-    def dispatch(self, incident: str, resource: str) -> str | None:
+    def dispatch(self, incident: str, resource: str) -> CommandHandle:
         return self.send("cmd.dispatch", m.CmdDispatch(incident=incident, resource=resource))
 
-    def dispatch_recommended(self, incident: str) -> str | None:
+    def dispatch_recommended(self, incident: str) -> CommandHandle:
         """Enter on the queue: send the best recommendation, one person."""
         best = self.recommendations(incident, limit=1)
         if not best:
-            self._refuse("", CommandRefused("unavailable", "nobody available to recommend"))
-            return None
+            return self._refuse(self._handle(uuid.uuid4().hex, "cmd.dispatch", None),
+                                CommandRefused("unavailable", "nobody available to recommend"))
         return self.dispatch(incident, best[0].resource)
 
-    def activate_plan(self, incident: str, plan: str | None = None) -> str | None:
+    def activate_plan(self, incident: str, plan: str | None = None) -> CommandHandle:
         if plan is None:
             inc = self.replica.state.incidents.get(incident)
             found = plan_for(self.replica.state, inc.kind) if inc else None
             if found is None:
-                self._refuse("", CommandRefused("not_found", "no response plan for this kind"))
-                return None
+                return self._refuse(self._handle(uuid.uuid4().hex, "cmd.activate_plan", None),
+                                    CommandRefused("not_found", "no response plan for this kind"))
             plan = found.id
         return self.send("cmd.activate_plan", m.CmdActivatePlan(incident=incident, plan=plan))
 
-    def cancel_task(self, task: str, reason: str = "undo") -> str | None:
+    def cancel_task(self, task: str, reason: str = "undo") -> CommandHandle:
         return self.send("cmd.cancel_task", m.CmdCancelTask(task=task, reason=reason))
 
-    def resolve(self, incident: str, note: str = "") -> str | None:
+    def resolve(self, incident: str, note: str = "") -> CommandHandle:
         return self.send("cmd.resolve", m.CmdIncident(incident=incident, note=note))
 
-    def close(self, incident: str, note: str = "") -> str | None:
+    def close(self, incident: str, note: str = "") -> CommandHandle:
         return self.send("cmd.close", m.CmdIncident(incident=incident, note=note))
 
-    def false_alarm(self, incident: str, note: str = "") -> str | None:
+    def false_alarm(self, incident: str, note: str = "") -> CommandHandle:
         return self.send("cmd.false_alarm", m.CmdIncident(incident=incident, note=note))
 
-    def merge(self, incident: str, into: str) -> str | None:
+    def merge(self, incident: str, into: str) -> CommandHandle:
         return self.send("cmd.merge", m.CmdMerge(incident=incident, into=into))
 
-    def escalate(self, incident: str, note: str = "") -> str | None:
+    def escalate(self, incident: str, note: str = "") -> CommandHandle:
         return self.send("cmd.escalate", m.CmdIncident(incident=incident, note=note))
 
-    def request_cooperation(self, incident: str, town: str, note: str = "") -> str | None:
+    def request_cooperation(self, incident: str, town: str, note: str = "") -> CommandHandle:
         return self.send("cmd.request_cooperation",
                          m.CmdCooperation(incident=incident, to_center=town, note=note))
 
-    def accept_handoff(self, incident: str) -> str | None:
+    def accept_handoff(self, incident: str) -> CommandHandle:
         return self.send("cmd.accept_handoff", m.CmdIncident(incident=incident))
 
-    def decline_handoff(self, incident: str, note: str = "") -> str | None:
+    def decline_handoff(self, incident: str, note: str = "") -> CommandHandle:
         return self.send("cmd.decline_handoff", m.CmdIncident(incident=incident, note=note))
 
     def broadcast(self, incident: str, text: str, tag: str | None = None,
-                  grids: list[str] | None = None) -> str | None:
+                  grids: list[str] | None = None) -> CommandHandle:
         return self.send("cmd.broadcast", m.CmdBroadcast(incident=incident, text=text, tag=tag,
                                                          grids=grids or []))
 
     def can_control_drill(self) -> bool:
         """Whether this console may play, pause and seek a reviewed recording."""
-        return (not self.read_only and self.replica.link.mode == "review"
-                and DRILL_CONTROL in PERMISSIONS.get(self.replica.link.role or "commander", ()))
+        return self.replica.link.mode == "review" and self.can(DRILL_CONTROL)
 
-    def drill_control(self, action: str, value: float | None = None) -> str | None:
+    def drill_control(self, action: str, value: float | None = None) -> CommandHandle:
         """Review: play, pause, speed (value = factor) or seek (value = hub time)."""
-        command_id = uuid.uuid4().hex
+        body = m.DrillControl(action=action, value=value)
+        handle = self._handle(uuid.uuid4().hex, DRILL_CONTROL, body)
         if self.replica.link.mode != "review":
-            self._refuse(command_id, CommandRefused("not_review", "only a reviewed recording can be controlled"))
-            return None
-        if DRILL_CONTROL not in PERMISSIONS.get(self.replica.link.role or "commander", ()):
-            self._refuse(command_id, CommandRefused("forbidden", "only a commander or operator controls the replay"))
-            return None
+            return self._refuse(handle, CommandRefused("not_review", "only a reviewed recording can be controlled"))
+        if not self.can(DRILL_CONTROL):
+            return self._refuse(handle, CommandRefused("forbidden", "only a commander or operator controls the replay"))
         send = getattr(self.sink, "send_control", None)
         if send is None:
-            return None
-        send(command_id, "drill.control", m.DrillControl(action=action, value=value))
-        return command_id
+            return self._refuse(handle, CommandRefused("offline", "not connected to the hub"))
+        if self._answered:
+            self._waiting[handle.id] = handle
+        send(handle.id, DRILL_CONTROL, body)
+        return handle
 
     def subscribe_cameras(self, cameras: list[str]) -> None:
         """Only visible tiles subscribe: the camera wall calls this when its layout changes."""
@@ -156,7 +197,19 @@ class Controller:
 
     # ------------------------------------------------------------------ private
 
-    def _refuse(self, command_id: str, exc: CommandRefused) -> None:
+    def _handle(self, command_id: str, type_: str, body: m.Body | None) -> CommandHandle:
+        handle = CommandHandle(command_id, type_, body)
+        for callback in self.on_command:
+            callback(handle)
+        return handle
+
+    def _refuse(self, handle: CommandHandle, exc: CommandRefused) -> CommandHandle:
         self.replica.notify("warning", exc.code, exc.message)
-        for cb in self.on_refused:
-            cb(command_id, exc)
+        handle.complete(m.Result(ok=False, code=exc.code, message=exc.message, holder=exc.holder), local=True)
+        return handle
+
+    def _on_applied(self, msg: Message) -> None:
+        if msg.type == "task_dispatched" and msg.seq is not None:
+            self._dispatched[msg.seq] = msg.body.task
+            if len(self._dispatched) > DISPATCH_MEMORY:
+                self._dispatched.popitem(last=False)

@@ -76,6 +76,8 @@ class Replica:
         self.on_new_alert: list[Callable[[], None]] = []
         #: set by a listener that needs the loop: the session yields after the current event
         self.yield_requested = False
+        #: called with each event once applied (the controller notes the task each dispatch event made)
+        self.on_applied: list[Callable[[Message], None]] = []
 
     # ------------------------------------------------------------ events in
 
@@ -88,6 +90,8 @@ class Replica:
         before = len(changes.new_alerts)
         apply(self.state, msg, changes)
         self.counters["events"] += 1
+        for callback in self.on_applied:
+            callback(msg)
         if len(changes.new_alerts) > before and any(
                 self.state.alerts[a].severity == "critical" for a in changes.new_alerts[before:]):
             # Instant notification: a critical alert must not wait for the next regular UI tick.

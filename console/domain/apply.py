@@ -49,8 +49,9 @@ def apply(state: State, event: Event, changes: ChangeSet | None = None) -> Chang
     return changes
 
 
-def _step(inc: Incident, ts: float, actor: str, what: str, note: str = "") -> None:
-    inc.timeline.append(Transition(at=ts, actor=actor, what=what, note=note))
+def _step(inc: Incident, ts: float, actor: str, what: str, note: str = "", **params) -> None:
+    """Append a timeline step: a code from TIMELINE_STEPS, its parameters, and any note a person wrote."""
+    inc.timeline.append(Transition(at=ts, actor=actor, what=what, note=note, **params))
 
 
 def active_tasks(state: State, inc: Incident) -> list[Task]:
@@ -106,6 +107,8 @@ def _baseline(state: State, type_: str, body: bodies.BaselineLoaded, ts: float, 
 def _alert(state: State, type_: str, body: bodies.AlertRaised, ts: float, ch: ChangeSet) -> None:
     a = body.alert
     state.alerts[a.id] = a
+    if a.source == "report" and a.id[:1] == "R" and a.id[1:].isdigit():
+        state.reports = max(state.reports, int(a.id[1:]))
     inc = Incident(id=body.incident, alert=a.id, kind=a.kind, severity=a.severity, title=a.title,
                    town=a.town, grid=a.grid, x=a.x, y=a.y, created_at=a.at, owner=a.town)
     _step(inc, ts, a.reporter or a.camera or a.source, "raised", a.text)
@@ -159,11 +162,11 @@ def _merged(state: State, type_: str, body: bodies.IncidentMerged, ts: float, ch
     inc.closed_at = ts
     if inc.acknowledged_at is None:
         inc.acknowledged_at = ts
-    _step(inc, ts, body.actor, "merged", body.into)
+    _step(inc, ts, body.actor, "merged", incident=body.into)
     ch.incidents.add(inc.id)
     target = state.incidents.get(body.into)
     if target is not None:
-        _step(target, ts, body.actor, "absorbed", inc.id)
+        _step(target, ts, body.actor, "absorbed", incident=inc.id)
         ch.incidents.add(target.id)
 
 
@@ -181,7 +184,7 @@ def _offered(state: State, type_: str, body: bodies.IncidentOffered, ts: float, 
         inc.acknowledged_at = ts
     if inc.status in _WORKING:
         inc.status = "escalated" if escalation else "cooperation"
-    _step(inc, ts, body.actor, inc.offer_kind, f"→ {body.to_center} {body.note}".strip())
+    _step(inc, ts, body.actor, inc.offer_kind, body.note, center=body.to_center)
     ch.incidents.add(inc.id)
 
 
@@ -201,8 +204,8 @@ def _answered(state: State, type_: str, body: bodies.HandoffAnswered, ts: float,
     inc.offer_kind = None
     if inc.status in ("escalated", "cooperation"):
         inc.status = work_status(state, inc)
-    _step(inc, ts, body.actor, f"{kind}_{'accepted' if accepted else 'declined'}",
-          f"{body.center} {body.note}".strip())
+    _step(inc, ts, body.actor, f"{kind}_{'accepted' if accepted else 'declined'}", body.note,
+          center=body.center)
     ch.incidents.add(inc.id)
 
 
@@ -212,8 +215,7 @@ def _plan(state: State, type_: str, body: bodies.PlanActivated, ts: float, ch: C
     if inc is None:
         return
     inc.plan = body.plan
-    note = body.plan + (f" (缺 missing: {', '.join(body.missing)})" if body.missing else "")
-    _step(inc, ts, body.actor, "plan_activated", note)
+    _step(inc, ts, body.actor, "plan_activated", plan=body.plan, missing=list(body.missing))
     ch.incidents.add(inc.id)
 
 
@@ -223,7 +225,7 @@ def _broadcast(state: State, type_: str, body: bodies.BroadcastIssued, ts: float
     inc = state.incidents.get(body.incident)
     if inc is None:
         return
-    _step(inc, ts, body.actor, "broadcast", f"{len(body.grids)} grids: {body.text}")
+    _step(inc, ts, body.actor, "broadcast", body.text, grids=len(body.grids))
     ch.incidents.add(inc.id)
 
 
@@ -260,9 +262,8 @@ def _dispatched(state: State, type_: str, body: bodies.TaskDispatched, ts: float
         inc.first_dispatch_at = ts
     if inc.acknowledged_at is None:
         inc.acknowledged_at = ts
-    who = res.name if res is not None else body.resource
     if body.broadcast is None:
-        _step(inc, ts, body.actor, "dispatched", who)
+        _step(inc, ts, body.actor, "dispatched", resource=body.resource, name=res.name if res is not None else "")
     _refresh(state, inc, ts)
     ch.incidents.add(inc.id)
 
@@ -303,8 +304,8 @@ def _task_step(state: State, type_: str, body: bodies.TaskStep, ts: float, ch: C
         return
     if status == "arrived" and inc.first_arrival_at is None:
         inc.first_arrival_at = ts
-    who = res.name if res is not None else task.resource
-    _step(inc, ts, body.actor, f"task_{status}", who + (f": {body.note}" if body.note else ""))
+    _step(inc, ts, body.actor, f"task_{status}", body.note, resource=task.resource,
+          name=res.name if res is not None else "")
     _refresh(state, inc, ts)
     ch.incidents.add(inc.id)
 

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 import msgspec
 
-from console.domain.model import Alert, Baseline, Incident
+from console.domain.model import Alert, Baseline, Incident, PlanRole
 
 
 class Body(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
@@ -161,7 +161,8 @@ class PlanActivated(Body):
     incident: str
     plan: str
     actor: str
-    missing: list[str] = []
+    #: roles of the plan nobody was available for: [kind, count] pairs
+    missing: list[PlanRole] = []
 
 
 class BroadcastIssued(Body):

@@ -22,16 +22,13 @@ Definitions (what the report prints under its tables):
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from console.domain.model import ASSEMBLY_LIMIT_S, RESPONSE_LIMIT_S, Incident
-from console.domain.sla import incident_sla
+from console.domain.model import ASSEMBLY_LIMIT_S, CROWD_UNIT, RESPONSE_LIMIT_S, Incident
+from console.domain.sla import Breach, incident_sla
 from console.domain.state import State
-
-_DENSITY = re.compile(r"(\d+(?:\.\d+)?)\s*人/㎡")
 
 
 def percentile(values: list[float], p: float) -> float | None:
@@ -64,7 +61,7 @@ class IncidentFigures:
     assembly_s: float | None
     response_met: bool | None
     assembly_met: bool | None
-    reason: str
+    breaches: tuple[Breach, ...]
 
     @property
     def breached(self) -> bool:
@@ -122,7 +119,7 @@ class Figures:
     open_incidents: np.ndarray = field(default_factory=lambda: np.zeros(0))
     active_tasks: np.ndarray = field(default_factory=lambda: np.zeros(0))
     peak_tasks: int = 0
-    #: camera → [(hub time, people per m²)] from crowd-density alerts
+    #: camera → [(hub time, people per m²)] from the measurement of crowd-density alerts
     crowd: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
 
     @property
@@ -158,7 +155,7 @@ def incident_figures(inc: Incident, end: float) -> IncidentFigures:
         alert_at=c, ack_s=_since(inc.acknowledged_at, c), dispatch_s=_since(inc.first_dispatch_at, c),
         first_arrival_s=_since(inc.first_arrival_at, c), full_on_scene_s=_since(inc.full_on_scene_at, c),
         closure_s=_since(inc.closed_at, c), response_s=sla.response_s, assembly_s=sla.full_on_scene_s,
-        response_met=response_met, assembly_met=assembly_met, reason=sla.reason)
+        response_met=response_met, assembly_met=assembly_met, breaches=sla.breaches)
 
 
 def _promise(name: str, limit: float, values: list[float | None], met: list[bool | None]) -> Promise:
@@ -216,11 +213,10 @@ def compute(state: State, start: float, end: float, *, bin_s: float = 60.0,
 
     crowd: dict[str, list[tuple[float, float]]] = {}
     for a in sorted(state.alerts.values(), key=lambda a: a.at):
-        if a.kind != "crowd_density" or a.camera is None or not (start <= a.at <= end):
+        if (a.kind != "crowd_density" or a.camera is None or a.value is None or a.unit != CROWD_UNIT
+                or not (start <= a.at <= end)):
             continue
-        m = _DENSITY.search(a.title)
-        if m:
-            crowd.setdefault(a.camera, []).append((a.at, float(m.group(1))))
+        crowd.setdefault(a.camera, []).append((a.at, a.value))
     return Figures(start=start, end=end, bin_s=bin_s, alerts=int(alert_times.size), incidents=rows,
                    response=response, assembly=assembly, acknowledge=ack, utilisation=utilisation,
                    tasks=len(tasks), closed=sum(1 for i in incs if i.closed_at is not None and i.closed_at <= end),
@@ -244,15 +240,3 @@ def _peak(spans: list[tuple[float, float]]) -> int:
         cur += d
         best = max(best, cur)
     return best
-
-
-def fmt_s(v: float | None) -> str:
-    """Seconds as the report shows them: 45 s, 3:20, 1:02:05; — for none."""
-    if v is None:
-        return "—"
-    v = int(round(v))
-    if v < 60:
-        return f"{v} s"
-    h, rest = divmod(v, 3600)
-    mnt, s = divmod(rest, 60)
-    return f"{h}:{mnt:02d}:{s:02d}" if h else f"{mnt}:{s:02d}"

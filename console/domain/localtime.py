@@ -2,7 +2,11 @@
 
 Hub times are UTC epoch seconds; a command center reads them on its wall clock.
 Every pane, the report and the synthetic frames write times with these functions,
-so a duration reads the same everywhere (rounded down to whole seconds).
+so a duration reads the same everywhere.
+
+The one rounding rule: durations drop the fraction (whole seconds, toward zero),
+so a countdown shows 0:00 only in its last second and a figure never reads
+longer than it was. Words around a figure ("overdue", "left") are the UI's.
 """
 
 from __future__ import annotations
@@ -23,15 +27,12 @@ def clock(t: float | None, fmt: str = "%H:%M:%S") -> str:
     return "—" if t is None else local(t).strftime(fmt)
 
 
-def duration(seconds: float | None, *, signed: bool = False) -> str:
-    """Seconds as m:ss (h:mm:ss from an hour); whole seconds, rounded toward zero; "—" for None.
-
-    `signed`: a "+" before a positive value (an overdue clock), a "−" before a negative one.
-    """
+def duration(seconds: float | None) -> str:
+    """Seconds as m:ss (h:mm:ss from an hour), whole seconds toward zero; "-" before a negative; "—" for None."""
     if seconds is None:
         return "—"
-    sign = "-" if seconds < 0 else ("+" if signed and seconds > 0 else "")
     s = int(abs(seconds))
+    sign = "-" if seconds < 0 and s else ""
     h, rest = divmod(s, 3600)
     m, s = divmod(rest, 60)
     body = f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"

@@ -1,4 +1,4 @@
-"""Domain entities: plain msgspec structs, no Qt and no I/O.
+"""Domain entities: plain msgspec structs, no Qt and no I/O; codes and data, never sentences.
 
 Positions are metres on a local plane (x east, y north) around the course;
 the map draws them as they are and travel times come straight from them.
@@ -28,13 +28,42 @@ ALERT_KINDS = (
     "illegal_parking", "rockfall", "debris", "other",
 )
 SEVERITIES = ("info", "warning", "critical")
+#: the unit of a crowd_density alert's `value`
+CROWD_UNIT = "people/m2"
+
+#: actors that are no person: the simulated field and the scenario's sensor feed (the UI says
+#: them in words; a real source's actor is its principal's name)
+FIELD_SOURCE = "source:field"
+SCENARIO_SOURCE = "source:scenario"
+
+#: timeline step codes (`Transition.what`) and the parameters each one carries
+TIMELINE_STEPS = {
+    "raised": (),                          # note: the alert's own text
+    "acknowledged": (), "resolved": (), "closed": (), "false_alarm": (),
+    "merged": ("incident",),               # merged into `incident`
+    "absorbed": ("incident",),             # `incident` was merged into this one
+    "escalation": ("center",), "cooperation": ("center",),
+    "escalation_accepted": ("center",), "escalation_declined": ("center",),
+    "cooperation_accepted": ("center",), "cooperation_declined": ("center",),
+    "handoff_accepted": ("center",), "handoff_declined": ("center",),
+    "plan_activated": ("plan", "missing"),
+    "broadcast": ("grids",),               # note: the text sent
+    "dispatched": ("resource", "name"),
+    "task_accepted": ("resource", "name"), "task_arrived": ("resource", "name"),
+    "task_done": ("resource", "name"), "task_declined": ("resource", "name"),
+    "task_cancelled": ("resource", "name"),
+}
 
 INCIDENT_STATUSES = (
     "new", "acknowledged", "dispatched", "en_route", "on_scene", "resolved", "closed",
     "false_alarm", "merged", "escalated", "cooperation",
 )
-#: statuses after which nothing can be dispatched to an incident
+#: statuses after which nothing can be dispatched to an incident: its loop is closed for good
 FINAL_STATUSES = frozenset({"closed", "false_alarm", "merged"})
+#: statuses in which an incident no longer needs the commander: final, or resolved on scene and
+#: only waiting to be closed (the queue dims it, the map and the camera wall stop marking it,
+#: the assembly clock stops)
+SETTLED_STATUSES = FINAL_STATUSES | {"resolved"}
 
 TASK_STATUSES = ("sent", "accepted", "arrived", "done", "declined", "cancelled")
 TASK_FINAL = frozenset({"done", "declined", "cancelled"})
@@ -137,15 +166,44 @@ class Alert(msgspec.Struct, kw_only=True):
     text: str = ""
     photo: str | None = None
     reporter: str | None = None
+    #: what the source measured, if anything (a crowd_density alert: people per m²)
+    value: float | None = None
+    #: the unit of `value` (CROWD_UNIT); empty with no value
+    unit: str = ""
 
 
-class Transition(msgspec.Struct, kw_only=True, array_like=True):
-    """One step of an incident's timeline: when, who, what, note."""
+class PlanRole(msgspec.Struct, kw_only=True, array_like=True):
+    """How many of one kind a plan sends (or, in a timeline, could not send)."""
+
+    kind: str
+    count: int
+
+
+class Transition(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One step of an incident's timeline: when, who, a step code and its parameters.
+
+    `what` is a code from TIMELINE_STEPS; the fields after `note` are the step's
+    parameters (empty when the step has none). `note` is only ever text a person
+    or a source wrote (a dispatcher's note, an alert's text), never composed here.
+    """
 
     at: float
+    #: a person's name, a camera id, or a source code (FIELD_SOURCE, SCENARIO_SOURCE)
     actor: str
     what: str
     note: str = ""
+    #: the resource a dispatch or task step is about, and its name at that moment
+    resource: str = ""
+    name: str = ""
+    #: the center an incident was escalated or offered to, or that answered the offer
+    center: str = ""
+    plan: str = ""
+    #: the other incident of a merge
+    incident: str = ""
+    #: plan roles nobody was available for
+    missing: list[PlanRole] = []
+    #: how many grids a broadcast went to
+    grids: int = 0
 
 
 class Incident(msgspec.Struct, kw_only=True):
@@ -195,13 +253,6 @@ class Task(msgspec.Struct, kw_only=True):
     done_at: float | None = None
     ended_at: float | None = None
     note: str = ""
-
-
-class PlanRole(msgspec.Struct, kw_only=True, array_like=True):
-    """How many of one kind a plan sends."""
-
-    kind: str
-    count: int
 
 
 class Plan(msgspec.Struct, kw_only=True):

@@ -1,4 +1,4 @@
-"""Dispatch recommendation: who of the needed kind can be there soonest, and why."""
+"""Dispatch recommendation: who of the needed kind can be there soonest, and why (as a code and figures)."""
 
 from __future__ import annotations
 
@@ -17,45 +17,30 @@ SPEED_M_S = {
 #: time to get going once a task is accepted (seconds)
 SETUP_S = 30.0
 
-KIND_ZH = {
-    "grid_worker": "网格员", "community_staff": "社区工作人员", "social_worker": "社工",
-    "volunteer": "志愿者", "police": "民警", "traffic_police": "交警", "medical": "医疗",
-    "fire": "消防", "forest_fire": "森林消防", "law_enforcement": "执法",
-}
-KIND_EN = {
-    "grid_worker": "grid worker", "community_staff": "community staff",
-    "social_worker": "social worker", "volunteer": "volunteer", "police": "police",
-    "traffic_police": "traffic police", "medical": "medical", "fire": "fire",
-    "forest_fire": "forest fire", "law_enforcement": "law enforcement",
-}
-
 #: what to send when no plan covers the incident's kind
 DEFAULT_KINDS = ("grid_worker", "volunteer", "community_staff")
+
+#: reason codes of a recommendation (the UI says them in words, with the figures)
+REASONS = (
+    "nearest_of_role",   # the soonest to arrive of a role the incident needs
+    "next_of_role",      # another of that role, `rank` in order of arrival
+)
 
 
 @dataclass(slots=True, frozen=True)
 class Recommendation:
-    """One person to send, with the figures behind the choice."""
+    """One person to send, with the figures behind the choice: a reason code and its parameters."""
 
     resource: str
     name: str
+    #: the role (resource kind) the person is recommended for
     kind: str
     distance_m: float
+    #: estimated seconds to arrive (setup plus travel at the kind's speed)
     eta_s: float
-
-    @property
-    def reason(self) -> str:
-        """Short human reason, Chinese: "网格员 张三, 320 m, ≈ 4 min"."""
-        return f"{KIND_ZH.get(self.kind, self.kind)} {self.name}, {self.distance_m:.0f} m, ≈ {self.eta_min} min"
-
-    @property
-    def reason_en(self) -> str:
-        """The same reason in English."""
-        return f"{KIND_EN.get(self.kind, self.kind)} {self.name}, {self.distance_m:.0f} m, ≈ {self.eta_min} min"
-
-    @property
-    def eta_min(self) -> int:
-        return max(1, math.ceil(self.eta_s / 60))
+    reason: str = "nearest_of_role"
+    #: 1 for the soonest of its role, 2 for the next, ...
+    rank: int = 1
 
 
 def eta_seconds(res: Resource, x: float, y: float) -> tuple[float, float]:
@@ -107,6 +92,12 @@ def recommend(state: State, incident_id: str, kinds: list[str] | None = None, li
         if res.status != "available" or res.kind not in wanted or res.id in exclude:
             continue
         dist, eta = eta_seconds(res, inc.x, inc.y)
-        ranked.append(Recommendation(res.id, res.name, res.kind, dist, eta))
-    ranked.sort(key=lambda r: (rank[r.kind], r.eta_s, r.resource))
-    return ranked[:limit]
+        ranked.append((rank[res.kind], eta, res.id, res, dist))
+    ranked.sort(key=lambda r: r[:3])
+    out = []
+    seen: dict[str, int] = {}
+    for _rank, eta, _id, res, dist in ranked[:limit]:
+        n = seen[res.kind] = seen.get(res.kind, 0) + 1
+        out.append(Recommendation(res.id, res.name, res.kind, dist, eta,
+                                  "nearest_of_role" if n == 1 else "next_of_role", n))
+    return out

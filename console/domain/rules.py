@@ -6,11 +6,14 @@ a console may call it to check a command before sending it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import Callable
 
 from console.domain.apply import active_tasks
 from console.domain.model import (
-    FINAL_STATUSES, HELD_STATUSES, TASK_FINAL, Alert, Incident,
+    ALERT_KINDS, ALERT_SOURCES, FINAL_STATUSES, HELD_STATUSES, SEVERITIES, TASK_FINAL, Alert, Incident,
+    PlanRole, Task,
 )
 from console.domain.recommend import plan_for, recommend
 from console.domain.state import State
@@ -38,11 +41,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 
 @dataclass(slots=True, frozen=True)
 class Actor:
-    """Who sends a command: name (for the timeline), role, and center (None: every center)."""
+    """Who sends a command: name (for the timeline), role, center (None: every center) and console mode.
+
+    `mode` is "live" for every hub-side actor; a console says "wall" (it only
+    watches) or "review" (a recording is a record), and then nothing is live.
+    """
 
     name: str
     role: str
     center: str | None = None
+    mode: str = "live"
 
 
 class CommandRefused(Exception):
@@ -67,17 +75,30 @@ def can_see(state: State, center: str | None, inc: Incident) -> bool:
 
 def decide(state: State, type_: str, body: bodies.Body, actor: Actor, now: float) -> Events:
     """The events a command causes, or CommandRefused naming why not."""
-    if type_ not in PERMISSIONS.get(actor.role, ()):
-        raise CommandRefused("forbidden", f"role {actor.role} may not send {type_}")
+    check_permitted(actor, type_)
     handler = _DECIDERS.get(type_)
     if handler is None:
         raise CommandRefused("unknown_command", f"no command {type_}")
     return handler(state, body, actor, now)
 
 
-# ------------------------------------------------------------------- helpers
+# ------------------------------------------------------------------- checks
+# Each check raises CommandRefused or returns; `decide` and `available_actions`
+# (console/domain/actions.py) call the same ones, so a button is live exactly
+# when the hub would take the command.
 
-def _incident(state: State, incident_id: str, actor: Actor, *, open_: bool = True) -> Incident:
+def check_permitted(actor: Actor, type_: str) -> None:
+    """Whether this actor may send this command type at all (console mode, then role)."""
+    if actor.mode == "review" and type_ != DRILL_CONTROL:
+        raise CommandRefused("review_only", "a review is a record: commands are off")
+    if actor.mode == "wall":
+        raise CommandRefused("forbidden", "a wall only watches")
+    if type_ not in PERMISSIONS.get(actor.role, ()):
+        raise CommandRefused("forbidden", f"role {actor.role} may not send {type_}")
+
+
+def incident_for(state: State, incident_id: str, actor: Actor, *, open_: bool = True) -> Incident:
+    """The incident a command names, if it exists, the actor sees it and (open_) it is not final."""
     inc = state.incidents.get(incident_id)
     if inc is None:
         raise CommandRefused("not_found", f"no incident {incident_id}")
@@ -86,6 +107,82 @@ def _incident(state: State, incident_id: str, actor: Actor, *, open_: bool = Tru
     if open_ and inc.status in FINAL_STATUSES:
         raise CommandRefused("invalid_state", f"incident {incident_id} is {inc.status}")
     return inc
+
+
+def _check_unacknowledged(state: State, inc: Incident, actor: Actor) -> None:
+    if inc.acknowledged_at is not None:
+        raise CommandRefused("invalid_state", f"incident {inc.id} is already acknowledged")
+
+
+def _check_dispatchable(state: State, inc: Incident, actor: Actor) -> None:
+    if inc.offered_to is not None and inc.offer_kind == "escalation":
+        raise CommandRefused("invalid_state", f"incident {inc.id} is escalated to {inc.offered_to}")
+
+
+def _check_has_plan(state: State, inc: Incident, actor: Actor) -> None:
+    """The kind's own plan (the console activates that one); a named plan is checked by its decider."""
+    _check_dispatchable(state, inc, actor)
+    if plan_for(state, inc.kind) is None:
+        raise CommandRefused("not_found", f"no plan for {inc.kind}")
+
+
+def _check_not_resolved(state: State, inc: Incident, actor: Actor) -> None:
+    if inc.status == "resolved":
+        raise CommandRefused("invalid_state", f"incident {inc.id} is already resolved")
+
+
+def _check_not_offered(state: State, inc: Incident, actor: Actor) -> None:
+    if inc.offered_to is not None:
+        raise CommandRefused("invalid_state", f"incident {inc.id} is already offered to {inc.offered_to}")
+
+
+def _check_escalatable(state: State, inc: Incident, actor: Actor) -> None:
+    if inc.owner == state.district():
+        raise CommandRefused("invalid_state", f"incident {inc.id} is already with the district")
+    _check_not_offered(state, inc, actor)
+
+
+def _check_offered_here(state: State, inc: Incident, actor: Actor) -> None:
+    center = actor.center or state.district()
+    if inc.offered_to != center:
+        raise CommandRefused("invalid_state", f"incident {inc.id} is not offered to {center}")
+
+
+def check_cancellable(task: Task) -> None:
+    """Whether a task can still be cancelled (it has not ended)."""
+    if task.status in TASK_FINAL:
+        raise CommandRefused("invalid_state", f"task {task.id} is already {task.status}")
+
+
+def _check_has_open_task(state: State, inc: Incident, actor: Actor) -> None:
+    if all(t.status in TASK_FINAL for tid in inc.tasks if (t := state.tasks.get(tid)) is not None):
+        raise CommandRefused("invalid_state", f"incident {inc.id} has no task to cancel")
+
+
+def _open_is_enough(state: State, inc: Incident, actor: Actor) -> None:
+    """Only the incident being open (checked by `incident_for`) decides."""
+
+
+IncidentCheck = Callable[[State, Incident, Actor], None]
+#: command type → what must hold of its incident, beyond existing, being visible and (unless ALSO_FINAL) open;
+#: checks that depend on one command's body (which person, which town) stay in its decider
+INCIDENT_CHECKS: dict[str, IncidentCheck] = {
+    "cmd.acknowledge": _check_unacknowledged,
+    "cmd.dispatch": _check_dispatchable,
+    "cmd.activate_plan": _check_has_plan,
+    "cmd.resolve": _check_not_resolved,
+    "cmd.close": _open_is_enough,
+    "cmd.false_alarm": _open_is_enough,
+    "cmd.merge": _open_is_enough,
+    "cmd.escalate": _check_escalatable,
+    "cmd.request_cooperation": _check_not_offered,
+    "cmd.accept_handoff": _check_offered_here,
+    "cmd.decline_handoff": _check_offered_here,
+    "cmd.broadcast": _open_is_enough,
+    "cmd.cancel_task": _check_has_open_task,
+}
+#: command types whose incident may already be final (a task of a closed incident can still be cancelled)
+ALSO_FINAL = frozenset({"cmd.cancel_task"})
 
 
 def _new_task_id(inc: Incident, offset: int = 0) -> str:
@@ -111,23 +208,22 @@ def _check_free(state: State, resource_id: str) -> None:
 # ------------------------------------------------------------------- deciders
 
 def _acknowledge(state, body: bodies.CmdIncident, actor, now) -> Events:
-    inc = _incident(state, body.incident, actor)
-    if inc.acknowledged_at is not None:
-        raise CommandRefused("invalid_state", f"incident {inc.id} is already acknowledged")
+    inc = incident_for(state, body.incident, actor)
+    _check_unacknowledged(state, inc, actor)
     return [("incident_acknowledged", bodies.IncidentStep(incident=inc.id, actor=actor.name, note=body.note))]
 
 
 def _dispatch(state, body: bodies.CmdDispatch, actor, now) -> Events:
-    inc = _incident(state, body.incident, actor)
-    if inc.offered_to is not None and inc.offer_kind == "escalation":
-        raise CommandRefused("invalid_state", f"incident {inc.id} is escalated to {inc.offered_to}")
+    inc = incident_for(state, body.incident, actor)
+    _check_dispatchable(state, inc, actor)
     _check_free(state, body.resource)
     return [("task_dispatched", bodies.TaskDispatched(task=_new_task_id(inc), incident=inc.id,
                                                  resource=body.resource, actor=actor.name))]
 
 
 def _activate_plan(state, body: bodies.CmdActivatePlan, actor, now) -> Events:
-    inc = _incident(state, body.incident, actor)
+    inc = incident_for(state, body.incident, actor)
+    _check_dispatchable(state, inc, actor)
     plan = state.plans.get(body.plan) if body.plan else plan_for(state, inc.kind)
     if plan is None:
         raise CommandRefused("not_found", f"no plan {body.plan}")
@@ -138,7 +234,7 @@ def _activate_plan(state, body: bodies.CmdActivatePlan, actor, now) -> Events:
         picks = recommend(state, inc.id, [role.kind], limit=role.count, exclude=chosen)
         chosen.update(p.resource for p in picks)
         if len(picks) < role.count:
-            missing.append(f"{role.kind}×{role.count - len(picks)}")
+            missing.append(PlanRole(kind=role.kind, count=role.count - len(picks)))
         for p in picks:
             events.append(("task_dispatched", bodies.TaskDispatched(
                 task=_new_task_id(inc, len(events)), incident=inc.id, resource=p.resource,
@@ -153,9 +249,8 @@ def _cancel_task(state, body: bodies.CmdCancelTask, actor, now) -> Events:
     task = state.tasks.get(body.task)
     if task is None:
         raise CommandRefused("not_found", f"no task {body.task}")
-    _incident(state, task.incident, actor, open_=False)
-    if task.status in TASK_FINAL:
-        raise CommandRefused("invalid_state", f"task {task.id} is already {task.status}")
+    incident_for(state, task.incident, actor, open_=False)
+    check_cancellable(task)
     return [("task_cancelled", bodies.TaskStep(task=task.id, actor=actor.name, note=body.reason))]
 
 
@@ -165,14 +260,13 @@ def _cancel_open_tasks(state: State, inc: Incident, actor: Actor, note: str) -> 
 
 
 def _resolve(state, body: bodies.CmdIncident, actor, now) -> Events:
-    inc = _incident(state, body.incident, actor)
-    if inc.status == "resolved":
-        raise CommandRefused("invalid_state", f"incident {inc.id} is already resolved")
+    inc = incident_for(state, body.incident, actor)
+    _check_not_resolved(state, inc, actor)
     return [("incident_resolved", bodies.IncidentStep(incident=inc.id, actor=actor.name, note=body.note))]
 
 
 def _close(state, body: bodies.CmdIncident, actor, now) -> Events:
-    inc = _incident(state, body.incident, actor)
+    inc = incident_for(state, body.incident, actor)
     events = _cancel_open_tasks(state, inc, actor, "incident closed")
     events += [("task_done", bodies.TaskStep(task=t.id, actor=actor.name, note="incident closed"))
                for t in active_tasks(state, inc) if t.status == "arrived"]
@@ -180,15 +274,15 @@ def _close(state, body: bodies.CmdIncident, actor, now) -> Events:
 
 
 def _false_alarm(state, body: bodies.CmdIncident, actor, now) -> Events:
-    inc = _incident(state, body.incident, actor)
+    inc = incident_for(state, body.incident, actor)
     events = _cancel_open_tasks(state, inc, actor, "false alarm")
     return events + [("incident_false_alarm", bodies.IncidentStep(incident=inc.id, actor=actor.name,
                                                              note=body.note))]
 
 
 def _merge(state, body: bodies.CmdMerge, actor, now) -> Events:
-    inc = _incident(state, body.incident, actor)
-    into = _incident(state, body.into, actor)
+    inc = incident_for(state, body.incident, actor)
+    into = incident_for(state, body.into, actor)
     if inc.id == into.id:
         raise CommandRefused("bad_request", "an incident cannot be merged into itself")
     events = _cancel_open_tasks(state, inc, actor, f"merged into {into.id}")
@@ -196,35 +290,29 @@ def _merge(state, body: bodies.CmdMerge, actor, now) -> Events:
 
 
 def _escalate(state, body: bodies.CmdIncident, actor, now) -> Events:
-    inc = _incident(state, body.incident, actor)
-    district = state.district()
-    if inc.owner == district:
-        raise CommandRefused("invalid_state", f"incident {inc.id} is already with the district")
-    if inc.offered_to is not None:
-        raise CommandRefused("invalid_state", f"incident {inc.id} is already offered to {inc.offered_to}")
-    return [("incident_escalated", bodies.IncidentOffered(incident=inc.id, to_center=district,
+    inc = incident_for(state, body.incident, actor)
+    _check_escalatable(state, inc, actor)
+    return [("incident_escalated", bodies.IncidentOffered(incident=inc.id, to_center=state.district(),
                                                      actor=actor.name, note=body.note, snapshot=inc))]
 
 
 def _cooperation(state, body: bodies.CmdCooperation, actor, now) -> Events:
-    inc = _incident(state, body.incident, actor)
+    inc = incident_for(state, body.incident, actor)
     target = state.org.get(body.to_center)
     if target is None or target.level != "town":
         raise CommandRefused("not_found", f"no town center {body.to_center}")
     if body.to_center in (inc.owner, *inc.partners):
         raise CommandRefused("invalid_state", f"{body.to_center} already works incident {inc.id}")
-    if inc.offered_to is not None:
-        raise CommandRefused("invalid_state", f"incident {inc.id} is already offered to {inc.offered_to}")
+    _check_not_offered(state, inc, actor)
     return [("cooperation_requested", bodies.IncidentOffered(incident=inc.id, to_center=body.to_center,
                                                         actor=actor.name, note=body.note, snapshot=inc))]
 
 
 def _answer(accepted: bool):
     def decide_answer(state, body: bodies.CmdIncident, actor, now) -> Events:
-        inc = _incident(state, body.incident, actor)
+        inc = incident_for(state, body.incident, actor)
+        _check_offered_here(state, inc, actor)
         center = actor.center or state.district()
-        if inc.offered_to != center:
-            raise CommandRefused("invalid_state", f"incident {inc.id} is not offered to {center}")
         kind = "handoff_accepted" if accepted else "handoff_declined"
         return [(kind, bodies.HandoffAnswered(incident=inc.id, center=center, actor=actor.name, note=body.note))]
     return decide_answer
@@ -243,7 +331,7 @@ def _broadcast(state, body: bodies.CmdBroadcast, actor, now) -> Events:
     events: Events = []
     if body.incident is None:
         raise CommandRefused("bad_request", "a broadcast belongs to an incident")
-    inc = _incident(state, body.incident, actor)
+    inc = incident_for(state, body.incident, actor)
     bid = f"{inc.id}-B{state.broadcasts + 1}"
     events.append(("broadcast_issued", bodies.BroadcastIssued(broadcast=bid, incident=inc.id, grids=grids,
                                                          text=body.text, actor=actor.name)))
@@ -286,7 +374,9 @@ def _nearest_grid(state: State, x: float, y: float) -> str:
 
 def _report(state, body: bodies.CmdReport, actor, now) -> Events:
     grid = body.grid if body.grid in state.org else _nearest_grid(state, body.x, body.y)
-    n = len(state.alerts) + 1
+    n = state.reports + 1
+    while f"R{n:05d}" in state.alerts:  # a state from before the counter existed
+        n += 1
     alert = Alert(id=f"R{n:05d}", source="report", kind=body.kind, severity=body.severity,
                   title=body.text[:40], at=now, x=body.x, y=body.y, grid=grid,
                   town=state.town_of(grid), text=body.text, photo=body.photo, reporter=actor.name)
@@ -297,6 +387,14 @@ def _ingest_alert(state, body: bodies.IngestAlert, actor, now) -> Events:
     a = body.alert
     if a.id in state.alerts:
         raise CommandRefused("duplicate", f"alert {a.id} already raised")
+    for field, value, allowed in (("source", a.source, ALERT_SOURCES), ("kind", a.kind, ALERT_KINDS),
+                                  ("severity", a.severity, SEVERITIES)):
+        if value not in allowed:
+            raise CommandRefused("bad_request", f"alert {field} {value!r} is not one of {', '.join(allowed)}")
+    if not all(math.isfinite(v) for v in (a.x, a.y, a.at)):
+        raise CommandRefused("bad_request", "alert x, y and at must be finite numbers")
+    if not a.id:
+        raise CommandRefused("bad_request", "alert id is empty")
     if not a.town and a.grid:
         a.town = state.town_of(a.grid)
     return [("alert_raised", bodies.AlertRaised(alert=a, incident=f"I-{a.id}"))]

@@ -9,10 +9,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from console.domain.model import ASSEMBLY_LIMIT_S, RESPONSE_LIMIT_S, Incident, Task
+from console.domain.model import ASSEMBLY_LIMIT_S, RESPONSE_LIMIT_S, SETTLED_STATUSES, Incident, Task
 
 #: timeline steps that answer an alert without sending anyone (the response clock stops there)
 _ANSWERS_WITHOUT_DISPATCH = frozenset({"false_alarm", "merged", "closed", "resolved", "escalation", "cooperation"})
+
+
+#: breach codes, in the order they are listed
+BREACHES = (
+    "response_late",        # answered, but after the limit: `seconds` it took
+    "response_overdue",     # not answered yet and past the limit: `seconds` running
+    "first_arrival_late",   # the first person arrived after the limit: `seconds` after dispatch
+    "team_not_assembled",   # the whole team was not on scene within the limit
+)
+
+
+@dataclass(slots=True, frozen=True)
+class Breach:
+    """One broken promise: a code from BREACHES, the figure that broke it and the limit."""
+
+    code: str
+    seconds: float | None
+    limit_s: float
 
 
 @dataclass(slots=True, frozen=True)
@@ -26,7 +44,7 @@ class Sla:
     full_on_scene_s: float | None     # dispatch → whole team on scene
     assembly_left_s: float | None     # seconds until the assembly promise breaks
     assembly_breached: bool
-    reason: str                       # empty when no breach; else why, in plain words
+    breaches: tuple[Breach, ...]      # empty when no promise is broken
 
 
 def _response_end(inc: Incident) -> float | None:
@@ -54,24 +72,24 @@ def incident_sla(inc: Incident, now: float) -> Sla:
         d = inc.first_dispatch_at
         first_s = None if inc.first_arrival_at is None else inc.first_arrival_at - d
         full_s = None if inc.full_on_scene_at is None else inc.full_on_scene_at - d
-        open_ = inc.status not in ("closed", "false_alarm", "merged", "resolved")
+        open_ = inc.status not in SETTLED_STATUSES
         waited = full_s if full_s is not None else ((now - d) if open_ else None)
         assembly_breached = (first_s is not None and first_s > ASSEMBLY_LIMIT_S) or (
             waited is not None and waited > ASSEMBLY_LIMIT_S)
         if full_s is None and open_:
             assembly_left = ASSEMBLY_LIMIT_S - (now - d)
 
-    reasons = []
+    breaches = []
     if response_breached:
-        reasons.append(f"response {running:.0f} s > {RESPONSE_LIMIT_S:.0f} s"
-                       + ("" if end is not None else " (not yet dispatched)"))
+        breaches.append(Breach("response_late" if end is not None else "response_overdue", running,
+                               RESPONSE_LIMIT_S))
     if assembly_breached:
         if first_s is not None and first_s > ASSEMBLY_LIMIT_S:
-            reasons.append(f"first arrival {first_s / 60:.1f} min > 10 min")
+            breaches.append(Breach("first_arrival_late", first_s, ASSEMBLY_LIMIT_S))
         else:
-            reasons.append("full team not on scene within 10 min")
+            breaches.append(Breach("team_not_assembled", None, ASSEMBLY_LIMIT_S))
     return Sla(response_s, response_left, response_breached, first_s, full_s, assembly_left,
-               assembly_breached, "; ".join(reasons))
+               assembly_breached, tuple(breaches))
 
 
 def task_assembly_left(task: Task, now: float) -> float | None:

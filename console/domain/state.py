@@ -26,6 +26,8 @@ class State(msgspec.Struct, kw_only=True):
     incidents: dict[str, Incident] = {}
     tasks: dict[str, Task] = {}
     broadcasts: int = 0
+    #: highest report number used (`R00042` → 42): report ids never repeat, even after archiving
+    reports: int = 0
 
     def town_of(self, grid: str) -> str:
         """The town a grid (or community) belongs to, walking up the tree."""

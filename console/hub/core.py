@@ -27,6 +27,7 @@ from console.hub.channel import Channel
 from console.protocol import messages as m
 from console.protocol.codec import Message, decode, encode
 from console.store import Store
+from console.store.audit import AuditCheckpoints
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,12 @@ DEFAULT_RESUME_WINDOW = 50_000
 ARCHIVE_SCAN_STEP = 100
 #: a snapshot is saved to the store every this many events (fast restart)
 SNAPSHOT_EVERY = 20_000
+#: a failed log write is retried after this long (full disk, locked file)
+STORE_RETRY_S = 0.5
+#: the audit chain head is checkpointed at most this often (and when the hub stops)
+CHECKPOINT_EVERY_S = 1.0
+#: what every client is told while the log cannot be written
+STORAGE_FULL_TEXT = "storage full, commands refused"
 
 EventListener = Callable[[str, m.Body, float, State], None]
 #: (seq, type, ts, envelope bytes, state after it): sees exactly what is logged and sent (drill recording)
@@ -53,6 +60,8 @@ class _Pending:
     actor: str
     result: m.Result
     future: asyncio.Future
+    #: audit entries written in the same transaction as the command's events and result
+    audit: list = ()
 
 
 def _done(loop: asyncio.AbstractEventLoop, result: m.Result) -> asyncio.Future:
@@ -86,7 +95,7 @@ class HubCore:
     """State, sequencing, log, fan-out, idempotent commands and audit."""
 
     def __init__(self, store: Store, *, clock: Clock | None = None, mode: str = "live",
-                 resume_window: int = DEFAULT_RESUME_WINDOW):
+                 resume_window: int = DEFAULT_RESUME_WINDOW, checkpoints: AuditCheckpoints | None = None):
         self.store = store
         self.clock = clock or Clock()
         self.mode = mode
@@ -109,6 +118,14 @@ class HubCore:
         self._stored_ids: set[str] = set()
         self._committer: asyncio.Task | None = None
         self._last_snapshot = 0
+        #: None while the log is writable; else the refusal code (`storage_full`, `storage_error`)
+        self.storage_fault: str | None = None
+        self.storage_reason = ""
+        #: signed checkpoints of the audit chain head (None: no key given)
+        self.checkpoints = checkpoints
+        self._audit_head: tuple[int, str] | None = None
+        self._checkpointed: tuple[int, str] | None = None
+        self._checkpoint_at = 0.0
 
     # ------------------------------------------------------------------ life
 
@@ -136,10 +153,19 @@ class HubCore:
         if self.committed_seq:
             log.info("recovered state at seq %d", self.committed_seq)
 
-    async def close(self) -> None:
-        """Flush what is pending and stop; safe to call twice."""
+    async def close(self, flush_timeout: float = 10.0) -> None:
+        """Flush what is pending and stop; safe to call twice.
+
+        While the log cannot be written the flush gives up after `flush_timeout`
+        seconds: those events were never answered or sent, so nothing a client
+        saw is lost.
+        """
         if self._committer is not None:
+            deadline = time.monotonic() + flush_timeout
             while self._batch or self._answers:
+                if self.storage_fault and time.monotonic() > deadline:
+                    log.error("stopping with %d events not logged: %s", len(self._batch), self.storage_reason)
+                    break
                 self._batch_ready.set()
                 await asyncio.sleep(0.01)
             self._committer.cancel()
@@ -148,6 +174,7 @@ class HubCore:
             except asyncio.CancelledError:
                 pass
             self._committer = None
+            await self._checkpoint()
         for ch in list(self.channels):
             await ch.stop()
         self._db.shutdown(wait=True)
@@ -201,7 +228,14 @@ class HubCore:
     async def _commit_loop(self) -> None:
         loop = asyncio.get_running_loop()
         while True:
-            await self._batch_ready.wait()
+            if self._checkpoint_due():
+                try:
+                    await asyncio.wait_for(self._batch_ready.wait(), CHECKPOINT_EVERY_S)
+                except TimeoutError:
+                    await self._checkpoint()
+                    continue
+            else:
+                await self._batch_ready.wait()
             self._batch_ready.clear()
             batch, self._batch = self._batch, []
             answers, self._answers = self._answers, []
@@ -209,14 +243,26 @@ class HubCore:
                 continue
             rows = [(seq, t, ts, data) for seq, t, ts, data, _ in batch]
             results = [(a.command_id, a.actor, msgspec.json.encode(a.result)) for a in answers if a.command_id]
+            audit = [(a.command_id, row) for a in answers for row in a.audit]
+            # The state is exactly "after the last event of this batch" only now, before any
+            # await lets more events in: a snapshot taken later could run ahead of the log.
+            snapshot = None
+            if batch and batch[-1][0] - self._last_snapshot >= SNAPSHOT_EVERY and self.state.seq == batch[-1][0]:
+                snapshot = (self.state.seq, encode_state(self.state))
             while True:
                 try:
-                    await loop.run_in_executor(self._db, self.store.commit, rows, results)
+                    head = await loop.run_in_executor(self._db, self.store.commit, rows, results, audit, snapshot)
                     break
-                except Exception as exc:  # full disk, locked file: keep everything and retry
+                except Exception as exc:  # full disk, locked file: keep everything, refuse new commands, retry
                     self.counters["store_errors"] += 1
-                    log.error("event log write failed (%s); retrying in 1 s", exc)
-                    await asyncio.sleep(1.0)
+                    self._storage_failed(exc)
+                    await asyncio.sleep(STORE_RETRY_S)
+            if self.storage_fault:
+                self._storage_restored()
+            if snapshot is not None:
+                self._last_snapshot = snapshot[0]
+            if head is not None:
+                self._audit_head = head
             for seq, _t, _ts, data, scope in batch:
                 for ch in list(self.channels):
                     if ch.live and seq > ch.after and self.visible(ch.center, scope):
@@ -233,10 +279,75 @@ class HubCore:
                     a.future.set_result(a.result)
             if len(self.state.incidents) >= self._archive_scan_at:
                 self._archive()
-            if self.committed_seq - self._last_snapshot >= SNAPSHOT_EVERY:
-                self._last_snapshot = self.committed_seq
-                snap = encode_state(self.state)
-                loop.run_in_executor(self._db, self.store.save_snapshot, self.state.seq, snap)
+            if self._checkpoint_due() and time.monotonic() - self._checkpoint_at >= CHECKPOINT_EVERY_S:
+                await self._checkpoint()
+
+    # ------------------------------------------------------------------ storage faults
+
+    def _storage_failed(self, exc: Exception) -> None:
+        """The log cannot be written: refuse commands and tell every client (once per fault)."""
+        text = str(exc)
+        code = "storage_full" if "full" in text.lower() or "no space" in text.lower() else "storage_error"
+        if self.storage_fault == code:
+            return
+        self.storage_fault = code
+        self.storage_reason = (STORAGE_FULL_TEXT if code == "storage_full"
+                               else "storage cannot be written, commands refused") + f" ({text[:200]})"
+        log.error("event log write failed (%s); commands refused, retrying every %.1f s", text, STORE_RETRY_S)
+        self._tell_everyone(encode("error", m.Error(code=code, reason=self.storage_reason)))
+
+    def _storage_restored(self) -> None:
+        log.warning("event log writable again after %s", self.storage_fault)
+        self.storage_fault = None
+        self.storage_reason = ""
+        self._tell_everyone(encode("error", m.Error(
+            code="storage_restored", reason="storage writable again, commands accepted")))
+
+    def storage_notice(self) -> bytes | None:
+        """The `error` a newly connected client gets while the log cannot be written, else None."""
+        if self.storage_fault is None:
+            return None
+        return encode("error", m.Error(code=self.storage_fault, reason=self.storage_reason))
+
+    def _tell_everyone(self, data: bytes) -> None:
+        for ch in list(self.channels):
+            if ch.backlog_done.is_set():
+                ch.push(data)
+
+    def _refused_for_storage(self) -> m.Result:
+        self.counters[f"refused.{self.storage_fault}"] += 1
+        return m.Result(ok=False, code=self.storage_fault or "storage_error", message=self.storage_reason)
+
+    async def wait_settled(self, timeout: float) -> bool:
+        """Wait (at most `timeout` s) until every event of the state is logged; False on timeout."""
+        try:
+            await asyncio.wait_for(self.wait_committed(self.state.seq), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    # ------------------------------------------------------------------ audit checkpoints
+
+    def _checkpoint_due(self) -> bool:
+        return (self.checkpoints is not None and self._audit_head is not None
+                and self._audit_head != self._checkpointed)
+
+    async def _checkpoint(self) -> None:
+        """Sign the audit chain head into the checkpoint file (only heads that are committed)."""
+        if not self._checkpoint_due():
+            return
+        head = self._audit_head
+        self._checkpoint_at = time.monotonic()
+        try:
+            cp = await asyncio.get_running_loop().run_in_executor(self._db, self.checkpoints.write, *head)
+        except Exception as exc:  # a full disk here too: counted, logged, retried with the next head
+            self.counters["checkpoint_errors"] += 1
+            log.error("audit checkpoint not written (%s); retrying", exc)
+            return
+        self._checkpointed = head
+        if cp is not None:
+            self.counters["checkpoints"] += 1
+            log.info("audit checkpoint %d: entry %d hash %s mac %s", cp.n, cp.entry, cp.hash, cp.mac)
 
     def _archive(self) -> None:
         """Archive the oldest finished incidents (an event like any other: logged, sent, replayed)."""
@@ -274,15 +385,19 @@ class HubCore:
             if command_id in self._stored_ids:
                 self.counters["retries"] += 1
                 return asyncio.ensure_future(self._stored_result(command_id))
+        if self.storage_fault:
+            # Not decided and not remembered: the same id may be sent again once space returns.
+            return _done(loop, self._refused_for_storage())
         fut = loop.create_future()
         if command_id:
             self._inflight[command_id] = fut
+        audit: list = []
         try:
-            result, seqs = self._run(principal, type_, body)
+            result, seqs = self._run(principal, type_, body, audit, command_id)
         except Exception as exc:  # a bug must not end the session: answer and log
             log.exception("command %s failed", type_)
             result, seqs = m.Result(ok=False, code="internal", message=str(exc)[:200]), []
-        pending = _Pending(seqs[-1] if seqs else self.state.seq, command_id, principal.name, result, fut)
+        pending = _Pending(seqs[-1] if seqs else self.state.seq, command_id, principal.name, result, fut, audit)
         self._answers.append(pending)
         self._batch_ready.set()
         return fut
@@ -292,7 +407,9 @@ class HubCore:
             self._db, self.store.command_result, command_id)
         return msgspec.json.decode(stored, type=m.Result)
 
-    def _run(self, principal: Principal, type_: str, body: m.Body) -> tuple[m.Result, list[int]]:
+    def _run(self, principal: Principal, type_: str, body: m.Body, audit: list,
+             command_id: str | None = None) -> tuple[m.Result, list[int]]:
+        """Decide and apply; audit entries for the command are added to `audit` (logged with it)."""
         if type_ == "drill.control":
             return m.Result(ok=False, code="not_review", message="this hub is not replaying a recording"), []
         actor = Actor(principal.name, principal.role, principal.center)
@@ -301,11 +418,13 @@ class HubCore:
         except CommandRefused as exc:
             self.counters[f"refused.{exc.code}"] += 1
             if exc.code in ("forbidden", "out_of_scope", "conflict"):
-                self._audit(principal, type_, f"refused:{exc.code}", {"message": exc.message})
+                audit.append(self._audit(principal, type_, f"refused:{exc.code}",
+                                         {"command": command_id, "message": exc.message}))
             return m.Result(ok=False, code=exc.code, message=exc.message, holder=exc.holder), []
         seqs = self.emit(events)
         if type_.startswith("cmd.") and principal.role in ("commander", "operator"):
-            self._audit(principal, type_, "ok", {"body": msgspec.to_builtins(body), "seqs": seqs})
+            audit.append(self._audit(principal, type_, "ok",
+                                     {"command": command_id, "body": msgspec.to_builtins(body), "seqs": seqs}))
         return m.Result(ok=True, seqs=seqs), seqs
 
     def inject(self, principal: Principal, type_: str, body: m.Body) -> list[int]:
@@ -313,6 +432,9 @@ class HubCore:
 
         Same rules as a client's command; a refusal is counted and logged, not raised.
         """
+        if self.storage_fault:
+            self.counters[f"source_refused.{self.storage_fault}"] += 1
+            return []
         actor = Actor(principal.name, principal.role, principal.center)
         try:
             events = decide(self.state, type_, body, actor, self.clock.now())
@@ -322,9 +444,10 @@ class HubCore:
             return []
         return self.emit(events)
 
-    def _audit(self, principal: Principal, action: str, outcome: str, detail: dict) -> None:
-        asyncio.get_running_loop().run_in_executor(
-            self._db, self.store.audit, principal.name, principal.role, action, outcome, detail)
+    @staticmethod
+    def _audit(principal: Principal, action: str, outcome: str, detail: dict) -> tuple:
+        """One audit row; the committer writes it in the transaction of the command's events."""
+        return (principal.name, principal.role, action, outcome, detail)
 
     # ------------------------------------------------------------------ snapshots
 

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 #: command rate per client (token bucket: rate per second, burst)
 COMMAND_RATE = {"ingest": (5000.0, 10000.0), "field": (200.0, 400.0)}
 DEFAULT_COMMAND_RATE = (50.0, 100.0)
+#: how long a resume waits for the log to hold the whole state before serving what is logged
+RESUME_SETTLE_S = 3.0
 
 
 class HubServer:
@@ -113,7 +115,10 @@ class HubServer:
                 protocol=m.PROTOCOL_VERSION, hub_seq=core.committed_seq,
                 first_seq=core.store.first_seq(), clock=core.clock.now(), clock_rate=core.clock.rate,
                 max_message_bytes=MAX_MESSAGE_BYTES, max_commands_per_s=self._rate(principal)[0],
-                mode=core.mode)))
+                mode=core.mode, storage=core.storage_fault or "ok")))
+            notice = core.storage_notice()
+            if notice is not None:  # the log cannot be written: say so before anything else
+                await ch.send_now(notice)
             ch.start()
             async for raw in ws:
                 if ch.dropped:
@@ -212,11 +217,9 @@ class HubServer:
             return
         loop = asyncio.get_running_loop()
         first = await loop.run_in_executor(core._db, core.store.first_seq)
-        # Nothing may be sent that is not yet in the log: wait until the log holds all of state.
-        for _ in range(20):
-            if core.committed_seq >= core.state.seq:
-                break
-            await core.wait_committed(core.state.seq)
+        # Nothing may be sent that is not yet in the log: wait until the log holds all of state,
+        # but not for ever (a full disk): the tail is then served up to what is logged.
+        await core.wait_settled(RESUME_SETTLE_S)
         head = core.committed_seq
         too_far = (last_seq <= 0 or last_seq > head or head - last_seq > core.resume_window
                    or (first and last_seq < first - 1))

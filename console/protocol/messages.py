@@ -31,6 +31,8 @@ class Hello(Body):
     max_message_bytes: int
     max_commands_per_s: float
     mode: str = "live"  # live | exercise | review
+    #: "ok", or why the hub refuses commands now: "storage_full" | "storage_error"
+    storage: str = "ok"
 
 
 class Snapshot(Body):

@@ -29,11 +29,15 @@ from console.domain.state import State, decode_state, encode_state
 from console.protocol.codec import (
     MAX_HUB_MESSAGE_BYTES, ProtocolError, decode, decode_frame,
 )
+from console.recording import drill_v1
 
 log = logging.getLogger(__name__)
 
 FORMAT = "duty-console-drill"
-FORMAT_VERSION = 1
+#: 2: timeline steps and plan gaps as codes and parameters, source actors as codes, alert measurements
+FORMAT_VERSION = 2
+#: versions a reader opens (older ones are converted on load, see drill_v1)
+READABLE_VERSIONS = (1, 2)
 #: a snapshot is stored after this many events ...
 SNAPSHOT_EVERY_EVENTS = 2000
 #: ... or after this many hub seconds since the last one, whichever comes first
@@ -297,6 +301,8 @@ class DrillReader:
         self._db = self._open()
         try:
             self.meta = self._read_meta(check)
+            #: a version-1 file's events and snapshots are converted as they are read
+            self._v1 = self.meta.version == 1
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise DrillFileError(path, f"damaged drill file (truncated or corrupted): {exc}") from None
@@ -342,9 +348,9 @@ class DrillReader:
             raise DrillFileError(p, f"not a drill file (meta format is {meta.get('format')!r}, "
                                     f"want {FORMAT!r})")
         version = meta.get("version")
-        if version != FORMAT_VERSION:
+        if version not in READABLE_VERSIONS:
             raise DrillFileError(p, f"drill format version {version!r}; this console reads "
-                                    f"version {FORMAT_VERSION}")
+                                    f"versions {', '.join(map(str, READABLE_VERSIONS))}")
         if check:
             verdict = db.execute("PRAGMA quick_check").fetchone()[0]
             if verdict != "ok":
@@ -395,12 +401,26 @@ class DrillReader:
     # ------------------------------------------------------------------ events
 
     def events(self, after_seq: int = 0, limit: int = 5000, *, until_ts: float | None = None) -> list[EventRow]:
-        """Events with seq > after_seq in order, at most `limit`, optionally only those with ts ≤ until_ts."""
+        """Events with seq > after_seq in order, at most `limit`, optionally only those with ts ≤ until_ts.
+
+        The envelope bytes are today's form (a version-1 file's are converted).
+        """
         if until_ts is None:
-            return self._query("SELECT seq, type, ts, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+            rows = self._query("SELECT seq, type, ts, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
                                (after_seq, limit))
-        return self._query("SELECT seq, type, ts, data FROM events WHERE seq > ? AND seq <= ? AND ts <= ? "
-                           "ORDER BY seq LIMIT ?", (after_seq, after_seq + limit, until_ts, limit))
+        else:
+            rows = self._query("SELECT seq, type, ts, data FROM events WHERE seq > ? AND seq <= ? AND ts <= ? "
+                               "ORDER BY seq LIMIT ?", (after_seq, after_seq + limit, until_ts, limit))
+        if self._v1:
+            rows = [(seq, type_, ts, self._convert(type_, data)) for seq, type_, ts, data in rows]
+        return rows
+
+    def _convert(self, type_: str, data: bytes) -> bytes:
+        try:
+            return drill_v1.convert_event(type_, data)
+        except (ValueError, KeyError, TypeError, msgspec.DecodeError) as exc:
+            raise DrillFileError(self.path, f"damaged drill file (a version-1 event cannot be read: "
+                                            f"{exc})") from None
 
     def iter_events(self, after_seq: int = 0, batch: int = 5000) -> Iterator[EventRow]:
         """Every event after `after_seq`, in order, read in batches."""
@@ -433,8 +453,10 @@ class DrillReader:
 
     def _snapshot_state(self, blob: bytes) -> State:
         try:
+            if self._v1:
+                return drill_v1.convert_state(blob)
             return decode_state(zlib.decompress(blob))
-        except (zlib.error, ValueError, msgspec.DecodeError) as exc:
+        except (zlib.error, ValueError, KeyError, TypeError, msgspec.DecodeError) as exc:
             raise DrillFileError(self.path, f"damaged drill file (a snapshot cannot be read: {exc})") from None
 
     def _apply_until(self, state: State, ts: float) -> None:
@@ -486,7 +508,7 @@ class DrillReader:
         """(hub time, severity, alert id) of every alert raised, for the timeline."""
         out = []
         for (data,) in self._query("SELECT data FROM events WHERE type = 'alert_raised' ORDER BY seq"):
-            a = self.decode(data).body.alert
+            a = self.decode(self._convert("alert_raised", data) if self._v1 else data).body.alert
             out.append((a.at, a.severity, a.id))
         return out
 

@@ -2,19 +2,23 @@
 
 Charts arrive as PNG bytes (drawn by `console.ui.report` with pyqtgraph); the
 caller says how an image is referenced (a data URI in the HTML file, a
-resource name for the PDF). Headings are bilingual, like the console's mode badge.
+resource name for the PDF). Headings are bilingual, like the console's mode badge;
+the domain's codes (kinds, statuses, timeline steps, breaches) are said in the
+report's language by the `Words` the caller hands in (the UI's glossary).
 """
 
 from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Iterable
+from typing import Protocol
 
+from console.domain.kpi import Figures, IncidentFigures, Promise
+from console.domain.localtime import clock, duration
+from console.domain.model import Transition
+from console.domain.sla import Breach
 from console.domain.state import State
-from console.domain.kpi import Figures, IncidentFigures, Promise, fmt_s
-from console.domain.localtime import TZ
 from console.recording.drill_file import DrillMeta
 
 #: at most this many rows in the timeline table (the charts cover everything)
@@ -39,9 +43,20 @@ th { background: #eef2f6; } td.num { text-align: right; }
 """
 
 
-def local(t: float | None, fmt: str = "%H:%M:%S") -> str:
-    """Hub time as local time of the drill (Asia/Shanghai)."""
-    return "—" if t is None else datetime.fromtimestamp(t, TZ).strftime(fmt)
+class Words(Protocol):
+    """The domain's codes in the report's language (`console.ui.common.glossary.Glossary` is one)."""
+
+    lang: str
+
+    def kind(self, code: str) -> str: ...
+    def resource_kind(self, code: str) -> str: ...
+    def status(self, code: str) -> str: ...
+    def severity(self, code: str) -> str: ...
+    def step(self, code: str) -> str: ...
+    def actor(self, name: str) -> str: ...
+    def describe_step(self, s: Transition, name_of: Callable[[str], str] = ...) -> str: ...
+    def describe_breaches(self, breaches: Iterable[Breach]) -> str: ...
+    def names_in(self, state: State) -> Callable[[str], str]: ...
 
 
 def data_uri(png: bytes) -> str:
@@ -57,8 +72,8 @@ def _e(s: object) -> str:
 
 
 def _promise_row(label: str, p: Promise) -> str:
-    return (f"<tr><td>{label}</td><td class=num>{p.n}</td><td class=num>{fmt_s(p.p50)}</td>"
-            f"<td class=num>{fmt_s(p.p90)}</td><td class=num>{fmt_s(p.p95)}</td>"
+    return (f"<tr><td>{label}</td><td class=num>{p.n}</td><td class=num>{duration(p.p50)}</td>"
+            f"<td class=num>{duration(p.p90)}</td><td class=num>{duration(p.p95)}</td>"
             f"<td class=num>{p.met}/{p.decided}</td><td class=num>{_pct(p.share_met)}</td></tr>")
 
 
@@ -68,30 +83,30 @@ def _verdict(met: bool | None) -> str:
     return '<td class=ok>✓</td>' if met else '<td class=breach>✗</td>'
 
 
-def timeline_rows(state: State, start: float, end: float) -> list[tuple[float, str, str, str]]:
-    """(hub time, incident, step, note) of every incident step in the period, in time order."""
+def timeline_rows(state: State, start: float, end: float) -> list[tuple[str, Transition]]:
+    """(incident, step) of every incident step in the period, in time order."""
     rows = []
     for inc in state.incidents.values():
         for step in inc.timeline:
             if start <= step.at <= end and step.what not in ("task_accepted",):
-                rows.append((step.at, inc.id, step.what, f"{step.actor}: {step.note}" if step.note else step.actor))
-    rows.sort(key=lambda r: (r[0], r[1]))
+                rows.append((inc.id, step))
+    rows.sort(key=lambda r: (r[1].at, r[0]))
     return rows
 
 
-def build_html(meta: DrillMeta, source: str, figures: Figures, state: State,
-               charts: dict[str, bytes], image_src: Callable[[str, bytes], str] = lambda name, png: data_uri(png)
-               ) -> str:
-    """The whole report as one HTML document."""
+def build_html(meta: DrillMeta, source: str, figures: Figures, state: State, charts: dict[str, bytes],
+               words: Words, image_src: Callable[[str, bytes], str] = lambda name, png: data_uri(png)) -> str:
+    """The whole report as one HTML document, the domain's words in `words.lang`."""
     f = figures
+    name_of = words.names_in(state)
     out: list[str] = []
     w = out.append
-    w(f"<html><head><meta charset='utf-8'><title>After-action report {_e(source)}</title>"
+    w(f"<html lang='{'zh-CN' if words.lang.startswith('zh') else 'en'}'><head><meta charset='utf-8'><title>After-action report {_e(source)}</title>"
       f"<style>{_CSS}</style></head><body>")
     w("<h1>After-action report 演练复盘报告</h1>")
     w(f"<p class=small>{_e(source)} · scenario {_e(meta.scenario or '—')} · seed {_e(meta.seed)} · "
       f"mode {_e(meta.mode)} · recorded by {_e(meta.recorded_by or '—')} · "
-      f"{local(meta.start, '%Y-%m-%d %H:%M:%S')} – {local(meta.end)} ({fmt_s(meta.duration)}) · "
+      f"{clock(meta.start, '%Y-%m-%d %H:%M:%S')} – {clock(meta.end)} ({duration(meta.duration)}) · "
       f"{meta.events} events · {_e(state.name)}</p>")
 
     w("<h2>Summary 概要</h2><table class=tiles><tr>")
@@ -117,9 +132,9 @@ def build_html(meta: DrillMeta, source: str, figures: Figures, state: State,
         w("<table><tr><th>incident</th><th>alert</th><th>title</th><th>response</th><th>assembly</th>"
           "<th>reason 原因</th></tr>")
         for r in f.breaches:
-            w(f"<tr><td>{_e(r.id)}</td><td>{local(r.alert_at)}</td><td>{_e(r.title)}</td>"
-              f"<td class=num>{fmt_s(r.response_s)}</td><td class=num>{fmt_s(r.assembly_s)}</td>"
-              f"<td class=breach>{_e(r.reason)}</td></tr>")
+            w(f"<tr><td>{_e(r.id)}</td><td>{clock(r.alert_at)}</td><td>{_e(r.title)}</td>"
+              f"<td class=num>{duration(r.response_s)}</td><td class=num>{duration(r.assembly_s)}</td>"
+              f"<td class=breach>{_e(words.describe_breaches(r.breaches))}</td></tr>")
         w("</table>")
     else:
         w("<p class=ok>Every decided incident kept both promises. 全部达标。</p>")
@@ -128,14 +143,14 @@ def build_html(meta: DrillMeta, source: str, figures: Figures, state: State,
       "<th>title</th><th>→ack</th><th>→dispatch</th><th>→first arrival</th><th>→full plan on scene</th>"
       "<th>→closure</th><th>60 s</th><th>10 min</th><th>status</th></tr>")
     for r in f.incidents:
-        w(_incident_row(r))
+        w(_incident_row(r, words))
     w("</table>")
 
     w("<h2>Resource utilisation 力量使用</h2><table><tr><th>kind</th><th>on duty</th><th>sent</th>"
       "<th>tasks</th><th>task time</th><th>utilisation</th></tr>")
     for u in f.utilisation:
-        w(f"<tr><td>{_e(u.kind)}</td><td class=num>{u.people}</td><td class=num>{u.sent}</td>"
-          f"<td class=num>{u.tasks}</td><td class=num>{fmt_s(u.busy_s)}</td>"
+        w(f"<tr><td>{_e(words.resource_kind(u.kind))}</td><td class=num>{u.people}</td><td class=num>{u.sent}</td>"
+          f"<td class=num>{u.tasks}</td><td class=num>{duration(u.busy_s)}</td>"
           f"<td class=num>{u.share * 100:.1f}%</td></tr>")
     w("</table>")
 
@@ -143,9 +158,10 @@ def build_html(meta: DrillMeta, source: str, figures: Figures, state: State,
     w(f"<h2>Timeline 时间线 ({len(rows)} steps)</h2>")
     if len(rows) > TIMELINE_ROWS:
         w(f"<p class=small>First {TIMELINE_ROWS} of {len(rows)} steps; the charts cover the whole drill.</p>")
-    w("<table><tr><th>time</th><th>incident</th><th>step</th><th>who / note</th></tr>")
-    for at, inc, what, note in rows[:TIMELINE_ROWS]:
-        w(f"<tr><td>{local(at)}</td><td>{_e(inc)}</td><td>{_e(what)}</td><td>{_e(note)}</td></tr>")
+    w("<table><tr><th>time</th><th>incident</th><th>step</th><th>who</th><th>detail</th></tr>")
+    for inc, step in rows[:TIMELINE_ROWS]:
+        w(f"<tr><td>{clock(step.at)}</td><td>{_e(inc)}</td><td>{_e(words.step(step.what))}</td>"
+          f"<td>{_e(words.actor(step.actor))}</td><td>{_e(words.describe_step(step, name_of))}</td></tr>")
     w("</table>")
 
     w("<h2>Definitions 口径</h2><p class=small>Times are hub (scenario) time, counted from the alert. "
@@ -159,10 +175,10 @@ def build_html(meta: DrillMeta, source: str, figures: Figures, state: State,
     return "".join(out)
 
 
-def _incident_row(r: IncidentFigures) -> str:
+def _incident_row(r: IncidentFigures, words: Words) -> str:
     cls = " class=breach" if r.breached else ""
-    return (f"<tr><td{cls}>{_e(r.id)}</td><td>{local(r.alert_at)}</td><td>{_e(r.kind)}</td>"
-            f"<td>{_e(r.severity)}</td><td>{_e(r.title)}</td><td class=num>{fmt_s(r.ack_s)}</td>"
-            f"<td class=num>{fmt_s(r.dispatch_s)}</td><td class=num>{fmt_s(r.first_arrival_s)}</td>"
-            f"<td class=num>{fmt_s(r.full_on_scene_s)}</td><td class=num>{fmt_s(r.closure_s)}</td>"
-            f"{_verdict(r.response_met)}{_verdict(r.assembly_met)}<td>{_e(r.status)}</td></tr>")
+    return (f"<tr><td{cls}>{_e(r.id)}</td><td>{clock(r.alert_at)}</td><td>{_e(words.kind(r.kind))}</td>"
+            f"<td>{_e(words.severity(r.severity))}</td><td>{_e(r.title)}</td><td class=num>{duration(r.ack_s)}</td>"
+            f"<td class=num>{duration(r.dispatch_s)}</td><td class=num>{duration(r.first_arrival_s)}</td>"
+            f"<td class=num>{duration(r.full_on_scene_s)}</td><td class=num>{duration(r.closure_s)}</td>"
+            f"{_verdict(r.response_met)}{_verdict(r.assembly_met)}<td>{_e(words.status(r.status))}</td></tr>")

@@ -39,7 +39,7 @@ class ReviewStore:
     def append_events(self, rows) -> None:
         pass  # the recording already holds them
 
-    def commit(self, rows, results) -> None:
+    def commit(self, rows, results, audit=(), snapshot=None) -> None:
         pass  # nothing to log: the recording is the log, and review answers are not kept
 
     def command_ids(self) -> set[str]:

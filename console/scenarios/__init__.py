@@ -1,6 +1,8 @@
-"""Drill world: the marathon baseline and timeline, the field simulator, synthetic frames.
+"""The simulated world: the marathon baseline and its day, the field simulator, synthetic frames,
+the world driver that feeds them into a hub, and the scripted commander.
 
-Pure and deterministic for a seed; no Qt, no asyncio, no I/O.
+The scenario, simulator and frames are deterministic for a seed (no Qt, no I/O);
+the world driver runs them on the hub's asyncio loop.
 """
 
 from __future__ import annotations

@@ -10,13 +10,13 @@ import bisect
 import math
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import msgspec
 
 from console.domain.localtime import TZ
 from console.domain.model import (
-    Alert, Baseline, Camera, Detection, OrgUnit, Plan, PlanRole, Resource,
+    CROWD_UNIT, Alert, Baseline, Camera, Detection, OrgUnit, Plan, PlanRole, Resource,
 )
 from console.scenarios import geography as geo
 from console.scenarios.names import (
@@ -539,26 +539,28 @@ class MarathonScenario:
         return self._marathon_alerts() + self._reports() + self._camera_outages()
 
     def _alert(self, aid: str, cam: Camera, kind: str, severity: str, title: str, t: float,
-               dets: list[Detection], rng: random.Random) -> Alert:
+               dets: list[Detection], rng: random.Random, value: float | None = None) -> Alert:
         x, y = geo.clamp_to_land(cam.x + rng.uniform(-12, 12), cam.y + rng.uniform(-12, 12))
         grid, town = self._w.locate(x, y)
         return Alert(id=aid, source="camera", kind=kind, severity=severity, title=title, at=t,
                      x=_r1(x), y=_r1(y), grid=grid, town=town, camera=cam.id, detections=dets,
                      snapshot=f"snap://{cam.id}/{int(t)}",
-                     text=f"{cam.name} AI识别：{title}")
+                     text=f"{cam.name} AI识别：{title}",
+                     value=value, unit=CROWD_UNIT if value is not None else "")
 
     def _marathon_alerts(self) -> list[tuple[float, int, str, object]]:
         w = self._w
         rng = random.Random(self.seed * 1_000_003 + 11)
         ds = w.day_start
         cams = w.cameras
-        raw: list[tuple[float, Camera, str, str, str, list[Detection]]] = []
+        #: (time, camera, kind, severity, title, detections, measured value)
+        raw: list[tuple[float, Camera, str, str, str, list[Detection], float | None]] = []
         # the loose dog at the cordon, 07:30, on a start-area camera
         dog_t = ds + 1800.0
         dog_cam = cams[1]
         raw.append((dog_t, dog_cam, "animal", "critical", DOG_TITLE,
                     [Detection(label="dog", score=0.94, x=0.46, y=0.55, w=0.09, h=0.1),
-                     Detection(label="cordon", score=0.88, x=0.0, y=0.66, w=1.0, h=0.03)]))
+                     Detection(label="cordon", score=0.88, x=0.0, y=0.66, w=1.0, h=0.03)], None))
         t = ds
         start_h = DAY_START_H
         for until_h, rate, weights in _PERIODS:
@@ -583,8 +585,9 @@ class MarathonScenario:
                         cam, lv = rng.choices(cand, [lv ** 4 for _, lv in cand])[0]
                         d = 2.0 + 3.2 * lv + rng.uniform(-0.2, 0.3)
                         sev = "critical" if lv > 0.85 else "warning"
+                        d = round(d, 1)
                         raw.append((t, cam, kind, sev, f"人群密度超阈值 {d:.1f}人/㎡",
-                                    _detections(rng, kind)))
+                                    _detections(rng, kind), d))
                         continue
                 if kind in ("fall", "cordon_intrusion"):
                     cam = rng.choices(cams, [0.05 + lv ** 2 for lv in levels])[0]
@@ -598,13 +601,13 @@ class MarathonScenario:
                     sev = "info" if rng.random() < 0.6 else "warning"
                 else:
                     sev = "warning"
-                raw.append((t, cam, kind, sev, _ALERT_TEXT[kind], _detections(rng, kind)))
+                raw.append((t, cam, kind, sev, _ALERT_TEXT[kind], _detections(rng, kind), None))
             start_h = until_h
         raw.sort(key=lambda r: r[0])
         out = []
-        for n, (t, cam, kind, sev, title, dets) in enumerate(raw, 1):
+        for n, (t, cam, kind, sev, title, dets, value) in enumerate(raw, 1):
             t = round(t, 1)
-            alert = self._alert(f"A{n:04d}", cam, kind, sev, title, t, dets, rng)
+            alert = self._alert(f"A{n:04d}", cam, kind, sev, title, t, dets, rng, value)
             out.append((t, 0, "ingest.alert", IngestAlert(alert=alert)))
         return out
 

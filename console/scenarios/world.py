@@ -11,14 +11,15 @@ import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
+from console.domain import model
 from console.domain.rules import Actor
 from console.protocol import messages as m
 from console.protocol.codec import JPEG, Frame, encode_frame
 
 log = logging.getLogger(__name__)
 
-SCENARIO_SOURCE = Actor("感知接入:scenario", "ingest", None)
-FIELD_SOURCE = Actor("现场:simulator", "ingest", None)
+SCENARIO_SOURCE = Actor(model.SCENARIO_SOURCE, "ingest", None)
+FIELD_SOURCE = Actor(model.FIELD_SOURCE, "ingest", None)
 
 
 class World:

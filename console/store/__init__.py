@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from .audit import AuditTrail, AuditVerdict, verify_audit_url
+from .audit import AuditRow, AuditTrail, AuditVerdict, append_rows, verify_audit_url
 from .commands import CommandResults
 from .engine import make_engine, write_tx
-from .event_log import DuplicateEventError, EventLog, EventRow
+from .event_log import DuplicateEventError, EventLog, EventRow, write_snapshot
 from .outbox import Outbox
 from .schema import command_results, events, metadata
 from .settings import Settings
@@ -74,13 +74,19 @@ class Store:
         """Delete events with seq below ``seq``; returns how many."""
         return self._events.prune_before(seq)
 
-    def commit(self, rows: list[tuple[int, str, float, bytes]],
-               results: list[tuple[str, str, bytes]]) -> None:
-        """Events and the command results they answer, in ONE transaction.
+    def commit(self, rows: list[EventRow], results: list[tuple[str, str, bytes]],
+               audit: list[tuple[str | None, AuditRow]] = (),
+               snapshot: tuple[int, bytes] | None = None) -> tuple[int, str] | None:
+        """Events, the command results they answer, their audit entries and a snapshot, in ONE transaction.
 
         A crash can then never keep a command's events but lose its result (a
-        retry would apply it twice) or the other way round. Results whose id is
-        already stored are skipped (the first result is kept).
+        retry would apply it twice) or its audit entry, or the other way round.
+        Results whose id is already stored are skipped (the first result is kept),
+        and so are the audit entries of those ids (``audit`` pairs a command id,
+        or None, with its entry), so a retried command is audited once.
+        ``snapshot`` is ``(seq, state bytes)`` of the state after the last of
+        ``rows`` (or of what is already logged). Returns the audit chain head
+        ``(id, hash)`` when entries were written, else None.
         """
         now = time.time()
         try:
@@ -88,6 +94,7 @@ class Store:
                 if rows:
                     conn.execute(insert(events), [{"seq": s, "type": t, "ts": ts, "data": d}
                                                   for s, t, ts, d in rows])
+                known: set[str] = set()
                 if results:
                     wanted = {cid for cid, _, _ in results}
                     known = {r[0] for r in conn.execute(
@@ -98,8 +105,12 @@ class Store:
                             fresh[cid] = {"command_id": cid, "actor": actor, "created": now, "result": data}
                     if fresh:
                         conn.execute(insert(command_results), list(fresh.values()))
+                head = append_rows(conn, [row for cid, row in audit if cid is None or cid not in known], now)
+                if snapshot is not None:
+                    write_snapshot(conn, *snapshot)
         except IntegrityError as exc:
             raise DuplicateEventError(f"duplicate sequence number in batch: {exc.orig}") from exc
+        return head
 
     def command_ids(self) -> set[str]:
         """Every command id with a stored result."""

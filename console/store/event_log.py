@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from .engine import read_tx, write_tx
@@ -15,6 +15,12 @@ EventRow = tuple[int, str, float, bytes]
 
 class DuplicateEventError(ValueError):
     """An appended batch holds a sequence number that is already in the log."""
+
+
+def write_snapshot(conn: Connection, seq: int, data: bytes) -> None:
+    """Store a snapshot inside an open write transaction (replacing one at the same seq)."""
+    conn.execute(delete(snapshots).where(snapshots.c.seq == seq))
+    conn.execute(insert(snapshots).values(seq=seq, created=time.time(), data=data))
 
 
 class EventLog:
@@ -66,8 +72,7 @@ class EventLog:
     def save_snapshot(self, seq: int, data: bytes) -> None:
         """Store the full state as of ``seq``; replaces an earlier snapshot at the same seq."""
         with write_tx(self._engine) as conn:
-            conn.execute(delete(snapshots).where(snapshots.c.seq == seq))
-            conn.execute(insert(snapshots).values(seq=seq, created=time.time(), data=data))
+            write_snapshot(conn, seq, data)
 
     def latest_snapshot(self, at_or_before: int | None = None) -> tuple[int, bytes] | None:
         """The newest snapshot, or the newest at or before ``at_or_before``."""

@@ -23,13 +23,16 @@ import pyqtgraph.exporters  # noqa: E402,F401
 
 from console.domain.model import ASSEMBLY_LIMIT_S, RESPONSE_LIMIT_S  # noqa: E402
 from console.domain.kpi import Figures, compute  # noqa: E402
-from console.scenarios.marathon import TZ  # noqa: E402
+from console.domain.localtime import clock  # noqa: E402
 from console.recording.drill_file import DrillReader  # noqa: E402
 from console.recording.report import build_html  # noqa: E402
+from console.ui.common import theme  # noqa: E402
+from console.ui.common.glossary import Glossary  # noqa: E402
+from console.ui.common.i18n import DEFAULT_LANG, normalize_lang  # noqa: E402
 
 Progress = Callable[[float, str], None]
 CHART_W, CHART_H = 900, 300
-_PALETTE = ["#1f6feb", "#d29922", "#2da44e", "#cf222e", "#8250df", "#0a7ea4", "#bf8700", "#57606a"]
+_PALETTE = theme.REPORT_SERIES
 
 
 def _app() -> QApplication:
@@ -59,21 +62,19 @@ def _plot(title_x: str, title_y: str) -> pg.PlotWidget:
     return w
 
 
-def render_charts(f: Figures) -> dict[str, bytes]:
-    """PNG bytes of every chart of the report."""
+def render_charts(f: Figures, words: Glossary | None = None) -> dict[str, bytes]:
+    """PNG bytes of every chart of the report (kinds in `words`' language; codes without)."""
     _app()
-    from datetime import datetime
-
-    t0 = datetime.fromtimestamp(f.start, TZ).strftime("%H:%M")
+    t0 = clock(f.start, "%H:%M")
     xlab = f"minutes after {t0}"
     charts: dict[str, bytes] = {}
     minutes = (f.t - f.start) / 60.0
 
     p = _plot(xlab, "per minute / count")
     p.addItem(pg.BarGraphItem(x=minutes + f.bin_s / 120.0, height=f.alerts_per_min, width=f.bin_s / 60.0 * 0.8,
-                              brush="#9ecbff", name="alerts per minute"))
-    p.plot(minutes + f.bin_s / 60.0, f.open_incidents, pen=pg.mkPen("#cf222e", width=2), name="open incidents")
-    p.plot(minutes + f.bin_s / 60.0, f.active_tasks, pen=pg.mkPen("#2da44e", width=2), name="active tasks")
+                              brush=theme.REPORT_ALERTS, name="alerts per minute"))
+    p.plot(minutes + f.bin_s / 60.0, f.open_incidents, pen=pg.mkPen(theme.REPORT_OPEN, width=2), name="open incidents")
+    p.plot(minutes + f.bin_s / 60.0, f.active_tasks, pen=pg.mkPen(theme.REPORT_TASKS, width=2), name="active tasks")
     charts["timeline"] = _png(p)
 
     for name, attr, limit, unit in (("response", "response_s", RESPONSE_LIMIT_S, 1.0),
@@ -84,18 +85,21 @@ def render_charts(f: Figures) -> dict[str, bytes]:
             x = np.array([(r.alert_at - f.start) / 60.0 for r in rows])
             y = np.array([getattr(r, attr) / unit for r in rows])
             ok = y <= limit / unit
-            p.plot(x[ok], y[ok], pen=None, symbol="o", symbolBrush="#2da44e", symbolSize=7, name="kept")
+            p.plot(x[ok], y[ok], pen=None, symbol="o", symbolBrush=theme.REPORT_KEPT, symbolSize=7,
+                   name="kept")
             if (~ok).any():
-                p.plot(x[~ok], y[~ok], pen=None, symbol="x", symbolBrush="#cf222e", symbolPen="#cf222e",
+                p.plot(x[~ok], y[~ok], pen=None, symbol="x", symbolBrush=theme.REPORT_BREACHED,
+                       symbolPen=theme.REPORT_BREACHED,
                        symbolSize=9, name="breached")
-        p.addItem(pg.InfiniteLine(pos=limit / unit, angle=0, pen=pg.mkPen("#cf222e", style=pg.QtCore.Qt.PenStyle.DashLine)))
+        p.addItem(pg.InfiniteLine(pos=limit / unit, angle=0, pen=pg.mkPen(theme.REPORT_BREACHED,
+                                                                           style=pg.QtCore.Qt.PenStyle.DashLine)))
         charts[name] = _png(p)
 
     if f.utilisation:
         p = _plot("kind", "utilisation %")
-        kinds = [u.kind for u in f.utilisation]
+        kinds = [words.resource_kind(u.kind) if words else u.kind for u in f.utilisation]
         p.addItem(pg.BarGraphItem(x=np.arange(len(kinds)), height=[u.share * 100 for u in f.utilisation],
-                                  width=0.6, brush="#1f6feb"))
+                                  width=0.6, brush=theme.REPORT_BARS))
         p.getAxis("bottom").setTicks([list(enumerate(kinds))])
         charts["utilisation"] = _png(p)
 
@@ -129,8 +133,10 @@ def write_pdf(html_text: str, charts: dict[str, bytes], path: str | Path) -> Non
 
 
 def write_report(drill: str | Path, *, out: str | Path | None = None, pdf: bool = False,
-                 progress: Progress | None = None, bin_s: float = 60.0) -> list[Path]:
+                 progress: Progress | None = None, bin_s: float = 60.0, lang: str = DEFAULT_LANG) -> list[Path]:
     """Write the HTML (and PDF) report of a drill file; returns the paths written.
+
+    `lang` ("zh", "en", ...): the language of the domain's words (kinds, statuses, steps, breaches).
 
     Raises DrillFileError for a file that cannot be used.
     """
@@ -145,15 +151,17 @@ def write_report(drill: str | Path, *, out: str | Path | None = None, pdf: bool 
     say(0.4, f"computing figures ({len(state.incidents)} incidents)")
     figures = compute(state, meta.start, meta.end, bin_s=bin_s)
     say(0.55, "drawing charts")
-    charts = render_charts(figures)
+    words = Glossary(normalize_lang(lang))
+    charts = render_charts(figures, words)
     say(0.8, "writing HTML")
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(build_html(meta, drill.name, figures, state, charts), encoding="utf-8")
+    out.write_text(build_html(meta, drill.name, figures, state, charts, words), encoding="utf-8")
     written = [out]
     if pdf:
         say(0.9, "printing PDF")
         pdf_path = out.with_suffix(".pdf")
-        write_pdf(build_html(meta, drill.name, figures, state, charts, image_src=lambda n, _png: f"chart:{n}"),
+        write_pdf(build_html(meta, drill.name, figures, state, charts, words,
+                             image_src=lambda n, _png: f"chart:{n}"),
                   charts, pdf_path)
         written.append(pdf_path)
     say(1.0, "done")

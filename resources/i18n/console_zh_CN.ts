@@ -2,6 +2,85 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
     <context>
+        <name>ActionsBar</name>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="38" />
+            <source>Actions</source>
+            <extracomment>the tag of grids next to a forest (the fire-hazard scene's follow-up broadcast) answers to an offer: shown only while there is one to answer</extracomment>
+            <translation>处置</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="57" />
+            <source>Acknowledge</source>
+            <translation>确认</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="58" />
+            <source>Dispatch recommended</source>
+            <translation>一键派遣推荐</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="60" />
+            <source>Activate plan</source>
+            <translation>启动预案</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="62" />
+            <source>Escalate to district</source>
+            <translation>上报区县</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="63" />
+            <source>Request cooperation</source>
+            <translation>请求跨街协同</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="67" />
+            <source>Broadcast check to forest-adjacent grids</source>
+            <translation>通知临林网格排查</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="69" />
+            <source>Accept hand-off</source>
+            <translation>接收移交</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="71" />
+            <source>Decline hand-off</source>
+            <translation>退回移交</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="72" />
+            <source>Resolve</source>
+            <translation>处置完毕</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="73" />
+            <source>Close</source>
+            <translation>办结</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="74" />
+            <source>False alarm</source>
+            <translation>误报</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="89" />
+            <source>Activate plan: %1</source>
+            <translation>启动预案：%1</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="90" />
+            <source>No plan for this type</source>
+            <translation>此类型无预案</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="143" />
+            <source>Check your grid for the same risk: %1</source>
+            <translation>请排查本网格是否存在同类隐患：%1</translation>
+        </message>
+    </context>
+    <context>
         <name>AlertQueue</name>
         <message>
             <location filename="../../console/ui/panes/alerts/widget.py" line="123" />
@@ -38,38 +117,38 @@
     <context>
         <name>AlertQueueModel</name>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="190" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="192" />
             <source>Severity</source>
             <extracomment>the response countdown turns amber below this many seconds left the role that carries the incident id of a row hub time the countdowns are computed against (one value per tick)</extracomment>
             <translation>级别</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="190" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="192" />
             <source>Response</source>
             <translation>响应</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="190" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="192" />
             <source>Type</source>
             <translation>类型</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="190" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="192" />
             <source>Title</source>
             <translation>标题</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="191" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="193" />
             <source>Town</source>
             <translation>镇街</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="191" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="193" />
             <source>Status</source>
             <translation>状态</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="217" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="219" />
             <source>Pending</source>
             <translation>待确认</translation>
         </message>
@@ -77,18 +156,18 @@
     <context>
         <name>CameraTile</name>
         <message>
-            <location filename="../../console/ui/panes/cameras/tile.py" line="214" />
+            <location filename="../../console/ui/panes/cameras/tile.py" line="220" />
             <source>waiting for video</source>
             <extracomment>DUTY_CONSOLE_FIRST_FRAME=1 prints "first_frame_painted &lt;epoch seconds&gt;" once, when the first camera frame of the process has been painted (the start-up benchmark reads it) set when a frame was handed over and not painted yet frames painted / frames dropped because the previous one was still pending</extracomment>
             <translation>等待视频</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/tile.py" line="219" />
+            <location filename="../../console/ui/panes/cameras/tile.py" line="225" />
             <source>OFFLINE</source>
             <translation>离线</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/tile.py" line="262" />
+            <location filename="../../console/ui/panes/cameras/tile.py" line="268" />
             <source>offline</source>
             <translation>离线</translation>
         </message>
@@ -96,35 +175,35 @@
     <context>
         <name>CameraWall</name>
         <message numerus="yes">
-            <location filename="../../console/ui/panes/cameras/widget.py" line="187" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="186" />
             <source>%n camera(s) per page</source>
-            <extracomment>tiles per page; n×n grids except 64 (8×8) incident statuses after which a camera stops flashing flash frequency of an alerting tile's border (full on/off cycles per second) frames arrive outside the domain's change sets; the window refreshes this pane every tick camera id → ids of its open incidents the tiles on screen now, focus tile first</extracomment>
+            <extracomment>tiles per page; n×n grids except 64 (8×8) flash frequency of an alerting tile's border (full on/off cycles per second) frames arrive outside the domain's change sets; the window refreshes this pane every tick camera id → the newest decoded frame, for cameras on a tile camera id → ids of its open incidents the tiles on screen now, focus tile first</extracomment>
             <translation>
                 <numerusform>每页 %n 路</numerusform>
             </translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="196" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="195" />
             <source>Previous page (PgUp)</source>
             <translation>上一页（PgUp）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="200" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="199" />
             <source>Next page (PgDown)</source>
             <translation>下一页（PgDown）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="212" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="211" />
             <source>Close focus</source>
             <translation>关闭聚焦</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="213" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="212" />
             <source>Leave the focus tile (Esc)</source>
             <translation>退出聚焦画面（Esc）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="324" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="323" />
             <source>Focus: %1</source>
             <translation>聚焦：%1</translation>
         </message>
@@ -132,48 +211,48 @@
     <context>
         <name>ConsoleStatusBar</name>
         <message>
-            <location filename="../../console/ui/status_bar.py" line="47" />
+            <location filename="../../console/ui/shell/status_bar.py" line="47" />
             <source>Online</source>
             <extracomment>mode badges are bilingual on purpose: an exercise must be unmistakable in either language</extracomment>
             <translation>在线</translation>
         </message>
         <message>
-            <location filename="../../console/ui/status_bar.py" line="47" />
+            <location filename="../../console/ui/shell/status_bar.py" line="47" />
             <source>Resuming</source>
             <translation>恢复中</translation>
         </message>
         <message>
-            <location filename="../../console/ui/status_bar.py" line="48" />
+            <location filename="../../console/ui/shell/status_bar.py" line="48" />
             <source>Connecting</source>
             <translation>连接中</translation>
         </message>
         <message>
-            <location filename="../../console/ui/status_bar.py" line="48" />
+            <location filename="../../console/ui/shell/status_bar.py" line="48" />
             <source>Offline</source>
             <translation>离线</translation>
         </message>
         <message>
-            <location filename="../../console/ui/status_bar.py" line="50" />
+            <location filename="../../console/ui/shell/status_bar.py" line="50" />
             <source>RTT %1 ms</source>
             <translation>往返 %1 ms</translation>
         </message>
         <message>
-            <location filename="../../console/ui/status_bar.py" line="52" />
+            <location filename="../../console/ui/shell/status_bar.py" line="52" />
             <source>seq %1</source>
             <translation>序号 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/status_bar.py" line="53" />
+            <location filename="../../console/ui/shell/status_bar.py" line="53" />
             <source>%1 ev/s</source>
             <translation>%1 事件/秒</translation>
         </message>
         <message>
-            <location filename="../../console/ui/status_bar.py" line="55" />
+            <location filename="../../console/ui/shell/status_bar.py" line="55" />
             <source>outbox %1</source>
             <translation>待发 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/status_bar.py" line="58" />
+            <location filename="../../console/ui/shell/status_bar.py" line="58" />
             <source>GUI stall %1</source>
             <translation>界面卡顿 %1</translation>
         </message>
@@ -181,750 +260,180 @@
     <context>
         <name>DiagnosticsPane</name>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="58" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="55" />
             <source>Counter</source>
             <extracomment>the diagnostics list keeps this many notices (the replica keeps 500)</extracomment>
             <translation>计数项</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="58" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="55" />
             <source>Value</source>
             <translation>数值</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="62" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="59" />
             <source>Time</source>
             <translation>时间</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="62" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="59" />
             <source>Level</source>
             <translation>级别</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="62" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="59" />
             <source>Code</source>
             <translation>代码</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="62" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="59" />
             <source>Text</source>
             <translation>内容</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="106" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="103" />
             <source>Link: %1 · reconnects %2 · last error: %3</source>
             <translation>链路：%1 · 重连 %2 次 · 最近错误：%3</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="118" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="115" />
             <source>Events applied</source>
             <translation>已应用事件</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="119" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="116" />
             <source>Malformed messages</source>
             <translation>格式错误消息</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="120" />
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="121" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="117" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="118" />
             <source>Unknown message types</source>
             <translation>未知消息类型</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="122" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="119" />
             <source>Duplicate events</source>
             <translation>重复事件</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="127" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="124" />
             <source>Notices: %1</source>
             <translation>提示：%1</translation>
         </message>
     </context>
     <context>
-        <name>Domain</name>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="93" />
-            <source>Crowd density</source>
-            <translation>人群密度</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="94" />
-            <source>Cordon intrusion</source>
-            <translation>闯入警戒线</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="95" />
-            <source>Animal</source>
-            <translation>动物</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="96" />
-            <source>Fall</source>
-            <translation>摔倒</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="97" />
-            <source>Smoke or fire</source>
-            <translation>烟火</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="98" />
-            <source>Fire hazard</source>
-            <translation>火灾隐患</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="99" />
-            <source>Illegal parking</source>
-            <translation>违规停车</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="100" />
-            <source>Rockfall</source>
-            <translation>落石</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="101" />
-            <source>Debris</source>
-            <translation>杂物</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="102" />
-            <source>Other</source>
-            <translation>其他</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="107" />
-            <source>New</source>
-            <translation>新警情</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="108" />
-            <location filename="../../console/ui/i18n.py" line="167" />
-            <source>Acknowledged</source>
-            <translation>已确认</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="109" />
-            <location filename="../../console/ui/i18n.py" line="168" />
-            <source>Dispatched</source>
-            <translation>已派遣</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="110" />
-            <source>En route</source>
-            <translation>在途</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="111" />
-            <source>On scene</source>
-            <translation>在现场</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="112" />
-            <location filename="../../console/ui/i18n.py" line="169" />
-            <source>Resolved</source>
-            <translation>已处置</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="113" />
-            <location filename="../../console/ui/i18n.py" line="170" />
-            <source>Closed</source>
-            <translation>已办结</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="114" />
-            <location filename="../../console/ui/i18n.py" line="171" />
-            <source>False alarm</source>
-            <translation>误报</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="115" />
-            <location filename="../../console/ui/i18n.py" line="172" />
-            <source>Merged</source>
-            <translation>已合并</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="116" />
-            <location filename="../../console/ui/i18n.py" line="174" />
-            <source>Escalated</source>
-            <translation>已上报</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="117" />
-            <source>Cooperation</source>
-            <translation>协同中</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="119" />
-            <source>Off duty</source>
-            <translation>不在岗</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="120" />
-            <source>Available</source>
-            <translation>可调度</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="121" />
-            <source>Busy</source>
-            <translation>忙碌</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="123" />
-            <source>Sent</source>
-            <translation>已下发</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="124" />
-            <source>Accepted</source>
-            <translation>已接单</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="125" />
-            <source>Arrived</source>
-            <translation>已到场</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="126" />
-            <source>Done</source>
-            <translation>已完成</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="127" />
-            <source>Declined</source>
-            <translation>已拒绝</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="128" />
-            <source>Cancelled</source>
-            <translation>已撤销</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="132" />
-            <source>Grid worker</source>
-            <translation>网格员</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="133" />
-            <source>Community staff</source>
-            <translation>社区工作人员</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="134" />
-            <source>Social worker</source>
-            <translation>社工</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="135" />
-            <source>Volunteer</source>
-            <translation>志愿者</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="136" />
-            <source>Police</source>
-            <translation>民警</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="137" />
-            <source>Traffic police</source>
-            <translation>交警</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="138" />
-            <source>Medical</source>
-            <translation>医疗</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="139" />
-            <source>Fire</source>
-            <translation>消防</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="140" />
-            <source>Forest fire</source>
-            <translation>森林消防</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="141" />
-            <source>Law enforcement</source>
-            <translation>综合执法</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="145" />
-            <source>Critical</source>
-            <translation>紧急</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="146" />
-            <source>Warning</source>
-            <translation>警告</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="147" />
-            <source>Info</source>
-            <translation>提示</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="151" />
-            <source>Camera AI</source>
-            <translation>AI 摄像头</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="152" />
-            <source>Grid report</source>
-            <translation>网格上报</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="153" />
-            <source>Hotline</source>
-            <translation>热线</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="154" />
-            <source>Other center</source>
-            <translation>其他中心</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="158" />
-            <source>Commander</source>
-            <translation>指挥长</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="159" />
-            <source>Operator</source>
-            <translation>值班员</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="160" />
-            <source>Wall display</source>
-            <translation>大屏</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="161" />
-            <source>Field</source>
-            <translation>一线</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="162" />
-            <source>Ingest</source>
-            <translation>接入</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="166" />
-            <source>Raised</source>
-            <translation>预警</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="173" />
-            <source>Absorbed another incident</source>
-            <translation>并入其他事件</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="175" />
-            <source>Cooperation requested</source>
-            <translation>请求协同</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="176" />
-            <source>Escalation accepted</source>
-            <translation>上报已受理</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="177" />
-            <source>Escalation declined</source>
-            <translation>上报被退回</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="178" />
-            <source>Cooperation accepted</source>
-            <translation>协同已接受</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="179" />
-            <source>Cooperation declined</source>
-            <translation>协同被拒绝</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="180" />
-            <source>Plan activated</source>
-            <translation>启动预案</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="181" />
-            <source>Broadcast check</source>
-            <translation>广播排查</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="182" />
-            <source>Task accepted</source>
-            <translation>任务已接单</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="183" />
-            <source>Arrived on scene</source>
-            <translation>到达现场</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="184" />
-            <source>Task done</source>
-            <translation>任务完成</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="185" />
-            <source>Task declined</source>
-            <translation>任务被拒绝</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/i18n.py" line="186" />
-            <source>Task cancelled</source>
-            <translation>任务已撤销</translation>
-        </message>
-    </context>
-    <context>
         <name>DrillBar</name>
         <message>
-            <location filename="../../console/ui/panes/drillbar/widget.py" line="183" />
-            <location filename="../../console/ui/panes/drillbar/widget.py" line="193" />
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="175" />
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="185" />
             <source>Play</source>
             <extracomment>the position moves between hub messages: redraw on every UI tick (cheap)</extracomment>
             <translation>播放</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/drillbar/widget.py" line="185" />
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="177" />
             <source>review mode only</source>
             <translation>仅回放模式可用</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/drillbar/widget.py" line="193" />
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="185" />
             <source>Pause</source>
             <translation>暂停</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/drillbar/widget.py" line="200" />
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="192" />
             <source>seek %1 ms</source>
             <translation>跳转 %1 毫秒</translation>
         </message>
     </context>
     <context>
-        <name>IncidentPane</name>
+        <name>IncidentHeader</name>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="148" />
+            <location filename="../../console/ui/panes/incident/header.py" line="26" />
             <source>Alert</source>
-            <extracomment>the console shows Chongqing time whatever the machine's zone seconds the undo button stays after a dispatch give up waiting for the hub to confirm a dispatch after this long the tag of grids next to a forest (the fire-hazard scene's follow-up broadcast) resource ids in the recommendation list now</extracomment>
             <translation>预警</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="157" />
+            <location filename="../../console/ui/panes/incident/header.py" line="35" />
             <source>Location</source>
             <translation>位置</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="158" />
+            <location filename="../../console/ui/panes/incident/header.py" line="36" />
             <source>Source</source>
             <translation>来源</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="159" />
+            <location filename="../../console/ui/panes/incident/header.py" line="37" />
             <source>Report</source>
             <translation>内容</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="168" />
-            <source>Service promises</source>
-            <translation>服务承诺</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="178" />
-            <source>Actions</source>
-            <translation>处置</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="193" />
-            <source>Acknowledge</source>
-            <translation>确认</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="194" />
-            <source>Dispatch recommended</source>
-            <translation>一键派遣推荐</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="196" />
-            <source>Activate plan</source>
-            <translation>启动预案</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="198" />
-            <source>Escalate to district</source>
-            <translation>上报区县</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="199" />
-            <source>Request cooperation</source>
-            <translation>请求跨街协同</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="203" />
-            <source>Broadcast check to forest-adjacent grids</source>
-            <translation>通知临林网格排查</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="205" />
-            <source>Accept hand-off</source>
-            <translation>接收移交</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="207" />
-            <source>Decline hand-off</source>
-            <translation>退回移交</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="208" />
-            <source>Resolve</source>
-            <translation>处置完毕</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="209" />
-            <source>Close</source>
-            <translation>办结</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="210" />
-            <source>False alarm</source>
-            <translation>误报</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="219" />
-            <source>Recommended</source>
-            <translation>推荐人员</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="223" />
-            <location filename="../../console/ui/panes/incident/widget.py" line="233" />
-            <location filename="../../console/ui/panes/incident/widget.py" line="242" />
-            <source>Who</source>
-            <translation>人员</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="223" />
-            <source>ETA</source>
-            <translation>预计到达</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="223" />
-            <source>Why</source>
-            <translation>理由</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="229" />
-            <source>Tasks</source>
-            <translation>任务</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="233" />
-            <source>Task</source>
-            <translation>任务</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="233" />
-            <source>Status</source>
-            <translation>状态</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="233" />
-            <source>Assembly</source>
-            <translation>集结</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="238" />
-            <source>Timeline</source>
-            <translation>处置时间线</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="242" />
-            <source>Time</source>
-            <translation>时间</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="242" />
-            <source>What</source>
-            <translation>事项</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="242" />
-            <source>Note</source>
-            <translation>备注</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="247" />
-            <source>Select an alert in the queue</source>
-            <translation>请在预警队列中选择一条预警</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="314" />
-            <location filename="../../console/ui/panes/incident/widget.py" line="328" />
+            <location filename="../../console/ui/panes/incident/header.py" line="76" />
+            <location filename="../../console/ui/panes/incident/header.py" line="90" />
             <source>No snapshot</source>
             <translation>无抓拍图片</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="325" />
+            <location filename="../../console/ui/panes/incident/header.py" line="87" />
             <source>Snapshot: %1</source>
             <translation>抓拍：%1</translation>
         </message>
+    </context>
+    <context>
+        <name>IncidentPane</name>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="350" />
-            <source>Activate plan: %1</source>
-            <translation>启动预案：%1</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="351" />
-            <source>No plan for this type</source>
-            <translation>此类型无预案</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="399" />
-            <source>on scene in %1</source>
-            <translation>%1 到场</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="404" />
-            <source>assembly: %1 left</source>
-            <translation>集结：剩余 %1</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="407" />
-            <source>assembly: %1 over</source>
-            <translation>集结：超时 %1</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="418" />
-            <source>Response: %1 s (promise 60 s)</source>
-            <translation>响应：%1 秒（承诺 60 秒）</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="424" />
-            <source>Response: %1 left</source>
-            <translation>响应：剩余 %1</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="425" />
-            <source>Response: breached by %1</source>
-            <translation>响应：已超时 %1</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="431" />
-            <source>Assembly: %1 left (promise 10 min)</source>
-            <translation>集结：剩余 %1（承诺 10 分钟）</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="432" />
-            <source>Assembly: breached by %1</source>
-            <translation>集结：已超时 %1</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="435" />
-            <source>Assembly: whole team on scene in %1</source>
-            <translation>集结：全员 %1 到场</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="438" />
-            <source>Assembly: first arrival in %1</source>
-            <translation>集结：首人 %1 到场</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="440" />
-            <source>Assembly: not dispatched yet</source>
-            <translation>集结：尚未派遣</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="446" />
-            <source>response %1 s &gt; 60 s</source>
-            <translation>响应用时 %1 秒，超过 60 秒</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="447" />
-            <source> (not yet dispatched)</source>
-            <translation>（尚未派遣）</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="450" />
-            <source>first arrival %1 min &gt; 10 min</source>
-            <translation>首人到场 %1 分钟，超过 10 分钟</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="452" />
-            <source>full team not on scene within 10 min</source>
-            <translation>10 分钟内未全员到场</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="479" />
-            <source>Dispatch</source>
-            <translation>派遣</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="531" />
-            <source>Undoing…</source>
-            <translation>正在撤销…</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="534" />
-            <source>Undo (%1 s)</source>
-            <translation>撤销（%1 秒）</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="590" />
-            <source>Check your grid for the same risk: %1</source>
-            <translation>请排查本网格是否存在同类隐患：%1</translation>
+            <location filename="../../console/ui/panes/incident/widget.py" line="58" />
+            <source>Select an alert in the queue</source>
+            <translation>请在预警队列中选择一条预警</translation>
         </message>
     </context>
     <context>
         <name>KpiPane</name>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="55" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="56" />
             <source>Alerts / min · open incidents</source>
             <extracomment>at most this many minutes of history are drawn (a whole marathon day fits) the window drawn: the last this many hub seconds (or the whole recording in review) recompute at most this often (wall seconds) crowd curves drawn (the cameras with the most density alerts)</extracomment>
             <translation>每分钟预警 · 未结事件</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="59" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="61" />
             <source>minutes ago</source>
             <translation>分钟前</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="61" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="63" />
             <source>p50 / p90 / p95 vs promise (% of limit)</source>
             <translation>p50 / p90 / p95 对比承诺（占时限 %）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="66" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="68" />
             <source>response 60 s</source>
             <translation>响应 60 秒</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="67" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="69" />
             <source>assembly 10 min</source>
             <translation>集结 10 分钟</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="70" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="72" />
             <source>Utilisation by kind (%)</source>
             <translation>各类力量使用率（%）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="74" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="76" />
             <source>Crowd density per camera (people/m²)</source>
             <translation>各摄像头人群密度（人/㎡）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="100" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="102" />
             <source>No alerts yet.</source>
             <translation>暂无预警。</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="152" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="154" />
             <source>Alerts %1 · open %2 · tasks %3 · response p50/p90/p95 %4 / %5 / %6, ≤60 s %7 · assembly p50/p90/p95 %8 / %9 / %10, ≤10 min %11 · breaches %12</source>
             <translation>预警 %1 · 未结 %2 · 任务 %3 · 响应 p50/p90/p95 %4 / %5 / %6，≤60 秒 %7 · 集结 p50/p90/p95 %8 / %9 / %10，≤10 分钟 %11 · 超时 %12</translation>
         </message>
@@ -932,94 +441,90 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../console/ui/main_window.py" line="95" />
-            <location filename="../../console/ui/main_window.py" line="310" />
+            <location filename="../../console/ui/shell/main_window.py" line="84" />
+            <location filename="../../console/ui/shell/main_window.py" line="349" />
             <source>Duty commander's console</source>
-            <extracomment>UI tick (ms): panes redraw at most this often with nothing new, panes still refresh this often so countdowns move (s) a banner hides itself after this long (ms) name → pane; a factory may return any subset, None removes a pane</extracomment>
+            <extracomment>panes refreshed every other tick, and on which: heavy, and seconds matter less there than in the queue an early tick for a new alert comes no sooner than this after the last tick (s) UI tick (ms): panes redraw at most this often with nothing new, panes still refresh this often so countdowns move (s) a banner hides itself after this long (ms) name → pane; a factory may return any subset, None removes a pane</extracomment>
             <translation>基层治理指挥中心 值班指挥台</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="131" />
+            <location filename="../../console/ui/shell/main_window.py" line="120" />
             <source>Camera wall</source>
             <translation>视频墙</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="140" />
+            <location filename="../../console/ui/shell/main_window.py" line="129" />
             <source>Alert queue</source>
             <translation>预警队列</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="140" />
+            <location filename="../../console/ui/shell/main_window.py" line="129" />
             <source>Incident</source>
             <translation>事件详情</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="141" />
+            <location filename="../../console/ui/shell/main_window.py" line="130" />
             <source>Resources</source>
             <translation>力量花名册</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="141" />
+            <location filename="../../console/ui/shell/main_window.py" line="130" />
             <source>Map</source>
             <translation>地图</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="142" />
+            <location filename="../../console/ui/shell/main_window.py" line="131" />
             <source>Diagnostics</source>
             <translation>诊断</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="142" />
+            <location filename="../../console/ui/shell/main_window.py" line="131" />
             <source>KPIs</source>
             <translation>指标看板</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="143" />
+            <location filename="../../console/ui/shell/main_window.py" line="132" />
             <source>Drill replay</source>
             <translation>演练回放</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="267" />
+            <location filename="../../console/ui/shell/main_window.py" line="293" />
             <source>&amp;View</source>
+            <extracomment>changes an early tick showed in the queue only; the next regular tick shows them everywhere changes a staggered pane has not been given yet</extracomment>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="271" />
+            <location filename="../../console/ui/shell/main_window.py" line="297" />
             <source>Reset layout</source>
             <translation>恢复默认布局</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="274" />
+            <location filename="../../console/ui/shell/main_window.py" line="300" />
             <source>&amp;Language</source>
             <translation>语言(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="275" />
+            <location filename="../../console/ui/shell/main_window.py" line="301" />
             <source>Start with --lang en for English, --lang zh for Chinese</source>
             <translation>启动参数 --lang en 为英文，--lang zh 为中文</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="315" />
+            <location filename="../../console/ui/shell/main_window.py" line="354" />
             <source>EXERCISE 演练 — not live duty: the field is simulated</source>
             <translation>演练 EXERCISE — 非实战值守：现场为模拟</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="316" />
+            <location filename="../../console/ui/shell/main_window.py" line="355" />
             <source>REVIEW 回放 — a recorded session: dispatch is off</source>
             <translation>回放 REVIEW — 历史记录：调度已关闭</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="331" />
-            <source>Conflict</source>
-            <translation>冲突</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/main_window.py" line="334" />
+            <location filename="../../console/ui/shell/main_window.py" line="373" />
             <source>(+%1 more, see Diagnostics)</source>
             <translation>（另有 %1 条，见诊断）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="351" />
+            <location filename="../../console/ui/shell/main_window.py" line="390" />
             <source>Critical alert: %1 — %2</source>
             <translation>紧急预警：%1 — %2</translation>
         </message>
@@ -1027,72 +532,101 @@
     <context>
         <name>MapPane</name>
         <message>
-            <location filename="../../console/ui/panes/map/widget.py" line="202" />
+            <location filename="../../console/ui/panes/map/widget.py" line="189" />
             <source>camera</source>
-            <extracomment>fixed order of people in the scatter; index i ↔ arrays[i] setData calls on the people scatter and the last one's duration (ms) the colour key row; wall mode hides it (it sets the pane's minimum width at large type)</extracomment>
+            <extracomment>how often, at most, incident stars and camera colours are redrawn under load (s) fixed order of people in the scatter; index i ↔ arrays[i] setData calls on the people scatter and the last one's duration (ms) the colour key row; wall mode hides it (it sets the pane's minimum width at large type)</extracomment>
             <translation>摄像头</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/map/widget.py" line="203" />
+            <location filename="../../console/ui/panes/map/widget.py" line="190" />
             <source>open incident</source>
             <translation>未结事件</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/map/widget.py" line="208" />
+            <location filename="../../console/ui/panes/map/widget.py" line="195" />
             <source>Fit</source>
             <translation>全图</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/map/widget.py" line="209" />
+            <location filename="../../console/ui/panes/map/widget.py" line="196" />
             <source>Show the whole area</source>
             <translation>显示全部区域</translation>
         </message>
     </context>
     <context>
+        <name>RecommendationList</name>
+        <message>
+            <location filename="../../console/ui/panes/incident/recommendations.py" line="26" />
+            <source>Recommended</source>
+            <translation>推荐人员</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/recommendations.py" line="35" />
+            <source>Who</source>
+            <extracomment>resource ids in the list now (a change to one of them re-ranks at once)</extracomment>
+            <translation>人员</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/recommendations.py" line="35" />
+            <source>ETA</source>
+            <translation>预计到达</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/recommendations.py" line="35" />
+            <source>Why</source>
+            <translation>理由</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/recommendations.py" line="71" />
+            <source>Dispatch</source>
+            <translation>派遣</translation>
+        </message>
+    </context>
+    <context>
         <name>RosterModel</name>
         <message>
-            <location filename="../../console/ui/panes/roster/model.py" line="57" />
+            <location filename="../../console/ui/panes/roster/model.py" line="38" />
             <source>Pending</source>
             <translation>待确认</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/roster/model.py" line="106" />
+            <location filename="../../console/ui/panes/roster/model.py" line="80" />
             <source>Name</source>
             <extracomment>grids under the selected tree node (None: everyone) people with a task now (the only rows whose countdown moves) a status changed while filtering or sorting by status: rows to move at the next settle</extracomment>
             <translation>姓名</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/roster/model.py" line="107" />
+            <location filename="../../console/ui/panes/roster/model.py" line="81" />
             <source>Kind</source>
             <translation>类别</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/roster/model.py" line="108" />
+            <location filename="../../console/ui/panes/roster/model.py" line="82" />
             <source>Unit</source>
             <translation>单位</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/roster/model.py" line="109" />
+            <location filename="../../console/ui/panes/roster/model.py" line="83" />
             <source>Town</source>
             <translation>镇街</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/roster/model.py" line="110" />
+            <location filename="../../console/ui/panes/roster/model.py" line="84" />
             <source>Grid</source>
             <translation>网格</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/roster/model.py" line="111" />
+            <location filename="../../console/ui/panes/roster/model.py" line="85" />
             <source>Status</source>
             <translation>状态</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/roster/model.py" line="112" />
+            <location filename="../../console/ui/panes/roster/model.py" line="86" />
             <source>Current task</source>
             <translation>当前任务</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/roster/model.py" line="113" />
+            <location filename="../../console/ui/panes/roster/model.py" line="87" />
             <source>Assembly left</source>
             <translation>集结剩余</translation>
         </message>
@@ -1100,39 +634,172 @@
     <context>
         <name>RosterPane</name>
         <message>
-            <location filename="../../console/ui/panes/roster/widget.py" line="109" />
+            <location filename="../../console/ui/panes/roster/widget.py" line="106" />
             <source>Search name, id, unit, skill…</source>
             <extracomment>counts shown in the header and the tree, in this order org id → tree item; org id → grids below it org node → counts; grid → the nodes above it (itself up to the root)</extracomment>
             <translation>搜索姓名、编号、单位、技能…</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/roster/widget.py" line="113" />
+            <location filename="../../console/ui/panes/roster/widget.py" line="110" />
             <source>All kinds</source>
             <translation>全部类别</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/roster/widget.py" line="118" />
+            <location filename="../../console/ui/panes/roster/widget.py" line="115" />
             <source>All statuses</source>
             <translation>全部状态</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/roster/widget.py" line="132" />
+            <location filename="../../console/ui/panes/roster/widget.py" line="129" />
             <source>Area</source>
             <translation>区域</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/roster/widget.py" line="196" />
+            <location filename="../../console/ui/panes/roster/widget.py" line="193" />
             <source>All</source>
             <translation>全部</translation>
         </message>
     </context>
     <context>
+        <name>ServicePromises</name>
+        <message>
+            <location filename="../../console/ui/panes/incident/promises.py" line="19" />
+            <source>Service promises</source>
+            <translation>服务承诺</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/promises.py" line="36" />
+            <source>Response: %1 s (promise 60 s)</source>
+            <translation>响应：%1 秒（承诺 60 秒）</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/promises.py" line="42" />
+            <source>Response: %1 left</source>
+            <translation>响应：剩余 %1</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/promises.py" line="43" />
+            <source>Response: breached by %1</source>
+            <translation>响应：已超时 %1</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/promises.py" line="49" />
+            <source>Assembly: %1 left (promise 10 min)</source>
+            <translation>集结：剩余 %1（承诺 10 分钟）</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/promises.py" line="50" />
+            <source>Assembly: breached by %1</source>
+            <translation>集结：已超时 %1</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/promises.py" line="53" />
+            <source>Assembly: whole team on scene in %1</source>
+            <translation>集结：全员 %1 到场</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/promises.py" line="56" />
+            <source>Assembly: first arrival in %1</source>
+            <translation>集结：首人 %1 到场</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/promises.py" line="58" />
+            <source>Assembly: not dispatched yet</source>
+            <translation>集结：尚未派遣</translation>
+        </message>
+    </context>
+    <context>
+        <name>TaskList</name>
+        <message>
+            <location filename="../../console/ui/panes/incident/tasks.py" line="21" />
+            <source>Tasks</source>
+            <translation>任务</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/tasks.py" line="26" />
+            <source>Task</source>
+            <translation>任务</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/tasks.py" line="26" />
+            <source>Who</source>
+            <translation>人员</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/tasks.py" line="26" />
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/tasks.py" line="26" />
+            <source>Assembly</source>
+            <translation>集结</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/tasks.py" line="59" />
+            <source>on scene in %1</source>
+            <translation>%1 到场</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/tasks.py" line="64" />
+            <source>assembly: %1 left</source>
+            <translation>集结：剩余 %1</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/tasks.py" line="67" />
+            <source>assembly: %1 over</source>
+            <translation>集结：超时 %1</translation>
+        </message>
+    </context>
+    <context>
         <name>TimelineStrip</name>
         <message>
-            <location filename="../../console/ui/panes/drillbar/widget.py" line="49" />
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="42" />
             <source>Click or drag to seek; ticks are alerts (red: critical)</source>
             <extracomment>the speeds the bar offers</extracomment>
             <translation>点击或拖动以跳转；刻度为预警（红色：紧急）</translation>
+        </message>
+    </context>
+    <context>
+        <name>TimelineView</name>
+        <message>
+            <location filename="../../console/ui/panes/incident/timeline.py" line="18" />
+            <source>Timeline</source>
+            <translation>处置时间线</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/timeline.py" line="22" />
+            <source>Time</source>
+            <translation>时间</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/timeline.py" line="22" />
+            <source>Who</source>
+            <translation>人员</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/timeline.py" line="22" />
+            <source>What</source>
+            <translation>事项</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/timeline.py" line="22" />
+            <source>Note</source>
+            <translation>备注</translation>
+        </message>
+    </context>
+    <context>
+        <name>UndoButton</name>
+        <message>
+            <location filename="../../console/ui/panes/incident/undo.py" line="77" />
+            <source>Undoing…</source>
+            <extracomment>seconds the undo button stays after a dispatch give up waiting for the hub to confirm a dispatch after this long</extracomment>
+            <translation>正在撤销…</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/undo.py" line="80" />
+            <source>Undo (%1 s)</source>
+            <translation>撤销（%1 秒）</translation>
         </message>
     </context>
 </TS>

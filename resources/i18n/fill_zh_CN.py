@@ -1,8 +1,12 @@
-"""Fill unfinished entries of console_zh_CN.ts from the glossary below (run by `make translations`).
+"""Fill unfinished entries of console_zh_CN.ts (run by `make translations`).
 
 lupdate extracts the English sources; this fills the Chinese for the ones we
 know and leaves the rest marked unfinished (and lists them), so a new string
 never ships silently untranslated. Translations already in the .ts win.
+
+The domain's words (kinds, statuses, steps, roles, ...) come from the console's
+glossary (`console/ui/common/glossary.py`), so a UI string that names a domain
+word reads exactly as the panes and the report say it; the rest are below.
 """
 
 from __future__ import annotations
@@ -12,30 +16,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 TS = Path(__file__).with_name("console_zh_CN.ts")
+# the glossary of this source tree (not whatever `console` an environment has installed)
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-ZH: dict[str, str] = {
-    # ---- domain words
-    "Crowd density": "人群密度", "Cordon intrusion": "闯入警戒线", "Animal": "动物", "Fall": "摔倒",
-    "Smoke or fire": "烟火", "Fire hazard": "火灾隐患", "Illegal parking": "违规停车", "Rockfall": "落石",
-    "Debris": "杂物", "Other": "其他",
-    "New": "新警情", "Acknowledged": "已确认", "Dispatched": "已派遣", "En route": "在途",
-    "On scene": "在现场", "Resolved": "已处置", "Closed": "已办结", "False alarm": "误报",
-    "Merged": "已合并", "Escalated": "已上报", "Cooperation": "协同中",
-    "Off duty": "不在岗", "Available": "可调度", "Busy": "忙碌",
-    "Sent": "已下发", "Accepted": "已接单", "Arrived": "已到场", "Done": "已完成", "Declined": "已拒绝",
-    "Cancelled": "已撤销",
-    "Grid worker": "网格员", "Community staff": "社区工作人员", "Social worker": "社工",
-    "Volunteer": "志愿者", "Police": "民警", "Traffic police": "交警", "Medical": "医疗",
-    "Fire": "消防", "Forest fire": "森林消防", "Law enforcement": "综合执法",
-    "Critical": "紧急", "Warning": "警告", "Info": "提示",
-    "Camera AI": "AI 摄像头", "Grid report": "网格上报", "Hotline": "热线", "Other center": "其他中心",
-    "Commander": "指挥长", "Operator": "值班员", "Wall display": "大屏", "Field": "一线", "Ingest": "接入",
-    "Raised": "预警", "Absorbed another incident": "并入其他事件", "Cooperation requested": "请求协同",
-    "Escalation accepted": "上报已受理", "Escalation declined": "上报被退回",
-    "Cooperation accepted": "协同已接受", "Cooperation declined": "协同被拒绝",
-    "Plan activated": "启动预案", "Broadcast check": "广播排查", "Task accepted": "任务已接单",
-    "Arrived on scene": "到达现场", "Task done": "任务完成", "Task declined": "任务被拒绝",
-    "Task cancelled": "任务已撤销",
+from console.ui.common import glossary  # noqa: E402
+
+_UI: dict[str, str] = {
     # ---- drills and KPIs
     "Play": "播放", "Pause": "暂停", "review mode only": "仅回放模式可用", "seek %1 ms": "跳转 %1 毫秒",
     "Alerts / min · open incidents": "每分钟预警 · 未结事件", "minutes ago": "分钟前",
@@ -88,15 +74,12 @@ ZH: dict[str, str] = {
     "Assembly: first arrival in %1": "集结：首人 %1 到场", "Assembly: not dispatched yet": "集结：尚未派遣",
     "Dispatch": "派遣", "Undoing…": "正在撤销…", "Undo (%1 s)": "撤销（%1 秒）",
     "Check your grid for the same risk: %1": "请排查本网格是否存在同类隐患：%1",
-    "response %1 s > 60 s": "响应用时 %1 秒，超过 60 秒", " (not yet dispatched)": "（尚未派遣）",
-    "first arrival %1 min > 10 min": "首人到场 %1 分钟，超过 10 分钟",
-    "full team not on scene within 10 min": "10 分钟内未全员到场",
     # ---- main window
     "Duty commander's console": "基层治理指挥中心 值班指挥台", "Camera wall": "视频墙", "Alert queue": "预警队列",
     "Incident": "事件详情", "Resources": "力量花名册", "Map": "地图", "Diagnostics": "诊断",
     "&View": "视图(&V)", "Reset layout": "恢复默认布局", "&Language": "语言(&L)",
     "Start with --lang en for English, --lang zh for Chinese": "启动参数 --lang en 为英文，--lang zh 为中文",
-    "Conflict": "冲突", "(+%1 more, see Diagnostics)": "（另有 %1 条，见诊断）",
+    "(+%1 more, see Diagnostics)": "（另有 %1 条，见诊断）",
     "Critical alert: %1 — %2": "紧急预警：%1 — %2",
     # ---- other panes (camera wall, map, roster)
     "waiting for video": "等待视频", "OFFLINE": "离线", "offline": "离线",
@@ -116,6 +99,9 @@ ZH: dict[str, str] = {
     "Reconnects": "重连次数", "fps": "帧率", "Picture": "画面", "Detail": "详情", "hub": "中心推送",
     "Playing": "播放中",
 }
+
+#: every Chinese word the .ts may need: the glossary's (which win) and the UI's own
+ZH: dict[str, str] = {**_UI, **dict(glossary.pairs())}
 
 
 def fill(path: Path = TS) -> list[str]:

@@ -36,8 +36,8 @@ async def test_offline_command_is_sent_once_even_when_the_outbox_write_fails(tmp
                 raise OSError(28, "No space left on device")
 
             store.outbox_add = disk_full
-            command_id = controller.acknowledge(incident)
-            assert command_id and replica.pending[command_id].queued
+            command_id = controller.acknowledge(incident).id
+            assert replica.pending[command_id].queued
             await _until(lambda: replica.counters["outbox_errors"] == 1)
             assert any(n.code == "local_store" for n in replica.notices)
 

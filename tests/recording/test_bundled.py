@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from console.scenarios.marathon import DOG_TITLE
-from console.recording.drill_file import DrillReader
+from console.domain.kpi import compute
+from console.recording.drill_file import FORMAT_VERSION, DrillReader
 from console.app.config import HubConfig
 from console.app.hub import start_hub
 from tests.hub.harness import Client
@@ -26,6 +27,12 @@ def test_the_bundled_drill_is_a_small_marathon_morning_with_the_dog():
         inc = next(i for i in state.incidents.values() if i.alert == dog[0].id)
         assert inc.tasks, "the scripted commander sent someone to the dog"
         assert r.frame_at("CAM02", dog[0].at) is not None
+        # today's format: the crowd chart reads each density alert's measurement
+        assert meta.version == FORMAT_VERSION
+        crowd = compute(state, meta.start, meta.end).crowd
+        density = [a for a in state.alerts.values() if a.kind == "crowd_density"]
+        assert density and sum(map(len, crowd.values())) == len(density)
+        assert all(f"{a.value:.1f}人/㎡" in a.title for a in density)
 
 
 @pytest.mark.integration

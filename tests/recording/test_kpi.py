@@ -3,7 +3,8 @@
 import pytest
 
 from console.domain.apply import apply
-from console.domain.model import Alert, Baseline, Camera, OrgUnit, Resource
+from console.domain.model import CROWD_UNIT, Alert, Baseline, Camera, OrgUnit, Resource
+from console.domain.sla import Breach
 from console.domain.state import State
 from console.domain.kpi import compute, percentile
 from console.recording.drill_file import DrillReader, DrillWriter
@@ -25,9 +26,9 @@ def _baseline() -> Baseline:
     return Baseline(name="hand", day_start=T0, org=org, resources=res, cameras=cams, plans=[])
 
 
-def _alert(n: int, at: float, kind="fall", severity="warning", title="摔倒") -> m.AlertRaised:
+def _alert(n: int, at: float, kind="fall", severity="warning", title="老人倒地", value=None) -> m.AlertRaised:
     a = Alert(id=f"A{n}", source="camera", kind=kind, severity=severity, title=title, at=at, x=0, y=0,
-              grid="G1", town="T1", camera="C1")
+              grid="G1", town="T1", camera="C1", value=value, unit=CROWD_UNIT if value is not None else "")
     return m.AlertRaised(alert=a, incident=f"I{n}")
 
 
@@ -46,7 +47,8 @@ SCRIPT = [
     (0, "alert_raised", _alert(1, T0)),
     (20, "incident_acknowledged", _inc("", 1)),
     (30, "task_dispatched", m.TaskDispatched(task="K1", incident="I1", resource="R1", actor="值班长")),
-    (100, "alert_raised", _alert(2, T0 + 100, "crowd_density", "critical", "人群密度超阈值 4.5人/㎡")),
+    # the density is the alert's measurement, not a figure in its title
+    (100, "alert_raised", _alert(2, T0 + 100, "crowd_density", "critical", "crowd over threshold", 4.5)),
     # I2: ack 90, dispatch 100 and 110 from the alert, first arrival 300, full team 800, closed 900
     (190, "incident_acknowledged", _inc("", 2)),
     (200, "task_dispatched", m.TaskDispatched(task="K2", incident="I2", resource="R2", actor="值班长")),
@@ -110,8 +112,8 @@ def test_figures_of_the_hand_built_drill(hand_drill):
     assert (f.acknowledge.p50, f.acknowledge.p90, f.acknowledge.met, f.acknowledge.decided) == (40, 90, 2, 3)
     # breaches with their reasons
     assert [b.id for b in f.breaches] == ["I2", "I4"]
-    assert i2.reason == "response 100 s > 60 s; full team not on scene within 10 min"
-    assert i4.reason == "response 100 s > 60 s (not yet dispatched)"
+    assert i2.breaches == (Breach("response_late", 100, 60), Breach("team_not_assembled", None, 600))
+    assert i4.breaches == (Breach("response_overdue", 100, 60),)
     # utilisation over 1200 s: R1 370 s, R2 800 s, R3 790 s; R4 is off duty
     use = {u.kind: u for u in f.utilisation}
     assert [u.kind for u in f.utilisation] == ["volunteer", "police", "grid_worker"]
@@ -145,8 +147,27 @@ def test_the_report_prints_the_hand_computed_figures(hand_drill, tmp_path, qapp)
     paths = write_report(hand_drill, out=tmp_path / "r.html", pdf=True, progress=lambda d, w: steps.append(d))
     html = paths[0].read_text(encoding="utf-8")
     assert steps[0] == 0.0 and steps[-1] == 1.0 and steps == sorted(steps)
-    assert "<td>Response ≤ 60 s 响应 (1 分钟)</td><td class=num>3</td><td class=num>40 s</td>" in html
+    assert "<td>Response ≤ 60 s 响应 (1 分钟)</td><td class=num>3</td><td class=num>0:40</td>" in html
     assert "<td class=num>2/4</td><td class=num>50%</td>" in html
-    assert "full team not on scene within 10 min" in html and "(not yet dispatched)" in html
     assert html.count("data:image/png;base64,") >= 4
     assert paths[1].suffix == ".pdf" and paths[1].read_bytes()[:5] == b"%PDF-"
+    # the report is in Chinese by default: the domain's words, never its codes
+    assert "响应用时 100 秒，超过 60 秒；10 分钟内未全员到场" in html and "（尚未派遣）" in html
+    for word in ("<td>摔倒</td>", "<td>人群密度</td>", "<td>违规停车</td>", "<td>已办结</td>", "<td>误报</td>",
+                 "<td>志愿者</td>", "<td>到达现场</td>", "<td>紧急</td>"):
+        assert word in html, word
+    for code in ("illegal_parking", "crowd_density", "on_scene", "grid_worker", "task_arrived", "false_alarm",
+                 "critical"):
+        assert f">{code}<" not in html, code
+
+
+@pytest.mark.ui
+def test_the_report_in_english_says_the_same_in_english(hand_drill, tmp_path, qapp):
+    from console.ui.report import write_report
+
+    html = write_report(hand_drill, out=tmp_path / "en.html", lang="en")[0].read_text(encoding="utf-8")
+    assert "response 100 s &gt; 60 s; full team not on scene within 10 min" in html
+    assert "response 100 s &gt; 60 s (not yet dispatched)" in html
+    for word in ("<td>Fall</td>", "<td>Illegal parking</td>", "<td>Volunteer</td>", "<td>Arrived on scene</td>"):
+        assert word in html, word
+    assert "<td>摔倒</td>" not in html

@@ -49,7 +49,7 @@ async def test_a_live_exercise_recorded_and_replayed_ends_in_the_same_console_st
         inc = next(iter(replica.state.incidents))
         from console.client.controller import Controller
         controller = Controller(replica, session)
-        await _until(lambda: controller.dispatch_recommended(inc) is not None or False, 5)
+        await _until(lambda: not controller.dispatch_recommended(inc).refused_here, 5)
         await _until(lambda: any(t.status in ("arrived", "done") for t in replica.state.tasks.values()), 30)
         await hub.core.wait_committed(hub.core.state.seq)
         await _until(lambda: replica.state.seq == hub.core.state.seq)

@@ -109,8 +109,17 @@ async def test_the_drill_bar_plays_pauses_changes_speed_and_seeks(drill_file, qs
 
 
 async def test_exercise_is_marked_and_review_controls_stay_off_outside_review(qsettings):
+    class NoHub:
+        """A console with no hub behind it: commands and camera subscriptions go nowhere."""
+
+        def send_command(self, *a):
+            pass
+
+        def subscribe(self, cameras):
+            pass
+
     replica = Replica()
-    controller = Controller(replica, None)
+    controller = Controller(replica, NoHub())
     window = _window(replica, controller, qsettings)
     try:
         window.refresh_now()
@@ -121,7 +130,7 @@ async def test_exercise_is_marked_and_review_controls_stay_off_outside_review(qs
         window.refresh_now()
         assert window.mode_strip.isVisible() and "EXERCISE" in window.mode_strip.text()
         assert window.windowTitle().startswith("[EXERCISE")
-        assert controller.drill_control("play") is None  # refused here: not a review
+        assert controller.drill_control("play").refused_here  # refused here: not a review
         assert replica.notices[-1].code == "not_review"
     finally:
         window.tick.stop()
@@ -162,5 +171,6 @@ def test_in_review_the_console_sends_no_commands(qapp):
     assert controller.can("cmd.dispatch")
     replica.link.mode = "review"
     assert not controller.can("cmd.dispatch") and not controller.can("cmd.acknowledge")
-    assert controller.acknowledge("I-A0001") is None and not sent
+    handle = controller.acknowledge("I-A0001")
+    assert handle.refused_here and handle.result.code == "review_only" and not sent
     assert replica.notices[-1].code == "review_only"

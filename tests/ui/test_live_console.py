@@ -20,6 +20,7 @@ from contextlib import asynccontextmanager
 import pytest
 from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QKeyEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from console.app.console import Console, build_console
@@ -154,7 +155,7 @@ async def test_new_alert_appears_in_the_queue_and_marks_its_camera(hub_db, tmp_p
         on_screen = wall.visible_cameras()[1]
         off_screen = next(c for c in sorted(server.core.state.cameras) if c not in wall.visible_cameras())
 
-        warning = await raise_alert(server, on_screen, severity="warning", kind="crowd")
+        warning = await raise_alert(server, on_screen, severity="warning", kind="crowd_density")
         await until(lambda: window.alerts.model.row_of(warning) is not None, "the warning in the queue")
         await until(lambda: wall.tile_for(on_screen) is not None and wall.tile_for(on_screen).alerting,
                     "the warning's tile to be marked alerting")
@@ -176,7 +177,7 @@ async def test_new_alert_appears_in_the_queue_and_marks_its_camera(hub_db, tmp_p
 
 async def test_enter_on_the_queue_sends_one_dispatch_and_the_incident_is_dispatched(hub_db, tmp_path):
     async with running_hub(hub_db) as server, console_on(server.url, "demo-commander", tmp_path, "c") as con:
-        incident = await raise_alert(server, "CAM05", severity="warning", kind="crowd")
+        incident = await raise_alert(server, "CAM05", severity="warning", kind="crowd_density")
         await until(lambda: con.window.alerts.model.row_of(incident) is not None, "the alert in the queue")
 
         press_enter(con, incident)
@@ -197,13 +198,62 @@ async def test_enter_on_the_queue_sends_one_dispatch_and_the_incident_is_dispatc
         assert con.window.banner_text() == "", "a dispatch that went through raises no warning"
 
 
+# ---------------------------------------------------------------- 2b. undo cancels what its command made
+
+async def test_undo_of_a_plan_cancels_exactly_the_tasks_the_plan_made(hub_db, tmp_path, monkeypatch):
+    # a loaded machine may take seconds between the click and the undo: the window must not close first
+    monkeypatch.setattr("console.ui.panes.incident.undo.UNDO_WINDOW_S", WAIT_S)
+    async with running_hub(hub_db) as server, \
+            console_on(server.url, "demo-commander", tmp_path, "a") as a, \
+            console_on(server.url, "demo-commander", tmp_path, "b") as b:  # the same commander at a second desk
+        incident = await raise_alert(server, "CAM05", severity="warning", kind="crowd_density")
+        await until(lambda: a.window.alerts.model.row_of(incident) is not None, "the alert in the queue")
+        a.window.alerts.select_row(a.window.alerts.model.row_of(incident))
+        pane = a.window.incident_pane
+        assert pane.incident_id == incident
+        made: list = []
+        a.controller.on_command.append(made.append)
+        QTest.mouseClick(pane.actions.plan_button, Qt.MouseButton.LeftButton)
+        [plan] = made
+        assert plan.type == "cmd.activate_plan" and not plan.refused_here
+        result = await asyncio.wait_for(plan.wait(), WAIT_S)
+        assert result.ok
+        planned = {t.id for t in hub_tasks(server, incident)}
+        assert len(planned) == 6, "the crowd plan sends six people"
+        assert set(a.controller.tasks_made(plan)) == planned
+
+        # the same user sends one more person from the other desk: not the plan's, so not undone
+        await until(lambda: incident in b.replica.state.incidents, "the incident on the second desk")
+        extra = await asyncio.wait_for(b.controller.dispatch_recommended(incident).wait(), WAIT_S)
+        assert extra.ok
+        await until(lambda: len(a.replica.state.incidents[incident].tasks) == 7, "the seventh task on desk a")
+        [other] = {t.id for t in hub_tasks(server, incident)} - planned
+        assert server.core.state.tasks[other].actor == server.core.state.tasks[min(planned)].actor
+
+        a.window.refresh_now()
+        undo = pane.actions.undo_button
+        assert undo.isVisible() and undo.isEnabled(), undo.text()
+        QTest.mouseClick(undo, Qt.MouseButton.LeftButton)
+        cancels = [h for h in made if h.type == "cmd.cancel_task"]
+        assert sorted(h.body.task for h in cancels) == sorted(planned)
+        for h in cancels:
+            assert (await asyncio.wait_for(h.wait(), WAIT_S)).ok
+        hub_state = server.core.state.tasks
+        assert {t for t in planned if hub_state[t].status == "cancelled"} == planned
+        assert hub_state[other].status == "sent", "the other desk's dispatch stays"
+        await until(lambda: all(a.replica.state.tasks[t].status == "cancelled" for t in planned),
+                    "desk a to show the plan's tasks cancelled")
+        a.window.refresh_now()
+        assert not undo.isVisible()
+
+
 # ---------------------------------------------------------------- 3. a conflict is shown, not swallowed
 
 async def test_a_conflict_from_the_hub_is_shown_naming_the_holder(hub_db, tmp_path):
     async with running_hub(hub_db) as server, \
             console_on(server.url, "demo-commander", tmp_path, "a") as a, \
             console_on(server.url, "demo-commander-2", tmp_path, "b") as b:
-        incident = await raise_alert(server, "CAM07", severity="warning", kind="crowd")
+        incident = await raise_alert(server, "CAM07", severity="warning", kind="crowd_density")
         for con in (a, b):
             await until(lambda con=con: con.window.alerts.model.row_of(incident) is not None,
                         "the alert in both queues")
@@ -321,7 +371,7 @@ async def test_malformed_and_unknown_messages_are_counted_and_shown(hub_db, tmp_
         assert shown.get("unknown_type") == "1" and shown.get("malformed") == "1", shown
 
         # the console stayed up on the same connection, and later events still apply
-        incident = await raise_alert(server, "CAM09", severity="warning", kind="crowd")
+        incident = await raise_alert(server, "CAM09", severity="warning", kind="crowd_density")
         await until(lambda: con.window.alerts.model.row_of(incident) is not None, "a later alert in the queue")
         assert con.replica.link.state == "online" and con.replica.link.reconnects == reconnects
         assert con.replica.state.seq == server.core.committed_seq
@@ -336,7 +386,7 @@ async def test_a_dispatch_made_while_the_hub_is_down_is_sent_once_when_it_return
     url, port = server.url, server.port
     async with console_on(url, "demo-commander", tmp_path, "c") as con:
         try:
-            incident = await raise_alert(server, "CAM11", severity="warning", kind="crowd")
+            incident = await raise_alert(server, "CAM11", severity="warning", kind="crowd_density")
             await until(lambda: con.window.alerts.model.row_of(incident) is not None, "the alert in the queue")
         finally:
             await first.__aexit__(None, None, None)  # the hub goes away; its event log stays on disk
@@ -384,7 +434,7 @@ async def test_a_restarted_console_shows_the_last_screen_before_the_hub_answers(
     try:
         async with console_on(url, "demo-commander", tmp_path, "c") as con:
             incidents = [await raise_alert(server, cam, severity=sev, kind=kind)
-                         for cam, sev, kind in (("CAM13", "critical", "animal"), ("CAM14", "warning", "crowd"))]
+                         for cam, sev, kind in (("CAM13", "critical", "animal"), ("CAM14", "warning", "crowd_density"))]
             await until(lambda: all(con.window.alerts.model.row_of(i) is not None for i in incidents),
                         "both alerts in the queue")
             shown = con.window.alerts.model.incident_ids()
@@ -403,7 +453,7 @@ async def test_a_restarted_console_shows_the_last_screen_before_the_hub_answers(
         # ... then brought up to date when the hub is back: a resume from the saved seq, not a snapshot
         async with running_hub(hub_db, port=port) as back:
             await until(again.session.live.is_set, "the restarted console to reach the hub")
-            later = await raise_alert(back, "CAM15", severity="warning", kind="crowd")
+            later = await raise_alert(back, "CAM15", severity="warning", kind="crowd_density")
             await until(lambda: again.window.alerts.model.row_of(later) is not None, "a new alert after restart")
             assert back.core.counters["resumes"] == 1 and back.core.counters["snapshots"] == 0
             assert again.replica.state.seq == back.core.committed_seq
@@ -421,7 +471,7 @@ async def test_english_and_chinese_both_load(qapp, tmp_path, lang, queue_title, 
     async with console_on("ws://127.0.0.1:9", "demo-commander", tmp_path, f"c-{lang}", live=False) as con:
         window = con.window
         assert window.docks["alerts"].windowTitle() == queue_title
-        assert window.incident_pane.ack_button.text() == ack
+        assert window.incident_pane.actions.ack_button.text() == ack
         assert status_label("dispatched") == dispatched
         header = window.alerts.model.headerData(AlertQueueModel.COL_STATUS, Qt.Orientation.Horizontal)
         assert header == ("状态" if lang == "zh" else "Status")

@@ -365,6 +365,13 @@ def test_roster_search_filters_rows(qtbot, roster, world):
     assert all(target.name in state.resources[r].name for r in rows)
     roster.set_search("")
     assert len(roster.visible_resources()) == total
+    # a kind's word in either language finds the same people (the glossary's words)
+    enforcers = sorted(r.id for r in state.resources.values() if r.kind == "law_enforcement")
+    assert enforcers
+    for word in ("综合执法", "law enforcement"):
+        roster.set_search(word)
+        assert sorted(roster.visible_resources()) == enforcers, word
+    roster.set_search("")
     # kind filter and tree node filter, in Python
     roster.kind_box.setCurrentIndex(roster.kind_box.findData("police"))
     assert roster.visible_resources() and all(
@@ -385,7 +392,7 @@ def test_roster_updates_changed_rows_counts_and_pending(qtbot, roster, world, co
     roster.model.modelReset.connect(lambda: resets.append(1))
     roster.model.dataChanged.connect(lambda a, b, roles=None: changed.append(a.row()))
     rid = next(r.id for r in world.replica.state.resources.values() if r.status == "available")
-    assert controller.dispatch("I4", rid) is not None  # pending until the hub confirms
+    assert not controller.dispatch("I4", rid).refused_here  # pending until the hub confirms
     _tick(world, roster)
     row = roster.model.row_of(rid)
     assert roster.model.display_status(world.replica.state.resources[rid]) == PENDING

@@ -44,7 +44,7 @@ SEVERITY_COLORS: dict[str, str] = {
     "info": "#58a6ff",
 }
 
-#: the other engineer's panes import this name; one lookup for any status word
+#: one lookup for any status word (incident and resource statuses share their colours)
 STATUS_COLORS: dict[str, str] = {**INCIDENT_STATUS_COLORS, **RESOURCE_STATUS_COLORS}
 
 #: countdown colours (response / assembly promise)
@@ -65,8 +65,67 @@ BG_ALT = "#161b22"
 BG_RAISED = "#1f2630"
 FG = "#d7dde4"
 FG_DIM = "#8b949e"
+#: text of people off duty, and other rows that are there but out of play
+FG_OFF = "#6e7681"
 ACCENT = "#2f81f7"
 BORDER = "#30363d"
+#: text on a coloured badge, banner or bar
+ON_COLOUR = "#ffffff"
+
+#: a roster person or a map dot held by a dispatch the hub has not confirmed yet
+PENDING_COLOR = COUNTDOWN_AMBER
+PENDING_DOT = "#ffffff"
+
+#: notice levels in Diagnostics
+NOTICE_COLORS: dict[str, str] = {"info": "#58a6ff", "warning": COUNTDOWN_AMBER, "error": COUNTDOWN_RED}
+
+# ------------------------------------------------------------------ video
+#: behind a camera picture (tiles, the incident snapshot) and the empty wall
+VIDEO_BG = "#07090c"
+VIDEO_FG = "#e6edf3"
+#: the name bar over a picture, and the veil over an offline camera (#AARRGGBB)
+VIDEO_BAR = "#96000000"
+VIDEO_OFFLINE_VEIL = "#8c000000"
+CAMERA_ONLINE = "#3fb950"
+CAMERA_OFFLINE = "#6e7681"
+#: a tile's flashing border while its camera has an open alert
+CAMERA_ALERT = "#ff3b30"
+CAMERA_SELECTED = ACCENT
+CAMERA_FOCUSED = "#f0b429"
+#: AI detection boxes (a critical alert's boxes take the severity colour) and their label text
+DETECTION_BOX = "#ffd33d"
+DETECTION_TEXT = "#000000"
+
+# ------------------------------------------------------------------ map
+MAP_GRID = "#2d3a4a"
+MAP_TOWN = "#4a5a70"
+MAP_TOWN_LABEL = "#9fb3c8"
+MAP_COURSE = "#e36209"
+MAP_CAMERA = "#39c5cf"
+MAP_CAMERA_OFF = "#6e7681"
+MAP_CAMERA_ALERT = CAMERA_ALERT
+#: the ring around the selected incident or person, and the outline of incident stars
+MAP_RING = "#ffffff"
+
+# ------------------------------------------------------------------ charts (KPI pane)
+CHART_ALERTS = "#1f6feb"
+CHART_ALERTS_FILL = "#1f6feb66"
+CHART_OPEN = "#ff7b72"
+CHART_TASKS = "#3fb950"
+CHART_KEPT = "#3fb950"
+CHART_LIMIT = COUNTDOWN_RED
+CHART_UTILISATION = "#8957e5"
+#: one colour per camera on the crowd-density chart
+CHART_SERIES = ("#58a6ff", "#e3b341", "#3fb950", "#ff7b72", "#d2a8ff")
+
+# ------------------------------------------------------------------ the printed report (white paper)
+REPORT_SERIES = ("#1f6feb", "#d29922", "#2da44e", "#cf222e", "#8250df", "#0a7ea4", "#bf8700", "#57606a")
+REPORT_ALERTS = "#9ecbff"
+REPORT_OPEN = "#cf222e"
+REPORT_TASKS = "#2da44e"
+REPORT_KEPT = "#2da44e"
+REPORT_BREACHED = "#cf222e"
+REPORT_BARS = "#1f6feb"
 
 #: fonts with CJK glyphs, best first (a Latin-only default font renders Chinese as tofu)
 CJK_FAMILIES = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC",

@@ -1,1 +1,1 @@
-"""Dockable panes, one folder each: widget, model, tests."""
+"""Dockable panes, one folder each: the widget and, where it has one, its table model."""

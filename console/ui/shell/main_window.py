@@ -17,9 +17,16 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWi
 from console.client.controller import Controller
 from console.client.replica import Replica
 from console.domain.state import ChangeSet
+from console.ui.common import glossary
+from console.ui.common.i18n import current_lang
 from console.ui.panes.alerts.widget import AlertQueue
+from console.ui.panes.cameras.widget import CameraWall
 from console.ui.panes.diagnostics.widget import DiagnosticsPane, NoticeCursor
+from console.ui.panes.drillbar.widget import DrillBar
 from console.ui.panes.incident.widget import IncidentPane
+from console.ui.panes.kpi.widget import KpiPane
+from console.ui.panes.map.widget import MapPane
+from console.ui.panes.roster.widget import RosterPane
 from console.ui.shell.selection import Selection
 from console.ui.shell.status_bar import ConsoleStatusBar
 
@@ -42,39 +49,17 @@ PanesFactory = Callable[[Replica, Controller, Selection, object], dict[str, QWid
 
 def default_panes(replica: Replica, controller: Controller, selection: Selection,
                   frames: object = None) -> dict[str, QWidget | None]:
-    """Every pane the console knows; panes another engineer owns are imported lazily."""
-    panes: dict[str, QWidget | None] = {
+    """Every pane the console knows."""
+    return {
         "alerts": AlertQueue(replica, controller, selection),
         "incident": IncidentPane(replica, controller, selection),
         "diagnostics": DiagnosticsPane(replica, frames),
+        "cameras": CameraWall(replica, controller, selection, frames),
+        "roster": RosterPane(replica, controller, selection),
+        "map": MapPane(replica, selection),
+        "kpi": KpiPane(replica),
+        "drillbar": DrillBar(replica, controller),
     }
-    try:
-        from console.ui.panes.cameras.widget import CameraWall
-        panes["cameras"] = CameraWall(replica, controller, selection, frames)
-    except Exception:  # noqa: BLE001 - a missing or broken pane must not stop the console
-        log.warning("camera wall unavailable", exc_info=True)
-        panes["cameras"] = None
-    try:
-        from console.ui.panes.roster.widget import RosterPane
-        panes["roster"] = RosterPane(replica, controller, selection)
-    except Exception:  # noqa: BLE001
-        log.warning("roster unavailable", exc_info=True)
-    try:
-        from console.ui.panes.map.widget import MapPane
-        panes["map"] = MapPane(replica, selection)
-    except Exception:  # noqa: BLE001
-        log.warning("map unavailable", exc_info=True)
-    try:
-        from console.ui.panes.kpi.widget import KpiPane
-        panes["kpi"] = KpiPane(replica)
-    except Exception:  # noqa: BLE001
-        log.warning("KPI pane unavailable", exc_info=True)
-    try:
-        from console.ui.panes.drillbar.widget import DrillBar
-        panes["drillbar"] = DrillBar(replica, controller)
-    except Exception:  # noqa: BLE001
-        log.warning("drill bar unavailable", exc_info=True)
-    return panes
 
 
 class MainWindow(QMainWindow):
@@ -382,7 +367,7 @@ class MainWindow(QMainWindow):
         if not loud:
             return
         last = loud[-1]
-        prefix = {"conflict": self.tr("Conflict")}.get(last.code, last.code)
+        prefix = glossary.refusal(last.code, current_lang())
         text = f"{prefix}: {last.text}"
         if len(loud) > 1:
             text += "  " + self.tr("(+%1 more, see Diagnostics)").replace("%1", str(len(loud) - 1))

@@ -16,11 +16,11 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from console.client.replica import Replica
-from console.domain.model import FINAL_STATUSES, Incident
+from console.domain.model import FINAL_STATUSES, SETTLED_STATUSES, Incident
 from console.domain.sla import incident_sla
 from console.domain.state import ChangeSet
-from console.ui.common import theme
-from console.ui.common.i18n import kind_label, severity_label, status_label
+from console.ui.common import glossary, theme
+from console.ui.common.i18n import current_lang, kind_label, severity_label, status_label
 
 _SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}
 #: the response countdown turns amber below this many seconds left
@@ -33,8 +33,8 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 def is_open(inc: Incident) -> bool:
-    """Still needs the commander: not closed, false alarm, merged or resolved."""
-    return inc.status not in FINAL_STATUSES and inc.status != "resolved"
+    """Still needs the commander: not settled (closed, false alarm, merged or resolved)."""
+    return inc.status not in SETTLED_STATUSES
 
 
 def sort_key(inc: Incident) -> tuple:
@@ -166,15 +166,17 @@ class AlertQueueModel(QAbstractTableModel):
     def countdown(self, inc: Incident) -> tuple[str, str]:
         """(text, hex colour) of the response-promise cell at the model's current tick."""
         sla = incident_sla(inc, self._now)
+        lang = current_lang()
         if sla.response_s is not None:
-            secs = f"{sla.response_s:.0f} s"
+            secs = glossary.seconds(sla.response_s, lang)
             if sla.response_breached:
                 return f"✗ {secs}", theme.COUNTDOWN_RED
             return f"✓ {secs}", theme.COUNTDOWN_MET
         left = sla.response_left_s if sla.response_left_s is not None else 0.0
+        text = glossary.countdown(left, lang)
         if left < 0:
-            return f"+{_mmss(-left)}", theme.COUNTDOWN_RED
-        return _mmss(left), theme.COUNTDOWN_AMBER if left < AMBER_BELOW_S else theme.COUNTDOWN_OK
+            return text, theme.COUNTDOWN_RED
+        return text, theme.COUNTDOWN_AMBER if left < AMBER_BELOW_S else theme.COUNTDOWN_OK
 
     # ------------------------------------------------------------------ Qt model
 
@@ -273,8 +275,3 @@ class AlertQueueModel(QAbstractTableModel):
             col = self.COL_COUNTDOWN
             self.dataChanged.emit(self.index(0, col), self.index(len(self._rows) - 1, col),
                                   [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole])
-
-
-def _mmss(seconds: float) -> str:
-    s = int(round(seconds))
-    return f"{s // 60}:{s % 60:02d}"

@@ -24,6 +24,7 @@ from console.client.controller import Controller
 from console.client.replica import Replica
 from console.domain.model import ALERT_KINDS, INCIDENT_STATUSES
 from console.domain.state import ChangeSet
+from console.ui.common import theme
 from console.ui.common.i18n import kind_label, status_label
 from console.ui.panes.alerts.model import AlertQueueModel, is_open
 from console.ui.shell.selection import Selection
@@ -87,7 +88,6 @@ class QueueView(QTableView):
 class AlertQueue(QWidget):
     """The alert queue: table, filters, critical sound; selection shared with every pane."""
 
-    NAME = "alerts"
 
     sig_critical = Signal(str)
     """A new critical alert arrived (incident id); once per UI tick, the newest one."""
@@ -141,7 +141,7 @@ class AlertQueue(QWidget):
         layout.addWidget(self.view, 1)
         self.hint = hint = QLabel(self.tr("Enter: dispatch recommended · A: acknowledge · E: escalate · F: false alarm"), self)
         hint.setObjectName("hint")
-        hint.setStyleSheet("color: #8b949e;")
+        hint.setStyleSheet(f"color: {theme.FG_DIM};")
         layout.addWidget(hint)
 
         self.sound = None

@@ -22,7 +22,8 @@ STALE_AFTER_S = 2.0
 
 _CTX = "CameraTile"
 _STALE_VEIL = QColor(20, 24, 30, 150)
-_REASON_COLOURS = {st.AUTH_FAILED: "#ff7b72", st.CODEC_UNSUPPORTED: "#ffa657", st.BAD_URL: "#ff7b72",
+#: the operator must act (password, address): red; the stream is wrong (codec, path, bytes): orange
+_REASON_COLOURS = {st.AUTH_FAILED: "#ff7b72", st.BAD_URL: "#ff7b72", st.CODEC_UNSUPPORTED: "#ffa657",
                    st.NOT_FOUND: "#ffa657", st.UNREADABLE: "#ffa657", st.CONNECTING: "#8b949e"}
 
 

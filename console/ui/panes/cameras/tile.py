@@ -12,30 +12,31 @@ from collections import deque
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
 
 from console.domain.localtime import clock
 from console.domain.model import Detection
+from console.ui.common import theme
+from console.ui.common.theme import SEVERITY_COLORS
 from console.ui.panes.cameras.stale import (
     Liveness, greyed, paint_stale, reason_colour, reason_text, retry_text,
 )
 from console.video.pool import DecodedFrame
 
-try:
-    from console.ui.common.theme import SEVERITY_COLORS
-except ImportError:  # the theme module is written in parallel
-    SEVERITY_COLORS = {"critical": "#f85149", "warning": "#d29922", "info": "#58a6ff"}
-
-_BG = QColor("#07090c")
-_BAR = QColor(0, 0, 0, 150)
-_FG = QColor("#e6edf3")
-_DIM = QColor("#8b949e")
-_ONLINE = QColor("#3fb950")
-_OFFLINE = QColor("#6e7681")
-_ALERT = QColor("#ff3b30")
-_SELECTED = QColor("#2f81f7")
-_FOCUS = QColor("#f0b429")
-_BOX = QColor("#ffd33d")
+_BG = QColor(theme.VIDEO_BG)
+_BAR = QColor(theme.VIDEO_BAR)
+_VEIL = QColor(theme.VIDEO_OFFLINE_VEIL)
+_FG = QColor(theme.VIDEO_FG)
+_DIM = QColor(theme.FG_DIM)
+_ONLINE = QColor(theme.CAMERA_ONLINE)
+_OFFLINE = QColor(theme.CAMERA_OFFLINE)
+_ALERT = QColor(theme.CAMERA_ALERT)
+_SELECTED = QColor(theme.CAMERA_SELECTED)
+_FOCUS = QColor(theme.CAMERA_FOCUSED)
+_BOX = QColor(theme.DETECTION_BOX)
+_BOX_TEXT = QColor(theme.DETECTION_TEXT)
+_ON_COLOUR = QColor(theme.ON_COLOUR)
+_EDGE = QColor(theme.BORDER)
 
 #: DUTY_CONSOLE_FIRST_FRAME=1 prints "first_frame_painted <epoch seconds>" once, when the
 #: first camera frame of the process has been painted (the start-up benchmark reads it)
@@ -306,7 +307,7 @@ class CameraTile(QWidget):
                     (self.retry_text(), _DIM)])
 
         if self.camera_id and not self.online:
-            p.fillRect(rect, QColor(0, 0, 0, 140))
+            p.fillRect(rect, _VEIL)
             p.setPen(_OFFLINE.lighter(150))
             p.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.tr("OFFLINE"))
 
@@ -321,7 +322,7 @@ class CameraTile(QWidget):
         self._paint_border(p)
 
     def _paint_boxes(self, p: QPainter, target: QRectF, text_h: int) -> None:
-        colour = QColor(SEVERITY_COLORS.get(self.severity, "#ff3b30"))
+        colour = QColor(SEVERITY_COLORS.get(self.severity, theme.CAMERA_ALERT))
         pen = QPen(_BOX if self.severity != "critical" else colour, 2)
         pen.setCosmetic(True)
         for d in self.detections:
@@ -334,7 +335,7 @@ class CameraTile(QWidget):
             lw = p.fontMetrics().horizontalAdvance(label) + 6
             ly = box.y() - text_h if box.y() - text_h >= target.y() else box.bottom()
             p.fillRect(QRectF(box.x(), ly, lw, text_h), pen.color())
-            p.setPen(QColor("#000000"))
+            p.setPen(_BOX_TEXT)
             p.drawText(QRectF(box.x() + 3, ly, lw, text_h), Qt.AlignmentFlag.AlignVCenter, label)
 
     def _paint_overlay(self, p: QPainter, fm) -> None:
@@ -357,8 +358,8 @@ class CameraTile(QWidget):
         if self.alerting and self.alert_title:
             bh = h
             p.fillRect(QRectF(0, self.height() - bh, w, bh),
-                       QColor(SEVERITY_COLORS.get(self.severity, "#f85149")).darker(130))
-            p.setPen(QColor("#ffffff"))
+                       QColor(SEVERITY_COLORS.get(self.severity, SEVERITY_COLORS["critical"])).darker(130))
+            p.setPen(_ON_COLOUR)
             title = fm.elidedText(self.alert_title, Qt.TextElideMode.ElideRight, int(w - 10))
             p.drawText(QRectF(5, self.height() - bh, w - 10, bh), Qt.AlignmentFlag.AlignVCenter, title)
 
@@ -368,14 +369,12 @@ class CameraTile(QWidget):
         w = fm.horizontalAdvance(text) + 12
         y = self.height() - 2 * h if self.alerting and self.alert_title else self.height() - h
         p.fillRect(QRectF(0, y, w, h), _FOCUS)
-        p.setPen(QColor("#000000"))
+        p.setPen(_BOX_TEXT)
         p.drawText(QRectF(6, y, w, h), Qt.AlignmentFlag.AlignVCenter, text)
 
     def contextMenuEvent(self, event) -> None:
         if not self.camera_id:
             return
-        from PySide6.QtWidgets import QMenu
-
         menu = QMenu(self)
         act = menu.addAction(self.tr("Play the last 30 s"))
         act.triggered.connect(lambda: self.sig_replay_requested.emit(self.camera_id))
@@ -392,7 +391,7 @@ class CameraTile(QWidget):
         elif self.alerting:
             colour, width = _ALERT.darker(200), 3
         else:
-            colour, width = QColor("#30363d"), 1
+            colour, width = _EDGE, 1
         pen = QPen(colour, width)
         pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
         p.setPen(pen)

@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 
 from console.client.controller import Controller
 from console.client.replica import Replica
-from console.domain.model import Alert
+from console.domain.model import SETTLED_STATUSES, Alert
 from console.domain.state import ChangeSet
+from console.ui.common import theme
 from console.ui.panes.cameras.tile import CameraTile
 from console.ui.shell.selection import Selection
 from console.video.pool import DecodePool
@@ -34,8 +35,6 @@ from console.video.urls import is_pulled
 
 #: tiles per page; n×n grids except 64 (8×8)
 LAYOUTS = (1, 4, 9, 16, 25, 36, 64)
-#: incident statuses after which a camera stops flashing
-_SETTLED = frozenset({"closed", "false_alarm", "merged", "resolved"})
 #: flash frequency of an alerting tile's border (full on/off cycles per second)
 FLASH_HZ = 2.0
 #: a camera tour (轮巡) turns the page this often by default (seconds)
@@ -47,8 +46,6 @@ class CameraWall(QWidget):
 
     #: frames arrive outside the domain's change sets; the window refreshes this pane every tick
     refresh_every_tick = True
-
-    NAME = "cameras"
 
     sig_visible_changed = Signal(list)
     """The visible camera ids changed (hub-pushed ones are subscribed, streamed ones pulled)."""
@@ -275,7 +272,7 @@ class CameraWall(QWidget):
         bar.addWidget(self._tour_button)
         bar.addStretch(1)
         self._focus_label = QLabel(self)
-        self._focus_label.setStyleSheet("color: #f0b429; font-weight: bold;")
+        self._focus_label.setStyleSheet(f"color: {theme.CAMERA_FOCUSED}; font-weight: bold;")
         self._unfocus = QToolButton(self)
         self._unfocus.setText(self.tr("Close focus"))
         self._unfocus.setToolTip(self.tr("Leave the focus tile (Esc)"))
@@ -488,7 +485,7 @@ class CameraWall(QWidget):
     # ------------------------------------------------------------------ alerts
 
     def _is_open(self, inc) -> bool:
-        return inc.status not in _SETTLED
+        return inc.status not in SETTLED_STATUSES  # a settled incident's camera stops flashing
 
     def _camera_of(self, incident_id: str) -> str | None:
         state = self.replica.state

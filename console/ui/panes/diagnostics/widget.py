@@ -3,8 +3,6 @@ and each camera's video: where it comes from, its stream state, last frame, firs
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -14,10 +12,10 @@ from PySide6.QtWidgets import (
 from console.client.replica import Notice, Replica
 from console.domain.localtime import clock
 from console.domain.state import ChangeSet
-from console.ui.panes.cameras.stale import reason_text
+from console.ui.common import theme
+from console.ui.panes.cameras.stale import reason_colour, reason_text
 from console.video import status as vst
 
-_LEVEL_COLORS = {"info": "#58a6ff", "warning": "#e3b341", "error": "#ff4d4f"}
 #: the diagnostics list keeps this many notices (the replica keeps 500)
 MAX_ROWS = 500
 
@@ -50,7 +48,6 @@ class NoticeCursor:
 class DiagnosticsPane(QWidget):
     """Counters and the notice list, for the operator who wants to know why."""
 
-    NAME = "diagnostics"
 
     def __init__(self, replica: Replica, frames=None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -114,8 +111,8 @@ class DiagnosticsPane(QWidget):
         if fresh:
             items = []
             for n in fresh:
-                item = QTreeWidgetItem([datetime.fromtimestamp(n.at).strftime("%H:%M:%S"), n.level, n.code, n.text])
-                item.setForeground(1, QColor(_LEVEL_COLORS.get(n.level, "#d7dde4")))
+                item = QTreeWidgetItem([clock(n.at), n.level, n.code, n.text])
+                item.setForeground(1, QColor(theme.NOTICE_COLORS.get(n.level, theme.FG)))
                 item.setToolTip(3, n.text)
                 items.append(item)
             self.notices.insertTopLevelItems(0, list(reversed(items)))
@@ -164,7 +161,7 @@ class DiagnosticsPane(QWidget):
                     if item.text(c) != text:
                         item.setText(c, text)
             bad = s is not None and s.state in vst.REASONS
-            item.setForeground(2, QColor("#ff7b72" if bad else "#d7dde4"))
+            item.setForeground(2, reason_colour(s.state) if bad else QColor(theme.FG))
 
     def _counter_label(self, key: str) -> str:
         labels = {

@@ -7,8 +7,6 @@ one-line hint and its controls are off.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
@@ -18,16 +16,11 @@ from PySide6.QtWidgets import (
 from console.client.controller import Controller
 from console.client.replica import Replica
 from console.domain.state import ChangeSet
-from console.domain.localtime import TZ
+from console.domain.localtime import clock
 from console.ui.common import theme
 
 #: the speeds the bar offers
 SPEEDS = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0)
-_SEVERITY = {"critical": "#ff4d4f", "warning": "#e3b341", "info": "#58a6ff"}
-
-
-def _clock(t: float) -> str:
-    return datetime.fromtimestamp(t, TZ).strftime("%H:%M:%S")
 
 
 class TimelineStrip(QWidget):
@@ -87,19 +80,19 @@ class TimelineStrip(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         track = self._track()
-        p.fillRect(track, QColor("#161b22"))
-        p.setPen(QPen(QColor("#30363d")))
+        p.fillRect(track, QColor(theme.BG_ALT))
+        p.setPen(QPen(QColor(theme.BORDER)))
         p.drawRect(track)
         pos = self._drag if self._drag is not None else self.position
         played = QRectF(track.left(), track.top(), self.x_of(pos) - track.left(), track.height())
-        p.fillRect(played, QColor(theme.MODE_COLORS.get("review", "#8957e5")).darker(180))
+        p.fillRect(played, QColor(theme.MODE_COLORS["review"]).darker(180))
         for t, severity, _aid in self.markers:
             x = self.x_of(t)
-            p.setPen(QPen(QColor(_SEVERITY.get(severity, "#8b949e")), 2 if severity == "critical" else 1))
+            p.setPen(QPen(QColor(theme.SEVERITY_COLORS.get(severity, theme.FG_DIM)), 2 if severity == "critical" else 1))
             top = track.top() + (0 if severity == "critical" else track.height() * 0.35)
             p.drawLine(QPointF(x, top), QPointF(x, track.bottom()))
         x = self.x_of(pos)
-        p.setPen(QPen(QColor("white"), 2))
+        p.setPen(QPen(QColor(theme.ON_COLOUR), 2))
         p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
         p.end()
 
@@ -111,7 +104,7 @@ class TimelineStrip(QWidget):
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         if self._drag is not None:
             self._drag = self.time_at(event.position().x())
-            self.setToolTip(_clock(self._drag))
+            self.setToolTip(clock(self._drag))
             self.update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
@@ -125,7 +118,6 @@ class TimelineStrip(QWidget):
 class DrillBar(QWidget):
     """Play/pause, speed 0.5×–60×, the timeline with alert markers, and seek, for a reviewed recording."""
 
-    NAME = "drillbar"
     #: the position moves between hub messages: redraw on every UI tick (cheap)
     refresh_every_tick = True
 
@@ -154,7 +146,7 @@ class DrillBar(QWidget):
         self.position_label.setMinimumWidth(150)
         self.info_label = QLabel(self)
         self.info_label.setObjectName("drill_info")
-        self.info_label.setStyleSheet("color: #8b949e;")
+        self.info_label.setStyleSheet(f"color: {theme.FG_DIM};")
         row = QHBoxLayout(self)
         row.setContentsMargins(6, 2, 6, 2)
         row.addWidget(self.play_button)
@@ -196,7 +188,7 @@ class DrillBar(QWidget):
             i = self.speed.findData(d.speed)
             if i >= 0 and not self.speed.view().isVisible():
                 self.speed.setCurrentIndex(i)
-        self.position_label.setText(f"{_clock(now)} / {_clock(d.end)}")
+        self.position_label.setText(f"{clock(now)} / {clock(d.end)}")
         seek = self.tr("seek %1 ms").replace("%1", f"{d.seek_ms:.0f}") if d.seek_ms is not None else ""
         self.info_label.setText(f"{d.scenario}  {seek}".strip())
 
@@ -212,7 +204,7 @@ class DrillBar(QWidget):
     # ------------------------------------------------------------------ private
 
     def _send(self, action: str, value: float | None = None) -> None:
-        if self.controller.drill_control(action, value) is not None:
+        if not self.controller.drill_control(action, value).refused_here:
             self.sig_control.emit(action, value if value is not None else 0.0)
 
     def _on_play_clicked(self) -> None:

@@ -17,7 +17,10 @@ import pyqtgraph as pg
 from console.client.replica import Replica
 from console.domain.model import ASSEMBLY_LIMIT_S, RESPONSE_LIMIT_S
 from console.domain.state import ChangeSet
-from console.domain.kpi import Figures, compute, fmt_s
+from console.domain.kpi import Figures, compute
+from console.domain.localtime import duration
+from console.ui.common import theme
+from console.ui.common.i18n import resource_kind_label
 
 #: at most this many minutes of history are drawn (a whole marathon day fits)
 CAPACITY = 24 * 60
@@ -27,13 +30,11 @@ WINDOW_S = 3 * 3600.0
 REFRESH_S = 1.0
 #: crowd curves drawn (the cameras with the most density alerts)
 CROWD_CAMERAS = 5
-_CROWD_COLORS = ["#58a6ff", "#e3b341", "#3fb950", "#ff7b72", "#d2a8ff"]
 
 
 class KpiPane(QWidget):
     """Alerts per minute, open incidents, response/assembly percentiles vs promises, utilisation, crowd."""
 
-    NAME = "kpi"
 
     def __init__(self, replica: Replica, parent: QWidget | None = None):
         super().__init__(parent)
@@ -50,32 +51,33 @@ class KpiPane(QWidget):
         self.summary.setObjectName("kpi_summary")
         self.summary.setWordWrap(True)
         self.plots = pg.GraphicsLayoutWidget(self)
-        self.plots.setBackground("#0d1117")
+        self.plots.setBackground(theme.BG)
 
         self.rate_plot = self.plots.addPlot(row=0, col=0, title=self.tr("Alerts / min · open incidents"))
-        self.alert_curve = self.rate_plot.plot(pen=pg.mkPen("#1f6feb"), fillLevel=0, brush="#1f6feb66")
-        self.open_curve = self.rate_plot.plot(pen=pg.mkPen("#ff7b72", width=2))
-        self.task_curve = self.rate_plot.plot(pen=pg.mkPen("#3fb950", width=1))
+        self.alert_curve = self.rate_plot.plot(pen=pg.mkPen(theme.CHART_ALERTS), fillLevel=0,
+                                               brush=theme.CHART_ALERTS_FILL)
+        self.open_curve = self.rate_plot.plot(pen=pg.mkPen(theme.CHART_OPEN, width=2))
+        self.task_curve = self.rate_plot.plot(pen=pg.mkPen(theme.CHART_TASKS, width=1))
         self.rate_plot.setLabel("bottom", self.tr("minutes ago"))
 
         self.promise_plot = self.plots.addPlot(row=0, col=1, title=self.tr("p50 / p90 / p95 vs promise (% of limit)"))
         self.promise_bars = pg.BarGraphItem(x=[0, 1, 2, 4, 5, 6], height=[0] * 6, width=0.8,
-                                            brushes=["#3fb950"] * 6)
+                                            brushes=[theme.CHART_KEPT] * 6)
         self.promise_plot.addItem(self.promise_bars)
-        self.promise_plot.addItem(pg.InfiniteLine(pos=100, angle=0, pen=pg.mkPen("#ff4d4f", width=1)))
+        self.promise_plot.addItem(pg.InfiniteLine(pos=100, angle=0, pen=pg.mkPen(theme.CHART_LIMIT, width=1)))
         self.promise_plot.getAxis("bottom").setTicks([[(1, self.tr("response 60 s")),
                                                        (5, self.tr("assembly 10 min"))]])
         self.promise_plot.setYRange(0, 200)
 
         self.use_plot = self.plots.addPlot(row=1, col=0, title=self.tr("Utilisation by kind (%)"))
-        self.use_bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush="#8957e5")
+        self.use_bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush=theme.CHART_UTILISATION)
         self.use_plot.addItem(self.use_bars)
 
         self.crowd_plot = self.plots.addPlot(row=1, col=1, title=self.tr("Crowd density per camera (people/m²)"))
         self.crowd_plot.addLegend(offset=(5, 5))
         self.crowd_curves = [self.crowd_plot.plot(pen=pg.mkPen(c, width=1.5), symbol="o", symbolSize=4,
                                                   symbolBrush=c, name="")
-                             for c in _CROWD_COLORS[:CROWD_CAMERAS]]
+                             for c in theme.CHART_SERIES[:CROWD_CAMERAS]]
         for p in (self.rate_plot, self.crowd_plot):  # curves only: bar items do not downsample
             p.setClipToView(True)
             p.setDownsampling(mode="peak")
@@ -127,12 +129,12 @@ class KpiPane(QWidget):
             for v in (promise.p50, promise.p90, promise.p95):
                 pct = 0.0 if v is None else 100.0 * v / limit
                 heights.append(pct)
-                brushes.append("#3fb950" if pct <= 100 else "#ff4d4f")
+                brushes.append(theme.CHART_KEPT if pct <= 100 else theme.CHART_LIMIT)
         self.promise_bars.setOpts(height=heights, brushes=brushes)
 
         kinds = f.utilisation[:8]
         self.use_bars.setOpts(x=np.arange(len(kinds)), height=[u.share * 100 for u in kinds])
-        self.use_plot.getAxis("bottom").setTicks([[(i, u.kind) for i, u in enumerate(kinds)]])
+        self.use_plot.getAxis("bottom").setTicks([[(i, resource_kind_label(u.kind)) for i, u in enumerate(kinds)]])
 
         cams = sorted(f.crowd, key=lambda c: (-len(f.crowd[c]), c))[:CROWD_CAMERAS]
         legend = self.crowd_plot.legend
@@ -151,8 +153,8 @@ class KpiPane(QWidget):
         self.summary.setText(self.tr(
             "Alerts %1 · open %2 · tasks %3 · response p50/p90/p95 %4 / %5 / %6, ≤60 s %7 · "
             "assembly p50/p90/p95 %8 / %9 / %10, ≤10 min %11 · breaches %12")
-            .replace("%10", fmt_s(a.p95)).replace("%11", share(a)).replace("%12", str(len(f.breaches)))
+            .replace("%10", duration(a.p95)).replace("%11", share(a)).replace("%12", str(len(f.breaches)))
             .replace("%1", str(f.alerts)).replace("%2", str(int(f.open_incidents[-1]) if len(f.open_incidents) else 0))
             .replace("%3", str(int(f.active_tasks[-1]) if len(f.active_tasks) else 0))
-            .replace("%4", fmt_s(r.p50)).replace("%5", fmt_s(r.p90)).replace("%6", fmt_s(r.p95))
-            .replace("%7", share(r)).replace("%8", fmt_s(a.p50)).replace("%9", fmt_s(a.p90)))
+            .replace("%4", duration(r.p50)).replace("%5", duration(r.p90)).replace("%6", duration(r.p95))
+            .replace("%7", share(r)).replace("%8", duration(a.p50)).replace("%9", duration(a.p90)))

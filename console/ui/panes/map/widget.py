@@ -18,37 +18,16 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from console.client.replica import Replica
-from console.domain.model import RESOURCE_STATUSES
+from console.domain.model import RESOURCE_STATUSES, SETTLED_STATUSES
 from console.domain.state import ChangeSet
+from console.ui.common import theme
+from console.ui.common.i18n import status_label as _status_label
+from console.ui.common.theme import BG, RESOURCE_STATUS_COLORS, SEVERITY_COLORS
 from console.ui.shell.selection import Selection
 
-try:
-    from console.ui.common.i18n import status_label as _status_label
-except ImportError:  # written in parallel
-    def _status_label(status: str) -> str:
-        return status.replace("_", " ")
-
-try:
-    from console.ui.common.theme import BG, RESOURCE_STATUS_COLORS, SEVERITY_COLORS
-except ImportError:  # the theme module is written in parallel
-    BG = "#0d1117"
-    RESOURCE_STATUS_COLORS = {
-        "off_duty": "#5c6370", "available": "#3fb950", "dispatched": "#d29922",
-        "en_route": "#58a6ff", "on_scene": "#bc8cff", "busy": "#f0883e",
-    }
-    SEVERITY_COLORS = {"critical": "#f85149", "warning": "#d29922", "info": "#58a6ff"}
-
-_SETTLED = frozenset({"closed", "false_alarm", "merged", "resolved"})
 _STATUS_INDEX = {s: i for i, s in enumerate(RESOURCE_STATUSES)}
 _PENDING = len(RESOURCE_STATUSES)  # extra colour slot: a dispatch not yet confirmed
 _PERSON_SIZE = 4
-_GRID_PEN = "#2d3a4a"
-_TOWN_PEN = "#4a5a70"
-_COURSE_PEN = "#e36209"
-_CAMERA_ON = "#39c5cf"
-_CAMERA_OFF = "#6e7681"
-_CAMERA_ALERT = "#ff3b30"
-_RING = "#ffffff"
 
 #: how often, at most, incident stars and camera colours are redrawn under load (s)
 MARKERS_EVERY_S = 0.25
@@ -56,8 +35,6 @@ MARKERS_EVERY_S = 0.25
 
 class MapPane(QWidget):
     """The area on one screen: select on the map selects everywhere, and back."""
-
-    NAME = "map"
 
     sig_item_clicked = Signal(str, str)
     """A map item was clicked: (kind "resource" | "camera" | "incident", id)."""
@@ -181,17 +158,17 @@ class MapPane(QWidget):
         vb = self.plot.getViewBox()
         vb.setDefaultPadding(0.02)
 
-        self.grids = pg.PlotCurveItem(pen=pg.mkPen(_GRID_PEN, width=1), antialias=False)
-        self.towns = pg.PlotCurveItem(pen=pg.mkPen(_TOWN_PEN, width=2), antialias=False)
-        self.course = pg.PlotCurveItem(pen=pg.mkPen(_COURSE_PEN, width=4), antialias=True)
+        self.grids = pg.PlotCurveItem(pen=pg.mkPen(theme.MAP_GRID, width=1), antialias=False)
+        self.towns = pg.PlotCurveItem(pen=pg.mkPen(theme.MAP_TOWN, width=2), antialias=False)
+        self.course = pg.PlotCurveItem(pen=pg.mkPen(theme.MAP_COURSE, width=4), antialias=True)
         self.people = pg.ScatterPlotItem(pxMode=True, size=_PERSON_SIZE, pen=None, symbol="o",
                                          useCache=True, hoverable=False, tip=None)
         self.cameras = pg.ScatterPlotItem(pxMode=True, size=13, symbol="t1",
-                                          pen=pg.mkPen("#0d1117", width=1), tip=None)
+                                          pen=pg.mkPen(BG, width=1), tip=None)
         self.incidents = pg.ScatterPlotItem(pxMode=True, size=20, symbol="star",
-                                            pen=pg.mkPen("#ffffff", width=1), tip=None)
+                                            pen=pg.mkPen(theme.MAP_RING, width=1), tip=None)
         self.ring = pg.ScatterPlotItem(pxMode=True, size=26, symbol="o", brush=None,
-                                       pen=pg.mkPen(_RING, width=2.5), tip=None)
+                                       pen=pg.mkPen(theme.MAP_RING, width=2.5), tip=None)
         for z, item in enumerate((self.grids, self.towns, self.course, self.people, self.cameras,
                                   self.incidents, self.ring)):
             item.setZValue(z)
@@ -206,12 +183,12 @@ class MapPane(QWidget):
         legend.setContentsMargins(6, 2, 6, 2)
         legend.setSpacing(10)
         for status in ("available", "dispatched", "en_route", "on_scene", "busy", "off_duty"):
-            lab = QLabel(f"<span style='color:{RESOURCE_STATUS_COLORS.get(status, '#888')}'>●</span> "
+            lab = QLabel(f"<span style='color:{RESOURCE_STATUS_COLORS.get(status, theme.FG_DIM)}'>●</span> "
                          f"{_status_label(status)}")
             legend.addWidget(lab)
         camera_word = self.tr("camera")
         incident_word = self.tr("open incident")
-        legend.addWidget(QLabel(f"<span style='color:{_CAMERA_ON}'>▼</span> {camera_word}"))
+        legend.addWidget(QLabel(f"<span style='color:{theme.MAP_CAMERA}'>▼</span> {camera_word}"))
         legend.addWidget(QLabel(f"<span style='color:{SEVERITY_COLORS['critical']}'>★</span> {incident_word}"))
         legend.addStretch(1)
         fit = QToolButton(self)
@@ -290,7 +267,7 @@ class MapPane(QWidget):
         for unit in state.org.values():
             if unit.level != "town":
                 continue
-            label = pg.TextItem(unit.name, color="#9fb3c8", anchor=(0.5, 0.5))
+            label = pg.TextItem(unit.name, color=theme.MAP_TOWN_LABEL, anchor=(0.5, 0.5))
             label.setFont(font)
             label.setPos(unit.center_x, unit.center_y)
             label.setZValue(2.5)
@@ -305,8 +282,8 @@ class MapPane(QWidget):
         self._x = np.fromiter((r.x for r in res.values()), float, n)
         self._y = np.fromiter((r.y for r in res.values()), float, n)
         self._status = np.zeros(n, np.int8)
-        lut = [pg.mkBrush(RESOURCE_STATUS_COLORS.get(s, "#888888")) for s in RESOURCE_STATUSES]
-        lut.append(pg.mkBrush("#ffffff"))  # pending
+        lut = [pg.mkBrush(RESOURCE_STATUS_COLORS.get(s, theme.FG_DIM)) for s in RESOURCE_STATUSES]
+        lut.append(pg.mkBrush(theme.PENDING_DOT))  # pending
         self._brush_lut = np.empty(len(lut), dtype=object)
         self._brush_lut[:] = lut
         for rid in self.resource_ids:
@@ -363,19 +340,19 @@ class MapPane(QWidget):
         state = self.replica.state
         alerting = set()
         for inc in state.incidents.values():
-            if inc.status not in _SETTLED:
+            if inc.status not in SETTLED_STATUSES:
                 alert = state.alerts.get(inc.alert)
                 if alert is not None and alert.camera:
                     alerting.add(alert.camera)
         self._camera_ids = list(state.cameras)
         cams = list(state.cameras.values())
-        brushes = [pg.mkBrush(_CAMERA_ALERT if c.id in alerting else
-                              (_CAMERA_ON if c.online else _CAMERA_OFF)) for c in cams]
+        brushes = [pg.mkBrush(theme.MAP_CAMERA_ALERT if c.id in alerting else
+                              (theme.MAP_CAMERA if c.online else theme.MAP_CAMERA_OFF)) for c in cams]
         self.cameras.setData(x=[c.x for c in cams], y=[c.y for c in cams], brush=brushes)
 
     def _load_incidents(self) -> None:
         state = self.replica.state
-        open_ = [inc for inc in state.incidents.values() if inc.status not in _SETTLED]
+        open_ = [inc for inc in state.incidents.values() if inc.status not in SETTLED_STATUSES]
         self._incident_ids = [inc.id for inc in open_]
         brushes = [pg.mkBrush(SEVERITY_COLORS["critical"] if inc.severity == "critical"
                               else SEVERITY_COLORS["warning"]) for inc in open_]

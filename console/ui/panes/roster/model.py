@@ -15,30 +15,13 @@ from PySide6.QtGui import QColor, QFont
 
 from console.client.replica import Replica
 from console.domain.model import HELD_STATUSES, Resource
-from console.domain.recommend import KIND_ZH
 from console.domain.sla import task_assembly_left
-
-try:
-    from console.ui.common.i18n import resource_kind_label as _domain_kind
-    from console.ui.common.i18n import status_label as _domain_status
-except ImportError:  # written in parallel; English words until it lands
-    def _domain_kind(kind: str) -> str:
-        return kind.replace("_", " ")
-
-    def _domain_status(status: str) -> str:
-        return status.replace("_", " ").capitalize()
-
-try:
-    from console.ui.common.theme import RESOURCE_STATUS_COLORS
-except ImportError:  # the theme module is written in parallel
-    RESOURCE_STATUS_COLORS = {
-        "off_duty": "#5c6370", "available": "#3fb950", "dispatched": "#d29922",
-        "en_route": "#58a6ff", "on_scene": "#bc8cff", "busy": "#f0883e",
-    }
+from console.ui.common import glossary, theme
+from console.ui.common.i18n import current_lang, resource_kind_label as kind_label
+from console.ui.common.i18n import status_label as _domain_status
+from console.ui.common.theme import RESOURCE_STATUS_COLORS
 
 PENDING = "pending"
-PENDING_COLOR = "#e3b341"
-BREACHED_COLOR = "#ff4d4f"
 
 COLUMNS = ("name", "kind", "unit", "town", "grid", "status", "task", "assembly")
 COL = {name: i for i, name in enumerate(COLUMNS)}
@@ -49,8 +32,6 @@ _STATUS_ORDER = {s: i for i, s in enumerate(("on_scene", "en_route", "dispatched
 _Index = QModelIndex | QPersistentModelIndex
 
 
-
-
 def status_label(status: str) -> str:
     """The roster's word for a resource status, "pending" included (translated)."""
     if status == PENDING:
@@ -58,18 +39,11 @@ def status_label(status: str) -> str:
     return _domain_status(status)
 
 
-def kind_label(kind: str) -> str:
-    """A resource kind in the UI language."""
-    return _domain_kind(kind)
-
-
 def format_left(seconds: float | None) -> str:
-    """mm:ss until the promise breaks; "-mm:ss" once it has."""
+    """m:ss until the promise breaks; "overdue m:ss" (in the UI language) once it has; "" for none."""
     if seconds is None:
         return ""
-    sign = "-" if seconds < 0 else ""
-    s = int(abs(seconds))
-    return f"{sign}{s // 60:02d}:{s % 60:02d}"
+    return glossary.countdown(seconds, current_lang())
 
 
 @dataclass(slots=True)
@@ -121,7 +95,8 @@ class RosterModel(QAbstractTableModel):
         org = state.org
         self._haystack = {}
         for rid, r in state.resources.items():
-            parts = [rid, r.name, r.unit, r.kind, KIND_ZH.get(r.kind, ""), *r.skills,
+            # both languages' words for the kind: a search finds 志愿者 and "volunteer" alike
+            parts = [rid, r.name, r.unit, r.kind, *glossary.RESOURCE_KINDS.get(r.kind, ()), *r.skills,
                      org[r.grid].name if r.grid in org else r.grid]
             self._haystack[rid] = " ".join(parts).casefold()
         self._pending = set(self.replica.pending_resources())
@@ -225,13 +200,13 @@ class RosterModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == COL["status"]:
                 s = self.display_status(r)
-                return QColor(PENDING_COLOR if s == PENDING else RESOURCE_STATUS_COLORS.get(s, "#c9d1d9"))
+                return QColor(theme.PENDING_COLOR if s == PENDING else RESOURCE_STATUS_COLORS.get(s, theme.FG))
             if col == COL["assembly"]:
                 left = self._assembly_left(r)
                 if left is not None and left < 0:
-                    return QColor(BREACHED_COLOR)
+                    return QColor(theme.COUNTDOWN_RED)
             if r.status == "off_duty":
-                return QColor("#6e7681")
+                return QColor(theme.FG_OFF)
             return None
         if role == Qt.ItemDataRole.FontRole:
             if col == COL["status"] and self.display_status(r) != "available":

@@ -15,10 +15,8 @@ from console.client.controller import Controller
 from console.client.replica import Replica
 from console.domain.model import HELD_STATUSES, RESOURCE_KINDS, RESOURCE_STATUSES
 from console.domain.state import ChangeSet
-from console.ui.panes.roster.model import (
-    COL, PENDING, PENDING_COLOR, RESOURCE_STATUS_COLORS, RosterFilter, RosterModel, kind_label,
-    status_label,
-)
+from console.ui.common.theme import PENDING_COLOR, RESOURCE_STATUS_COLORS
+from console.ui.panes.roster.model import COL, PENDING, RosterFilter, RosterModel, kind_label, status_label
 from console.ui.shell.selection import Selection
 
 #: counts shown in the header and the tree, in this order
@@ -30,7 +28,6 @@ _ALL = "__all__"
 class RosterPane(QWidget):
     """Who is where and doing what; select a person here and every pane follows."""
 
-    NAME = "roster"
 
     sig_filter_changed = Signal()
     """The table's filter changed (search text, kind, status or tree node)."""

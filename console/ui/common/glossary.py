@@ -1,0 +1,439 @@
+"""The console's glossary: every domain code in Chinese and English, and the sentences built from them.
+
+The domain records codes and figures (`console.domain`); this is the one place
+that says them in words. Panes call it through `console.ui.common.i18n` (which
+knows the installed language), the after-action report with the language it was
+asked for, and `resources/i18n/fill_zh_CN.py` fills the `.ts` with the same
+words. Plain Python data, no Qt: a table maps a code to (Chinese, English).
+
+Languages are "zh_CN" and "en" (anything starting with "zh" reads Chinese).
+An unknown code reads as itself, so a new code shows up, never a blank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Protocol
+
+from console.domain.localtime import duration
+from console.domain.model import FIELD_SOURCE, SCENARIO_SOURCE
+
+Words = dict[str, tuple[str, str]]
+
+INCIDENT_KINDS: Words = {
+    "crowd_density": ("人群密度", "Crowd density"),
+    "cordon_intrusion": ("闯入警戒线", "Cordon intrusion"),
+    "animal": ("动物", "Animal"),
+    "fall": ("摔倒", "Fall"),
+    "smoke": ("烟火", "Smoke or fire"),
+    "fire_hazard": ("火灾隐患", "Fire hazard"),
+    "illegal_parking": ("违规停车", "Illegal parking"),
+    "rockfall": ("落石", "Rockfall"),
+    "debris": ("杂物", "Debris"),
+    "other": ("其他", "Other"),
+}
+
+RESOURCE_KINDS: Words = {
+    "grid_worker": ("网格员", "Grid worker"),
+    "community_staff": ("社区工作人员", "Community staff"),
+    "social_worker": ("社工", "Social worker"),
+    "volunteer": ("志愿者", "Volunteer"),
+    "police": ("民警", "Police"),
+    "traffic_police": ("交警", "Traffic police"),
+    "medical": ("医疗", "Medical"),
+    "fire": ("消防", "Fire"),
+    "forest_fire": ("森林消防", "Forest fire"),
+    "law_enforcement": ("综合执法", "Law enforcement"),
+}
+
+INCIDENT_STATUSES: Words = {
+    "new": ("新警情", "New"),
+    "acknowledged": ("已确认", "Acknowledged"),
+    "dispatched": ("已派遣", "Dispatched"),
+    "en_route": ("在途", "En route"),
+    "on_scene": ("在现场", "On scene"),
+    "resolved": ("已处置", "Resolved"),
+    "closed": ("已办结", "Closed"),
+    "false_alarm": ("误报", "False alarm"),
+    "merged": ("已合并", "Merged"),
+    "escalated": ("已上报", "Escalated"),
+    "cooperation": ("协同中", "Cooperation"),
+}
+
+RESOURCE_STATUSES: Words = {
+    "off_duty": ("不在岗", "Off duty"),
+    "available": ("可调度", "Available"),
+    "dispatched": ("已派遣", "Dispatched"),
+    "en_route": ("在途", "En route"),
+    "on_scene": ("在现场", "On scene"),
+    "busy": ("忙碌", "Busy"),
+}
+
+TASK_STATUSES: Words = {
+    "sent": ("已下发", "Sent"),
+    "accepted": ("已接单", "Accepted"),
+    "arrived": ("已到场", "Arrived"),
+    "done": ("已完成", "Done"),
+    "declined": ("已拒绝", "Declined"),
+    "cancelled": ("已撤销", "Cancelled"),
+}
+
+#: one lookup for any status word (the codes the three tables share read the same)
+STATUSES: Words = {**TASK_STATUSES, **RESOURCE_STATUSES, **INCIDENT_STATUSES}
+
+SEVERITIES: Words = {
+    "critical": ("紧急", "Critical"),
+    "warning": ("警告", "Warning"),
+    "info": ("提示", "Info"),
+}
+
+ALERT_SOURCES: Words = {
+    "camera": ("AI 摄像头", "Camera AI"),
+    "report": ("网格上报", "Grid report"),
+    "hotline": ("热线", "Hotline"),
+    "center": ("其他中心", "Other center"),
+}
+
+ROLES: Words = {
+    "commander": ("指挥长", "Commander"),
+    "operator": ("值班员", "Operator"),
+    "wall": ("大屏", "Wall display"),
+    "field": ("一线", "Field"),
+    "ingest": ("接入", "Ingest"),
+}
+
+#: actors that are no person (the domain's source codes)
+ACTORS: Words = {
+    FIELD_SOURCE: ("现场（模拟）", "Field (simulated)"),
+    SCENARIO_SOURCE: ("感知接入（演练）", "Sensor feed (exercise)"),
+}
+
+TIMELINE_STEPS: Words = {
+    "raised": ("预警", "Raised"),
+    "acknowledged": ("已确认", "Acknowledged"),
+    "dispatched": ("已派遣", "Dispatched"),
+    "resolved": ("已处置", "Resolved"),
+    "closed": ("已办结", "Closed"),
+    "false_alarm": ("误报", "False alarm"),
+    "merged": ("已合并", "Merged"),
+    "absorbed": ("并入其他事件", "Absorbed another incident"),
+    "escalation": ("已上报", "Escalated"),
+    "cooperation": ("请求协同", "Cooperation requested"),
+    "escalation_accepted": ("上报已受理", "Escalation accepted"),
+    "escalation_declined": ("上报被退回", "Escalation declined"),
+    "cooperation_accepted": ("协同已接受", "Cooperation accepted"),
+    "cooperation_declined": ("协同被拒绝", "Cooperation declined"),
+    "handoff_accepted": ("移交已接收", "Hand-off accepted"),
+    "handoff_declined": ("移交被退回", "Hand-off declined"),
+    "plan_activated": ("启动预案", "Plan activated"),
+    "broadcast": ("广播排查", "Broadcast check"),
+    "task_accepted": ("任务已接单", "Task accepted"),
+    "task_arrived": ("到达现场", "Arrived on scene"),
+    "task_done": ("任务完成", "Task done"),
+    "task_declined": ("任务被拒绝", "Task declined"),
+    "task_cancelled": ("任务已撤销", "Task cancelled"),
+}
+
+#: recommendation reason codes (console.domain.recommend.REASONS): a format per language
+REASONS: Words = {
+    "nearest_of_role": ("最近的{role}：{metres} 米，{eta}", "nearest {role}: {metres} m, {eta}"),
+    "next_of_role": ("第 {rank} 近的{role}：{metres} 米，{eta}", "{role} no. {rank}: {metres} m, {eta}"),
+}
+
+#: SLA breach codes (console.domain.sla.BREACHES): a format per language
+BREACHES: Words = {
+    "response_late": ("响应用时 {took}，超过 {limit}", "response {took} > {limit}"),
+    "response_overdue": ("响应已 {took}，超过 {limit}（尚未派遣）",
+                         "response {took} > {limit} (not yet dispatched)"),
+    "first_arrival_late": ("首人到场 {took}，超过 {limit}", "first arrival {took} > {limit}"),
+    "team_not_assembled": ("{limit}内未全员到场", "full team not on scene within {limit}"),
+}
+
+#: refusal codes a hub or the rules answer with, as the banner and Diagnostics show them
+REFUSALS: Words = {
+    "forbidden": ("无权操作", "Not allowed"),
+    "unknown_command": ("未知指令", "Unknown command"),
+    "not_found": ("未找到", "Not found"),
+    "out_of_scope": ("不在辖区", "Out of area"),
+    "invalid_state": ("当前状态不允许", "Not in this state"),
+    "unavailable": ("无可用力量", "Nobody available"),
+    "bad_request": ("请求有误", "Bad request"),
+    "duplicate": ("重复指令", "Duplicate command"),
+    "not_review": ("未加载回放", "No recording loaded"),
+    "review_only": ("仅回放模式可用", "Review mode only"),
+    "conflict": ("冲突", "Conflict"),
+    "internal": ("中心内部错误", "Hub error"),
+    "offline": ("离线", "Offline"),
+}
+
+#: the words around figures
+_PHRASES: Words = {
+    "eta": ("约 {min} 分钟", "≈ {min} min"),
+    "overdue": ("超时 {t}", "overdue {t}"),
+    "seconds": ("{n} 秒", "{n} s"),
+    "minutes": ("{n} 分钟", "{n} min"),
+    "to": ("→ {center}", "→ {center}"),
+    "into": ("并入 {incident}", "into {incident}"),
+    "from": ("{incident} 并入", "{incident} merged in"),
+    "missing": ("缺：{roles}", "missing: {roles}"),
+    "grids": ("{n} 个网格", "{n} grids"),
+    "list_sep": ("、", ", "),
+    "clause_sep": ("；", "; "),
+    "note_sep": ("：", ": "),
+}
+
+#: every table, for the .ts filler and the tests
+TABLES: dict[str, Words] = {
+    "incident_kinds": INCIDENT_KINDS, "resource_kinds": RESOURCE_KINDS, "statuses": STATUSES,
+    "severities": SEVERITIES, "alert_sources": ALERT_SOURCES, "roles": ROLES, "actors": ACTORS,
+    "timeline_steps": TIMELINE_STEPS, "refusals": REFUSALS,
+}
+
+
+def is_zh(lang: str | None) -> bool:
+    """Whether a language code reads Chinese ("zh", "zh_CN", "zh-CN")."""
+    return bool(lang) and lang.lower().startswith("zh")
+
+
+def word(table: Words, code: str, lang: str) -> str:
+    """The word for a code in a language; the code itself when the table does not know it."""
+    pair = table.get(code)
+    if pair is None:
+        return code
+    return pair[0] if is_zh(lang) else pair[1]
+
+
+def _phrase(key: str, lang: str, **values: object) -> str:
+    return word(_PHRASES, key, lang).format(**values)
+
+
+def kind(code: str, lang: str) -> str:
+    """An incident or alert kind ('animal' → '动物' / 'Animal')."""
+    return word(INCIDENT_KINDS, code, lang)
+
+
+def resource_kind(code: str, lang: str) -> str:
+    """A resource kind ('law_enforcement' → '综合执法' / 'Law enforcement')."""
+    return word(RESOURCE_KINDS, code, lang)
+
+
+def status(code: str, lang: str) -> str:
+    """An incident, resource or task status."""
+    return word(STATUSES, code, lang)
+
+
+def severity(code: str, lang: str) -> str:
+    """A severity."""
+    return word(SEVERITIES, code, lang)
+
+
+def source(code: str, lang: str) -> str:
+    """An alert source."""
+    return word(ALERT_SOURCES, code, lang)
+
+
+def role(code: str, lang: str) -> str:
+    """A token role."""
+    return word(ROLES, code, lang)
+
+
+def step(code: str, lang: str) -> str:
+    """A timeline step code ('task_arrived' → '到达现场' / 'Arrived on scene')."""
+    return word(TIMELINE_STEPS, code, lang)
+
+
+def refusal(code: str, lang: str) -> str:
+    """A refusal or notice code, as the banner shows it."""
+    return word(REFUSALS, code, lang)
+
+
+def actor(name: str, lang: str) -> str:
+    """Who did a step: a person's name as it is, a source code in words."""
+    return word(ACTORS, name, lang) if name in ACTORS else name
+
+
+# ------------------------------------------------------------------ figures
+
+def seconds(value: float, lang: str) -> str:
+    """Whole seconds with their unit ('61 秒' / '61 s'), toward zero like every duration."""
+    return _phrase("seconds", lang, n=int(value))
+
+
+def minutes(value: float, lang: str) -> str:
+    """Minutes to one decimal with their unit ('10.5 分钟' / '10.5 min'); whole minutes without decimals."""
+    n = f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+    return _phrase("minutes", lang, n=n)
+
+
+def eta(eta_s: float, lang: str) -> str:
+    """An estimated arrival in minutes to one decimal ('约 1.8 分钟' / '≈ 1.8 min')."""
+    return _phrase("eta", lang, min=f"{eta_s / 60.0:.1f}")
+
+
+def countdown(left_s: float, lang: str) -> str:
+    """A promise's clock: m:ss while time is left, 'overdue m:ss' once it has run out."""
+    return duration(left_s) if left_s >= 0 else _phrase("overdue", lang, t=duration(-left_s))
+
+
+# ------------------------------------------------------------------ sentences from codes
+
+class _Step(Protocol):
+    actor: str
+    what: str
+    note: str
+    resource: str
+    name: str
+    center: str
+    plan: str
+    incident: str
+    missing: list
+    grids: int
+
+
+class _Rec(Protocol):
+    kind: str
+    distance_m: float
+    eta_s: float
+    reason: str
+    rank: int
+
+
+class _Breach(Protocol):
+    code: str
+    seconds: float | None
+    limit_s: float
+
+
+def _limit(limit_s: float, lang: str) -> str:
+    return seconds(limit_s, lang) if limit_s < 120 else minutes(limit_s / 60.0, lang)
+
+
+class _Named(Protocol):
+    name: str
+
+
+class _Names(Protocol):
+    org: dict[str, _Named]
+    plans: dict[str, _Named]
+    resources: dict[str, _Named]
+
+
+def names_in(state: _Names) -> Callable[[str], str]:
+    """An id → display name lookup over a state's centers, plans and people (the id if unknown)."""
+    def name_of(code: str) -> str:
+        for table in (state.org, state.plans, state.resources):
+            found = table.get(code)
+            if found is not None:
+                return found.name
+        return code
+    return name_of
+
+
+def describe_step(s: _Step, lang: str, name_of: Callable[[str], str] = lambda code: code) -> str:
+    """A timeline step's detail: its parameters in words, then any note a person wrote.
+
+    `name_of` turns an id (center, plan, resource) into a display name; the
+    default shows the id.
+    """
+    parts: list[str] = []
+    if s.what in ("escalation", "cooperation") and s.center:
+        parts.append(_phrase("to", lang, center=name_of(s.center)))
+    elif s.center:
+        parts.append(name_of(s.center))
+    if s.what == "merged" and s.incident:
+        parts.append(_phrase("into", lang, incident=s.incident))
+    elif s.what == "absorbed" and s.incident:
+        parts.append(_phrase("from", lang, incident=s.incident))
+    if s.plan:
+        parts.append(name_of(s.plan))
+    if s.missing:
+        sep = word(_PHRASES, "list_sep", lang)
+        roles = sep.join(f"{resource_kind(r.kind, lang)} ×{r.count}" for r in s.missing)
+        parts.append(_phrase("missing", lang, roles=roles))
+    if s.what == "broadcast":
+        parts.append(_phrase("grids", lang, n=s.grids))
+    if s.resource or s.name:
+        parts.append(s.name or name_of(s.resource))
+    text = " ".join(parts)
+    if s.note:
+        text = f"{text}{word(_PHRASES, 'note_sep', lang)}{s.note}" if text else s.note
+    return text
+
+
+def describe_reason(rec: _Rec, lang: str) -> str:
+    """Why a person is recommended: the reason code with its role, metres and ETA."""
+    fmt = REASONS.get(rec.reason)
+    role_word = resource_kind(rec.kind, lang)
+    if not is_zh(lang):
+        role_word = role_word.lower()
+    if fmt is None:
+        return rec.reason
+    return (fmt[0] if is_zh(lang) else fmt[1]).format(
+        role=role_word, rank=rec.rank, metres=f"{rec.distance_m:.0f}", eta=eta(rec.eta_s, lang))
+
+
+def describe_breach(b: _Breach, lang: str) -> str:
+    """One broken promise in words, with the figure that broke it."""
+    fmt = BREACHES.get(b.code)
+    if fmt is None:
+        return b.code
+    took = "" if b.seconds is None else (
+        seconds(b.seconds, lang) if b.seconds < 120 else duration(b.seconds))
+    return (fmt[0] if is_zh(lang) else fmt[1]).format(took=took, limit=_limit(b.limit_s, lang))
+
+
+def describe_breaches(breaches: Iterable[_Breach], lang: str) -> str:
+    """Every broken promise of an incident, in one line ('' when none)."""
+    return word(_PHRASES, "clause_sep", lang).join(describe_breach(b, lang) for b in breaches)
+
+
+# ------------------------------------------------------------------ the .ts filler
+
+def pairs() -> Iterator[tuple[str, str]]:
+    """(English, Chinese) of every word in the tables, for filling the `.ts` with the same words."""
+    for table in TABLES.values():
+        for zh, en in table.values():
+            yield en, zh
+
+
+class Glossary:
+    """The glossary bound to one language (what the after-action report is handed)."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def kind(self, code: str) -> str:
+        """An incident kind."""
+        return kind(code, self.lang)
+
+    def resource_kind(self, code: str) -> str:
+        """A resource kind."""
+        return resource_kind(code, self.lang)
+
+    def status(self, code: str) -> str:
+        """An incident, resource or task status."""
+        return status(code, self.lang)
+
+    def severity(self, code: str) -> str:
+        """A severity."""
+        return severity(code, self.lang)
+
+    def step(self, code: str) -> str:
+        """A timeline step code."""
+        return step(code, self.lang)
+
+    def actor(self, name: str) -> str:
+        """Who did a step."""
+        return actor(name, self.lang)
+
+    def describe_step(self, s: _Step, name_of: Callable[[str], str] = lambda code: code) -> str:
+        """A timeline step's detail."""
+        return describe_step(s, self.lang, name_of)
+
+    def describe_breaches(self, breaches: Iterable[_Breach]) -> str:
+        """Every broken promise of an incident, in one line."""
+        return describe_breaches(breaches, self.lang)
+
+    def names_in(self, state: _Names) -> Callable[[str], str]:
+        """An id → display name lookup over a state (see `names_in`)."""
+        return names_in(state)

@@ -1,0 +1,82 @@
+"""Who to send: the best people for the incident, with their ETA and why, and a Dispatch button each."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGroupBox, QHeaderView, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+)
+
+from console.client.controller import Controller
+from console.domain.actions import Action
+from console.domain.model import Incident
+from console.ui.common import glossary, theme
+from console.ui.common.i18n import current_lang, resource_kind_label
+
+
+class RecommendationList(QGroupBox):
+    """The controller's recommendations for the shown incident, re-ranked at most every 2 s."""
+
+    sig_sent = Signal(object)
+    """A dispatch was sent from this list (its CommandHandle)."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None):
+        super().__init__(self.tr("Recommended"), parent)
+        self.controller = controller
+        self._recs_for: tuple | None = None
+        self._recs_at = 0.0
+        #: resource ids in the list now (a change to one of them re-ranks at once)
+        self.shown: set[str] = set()
+        recs_layout = QVBoxLayout(self)
+        self.recs = QTreeWidget(self)
+        self.recs.setRootIsDecorated(False)
+        self.recs.setHeaderLabels([self.tr("Who"), self.tr("ETA"), self.tr("Why"), ""])
+        self.recs.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.recs.header().setStretchLastSection(False)
+        self.recs.setMinimumHeight(120)
+        recs_layout.addWidget(self.recs)
+
+    def forget(self) -> None:
+        """Another incident is shown: the next fill re-ranks whatever the 2 s throttle says."""
+        self._recs_for = None
+
+    def fill(self, inc: Incident, dispatch: Action, visible: bool, force: bool) -> None:
+        """List who to send while the incident takes a dispatch, with a Dispatch button where it is live.
+
+        `dispatch` is the incident's dispatch action; a console that may not dispatch at all
+        (wall, operator) still sees who would go. `visible` False (wall) shows no buttons.
+        """
+        now = time.monotonic()
+        # People move every tick; ETAs are re-ranked at most every 2 s unless something real changed.
+        key = (inc.id, inc.status, len(inc.tasks), dispatch, visible)
+        if not force and key == self._recs_for and now - self._recs_at < 2.0:
+            return
+        self._recs_for, self._recs_at = key, now
+        self.recs.clear()
+        self.shown = set()
+        if dispatch.for_asker and not dispatch.live:
+            return  # the incident takes no dispatch now (closed, escalated away): nobody to send
+        can_dispatch = visible and dispatch.live
+        lang = current_lang()
+        for rec in self.controller.recommendations(inc.id):
+            item = QTreeWidgetItem([f"{rec.name} · {resource_kind_label(rec.kind)}",
+                                    glossary.eta(rec.eta_s, lang), glossary.describe_reason(rec, lang), ""])
+            item.setData(0, Qt.ItemDataRole.UserRole, rec.resource)
+            self.shown.add(rec.resource)
+            item.setForeground(0, theme.color("available"))
+            self.recs.addTopLevelItem(item)
+            if can_dispatch:
+                b = QPushButton(self.tr("Dispatch"), self.recs)
+                b.setObjectName(f"dispatch_{rec.resource}")
+                b.clicked.connect(lambda _=False, r=rec.resource: self._on_dispatch(inc.id, r))
+                self.recs.setItemWidget(item, 3, b)
+        self.recs.resizeColumnToContents(0)
+        self.recs.resizeColumnToContents(1)
+        self.recs.resizeColumnToContents(3)
+
+    def _on_dispatch(self, incident_id: str, resource: str) -> None:
+        handle = self.controller.dispatch(incident_id, resource)
+        if not handle.refused_here:
+            self.sig_sent.emit(handle)
