@@ -155,7 +155,10 @@ def test_twenty_streams_opened_at_once_all_start(rtsp, pool, sources):
 @needs_rtsp
 def test_watch_stops_cameras_that_left_the_page_and_resizes_in_place(rtsp, pool, sources):
     sources.watch({"A": Want(rtsp.url, 320, 180), "B": Want(rtsp.url, 320, 180)})
-    wait_for(lambda: frames_of(pool, "A") and frames_of(pool, "B"), what="both play")
+    try:
+        wait_for(lambda: frames_of(pool, "A") and frames_of(pool, "B"), what="both play")
+    except AssertionError:
+        raise AssertionError(f"{sources.statuses()}  A={pool.stats('A')} B={pool.stats('B')}")
     sources.watch({"A": Want(rtsp.url, 160, 90)})  # B left the page, A's tile shrank
     assert sources.pulled() == ["A"]
     assert sources.status("B").state == st.STOPPED
