@@ -97,7 +97,7 @@ _UI: dict[str, str] = {
     "Tour": "轮巡", "Camera tour: next page every %1 s": "轮巡：每 %1 秒翻页",
     "Camera": "摄像头", "Video state": "视频状态", "Last frame": "最后一帧", "First frame (s)": "首帧（秒）",
     "Reconnects": "重连次数", "fps": "帧率", "Picture": "画面", "Detail": "详情", "hub": "中心推送",
-    "Playing": "播放中",
+    "Playing": "播放中", "Streams pulled: %1 · last-30-s buffers: %2 MB": "拉流 %1 路 · 最近 30 秒缓存 %2 MB",
 }
 
 #: every Chinese word the .ts may need: the glossary's (which win) and the UI's own

@@ -78,10 +78,16 @@ class DiagnosticsPane(QWidget):
         self._video_rows: dict[str, QTreeWidgetItem] = {}
         outer = QSplitter(Qt.Orientation.Vertical, self)
         outer.addWidget(split)
-        outer.addWidget(self.video)
         outer.setStretchFactor(0, 2)
         outer.setStretchFactor(1, 1)
-        self.video.setVisible(frames is not None)
+        self.video_summary = QLabel(self)
+        video_box = QWidget(self)
+        vl = QVBoxLayout(video_box)
+        vl.setContentsMargins(0, 0, 0, 0)
+        vl.addWidget(self.video_summary)
+        vl.addWidget(self.video, 1)
+        outer.addWidget(video_box)
+        video_box.setVisible(frames is not None)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.summary)
@@ -141,6 +147,10 @@ class DiagnosticsPane(QWidget):
             return
         streams = getattr(frames, "streams", None)
         statuses = {s.camera: s for s in streams.statuses()} if streams is not None else {}
+        if streams is not None:
+            self.video_summary.setText(self.tr("Streams pulled: %1 · last-30-s buffers: %2 MB")
+                                       .replace("%1", str(len(streams.pulled())))
+                                       .replace("%2", f"{streams.ring_bytes() / 1e6:.1f}"))
         for cam in sorted(set(frames.cameras()) | set(statuses)):
             s = statuses.get(cam)
             fps = f"{frames.fps(cam):.1f}"
