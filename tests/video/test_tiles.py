@@ -151,6 +151,8 @@ def test_wrong_password_missing_stream_and_dead_server_say_so_others_play(qtbot,
     assert rows["CAM01"][2] == "Playing" and rows["CAM02"][2] == "Authentication failed"
     assert all("s3cret" not in c and "wrong-pw" not in c for row in rows.values() for c in row)
     assert rows["CAM02"][1].startswith("rtsp://***@127.0.0.1:")
+    diag.resize(1400, 500)
+    _shot(diag, "diagnostics")
     assert all("s3cret" not in t.toolTip() for t in tiles.values())
 
 

@@ -74,7 +74,10 @@ class DiagnosticsPane(QWidget):
         self.video.setHeaderLabels([self.tr("Camera"), self.tr("Source"), self.tr("Video state"),
                                     self.tr("Last frame"), self.tr("First frame (s)"), self.tr("Reconnects"),
                                     self.tr("fps"), self.tr("Picture"), self.tr("Detail")])
-        self.video.header().setSectionResizeMode(8, QHeaderView.ResizeMode.Stretch)
+        vh = self.video.header()
+        for col in range(8):
+            vh.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        vh.setSectionResizeMode(8, QHeaderView.ResizeMode.Stretch)
         self._video_rows: dict[str, QTreeWidgetItem] = {}
         outer = QSplitter(Qt.Orientation.Vertical, self)
         outer.addWidget(split)
