@@ -411,43 +411,48 @@
             <translation>详情</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="123" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="132" />
             <source>Link: %1 · reconnects %2 · last error: %3</source>
             <translation>链路：%1 · 重连 %2 次 · 最近错误：%3</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="148" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="154" />
+            <source>Streams pulled: %1 · last-30-s buffers: %2 MB</source>
+            <translation>拉流 %1 路 · 最近 30 秒缓存 %2 MB</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="161" />
             <source>hub</source>
             <translation>中心推送</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="150" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="163" />
             <source>Playing</source>
             <translation>播放中</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="168" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="181" />
             <source>Events applied</source>
             <translation>已应用事件</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="169" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="182" />
             <source>Malformed messages</source>
             <translation>格式错误消息</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="170" />
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="171" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="183" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="184" />
             <source>Unknown message types</source>
             <translation>未知消息类型</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="172" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="185" />
             <source>Duplicate events</source>
             <translation>重复事件</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="177" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="190" />
             <source>Notices: %1</source>
             <translation>提示：%1</translation>
         </message>
