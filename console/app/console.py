@@ -164,7 +164,14 @@ async def _main(app, a: ConsoleConfig, hub_cfg: HubConfig | None) -> int:
         url, token = hub.url, ("demo-wall" if a.wall else "demo-commander")
         print(f"embedded hub on {url} (scenario {hub_cfg.scenario}, {hub_cfg.speed}×)", flush=True)
 
-    console = await build_console(url, token, local_db=a.local_db, wall=a.wall, screen=a.screen)
+    from console.protocol.tls import client_context
+
+    console = await build_console(url, token, local_db=a.local_db, wall=a.wall, screen=a.screen,
+                                  ssl=client_context(url, ca=a.ca, pin=a.pin, insecure=a.insecure))
+    if a.basemap and console.window.panes.get("map") is not None:
+        from console.ui.panes.map.basemap import attach_basemap
+
+        attach_basemap(console.window.panes["map"], a.basemap)
     code = 0
     try:
         if a.smoke is not None:

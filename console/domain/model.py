@@ -50,8 +50,8 @@ TIMELINE_STEPS = {
     "broadcast": ("grids",),               # note: the text sent
     "dispatched": ("resource", "name"),
     "task_accepted": ("resource", "name"), "task_arrived": ("resource", "name"),
-    "task_done": ("resource", "name"), "task_declined": ("resource", "name"),
-    "task_cancelled": ("resource", "name"),
+    "task_done": ("resource", "name", "cause"), "task_declined": ("resource", "name"),
+    "task_cancelled": ("resource", "name", "cause"),
 }
 
 INCIDENT_STATUSES = (
@@ -66,6 +66,8 @@ FINAL_STATUSES = frozenset({"closed", "false_alarm", "merged"})
 SETTLED_STATUSES = FINAL_STATUSES | {"resolved"}
 
 TASK_STATUSES = ("sent", "accepted", "arrived", "done", "declined", "cancelled")
+#: why the hub ends a task without its person: the incident was closed, called a false alarm, or merged
+TASK_END_CAUSES = ("incident_closed", "false_alarm", "merged")
 TASK_FINAL = frozenset({"done", "declined", "cancelled"})
 
 #: service promises (seconds)
@@ -204,6 +206,8 @@ class Transition(msgspec.Struct, kw_only=True, omit_defaults=True):
     missing: list[PlanRole] = []
     #: how many grids a broadcast went to
     grids: int = 0
+    #: why the hub ended a task itself (TASK_END_CAUSES)
+    cause: str = ""
 
 
 class Incident(msgspec.Struct, kw_only=True):
