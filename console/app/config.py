@@ -22,6 +22,8 @@ class HubConfig:
     db: str | None = "sqlite:///hub.db"
     tokens: str | None = None
     fps: float = 5.0
+    #: serve the scenario's cameras as MJPEG streams the consoles pull (else the hub pushes frames)
+    streams: bool = True
     simulate_field: bool = True
     mode: str = "live"
     queue_limit: int = 20_000

@@ -67,13 +67,16 @@ class Console:
     which saves the replica, stop decoding, close the store) and is safe to call twice.
     """
 
-    def __init__(self, *, store, replica, session, controller, window, frames, watchdog, restored: bool):
+    def __init__(self, *, store, replica, session, controller, window, frames, watchdog, restored: bool,
+                 streams=None):
         self.store = store
         self.replica = replica
         self.session = session
         self.controller = controller
         self.window = window
         self.frames = frames
+        #: the camera stream readers (PyAV threads) decoding into `frames`
+        self.streams = streams
         self.watchdog = watchdog
         #: the screen came back from the local file before the hub answered
         self.restored = restored
@@ -90,6 +93,9 @@ class Console:
         self.window.tick.stop()
         self.window.close()
         await self.session.close()
+        if self.streams is not None:
+            # readers are daemon threads that leave within a read timeout; don't hold the exit for them
+            self.streams.close()
         self.frames.close()
         self.store.close()
 
@@ -110,11 +116,14 @@ async def build_console(url: str, token: str, *, local_db: str | None = None, wa
     from console.ui.shell.wall import apply_wall_mode
     from console.ui.shell.watchdog import GuiWatchdog
     from console.video.pool import DecodePool
+    from console.video.sources import StreamSources
 
     loop = asyncio.get_running_loop()
     store = await loop.run_in_executor(None, Store, local_db or default_local_db(token))
     replica = Replica()
     frames = DecodePool()
+    # cameras whose records name rtsp/http/file URLs are pulled here, straight from the camera or relay
+    streams = StreamSources(frames)
     session = Session(url, token, replica, store=store, frames=frames, **session_kw)
     controller = Controller(replica, session, read_only=wall)
     restored = await session.restore()
@@ -132,7 +141,7 @@ async def build_console(url: str, token: str, *, local_db: str | None = None, wa
     if restored:
         window.refresh_now()
     console = Console(store=store, replica=replica, session=session, controller=controller, window=window,
-                      frames=frames, watchdog=watchdog, restored=restored)
+                      frames=frames, watchdog=watchdog, restored=restored, streams=streams)
     console.follow_task = asyncio.create_task(_follow_role(replica, controller, window, screen))
     return console
 

@@ -28,10 +28,12 @@ class RunningHub:
     """A started hub; `stop()` takes it down in order and is safe to call twice."""
 
     def __init__(self, store: Store, core: HubCore, server: HubServer, world: World | None, *,
-                 recorder=None, player=None, site=None):
+                 recorder=None, player=None, site=None, streams=None):
         self.store, self.core, self.server, self.world = store, core, server, world
         #: the SiteSource keeping the world equal to --site DIR (None without one)
         self.site = site
+        #: the scenario cameras' MJPEG server (console/scenarios/streams.py), or None
+        self.streams = streams
         #: the DrillRecorder writing this session (with --record) and the DrillPlayer (with --drill)
         self.recorder = recorder
         self.player = player
@@ -59,6 +61,8 @@ class RunningHub:
             await self.player.stop()
         if self.world is not None:
             await self.world.stop()
+        if self.streams is not None:
+            await self.streams.stop()
         if self.site is not None:
             await self.site.stop()
         await self.server.stop()
@@ -144,13 +148,20 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
         if scenario is not None and site.site.baseline != scenario.baseline:
             log.warning("site %s is not the %s scenario's world: its alerts may name grids and cameras "
                         "the site does not have", cfg.site, cfg.scenario)
+    streams = None
+    if scenario is not None and cfg.streams and cfg.fps > 0 and not cfg.site:
+        # the cameras become real streams consoles pull, as a site's cameras are (before the baseline goes
+        # out); a site's own camera records say where its video is
+        from console.scenarios.streams import start_scenario_streams
+
+        streams = await start_scenario_streams(core, scenario, fps=cfg.fps, host=cfg.host)
     world = None
     if scenario is not None:
         world = World(core, server, scenario, simulator, fps=cfg.fps, renderer=renderer)
         world.record_cameras = set(cfg.record_cameras) if recorder is not None else set()
         await world.start()
     log.info("hub serving %s (scenario %s, site %s, speed %.1f×)", server.url, cfg.scenario, cfg.site, cfg.speed)
-    return RunningHub(store, core, server, world, recorder=recorder, site=site)
+    return RunningHub(store, core, server, world, recorder=recorder, site=site, streams=streams)
 
 
 def checkpoint_path(cfg: HubConfig) -> str | None:

@@ -107,7 +107,14 @@ class Resource(msgspec.Struct, kw_only=True):
 
 
 class Camera(msgspec.Struct, kw_only=True):
-    """An AI camera along the course."""
+    """An AI camera along the course, and where a console pulls its video from.
+
+    `main` is the full-resolution stream (the focus tile), `sub` the small one (grid
+    tiles): `rtsp://`, `http(s)://` MJPEG or MPEG-TS, HLS `.m3u8`, `file://`, or
+    `sim://<id>` for frames the hub pushes itself. `stream` is the single URL of
+    records written before main/sub existed; it stands in for both when they are empty.
+    URLs may carry credentials: show them only through `console.video.urls.redact`.
+    """
 
     id: str
     name: str
@@ -117,6 +124,18 @@ class Camera(msgspec.Struct, kw_only=True):
     y: float
     online: bool = True
     stream: str = ""
+    main: str = ""
+    sub: str = ""
+    #: RTSP over "tcp" (default: survives NAT and loss) or "udp"
+    rtsp_transport: str = "tcp"
+
+    def url_for(self, large: bool) -> str:
+        """The URL to play: the main stream for a large (focus) tile, else the sub-stream.
+
+        Either falls back to the other and then to the legacy `stream`; "" when none is set.
+        """
+        first, second = (self.main, self.sub) if large else (self.sub, self.main)
+        return first or second or self.stream
 
 
 class Detection(msgspec.Struct, kw_only=True):

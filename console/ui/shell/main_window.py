@@ -53,7 +53,7 @@ def default_panes(replica: Replica, controller: Controller, selection: Selection
     return {
         "alerts": AlertQueue(replica, controller, selection),
         "incident": IncidentPane(replica, controller, selection),
-        "diagnostics": DiagnosticsPane(replica),
+        "diagnostics": DiagnosticsPane(replica, frames),
         "cameras": CameraWall(replica, controller, selection, frames),
         "roster": RosterPane(replica, controller, selection),
         "map": MapPane(replica, selection),
