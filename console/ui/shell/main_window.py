@@ -27,8 +27,12 @@ from console.ui.panes.incident.widget import IncidentPane
 from console.ui.panes.kpi.widget import KpiPane
 from console.ui.panes.map.widget import MapPane
 from console.ui.panes.roster.widget import RosterPane
+from console.ui.shell.desk import Desk
+from console.ui.shell.flow import ActionFlow
 from console.ui.shell.selection import Selection
+from console.ui.shell.shortcuts import ShortcutHelp, WindowShortcuts
 from console.ui.shell.status_bar import ConsoleStatusBar
+from console.ui.shell.toast import Toast
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +52,11 @@ PanesFactory = Callable[[Replica, Controller, Selection, object], dict[str, QWid
 
 
 def default_panes(replica: Replica, controller: Controller, selection: Selection,
-                  frames: object = None) -> dict[str, QWidget | None]:
-    """Every pane the console knows."""
+                  frames: object = None, flow: ActionFlow | None = None) -> dict[str, QWidget | None]:
+    """Every pane the console knows; the ones that act share `flow` (one desk, one toast, one undo)."""
     return {
-        "alerts": AlertQueue(replica, controller, selection),
-        "incident": IncidentPane(replica, controller, selection),
+        "alerts": AlertQueue(replica, controller, selection, flow=flow),
+        "incident": IncidentPane(replica, controller, selection, flow=flow),
         "diagnostics": DiagnosticsPane(replica),
         "cameras": CameraWall(replica, controller, selection, frames),
         "roster": RosterPane(replica, controller, selection),
@@ -85,7 +89,10 @@ class MainWindow(QMainWindow):
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
                             | QMainWindow.DockOption.AllowNestedDocks)
 
-        panes = default_panes(replica, controller, self.selection, frames)
+        #: the commander's actions, keys and clicks alike: asked, held or sent, undone within 5 s
+        self.desk = Desk(controller, self)
+        self.flow = ActionFlow(replica, controller, self.desk, self)
+        panes = default_panes(replica, controller, self.selection, frames, self.flow)
         if panes_factory is not None:
             panes.update(panes_factory(replica, controller, self.selection, frames))
         self.panes: dict[str, QWidget] = {k: v for k, v in panes.items() if v is not None}
@@ -122,6 +129,8 @@ class MainWindow(QMainWindow):
             placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
             placeholder.setStyleSheet("color: #30363d; font-size: 28pt; background: #05080c;")
             col.addWidget(placeholder, 1)
+        self.toast = Toast(self.desk, centre)
+        col.addWidget(self.toast)
         self.setCentralWidget(centre)
 
         # ---- docks
@@ -166,7 +175,9 @@ class MainWindow(QMainWindow):
             self.docks["roster"].hide()
         self._sized = False
 
-        # ---- menus and status bar
+        # ---- keys (window-wide: they work wherever focus is) and menus
+        self.shortcuts = WindowShortcuts(self, self._shortcut_handlers())
+        self._help: ShortcutHelp | None = None
         self._build_menus()
         self.status = ConsoleStatusBar(replica, outbox_depth, stall_ms, self)
         self.setStatusBar(self.status)
@@ -273,6 +284,8 @@ class MainWindow(QMainWindow):
             self.replica.on_new_alert.remove(self._tick_soon)
         self._closed = True
         self.tick.stop()
+        self.desk.flush()  # a decision still in its undo window is sent, never lost
+        self.shortcuts.remove()
         self.save_layout()
         super().closeEvent(event)
 
@@ -301,6 +314,55 @@ class MainWindow(QMainWindow):
         hint = QAction(self.tr("Start with --lang en for English, --lang zh for Chinese"), self)
         hint.setEnabled(False)
         lang.addAction(hint)
+        self._build_help_menu()
+
+    def _build_help_menu(self) -> None:
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        keys = self.shortcuts.actions.get("help")
+        if keys is not None:
+            help_menu.addAction(keys)
+        for name in ("dispatch", "acknowledge", "escalate", "false_alarm", "undo"):
+            action = self.shortcuts.actions.get(name)
+            if action is not None:
+                help_menu.addAction(action)
+
+    # ------------------------------------------------------------------ keys
+
+    def _shortcut_handlers(self) -> dict[str, Callable[[], None]]:
+        act = self._on_action_key
+        return {
+            "dispatch": lambda: act("cmd.dispatch"), "acknowledge": lambda: act("cmd.acknowledge"),
+            "escalate": lambda: act("cmd.escalate"), "false_alarm": lambda: act("cmd.false_alarm"),
+            "plan": lambda: act("cmd.activate_plan"), "undo": self.desk.undo,
+            "next": lambda: self._step_queue(1), "previous": lambda: self._step_queue(-1),
+            "queue": self._focus_queue, "help": self.show_shortcuts,
+        }
+
+    def _on_action_key(self, code: str) -> None:
+        """A queue key: act on the selected alert, whichever pane has the focus."""
+        incident = self.selection.incident
+        if incident is None and self.alerts is not None:
+            incident = self.alerts.current_incident()
+        if incident is None or self.wall:
+            return
+        self.flow.request(code, incident, self)
+
+    def _step_queue(self, step: int) -> None:
+        if self.alerts is not None:
+            self.alerts.step(step)
+
+    def _focus_queue(self) -> None:
+        if self.alerts is not None:
+            self.alerts.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def show_shortcuts(self) -> ShortcutHelp:
+        """F1: the list of every shortcut."""
+        if self._help is None:
+            self._help = ShortcutHelp(self.shortcuts.shortcuts, self)
+            self._help.destroyed.connect(lambda *_: setattr(self, "_help", None))
+        self._help.show()
+        self._help.raise_()
+        return self._help
 
     def _on_tick(self, force: bool = False) -> ChangeSet:
         self._tick_at = time.monotonic()
@@ -332,6 +394,7 @@ class MainWindow(QMainWindow):
                 self.replica.counters[f"ui_error.{name}"] += 1
                 log.exception("pane %s failed to refresh", name)
         self.status.update_figures()
+        self.toast.tick()
         if not idle:
             self._show_notices()
         self._show_mode()

@@ -50,8 +50,12 @@ class QueueFilter:
     status: str | None = None
     town: str | None = None
     show_closed: bool = False
+    #: incidents a held action (false alarm, close, resolve in its undo window) takes off the queue
+    hidden: frozenset[str] = frozenset()
 
     def accepts(self, inc: Incident) -> bool:
+        if inc.id in self.hidden:
+            return False
         if not self.show_closed and inc.status in FINAL_STATUSES and inc.status != self.status:
             return False
         if self.kind is not None and inc.kind != self.kind:
@@ -150,6 +154,14 @@ class AlertQueueModel(QAbstractTableModel):
         for name, value in kwargs.items():
             setattr(self.filter, name, value)
         self.rebuild()
+
+    def set_hidden(self, hidden: frozenset[str]) -> bool:
+        """Take incidents off the queue while a held action waits; True if that changed the rows."""
+        if hidden == self.filter.hidden:
+            return False
+        self.filter.hidden = hidden
+        self.rebuild()
+        return True
 
     def incident_at(self, row: int) -> str | None:
         """The incident id shown in a row."""
