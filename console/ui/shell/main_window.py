@@ -27,6 +27,7 @@ from console.ui.panes.incident.widget import IncidentPane
 from console.ui.panes.kpi.widget import KpiPane
 from console.ui.panes.map.widget import MapPane
 from console.ui.panes.roster.widget import RosterPane
+from console.ui.shell.alarm import Alarm, alarm_strip
 from console.ui.shell.desk import Desk
 from console.ui.shell.flow import ActionFlow
 from console.ui.shell.selection import Selection
@@ -120,6 +121,8 @@ class MainWindow(QMainWindow):
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(0)
         col.addWidget(self.mode_strip)
+        self.alarm_strip = alarm_strip(centre)
+        col.addWidget(self.alarm_strip)
         col.addWidget(self.banner)
         if self.camera_wall is not None:
             col.addWidget(self.camera_wall, 1)
@@ -188,6 +191,7 @@ class MainWindow(QMainWindow):
         if wall and self.incident_pane is not None:
             self.incident_pane.set_actions_visible(False)
         self._notices = NoticeCursor(replica)
+        self.alarm = self._make_alarm()
         self._last_refresh = 0.0
         self._default_state = self.saveState()
         self._restored = self.restore_layout()
@@ -325,6 +329,17 @@ class MainWindow(QMainWindow):
             action = self.shortcuts.actions.get(name)
             if action is not None:
                 help_menu.addAction(action)
+
+    def _make_alarm(self) -> Alarm:
+        """The alarm that rings until acknowledged and flashes the rows and the strip."""
+        flash = self.alerts.model.set_flash if self.alerts is not None else None
+
+        def loud(text: str) -> None:
+            self.show_banner(text, "critical")
+            self.status.showMessage(text, BANNER_MS)
+
+        return Alarm(self.replica, self.alarm_strip, loud, self.status.say_once, self.settings, self,
+                     on_flash=flash, audible=not self.wall)
 
     # ------------------------------------------------------------------ keys
 

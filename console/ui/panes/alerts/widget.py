@@ -15,8 +15,9 @@ import wave
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QModelIndex, QSignalBlocker, Qt, QUrl, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QTableView,
+    QAbstractItemView, QStyle, QStyledItemDelegate, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QTableView,
     QVBoxLayout, QWidget,
 )
 
@@ -56,6 +57,16 @@ def make_alarm_wav(path: Path | None = None) -> Path:
     return path
 
 
+class KeepColourDelegate(QStyledItemDelegate):
+    """A selected cell keeps its own text colour: an overdue countdown stays red on the selected row."""
+
+    def initStyleOption(self, option, index) -> None:  # noqa: N802 - Qt override
+        super().initStyleOption(option, index)
+        brush = index.data(Qt.ItemDataRole.ForegroundRole)
+        if brush is not None and option.state & QStyle.StateFlag.State_Selected:
+            option.palette.setBrush(QPalette.ColorRole.HighlightedText, brush)
+
+
 class QueueView(QTableView):
     """The queue's table (its action keys are window shortcuts, see the module docstring)."""
 
@@ -89,6 +100,9 @@ class AlertQueue(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(AlertQueueModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
         self._size_columns()
+        self._keep_colour = KeepColourDelegate(self.view)
+        for col in (AlertQueueModel.COL_SEVERITY, AlertQueueModel.COL_COUNTDOWN, AlertQueueModel.COL_STATUS):
+            self.view.setItemDelegateForColumn(col, self._keep_colour)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         selection.sig_incident.connect(self._on_selection)
 

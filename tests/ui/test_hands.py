@@ -1,0 +1,146 @@
+"""The commander's hands: a declined dispatch asks again and skips the decliner; the alarm lasts until acknowledged.
+
+A real Replica fed real events and a Controller with a recording sink (as in
+test_panes); keys go to the active window's focused widget, never to the queue.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+from console.domain.model import FIELD_SOURCE
+from console.protocol import messages as m
+from console.ui.common import theme
+from console.ui.common.i18n import install_translator
+from console.ui.panes.alerts.model import AlertQueueModel
+from tests.ui.keys import activate, press
+from tests.ui.test_panes import World
+
+pytestmark = pytest.mark.ui
+
+
+@pytest.fixture
+def world():
+    return World()
+
+
+@pytest.fixture
+def win(qtbot, qapp, world, qsettings):
+    from console.ui.shell.main_window import MainWindow
+
+    install_translator(qapp, "en")
+    qsettings.setValue("alarm/repeat_critical_s", 0.0)  # ring on every alarm tick: the test counts them
+    qsettings.setValue("alarm/repeat_warning_s", 0.0)
+    w = MainWindow(world.replica, world.controller, settings=qsettings)
+    qtbot.addWidget(w)
+    w.tick.stop()
+    w.alarm.timer.stop()  # the test ticks the alarm itself
+    w.resize(1600, 900)
+    w.show()
+    activate(qtbot, w)
+    return w
+
+
+def _cell(win, iid: str, col: int) -> tuple[str, str]:
+    model = win.alerts.model
+    idx = model.index(model.row_of(iid), col)
+    return model.data(idx), model.data(idx, Qt.ItemDataRole.ForegroundRole).color().name()
+
+
+def test_a_declined_dispatch_says_needs_redispatch_rings_and_enter_sends_someone_else(world, win):
+    iid = world.raise_alert(1, severity="critical", kind="animal")
+    win.refresh_now()
+    press(win, Qt.Key.Key_Return)
+    [(command_id, _, body)] = world.sink.commands
+    first = body.resource
+    t0 = world.replica.state.incidents[iid].created_at
+    world.event("task_dispatched", m.TaskDispatched(task=f"{iid}-T1", incident=iid, resource=first,
+                                                    actor=world.controller.actor.name), t0 + 34)
+    world.sink.answer(command_id, m.Result(ok=True, seqs=[world.seq]), world.replica)
+    world.event("task_declined", m.TaskStep(task=f"{iid}-T1", actor=FIELD_SOURCE, note="在处置另一起"), t0 + 50)
+    world.freeze_clock(t0 + 55)
+    win.refresh_now()
+    rings = win.alarm.rings
+    win.alarm.tick()
+
+    status, colour = _cell(win, iid, AlertQueueModel.COL_STATUS)
+    assert status == "⚠ Needs re-dispatch" and colour == QColor(theme.COUNTDOWN_RED).name()
+    countdown, colour = _cell(win, iid, AlertQueueModel.COL_COUNTDOWN)
+    assert "✓" not in countdown and colour == QColor(theme.COUNTDOWN_RED).name(), countdown
+    assert "✓" not in win.incident_pane.promises.response_label.text()
+    name = world.replica.state.resources[first].name
+    line = win.incident_pane.dispatch_line.text()
+    assert "Needs re-dispatch" in line and name in line, line
+    assert "Needs re-dispatch" in win.banner_text() and name in win.banner_text()
+    assert win.alarm.rings == rings + 1, "the notice rings"
+    win.alarm.tick()
+    assert win.alarm.rings == rings + 1, "once per decline, not on every tick"
+
+    # Enter again: someone else, and the reason names who was skipped
+    [best] = world.controller.recommendations(iid, limit=1)
+    assert best.resource != first
+    if best.kind == world.replica.state.resources[first].kind:
+        assert best.skipped == (first,), "the reason names who was skipped"
+    press(win, Qt.Key.Key_Return)
+    second = world.sink.of("cmd.dispatch")[-1].resource
+    assert second != first, "the person who declined is not sent again"
+
+
+def test_no_answer_in_time_also_needs_redispatch(world, win):
+    iid = world.raise_alert(1, severity="warning")
+    t0 = world.replica.state.incidents[iid].created_at
+    world.event("task_dispatched", m.TaskDispatched(task=f"{iid}-T1", incident=iid, resource="W1", actor="me"),
+                t0 + 10)
+    world.freeze_clock(t0 + 20)
+    win.refresh_now()
+    assert _cell(win, iid, AlertQueueModel.COL_STATUS)[0] != "⚠ Needs re-dispatch"
+    from console.ui.common import attention
+    world.freeze_clock(t0 + 11 + attention.NO_ANSWER_S)
+    win.refresh_now()
+    assert _cell(win, iid, AlertQueueModel.COL_STATUS)[0] == "⚠ Needs re-dispatch"
+
+
+def test_the_alarm_rings_and_flashes_until_acknowledged_and_says_once_that_it_is_silent(world, win, monkeypatch):
+    monkeypatch.setattr("console.ui.shell.alarm.audio_available", lambda: False)
+    iid = world.raise_alert(1, severity="critical", kind="animal")
+    win.refresh_now()
+    alarm = win.alarm
+    alarm.tick()  # the first tick only starts the clock: the queue rang as the alert came
+    lit = []
+    for _ in range(4):
+        alarm.tick()
+        model = win.alerts.model
+        lit.append(model.data(model.index(model.row_of(iid), 3), Qt.ItemDataRole.BackgroundRole) is not None)
+    assert alarm.rings == 4, "it rings again while not acknowledged"
+    assert lit == [True, False, True, False] or lit == [False, True, False, True], "the row flashes"
+    assert win.alarm_strip.isVisible() and "Not acknowledged" in win.alarm_strip.text()
+    assert win.status.standing.isVisible() and "No audio device" in win.status.standing.text()
+    said = [m for m in [win.status.standing.text()] if "No audio" in m]
+    assert len(said) == 1
+    world.event("incident_acknowledged", m.IncidentStep(incident=iid, actor="me"),
+                world.replica.state.incidents[iid].created_at + 5)
+    win.refresh_now()
+    rings = alarm.rings
+    alarm.tick()
+    alarm.tick()
+    assert alarm.rings == rings and not win.alarm_strip.isVisible(), "acknowledged: quiet"
+
+
+def test_an_overdue_countdown_is_red_and_says_overdue_on_the_selected_row_too(world, win):
+    iid = world.raise_alert(1, severity="critical")
+    created = world.replica.state.incidents[iid].created_at
+    world.freeze_clock(created + 80)
+    win.refresh_now()
+    win.alerts.select_row(win.alerts.model.row_of(iid))
+    text, colour = _cell(win, iid, AlertQueueModel.COL_COUNTDOWN)
+    assert text == "overdue 0:20" and colour == QColor(theme.COUNTDOWN_RED).name()
+    view = win.alerts.view
+    index = win.alerts.model.index(win.alerts.model.row_of(iid), AlertQueueModel.COL_COUNTDOWN)
+    assert view.selectionModel().isRowSelected(index.row(), index.parent())
+    option = QStyleOptionViewItem()
+    option.state |= QStyle.StateFlag.State_Selected
+    view.itemDelegateForColumn(AlertQueueModel.COL_COUNTDOWN).initStyleOption(option, index)
+    assert option.palette.color(QPalette.ColorRole.HighlightedText).name() == QColor(theme.COUNTDOWN_RED).name()
