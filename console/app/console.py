@@ -127,8 +127,7 @@ async def build_console(url: str, token: str, *, local_db: str | None = None, wa
     if wall:
         apply_wall_mode(window, screen)
     else:
-        window.resize(1920, 1080)
-        window.show()
+        window.show_on_screen()  # the saved geometry, or maximised on the current screen
     if restored:
         window.refresh_now()
     console = Console(store=store, replica=replica, session=session, controller=controller, window=window,

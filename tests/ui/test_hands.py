@@ -144,3 +144,58 @@ def test_an_overdue_countdown_is_red_and_says_overdue_on_the_selected_row_too(wo
     option.state |= QStyle.StateFlag.State_Selected
     view.itemDelegateForColumn(AlertQueueModel.COL_COUNTDOWN).initStyleOption(option, index)
     assert option.palette.color(QPalette.ColorRole.HighlightedText).name() == QColor(theme.COUNTDOWN_RED).name()
+
+
+def test_an_offline_banner_spans_the_top_while_the_link_is_down(world, win):
+    link = world.replica.link
+    link.state = "connecting"
+    win.refresh_now()
+    assert win.offline_bar.text() == "", "no banner while first connecting"
+    link.state = "online"
+    win.refresh_now()
+    assert win.offline_bar.isHidden()
+    link.state = "offline"
+    win.refresh_now()
+    assert win.offline_bar.isVisible() and win.offline_bar.text().startswith("OFFLINE")
+    assert win.offline_bar.width() >= win.width() - 20, "across the whole window, not only the camera wall"
+    link.state = "online"
+    win.refresh_now()
+    assert win.offline_bar.isHidden()
+
+
+def test_the_header_shows_the_clock_marked_as_scenario_time_the_shift_and_who_is_on_duty(world, win):
+    from console.domain.localtime import clock
+
+    world.freeze_clock(1_764_548_400.0)  # 2025-12-01 08:20 in the center (UTC+8)
+    link = world.replica.link
+    link.user, link.role, link.mode = "值班长 王敏", "commander", "exercise"
+    win.refresh_now()
+    now, kind, shift, duty = win.header.texts()
+    assert now == clock(world.replica.hub_now())
+    assert kind == "scenario time (exercise)"
+    assert shift.startswith("Day shift 08:00–20:00"), shift
+    assert duty == "On duty: 值班长 王敏 (Commander)"
+    link.mode = "live"
+    win.refresh_now()
+    assert win.header.texts()[1] == "local time"
+
+
+def test_a_new_window_opens_maximised_and_a_saved_one_where_it_was(qtbot, world, qsettings):
+    from console.ui.shell.main_window import MainWindow
+
+    first = MainWindow(world.replica, world.controller, settings=qsettings)
+    qtbot.addWidget(first)
+    first.tick.stop()
+    first.show_on_screen()
+    assert first.isMaximized()
+    first.showNormal()
+    first.setGeometry(40, 30, 1700, 900)
+    saved = first.size()
+    first.save_layout()
+    again = MainWindow(world.replica, world.controller, settings=qsettings)
+    qtbot.addWidget(again)
+    again.tick.stop()
+    again.show_on_screen()
+    # (offscreen clamps the restored size to its small screen: the point is it is restored, not maximised)
+    assert again._geometry_restored and not again.isMaximized()
+    assert saved.width() >= again.width()

@@ -440,6 +440,8 @@ async def test_a_dispatch_made_while_the_hub_is_down_is_sent_once_when_it_return
             await first.__aexit__(None, None, None)  # the hub goes away; its event log stays on disk
         await until(lambda: not con.session.live.is_set() and con.replica.link.state != "online",
                     "the console to notice the outage")
+        con.window.refresh_now()
+        assert con.window.offline_bar.text().startswith("OFFLINE"), "the outage is said across the top"
 
         await press_enter(con, incident)
         [pending] = con.replica.pending.values()

@@ -30,6 +30,7 @@ from console.ui.panes.roster.widget import RosterPane
 from console.ui.shell.alarm import Alarm, alarm_strip
 from console.ui.shell.desk import Desk
 from console.ui.shell.flow import ActionFlow
+from console.ui.shell.header import HeaderBar, OfflineBar
 from console.ui.shell.selection import Selection
 from console.ui.shell.shortcuts import ShortcutHelp, WindowShortcuts
 from console.ui.shell.status_bar import ConsoleStatusBar
@@ -178,6 +179,13 @@ class MainWindow(QMainWindow):
             self.docks["roster"].hide()
         self._sized = False
 
+        # ---- across the top: the offline banner, then clock, shift and who is on duty
+        self.offline_bar = OfflineBar(replica, self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.offline_bar)
+        self.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
+        self.header = HeaderBar(replica, self.settings, self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.header)
+
         # ---- keys (window-wide: they work wherever focus is) and menus
         self.shortcuts = WindowShortcuts(self, self._shortcut_handlers())
         self._help: ShortcutHelp | None = None
@@ -263,8 +271,9 @@ class MainWindow(QMainWindow):
         """Restore this role's saved layout; False if there was none."""
         state = self.settings.value(f"layout/{self.role_key}")
         geometry = self.settings.value(f"geometry/{self.role_key}")
+        self._geometry_restored = False
         if isinstance(geometry, QByteArray) and not self.wall:
-            self.restoreGeometry(geometry)
+            self._geometry_restored = self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
             return self.restoreState(state)
         return False
@@ -329,6 +338,24 @@ class MainWindow(QMainWindow):
             action = self.shortcuts.actions.get(name)
             if action is not None:
                 help_menu.addAction(action)
+
+    def _refresh_chrome(self) -> None:
+        """The toast, the offline banner and the header clock: every tick, cheap when nothing changed."""
+        self.toast.tick()
+        self.offline_bar.refresh()
+        self.header.refresh()
+
+    def show_on_screen(self) -> None:
+        """Show the window: where it was last time if that was saved, else maximised on the current screen."""
+        if self._geometry_restored:
+            self.show()
+            return
+        from PySide6.QtGui import QCursor, QGuiApplication
+
+        screen = QGuiApplication.screenAt(QCursor.pos()) or QGuiApplication.primaryScreen()
+        if screen is not None:
+            self.setGeometry(screen.availableGeometry())
+        self.showMaximized()
 
     def _make_alarm(self) -> Alarm:
         """The alarm that rings until acknowledged and flashes the rows and the strip."""
@@ -409,7 +436,7 @@ class MainWindow(QMainWindow):
                 self.replica.counters[f"ui_error.{name}"] += 1
                 log.exception("pane %s failed to refresh", name)
         self.status.update_figures()
-        self.toast.tick()
+        self._refresh_chrome()
         if not idle:
             self._show_notices()
         self._show_mode()
