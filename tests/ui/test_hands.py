@@ -199,3 +199,44 @@ def test_a_new_window_opens_maximised_and_a_saved_one_where_it_was(qtbot, world,
     # (offscreen clamps the restored size to its small screen: the point is it is restored, not maximised)
     assert again._geometry_restored and not again.isMaximized()
     assert saved.width() >= again.width()
+
+
+def test_selecting_any_alert_focuses_its_camera_lists_nearby_ones_and_tiles_have_a_menu(qtbot, qsettings):
+    from console.client.controller import Controller
+    from console.ui.shell.main_window import MainWindow
+    from tests.ui.test_wall_map_roster import RecordingSink as Sink, World as MarathonWorld
+
+    world = MarathonWorld()
+    controller = Controller(world.replica, Sink())
+    win = MainWindow(world.replica, controller, settings=qsettings)
+    qtbot.addWidget(win)
+    win.tick.stop()
+    win.resize(1600, 900)
+    win.show()
+    wall = win.camera_wall
+    cams = sorted(world.replica.state.cameras)
+    camera = cams[len(cams) // 2]
+    world.alert(camera, "I-W1", severity="warning")  # a warning: no critical pop-up, the selection does it
+    win.refresh_now()
+    assert wall.focused_camera() != camera
+    win.selection.select_incident("I-W1")
+    assert wall.focused_camera() == camera
+    near = wall.nearby_cameras()
+    assert near and all(d1 <= d2 for (_, d1), (_, d2) in zip(near, near[1:])), near
+    others = [c for c, _ in near if c != camera]
+    assert set(others) <= set(wall.visible_cameras()), "nearby cameras sit next to the focus tile"
+    if others:
+        assert "Nearby" in wall._focus_label.text() and others[0] in wall._focus_label.text()
+
+    other = next(c for c in wall.visible_cameras() if c != camera)
+    menu = wall.tile_menu(other)
+    words = [a.text() for a in menu.actions()]
+    assert words == ["Focus this camera", "Full screen", "Show on map"]
+    menu.actions()[1].trigger()
+    assert wall.solo_camera() == other
+    wall.tile_menu(other).actions()[1].trigger()
+    assert wall.solo_camera() is None
+    wall.tile_menu(other).actions()[0].trigger()
+    assert wall.focused_camera() == other
+    wall.tile_menu(other).actions()[2].trigger()
+    assert win.selection.camera == other and win.docks["map"].isVisible()

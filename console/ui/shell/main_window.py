@@ -196,6 +196,9 @@ class MainWindow(QMainWindow):
         # ---- wiring
         if self.alerts is not None:
             self.alerts.sig_critical.connect(self._on_critical)
+        show_on_map = getattr(self.camera_wall, "sig_show_on_map", None)
+        if show_on_map is not None:
+            show_on_map.connect(self._on_show_camera_on_map)
         if wall and self.incident_pane is not None:
             self.incident_pane.set_actions_visible(False)
         self._notices = NoticeCursor(replica)
@@ -356,6 +359,16 @@ class MainWindow(QMainWindow):
         if screen is not None:
             self.setGeometry(screen.availableGeometry())
         self.showMaximized()
+
+    def _on_show_camera_on_map(self, camera_id: str) -> None:
+        """A tile's "show on map": bring the map up, centred on the camera."""
+        dock, map_pane = self.docks.get("map"), self.panes.get("map")
+        cam = self.replica.state.cameras.get(camera_id)
+        if dock is None or map_pane is None or cam is None:
+            return
+        dock.show()
+        dock.raise_()
+        map_pane.center_on(cam.x, cam.y)
 
     def _make_alarm(self) -> Alarm:
         """The alarm that rings until acknowledged and flashes the rows and the strip."""
