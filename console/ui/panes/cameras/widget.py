@@ -15,7 +15,7 @@ import time
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
-    QButtonGroup, QGridLayout, QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget,
+    QButtonGroup, QGridLayout, QHBoxLayout, QLabel, QMenu, QSizePolicy, QToolButton, QVBoxLayout, QWidget,
 )
 
 from console.client.controller import Controller
@@ -237,14 +237,16 @@ class CameraWall(QWidget):
         bar.addWidget(self._prev)
         bar.addWidget(self._page_label)
         bar.addWidget(self._next)
-        bar.addStretch(1)
         self._focus_label = QLabel(self)
         self._focus_label.setStyleSheet(f"color: {theme.CAMERA_FOCUSED}; font-weight: bold;")
+        # a long focus/nearby line must never widen the wall (and with it the window): it is cut instead
+        self._focus_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._focus_label.setMinimumWidth(0)
         self._unfocus = QToolButton(self)
         self._unfocus.setText(self.tr("Close focus"))
         self._unfocus.setToolTip(self.tr("Leave the focus tile (Esc)"))
         self._unfocus.clicked.connect(self._on_close_focus)
-        bar.addWidget(self._focus_label)
+        bar.addWidget(self._focus_label, 1)
         bar.addWidget(self._unfocus)
 
         self._grid_host = QWidget(self)
@@ -362,6 +364,7 @@ class CameraWall(QWidget):
                 text += "  ·  " + self.tr("Nearby: %1").replace(
                     "%1", ", ".join(f"{c} {glossary.metres(d, current_lang())}" for c, d in near))
             self._focus_label.setText(text)
+            self._focus_label.setToolTip(text)
             self._focus_label.show()
             self._unfocus.show()
         else:
