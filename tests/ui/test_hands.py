@@ -240,3 +240,79 @@ def test_selecting_any_alert_focuses_its_camera_lists_nearby_ones_and_tiles_have
     assert wall.focused_camera() == other
     wall.tile_menu(other).actions()[2].trigger()
     assert win.selection.camera == other and win.docks["map"].isVisible()
+
+
+def test_the_map_zooms_centred_on_the_incident_labels_who_is_coming_declutters_and_tells_on_hover(qtbot):
+    from console.ui.panes.map.widget import MapPane
+    from console.ui.shell.selection import Selection
+    from tests.ui.test_wall_map_roster import World as MarathonWorld
+
+    world = MarathonWorld()
+    selection = Selection()
+    pane = MapPane(world.replica, selection)
+    qtbot.addWidget(pane)
+    pane.resize(900, 700)
+    pane.show()
+    pane.refresh(world.replica.take_changes())
+    pane.fit()
+    shown = [lb.sceneBoundingRect() for lb in pane._town_labels if lb.isVisible()]
+    assert shown and all(not a.intersects(b) for i, a in enumerate(shown) for b in shown[i + 1:]), \
+        "no two visible town labels overlap"
+
+    cams = sorted(world.replica.state.cameras)
+    world.alert(cams[5], "I-M1")
+    person = next(r for r in world.replica.state.resources.values() if r.status == "available")
+    world.event("task_dispatched", m.TaskDispatched(task="I-M1-T1", incident="I-M1", resource=person.id, actor="me"))
+    pane.refresh(world.replica.take_changes())
+    selection.select_incident("I-M1")
+    inc = world.replica.state.incidents["I-M1"]
+    rect = pane.plot.getViewBox().viewRect()
+    assert abs(rect.center().x() - inc.x) < rect.width() * 0.02 and abs(rect.center().y() - inc.y) < rect.height() * 0.02
+    assert rect.width() < 5000, "zoomed in on the incident, not the whole area"
+    [label] = pane.dispatched_labels()
+    assert person.name in label and "min" in label, label
+    xs, ys = pane.task_lines.getData()
+    assert list(xs) == [person.x, inc.x] and list(ys) == [person.y, inc.y], "a line from the person to the incident"
+
+    class _Point:
+        def __init__(self, i):
+            self._i = i
+
+        def index(self):
+            return self._i
+
+    pane._on_hovered(pane.people, [_Point(pane._index[person.id])])
+    assert person.name in pane.hover_text
+    pane._on_hovered(pane.incidents, [_Point(pane._incident_ids.index("I-M1"))])
+    assert inc.title in pane.hover_text
+
+
+def test_wall_mode_has_no_chrome_wraps_titles_and_no_pane_moves_when_an_alert_arrives(qtbot, qapp, qsettings):
+    from console.ui.common.theme import apply_theme
+    from console.ui.shell.main_window import MainWindow
+    from console.ui.shell.wall import apply_wall_mode
+
+    w = World(read_only=True)
+    win = MainWindow(w.replica, w.controller, wall=True, role_key="wall", settings=qsettings)
+    qtbot.addWidget(win)
+    win.tick.stop()
+    try:
+        win.resize(1920, 1080)
+        apply_wall_mode(win, 0, full_screen=False)
+        win.refresh_now()
+        qtbot.waitUntil(lambda: win.docks["alerts"].width() > 0, timeout=2000)
+        assert win.menuBar().isHidden()
+        for name, dock in win.docks.items():
+            assert dock.titleBarWidget() is not None and dock.titleBarWidget().sizeHint().height() <= 1, name
+        view = win.alerts.view
+        assert view.isColumnHidden(AlertQueueModel.COL_KIND) and view.isColumnHidden(AlertQueueModel.COL_TOWN)
+        assert view.wordWrap()
+        assert not win.alarm.audible, "a wall flashes; the desks ring"
+        before = {n: win.docks[n].width() for n in ("alerts", "incident")}
+        w.raise_alert(1, severity="critical", title="人员密度超过阈值，请立即前往起点区东侧入口疏导并设置临时隔离")
+        win.refresh_now()
+        qapp.processEvents()
+        assert {n: win.docks[n].width() for n in ("alerts", "incident")} == before, "no width jump"
+        assert win.alerts.view.rowHeight(0) > win.alerts.view.fontMetrics().height() * 1.5, "the title wraps"
+    finally:
+        apply_theme(qapp, wall=False)

@@ -114,6 +114,9 @@ MAP_CAMERA_OFF = "#6e7681"
 MAP_CAMERA_ALERT = CAMERA_ALERT
 #: the ring around the selected incident or person, and the outline of incident stars
 MAP_RING = "#ffffff"
+#: the line from a dispatched person to the incident, and the person's name and ETA beside them
+MAP_TASK_LINE = "#f0b429"
+MAP_TASK_LABEL = "#ffe08a"
 
 # ------------------------------------------------------------------ charts (KPI pane)
 CHART_ALERTS = "#1f6feb"
@@ -236,14 +239,19 @@ QToolTip {{ background: {BG_RAISED}; color: {FG}; border: 1px solid {BORDER}; }}
 """
 
 
-def apply_theme(app: QApplication, wall: bool = False) -> str | None:
-    """Apply the dark theme (wall: large type); returns the CJK font family used, if any."""
+def apply_theme(app: QApplication, wall: bool = False, point_size: float | None = None) -> str | None:
+    """Apply the dark theme (wall: large type, or `point_size`); returns the CJK font family used, if any.
+
+    The font is set before the stylesheet: setting the stylesheet re-polishes every
+    widget, so widgets made before a size change take the new size too.
+    """
     app.setStyle("Fusion")
     app.setPalette(_palette())
     family = cjk_family()
     font = QFont(family) if family else QFont(app.font())
-    font.setPointSize(WALL_POINT_SIZE if wall else BASE_POINT_SIZE)
+    font.setPointSizeF(point_size or (WALL_POINT_SIZE if wall else BASE_POINT_SIZE))
     font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
     app.setFont(font)
+    app.setStyleSheet("")  # a changed size must reach widgets polished under the old sheet
     app.setStyleSheet(stylesheet(wall))
     return family

@@ -143,7 +143,8 @@ class Alarm(QObject):
             return
         first = critical[0]
         town = self.replica.state.org.get(first.town)
-        text = self.tr("Not acknowledged: %1 critical — %2 · %3 (A: acknowledge)") \
+        text = (self.tr("Not acknowledged: %1 critical — %2 · %3 (A: acknowledge)") if self.audible
+                else self.tr("Not acknowledged: %1 critical — %2 · %3")) \
             .replace("%1", str(len(critical))).replace("%2", first.title) \
             .replace("%3", town.name if town else first.town)
         if self.strip.text() != text:

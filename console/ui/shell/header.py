@@ -9,7 +9,8 @@ boundaries are a setting (`shift/boundaries`, default "08:00,20:00": day, night)
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QLabel, QSizePolicy, QToolBar, QWidget
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy, QToolBar, QWidget
 
 from console.client.replica import Replica
 from console.domain.localtime import clock, local
@@ -82,7 +83,7 @@ class HeaderBar(QToolBar):
             self.day_start, self.night_start = (_minutes(b) for b in DEFAULT_SHIFTS.split(","))
         self.clock_label = QLabel(self)
         self.clock_label.setObjectName("header_clock")
-        self.clock_label.setStyleSheet(f"font-size: 16pt; font-weight: bold; color: {theme.FG};")
+        self.clock_label.setStyleSheet(f"font-weight: bold; color: {theme.FG};")
         self.clock_kind = QLabel(self)
         self.clock_kind.setObjectName("header_clock_kind")
         self.shift_label = QLabel(self)
@@ -108,6 +109,11 @@ class HeaderBar(QToolBar):
         link = self.replica.link
         now = self.replica.hub_now() if link.clock else None
         self._set(self.clock_label, clock(now))
+        size = QApplication.font().pointSizeF() * 1.5  # the clock half again as large as the type, wall or desk
+        if abs(self.clock_label.font().pointSizeF() - size) > 0.1:
+            font = QFont(self.clock_label.font())
+            font.setPointSizeF(size)
+            self.clock_label.setFont(font)
         mode = link.mode or "live"
         kind = {"exercise": self.tr("scenario time (exercise)"),
                 "review": self.tr("recorded time (review)")}.get(mode, self.tr("local time"))

@@ -295,6 +295,13 @@ class MainWindow(QMainWindow):
             if not self._restored:
                 QTimer.singleShot(0, self._apply_default_sizes)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self.wall:
+            from console.ui.shell.wall import fix_widths
+
+            fix_widths(self)  # fixed shares of the new width: nothing moves when an alert arrives
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self._tick_soon in self.replica.on_new_alert:
             self.replica.on_new_alert.remove(self._tick_soon)
@@ -472,8 +479,11 @@ class MainWindow(QMainWindow):
             text = {"exercise": self.tr("EXERCISE 演练 — not live duty: the field is simulated"),
                     "review": self.tr("REVIEW 回放 — a recorded session: dispatch is off")}.get(mode, mode.upper())
             self.mode_strip.setText(text)
+            from PySide6.QtWidgets import QApplication
+
+            size = max(13.0, QApplication.font().pointSizeF() * 0.9)  # large on a wall too
             self.mode_strip.setStyleSheet(f"background: {MODE_COLORS.get(mode, '#6e7681')}; color: white; "
-                                          "font-weight: bold; font-size: 13pt; padding: 3px;")
+                                          f"font-weight: bold; font-size: {size:.0f}pt; padding: 3px;")
             self.mode_strip.show()
             self.setWindowTitle(f"[{MODE_TEXT.get(mode, mode.upper())}] {title}")
         dock = self.docks.get("drillbar")

@@ -165,9 +165,18 @@ class AlertQueue(QWidget):
             self.sig_critical.emit(critical)
 
     def set_compact(self, compact: bool) -> None:
-        """Wall mode: no filters and no key hints, only the queue itself."""
+        """Wall mode: no filters, no key hints, no type and town columns; titles wrap instead of "…"."""
+        self._size_columns()
         self.filters.setVisible(not compact)
         self.hint.setVisible(not compact)
+        for col in (AlertQueueModel.COL_KIND, AlertQueueModel.COL_TOWN):
+            self.view.setColumnHidden(col, compact)
+        self.view.setWordWrap(compact)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideNone if compact else Qt.TextElideMode.ElideRight)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if compact
+                                               else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents if compact else QHeaderView.ResizeMode.Interactive)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
