@@ -525,3 +525,22 @@ async def test_english_and_chinese_both_load(qapp, tmp_path, lang, queue_title, 
         assert status_label("dispatched") == dispatched
         header = window.alerts.model.headerData(AlertQueueModel.COL_STATUS, Qt.Orientation.Horizontal)
         assert header == ("状态" if lang == "zh" else "Status")
+
+
+# ---------------------------------------------------------------- live language switch
+
+async def test_the_language_menu_switches_without_a_restart_and_keeps_the_session(hub_db, tmp_path, qapp):
+    async with running_hub(hub_db) as server, console_on(server.url, "demo-commander", tmp_path, "lang") as con:
+        incident = await raise_alert(server, "CAM05", severity="warning", kind="crowd_density")
+        await until(lambda: con.window.alerts.model.row_of(incident) is not None, "the alert in the queue")
+        session, old = con.session, con.window
+        assert old.docks["alerts"].windowTitle() == "Alert queue"
+        old.language_actions["zh_CN"].trigger()
+        assert con.window is not old, "the window was rebuilt in the new language"
+        new = con.window
+        assert new.docks["alerts"].windowTitle() == "预警队列"
+        assert new.incident_pane.actions.ack_button.text() == "确认"
+        assert new.alerts.model.row_of(incident) is not None, "the same replica, nothing lost"
+        assert con.session is session and session.live.is_set(), "no reconnect"
+        new.language_actions["en"].trigger()
+        assert con.window.docks["alerts"].windowTitle() == "Alert queue"

@@ -74,6 +74,9 @@ class MainWindow(QMainWindow):
     sig_critical = Signal(str)
     """A new critical alert popped (incident id)."""
 
+    sig_language = Signal(str)
+    """The commander chose a language in the menu ('zh_CN' or 'en'); the app rebuilds the window in it."""
+
     def __init__(self, replica: Replica, controller: Controller, *,
                  panes_factory: PanesFactory | None = None, wall: bool = False,
                  outbox_depth: Callable[[], int] = lambda: 0, stall_ms: Callable[[], float] | None = None,
@@ -247,6 +250,11 @@ class MainWindow(QMainWindow):
             log.exception("alert queue failed to refresh")
         self.alerts.view.viewport().update()
 
+    def redraw_all(self) -> ChangeSet:
+        """Draw every pane from the whole replica (a window made over a running session)."""
+        self._carry.merge(ChangeSet(baseline=True))
+        return self._on_tick(force=True)
+
     def refresh_now(self) -> ChangeSet:
         """Run one UI tick at once (tests and the smoke run call it); returns the changes applied."""
         return self._on_tick(force=True)
@@ -334,10 +342,21 @@ class MainWindow(QMainWindow):
         reset.triggered.connect(self.reset_layout)
         view.addAction(reset)
         lang = self.menuBar().addMenu(self.tr("&Language"))
-        hint = QAction(self.tr("Start with --lang en for English, --lang zh for Chinese"), self)
-        hint.setEnabled(False)
-        lang.addAction(hint)
+        self.language_actions: dict[str, QAction] = {}
+        for code, words in (("zh_CN", "中文"), ("en", "English")):  # each in its own language, on purpose
+            action = QAction(words, self)
+            action.setCheckable(True)
+            action.setChecked(current_lang() == code)
+            action.triggered.connect(lambda _=False, c=code: self._on_language(c))
+            lang.addAction(action)
+            self.language_actions[code] = action
         self._build_help_menu()
+
+    def _on_language(self, code: str) -> None:
+        for c, action in self.language_actions.items():
+            action.setChecked(c == (code if code != current_lang() else current_lang()))
+        if code != current_lang():
+            self.sig_language.emit(code)
 
     def _build_help_menu(self) -> None:
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
