@@ -143,6 +143,7 @@ class AlertQueue(QWidget):
             except Exception:  # noqa: BLE001 - no audio device is not an error for the console
                 self.sound = None
         self._towns_known = 0
+        self._compact = False
         self._update_count()
 
     # ------------------------------------------------------------------ API
@@ -151,6 +152,7 @@ class AlertQueue(QWidget):
         """Apply one UI tick of changes: one model update, then sound and focus for criticals."""
         if changes.baseline or len(self.replica.state.org) != self._towns_known:
             self._fill_towns()
+        self._show_hint()
         rebuilt = self.model.set_hidden(self.flow.desk.held_off_queue())
         self.model.refresh(changes)
         if rebuilt:
@@ -167,8 +169,9 @@ class AlertQueue(QWidget):
     def set_compact(self, compact: bool) -> None:
         """Wall mode: no filters, no key hints, no type and town columns; titles wrap instead of "…"."""
         self._size_columns()
+        self._compact = compact
         self.filters.setVisible(not compact)
-        self.hint.setVisible(not compact)
+        self._show_hint()
         for col in (AlertQueueModel.COL_KIND, AlertQueueModel.COL_TOWN):
             self.view.setColumnHidden(col, compact)
         self.view.setWordWrap(compact)
@@ -200,9 +203,11 @@ class AlertQueue(QWidget):
         now = self.view.currentIndex().row() if self.view.currentIndex().isValid() else -1
         self.select_row(max(0, min(rows - 1, now + by)))
 
-    def set_hint_visible(self, visible: bool) -> None:
-        """The key hint only where keys can act (not on a wall, not in review)."""
-        self.hint.setVisible(visible)
+    def _show_hint(self) -> None:
+        """The key hint only where the keys can act: not on a wall, not in review, not for an operator."""
+        want = not self._compact and self.controller.can("cmd.dispatch")
+        if self.hint.isHidden() == want:
+            self.hint.setVisible(want)
 
     # ------------------------------------------------------------------ handlers
 
