@@ -316,3 +316,21 @@ def test_wall_mode_has_no_chrome_wraps_titles_and_no_pane_moves_when_an_alert_ar
         assert win.alerts.view.rowHeight(0) > win.alerts.view.fontMetrics().height() * 1.5, "the title wraps"
     finally:
         apply_theme(qapp, wall=False)
+
+
+def test_kpi_axes_read_whole_minutes_and_percent_and_crowd_gaps_are_not_joined(qtbot):
+    import numpy as np
+
+    from console.ui.panes.kpi.widget import KpiPane, MinutesAgoAxis, break_gaps
+
+    axis = MinutesAgoAxis("bottom")
+    [(major, _)] = axis.tickSpacing(-25.0, 0.0, 400)
+    assert major >= 1 and float(major).is_integer()
+    assert axis.tickStrings([-20.0, -10.0, 0.0], 1, major) == ["20", "10", "0"]
+    pts = np.array([[0.0, 1.0], [60.0, 2.0], [1500.0, 3.0]])
+    broken = break_gaps(pts)
+    assert len(broken) == 4 and np.isnan(broken[2, 0]), "a 24-minute gap is a break, not a line"
+    pane = KpiPane(World().replica)
+    qtbot.addWidget(pane)
+    ticks = pane.use_plot.getAxis("bottom")._tickLevels
+    assert [v for v, _ in ticks[0]] == [0, 25, 50, 75, 100]
