@@ -102,8 +102,9 @@ class Console:
         new.sig_language.connect(self.switch_language)
         new.redraw_all()
         self.window = new
+        new.ask_before_closing, new.closing_note = old.ask_before_closing, old.closing_note
         old.tick.stop()
-        old.close()
+        old.close_without_asking()
         old.deleteLater()
 
     async def close(self) -> None:
@@ -114,7 +115,7 @@ class Console:
             self.follow_task.cancel()
         self.watchdog.stop()
         self.window.tick.stop()
-        self.window.close()
+        self.window.close_without_asking()
         await self.session.close()
         self.frames.close()
         self.store.close()
@@ -194,6 +195,12 @@ async def _main(app, a: ConsoleConfig, hub_cfg: HubConfig | None) -> int:
         print(f"embedded hub on {url} (scenario {hub_cfg.scenario}, {hub_cfg.speed}×)", flush=True)
 
     console = await build_console(url, token, local_db=a.local_db, wall=a.wall, screen=a.screen)
+    console.window.ask_before_closing = a.smoke is None
+    if hub is not None:
+        from PySide6.QtCore import QCoreApplication
+
+        console.window.closing_note = QCoreApplication.translate(
+            "MainWindow", "This is the demo: closing the console also stops its embedded hub and its scenario.")
     code = 0
     try:
         if a.smoke is not None:

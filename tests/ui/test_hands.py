@@ -334,3 +334,21 @@ def test_kpi_axes_read_whole_minutes_and_percent_and_crowd_gaps_are_not_joined(q
     qtbot.addWidget(pane)
     ticks = pane.use_plot.getAxis("bottom")._tickLevels
     assert [v for v, _ in ticks[0]] == [0, 25, 50, 75, 100]
+
+
+def test_closing_with_open_incidents_asks_first_and_no_keeps_the_console(world, win):
+    from PySide6.QtWidgets import QMessageBox
+
+    world.raise_alert(1, severity="critical")
+    win.refresh_now()
+    win.ask_before_closing = True
+    win.closing_note = "This is the demo: closing the console also stops its embedded hub and its scenario."
+    assert not win.close(), "Alt+F4 does not close at once"
+    box = win.close_question
+    assert box is not None and box.isVisible() and "1 incidents" in box.text() and "demo" in box.text()
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.No)
+    box.done(QMessageBox.StandardButton.No)
+    assert win.isVisible()
+    win.close()
+    win.close_question.done(QMessageBox.StandardButton.Yes)
+    assert not win.isVisible()

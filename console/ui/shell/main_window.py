@@ -181,6 +181,11 @@ class MainWindow(QMainWindow):
             # A wall is read from across the room: cameras, queue, incident and map only.
             self.docks["roster"].hide()
         self._sized = False
+        #: ask before closing with incidents open (the app sets it; tests and a wall do not)
+        self.ask_before_closing = False
+        #: said in that question too (the demo: closing also stops its embedded hub)
+        self.closing_note = ""
+        self.close_question = None
 
         # ---- across the top: the offline banner, then clock, shift and who is on duty
         self.offline_bar = OfflineBar(replica, self)
@@ -310,7 +315,16 @@ class MainWindow(QMainWindow):
 
             fix_widths(self)  # fixed shares of the new width: nothing moves when an alert arrives
 
+    def close_without_asking(self) -> bool:
+        """Close now (the app shuts down in order, a test ends): no question."""
+        self._close_confirmed = True
+        return self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self._should_ask_before_closing():
+            event.ignore()
+            self._ask_before_closing()
+            return
         if self._tick_soon in self.replica.on_new_alert:
             self.replica.on_new_alert.remove(self._tick_soon)
         self._closed = True
@@ -367,6 +381,35 @@ class MainWindow(QMainWindow):
             action = self.shortcuts.actions.get(name)
             if action is not None:
                 help_menu.addAction(action)
+
+    def _should_ask_before_closing(self) -> bool:
+        if not self.ask_before_closing or getattr(self, "_close_confirmed", False) or self.wall:
+            return False
+        return bool(self._open_incidents())
+
+    def _open_incidents(self) -> list:
+        from console.domain.model import SETTLED_STATUSES
+
+        return [i for i in self.replica.state.incidents.values() if i.status not in SETTLED_STATUSES]
+
+    def _ask_before_closing(self) -> None:
+        """Alt+F4 with incidents open: ask first (window-modal, opened, not exec'd inside the loop)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        if self.close_question is not None and self.close_question.isVisible():
+            return
+        text = self.tr("%1 incidents are still open. Close the console anyway?").replace(
+            "%1", str(len(self._open_incidents())))
+        if self.closing_note:
+            text += "\n\n" + self.closing_note
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Close the console?"), text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)  # Enter keeps the console open
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.finished.connect(lambda r: self.close_without_asking()
+                             if r == QMessageBox.StandardButton.Yes else None)
+        self.close_question = box
+        box.open()
 
     def _refresh_chrome(self) -> None:
         """The toast, the offline banner and the header clock: every tick, cheap when nothing changed."""
