@@ -352,3 +352,25 @@ def test_closing_with_open_incidents_asks_first_and_no_keeps_the_console(world, 
     win.close()
     win.close_question.done(QMessageBox.StandardButton.Yes)
     assert not win.isVisible()
+
+
+def test_one_assembly_countdown_for_a_re_dispatched_task_and_its_incident(world, win):
+    from console.domain.sla import incident_sla
+    from console.ui.common.attention import assembly_left
+
+    iid = world.raise_alert(1, severity="critical")
+    t0 = world.replica.state.incidents[iid].created_at
+    world.event("task_dispatched", m.TaskDispatched(task=f"{iid}-T1", incident=iid, resource="W1", actor="me"), t0 + 10)
+    world.event("task_declined", m.TaskStep(task=f"{iid}-T1", actor=FIELD_SOURCE), t0 + 30)
+    world.event("task_dispatched", m.TaskDispatched(task=f"{iid}-T2", incident=iid, resource="V1", actor="me"), t0 + 50)
+    world.freeze_clock(t0 + 60)
+    now = world.replica.hub_now()
+    task = world.replica.state.tasks[f"{iid}-T2"]
+    inc = world.replica.state.incidents[iid]
+    assert assembly_left(world.replica.state, task, now) == incident_sla(inc, now).assembly_left_s == 550.0
+    win.selection.select_incident(iid)
+    win.refresh_now()
+    rows = win.incident_pane.task_list.tasks
+    texts = [rows.topLevelItem(i).text(3) for i in range(rows.topLevelItemCount())]
+    assert "assembly: 9:10 left" in texts, texts
+    assert "9:10" in win.incident_pane.promises.assembly_label.text()

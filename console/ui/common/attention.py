@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from console.domain.model import SETTLED_STATUSES, TASK_FINAL, Incident
+from console.domain.model import SETTLED_STATUSES, TASK_FINAL, Incident, Task
+from console.domain.sla import incident_sla, task_assembly_left
 from console.domain.state import State
 
 #: a task still "sent" after this many seconds counts as not answered (QSettings alerts/no_answer_s)
@@ -48,3 +49,18 @@ def needs_redispatch(state: State, inc: Incident, now: float, no_answer_s: float
     if not declined and not unanswered:
         return None  # every task was cancelled (an undo): back to the commander's own choice
     return Redispatch(tuple(declined), tuple(unanswered), since)
+
+
+def assembly_left(state: State, task: Task, now: float) -> float | None:
+    """One assembly countdown for a task and its incident: the incident's promise, from its first dispatch.
+
+    A person sent later in a re-dispatch is still inside the same 10 minutes (the
+    promise is the whole team's), so the task row, the roster and the incident pane
+    all count to the same moment. None once the person arrived or the task ended.
+    """
+    if task.arrived_at is not None or task.ended_at is not None:
+        return None
+    inc = state.incidents.get(task.incident)
+    if inc is None:
+        return task_assembly_left(task, now)
+    return incident_sla(inc, now).assembly_left_s
