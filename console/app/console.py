@@ -102,7 +102,7 @@ class Console:
         new.sig_language.connect(self.switch_language)
         new.redraw_all()
         self.window = new
-        new.ask_before_closing, new.closing_note = old.ask_before_closing, old.closing_note
+        new.ask_before_closing, new.embedded_hub = old.ask_before_closing, old.embedded_hub
         old.tick.stop()
         old.close_without_asking()
         old.deleteLater()
@@ -196,11 +196,7 @@ async def _main(app, a: ConsoleConfig, hub_cfg: HubConfig | None) -> int:
 
     console = await build_console(url, token, local_db=a.local_db, wall=a.wall, screen=a.screen)
     console.window.ask_before_closing = a.smoke is None
-    if hub is not None:
-        from PySide6.QtCore import QCoreApplication
-
-        console.window.closing_note = QCoreApplication.translate(
-            "MainWindow", "This is the demo: closing the console also stops its embedded hub and its scenario.")
+    console.window.embedded_hub = hub is not None
     code = 0
     try:
         if a.smoke is not None:

@@ -189,6 +189,11 @@
             <source>Not acknowledged: %1 critical — %2 · %3 (A: acknowledge)</source>
             <translation>未确认紧急预警 %1 起 — %2 · %3（A：确认）</translation>
         </message>
+        <message>
+            <location filename="../../console/ui/shell/alarm.py" line="147" />
+            <source>Not acknowledged: %1 critical — %2 · %3</source>
+            <translation>未确认紧急预警 %1 起 — %2 · %3</translation>
+        </message>
     </context>
     <context>
         <name>AlertQueue</name>
@@ -203,23 +208,23 @@
             <translation>回车：派遣推荐人员 · A：确认 · E：上报区县 · F：误报 · Ctrl+Z：撤销 · F1：全部快捷键</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="236" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="250" />
             <source>All types</source>
             <translation>全部类型</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="239" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="253" />
             <source>All statuses</source>
             <translation>全部状态</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="242" />
-            <location filename="../../console/ui/panes/alerts/widget.py" line="250" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="256" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="264" />
             <source>All towns</source>
             <translation>全部镇街</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="260" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="274" />
             <source>%1 open · %2 critical</source>
             <translation>待办 %1 · 紧急 %2</translation>
         </message>
@@ -323,22 +328,22 @@
             <translation>下一页（PgDown）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="244" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="246" />
             <source>Close focus</source>
             <translation>关闭聚焦</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="245" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="247" />
             <source>Leave the focus tile (Esc)</source>
             <translation>退出聚焦画面（Esc）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="359" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="361" />
             <source>Focus: %1</source>
             <translation>聚焦：%1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="362" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="364" />
             <source>Nearby: %1</source>
             <translation>附近：%1</translation>
         </message>
@@ -483,62 +488,62 @@
     <context>
         <name>DrillBar</name>
         <message>
-            <location filename="../../console/ui/panes/drillbar/widget.py" line="175" />
-            <location filename="../../console/ui/panes/drillbar/widget.py" line="185" />
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="176" />
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="186" />
             <source>Play</source>
             <extracomment>the position moves between hub messages: redraw on every UI tick (cheap)</extracomment>
             <translation>播放</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/drillbar/widget.py" line="177" />
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="178" />
             <source>review mode only</source>
             <translation>仅回放模式可用</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/drillbar/widget.py" line="185" />
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="186" />
             <source>Pause</source>
             <translation>暂停</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/drillbar/widget.py" line="192" />
-            <source>seek %1 ms</source>
-            <translation>跳转 %1 毫秒</translation>
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="195" />
+            <source>Last jump rebuilt the picture in %1 ms</source>
+            <translation>上次跳转重建画面用时 %1 毫秒</translation>
         </message>
     </context>
     <context>
         <name>HeaderBar</name>
         <message>
-            <location filename="../../console/ui/shell/header.py" line="112" />
+            <location filename="../../console/ui/shell/header.py" line="118" />
             <source>scenario time (exercise)</source>
             <translation>演练场景时间</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/header.py" line="113" />
+            <location filename="../../console/ui/shell/header.py" line="119" />
             <source>recorded time (review)</source>
             <translation>回放记录时间</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/header.py" line="113" />
+            <location filename="../../console/ui/shell/header.py" line="119" />
             <source>local time</source>
             <translation>北京时间</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/header.py" line="121" />
+            <location filename="../../console/ui/shell/header.py" line="127" />
             <source>On duty: %1</source>
             <translation>值班：%1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/header.py" line="125" />
+            <location filename="../../console/ui/shell/header.py" line="131" />
             <source>Shift —</source>
             <translation>班次 —</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/header.py" line="131" />
+            <location filename="../../console/ui/shell/header.py" line="137" />
             <source>Day shift %1</source>
             <translation>白班 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/header.py" line="131" />
+            <location filename="../../console/ui/shell/header.py" line="137" />
             <source>Night shift %1</source>
             <translation>夜班 %1</translation>
         </message>
@@ -589,48 +594,49 @@
     <context>
         <name>KpiPane</name>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="56" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="82" />
             <source>Alerts / min · open incidents</source>
-            <extracomment>at most this many minutes of history are drawn (a whole marathon day fits) the window drawn: the last this many hub seconds (or the whole recording in review) recompute at most this often (wall seconds) crowd curves drawn (the cameras with the most density alerts)</extracomment>
+            <extracomment>at most this many minutes of history are drawn (a whole marathon day fits) the window drawn: the last this many hub seconds (or the whole recording in review) recompute at most this often (wall seconds) crowd curves drawn (the cameras with the most density alerts) two crowd readings further apart than this (s) are not joined by a line utilisation bars drawn (the most used kinds)</extracomment>
             <translation>每分钟预警 · 未结事件</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="61" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="88" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="110" />
             <source>minutes ago</source>
             <translation>分钟前</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="63" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="90" />
             <source>p50 / p90 / p95 vs promise (% of limit)</source>
             <translation>p50 / p90 / p95 对比承诺（占时限 %）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="68" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="95" />
             <source>response 60 s</source>
             <translation>响应 60 秒</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="69" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="96" />
             <source>assembly 10 min</source>
             <translation>集结 10 分钟</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="72" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="100" />
             <source>Utilisation by kind (%)</source>
             <translation>各类力量使用率（%）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="76" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="108" />
             <source>Crowd density per camera (people/m²)</source>
             <translation>各摄像头人群密度（人/㎡）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="102" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="136" />
             <source>No alerts yet.</source>
             <translation>暂无预警。</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="154" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="190" />
             <source>Alerts %1 · open %2 · tasks %3 · response p50/p90/p95 %4 / %5 / %6, ≤60 s %7 · assembly p50/p90/p95 %8 / %9 / %10, ≤10 min %11 · breaches %12</source>
             <translation>预警 %1 · 未结 %2 · 任务 %3 · 响应 p50/p90/p95 %4 / %5 / %6，≤60 秒 %7 · 集结 p50/p90/p95 %8 / %9 / %10，≤10 分钟 %11 · 超时 %12</translation>
         </message>
@@ -638,96 +644,106 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="90" />
-            <location filename="../../console/ui/shell/main_window.py" line="467" />
+            <location filename="../../console/ui/shell/main_window.py" line="93" />
+            <location filename="../../console/ui/shell/main_window.py" line="537" />
             <source>Duty commander's console</source>
             <extracomment>panes refreshed every other tick, and on which: heavy, and seconds matter less there than in the queue an early tick for a new alert comes no sooner than this after the last tick (s) UI tick (ms): panes redraw at most this often with nothing new, panes still refresh this often so countdowns move (s) a banner hides itself after this long (ms) name → pane; a factory may return any subset, None removes a pane</extracomment>
             <translation>基层治理指挥中心 值班指挥台</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="131" />
+            <location filename="../../console/ui/shell/main_window.py" line="134" />
             <source>Camera wall</source>
             <extracomment>the commander's actions, keys and clicks alike: asked, held or sent, undone within 5 s</extracomment>
             <translation>视频墙</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="142" />
+            <location filename="../../console/ui/shell/main_window.py" line="145" />
             <source>Alert queue</source>
             <translation>预警队列</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="142" />
+            <location filename="../../console/ui/shell/main_window.py" line="145" />
             <source>Incident</source>
             <translation>事件详情</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="143" />
+            <location filename="../../console/ui/shell/main_window.py" line="146" />
             <source>Resources</source>
             <translation>力量花名册</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="143" />
+            <location filename="../../console/ui/shell/main_window.py" line="146" />
             <source>Map</source>
             <translation>地图</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="144" />
+            <location filename="../../console/ui/shell/main_window.py" line="147" />
             <source>Diagnostics</source>
             <translation>诊断</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="144" />
+            <location filename="../../console/ui/shell/main_window.py" line="147" />
             <source>KPIs</source>
             <translation>指标看板</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="145" />
+            <location filename="../../console/ui/shell/main_window.py" line="148" />
             <source>Drill replay</source>
             <translation>演练回放</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="322" />
+            <location filename="../../console/ui/shell/main_window.py" line="351" />
             <source>&amp;View</source>
-            <extracomment>changes an early tick showed in the queue only; the next regular tick shows them everywhere changes a staggered pane has not been given yet</extracomment>
+            <extracomment>ask before closing with incidents open (the app sets it; tests and a wall do not) the demo runs its hub in this process: closing stops it too, and the question says so changes an early tick showed in the queue only; the next regular tick shows them everywhere changes a staggered pane has not been given yet</extracomment>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="326" />
+            <location filename="../../console/ui/shell/main_window.py" line="355" />
             <source>Reset layout</source>
             <translation>恢复默认布局</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="329" />
+            <location filename="../../console/ui/shell/main_window.py" line="358" />
             <source>&amp;Language</source>
             <translation>语言(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="330" />
-            <source>Start with --lang en for English, --lang zh for Chinese</source>
-            <translation>启动参数 --lang en 为英文，--lang zh 为中文</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/shell/main_window.py" line="336" />
+            <location filename="../../console/ui/shell/main_window.py" line="376" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="472" />
+            <location filename="../../console/ui/shell/main_window.py" line="401" />
+            <source>%1 incidents are still open. Close the console anyway?</source>
+            <translation>还有 %1 起事件未办结。仍要关闭指挥台吗？</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/main_window.py" line="404" />
+            <source>This is the demo: closing the console also stops its embedded hub and its scenario.</source>
+            <translation>这是演示：关闭指挥台也会停止内置的中心服务和演练场景。</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/main_window.py" line="406" />
+            <source>Close the console?</source>
+            <translation>关闭指挥台？</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/main_window.py" line="542" />
             <source>EXERCISE 演练 — not live duty: the field is simulated</source>
             <translation>演练 EXERCISE — 非实战值守：现场为模拟</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="473" />
+            <location filename="../../console/ui/shell/main_window.py" line="543" />
             <source>REVIEW 回放 — a recorded session: dispatch is off</source>
             <translation>回放 REVIEW — 历史记录：调度已关闭</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="491" />
+            <location filename="../../console/ui/shell/main_window.py" line="564" />
             <source>(+%1 more, see Diagnostics)</source>
             <translation>（另有 %1 条，见诊断）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="508" />
+            <location filename="../../console/ui/shell/main_window.py" line="581" />
             <source>Critical alert: %1 — %2</source>
             <translation>紧急预警：%1 — %2</translation>
         </message>
@@ -735,23 +751,23 @@
     <context>
         <name>MapPane</name>
         <message>
-            <location filename="../../console/ui/panes/map/widget.py" line="189" />
+            <location filename="../../console/ui/panes/map/widget.py" line="221" />
             <source>camera</source>
-            <extracomment>how often, at most, incident stars and camera colours are redrawn under load (s) fixed order of people in the scatter; index i ↔ arrays[i] setData calls on the people scatter and the last one's duration (ms) the colour key row; wall mode hides it (it sets the pane's minimum width at large type)</extracomment>
+            <extracomment>how often, at most, incident stars and camera colours are redrawn under load (s) the box (metres) a selected incident is zoomed to, centred fixed order of people in the scatter; index i ↔ arrays[i] what the last hover said (tests read it; the tooltip shows it) setData calls on the people scatter and the last one's duration (ms) lines from the selected incident's dispatched people to it, and their name/ETA labels the colour key row; wall mode hides it (it sets the pane's minimum width at large type)</extracomment>
             <translation>摄像头</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/map/widget.py" line="190" />
+            <location filename="../../console/ui/panes/map/widget.py" line="222" />
             <source>open incident</source>
             <translation>未结事件</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/map/widget.py" line="195" />
+            <location filename="../../console/ui/panes/map/widget.py" line="227" />
             <source>Fit</source>
             <translation>全图</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/map/widget.py" line="196" />
+            <location filename="../../console/ui/panes/map/widget.py" line="228" />
             <source>Show the whole area</source>
             <translation>显示全部区域</translation>
         </message>
@@ -772,17 +788,17 @@
     <context>
         <name>OfflineBar</name>
         <message>
-            <location filename="../../console/ui/shell/header.py" line="59" />
+            <location filename="../../console/ui/shell/header.py" line="60" />
             <source>OFFLINE — no link to the hub: what you see may be out of date; commands wait and are sent when the link returns</source>
             <translation>离线 — 与中心的连接已断开：画面和状态可能已过时；指令已排队，恢复连接后发送</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/header.py" line="61" />
+            <location filename="../../console/ui/shell/header.py" line="62" />
             <source>OFFLINE — reconnecting to the hub…</source>
             <translation>离线 — 正在重新连接中心…</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/header.py" line="62" />
+            <location filename="../../console/ui/shell/header.py" line="63" />
             <source>Reconnected — catching up with the hub…</source>
             <translation>已重新连接 — 正在与中心同步…</translation>
         </message>

@@ -23,7 +23,7 @@ from console.ui.common import glossary  # noqa: E402
 
 _UI: dict[str, str] = {
     # ---- drills and KPIs
-    "Play": "播放", "Pause": "暂停", "review mode only": "仅回放模式可用", "seek %1 ms": "跳转 %1 毫秒",
+    "Play": "播放", "Pause": "暂停", "review mode only": "仅回放模式可用", 
     "Alerts / min · open incidents": "每分钟预警 · 未结事件", "minutes ago": "分钟前",
     "p50 / p90 / p95 vs promise (% of limit)": "p50 / p90 / p95 对比承诺（占时限 %）",
     "response 60 s": "响应 60 秒", "assembly 10 min": "集结 10 分钟",
@@ -120,6 +120,12 @@ _UI: dict[str, str] = {
     "Activate the response plan": "启动预案", "Undo the last action (within 5 s)": "撤销上一步操作（5 秒内）",
     "Next alert in the queue": "队列中下一条预警", "Previous alert in the queue": "队列中上一条预警",
     "Keyboard focus to the alert queue": "键盘焦点移到预警队列", "Show every shortcut": "显示全部快捷键",
+    "Not acknowledged: %1 critical — %2 · %3": "未确认紧急预警 %1 起 — %2 · %3",
+    "Last jump rebuilt the picture in %1 ms": "上次跳转重建画面用时 %1 毫秒",
+    "%1 incidents are still open. Close the console anyway?": "还有 %1 起事件未办结。仍要关闭指挥台吗？",
+    "Close the console?": "关闭指挥台？",
+    "This is the demo: closing the console also stops its embedded hub and its scenario.":
+        "这是演示：关闭指挥台也会停止内置的中心服务和演练场景。",
 }
 
 #: every Chinese word the .ts may need: the glossary's (which win) and the UI's own

@@ -342,7 +342,7 @@ def test_closing_with_open_incidents_asks_first_and_no_keeps_the_console(world, 
     world.raise_alert(1, severity="critical")
     win.refresh_now()
     win.ask_before_closing = True
-    win.closing_note = "This is the demo: closing the console also stops its embedded hub and its scenario."
+    win.embedded_hub = True
     assert not win.close(), "Alt+F4 does not close at once"
     box = win.close_question
     assert box is not None and box.isVisible() and "1 incidents" in box.text() and "demo" in box.text()

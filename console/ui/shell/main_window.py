@@ -183,8 +183,8 @@ class MainWindow(QMainWindow):
         self._sized = False
         #: ask before closing with incidents open (the app sets it; tests and a wall do not)
         self.ask_before_closing = False
-        #: said in that question too (the demo: closing also stops its embedded hub)
-        self.closing_note = ""
+        #: the demo runs its hub in this process: closing stops it too, and the question says so
+        self.embedded_hub = False
         self.close_question = None
 
         # ---- across the top: the offline banner, then clock, shift and who is on duty
@@ -400,8 +400,9 @@ class MainWindow(QMainWindow):
             return
         text = self.tr("%1 incidents are still open. Close the console anyway?").replace(
             "%1", str(len(self._open_incidents())))
-        if self.closing_note:
-            text += "\n\n" + self.closing_note
+        if self.embedded_hub:
+            text += "\n\n" + self.tr("This is the demo: closing the console also stops its embedded hub "
+                                      "and its scenario.")
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Close the console?"), text,
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setDefaultButton(QMessageBox.StandardButton.No)  # Enter keeps the console open
