@@ -12,6 +12,10 @@ APT_PACKAGES=(
     libdbus-1-3 libx11-6 libx11-xcb1 libxkbcommon-x11-0 libxcb-cursor0
     libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-shape0
     libxcb-xfixes0 libxcb-xkb1 libxcb-sync1 libxcb-glx0 libxcb-shm0 libxcb-util1
+    # real video servers for tests/video: ffmpeg (HTTP MJPEG/MPEG-TS with -listen 1) and
+    # GStreamer's RTSP server under the system python3 (x264enc is in -ugly)
+    ffmpeg gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly
+    gir1.2-gst-rtsp-server-1.0 python3-gi
 )
 
 missing=()

@@ -629,3 +629,16 @@ def test_change_sets_name_what_changed(hub):
         total.merge(c)
     assert (total.incidents, total.tasks, total.new_alerts, total.events) == ({"a"}, {"t"}, ["x"], 3)
     assert bool(total) and not bool(ChangeSet())
+
+
+def test_closing_with_people_on_the_way_records_why_as_a_code_and_the_ui_says_it(hub):
+    from console.ui.common.glossary import describe_step
+
+    inc_id = hub.alert("crowd_density", "CAM01")
+    hub.do(CMDR, "cmd.dispatch", m.CmdDispatch(incident=inc_id, resource=hub.nearest(inc_id)), at=T0 + 5)
+    events = hub.do(CMDR, "cmd.close", m.CmdIncident(incident=inc_id), at=T0 + 30)
+    cancelled = [b for t, b in events if t == "task_cancelled"]
+    assert [(b.note, b.cause) for b in cancelled] == [("", "incident_closed")]
+    step = next(s for s in hub.inc(inc_id).timeline if s.what == "task_cancelled")
+    assert step.cause == "incident_closed" and step.note == ""
+    assert "事件已关闭" in describe_step(step, "zh") and "incident closed" in describe_step(step, "en")

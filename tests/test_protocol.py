@@ -129,6 +129,23 @@ SAMPLES: dict[str, m.Body] = {
     "ingest.camera_status": m.IngestCameraStatus(camera="CAM17", online=True),
     "drill.control": m.DrillControl(action="seek", value=T0 + 1790.0),
 }
+# site re-import and alert updates (issue 12)
+SAMPLES.update({
+    "resource_added": m.ResourceChanged(resource=BASELINE.resources[0]),
+    "resource_updated": m.ResourceChanged(resource=BASELINE.resources[0]),
+    "resource_removed": m.ResourceRemoved(resource="R0001"),
+    "camera_added": m.CameraChanged(camera=BASELINE.cameras[0]),
+    "camera_updated": m.CameraChanged(camera=BASELINE.cameras[0]),
+    "camera_removed": m.CameraRemoved(camera="CAM17"),
+    "org_unit_added": m.OrgUnitChanged(unit=BASELINE.org[3]),
+    "org_unit_updated": m.OrgUnitChanged(unit=BASELINE.org[3]),
+    "org_unit_removed": m.OrgUnitRemoved(unit="T3-C02-G1"),
+    "plan_added": m.PlanChanged(plan=BASELINE.plans[0]),
+    "plan_updated": m.PlanChanged(plan=BASELINE.plans[0]),
+    "plan_removed": m.PlanRemoved(plan="P01"),
+    "alert_updated": m.AlertUpdated(incident="I-A00042", alert=ALERT, action="cancel"),
+    "ingest.alert_update": m.IngestAlertUpdate(incident="I-A00042", alert=ALERT),
+})
 
 
 def _envelope_kw(type_: str) -> dict:
@@ -235,17 +252,18 @@ def test_errors_carry_the_command_id_when_it_was_readable():
 
 
 def test_oversized_input_is_refused_before_parsing():
+    # an event body: its fields have no length limit of their own (command bodies do)
     note = "x" * MAX_MESSAGE_BYTES
-    data = encode("cmd.acknowledge", m.CmdIncident(incident="I-1", note=note), id="c1")
+    data = encode("incident_acknowledged", m.IncidentStep(incident="I-1", actor="a", note=note), seq=1)
     assert len(data) > MAX_MESSAGE_BYTES
     with pytest.raises(ProtocolError) as exc:
         decode(data)
     assert exc.value.code == "too_large"
     assert str(len(data)) in exc.value.reason and str(MAX_MESSAGE_BYTES) in exc.value.reason
     # exactly at the limit is fine as far as size goes
-    fits = encode("cmd.acknowledge", m.CmdIncident(incident="I-1", note="x"), id="c1")
+    fits = encode("incident_acknowledged", m.IncidentStep(incident="I-1", actor="a", note="x"), seq=1)
     pad = MAX_MESSAGE_BYTES - len(fits) + 1
-    exact = encode("cmd.acknowledge", m.CmdIncident(incident="I-1", note="x" * pad), id="c1")
+    exact = encode("incident_acknowledged", m.IncidentStep(incident="I-1", actor="a", note="x" * pad), seq=1)
     assert len(exact) == MAX_MESSAGE_BYTES
     assert decode(exact).body.note == "x" * pad
     # hub → client messages may be larger when the reader allows it

@@ -101,13 +101,45 @@ def test_snapshot_at_or_before(store):
 # ---- command results ---------------------------------------------------------
 
 
-def test_command_results_idempotent(store):
-    assert store.command_result("c-1") is None
+def test_command_results_idempotent_per_sender(store):
+    assert store.command_result("alice", "c-1") is None
     assert store.save_command_result("c-1", "alice", b"first") is True
-    assert store.save_command_result("c-1", "bob", b"second") is False
-    assert store.command_result("c-1") == b"first"
-    assert store.save_command_result("c-2", "alice", b"other") is True
-    assert store.command_result("c-2") == b"other"
+    assert store.save_command_result("c-1", "alice", b"again") is False
+    assert store.command_result("alice", "c-1") == b"first"
+    # the same id from another sender is another command
+    assert store.save_command_result("c-1", "bob", b"second") is True
+    assert store.command_result("bob", "c-1") == b"second"
+    assert store.command_ids() == {("alice", "c-1"), ("bob", "c-1")}
+
+
+def test_command_results_are_pruned_by_count_and_age(store):
+    from console.store.engine import write_tx
+    from console.store.schema import command_results
+
+    now = 1_000_000.0
+    with write_tx(store.engine) as conn:
+        conn.execute(command_results.insert(), [
+            {"actor": "a", "command_id": f"c{i}", "created": now - 100 + i, "result": b"r"} for i in range(100)])
+        conn.execute(command_results.insert(), [{"actor": "a", "command_id": "old", "created": now - 9e6, "result": b"r"}])
+    gone = store._commands.prune(max_rows=60, max_age=7 * 86400, now=now)
+    assert ("a", "old") in gone and ("a", "c39") in gone and ("a", "c40") not in gone
+    assert store.command_result_count() == 60
+    assert store.command_ids() == {("a", f"c{i}") for i in range(40, 100)}
+
+
+def test_a_file_with_unscoped_command_ids_is_migrated(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE command_results (command_id VARCHAR(128) PRIMARY KEY, actor VARCHAR(128) NOT NULL,"
+                " created FLOAT NOT NULL, result BLOB NOT NULL)")
+    con.execute("INSERT INTO command_results VALUES ('c-1', 'alice', 1.0, x'6f6b')")
+    con.commit()
+    con.close()
+    with Store(f"sqlite:///{path}") as s:
+        assert s.command_result("alice", "c-1") == b"ok"
+        assert s.save_command_result("c-1", "bob", b"x") is True
 
 
 # ---- outbox ------------------------------------------------------------------
@@ -286,6 +318,10 @@ def test_commit_writes_audit_with_its_events_and_skips_a_retried_id(store):
     assert store.commit([(2, "x", 2.0, b"{}")], [("c1", "alice", b"ok")], [("c1", row)]) is None
     v = store.verify_audit()
     assert v.ok and v.checked == 1, v
+    # the same id from another sender is another command, audited on its own
+    bob = ("bob", "commander", "cmd.dispatch", "ok", {"command": "c1", "seqs": [3]})
+    assert store.commit([(3, "x", 3.0, b"{}")], [("c1", "bob", b"ok")], [("c1", bob)]) is not None
+    assert store.verify_audit().checked == 2
 
 
 def test_commit_is_all_or_nothing_with_audit_and_snapshot(store):
@@ -293,7 +329,7 @@ def test_commit_is_all_or_nothing_with_audit_and_snapshot(store):
     row = ("alice", "commander", "cmd.report", "ok", {"command": "c2", "seqs": [1]})
     with pytest.raises(DuplicateEventError):
         store.commit([(1, "x", 1.0, b"{}")], [("c2", "alice", b"ok")], [("c2", row)], snapshot=(1, b"state"))
-    assert store.command_result("c2") is None
+    assert store.command_result("alice", "c2") is None
     assert store.latest_snapshot() is None
     assert store.verify_audit().checked == 0
 

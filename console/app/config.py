@@ -22,6 +22,8 @@ class HubConfig:
     db: str | None = "sqlite:///hub.db"
     tokens: str | None = None
     fps: float = 5.0
+    #: serve the scenario's cameras as MJPEG streams the consoles pull (else the hub pushes frames)
+    streams: bool = True
     simulate_field: bool = True
     mode: str = "live"
     queue_limit: int = 20_000
@@ -32,10 +34,19 @@ class HubConfig:
     record_fps: float = 1.0
     #: serve this drill file in review mode instead of running a scenario
     drill: str | None = None
+    #: a site folder (console/site): the world comes from it, and changes to it are re-imported
+    site: str | None = None
+    #: how often (s) the site folder is checked for changes (0: only at start)
+    site_poll_s: float = 5.0
     #: HMAC key file for signed audit checkpoints (None: no checkpoints)
     audit_key: str | None = None
     #: where the checkpoints are appended (None: beside the SQLite file, `<db file>.audit-checkpoints`)
     audit_checkpoints: str | None = None
+    #: TLS: PEM certificate (chain) and key; without them the hub speaks plain ws://
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    #: allow plain ws:// on an address that is not loopback (a warning is logged)
+    insecure: bool = False
 
 
 @dataclass(slots=True)
@@ -53,6 +64,13 @@ class ConsoleConfig:
     smoke: float | None = None
     #: with smoke: save the window as PNG at the end
     shot: str | None = None
+    #: TLS trust for a wss:// hub: a PEM CA file, or the SHA-256 fingerprint of the hub's certificate
+    ca: str | None = None
+    pin: str | None = None
+    #: allow plain ws:// to a hub that is not on loopback (a warning is logged)
+    insecure: bool = False
+    #: an MBTiles base map under the map pane (console/site/SITE_FORMAT.md, "Base map")
+    basemap: str | None = None
 
 
 #: the demo opens 20 s before the dog reaches the cordon at the start area
@@ -69,4 +87,29 @@ def demo_hub_config(cfg: HubConfig) -> HubConfig:
         cfg.db = f"sqlite:///{tempfile.mkdtemp(prefix='duty-demo-')}/hub.db"
     if cfg.start is None:
         cfg.start = DEMO_START
+    if cfg.site is None and cfg.scenario in ("marathon", "fire_hazard", "rockfall") and cfg.seed == MARATHON_SITE_SEED:
+        # the shipped site folder is the marathon world of seed 7: the demo loads it like any site
+        site = marathon_site_dir()
+        if site.is_dir():
+            cfg.site = str(site)
     return cfg
+
+
+def marathon_basemap() -> str | None:
+    """resources/basemaps/marathon.mbtiles, if it is there (the demo's base map)."""
+    path = marathon_site_dir().parents[1] / "basemaps" / "marathon.mbtiles"
+    return str(path) if path.is_file() else None
+
+
+#: scripts/make_marathon_site.py writes the marathon world of this seed
+MARATHON_SITE_SEED = 7
+
+
+def marathon_site_dir():
+    """resources/sites/marathon in the source tree or the bundle."""
+    import sys
+    from pathlib import Path
+
+    frozen = getattr(sys, "_MEIPASS", None)
+    base = Path(frozen) if frozen else Path(__file__).resolve().parents[2]
+    return base / "resources" / "sites" / "marathon"

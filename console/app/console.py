@@ -67,19 +67,24 @@ class Console:
     which saves the replica, stop decoding, close the store) and is safe to call twice.
     """
 
-    def __init__(self, *, store, replica, session, controller, window, frames, watchdog, restored: bool):
+    def __init__(self, *, store, replica, session, controller, window, frames, watchdog, restored: bool,
+                 streams=None):
         self.store = store
         self.replica = replica
         self.session = session
         self.controller = controller
         self.window = window
         self.frames = frames
+        #: the camera stream readers (PyAV threads) decoding into `frames`
+        self.streams = streams
         self.watchdog = watchdog
         #: the screen came back from the local file before the hub answered
         self.restored = restored
         self.follow_task: asyncio.Task | None = None
         #: the wall's screen (from the command line), for a rebuilt window
         self.screen: int | None = None
+        #: the map's base map file (--basemap), attached again to a rebuilt window
+        self.basemap = None
         self._closed = False
 
     def switch_language(self, lang: str) -> None:
@@ -100,12 +105,21 @@ class Console:
                           wall=old.wall, settings=old.settings, screen=self.screen, geometry=old.saveGeometry(),
                           maximised=old.isMaximized())
         new.sig_language.connect(self.switch_language)
-        new.redraw_all()
         self.window = new
+        self.attach_basemap()
+        new.redraw_all()
         new.ask_before_closing, new.embedded_hub = old.ask_before_closing, old.embedded_hub
         old.tick.stop()
         old.close_without_asking()
         old.deleteLater()
+
+    def attach_basemap(self) -> None:
+        """Put the --basemap image under the window's map (again, after a rebuild)."""
+        map_pane = self.window.panes.get("map")
+        if self.basemap and map_pane is not None:
+            from console.ui.panes.map.basemap import attach_basemap
+
+            attach_basemap(map_pane, self.basemap)
 
     async def close(self) -> None:
         if self._closed:
@@ -117,6 +131,9 @@ class Console:
         self.window.tick.stop()
         self.window.close_without_asking()
         await self.session.close()
+        if self.streams is not None:
+            # readers are daemon threads that leave within a read timeout; don't hold the exit for them
+            self.streams.close()
         self.frames.close()
         self.store.close()
 
@@ -135,11 +152,14 @@ async def build_console(url: str, token: str, *, local_db: str | None = None, wa
     from console.store import Store
     from console.ui.shell.watchdog import GuiWatchdog
     from console.video.pool import DecodePool
+    from console.video.sources import StreamSources
 
     loop = asyncio.get_running_loop()
     store = await loop.run_in_executor(None, Store, local_db or default_local_db(token))
     replica = Replica()
     frames = DecodePool()
+    # cameras whose records name rtsp/http/file URLs are pulled here, straight from the camera or relay
+    streams = StreamSources(frames)
     session = Session(url, token, replica, store=store, frames=frames, **session_kw)
     controller = Controller(replica, session, read_only=wall)
     restored = await session.restore()
@@ -150,7 +170,7 @@ async def build_console(url: str, token: str, *, local_db: str | None = None, wa
     if restored:
         window.refresh_now()
     console = Console(store=store, replica=replica, session=session, controller=controller, window=window,
-                      frames=frames, watchdog=watchdog, restored=restored)
+                      frames=frames, watchdog=watchdog, restored=restored, streams=streams)
     console.screen = screen
     window.sig_language.connect(console.switch_language)
     console.follow_task = asyncio.create_task(_follow_role(replica, controller, console, screen))
@@ -194,9 +214,14 @@ async def _main(app, a: ConsoleConfig, hub_cfg: HubConfig | None) -> int:
         url, token = hub.url, ("demo-wall" if a.wall else "demo-commander")
         print(f"embedded hub on {url} (scenario {hub_cfg.scenario}, {hub_cfg.speed}×)", flush=True)
 
-    console = await build_console(url, token, local_db=a.local_db, wall=a.wall, screen=a.screen)
+    from console.protocol.tls import client_context
+
+    console = await build_console(url, token, local_db=a.local_db, wall=a.wall, screen=a.screen,
+                                  ssl=client_context(url, ca=a.ca, pin=a.pin, insecure=a.insecure))
     console.window.ask_before_closing = a.smoke is None
     console.window.embedded_hub = hub is not None
+    console.basemap = a.basemap
+    console.attach_basemap()
     code = 0
     try:
         if a.smoke is not None:

@@ -15,6 +15,7 @@ from console.app.config import HubConfig
 from console.hub.auth import TokenRegistry
 from console.hub.core import Clock, HubCore
 from console.hub.server import HubServer
+from console.protocol.tls import check_plain, server_context
 from console.scenarios.world import World
 from console.store import Store
 from console.store.audit import AuditCheckpoints, CheckpointError, read_key
@@ -27,8 +28,12 @@ class RunningHub:
     """A started hub; `stop()` takes it down in order and is safe to call twice."""
 
     def __init__(self, store: Store, core: HubCore, server: HubServer, world: World | None, *,
-                 recorder=None, player=None):
+                 recorder=None, player=None, site=None, streams=None):
         self.store, self.core, self.server, self.world = store, core, server, world
+        #: the SiteSource keeping the world equal to --site DIR (None without one)
+        self.site = site
+        #: the scenario cameras' MJPEG server (console/scenarios/streams.py), or None
+        self.streams = streams
         #: the DrillRecorder writing this session (with --record) and the DrillPlayer (with --drill)
         self.recorder = recorder
         self.player = player
@@ -56,6 +61,10 @@ class RunningHub:
             await self.player.stop()
         if self.world is not None:
             await self.world.stop()
+        if self.streams is not None:
+            await self.streams.stop()
+        if self.site is not None:
+            await self.site.stop()
         await self.server.stop()
         await self.core.close()
         if self._flusher is not None:
@@ -69,11 +78,30 @@ class RunningHub:
         self.store.close()
 
 
+def hub_ssl(cfg: HubConfig):
+    """The hub's TLS context (None: plain ws://, allowed off loopback only with `insecure`).
+
+    Raises TlsConfigError for a half-given or unusable certificate, or plain text off loopback.
+    """
+    from console.protocol.tls import TlsConfigError
+
+    if bool(cfg.tls_cert) != bool(cfg.tls_key):
+        raise TlsConfigError("--tls-cert and --tls-key go together")
+    if cfg.tls_cert:
+        return server_context(cfg.tls_cert, cfg.tls_key)
+    check_plain(cfg.host, insecure=cfg.insecure, what="listening on")
+    return None
+
+
 async def start_hub(cfg: HubConfig) -> RunningHub:
-    """Open the store, recover, start serving and (with a scenario) start the world."""
+    """Open the store, recover, start serving and (with a scenario) start the world.
+
+    Raises TokenError (tokens file) or TlsConfigError (TLS settings) before anything starts.
+    """
     tokens = TokenRegistry.from_file(cfg.tokens) if cfg.tokens else TokenRegistry.demo()
+    ssl_context = hub_ssl(cfg)
     if cfg.drill:
-        return await start_review(cfg, tokens)
+        return await start_review(cfg, tokens, ssl_context)
     checkpoints = await asyncio.get_running_loop().run_in_executor(None, open_checkpoints, cfg)
     store = await asyncio.get_running_loop().run_in_executor(None, Store, cfg.db)
     scenario = simulator = renderer = None
@@ -93,7 +121,8 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
         # A restarted hub goes on from where its log ends, not from the scenario start.
         clock.start = max(core.state.now, scenario.start_time)
         scenario.due(clock.start)
-    server = HubServer(core, tokens, host=cfg.host, port=cfg.port, queue_limit=cfg.queue_limit)
+    server = HubServer(core, tokens, host=cfg.host, port=cfg.port, queue_limit=cfg.queue_limit,
+                       ssl_context=ssl_context)
     recorder = None
     if cfg.record:
         from console.recording.drill_file import DrillRecorder
@@ -102,13 +131,37 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
                                  cameras=cfg.record_cameras, fps=cfg.record_fps)
         recorder.attach(core, server)
     await server.start()
+    site = None
+    if cfg.site:
+        # Before the world starts: with a world already in the log the scenario does not load
+        # its own baseline, so a scenario runs on the site's (a re-import emits only changes).
+        from console.site.source import SiteSource
+
+        site = SiteSource(core, cfg.site, poll_s=cfg.site_poll_s)
+        try:
+            await site.start()
+        except Exception:
+            await server.stop()
+            await core.close()
+            store.close()
+            raise
+        if scenario is not None and site.site.baseline != scenario.baseline:
+            log.warning("site %s is not the %s scenario's world: its alerts may name grids and cameras "
+                        "the site does not have", cfg.site, cfg.scenario)
+    streams = None
+    if scenario is not None and cfg.streams and cfg.fps > 0 and not cfg.site:
+        # the cameras become real streams consoles pull, as a site's cameras are (before the baseline goes
+        # out); a site's own camera records say where its video is
+        from console.scenarios.streams import start_scenario_streams
+
+        streams = await start_scenario_streams(core, scenario, fps=cfg.fps, host=cfg.host)
     world = None
     if scenario is not None:
         world = World(core, server, scenario, simulator, fps=cfg.fps, renderer=renderer)
         world.record_cameras = set(cfg.record_cameras) if recorder is not None else set()
         await world.start()
-    log.info("hub serving %s (scenario %s, speed %.1f×)", server.url, cfg.scenario, cfg.speed)
-    return RunningHub(store, core, server, world, recorder=recorder)
+    log.info("hub serving %s (scenario %s, site %s, speed %.1f×)", server.url, cfg.scenario, cfg.site, cfg.speed)
+    return RunningHub(store, core, server, world, recorder=recorder, site=site, streams=streams)
 
 
 def checkpoint_path(cfg: HubConfig) -> str | None:
@@ -136,7 +189,7 @@ def open_checkpoints(cfg: HubConfig) -> AuditCheckpoints | None:
     return checkpoints
 
 
-async def start_review(cfg: HubConfig, tokens: TokenRegistry | None = None) -> RunningHub:
+async def start_review(cfg: HubConfig, tokens: TokenRegistry | None = None, ssl_context=None) -> RunningHub:
     """Serve a drill file in review mode: the recording replays on the hub clock at `cfg.speed`.
 
     `cfg.start` ("HH:MM[:SS]" on the drill's day, or epoch seconds) is where the replay begins
@@ -160,7 +213,8 @@ async def start_review(cfg: HubConfig, tokens: TokenRegistry | None = None) -> R
     clock = Clock(start=start, rate=cfg.speed)
     core = ReviewCore(ReviewStore(reader), decode=reader.decode, clock=clock, state=state)
     await core.start()
-    server = HubServer(core, tokens, host=cfg.host, port=cfg.port, queue_limit=cfg.queue_limit)
+    server = HubServer(core, tokens, host=cfg.host, port=cfg.port, queue_limit=cfg.queue_limit,
+                       ssl_context=ssl_context if ssl_context is not None else hub_ssl(cfg))
     await server.start()
     player = DrillPlayer(core, server, reader, speed=cfg.speed)
     await player.start()

@@ -40,8 +40,10 @@ class Session:
     """One console's connection to one hub, surviving outages and restarts."""
 
     def __init__(self, url: str, token: str, replica: Replica, *, store=None, frames=None,
-                 backoff: tuple[float, float] = (0.25, 5.0), ping_every_s: float = 2.0):
+                 backoff: tuple[float, float] = (0.25, 5.0), ping_every_s: float = 2.0, ssl=None):
         self.url = url
+        #: the TLS context of a wss:// hub (protocol/tls.client_context); None: the default
+        self.ssl = ssl
         self.token = token
         self.replica = replica
         self.store = store
@@ -212,7 +214,8 @@ class Session:
             try:
                 async with connect(self.url, additional_headers={"Authorization": f"Bearer {self.token}"},
                                    compression=None, proxy=None, max_size=MAX_HUB_MESSAGE_BYTES,
-                                   open_timeout=5, ping_interval=10, ping_timeout=10) as ws:
+                                   open_timeout=5, ping_interval=10, ping_timeout=10,
+                                   **({"ssl": self.ssl} if self.ssl is not None else {})) as ws:
                     delay = self.backoff[0]
                     await self._serve(ws)
             except asyncio.CancelledError:

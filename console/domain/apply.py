@@ -304,7 +304,7 @@ def _task_step(state: State, type_: str, body: bodies.TaskStep, ts: float, ch: C
         return
     if status == "arrived" and inc.first_arrival_at is None:
         inc.first_arrival_at = ts
-    _step(inc, ts, body.actor, f"task_{status}", body.note, resource=task.resource,
+    _step(inc, ts, body.actor, f"task_{status}", body.note, cause=body.cause, resource=task.resource,
           name=res.name if res is not None else "")
     _refresh(state, inc, ts)
     ch.incidents.add(inc.id)
@@ -337,3 +337,83 @@ def _cam_status(state: State, type_: str, body: bodies.CameraStatusChanged, ts: 
     if cam is not None:
         cam.online = body.online
         ch.cameras.add(cam.id)
+
+
+# ------------------------------------------------------------------- site re-import, alert updates (issue 12)
+# A re-imported site changes what it lists and keeps what is live: a person's status,
+# task and last position, a camera's online flag.
+
+import msgspec  # noqa: E402 (this block is appended; the timeline code above is edited elsewhere)
+
+@_on("resource_added", "resource_updated")
+def _res_changed(state: State, type_: str, body: bodies.ResourceChanged, ts: float, ch: ChangeSet) -> None:
+    new = body.resource
+    old = state.resources.get(new.id)
+    if old is not None:
+        new = msgspec.structs.replace(new, status=old.status, task=old.task, x=old.x, y=old.y)
+    state.resources[new.id] = new
+    ch.resources.add(new.id)
+
+
+@_on("resource_removed")
+def _res_removed(state: State, type_: str, body: bodies.ResourceRemoved, ts: float, ch: ChangeSet) -> None:
+    if state.resources.pop(body.resource, None) is not None:
+        ch.resources.add(body.resource)
+
+
+@_on("camera_added", "camera_updated")
+def _cam_changed(state: State, type_: str, body: bodies.CameraChanged, ts: float, ch: ChangeSet) -> None:
+    new = body.camera
+    old = state.cameras.get(new.id)
+    if old is not None:
+        new = msgspec.structs.replace(new, online=old.online)
+    state.cameras[new.id] = new
+    ch.cameras.add(new.id)
+
+
+@_on("camera_removed")
+def _cam_removed(state: State, type_: str, body: bodies.CameraRemoved, ts: float, ch: ChangeSet) -> None:
+    if state.cameras.pop(body.camera, None) is not None:
+        ch.cameras.add(body.camera)
+
+
+@_on("org_unit_added", "org_unit_updated")
+def _unit_changed(state: State, type_: str, body: bodies.OrgUnitChanged, ts: float, ch: ChangeSet) -> None:
+    state.org[body.unit.id] = body.unit
+    ch.baseline = True  # the map and the trees redraw the area
+
+
+@_on("org_unit_removed")
+def _unit_removed(state: State, type_: str, body: bodies.OrgUnitRemoved, ts: float, ch: ChangeSet) -> None:
+    if state.org.pop(body.unit, None) is not None:
+        ch.baseline = True
+
+
+@_on("plan_added", "plan_updated")
+def _plan_changed(state: State, type_: str, body: bodies.PlanChanged, ts: float, ch: ChangeSet) -> None:
+    state.plans[body.plan.id] = body.plan
+    ch.baseline = True
+
+
+@_on("plan_removed")
+def _plan_removed(state: State, type_: str, body: bodies.PlanRemoved, ts: float, ch: ChangeSet) -> None:
+    if state.plans.pop(body.plan, None) is not None:
+        ch.baseline = True
+
+
+@_on("alert_updated")
+def _alert_updated(state: State, type_: str, body: bodies.AlertUpdated, ts: float, ch: ChangeSet) -> None:
+    a = body.alert
+    inc = state.incidents.get(body.incident)
+    if inc is None:
+        return
+    # The update is kept under its own id (its text and photo stay readable) and the
+    # timeline names it, so a source's later reference to it finds this incident.
+    state.alerts[a.id] = a
+    if body.action == "update":
+        inc.severity = a.severity
+        inc.title = a.title
+    _step(inc, ts, a.reporter or a.camera or a.source,
+          "alert_cancelled" if body.action == "cancel" else "alert_updated", a.id)
+    ch.alerts.add(a.id)
+    ch.incidents.add(inc.id)

@@ -8,11 +8,34 @@ not silence.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Annotated, Any, Protocol
 
 import msgspec
 
 from console.domain.model import Alert, Baseline, Incident, PlanRole
+
+
+# ------------------------------------------------------------ length limits of what a client sends
+# A longer value is refused by the decoder (error malformed) before anything is stored.
+
+#: ids (incident, task, person, plan, grid, camera, center) and command ids: characters
+ID_CHARS = 128
+#: short codes (kind, status, severity, tag)
+CODE_CHARS = 64
+#: notes and reasons
+NOTE_CHARS = 2000
+#: report and broadcast texts
+TEXT_CHARS = 4000
+#: a photo reference (a URL, not the image)
+REF_CHARS = 1024
+#: grids named in one broadcast
+MAX_GRIDS = 5000
+
+Id = Annotated[str, msgspec.Meta(max_length=ID_CHARS)]
+Code = Annotated[str, msgspec.Meta(max_length=CODE_CHARS)]
+Note = Annotated[str, msgspec.Meta(max_length=NOTE_CHARS)]
+Text = Annotated[str, msgspec.Meta(max_length=TEXT_CHARS)]
+Ref = Annotated[str, msgspec.Meta(max_length=REF_CHARS)]
 
 
 class Body(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
@@ -31,59 +54,59 @@ class Event(Protocol):
 # ------------------------------------------------------------ commands (client → hub)
 
 class CmdIncident(Body):
-    incident: str
-    note: str = ""
+    incident: Id
+    note: Note = ""
 
 
 class CmdDispatch(Body):
-    incident: str
-    resource: str
-    note: str = ""
+    incident: Id
+    resource: Id
+    note: Note = ""
 
 
 class CmdActivatePlan(Body):
-    incident: str
-    plan: str
+    incident: Id
+    plan: Id
 
 
 class CmdCancelTask(Body):
-    task: str
-    reason: str = ""
+    task: Id
+    reason: Note = ""
 
 
 class CmdMerge(Body):
-    incident: str
-    into: str
+    incident: Id
+    into: Id
 
 
 class CmdCooperation(Body):
-    incident: str
-    to_center: str
-    note: str = ""
+    incident: Id
+    to_center: Id
+    note: Note = ""
 
 
 class CmdBroadcast(Body):
-    text: str
-    kind: str = "check"
-    incident: str | None = None
-    grids: list[str] = []
-    tag: str | None = None
+    text: Text
+    kind: Code = "check"
+    incident: Id | None = None
+    grids: Annotated[list[Id], msgspec.Meta(max_length=MAX_GRIDS)] = []
+    tag: Code | None = None
 
 
 class CmdTaskUpdate(Body):
-    task: str
-    status: str
-    note: str = ""
+    task: Id
+    status: Code
+    note: Note = ""
 
 
 class CmdReport(Body):
-    kind: str
-    text: str
+    kind: Code
+    text: Text
     x: float
     y: float
-    grid: str | None = None
-    photo: str | None = None
-    severity: str = "warning"
+    grid: Id | None = None
+    photo: Ref | None = None
+    severity: Code = "warning"
 
 
 class IngestAlert(Body):
@@ -91,11 +114,11 @@ class IngestAlert(Body):
 
 
 class IngestPositions(Body):
-    moves: list[tuple[str, float, float]]
+    moves: list[tuple[Id, float, float]]
 
 
 class IngestCameraStatus(Body):
-    camera: str
+    camera: Id
     online: bool
 
 
@@ -131,6 +154,8 @@ class TaskStep(Body):
     task: str
     actor: str
     note: str = ""
+    #: why the hub ended the task itself (a code of model.TASK_END_CAUSES); empty when a person did
+    cause: str = ""
 
 
 class IncidentMerged(Body):
@@ -241,3 +266,86 @@ COMMAND_BODIES: dict[str, type[Body]] = {
     "ingest.positions": IngestPositions,
     "ingest.camera_status": IngestCameraStatus,
 }
+
+
+# ------------------------------------------------------------ site re-import and alert updates (issue 12)
+# A re-imported site folder changes the world piece by piece (a person added or gone,
+# a camera moved), not with a new baseline; an alert source's update or cancel of an
+# earlier alert joins the incident that alert opened.
+
+from console.domain.model import Camera, OrgUnit, Plan, Resource  # noqa: E402
+
+
+class ResourceChanged(Body):
+    """resource_added / resource_updated: the person as the site now lists them."""
+
+    resource: Resource
+
+
+class ResourceRemoved(Body):
+    resource: str
+
+
+class CameraChanged(Body):
+    """camera_added / camera_updated (moved, renamed, new stream URL)."""
+
+    camera: Camera
+
+
+class CameraRemoved(Body):
+    camera: str
+
+
+class OrgUnitChanged(Body):
+    """org_unit_added / org_unit_updated (a grid redrawn, renamed, retagged)."""
+
+    unit: OrgUnit
+
+
+class OrgUnitRemoved(Body):
+    unit: str
+
+
+class PlanChanged(Body):
+    """plan_added / plan_updated."""
+
+    plan: Plan
+
+
+class PlanRemoved(Body):
+    plan: str
+
+
+class AlertUpdated(Body):
+    """A source's update or cancel of the alert that opened `incident` (CAP Update/Cancel)."""
+
+    incident: str
+    alert: Alert
+    #: "update" or "cancel"
+    action: str = "update"
+
+
+class IngestAlertUpdate(Body):
+    """ingest.alert_update: `alert` (its own new id) updates or cancels `incident`'s alert."""
+
+    incident: str
+    alert: Alert
+    action: str = "update"
+
+
+EVENT_BODIES.update({
+    "resource_added": ResourceChanged,
+    "resource_updated": ResourceChanged,
+    "resource_removed": ResourceRemoved,
+    "camera_added": CameraChanged,
+    "camera_updated": CameraChanged,
+    "camera_removed": CameraRemoved,
+    "org_unit_added": OrgUnitChanged,
+    "org_unit_updated": OrgUnitChanged,
+    "org_unit_removed": OrgUnitRemoved,
+    "plan_added": PlanChanged,
+    "plan_updated": PlanChanged,
+    "plan_removed": PlanRemoved,
+    "alert_updated": AlertUpdated,
+})
+COMMAND_BODIES["ingest.alert_update"] = IngestAlertUpdate

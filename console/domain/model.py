@@ -50,8 +50,8 @@ TIMELINE_STEPS = {
     "broadcast": ("grids",),               # note: the text sent
     "dispatched": ("resource", "name"),
     "task_accepted": ("resource", "name"), "task_arrived": ("resource", "name"),
-    "task_done": ("resource", "name"), "task_declined": ("resource", "name"),
-    "task_cancelled": ("resource", "name"),
+    "task_done": ("resource", "name", "cause"), "task_declined": ("resource", "name"),
+    "task_cancelled": ("resource", "name", "cause"),
 }
 
 INCIDENT_STATUSES = (
@@ -66,6 +66,8 @@ FINAL_STATUSES = frozenset({"closed", "false_alarm", "merged"})
 SETTLED_STATUSES = FINAL_STATUSES | {"resolved"}
 
 TASK_STATUSES = ("sent", "accepted", "arrived", "done", "declined", "cancelled")
+#: why the hub ends a task without its person: the incident was closed, called a false alarm, or merged
+TASK_END_CAUSES = ("incident_closed", "false_alarm", "merged")
 TASK_FINAL = frozenset({"done", "declined", "cancelled"})
 
 #: service promises (seconds)
@@ -105,7 +107,14 @@ class Resource(msgspec.Struct, kw_only=True):
 
 
 class Camera(msgspec.Struct, kw_only=True):
-    """An AI camera along the course."""
+    """An AI camera along the course, and where a console pulls its video from.
+
+    `main` is the full-resolution stream (the focus tile), `sub` the small one (grid
+    tiles): `rtsp://`, `http(s)://` MJPEG or MPEG-TS, HLS `.m3u8`, `file://`, or
+    `sim://<id>` for frames the hub pushes itself. `stream` is the single URL of
+    records written before main/sub existed; it stands in for both when they are empty.
+    URLs may carry credentials: show them only through `console.video.urls.redact`.
+    """
 
     id: str
     name: str
@@ -115,6 +124,18 @@ class Camera(msgspec.Struct, kw_only=True):
     y: float
     online: bool = True
     stream: str = ""
+    main: str = ""
+    sub: str = ""
+    #: RTSP over "tcp" (default: survives NAT and loss) or "udp"
+    rtsp_transport: str = "tcp"
+
+    def url_for(self, large: bool) -> str:
+        """The URL to play: the main stream for a large (focus) tile, else the sub-stream.
+
+        Either falls back to the other and then to the legacy `stream`; "" when none is set.
+        """
+        first, second = (self.main, self.sub) if large else (self.sub, self.main)
+        return first or second or self.stream
 
 
 class Detection(msgspec.Struct, kw_only=True):
@@ -185,6 +206,8 @@ class Transition(msgspec.Struct, kw_only=True, omit_defaults=True):
     missing: list[PlanRole] = []
     #: how many grids a broadcast went to
     grids: int = 0
+    #: why the hub ended a task itself (TASK_END_CAUSES)
+    cause: str = ""
 
 
 class Incident(msgspec.Struct, kw_only=True):

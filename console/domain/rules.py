@@ -45,12 +45,14 @@ class Actor:
 
     `mode` is "live" for every hub-side actor; a console says "wall" (it only
     watches) or "review" (a recording is a record), and then nothing is live.
+    `resource`: the person a field terminal is bound to; it may update only that person's tasks.
     """
 
     name: str
     role: str
     center: str | None = None
     mode: str = "live"
+    resource: str | None = None
 
 
 class CommandRefused(Exception):
@@ -254,8 +256,9 @@ def _cancel_task(state, body: bodies.CmdCancelTask, actor, now) -> Events:
     return [("task_cancelled", bodies.TaskStep(task=task.id, actor=actor.name, note=body.reason))]
 
 
-def _cancel_open_tasks(state: State, inc: Incident, actor: Actor, note: str) -> Events:
-    return [("task_cancelled", bodies.TaskStep(task=t.id, actor=actor.name, note=note))
+def _cancel_open_tasks(state: State, inc: Incident, actor: Actor, cause: str) -> Events:
+    """Tasks still on the way when the incident ends: cancelled, with the code of why."""
+    return [("task_cancelled", bodies.TaskStep(task=t.id, actor=actor.name, cause=cause))
             for t in active_tasks(state, inc) if t.status != "arrived"]
 
 
@@ -267,15 +270,15 @@ def _resolve(state, body: bodies.CmdIncident, actor, now) -> Events:
 
 def _close(state, body: bodies.CmdIncident, actor, now) -> Events:
     inc = incident_for(state, body.incident, actor)
-    events = _cancel_open_tasks(state, inc, actor, "incident closed")
-    events += [("task_done", bodies.TaskStep(task=t.id, actor=actor.name, note="incident closed"))
+    events = _cancel_open_tasks(state, inc, actor, "incident_closed")
+    events += [("task_done", bodies.TaskStep(task=t.id, actor=actor.name, cause="incident_closed"))
                for t in active_tasks(state, inc) if t.status == "arrived"]
     return events + [("incident_closed", bodies.IncidentStep(incident=inc.id, actor=actor.name, note=body.note))]
 
 
 def _false_alarm(state, body: bodies.CmdIncident, actor, now) -> Events:
     inc = incident_for(state, body.incident, actor)
-    events = _cancel_open_tasks(state, inc, actor, "false alarm")
+    events = _cancel_open_tasks(state, inc, actor, "false_alarm")
     return events + [("incident_false_alarm", bodies.IncidentStep(incident=inc.id, actor=actor.name,
                                                              note=body.note))]
 
@@ -285,7 +288,7 @@ def _merge(state, body: bodies.CmdMerge, actor, now) -> Events:
     into = incident_for(state, body.into, actor)
     if inc.id == into.id:
         raise CommandRefused("bad_request", "an incident cannot be merged into itself")
-    events = _cancel_open_tasks(state, inc, actor, f"merged into {into.id}")
+    events = _cancel_open_tasks(state, inc, actor, "merged")
     return events + [("incident_merged", bodies.IncidentMerged(incident=inc.id, into=into.id, actor=actor.name))]
 
 
@@ -354,6 +357,8 @@ def _task_update(state, body: bodies.CmdTaskUpdate, actor, now) -> Events:
     task = state.tasks.get(body.task)
     if task is None:
         raise CommandRefused("not_found", f"no task {body.task}")
+    if actor.role == "field" and actor.resource is not None and task.resource != actor.resource:
+        raise CommandRefused("forbidden", f"task {task.id} is not {actor.resource}'s")
     allowed_from = _FIELD_STEPS.get(body.status)
     if allowed_from is None:
         raise CommandRefused("bad_request", f"task status {body.status!r} is not one of {sorted(_FIELD_STEPS)}")
@@ -430,3 +435,24 @@ _DECIDERS = {
     "ingest.positions": _ingest_positions,
     "ingest.camera_status": _ingest_camera,
 }
+
+
+# ------------------------------------------------------------------- alert updates (issue 12)
+# An alert source (the gateway's CAP feed) updates or cancels an alert it raised: the
+# update joins the incident that alert opened instead of opening a new one.
+
+def _ingest_alert_update(state, body: bodies.IngestAlertUpdate, actor, now) -> Events:
+    a = body.alert
+    if body.action not in ("update", "cancel"):
+        raise CommandRefused("bad_request", f"action {body.action!r} is not update or cancel")
+    if a.id in state.alerts:
+        raise CommandRefused("duplicate", f"alert {a.id} already raised")
+    if body.incident not in state.incidents:
+        raise CommandRefused("not_found", f"no incident {body.incident}")
+    if not a.town and a.grid:
+        a.town = state.town_of(a.grid)
+    return [("alert_updated", bodies.AlertUpdated(incident=body.incident, alert=a, action=body.action))]
+
+
+_DECIDERS["ingest.alert_update"] = _ingest_alert_update
+PERMISSIONS["ingest"] = PERMISSIONS["ingest"] | {"ingest.alert_update"}

@@ -1,22 +1,59 @@
-"""Bearer tokens → principals (role, name, center), checked at the websocket handshake."""
+"""Bearer tokens → principals (role, name, center, resource), checked at the handshake and while open.
+
+Tokens are kept at rest as their SHA-256 (`sha256:<hex>`): a tokens file may hold
+the hash form only, so whoever reads the file cannot log in with it. A presented
+token is hashed and looked up. The file is re-read when it changes (or on
+SIGHUP); the server closes the sessions of a token that is gone or expired.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
+import os
+import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from console.domain.rules import ROLES
 
+log = logging.getLogger(__name__)
+
+#: the prefix of a token's hash form, as it may stand in a tokens file
+HASH_PREFIX = "sha256:"
+
+
+def hash_token(token: str) -> str:
+    """The at-rest form of a token: `sha256:` + hex digest of its UTF-8 bytes."""
+    return HASH_PREFIX + hashlib.sha256(token.encode("utf-8")).hexdigest()
+
 
 @dataclass(slots=True, frozen=True)
 class Principal:
-    """Who a token stands for. center None: every center (the district level)."""
+    """Who a token stands for. center None: every center (the district level).
+
+    `token` is the token itself (the demo tokens) or its hash form; `resource` binds
+    a field terminal to one person (it may update only that person's tasks);
+    `expires` (epoch seconds) ends the token's validity.
+    """
 
     token: str
     role: str
     name: str
     center: str | None = None
+    resource: str | None = None
+    expires: float | None = None
+
+    @property
+    def token_hash(self) -> str:
+        """The token's hash form, whichever form it was given in."""
+        return self.token if self.token.startswith(HASH_PREFIX) else hash_token(self.token)
+
+    def expired(self, now: float | None = None) -> bool:
+        """Whether the token's expiry has passed."""
+        return self.expires is not None and (time.time() if now is None else now) >= self.expires
 
 
 #: tokens for the embedded demo and for local drills; a real hub is given --tokens FILE
@@ -27,48 +64,137 @@ DEMO_TOKENS = [
     Principal("demo-t2", "commander", "弹子石街道 值班长 刘洋", "T2"),
     Principal("demo-operator", "operator", "坐席员 赵丽", None),
     Principal("demo-wall", "wall", "大屏", None),
-    Principal("demo-field", "field", "网格员终端", None),
+    Principal("demo-field", "field", "网格员终端 R0001", None, resource="R0001"),
     Principal("demo-ingest", "ingest", "感知接入", None),
 ]
 
 
 class TokenError(ValueError):
-    """A tokens file that cannot be used; the message names the entry."""
+    """A tokens file that cannot be used; the message names the file and the entry."""
+
+
+def _expiry(path, i: int, value) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            pass
+        else:
+            if dt.tzinfo is None:
+                raise TokenError(f"{path}: entry {i}: expires {value!r} needs a time zone (e.g. +08:00 or Z)")
+            return dt.timestamp()
+    raise TokenError(f"{path}: entry {i}: expires must be epoch seconds or an ISO time with zone, not {value!r}")
+
+
+def parse_tokens(path: str | Path, text: str) -> list[Principal]:
+    """The principals of a tokens file's text, or TokenError naming the first bad entry."""
+    try:
+        entries = json.loads(text)
+    except ValueError as exc:
+        raise TokenError(f"tokens file {path} is not JSON: {exc}") from None
+    if not isinstance(entries, list):
+        raise TokenError(f"tokens file {path}: expected a JSON list of token objects")
+    principals: list[Principal] = []
+    names: set[str] = set()
+    for i, e in enumerate(entries):
+        if not isinstance(e, dict):
+            raise TokenError(f"tokens file {path}: entry {i} is not an object")
+        unknown = set(e) - {"token", "token_sha256", "role", "name", "center", "resource", "expires"}
+        if unknown:
+            raise TokenError(f"tokens file {path}: entry {i} has unknown field(s) {', '.join(sorted(unknown))}")
+        if not all(isinstance(e.get(k), str) and e.get(k) for k in ("role", "name")):
+            raise TokenError(f"tokens file {path}: entry {i} needs string role and name")
+        plain, hashed = e.get("token"), e.get("token_sha256")
+        if (plain is None) == (hashed is None):
+            raise TokenError(f"tokens file {path}: entry {i} needs exactly one of token and token_sha256")
+        if plain is not None and not (isinstance(plain, str) and plain):
+            raise TokenError(f"tokens file {path}: entry {i}: token must be a non-empty string")
+        if hashed is not None:
+            digest = hashed.removeprefix(HASH_PREFIX) if isinstance(hashed, str) else ""
+            if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest.lower()):
+                raise TokenError(f"tokens file {path}: entry {i}: token_sha256 must be 64 hex digits")
+            hashed = HASH_PREFIX + digest.lower()
+        if e["role"] not in ROLES:
+            raise TokenError(f"tokens file {path}: entry {i} has unknown role {e['role']!r} (one of {', '.join(ROLES)})")
+        for k in ("center", "resource"):
+            if e.get(k) is not None and not isinstance(e[k], str):
+                raise TokenError(f"tokens file {path}: entry {i}: {k} must be a string")
+        if e["role"] == "field" and not e.get("resource"):
+            raise TokenError(f"tokens file {path}: entry {i}: a field token needs resource (the person it reports for)")
+        if e["name"] in names:
+            # the name is the principal: command ids and the rate limit are kept per name
+            raise TokenError(f"tokens file {path}: entry {i}: name {e['name']!r} is used twice")
+        names.add(e["name"])
+        principals.append(Principal(hashed or hash_token(plain), e["role"], e["name"], e.get("center") or None,
+                                    resource=e.get("resource") or None, expires=_expiry(path, i, e.get("expires"))))
+    return principals
 
 
 class TokenRegistry:
-    """Looks up the principal of a bearer token."""
+    """Looks up the principal of a bearer token; re-reads its file when it changes."""
 
-    def __init__(self, principals: list[Principal]):
-        self._by_token = {p.token: p for p in principals}
+    def __init__(self, principals: list[Principal], *, path: str | Path | None = None):
+        self.path = Path(path) if path is not None else None
+        self._stamp = self._file_stamp()
+        self._by_hash = {p.token_hash: p for p in principals}
 
     @classmethod
     def from_file(cls, path: str | Path) -> TokenRegistry:
-        """Read a JSON list of {token, role, name, center?} objects."""
+        """Read a JSON list of {token | token_sha256, role, name, center?, resource?, expires?} objects."""
         try:
-            entries = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
             raise TokenError(f"cannot read tokens file {path}: {exc}") from None
-        if not isinstance(entries, list):
-            raise TokenError(f"{path}: expected a JSON list of token objects")
-        principals = []
-        for i, e in enumerate(entries):
-            if not isinstance(e, dict) or not all(isinstance(e.get(k), str) and e.get(k) for k in ("token", "role", "name")):
-                raise TokenError(f"{path}: entry {i} needs string token, role and name")
-            if e["role"] not in ROLES:
-                raise TokenError(f"{path}: entry {i} has unknown role {e['role']!r} (one of {', '.join(ROLES)})")
-            principals.append(Principal(e["token"], e["role"], e["name"], e.get("center") or None))
-        return cls(principals)
+        return cls(parse_tokens(path, text), path=path)
 
     @classmethod
     def demo(cls) -> TokenRegistry:
         return cls(DEMO_TOKENS)
 
+    def _file_stamp(self) -> tuple[int, int, int] | None:
+        if self.path is None:
+            return None
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return st.st_mtime_ns, st.st_size, st.st_ino
+
+    def reload(self, *, force: bool = False) -> bool:
+        """Re-read the file if it changed (always with force); True if the tokens were replaced.
+
+        A file that cannot be used now keeps the tokens it had (and logs why), so a
+        half-written edit never locks everybody out.
+        """
+        if self.path is None:
+            return False
+        stamp = self._file_stamp()
+        if not force and stamp == self._stamp:
+            return False
+        self._stamp = stamp
+        try:
+            principals = parse_tokens(self.path, self.path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, TokenError) as exc:
+            log.error("tokens file not reloaded, the previous tokens stay in force: %s", exc)
+            return False
+        self._by_hash = {p.token_hash: p for p in principals}
+        log.info("tokens reloaded from %s: %d tokens", self.path, len(principals))
+        return True
+
     def lookup(self, authorization: str | None) -> Principal | None:
-        """The principal for an `Authorization: Bearer <token>` header value, or None."""
+        """The principal for an `Authorization: Bearer <token>` header value, or None (also if expired)."""
         if not authorization:
             return None
         scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer":
+        if scheme.lower() != "bearer" or not token.strip():
             return None
-        return self._by_token.get(token.strip())
+        p = self._by_hash.get(hash_token(token.strip()))
+        return None if p is None or p.expired() else p
+
+    def still_valid(self, principal: Principal) -> bool:
+        """Whether an open session's principal is still in force (same entry, not expired)."""
+        return self._by_hash.get(principal.token_hash) == principal and not principal.expired()

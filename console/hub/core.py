@@ -37,6 +37,10 @@ DEFAULT_RESUME_WINDOW = 50_000
 ARCHIVE_SCAN_STEP = 100
 #: a snapshot is saved to the store every this many events (fast restart)
 SNAPSHOT_EVERY = 20_000
+#: results kept in memory for quick retries (older ones are read back from the store)
+RESULTS_IN_MEMORY = 10_000
+#: stored results are pruned to their bounds (store/commands.py) every this many results
+PRUNE_RESULTS_EVERY = 1_000
 #: a failed log write is retried after this long (full disk, locked file)
 STORE_RETRY_S = 0.5
 #: the audit chain head is checkpointed at most this often (and when the hub stops)
@@ -110,12 +114,14 @@ class HubCore:
         self._batch_ready = asyncio.Event()
         self._committed = asyncio.Condition()
         self.committed_seq = 0
-        self._results: dict[str, m.Result] = {}
-        self._inflight: dict[str, asyncio.Future] = {}
+        #: command results and those still being decided, by (sender name, command id)
+        self._results: dict[tuple[str, str], m.Result] = {}
+        self._inflight: dict[tuple[str, str], asyncio.Future] = {}
+        self._results_since_prune = 0
         self._answers: list[_Pending] = []
         #: scan for finished incidents to archive once the state holds this many incidents
         self._archive_scan_at = ARCHIVE_ABOVE
-        self._stored_ids: set[str] = set()
+        self._stored_ids: set[tuple[str, str]] = set()
         self._committer: asyncio.Task | None = None
         self._last_snapshot = 0
         #: None while the log is writable; else the refusal code (`storage_full`, `storage_error`)
@@ -273,10 +279,13 @@ class HubCore:
                     self._committed.notify_all()
             for a in answers:  # after the events went out: a client sees effects before the answer
                 if a.command_id:
-                    self._results[a.command_id] = a.result
-                    self._inflight.pop(a.command_id, None)
+                    self._remember((a.actor, a.command_id), a.result)
                 if not a.future.done():
                     a.future.set_result(a.result)
+            if self._results_since_prune >= PRUNE_RESULTS_EVERY:
+                self._results_since_prune = 0
+                pruned = loop.run_in_executor(self._db, self.store.prune_command_results)
+                pruned.add_done_callback(self._forget_pruned)  # runs on the loop, not the store's thread
             if len(self.state.incidents) >= self._archive_scan_at:
                 self._archive()
             if self._checkpoint_due() and time.monotonic() - self._checkpoint_at >= CHECKPOINT_EVERY_S:
@@ -349,6 +358,25 @@ class HubCore:
             self.counters["checkpoints"] += 1
             log.info("audit checkpoint %d: entry %d hash %s mac %s", cp.n, cp.entry, cp.hash, cp.mac)
 
+    def _remember(self, key: tuple[str, str], result: m.Result) -> None:
+        """Keep a committed result for retries: in memory (bounded) and as stored."""
+        self._inflight.pop(key, None)
+        self._results[key] = result
+        self._stored_ids.add(key)
+        self._results_since_prune += 1
+        while len(self._results) > RESULTS_IN_MEMORY:
+            del self._results[next(iter(self._results))]
+
+    def _forget_pruned(self, pruned: asyncio.Future) -> None:
+        """Forget the keys of results the store dropped past their bounds (store/commands.py)."""
+        if pruned.cancelled() or pruned.exception() is not None:
+            log.error("pruning command results failed: %s", None if pruned.cancelled() else pruned.exception())
+            return
+        gone = pruned.result()
+        self._stored_ids.difference_update(gone)
+        for key in gone:
+            self._results.pop(key, None)
+
     def _archive(self) -> None:
         """Archive the oldest finished incidents (an event like any other: logged, sent, replayed)."""
         chunks = archivable(self.state)
@@ -377,20 +405,22 @@ class HubCore:
         for one person are decided strictly one after the other.
         """
         loop = asyncio.get_running_loop()
-        if command_id:
-            known = self._results.get(command_id) or self._inflight.get(command_id)
+        # ids are the sender's own: another principal's same id is another command
+        key = (principal.name, command_id) if command_id else None
+        if key is not None:
+            known = self._results.get(key) or self._inflight.get(key)
             if known is not None:
                 self.counters["retries"] += 1
                 return known if isinstance(known, asyncio.Future) else _done(loop, known)
-            if command_id in self._stored_ids:
+            if key in self._stored_ids:
                 self.counters["retries"] += 1
-                return asyncio.ensure_future(self._stored_result(command_id))
+                return asyncio.ensure_future(self._stored_result(key))
         if self.storage_fault:
             # Not decided and not remembered: the same id may be sent again once space returns.
             return _done(loop, self._refused_for_storage())
         fut = loop.create_future()
-        if command_id:
-            self._inflight[command_id] = fut
+        if key is not None:
+            self._inflight[key] = fut
         audit: list = []
         try:
             result, seqs = self._run(principal, type_, body, audit, command_id)
@@ -402,9 +432,11 @@ class HubCore:
         self._batch_ready.set()
         return fut
 
-    async def _stored_result(self, command_id: str) -> m.Result:
+    async def _stored_result(self, key: tuple[str, str]) -> m.Result:
         stored = await asyncio.get_running_loop().run_in_executor(
-            self._db, self.store.command_result, command_id)
+            self._db, self.store.command_result, *key)
+        if stored is None:  # pruned meanwhile: past its retention, see store/commands.py
+            return m.Result(ok=False, code="expired", message="this command id is too old to be retried")
         return msgspec.json.decode(stored, type=m.Result)
 
     def _run(self, principal: Principal, type_: str, body: m.Body, audit: list,
@@ -412,7 +444,7 @@ class HubCore:
         """Decide and apply; audit entries for the command are added to `audit` (logged with it)."""
         if type_ == "drill.control":
             return m.Result(ok=False, code="not_review", message="this hub is not replaying a recording"), []
-        actor = Actor(principal.name, principal.role, principal.center)
+        actor = Actor(principal.name, principal.role, principal.center, resource=principal.resource)
         try:
             events = decide(self.state, type_, body, actor, self.clock.now())
         except CommandRefused as exc:
@@ -435,7 +467,7 @@ class HubCore:
         if self.storage_fault:
             self.counters[f"source_refused.{self.storage_fault}"] += 1
             return []
-        actor = Actor(principal.name, principal.role, principal.center)
+        actor = Actor(principal.name, principal.role, principal.center, resource=principal.resource)
         try:
             events = decide(self.state, type_, body, actor, self.clock.now())
         except CommandRefused as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
+import ssl
 from http import HTTPStatus
 
 import msgspec
@@ -20,27 +20,40 @@ from console.domain.state import encode_state
 from console.hub.auth import Principal, TokenRegistry
 from console.hub.channel import DEFAULT_QUEUE_LIMIT, Channel
 from console.hub.core import HubCore
+from console.hub.limits import COMMAND_RATE, DEFAULT_COMMAND_RATE, RateLimiter, role_rate  # noqa: F401
 from console.protocol import messages as m
 from console.protocol.codec import (
-    MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, ProtocolError, decode, decode_frame, encode,
+    MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, MAX_STRING_BYTES, ProtocolError, decode, decode_frame, encode,
 )
 
 log = logging.getLogger(__name__)
 
-#: command rate per client (token bucket: rate per second, burst)
-COMMAND_RATE = {"ingest": (5000.0, 10000.0), "field": (200.0, 400.0)}
-DEFAULT_COMMAND_RATE = (50.0, 100.0)
 #: how long a resume waits for the log to hold the whole state before serving what is logged
 RESUME_SETTLE_S = 3.0
+#: close code of a session whose token was removed from the tokens file or expired
+CLOSE_TOKEN_REVOKED = 4401
+#: how often the tokens file is checked for changes and open sessions for revoked tokens (s)
+TOKEN_CHECK_INTERVAL = 2.0
+
+
+async def _close_quietly(ws, code: int, reason: str) -> None:
+    try:
+        await ws.close(code, reason)
+    except Exception:  # the socket may already be gone
+        pass
 
 
 class HubServer:
     """Serves one HubCore over websockets to consoles, field units and sources."""
 
     def __init__(self, core: HubCore, tokens: TokenRegistry, *, host: str = "127.0.0.1", port: int = 8765,
-                 queue_limit: int = DEFAULT_QUEUE_LIMIT):
+                 queue_limit: int = DEFAULT_QUEUE_LIMIT, ssl_context: ssl.SSLContext | None = None):
         self.core = core
         self.tokens = tokens
+        self.ssl_context = ssl_context
+        #: command rate per principal, over all its connections
+        self.limiter = RateLimiter()
+        self._token_task: asyncio.Task | None = None
         self.host = host
         self.port = port
         self.queue_limit = queue_limit
@@ -55,14 +68,16 @@ class HubServer:
         self._server = await serve(
             self._session, self.host, self.port, process_request=self._authenticate,
             compression=None, max_size=MAX_FRAME_BYTES + 1024, max_queue=64,
-            ping_interval=20, ping_timeout=20, logger=log)
+            ping_interval=20, ping_timeout=20, logger=log, ssl=self.ssl_context)
         self.port = self._server.sockets[0].getsockname()[1]
         self._clock_task = asyncio.create_task(self._clock_loop(), name="hub-clock")
+        self._token_task = asyncio.create_task(self._token_loop(), name="hub-tokens")
 
     async def stop(self) -> None:
-        if self._clock_task is not None:
-            self._clock_task.cancel()
-            self._clock_task = None
+        for task in (self._clock_task, self._token_task):
+            if task is not None:
+                task.cancel()
+        self._clock_task = self._token_task = None
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
@@ -70,7 +85,7 @@ class HubServer:
 
     @property
     def url(self) -> str:
-        return f"ws://{self.host}:{self.port}"
+        return f"{'wss' if self.ssl_context else 'ws'}://{self.host}:{self.port}"
 
     def subscribed_cameras(self) -> set[str]:
         """Cameras at least one live client wants frames of."""
@@ -114,7 +129,7 @@ class HubServer:
                 role=principal.role, name=principal.name, center=principal.center,
                 protocol=m.PROTOCOL_VERSION, hub_seq=core.committed_seq,
                 first_seq=core.store.first_seq(), clock=core.clock.now(), clock_rate=core.clock.rate,
-                max_message_bytes=MAX_MESSAGE_BYTES, max_commands_per_s=self._rate(principal)[0],
+                max_message_bytes=MAX_MESSAGE_BYTES, max_commands_per_s=role_rate(principal.role)[0],
                 mode=core.mode, storage=core.storage_fault or "ok")))
             notice = core.storage_notice()
             if notice is not None:  # the log cannot be written: say so before anything else
@@ -150,7 +165,7 @@ class HubServer:
             await self._receive_frame(ch, raw)
             return
         try:
-            msg = decode(raw)
+            msg = decode(raw, max_string=MAX_STRING_BYTES)
         except ProtocolError as exc:
             await self._error(ch, exc.code, exc.reason, exc.ref)
             return
@@ -164,8 +179,9 @@ class HubServer:
         elif t in m.COMMAND_BODIES:
             if not msg.id:
                 await self._error(ch, "malformed", f"{t} needs a command id", None)
-            elif not self._take_token(ch):
-                await self._error(ch, "rate_limited", f"more than {self._rate(ch.principal)[0]:.0f} commands/s", msg.id)
+            elif not self.limiter.take(ch.principal.name, ch.principal.role):
+                await self._error(ch, "rate_limited",
+                                  f"more than {role_rate(ch.principal.role)[0]:.0f} commands/s", msg.id)
             else:
                 # Decided now; answered when logged. Reading the next message does not wait.
                 future = self.core.submit(ch.principal, msg.id, t, msg.body)
@@ -195,18 +211,33 @@ class HubServer:
         self.core.counters["frames_in"] += 1
         self.publish_frame(frame.camera, raw)
 
-    def _rate(self, principal: Principal) -> tuple[float, float]:
-        return COMMAND_RATE.get(principal.role, DEFAULT_COMMAND_RATE)
+    # ------------------------------------------------------------------ tokens
 
-    def _take_token(self, ch: Channel) -> bool:
-        rate, burst = self._rate(ch.principal)
-        now = time.monotonic()
-        ch.tokens = min(burst, ch.tokens + (now - ch.tokens_at) * rate) if ch.tokens_at else burst
-        ch.tokens_at = now
-        if ch.tokens < 1.0:
-            return False
-        ch.tokens -= 1.0
-        return True
+    def reload_tokens(self, *, force: bool = True) -> None:
+        """Re-read the tokens file (SIGHUP, or a change seen) and close the sessions it revoked."""
+        self.tokens.reload(force=force)
+        self.close_revoked()
+
+    def close_revoked(self) -> int:
+        """Close (4401) every session whose token is gone from the registry or expired."""
+        n = 0
+        for ch in list(self.core.channels):
+            if not ch.dropped and not self.tokens.still_valid(ch.principal):
+                ch.dropped = True  # nothing more is sent to it, nothing more is read from it
+                ch.queue.clear()
+                n += 1
+                self.core.counters["sessions_revoked"] += 1
+                log.warning("closing the session of %s: token revoked or expired", ch.principal.name)
+                asyncio.ensure_future(_close_quietly(ch.ws, CLOSE_TOKEN_REVOKED, "token revoked or expired"))
+        return n
+
+    async def _token_loop(self) -> None:
+        while True:
+            await asyncio.sleep(TOKEN_CHECK_INTERVAL)
+            try:
+                self.reload_tokens(force=False)
+            except Exception:  # never let a bad file end the watcher
+                log.exception("token check failed")
 
     # ------------------------------------------------------------------ resume
 

@@ -6,13 +6,15 @@ apart from a malformed one), then the body with the decoder its type fixes.
 
 from __future__ import annotations
 
+import re
 import struct
 from dataclasses import dataclass
-from typing import Any
+from itertools import accumulate
+from typing import Annotated, Any
 
 import msgspec
 
-from console.protocol.messages import ALL_BODIES, PROTOCOL_VERSION, Body
+from console.protocol.messages import ALL_BODIES, ID_CHARS, PROTOCOL_VERSION, Body
 
 #: the largest text message either side accepts (bytes)
 MAX_MESSAGE_BYTES = 1 << 20
@@ -22,6 +24,15 @@ MAX_MESSAGE_BYTES = 1 << 20
 MAX_HUB_MESSAGE_BYTES = 256 << 20
 #: the largest binary frame (bytes)
 MAX_FRAME_BYTES = 4 << 20
+#: the deepest nesting of arrays and objects a message may have (the envelope counts as 1;
+#: a whole-district snapshot is 8 deep). Deeper is `malformed`, checked before parsing
+#: (the decoder recurses: ~1,000 levels would raise RecursionError and end the session)
+MAX_DEPTH = 32
+#: the longest command id (characters); a longer one is refused before anything is stored
+MAX_ID_CHARS = ID_CHARS
+#: the longest string anywhere in a client message, in encoded bytes (a field without its
+#: own, smaller limit in messages.py / bodies.py: an ingested alert's text, say)
+MAX_STRING_BYTES = 16 << 10
 
 
 class ProtocolError(ValueError):
@@ -41,7 +52,7 @@ class Envelope(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_de
     type: str
     seq: int | None = None
     ts: float | None = None
-    id: str | None = None
+    id: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_ID_CHARS)] | None = None
     body: msgspec.Raw = msgspec.Raw(b"{}")
 
 
@@ -60,6 +71,41 @@ _envelope_decoder = msgspec.json.Decoder(Envelope)
 _body_decoders = {name: msgspec.json.Decoder(t) for name, t in ALL_BODIES.items()}
 _encoder = msgspec.json.Encoder()
 
+#: characters JSON allows raw inside strings that many readers take for line breaks
+#: (Python's str.splitlines, JavaScript before ES2019): always sent escaped
+_LINE_SEPARATORS = ((b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"), (b"\xc2\x85", b"\\u0085"))
+#: a JSON string, escapes included (unrolled loop: linear, no backtracking)
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_OPEN_CLOSE = bytes(range(256)).translate(None, b"[]{}")
+_DEPTH_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+def _escape_separators(data: bytes) -> bytes:
+    for raw, escaped in _LINE_SEPARATORS:
+        if raw in data:
+            data = data.replace(raw, escaped)
+    return data
+
+
+def check_shape(data: bytes, *, max_depth: int = MAX_DEPTH, max_string: int | None = None) -> None:
+    """Refuse (ProtocolError malformed) nesting deeper than max_depth or a string longer than max_string.
+
+    Cheap for ordinary messages: nesting is measured only when the message holds
+    more brackets than max_depth, strings only when it is longer than max_string.
+    Brackets inside strings do not count.
+    """
+    long_message = max_string is not None and len(data) > max_string
+    if not long_message and data.count(b"[") + data.count(b"{") <= max_depth:
+        return
+    strings = _JSON_STRING.findall(data) if long_message or b'"' in data else ()
+    if long_message:
+        longest = max(map(len, strings), default=0) - 2
+        if longest > max_string:
+            raise ProtocolError("malformed", f"a string of {longest} bytes exceeds {max_string}")
+    brackets = _JSON_STRING.sub(b'""', data).translate(None, _OPEN_CLOSE) if strings else data.translate(None, _OPEN_CLOSE)
+    if len(brackets) > max_depth and max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) > max_depth:
+        raise ProtocolError("malformed", f"nested deeper than {max_depth} levels")
+
 
 def encode(type_: str, body: Body | dict, *, seq: int | None = None, ts: float | None = None,
            id: str | None = None) -> bytes:
@@ -71,19 +117,29 @@ def encode(type_: str, body: Body | dict, *, seq: int | None = None, ts: float |
         body = msgspec.convert(body, expected)
     env = Envelope(v=PROTOCOL_VERSION, type=type_, seq=seq, ts=ts, id=id,
                    body=msgspec.Raw(_encoder.encode(body)))
-    return _encoder.encode(env)
+    return _escape_separators(_encoder.encode(env))
 
 
-def decode(data: bytes | str, *, max_bytes: int = MAX_MESSAGE_BYTES) -> Message:
-    """Decode and validate one text message, or raise ProtocolError with a reason."""
+def decode(data: bytes | str, *, max_bytes: int = MAX_MESSAGE_BYTES,
+           max_string: int | None = None) -> Message:
+    """Decode and validate one text message, or raise ProtocolError with a reason.
+
+    The hub passes max_string (MAX_STRING_BYTES) for what clients send; nesting
+    depth is checked for every message up to MAX_MESSAGE_BYTES (a larger one only
+    comes from the hub, and the decoder's own recursion guard still holds there).
+    """
     if isinstance(data, str):
-        data = data.encode()
+        data = data.encode("utf-8", "surrogatepass")
     if len(data) > max_bytes:
         raise ProtocolError("too_large", f"message of {len(data)} bytes exceeds {max_bytes}")
+    if len(data) <= MAX_MESSAGE_BYTES:
+        check_shape(data, max_string=max_string)
     try:
         env = _envelope_decoder.decode(data)
     except msgspec.DecodeError as exc:
         raise ProtocolError("malformed", f"envelope: {exc}") from None
+    except RecursionError:
+        raise ProtocolError("malformed", "nested too deep") from None
     if env.v != PROTOCOL_VERSION:
         raise ProtocolError("version", f"protocol version {env.v} not supported (want {PROTOCOL_VERSION})",
                             env.id)
@@ -94,6 +150,8 @@ def decode(data: bytes | str, *, max_bytes: int = MAX_MESSAGE_BYTES) -> Message:
         body = decoder.decode(env.body)
     except msgspec.DecodeError as exc:
         raise ProtocolError("malformed", f"{env.type} body: {exc}", env.id) from None
+    except RecursionError:
+        raise ProtocolError("malformed", f"{env.type} body nested too deep", env.id) from None
     return Message(env.type, body, env.seq, env.ts, env.id)
 
 

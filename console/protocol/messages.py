@@ -8,11 +8,13 @@ the session's own messages and the registries the codec decodes with.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
 
 from console.domain.bodies import *  # noqa: F403 (the domain's bodies are the wire's bodies)
 from console.domain.bodies import COMMAND_BODIES as DOMAIN_COMMAND_BODIES
-from console.domain.bodies import EVENT_BODIES, Body
+from console.domain.bodies import EVENT_BODIES, Body, Code, Id
 
 PROTOCOL_VERSION = 1
 
@@ -91,8 +93,12 @@ class Resume(Body):
     last_seq: int = 0
 
 
+#: cameras one subscribe may name (the hub keeps the first 256 of them)
+MAX_SUBSCRIBE = 1024
+
+
 class Subscribe(Body):
-    cameras: list[str]
+    cameras: Annotated[list[Id], msgspec.Meta(max_length=MAX_SUBSCRIBE)]
 
 
 class Ping(Body):
@@ -104,7 +110,7 @@ class Ping(Body):
 class DrillControl(Body):
     """Review only: play, pause, speed (value = factor) or seek (value = hub time)."""
 
-    action: str
+    action: Code
     value: float | None = None
 
 

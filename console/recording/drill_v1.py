@@ -98,6 +98,9 @@ def convert_step(row, incident: dict | None = None, tasks: dict | None = None,
     elif what == "dispatched" or what.startswith("task_"):
         name, _, rest = note.partition(": ") if what != "dispatched" else (note, "", "")
         step["name"], note = name, rest
+        cause = _old_cause(note)
+        if cause:
+            step["cause"], note = cause, ""
         if incident is not None:
             rid = _resource_named(name, incident, tasks or {}, resources or {})
             if rid:
@@ -113,10 +116,19 @@ def _incident(inc: dict, tasks: dict | None = None, resources: dict | None = Non
     inc["timeline"] = [convert_step(r, inc, tasks, resources) for r in inc.get("timeline", ())]
 
 
+def _old_cause(note: str) -> str:
+    """The cause code behind a note version 1 wrote when the hub ended a task itself ("" if none)."""
+    if note in ("incident closed", "false alarm"):
+        return note.replace(" ", "_")
+    return "merged" if note.startswith("merged into ") else ""
+
+
 def convert_body(type_: str, body: dict) -> dict:
     """A version-1 event body (plain dict) in the version-2 form."""
     if "actor" in body:
         body["actor"] = SOURCE_ACTORS.get(body["actor"], body["actor"])
+    if type_ in ("task_done", "task_cancelled") and _old_cause(body.get("note", "")):
+        body["cause"] = _old_cause(body.pop("note"))
     if type_ == "plan_activated":
         body["missing"] = [m if isinstance(m, list) else _roles(m)[0] for m in body.get("missing", ())]
     elif type_ == "alert_raised":
@@ -144,6 +156,8 @@ def convert_state(blob: bytes) -> State:
         _incident(inc, tasks, resources)
     for task in tasks.values():
         task["actor"] = SOURCE_ACTORS.get(task.get("actor"), task.get("actor"))
+        if _old_cause(task.get("note", "")):
+            task["note"] = ""  # the hub's own words; version 2 keeps the cause in the timeline
     for alert in raw.get("alerts", {}).values():
         _alert(alert)
     return decode_state(msgspec.json.encode(raw))

@@ -520,6 +520,16 @@ class MarathonScenario:
         """0..1: how crowded the camera's view is at hub time t."""
         return self._w.crowd_level(camera_id, t)
 
+    def serve_streams(self, url_for) -> None:
+        """Point the cameras' records at real streams: `url_for(camera id, "main" | "sub")` → URL.
+
+        Called before the baseline goes out (console/scenarios/streams.py serves them);
+        `stream` keeps `sim://<id>` for consoles that predate main/sub.
+        """
+        for cam in self._baseline.cameras:
+            cam.main = url_for(cam.id, "main")
+            cam.sub = url_for(cam.id, "sub")
+
     def scheduled(self) -> list[tuple[float, str, object]]:
         """Every non-position message of the day (whatever `start`), in time order."""
         return [(t, typ, body) for t, _, typ, body in self._events]

@@ -10,15 +10,16 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, insert
 from sqlalchemy.exc import IntegrityError
 
+from . import commands as _commands
 from .audit import AuditRow, AuditTrail, AuditVerdict, append_rows, verify_audit_url
 from .commands import CommandResults
 from .engine import make_engine, write_tx
 from .event_log import DuplicateEventError, EventLog, EventRow, write_snapshot
 from .outbox import Outbox
-from .schema import command_results, events, metadata
+from .schema import events, metadata
 from .settings import Settings
 
 __all__ = [
@@ -37,6 +38,7 @@ class Store:
     def __init__(self, url: str = "sqlite:///duty.db") -> None:
         self.url = url
         self.engine: Engine = make_engine(url)
+        _commands.migrate(self.engine)
         metadata.create_all(self.engine)
         self._events = EventLog(self.engine)
         self._commands = CommandResults(self.engine)
@@ -81,9 +83,10 @@ class Store:
 
         A crash can then never keep a command's events but lose its result (a
         retry would apply it twice) or its audit entry, or the other way round.
-        Results whose id is already stored are skipped (the first result is kept),
-        and so are the audit entries of those ids (``audit`` pairs a command id,
-        or None, with its entry), so a retried command is audited once.
+        Results are ``(command id, sender, result)``; one whose (sender, id) is
+        already stored is skipped (the first result is kept), and so are the audit
+        entries of those (``audit`` pairs a command id, or None, with its entry,
+        whose first field is the sender), so a retried command is audited once.
         ``snapshot`` is ``(seq, state bytes)`` of the state after the last of
         ``rows`` (or of what is already logged). Returns the audit chain head
         ``(id, hash)`` when entries were written, else None.
@@ -94,27 +97,20 @@ class Store:
                 if rows:
                     conn.execute(insert(events), [{"seq": s, "type": t, "ts": ts, "data": d}
                                                   for s, t, ts, d in rows])
-                known: set[str] = set()
+                known: set[tuple[str, str]] = set()
                 if results:
-                    wanted = {cid for cid, _, _ in results}
-                    known = {r[0] for r in conn.execute(
-                        select(command_results.c.command_id).where(command_results.c.command_id.in_(wanted)))}
-                    fresh = {}
-                    for cid, actor, data in results:
-                        if cid not in known and cid not in fresh:
-                            fresh[cid] = {"command_id": cid, "actor": actor, "created": now, "result": data}
-                    if fresh:
-                        conn.execute(insert(command_results), list(fresh.values()))
-                head = append_rows(conn, [row for cid, row in audit if cid is None or cid not in known], now)
+                    known = _commands.insert_new(conn, results, now)
+                head = append_rows(conn, [row for cid, row in audit if cid is None or (row[0], cid) not in known],
+                                   now)
                 if snapshot is not None:
                     write_snapshot(conn, *snapshot)
         except IntegrityError as exc:
             raise DuplicateEventError(f"duplicate sequence number in batch: {exc.orig}") from exc
         return head
 
-    def command_ids(self) -> set[str]:
-        """Every command id with a stored result."""
-        return self._commands.ids()
+    def command_ids(self) -> set[tuple[str, str]]:
+        """Every (sender, command id) with a stored result."""
+        return self._commands.keys()
 
     # ---- snapshots -------------------------------------------------------
 
@@ -128,13 +124,21 @@ class Store:
 
     # ---- command results (hub) -------------------------------------------
 
-    def command_result(self, command_id: str) -> bytes | None:
-        """First result stored for ``command_id``, or None."""
-        return self._commands.get(command_id)
+    def command_result(self, actor: str, command_id: str) -> bytes | None:
+        """First result stored for ``actor``'s ``command_id``, or None."""
+        return self._commands.get(actor, command_id)
 
     def save_command_result(self, command_id: str, actor: str, result: bytes) -> bool:
-        """Store a result; False if the id was already present (the first is kept)."""
-        return self._commands.save(command_id, actor, result)
+        """Store a result; False if (actor, id) was already present (the first is kept)."""
+        return self._commands.save(actor, command_id, result)
+
+    def command_result_count(self) -> int:
+        """Number of stored command results."""
+        return self._commands.count()
+
+    def prune_command_results(self, **bounds: float) -> set[tuple[str, str]]:
+        """Drop results beyond the retention bounds (store/commands.py); returns the keys dropped."""
+        return self._commands.prune(**bounds)
 
     # ---- audit -----------------------------------------------------------
 

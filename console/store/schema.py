@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Double,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -44,13 +45,16 @@ snapshots = Table(
     Column("data", LargeBinary, nullable=False),
 )
 
+# A command id is scoped by its sender (the principal's name, `actor`): two principals may
+# use the same id. Rows older or more than the bound in store/commands.py are pruned.
 command_results = Table(
     "command_results",
     metadata,
+    Column("actor", String(128), primary_key=True),
     Column("command_id", String(128), primary_key=True),
-    Column("actor", String(128), nullable=False),
     Column("created", Double, nullable=False),
     Column("result", LargeBinary, nullable=False),
+    Index("ix_command_results_created", "created"),
 )
 
 audit_log = Table(

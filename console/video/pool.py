@@ -1,5 +1,8 @@
 """The decode pool: JPEG frames decoded in worker threads, latest frame wins.
 
+Stream readers (stream.py) decode in their own threads and `offer` finished
+frames into the same per-camera slots.
+
 The network session hands every binary frame to `DecodePool.submit` on the
 event-loop thread. Each camera has at most one decode in flight and at most
 one frame waiting behind it; a newer frame replaces the waiting one, which is
@@ -100,6 +103,8 @@ class DecodePool:
         self._lock = threading.Lock()
         self._slots: dict[str, _Slot] = {}
         self._closed = False
+        #: the stream readers decoding into this pool (a `StreamSources`, which sets it), or None
+        self.streams = None
 
     # ------------------------------------------------------------------ API
 
@@ -119,6 +124,25 @@ class DecodePool:
                 return
             slot.busy = True
         self._start(slot, frame)
+
+    def offer(self, frame: DecodedFrame) -> None:
+        """A frame decoded elsewhere (a stream reader's thread): it becomes the newest, thread-safe.
+
+        Stream frames and hub frames share one slot per camera, so the wall takes
+        them the same way and never knows which source a picture came from.
+        """
+        with self._lock:
+            if self._closed:
+                return
+            slot = self._slots.get(frame.camera)
+            if slot is None:
+                slot = self._slots[frame.camera] = _Slot()
+            slot.stats.received += 1
+            slot.stats.decoded += 1
+            if slot.latest is not None:
+                slot.stats.unseen += 1
+            slot.latest = frame
+            slot.times.append(time.monotonic())
 
     def take(self, camera: str) -> DecodedFrame | None:
         """The newest decoded frame of a camera not taken yet, or None (thread-safe)."""

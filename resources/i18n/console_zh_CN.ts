@@ -271,79 +271,159 @@
     <context>
         <name>CameraTile</name>
         <message>
-            <location filename="../../console/ui/panes/cameras/tile.py" line="220" />
+            <location filename="../../console/ui/panes/cameras/tile.py" line="173" />
+            <source>Replay %1</source>
+            <extracomment>DUTY_CONSOLE_FIRST_FRAME=1 prints "first_frame_painted &lt;epoch seconds&gt;" once, when the first camera frame of the process has been painted (the start-up benchmark reads it) set when a frame was handed over and not painted yet frames painted / frames dropped because the previous one was still pending the stale picture in grey, made once when the tile goes stale when the newest frame came; stale after 2 s without one the stream reader's state code (console.video.status), None for hub-pushed frames playing back the last 30 s, not live: the tile says so on an amber bar</extracomment>
+            <translation>回放 %1</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/cameras/tile.py" line="187" />
             <source>waiting for video</source>
-            <extracomment>DUTY_CONSOLE_FIRST_FRAME=1 prints "first_frame_painted &lt;epoch seconds&gt;" once, when the first camera frame of the process has been painted (the start-up benchmark reads it) set when a frame was handed over and not painted yet frames painted / frames dropped because the previous one was still pending</extracomment>
             <translation>等待视频</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/tile.py" line="225" />
+            <location filename="../../console/ui/panes/cameras/tile.py" line="312" />
             <source>OFFLINE</source>
             <translation>离线</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/tile.py" line="268" />
+            <location filename="../../console/ui/panes/cameras/tile.py" line="357" />
             <source>offline</source>
             <translation>离线</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/cameras/tile.py" line="379" />
+            <source>Play the last 30 s</source>
+            <translation>回放最近 30 秒</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/cameras/stale.py" line="36" />
+            <location filename="../../console/ui/panes/cameras/stale.py" line="44" />
+            <location filename="../../console/ui/panes/cameras/tile.py" line="187" />
+            <source>No signal</source>
+            <extracomment>a tile whose newest frame is older than this is stale: greyed, with its last time and a reason the operator must act (password, address): red; the stream is wrong (codec, path, bytes): orange state code → source text (QT_TRANSLATE_NOOP so lupdate finds them; `reason_text` translates)</extracomment>
+            <translation>无信号</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/cameras/stale.py" line="37" />
+            <source>Authentication failed</source>
+            <translation>认证失败</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/cameras/stale.py" line="38" />
+            <source>Codec not supported</source>
+            <translation>编码格式不支持</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/cameras/stale.py" line="39" />
+            <source>Stream not found</source>
+            <translation>找不到视频流</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/cameras/stale.py" line="40" />
+            <source>Bad stream address</source>
+            <translation>视频地址无效</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/cameras/stale.py" line="41" />
+            <source>Unreadable stream</source>
+            <translation>视频流无法解析</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/cameras/stale.py" line="42" />
+            <source>Stopped</source>
+            <translation>已停止</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/cameras/stale.py" line="52" />
+            <location filename="../../console/ui/panes/cameras/stale.py" line="109" />
+            <source>Reconnecting (attempt %1)</source>
+            <translation>重连中（第 %1 次）</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/cameras/stale.py" line="54" />
+            <source>Connecting…</source>
+            <translation>连接中…</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/cameras/stale.py" line="97" />
+            <source>Last picture %1</source>
+            <extracomment>time.monotonic() of the newest frame; None: no frame since the tile got its camera the newest frame's own time (epoch seconds): what "最后画面" shows</extracomment>
+            <translation>最后画面 %1</translation>
         </message>
     </context>
     <context>
         <name>CameraWall</name>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="197" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="256" />
             <source>Focus this camera</source>
-            <extracomment>tiles per page; n×n grids except 64 (8×8) flash frequency of an alerting tile's border (full on/off cycles per second) cameras within this many metres of an alert count as nearby (at most NEARBY_MAX of them) frames arrive outside the domain's change sets; the window refreshes this pane every tick camera id → the newest decoded frame, for cameras on a tile camera id → ids of its open incidents the tiles on screen now, focus tile first cameras near the selected alert, nearest first: (camera id, metres)</extracomment>
+            <extracomment>tiles per page; n×n grids except 64 (8×8) flash frequency of an alerting tile's border (full on/off cycles per second) cameras within this many metres of an alert count as nearby (at most NEARBY_MAX of them) a camera tour (轮巡) turns the page this often by default (seconds) frames arrive outside the domain's change sets; the window refreshes this pane every tick the stream readers feeding `frames` (None: every frame comes from the hub) cameras on screen pulled by a stream reader (the others wait for hub frames) camera id → its "last 30 s" playing on its tile camera tour: seconds per page (None: off) and when the next turn is due (monotonic) camera id → the newest decoded frame, for cameras on a tile camera id → ids of its open incidents the tiles on screen now, focus tile first cameras near the selected alert, nearest first: (camera id, metres)</extracomment>
             <translation>聚焦此摄像头</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="199" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="258" />
             <source>Back to the grid</source>
             <translation>返回宫格</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="199" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="258" />
             <source>Full screen</source>
             <translation>全屏</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="201" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="260" />
             <source>Show on map</source>
             <translation>在地图上显示</translation>
         </message>
+        <message>
+            <location filename="../../console/ui/panes/cameras/widget.py" line="262" />
+            <source>Play the last 30 s</source>
+            <translation>回放最近 30 秒</translation>
+        </message>
         <message numerus="yes">
-            <location filename="../../console/ui/panes/cameras/widget.py" line="219" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="280" />
             <source>%n camera(s) per page</source>
             <translation>
                 <numerusform>每页 %n 路</numerusform>
             </translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="228" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="289" />
             <source>Previous page (PgUp)</source>
             <translation>上一页（PgUp）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="232" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="293" />
             <source>Next page (PgDown)</source>
             <translation>下一页（PgDown）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="246" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="302" />
+            <source>Tour</source>
+            <translation>轮巡</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/cameras/widget.py" line="303" />
+            <source>Camera tour: next page every %1 s</source>
+            <translation>轮巡：每 %1 秒翻页</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/cameras/widget.py" line="314" />
             <source>Close focus</source>
             <translation>关闭聚焦</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="247" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="315" />
             <source>Leave the focus tile (Esc)</source>
             <translation>退出聚焦画面（Esc）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="361" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="433" />
             <source>Focus: %1</source>
             <translation>聚焦：%1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="364" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="436" />
             <source>Nearby: %1</source>
             <translation>附近：%1</translation>
         </message>
@@ -400,64 +480,124 @@
     <context>
         <name>DiagnosticsPane</name>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="55" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="61" />
             <source>Counter</source>
-            <extracomment>the diagnostics list keeps this many notices (the replica keeps 500)</extracomment>
+            <extracomment>the diagnostics list keeps this many notices (the replica keeps 500) the decode pool (and through it the stream readers) for the per-camera video section</extracomment>
             <translation>计数项</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="55" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="61" />
             <source>Value</source>
             <translation>数值</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="59" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="65" />
             <source>Time</source>
             <translation>时间</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="59" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="65" />
             <source>Level</source>
             <translation>级别</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="59" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="65" />
             <source>Code</source>
             <translation>代码</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="59" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="65" />
             <source>Text</source>
             <translation>内容</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="103" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="74" />
+            <source>Camera</source>
+            <translation>摄像头</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="74" />
+            <source>Source</source>
+            <translation>来源</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="74" />
+            <source>Video state</source>
+            <translation>视频状态</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="75" />
+            <source>Last frame</source>
+            <translation>最后一帧</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="75" />
+            <source>First frame (s)</source>
+            <translation>首帧（秒）</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="75" />
+            <source>Reconnects</source>
+            <translation>重连次数</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="76" />
+            <source>fps</source>
+            <translation>帧率</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="76" />
+            <source>Picture</source>
+            <translation>画面</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="76" />
+            <source>Detail</source>
+            <translation>详情</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="132" />
             <source>Link: %1 · reconnects %2 · last error: %3</source>
             <translation>链路：%1 · 重连 %2 次 · 最近错误：%3</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="115" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="154" />
+            <source>Streams pulled: %1 · last-30-s buffers: %2 MB</source>
+            <translation>拉流 %1 路 · 最近 30 秒缓存 %2 MB</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="161" />
+            <source>hub</source>
+            <translation>中心推送</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="163" />
+            <source>Playing</source>
+            <translation>播放中</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="181" />
             <source>Events applied</source>
             <translation>已应用事件</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="116" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="182" />
             <source>Malformed messages</source>
             <translation>格式错误消息</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="117" />
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="118" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="183" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="184" />
             <source>Unknown message types</source>
             <translation>未知消息类型</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="119" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="185" />
             <source>Duplicate events</source>
             <translation>重复事件</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/diagnostics/widget.py" line="124" />
+            <location filename="../../console/ui/panes/diagnostics/widget.py" line="190" />
             <source>Notices: %1</source>
             <translation>提示：%1</translation>
         </message>

@@ -126,6 +126,15 @@ _UI: dict[str, str] = {
     "Close the console?": "关闭指挥台？",
     "This is the demo: closing the console also stops its embedded hub and its scenario.":
         "这是演示：关闭指挥台也会停止内置的中心服务和演练场景。",
+    # ---- camera video (stale tiles, stream states, replay, tour, diagnostics)
+    "No signal": "无信号", "Authentication failed": "认证失败", "Codec not supported": "编码格式不支持",
+    "Stream not found": "找不到视频流", "Bad stream address": "视频地址无效", "Unreadable stream": "视频流无法解析",
+    "Stopped": "已停止", "Reconnecting (attempt %1)": "重连中（第 %1 次）", "Connecting…": "连接中…",
+    "Last picture %1": "最后画面 %1", "Replay %1": "回放 %1", "Play the last 30 s": "回放最近 30 秒",
+    "Tour": "轮巡", "Camera tour: next page every %1 s": "轮巡：每 %1 秒翻页",
+    "Camera": "摄像头", "Video state": "视频状态", "Last frame": "最后一帧", "First frame (s)": "首帧（秒）",
+    "Reconnects": "重连次数", "fps": "帧率", "Picture": "画面", "Detail": "详情", "hub": "中心推送",
+    "Playing": "播放中", "Streams pulled: %1 · last-30-s buffers: %2 MB": "拉流 %1 路 · 最近 30 秒缓存 %2 MB",
 }
 
 #: every Chinese word the .ts may need: the glossary's (which win) and the UI's own

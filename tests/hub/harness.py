@@ -24,7 +24,8 @@ async def running_hub(db_url: str, *, baseline: bool = True, **server_kw):
     """A hub with the marathon baseline loaded and no world running.
 
     `port=` picks the port (0, the default, takes a free one): a hub restarted on
-    the same file and port is what a console sees after an outage.
+    the same file and port is what a console sees after an outage. `tokens=` a
+    TokenRegistry (default: the demo tokens); other keywords go to HubServer.
     """
     port = server_kw.pop("port", 0)
     store = Store(db_url)
@@ -33,7 +34,8 @@ async def running_hub(db_url: str, *, baseline: bool = True, **server_kw):
     if baseline and core.state.seq == 0:
         seqs = core.emit([("baseline_loaded", m.BaselineLoaded(baseline=build_marathon_baseline()))])
         await core.wait_committed(seqs[-1])
-    server = HubServer(core, TokenRegistry.demo(), port=port, **server_kw)
+    tokens = server_kw.pop("tokens", None) or TokenRegistry.demo()
+    server = HubServer(core, tokens, port=port, **server_kw)
     await server.start()
     try:
         yield server

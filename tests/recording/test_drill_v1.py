@@ -34,6 +34,8 @@ def _hash_without_timelines(state: State) -> str:
         inc.pop("timeline")
     for a in b["alerts"].values():
         a.pop("value"), a.pop("unit")
+    for c in b["cameras"].values():  # stream URL fields added after the fingerprint was taken
+        c.pop("main"), c.pop("sub"), c.pop("rtsp_transport")
     back = {v: k for k, v in drill_v1.SOURCE_ACTORS.items()}
     for t in b["tasks"].values():
         t["actor"] = back.get(t["actor"], t["actor"])

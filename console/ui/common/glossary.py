@@ -158,6 +158,13 @@ ATTENTION: Words = {
     "no_answer": ("{names} {t} 未应答", "no answer from {names} in {t}"),
 }
 
+#: why the hub ended a task itself (console.domain.model.TASK_END_CAUSES)
+TASK_END_CAUSES: Words = {
+    "incident_closed": ("事件已关闭", "incident closed"),
+    "false_alarm": ("误报", "false alarm"),
+    "merged": ("事件已合并", "incident merged"),
+}
+
 #: SLA breach codes (console.domain.sla.BREACHES): a format per language
 BREACHES: Words = {
     "response_late": ("响应用时 {took}，超过 {limit}", "response {took} > {limit}"),
@@ -308,6 +315,7 @@ class _Step(Protocol):
     incident: str
     missing: list
     grids: int
+    cause: str
 
 
 class _Rec(Protocol):
@@ -374,6 +382,8 @@ def describe_step(s: _Step, lang: str, name_of: Callable[[str], str] = lambda co
         parts.append(_phrase("grids", lang, n=s.grids))
     if s.resource or s.name:
         parts.append(s.name or name_of(s.resource))
+    if s.cause:
+        parts.append(f"({word(TASK_END_CAUSES, s.cause, lang)})")
     text = " ".join(parts)
     if s.note:
         note = describe_note(s.note, lang)

@@ -59,7 +59,7 @@ def default_panes(replica: Replica, controller: Controller, selection: Selection
     return {
         "alerts": AlertQueue(replica, controller, selection, flow=flow),
         "incident": IncidentPane(replica, controller, selection, flow=flow),
-        "diagnostics": DiagnosticsPane(replica),
+        "diagnostics": DiagnosticsPane(replica, frames),
         "cameras": CameraWall(replica, controller, selection, frames),
         "roster": RosterPane(replica, controller, selection),
         "map": MapPane(replica, selection),

@@ -1,4 +1,8 @@
-"""One camera tile: the latest decoded frame, name, online state, fps, alert flash and AI boxes."""
+"""One camera tile: the latest decoded frame, name, online state, fps, alert flash and AI boxes.
+
+A tile whose newest frame is older than 2 s is stale (stale.py): the frozen picture
+turns grey under its last time and the stream's reason, so it never passes for live.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,15 @@ from collections import deque
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
 
+from console.domain.localtime import clock
 from console.domain.model import Detection
 from console.ui.common import theme
 from console.ui.common.theme import SEVERITY_COLORS
+from console.ui.panes.cameras.stale import (
+    Liveness, greyed, paint_stale, reason_colour, reason_text, retry_text,
+)
 from console.video.pool import DecodedFrame
 
 _BG = QColor(theme.VIDEO_BG)
@@ -48,6 +56,9 @@ class CameraTile(QWidget):
     sig_double_clicked = Signal(str)
     """The tile was double-clicked (camera id): enlarge / restore."""
 
+    sig_replay_requested = Signal(str)
+    """The operator asked to play this camera's last 30 s (camera id), from the tile's menu."""
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
@@ -70,6 +81,15 @@ class CameraTile(QWidget):
         self.selected = False
         self.focused = False
         self._image: QImage | None = None
+        #: the stale picture in grey, made once when the tile goes stale
+        self._grey: QImage | None = None
+        #: when the newest frame came; stale after 2 s without one
+        self.live = Liveness()
+        #: the stream reader's state code (console.video.status), None for hub-pushed frames
+        self.stream_state: str | None = None
+        self.stream_attempts = 0
+        #: playing back the last 30 s, not live: the tile says so on an amber bar
+        self.replaying = False
         self._buffer = None  # the numpy array the QImage points into; must outlive it
         self._shown: deque[float] = deque(maxlen=64)
 
@@ -85,7 +105,12 @@ class CameraTile(QWidget):
         if camera_id != self.camera_id:
             self.camera_id = camera_id
             self._image = None
+            self._grey = None
             self._buffer = None
+            self.live.reset()
+            self.stream_state = None
+            self.stream_attempts = 0
+            self.replaying = False
             self.pending = False
             self.frame_number = None
             self._shown.clear()
@@ -102,8 +127,12 @@ class CameraTile(QWidget):
             self.online = online
             self.update()
 
-    def show_frame(self, frame: DecodedFrame) -> bool:
-        """Take a decoded frame; False (and counted) if the last one is still unpainted."""
+    def show_frame(self, frame: DecodedFrame, arrived: float | None = None) -> bool:
+        """Take a decoded frame; False (and counted) if the last one is still unpainted.
+
+        `arrived` (time.monotonic()) is when the frame reached the console, for a frame
+        shown again on a new tile: an old picture must not count as live. Default: now.
+        """
         if self.pending:
             self.dropped += 1
             return False
@@ -112,10 +141,57 @@ class CameraTile(QWidget):
         self._image = QImage(rgb.data, frame.width, frame.height, rgb.strides[0],
                              QImage.Format.Format_RGB888)
         self._buffer = rgb
+        self._grey = None
+        self.live.frame(frame.ts, arrived)
         self.frame_number = frame.number
         self.pending = True
         self.update()
         return True
+
+    @property
+    def stale(self) -> bool:
+        """No frame for 2 s (or none yet): the tile shows it is not live."""
+        return self.live.stale
+
+    def set_stream(self, state: str | None, attempts: int = 0) -> None:
+        """The stream reader's state for this tile's camera (None: frames come from the hub)."""
+        if (state, attempts) != (self.stream_state, self.stream_attempts):
+            self.stream_state, self.stream_attempts = state, attempts
+            if self.live.stale:
+                self.update()
+
+    def set_replay(self, on: bool) -> None:
+        """Frames now come from the camera's last 30 s (True) or live again (False)."""
+        if on != self.replaying:
+            self.replaying = on
+            self.update()
+
+    def replay_text(self) -> str:
+        """"回放 07:31:02" (Replay …) with the recorded time of the picture shown, "" when live."""
+        if not self.replaying:
+            return ""
+        return self.tr("Replay %1").replace("%1", clock(self.live.frame_time) if self.live.frame_time else "")
+
+    def check_stale(self, now: float | None = None) -> bool:
+        """The wall's tick: grey the tile when its frames stopped; True if that changed."""
+        changed = self.live.check(now)
+        if changed:
+            self.update()
+        return changed
+
+    def status_text(self) -> str:
+        """What the tile says about its video now ("" while live): the reason, for tests and tooltips."""
+        if not self.camera_id or not self.live.stale:
+            return ""
+        if self.stream_state is None:
+            return self.tr("No signal") if self._image is not None else self.tr("waiting for video")
+        return reason_text(self.stream_state, self.stream_attempts)
+
+    def retry_text(self) -> str:
+        """"Reconnecting (attempt n)" while the stream waits to try again ("" otherwise)."""
+        if not self.camera_id or not self.live.stale or self.stream_state is None:
+            return ""
+        return retry_text(self.stream_state, self.stream_attempts)
 
     def set_alert(self, alerting: bool, detections: list[Detection] | None = None,
                   severity: str = "critical", title: str = "") -> None:
@@ -211,13 +287,24 @@ class CameraTile(QWidget):
         fm = p.fontMetrics()
 
         target = self._image_rect()
+        stale = self.live.stale and self.camera_id is not None
         if self._image is not None:
             p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, big)
-            p.drawImage(target, self._image)
-        elif self.camera_id:
-            p.setPen(_DIM)
-            p.drawText(rect, Qt.AlignmentFlag.AlignCenter,
-                       self.tr("waiting for video") if self.online else "")
+            if stale:
+                if self._grey is None:
+                    self._grey = greyed(self._image)
+                p.drawImage(target, self._grey)
+            else:
+                p.drawImage(target, self._image)
+        if stale and self.online:
+            if self._image is None and self.stream_state is None:
+                p.setPen(_DIM)
+                p.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.status_text())
+            else:
+                paint_stale(p, QRectF(rect), [
+                    (self.live.last_picture_text(), _FG),
+                    (self.status_text(), reason_colour(self.stream_state or "")),
+                    (self.retry_text(), _DIM)])
 
         if self.camera_id and not self.online:
             p.fillRect(rect, _VEIL)
@@ -229,6 +316,8 @@ class CameraTile(QWidget):
 
         if self.camera_id:
             self._paint_overlay(p, fm)
+        if self.replaying:
+            self._paint_replay(p, fm)
 
         self._paint_border(p)
 
@@ -256,7 +345,7 @@ class CameraTile(QWidget):
         # online dot, then "CAM07 name"
         dot = h * 0.45
         p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(_ONLINE if self.online else _OFFLINE)
+        p.setBrush(_ONLINE if self.online and not self.live.stale else _OFFLINE)
         p.drawEllipse(QPointF(4 + dot / 2, h / 2), dot / 2, dot / 2)
         p.setPen(_FG)
         text = f"{self.camera_id}  {self.camera_name}"
@@ -273,6 +362,23 @@ class CameraTile(QWidget):
             p.setPen(_ON_COLOUR)
             title = fm.elidedText(self.alert_title, Qt.TextElideMode.ElideRight, int(w - 10))
             p.drawText(QRectF(5, self.height() - bh, w - 10, bh), Qt.AlignmentFlag.AlignVCenter, title)
+
+    def _paint_replay(self, p: QPainter, fm) -> None:
+        h = fm.height() + 4
+        text = self.replay_text()
+        w = fm.horizontalAdvance(text) + 12
+        y = self.height() - 2 * h if self.alerting and self.alert_title else self.height() - h
+        p.fillRect(QRectF(0, y, w, h), _FOCUS)
+        p.setPen(_BOX_TEXT)
+        p.drawText(QRectF(6, y, w, h), Qt.AlignmentFlag.AlignVCenter, text)
+
+    def contextMenuEvent(self, event) -> None:
+        if not self.camera_id:
+            return
+        menu = QMenu(self)
+        act = menu.addAction(self.tr("Play the last 30 s"))
+        act.triggered.connect(lambda: self.sig_replay_requested.emit(self.camera_id))
+        menu.popup(event.globalPos())
 
     def _paint_border(self, p: QPainter) -> None:
         p.setBrush(Qt.BrushStyle.NoBrush)

@@ -2,9 +2,12 @@
 
 Data arrives only through `refresh(changes)` on the main window's UI tick:
 new frames are pulled from the decode pool for visible tiles, alert state is
-recomputed for the cameras whose incidents changed. The wall tells the
-controller which cameras are visible whenever that set changes, so the hub
-only sends frames someone can see.
+recomputed for the cameras whose incidents changed. Only the visible page
+decodes: cameras whose record names a stream URL are pulled by the console's
+stream readers (sub-stream in the grid, main stream in the focus or solo tile,
+scaled to the tile); the others are subscribed at the hub, which pushes their
+frames (drill review always takes the hub's recorded frames). A tile without a
+frame for 2 s greys and says why (stale.py).
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ from console.ui.common.i18n import current_lang
 from console.ui.panes.cameras.tile import CameraTile
 from console.ui.shell.selection import Selection
 from console.video.pool import DecodePool
+from console.video.playback import ClipPlayback, replay_key
+from console.video.sources import Want
+from console.video.urls import is_pulled
 
 #: tiles per page; n×n grids except 64 (8×8)
 LAYOUTS = (1, 4, 9, 16, 25, 36, 64)
@@ -35,6 +41,8 @@ FLASH_HZ = 2.0
 #: cameras within this many metres of an alert count as nearby (at most NEARBY_MAX of them)
 NEARBY_M = 1500.0
 NEARBY_MAX = 4
+#: a camera tour (轮巡) turns the page this often by default (seconds)
+TOUR_S = 10.0
 
 
 def nearby_cameras(cameras, x: float, y: float, radius: float = NEARBY_M,
@@ -51,7 +59,7 @@ class CameraWall(QWidget):
     refresh_every_tick = True
 
     sig_visible_changed = Signal(list)
-    """The visible camera ids changed (the same list the controller subscribes)."""
+    """The visible camera ids changed (hub-pushed ones are subscribed, streamed ones pulled)."""
 
     sig_layout_changed = Signal(int)
     """The tile count per page changed (1, 4, 9, … 64)."""
@@ -67,6 +75,17 @@ class CameraWall(QWidget):
         self.controller = controller
         self.selection = selection
         self.frames = frames
+        #: the stream readers feeding `frames` (None: every frame comes from the hub)
+        self.streams = getattr(frames, "streams", None)
+        self._pulling = False
+        #: cameras on screen pulled by a stream reader (the others wait for hub frames)
+        self._streamed: set[str] = set()
+        #: camera id → its "last 30 s" playing on its tile
+        self._replays: dict[str, ClipPlayback] = {}
+        #: camera tour: seconds per page (None: off) and when the next turn is due (monotonic)
+        self._tour_s: float | None = None
+        self._tour_due = 0.0
+        self._visible: list[str] | None = None
         self._n = layout if layout in LAYOUTS else 9
         self._page = 0
         self._cameras: list[str] = []
@@ -110,8 +129,13 @@ class CameraWall(QWidget):
                     cam = cams.get(cid)
                     if tile is not None and cam is not None:
                         tile.set_online(cam.online)
+                if self._by_camera.keys() & changes.cameras:
+                    self._update_sources()  # a stream URL may have changed
+        if self._pulling != self._should_pull():
+            self._update_sources()  # the link now says review (recorded frames) or live
         self._pull_frames()
         self._flash()
+        self._turn_tour()
 
     def set_layout(self, n: int) -> None:
         """Show n tiles per page (one of LAYOUTS); leaves the solo view."""
@@ -182,6 +206,41 @@ class CameraWall(QWidget):
         """Cameras with at least one open incident."""
         return {cid for cid, incs in self._open.items() if incs}
 
+    def set_tour(self, seconds: float | None) -> None:
+        """Camera tour (轮巡): turn to the next page every `seconds` (None or 0: stop).
+
+        Only the visible page decodes, so a tour is how 65 cameras are all seen on two cores.
+        The tour waits while a focus or solo tile is up: an alert is being looked at.
+        """
+        self._tour_s = seconds if seconds and seconds > 0 else None
+        self._tour_due = time.monotonic() + (self._tour_s or 0.0)
+        self._tour_button.setChecked(self._tour_s is not None)
+
+    def tour_seconds(self) -> float | None:
+        """Seconds per page of the running tour, or None."""
+        return self._tour_s
+
+    def replay_last(self, camera_id: str) -> bool:
+        """Play a visible streamed camera's last ~30 s on its tile; False if there is nothing kept."""
+        tile = self._by_camera.get(camera_id)
+        if tile is None or self.streams is None or self.frames is None:
+            return False
+        clip = self.streams.clip(camera_id)
+        if clip is None or not clip.packets:
+            return False
+        old = self._replays.pop(camera_id, None)
+        if old is not None:
+            old.stop()
+        dpr = self.devicePixelRatioF()
+        self._replays[camera_id] = ClipPlayback(clip, self.frames, width=int(tile.width() * dpr),
+                                                height=int(tile.height() * dpr)).start()
+        tile.set_replay(True)
+        return True
+
+    def replaying(self) -> list[str]:
+        """Cameras whose tile plays back their last 30 s now."""
+        return sorted(self._replays)
+
     def tile_for(self, camera_id: str) -> CameraTile | None:
         """The visible tile showing a camera, if any."""
         return self._by_camera.get(camera_id)
@@ -200,6 +259,8 @@ class CameraWall(QWidget):
         solo.triggered.connect(lambda: self.toggle_solo(camera_id))
         on_map = menu.addAction(self.tr("Show on map"))
         on_map.triggered.connect(lambda: self._on_show_on_map(camera_id))
+        replay = menu.addAction(self.tr("Play the last 30 s"))
+        replay.triggered.connect(lambda: self.replay_last(camera_id))
         return menu
 
     # ================================================================== UI
@@ -237,6 +298,13 @@ class CameraWall(QWidget):
         bar.addWidget(self._prev)
         bar.addWidget(self._page_label)
         bar.addWidget(self._next)
+        self._tour_button = QToolButton(self)
+        self._tour_button.setText(self.tr("Tour"))
+        self._tour_button.setToolTip(self.tr("Camera tour: next page every %1 s").replace("%1", f"{TOUR_S:.0f}"))
+        self._tour_button.setCheckable(True)
+        self._tour_button.toggled.connect(lambda on: on != (self._tour_s is not None)
+                                          and self.set_tour(TOUR_S if on else None))
+        bar.addWidget(self._tour_button)
         self._focus_label = QLabel(self)
         self._focus_label.setStyleSheet(f"color: {theme.CAMERA_FOCUSED}; font-weight: bold;")
         # a long focus/nearby line must never widen the wall (and with it the window): it is cut instead
@@ -268,10 +336,13 @@ class CameraWall(QWidget):
         esc = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         esc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         esc.activated.connect(self._on_close_focus)
+        replay = QShortcut(QKeySequence(Qt.Key.Key_R), self)
+        replay.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        replay.activated.connect(lambda: self.selection.camera and self.replay_last(self.selection.camera))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._update_decode_sizes()
+        self._update_sources()
 
     # ================================================================== private
 
@@ -290,6 +361,8 @@ class CameraWall(QWidget):
             t.hide()
             t.sig_clicked.connect(self.selection.select_camera)
             t.sig_double_clicked.connect(self.toggle_solo)
+            t.sig_replay_requested.connect(self.replay_last)
+            # one menu for a tile, built here: focus, full screen, show on map, and the tile's replay
             t.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             t.customContextMenuRequested.connect(lambda pos, t=t: self._on_tile_menu(t, pos))
             self._pool_tiles.append(t)
@@ -345,8 +418,7 @@ class CameraWall(QWidget):
             tile.hide()
             tile.set_camera(None)
         self._update_toolbar()
-        self._update_decode_sizes()
-        self._resubscribe()
+        self._update_sources()
 
     def _update_toolbar(self) -> None:
         if self._solo:
@@ -371,47 +443,90 @@ class CameraWall(QWidget):
             self._focus_label.hide()
             self._unfocus.setVisible(bool(self._solo))
 
-    def _resubscribe(self) -> None:
-        visible = sorted(set(self.visible_cameras()))
-        if visible != self._subscribed:
-            self._subscribed = visible
-            self.controller.subscribe_cameras(visible)
-            self.sig_visible_changed.emit(visible)
+    def _should_pull(self) -> bool:
+        return self.streams is not None and self.replica.link.mode != "review"
 
-    def _update_decode_sizes(self) -> None:
-        """Ask the pool for frames about the size of their tiles (cheap DCT downscale)."""
-        if self.frames is None or not self.tiles:
-            return
+    def _update_sources(self) -> None:
+        """Pull streamed cameras at their tiles' size, subscribe the rest at the hub."""
         side, placed = self._plan()
         dpr = self.devicePixelRatioF()
         cw = max(1, self._grid_host.width()) / max(1, side) * dpr
         ch = max(1, self._grid_host.height()) / max(1, side) * dpr
+        self._pulling = pull = self._should_pull()
+        cams = self.replica.state.cameras
+        wants: dict[str, Want] = {}
+        hub: set[str] = set()
         for cid, _, _, span in placed:
-            # below ~1/2 of a 1280×720 source the savings stop mattering; 0 = full size
             w, h = int(cw * span), int(ch * span)
-            self.frames.set_min_size(cid, w, h)
+            cam = cams.get(cid)
+            # the focus and solo tiles get the main stream, grid tiles the sub-stream
+            url = cam.url_for(large=span > 1 or side == 1) if cam is not None else ""
+            if pull and is_pulled(url):
+                wants[cid] = Want(url, w, h, cam.rtsp_transport)
+            else:
+                hub.add(cid)
+                if self.frames is not None:
+                    # ask the pool for frames about the size of their tiles (cheap DCT downscale)
+                    self.frames.set_min_size(cid, w, h)
+        # alerting cameras off the page keep their last 30 s (packets only, no decoding) for replay and evidence
+        if pull:
+            for cid in sorted(self.alerting_cameras() - set(wants) - hub):
+                cam = cams.get(cid)
+                url = cam.url_for(large=False) if cam is not None else ""
+                if is_pulled(url):
+                    wants[cid] = Want(url, transport=cam.rtsp_transport, decode=False)
+        self._streamed = set(wants)
+        if self.streams is not None:
+            self.streams.watch(wants)
+        subscribed = sorted(hub)
+        if subscribed != self._subscribed:
+            self._subscribed = subscribed
+            self.controller.subscribe_cameras(subscribed)
+        visible = sorted(set(self.visible_cameras()))
+        if visible != self._visible:
+            self._visible = visible
+            self.sig_visible_changed.emit(visible)
 
     def _pull_frames(self) -> None:
         if self.frames is None:
             return
         take = self.frames.take
+        status = self.streams.status if self._pulling else None
         last = self._last_frames
         shown: set[str] = set()
+        now = time.monotonic()
         for tile in self.tiles:
             cid = tile.camera_id
             if cid is None:
                 continue
             shown.add(cid)
+            playback = self._replays.get(cid)
+            if playback is not None:
+                frame = take(replay_key(cid))
+                if frame is not None:
+                    tile.show_frame(frame, now)
+                elif playback.done:
+                    del self._replays[cid]
+                    tile.set_replay(False)
+                take(cid)  # the live frame waits behind the replay; drop it, the next one comes soon
+                tile.check_stale(now)
+                continue
             frame = take(cid)
             if frame is not None:
-                last[cid] = frame
-                tile.show_frame(frame)
-            elif not tile.has_picture and (frame := last.get(cid)) is not None:
+                last[cid] = (frame, now)
+                tile.show_frame(frame, now)
+            elif not tile.has_picture and (kept := last.get(cid)) is not None:
                 # A tile that just got this camera (focus, new layout) shows its last picture at
                 # once: a camera that sends rarely (a drill's recorded frames) may not send again soon.
-                tile.show_frame(frame)
+                # It keeps its arrival time, so an old picture is stale at once, not live.
+                tile.show_frame(*kept)
+            s = status(cid) if status is not None and cid in self._streamed else None
+            tile.set_stream(s.state if s is not None else None, s.attempts if s is not None else 0)
+            tile.check_stale(now)
         for cid in [c for c in last if c not in shown]:
             del last[cid]  # only cameras on screen keep a picture in memory
+        for cid in [c for c in self._replays if c not in shown]:
+            self._replays.pop(cid).stop()  # the camera left the screen
 
     # ------------------------------------------------------------------ alerts
 
@@ -453,6 +568,8 @@ class CameraWall(QWidget):
             tile = self._by_camera.get(cam)
             if tile is not None:
                 self._apply_alert(tile)
+        if self._pulling and touched - set(self._by_camera):
+            self._update_sources()  # an off-page camera started or stopped alerting: keep its packets or not
 
     def _latest_alert(self, camera_id: str) -> Alert | None:
         state = self.replica.state
@@ -472,6 +589,17 @@ class CameraWall(QWidget):
         else:
             tile.set_alert(True, alert.detections, alert.severity, alert.title)
             tile.set_flash(self._flash_phase)
+
+    def _turn_tour(self) -> None:
+        if self._tour_s is None:
+            return
+        now = time.monotonic()
+        if self._focus or self._solo or self.page_count() < 2:
+            self._tour_due = now + self._tour_s
+            return
+        if now >= self._tour_due:
+            self._tour_due = now + self._tour_s
+            self.next_page()
 
     def _flash(self) -> None:
         phase = int(time.monotonic() * FLASH_HZ * 2) % 2 == 0

@@ -1,4 +1,5 @@
-"""Diagnostics: what the link counted (events, malformed, unknown, duplicates, notices) and every notice."""
+"""Diagnostics: what the link counted (events, malformed, unknown, duplicates, notices), every notice,
+and each camera's video: where it comes from, its stream state, last frame, first-frame time, reconnects."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from console.client.replica import Notice, Replica
 from console.domain.localtime import clock
 from console.domain.state import ChangeSet
 from console.ui.common import theme
+from console.ui.panes.cameras.stale import reason_colour, reason_text
+from console.video import status as vst
+
 #: the diagnostics list keeps this many notices (the replica keeps 500)
 MAX_ROWS = 500
 
@@ -45,9 +49,11 @@ class DiagnosticsPane(QWidget):
     """Counters and the notice list, for the operator who wants to know why."""
 
 
-    def __init__(self, replica: Replica, parent: QWidget | None = None):
+    def __init__(self, replica: Replica, frames=None, parent: QWidget | None = None):
         super().__init__(parent)
         self.replica = replica
+        #: the decode pool (and through it the stream readers) for the per-camera video section
+        self.frames = frames
         self._cursor = NoticeCursor(replica)
         self._shown_counters: dict[str, int] = {}
         self.counters = QTreeWidget(self)
@@ -63,10 +69,32 @@ class DiagnosticsPane(QWidget):
         split.addWidget(self.counters)
         split.addWidget(self.notices)
         split.setStretchFactor(1, 3)
+        self.video = QTreeWidget(self)
+        self.video.setRootIsDecorated(False)
+        self.video.setHeaderLabels([self.tr("Camera"), self.tr("Source"), self.tr("Video state"),
+                                    self.tr("Last frame"), self.tr("First frame (s)"), self.tr("Reconnects"),
+                                    self.tr("fps"), self.tr("Picture"), self.tr("Detail")])
+        vh = self.video.header()
+        for col in range(8):
+            vh.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        vh.setSectionResizeMode(8, QHeaderView.ResizeMode.Stretch)
+        self._video_rows: dict[str, QTreeWidgetItem] = {}
+        outer = QSplitter(Qt.Orientation.Vertical, self)
+        outer.addWidget(split)
+        outer.setStretchFactor(0, 2)
+        outer.setStretchFactor(1, 1)
+        self.video_summary = QLabel(self)
+        video_box = QWidget(self)
+        vl = QVBoxLayout(video_box)
+        vl.setContentsMargins(0, 0, 0, 0)
+        vl.addWidget(self.video_summary)
+        vl.addWidget(self.video, 1)
+        outer.addWidget(video_box)
+        video_box.setVisible(frames is not None)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.summary)
-        layout.addWidget(split, 1)
+        layout.addWidget(outer, 1)
         self._items: dict[str, QTreeWidgetItem] = {}
         self.refresh(ChangeSet())
 
@@ -99,6 +127,7 @@ class DiagnosticsPane(QWidget):
             self.notices.insertTopLevelItems(0, list(reversed(items)))
             while self.notices.topLevelItemCount() > MAX_ROWS:
                 self.notices.takeTopLevelItem(self.notices.topLevelItemCount() - 1)
+        self._refresh_video()
         link = self.replica.link
         self.summary.setText(self.tr("Link: %1 · reconnects %2 · last error: %3")
                              .replace("%1", link.state).replace("%2", str(link.reconnects))
@@ -108,7 +137,44 @@ class DiagnosticsPane(QWidget):
         """The notice list's texts, newest first (tests read it)."""
         return [self.notices.topLevelItem(i).text(3) for i in range(self.notices.topLevelItemCount())]
 
+    def video_rows(self) -> dict[str, list[str]]:
+        """The per-camera video section as text: camera id → its columns (tests read it)."""
+        cols = self.video.columnCount()
+        return {cam: [item.text(c) for c in range(cols)] for cam, item in self._video_rows.items()}
+
     # ------------------------------------------------------------------ private
+
+    def _refresh_video(self) -> None:
+        frames = self.frames
+        if frames is None:
+            return
+        streams = getattr(frames, "streams", None)
+        statuses = {s.camera: s for s in streams.statuses()} if streams is not None else {}
+        if streams is not None:
+            self.video_summary.setText(self.tr("Streams pulled: %1 · last-30-s buffers: %2 MB")
+                                       .replace("%1", str(len(streams.pulled())))
+                                       .replace("%2", f"{streams.ring_bytes() / 1e6:.1f}"))
+        for cam in sorted(set(frames.cameras()) | set(statuses)):
+            s = statuses.get(cam)
+            fps = f"{frames.fps(cam):.1f}"
+            if s is None:  # frames the hub pushes
+                row = [cam, self.tr("hub"), "", "", "", "", fps, "", ""]
+            else:
+                state = self.tr("Playing") if s.state == vst.PLAYING else reason_text(s.state, s.attempts)
+                row = [cam, s.url, state, clock(s.last_frame) if s.last_frame else "—",
+                       f"{s.first_frame_s:.2f}" if s.first_frame_s is not None else "—", str(s.reconnects),
+                       fps, f"{s.codec} {s.width}×{s.height}" if s.codec else "", s.detail]
+            item = self._video_rows.get(cam)
+            if item is None:
+                item = self._video_rows[cam] = QTreeWidgetItem(row)
+                self.video.addTopLevelItem(item)
+                self.video.sortItems(0, Qt.SortOrder.AscendingOrder)
+            else:
+                for c, text in enumerate(row):
+                    if item.text(c) != text:
+                        item.setText(c, text)
+            bad = s is not None and s.state in vst.REASONS
+            item.setForeground(2, reason_colour(s.state) if bad else QColor(theme.FG))
 
     def _counter_label(self, key: str) -> str:
         labels = {

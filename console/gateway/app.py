@@ -1,0 +1,417 @@
+"""The gateway: routes, checks, counting and audit, and the one command each item becomes.
+
+Every item is refused before anything is sent, or becomes exactly one hub
+command (`ingest.alert`, or `ingest.alert_update` for a CAP Update or Cancel),
+so an item is either applied whole or not at all. Every item, accepted or
+refused, is counted per source, input and outcome (GET /stats) and written to
+the gateway's hash-chained audit trail (`duty-console audit verify --db …`).
+Photos are stored before the command is sent; a refused item's photos stay
+in the content-addressed folder unreferenced (harmless, never served by name
+to anyone who does not already hold the photo).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import hashlib
+import logging
+import math
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import msgspec
+
+from console.domain.localtime import clock
+from console.domain.model import ALERT_KINDS, SEVERITIES, Alert, Detection, OrgUnit
+from console.gateway.cap import (
+    CapMessage, CapRefused, LocalArea, area_center, cap_alert_id, parse_head, parse_info,
+)
+from console.gateway.http import HttpRefused, HttpServer, Request, Response
+from console.gateway.link import HubLink, HubUnavailable
+from console.gateway.multipart import FormError, parse_form
+from console.gateway.photos import MAX_PHOTO_BYTES, PhotoRefused, PhotoStore, strip_image
+from console.gateway.place import GridIndex
+from console.gateway.sources import Sources
+from console.gateway.times import BadTime, parse_time
+from console.protocol import messages as m
+from console.site.geo import LocalPlane, gcj02_to_wgs84, point_in_polygon
+
+log = logging.getLogger(__name__)
+
+#: route → (method, input, body cap in bytes)
+ROUTES = {
+    "/cap": ("POST", "cap", 256 * 1024),
+    "/webhook/camera": ("POST", "webhook", 6 << 20),
+    "/reports": ("POST", "photo", 16 << 20),
+    "/stats": ("GET", "stats", 0),
+}
+MAX_REPORT_PHOTOS = 6
+CAP_TYPES = ("application/xml", "text/xml", "application/cap+xml")
+#: hub refusal code → HTTP status
+HUB_STATUS = {"duplicate": 409, "not_found": 422, "bad_request": 422, "invalid_state": 422,
+              "rate_limited": 503, "forbidden": 502, "internal": 502}
+
+
+class Box(msgspec.Struct, forbid_unknown_fields=True):
+    """One detection box, normalised to the frame (0..1)."""
+
+    label: str
+    score: float
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+class CameraEvent(msgspec.Struct, forbid_unknown_fields=True):
+    """The AI-camera webhook body (GATEWAY.md §4)."""
+
+    event_id: str
+    camera: str
+    kind: str
+    score: float
+    time: str
+    boxes: list[Box] = []
+    #: base64 JPEG/PNG (stored, stripped) or a URL the NVR serves it at
+    snapshot: str | None = None
+    snapshot_url: str | None = None
+    severity: str | None = None
+    title: str = ""
+    text: str = ""
+
+
+def _refuse(status: int, code: str, reason: str, **headers: str) -> HttpRefused:
+    return HttpRefused(status, code, reason, **headers)
+
+
+def item_id(prefix: str, source: str, key: str) -> str:
+    """A stable alert id for a source's own key (its event or report id): the dedup key."""
+    return f"{prefix}-" + hashlib.sha256(f"{source}\n{key}".encode()).hexdigest()[:16]
+
+
+class Gateway:
+    """HTTP in, hub commands out."""
+
+    def __init__(self, link: HubLink, plane: LocalPlane, photos: PhotoStore, sources: Sources, *,
+                 audit=None, host: str = "127.0.0.1", port: int = 8780, hub_timeout: float = 5.0):
+        self.link = link
+        self.plane = plane
+        self.photos = photos
+        self.sources = sources
+        self.audit_store = audit
+        self.hub_timeout = hub_timeout
+        self.counters: Counter[str] = Counter()
+        self.grids = GridIndex()
+        self.http = HttpServer(self.handle, self.admit, host=host, port=port, on_refusal=self._refused_early)
+        self._audit_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gateway-audit")
+        self._image_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="gateway-images")
+
+    async def start(self) -> None:
+        await self.http.start()
+
+    async def stop(self) -> None:
+        await self.http.stop()
+        self._audit_pool.shutdown(wait=True)
+        self._image_pool.shutdown(wait=True)
+
+    @property
+    def url(self) -> str:
+        return self.http.url
+
+    # ------------------------------------------------------------------ counting and audit
+    def _record(self, req: Request | None, outcome: str, detail: dict) -> None:
+        meta = req.meta if req is not None else {}
+        source = meta.get("source").name if meta.get("source") else "?"
+        inp = meta.get("input", "?")
+        self.counters[f"{source}|{inp}|{outcome}"] += 1
+        self.counters["accepted" if outcome == "accepted" else "refused"] += 1
+        if self.audit_store is not None:
+            d = {"input": inp, "peer": req.peer if req else "", **detail}
+            self._audit_pool.submit(self.audit_store.audit, source, "gateway", f"gateway.{inp}",
+                                    outcome if outcome == "accepted" else f"refused:{outcome}", d)
+
+    async def _refused_early(self, req: Request | None, exc: HttpRefused) -> None:
+        self._record(req, exc.code, {"status": exc.status, "reason": exc.reason})
+
+    # ------------------------------------------------------------------ before the body
+    def admit(self, req: Request) -> int:
+        """Route, token, permission and rate, from the head alone; returns the body cap."""
+        if req.method == "GET" and req.path.startswith("/photos/"):
+            req.meta["input"] = "photo_get"
+            return 0
+        if req.method == "GET" and req.path == "/health":
+            req.meta["input"] = "health"
+            return 0
+        route = ROUTES.get(req.path)
+        if route is None:
+            raise _refuse(404, "not_found", f"no input at {req.path}; see GATEWAY.md")
+        method, inp, cap = route
+        req.meta["input"] = inp
+        if req.method != method:
+            raise _refuse(405, "method_not_allowed", f"{req.path} takes {method}", Allow=method)
+        source = self.sources.lookup(req.headers.get("authorization"))
+        if source is None:
+            raise _refuse(401, "unauthorized", "missing or unknown bearer token", **{"WWW-Authenticate": "Bearer"})
+        req.meta["source"] = source
+        if inp not in source.inputs:
+            raise _refuse(403, "forbidden", f"token of {source.name} may not post {inp} (it may: {', '.join(sorted(source.inputs))})")
+        wait = source.take()
+        if wait > 0:
+            raise _refuse(429, "rate_limited", f"{source.name}: over {source.per_minute:g} items/min "
+                          f"(burst {source.burst:g}); retry in {wait:.1f} s", **{"Retry-After": str(math.ceil(wait))})
+        return cap
+
+    # ------------------------------------------------------------------ after the body
+    async def handle(self, req: Request) -> Response:
+        inp = req.meta.get("input")
+        if inp == "photo_get":
+            found = self.photos.get(req.path[len("/photos/"):])
+            if found is None:
+                return Response.json(404, {"ok": False, "code": "not_found", "reason": "no such photo"})
+            data, ctype = found
+            return Response(200, data, ctype, {"Cache-Control": "max-age=31536000, immutable"})
+        if inp == "health":
+            return Response.json(200, {"ok": True, "hub": self.link.live.is_set(), "mode": self.link.mode,
+                                       "seq": self.link.state.seq})
+        if inp == "stats":
+            return Response.json(200, {"ok": True, "counters": dict(sorted(self.counters.items()))})
+        handler = {"cap": self._cap, "webhook": self._webhook, "photo": self._report}[inp]
+        try:
+            body = await handler(req)
+        except HttpRefused as exc:
+            self._record(req, exc.code, {"status": exc.status, "reason": exc.reason})
+            raise
+        except Exception as exc:  # a bug: still counted and audited, then answered 500
+            self._record(req, "internal", {"status": 500, "reason": repr(exc)[:200]})
+            raise
+        self._record(req, "accepted", body)
+        return Response.json(201, {"ok": True, **body})
+
+    async def _send(self, type_: str, body: m.Body) -> m.Result:
+        try:
+            result = await self.link.command(type_, body, timeout=self.hub_timeout)
+        except HubUnavailable as exc:
+            raise _refuse(503, "hub_unavailable", f"the hub is not reachable now ({exc}); retry later",
+                          **{"Retry-After": "5"}) from None
+        except asyncio.TimeoutError:
+            raise _refuse(504, "hub_timeout", f"the hub did not answer in {self.hub_timeout:g} s; "
+                          "retry (a retry of an applied item is answered 409 duplicate)") from None
+        if not result.ok:
+            raise _refuse(HUB_STATUS.get(result.code, 422), result.code, f"hub: {result.message}")
+        return result
+
+    # ------------------------------------------------------------------ placing things
+    def grid_at(self, x: float, y: float) -> OrgUnit | None:
+        """The grid whose polygon holds a local point."""
+        return self.grids.grid_at(self.link.state.org, x, y)
+
+    def _xy(self, lon: float, lat: float, datum: str = "WGS-84") -> tuple[float, float]:
+        if datum == "GCJ-02":
+            lon, lat = gcj02_to_wgs84(lon, lat)
+        return self.plane.to_xy(lon, lat)
+
+    # ------------------------------------------------------------------ CAP
+    async def _cap(self, req: Request) -> dict:
+        ctype = req.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype not in CAP_TYPES:
+            raise _refuse(415, "unsupported_media_type", f"CAP is posted as {' or '.join(CAP_TYPES)}, not {ctype or 'nothing'}")
+        try:
+            msg = parse_head(req.body)
+        except CapRefused as exc:
+            raise _refuse(exc.status, exc.code, exc.reason) from None
+        aid = msg.alert_id
+        if aid in self.link.state.alerts:
+            raise _refuse(409, "duplicate", f"CAP {msg.sender} / {msg.identifier} was already taken as {aid}")
+        try:
+            parse_info(msg)
+        except CapRefused as exc:
+            raise _refuse(exc.status, exc.code, exc.reason) from None
+        if msg.status == "Exercise" and self.link.mode != "exercise":
+            raise _refuse(422, "exercise_only", f"status Exercise is taken only while the hub runs an exercise "
+                                                f"(it is in {self.link.mode} mode)")
+        if msg.status not in ("Actual", "Exercise"):
+            raise _refuse(422, "not_actual", f"status {msg.status} is not raised (CAP: only Actual and Exercise are acted on)")
+        if msg.msg_type in ("Ack", "Error"):
+            raise _refuse(422, "unsupported", f"msgType {msg.msg_type} is not taken by this gateway")
+        if msg.expires is not None and msg.expires <= time.time():
+            raise _refuse(422, "expired", f"the alert expired at {clock(msg.expires, '%Y-%m-%d %H:%M:%S')}")
+        source = req.meta["source"]
+        if msg.msg_type == "Alert":
+            alert = self._cap_alert(msg, source.name)
+            result = await self._send("ingest.alert", m.IngestAlert(alert=alert))
+            incident = f"I-{aid}"
+        else:
+            incident = self._referenced_incident(msg)
+            alert = self._cap_alert(msg, source.name, incident=incident)
+            result = await self._send("ingest.alert_update", m.IngestAlertUpdate(
+                incident=incident, alert=alert, action="cancel" if msg.msg_type == "Cancel" else "update"))
+        return {"alert": aid, "incident": incident, "msgType": msg.msg_type, "severity": alert.severity,
+                "grid": alert.grid, "seqs": result.seqs}
+
+    def _referenced_incident(self, msg: CapMessage) -> str:
+        for sender, identifier in reversed(msg.references):
+            inc = self.link.incident_of.get(cap_alert_id(sender, identifier))
+            if inc is not None and inc in self.link.state.incidents:
+                return inc
+        refs = " ".join(f"{s},{i}" for s, i in msg.references)
+        raise _refuse(422, "unknown_reference", f"{msg.msg_type} references no alert this hub holds ({refs})")
+
+    def _cap_alert(self, msg: CapMessage, source_name: str, incident: str | None = None) -> Alert:
+        inc = self.link.state.incidents.get(incident) if incident else None
+        covered = 0
+        if msg.area is not None:
+            x, y = self._xy(*area_center(msg.area))
+            local = LocalArea(msg.area, self.plane)
+            # the grids it touches: those whose centre it covers, and those holding a vertex or a circle's centre
+            points = [p for poly in local.polygons for p in poly] + [(cx, cy) for cx, cy, _ in local.circles]
+            xs = [p[0] for p in points] + [cx + s * r for cx, _, r in local.circles for s in (-1, 1)]
+            ys = [p[1] for p in points] + [cy + s * r for _, cy, r in local.circles for s in (-1, 1)]
+            near = self.grids.near(self.link.state.org, min(xs), min(ys), max(xs), max(ys))
+            inside = [u for u in near if u.level == "grid" and u.polygon and (
+                local.covers(u.center_x, u.center_y) or any(point_in_polygon(px, py, u.polygon) for px, py in points))]
+            covered = len(inside)
+            grid = self.grid_at(x, y)
+            if grid is None and inside:
+                grid = min(inside, key=lambda u: math.hypot(u.center_x - x, u.center_y - y))
+            if grid is None:
+                raise _refuse(422, "outside_site", f"area {msg.area.desc!r} lies outside every grid of this site")
+        elif inc is not None:
+            x, y, grid = inc.x, inc.y, self.link.state.org.get(inc.grid)
+        else:
+            raise _refuse(422, "missing_field", "an Alert needs an <area> with a polygon or a circle")
+        severity = msg.severity if msg.has_info else (inc.severity if inc else "warning")
+        title = (msg.headline or msg.event or (inc.title if inc else ""))[:40]
+        if msg.msg_type == "Cancel":
+            title = (inc.title if inc else title)
+        lines = [msg.headline or msg.event]
+        if msg.description:
+            lines.append(msg.description)
+        if msg.instruction:
+            lines.append(f"措施: {msg.instruction}")
+        if msg.expires is not None:
+            lines.append(f"有效至 {clock(msg.expires, '%m-%d %H:%M')}")
+        if msg.area is not None:
+            lines.append(f"区域: {msg.area.desc}（覆盖 {covered} 个网格）")
+        if msg.msg_type == "Cancel":
+            lines.insert(0, "来源撤销预警")
+        lines.append(f"CAP {msg.msg_type} {msg.identifier} · {msg.sender} · 发布 {clock(msg.sent, '%m-%d %H:%M:%S')}")
+        gid = grid.id if grid is not None else (inc.grid if inc else "")
+        return Alert(id=msg.alert_id, source="center", kind=msg.kind if msg.has_info else (inc.kind if inc else "other"),
+                     severity=severity, title=title, at=self.link.hub_now(), x=x, y=y, grid=gid,
+                     town=self.link.state.town_of(gid), text="\n".join(s for s in lines if s),
+                     reporter=msg.sender_name or source_name)
+
+    # ------------------------------------------------------------------ AI camera webhook
+    async def _webhook(self, req: Request) -> dict:
+        ctype = req.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype != "application/json":
+            raise _refuse(415, "unsupported_media_type", f"the camera webhook takes application/json, not {ctype or 'nothing'}")
+        try:
+            ev = msgspec.json.decode(req.body, type=CameraEvent)
+        except msgspec.ValidationError as exc:
+            raise _refuse(422, "invalid", f"webhook body: {exc}") from None
+        except msgspec.DecodeError as exc:
+            raise _refuse(400, "bad_json", f"not JSON: {exc}") from None
+        if not ev.event_id.strip():
+            raise _refuse(422, "missing_field", "event_id is empty")
+        if ev.kind not in ALERT_KINDS:
+            raise _refuse(422, "invalid", f"kind {ev.kind!r} is not one of {', '.join(ALERT_KINDS)}")
+        if not 0.0 <= ev.score <= 1.0:
+            raise _refuse(422, "invalid", f"score {ev.score} is not within 0..1")
+        for i, b in enumerate(ev.boxes):
+            if not all(0.0 <= v <= 1.0 for v in (b.score, b.x, b.y, b.w, b.h)) or b.x + b.w > 1.0001 or b.y + b.h > 1.0001:
+                raise _refuse(422, "invalid", f"boxes[{i}]: score, x, y, w, h are fractions of the frame (0..1)")
+        if ev.severity is not None and ev.severity not in SEVERITIES:
+            raise _refuse(422, "invalid", f"severity {ev.severity!r} is not one of {', '.join(SEVERITIES)}")
+        try:
+            parse_time(ev.time, "time")
+        except BadTime as exc:
+            raise _refuse(422, "bad_time", str(exc)) from None
+        cam = self.link.state.cameras.get(ev.camera)
+        if cam is None:
+            raise _refuse(422, "unknown_camera", f"camera {ev.camera!r} is not in this site's camera list")
+        source = req.meta["source"]
+        aid = item_id("W", source.name, ev.event_id)
+        if aid in self.link.state.alerts:
+            raise _refuse(409, "duplicate", f"event {ev.event_id} was already taken as {aid}")
+        snapshot = None
+        if ev.snapshot:
+            try:
+                raw = base64.b64decode(ev.snapshot, validate=True)
+            except (binascii.Error, ValueError):
+                raise _refuse(400, "bad_base64", "snapshot is not base64") from None
+            snapshot = await self._store_image(raw, "snapshot")
+        elif ev.snapshot_url:
+            if not ev.snapshot_url.startswith(("http://", "https://")):
+                raise _refuse(422, "invalid", "snapshot_url must be http:// or https://")
+            snapshot = ev.snapshot_url
+        title = (ev.title or f"AI {ev.kind} {ev.score:.0%}")[:40]
+        alert = Alert(id=aid, source="camera", kind=ev.kind, severity=ev.severity or "warning", title=title,
+                      at=self.link.hub_now(), x=cam.x, y=cam.y, grid=cam.grid, town=cam.town, camera=cam.id,
+                      detections=[Detection(label=b.label, score=b.score, x=b.x, y=b.y, w=b.w, h=b.h) for b in ev.boxes],
+                      snapshot=snapshot, text=ev.text or f"{cam.name} AI识别：{title}", reporter=source.name)
+        result = await self._send("ingest.alert", m.IngestAlert(alert=alert))
+        return {"alert": aid, "incident": f"I-{aid}", "snapshot": snapshot, "seqs": result.seqs}
+
+    async def _store_image(self, data: bytes, what: str) -> str:
+        loop = asyncio.get_running_loop()
+        try:
+            clean, ext = await loop.run_in_executor(self._image_pool, strip_image, data, what)
+        except PhotoRefused as exc:
+            raise _refuse(exc.status, exc.code, exc.reason) from None
+        return await loop.run_in_executor(self._image_pool, self.photos.put, clean, ext)
+
+    # ------------------------------------------------------------------ photo reports
+    async def _report(self, req: Request) -> dict:
+        try:
+            fields, files = parse_form(req.headers.get("content-type", ""), req.body)
+        except FormError as exc:
+            status = 415 if "expected multipart" in str(exc) else 400
+            raise _refuse(status, "unsupported_media_type" if status == 415 else "bad_form", str(exc)) from None
+        missing = [f for f in ("report_id", "reporter", "kind", "text", "lon", "lat") if not fields.get(f)]
+        if missing:
+            raise _refuse(422, "missing_field", f"missing form field(s): {', '.join(missing)}")
+        photos = [f for f in files if f[0] == "photo"]
+        if not photos:
+            raise _refuse(422, "missing_field", "a report needs at least one photo (form field 'photo')")
+        if len(photos) > MAX_REPORT_PHOTOS:
+            raise _refuse(413, "too_many_photos", f"{len(photos)} photos; at most {MAX_REPORT_PHOTOS}")
+        for _, name, data in photos:
+            if len(data) > MAX_PHOTO_BYTES:
+                raise _refuse(413, "too_large", f"photo {name!r} of {len(data)} bytes is over {MAX_PHOTO_BYTES}")
+        kind = fields["kind"]
+        if kind not in ALERT_KINDS:
+            raise _refuse(422, "invalid", f"kind {kind!r} is not one of {', '.join(ALERT_KINDS)}")
+        severity = fields.get("severity") or "warning"
+        if severity not in SEVERITIES:
+            raise _refuse(422, "invalid", f"severity {severity!r} is not one of {', '.join(SEVERITIES)}")
+        datum = fields.get("datum") or "WGS-84"
+        if datum not in ("WGS-84", "GCJ-02"):
+            raise _refuse(422, "invalid", f"datum {datum!r} is not WGS-84 or GCJ-02")
+        try:
+            lon, lat = float(fields["lon"]), float(fields["lat"])
+        except ValueError:
+            raise _refuse(422, "invalid", "lon and lat must be numbers") from None
+        if fields.get("time"):
+            try:
+                parse_time(fields["time"], "time")
+            except BadTime as exc:
+                raise _refuse(422, "bad_time", str(exc)) from None
+        x, y = self._xy(lon, lat, datum)
+        grid = self.grid_at(x, y)
+        if grid is None:
+            raise _refuse(422, "outside_site", f"({lon}, {lat}) lies outside every grid of this site")
+        source = req.meta["source"]
+        aid = item_id("P", source.name, fields["report_id"])
+        if aid in self.link.state.alerts:
+            raise _refuse(409, "duplicate", f"report {fields['report_id']} was already taken as {aid}")
+        urls = [await self._store_image(data, f"photo {name!r}") for _, name, data in photos]
+        text = fields["text"]
+        alert = Alert(id=aid, source="report", kind=kind, severity=severity, title=text[:40], at=self.link.hub_now(),
+                      x=x, y=y, grid=grid.id, town=self.link.state.town_of(grid.id), text=text,
+                      photo=" ".join(urls), reporter=fields["reporter"])
+        result = await self._send("ingest.alert", m.IngestAlert(alert=alert))
+        return {"alert": aid, "incident": f"I-{aid}", "grid": grid.id, "photos": urls, "seqs": result.seqs}

@@ -1,0 +1,110 @@
+"""Photos from the field and AI snapshots: checked, stripped of metadata, stored by content hash.
+
+A phone photo carries its maker, serial numbers, software, thumbnails and
+sometimes the owner's name; the console needs none of that. Each image is
+decoded (JPEG or PNG only, size- and pixel-capped, so a decompression bomb is
+refused), turned upright by its EXIF orientation, and re-encoded with only the
+EXIF it needs kept: when it was taken (DateTime, DateTimeOriginal and its
+offset) and where (the GPS block). The result is stored once under its SHA-256
+and served by the gateway at /photos/<sha256>.<jpg|png>.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import warnings
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+MAX_PHOTO_BYTES = 4 << 20
+MAX_PIXELS = 40_000_000
+_EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
+#: DateTime in IFD0; DateTimeOriginal, OffsetTimeOriginal, DateTimeDigitized in the Exif IFD
+_KEEP_IFD0 = (0x0132,)
+_KEEP_EXIF = (0x9003, 0x9011, 0x9004)
+FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png")}
+NAME = re.compile(r"[0-9a-f]{64}\.(jpg|png)")
+
+
+class PhotoRefused(Exception):
+    """An image we do not take; status, code and reason for the sender."""
+
+    def __init__(self, status: int, code: str, reason: str):
+        super().__init__(reason)
+        self.status, self.code, self.reason = status, code, reason
+
+
+def strip_image(data: bytes, what: str = "photo") -> tuple[bytes, str]:
+    """(clean image bytes, "jpg" | "png"): only time and position EXIF kept."""
+    if len(data) > MAX_PHOTO_BYTES:
+        raise PhotoRefused(413, "too_large", f"{what} of {len(data)} bytes is over {MAX_PHOTO_BYTES}")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))
+            fmt = img.format
+            if fmt not in FORMATS:
+                raise PhotoRefused(415, "unsupported_media_type", f"{what} is {fmt or 'not an image'}; send JPEG or PNG")
+            if img.width * img.height > MAX_PIXELS:
+                raise PhotoRefused(413, "too_large", f"{what} is {img.width}×{img.height}, over {MAX_PIXELS} pixels")
+            img.load()
+    except PhotoRefused:
+        raise
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise PhotoRefused(413, "too_large", f"{what} has too many pixels") from None
+    except Exception as exc:  # truncated or corrupt data: Pillow raises many kinds
+        raise PhotoRefused(400, "bad_image", f"{what} cannot be decoded: {exc}") from None
+    src = img.getexif()
+    keep = Image.Exif()
+    for tag in _KEEP_IFD0:
+        if tag in src:
+            keep[tag] = src[tag]
+    exif_ifd = src.get_ifd(_EXIF_IFD)
+    kept = {t: exif_ifd[t] for t in _KEEP_EXIF if t in exif_ifd}
+    if kept:
+        keep.get_ifd(_EXIF_IFD).update(kept)
+    gps = src.get_ifd(_GPS_IFD)
+    if gps:
+        keep.get_ifd(_GPS_IFD).update(gps)
+    img = ImageOps.exif_transpose(img)
+    out = io.BytesIO()
+    ext = FORMATS[fmt][0]
+    if fmt == "JPEG":
+        if img.mode not in ("RGB", "L", "CMYK"):
+            img = img.convert("RGB")
+        img.save(out, "JPEG", quality=90, exif=keep.tobytes())
+    else:
+        img.save(out, "PNG", exif=keep.tobytes() if len(keep) or kept or gps else None)
+    return out.getvalue(), ext
+
+
+class PhotoStore:
+    """A content-addressed folder: <sha256>.<ext>, written once, atomically."""
+
+    def __init__(self, root: str | Path, public_url: str):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.public_url = public_url.rstrip("/")
+
+    def put(self, data: bytes, ext: str) -> str:
+        """Store clean image bytes; returns the URL a console fetches them from."""
+        name = f"{hashlib.sha256(data).hexdigest()}.{ext}"
+        path = self.root / name
+        if not path.exists():
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        return f"{self.public_url}/photos/{name}"
+
+    def get(self, name: str) -> tuple[bytes, str] | None:
+        """(bytes, content type) of a stored photo, or None (also for any name that is not a hash)."""
+        if not NAME.fullmatch(name):
+            return None
+        path = self.root / name
+        if not path.is_file():
+            return None
+        return path.read_bytes(), ("image/png" if name.endswith(".png") else "image/jpeg")

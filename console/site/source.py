@@ -1,0 +1,97 @@
+"""A site folder as a source of the hub's world: loaded at start, re-imported when it changes.
+
+Plugged in by the composition root (console/app/hub.py) the way the scenario
+world is: it calls the core's `emit` with domain events and nothing else. A
+folder that fails its check changes nothing; its errors are logged and kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from console.site.diff import site_changes
+from console.site.loader import Site, SiteError, check_site
+
+log = logging.getLogger(__name__)
+
+
+def fingerprint(root: Path) -> tuple:
+    """Names, sizes and modification times of the folder's files (a cheap "has it changed")."""
+    out = []
+    for p in sorted(root.iterdir()):
+        if p.is_file():
+            st = p.stat()
+            out.append((p.name, st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+class SiteSource:
+    """Keeps the hub's world equal to a site folder; `core` needs `emit`, `wait_committed` and `state`."""
+
+    def __init__(self, core, path: str | Path, *, poll_s: float = 5.0):
+        self.core = core
+        self.path = Path(path)
+        self.poll_s = poll_s
+        self.site: Site | None = None
+        #: errors of the last import that failed (empty after a good one)
+        self.errors: list[SiteError] = []
+        self.imports = 0
+        self._seen: tuple = ()
+        self._task: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        """Import once now (raises SiteInvalid if the folder is bad), then watch it."""
+        from console.site.loader import SiteInvalid
+
+        result = await self.reload()
+        if result is None:
+            raise SiteInvalid(self.errors)
+        if self.poll_s > 0:
+            self._task = asyncio.create_task(self._watch(), name="site-watch")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+
+    async def reload(self) -> list[str] | None:
+        """Re-read the folder; emit what changed. Returns the event types, or None if it failed."""
+        loop = asyncio.get_running_loop()
+        seen = await loop.run_in_executor(None, fingerprint, self.path)
+        site, errors = await loop.run_in_executor(None, check_site, self.path)
+        self._seen = seen
+        if errors:
+            self.errors = errors
+            log.error("site %s not imported: %d error(s); the world stays as it was", self.path, len(errors))
+            for e in errors[:50]:
+                log.error("  %s", e)
+            return None
+        self.errors = []
+        self.site = site
+        events, kept = site_changes(self.core.state, site.baseline)
+        if kept:
+            log.warning("site import keeps %d people who are on a task: %s", len(kept), ", ".join(kept[:10]))
+        if events:
+            seqs = self.core.emit(events)
+            # logged before we say "imported": a hub stopped right after start keeps its world
+            await self.core.wait_committed(seqs[-1])
+        self.imports += 1
+        log.info("site %s imported: %d change(s)", self.path, len(events))
+        return [t for t, _ in events]
+
+    async def _watch(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(self.poll_s)
+            try:
+                now = await loop.run_in_executor(None, fingerprint, self.path)
+                if now != self._seen:
+                    await self.reload()
+            except Exception:
+                log.exception("site watch failed")

@@ -1,0 +1,127 @@
+"""A frozen picture never looks live: when a tile's last frame is too old, and what to say about it.
+
+Every tile keeps a `Liveness`: when its newest frame arrived (monotonic, for
+the 2 s rule) and what time the frame itself carries (for "最后画面 07:31:19").
+The stream's reason code (console/video/status.py) becomes words here, the one
+place a video state is put into the reader's language.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+
+from console.domain.localtime import clock
+from console.video import status as st
+
+#: a tile whose newest frame is older than this is stale: greyed, with its last time and a reason
+STALE_AFTER_S = 2.0
+
+_CTX = "CameraTile"
+_STALE_VEIL = QColor(20, 24, 30, 150)
+#: the operator must act (password, address): red; the stream is wrong (codec, path, bytes): orange
+_REASON_COLOURS = {st.AUTH_FAILED: "#ff7b72", st.BAD_URL: "#ff7b72", st.CODEC_UNSUPPORTED: "#ffa657",
+                   st.NOT_FOUND: "#ffa657", st.UNREADABLE: "#ffa657", st.CONNECTING: "#8b949e"}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate(_CTX, text)
+
+
+#: state code → source text (QT_TRANSLATE_NOOP so lupdate finds them; `reason_text` translates)
+_REASONS = {
+    st.NO_SIGNAL: QT_TRANSLATE_NOOP("CameraTile", "No signal"),
+    st.AUTH_FAILED: QT_TRANSLATE_NOOP("CameraTile", "Authentication failed"),
+    st.CODEC_UNSUPPORTED: QT_TRANSLATE_NOOP("CameraTile", "Codec not supported"),
+    st.NOT_FOUND: QT_TRANSLATE_NOOP("CameraTile", "Stream not found"),
+    st.BAD_URL: QT_TRANSLATE_NOOP("CameraTile", "Bad stream address"),
+    st.UNREADABLE: QT_TRANSLATE_NOOP("CameraTile", "Unreadable stream"),
+    st.STOPPED: QT_TRANSLATE_NOOP("CameraTile", "Stopped"),
+    # the reader still hopes, but no frame came for 2 s
+    st.PLAYING: QT_TRANSLATE_NOOP("CameraTile", "No signal"),
+}
+
+
+def reason_text(code: str, attempts: int = 0) -> str:
+    """The operator's words for a stream state code."""
+    if code == st.CONNECTING:
+        if attempts > 1:
+            return QCoreApplication.translate("CameraTile", "Reconnecting (attempt %1)").replace(
+                "%1", str(attempts))
+        return QCoreApplication.translate("CameraTile", "Connecting…")
+    text = _REASONS.get(code)
+    return _tr(text) if text else code
+
+
+def reason_colour(code: str) -> QColor:
+    """Failures the operator must act on (password, codec) stand out from a camera that is just down."""
+    return QColor(_REASON_COLOURS.get(code, "#e6edf3"))
+
+
+@dataclass(slots=True)
+class Liveness:
+    """When a tile last got a frame, and whether that is too long ago (`now` is injectable for tests)."""
+
+    #: time.monotonic() of the newest frame; None: no frame since the tile got its camera
+    arrived: float | None = None
+    #: the newest frame's own time (epoch seconds): what "最后画面" shows
+    frame_time: float | None = None
+    stale: bool = True
+
+    def frame(self, frame_time: float, now: float | None = None) -> None:
+        """A frame arrived: live again."""
+        self.arrived = time.monotonic() if now is None else now
+        self.frame_time = frame_time
+        self.stale = False
+
+    def reset(self) -> None:
+        """The tile shows another camera: nothing live until its first frame."""
+        self.arrived = self.frame_time = None
+        self.stale = True
+
+    def check(self, now: float | None = None) -> bool:
+        """Re-evaluate; True if the stale flag changed (the tile must repaint)."""
+        now = time.monotonic() if now is None else now
+        stale = self.arrived is None or now - self.arrived > STALE_AFTER_S
+        changed = stale != self.stale
+        self.stale = stale
+        return changed
+
+    def last_picture_text(self) -> str:
+        """"最后画面 07:31:19" (Last picture …), or "" before any frame."""
+        if self.frame_time is None:
+            return ""
+        return QCoreApplication.translate("CameraTile", "Last picture %1").replace("%1", clock(self.frame_time))
+
+
+def greyed(image: QImage) -> QImage:
+    """The frozen frame in grey: at a glance it cannot pass for live colour video."""
+    return image.convertToFormat(QImage.Format.Format_Grayscale8)
+
+
+def retry_text(code: str, attempts: int) -> str:
+    """"Reconnecting (attempt 3)" while a failed stream waits out its backoff; "" when it won't retry."""
+    if code not in st.REASONS or code == st.BAD_URL or attempts < 1:
+        return ""
+    return QCoreApplication.translate("CameraTile", "Reconnecting (attempt %1)").replace("%1", str(attempts + 1))
+
+
+def paint_stale(p: QPainter, rect: QRectF, lines: list[tuple[str, QColor]]) -> None:
+    """Veil the tile and centre the lines (last-picture time, reason, retry) in a dark box."""
+    p.fillRect(rect, _STALE_VEIL)
+    lines = [(t, c) for t, c in lines if t]
+    if not lines:
+        return
+    fm = p.fontMetrics()
+    lh = fm.height() + 2
+    box_w = min(rect.width() - 4, max(fm.horizontalAdvance(t) for t, _ in lines) + 16)
+    box_h = lh * len(lines) + 8
+    box = QRectF(rect.center().x() - box_w / 2, rect.center().y() - box_h / 2, box_w, box_h)
+    p.fillRect(box, QColor(0, 0, 0, 170))
+    for i, (text, c) in enumerate(lines):
+        p.setPen(c)
+        p.drawText(QRectF(box.x(), box.y() + 4 + i * lh, box_w, lh), Qt.AlignmentFlag.AlignCenter,
+                   fm.elidedText(text, Qt.TextElideMode.ElideRight, int(box_w - 4)))

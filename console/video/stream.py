@@ -1,0 +1,251 @@
+"""One camera stream pulled and decoded with PyAV in its own thread, until stopped.
+
+The reader opens the URL, decodes the video, scales each picture to the tile's
+size inside FFmpeg (swscale, before it becomes a Python array), and hands it
+newest-wins to the decode pool's `offer`, the same slot hub frames land in, so
+a tile cannot tell where a frame came from. Any failure becomes a reason code
+(status.py), and the reader tries again after a jittered, capped backoff.
+
+Why a thread per stream and PyAV (not QtMultimedia): see console/video/README.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Callable
+
+import av
+import av.error
+
+from console.video import status as st
+from console.video.pool import DecodedFrame
+from console.video.ring import PacketRing
+from console.video.status import Backoff, StreamStatus
+from console.video.urls import redact, scheme
+
+log = logging.getLogger(__name__)
+
+#: codecs we decode: what cameras and relays send, and what the CPU budget was measured with
+SUPPORTED_CODECS = frozenset({"h264", "hevc", "mjpeg", "mpeg4"})
+
+#: how long an open may take, and how long a read may wait for bytes, before it counts as no signal
+OPEN_TIMEOUT_S = 5.0
+READ_TIMEOUT_S = 2.0
+
+# FFmpeg would probe 5 s of an RTSP stream before the first frame (2.0 s here); 0.2 s is
+# enough to find the one video stream of a camera (first frame 0.5 s, measured).
+_PROBE = {"analyzeduration": "200000", "probesize": "65536", "fflags": "nobuffer"}
+#: a wrong password is retried no sooner than this
+AUTH_RETRY_S = 60.0
+#: garbage between good pictures is skipped; this many undecodable packets in a row is a broken stream
+MAX_BAD_PACKETS = 50
+
+FrameOut = Callable[[DecodedFrame], None]
+
+
+class UnsupportedCodec(Exception):
+    """The stream opened but holds no video stream in a codec we decode."""
+
+
+def classify(exc: BaseException) -> str:
+    """The reason code for an exception from opening or reading a stream."""
+    if isinstance(exc, UnsupportedCodec):
+        return st.CODEC_UNSUPPORTED
+    if isinstance(exc, (av.error.HTTPUnauthorizedError, av.error.HTTPForbiddenError, PermissionError)):
+        return st.AUTH_FAILED
+    if isinstance(exc, (av.error.HTTPNotFoundError, FileNotFoundError)):
+        return st.NOT_FOUND
+    if isinstance(exc, (av.error.ProtocolNotFoundError, av.error.OptionNotFoundError)):
+        return st.BAD_URL
+    if isinstance(exc, (av.error.DecoderNotFoundError, av.error.PatchWelcomeError)):
+        return st.CODEC_UNSUPPORTED
+    if isinstance(exc, (av.error.InvalidDataError, av.error.DemuxerNotFoundError)):
+        return st.UNREADABLE
+    return st.NO_SIGNAL
+
+
+def fit(src_w: int, src_h: int, max_w: int, max_h: int) -> tuple[int, int]:
+    """The largest even size inside max_w × max_h with the source's aspect; never larger than the source.
+
+    0 for either limit means "no limit" (full size).
+    """
+    if src_w <= 0 or src_h <= 0:
+        return max(2, src_w), max(2, src_h)
+    scale = 1.0
+    if max_w > 0:
+        scale = min(scale, max_w / src_w)
+    if max_h > 0:
+        scale = min(scale, max_h / src_h)
+    w = max(2, int(src_w * scale) // 2 * 2)
+    h = max(2, int(src_h * scale) // 2 * 2)
+    return w, h
+
+
+class StreamReader:
+    """Plays one camera URL in a daemon thread: open, decode, scale, hand over, reconnect.
+
+    `out(frame)` is called from the reader's thread for every decoded picture; it must
+    not block (the decode pool's `offer` only swaps a slot). `status()` is a snapshot
+    any thread may read. `stop()` returns at once; the thread ends within a read timeout.
+    """
+
+    def __init__(self, camera: str, url: str, out: FrameOut, *, width: int = 0, height: int = 0,
+                 transport: str = "tcp", open_timeout: float = OPEN_TIMEOUT_S,
+                 read_timeout: float = READ_TIMEOUT_S, backoff: Backoff | None = None,
+                 ring: PacketRing | None = None, decode: bool = True):
+        self.camera = camera
+        self.url = url
+        self._out = out
+        self._size = (int(width), int(height))
+        self._transport = transport if transport in ("tcp", "udp") else "tcp"
+        self._timeouts = (open_timeout, read_timeout)
+        self._backoff = backoff or Backoff()
+        #: every demuxed packet goes here (the last 30 s), decoded or not
+        self.ring = ring
+        #: False: keep packets only (an alerting camera off the page costs no decoding)
+        self._decode_on = decode
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._status = StreamStatus(camera, st.CONNECTING, redact(url))
+        self._thread = threading.Thread(target=self._run, name=f"stream-{camera}", daemon=True)
+
+    # ------------------------------------------------------------------ API
+
+    def start(self) -> None:
+        """Start pulling (once)."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop pulling; the thread leaves at its next packet or timeout."""
+        self._stop.set()
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for the thread to end; True if it did."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
+
+    def set_size(self, width: int, height: int) -> None:
+        """Scale the next pictures to fit width × height (0, 0: full size)."""
+        self._size = (max(0, int(width)), max(0, int(height)))
+
+    def set_decode(self, on: bool) -> None:
+        """Decode pictures (the camera is on screen) or only keep its packets (it is alerting off-page)."""
+        self._decode_on = bool(on)
+
+    def status(self) -> StreamStatus:
+        """A snapshot of the stream's state."""
+        with self._lock:
+            return self._status
+
+    # ------------------------------------------------------------------ thread
+
+    def _update(self, **changes) -> None:
+        with self._lock:
+            s = self._status
+            fields = {k: getattr(s, k) for k in StreamStatus.__slots__}
+            fields.update(changes)
+            self._status = StreamStatus(**fields)
+
+    def _options(self) -> dict[str, str]:
+        opts = dict(_PROBE)
+        s = scheme(self.url)
+        if s in ("rtsp", "rtsps"):
+            opts["rtsp_transport"] = self._transport
+        elif s in ("http", "https"):
+            opts["reconnect"] = "0"  # we reconnect ourselves, with backoff, and say so on the tile
+        return opts
+
+    def _run(self) -> None:
+        attempts = 0
+        while not self._stop.is_set():
+            attempts += 1
+            self._update(state=st.CONNECTING, attempts=attempts, first_frame_s=None)
+            reason, detail = self._play_once()
+            if self._stop.is_set():
+                break
+            self._update(state=reason, detail=detail, reconnects=self.status().reconnects + 1)
+            log.info("camera %s: %s (%s)", self.camera, reason, detail)
+            if reason == st.BAD_URL:
+                break  # retrying cannot help; the wall plays it again if the record changes
+            delay = self._backoff.next()
+            if reason == st.AUTH_FAILED:
+                # cameras lock an account after a few wrong passwords (Hikvision: 7 in 30 min)
+                delay = max(delay, AUTH_RETRY_S)
+            self._stop.wait(delay)
+        if self._stop.is_set():
+            self._update(state=st.STOPPED)
+
+    def _play_once(self) -> tuple[str, str]:
+        """One connection: returns why it ended (reason code, redacted detail)."""
+        opened = time.monotonic()
+        try:
+            container = av.open(self.url, options=self._options(), timeout=self._timeouts)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a reason on the tile
+            return classify(exc), redact(str(exc))
+        try:
+            video = next((s for s in container.streams if s.type == "video"), None)
+            if video is None:
+                raise UnsupportedCodec("no video stream")
+            name = video.codec_context.name
+            if name not in SUPPORTED_CODECS:
+                raise UnsupportedCodec(f"codec {name}")
+            video.thread_count = 1  # one core per stream at most: 65 streams share two cores
+            self._update(codec=name)
+            if self.ring is not None:
+                cc = video.codec_context
+                self.ring.set_stream(name, bytes(cc.extradata) if cc.extradata else None, video.time_base)
+            self._decode(container, video, opened)
+            return st.NO_SIGNAL, "stream ended"
+        except Exception as exc:  # noqa: BLE001
+            return classify(exc), redact(str(exc))
+        finally:
+            try:
+                container.close()
+            except Exception:  # noqa: BLE001 - closing a dead connection may fail; nothing to do
+                pass
+
+    def _decode(self, container, video, opened: float) -> None:
+        bad = 0
+        number = self.status().frames
+        first = True
+        ring = self.ring
+        for packet in container.demux(video):
+            if self._stop.is_set():
+                return
+            if packet.size == 0:
+                continue  # the demuxer's flush packet
+            if ring is not None:
+                ring.add(time.time(), packet.pts, packet.is_keyframe, bytes(packet))
+            if not self._decode_on:
+                if first:
+                    first = False
+                    self._backoff.reset()
+                    self._update(state=st.PLAYING, detail="", first_frame_s=time.monotonic() - opened)
+                self._update(last_frame=time.time())
+                continue
+            try:
+                frames = packet.decode()
+            except av.error.InvalidDataError:
+                bad += 1
+                if bad >= MAX_BAD_PACKETS:
+                    raise
+                continue
+            for frame in frames:
+                bad = 0
+                w, h = fit(frame.width, frame.height, *self._size)
+                rgb = frame.to_ndarray(width=w, height=h, format="rgb24")
+                number += 1
+                now = time.time()
+                self._out(DecodedFrame(self.camera, now, number, w, h, rgb))
+                if first:
+                    first = False
+                    self._backoff.reset()
+                    self._update(state=st.PLAYING, detail="", first_frame_s=time.monotonic() - opened,
+                                 width=frame.width, height=frame.height)
+                self._update(last_frame=now, frames=number)

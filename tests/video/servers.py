@@ -1,0 +1,213 @@
+"""Real video servers on loopback for the tests, each stopped by its fixture's finaliser.
+
+- `RtspServer`: GStreamer's RTSP server (rtsp_server.py under Debian's python3), H.264.
+- `FfmpegHttp`: ffmpeg serving one client over HTTP (`-listen 1`): MJPEG, MPEG-TS, any codec.
+- `GarbageHttp`: an HTTP server that answers 200 and then sends random bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import socketserver
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+HERE = Path(__file__).parent
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now (the server binds it a moment later)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port: int, timeout: float = 10.0) -> None:
+    """Until something accepts on 127.0.0.1:port."""
+    end = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            if time.monotonic() > end:
+                raise AssertionError(f"nothing listens on port {port} after {timeout} s")
+            time.sleep(0.05)
+
+
+def gst_rtsp_available() -> bool:
+    """Whether GStreamer's RTSP server can run here (Debian's python3 with gi)."""
+    if not os.path.exists(SYSTEM_PYTHON):
+        return False
+    probe = subprocess.run(
+        [SYSTEM_PYTHON, "-c", "import gi; gi.require_version('GstRtspServer', '1.0');"
+                              "from gi.repository import GstRtspServer"],
+        capture_output=True, timeout=20)
+    return probe.returncode == 0
+
+
+needs_rtsp = pytest.mark.skipif(not gst_rtsp_available(),
+                                reason="GStreamer RTSP server not installed (scripts/bootstrap.sh)")
+needs_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg not installed")
+
+
+class _Process:
+    """A server subprocess: start, stop (terminate, then kill), restart on the same port."""
+
+    def __init__(self):
+        self.proc: subprocess.Popen | None = None
+
+    def _argv(self) -> list[str]:
+        raise NotImplementedError
+
+    def _ready(self) -> None:
+        raise NotImplementedError
+
+    def start(self) -> "_Process":
+        self.proc = subprocess.Popen(self._argv(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            self._ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None or proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+
+
+class RtspServer(_Process):
+    """gst-rtsp-server with a moving H.264 test pattern at rtsp://127.0.0.1:PORT/cam."""
+
+    def __init__(self, port: int | None = None, size: str = "640x360", fps: int = 15,
+                 credentials: str | None = None):
+        super().__init__()
+        self.port = port or free_port()
+        self.size, self.fps, self.credentials = size, fps, credentials
+
+    @property
+    def url(self) -> str:
+        return f"rtsp://127.0.0.1:{self.port}/cam"
+
+    def url_with(self, user: str, password: str) -> str:
+        return f"rtsp://{user}:{password}@127.0.0.1:{self.port}/cam"
+
+    def _argv(self) -> list[str]:
+        argv = [SYSTEM_PYTHON, str(HERE / "rtsp_server.py"), str(self.port), self.size, str(self.fps)]
+        return argv + ([self.credentials] if self.credentials else [])
+
+    def _ready(self) -> None:
+        assert self.proc is not None and self.proc.stdout is not None
+        result: list[bytes] = []
+        reader = threading.Thread(target=lambda: result.append(self.proc.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(15)
+        if not result or not result[0].startswith(b"ready"):
+            raise AssertionError(f"RTSP server did not start: {result!r}")
+
+
+class FfmpegHttp(_Process):
+    """ffmpeg encoding a test pattern and serving it to one HTTP client (`-listen 1`)."""
+
+    def __init__(self, codec: str = "mjpeg", fmt: str = "mpjpeg", path: str = "cam", size: str = "640x360",
+                 fps: int = 15, port: int | None = None):
+        super().__init__()
+        self.port = port or free_port()
+        self.codec, self.fmt, self.path, self.size, self.fps = codec, fmt, path, size, fps
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/{self.path}"
+
+    def _argv(self) -> list[str]:
+        extra = ["-tune", "zerolatency", "-g", str(self.fps)] if self.codec == "libx264" else []
+        return ["ffmpeg", "-loglevel", "error", "-nostdin", "-re", "-f", "lavfi",
+                "-i", f"testsrc=size={self.size}:rate={self.fps}", "-c:v", self.codec, *extra,
+                "-f", self.fmt, "-listen", "1", self.url]
+
+    def _ready(self) -> None:
+        # ffmpeg -listen serves one client: probing the port would use it up; wait for the bind instead
+        end = time.monotonic() + 10
+        while time.monotonic() < end:
+            if _listening(self.port):
+                return
+            if self.proc is not None and self.proc.poll() is not None:
+                raise AssertionError("ffmpeg exited before listening")
+            time.sleep(0.05)
+        raise AssertionError(f"ffmpeg not listening on {self.port}")
+
+
+def _listening(port: int) -> bool:
+    """Whether a socket is in LISTEN on 127.0.0.1:port (reads /proc, does not connect)."""
+    want = f"0100007F:{port:04X}"
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                for line in f.readlines()[1:]:
+                    parts = line.split()
+                    if parts[1] == want and parts[3] == "0A":  # 0A = LISTEN
+                        return True
+        except OSError:
+            continue
+    return False
+
+
+class GarbageHttp:
+    """An HTTP server that says 200 OK and then sends random bytes until the client leaves."""
+
+    def __init__(self):
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self):
+                try:
+                    self.request.recv(4096)
+                    self.request.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n")
+                    end = time.monotonic() + 30
+                    while time.monotonic() < end:
+                        self.request.sendall(os.urandom(16384))
+                        time.sleep(0.01)
+                except OSError:
+                    pass
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}/cam.ts"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self) -> "GarbageHttp":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+if __name__ == "__main__":  # pragma: no cover - a server by hand: python -m tests.video.servers
+    srv = RtspServer(port=int(sys.argv[1]) if len(sys.argv) > 1 else 8554).start()
+    print(srv.url)
+    try:
+        signal.pause()
+    finally:
+        srv.stop()
