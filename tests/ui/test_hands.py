@@ -231,7 +231,7 @@ def test_selecting_any_alert_focuses_its_camera_lists_nearby_ones_and_tiles_have
     other = next(c for c in wall.visible_cameras() if c != camera)
     menu = wall.tile_menu(other)
     words = [a.text() for a in menu.actions()]
-    assert words == ["Focus this camera", "Full screen", "Show on map"]
+    assert words == ["Focus this camera", "Full screen", "Show on map", "Play the last 30 s"]
     menu.actions()[1].trigger()
     assert wall.solo_camera() == other
     wall.tile_menu(other).actions()[1].trigger()
