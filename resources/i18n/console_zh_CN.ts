@@ -16,7 +16,7 @@
         </message>
         <message>
             <location filename="../../console/ui/shell/flow.py" line="57" />
-            <location filename="../../console/ui/shell/flow.py" line="115" />
+            <location filename="../../console/ui/shell/flow.py" line="116" />
             <source>False alarm</source>
             <translation>误报</translation>
         </message>
@@ -46,42 +46,47 @@
             <translation>上报</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/flow.py" line="80" />
+            <location filename="../../console/ui/shell/flow.py" line="79" />
+            <source>%1 (%2)</source>
+            <translation>%1（%2）</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/flow.py" line="81" />
             <source>Dispatched %1</source>
             <translation>已派遣 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/flow.py" line="85" />
+            <location filename="../../console/ui/shell/flow.py" line="86" />
             <source>Plan activated</source>
             <translation>启动预案</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/flow.py" line="114" />
+            <location filename="../../console/ui/shell/flow.py" line="115" />
             <source>Acknowledged</source>
             <translation>已确认</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/flow.py" line="116" />
+            <location filename="../../console/ui/shell/flow.py" line="117" />
             <source>Escalated to district</source>
             <translation>已上报区县</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/flow.py" line="117" />
+            <location filename="../../console/ui/shell/flow.py" line="118" />
             <source>Resolved</source>
             <translation>已处置</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/flow.py" line="118" />
+            <location filename="../../console/ui/shell/flow.py" line="119" />
             <source>Closed</source>
             <translation>已办结</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/flow.py" line="119" />
+            <location filename="../../console/ui/shell/flow.py" line="120" />
             <source>Hand-off accepted</source>
             <translation>移交已接收</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/flow.py" line="120" />
+            <location filename="../../console/ui/shell/flow.py" line="121" />
             <source>Hand-off declined</source>
             <translation>移交被退回</translation>
         </message>
@@ -208,23 +213,23 @@
             <translation>回车：派遣推荐人员 · A：确认 · E：上报区县 · F：误报 · Ctrl+Z：撤销 · F1：全部快捷键</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="250" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="253" />
             <source>All types</source>
             <translation>全部类型</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="253" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="256" />
             <source>All statuses</source>
             <translation>全部状态</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="256" />
-            <location filename="../../console/ui/panes/alerts/widget.py" line="264" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="259" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="267" />
             <source>All towns</source>
             <translation>全部镇街</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="274" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="277" />
             <source>%1 open · %2 critical</source>
             <translation>待办 %1 · 紧急 %2</translation>
         </message>
@@ -605,22 +610,22 @@
     <context>
         <name>DispatchLine</name>
         <message>
-            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="80" />
-            <source>Sent: %1 · %2 · %3 · %4</source>
-            <translation>已派：%1 · %2 · %3 · %4</translation>
+            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="81" />
+            <source>Sent: %1 · %2 · %3%4</source>
+            <translation>已派：%1 · %2 · %3%4</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="84" />
+            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="85" />
             <source>(+%1 more)</source>
             <translation>（另 %1 人）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="93" />
+            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="94" />
             <source>Undoing…</source>
             <translation>正在撤销…</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="96" />
+            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="97" />
             <source>Undo (%1 s)</source>
             <translation>撤销（%1 秒）</translation>
         </message>

@@ -100,7 +100,7 @@ _UI: dict[str, str] = {
     "Enter: dispatch recommended · A: acknowledge · E: escalate · F: false alarm · Ctrl+Z: undo · F1: all keys":
         "回车：派遣推荐人员 · A：确认 · E：上报区县 · F：误报 · Ctrl+Z：撤销 · F1：全部快捷键",
     "Focus this camera": "聚焦此摄像头", "Back to the grid": "返回宫格", "Full screen": "全屏",
-    "Show on map": "在地图上显示", "Nearby: %1": "附近：%1", "Sent: %1 · %2 · %3 · %4": "已派：%1 · %2 · %3 · %4",
+    "Show on map": "在地图上显示", "Nearby: %1": "附近：%1", "Sent: %1 · %2 · %3%4": "已派：%1 · %2 · %3%4",
     "(+%1 more)": "（另 %1 人）", "scenario time (exercise)": "演练场景时间", "recorded time (review)": "回放记录时间",
     "local time": "北京时间", "On duty: %1": "值班：%1", "Shift —": "班次 —", "Day shift %1": "白班 %1",
     "Night shift %1": "夜班 %1", "&Help": "帮助(&H)", "Note (required)": "备注（必填）",
@@ -123,7 +123,7 @@ _UI: dict[str, str] = {
     "Not acknowledged: %1 critical — %2 · %3": "未确认紧急预警 %1 起 — %2 · %3",
     "Last jump rebuilt the picture in %1 ms": "上次跳转重建画面用时 %1 毫秒",
     "%1 incidents are still open. Close the console anyway?": "还有 %1 起事件未办结。仍要关闭指挥台吗？",
-    "Close the console?": "关闭指挥台？",
+    "Close the console?": "关闭指挥台？", "%1 (%2)": "%1（%2）",
     "This is the demo: closing the console also stops its embedded hub and its scenario.":
         "这是演示：关闭指挥台也会停止内置的中心服务和演练场景。",
     # ---- camera video (stale tiles, stream states, replay, tour, diagnostics)

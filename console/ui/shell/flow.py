@@ -76,7 +76,8 @@ class ActionFlow(QObject):
             resource = best[0].resource
         handle = self.controller.dispatch(incident, resource)
         res = self.replica.state.resources.get(resource)
-        who = f"{res.name}（{resource_kind_label(res.kind)}）" if res else resource
+        who = self.tr("%1 (%2)").replace("%1", res.name).replace("%2", resource_kind_label(res.kind)) \
+            if res else resource
         return self.desk.sent(handle, incident, self.tr("Dispatched %1").replace("%1", who))
 
     def activate_plan(self, incident: str) -> DeskEntry | None:

@@ -47,7 +47,7 @@ class ConsoleStatusBar(QStatusBar):
 
     def say_once(self, text: str) -> None:
         """A standing notice: shown as a message now and kept as a permanent label."""
-        self.standing.setText("🔇 " + text)
+        self.standing.setText(text)
         self.standing.show()
         self.showMessage(text, 10_000)
 

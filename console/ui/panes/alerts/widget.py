@@ -242,8 +242,11 @@ class AlertQueue(QWidget):
         metrics = self.view.fontMetrics()
         em = metrics.horizontalAdvance("M")
         header = self.view.horizontalHeader()
+        head = header.fontMetrics()
         for col, width in ((0, 4.5), (1, 4.5), (2, 7.5), (4, 6.5), (5, 5.5)):
-            header.resizeSection(col, int(em * width))
+            # never narrower than its own header (English "Severity", "Response" were cut to "everity")
+            title = str(self.model.headerData(col, Qt.Orientation.Horizontal))
+            header.resizeSection(col, max(int(em * width), head.horizontalAdvance(title) + 24))
         self.view.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
 
     def _fill_static_filters(self) -> None:

@@ -75,9 +75,10 @@ class DispatchLine(QFrame):
             res = state.resources.get(task.resource)
             if res is not None:
                 dist, eta = eta_seconds(res, inc.x, inc.y)
-                where = (status_label(task.status) if task.status == "arrived" else
-                         f"{glossary.metres(dist, lang)} · {glossary.eta(eta, lang)}")
-                who = self.tr("Sent: %1 · %2 · %3 · %4").replace("%1", res.name) \
+                # on the way: how far and how soon; arrived: the status says it all
+                where = "" if task.status == "arrived" else \
+                    f"{glossary.metres(dist, lang)} · {glossary.eta(eta, lang)} · "
+                who = self.tr("Sent: %1 · %2 · %3%4").replace("%1", res.name) \
                     .replace("%2", resource_kind_label(res.kind)).replace("%3", where) \
                     .replace("%4", status_label(task.status))
                 if len(tasks) > 1:
