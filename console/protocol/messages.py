@@ -16,7 +16,7 @@ from console.domain.bodies import *  # noqa: F403 (the domain's bodies are the w
 from console.domain.bodies import COMMAND_BODIES as DOMAIN_COMMAND_BODIES
 from console.domain.bodies import EVENT_BODIES, Body, Code, Id
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 
 
 # ------------------------------------------------------------ session (hub → client)
