@@ -69,6 +69,14 @@ DEMO_TOKENS = [
 ]
 
 
+def query_token(path: str) -> str | None:
+    """The `token` parameter of a request path's query (`/?token=...`), or None."""
+    from urllib.parse import parse_qs, urlsplit
+
+    values = parse_qs(urlsplit(path).query).get("token")
+    return values[0] if values else None
+
+
 class TokenError(ValueError):
     """A tokens file that cannot be used; the message names the file and the entry."""
 
@@ -194,6 +202,17 @@ class TokenRegistry:
             return None
         p = self._by_hash.get(hash_token(token.strip()))
         return None if p is None or p.expired() else p
+
+    def lookup_request(self, authorization: str | None, path: str) -> Principal | None:
+        """The principal of a handshake: the Authorization header, else a `?token=` query on the path.
+
+        A browser's WebSocket cannot set headers, so the field page puts its token in the query;
+        it is checked exactly as the header's (hashed, looked up, expiry).
+        """
+        if authorization:
+            return self.lookup(authorization)
+        token = query_token(path)
+        return self.lookup(f"Bearer {token}") if token else None
 
     def still_valid(self, principal: Principal) -> bool:
         """Whether an open session's principal is still in force (same entry, not expired)."""

@@ -1,0 +1,178 @@
+"""The field page in a real browser: a commander dispatches over the protocol, the phone answers.
+
+The hub is real (loopback, SQLite), the commander is the protocol client of
+tests/hub/harness.py, and the phone is Debian's chromium at 360×640, tapping the
+page's buttons. What the commander's replica shows is the assertion.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from console.client.replica import Replica
+from console.domain.model import Alert
+from console.domain.state import decode_state
+from console.hub.auth import TokenRegistry
+from console.protocol import messages as m
+from tests.field.conftest import FIELD_NAME, FIELD_TOKEN, shot_path, write_tokens
+from tests.hub.harness import Client, running_hub
+
+TIMEOUT_MS = 10_000
+
+
+def replica_of(client: Client) -> Replica:
+    """The commander's view: its snapshot with every event it received folded in."""
+    r = Replica()
+    r.load_state(decode_state(bytes(client.snapshot.body.state)))
+    for msg in client.events:
+        if msg.seq > r.state.seq:
+            r.apply_event(msg)
+    return r
+
+
+def steps(client: Client, task: str) -> list[tuple[str, str, str]]:
+    """(event type, actor, note) of every answer to `task` the commander received, in order."""
+    return [(e.type, e.body.actor, e.body.note) for e in client.events
+            if e.type.startswith("task_") and e.type != "task_dispatched" and e.body.task == task]
+
+
+async def raise_alert(url: str, n: int, title: str) -> str:
+    """An alert from the ingest source; returns its incident id."""
+    async with Client.connect(url, "ingest-secret", last_seq=None) as ingest:
+        alert = Alert(id=f"F{n}", source="camera", kind="cordon_intrusion", severity="critical", title=title,
+                      at=0.0, x=2400.0, y=-300.0, grid="T1-C01-G1", town="T1")
+        assert (await ingest.command("ingest.alert", m.IngestAlert(alert=alert))).ok
+    return f"I-F{n}"
+
+
+async def open_page(context, server):
+    """The enrolment link opened on the phone; returns the page once it says 在线."""
+    page = await context.new_page()
+    page.on("console", lambda msg: print("PAGE:", msg.text))
+    page.on("pageerror", lambda exc: print("PAGE ERROR:", exc))
+    await page.goto(f"http://127.0.0.1:{server.port}/field/#token={FIELD_TOKEN}")
+    await page.locator("#link.online").wait_for(timeout=TIMEOUT_MS)
+    return page
+
+
+async def dispatch(cmd: Client, incident: str) -> str:
+    result = await cmd.command("cmd.dispatch", m.CmdDispatch(incident=incident, resource="R0001"))
+    assert result.ok, result
+    await cmd.wait_for(lambda: any(e.type == "task_dispatched" and e.body.incident == incident for e in cmd.events))
+    return next(e.body.task for e in cmd.events if e.type == "task_dispatched" and e.body.incident == incident)
+
+
+async def until(predicate, timeout: float = 10) -> None:
+    async def poll():
+        while not predicate():
+            await asyncio.sleep(0.02)
+    await asyncio.wait_for(poll(), timeout)
+
+
+async def test_a_dispatched_task_is_accepted_reached_and_done_from_the_phone(tmp_path, tmp_db_url, phone):
+    tokens = tmp_path / "tokens.json"
+    write_tokens(tokens)
+    async with running_hub(tmp_db_url, tokens=TokenRegistry.from_file(tokens)) as server:
+        incident = await raise_alert(server.url, 1, "南滨路 闯入警戒线")
+        async with Client.connect(server.url, "cmd-secret") as cmd:
+            page = await open_page(phone, server)
+            task = await dispatch(cmd, incident)
+            card = page.locator(f"article[data-task='{task}']")
+            await card.wait_for(timeout=TIMEOUT_MS)
+            text = await card.inner_text()
+            assert "南滨路 闯入警戒线" in text and "闯入警戒线" in text and "待接受" in text
+            assert "集结倒计时" in text and "距离" in text and "米" in text
+            assert "网格员" in await page.locator("#who").inner_text()
+            box = await card.get_by_role("button", name="接受").bounding_box()
+            assert box["height"] >= 48 and box["x"] + box["width"] <= 360  # a thumb's target, on screen
+            await page.screenshot(path=shot_path("task"))
+
+            await card.get_by_role("button", name="接受").click()
+            await until(lambda: [s[0] for s in steps(cmd, task)] == ["task_accepted"])
+            await card.locator(".status", has_text="已接受").wait_for(timeout=TIMEOUT_MS)
+            await card.get_by_role("button", name="已到达").click()
+            await until(lambda: len(steps(cmd, task)) == 2)
+            await card.get_by_role("button", name="已完成").click()
+            await card.get_by_role("textbox").fill("人员已劝离，警戒线恢复")
+            await card.get_by_role("button", name="确认完成").click()
+            await until(lambda: len(steps(cmd, task)) == 3)
+            await card.locator(".status", has_text="已完成").wait_for(timeout=TIMEOUT_MS)
+            await page.screenshot(path=shot_path("done"))
+
+            assert steps(cmd, task) == [("task_accepted", FIELD_NAME, ""), ("task_arrived", FIELD_NAME, ""),
+                                        ("task_done", FIELD_NAME, "人员已劝离，警戒线恢复")]
+            replica = replica_of(cmd)
+            assert replica.state.tasks[task].status == "done"
+            timeline = [(s.what, s.actor) for s in replica.state.incidents[incident].timeline]
+            assert timeline[-3:] == [("task_accepted", FIELD_NAME), ("task_arrived", FIELD_NAME),
+                                     ("task_done", FIELD_NAME)]
+            assert await page.locator("#pending").is_hidden()
+
+
+async def test_declining_needs_a_reason_and_the_commander_reads_it(tmp_path, tmp_db_url, phone):
+    tokens = tmp_path / "tokens.json"
+    write_tokens(tokens)
+    async with running_hub(tmp_db_url, tokens=TokenRegistry.from_file(tokens)) as server:
+        incident = await raise_alert(server.url, 2, "弹子石 摔倒")
+        async with Client.connect(server.url, "cmd-secret") as cmd:
+            page = await open_page(phone, server)
+            task = await dispatch(cmd, incident)
+            card = page.locator(f"article[data-task='{task}']")
+            await card.get_by_role("button", name="拒绝").click()
+            await card.get_by_role("button", name="确认拒绝").click()  # no reason yet: nothing is sent
+            assert await card.locator("textarea.need").count() == 1
+            await card.get_by_role("button", name="正在处置另一起").click()
+            await page.screenshot(path=shot_path("decline"))
+            await card.get_by_role("button", name="确认拒绝").click()
+            await until(lambda: steps(cmd, task) == [("task_declined", FIELD_NAME, "正在处置另一起")])
+            await card.locator(".status", has_text="已拒绝").wait_for(timeout=TIMEOUT_MS)
+            assert replica_of(cmd).state.tasks[task].note == "正在处置另一起"
+
+
+async def test_arrived_pressed_offline_is_sent_once_when_the_link_is_back(tmp_path, tmp_db_url, phone):
+    tokens = tmp_path / "tokens.json"
+    write_tokens(tokens)
+    async with running_hub(tmp_db_url, tokens=TokenRegistry.from_file(tokens)) as server:
+        incident = await raise_alert(server.url, 3, "长嘉汇 人群密度")
+        async with Client.connect(server.url, "cmd-secret") as cmd:
+            page = await open_page(phone, server)
+            task = await dispatch(cmd, incident)
+            card = page.locator(f"article[data-task='{task}']")
+            await card.get_by_role("button", name="接受").click()
+            await until(lambda: len(steps(cmd, task)) == 1)
+
+            await phone.set_offline(True)
+            await page.locator("#link.offline").wait_for(timeout=TIMEOUT_MS)
+            await card.get_by_role("button", name="已到达").click()
+            await page.locator("#pending", has_text="待发送 1 条").wait_for(timeout=TIMEOUT_MS)
+            await card.locator(".pend", has_text="已到达").wait_for(timeout=TIMEOUT_MS)
+            stored = await page.evaluate("JSON.parse(localStorage.getItem('duty.field.outbox'))")
+            assert [(c["type"], c["body"]) for c in stored] == [("cmd.task_update", {"task": task, "status": "arrived"})]
+            await page.screenshot(path=shot_path("offline-pending"))
+            await asyncio.sleep(1.0)
+            assert len(steps(cmd, task)) == 1  # nothing left the phone while it was offline
+
+            await phone.set_offline(False)
+            await page.locator("#link.online").wait_for(timeout=TIMEOUT_MS)
+            await until(lambda: len(steps(cmd, task)) == 2)
+            await page.locator("#pending").wait_for(state="hidden", timeout=TIMEOUT_MS)
+            # the same id sent again (a phone that lost the answer) is answered, with no second effect
+            await page.evaluate("""(c) => { localStorage.setItem('duty.field.outbox', JSON.stringify([c]));
+                                          window.fieldPage.ws.close(); }""", stored[0])
+            await page.locator("#pending").wait_for(state="hidden", timeout=TIMEOUT_MS)
+            await asyncio.sleep(0.5)
+            assert steps(cmd, task) == [("task_accepted", FIELD_NAME, ""), ("task_arrived", FIELD_NAME, "")]
+            assert replica_of(cmd).state.tasks[task].status == "arrived"
+
+
+async def test_a_revoked_token_closes_the_page_and_keeps_it_out(tmp_path, tmp_db_url, phone):
+    tokens = tmp_path / "tokens.json"
+    write_tokens(tokens)
+    async with running_hub(tmp_db_url, tokens=TokenRegistry.from_file(tokens)) as server:
+        page = await open_page(phone, server)
+        write_tokens(tokens, field=False)
+        server.reload_tokens()
+        await page.locator("#link.revoked").wait_for(timeout=TIMEOUT_MS)
+        assert "吊销" in await page.locator("#notice").inner_text()
+        assert not [ch for ch in server.core.channels if ch.principal.name == FIELD_NAME and not ch.dropped]
+        await page.screenshot(path=shot_path("revoked"))
