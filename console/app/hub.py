@@ -145,6 +145,8 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
             await core.close()
             store.close()
             raise
+        plane = site.site.plane
+        server.pages.origin = (plane.lon0, plane.lat0)  # the field page's map links (console/hub/static.py)
         if scenario is not None and site.site.baseline != scenario.baseline:
             log.warning("site %s is not the %s scenario's world: its alerts may name grids and cameras "
                         "the site does not have", cfg.site, cfg.scenario)

@@ -321,11 +321,11 @@
     const facts = el("div", "facts");
     const link = inc && mapLink(inc);
     if (link) {
-      const a = el("a", "map", "📍 " + link.text + " · 打开地图");
+      const a = el("a", "map", "位置 " + link.text + " · 打开地图 ›");
       a.href = link.href;
       facts.append(a);
     } else if (inc) {
-      facts.append(el("span", "place", "📍 位置 " + Math.round(inc.x) + ", " + Math.round(inc.y) + " 米"));
+      facts.append(el("span", "place", "位置 " + Math.round(inc.x) + ", " + Math.round(inc.y) + " 米"));
     }
     const dist = distance(inc);
     if (dist) facts.append(el("span", "dist", "距离 " + dist));

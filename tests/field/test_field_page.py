@@ -8,6 +8,7 @@ page's buttons. What the commander's replica shows is the assertion.
 from __future__ import annotations
 
 import asyncio
+import re
 
 from console.client.replica import Replica
 from console.domain.model import Alert
@@ -74,14 +75,18 @@ async def test_a_dispatched_task_is_accepted_reached_and_done_from_the_phone(tmp
     write_tokens(tokens)
     async with running_hub(tmp_db_url, tokens=TokenRegistry.from_file(tokens)) as server:
         incident = await raise_alert(server.url, 1, "南滨路 闯入警戒线")
+        server.pages.origin = (106.58, 29.55)  # a site's plane: the place becomes a map link
         async with Client.connect(server.url, "cmd-secret") as cmd:
             page = await open_page(phone, server)
             task = await dispatch(cmd, incident)
             card = page.locator(f"article[data-task='{task}']")
             await card.wait_for(timeout=TIMEOUT_MS)
             text = await card.inner_text()
-            assert "南滨路 闯入警戒线" in text and "闯入警戒线" in text and "待接受" in text
-            assert "集结倒计时" in text and "距离" in text and "米" in text
+            assert "南滨路 闯入警戒线" in text and "待接受" in text
+            assert "集结倒计时 10:00" in text or "集结倒计时 9:5" in text
+            assert re.search(r"距离 约 [\d.]+ (米|公里)", text)
+            # 2400 m east, 300 m south of the origin, in WGS-84 as console/site/geo.py has it
+            assert await card.locator("a.map").get_attribute("href") == "geo:29.547302,106.604811?q=29.547302,106.604811"
             assert "网格员" in await page.locator("#who").inner_text()
             box = await card.get_by_role("button", name="接受").bounding_box()
             assert box["height"] >= 48 and box["x"] + box["width"] <= 360  # a thumb's target, on screen
