@@ -10,7 +10,8 @@ import sys
 
 
 def _hub_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--host", "--bind", dest="host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1; 0.0.0.0 lets phones on the network reach the field page)")
     p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
     p.add_argument("--scenario", default="marathon", help="marathon | fire_hazard | rockfall | none")
     p.add_argument("--speed", type=float, default=1.0, help="scenario clock speed factor (default 1)")

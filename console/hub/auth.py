@@ -65,6 +65,8 @@ DEMO_TOKENS = [
     Principal("demo-operator", "operator", "坐席员 赵丽", None),
     Principal("demo-wall", "wall", "大屏", None),
     Principal("demo-field", "field", "网格员终端 R0001", None, resource="R0001"),
+    # the volunteer `make demo` prints a field-page link (and QR code) for
+    Principal("demo-volunteer", "field", "志愿者终端 R0287", None, resource="R0287"),
     Principal("demo-ingest", "ingest", "感知接入", None),
 ]
 
