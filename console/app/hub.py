@@ -197,7 +197,7 @@ def field_link(server: HubServer, token: str) -> str:
 
 def print_field_link(url: str) -> None:
     """Print a field page's URL and, when segno is installed, its QR code for a phone's camera."""
-    print(f"field page (volunteer): {url}", flush=True)
+    print(f"field page: {url}", flush=True)
     try:
         import segno
     except ImportError:

@@ -87,7 +87,9 @@
       if (st.ws !== ws) return;
       st.ws = null;
       st.live = false;
-      if (ev.code === 4401) { st.revoked = true; setLink("revoked"); return; }
+      if (ev.code === 4401) {  // revoked: forget the token, so a reload asks for a new enrolment
+        st.revoked = true; localStorage.removeItem(KEY_TOKEN); setLink("revoked"); return;
+      }
       setLink(navigator.onLine ? "connecting" : "offline");
       setTimeout(connect, st.retryMs);
       st.retryMs = Math.min(st.retryMs * 2, 8000);

@@ -219,3 +219,51 @@ class TokenRegistry:
     def still_valid(self, principal: Principal) -> bool:
         """Whether an open session's principal is still in force (same entry, not expired)."""
         return self._by_hash.get(principal.token_hash) == principal and not principal.expired()
+
+
+# ---------------------------------------------------------------------- field enrolment
+
+def _write_entries(path: Path, entries: list) -> None:
+    # a whole new file renamed into place: the hub's reload never reads half of it
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(entries, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _read_entries(path: Path) -> list:
+    if not path.exists():
+        return []
+    text = path.read_text(encoding="utf-8")
+    parse_tokens(path, text)  # refuse to edit a file the hub could not use
+    return json.loads(text)
+
+
+def enrol_field(path: str | Path, resource: str, name: str, *, expires: str | None = None) -> str:
+    """Mint a new token for one person's field page; returns it (the file keeps only its hash).
+
+    An earlier token of that person is replaced: one phone per person, and enrolling a new
+    phone revokes the old one (the hub closes its session within seconds, 4401).
+    """
+    import secrets
+
+    path = Path(path)
+    entries = [e for e in _read_entries(path) if not (e.get("role") == "field" and e.get("resource") == resource)]
+    token = secrets.token_urlsafe(24)
+    entry = {"token_sha256": hash_token(token).removeprefix(HASH_PREFIX), "role": "field", "name": name,
+             "resource": resource}
+    if expires:
+        entry["expires"] = expires
+    entries.append(entry)
+    parse_tokens(path, json.dumps(entries))  # e.g. a name already used by another entry
+    _write_entries(path, entries)
+    return token
+
+
+def revoke_field(path: str | Path, resource: str) -> int:
+    """Remove every field token of one person from the tokens file; returns how many there were."""
+    path = Path(path)
+    entries = _read_entries(path)
+    kept = [e for e in entries if not (e.get("role") == "field" and e.get("resource") == resource)]
+    if len(kept) != len(entries):
+        _write_entries(path, kept)
+    return len(entries) - len(kept)

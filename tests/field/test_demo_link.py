@@ -16,7 +16,7 @@ async def test_the_demo_hub_prints_a_volunteer_link_that_serves_the_page(tmp_pat
     try:
         out = capsys.readouterr().out
         url = f"http://127.0.0.1:{hub.server.port}/field/#token=demo-volunteer"
-        assert f"field page (volunteer): {url}" in out
+        assert f"field page: {url}" in out
         assert "█" in out or "▀" in out  # the QR code, drawn in block characters
         assert hub.world.simulator.humans == {"R0287"}
         status, _, body = await get(hub.server.port, "/field/")

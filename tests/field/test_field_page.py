@@ -10,6 +10,9 @@ from __future__ import annotations
 import asyncio
 import re
 
+import pytest
+from websockets.exceptions import InvalidStatus
+
 from console.client.replica import Replica
 from console.domain.model import Alert
 from console.domain.state import decode_state
@@ -181,3 +184,35 @@ async def test_a_revoked_token_closes_the_page_and_keeps_it_out(tmp_path, tmp_db
         assert "吊销" in await page.locator("#notice").inner_text()
         assert not [ch for ch in server.core.channels if ch.principal.name == FIELD_NAME and not ch.dropped]
         await page.screenshot(path=shot_path("revoked"))
+
+
+async def test_enrol_gives_one_phone_its_own_token_and_revoking_it_ends_the_session(tmp_path, tmp_db_url, phone,
+                                                                                      capsys):
+    from console.cli import main
+
+    tokens = tmp_path / "tokens.json"
+    write_tokens(tokens, field=False)
+    async with running_hub(tmp_db_url, tokens=TokenRegistry.from_file(tokens)) as server:
+        hub = f"http://127.0.0.1:{server.port}"
+        assert main(["enrol", "R0288", "--tokens", str(tokens), "--name", "志愿者 魏勇旭", "--hub", hub]) == 0
+        url = re.search(r"field page: (\S+)", capsys.readouterr().out).group(1)
+        token = url.split("#token=")[1]
+        assert token not in tokens.read_text(encoding="utf-8")  # the file holds its hash only
+        server.reload_tokens()
+        page = await phone.new_page()
+        await page.goto(url)
+        await page.locator("#link.online").wait_for(timeout=TIMEOUT_MS)
+        assert "#token" not in page.url  # not left in the address bar (or the history)
+        assert await page.locator("#who").inner_text() == "魏勇旭 · 志愿者"
+        [ch] = [ch for ch in server.core.channels if ch.principal.name == "志愿者 魏勇旭"]
+        assert ch.principal.resource == "R0288"
+
+        assert main(["enrol", "R0288", "--tokens", str(tokens), "--revoke"]) == 0
+        server.reload_tokens()
+        await page.locator("#link.revoked").wait_for(timeout=TIMEOUT_MS)
+        await page.reload()  # the token is forgotten: the page asks for a new enrolment
+        await page.locator("#link.notoken").wait_for(timeout=TIMEOUT_MS)
+        assert "二维码" in await page.locator("#notice").inner_text()
+        with pytest.raises(InvalidStatus):  # and the hub refuses it anyway
+            async with Client.connect(server.url, token, last_seq=None):
+                pass
