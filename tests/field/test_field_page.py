@@ -216,3 +216,24 @@ async def test_enrol_gives_one_phone_its_own_token_and_revoking_it_ends_the_sess
         with pytest.raises(InvalidStatus):  # and the hub refuses it anyway
             async with Client.connect(server.url, token, last_seq=None):
                 pass
+
+
+async def test_a_hub_with_tls_serves_the_page_over_https_and_the_page_uses_wss(tmp_path, tmp_db_url, browser):
+    from console.protocol.tls import server_context
+    from tests.hub.test_auth_tls import _self_signed
+
+    cert, key, _fp = _self_signed(tmp_path)
+    tokens = tmp_path / "tokens.json"
+    write_tokens(tokens)
+    async with running_hub(tmp_db_url, tokens=TokenRegistry.from_file(tokens),
+                           ssl_context=server_context(cert, key)) as server:
+        assert server.page_url == f"https://127.0.0.1:{server.port}/field/"
+        # the phone was told to trust the hub's own certificate (a private CA in practice)
+        context = await browser.new_context(viewport={"width": 360, "height": 640}, ignore_https_errors=True)
+        try:
+            page = await context.new_page()
+            await page.goto(f"{server.page_url}#token={FIELD_TOKEN}")
+            await page.locator("#link.online").wait_for(timeout=TIMEOUT_MS)
+            assert await page.evaluate("window.fieldPage.ws.url") == f"wss://127.0.0.1:{server.port}/?token={FIELD_TOKEN}"
+        finally:
+            await context.close()
