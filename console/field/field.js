@@ -294,7 +294,8 @@
     area.setAttribute("aria-label", area.placeholder);
     if (kind === "declined") {
       const chips = el("div", "chips");
-      for (const r of W.decline_reasons) chips.append(button(r, "chip", () => { area.value = r; }));
+      for (const r of W.decline_reasons) chips.append(button(r, "chip", () => { area.value = r; area.classList.remove("need"); }));
+      area.addEventListener("input", () => area.classList.remove("need"));
       box.append(chips);
     }
     box.append(area);

@@ -40,10 +40,10 @@ def steps(client: Client, task: str) -> list[tuple[str, str, str]]:
             if e.type.startswith("task_") and e.type != "task_dispatched" and e.body.task == task]
 
 
-async def raise_alert(url: str, n: int, title: str) -> str:
+async def raise_alert(url: str, n: int, title: str, kind: str = "cordon_intrusion") -> str:
     """An alert from the ingest source; returns its incident id."""
     async with Client.connect(url, "ingest-secret", last_seq=None) as ingest:
-        alert = Alert(id=f"F{n}", source="camera", kind="cordon_intrusion", severity="critical", title=title,
+        alert = Alert(id=f"F{n}", source="camera", kind=kind, severity="critical", title=title,
                       at=0.0, x=2400.0, y=-300.0, grid="T1-C01-G1", town="T1")
         assert (await ingest.command("ingest.alert", m.IngestAlert(alert=alert))).ok
     return f"I-F{n}"
@@ -121,7 +121,7 @@ async def test_declining_needs_a_reason_and_the_commander_reads_it(tmp_path, tmp
     tokens = tmp_path / "tokens.json"
     write_tokens(tokens)
     async with running_hub(tmp_db_url, tokens=TokenRegistry.from_file(tokens)) as server:
-        incident = await raise_alert(server.url, 2, "弹子石 摔倒")
+        incident = await raise_alert(server.url, 2, "弹子石 摔倒", "fall")
         async with Client.connect(server.url, "cmd-secret") as cmd:
             page = await open_page(phone, server)
             task = await dispatch(cmd, incident)
@@ -141,7 +141,7 @@ async def test_arrived_pressed_offline_is_sent_once_when_the_link_is_back(tmp_pa
     tokens = tmp_path / "tokens.json"
     write_tokens(tokens)
     async with running_hub(tmp_db_url, tokens=TokenRegistry.from_file(tokens)) as server:
-        incident = await raise_alert(server.url, 3, "长嘉汇 人群密度")
+        incident = await raise_alert(server.url, 3, "长嘉汇 人群密度", "crowd_density")
         async with Client.connect(server.url, "cmd-secret") as cmd:
             page = await open_page(phone, server)
             task = await dispatch(cmd, incident)
