@@ -37,6 +37,8 @@ class Hello(Body):
     storage: str = "ok"
     #: the id of the hub's log (made when the log was created); a resume names it
     epoch: str = ""
+    #: a field token's person (the tasks it may update; the field page shows those), else null
+    resource: str | None = None
 
 
 class Snapshot(Body):
