@@ -7,6 +7,7 @@
 "use strict";
 (function () {
   const W = window.FIELD_WORDS;
+  const PROTOCOL = 2;  // the envelope's `v` (PROTOCOL.md §14; tests/field/test_static.py keeps it current)
   const KEY_TOKEN = "duty.field.token", KEY_OUTBOX = "duty.field.outbox";
   const PING_EVERY_MS = 1000, DEAD_AFTER_MS = 4000, RESEND_EVERY_MS = 5000;
   const ASSEMBLY_S = 600;  // the 10-minute clock: first dispatch to first arrival
@@ -54,7 +55,7 @@
 
   function send(cmd) {
     if (st.ws && st.ws.readyState === WebSocket.OPEN && st.live) {
-      st.ws.send(JSON.stringify({ v: 1, type: cmd.type, id: cmd.id, body: cmd.body }));
+      st.ws.send(JSON.stringify({ v: PROTOCOL, type: cmd.type, id: cmd.id, body: cmd.body }));
     }
   }
 
@@ -110,7 +111,7 @@
     const ws = st.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) return;
     if (Date.now() - st.heardAt > DEAD_AFTER_MS) { drop(); return; }
-    ws.send(JSON.stringify({ v: 1, type: "ping", body: { t: Date.now() / 1000 } }));
+    ws.send(JSON.stringify({ v: PROTOCOL, type: "ping", body: { t: Date.now() / 1000 } }));
   }, PING_EVERY_MS);
   setInterval(() => { if (st.live) outbox().forEach(send); }, RESEND_EVERY_MS);
   window.addEventListener("offline", () => { drop(); setLink("offline"); });
@@ -136,7 +137,7 @@
       st.me = b.resource || null;
       st.name = b.name;
       setClock(b.clock, b.clock_rate);
-      st.ws.send(JSON.stringify({ v: 1, type: "resume", body: { last_seq: st.seq, epoch: st.epoch } }));
+      st.ws.send(JSON.stringify({ v: PROTOCOL, type: "resume", body: { last_seq: st.seq, epoch: st.epoch } }));
     } else if (t === "snapshot") {
       const s = b.state;
       st.resources = s.resources; st.incidents = s.incidents; st.tasks = s.tasks; st.plans = s.plans;

@@ -85,3 +85,11 @@ def test_the_page_loads_nothing_from_elsewhere():
     for path in Path(FIELD_DIR).iterdir():
         if path.suffix in (".html", ".css", ".js"):
             assert not re.search(r"https?://", path.read_text(encoding="utf-8")), path.name
+
+
+def test_the_page_speaks_the_current_protocol_version():
+    from console.protocol.messages import PROTOCOL_VERSION
+
+    js = (Path(__file__).resolve().parents[2] / "console" / "field" / "field.js").read_text(encoding="utf-8")
+    assert f"const PROTOCOL = {PROTOCOL_VERSION};" in js
+    assert "v: 1" not in js and "v: PROTOCOL" in js
