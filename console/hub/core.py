@@ -136,6 +136,8 @@ class HubCore:
         self._archive_scan_at = ARCHIVE_ABOVE
         self._stored_ids: set[tuple[str, str]] = set()
         self._committer: asyncio.Task | None = None
+        #: the committer holds a batch it took (writing, sending, answering): close() must wait for it
+        self._committing = False
         self._last_snapshot = 0
         #: None while the log is writable; else the refusal code (`storage_full`, `storage_error`)
         self.storage_fault: str | None = None
@@ -197,7 +199,7 @@ class HubCore:
         """
         if self._committer is not None:
             deadline = time.monotonic() + flush_timeout
-            while self._batch or self._answers:
+            while self._batch or self._answers or self._committing:
                 if self.storage_fault and time.monotonic() > deadline:
                     log.error("stopping with %d events not logged: %s", len(self._batch), self.storage_reason)
                     break
@@ -276,51 +278,59 @@ class HubCore:
             answers, self._answers = self._answers, []
             if not batch and not answers:
                 continue
-            rows = [(seq, t, ts, data) for seq, t, ts, data, _ in batch]
-            results = [(a.command_id, a.actor, msgspec.json.encode(a.result)) for a in answers if a.command_id]
-            audit = [(a.command_id, row) for a in answers for row in a.audit]
-            # The state is exactly "after the last event of this batch" only now, before any
-            # await lets more events in: a snapshot taken later could run ahead of the log.
-            snapshot = None
-            if (self.snapshot_every and batch and batch[-1][0] - self._last_snapshot >= self.snapshot_every
-                    and self.state.seq == batch[-1][0]):
-                snapshot = (self.state.seq, encode_state(self.state))
-            head = None
-            while not self.read_only:  # a read-only core serves events already in its log
-                try:
-                    head = await loop.run_in_executor(self._db, self.store.commit, rows, results, audit, snapshot)
-                    break
-                except Exception as exc:  # full disk, locked file: keep everything, refuse new commands, retry
-                    self.counters["store_errors"] += 1
-                    self._storage_failed(exc)
-                    await asyncio.sleep(STORE_RETRY_S)
-            if self.storage_fault:
-                self._storage_restored()
-            if snapshot is not None:
-                self._last_snapshot = snapshot[0]
-            if head is not None:
-                self._audit_head = head
-            for seq, _t, _ts, data, scope in batch:
-                for ch in list(self.channels):
-                    if ch.live and seq > ch.after and self.visible(ch.center, scope):
-                        ch.push(data)
-            if batch:
-                async with self._committed:
-                    self.committed_seq = batch[-1][0]
-                    self._committed.notify_all()
-            for a in answers:  # after the events went out: a client sees effects before the answer
-                if a.command_id:
-                    self._remember((a.actor, a.command_id), a.result)
-                if not a.future.done():
-                    a.future.set_result(a.result)
-            if not self.read_only and self._results_since_prune >= PRUNE_RESULTS_EVERY:
-                self._results_since_prune = 0
-                pruned = loop.run_in_executor(self._db, self.store.prune_command_results)
-                pruned.add_done_callback(self._forget_pruned)  # runs on the loop, not the store's thread
-            if not self.read_only and len(self.state.incidents) >= self._archive_scan_at:
-                self._archive()
-            if self._checkpoint_due() and time.monotonic() - self._checkpoint_at >= CHECKPOINT_EVERY_S:
-                await self._checkpoint()
+            self._committing = True
+            try:
+                await self._commit_batch(loop, batch, answers)
+            finally:
+                self._committing = False
+
+    async def _commit_batch(self, loop, batch, answers) -> None:
+        """Log one batch with its answers, then send the events, then answer (in that order)."""
+        rows = [(seq, t, ts, data) for seq, t, ts, data, _ in batch]
+        results = [(a.command_id, a.actor, msgspec.json.encode(a.result)) for a in answers if a.command_id]
+        audit = [(a.command_id, row) for a in answers for row in a.audit]
+        # The state is exactly "after the last event of this batch" only now, before any
+        # await lets more events in: a snapshot taken later could run ahead of the log.
+        snapshot = None
+        if (self.snapshot_every and batch and batch[-1][0] - self._last_snapshot >= self.snapshot_every
+                and self.state.seq == batch[-1][0]):
+            snapshot = (self.state.seq, encode_state(self.state))
+        head = None
+        while not self.read_only:  # a read-only core serves events already in its log
+            try:
+                head = await loop.run_in_executor(self._db, self.store.commit, rows, results, audit, snapshot)
+                break
+            except Exception as exc:  # full disk, locked file: keep everything, refuse new commands, retry
+                self.counters["store_errors"] += 1
+                self._storage_failed(exc)
+                await asyncio.sleep(STORE_RETRY_S)
+        if self.storage_fault:
+            self._storage_restored()
+        if snapshot is not None:
+            self._last_snapshot = snapshot[0]
+        if head is not None:
+            self._audit_head = head
+        for seq, _t, _ts, data, scope in batch:
+            for ch in list(self.channels):
+                if ch.live and seq > ch.after and self.visible(ch.center, scope):
+                    ch.push(data)
+        if batch:
+            async with self._committed:
+                self.committed_seq = batch[-1][0]
+                self._committed.notify_all()
+        for a in answers:  # after the events went out: a client sees effects before the answer
+            if a.command_id:
+                self._remember((a.actor, a.command_id), a.result)
+            if not a.future.done():
+                a.future.set_result(a.result)
+        if not self.read_only and self._results_since_prune >= PRUNE_RESULTS_EVERY:
+            self._results_since_prune = 0
+            pruned = loop.run_in_executor(self._db, self.store.prune_command_results)
+            pruned.add_done_callback(self._forget_pruned)  # runs on the loop, not the store's thread
+        if not self.read_only and len(self.state.incidents) >= self._archive_scan_at:
+            self._archive()
+        if self._checkpoint_due() and time.monotonic() - self._checkpoint_at >= CHECKPOINT_EVERY_S:
+            await self._checkpoint()
 
     # ------------------------------------------------------------------ storage faults
 

@@ -161,3 +161,25 @@ async def test_ingest_alert_positions_must_be_finite(tmp_db_url):
                                m.IngestAlert(alert=_alert(**bad))) == []
         assert core.counters["source_refused.bad_request"] == 3
         assert "A90001" not in core.state.alerts
+
+
+async def test_stopping_a_hub_while_its_last_commit_waits_for_the_store_loses_nothing(tmp_db_url):
+    """close() waits for a batch the committer has taken, not only for batches still queued."""
+    store = Store(tmp_db_url)
+    core = HubCore(store, clock=Clock())
+    await core.start()
+    slow = threading.Event()
+    core._db.submit(slow.wait, 2.0)  # the store's thread is busy: the next commit queues behind it
+    core.emit([_moves(i) for i in range(3)])
+    await asyncio.sleep(0.05)  # the committer takes the batch and waits for the store
+    assert not core._batch
+    closing = asyncio.ensure_future(core.close())
+    await asyncio.sleep(0.05)
+    slow.set()
+    await closing
+    store.close()
+    reopened = Store(tmp_db_url)
+    try:
+        assert [seq for seq, *_ in reopened.events_after(0, 10)] == [1, 2, 3]
+    finally:
+        reopened.close()
