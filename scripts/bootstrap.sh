@@ -16,6 +16,8 @@ APT_PACKAGES=(
     # GStreamer's RTSP server under the system python3 (x264enc is in -ugly)
     ffmpeg gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly
     gir1.2-gst-rtsp-server-1.0 python3-gi
+    # the hub's store on PostgreSQL: tests/conftest.py and `duty-console city` initdb a cluster in a temp dir
+    postgresql-15
 )
 
 missing=()
