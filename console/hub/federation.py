@@ -56,6 +56,10 @@ PUBLISH_BATCH = 500
 FETCH_BATCH = 256
 #: how long a failed link waits before trying again (seconds)
 RETRY_S = 0.5
+#: a message fetched but not acked (its hub died) is delivered again after this long (seconds)
+ACK_WAIT_S = 10
+#: seconds between pings on the NATS link: two unanswered and the link is redone
+PING_S = 5
 
 
 def events_subject(center: str) -> str:
@@ -174,6 +178,8 @@ class Federation:
             try:
                 self.nc = await nats.connect(self.url, connect_timeout=2, allow_reconnect=True,
                                              max_reconnect_attempts=-1, reconnect_time_wait=RETRY_S,
+                                             # a dead route (no RST) is noticed in ~10 s, not nats-py's 4 min
+                                             ping_interval=PING_S, max_outstanding_pings=2,
                                              disconnected_cb=self._on_disconnect, reconnected_cb=self._on_reconnect,
                                              name=f"duty-hub-{self.center}")
             except Exception as exc:  # noqa: BLE001 - no server yet: the hub serves its consoles meanwhile
@@ -359,7 +365,7 @@ class Federation:
         while True:
             try:
                 return await self.js.pull_subscribe(subject, durable=durable, stream=stream,
-                                                    config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=30))
+                                                    config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=ACK_WAIT_S))
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - NATS away at start: wait for it
