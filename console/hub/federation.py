@@ -16,10 +16,11 @@ Three jobs, one NATS connection per hub:
   in the hub's idempotency table; it is acked only after its result is committed, so
   a crash before the ack redelivers it and the retry gets the first result and no
   second effect. The result goes back on `duty.result.<origin center>`.
-- **follow** (a district hub): one durable consumer per town on its events subject;
-  each town's events are folded into a replica `State` (the district picture) that
-  is saved in the district's store before the messages are acked, so a restart
-  neither loses nor applies an event twice (a seq at or below the replica's is skipped).
+- **follow** (a district hub): one consumer per town on its events subject, started
+  from the stream position saved with the picture; each town's events are folded in
+  order into a replica `State` (the district picture) that is saved in the district's
+  store (with that position) before the messages are acked, so a restart neither
+  loses nor applies an event twice (a seq at or below the replica's is skipped).
 
 A hub that cannot reach NATS keeps serving its consoles (nothing here is on the
 command path); the link is retried in the background and catches up when it returns.
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -36,6 +38,7 @@ from dataclasses import dataclass, field
 import msgspec
 
 from console.domain.apply import apply
+from console.domain.model import FINAL_STATUSES
 from console.domain.state import State, decode_state, encode_state
 from console.hub.auth import Principal
 from console.hub.core import HubCore
@@ -58,6 +61,8 @@ FETCH_BATCH = 256
 RETRY_S = 0.5
 #: a message fetched but not acked (its hub died) is delivered again after this long (seconds)
 ACK_WAIT_S = 10
+#: the district picture is logged at most this often (seconds)
+PICTURE_LOG_S = 10.0
 #: seconds between pings on the NATS link: two unanswered and the link is redone
 PING_S = 5
 
@@ -108,6 +113,8 @@ class Replica:
 
     epoch: str = ""
     state: State = field(default_factory=State)
+    #: the stream sequence of the last message folded (where a restarted follower goes on from)
+    stream_seq: int = 0
 
 
 class Federation:
@@ -135,6 +142,7 @@ class Federation:
         self._tasks: list[asyncio.Task] = []
         self._results: dict[str, asyncio.Future] = {}
         self._resync = True
+        self._pictured = 0.0
 
     # ------------------------------------------------------------------ life
 
@@ -145,6 +153,7 @@ class Federation:
             if raw is not None:
                 saved = msgspec.json.decode(raw)
                 rep.epoch, rep.state = saved["epoch"], decode_state(saved["state"].encode("latin-1"))
+                rep.stream_seq = saved.get("stream_seq", 0)
         self.core.commit_listeners.append(self._on_commit)
         self._tasks.append(asyncio.create_task(self._link(), name=f"federation-{self.center}"))
 
@@ -316,37 +325,90 @@ class Federation:
     # ------------------------------------------------------------------ follow (district)
 
     async def _follow_loop(self, town: str) -> None:
+        """Fold one town's events, strictly in stream order, from the position saved with the picture.
+
+        The position is the replica's, not a durable consumer's: a consumer's unacked
+        messages come back only after the ack wait, behind newer ones, and a fold must
+        not see seq 3 before seq 2. So each (re)start makes a fresh consumer from the
+        stream sequence after the last one folded and saved.
+        """
         rep = self.replicas[town]
-        sub = await self._pull(events_subject(town), f"{self.center}-follows-{town}", EVENTS_STREAM)
+        sub = None
         while True:
-            msgs = await self._fetch(sub)
-            if not msgs:
+            if sub is None:
+                sub = await self._pull(events_subject(town), None, EVENTS_STREAM, start=rep.stream_seq + 1)
+            try:
+                msgs = await sub.fetch(FETCH_BATCH, timeout=1.0)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - nothing new (timeout), or the consumer is gone
+                if type(exc).__name__ != "TimeoutError" and not isinstance(exc, TimeoutError):
+                    self.counters["follow.resubscribes"] += 1
+                    await self._unsubscribe(sub)
+                    sub = None
+                    await asyncio.sleep(RETRY_S)
                 continue
+            folded = False
             for msg in msgs:
+                stream_seq = msg.metadata.sequence.stream
+                if stream_seq <= rep.stream_seq:
+                    self.counters["follow.duplicates"] += 1
+                    continue
                 try:
                     epoch, seq = parse_msg_id((msg.headers or {}).get("Nats-Msg-Id", ""))
                     event = decode(msg.data)
                 except (ValueError, ProtocolError) as exc:
                     self.counters["follow.malformed"] += 1
                     log.error("a message from %s that is not an event (%s)", town, exc)
+                    rep.stream_seq = stream_seq
                     continue
                 if epoch != rep.epoch:  # a new log in that town: its picture starts again
                     if rep.epoch:
                         self.counters["follow.epoch_changes"] += 1
                     rep.epoch, rep.state = epoch, State()
+                rep.stream_seq = stream_seq
                 if seq <= rep.state.seq:
                     self.counters["follow.duplicates"] += 1
                     continue
                 if seq != rep.state.seq + 1:
-                    self.counters["follow.gaps"] += 1
+                    self.counters["follow.gaps"] += 1  # the town's log was pruned past what was published
                 apply(rep.state, event)
                 rep.state.seq = seq
+                folded = True
                 self.counters["follow.applied"] += 1
-            saved = msgspec.json.encode({"epoch": rep.epoch, "state": encode_state(rep.state).decode("latin-1")})
+            saved = msgspec.json.encode({"epoch": rep.epoch, "stream_seq": rep.stream_seq,
+                                         "state": encode_state(rep.state).decode("latin-1")})
             await self.core._blocking(self._put_setting, self._replica_key(town), saved)
-            for msg in msgs:  # after the picture is saved: a crash before this redelivers, and seqs skip
+            for msg in msgs:  # after the picture is saved
                 await msg.ack()
-            self.changed.set()
+            if folded:
+                self.changed.set()
+                self._log_picture()
+
+    @staticmethod
+    async def _unsubscribe(sub) -> None:
+        try:
+            await sub.unsubscribe()
+        except Exception:  # noqa: BLE001 - the connection may be gone with it
+            pass
+
+    def picture(self) -> dict[str, dict[str, int]]:
+        """Per followed town: its last seq, its open incidents, and those escalated to this center."""
+        out = {}
+        for town, rep in self.replicas.items():
+            open_ = [i for i in rep.state.incidents.values() if i.status not in FINAL_STATUSES]
+            out[town] = {"seq": rep.state.seq, "incidents": len(open_),
+                         "escalated": sum(1 for i in open_ if i.offered_to == self.center)}
+        return out
+
+    def _log_picture(self) -> None:
+        """One line of the district picture, at most every PICTURE_LOG_S (what `make city` shows)."""
+        now = time.monotonic()
+        if now - self._pictured < PICTURE_LOG_S:
+            return
+        self._pictured = now
+        log.info("district picture: %s", "  ".join(
+            f"{t} seq={p['seq']} open={p['incidents']} escalated={p['escalated']}" for t, p in self.picture().items()))
 
     def district_offers(self) -> list[tuple[str, str]]:
         """(town, incident id) of every incident a followed town has escalated to this district, not answered."""
@@ -359,13 +421,18 @@ class Federation:
 
     # ------------------------------------------------------------------ helpers
 
-    async def _pull(self, subject: str, durable: str, stream: str):
-        from nats.js.api import AckPolicy, ConsumerConfig
+    async def _pull(self, subject: str, durable: str | None, stream: str, start: int | None = None):
+        """A pull subscription with explicit ack: durable by name, or (`start`) a fresh one from that
+        stream sequence that the server drops a while after its reader is gone."""
+        from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
+        config = ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=ACK_WAIT_S)
+        if start is not None:
+            config.deliver_policy, config.opt_start_seq = DeliverPolicy.BY_START_SEQUENCE, start
+            config.inactive_threshold = 60.0
         while True:
             try:
-                return await self.js.pull_subscribe(subject, durable=durable, stream=stream,
-                                                    config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=ACK_WAIT_S))
+                return await self.js.pull_subscribe(subject, durable=durable, stream=stream, config=config)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - NATS away at start: wait for it

@@ -150,3 +150,70 @@ async def test_the_district_picture_survives_a_district_restart_without_applying
             await until(lambda: fed_d.replicas["T1"].state.seq == t1.core.state.seq)
             assert encode_state(fed_d.replicas["T1"].state) == encode_state(t1.core.state)
             assert fed_d.counters["follow.duplicates"] == 0 and fed_d.counters["follow.gaps"] == 0
+
+
+async def test_the_hub_command_federates_a_town_on_postgresql(tmp_path, nats, pg_url):
+    """`duty-console hub --center T5 --nats URL --db postgresql://...`: a town hub process whose
+    scenario raises T5's alerts only, published on T5's subject.
+
+    At 300x the marathon's first 4 minutes of hub time (0.8 s) hold alerts in T5, T7 and T4."""
+    import subprocess
+    import sys
+
+    import nats as nats_client
+
+    from console.hub.nats_server import free_port
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "console", "hub", "--center", "T5", "--nats", nats.url,
+                             "--db", pg_url, "--port", str(port), "--speed", "300", "--fps", "0"],
+                            stdout=subprocess.PIPE, stderr=open(tmp_path / "hub.log", "w"), text=True)
+    try:
+        assert "hub serving" in proc.stdout.readline(), (tmp_path / "hub.log").read_text()
+        nc = await nats_client.connect(nats.url)
+        js = nc.jetstream()
+        towns: set[str] = set()
+        await until(lambda: proc.poll() is None)
+        for _ in range(100):  # the hub makes the streams once it reaches NATS
+            try:
+                await js.stream_info(EVENTS_STREAM)
+                break
+            except Exception:  # noqa: BLE001 - NotFoundError: not yet
+                await asyncio.sleep(0.1)
+        sub = await js.subscribe(events_subject("T5"), stream=EVENTS_STREAM, ordered_consumer=True)
+        loop = asyncio.get_running_loop()
+        from console.protocol.codec import decode
+
+        hub_minutes = 0.0
+        end = loop.time() + 30
+        while hub_minutes < 12 and loop.time() < end:  # T7's alert is due at 9 min, T4's at 13
+            try:
+                msg = await sub.next_msg(timeout=1)
+            except Exception:  # noqa: BLE001 - nats TimeoutError: nothing yet
+                continue
+            event = decode(msg.data)
+            if event.type == "alert_raised":
+                towns.add(event.body.alert.town)
+            if event.type == "baseline_loaded":
+                t0 = event.ts
+            else:
+                hub_minutes = (event.ts - t0) / 60
+        await nc.close()
+        assert hub_minutes >= 12 and towns == {"T5"}
+    finally:
+        proc.terminate()
+        try:
+            assert proc.wait(15) == 0  # an orderly stop
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+
+def test_nats_without_a_center_is_refused_with_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "console", "hub", "--nats", "nats://127.0.0.1:1",
+                        "--db", f"sqlite:///{tmp_path / 'h.db'}"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and "--nats needs --center" in r.stderr
