@@ -17,3 +17,6 @@ def test_demo_smoke_dispatches_once_and_exits_zero(tmp_path):
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
     assert summary and summary[0].startswith("smoke: OK"), proc.stdout
     assert "dispatches=0" not in summary[0]
+    # the key went to the focused widget of another pane, through the window's shortcuts
+    key_to = summary[0].split("key_to=")[1].split()[0]
+    assert key_to not in ("-", "QueueView", "AlertQueue"), summary[0]

@@ -81,7 +81,45 @@ class Console:
         #: the screen came back from the local file before the hub answered
         self.restored = restored
         self.follow_task: asyncio.Task | None = None
+        #: the wall's screen (from the command line), for a rebuilt window
+        self.screen: int | None = None
+        #: the map's base map file (--basemap), attached again to a rebuilt window
+        self.basemap = None
         self._closed = False
+
+    def switch_language(self, lang: str) -> None:
+        """Say everything in another language without a restart: same session, same replica, a new window.
+
+        Qt's translator changes at once; the window is rebuilt in the new language (its
+        panes set their words as they are made), shown where the old one was, and the
+        old one closed (which saves the layout and sends any held action).
+        """
+        from PySide6.QtWidgets import QApplication
+
+        from console.ui.common.i18n import install_translator
+
+        old = self.window
+        old.save_layout()
+        install_translator(QApplication.instance(), lang)
+        new = make_window(self.replica, self.controller, self.session, self.frames, self.watchdog,
+                          wall=old.wall, settings=old.settings, screen=self.screen, geometry=old.saveGeometry(),
+                          maximised=old.isMaximized())
+        new.sig_language.connect(self.switch_language)
+        self.window = new
+        self.attach_basemap()
+        new.redraw_all()
+        new.ask_before_closing, new.embedded_hub = old.ask_before_closing, old.embedded_hub
+        old.tick.stop()
+        old.close_without_asking()
+        old.deleteLater()
+
+    def attach_basemap(self) -> None:
+        """Put the --basemap image under the window's map (again, after a rebuild)."""
+        map_pane = self.window.panes.get("map")
+        if self.basemap and map_pane is not None:
+            from console.ui.panes.map.basemap import attach_basemap
+
+            attach_basemap(map_pane, self.basemap)
 
     async def close(self) -> None:
         if self._closed:
@@ -91,7 +129,7 @@ class Console:
             self.follow_task.cancel()
         self.watchdog.stop()
         self.window.tick.stop()
-        self.window.close()
+        self.window.close_without_asking()
         await self.session.close()
         if self.streams is not None:
             # readers are daemon threads that leave within a read timeout; don't hold the exit for them
@@ -112,8 +150,6 @@ async def build_console(url: str, token: str, *, local_db: str | None = None, wa
     from console.client.replica import Replica
     from console.client.session import Session
     from console.store import Store
-    from console.ui.shell.main_window import MainWindow
-    from console.ui.shell.wall import apply_wall_mode
     from console.ui.shell.watchdog import GuiWatchdog
     from console.video.pool import DecodePool
     from console.video.sources import StreamSources
@@ -130,20 +166,34 @@ async def build_console(url: str, token: str, *, local_db: str | None = None, wa
     session.start()
 
     watchdog = GuiWatchdog()
+    window = make_window(replica, controller, session, frames, watchdog, wall=wall, settings=settings, screen=screen)
+    if restored:
+        window.refresh_now()
+    console = Console(store=store, replica=replica, session=session, controller=controller, window=window,
+                      frames=frames, watchdog=watchdog, restored=restored, streams=streams)
+    console.screen = screen
+    window.sig_language.connect(console.switch_language)
+    console.follow_task = asyncio.create_task(_follow_role(replica, controller, console, screen))
+    return console
+
+
+def make_window(replica, controller, session, frames, watchdog, *, wall: bool, settings=None,
+                screen: int | None = None, geometry=None, maximised: bool = False):
+    """The main window over a running session, shown (wall: full screen on its screen)."""
+    from console.ui.shell.main_window import MainWindow
+    from console.ui.shell.wall import apply_wall_mode
+
     window = MainWindow(replica, controller, wall=wall, frames=frames,
                         outbox_depth=lambda: session.outbox_depth, stall_ms=watchdog.recent_worst_ms,
                         role_key="wall" if wall else "desk", settings=settings)
     if wall:
         apply_wall_mode(window, screen)
+    elif geometry is not None:
+        window.restoreGeometry(geometry)
+        window.showMaximized() if maximised else window.show()
     else:
-        window.resize(1920, 1080)
-        window.show()
-    if restored:
-        window.refresh_now()
-    console = Console(store=store, replica=replica, session=session, controller=controller, window=window,
-                      frames=frames, watchdog=watchdog, restored=restored, streams=streams)
-    console.follow_task = asyncio.create_task(_follow_role(replica, controller, window, screen))
-    return console
+        window.show_on_screen()  # the saved geometry, or maximised on the current screen
+    return window
 
 
 async def _main(app, a: ConsoleConfig, hub_cfg: HubConfig | None) -> int:
@@ -168,10 +218,10 @@ async def _main(app, a: ConsoleConfig, hub_cfg: HubConfig | None) -> int:
 
     console = await build_console(url, token, local_db=a.local_db, wall=a.wall, screen=a.screen,
                                   ssl=client_context(url, ca=a.ca, pin=a.pin, insecure=a.insecure))
-    if a.basemap and console.window.panes.get("map") is not None:
-        from console.ui.panes.map.basemap import attach_basemap
-
-        attach_basemap(console.window.panes["map"], a.basemap)
+    console.window.ask_before_closing = a.smoke is None
+    console.window.embedded_hub = hub is not None
+    console.basemap = a.basemap
+    console.attach_basemap()
     code = 0
     try:
         if a.smoke is not None:
@@ -188,12 +238,13 @@ async def _main(app, a: ConsoleConfig, hub_cfg: HubConfig | None) -> int:
     return code
 
 
-async def _follow_role(replica, controller, window, screen: int | None) -> None:
+async def _follow_role(replica, controller, console: Console, screen: int | None) -> None:
     """A wall-role token gets wall mode, whatever the command line said."""
     from console.ui.shell.wall import apply_wall_mode
 
     while replica.link.role == "":
         await asyncio.sleep(0.1)
+    window = console.window
     if replica.link.role == "wall" and not controller.read_only:
         controller.read_only = True
         window.wall = True

@@ -41,6 +41,8 @@ class Recommendation:
     reason: str = "nearest_of_role"
     #: 1 for the soonest of its role, 2 for the next, ...
     rank: int = 1
+    #: people of this role left out because they declined this incident (ids; the UI says who)
+    skipped: tuple[str, ...] = ()
 
 
 def eta_seconds(res: Resource, x: float, y: float) -> tuple[float, float]:
@@ -73,13 +75,24 @@ def needed_kinds(state: State, inc: Incident) -> list[str]:
     return missing or [r.kind for r in plan.roles]
 
 
+def declined_here(state: State, inc: Incident) -> set[str]:
+    """People who declined a task of this incident: asking them again wastes the minute the first ask did."""
+    out = set()
+    for tid in inc.tasks:
+        task = state.tasks.get(tid)
+        if task is not None and task.status == "declined":
+            out.add(task.resource)
+    return out
+
+
 def recommend(state: State, incident_id: str, kinds: list[str] | None = None, limit: int = 5,
               exclude: set[str] | frozenset[str] = frozenset()) -> list[Recommendation]:
     """Available people of the needed kinds: the first-needed kind first, then by travel time.
 
     Plans list their primary responders first (volunteers at a cordon, medical
     at a fall), so Enter sends the nearest of those, not a faster car of a
-    supporting kind.
+    supporting kind. Whoever declined this incident is not asked again; the
+    recommendations of their role name them in `skipped`.
     """
     inc = state.incidents.get(incident_id)
     if inc is None:
@@ -87,9 +100,14 @@ def recommend(state: State, incident_id: str, kinds: list[str] | None = None, li
     order = list(kinds or needed_kinds(state, inc))
     rank = {k: i for i, k in enumerate(dict.fromkeys(order))}
     wanted = set(order)
+    declined = declined_here(state, inc)
+    skipped_of: dict[str, list[str]] = {}
     ranked = []
     for res in state.resources.values():
         if res.status != "available" or res.kind not in wanted or res.id in exclude:
+            continue
+        if res.id in declined:
+            skipped_of.setdefault(res.kind, []).append(res.id)
             continue
         dist, eta = eta_seconds(res, inc.x, inc.y)
         ranked.append((rank[res.kind], eta, res.id, res, dist))
@@ -99,5 +117,6 @@ def recommend(state: State, incident_id: str, kinds: list[str] | None = None, li
     for _rank, eta, _id, res, dist in ranked[:limit]:
         n = seen[res.kind] = seen.get(res.kind, 0) + 1
         out.append(Recommendation(res.id, res.name, res.kind, dist, eta,
-                                  "nearest_of_role" if n == 1 else "next_of_role", n))
+                                  "nearest_of_role" if n == 1 else "next_of_role", n,
+                                  tuple(sorted(skipped_of.get(res.kind, ())))))
     return out

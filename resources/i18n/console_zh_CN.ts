@@ -2,114 +2,234 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
     <context>
+        <name>ActionFlow</name>
+        <message>
+            <location filename="../../console/ui/shell/flow.py" line="51" />
+            <source>Acknowledge</source>
+            <extracomment>severities whose false alarm needs a reason the question being asked now (tests answer it)</extracomment>
+            <translation>确认</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/flow.py" line="52" />
+            <source>Acknowledge “%1”. A comment for the timeline (optional):</source>
+            <translation>确认“%1”。写入时间线的备注（可不填）：</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/flow.py" line="57" />
+            <location filename="../../console/ui/shell/flow.py" line="116" />
+            <source>False alarm</source>
+            <translation>误报</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/flow.py" line="58" />
+            <source>Mark “%1” as a false alarm. Why?</source>
+            <translation>将“%1”标记为误报。原因？</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/flow.py" line="60" />
+            <source>Mark false alarm</source>
+            <translation>标记误报</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/flow.py" line="62" />
+            <source>Escalate to district</source>
+            <translation>上报区县</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/flow.py" line="63" />
+            <source>Escalate “%1” to the district. What do they need to know?</source>
+            <translation>将“%1”上报区县。需要告知区县什么？</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/flow.py" line="65" />
+            <source>Escalate</source>
+            <translation>上报</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/flow.py" line="79" />
+            <source>%1 (%2)</source>
+            <translation>%1（%2）</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/flow.py" line="81" />
+            <source>Dispatched %1</source>
+            <translation>已派遣 %1</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/flow.py" line="86" />
+            <source>Plan activated</source>
+            <translation>启动预案</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/flow.py" line="115" />
+            <source>Acknowledged</source>
+            <translation>已确认</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/flow.py" line="117" />
+            <source>Escalated to district</source>
+            <translation>已上报区县</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/flow.py" line="118" />
+            <source>Resolved</source>
+            <translation>已处置</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/flow.py" line="119" />
+            <source>Closed</source>
+            <translation>已办结</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/flow.py" line="120" />
+            <source>Hand-off accepted</source>
+            <translation>移交已接收</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/flow.py" line="121" />
+            <source>Hand-off declined</source>
+            <translation>移交被退回</translation>
+        </message>
+    </context>
+    <context>
         <name>ActionsBar</name>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="38" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="34" />
             <source>Actions</source>
             <extracomment>the tag of grids next to a forest (the fire-hazard scene's follow-up broadcast) answers to an offer: shown only while there is one to answer</extracomment>
             <translation>处置</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="57" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="55" />
             <source>Acknowledge</source>
+            <extracomment>keys and clicks take one path: asked, then held or sent, with a 5 s undo</extracomment>
             <translation>确认</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="58" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="56" />
             <source>Dispatch recommended</source>
             <translation>一键派遣推荐</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="60" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="58" />
             <source>Activate plan</source>
             <translation>启动预案</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="62" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="60" />
             <source>Escalate to district</source>
             <translation>上报区县</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="63" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="61" />
             <source>Request cooperation</source>
             <translation>请求跨街协同</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="67" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="65" />
             <source>Broadcast check to forest-adjacent grids</source>
             <translation>通知临林网格排查</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="69" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="67" />
             <source>Accept hand-off</source>
             <translation>接收移交</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="71" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="69" />
             <source>Decline hand-off</source>
             <translation>退回移交</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="72" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="70" />
             <source>Resolve</source>
             <translation>处置完毕</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="73" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="71" />
             <source>Close</source>
             <translation>办结</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="74" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="72" />
             <source>False alarm</source>
             <translation>误报</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="89" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="85" />
             <source>Activate plan: %1</source>
             <translation>启动预案：%1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="90" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="86" />
             <source>No plan for this type</source>
             <translation>此类型无预案</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="143" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="128" />
+            <source>Cooperation requested from %1: %2</source>
+            <translation>已请求 %1 协同：%2</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="136" />
             <source>Check your grid for the same risk: %1</source>
             <translation>请排查本网格是否存在同类隐患：%1</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="137" />
+            <source>Broadcast: %1</source>
+            <translation>广播排查：%1</translation>
+        </message>
+    </context>
+    <context>
+        <name>Alarm</name>
+        <message>
+            <location filename="../../console/ui/shell/alarm.py" line="120" />
+            <source>No audio device: alarms are silent, watch the flashing rows</source>
+            <extracomment>seconds between rings while an alert of this severity waits to be acknowledged the flash's half period (ms) a loud notice (banner); `status` a quiet one (the status bar) rings so far (tests count them; a silent console counts too)</extracomment>
+            <translation>无音频设备：告警无声，请留意闪烁的行</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/alarm.py" line="146" />
+            <source>Not acknowledged: %1 critical — %2 · %3 (A: acknowledge)</source>
+            <translation>未确认紧急预警 %1 起 — %2 · %3（A：确认）</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/alarm.py" line="147" />
+            <source>Not acknowledged: %1 critical — %2 · %3</source>
+            <translation>未确认紧急预警 %1 起 — %2 · %3</translation>
         </message>
     </context>
     <context>
         <name>AlertQueue</name>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="123" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="112" />
             <source>Show closed</source>
             <translation>显示已办结</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="142" />
-            <source>Enter: dispatch recommended · A: acknowledge · E: escalate · F: false alarm</source>
-            <translation>回车：派遣推荐人员 · A：确认 · E：上报区县 · F：误报</translation>
+            <location filename="../../console/ui/panes/alerts/widget.py" line="131" />
+            <source>Enter: dispatch recommended · A: acknowledge · E: escalate · F: false alarm · Ctrl+Z: undo · F1: all keys</source>
+            <translation>回车：派遣推荐人员 · A：确认 · E：上报区县 · F：误报 · Ctrl+Z：撤销 · F1：全部快捷键</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="244" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="253" />
             <source>All types</source>
             <translation>全部类型</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="247" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="256" />
             <source>All statuses</source>
             <translation>全部状态</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="250" />
-            <location filename="../../console/ui/panes/alerts/widget.py" line="258" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="259" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="267" />
             <source>All towns</source>
             <translation>全部镇街</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="268" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="277" />
             <source>%1 open · %2 critical</source>
             <translation>待办 %1 · 紧急 %2</translation>
         </message>
@@ -117,38 +237,38 @@
     <context>
         <name>AlertQueueModel</name>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="192" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="228" />
             <source>Severity</source>
-            <extracomment>the response countdown turns amber below this many seconds left the role that carries the incident id of a row hub time the countdowns are computed against (one value per tick)</extracomment>
+            <extracomment>the response countdown turns amber below this many seconds left the role that carries the incident id of a row incidents a held action (false alarm, close, resolve in its undo window) takes off the queue hub time the countdowns are computed against (one value per tick) rows that flash until acknowledged (the alarm sets them), and the flash's phase</extracomment>
             <translation>级别</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="192" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="228" />
             <source>Response</source>
             <translation>响应</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="192" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="228" />
             <source>Type</source>
             <translation>类型</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="192" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="228" />
             <source>Title</source>
             <translation>标题</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="193" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="229" />
             <source>Town</source>
             <translation>镇街</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="193" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="229" />
             <source>Status</source>
             <translation>状态</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="219" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="257" />
             <source>Pending</source>
             <translation>待确认</translation>
         </message>
@@ -239,95 +359,125 @@
     </context>
     <context>
         <name>CameraWall</name>
+        <message>
+            <location filename="../../console/ui/panes/cameras/widget.py" line="256" />
+            <source>Focus this camera</source>
+            <extracomment>tiles per page; n×n grids except 64 (8×8) flash frequency of an alerting tile's border (full on/off cycles per second) cameras within this many metres of an alert count as nearby (at most NEARBY_MAX of them) a camera tour (轮巡) turns the page this often by default (seconds) frames arrive outside the domain's change sets; the window refreshes this pane every tick the stream readers feeding `frames` (None: every frame comes from the hub) cameras on screen pulled by a stream reader (the others wait for hub frames) camera id → its "last 30 s" playing on its tile camera tour: seconds per page (None: off) and when the next turn is due (monotonic) camera id → the newest decoded frame, for cameras on a tile camera id → ids of its open incidents the tiles on screen now, focus tile first cameras near the selected alert, nearest first: (camera id, metres)</extracomment>
+            <translation>聚焦此摄像头</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/cameras/widget.py" line="258" />
+            <source>Back to the grid</source>
+            <translation>返回宫格</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/cameras/widget.py" line="258" />
+            <source>Full screen</source>
+            <translation>全屏</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/cameras/widget.py" line="260" />
+            <source>Show on map</source>
+            <translation>在地图上显示</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/cameras/widget.py" line="262" />
+            <source>Play the last 30 s</source>
+            <translation>回放最近 30 秒</translation>
+        </message>
         <message numerus="yes">
-            <location filename="../../console/ui/panes/cameras/widget.py" line="245" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="280" />
             <source>%n camera(s) per page</source>
-            <extracomment>tiles per page; n×n grids except 64 (8×8) flash frequency of an alerting tile's border (full on/off cycles per second) a camera tour (轮巡) turns the page this often by default (seconds) frames arrive outside the domain's change sets; the window refreshes this pane every tick the stream readers feeding `frames` (None: every frame comes from the hub) cameras on screen pulled by a stream reader (the others wait for hub frames) camera id → its "last 30 s" playing on its tile camera tour: seconds per page (None: off) and when the next turn is due (monotonic) camera id → the newest decoded frame, for cameras on a tile camera id → ids of its open incidents the tiles on screen now, focus tile first</extracomment>
             <translation>
                 <numerusform>每页 %n 路</numerusform>
             </translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="254" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="289" />
             <source>Previous page (PgUp)</source>
             <translation>上一页（PgUp）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="258" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="293" />
             <source>Next page (PgDown)</source>
             <translation>下一页（PgDown）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="267" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="302" />
             <source>Tour</source>
             <translation>轮巡</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="268" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="303" />
             <source>Camera tour: next page every %1 s</source>
             <translation>轮巡：每 %1 秒翻页</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="277" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="314" />
             <source>Close focus</source>
             <translation>关闭聚焦</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="278" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="315" />
             <source>Leave the focus tile (Esc)</source>
             <translation>退出聚焦画面（Esc）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="392" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="433" />
             <source>Focus: %1</source>
             <translation>聚焦：%1</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/cameras/widget.py" line="436" />
+            <source>Nearby: %1</source>
+            <translation>附近：%1</translation>
         </message>
     </context>
     <context>
         <name>ConsoleStatusBar</name>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="47" />
+            <location filename="../../console/ui/shell/status_bar.py" line="59" />
             <source>Online</source>
-            <extracomment>mode badges are bilingual on purpose: an exercise must be unmistakable in either language</extracomment>
+            <extracomment>mode badges are bilingual on purpose: an exercise must be unmistakable in either language a standing notice said once (no audio device): stays, so it is not missed</extracomment>
             <translation>在线</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="47" />
+            <location filename="../../console/ui/shell/status_bar.py" line="59" />
             <source>Resuming</source>
             <translation>恢复中</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="48" />
+            <location filename="../../console/ui/shell/status_bar.py" line="60" />
             <source>Connecting</source>
             <translation>连接中</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="48" />
+            <location filename="../../console/ui/shell/status_bar.py" line="60" />
             <source>Offline</source>
             <translation>离线</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="50" />
+            <location filename="../../console/ui/shell/status_bar.py" line="62" />
             <source>RTT %1 ms</source>
             <translation>往返 %1 ms</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="52" />
+            <location filename="../../console/ui/shell/status_bar.py" line="64" />
             <source>seq %1</source>
             <translation>序号 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="53" />
+            <location filename="../../console/ui/shell/status_bar.py" line="65" />
             <source>%1 ev/s</source>
             <translation>%1 事件/秒</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="55" />
+            <location filename="../../console/ui/shell/status_bar.py" line="67" />
             <source>outbox %1</source>
             <translation>待发 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="58" />
+            <location filename="../../console/ui/shell/status_bar.py" line="70" />
             <source>GUI stall %1</source>
             <translation>界面卡顿 %1</translation>
         </message>
@@ -458,28 +608,89 @@
         </message>
     </context>
     <context>
+        <name>DispatchLine</name>
+        <message>
+            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="81" />
+            <source>Sent: %1 · %2 · %3%4</source>
+            <translation>已派：%1 · %2 · %3%4</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="85" />
+            <source>(+%1 more)</source>
+            <translation>（另 %1 人）</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="94" />
+            <source>Undoing…</source>
+            <translation>正在撤销…</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="97" />
+            <source>Undo (%1 s)</source>
+            <translation>撤销（%1 秒）</translation>
+        </message>
+    </context>
+    <context>
         <name>DrillBar</name>
         <message>
-            <location filename="../../console/ui/panes/drillbar/widget.py" line="175" />
-            <location filename="../../console/ui/panes/drillbar/widget.py" line="185" />
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="176" />
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="186" />
             <source>Play</source>
             <extracomment>the position moves between hub messages: redraw on every UI tick (cheap)</extracomment>
             <translation>播放</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/drillbar/widget.py" line="177" />
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="178" />
             <source>review mode only</source>
             <translation>仅回放模式可用</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/drillbar/widget.py" line="185" />
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="186" />
             <source>Pause</source>
             <translation>暂停</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/drillbar/widget.py" line="192" />
-            <source>seek %1 ms</source>
-            <translation>跳转 %1 毫秒</translation>
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="195" />
+            <source>Last jump rebuilt the picture in %1 ms</source>
+            <translation>上次跳转重建画面用时 %1 毫秒</translation>
+        </message>
+    </context>
+    <context>
+        <name>HeaderBar</name>
+        <message>
+            <location filename="../../console/ui/shell/header.py" line="118" />
+            <source>scenario time (exercise)</source>
+            <translation>演练场景时间</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/header.py" line="119" />
+            <source>recorded time (review)</source>
+            <translation>回放记录时间</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/header.py" line="119" />
+            <source>local time</source>
+            <translation>北京时间</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/header.py" line="127" />
+            <source>On duty: %1</source>
+            <translation>值班：%1</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/header.py" line="131" />
+            <source>Shift —</source>
+            <translation>班次 —</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/header.py" line="137" />
+            <source>Day shift %1</source>
+            <translation>白班 %1</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/header.py" line="137" />
+            <source>Night shift %1</source>
+            <translation>夜班 %1</translation>
         </message>
     </context>
     <context>
@@ -519,56 +730,58 @@
     <context>
         <name>IncidentPane</name>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="58" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="61" />
             <source>Select an alert in the queue</source>
+            <extracomment>who was sent, and undo: above the scrolled detail, never below the fold</extracomment>
             <translation>请在预警队列中选择一条预警</translation>
         </message>
     </context>
     <context>
         <name>KpiPane</name>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="56" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="82" />
             <source>Alerts / min · open incidents</source>
-            <extracomment>at most this many minutes of history are drawn (a whole marathon day fits) the window drawn: the last this many hub seconds (or the whole recording in review) recompute at most this often (wall seconds) crowd curves drawn (the cameras with the most density alerts)</extracomment>
+            <extracomment>at most this many minutes of history are drawn (a whole marathon day fits) the window drawn: the last this many hub seconds (or the whole recording in review) recompute at most this often (wall seconds) crowd curves drawn (the cameras with the most density alerts) two crowd readings further apart than this (s) are not joined by a line utilisation bars drawn (the most used kinds)</extracomment>
             <translation>每分钟预警 · 未结事件</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="61" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="88" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="110" />
             <source>minutes ago</source>
             <translation>分钟前</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="63" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="90" />
             <source>p50 / p90 / p95 vs promise (% of limit)</source>
             <translation>p50 / p90 / p95 对比承诺（占时限 %）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="68" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="95" />
             <source>response 60 s</source>
             <translation>响应 60 秒</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="69" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="96" />
             <source>assembly 10 min</source>
             <translation>集结 10 分钟</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="72" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="100" />
             <source>Utilisation by kind (%)</source>
             <translation>各类力量使用率（%）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="76" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="108" />
             <source>Crowd density per camera (people/m²)</source>
             <translation>各摄像头人群密度（人/㎡）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="102" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="136" />
             <source>No alerts yet.</source>
             <translation>暂无预警。</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="154" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="190" />
             <source>Alerts %1 · open %2 · tasks %3 · response p50/p90/p95 %4 / %5 / %6, ≤60 s %7 · assembly p50/p90/p95 %8 / %9 / %10, ≤10 min %11 · breaches %12</source>
             <translation>预警 %1 · 未结 %2 · 任务 %3 · 响应 p50/p90/p95 %4 / %5 / %6，≤60 秒 %7 · 集结 p50/p90/p95 %8 / %9 / %10，≤10 分钟 %11 · 超时 %12</translation>
         </message>
@@ -576,90 +789,106 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="84" />
-            <location filename="../../console/ui/shell/main_window.py" line="349" />
+            <location filename="../../console/ui/shell/main_window.py" line="93" />
+            <location filename="../../console/ui/shell/main_window.py" line="537" />
             <source>Duty commander's console</source>
             <extracomment>panes refreshed every other tick, and on which: heavy, and seconds matter less there than in the queue an early tick for a new alert comes no sooner than this after the last tick (s) UI tick (ms): panes redraw at most this often with nothing new, panes still refresh this often so countdowns move (s) a banner hides itself after this long (ms) name → pane; a factory may return any subset, None removes a pane</extracomment>
             <translation>基层治理指挥中心 值班指挥台</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="120" />
+            <location filename="../../console/ui/shell/main_window.py" line="134" />
             <source>Camera wall</source>
+            <extracomment>the commander's actions, keys and clicks alike: asked, held or sent, undone within 5 s</extracomment>
             <translation>视频墙</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="129" />
+            <location filename="../../console/ui/shell/main_window.py" line="145" />
             <source>Alert queue</source>
             <translation>预警队列</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="129" />
+            <location filename="../../console/ui/shell/main_window.py" line="145" />
             <source>Incident</source>
             <translation>事件详情</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="130" />
+            <location filename="../../console/ui/shell/main_window.py" line="146" />
             <source>Resources</source>
             <translation>力量花名册</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="130" />
+            <location filename="../../console/ui/shell/main_window.py" line="146" />
             <source>Map</source>
             <translation>地图</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="131" />
+            <location filename="../../console/ui/shell/main_window.py" line="147" />
             <source>Diagnostics</source>
             <translation>诊断</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="131" />
+            <location filename="../../console/ui/shell/main_window.py" line="147" />
             <source>KPIs</source>
             <translation>指标看板</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="132" />
+            <location filename="../../console/ui/shell/main_window.py" line="148" />
             <source>Drill replay</source>
             <translation>演练回放</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="293" />
+            <location filename="../../console/ui/shell/main_window.py" line="351" />
             <source>&amp;View</source>
-            <extracomment>changes an early tick showed in the queue only; the next regular tick shows them everywhere changes a staggered pane has not been given yet</extracomment>
+            <extracomment>ask before closing with incidents open (the app sets it; tests and a wall do not) the demo runs its hub in this process: closing stops it too, and the question says so changes an early tick showed in the queue only; the next regular tick shows them everywhere changes a staggered pane has not been given yet</extracomment>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="297" />
+            <location filename="../../console/ui/shell/main_window.py" line="355" />
             <source>Reset layout</source>
             <translation>恢复默认布局</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="300" />
+            <location filename="../../console/ui/shell/main_window.py" line="358" />
             <source>&amp;Language</source>
             <translation>语言(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="301" />
-            <source>Start with --lang en for English, --lang zh for Chinese</source>
-            <translation>启动参数 --lang en 为英文，--lang zh 为中文</translation>
+            <location filename="../../console/ui/shell/main_window.py" line="376" />
+            <source>&amp;Help</source>
+            <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="354" />
+            <location filename="../../console/ui/shell/main_window.py" line="401" />
+            <source>%1 incidents are still open. Close the console anyway?</source>
+            <translation>还有 %1 起事件未办结。仍要关闭指挥台吗？</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/main_window.py" line="404" />
+            <source>This is the demo: closing the console also stops its embedded hub and its scenario.</source>
+            <translation>这是演示：关闭指挥台也会停止内置的中心服务和演练场景。</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/main_window.py" line="406" />
+            <source>Close the console?</source>
+            <translation>关闭指挥台？</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/main_window.py" line="542" />
             <source>EXERCISE 演练 — not live duty: the field is simulated</source>
             <translation>演练 EXERCISE — 非实战值守：现场为模拟</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="355" />
+            <location filename="../../console/ui/shell/main_window.py" line="543" />
             <source>REVIEW 回放 — a recorded session: dispatch is off</source>
             <translation>回放 REVIEW — 历史记录：调度已关闭</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="373" />
+            <location filename="../../console/ui/shell/main_window.py" line="564" />
             <source>(+%1 more, see Diagnostics)</source>
             <translation>（另有 %1 条，见诊断）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="390" />
+            <location filename="../../console/ui/shell/main_window.py" line="581" />
             <source>Critical alert: %1 — %2</source>
             <translation>紧急预警：%1 — %2</translation>
         </message>
@@ -667,52 +896,83 @@
     <context>
         <name>MapPane</name>
         <message>
-            <location filename="../../console/ui/panes/map/widget.py" line="189" />
+            <location filename="../../console/ui/panes/map/widget.py" line="221" />
             <source>camera</source>
-            <extracomment>how often, at most, incident stars and camera colours are redrawn under load (s) fixed order of people in the scatter; index i ↔ arrays[i] setData calls on the people scatter and the last one's duration (ms) the colour key row; wall mode hides it (it sets the pane's minimum width at large type)</extracomment>
+            <extracomment>how often, at most, incident stars and camera colours are redrawn under load (s) the box (metres) a selected incident is zoomed to, centred fixed order of people in the scatter; index i ↔ arrays[i] what the last hover said (tests read it; the tooltip shows it) setData calls on the people scatter and the last one's duration (ms) lines from the selected incident's dispatched people to it, and their name/ETA labels the colour key row; wall mode hides it (it sets the pane's minimum width at large type)</extracomment>
             <translation>摄像头</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/map/widget.py" line="190" />
+            <location filename="../../console/ui/panes/map/widget.py" line="222" />
             <source>open incident</source>
             <translation>未结事件</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/map/widget.py" line="195" />
+            <location filename="../../console/ui/panes/map/widget.py" line="227" />
             <source>Fit</source>
             <translation>全图</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/map/widget.py" line="196" />
+            <location filename="../../console/ui/panes/map/widget.py" line="228" />
             <source>Show the whole area</source>
             <translation>显示全部区域</translation>
         </message>
     </context>
     <context>
+        <name>NoteDialog</name>
+        <message>
+            <location filename="../../console/ui/shell/dialogs.py" line="43" />
+            <source>Note (required)</source>
+            <translation>备注（必填）</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/dialogs.py" line="43" />
+            <source>Comment (optional)</source>
+            <translation>备注（可不填）</translation>
+        </message>
+    </context>
+    <context>
+        <name>OfflineBar</name>
+        <message>
+            <location filename="../../console/ui/shell/header.py" line="60" />
+            <source>OFFLINE — no link to the hub: what you see may be out of date; commands wait and are sent when the link returns</source>
+            <translation>离线 — 与中心的连接已断开：画面和状态可能已过时；指令已排队，恢复连接后发送</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/header.py" line="62" />
+            <source>OFFLINE — reconnecting to the hub…</source>
+            <translation>离线 — 正在重新连接中心…</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/header.py" line="63" />
+            <source>Reconnected — catching up with the hub…</source>
+            <translation>已重新连接 — 正在与中心同步…</translation>
+        </message>
+    </context>
+    <context>
         <name>RecommendationList</name>
         <message>
-            <location filename="../../console/ui/panes/incident/recommendations.py" line="26" />
+            <location filename="../../console/ui/panes/incident/recommendations.py" line="24" />
             <source>Recommended</source>
             <translation>推荐人员</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/recommendations.py" line="35" />
+            <location filename="../../console/ui/panes/incident/recommendations.py" line="34" />
             <source>Who</source>
             <extracomment>resource ids in the list now (a change to one of them re-ranks at once)</extracomment>
             <translation>人员</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/recommendations.py" line="35" />
+            <location filename="../../console/ui/panes/incident/recommendations.py" line="34" />
             <source>ETA</source>
             <translation>预计到达</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/recommendations.py" line="35" />
+            <location filename="../../console/ui/panes/incident/recommendations.py" line="34" />
             <source>Why</source>
             <translation>理由</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/recommendations.py" line="71" />
+            <location filename="../../console/ui/panes/incident/recommendations.py" line="72" />
             <source>Dispatch</source>
             <translation>派遣</translation>
         </message>
@@ -798,49 +1058,77 @@
     <context>
         <name>ServicePromises</name>
         <message>
-            <location filename="../../console/ui/panes/incident/promises.py" line="19" />
+            <location filename="../../console/ui/panes/incident/promises.py" line="20" />
             <source>Service promises</source>
             <translation>服务承诺</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/promises.py" line="36" />
+            <location filename="../../console/ui/panes/incident/promises.py" line="38" />
+            <source>Response: dispatched in %1 s, nobody took it — send someone else</source>
+            <translation>响应：%1 秒内已派遣，但无人接单 — 请改派他人</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/promises.py" line="42" />
             <source>Response: %1 s (promise 60 s)</source>
             <translation>响应：%1 秒（承诺 60 秒）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/promises.py" line="42" />
+            <location filename="../../console/ui/panes/incident/promises.py" line="48" />
             <source>Response: %1 left</source>
             <translation>响应：剩余 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/promises.py" line="43" />
+            <location filename="../../console/ui/panes/incident/promises.py" line="49" />
             <source>Response: breached by %1</source>
             <translation>响应：已超时 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/promises.py" line="49" />
+            <location filename="../../console/ui/panes/incident/promises.py" line="55" />
             <source>Assembly: %1 left (promise 10 min)</source>
             <translation>集结：剩余 %1（承诺 10 分钟）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/promises.py" line="50" />
+            <location filename="../../console/ui/panes/incident/promises.py" line="56" />
             <source>Assembly: breached by %1</source>
             <translation>集结：已超时 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/promises.py" line="53" />
+            <location filename="../../console/ui/panes/incident/promises.py" line="59" />
             <source>Assembly: whole team on scene in %1</source>
             <translation>集结：全员 %1 到场</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/promises.py" line="56" />
+            <location filename="../../console/ui/panes/incident/promises.py" line="62" />
             <source>Assembly: first arrival in %1</source>
             <translation>集结：首人 %1 到场</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/promises.py" line="58" />
+            <location filename="../../console/ui/panes/incident/promises.py" line="64" />
             <source>Assembly: not dispatched yet</source>
             <translation>集结：尚未派遣</translation>
+        </message>
+    </context>
+    <context>
+        <name>ShortcutHelp</name>
+        <message>
+            <location filename="../../console/ui/shell/shortcuts.py" line="115" />
+            <source>Keyboard shortcuts</source>
+            <translation>快捷键</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/shortcuts.py" line="117" />
+            <source>These keys work wherever the keyboard focus is, except while typing in a text field. Queue actions act on the selected alert.</source>
+            <translation>这些按键在任何位置都有效（正在输入文字时除外）。队列操作作用于当前选中的预警。</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/shortcuts.py" line="122" />
+            <source>Keys</source>
+            <translation>按键</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/shortcuts.py" line="122" />
+            <source>What it does</source>
+            <translation>作用</translation>
         </message>
     </context>
     <context>
@@ -924,17 +1212,74 @@
         </message>
     </context>
     <context>
-        <name>UndoButton</name>
+        <name>Toast</name>
         <message>
-            <location filename="../../console/ui/panes/incident/undo.py" line="77" />
-            <source>Undoing…</source>
-            <extracomment>seconds the undo button stays after a dispatch give up waiting for the hub to confirm a dispatch after this long</extracomment>
-            <translation>正在撤销…</translation>
+            <location filename="../../console/ui/shell/toast.py" line="42" />
+            <source>%1 — sent in %2 s</source>
+            <translation>%1 — %2 秒后发送</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/undo.py" line="80" />
-            <source>Undo (%1 s)</source>
-            <translation>撤销（%1 秒）</translation>
+            <location filename="../../console/ui/shell/toast.py" line="44" />
+            <source>%1 — undoing…</source>
+            <translation>%1 — 正在撤销…</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/toast.py" line="48" />
+            <source>Undo (Ctrl+Z) %1 s</source>
+            <translation>撤销（Ctrl+Z）%1 秒</translation>
+        </message>
+    </context>
+    <context>
+        <name>WindowShortcuts</name>
+        <message>
+            <location filename="../../console/ui/shell/shortcuts.py" line="90" />
+            <source>Dispatch the recommended person</source>
+            <translation>派遣推荐人员</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/shortcuts.py" line="91" />
+            <source>Acknowledge (optional comment)</source>
+            <translation>确认（可加备注）</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/shortcuts.py" line="92" />
+            <source>Escalate to the district (asks for a note)</source>
+            <translation>上报区县（需填写说明）</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/shortcuts.py" line="93" />
+            <source>False alarm (asks for a reason on warnings and criticals)</source>
+            <translation>误报（警告和紧急预警需选择原因）</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/shortcuts.py" line="94" />
+            <source>Activate the response plan</source>
+            <translation>启动预案</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/shortcuts.py" line="95" />
+            <source>Undo the last action (within 5 s)</source>
+            <translation>撤销上一步操作（5 秒内）</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/shortcuts.py" line="96" />
+            <source>Next alert in the queue</source>
+            <translation>队列中下一条预警</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/shortcuts.py" line="97" />
+            <source>Previous alert in the queue</source>
+            <translation>队列中上一条预警</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/shortcuts.py" line="98" />
+            <source>Keyboard focus to the alert queue</source>
+            <translation>键盘焦点移到预警队列</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/shortcuts.py" line="99" />
+            <source>Show every shortcut</source>
+            <translation>显示全部快捷键</translation>
         </message>
     </context>
 </TS>

@@ -23,7 +23,7 @@ from console.ui.common import glossary  # noqa: E402
 
 _UI: dict[str, str] = {
     # ---- drills and KPIs
-    "Play": "播放", "Pause": "暂停", "review mode only": "仅回放模式可用", "seek %1 ms": "跳转 %1 毫秒",
+    "Play": "播放", "Pause": "暂停", "review mode only": "仅回放模式可用", 
     "Alerts / min · open incidents": "每分钟预警 · 未结事件", "minutes ago": "分钟前",
     "p50 / p90 / p95 vs promise (% of limit)": "p50 / p90 / p95 对比承诺（占时限 %）",
     "response 60 s": "响应 60 秒", "assembly 10 min": "集结 10 分钟",
@@ -89,6 +89,43 @@ _UI: dict[str, str] = {
     "Fit": "全图", "Show the whole area": "显示全部区域",
     "Search name, id, unit, skill…": "搜索姓名、编号、单位、技能…", "All kinds": "全部类别", "Area": "区域",
     "All": "全部",
+    # ---- the commander's hands: questions, toast, undo, alarm, header, keys
+    "Acknowledge “%1”. A comment for the timeline (optional):": "确认“%1”。写入时间线的备注（可不填）：",
+    "Mark “%1” as a false alarm. Why?": "将“%1”标记为误报。原因？", "Mark false alarm": "标记误报",
+    "Escalate “%1” to the district. What do they need to know?": "将“%1”上报区县。需要告知区县什么？",
+    "Escalate": "上报", "Dispatched %1": "已派遣 %1", "Escalated to district": "已上报区县",
+    "Cooperation requested from %1: %2": "已请求 %1 协同：%2", "Broadcast: %1": "广播排查：%1",
+    "No audio device: alarms are silent, watch the flashing rows": "无音频设备：告警无声，请留意闪烁的行",
+    "Not acknowledged: %1 critical — %2 · %3 (A: acknowledge)": "未确认紧急预警 %1 起 — %2 · %3（A：确认）",
+    "Enter: dispatch recommended · A: acknowledge · E: escalate · F: false alarm · Ctrl+Z: undo · F1: all keys":
+        "回车：派遣推荐人员 · A：确认 · E：上报区县 · F：误报 · Ctrl+Z：撤销 · F1：全部快捷键",
+    "Focus this camera": "聚焦此摄像头", "Back to the grid": "返回宫格", "Full screen": "全屏",
+    "Show on map": "在地图上显示", "Nearby: %1": "附近：%1", "Sent: %1 · %2 · %3%4": "已派：%1 · %2 · %3%4",
+    "(+%1 more)": "（另 %1 人）", "scenario time (exercise)": "演练场景时间", "recorded time (review)": "回放记录时间",
+    "local time": "北京时间", "On duty: %1": "值班：%1", "Shift —": "班次 —", "Day shift %1": "白班 %1",
+    "Night shift %1": "夜班 %1", "&Help": "帮助(&H)", "Note (required)": "备注（必填）",
+    "Comment (optional)": "备注（可不填）",
+    "OFFLINE — no link to the hub: what you see may be out of date; commands wait and are sent when the link returns":
+        "离线 — 与中心的连接已断开：画面和状态可能已过时；指令已排队，恢复连接后发送",
+    "OFFLINE — reconnecting to the hub…": "离线 — 正在重新连接中心…",
+    "Reconnected — catching up with the hub…": "已重新连接 — 正在与中心同步…",
+    "Response: dispatched in %1 s, nobody took it — send someone else": "响应：%1 秒内已派遣，但无人接单 — 请改派他人",
+    "Keyboard shortcuts": "快捷键",
+    "These keys work wherever the keyboard focus is, except while typing in a text field. Queue actions act on the selected alert.":
+        "这些按键在任何位置都有效（正在输入文字时除外）。队列操作作用于当前选中的预警。",
+    "Keys": "按键", "What it does": "作用", "%1 — sent in %2 s": "%1 — %2 秒后发送", "%1 — undoing…": "%1 — 正在撤销…",
+    "Undo (Ctrl+Z) %1 s": "撤销（Ctrl+Z）%1 秒", "Dispatch the recommended person": "派遣推荐人员",
+    "Acknowledge (optional comment)": "确认（可加备注）", "Escalate to the district (asks for a note)": "上报区县（需填写说明）",
+    "False alarm (asks for a reason on warnings and criticals)": "误报（警告和紧急预警需选择原因）",
+    "Activate the response plan": "启动预案", "Undo the last action (within 5 s)": "撤销上一步操作（5 秒内）",
+    "Next alert in the queue": "队列中下一条预警", "Previous alert in the queue": "队列中上一条预警",
+    "Keyboard focus to the alert queue": "键盘焦点移到预警队列", "Show every shortcut": "显示全部快捷键",
+    "Not acknowledged: %1 critical — %2 · %3": "未确认紧急预警 %1 起 — %2 · %3",
+    "Last jump rebuilt the picture in %1 ms": "上次跳转重建画面用时 %1 毫秒",
+    "%1 incidents are still open. Close the console anyway?": "还有 %1 起事件未办结。仍要关闭指挥台吗？",
+    "Close the console?": "关闭指挥台？", "%1 (%2)": "%1（%2）",
+    "This is the demo: closing the console also stops its embedded hub and its scenario.":
+        "这是演示：关闭指挥台也会停止内置的中心服务和演练场景。",
     # ---- camera video (stale tiles, stream states, replay, tour, diagnostics)
     "No signal": "无信号", "Authentication failed": "认证失败", "Codec not supported": "编码格式不支持",
     "Stream not found": "找不到视频流", "Bad stream address": "视频地址无效", "Unreadable stream": "视频流无法解析",

@@ -90,8 +90,13 @@ async def test_the_drill_bar_plays_pauses_changes_speed_and_seeks(drill_file, qs
         await hub.core.wait_committed(hub.core.state.seq)
         await _until(lambda: replica.state.seq == hub.core.state.seq)
         await _until(lambda: replica.drill.seek_ms is not None)
+        width = bar.position_label.width()
         window.refresh_now()
-        assert "seek" in bar.info_label.text()
+        info = bar.info_label.text()
+        assert "ms" not in info and "seek" not in info, "no developer figures in the bar"
+        assert "ms" in bar.info_label.toolTip(), "the seek time is still there for who wants it"
+        assert bar.position_label.width() == width, "the time label keeps its width"
+        assert window.alerts.hint.isHidden(), "no dispatch key hint while commands are off"
 
         QTest.mouseClick(bar.play_button, Qt.MouseButton.LeftButton)
         await _until(lambda: hub.player.playing and hub.core.clock.rate == 10.0)

@@ -18,8 +18,7 @@ import itertools
 from contextlib import asynccontextmanager
 
 import pytest
-from PySide6.QtCore import QEvent, QSettings, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -30,6 +29,7 @@ from console.protocol import messages as m
 from console.ui.common.i18n import install_translator, status_label
 from console.ui.panes.alerts.model import AlertQueueModel
 from tests.hub.harness import Client, running_hub
+from tests.ui.keys import press
 
 pytestmark = [pytest.mark.ui, pytest.mark.integration, pytest.mark.timeout(120)]
 
@@ -82,15 +82,24 @@ async def raise_alert(server, camera: str, *, severity: str = "critical", kind: 
     return f"I-{aid}"
 
 
-def press_enter(console: Console, incident: str) -> None:
-    """Make the incident's row current and press Enter on the queue's table, as the commander does."""
+async def activated(window) -> None:
+    """Make the window the active one: window shortcuts fire only there, as on a desk."""
+    window.activateWindow()
+    await until(lambda: QApplication.activeWindow() is window, "the window to become active")
+
+
+async def press_enter(console: Console, incident: str) -> None:
+    """Click the incident's row, put the focus in another pane, and press Enter the way a keyboard does.
+
+    The key goes to the focused widget through Qt's shortcut map (QTest), not to the queue's table.
+    """
     queue = console.window.alerts
     row = queue.model.row_of(incident)
     assert row is not None, f"{incident} is not in the queue"
     queue.select_row(row)
     assert queue.current_incident() == incident
-    key = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(queue.view, key)
+    await activated(console.window)
+    press(console.window, Qt.Key.Key_Return)
 
 
 def status_cell(console: Console, incident: str) -> str | None:
@@ -180,7 +189,7 @@ async def test_enter_on_the_queue_sends_one_dispatch_and_the_incident_is_dispatc
         incident = await raise_alert(server, "CAM05", severity="warning", kind="crowd_density")
         await until(lambda: con.window.alerts.model.row_of(incident) is not None, "the alert in the queue")
 
-        press_enter(con, incident)
+        await press_enter(con, incident)
         sent = [p for p in con.replica.pending.values() if p.type == "cmd.dispatch"]
         assert len(sent) == 1 and sent[0].body.incident == incident, con.replica.pending
 
@@ -198,11 +207,50 @@ async def test_enter_on_the_queue_sends_one_dispatch_and_the_incident_is_dispatc
         assert con.window.banner_text() == "", "a dispatch that went through raises no warning"
 
 
+# ---------------------------------------------------------------- 2a. the dog alert, keys as a keyboard sends them
+
+async def test_the_dog_alert_reaches_a_dispatched_person_with_enter_sent_to_the_window_not_the_queue(tmp_path):
+    """The demo's morning on a real hub (start_hub, the marathon world): the dog alert arrives, the focus
+    sits in the camera wall, Enter goes to the focused widget, and a named person is dispatched."""
+    from console.app.config import DEMO_START, HubConfig
+    from console.app.hub import start_hub
+
+    hub = await start_hub(HubConfig(port=0, db=f"sqlite:///{tmp_path / 'hub.db'}", scenario="marathon",
+                                    speed=4.0, start=DEMO_START, fps=0))
+    try:
+        async with console_on(hub.url, "demo-commander", tmp_path, "dog") as con:
+            window = con.window
+
+            def dog():
+                return next((i for i in con.replica.state.incidents.values()
+                             if i.kind == "animal" and i.severity == "critical"), None)
+
+            await until(lambda: dog() is not None and window.alerts.model.row_of(dog().id) is not None,
+                        "the dog alert in the queue")
+            incident = dog().id
+            await until(lambda: window.selection.incident == incident, "the critical alert selected by itself")
+            await activated(window)
+            target = press(window, Qt.Key.Key_Return)
+            assert window.camera_wall.isAncestorOf(target), f"focus was in {type(target).__name__}"
+            await until(lambda: con.replica.state.incidents[incident].tasks, "a task on the dog incident")
+            [task_id] = con.replica.state.incidents[incident].tasks
+            task = con.replica.state.tasks[task_id]
+            await until(lambda: task_id in hub.core.state.tasks, "the hub to hold the task")
+            person = con.replica.state.resources[task.resource]
+            window.refresh_now()
+            line = window.incident_pane.dispatch_line.text()
+            assert person.name in line, line
+            assert person.name in window.toast.text()
+            assert window.incident_pane.dispatch_line.undo_button.isVisible()
+    finally:
+        await hub.stop()
+
+
 # ---------------------------------------------------------------- 2b. undo cancels what its command made
 
 async def test_undo_of_a_plan_cancels_exactly_the_tasks_the_plan_made(hub_db, tmp_path, monkeypatch):
     # a loaded machine may take seconds between the click and the undo: the window must not close first
-    monkeypatch.setattr("console.ui.panes.incident.undo.UNDO_WINDOW_S", WAIT_S)
+    monkeypatch.setattr("console.ui.shell.desk.UNDO_WINDOW_S", WAIT_S)
     async with running_hub(hub_db) as server, \
             console_on(server.url, "demo-commander", tmp_path, "a") as a, \
             console_on(server.url, "demo-commander", tmp_path, "b") as b:  # the same commander at a second desk
@@ -231,7 +279,7 @@ async def test_undo_of_a_plan_cancels_exactly_the_tasks_the_plan_made(hub_db, tm
         assert server.core.state.tasks[other].actor == server.core.state.tasks[min(planned)].actor
 
         a.window.refresh_now()
-        undo = pane.actions.undo_button
+        undo = pane.dispatch_line.undo_button
         assert undo.isVisible() and undo.isEnabled(), undo.text()
         QTest.mouseClick(undo, Qt.MouseButton.LeftButton)
         cancels = [h for h in made if h.type == "cmd.cancel_task"]
@@ -262,8 +310,8 @@ async def test_a_conflict_from_the_hub_is_shown_naming_the_holder(hub_db, tmp_pa
         person = best.pop()
 
         # Both commanders press Enter before either console hears of the other's dispatch.
-        press_enter(a, incident)
-        press_enter(b, incident)
+        await press_enter(a, incident)
+        await press_enter(b, incident)
         assert len(a.replica.pending) == len(b.replica.pending) == 1, "neither console could know yet"
 
         await until(lambda: not a.replica.pending and not b.replica.pending, "both answers from the hub")
@@ -310,7 +358,7 @@ async def test_wall_token_gets_a_read_only_wall_and_its_forced_command_is_refuse
                 assert not (button.isVisible() and button.isEnabled()), f"{key} can be clicked on the wall"
             assert not con.controller.can("cmd.dispatch")
 
-            press_enter(con, incident)
+            await press_enter(con, incident)
             assert con.replica.pending == {} and con.session.outbox_depth == 0, "Enter sent something"
 
             async with Client.connect(server.url, "demo-wall") as raw:
@@ -340,7 +388,7 @@ async def test_a_wall_restarted_while_its_hub_is_down_is_still_read_only(hub_db,
             # the hub has not said who this token is: the local file remembers it is a wall
             assert again.replica.link.role == "wall" and not again.session.live.is_set()
             await until(lambda: again.controller.read_only and again.window.wall, "wall mode without the hub")
-            press_enter(again, incident)
+            await press_enter(again, incident)
             assert again.replica.pending == {} and again.session.outbox_depth == 0, "a wall queued a command"
     finally:
         apply_theme(QApplication.instance(), wall=False)
@@ -392,8 +440,10 @@ async def test_a_dispatch_made_while_the_hub_is_down_is_sent_once_when_it_return
             await first.__aexit__(None, None, None)  # the hub goes away; its event log stays on disk
         await until(lambda: not con.session.live.is_set() and con.replica.link.state != "online",
                     "the console to notice the outage")
+        con.window.refresh_now()
+        assert con.window.offline_bar.text().startswith("OFFLINE"), "the outage is said across the top"
 
-        press_enter(con, incident)
+        await press_enter(con, incident)
         [pending] = con.replica.pending.values()
         assert pending.type == "cmd.dispatch" and pending.queued, "kept for later, not lost"
         person = pending.body.resource
@@ -475,3 +525,22 @@ async def test_english_and_chinese_both_load(qapp, tmp_path, lang, queue_title, 
         assert status_label("dispatched") == dispatched
         header = window.alerts.model.headerData(AlertQueueModel.COL_STATUS, Qt.Orientation.Horizontal)
         assert header == ("状态" if lang == "zh" else "Status")
+
+
+# ---------------------------------------------------------------- live language switch
+
+async def test_the_language_menu_switches_without_a_restart_and_keeps_the_session(hub_db, tmp_path, qapp):
+    async with running_hub(hub_db) as server, console_on(server.url, "demo-commander", tmp_path, "lang") as con:
+        incident = await raise_alert(server, "CAM05", severity="warning", kind="crowd_density")
+        await until(lambda: con.window.alerts.model.row_of(incident) is not None, "the alert in the queue")
+        session, old = con.session, con.window
+        assert old.docks["alerts"].windowTitle() == "Alert queue"
+        old.language_actions["zh_CN"].trigger()
+        assert con.window is not old, "the window was rebuilt in the new language"
+        new = con.window
+        assert new.docks["alerts"].windowTitle() == "预警队列"
+        assert new.incident_pane.actions.ack_button.text() == "确认"
+        assert new.alerts.model.row_of(incident) is not None, "the same replica, nothing lost"
+        assert con.session is session and session.live.is_set(), "no reconnect"
+        new.language_actions["en"].trigger()
+        assert con.window.docks["alerts"].windowTitle() == "Alert queue"

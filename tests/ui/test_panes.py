@@ -11,6 +11,8 @@ import time
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from console.client.controller import Controller
 from console.client.replica import Replica
@@ -23,7 +25,9 @@ from console.ui.panes.alerts.model import AlertQueueModel
 from console.ui.panes.alerts.widget import AlertQueue
 from console.ui.panes.incident.widget import IncidentPane
 from console.ui.screenshots import SAMPLE_DAY_START, alert_event, baseline_event, sample_alert, sample_baseline
+from console.ui.common import glossary
 from console.ui.shell.selection import Selection
+from tests.ui.keys import activate, press, type_into_dialog
 
 pytestmark = pytest.mark.ui
 
@@ -177,30 +181,106 @@ def test_countdown_turns_amber_then_red_and_shows_met(world, queue):
     assert cell() == ("✓ 37 s", QColor(theme.COUNTDOWN_MET).name())
 
 
-# ---------------------------------------------------------------- alert queue: keys → commands
+# ---------------------------------------------------------------- keys → commands (window-wide shortcuts)
 
-def test_enter_dispatches_the_recommendation_once(qtbot, world, queue):
+@pytest.fixture
+def desk_window(qtbot, world, qsettings):
+    """A main window over the world, active, its tick driven by the test."""
+    from console.ui.shell.main_window import MainWindow
+
+    win = MainWindow(world.replica, world.controller, settings=qsettings)
+    qtbot.addWidget(win)
+    win.tick.stop()
+    win.resize(1600, 900)
+    win.show()
+    activate(qtbot, win)
+    return win
+
+
+def test_enter_dispatches_the_recommendation_once_with_focus_in_another_pane(qtbot, world, desk_window):
     iid = world.raise_alert(1, severity="critical")
-    queue.refresh(world.replica.take_changes())
+    desk_window.refresh_now()
+    assert desk_window.selection.incident == iid, "a critical alert is selected by itself"
     best = world.controller.recommendations(iid, limit=1)[0]
-    _selected_row_with(queue, iid)
-    qtbot.keyClick(queue.view, Qt.Key.Key_Return)
-    dispatches = world.sink.of("cmd.dispatch")
+    target = press(desk_window, Qt.Key.Key_Return)
+    assert desk_window.camera_wall.isAncestorOf(target), "the focus sat in the camera wall"
+    assert world.sink.of("cmd.dispatch") == [m.CmdDispatch(incident=iid, resource=best.resource)]
     assert len(world.sink.commands) == 1
-    assert dispatches == [m.CmdDispatch(incident=iid, resource=best.resource)]
+    desk_window.refresh_now()
+    assert best.name in desk_window.toast.text()
 
 
-def test_keys_acknowledge_escalate_false_alarm(qtbot, world, queue):
-    iid = world.raise_alert(1)
-    queue.refresh(world.replica.take_changes())
-    _selected_row_with(queue, iid)
-    qtbot.keyClick(queue.view, Qt.Key.Key_A)
-    assert world.sink.of("cmd.acknowledge") == [m.CmdIncident(incident=iid)]
-    qtbot.keyClick(queue.view, Qt.Key.Key_E)
-    assert world.sink.of("cmd.escalate") == [m.CmdIncident(incident=iid)]
-    qtbot.keyClick(queue.view, Qt.Key.Key_F)
-    assert world.sink.of("cmd.false_alarm") == [m.CmdIncident(incident=iid)]
-    assert len(world.sink.commands) == 3
+def test_keys_acknowledge_escalate_false_alarm_ask_then_hold_for_the_undo_window(qtbot, world, desk_window):
+    iid = world.raise_alert(1, severity="info")
+    desk_window.selection.select_incident(iid)
+    desk_window.refresh_now()
+    flow = desk_window.flow
+    press(desk_window, Qt.Key.Key_A)
+    type_into_dialog(flow, "收到")
+    press(desk_window, Qt.Key.Key_E)
+    type_into_dialog(flow, "需区级协调")
+    press(desk_window, Qt.Key.Key_F)  # on an info alert: no reason asked
+    assert flow.dialog is None
+    assert world.sink.commands == [], "held for the undo window, nothing sent yet"
+    assert [e.code for e in desk_window.desk.entries] == ["cmd.acknowledge", "cmd.escalate", "cmd.false_alarm"]
+    desk_window.desk.flush()  # the window is over (or the console closes): they go, in order
+    assert [t for _, t, _ in world.sink.commands] == ["cmd.acknowledge", "cmd.escalate", "cmd.false_alarm"]
+    assert world.sink.of("cmd.acknowledge") == [m.CmdIncident(incident=iid, note="收到")]
+    assert world.sink.of("cmd.escalate") == [m.CmdIncident(incident=iid, note="需区级协调")]
+
+
+def test_f_on_a_critical_asks_for_a_reason_and_undo_within_5_s_restores_the_row(qtbot, world, desk_window):
+    iid = world.raise_alert(1, severity="critical", kind="crowd_density")
+    desk_window.refresh_now()
+    queue = desk_window.alerts
+    assert queue.model.row_of(iid) is not None
+    press(desk_window, Qt.Key.Key_F)
+    dialog = desk_window.flow.dialog
+    assert dialog is not None and dialog.isVisible(), "F on a critical asks first"
+    assert dialog.reason.count() == len(glossary.FALSE_ALARM_REASONS)
+    type_into_dialog(desk_window.flow, "树影", reason="misdetection")
+    desk_window.refresh_now()
+    assert queue.model.row_of(iid) is None, "the row leaves the queue at once"
+    assert "False alarm" in desk_window.toast.text() and desk_window.toast.undo_button.isVisible()
+    assert world.sink.commands == []
+    press(desk_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    desk_window.refresh_now()
+    assert queue.model.row_of(iid) is not None, "undo put the row back"
+    desk_window.desk.flush()
+    assert world.sink.commands == [], "an undone false alarm never reaches the hub"
+    # and without undo it is sent once the window is over, with its reason code and the text
+    press(desk_window, Qt.Key.Key_F)
+    type_into_dialog(desk_window.flow, "树影", reason="misdetection")
+    desk_window.desk.flush()
+    assert world.sink.of("cmd.false_alarm") == [m.CmdIncident(incident=iid, note="[misdetection] 树影")]
+
+
+def test_keys_typed_into_a_text_field_stay_there(qtbot, world, desk_window):
+    iid = world.raise_alert(1, severity="critical")
+    desk_window.refresh_now()
+    roster = desk_window.panes["roster"]
+    desk_window.docks["roster"].show()
+    roster.search.setFocus()
+    QTest.keyClicks(roster.search, "FAE")
+    QTest.keyClick(roster.search, Qt.Key.Key_Return)
+    assert roster.search.text() == "FAE"
+    assert world.sink.commands == [] and desk_window.flow.dialog is None
+    # a new critical alert does not take the focus away from the field
+    world.raise_alert(2, severity="critical")
+    desk_window.refresh_now()
+    assert QApplication.focusWidget() is roster.search
+    assert iid
+
+
+def test_f1_lists_every_shortcut_and_the_help_menu_has_it(qtbot, world, desk_window):
+    press(desk_window, Qt.Key.Key_F1)
+    help_ = desk_window._help
+    assert help_ is not None and help_.isVisible()
+    rows = help_.rows()
+    assert len(rows) == len(desk_window.shortcuts.shortcuts)
+    assert any("Return" in k or "Enter" in k for k, _ in rows) and any("Ctrl+Z" in k for k, _ in rows)
+    menus = [a.text() for a in desk_window.menuBar().actions()]
+    assert "&Help" in menus
 
 
 def test_arrows_move_and_follow_the_shared_selection(qtbot, world, queue):
@@ -215,16 +295,22 @@ def test_arrows_move_and_follow_the_shared_selection(qtbot, world, queue):
     assert queue.current_incident() == first
 
 
-def test_read_only_enter_sends_nothing(qtbot):
+def test_read_only_keys_send_nothing(qtbot, qsettings):
+    from console.ui.shell.main_window import MainWindow
+
     w = World(read_only=True)
-    pane = AlertQueue(w.replica, w.controller, w.selection, sound=False)
-    qtbot.addWidget(pane)
+    win = MainWindow(w.replica, w.controller, settings=qsettings)
+    qtbot.addWidget(win)
+    win.tick.stop()
+    win.show()
+    activate(qtbot, win)
     iid = w.raise_alert(1, severity="critical")
-    pane.refresh(w.replica.take_changes())
-    _selected_row_with(pane, iid)
+    win.refresh_now()
+    win.selection.select_incident(iid)
     for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_A, Qt.Key.Key_E, Qt.Key.Key_F):
-        qtbot.keyClick(pane.view, key)
-    assert w.sink.commands == []
+        press(win, key)
+    win.desk.flush()
+    assert w.sink.commands == [] and win.flow.dialog is None
 
 
 def test_new_critical_alert_signals_once_per_tick(qtbot, world, queue):
@@ -273,8 +359,8 @@ def test_undo_cancels_the_task_the_dispatch_made(qtbot, world, incident_pane):
     incident_pane.refresh(world.replica.take_changes())
     qtbot.mouseClick(incident_pane.actions.dispatch_button, Qt.MouseButton.LeftButton)
     ((command_id, _, body),) = [c for c in world.sink.commands if c[1] == "cmd.dispatch"]
-    undo = incident_pane.actions.undo_button
-    assert undo.isVisible()
+    undo = incident_pane.dispatch_line.undo_button
+    assert undo.isVisible(), "the undo sits in the dispatch line at the top of the pane"
     assert "5" in undo.text()
     # the hub applies the dispatch (a task sent by this user appears on the incident) and answers
     inc = world.replica.state.incidents[iid]
@@ -284,6 +370,9 @@ def test_undo_cancels_the_task_the_dispatch_made(qtbot, world, incident_pane):
     incident_pane.refresh(world.replica.take_changes())
     assert incident_pane.task_list.tasks.topLevelItemCount() == 1
     assert incident_pane.task_list.tasks.topLevelItem(0).text(3).startswith("assembly:")
+    who = world.replica.state.resources[body.resource]
+    line = incident_pane.dispatch_line.text()
+    assert who.name in line and " m · ≈ " in line, line
     qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)
     assert world.sink.of("cmd.cancel_task") == [m.CmdCancelTask(task=f"{iid}-T1", reason="undo")]
     assert not undo.isVisible()
@@ -296,7 +385,7 @@ def test_undo_of_a_plan_cancels_its_tasks_and_not_a_later_dispatch_by_the_same_u
     incident_pane.refresh(world.replica.take_changes())
     qtbot.mouseClick(incident_pane.actions.plan_button, Qt.MouseButton.LeftButton)
     ((command_id, _, _),) = [c for c in world.sink.commands if c[1] == "cmd.activate_plan"]
-    undo = incident_pane.actions.undo_button
+    undo = incident_pane.dispatch_line.undo_button
     qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)  # before the hub has answered: it waits
     assert undo.text() == "Undoing…" and world.sink.of("cmd.cancel_task") == []
     me = world.controller.actor.name
@@ -325,7 +414,7 @@ def test_a_refused_dispatch_offers_no_undo(qtbot, world, incident_pane):
     ((command_id, _, _),) = world.sink.commands
     world.sink.answer(command_id, m.Result(ok=False, code="conflict", message="taken"), world.replica)
     incident_pane.refresh(world.replica.take_changes())
-    assert not incident_pane.actions.undo_button.isVisible()
+    assert not incident_pane.dispatch_line.undo_button.isVisible()
 
 
 def test_incident_actions_send_commands(qtbot, world, incident_pane):
@@ -333,17 +422,23 @@ def test_incident_actions_send_commands(qtbot, world, incident_pane):
     world.selection.select_incident(iid)
     incident_pane.refresh(world.replica.take_changes())
     assert "人群踩踏风险预案" in incident_pane.actions.plan_button.text()
+    flow = incident_pane.flow
     qtbot.mouseClick(incident_pane.actions.ack_button, Qt.MouseButton.LeftButton)
+    type_into_dialog(flow, "")
     qtbot.mouseClick(incident_pane.actions.plan_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(incident_pane.actions.escalate_button, Qt.MouseButton.LeftButton)
+    type_into_dialog(flow, "需区级协调")
     qtbot.mouseClick(incident_pane.actions.broadcast_button, Qt.MouseButton.LeftButton)
+    assert [t for _, t, _ in world.sink.commands] == ["cmd.activate_plan"], "the plan goes at once, the rest wait"
+    flow.desk.flush()
     types = [t for _, t, _ in world.sink.commands]
-    assert types == ["cmd.acknowledge", "cmd.activate_plan", "cmd.escalate", "cmd.broadcast"]
+    assert types == ["cmd.activate_plan", "cmd.acknowledge", "cmd.escalate", "cmd.broadcast"]
     assert world.sink.of("cmd.broadcast")[0].tag == "forest_adjacent"
     incident_pane.actions.coop_menu.aboutToShow.emit()  # what opening the menu does
     towns = [a.text() for a in incident_pane.actions.coop_menu.actions()]
     assert towns == ["南山镇"]
     incident_pane.actions.coop_menu.actions()[0].trigger()
+    flow.desk.flush()
     assert world.sink.of("cmd.request_cooperation") == [m.CmdCooperation(incident=iid, to_center="T2")]
 
 
@@ -358,6 +453,7 @@ def test_handoff_buttons_only_when_offered_here(qtbot, world, incident_pane):
     incident_pane.refresh(world.replica.take_changes())
     assert incident_pane.actions.accept_button.isVisible() and incident_pane.actions.accept_button.isEnabled()
     qtbot.mouseClick(incident_pane.actions.accept_button, Qt.MouseButton.LeftButton)
+    incident_pane.flow.desk.flush()
     assert world.sink.of("cmd.accept_handoff") == [m.CmdIncident(incident=iid)]
 
 
@@ -444,7 +540,9 @@ def test_wall_mode_has_no_enabled_dispatch_control(qtbot, qsettings):
         win.refresh_now()
         for key, button in win.incident_pane.action_buttons().items():
             assert not (button.isVisible() and button.isEnabled()), key
-        qtbot.keyClick(win.alerts.view, Qt.Key.Key_Return)
+        win.show()
+        activate(qtbot, win)
+        press(win, Qt.Key.Key_Return)
         assert w.sink.commands == []
     finally:
         from PySide6.QtWidgets import QApplication
@@ -551,7 +649,9 @@ def test_the_incident_pane_says_timeline_breaches_and_reasons_in_the_chosen_lang
         # each recommendation: its reason in words, and an ETA figure of its own
         etas, why = _texts(pane.recommendations.recs, 1), _texts(pane.recommendations.recs, 2)
         assert len(etas) >= 2 and len(set(etas)) == len(etas), etas
-        assert why[0].startswith(words["reason"]) and etas[0] in why[0]
+        assert why[0].startswith(words["reason"]) and etas[0].split(" · ")[1] in why[0]
+        # 王芳 declined this incident: not recommended again, and the reason says so
+        assert "王芳" not in _texts(pane.recommendations.recs, 0)[0] and "王芳" in why[0], why[0]
         inc = world.replica.state.incidents[iid]
         world.event("incident_escalated", m.IncidentOffered(incident=iid, to_center="D", actor="值班长 王敏",
                                                             note="需区级协调"), inc.created_at + 90)

@@ -12,6 +12,7 @@ An unknown code reads as itself, so a new code shows up, never a blank.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol
 
@@ -140,6 +141,23 @@ REASONS: Words = {
     "next_of_role": ("第 {rank} 近的{role}：{metres} 米，{eta}", "{role} no. {rank}: {metres} m, {eta}"),
 }
 
+#: why a commander calls an alert false: the pick list of the false-alarm dialog (the note records the code)
+FALSE_ALARM_REASONS: Words = {
+    "nothing_there": ("画面中无异常", "Nothing there on camera"),
+    "misdetection": ("AI 误识别", "AI misdetection"),
+    "duplicate": ("重复预警", "Duplicate of another alert"),
+    "already_handled": ("现场已处置", "Already handled on site"),
+    "test": ("测试或演练", "Test or drill"),
+    "other": ("其他原因", "Other reason"),
+}
+
+#: what needs the commander again after a dispatch went wrong (queue row, incident pane, banner)
+ATTENTION: Words = {
+    "needs_redispatch": ("需要重新派遣", "Needs re-dispatch"),
+    "declined_by": ("{names} 拒绝", "declined by {names}"),
+    "no_answer": ("{names} {t} 未应答", "no answer from {names} in {t}"),
+}
+
 #: why the hub ended a task itself (console.domain.model.TASK_END_CAUSES)
 TASK_END_CAUSES: Words = {
     "incident_closed": ("事件已关闭", "incident closed"),
@@ -178,6 +196,7 @@ _PHRASES: Words = {
     "eta": ("约 {min} 分钟", "≈ {min} min"),
     "overdue": ("超时 {t}", "overdue {t}"),
     "seconds": ("{n} 秒", "{n} s"),
+    "metres": ("{n} 米", "{n} m"),
     "minutes": ("{n} 分钟", "{n} min"),
     "to": ("→ {center}", "→ {center}"),
     "into": ("并入 {incident}", "into {incident}"),
@@ -187,13 +206,14 @@ _PHRASES: Words = {
     "list_sep": ("、", ", "),
     "clause_sep": ("；", "; "),
     "note_sep": ("：", ": "),
+    "skipped": ("（已跳过拒绝本事件的 {names}）", " (skipping {names}, who declined this incident)"),
 }
 
 #: every table, for the .ts filler and the tests
 TABLES: dict[str, Words] = {
     "incident_kinds": INCIDENT_KINDS, "resource_kinds": RESOURCE_KINDS, "statuses": STATUSES,
     "severities": SEVERITIES, "alert_sources": ALERT_SOURCES, "roles": ROLES, "actors": ACTORS,
-    "timeline_steps": TIMELINE_STEPS, "refusals": REFUSALS,
+    "timeline_steps": TIMELINE_STEPS, "refusals": REFUSALS, "false_alarm_reasons": FALSE_ALARM_REASONS,
 }
 
 
@@ -366,20 +386,75 @@ def describe_step(s: _Step, lang: str, name_of: Callable[[str], str] = lambda co
         parts.append(f"({word(TASK_END_CAUSES, s.cause, lang)})")
     text = " ".join(parts)
     if s.note:
-        text = f"{text}{word(_PHRASES, 'note_sep', lang)}{s.note}" if text else s.note
+        note = describe_note(s.note, lang)
+        text = f"{text}{word(_PHRASES, 'note_sep', lang)}{note}" if text else note
     return text
 
 
-def describe_reason(rec: _Rec, lang: str) -> str:
-    """Why a person is recommended: the reason code with its role, metres and ETA."""
+def describe_reason(rec: _Rec, lang: str, name_of: Callable[[str], str] = lambda code: code) -> str:
+    """Why a person is recommended: the reason code with its role, metres and ETA, and who was skipped."""
     fmt = REASONS.get(rec.reason)
     role_word = resource_kind(rec.kind, lang)
     if not is_zh(lang):
         role_word = role_word.lower()
     if fmt is None:
         return rec.reason
-    return (fmt[0] if is_zh(lang) else fmt[1]).format(
+    text = (fmt[0] if is_zh(lang) else fmt[1]).format(
         role=role_word, rank=rec.rank, metres=f"{rec.distance_m:.0f}", eta=eta(rec.eta_s, lang))
+    skipped = getattr(rec, "skipped", ())
+    if skipped:
+        names = word(_PHRASES, "list_sep", lang).join(name_of(r) for r in skipped)
+        text += _phrase("skipped", lang, names=names)
+    return text
+
+
+def attention(code: str, lang: str, **values: object) -> str:
+    """A needs-the-commander notice ('needs_redispatch', 'declined_by', 'no_answer') in words."""
+    return word(ATTENTION, code, lang).format(**values)
+
+
+def metres(value: float, lang: str) -> str:
+    """A distance in whole metres with its unit ('420 米' / '420 m')."""
+    return _phrase("metres", lang, n=f"{value:.0f}")
+
+
+def describe_redispatch(declined: Iterable[str], unanswered: Iterable[str], no_answer_s: float, lang: str,
+                        name_of: Callable[[str], str] = lambda code: code) -> str:
+    """'需要重新派遣 — 张嘉华 拒绝' (and who did not answer in time)."""
+    sep = word(_PHRASES, "list_sep", lang)
+    declined, unanswered = list(declined), list(unanswered)
+    why = []
+    if declined:
+        why.append(attention("declined_by", lang, names=sep.join(name_of(r) for r in declined)))
+    if unanswered:
+        why.append(attention("no_answer", lang, names=sep.join(name_of(r) for r in unanswered),
+                             t=seconds(no_answer_s, lang)))
+    head = attention("needs_redispatch", lang)
+    return f"{head} — {word(_PHRASES, 'clause_sep', lang).join(why)}" if why else head
+
+
+def false_alarm_reason(code: str, lang: str) -> str:
+    """A false-alarm reason code in words."""
+    return word(FALSE_ALARM_REASONS, code, lang)
+
+
+#: a note that starts with a reason code in brackets: "[misdetection] 树影"
+_NOTE_CODE = re.compile(r"^\[([a-z_]+)\]\s*(.*)$", re.S)
+
+
+def reason_note(code: str, text: str) -> str:
+    """The note a false alarm records: the reason code in brackets, then what the commander wrote."""
+    return f"[{code}] {text.strip()}".strip()
+
+
+def describe_note(note: str, lang: str) -> str:
+    """A person's note for display: a leading [reason code] said in words, the rest as written."""
+    found = _NOTE_CODE.match(note or "")
+    if found is None or found.group(1) not in FALSE_ALARM_REASONS:
+        return note
+    said = false_alarm_reason(found.group(1), lang)
+    rest = found.group(2).strip()
+    return f"{said}{word(_PHRASES, 'note_sep', lang)}{rest}" if rest else said
 
 
 def describe_breach(b: _Breach, lang: str) -> str:

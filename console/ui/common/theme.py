@@ -69,6 +69,14 @@ FG_DIM = "#8b949e"
 FG_OFF = "#6e7681"
 ACCENT = "#2f81f7"
 BORDER = "#30363d"
+#: the undo toast, the offline banner, the needs-re-dispatch notice, the alarm flash
+TOAST_BG = "#1f2630"
+TOAST_BORDER = "#d29922"
+OFFLINE_BG = "#6e4b00"
+ATTENTION_BG = "#b62324"
+FLASH_BG = "#ff4d4f"
+#: a row that still needs acknowledging flashes with this background (a translucent red)
+ROW_FLASH = "#66ff4d4f"
 #: text on a coloured badge, banner or bar
 ON_COLOUR = "#ffffff"
 
@@ -106,6 +114,9 @@ MAP_CAMERA_OFF = "#6e7681"
 MAP_CAMERA_ALERT = CAMERA_ALERT
 #: the ring around the selected incident or person, and the outline of incident stars
 MAP_RING = "#ffffff"
+#: the line from a dispatched person to the incident, and the person's name and ETA beside them
+MAP_TASK_LINE = "#f0b429"
+MAP_TASK_LABEL = "#ffe08a"
 
 # ------------------------------------------------------------------ charts (KPI pane)
 CHART_ALERTS = "#1f6feb"
@@ -218,18 +229,29 @@ QLabel#banner {{ background: #8b1a1a; color: white; font-weight: bold; padding: 
 QLabel#banner[level="info"] {{ background: #1f4f8b; }}
 QLabel#banner[level="critical"] {{ background: #b62324; }}
 QLabel#badge {{ border-radius: 3px; padding: 1px 8px; font-weight: bold; color: white; }}
+QFrame#toast {{ background: {TOAST_BG}; border: 1px solid {TOAST_BORDER}; border-radius: 4px; }}
+QFrame#toast QLabel {{ color: {FG}; font-weight: bold; padding: 0 {pad}px; }}
+QLabel#offline_banner {{ background: {OFFLINE_BG}; color: white; font-weight: bold; padding: {pad + 2}px; }}
+QLabel#attention {{ background: {ATTENTION_BG}; color: white; font-weight: bold; padding: {pad}px; }}
+QFrame#dispatch_line {{ background: {BG_RAISED}; border: 1px solid {ACCENT}; border-radius: 4px; }}
+QLabel#banner[flash="on"] {{ background: {FLASH_BG}; }}
 QToolTip {{ background: {BG_RAISED}; color: {FG}; border: 1px solid {BORDER}; }}
 """
 
 
-def apply_theme(app: QApplication, wall: bool = False) -> str | None:
-    """Apply the dark theme (wall: large type); returns the CJK font family used, if any."""
+def apply_theme(app: QApplication, wall: bool = False, point_size: float | None = None) -> str | None:
+    """Apply the dark theme (wall: large type, or `point_size`); returns the CJK font family used, if any.
+
+    The font is set before the stylesheet: setting the stylesheet re-polishes every
+    widget, so widgets made before a size change take the new size too.
+    """
     app.setStyle("Fusion")
     app.setPalette(_palette())
     family = cjk_family()
     font = QFont(family) if family else QFont(app.font())
-    font.setPointSize(WALL_POINT_SIZE if wall else BASE_POINT_SIZE)
+    font.setPointSizeF(point_size or (WALL_POINT_SIZE if wall else BASE_POINT_SIZE))
     font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
     app.setFont(font)
+    app.setStyleSheet("")  # a changed size must reach widgets polished under the old sheet
     app.setStyleSheet(stylesheet(wall))
     return family

@@ -27,8 +27,14 @@ from console.ui.panes.incident.widget import IncidentPane
 from console.ui.panes.kpi.widget import KpiPane
 from console.ui.panes.map.widget import MapPane
 from console.ui.panes.roster.widget import RosterPane
+from console.ui.shell.alarm import Alarm, alarm_strip
+from console.ui.shell.desk import Desk
+from console.ui.shell.flow import ActionFlow
+from console.ui.shell.header import HeaderBar, OfflineBar
 from console.ui.shell.selection import Selection
+from console.ui.shell.shortcuts import ShortcutHelp, WindowShortcuts
 from console.ui.shell.status_bar import ConsoleStatusBar
+from console.ui.shell.toast import Toast
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +54,11 @@ PanesFactory = Callable[[Replica, Controller, Selection, object], dict[str, QWid
 
 
 def default_panes(replica: Replica, controller: Controller, selection: Selection,
-                  frames: object = None) -> dict[str, QWidget | None]:
-    """Every pane the console knows."""
+                  frames: object = None, flow: ActionFlow | None = None) -> dict[str, QWidget | None]:
+    """Every pane the console knows; the ones that act share `flow` (one desk, one toast, one undo)."""
     return {
-        "alerts": AlertQueue(replica, controller, selection),
-        "incident": IncidentPane(replica, controller, selection),
+        "alerts": AlertQueue(replica, controller, selection, flow=flow),
+        "incident": IncidentPane(replica, controller, selection, flow=flow),
         "diagnostics": DiagnosticsPane(replica, frames),
         "cameras": CameraWall(replica, controller, selection, frames),
         "roster": RosterPane(replica, controller, selection),
@@ -67,6 +73,9 @@ class MainWindow(QMainWindow):
 
     sig_critical = Signal(str)
     """A new critical alert popped (incident id)."""
+
+    sig_language = Signal(str)
+    """The commander chose a language in the menu ('zh_CN' or 'en'); the app rebuilds the window in it."""
 
     def __init__(self, replica: Replica, controller: Controller, *,
                  panes_factory: PanesFactory | None = None, wall: bool = False,
@@ -85,7 +94,10 @@ class MainWindow(QMainWindow):
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
                             | QMainWindow.DockOption.AllowNestedDocks)
 
-        panes = default_panes(replica, controller, self.selection, frames)
+        #: the commander's actions, keys and clicks alike: asked, held or sent, undone within 5 s
+        self.desk = Desk(controller, self)
+        self.flow = ActionFlow(replica, controller, self.desk, self)
+        panes = default_panes(replica, controller, self.selection, frames, self.flow)
         if panes_factory is not None:
             panes.update(panes_factory(replica, controller, self.selection, frames))
         self.panes: dict[str, QWidget] = {k: v for k, v in panes.items() if v is not None}
@@ -113,6 +125,8 @@ class MainWindow(QMainWindow):
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(0)
         col.addWidget(self.mode_strip)
+        self.alarm_strip = alarm_strip(centre)
+        col.addWidget(self.alarm_strip)
         col.addWidget(self.banner)
         if self.camera_wall is not None:
             col.addWidget(self.camera_wall, 1)
@@ -122,6 +136,8 @@ class MainWindow(QMainWindow):
             placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
             placeholder.setStyleSheet("color: #30363d; font-size: 28pt; background: #05080c;")
             col.addWidget(placeholder, 1)
+        self.toast = Toast(self.desk, centre)
+        col.addWidget(self.toast)
         self.setCentralWidget(centre)
 
         # ---- docks
@@ -165,8 +181,22 @@ class MainWindow(QMainWindow):
             # A wall is read from across the room: cameras, queue, incident and map only.
             self.docks["roster"].hide()
         self._sized = False
+        #: ask before closing with incidents open (the app sets it; tests and a wall do not)
+        self.ask_before_closing = False
+        #: the demo runs its hub in this process: closing stops it too, and the question says so
+        self.embedded_hub = False
+        self.close_question = None
 
-        # ---- menus and status bar
+        # ---- across the top: the offline banner, then clock, shift and who is on duty
+        self.offline_bar = OfflineBar(replica, self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.offline_bar)
+        self.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
+        self.header = HeaderBar(replica, self.settings, self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.header)
+
+        # ---- keys (window-wide: they work wherever focus is) and menus
+        self.shortcuts = WindowShortcuts(self, self._shortcut_handlers())
+        self._help: ShortcutHelp | None = None
         self._build_menus()
         self.status = ConsoleStatusBar(replica, outbox_depth, stall_ms, self)
         self.setStatusBar(self.status)
@@ -174,9 +204,13 @@ class MainWindow(QMainWindow):
         # ---- wiring
         if self.alerts is not None:
             self.alerts.sig_critical.connect(self._on_critical)
+        show_on_map = getattr(self.camera_wall, "sig_show_on_map", None)
+        if show_on_map is not None:
+            show_on_map.connect(self._on_show_camera_on_map)
         if wall and self.incident_pane is not None:
             self.incident_pane.set_actions_visible(False)
         self._notices = NoticeCursor(replica)
+        self.alarm = self._make_alarm()
         self._last_refresh = 0.0
         self._default_state = self.saveState()
         self._restored = self.restore_layout()
@@ -221,6 +255,11 @@ class MainWindow(QMainWindow):
             log.exception("alert queue failed to refresh")
         self.alerts.view.viewport().update()
 
+    def redraw_all(self) -> ChangeSet:
+        """Draw every pane from the whole replica (a window made over a running session)."""
+        self._carry.merge(ChangeSet(baseline=True))
+        return self._on_tick(force=True)
+
     def refresh_now(self) -> ChangeSet:
         """Run one UI tick at once (tests and the smoke run call it); returns the changes applied."""
         return self._on_tick(force=True)
@@ -248,8 +287,9 @@ class MainWindow(QMainWindow):
         """Restore this role's saved layout; False if there was none."""
         state = self.settings.value(f"layout/{self.role_key}")
         geometry = self.settings.value(f"geometry/{self.role_key}")
+        self._geometry_restored = False
         if isinstance(geometry, QByteArray) and not self.wall:
-            self.restoreGeometry(geometry)
+            self._geometry_restored = self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
             return self.restoreState(state)
         return False
@@ -268,11 +308,29 @@ class MainWindow(QMainWindow):
             if not self._restored:
                 QTimer.singleShot(0, self._apply_default_sizes)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self.wall:
+            from console.ui.shell.wall import fix_widths
+
+            fix_widths(self)  # fixed shares of the new width: nothing moves when an alert arrives
+
+    def close_without_asking(self) -> bool:
+        """Close now (the app shuts down in order, a test ends): no question."""
+        self._close_confirmed = True
+        return self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self._should_ask_before_closing():
+            event.ignore()
+            self._ask_before_closing()
+            return
         if self._tick_soon in self.replica.on_new_alert:
             self.replica.on_new_alert.remove(self._tick_soon)
         self._closed = True
         self.tick.stop()
+        self.desk.flush()  # a decision still in its undo window is sent, never lost
+        self.shortcuts.remove()
         self.save_layout()
         super().closeEvent(event)
 
@@ -298,9 +356,138 @@ class MainWindow(QMainWindow):
         reset.triggered.connect(self.reset_layout)
         view.addAction(reset)
         lang = self.menuBar().addMenu(self.tr("&Language"))
-        hint = QAction(self.tr("Start with --lang en for English, --lang zh for Chinese"), self)
-        hint.setEnabled(False)
-        lang.addAction(hint)
+        self.language_actions: dict[str, QAction] = {}
+        for code, words in (("zh_CN", "中文"), ("en", "English")):  # each in its own language, on purpose
+            action = QAction(words, self)
+            action.setCheckable(True)
+            action.setChecked(current_lang() == code)
+            action.triggered.connect(lambda _=False, c=code: self._on_language(c))
+            lang.addAction(action)
+            self.language_actions[code] = action
+        self._build_help_menu()
+
+    def _on_language(self, code: str) -> None:
+        for c, action in self.language_actions.items():
+            action.setChecked(c == (code if code != current_lang() else current_lang()))
+        if code != current_lang():
+            self.sig_language.emit(code)
+
+    def _build_help_menu(self) -> None:
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        keys = self.shortcuts.actions.get("help")
+        if keys is not None:
+            help_menu.addAction(keys)
+        for name in ("dispatch", "acknowledge", "escalate", "false_alarm", "undo"):
+            action = self.shortcuts.actions.get(name)
+            if action is not None:
+                help_menu.addAction(action)
+
+    def _should_ask_before_closing(self) -> bool:
+        if not self.ask_before_closing or getattr(self, "_close_confirmed", False) or self.wall:
+            return False
+        return bool(self._open_incidents())
+
+    def _open_incidents(self) -> list:
+        from console.domain.model import SETTLED_STATUSES
+
+        return [i for i in self.replica.state.incidents.values() if i.status not in SETTLED_STATUSES]
+
+    def _ask_before_closing(self) -> None:
+        """Alt+F4 with incidents open: ask first (window-modal, opened, not exec'd inside the loop)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        if self.close_question is not None and self.close_question.isVisible():
+            return
+        text = self.tr("%1 incidents are still open. Close the console anyway?").replace(
+            "%1", str(len(self._open_incidents())))
+        if self.embedded_hub:
+            text += "\n\n" + self.tr("This is the demo: closing the console also stops its embedded hub "
+                                      "and its scenario.")
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Close the console?"), text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)  # Enter keeps the console open
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.finished.connect(lambda r: self.close_without_asking()
+                             if r == QMessageBox.StandardButton.Yes else None)
+        self.close_question = box
+        box.open()
+
+    def _refresh_chrome(self) -> None:
+        """The toast, the offline banner and the header clock: every tick, cheap when nothing changed."""
+        self.toast.tick()
+        self.offline_bar.refresh()
+        self.header.refresh()
+
+    def show_on_screen(self) -> None:
+        """Show the window: where it was last time if that was saved, else maximised on the current screen."""
+        if self._geometry_restored:
+            self.show()
+            return
+        from PySide6.QtGui import QCursor, QGuiApplication
+
+        screen = QGuiApplication.screenAt(QCursor.pos()) or QGuiApplication.primaryScreen()
+        if screen is not None:
+            self.setGeometry(screen.availableGeometry())
+        self.showMaximized()
+
+    def _on_show_camera_on_map(self, camera_id: str) -> None:
+        """A tile's "show on map": bring the map up, centred on the camera."""
+        dock, map_pane = self.docks.get("map"), self.panes.get("map")
+        cam = self.replica.state.cameras.get(camera_id)
+        if dock is None or map_pane is None or cam is None:
+            return
+        dock.show()
+        dock.raise_()
+        map_pane.center_on(cam.x, cam.y)
+
+    def _make_alarm(self) -> Alarm:
+        """The alarm that rings until acknowledged and flashes the rows and the strip."""
+        flash = self.alerts.model.set_flash if self.alerts is not None else None
+
+        def loud(text: str) -> None:
+            self.show_banner(text, "critical")
+            self.status.showMessage(text, BANNER_MS)
+
+        return Alarm(self.replica, self.alarm_strip, loud, self.status.say_once, self.settings, self,
+                     on_flash=flash, audible=not self.wall)
+
+    # ------------------------------------------------------------------ keys
+
+    def _shortcut_handlers(self) -> dict[str, Callable[[], None]]:
+        act = self._on_action_key
+        return {
+            "dispatch": lambda: act("cmd.dispatch"), "acknowledge": lambda: act("cmd.acknowledge"),
+            "escalate": lambda: act("cmd.escalate"), "false_alarm": lambda: act("cmd.false_alarm"),
+            "plan": lambda: act("cmd.activate_plan"), "undo": self.desk.undo,
+            "next": lambda: self._step_queue(1), "previous": lambda: self._step_queue(-1),
+            "queue": self._focus_queue, "help": self.show_shortcuts,
+        }
+
+    def _on_action_key(self, code: str) -> None:
+        """A queue key: act on the selected alert, whichever pane has the focus."""
+        incident = self.selection.incident
+        if incident is None and self.alerts is not None:
+            incident = self.alerts.current_incident()
+        if incident is None or self.wall:
+            return
+        self.flow.request(code, incident, self)
+
+    def _step_queue(self, step: int) -> None:
+        if self.alerts is not None:
+            self.alerts.step(step)
+
+    def _focus_queue(self) -> None:
+        if self.alerts is not None:
+            self.alerts.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def show_shortcuts(self) -> ShortcutHelp:
+        """F1: the list of every shortcut."""
+        if self._help is None:
+            self._help = ShortcutHelp(self.shortcuts.shortcuts, self)
+            self._help.destroyed.connect(lambda *_: setattr(self, "_help", None))
+        self._help.show()
+        self._help.raise_()
+        return self._help
 
     def _on_tick(self, force: bool = False) -> ChangeSet:
         self._tick_at = time.monotonic()
@@ -335,6 +522,7 @@ class MainWindow(QMainWindow):
                 self.replica.counters[f"ui_error.{name}"] += 1
                 log.exception("pane %s failed to refresh", name)
         self.status.update_figures()
+        self._refresh_chrome()
         if not idle:
             self._show_notices()
         self._show_mode()
@@ -357,8 +545,11 @@ class MainWindow(QMainWindow):
             text = {"exercise": self.tr("EXERCISE 演练 — not live duty: the field is simulated"),
                     "review": self.tr("REVIEW 回放 — a recorded session: dispatch is off")}.get(mode, mode.upper())
             self.mode_strip.setText(text)
+            from PySide6.QtWidgets import QApplication
+
+            size = max(13.0, QApplication.font().pointSizeF() * 0.9)  # large on a wall too
             self.mode_strip.setStyleSheet(f"background: {MODE_COLORS.get(mode, '#6e7681')}; color: white; "
-                                          "font-weight: bold; font-size: 13pt; padding: 3px;")
+                                          f"font-weight: bold; font-size: {size:.0f}pt; padding: 3px;")
             self.mode_strip.show()
             self.setWindowTitle(f"[{MODE_TEXT.get(mode, mode.upper())}] {title}")
         dock = self.docks.get("drillbar")

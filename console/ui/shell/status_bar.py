@@ -36,8 +36,20 @@ class ConsoleStatusBar(QStatusBar):
         for w in (self.link_label, self.rtt_label, self.seq_label, self.rate_label, self.outbox_label,
                   self.stall_label, self.user_label, self.mode_badge):
             self.addPermanentWidget(w)
+        #: a standing notice said once (no audio device): stays, so it is not missed
+        self.standing = QLabel(self)
+        self.standing.setObjectName("standing_notice")
+        self.standing.setStyleSheet(f"color: {theme.COUNTDOWN_AMBER};")
+        self.standing.hide()
+        self.insertPermanentWidget(0, self.standing)
         self._last: dict[str, str] = {}
         self.update_figures()
+
+    def say_once(self, text: str) -> None:
+        """A standing notice: shown as a message now and kept as a permanent label."""
+        self.standing.setText(text)
+        self.standing.show()
+        self.showMessage(text, 10_000)
 
     def update_figures(self) -> None:
         """Redraw the figures (only labels whose text changed are touched)."""

@@ -19,7 +19,8 @@ from console.client.replica import Replica
 from console.domain.model import FINAL_STATUSES, SETTLED_STATUSES, Incident
 from console.domain.sla import incident_sla
 from console.domain.state import ChangeSet
-from console.ui.common import glossary, theme
+from console.ui.common import attention, glossary, theme
+from console.ui.common.attention import Redispatch, needs_redispatch
 from console.ui.common.i18n import current_lang, kind_label, severity_label, status_label
 
 _SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}
@@ -50,8 +51,12 @@ class QueueFilter:
     status: str | None = None
     town: str | None = None
     show_closed: bool = False
+    #: incidents a held action (false alarm, close, resolve in its undo window) takes off the queue
+    hidden: frozenset[str] = frozenset()
 
     def accepts(self, inc: Incident) -> bool:
+        if inc.id in self.hidden:
+            return False
         if not self.show_closed and inc.status in FINAL_STATUSES and inc.status != self.status:
             return False
         if self.kind is not None and inc.kind != self.kind:
@@ -79,6 +84,9 @@ class AlertQueueModel(QAbstractTableModel):
         self._now = replica.hub_now()
         self._bold = QFont()
         self._bold.setBold(True)
+        #: rows that flash until acknowledged (the alarm sets them), and the flash's phase
+        self.flashing: frozenset[str] = frozenset()
+        self.flash_on = False
 
     # ------------------------------------------------------------------ API
 
@@ -151,6 +159,24 @@ class AlertQueueModel(QAbstractTableModel):
             setattr(self.filter, name, value)
         self.rebuild()
 
+    def set_flash(self, flashing: frozenset[str], on: bool) -> None:
+        """Which rows flash, and whether this half-second is the lit one; repaints only those rows."""
+        changed = (flashing | self.flashing) if on != self.flash_on else (flashing ^ self.flashing)
+        self.flashing, self.flash_on = flashing, on
+        for iid in changed:
+            row = self._row_of.get(iid)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, self.COLUMNS - 1),
+                                      [Qt.ItemDataRole.BackgroundRole])
+
+    def set_hidden(self, hidden: frozenset[str]) -> bool:
+        """Take incidents off the queue while a held action waits; True if that changed the rows."""
+        if hidden == self.filter.hidden:
+            return False
+        self.filter.hidden = hidden
+        self.rebuild()
+        return True
+
     def incident_at(self, row: int) -> str | None:
         """The incident id shown in a row."""
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -163,10 +189,20 @@ class AlertQueueModel(QAbstractTableModel):
         """Every shown incident id, in display order."""
         return list(self._rows)
 
+    def redispatch(self, inc: Incident) -> Redispatch | None:
+        """The incident's needs-re-dispatch notice at the model's current tick."""
+        return needs_redispatch(self.replica.state, inc, self._now)
+
     def countdown(self, inc: Incident) -> tuple[str, str]:
-        """(text, hex colour) of the response-promise cell at the model's current tick."""
+        """(text, hex colour) of the response-promise cell at the model's current tick.
+
+        A dispatch nobody took (declined, unanswered) does not read as a kept promise:
+        the cell says so in red instead of a green tick.
+        """
         sla = incident_sla(inc, self._now)
         lang = current_lang()
+        if sla.response_s is not None and self.redispatch(inc) is not None:
+            return f"⚠ {glossary.seconds(sla.response_s, lang)}", theme.COUNTDOWN_RED
         if sla.response_s is not None:
             secs = glossary.seconds(sla.response_s, lang)
             if sla.response_breached:
@@ -215,6 +251,8 @@ class AlertQueueModel(QAbstractTableModel):
                 town = self.replica.state.org.get(inc.town)
                 return town.name if town else inc.town
             if col == self.COL_STATUS:
+                if self.redispatch(inc) is not None:
+                    return f"⚠ {glossary.attention('needs_redispatch', current_lang())}"
                 if iid in self._pending_incidents:  # a command made here, not yet confirmed by the hub
                     pending = self.tr("Pending")
                     return f"⏳ {status_label(inc.status)} · {pending}"
@@ -225,6 +263,8 @@ class AlertQueueModel(QAbstractTableModel):
             if col == self.COL_COUNTDOWN:
                 return QBrush(QColor(self.countdown(inc)[1]))
             if col == self.COL_STATUS:
+                if self.redispatch(inc) is not None:
+                    return QBrush(QColor(theme.COUNTDOWN_RED))
                 return QBrush(QColor(theme.INCIDENT_STATUS_COLORS.get(inc.status, theme.FG)))
             if not is_open(inc):
                 return QBrush(QColor(theme.FG_DIM))
@@ -234,7 +274,14 @@ class AlertQueueModel(QAbstractTableModel):
         elif role == Qt.ItemDataRole.TextAlignmentRole:
             if col == self.COL_COUNTDOWN:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        elif role == Qt.ItemDataRole.BackgroundRole:
+            if self.flash_on and iid in self.flashing:
+                return QBrush(QColor(theme.ROW_FLASH))
         elif role == Qt.ItemDataRole.ToolTipRole:
+            notice = self.redispatch(inc)
+            if notice is not None:
+                return glossary.describe_redispatch(notice.declined, notice.unanswered, attention.NO_ANSWER_S,
+                                                    current_lang(), glossary.names_in(self.replica.state))
             return f"{inc.id} · {inc.grid}"
         return None
 

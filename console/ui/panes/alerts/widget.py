@@ -1,8 +1,9 @@
 """The alert queue pane: priority-ordered incidents, filters, a critical sound, keyboard first.
 
-Keys on the table: Enter dispatches the recommendation, A acknowledges,
-E escalates to the district, F marks a false alarm; arrows move. Every key
-goes through the controller, and only if the controller allows the command.
+The action keys (Enter dispatches the recommendation, A acknowledges, E
+escalates, F marks a false alarm) are the main window's shortcuts
+(`console.ui.shell.shortcuts`): they work wherever focus is, not only on this
+table. They act on the selected row through the shared `ActionFlow`.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import wave
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QModelIndex, QSignalBlocker, Qt, QUrl, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QTableView,
+    QAbstractItemView, QStyle, QStyledItemDelegate, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QTableView,
     QVBoxLayout, QWidget,
 )
 
@@ -27,26 +28,13 @@ from console.domain.state import ChangeSet
 from console.ui.common import theme
 from console.ui.common.i18n import kind_label, status_label
 from console.ui.panes.alerts.model import AlertQueueModel, is_open
+from console.ui.shell.flow import ActionFlow
 from console.ui.shell.selection import Selection
 
 try:  # QtMultimedia needs libpulse; without it the queue is silent, not broken.
     from PySide6.QtMultimedia import QSoundEffect
 except Exception:  # noqa: BLE001 - any import failure means "no sound"
     QSoundEffect = None  # type: ignore[assignment,misc]
-
-_KEY_COMMANDS = {
-    Qt.Key.Key_Return: "dispatch",
-    Qt.Key.Key_Enter: "dispatch",
-    Qt.Key.Key_A: "acknowledge",
-    Qt.Key.Key_E: "escalate",
-    Qt.Key.Key_F: "false_alarm",
-}
-_COMMAND_TYPES = {
-    "dispatch": "cmd.dispatch",
-    "acknowledge": "cmd.acknowledge",
-    "escalate": "cmd.escalate",
-    "false_alarm": "cmd.false_alarm",
-}
 
 
 def make_alarm_wav(path: Path | None = None) -> Path:
@@ -69,20 +57,18 @@ def make_alarm_wav(path: Path | None = None) -> Path:
     return path
 
 
+class KeepColourDelegate(QStyledItemDelegate):
+    """A selected cell keeps its own text colour: an overdue countdown stays red on the selected row."""
+
+    def initStyleOption(self, option, index) -> None:  # noqa: N802 - Qt override
+        super().initStyleOption(option, index)
+        brush = index.data(Qt.ItemDataRole.ForegroundRole)
+        if brush is not None and option.state & QStyle.StateFlag.State_Selected:
+            option.palette.setBrush(QPalette.ColorRole.HighlightedText, brush)
+
+
 class QueueView(QTableView):
-    """The queue's table; turns the command keys into `sig_command`."""
-
-    sig_command = Signal(str)
-    """A command key was pressed: 'dispatch', 'acknowledge', 'escalate' or 'false_alarm'."""
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        command = _KEY_COMMANDS.get(Qt.Key(event.key()))
-        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if command is not None and mods == Qt.KeyboardModifier.NoModifier:
-            self.sig_command.emit(command)
-            event.accept()
-            return
-        super().keyPressEvent(event)
+    """The queue's table (its action keys are window shortcuts, see the module docstring)."""
 
 
 class AlertQueue(QWidget):
@@ -93,11 +79,12 @@ class AlertQueue(QWidget):
     """A new critical alert arrived (incident id); once per UI tick, the newest one."""
 
     def __init__(self, replica: Replica, controller: Controller, selection: Selection,
-                 parent: QWidget | None = None, *, sound: bool = True):
+                 parent: QWidget | None = None, *, sound: bool = True, flow: ActionFlow | None = None):
         super().__init__(parent)
         self.replica = replica
         self.controller = controller
         self.selection = selection
+        self.flow = flow or ActionFlow(replica, controller, parent=self)
         self.model = AlertQueueModel(replica, self)
         self.view = QueueView(self)
         self.view.setModel(self.model)
@@ -113,7 +100,9 @@ class AlertQueue(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(AlertQueueModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
         self._size_columns()
-        self.view.sig_command.connect(self._on_command)
+        self._keep_colour = KeepColourDelegate(self.view)
+        for col in (AlertQueueModel.COL_SEVERITY, AlertQueueModel.COL_COUNTDOWN, AlertQueueModel.COL_STATUS):
+            self.view.setItemDelegateForColumn(col, self._keep_colour)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         selection.sig_incident.connect(self._on_selection)
 
@@ -139,7 +128,8 @@ class AlertQueue(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.filters)
         layout.addWidget(self.view, 1)
-        self.hint = hint = QLabel(self.tr("Enter: dispatch recommended · A: acknowledge · E: escalate · F: false alarm"), self)
+        self.hint = hint = QLabel(self.tr("Enter: dispatch recommended · A: acknowledge · E: escalate · "
+                                          "F: false alarm · Ctrl+Z: undo · F1: all keys"), self)
         hint.setObjectName("hint")
         hint.setStyleSheet(f"color: {theme.FG_DIM};")
         layout.addWidget(hint)
@@ -153,6 +143,7 @@ class AlertQueue(QWidget):
             except Exception:  # noqa: BLE001 - no audio device is not an error for the console
                 self.sound = None
         self._towns_known = 0
+        self._compact = False
         self._update_count()
 
     # ------------------------------------------------------------------ API
@@ -161,7 +152,11 @@ class AlertQueue(QWidget):
         """Apply one UI tick of changes: one model update, then sound and focus for criticals."""
         if changes.baseline or len(self.replica.state.org) != self._towns_known:
             self._fill_towns()
+        self._show_hint()
+        rebuilt = self.model.set_hidden(self.flow.desk.held_off_queue())
         self.model.refresh(changes)
+        if rebuilt:
+            self._keep_selection_visible()
         if changes.events or changes.baseline:
             self._update_count()
             self._keep_selection_visible()
@@ -172,9 +167,19 @@ class AlertQueue(QWidget):
             self.sig_critical.emit(critical)
 
     def set_compact(self, compact: bool) -> None:
-        """Wall mode: no filters and no key hints, only the queue itself."""
+        """Wall mode: no filters, no key hints, no type and town columns; titles wrap instead of "…"."""
+        self._size_columns()
+        self._compact = compact
         self.filters.setVisible(not compact)
-        self.hint.setVisible(not compact)
+        self._show_hint()
+        for col in (AlertQueueModel.COL_KIND, AlertQueueModel.COL_TOWN):
+            self.view.setColumnHidden(col, compact)
+        self.view.setWordWrap(compact)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideNone if compact else Qt.TextElideMode.ElideRight)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if compact
+                                               else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents if compact else QHeaderView.ResizeMode.Interactive)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
@@ -190,20 +195,21 @@ class AlertQueue(QWidget):
         """Make a row current (and so the shared selection)."""
         self.view.setCurrentIndex(self.model.index(row, 0))
 
-    # ------------------------------------------------------------------ handlers
-
-    def _on_command(self, command: str) -> None:
-        iid = self.current_incident()
-        if iid is None or not self.controller.can(_COMMAND_TYPES[command]):
+    def step(self, by: int) -> None:
+        """Move the current row by `by` (the window's next/previous keys)."""
+        rows = self.model.rowCount()
+        if not rows:
             return
-        if command == "dispatch":
-            self.controller.dispatch_recommended(iid)
-        elif command == "acknowledge":
-            self.controller.acknowledge(iid)
-        elif command == "escalate":
-            self.controller.escalate(iid)
-        elif command == "false_alarm":
-            self.controller.false_alarm(iid)
+        now = self.view.currentIndex().row() if self.view.currentIndex().isValid() else -1
+        self.select_row(max(0, min(rows - 1, now + by)))
+
+    def _show_hint(self) -> None:
+        """The key hint only where the keys can act: not on a wall, not in review, not for an operator."""
+        want = not self._compact and self.controller.can("cmd.dispatch")
+        if self.hint.isHidden() == want:
+            self.hint.setVisible(want)
+
+    # ------------------------------------------------------------------ handlers
 
     def _on_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         iid = self.model.incident_at(current.row()) if current.isValid() else None
@@ -236,8 +242,11 @@ class AlertQueue(QWidget):
         metrics = self.view.fontMetrics()
         em = metrics.horizontalAdvance("M")
         header = self.view.horizontalHeader()
+        head = header.fontMetrics()
         for col, width in ((0, 4.5), (1, 4.5), (2, 7.5), (4, 6.5), (5, 5.5)):
-            header.resizeSection(col, int(em * width))
+            # never narrower than its own header (English "Severity", "Response" were cut to "everity")
+            title = str(self.model.headerData(col, Qt.Orientation.Horizontal))
+            header.resizeSection(col, max(int(em * width), head.horizontalAdvance(title) + 24))
         self.view.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
 
     def _fill_static_filters(self) -> None:

@@ -18,14 +18,15 @@ import time
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
-    QButtonGroup, QGridLayout, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget,
+    QButtonGroup, QGridLayout, QHBoxLayout, QLabel, QMenu, QSizePolicy, QToolButton, QVBoxLayout, QWidget,
 )
 
 from console.client.controller import Controller
 from console.client.replica import Replica
 from console.domain.model import SETTLED_STATUSES, Alert
 from console.domain.state import ChangeSet
-from console.ui.common import theme
+from console.ui.common import glossary, theme
+from console.ui.common.i18n import current_lang
 from console.ui.panes.cameras.tile import CameraTile
 from console.ui.shell.selection import Selection
 from console.video.pool import DecodePool
@@ -37,8 +38,18 @@ from console.video.urls import is_pulled
 LAYOUTS = (1, 4, 9, 16, 25, 36, 64)
 #: flash frequency of an alerting tile's border (full on/off cycles per second)
 FLASH_HZ = 2.0
+#: cameras within this many metres of an alert count as nearby (at most NEARBY_MAX of them)
+NEARBY_M = 1500.0
+NEARBY_MAX = 4
 #: a camera tour (轮巡) turns the page this often by default (seconds)
 TOUR_S = 10.0
+
+
+def nearby_cameras(cameras, x: float, y: float, radius: float = NEARBY_M,
+                   limit: int = NEARBY_MAX) -> list[tuple[str, float]]:
+    """(camera id, metres) of the cameras within `radius` of a point, nearest first."""
+    found = sorted((math.hypot(c.x - x, c.y - y), c.id) for c in cameras)
+    return [(cid, d) for d, cid in found if d <= radius][:limit]
 
 
 class CameraWall(QWidget):
@@ -52,6 +63,9 @@ class CameraWall(QWidget):
 
     sig_layout_changed = Signal(int)
     """The tile count per page changed (1, 4, 9, … 64)."""
+
+    sig_show_on_map = Signal(str)
+    """A tile's menu asked to show its camera on the map (camera id)."""
 
     def __init__(self, replica: Replica, controller: Controller, selection: Selection,
                  frames: DecodePool | None = None, parent: QWidget | None = None, *,
@@ -87,9 +101,12 @@ class CameraWall(QWidget):
         self.tiles: list[CameraTile] = []
         self._by_camera: dict[str, CameraTile] = {}
         self._flash_phase = False
+        #: cameras near the selected alert, nearest first: (camera id, metres)
+        self._nearby: list[tuple[str, float]] = []
 
         self._build_ui()
         selection.sig_camera.connect(self._on_selected_camera)
+        selection.sig_incident.connect(self._on_selected_incident)
         self._reload_cameras()
         self._rebuild_alerts()
         self._relayout()
@@ -228,6 +245,24 @@ class CameraWall(QWidget):
         """The visible tile showing a camera, if any."""
         return self._by_camera.get(camera_id)
 
+    def nearby_cameras(self) -> list[tuple[str, float]]:
+        """Cameras near the selected alert, nearest first, as (id, metres); shown next to the focus tile."""
+        return list(self._nearby)
+
+    def tile_menu(self, camera_id: str) -> QMenu:
+        """A tile's context menu: focus, full screen, show on map."""
+        menu = QMenu(self)
+        menu.setObjectName("tile_menu")
+        focus = menu.addAction(self.tr("Focus this camera"))
+        focus.triggered.connect(lambda: self.focus_camera(camera_id))
+        solo = menu.addAction(self.tr("Back to the grid") if self._solo == camera_id else self.tr("Full screen"))
+        solo.triggered.connect(lambda: self.toggle_solo(camera_id))
+        on_map = menu.addAction(self.tr("Show on map"))
+        on_map.triggered.connect(lambda: self._on_show_on_map(camera_id))
+        replay = menu.addAction(self.tr("Play the last 30 s"))
+        replay.triggered.connect(lambda: self.replay_last(camera_id))
+        return menu
+
     # ================================================================== UI
 
     def _build_ui(self) -> None:
@@ -270,14 +305,16 @@ class CameraWall(QWidget):
         self._tour_button.toggled.connect(lambda on: on != (self._tour_s is not None)
                                           and self.set_tour(TOUR_S if on else None))
         bar.addWidget(self._tour_button)
-        bar.addStretch(1)
         self._focus_label = QLabel(self)
         self._focus_label.setStyleSheet(f"color: {theme.CAMERA_FOCUSED}; font-weight: bold;")
+        # a long focus/nearby line must never widen the wall (and with it the window): it is cut instead
+        self._focus_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._focus_label.setMinimumWidth(0)
         self._unfocus = QToolButton(self)
         self._unfocus.setText(self.tr("Close focus"))
         self._unfocus.setToolTip(self.tr("Leave the focus tile (Esc)"))
         self._unfocus.clicked.connect(self._on_close_focus)
-        bar.addWidget(self._focus_label)
+        bar.addWidget(self._focus_label, 1)
         bar.addWidget(self._unfocus)
 
         self._grid_host = QWidget(self)
@@ -325,6 +362,9 @@ class CameraWall(QWidget):
             t.sig_clicked.connect(self.selection.select_camera)
             t.sig_double_clicked.connect(self.toggle_solo)
             t.sig_replay_requested.connect(self.replay_last)
+            # one menu for a tile, built here: focus, full screen, show on map, and the tile's replay
+            t.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            t.customContextMenuRequested.connect(lambda pos, t=t: self._on_tile_menu(t, pos))
             self._pool_tiles.append(t)
         return self._pool_tiles[i]
 
@@ -343,7 +383,8 @@ class CameraWall(QWidget):
         side = max(side, 3)
         span = max(2, (side + 1) // 2)
         cells = [(r, c) for r in range(side) for c in range(side) if not (r < span and c < span)]
-        others = [c for c in page if c != self._focus]
+        near = [c for c, _ in self._nearby if c != self._focus]
+        others = near + [c for c in page if c != self._focus and c not in near]
         if len(others) < len(cells):  # fill the free cells from the following cameras
             extra = [c for c in self._cameras if c != self._focus and c not in others]
             others += extra[:len(cells) - len(others)]
@@ -389,8 +430,13 @@ class CameraWall(QWidget):
         self._next.setEnabled(paging)
         if self._focus and not self._solo:
             cam = self.replica.state.cameras.get(self._focus)
-            self._focus_label.setText(self.tr("Focus: %1").replace(
-                "%1", f"{self._focus} {cam.name if cam else ''}"))
+            text = self.tr("Focus: %1").replace("%1", f"{self._focus} {cam.name if cam else ''}")
+            near = [(c, d) for c, d in self._nearby if c != self._focus]
+            if near:
+                text += "  ·  " + self.tr("Nearby: %1").replace(
+                    "%1", ", ".join(f"{c} {glossary.metres(d, current_lang())}" for c, d in near))
+            self._focus_label.setText(text)
+            self._focus_label.setToolTip(text)
             self._focus_label.show()
             self._unfocus.show()
         else:
@@ -572,6 +618,31 @@ class CameraWall(QWidget):
             self._relayout()
         for tile in self.tiles:
             tile.set_selected(tile.camera_id == camera_id)
+
+    def _on_selected_incident(self, incident_id: str) -> None:
+        """Any selected alert: its camera (or the nearest one) into the focus tile, nearby ones beside it."""
+        state = self.replica.state
+        inc = state.incidents.get(incident_id)
+        if inc is None:
+            return
+        alert = state.alerts.get(inc.alert)
+        x, y = (alert.x, alert.y) if alert is not None else (inc.x, inc.y)
+        self._nearby = nearby_cameras(state.cameras.values(), x, y)
+        own = alert.camera if alert is not None and alert.camera in state.cameras else None
+        target = own or (self._nearby[0][0] if self._nearby else None)
+        if target is not None:
+            self.focus_camera(target)
+        else:
+            self._relayout()
+
+    def _on_tile_menu(self, tile: CameraTile, pos) -> None:
+        if tile.camera_id:
+            self._menu = self.tile_menu(tile.camera_id)
+            self._menu.popup(tile.mapToGlobal(pos))
+
+    def _on_show_on_map(self, camera_id: str) -> None:
+        self.selection.select_camera(camera_id)
+        self.sig_show_on_map.emit(camera_id)
 
     def _on_close_focus(self) -> None:
         if self._solo:

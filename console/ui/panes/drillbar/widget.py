@@ -7,7 +7,7 @@ one-line hint and its controls are off.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget,
@@ -143,7 +143,8 @@ class DrillBar(QWidget):
         self.timeline.sig_seek.connect(self._on_seek)
         self.position_label = QLabel("—", self)
         self.position_label.setObjectName("drill_position")
-        self.position_label.setMinimumWidth(150)
+        self.position_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._fix_position_width()
         self.info_label = QLabel(self)
         self.info_label.setObjectName("drill_info")
         self.info_label.setStyleSheet(f"color: {theme.FG_DIM};")
@@ -189,8 +190,20 @@ class DrillBar(QWidget):
             if i >= 0 and not self.speed.view().isVisible():
                 self.speed.setCurrentIndex(i)
         self.position_label.setText(f"{clock(now)} / {clock(d.end)}")
-        seek = self.tr("seek %1 ms").replace("%1", f"{d.seek_ms:.0f}") if d.seek_ms is not None else ""
-        self.info_label.setText(f"{d.scenario}  {seek}".strip())
+        # what was recorded, in words; how fast the hub rebuilt the state on a seek is for Diagnostics
+        self.info_label.setText(d.scenario)
+        self.info_label.setToolTip(self.tr("Last jump rebuilt the picture in %1 ms").replace(
+            "%1", f"{d.seek_ms:.0f}") if d.seek_ms is not None else "")
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fix_position_width()
+
+    def _fix_position_width(self) -> None:
+        """The time label is as wide as its widest text, always: the timeline never shifts as it ticks."""
+        fm = self.position_label.fontMetrics()
+        self.position_label.setFixedWidth(fm.horizontalAdvance("88:88:88 / 88:88:88") + 16)
 
     def play_pause(self) -> None:
         self._on_play_clicked()

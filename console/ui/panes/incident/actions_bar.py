@@ -11,16 +11,14 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QMenu, QPushButton, QSizePolicy, QWidget
 
 from console.client.controller import Controller
-from console.client.handle import CommandHandle
 from console.client.replica import Replica
 from console.domain.actions import Action
 from console.domain.model import Incident
 from console.domain.recommend import plan_for
-from console.ui.panes.incident.undo import UndoButton
+from console.ui.shell.flow import ActionFlow
 
 #: the tag of grids next to a forest (the fire-hazard scene's follow-up broadcast)
 FOREST_TAG = "forest_adjacent"
@@ -29,15 +27,15 @@ _ONLY_WHEN_LIVE = frozenset({"cmd.accept_handoff", "cmd.decline_handoff"})
 
 
 class ActionsBar(QGroupBox):
-    """Acknowledge, dispatch, plan, escalate, cooperation, broadcast, hand-off, resolve, close, false alarm, undo."""
+    """Acknowledge, dispatch, plan, escalate, cooperation, broadcast, hand-off, resolve, close, false alarm."""
 
-    sig_sent = Signal(object)
-    """A command that dispatches people was sent from this bar (its CommandHandle)."""
-
-    def __init__(self, replica: Replica, controller: Controller, parent: QWidget | None = None):
+    def __init__(self, replica: Replica, controller: Controller, parent: QWidget | None = None, *,
+                 flow: ActionFlow | None = None):
         super().__init__(self.tr("Actions"), parent)
         self.replica = replica
         self.controller = controller
+        #: keys and clicks take one path: asked, then held or sent, with a 5 s undo
+        self.flow = flow or ActionFlow(replica, controller, parent=self)
         self.incident_id: str | None = None
         grid = QGridLayout(self)
         self._buttons: dict[str, QPushButton] = {}
@@ -73,8 +71,6 @@ class ActionsBar(QGroupBox):
         self.close_button = button("cmd.close", self.tr("Close"), self._on_close, 4, 1)
         self.false_button = button("cmd.false_alarm", self.tr("False alarm"), self._on_false_alarm, 5, 0,
                                    "danger")
-        self.undo_button = UndoButton(controller, self)
-        grid.addWidget(self.undo_button, 5, 1)
 
     # ------------------------------------------------------------------ API
 
@@ -96,10 +92,6 @@ class ActionsBar(QGroupBox):
             b.setEnabled(shown and action.live)
         self.setVisible(visible and any(by_code[k].for_asker for k in self._buttons))
 
-    def tick(self, shown_incident: str | None, visible: bool) -> None:
-        """Move the undo countdown."""
-        self.undo_button.tick(shown_incident, visible)
-
     # ------------------------------------------------------------------ handlers
 
     def _fill_coop_menu(self) -> None:
@@ -113,52 +105,49 @@ class ActionsBar(QGroupBox):
                 act = self.coop_menu.addAction(unit.name)
                 act.triggered.connect(lambda _=False, t=unit.id: self._on_cooperation(t))
 
-    def _sent(self, handle: CommandHandle) -> None:
-        if not handle.refused_here:
-            self.sig_sent.emit(handle)
+    def _request(self, code: str) -> None:
+        if self.incident_id:
+            self.flow.request(code, self.incident_id, self.window())
 
     def _on_acknowledge(self) -> None:
-        if self.incident_id:
-            self.controller.acknowledge(self.incident_id)
+        self._request("cmd.acknowledge")
 
     def _on_dispatch_recommended(self) -> None:
-        if self.incident_id:
-            self._sent(self.controller.dispatch_recommended(self.incident_id))
+        self._request("cmd.dispatch")
 
     def _on_activate_plan(self) -> None:
-        if self.incident_id:
-            self._sent(self.controller.activate_plan(self.incident_id))
+        self._request("cmd.activate_plan")
 
     def _on_escalate(self) -> None:
-        if self.incident_id:
-            self.controller.escalate(self.incident_id)
+        self._request("cmd.escalate")
 
     def _on_cooperation(self, town: str) -> None:
-        if self.incident_id:
-            self.controller.request_cooperation(self.incident_id, town)
+        inc = self.replica.state.incidents.get(self.incident_id or "")
+        unit = self.replica.state.org.get(town)
+        if inc is not None:
+            what = self.tr("Cooperation requested from %1: %2").replace("%1", unit.name if unit else town) \
+                .replace("%2", inc.title)
+            self.flow.hold_call("cmd.request_cooperation", inc.id, what,
+                                lambda: self.controller.request_cooperation(inc.id, town))
 
     def _on_broadcast(self) -> None:
         inc = self.replica.state.incidents.get(self.incident_id or "")
         if inc is not None:
             text = self.tr("Check your grid for the same risk: %1").replace("%1", inc.title)
-            self.controller.broadcast(inc.id, text, tag=FOREST_TAG)
+            self.flow.hold_call("cmd.broadcast", inc.id, self.tr("Broadcast: %1").replace("%1", inc.title),
+                                lambda: self.controller.broadcast(inc.id, text, tag=FOREST_TAG))
 
     def _on_accept(self) -> None:
-        if self.incident_id:
-            self.controller.accept_handoff(self.incident_id)
+        self._request("cmd.accept_handoff")
 
     def _on_decline(self) -> None:
-        if self.incident_id:
-            self.controller.decline_handoff(self.incident_id)
+        self._request("cmd.decline_handoff")
 
     def _on_resolve(self) -> None:
-        if self.incident_id:
-            self.controller.resolve(self.incident_id)
+        self._request("cmd.resolve")
 
     def _on_close(self) -> None:
-        if self.incident_id:
-            self.controller.close(self.incident_id)
+        self._request("cmd.close")
 
     def _on_false_alarm(self) -> None:
-        if self.incident_id:
-            self.controller.false_alarm(self.incident_id)
+        self._request("cmd.false_alarm")

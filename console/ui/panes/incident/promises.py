@@ -9,6 +9,7 @@ from console.domain.model import Incident
 from console.domain.sla import incident_sla
 from console.domain.localtime import duration
 from console.ui.common import glossary, theme
+from console.ui.common.attention import needs_redispatch
 from console.ui.common.i18n import current_lang
 
 
@@ -31,7 +32,12 @@ class ServicePromises(QGroupBox):
         """Show the clocks as of the hub's now."""
         now = self.replica.hub_now()
         sla = incident_sla(inc, now)
-        if sla.response_s is not None:
+        if sla.response_s is not None and needs_redispatch(self.replica.state, inc, now) is not None:
+            # dispatched in time on paper, but nobody took it: not a kept promise
+            colour = theme.COUNTDOWN_RED
+            text = "⚠ " + self.tr("Response: dispatched in %1 s, nobody took it — send someone else") \
+                .replace("%1", f"{sla.response_s:.0f}")
+        elif sla.response_s is not None:
             colour = theme.COUNTDOWN_RED if sla.response_breached else theme.COUNTDOWN_MET
             text = self.tr("Response: %1 s (promise 60 s)").replace("%1", f"{sla.response_s:.0f}")
             text = ("✗ " if sla.response_breached else "✓ ") + text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGroupBox, QHeaderView, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
@@ -14,17 +14,16 @@ from console.domain.actions import Action
 from console.domain.model import Incident
 from console.ui.common import glossary, theme
 from console.ui.common.i18n import current_lang, resource_kind_label
+from console.ui.shell.flow import ActionFlow
 
 
 class RecommendationList(QGroupBox):
     """The controller's recommendations for the shown incident, re-ranked at most every 2 s."""
 
-    sig_sent = Signal(object)
-    """A dispatch was sent from this list (its CommandHandle)."""
-
-    def __init__(self, controller: Controller, parent: QWidget | None = None):
+    def __init__(self, controller: Controller, parent: QWidget | None = None, *, flow: ActionFlow | None = None):
         super().__init__(self.tr("Recommended"), parent)
         self.controller = controller
+        self.flow = flow or ActionFlow(controller.replica, controller, parent=self)
         self._recs_for: tuple | None = None
         self._recs_at = 0.0
         #: resource ids in the list now (a change to one of them re-ranks at once)
@@ -60,9 +59,11 @@ class RecommendationList(QGroupBox):
             return  # the incident takes no dispatch now (closed, escalated away): nobody to send
         can_dispatch = visible and dispatch.live
         lang = current_lang()
+        name_of = glossary.names_in(self.controller.replica.state)
         for rec in self.controller.recommendations(inc.id):
             item = QTreeWidgetItem([f"{rec.name} · {resource_kind_label(rec.kind)}",
-                                    glossary.eta(rec.eta_s, lang), glossary.describe_reason(rec, lang), ""])
+                                    f"{glossary.metres(rec.distance_m, lang)} · {glossary.eta(rec.eta_s, lang)}",
+                                    glossary.describe_reason(rec, lang, name_of), ""])
             item.setData(0, Qt.ItemDataRole.UserRole, rec.resource)
             self.shown.add(rec.resource)
             item.setForeground(0, theme.color("available"))
@@ -77,6 +78,4 @@ class RecommendationList(QGroupBox):
         self.recs.resizeColumnToContents(3)
 
     def _on_dispatch(self, incident_id: str, resource: str) -> None:
-        handle = self.controller.dispatch(incident_id, resource)
-        if not handle.refused_here:
-            self.sig_sent.emit(handle)
+        self.flow.dispatch(incident_id, resource)

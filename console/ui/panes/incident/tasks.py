@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QGroupBox, QHeaderView, QTreeWidget, QTreeWidgetIt
 
 from console.client.replica import Replica
 from console.domain.model import Incident
-from console.domain.sla import task_assembly_left
+from console.ui.common.attention import assembly_left
 from console.ui.common import theme
 from console.ui.common.i18n import resource_kind_label, status_label
 from console.domain.localtime import duration
@@ -53,7 +53,7 @@ class TaskList(QGroupBox):
             task = tasks.get(item.data(0, Qt.ItemDataRole.UserRole))
             if task is None:
                 continue
-            left = task_assembly_left(task, now)
+            left = assembly_left(self.replica.state, task, now)
             if left is None:
                 if task.arrived_at is not None:
                     text = self.tr("on scene in %1").replace("%1", duration(task.arrived_at - task.sent_at))

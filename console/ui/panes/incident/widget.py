@@ -2,8 +2,8 @@
 
 Shows `selection.incident`, composed of small pieces that each fill from the
 replica: header, service promises, actions bar (live buttons from
-`Controller.available_actions`, with the undo button), recommendations, tasks
-and timeline. This file only decides what to redraw on each tick.
+`Controller.available_actions`), recommendations, tasks and timeline, under a
+dispatch line (who was sent, undo, "needs re-dispatch") that never scrolls away. This file only decides what to redraw on each tick.
 """
 
 from __future__ import annotations
@@ -12,18 +12,19 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from console.client.controller import Controller
-from console.client.handle import CommandHandle
 from console.client.replica import Replica
 from console.domain.actions import Action
 from console.domain.model import Incident
 from console.domain.state import ChangeSet
 from console.ui.common import theme
 from console.ui.panes.incident.actions_bar import ActionsBar
+from console.ui.panes.incident.dispatch_line import DispatchLine
 from console.ui.panes.incident.header import IncidentHeader
 from console.ui.panes.incident.promises import ServicePromises
 from console.ui.panes.incident.recommendations import RecommendationList
 from console.ui.panes.incident.tasks import TaskList
 from console.ui.panes.incident.timeline import TimelineView
+from console.ui.shell.flow import ActionFlow
 from console.ui.shell.selection import Selection
 
 
@@ -31,11 +32,12 @@ class IncidentPane(QWidget):
     """Detail and actions for the selected incident."""
 
     def __init__(self, replica: Replica, controller: Controller, selection: Selection,
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, *, flow: ActionFlow | None = None):
         super().__init__(parent)
         self.replica = replica
         self.controller = controller
         self.selection = selection
+        self.flow = flow or ActionFlow(replica, controller, parent=self)
         self.incident_id: str | None = None
         self._actions_visible = True
         self._actions: dict[str, Action] = {}
@@ -43,12 +45,13 @@ class IncidentPane(QWidget):
         body = QWidget(self)
         self.header = IncidentHeader(replica, body)
         self.promises = ServicePromises(replica, body)
-        self.actions = ActionsBar(replica, controller, body)
-        self.recommendations = RecommendationList(controller, body)
+        self.actions = ActionsBar(replica, controller, body, flow=self.flow)
+        self.recommendations = RecommendationList(controller, body, flow=self.flow)
         self.task_list = TaskList(replica, body)
         self.timeline_view = TimelineView(body)
-        for source in (self.actions, self.recommendations):
-            source.sig_sent.connect(self._start_undo)
+        #: who was sent, and undo: above the scrolled detail, never below the fold
+        self.dispatch_line = DispatchLine(replica, self.flow.desk, self)
+        self.flow.desk.sig_changed.connect(self._on_desk_changed)
         col = QVBoxLayout(body)
         col.setContentsMargins(4, 4, 4, 4)
         for w in (self.header, self.promises, self.actions, self.recommendations, self.task_list, self.timeline_view):
@@ -64,6 +67,7 @@ class IncidentPane(QWidget):
         self.scroll.setWidget(body)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.dispatch_line)
         outer.addWidget(self.empty_label)
         outer.addWidget(self.scroll, 1)
 
@@ -105,6 +109,7 @@ class IncidentPane(QWidget):
         self.empty_label.setVisible(inc is None)
         self.scroll.setVisible(inc is not None)
         if inc is None:
+            self.dispatch_line.hide()
             return
         self.header.fill(inc)
         self.timeline_view.fill(inc, self.replica.state)
@@ -139,8 +144,9 @@ class IncidentPane(QWidget):
     def _tick(self, inc: Incident) -> None:
         self.promises.fill(inc)
         self.task_list.tick(inc)
-        self.actions.tick(inc.id, self._actions_visible)
+        self.dispatch_line.fill(inc, self._actions_visible)
 
-    def _start_undo(self, handle: CommandHandle) -> None:
-        self.actions.undo_button.start(handle, handle.body.incident)
-        self.actions.tick(self.incident_id, self._actions_visible)
+    def _on_desk_changed(self) -> None:
+        inc = self._incident()
+        if inc is not None:
+            self.dispatch_line.fill(inc, self._actions_visible)

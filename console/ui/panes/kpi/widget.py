@@ -30,6 +30,32 @@ WINDOW_S = 3 * 3600.0
 REFRESH_S = 1.0
 #: crowd curves drawn (the cameras with the most density alerts)
 CROWD_CAMERAS = 5
+#: two crowd readings further apart than this (s) are not joined by a line
+CROWD_GAP_S = 120.0
+#: utilisation bars drawn (the most used kinds)
+UTILISATION_KINDS = 6
+
+
+class MinutesAgoAxis(pg.AxisItem):
+    """A time axis in whole minutes before now: '25', '20', … '0', never '-0.1' steps."""
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph override
+        return [f"{abs(v):.0f}" for v in values]
+
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802 - pyqtgraph override
+        span = max(maxVal - minVal, 1.0)
+        major = next((m for m in (1, 2, 5, 10, 15, 30, 60, 120) if span / m <= 8), 240)
+        return [(major, 0)]
+
+
+def break_gaps(points: np.ndarray, gap_s: float = CROWD_GAP_S) -> np.ndarray:
+    """(t, value) rows with a NaN row wherever two readings are more than `gap_s` apart."""
+    if len(points) < 2:
+        return points
+    gaps = np.nonzero(np.diff(points[:, 0]) > gap_s)[0]
+    if not len(gaps):
+        return points
+    return np.insert(points, gaps + 1, np.nan, axis=0)
 
 
 class KpiPane(QWidget):
@@ -53,7 +79,8 @@ class KpiPane(QWidget):
         self.plots = pg.GraphicsLayoutWidget(self)
         self.plots.setBackground(theme.BG)
 
-        self.rate_plot = self.plots.addPlot(row=0, col=0, title=self.tr("Alerts / min · open incidents"))
+        self.rate_plot = self.plots.addPlot(row=0, col=0, title=self.tr("Alerts / min · open incidents"),
+                                            axisItems={"bottom": MinutesAgoAxis("bottom")})
         self.alert_curve = self.rate_plot.plot(pen=pg.mkPen(theme.CHART_ALERTS), fillLevel=0,
                                                brush=theme.CHART_ALERTS_FILL)
         self.open_curve = self.rate_plot.plot(pen=pg.mkPen(theme.CHART_OPEN, width=2))
@@ -69,14 +96,21 @@ class KpiPane(QWidget):
                                                        (5, self.tr("assembly 10 min"))]])
         self.promise_plot.setYRange(0, 200)
 
+        # horizontal bars: the kinds' names sit on the left axis one under another, never overlapping
         self.use_plot = self.plots.addPlot(row=1, col=0, title=self.tr("Utilisation by kind (%)"))
-        self.use_bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush=theme.CHART_UTILISATION)
+        self.use_bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.7, brush=theme.CHART_UTILISATION)
         self.use_plot.addItem(self.use_bars)
+        self.use_plot.setXRange(0, 100, padding=0)
+        self.use_plot.getAxis("bottom").setTicks([[(v, str(v)) for v in (0, 25, 50, 75, 100)]])
+        self.use_plot.setMouseEnabled(x=False, y=False)
+        self.use_plot.invertY(True)  # the most used kind on top
 
-        self.crowd_plot = self.plots.addPlot(row=1, col=1, title=self.tr("Crowd density per camera (people/m²)"))
+        self.crowd_plot = self.plots.addPlot(row=1, col=1, title=self.tr("Crowd density per camera (people/m²)"),
+                                             axisItems={"bottom": MinutesAgoAxis("bottom")})
+        self.crowd_plot.setLabel("bottom", self.tr("minutes ago"))
         self.crowd_plot.addLegend(offset=(5, 5))
         self.crowd_curves = [self.crowd_plot.plot(pen=pg.mkPen(c, width=1.5), symbol="o", symbolSize=4,
-                                                  symbolBrush=c, name="")
+                                                  symbolBrush=c, name="", connect="finite")
                              for c in theme.CHART_SERIES[:CROWD_CAMERAS]]
         for p in (self.rate_plot, self.crowd_plot):  # curves only: bar items do not downsample
             p.setClipToView(True)
@@ -132,16 +166,18 @@ class KpiPane(QWidget):
                 brushes.append(theme.CHART_KEPT if pct <= 100 else theme.CHART_LIMIT)
         self.promise_bars.setOpts(height=heights, brushes=brushes)
 
-        kinds = f.utilisation[:8]
-        self.use_bars.setOpts(x=np.arange(len(kinds)), height=[u.share * 100 for u in kinds])
-        self.use_plot.getAxis("bottom").setTicks([[(i, resource_kind_label(u.kind)) for i, u in enumerate(kinds)]])
+        kinds = sorted(f.utilisation, key=lambda u: -u.share)[:UTILISATION_KINDS]
+        self.use_bars.setOpts(x0=np.zeros(len(kinds)), y=np.arange(len(kinds)),
+                              width=[min(100.0, u.share * 100) for u in kinds], height=0.7)
+        self.use_plot.getAxis("left").setTicks([[(i, resource_kind_label(u.kind)) for i, u in enumerate(kinds)]])
+        self.use_plot.setYRange(-0.5, max(len(kinds), 1) - 0.5, padding=0.05)
 
         cams = sorted(f.crowd, key=lambda c: (-len(f.crowd[c]), c))[:CROWD_CAMERAS]
         legend = self.crowd_plot.legend
         for i, curve in enumerate(self.crowd_curves):
             if i < len(cams):
-                pts = np.asarray(f.crowd[cams[i]], dtype=np.float64)
-                curve.setData((pts[:, 0] - end) / 60.0, pts[:, 1])
+                pts = break_gaps(np.asarray(f.crowd[cams[i]], dtype=np.float64))
+                curve.setData((pts[:, 0] - end) / 60.0, pts[:, 1], connect="finite")
                 if legend is not None:
                     legend.removeItem(curve)
                     legend.addItem(curve, cams[i])

@@ -13,14 +13,16 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from console.client.replica import Replica
-from console.domain.model import RESOURCE_STATUSES, SETTLED_STATUSES
+from console.domain.model import RESOURCE_STATUSES, SETTLED_STATUSES, TASK_FINAL
+from console.domain.recommend import eta_seconds
 from console.domain.state import ChangeSet
-from console.ui.common import theme
+from console.ui.common import glossary, theme
+from console.ui.common.i18n import current_lang, resource_kind_label
 from console.ui.common.i18n import status_label as _status_label
 from console.ui.common.theme import BG, RESOURCE_STATUS_COLORS, SEVERITY_COLORS
 from console.ui.shell.selection import Selection
@@ -31,6 +33,8 @@ _PERSON_SIZE = 4
 
 #: how often, at most, incident stars and camera colours are redrawn under load (s)
 MARKERS_EVERY_S = 0.25
+#: the box (metres) a selected incident is zoomed to, centred
+ZOOM_SPAN_M = 2500.0
 
 
 class MapPane(QWidget):
@@ -56,6 +60,9 @@ class MapPane(QWidget):
         self._selected: tuple[str, str] | None = None  # (kind, id)
         self._from_map = False
         self._town_labels: list[pg.TextItem] = []
+        self._zoom_point: tuple[float, float] | None = None
+        #: what the last hover said (tests read it; the tooltip shows it)
+        self.hover_text = ""
         #: setData calls on the people scatter and the last one's duration (ms)
         self.people_updates = 0
         self.last_people_ms = 0.0
@@ -119,6 +126,8 @@ class MapPane(QWidget):
             self._load_cameras()  # alert colouring follows incidents
         if self._selected and (changes.moved or changes.incidents):
             self._place_ring(center=False)
+        if self._selected and (changes.moved or changes.tasks or changes.incidents):
+            self._draw_dispatched()
 
     def point_of(self, resource_id: str) -> tuple[float, float] | None:
         """Where the scatter draws a person now (what the user sees), or None."""
@@ -136,14 +145,26 @@ class MapPane(QWidget):
                     padding=0)
 
     def fit(self) -> None:
-        """Zoom to the whole area."""
+        """Zoom to the whole area (and forget any incident zoom)."""
+        self._zoom_point = None
         self.plot.getViewBox().autoRange(padding=0.02, items=[self.grids, self.course])
+        self._declutter_labels()
+
+    def zoom_to(self, x: float, y: float, span: float = ZOOM_SPAN_M) -> None:
+        """Zoom so a `span`-metre box is centred on (x, y); kept centred when the pane is resized."""
+        self._zoom_point = (x, y)
+        vb = self.plot.getViewBox()
+        vb.setRange(xRange=(x - span / 2, x + span / 2), yRange=(y - span / 2, y + span / 2), padding=0)
+        self._declutter_labels()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        """Keep the whole area in view when the dock is resized, until the user pans or zooms."""
+        """Keep the whole area (or the incident zoom) in view when resized, until the user pans or zooms."""
         super().resizeEvent(event)
         if not getattr(self, "_user_moved", False):
-            self.fit()
+            if getattr(self, "_zoom_point", None) is not None:
+                self.zoom_to(*self._zoom_point)
+            else:
+                self.fit()
 
     # ================================================================== UI
 
@@ -173,6 +194,17 @@ class MapPane(QWidget):
                                   self.incidents, self.ring)):
             item.setZValue(z)
             self.plot.addItem(item)
+        #: lines from the selected incident's dispatched people to it, and their name/ETA labels
+        self.task_lines = pg.PlotCurveItem(pen=pg.mkPen(theme.MAP_TASK_LINE, width=2,
+                                                        style=Qt.PenStyle.DashLine), antialias=True)
+        self.task_lines.setZValue(3.5)
+        self.plot.addItem(self.task_lines)
+        self._task_labels: list[pg.TextItem] = []
+        for item in (self.people, self.cameras, self.incidents):
+            item.setAcceptHoverEvents(True)
+            item.opts["hoverable"] = True
+            item.sigHovered.connect(self._on_hovered)
+        self.plot.getViewBox().sigRangeChanged.connect(lambda *_: self._declutter_labels())
         self.people.sigClicked.connect(self._on_people_clicked)
         self.cameras.sigClicked.connect(self._on_camera_clicked)
         self.incidents.sigClicked.connect(self._on_incident_clicked)
@@ -379,7 +411,15 @@ class MapPane(QWidget):
     def _on_selected(self, kind: str, item_id: str) -> None:
         self._selected = (kind, item_id)
         # A click on the map itself must not pan the map under the mouse.
-        self._place_ring(center=not self._from_map)
+        if kind == "incident" and not self._from_map:
+            pos = self._position(kind, item_id)
+            if pos is not None:
+                self._user_moved = False
+                self.zoom_to(*pos)  # the incident in the middle, its neighbourhood around it
+            self._place_ring(center=False)
+        else:
+            self._place_ring(center=not self._from_map)
+        self._draw_dispatched()
 
     def _emit(self, kind: str, item_id: str) -> None:
         self._from_map = True
@@ -389,6 +429,77 @@ class MapPane(QWidget):
              "incident": self.selection.select_incident}[kind](item_id)
         finally:
             self._from_map = False
+
+    def dispatched_labels(self) -> list[str]:
+        """The labels drawn next to the selected incident's dispatched people (tests read them)."""
+        return [label.toPlainText() for label in self._task_labels]
+
+    def _draw_dispatched(self) -> None:
+        """A dashed line from each person on the way to the selected incident, labelled with name and ETA."""
+        for label in self._task_labels:
+            self.plot.removeItem(label)
+        self._task_labels = []
+        state = self.replica.state
+        inc = state.incidents.get(self._selected[1]) if self._selected and self._selected[0] == "incident" else None
+        xs: list[float] = []
+        ys: list[float] = []
+        if inc is not None:
+            lang = current_lang()
+            for tid in inc.tasks:
+                task = state.tasks.get(tid)
+                res = state.resources.get(task.resource) if task is not None else None
+                if task is None or res is None or task.status in TASK_FINAL:
+                    continue
+                xs += [res.x, inc.x]
+                ys += [res.y, inc.y]
+                if task.status == "arrived":
+                    text = f"{res.name} · {_status_label('on_scene')}"
+                else:
+                    _dist, eta = eta_seconds(res, inc.x, inc.y)
+                    text = f"{res.name} · {glossary.eta(eta, lang)}"
+                label = pg.TextItem(text, color=theme.MAP_TASK_LABEL, anchor=(0, 1), fill=pg.mkBrush(theme.BG))
+                label.setPos(res.x, res.y)
+                label.setZValue(6)
+                self.plot.addItem(label)
+                self._task_labels.append(label)
+        if xs:
+            self.task_lines.setData(np.asarray(xs, float), np.asarray(ys, float), connect="pairs")
+        else:
+            self.task_lines.setData([], [])
+
+    def _declutter_labels(self) -> None:
+        """Town labels that would overlap an earlier one are hidden (greedy, in screen pixels)."""
+        placed: list = []
+        for label in getattr(self, "_town_labels", []):
+            label.setVisible(True)
+            rect = label.sceneBoundingRect()
+            if any(rect.intersects(other) for other in placed):
+                label.setVisible(False)
+            else:
+                placed.append(rect)
+
+    def _on_hovered(self, item, points, ev=None) -> None:
+        """Hover: a person's name, kind and status; a camera's name; an incident's title."""
+        if not len(points):
+            self.plot.setToolTip("")
+            return
+        i = points[0].index()
+        state = self.replica.state
+        text = ""
+        if item is self.people and 0 <= i < len(self.resource_ids):
+            r = state.resources.get(self.resource_ids[i])
+            if r is not None:
+                text = f"{r.name} · {resource_kind_label(r.kind)} · {_status_label(r.status)}"
+        elif item is self.cameras and 0 <= i < len(self._camera_ids):
+            c = state.cameras.get(self._camera_ids[i])
+            if c is not None:
+                text = f"{c.id} {c.name}"
+        elif item is self.incidents and 0 <= i < len(self._incident_ids):
+            inc = state.incidents.get(self._incident_ids[i])
+            if inc is not None:
+                text = f"{inc.title} · {_status_label(inc.status)}"
+        self.plot.setToolTip(text)
+        self.hover_text = text
 
     def _on_people_clicked(self, item, points, ev=None) -> None:
         if len(points):

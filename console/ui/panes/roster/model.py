@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QFont
 
 from console.client.replica import Replica
 from console.domain.model import HELD_STATUSES, Resource
-from console.domain.sla import task_assembly_left
+from console.ui.common.attention import assembly_left
 from console.ui.common import glossary, theme
 from console.ui.common.i18n import current_lang, resource_kind_label as kind_label
 from console.ui.common.i18n import status_label as _domain_status
@@ -262,7 +262,7 @@ class RosterModel(QAbstractTableModel):
         if not r.task:
             return None
         task = self.replica.state.tasks.get(r.task)
-        return task_assembly_left(task, self.replica.hub_now()) if task else None
+        return assembly_left(self.replica.state, task, self.replica.hub_now()) if task else None
 
     def _filtered(self) -> list[str]:
         f = self._filter
