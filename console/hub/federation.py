@@ -204,9 +204,21 @@ class Federation:
                 log.warning("JetStream not ready (%s); retrying", exc)
                 await asyncio.sleep(RETRY_S)
         self.connected.set()
-        jobs = [self._publish_loop(), self._handoff_loop(), self._results_loop()]
-        jobs += [self._follow_loop(town) for town in self.follow]
-        await asyncio.gather(*jobs)
+        jobs = [("publish", self._publish_loop), ("handoffs", self._handoff_loop), ("results", self._results_loop)]
+        jobs += [(f"follow {town}", lambda town=town: self._follow_loop(town)) for town in self.follow]
+        await asyncio.gather(*(self._forever(name, job) for name, job in jobs))
+
+    async def _forever(self, name: str, job) -> None:
+        """Run a loop again after any failure (an ack or a publish while NATS is away raises)."""
+        while True:
+            try:
+                await job()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the link comes back; what was not acked comes again
+                self.counters[f"restarts.{name}"] += 1
+                log.warning("federation %s stopped (%s: %s); starting it again", name, type(exc).__name__, exc)
+                await asyncio.sleep(RETRY_S)
 
     async def _on_disconnect(self) -> None:
         self.counters["disconnects"] += 1
