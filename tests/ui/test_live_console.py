@@ -394,6 +394,23 @@ async def test_a_wall_restarted_while_its_hub_is_down_is_still_read_only(hub_db,
         apply_theme(QApplication.instance(), wall=False)
 
 
+async def test_a_wall_by_token_saves_its_layout_as_the_wall_not_over_the_desk(hub_db, tmp_path):
+    from console.ui.common.theme import apply_theme
+
+    settings = QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
+    settings.setValue("layout/desk", b"the desk layout")
+    settings.sync()
+    try:
+        async with running_hub(hub_db) as server, console_on(server.url, "demo-wall", tmp_path, "w") as con:
+            # no --wall on the command line: the token's role makes it a wall
+            await until(lambda: con.window.wall, "the window to follow the wall role")
+        again = QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
+        assert again.value("layout/desk") == b"the desk layout", "the wall saved over the desk layout"
+        assert again.value("layout/wall") is not None
+    finally:
+        apply_theme(QApplication.instance(), wall=False)
+
+
 # ---------------------------------------------------------------- 5. bad messages from the hub
 
 async def test_malformed_and_unknown_messages_are_counted_and_shown(hub_db, tmp_path):

@@ -505,6 +505,24 @@ def test_window_tick_refreshes_panes_and_pops_critical(qtbot, world, window):
     assert "大型犬只" in window.banner_text()
 
 
+def test_a_critical_alert_rings_once_across_the_urgent_and_the_regular_tick(qtbot, world, window):
+    from console.ui.shell.main_window import URGENT_GAP_S
+
+    window.refresh_now()
+    rang: list[str] = []
+    popped: list[str] = []
+    window.alerts.sig_critical.connect(rang.append)  # the queue's sound plays with this signal
+    window.sig_critical.connect(popped.append)  # banner, camera focus, selection
+    qtbot.wait(int(URGENT_GAP_S * 1000) + 50)  # past the gap between early ticks
+    incident = world.raise_alert(1, severity="critical", kind="animal")
+    qtbot.waitUntil(lambda: window.alerts.model.row_of(incident) is not None, timeout=2000)  # the urgent tick
+    assert rang == [incident]
+    window.refresh_now()  # the next regular tick carries the same changes to the other panes
+    window.refresh_now()
+    assert rang == [incident] and popped == [incident]
+    assert window.alerts.model.rowCount() == 1
+
+
 def test_tick_timer_drives_refresh(qtbot, world, window):
     window.tick.start()
     world.raise_alert(1)

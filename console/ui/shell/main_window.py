@@ -223,6 +223,8 @@ class MainWindow(QMainWindow):
         self._tick_at = 0.0
         #: changes an early tick showed in the queue only; the next regular tick shows them everywhere
         self._carry = ChangeSet()
+        #: a redraw every pane (the queue too) owes on the next tick (a window made over a running session)
+        self._redraw = ChangeSet()
         self._tick_no = 0
         #: changes a staggered pane has not been given yet
         self._backlog: dict[str, ChangeSet] = {}
@@ -257,7 +259,7 @@ class MainWindow(QMainWindow):
 
     def redraw_all(self) -> ChangeSet:
         """Draw every pane from the whole replica (a window made over a running session)."""
-        self._carry.merge(ChangeSet(baseline=True))
+        self._redraw.merge(ChangeSet(baseline=True))
         return self._on_tick(force=True)
 
     def refresh_now(self) -> ChangeSet:
@@ -491,9 +493,12 @@ class MainWindow(QMainWindow):
 
     def _on_tick(self, force: bool = False) -> ChangeSet:
         self._tick_at = time.monotonic()
-        fresh = self.replica.take_changes()
+        # The queue already had the carried changes in the early tick: given them again, it
+        # would ring, pop and focus a critical alert twice. It gets the rest.
+        queue_changes, self._redraw = self._redraw, ChangeSet()
+        queue_changes.merge(self.replica.take_changes())
         changes, self._carry = self._carry, ChangeSet()
-        changes.merge(fresh)
+        changes.merge(queue_changes)
         now = time.monotonic()
         idle = not changes and not force and now - self._last_refresh < IDLE_REFRESH_S
         if not idle:
@@ -505,9 +510,7 @@ class MainWindow(QMainWindow):
             if refresh is None or (idle and not getattr(pane, "refresh_every_tick", False)):
                 continue
             phase = STAGGERED.get(name)
-            # The queue already had the carried changes in the early tick: given them again, it
-            # would ring, pop and focus a critical alert twice.
-            pane_changes = fresh if pane is self.alerts else changes
+            pane_changes = queue_changes if pane is self.alerts else changes
             if phase is not None:
                 # Roster, map, KPIs: every other tick, on alternate ticks, with what piled up
                 # meanwhile, so no single tick redraws everything (shorter GUI stalls).
