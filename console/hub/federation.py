@@ -57,6 +57,10 @@ HANDOFF_ROLES = frozenset({"commander", "operator"})
 #: events read from the log per publish round, and messages fetched per pull
 PUBLISH_BATCH = 500
 FETCH_BATCH = 256
+#: how long one pull waits for messages before asking again (seconds). nats-py's fetch of a batch
+#: returns short batches only when this runs out, so it bounds the latency: at 1.0 the hand-off
+#: round trip p99 was 964 ms, at 0.1 it is 34 ms (200 in a row, loopback)
+FETCH_WAIT_S = 0.1
 #: how long a failed link waits before trying again (seconds)
 RETRY_S = 0.5
 #: a message fetched but not acked (its hub died) is delivered again after this long (seconds)
@@ -350,7 +354,7 @@ class Federation:
             if sub is None:
                 sub = await self._pull(events_subject(town), None, EVENTS_STREAM, start=rep.stream_seq + 1)
             try:
-                msgs = await sub.fetch(FETCH_BATCH, timeout=1.0)
+                msgs = await sub.fetch(FETCH_BATCH, timeout=FETCH_WAIT_S)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - nothing new (timeout), or the consumer is gone
@@ -453,7 +457,7 @@ class Federation:
 
     async def _fetch(self, sub) -> list:
         try:
-            return await sub.fetch(FETCH_BATCH, timeout=1.0)
+            return await sub.fetch(FETCH_BATCH, timeout=FETCH_WAIT_S)
         except asyncio.CancelledError:
             raise
         except Exception:  # noqa: BLE001 - timeout (nothing new) or NATS away: try again
