@@ -10,7 +10,8 @@ import sys
 
 
 def _hub_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--host", "--bind", dest="host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1; 0.0.0.0 lets phones on the network reach the field page)")
     p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
     p.add_argument("--scenario", default="marathon", help="marathon | fire_hazard | rockfall | none")
     p.add_argument("--speed", type=float, default=1.0, help="scenario clock speed factor (default 1)")
@@ -123,6 +124,26 @@ async def _run_hub(a: argparse.Namespace) -> int:
     loop.add_signal_handler(signal.SIGHUP, hub.server.reload_tokens)
     await stop.wait()
     await hub.stop()
+    return 0
+
+
+def _enrol(a: argparse.Namespace) -> int:
+    from urllib.parse import quote
+
+    from console.hub.auth import TokenError, enrol_field, revoke_field
+
+    try:
+        if a.revoke:
+            n = revoke_field(a.tokens, a.resource)
+            print(f"{a.resource}: {n} field token(s) removed; the hub closes their sessions within seconds")
+            return 0 if n else 1
+        token = enrol_field(a.tokens, a.resource, a.name or f"现场终端 {a.resource}", expires=a.expires)
+    except (TokenError, OSError, ValueError) as exc:
+        print(f"duty-console enrol: {exc}", file=sys.stderr, flush=True)
+        return 2
+    from console.app.hub import print_field_link
+
+    print_field_link(f"{a.hub.rstrip('/')}/field/#token={quote(token, safe='')}")
     return 0
 
 
@@ -250,6 +271,15 @@ def main(argv: list[str] | None = None) -> int:
     hash_token = sub.add_parser("hash-token", help="print the token_sha256 form of a token for a tokens file")
     hash_token.add_argument("token", nargs="?", default=None, help="the token (default: read one line from stdin)")
 
+    enrol = sub.add_parser("enrol", help="a person's field page: mint (or --revoke) their token, print link + QR")
+    enrol.add_argument("resource", help="the person's id (e.g. R0001)")
+    enrol.add_argument("--tokens", required=True, metavar="FILE", help="the hub's --tokens file (edited in place)")
+    enrol.add_argument("--name", default=None, help="who the token stands for in timelines (default: 现场终端 ID)")
+    enrol.add_argument("--hub", default="https://127.0.0.1:8765", metavar="URL",
+                       help="the hub as a phone reaches it (default https://127.0.0.1:8765)")
+    enrol.add_argument("--expires", default=None, help="ISO time with zone after which the token is refused")
+    enrol.add_argument("--revoke", action="store_true", help="remove the person's token instead")
+
     report = sub.add_parser("report", help="after-action report of a drill file (HTML, optionally PDF)")
     report.add_argument("file", help="the drill file")
     report.add_argument("--out", default=None, help="HTML file to write (default: FILE with .html)")
@@ -295,6 +325,8 @@ def main(argv: list[str] | None = None) -> int:
         from console.app.city import run_city
 
         return asyncio.run(run_city(speed=a.speed, base_port=a.base_port, seconds=a.seconds))
+    if a.command == "enrol":
+        return _enrol(a)
     if a.command == "audit":
         return _audit(a)
     if a.command == "report":

@@ -52,16 +52,16 @@ def _hostile_frames() -> list[tuple[str, str | bytes, bool]]:
     """(kind, data, send as text) in the order the mix cycles through."""
     big = "x" * (200 << 10)
     frames = [
-        ("deep_known", '{"v":1,"type":"cmd.acknowledge","id":"d","body":{"incident":%s}}' % _deep(1000), True),
-        ("deep_unknown", '{"v":1,"type":"cmd.acknowledge","id":"d","body":{"incident":"x","zz":%s}}'
+        ("deep_known", '{"v":2,"type":"cmd.acknowledge","id":"d","body":{"incident":%s}}' % _deep(1000), True),
+        ("deep_unknown", '{"v":2,"type":"cmd.acknowledge","id":"d","body":{"incident":"x","zz":%s}}'
          % _deep(1000), True),
-        ("deep_objects", '{"v":1,"type":"ping","body":' + '{"a":' * 3000 + "1" + "}" * 3000 + "}", True),
-        ("deep_20000", '{"v":1,"type":"ping","body":{"t":%s}}' % _deep(20000), True),
-        ("huge_field", '{"v":1,"type":"cmd.report","id":"h","body":{"kind":"k","text":"%s","x":0,"y":0}}' % big, True),
-        ("huge_id", '{"v":1,"type":"cmd.acknowledge","id":"%s","body":{"incident":"I-x"}}' % big, True),
-        ("unknown_type", '{"v":1,"type":"cmd.format_disk","id":"u","body":{}}', True),
-        ("bad_json", '{"v":1,"type":"ping","body":{"t":', True),
-        ("wrong_shape", '{"v":1,"type":"cmd.dispatch","id":"w","body":{"incident":1,"resource":[]}}', True),
+        ("deep_objects", '{"v":2,"type":"ping","body":' + '{"a":' * 3000 + "1" + "}" * 3000 + "}", True),
+        ("deep_20000", '{"v":2,"type":"ping","body":{"t":%s}}' % _deep(20000), True),
+        ("huge_field", '{"v":2,"type":"cmd.report","id":"h","body":{"kind":"k","text":"%s","x":0,"y":0}}' % big, True),
+        ("huge_id", '{"v":2,"type":"cmd.acknowledge","id":"%s","body":{"incident":"I-x"}}' % big, True),
+        ("unknown_type", '{"v":2,"type":"cmd.format_disk","id":"u","body":{}}', True),
+        ("bad_json", '{"v":2,"type":"ping","body":{"t":', True),
+        ("wrong_shape", '{"v":2,"type":"cmd.dispatch","id":"w","body":{"incident":1,"resource":[]}}', True),
         ("binary", bytes(random.Random(3).randbytes(64)), False),
         ("flood", None, True),  # valid commands, made per send (fresh ids)
     ]
@@ -69,8 +69,8 @@ def _hostile_frames() -> list[tuple[str, str | bytes, bool]]:
 
 
 _RARE = [
-    ("too_large", '{"v":1,"type":"ping","body":{"t":1,"pad":"%s"}}' % ("p" * (1100 << 10)), True),
-    ("bad_utf8", b'{"v":1,"type":"ping","body":{"t":"\xff\xfe"}}', True),
+    ("too_large", '{"v":2,"type":"ping","body":{"t":1,"pad":"%s"}}' % ("p" * (1100 << 10)), True),
+    ("bad_utf8", b'{"v":2,"type":"ping","body":{"t":"\xff\xfe"}}', True),
 ]
 
 
@@ -119,7 +119,7 @@ async def _attacker(url: str, token: str, count: int, seed: int, out: dict) -> N
                         # a flood is a burst of valid commands, more than the principal's burst allows
                         for _ in range(FLOOD_BURST if kind == "flood" else 1):
                             if kind == "flood":
-                                data = ('{"v":1,"type":"cmd.acknowledge","id":"f%d","body":{"incident":"I-none"}}'
+                                data = ('{"v":2,"type":"cmd.acknowledge","id":"f%d","body":{"incident":"I-none"}}'
                                         % next(ids))
                             sent += 1
                             out["sent"][kind] += 1
@@ -143,7 +143,7 @@ async def _watcher(url: str, stop: asyncio.Event, out: dict) -> None:
     pending: dict[str, float] = {}
     async with connect(url, additional_headers=_headers(_WATCHER_TOKEN), proxy=None, max_size=None,
                        compression=None) as ws:
-        await ws.send('{"v":1,"type":"resume","body":{"last_seq":0}}')
+        await ws.send('{"v":2,"type":"resume","body":{"last_seq":0}}')
 
         async def read() -> None:
             async for raw in ws:
@@ -163,7 +163,7 @@ async def _watcher(url: str, stop: asyncio.Event, out: dict) -> None:
                 text = f"watch-{n}"
                 pending[text] = time.perf_counter()
                 try:
-                    await ws.send('{"v":1,"type":"cmd.report","id":"w%d","body":{"kind":"watch","text":"%s",'
+                    await ws.send('{"v":2,"type":"cmd.report","id":"w%d","body":{"kind":"watch","text":"%s",'
                                   '"x":0,"y":0}}' % (n, text))
                 except ConnectionClosed:
                     break

@@ -15,6 +15,8 @@ APT_PACKAGES=(
     # real video servers for tests/video: ffmpeg (HTTP MJPEG/MPEG-TS with -listen 1) and
     # GStreamer's RTSP server under the system python3 (x264enc is in -ugly)
     ffmpeg gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly
+    # the field page's browser tests (tests/field): Playwright drives this chromium, never its own
+    chromium
     gir1.2-gst-rtsp-server-1.0 python3-gi
     # the hub's store on PostgreSQL: tests/conftest.py and `duty-console city` initdb a cluster in a temp dir
     postgresql-15

@@ -187,7 +187,7 @@ def test_every_message_type_round_trips(type_):
         assert msg.body == body
     # and the wire form is plain UTF-8 JSON with the envelope's keys
     env = json.loads(data.decode("utf-8"))
-    assert env["v"] == 1 and env["type"] == type_
+    assert env["v"] == m.PROTOCOL_VERSION and env["type"] == type_
     assert set(env) <= {"v", "type", "seq", "ts", "id", "body"}
     assert decode(data.decode("utf-8")).body == msg.body  # str input too
 
@@ -207,8 +207,8 @@ def test_encode_refuses_an_unknown_type():
 
 def test_defaults_are_omitted_and_absent_body_means_empty():
     data = encode("resume", m.Resume())
-    assert json.loads(data) == {"v": 1, "type": "resume", "body": {}}
-    assert decode(b'{"v":1,"type":"resume"}').body == m.Resume(last_seq=0)
+    assert json.loads(data) == {"v": 2, "type": "resume", "body": {}}
+    assert decode(b'{"v":2,"type":"resume"}').body == m.Resume(last_seq=0)
 
 
 # ------------------------------------------------------------------ rejected input
@@ -217,21 +217,21 @@ def test_defaults_are_omitted_and_absent_body_means_empty():
     (b"this is not json", "malformed", ["envelope", "malformed"]),
     (b"\xff\xfe\x00", "malformed", ["envelope"]),
     (b"[1, 2]", "malformed", ["envelope", "object"]),
-    (b'{"v": 1}', "malformed", ["envelope", "type"]),
+    (b'{"v": 2}', "malformed", ["envelope", "type"]),
     (b'{"type": "ping", "body": {"t": 1}}', "malformed", ["envelope", "v"]),
     (b'{"v": "1", "type": "ping", "body": {"t": 1}}', "malformed", ["envelope", "int"]),
-    (b'{"v": 1, "type": "ping", "sneaky": 1, "body": {"t": 1}}', "malformed", ["envelope", "sneaky"]),
-    (b'{"v": 1, "type": "ping", "body": {"t": "soon"}}', "malformed", ["ping body", "float", "$.t"]),
-    (b'{"v": 1, "type": "cmd.dispatch", "id": "c1", "body": {"incident": "I-1", "resource": 7}}',
+    (b'{"v": 2, "type": "ping", "sneaky": 1, "body": {"t": 1}}', "malformed", ["envelope", "sneaky"]),
+    (b'{"v": 2, "type": "ping", "body": {"t": "soon"}}', "malformed", ["ping body", "float", "$.t"]),
+    (b'{"v": 2, "type": "cmd.dispatch", "id": "c1", "body": {"incident": "I-1", "resource": 7}}',
      "malformed", ["cmd.dispatch body", "str", "$.resource"]),
-    (b'{"v": 1, "type": "cmd.dispatch", "id": "c1", "body": {"incident": "I-1"}}',
+    (b'{"v": 2, "type": "cmd.dispatch", "id": "c1", "body": {"incident": "I-1"}}',
      "malformed", ["cmd.dispatch body", "resource"]),
-    (b'{"v": 1, "type": "cmd.acknowledge", "id": "c1", "body": {"incident": "I-1", "urgent": true}}',
+    (b'{"v": 2, "type": "cmd.acknowledge", "id": "c1", "body": {"incident": "I-1", "urgent": true}}',
      "malformed", ["cmd.acknowledge body", "unknown field", "urgent"]),
-    (b'{"v": 1, "type": "ping", "body": [1]}', "malformed", ["ping body", "object"]),
-    (b'{"v": 2, "type": "ping", "body": {"t": 1}}', "version", ["version 2", "1"]),
+    (b'{"v": 2, "type": "ping", "body": [1]}', "malformed", ["ping body", "object"]),
+    (b'{"v": 3, "type": "ping", "body": {"t": 1}}', "version", ["version 3", "2"]),
     (b'{"v": 0, "type": "ping", "body": {"t": 1}}', "version", ["version 0"]),
-    (b'{"v": 1, "type": "cmd.teleport", "id": "c9", "body": {}}', "unknown_type", ["cmd.teleport"]),
+    (b'{"v": 2, "type": "cmd.teleport", "id": "c9", "body": {}}', "unknown_type", ["cmd.teleport"]),
 ])
 def test_bad_input_is_refused_with_code_and_reason(raw, code, words):
     with pytest.raises(ProtocolError) as exc:
@@ -244,10 +244,10 @@ def test_bad_input_is_refused_with_code_and_reason(raw, code, words):
 
 def test_errors_carry_the_command_id_when_it_was_readable():
     with pytest.raises(ProtocolError) as exc:
-        decode(b'{"v": 1, "type": "cmd.dispatch", "id": "c-77", "body": {"incident": 3}}')
+        decode(b'{"v": 2, "type": "cmd.dispatch", "id": "c-77", "body": {"incident": 3}}')
     assert exc.value.ref == "c-77"
     with pytest.raises(ProtocolError) as exc:
-        decode(b'{"v": 1, "type": "cmd.nope", "id": "c-78"}')
+        decode(b'{"v": 2, "type": "cmd.nope", "id": "c-78"}')
     assert exc.value.ref == "c-78"
 
 

@@ -54,6 +54,12 @@ class HubConfig:
     nats: str | None = None
     #: towns a district hub follows (empty: every town of its org, when `center` is the district)
     follow: list[str] = field(default_factory=list)
+    #: print the field page's URL and a QR code for this demo token once serving (demo: the volunteer's)
+    field_link: str | None = None
+
+
+#: the token of the volunteer whose field page `demo` prints (console/hub/auth.py DEMO_TOKENS)
+DEMO_FIELD_TOKEN = "demo-volunteer"
 
 
 @dataclass(slots=True)
@@ -94,6 +100,8 @@ def demo_hub_config(cfg: HubConfig) -> HubConfig:
         cfg.db = f"sqlite:///{tempfile.mkdtemp(prefix='duty-demo-')}/hub.db"
     if cfg.start is None:
         cfg.start = DEMO_START
+    if cfg.field_link is None and not cfg.tokens:
+        cfg.field_link = DEMO_FIELD_TOKEN
     if cfg.site is None and cfg.scenario in ("marathon", "fire_hazard", "rockfall") and cfg.seed == MARATHON_SITE_SEED:
         # the shipped site folder is the marathon world of seed 7: the demo loads it like any site
         site = marathon_site_dir()

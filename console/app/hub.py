@@ -118,6 +118,9 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
         scenario = make_scenario(cfg.scenario, cfg.seed, cfg.start)
         clock = Clock(start=scenario.start_time, rate=cfg.speed)
         simulator = FieldSimulator(cfg.seed) if cfg.simulate_field else None
+        field_person = tokens.lookup(f"Bearer {cfg.field_link}") if cfg.field_link else None
+        if simulator is not None and field_person is not None and field_person.resource:
+            simulator.humans.add(field_person.resource)  # the browser playing this person answers, not the simulator
         renderer = FrameRenderer()
     core = HubCore(store, clock=clock, mode=cfg.mode, checkpoints=checkpoints)
     await core.start()
@@ -149,6 +152,8 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
             await core.close()
             store.close()
             raise
+        plane = site.site.plane
+        server.pages.origin = (plane.lon0, plane.lat0)  # the field page's map links (console/hub/static.py)
         if scenario is not None and site.site.baseline != scenario.baseline:
             log.warning("site %s is not the %s scenario's world: its alerts may name grids and cameras "
                         "the site does not have", cfg.site, cfg.scenario)
@@ -182,8 +187,44 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
         world.record_cameras = set(cfg.record_cameras) if recorder is not None else set()
         await world.start()
     log.info("hub serving %s (scenario %s, site %s, speed %.1f×)", server.url, cfg.scenario, cfg.site, cfg.speed)
+    if cfg.field_link:
+        print_field_link(field_link(server, cfg.field_link))
     return RunningHub(store, core, server, world, recorder=recorder, site=site, streams=streams,
                       federation=federation)
+
+
+def reachable_host(host: str) -> str:
+    """The address a phone can open for a hub listening on `host` (a wildcard: this machine's LAN address)."""
+    import socket
+
+    if host not in ("0.0.0.0", "::", ""):
+        return host
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("192.0.2.1", 9))  # no packet is sent: this only picks the outgoing interface
+            return s.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+
+def field_link(server: HubServer, token: str) -> str:
+    """The enrolment URL of a field token's page: the token rides in the fragment, never in a request."""
+    from urllib.parse import quote
+
+    scheme = "https" if server.ssl_context else "http"
+    host = reachable_host(server.host)
+    host = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{host}:{server.port}/field/#token={quote(token, safe='')}"
+
+
+def print_field_link(url: str) -> None:
+    """Print a field page's URL and, when segno is installed, its QR code for a phone's camera."""
+    print(f"field page: {url}", flush=True)
+    try:
+        import segno
+    except ImportError:
+        return
+    segno.make(url, error="m").terminal(compact=True)
 
 
 def checkpoint_path(cfg: HubConfig) -> str | None:

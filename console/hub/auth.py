@@ -65,8 +65,18 @@ DEMO_TOKENS = [
     Principal("demo-operator", "operator", "坐席员 赵丽", None),
     Principal("demo-wall", "wall", "大屏", None),
     Principal("demo-field", "field", "网格员终端 R0001", None, resource="R0001"),
+    # the volunteer `make demo` prints a field-page link (and QR code) for
+    Principal("demo-volunteer", "field", "志愿者终端 R0287", None, resource="R0287"),
     Principal("demo-ingest", "ingest", "感知接入", None),
 ]
+
+
+def query_token(path: str) -> str | None:
+    """The `token` parameter of a request path's query (`/?token=...`), or None."""
+    from urllib.parse import parse_qs, urlsplit
+
+    values = parse_qs(urlsplit(path).query).get("token")
+    return values[0] if values else None
 
 
 class TokenError(ValueError):
@@ -195,6 +205,65 @@ class TokenRegistry:
         p = self._by_hash.get(hash_token(token.strip()))
         return None if p is None or p.expired() else p
 
+    def lookup_request(self, authorization: str | None, path: str) -> Principal | None:
+        """The principal of a handshake: the Authorization header, else a `?token=` query on the path.
+
+        A browser's WebSocket cannot set headers, so the field page puts its token in the query;
+        it is checked exactly as the header's (hashed, looked up, expiry).
+        """
+        if authorization:
+            return self.lookup(authorization)
+        token = query_token(path)
+        return self.lookup(f"Bearer {token}") if token else None
+
     def still_valid(self, principal: Principal) -> bool:
         """Whether an open session's principal is still in force (same entry, not expired)."""
         return self._by_hash.get(principal.token_hash) == principal and not principal.expired()
+
+
+# ---------------------------------------------------------------------- field enrolment
+
+def _write_entries(path: Path, entries: list) -> None:
+    # a whole new file renamed into place: the hub's reload never reads half of it
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(entries, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _read_entries(path: Path) -> list:
+    if not path.exists():
+        return []
+    text = path.read_text(encoding="utf-8")
+    parse_tokens(path, text)  # refuse to edit a file the hub could not use
+    return json.loads(text)
+
+
+def enrol_field(path: str | Path, resource: str, name: str, *, expires: str | None = None) -> str:
+    """Mint a new token for one person's field page; returns it (the file keeps only its hash).
+
+    An earlier token of that person is replaced: one phone per person, and enrolling a new
+    phone revokes the old one (the hub closes its session within seconds, 4401).
+    """
+    import secrets
+
+    path = Path(path)
+    entries = [e for e in _read_entries(path) if not (e.get("role") == "field" and e.get("resource") == resource)]
+    token = secrets.token_urlsafe(24)
+    entry = {"token_sha256": hash_token(token).removeprefix(HASH_PREFIX), "role": "field", "name": name,
+             "resource": resource}
+    if expires:
+        entry["expires"] = expires
+    entries.append(entry)
+    parse_tokens(path, json.dumps(entries))  # e.g. a name already used by another entry
+    _write_entries(path, entries)
+    return token
+
+
+def revoke_field(path: str | Path, resource: str) -> int:
+    """Remove every field token of one person from the tokens file; returns how many there were."""
+    path = Path(path)
+    entries = _read_entries(path)
+    kept = [e for e in entries if not (e.get("role") == "field" and e.get("resource") == resource)]
+    if len(kept) != len(entries):
+        _write_entries(path, kept)
+    return len(entries) - len(kept)

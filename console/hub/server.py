@@ -21,6 +21,7 @@ from console.domain.state import encode_state
 from console.hub.auth import Principal, TokenRegistry
 from console.hub.channel import CLOSE_NO_HEARTBEAT, DEFAULT_QUEUE_LIMIT, MAX_BATCH, MAX_BATCH_BYTES, Channel
 from console.hub.core import HubCore
+from console.hub.static import StaticPages, is_upgrade
 from console.hub.limits import COMMAND_RATE, DEFAULT_COMMAND_RATE, RateLimiter, role_rate  # noqa: F401
 from console.protocol import messages as m
 from console.protocol.codec import (
@@ -59,8 +60,10 @@ class HubServer:
 
     def __init__(self, core: HubCore, tokens: TokenRegistry, *, host: str = "127.0.0.1", port: int = 8765,
                  queue_limit: int = DEFAULT_QUEUE_LIMIT, ssl_context: ssl.SSLContext | None = None,
-                 heartbeat_timeout_s: float = HEARTBEAT_TIMEOUT_S):
+                 heartbeat_timeout_s: float = HEARTBEAT_TIMEOUT_S, pages: StaticPages | None = None):
         self.core = core
+        #: plain HTTP on the same port: the field page (console/hub/static.py)
+        self.pages = pages or StaticPages()
         self.heartbeat_timeout_s = heartbeat_timeout_s
         self.tokens = tokens
         self.ssl_context = ssl_context
@@ -100,6 +103,11 @@ class HubServer:
     def url(self) -> str:
         return f"{'wss' if self.ssl_context else 'ws'}://{self.host}:{self.port}"
 
+    @property
+    def page_url(self) -> str:
+        """Where the field page is served (https with TLS)."""
+        return f"{'https' if self.ssl_context else 'http'}://{self.host}:{self.port}/field/"
+
     def subscribed_cameras(self) -> set[str]:
         """Cameras at least one live client wants frames of."""
         wanted: set[str] = set()
@@ -122,7 +130,9 @@ class HubServer:
     # ------------------------------------------------------------------ handshake
 
     def _authenticate(self, connection: ServerConnection, request):
-        principal = self.tokens.lookup(request.headers.get("Authorization"))
+        if not is_upgrade(request):  # a browser fetching the field page
+            return self.pages.respond(request)
+        principal = self.tokens.lookup_request(request.headers.get("Authorization"), request.path)
         if principal is None:
             self.core.counters["auth_refused"] += 1
             log.info("handshake refused from %s: missing or unknown token", connection.remote_address)
@@ -146,7 +156,8 @@ class HubServer:
                 protocol=m.PROTOCOL_VERSION, hub_seq=core.committed_seq,
                 first_seq=await core.first_seq(), clock=core.clock.now(), clock_rate=core.clock.rate,
                 max_message_bytes=MAX_MESSAGE_BYTES, max_commands_per_s=role_rate(principal.role)[0],
-                mode=core.mode, storage=core.storage_fault or "ok", epoch=core.epoch)))
+                mode=core.mode, storage=core.storage_fault or "ok", epoch=core.epoch,
+                resource=principal.resource)))
             notice = core.storage_notice()
             if notice is not None:  # the log cannot be written: say so before anything else
                 await ch.send_now(notice)

@@ -16,7 +16,7 @@ from console.domain.bodies import *  # noqa: F403 (the domain's bodies are the w
 from console.domain.bodies import COMMAND_BODIES as DOMAIN_COMMAND_BODIES
 from console.domain.bodies import EVENT_BODIES, Body, Code, Id
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 
 
 # ------------------------------------------------------------ session (hub → client)
@@ -37,6 +37,8 @@ class Hello(Body):
     storage: str = "ok"
     #: the id of the hub's log (made when the log was created); a resume names it
     epoch: str = ""
+    #: a field token's person (the tasks it may update; the field page shows those), else null
+    resource: str | None = None
 
 
 class Snapshot(Body):

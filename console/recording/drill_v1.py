@@ -23,6 +23,7 @@ import msgspec
 
 from console.domain.model import CROWD_UNIT, FIELD_SOURCE, SCENARIO_SOURCE
 from console.domain.state import State, decode_state
+from console.protocol.messages import PROTOCOL_VERSION
 
 #: the actor names version 1 gave the simulated sources
 SOURCE_ACTORS = {"现场:simulator": FIELD_SOURCE, "感知接入:scenario": SCENARIO_SOURCE}
@@ -138,13 +139,18 @@ def convert_body(type_: str, body: dict) -> dict:
     return body
 
 
+_V1_HEAD, _V2_HEAD = b'{"v":1,', b'{"v":%d,' % PROTOCOL_VERSION
+
+
 def convert_event(type_: str, data: bytes) -> bytes:
-    """A stored version-1 envelope as the version-2 envelope bytes (unchanged types: the same bytes)."""
+    """A stored version-1 envelope as the version-2 envelope bytes (unchanged bodies: only `v` differs)."""
     if type_ not in _CHANGED_TYPES:
-        return data
+        # The hub wrote `v` first; a review hub sends these bytes as they are, so `v` must be current.
+        return _V2_HEAD + data[len(_V1_HEAD):] if data.startswith(_V1_HEAD) else data
     env = msgspec.json.decode(data)
     if isinstance(env, dict) and isinstance(env.get("body"), dict):
         env["body"] = convert_body(type_, env["body"])
+        env["v"] = PROTOCOL_VERSION
     return msgspec.json.encode(env)
 
 

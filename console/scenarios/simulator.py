@@ -77,6 +77,8 @@ class FieldSimulator:
         self._trips: dict[str, _Trip] = {}
         self._heap: list[tuple[float, int, int, str, str]] = []  # (t, order, n, task, status)
         self._n = 0
+        #: people a real person answers for (a field page): the simulator leaves their tasks alone
+        self.humans: set[str] = set()
 
     # ------------------------------------------------------------------ input
     def on_event(self, type_: str, body, ts: float, state) -> None:
@@ -93,7 +95,7 @@ class FieldSimulator:
     def _schedule(self, body, ts: float, state) -> None:
         res = state.resources.get(body.resource)
         inc = state.incidents.get(body.incident)
-        if res is None or inc is None or body.task in self._trips:
+        if res is None or inc is None or body.task in self._trips or body.resource in self.humans:
             return
         rng = random.Random(f"{self.seed}:{body.task}:{body.resource}")
         t_ans = ts + rng.uniform(*ACCEPT_DELAY)

@@ -79,7 +79,7 @@ async def test_a_token_removed_from_the_file_closes_its_sessions_with_4401(tmp_d
             assert await _closed_with(a2) == 4401
             assert a1.ws.close_reason == "token revoked or expired"
             # the other token's session goes on
-            await b.ws.send('{"v":1,"type":"ping","body":{"t":1}}')
+            await b.ws.send('{"v":2,"type":"ping","body":{"t":1}}')
             assert await _closed_with(b, timeout=0.3) is None
         with pytest.raises(InvalidStatus) as exc:
             async with connect(server.url, additional_headers={"Authorization": "Bearer tok-A"}, proxy=None):

@@ -38,10 +38,10 @@ async def test_a_body_nested_a_thousand_deep_is_malformed_and_the_session_goes_o
         async with Client.connect(server.url, "demo-commander") as c:
             hostile = [
                 # in a known field, in an unknown field, in the envelope, inside an object chain
-                '{"v":1,"type":"cmd.acknowledge","id":"d1","body":{"incident":%s}}' % _deep(1000),
-                '{"v":1,"type":"cmd.acknowledge","id":"d2","body":{"incident":"x","zz":%s}}' % _deep(1000),
-                '{"v":1,"type":"ping","body":{"t":1},"extra":%s}' % _deep(5000),
-                '{"v":1,"type":"cmd.report","id":"d3","body":' + '{"a":' * 1000 + "1" + "}" * 1000 + "}",
+                '{"v":2,"type":"cmd.acknowledge","id":"d1","body":{"incident":%s}}' % _deep(1000),
+                '{"v":2,"type":"cmd.acknowledge","id":"d2","body":{"incident":"x","zz":%s}}' % _deep(1000),
+                '{"v":2,"type":"ping","body":{"t":1},"extra":%s}' % _deep(5000),
+                '{"v":2,"type":"cmd.report","id":"d3","body":' + '{"a":' * 1000 + "1" + "}" * 1000 + "}",
             ]
             for raw in hostile:
                 await c.ws.send(raw)
@@ -81,7 +81,7 @@ async def test_a_long_string_anywhere_in_a_command_is_refused(tmp_db_url):
             await ingest.ws.send(encode("ingest.alert", _alert(5, text="t" * (64 << 10)), id="long"), text=True)
             await ingest.ws.send(encode("cmd.report", m.CmdReport(kind="k", text="r" * 4000, x=0, y=0), id="ok"),
                                  text=True)
-            await ingest.ws.send('{"v":1,"type":"cmd.report","id":"r2","body":{"kind":"k","text":"%s","x":0,"y":0}}'
+            await ingest.ws.send('{"v":2,"type":"cmd.report","id":"r2","body":{"kind":"k","text":"%s","x":0,"y":0}}'
                                  % ("r" * 4001))
             await ingest.wait_for(lambda: len(ingest.errors) >= 2 and "ok" in ingest.results)
         assert [e.code for e in ingest.errors] == ["malformed", "malformed"]

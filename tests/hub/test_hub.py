@@ -40,7 +40,7 @@ async def test_missing_or_unknown_token_is_refused_with_401(tmp_db_url):
 async def test_hello_tells_role_and_center(tmp_db_url):
     async with running_hub(tmp_db_url) as server:
         async with Client.connect(server.url, "demo-t1") as c:
-            assert (c.hello.role, c.hello.center, c.hello.protocol) == ("commander", "T1", 1)
+            assert (c.hello.role, c.hello.center, c.hello.protocol) == ("commander", "T1", m.PROTOCOL_VERSION)
             assert c.snapshot is not None  # first connect: a snapshot
 
 
@@ -121,8 +121,8 @@ async def test_a_thousand_malformed_frames_leave_session_and_hub_up(tmp_db_url):
     async with running_hub(tmp_db_url) as server:
         async with Client.connect(server.url, "demo-commander") as c, \
                 Client.connect(server.url, "demo-operator") as other:
-            bad = [b"{not json", '{"v":1,"type":"cmd.dispatch","body":{"incident":1}}',
-                   '{"v":9,"type":"ping","body":{"t":1}}', '{"v":1,"type":"no_such_thing","body":{}}',
+            bad = [b"{not json", '{"v":2,"type":"cmd.dispatch","body":{"incident":1}}',
+                   '{"v":9,"type":"ping","body":{"t":1}}', '{"v":2,"type":"no_such_thing","body":{}}',
                    b"\x00\x01binary", "x" * (1 << 20 + 1)]
             for i in range(1000):
                 await c.ws.send(bad[i % len(bad)])

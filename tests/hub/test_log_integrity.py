@@ -150,7 +150,7 @@ async def test_ingest_alert_positions_must_be_finite(tmp_db_url):
     """JSON has no NaN and the decoder refuses 1e999 (`malformed`); an in-process source is refused by the rules."""
     async with running_hub(tmp_db_url) as server:
         async with Client.connect(server.url, "demo-ingest") as ingest:
-            raw = ('{"v":1,"type":"ingest.alert","id":"big-x","body":{"alert":{"id":"A90002","source":"camera",'
+            raw = ('{"v":2,"type":"ingest.alert","id":"big-x","body":{"alert":{"id":"A90002","source":"camera",'
                    '"kind":"smoke","severity":"warning","title":"t","at":1.0,"x":1e999,"y":0.0,"grid":"","town":""}}}')
             await ingest.ws.send(raw, text=True)
             await ingest.wait_for(lambda: ingest.errors)

@@ -98,7 +98,8 @@ def test_a_version_1_file_hands_out_version_2_envelopes():
     field = [decode(data).body.actor for _s, type_, _t, data in rows if type_ == "task_arrived"]
     assert field and set(field) == {FIELD_SOURCE}
     moved = next(data for _s, type_, _t, data in rows if type_ == "resources_moved")
-    assert moved == stored  # a type version 2 writes the same way passes through as it was stored
+    # a type version 2 writes the same way passes through as it was stored, but for `v`
+    assert stored.startswith(b'{"v":1,') and moved == b'{"v":2,' + stored[len(b'{"v":1,'):]
 
 
 @pytest.mark.parametrize("title, value", [("人群密度超阈值 4.2人/㎡", 4.2), ("人群密度超阈值", None)])

@@ -23,7 +23,7 @@ def test_a_recording_holds_events_snapshots_frames_and_meta(recorded):
     types = dict(db.execute("SELECT type, count(*) FROM events GROUP BY type").fetchall())
     assert types["baseline_loaded"] == 1 and types["task_dispatched"] > 0
     first = db.execute("SELECT data FROM events WHERE seq = 1").fetchone()[0]
-    assert first.startswith(b'{"v":1,"type":"baseline_loaded","seq":1,')
+    assert first.startswith(b'{"v":2,"type":"baseline_loaded","seq":1,')
     db.close()
 
 
@@ -123,7 +123,7 @@ def test_wrong_version_and_gaps_are_named(recorded, tmp_path):
 def test_a_bad_event_is_named_when_it_is_read(recorded, tmp_path):
     dst = _copy(recorded, tmp_path)
     db = sqlite3.connect(dst)
-    db.execute("UPDATE events SET data = ? WHERE seq = 3", (b'{"v":1,"type":"nonsense"}',))
+    db.execute("UPDATE events SET data = ? WHERE seq = 3", (b'{"v":2,"type":"nonsense"}',))
     db.commit()
     db.close()
     with DrillReader(dst) as r, pytest.raises(DrillFileError, match="an event is not a valid message"):

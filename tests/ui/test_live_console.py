@@ -417,9 +417,9 @@ async def test_malformed_and_unknown_messages_are_counted_and_shown(hub_db, tmp_
     async with running_hub(hub_db) as server, console_on(server.url, "demo-commander", tmp_path, "c") as con:
         reconnects = con.replica.link.reconnects
         channel = hub_channel(server, "demo-commander")
-        assert channel.push(b'{"v":1,"type":"no_such_type","body":{}}')
+        assert channel.push(b'{"v":2,"type":"no_such_type","body":{}}')
         assert channel.push(b'{oops')
-        assert channel.push(b'{"v":1,"type":"resume","body":{"last_seq":0}}')  # a client's message
+        assert channel.push(b'{"v":2,"type":"resume","body":{"last_seq":0}}')  # a client's message
         counters = con.replica.counters
         await until(lambda: counters["unknown_type"] == 1 and counters["malformed"] == 1
                     and counters["unexpected"] == 1, "the console to count the three bad messages")

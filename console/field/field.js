@@ -1,0 +1,406 @@
+// The field page: one person's tasks over the hub's websocket protocol (console/protocol/PROTOCOL.md).
+//
+// The token comes from the enrolment link (#token=...) and is kept in localStorage; the
+// browser cannot set an Authorization header, so it travels as ?token= on the handshake.
+// Commands are kept in localStorage with their ids until the hub answers them, and resent
+// on every (re)connect: the hub applies each (sender, id) once, so a resend has no second effect.
+"use strict";
+(function () {
+  const W = window.FIELD_WORDS;
+  const PROTOCOL = 2;  // the envelope's `v` (PROTOCOL.md §14; tests/field/test_static.py keeps it current)
+  const KEY_TOKEN = "duty.field.token", KEY_OUTBOX = "duty.field.outbox";
+  const PING_EVERY_MS = 1000, DEAD_AFTER_MS = 4000, RESEND_EVERY_MS = 5000;
+  const ASSEMBLY_S = 600;  // the 10-minute clock: first dispatch to first arrival
+  const EARTH_R = 6371008.8;  // console/site/geo.py's, so map links land where the console's map does
+  const LIVE = ["sent", "accepted", "arrived"];
+
+  const $ = (id) => document.getElementById(id);
+  const st = {
+    ws: null, linkState: "connecting", me: null, name: "", epoch: "", seq: 0, live: false,
+    resources: {}, incidents: {}, tasks: {}, plans: {}, origin: null,
+    clock: null, heardAt: 0, revoked: false, retryMs: 1000, open: {}, known: null,
+  };
+
+  // ------------------------------------------------------------------ token and outbox
+
+  function takeToken() {
+    const m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+    if (m) {
+      localStorage.setItem(KEY_TOKEN, decodeURIComponent(m[1]));
+      history.replaceState(null, "", location.pathname + location.search);  // not left in the address bar
+    }
+    return localStorage.getItem(KEY_TOKEN);
+  }
+
+  function outbox() {
+    try { return JSON.parse(localStorage.getItem(KEY_OUTBOX) || "[]"); } catch (e) { return []; }
+  }
+  function saveOutbox(list) { localStorage.setItem(KEY_OUTBOX, JSON.stringify(list)); }
+
+  function newId() {
+    const b = new Uint8Array(12);
+    crypto.getRandomValues(b);  // crypto.randomUUID needs a secure context; a LAN hub may be plain http
+    return "f-" + Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  }
+
+  function command(task, status, note) {
+    const list = outbox();
+    const cmd = { id: newId(), type: "cmd.task_update", body: { task: task, status: status }, at: Date.now() };
+    if (note) cmd.body.note = note;
+    list.push(cmd);
+    saveOutbox(list);
+    send(cmd);
+    render();
+  }
+
+  function send(cmd) {
+    if (st.ws && st.ws.readyState === WebSocket.OPEN && st.live) {
+      st.ws.send(JSON.stringify({ v: PROTOCOL, type: cmd.type, id: cmd.id, body: cmd.body }));
+    }
+  }
+
+  function answered(id, body) {
+    const list = outbox();
+    const cmd = list.find((c) => c.id === id);
+    if (!cmd) return;
+    saveOutbox(list.filter((c) => c.id !== id));
+    if (!body.ok) notice(W.refusals[body.code] || ("操作未成功：" + (body.message || body.code)));
+    render();
+  }
+
+  // ------------------------------------------------------------------ link
+
+  function connect() {
+    const token = takeToken();
+    if (!token) { setLink("notoken"); return; }
+    if (st.revoked || !navigator.onLine) { setLink(st.revoked ? "revoked" : "offline"); return; }
+    setLink("connecting");
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const ws = new WebSocket(scheme + "//" + location.host + "/?token=" + encodeURIComponent(token));
+    st.ws = ws;
+    st.live = false;
+    ws.onmessage = (ev) => {
+      if (typeof ev.data !== "string") return;
+      st.heardAt = Date.now();
+      for (const line of ev.data.split("\n")) if (line) handle(JSON.parse(line));
+    };
+    ws.onclose = (ev) => {
+      if (st.ws !== ws) return;
+      st.ws = null;
+      st.live = false;
+      if (ev.code === 4401) {  // revoked: forget the token, so a reload asks for a new enrolment
+        st.revoked = true; localStorage.removeItem(KEY_TOKEN); setLink("revoked"); return;
+      }
+      setLink(navigator.onLine ? "connecting" : "offline");
+      setTimeout(connect, st.retryMs);
+      st.retryMs = Math.min(st.retryMs * 2, 8000);
+    };
+  }
+
+  function drop() {  // a dead link closes nothing by itself: close it and start again
+    const ws = st.ws;
+    if (!ws) return;
+    st.ws = null;
+    st.live = false;
+    try { ws.close(); } catch (e) { /* already gone */ }
+    setLink(navigator.onLine ? "connecting" : "offline");
+    if (navigator.onLine) setTimeout(connect, 500);
+  }
+
+  setInterval(() => {
+    const ws = st.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    if (Date.now() - st.heardAt > DEAD_AFTER_MS) { drop(); return; }
+    ws.send(JSON.stringify({ v: PROTOCOL, type: "ping", body: { t: Date.now() / 1000 } }));
+  }, PING_EVERY_MS);
+  setInterval(() => { if (st.live) outbox().forEach(send); }, RESEND_EVERY_MS);
+  window.addEventListener("offline", () => { drop(); setLink("offline"); });
+  window.addEventListener("online", () => { if (!st.ws) connect(); });
+
+  function setLink(state) {
+    st.linkState = state;
+    const el = $("link");
+    el.className = "link " + state;
+    el.textContent = { online: "在线", connecting: "连接中…", offline: "离线 · 操作将在恢复后发送",
+      revoked: "终端已停用", notoken: "未登记" }[state];
+    if (state === "revoked") notice("此终端的令牌已被指挥中心吊销，请重新扫码登记。");
+    if (state === "notoken") notice("请用指挥中心提供的二维码登记本机。");
+  }
+
+  // ------------------------------------------------------------------ messages
+
+  function handle(m) {
+    const t = m.type, b = m.body || {};
+    if (t === "hello") {
+      if (st.epoch && b.epoch !== st.epoch) { st.seq = 0; }
+      st.epoch = b.epoch || "";
+      st.me = b.resource || null;
+      st.name = b.name;
+      setClock(b.clock, b.clock_rate);
+      st.ws.send(JSON.stringify({ v: PROTOCOL, type: "resume", body: { last_seq: st.seq, epoch: st.epoch } }));
+    } else if (t === "snapshot") {
+      const s = b.state;
+      st.resources = s.resources; st.incidents = s.incidents; st.tasks = s.tasks; st.plans = s.plans;
+      st.seq = b.seq;
+    } else if (t === "live") {
+      st.live = true;
+      st.retryMs = 1000;
+      setLink("online");
+      outbox().forEach(send);  // resend whatever was not answered: the hub applies each id once
+      announce();
+    } else if (t === "clock" || t === "pong") {
+      setClock(b.clock, b.rate || (st.clock && st.clock.rate) || 1);
+    } else if (t === "result") {
+      answered(m.id, b);
+    } else if (t === "error") {
+      if (m.id) answered(m.id, { ok: false, code: b.code, message: b.reason });
+    } else if (typeof m.seq === "number") {
+      if (m.seq <= st.seq) return;  // an overlap after a resume is harmless
+      st.seq = m.seq;
+      fold(t, b, m.ts);
+      if (st.live) announce();
+    }
+    render();
+  }
+
+  function setClock(clock, rate) { st.clock = { clock: clock, rate: rate, at: Date.now() / 1000 }; }
+  function hubNow() { return st.clock ? st.clock.clock + (Date.now() / 1000 - st.clock.at) * st.clock.rate : 0; }
+
+  // the part of PROTOCOL.md section 8.5 this page needs: its own tasks, their incidents, its position
+  function fold(t, b, ts) {
+    if (t === "baseline_loaded") {
+      st.resources = {}; st.plans = {};
+      for (const r of b.baseline.resources) st.resources[r.id] = r;
+      for (const p of b.baseline.plans) st.plans[p.id] = p;
+    } else if (t === "alert_raised") {
+      const a = b.alert;
+      st.incidents[b.incident] = { id: b.incident, kind: a.kind, title: a.title, x: a.x, y: a.y, status: "new",
+        plan: null, first_dispatch_at: null, first_arrival_at: null, tasks: [] };
+    } else if (t === "task_dispatched") {
+      st.tasks[b.task] = { id: b.task, incident: b.incident, resource: b.resource, status: "sent", sent_at: ts,
+        actor: b.actor, note: "" };
+      const inc = st.incidents[b.incident];
+      if (inc) { inc.tasks.push(b.task); if (inc.first_dispatch_at == null) inc.first_dispatch_at = ts; }
+    } else if (t.startsWith("task_")) {
+      const task = st.tasks[b.task];
+      if (!task) return;
+      task.status = t.slice(5);
+      if (task.status === "arrived") {
+        task.arrived_at = ts;
+        const inc = st.incidents[task.incident];
+        if (inc && inc.first_arrival_at == null) inc.first_arrival_at = ts;
+      }
+      if (b.note) task.note = b.note;
+    } else if (t === "plan_activated") {
+      if (st.incidents[b.incident]) st.incidents[b.incident].plan = b.plan;
+    } else if (t === "resources_moved") {
+      for (const [id, x, y] of b.moves) if (st.resources[id]) { st.resources[id].x = x; st.resources[id].y = y; }
+    } else if (t === "incidents_archived") {
+      for (const id of b.incidents) {
+        const inc = st.incidents[id];
+        if (inc) for (const tid of inc.tasks) delete st.tasks[tid];
+        delete st.incidents[id];
+      }
+    } else if (/^incident_(closed|false_alarm|merged|resolved)$/.test(t)) {
+      if (st.incidents[b.incident]) st.incidents[b.incident].status = t.slice(9);
+    }
+  }
+
+  // ------------------------------------------------------------------ alerting the person
+
+  let audio = null;
+  document.addEventListener("pointerdown", () => {  // browsers allow sound only after a touch
+    if (!audio && window.AudioContext) audio = new AudioContext();
+  }, { once: true });
+
+  function announce() {
+    const fresh = myTasks().filter((t) => t.status === "sent").map((t) => t.id);
+    if (st.known === null) { st.known = new Set(fresh); return; }  // what was there at load is not news
+    const news = fresh.filter((id) => !st.known.has(id));
+    fresh.forEach((id) => st.known.add(id));
+    if (!news.length) return;
+    if (navigator.vibrate) navigator.vibrate([300, 150, 300]);
+    if (audio) {
+      const o = audio.createOscillator(), g = audio.createGain();
+      o.frequency.value = 880; g.gain.value = 0.2;
+      o.connect(g); g.connect(audio.destination);
+      o.start(); o.stop(audio.currentTime + 0.4);
+    }
+  }
+
+  // ------------------------------------------------------------------ rendering
+
+  function myTasks() {
+    return Object.values(st.tasks).filter((t) => t.resource === st.me)
+      .sort((a, b) => (LIVE.includes(b.status) - LIVE.includes(a.status)) || (b.sent_at - a.sent_at));
+  }
+
+  function pendingFor(taskId) { return outbox().filter((c) => c.body.task === taskId); }
+
+  function el(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+
+  function distance(inc) {
+    const r = st.resources[st.me];
+    if (!r || !inc) return "";
+    const d = Math.hypot(inc.x - r.x, inc.y - r.y);
+    return d < 1000 ? "约 " + Math.round(d / 10) * 10 + " 米" : "约 " + (d / 1000).toFixed(1) + " 公里";
+  }
+
+  function mapLink(inc) {
+    if (!st.origin) return null;
+    const [lon0, lat0] = st.origin;
+    const kLat = EARTH_R * Math.PI / 180, kLon = kLat * Math.cos(lat0 * Math.PI / 180);
+    const lat = (lat0 + inc.y / kLat).toFixed(6), lon = (lon0 + inc.x / kLon).toFixed(6);
+    return { href: "geo:" + lat + "," + lon + "?q=" + lat + "," + lon, text: lat + ", " + lon };
+  }
+
+  function clockText(inc, task) {
+    if (!inc || inc.first_dispatch_at == null) return null;
+    if (task.status === "arrived" || task.arrived_at) return { text: "已到场", cls: "ok" };
+    if (!LIVE.includes(task.status)) return null;
+    const left = inc.first_dispatch_at + ASSEMBLY_S - hubNow();
+    const mmss = (s) => Math.floor(s / 60) + ":" + String(Math.floor(s % 60)).padStart(2, "0");
+    return left >= 0 ? { text: "集结倒计时 " + mmss(left), cls: left < 120 ? "warn" : "" }
+      : { text: "已超时 " + mmss(-left), cls: "late" };
+  }
+
+  function planRole(inc) {
+    const plan = inc && inc.plan && st.plans[inc.plan];
+    const me = st.resources[st.me];
+    const kind = me ? (W.resource_kinds[me.kind] || me.kind) : "";
+    if (!plan) return kind ? "角色：" + kind : "";
+    const role = plan.roles.find((r) => r[0] === (me && me.kind));
+    return "预案：" + plan.name + " · 角色：" + kind + (role ? "（共 " + role[1] + " 人）" : "");
+  }
+
+  function button(label, cls, onClick, disabled) {
+    const b = el("button", "btn " + cls, label);
+    b.type = "button";
+    b.disabled = !!disabled;
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  function form(task, kind) {
+    const box = el("div", "form");
+    const area = el("textarea");
+    area.rows = 2;
+    area.maxLength = 2000;
+    area.placeholder = kind === "declined" ? "拒绝原因（必填）" : "处置情况（可选）";
+    area.setAttribute("aria-label", area.placeholder);
+    if (kind === "declined") {
+      const chips = el("div", "chips");
+      for (const r of W.decline_reasons) chips.append(button(r, "chip", () => { area.value = r; area.classList.remove("need"); }));
+      area.addEventListener("input", () => area.classList.remove("need"));
+      box.append(chips);
+    }
+    box.append(area);
+    const row = el("div", "row");
+    row.append(button("取消", "ghost", () => { delete st.open[task.id]; render(); }));
+    row.append(button(kind === "declined" ? "确认拒绝" : "确认完成", kind === "declined" ? "danger" : "primary", () => {
+      const note = area.value.trim();
+      if (kind === "declined" && !note) { area.focus(); area.classList.add("need"); return; }
+      delete st.open[task.id];
+      command(task.id, kind, note);
+    }));
+    box.append(row);
+    return box;
+  }
+
+  function card(task) {
+    const inc = st.incidents[task.incident];
+    const pend = pendingFor(task.id);
+    const c = el("article", "task " + task.status + (pend.length ? " waiting" : ""));
+    c.dataset.task = task.id;
+    const head = el("div", "head");
+    head.append(el("span", "kind", inc ? (W.incident_kinds[inc.kind] || inc.kind) : ""));
+    head.append(el("span", "status", W.task_statuses[task.status] || task.status));
+    c.append(head);
+    c.append(el("h2", "title", inc ? inc.title : task.incident));
+    const facts = el("div", "facts");
+    const link = inc && mapLink(inc);
+    if (link) {
+      const a = el("a", "map", "位置 " + link.text + " · 打开地图 ›");
+      a.href = link.href;
+      facts.append(a);
+    } else if (inc) {
+      facts.append(el("span", "place", "位置 " + Math.round(inc.x) + ", " + Math.round(inc.y) + " 米"));
+    }
+    const dist = distance(inc);
+    if (dist) facts.append(el("span", "dist", "距离 " + dist));
+    const role = planRole(inc);
+    if (role) facts.append(el("span", "role", role));
+    c.append(facts);
+    const clk = clockText(inc, task);
+    if (clk) c.append(el("div", "clock " + clk.cls, clk.text));
+    else c.append(el("div", "clock none"));
+    if (task.note) c.append(el("p", "note", "备注：" + task.note));
+    if (pend.length) {
+      c.append(el("div", "pend", "待发送：" + pend.map((p) => W.commands[p.body.status]).join("、")));
+    }
+    const busy = pend.length > 0;
+    const acts = el("div", "actions");
+    if (st.open[task.id]) {
+      c.append(form(task, st.open[task.id]));
+    } else if (task.status === "sent") {
+      acts.append(button("接受", "primary", () => command(task.id, "accepted"), busy));
+      acts.append(button("拒绝", "danger", () => { st.open[task.id] = "declined"; render(); }, busy));
+      acts.append(button("已到达", "secondary", () => command(task.id, "arrived"), busy));
+    } else if (task.status === "accepted") {
+      acts.append(button("已到达", "primary", () => command(task.id, "arrived"), busy));
+      acts.append(button("已完成", "secondary", () => { st.open[task.id] = "done"; render(); }, busy));
+    } else if (task.status === "arrived") {
+      acts.append(button("已完成", "primary", () => { st.open[task.id] = "done"; render(); }, busy));
+    }
+    if (acts.childElementCount) c.append(acts);
+    return c;
+  }
+
+  function render() {
+    const me = st.resources[st.me];
+    $("who").textContent = me ? me.name + " · " + (W.resource_kinds[me.kind] || me.kind) : (st.name || "现场终端");
+    const pend = outbox();
+    const p = $("pending");
+    p.hidden = pend.length === 0;
+    p.textContent = "待发送 " + pend.length + " 条，联网后自动重发";
+    const main = $("tasks");
+    const focused = document.activeElement && document.activeElement.tagName === "TEXTAREA";
+    if (focused) return;  // never wipe what the person is typing
+    const tasks = myTasks().slice(0, 20);
+    // Re-draw only when what the cards show changed: a card replaced under a finger eats the tap.
+    const r = st.resources[st.me];
+    const sig = JSON.stringify([tasks, tasks.map((t) => st.incidents[t.incident] || null), pend, st.open,
+      r ? [Math.round(r.x / 10), Math.round(r.y / 10)] : null, st.origin]);
+    if (sig === st.drawn) return;
+    st.drawn = sig;
+    main.replaceChildren();
+    if (!tasks.length) main.append(el("p", "empty", "暂无任务。有新任务时手机会振动并提示。"));
+    for (const t of tasks) main.append(card(t));
+  }
+
+  function notice(text) {
+    const n = $("notice");
+    n.textContent = text;
+    n.hidden = false;
+    if (st.linkState !== "revoked" && st.linkState !== "notoken") setTimeout(() => { n.hidden = true; }, 6000);
+  }
+
+  // The 10-minute clock ticks in place: re-drawing the cards every second would eat taps.
+  setInterval(() => {
+    for (const c of document.querySelectorAll("article.task")) {
+      const task = st.tasks[c.dataset.task];
+      const clk = task && clockText(st.incidents[task.incident], task);
+      const e = c.querySelector(".clock");
+      if (e) { e.className = "clock " + (clk ? clk.cls : "none"); e.textContent = clk ? clk.text : ""; }
+    }
+  }, 1000);
+  fetch("config.json").then((r) => r.json()).then((c) => { st.origin = c.origin; render(); }).catch(() => {});
+  window.fieldPage = st;  // for the browser tests and for a look from the DevTools console
+  render();
+  connect();
+})();
