@@ -1,4 +1,4 @@
-.PHONY: venv demo hub test bench screenshots package faults
+.PHONY: venv demo hub city test bench screenshots package faults
 
 venv:
 	bash scripts/bootstrap.sh
@@ -8,6 +8,11 @@ demo: venv
 
 hub: venv
 	.venv/bin/duty-console hub
+
+# Seven town hubs and a district hub on this machine: a private nats-server (JetStream) and a
+# private PostgreSQL 15 cluster in temp dirs, the marathon split by town (FEDERATION.md). Ctrl-C stops all.
+city: venv
+	.venv/bin/duty-console city
 
 test: venv
 	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q

@@ -41,6 +41,13 @@ def _hub_args(p: argparse.ArgumentParser) -> None:
                    help="HMAC key file (keep it off the database's disk): sign audit checkpoints with it")
     p.add_argument("--audit-checkpoints", default=None, metavar="FILE",
                    help="append-only file of signed audit checkpoints (default: <db file>.audit-checkpoints)")
+    p.add_argument("--center", default=None, metavar="ID",
+                   help="the center this hub serves when federated (T1..T7, or D for the district); "
+                        "a town hub feeds only its own town's scenario alerts")
+    p.add_argument("--nats", default=None, metavar="URL",
+                   help="federate with other hubs over this NATS JetStream server (nats://host:4222)")
+    p.add_argument("--follow", default="", metavar="T1,T2",
+                   help="towns a district hub follows (default: every town of its org)")
 
 
 def _hub_config(a: argparse.Namespace):
@@ -53,15 +60,19 @@ def _hub_config(a: argparse.Namespace):
                      record=a.record, record_fps=a.record_fps, drill=a.drill, site=a.site,
                      audit_key=a.audit_key, audit_checkpoints=a.audit_checkpoints,
                      record_cameras=[c.strip() for c in a.record_cameras.split(",") if c.strip()],
-                     tls_cert=a.tls_cert, tls_key=a.tls_key, insecure=a.insecure)
+                     tls_cert=a.tls_cert, tls_key=a.tls_key, insecure=a.insecure,
+                     center=a.center, nats=a.nats,
+                     follow=[t.strip() for t in a.follow.split(",") if t.strip()])
 
 
 def _check_hub_args(a: argparse.Namespace, prog: str) -> str | None:
-    """One line naming what is wrong with the tokens file or the TLS settings, or None."""
+    """One line naming what is wrong with the tokens file, the TLS or the federation settings, or None."""
     from console.app.hub import hub_ssl
     from console.hub.auth import TokenError, TokenRegistry
     from console.protocol.tls import TlsConfigError
 
+    if getattr(a, "nats", None) and not a.center:
+        return f"{prog}: --nats needs --center (the center this hub serves: T1..T7 or D)"
     try:
         if a.tokens:
             TokenRegistry.from_file(a.tokens)
@@ -79,11 +90,12 @@ async def _run_hub(a: argparse.Namespace) -> int:
     from console.protocol.tls import TlsConfigError
     from console.recording.drill_file import DrillFileError
     from console.site import SiteInvalid
+    from console.store import SchemaVersionError
     from console.store.audit import CheckpointError
 
     try:
         hub = await start_hub(_hub_config(a))
-    except (DrillFileError, CheckpointError, TokenError, TlsConfigError) as exc:
+    except (DrillFileError, CheckpointError, TokenError, TlsConfigError, SchemaVersionError) as exc:
         print(f"duty-console hub: {exc}", file=sys.stderr, flush=True)
         return 2
     except SiteInvalid as exc:
@@ -252,6 +264,10 @@ def main(argv: list[str] | None = None) -> int:
     con.add_argument("--insecure", action="store_true",
                      help="allow plain ws:// to a hub that is not on loopback (the token travels in clear)")
 
+    city = sub.add_parser("city", help="seven town hubs and a district hub on NATS and PostgreSQL, on this machine")
+    city.add_argument("--speed", type=float, default=1.0, help="scenario clock speed factor (default 1)")
+    city.add_argument("--base-port", type=int, default=8800, help="T1 listens here, T2 on the next, ... D last")
+    city.add_argument("--seconds", type=float, default=None, help="stop after this long (default: Ctrl-C)")
     hash_token = sub.add_parser("hash-token", help="print the token_sha256 form of a token for a tokens file")
     hash_token.add_argument("token", nargs="?", default=None, help="the token (default: read one line from stdin)")
 
@@ -305,6 +321,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     if a.command == "hub":
         return asyncio.run(_run_hub(a))
+    if a.command == "city":
+        from console.app.city import run_city
+
+        return asyncio.run(run_city(speed=a.speed, base_port=a.base_port, seconds=a.seconds))
     if a.command == "enrol":
         return _enrol(a)
     if a.command == "audit":

@@ -18,6 +18,8 @@ APT_PACKAGES=(
     # the field page's browser tests (tests/field): Playwright drives this chromium, never its own
     chromium
     gir1.2-gst-rtsp-server-1.0 python3-gi
+    # the hub's store on PostgreSQL: tests/conftest.py and `duty-console city` initdb a cluster in a temp dir
+    postgresql-15
 )
 
 missing=()

@@ -8,10 +8,34 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 
 
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One real PostgreSQL 15 server for the session (temp dir, unix socket), stopped at the end."""
+    from console.store import pg_cluster
+
+    if not pg_cluster.available():
+        pytest.skip("PostgreSQL 15 is not installed (scripts/bootstrap.sh installs postgresql-15)")
+    cluster = pg_cluster.PgCluster().start()
+    yield cluster
+    cluster.stop()
+
+
+_pg_dbs = iter(range(1, 1_000_000))
+
+
 @pytest.fixture
-def tmp_db_url(tmp_path):
-    """A SQLAlchemy URL for a fresh SQLite file in the test's temp dir."""
-    return f"sqlite:///{tmp_path / 't.db'}"
+def pg_url(pg_cluster):
+    """A SQLAlchemy URL of a fresh, empty PostgreSQL database on the session's server."""
+    return pg_cluster.create_database(f"t{next(_pg_dbs)}")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def tmp_db_url(request, tmp_path):
+    """A SQLAlchemy URL of a fresh, empty database: a SQLite file in the test's temp dir, then
+    a database on the session's PostgreSQL server (every test that takes it runs on both)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 't.db'}"
+    return request.getfixturevalue("pg_url")
 
 
 # UI fixtures (qasync loop factory via pytest_asyncio_loop_factories, shared

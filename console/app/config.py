@@ -47,6 +47,13 @@ class HubConfig:
     tls_key: str | None = None
     #: allow plain ws:// on an address that is not loopback (a warning is logged)
     insecure: bool = False
+    #: the command center this hub serves in a federation (a town id, or the district's); with a
+    #: scenario, a town hub feeds only its own town's alerts (the city split by town)
+    center: str | None = None
+    #: NATS server URL: federate with the other hubs over JetStream (console/hub/federation.py)
+    nats: str | None = None
+    #: towns a district hub follows (empty: every town of its org, when `center` is the district)
+    follow: list[str] = field(default_factory=list)
     #: print the field page's URL and a QR code for this demo token once serving (demo: the volunteer's)
     field_link: str | None = None
 

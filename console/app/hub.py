@@ -28,8 +28,10 @@ class RunningHub:
     """A started hub; `stop()` takes it down in order and is safe to call twice."""
 
     def __init__(self, store: Store, core: HubCore, server: HubServer, world: World | None, *,
-                 recorder=None, player=None, site=None, streams=None):
+                 recorder=None, player=None, site=None, streams=None, federation=None):
         self.store, self.core, self.server, self.world = store, core, server, world
+        #: the link to the other hubs over NATS (console/hub/federation.py), or None
+        self.federation = federation
         #: the SiteSource keeping the world equal to --site DIR (None without one)
         self.site = site
         #: the scenario cameras' MJPEG server (console/scenarios/streams.py), or None
@@ -61,6 +63,8 @@ class RunningHub:
             await self.player.stop()
         if self.world is not None:
             await self.world.stop()
+        if self.federation is not None:
+            await self.federation.close()
         if self.streams is not None:
             await self.streams.stop()
         if self.site is not None:
@@ -160,6 +164,23 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
         from console.scenarios.streams import start_scenario_streams
 
         streams = await start_scenario_streams(core, scenario, fps=cfg.fps, host=cfg.host)
+    # the org is the log's, or (a fresh log) the one the scenario is about to load
+    org = list(core.state.org.values()) or (list(scenario.baseline.org) if scenario is not None else [])
+    district = next((u.id for u in org if u.level == "district"), core.state.district())
+    if scenario is not None and cfg.center:
+        from console.app.city import TownScenario
+
+        # the city split by town: a town hub raises its own town's alerts only, the district's none
+        scenario = TownScenario(scenario, cfg.center)
+    federation = None
+    if cfg.nats:
+        from console.hub.federation import Federation
+
+        follow = cfg.follow
+        if not follow and cfg.center == district:
+            follow = sorted(u.id for u in org if u.level == "town")
+        federation = Federation(core, cfg.center or district, cfg.nats, follow=follow)
+        await federation.start()
     world = None
     if scenario is not None:
         world = World(core, server, scenario, simulator, fps=cfg.fps, renderer=renderer)
@@ -168,7 +189,8 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
     log.info("hub serving %s (scenario %s, site %s, speed %.1f×)", server.url, cfg.scenario, cfg.site, cfg.speed)
     if cfg.field_link:
         print_field_link(field_link(server, cfg.field_link))
-    return RunningHub(store, core, server, world, recorder=recorder, site=site, streams=streams)
+    return RunningHub(store, core, server, world, recorder=recorder, site=site, streams=streams,
+                      federation=federation)
 
 
 def reachable_host(host: str) -> str:

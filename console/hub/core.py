@@ -51,6 +51,8 @@ STORAGE_FULL_TEXT = "storage full, commands refused"
 EventListener = Callable[[str, m.Body, float, State], None]
 #: (seq, type, ts, envelope bytes, state after it): sees exactly what is logged and sent (drill recording)
 EnvelopeTap = Callable[[int, str, float, bytes, State], None]
+#: called with the rows of each batch once they are logged (federation publishes them): never blocks
+CommitListener = Callable[[list[EventRow]], None]
 #: (incident id or None, a center the event names or None)
 Scope = tuple[str | None, str | None]
 
@@ -122,6 +124,8 @@ class HubCore:
         self.counters: Counter[str] = Counter()
         self.listeners: list[EventListener] = []
         self.taps: list[EnvelopeTap] = []
+        #: told of every batch after its transaction committed (console/hub/federation.py)
+        self.commit_listeners: list[CommitListener] = []
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hub-db")
         self._batch: list[tuple[int, str, float, bytes, Scope]] = []
         self._batch_ready = asyncio.Event()
@@ -318,6 +322,11 @@ class HubCore:
             async with self._committed:
                 self.committed_seq = batch[-1][0]
                 self._committed.notify_all()
+            for listener in self.commit_listeners:
+                try:
+                    listener(rows)
+                except Exception:
+                    log.exception("commit listener failed")
         for a in answers:  # after the events went out: a client sees effects before the answer
             if a.command_id:
                 self._remember((a.actor, a.command_id), a.result)

@@ -2,7 +2,9 @@
 
 Plain blocking SQLAlchemy Core: no Qt, no asyncio. Callers run it on a
 single-worker executor; the engine may be used by one thread at a time.
-SQLite by default; any SQLAlchemy URL works.
+SQLite by default; PostgreSQL (psycopg 3) by a ``postgresql://`` URL, with the
+same behaviour (engine.py); the schema's version is checked and brought up to date
+on open (migrations.py).
 """
 
 from __future__ import annotations
@@ -16,16 +18,18 @@ from sqlalchemy.exc import IntegrityError
 from . import commands as _commands
 from .audit import AuditRow, AuditTrail, AuditVerdict, append_rows, verify_audit_url
 from .commands import CommandResults
-from .engine import make_engine, write_tx
+from .engine import make_engine, normalize_url, write_tx
 from .event_log import DuplicateEventError, EventLog, EventRow, write_snapshot
+from .migrations import SchemaVersionError, upgrade
 from .outbox import Outbox
-from .schema import events, metadata
+from .schema import events
 from .settings import Settings
 
 __all__ = [
     "AuditVerdict",
     "DuplicateEventError",
     "EventRow",
+    "SchemaVersionError",
     "Store",
     "make_engine",
     "verify_audit_url",
@@ -36,10 +40,13 @@ class Store:
     """One database file (or URL) and every repository on it, behind one facade."""
 
     def __init__(self, url: str = "sqlite:///duty.db") -> None:
-        self.url = url
-        self.engine: Engine = make_engine(url)
-        _commands.migrate(self.engine)
-        metadata.create_all(self.engine)
+        self.url = normalize_url(url)
+        self.engine: Engine = make_engine(self.url)
+        try:
+            self.schema_version = upgrade(self.engine, self.url)
+        except BaseException:
+            self.engine.dispose()
+            raise
         self._events = EventLog(self.engine)
         self._commands = CommandResults(self.engine)
         self._audit = AuditTrail(self.engine)

@@ -3,7 +3,13 @@
 SQLite gets WAL and ``synchronous=NORMAL`` (durable across application crashes,
 fast enough for >100k rows/s) and real ``BEGIN`` statements, so a transaction
 that reads then writes (the audit chain) holds the write lock from its start.
-Any other SQLAlchemy URL is used as given.
+
+PostgreSQL (``postgresql://`` or ``postgresql+psycopg://``, driven by psycopg 3)
+gets the same single-writer behaviour from a transaction-scoped advisory lock that
+every write transaction takes first: two hubs (or a hub and a tool) on one database
+never interleave the read-then-write of the audit chain or the epoch. Reads run
+at READ COMMITTED inside one transaction, as on SQLite's WAL snapshot they see one
+committed state per query. Any other SQLAlchemy URL is used as given.
 """
 
 from __future__ import annotations
@@ -17,6 +23,21 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
 _BEGIN_OPTION = "sqlite_begin"
+#: the advisory lock key every PostgreSQL write transaction holds ("duty" in ASCII)
+PG_WRITE_LOCK = 0x64757479
+
+
+def normalize_url(url: str) -> str:
+    """``postgresql://`` means psycopg 3 here (SQLAlchemy's default driver for it is psycopg2)."""
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg://" + url[len(plain):]
+    return url
+
+
+def is_postgres(url: str) -> bool:
+    """True for a PostgreSQL URL (any driver)."""
+    return make_url(normalize_url(url)).get_backend_name() == "postgresql"
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -36,7 +57,11 @@ def make_engine(url: str, *, create: bool = True) -> Engine:
     With ``create`` False a missing SQLite file raises ``FileNotFoundError``
     instead of being created (used by read-only tools such as audit verification).
     """
+    url = normalize_url(url)
     u = make_url(url)
+    if u.get_backend_name() == "postgresql":
+        # pre_ping: a hub outlives a database restart; a dead pooled connection is replaced, not used
+        return create_engine(url, pool_pre_ping=True)
     if u.get_backend_name() != "sqlite":
         return create_engine(url)
 
@@ -75,10 +100,13 @@ def make_engine(url: str, *, create: bool = True) -> Engine:
 
 @contextlib.contextmanager
 def write_tx(engine: Engine) -> Iterator[Connection]:
-    """A transaction that takes the write lock at once (``BEGIN IMMEDIATE`` on SQLite)."""
+    """A transaction that takes the write lock at once (``BEGIN IMMEDIATE`` on SQLite,
+    the advisory write lock on PostgreSQL), held until commit or rollback."""
     with engine.connect() as conn:
         conn.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
         with conn.begin():
+            if engine.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
             yield conn
 
 

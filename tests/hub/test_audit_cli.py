@@ -11,6 +11,7 @@ import sys
 
 from console.hub.auth import TokenRegistry
 from console.protocol import messages as m
+from tests.dbraw import raw_db
 from tests.hub.harness import Client, running_hub
 from tests.hub.test_hub import _raise
 
@@ -31,30 +32,22 @@ async def test_audit_verify_command_names_the_first_broken_entry(tmp_db_url, tmp
         await asyncio.sleep(0.2)  # audit writes are queued on the store's executor
     ok = _verify(tmp_db_url)
     assert ok.returncode == 0 and "3 entries verified" in ok.stdout, ok.stdout + ok.stderr
-    db = sqlite3.connect(tmp_path / "t.db")
-    db.execute("update audit_log set actor = '某人' where id = 2")
-    db.commit()
-    db.close()
+    with raw_db(tmp_db_url) as db:
+        db.execute("update audit_log set actor = '某人' where id = 2")
     broken = _verify(tmp_db_url)
     assert broken.returncode == 1
     assert "BROKEN at entry 2" in broken.stdout, broken.stdout
 
 
-def _entries(path) -> list[tuple[str, str, dict]]:
-    db = sqlite3.connect(path)
-    try:
+def _entries(url) -> list[tuple[str, str, dict]]:
+    with raw_db(url) as db:
         return [(action, outcome, json.loads(detail)) for action, outcome, detail in
                 db.execute("select action, outcome, detail from audit_log order by id")]
-    finally:
-        db.close()
 
 
-def _log_types(path) -> dict[int, str]:
-    db = sqlite3.connect(path)
-    try:
-        return dict(db.execute("select seq, type from events"))
-    finally:
-        db.close()
+def _log_types(url) -> dict[int, str]:
+    with raw_db(url) as db:
+        return {seq: t for seq, t in db.execute("select seq, type from events")}
 
 
 async def test_audit_entry_is_written_with_its_command_or_not_at_all(tmp_db_url, tmp_path):
@@ -89,8 +82,8 @@ async def test_audit_entry_is_written_with_its_command_or_not_at_all(tmp_db_url,
             assert result.ok
             again = await c.command("cmd.acknowledge", m.CmdIncident(incident=incident), command_id="ack-1")
             assert again == result
-    types = _log_types(tmp_path / "t.db")
-    acks = [d for action, outcome, d in _entries(tmp_path / "t.db") if action == "cmd.acknowledge"]
+    types = _log_types(tmp_db_url)
+    acks = [d for action, outcome, d in _entries(tmp_db_url) if action == "cmd.acknowledge"]
     assert len(acks) == 1, acks
     assert acks[0]["command"] == "ack-1" and acks[0]["seqs"] == list(result.seqs)
     assert [types.get(s) for s in acks[0]["seqs"]] == ["incident_acknowledged"]

@@ -11,6 +11,7 @@ from console.domain.model import Alert
 from console.protocol import messages as m
 from console.protocol.codec import MAX_ID_CHARS, encode
 from console.hub.limits import RateLimiter
+from tests.dbraw import db_bytes
 from tests.hub.harness import Client, running_hub
 
 
@@ -55,8 +56,7 @@ async def test_a_body_nested_a_thousand_deep_is_malformed_and_the_session_goes_o
 
 async def test_two_thousand_commands_with_200_kib_ids_are_refused_and_nothing_is_stored(tmp_db_url, tmp_path):
     async with running_hub(tmp_db_url) as server:
-        db = tmp_path / "t.db"
-        size_before = db.stat().st_size + (tmp_path / "t.db-wal").stat().st_size
+        size_before = db_bytes(tmp_db_url)
         big = "x" * (200 << 10)
         async with Client.connect(server.url, "demo-commander") as c:
             for i in range(2000):
@@ -70,7 +70,7 @@ async def test_two_thousand_commands_with_200_kib_ids_are_refused_and_nothing_is
         await asyncio.sleep(0)  # let the committer finish
         assert server.core.store.command_result_count() == 1
         assert len(server.core._results) == 1
-        size_after = db.stat().st_size + (tmp_path / "t.db-wal").stat().st_size
+        size_after = db_bytes(tmp_db_url)
         assert size_after - size_before < 256 << 10, (size_before, size_after)
 
 

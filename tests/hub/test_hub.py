@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 
 import pytest
 from websockets.asyncio.client import connect
@@ -11,6 +10,7 @@ from websockets.exceptions import InvalidStatus
 
 from console.domain.model import Alert
 from console.protocol import messages as m
+from tests.dbraw import raw_db
 from tests.hub.harness import Client, running_hub
 
 
@@ -52,8 +52,8 @@ async def test_wall_token_dispatching_is_refused_and_audited(tmp_db_url, tmp_pat
         assert (r.ok, r.code) == (False, "forbidden")
         assert server.core.state.incidents[incident].tasks == []
         await asyncio.sleep(0.1)  # the audit write is queued on the store's executor
-    db = sqlite3.connect(tmp_path / "t.db")
-    rows = db.execute("select actor, role, action, outcome from audit_log").fetchall()
+    with raw_db(tmp_db_url) as db:
+        rows = [tuple(r) for r in db.execute("select actor, role, action, outcome from audit_log").fetchall()]
     assert ("大屏", "wall", "cmd.dispatch", "refused:forbidden") in rows
 
 
