@@ -11,7 +11,7 @@ import time
 from collections import deque
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
 
 from console.domain.localtime import clock
@@ -37,6 +37,10 @@ _BOX = QColor(theme.DETECTION_BOX)
 _BOX_TEXT = QColor(theme.DETECTION_TEXT)
 _ON_COLOUR = QColor(theme.ON_COLOUR)
 _EDGE = QColor(theme.BORDER)
+
+#: caption type on a desk: 7 pt on the smallest tiles up to 11 pt (scaled up with a wall's base type)
+_MIN_CAPTION_PT = 7.0
+_DESK_CAPTION_PT = 11.0
 
 #: DUTY_CONSOLE_FIRST_FRAME=1 prints "first_frame_painted <epoch seconds>" once, when the
 #: first camera frame of the process has been painted (the start-up benchmark reads it)
@@ -235,6 +239,48 @@ class CameraTile(QWidget):
         span = shown[-1] - shown[0]
         return (len(shown) - 1) / span if span > 0 else 0.0
 
+    def caption_font(self) -> QFont:
+        """The caption's type: in proportion to the tile's height, capped by the window's type size.
+
+        The cap grows with the base font, so a wall (whose type wall.py sets from the screen's
+        height: 18 pt at 1080 lines, 36 at 2160) gets captions readable across the room,
+        while a desk's small tiles keep 7 to 11 pt.
+        """
+        font = QFont(self.font())
+        base = font.pointSizeF() if font.pointSizeF() > 0 else theme.BASE_POINT_SIZE
+        cap = _DESK_CAPTION_PT * max(1.0, base / theme.BASE_POINT_SIZE)
+        font.setPointSizeF(max(_MIN_CAPTION_PT, min(cap, self.height() / 18)))
+        return font
+
+    def caption(self, fm: QFontMetrics | None = None) -> tuple[str, str]:
+        """(camera text, rate text) as the caption bar draws them at the tile's width now.
+
+        The camera wins the room: the rate shrinks ("25 fps" → "25") and then goes before
+        the name is cut; the name is elided after the whole id, and the id only when it
+        alone does not fit. An offline camera's rate is dropped first too (the tile says
+        OFFLINE across its middle).
+        """
+        if not self.camera_id:
+            return "", ""
+        fm = fm or QFontMetrics(self.caption_font())
+        h = fm.height() + 4
+        room = self.width() - (h * 0.45 + 10) - 5  # after the online dot, before the right margin
+        gap = fm.horizontalAdvance("  ")
+        full = f"{self.camera_id}  {self.camera_name}" if self.camera_name else self.camera_id
+        rate = self.fps()
+        rates = (f"{rate:.0f} fps", f"{rate:.0f}") if self.online else (self.tr("offline"),)
+        for shown in (*rates, ""):
+            need = fm.horizontalAdvance(full) + (fm.horizontalAdvance(shown) + gap if shown else 0)
+            if need <= room:
+                return full, shown
+        id_w = fm.horizontalAdvance(self.camera_id)
+        if id_w > room:
+            return fm.elidedText(self.camera_id, Qt.TextElideMode.ElideRight, int(room)), ""
+        rest = fm.elidedText(self.camera_name, Qt.TextElideMode.ElideRight, int(room - id_w - gap))
+        if not rest or rest == "…":
+            return self.camera_id, ""
+        return f"{self.camera_id}  {rest}", ""
+
     def sizeHint(self) -> QSize:
         return QSize(320, 180)
 
@@ -281,9 +327,7 @@ class CameraTile(QWidget):
         rect = self.rect()
         p.fillRect(rect, _BG)
         big = min(self.width(), self.height()) >= 160
-        font = QFont(self.font())
-        font.setPointSizeF(max(7.0, min(11.0, self.height() / 18)))
-        p.setFont(font)
+        p.setFont(self.caption_font())
         fm = p.fontMetrics()
 
         target = self._image_rect()
@@ -348,13 +392,12 @@ class CameraTile(QWidget):
         p.setBrush(_ONLINE if self.online and not self.live.stale else _OFFLINE)
         p.drawEllipse(QPointF(4 + dot / 2, h / 2), dot / 2, dot / 2)
         p.setPen(_FG)
-        text = f"{self.camera_id}  {self.camera_name}"
-        text = fm.elidedText(text, Qt.TextElideMode.ElideRight, int(w - dot - 14 - 56))
-        p.drawText(QRectF(dot + 10, 0, w, h), Qt.AlignmentFlag.AlignVCenter, text)
-        fps = self.fps()
-        p.setPen(_DIM if fps > 0 else _OFFLINE)
-        p.drawText(QRectF(0, 0, w - 5, h), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                   f"{fps:.0f} fps" if self.online else self.tr("offline"))
+        name, rate = self.caption(fm)
+        p.drawText(QRectF(dot + 10, 0, w, h), Qt.AlignmentFlag.AlignVCenter, name)
+        if rate:
+            p.setPen(_DIM if self.fps() > 0 else _OFFLINE)
+            p.drawText(QRectF(0, 0, w - 5, h), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                       rate)
         if self.alerting and self.alert_title:
             bh = h
             p.fillRect(QRectF(0, self.height() - bh, w, bh),
