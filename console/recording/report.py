@@ -40,6 +40,11 @@ th, td { border: 1px solid #c9d1d9; padding: 3px 6px; text-align: left; }
 th { background: #eef2f6; } td.num { text-align: right; }
 .breach { color: #b42318; font-weight: bold; } .ok { color: #1a7f37; }
 .small { color: #57606a; font-size: 8.5pt; } .tiles td { font-size: 11pt; padding: 6px 12px; }
+h1, h2 { break-after: avoid; page-break-after: avoid; }
+.figure { break-inside: avoid; page-break-inside: avoid; }
+.signoff { break-inside: avoid; page-break-inside: avoid; margin-top: 36px; }
+.signoff td { border: none; font-size: 12pt; padding: 14px 24px 4px 0; }
+.signoff td.line { border-bottom: 1px solid #1b1f24; width: 220px; }
 """
 
 
@@ -57,6 +62,26 @@ class Words(Protocol):
     def describe_step(self, s: Transition, name_of: Callable[[str], str] = ...) -> str: ...
     def describe_breaches(self, breaches: Iterable[Breach]) -> str: ...
     def names_in(self, state: State) -> Callable[[str], str]: ...
+    def report_word(self, code: str) -> str: ...
+
+
+#: the sign-off block's lines, in order (words: the glossary's REPORT_WORDS)
+SIGN_OFF = ("duty_commander", "reviewed_by", "date")
+
+
+def center_name(meta: DrillMeta, state: State) -> str:
+    """The command center the drill was run at: the drill's center unit, else the org root, else the state's name.
+
+    A drill file records the center as an org unit id (or free text from an older file);
+    the name comes from the state's org tree where it can.
+    """
+    if meta.center:
+        unit = state.org.get(meta.center)
+        return unit.name if unit is not None else meta.center
+    roots = [u for u in state.org.values() if not u.parent]
+    if roots:
+        return roots[0].name
+    return state.name or "—"
 
 
 def data_uri(png: bytes) -> str:
@@ -101,9 +126,11 @@ def build_html(meta: DrillMeta, source: str, figures: Figures, state: State, cha
     name_of = words.names_in(state)
     out: list[str] = []
     w = out.append
-    w(f"<html lang='{'zh-CN' if words.lang.startswith('zh') else 'en'}'><head><meta charset='utf-8'><title>After-action report {_e(source)}</title>"
-      f"<style>{_CSS}</style></head><body>")
-    w("<h1>After-action report 演练复盘报告</h1>")
+    center = center_name(meta, state)
+    title = words.report_word("title")
+    w(f"<html lang='{'zh-CN' if words.lang.startswith('zh') else 'en'}'><head><meta charset='utf-8'>"
+      f"<title>{_e(center)} · {_e(title)} {_e(source)}</title><style>{_CSS}</style></head><body>")
+    w(f"<h1 class=title>{_e(center)} · After-action report 演练复盘报告</h1>")
     w(f"<p class=small>{_e(source)} · scenario {_e(meta.scenario or '—')} · seed {_e(meta.seed)} · "
       f"mode {_e(meta.mode)} · recorded by {_e(meta.recorded_by or '—')} · "
       f"{clock(meta.start, '%Y-%m-%d %H:%M:%S')} – {clock(meta.end)} ({duration(meta.duration)}) · "
@@ -125,7 +152,9 @@ def build_html(meta: DrillMeta, source: str, figures: Figures, state: State, cha
     for name in ("timeline", "response", "assembly", "utilisation", "crowd"):
         png = charts.get(name)
         if png:
-            w(f"<h2>{CHART_TITLES[name]}</h2><p><img src='{image_src(name, png)}' width=900></p>")
+            # heading and chart in one unbreakable box: a page never ends under a heading
+            w(f"<div class=figure id='chart-{name}'><h2>{CHART_TITLES[name]}</h2>"
+              f"<p><img src='{image_src(name, png)}' width=900></p></div>")
 
     w(f"<h2>Breaches 超时事件 ({len(f.breaches)})</h2>")
     if f.breaches:
@@ -171,6 +200,7 @@ def build_html(meta: DrillMeta, source: str, figures: Figures, state: State, cha
       "figure is known at the end of the drill. The share counts incidents decided at the end: met, or "
       "already past the limit. Utilisation = task time of a kind's people / (people of that kind on duty × "
       "drill length).</p>")
+    w(_sign_off(words))
     w("</body></html>")
     return "".join(out)
 
@@ -182,3 +212,11 @@ def _incident_row(r: IncidentFigures, words: Words) -> str:
             f"<td class=num>{duration(r.dispatch_s)}</td><td class=num>{duration(r.first_arrival_s)}</td>"
             f"<td class=num>{duration(r.full_on_scene_s)}</td><td class=num>{duration(r.closure_s)}</td>"
             f"{_verdict(r.response_met)}{_verdict(r.assembly_met)}<td>{_e(words.status(r.status))}</td></tr>")
+
+
+def _sign_off(words: Words) -> str:
+    """The block the duty commander and the reviewer sign, in the report's language."""
+    rows = "".join(f"<tr><td>{_e(words.report_word(code))}</td><td class=line>&nbsp;</td></tr>"
+                   for code in SIGN_OFF)
+    return (f"<div class=signoff><h2>{_e(words.report_word('sign_off'))}</h2>"
+            f"<table class=signoff>{rows}</table></div>")

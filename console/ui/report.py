@@ -15,7 +15,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QSizeF, QUrl  # noqa: E402
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument  # noqa: E402
+from PySide6.QtGui import (  # noqa: E402
+    QImage, QPageLayout, QPageSize, QPdfWriter, QTextCursor, QTextDocument, QTextFormat,
+)
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 import pyqtgraph as pg  # noqa: E402
@@ -25,7 +27,7 @@ from console.domain.model import ASSEMBLY_LIMIT_S, RESPONSE_LIMIT_S  # noqa: E40
 from console.domain.kpi import Figures, compute  # noqa: E402
 from console.domain.localtime import clock  # noqa: E402
 from console.recording.drill_file import DrillReader  # noqa: E402
-from console.recording.report import build_html  # noqa: E402
+from console.recording.report import CHART_TITLES, build_html  # noqa: E402
 from console.ui.common import theme  # noqa: E402
 from console.ui.common.glossary import Glossary  # noqa: E402
 from console.ui.common.i18n import DEFAULT_LANG, normalize_lang  # noqa: E402
@@ -129,7 +131,33 @@ def write_pdf(html_text: str, charts: dict[str, bytes], path: str | Path) -> Non
     writer.setResolution(110)
     writer.setTitle("After-action report")
     doc.setPageSize(QSizeF(writer.width(), writer.height()))
+    keep_headings_with_charts(doc)
     doc.print_(writer)
+
+
+def keep_headings_with_charts(doc: QTextDocument) -> int:
+    """Start a page at each chart heading whose chart would fall onto the next page; returns how many.
+
+    QTextDocument ignores CSS `break-inside: avoid` (the HTML file keeps it for browsers),
+    so the PDF does the same by hand: a chart's heading is the block before its image.
+    """
+    titles = set(CHART_TITLES.values())
+    page_h = doc.pageSize().height()
+    layout = doc.documentLayout()
+    moved = 0
+    block = doc.begin()
+    while block.isValid():
+        nxt = block.next()
+        if block.text().strip() in titles and nxt.isValid():
+            top = layout.blockBoundingRect(block).top()
+            bottom = layout.blockBoundingRect(nxt).bottom()
+            if int(top // page_h) != int((bottom - 1) // page_h):
+                fmt = block.blockFormat()
+                fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                QTextCursor(block).setBlockFormat(fmt)
+                moved += 1
+        block = nxt
+    return moved
 
 
 def write_report(drill: str | Path, *, out: str | Path | None = None, pdf: bool = False,

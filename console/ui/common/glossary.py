@@ -191,6 +191,16 @@ REFUSALS: Words = {
     "offline": ("离线", "Offline"),
 }
 
+#: the after-action report's own words: its title, the center line and the sign-off block
+REPORT_WORDS: Words = {
+    "title": ("演练复盘报告", "After-action report"),
+    "center": ("指挥中心", "Command center"),
+    "sign_off": ("签字确认", "Sign-off"),
+    "duty_commander": ("值班长", "Duty commander"),
+    "reviewed_by": ("审核", "Reviewed by"),
+    "date": ("日期", "Date"),
+}
+
 #: the words around figures
 _PHRASES: Words = {
     "eta": ("约 {min} 分钟", "≈ {min} min"),
@@ -214,6 +224,7 @@ TABLES: dict[str, Words] = {
     "incident_kinds": INCIDENT_KINDS, "resource_kinds": RESOURCE_KINDS, "statuses": STATUSES,
     "severities": SEVERITIES, "alert_sources": ALERT_SOURCES, "roles": ROLES, "actors": ACTORS,
     "timeline_steps": TIMELINE_STEPS, "refusals": REFUSALS, "false_alarm_reasons": FALSE_ALARM_REASONS,
+    "report_words": REPORT_WORDS,
 }
 
 
@@ -522,3 +533,7 @@ class Glossary:
     def names_in(self, state: _Names) -> Callable[[str], str]:
         """An id → display name lookup over a state (see `names_in`)."""
         return names_in(state)
+
+    def report_word(self, code: str) -> str:
+        """One of the after-action report's own words (REPORT_WORDS: title, sign-off lines)."""
+        return word(REPORT_WORDS, code, self.lang)
