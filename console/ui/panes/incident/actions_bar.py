@@ -41,14 +41,14 @@ class ActionsBar(QGroupBox):
         self._buttons: dict[str, QPushButton] = {}
 
         def button(key: str, text: str, slot: Callable[[], None], row: int, col: int,
-                   role: str = "") -> QPushButton:
+                   role: str = "", span: int = 1) -> QPushButton:
             b = QPushButton(text, self)
             b.setObjectName(key.replace(".", "_"))
             if role:
                 b.setProperty("role", role)
             b.clicked.connect(slot)
             b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            grid.addWidget(b, row, col)
+            grid.addWidget(b, row, col, 1, span)
             self._buttons[key] = b
             return b
 
@@ -62,14 +62,16 @@ class ActionsBar(QGroupBox):
         self.coop_menu = QMenu(self.coop_button)
         self.coop_menu.aboutToShow.connect(self._fill_coop_menu)
         self.coop_button.setMenu(self.coop_menu)
+        # the longest label gets a row of its own: beside another button it made the pane
+        # wider than its dock in English (482 px of buttons in a 400 px column)
         self.broadcast_button = button("cmd.broadcast", self.tr("Broadcast check to forest-adjacent grids"),
-                                       self._on_broadcast, 2, 1)
+                                       self._on_broadcast, 5, 0, span=2)
         self.accept_button = button("cmd.accept_handoff", self.tr("Accept hand-off"), self._on_accept, 3, 0,
                                     "primary")
         self.decline_button = button("cmd.decline_handoff", self.tr("Decline hand-off"), self._on_decline, 3, 1)
         self.resolve_button = button("cmd.resolve", self.tr("Resolve"), self._on_resolve, 4, 0)
-        self.close_button = button("cmd.close", self.tr("Close"), self._on_close, 4, 1)
-        self.false_button = button("cmd.false_alarm", self.tr("False alarm"), self._on_false_alarm, 5, 0,
+        self.close_button = button("cmd.close", self.tr("Close"), self._on_close, 2, 1)
+        self.false_button = button("cmd.false_alarm", self.tr("False alarm"), self._on_false_alarm, 4, 1,
                                    "danger")
 
     # ------------------------------------------------------------------ API

@@ -23,7 +23,8 @@ class ServicePromises(QGroupBox):
         self.response_label = QLabel(self)
         self.assembly_label = QLabel(self)
         self.reason_label = QLabel(self)
-        self.reason_label.setWordWrap(True)
+        for lbl in (self.response_label, self.assembly_label, self.reason_label):
+            lbl.setWordWrap(True)  # English sentences are longer than a 400 px column
         self.reason_label.setStyleSheet(f"color: {theme.COUNTDOWN_RED};")
         for lbl in (self.response_label, self.assembly_label, self.reason_label):
             sla_layout.addWidget(lbl)
