@@ -73,10 +73,13 @@ def test_a_wide_tile_keeps_its_full_name_and_fps_and_a_tiny_one_still_shows_its_
     tile.set_camera("CAM07", "滨江路 K0+120 起点区")
     tile.resize(480, 270)
     assert tile.caption() == ("CAM07  滨江路 K0+120 起点区", "0 fps")
-    tile.resize(tile.minimumWidth() + 30, 40)
+    tile.resize(200, 40)
+    fm = QFontMetrics(tile.caption_font())  # the caption's type depends on the height only
+    before_text = (fm.height() + 4) * 0.45 + 10 + 5  # the online dot and the margins
+    tile.resize(int(before_text + fm.horizontalAdvance("CAM07") + 2), 40)
     name, rate = tile.caption()
     assert name == "CAM07" and rate == "", f"only the id fits, whole: {name!r}"
-    tile.resize(tile.minimumWidth(), 40)
+    tile.resize(int(before_text + fm.horizontalAdvance("CAM07") * 0.6), 40)
     name, _ = tile.caption()
     assert name.startswith("C") and name.endswith("…"), "the id itself is elided only when it cannot fit"
 
