@@ -83,10 +83,14 @@ async def seed_hub_log(url: str, incidents: int = 40) -> None:
 class HubProcess:
     """`python -m console hub` on a log and a fixed port: started, killed -9, restarted."""
 
-    def __init__(self, db_url: str, port: int, log_path: Path):
+    def __init__(self, db_url: str, port: int, log_path: Path, extra_args: tuple[str, ...] = (),
+                 label: str = "hub"):
         self.db_url = db_url
         self.port = port
         self.log_path = log_path
+        #: more `duty-console hub` flags (a federated town: --center, --nats), and its name in errors
+        self.extra_args = extra_args
+        self.label = label
         self.proc: asyncio.subprocess.Process | None = None
         self.starts = 0
         self.kills = 0
@@ -100,14 +104,15 @@ class HubProcess:
         log = open(self.log_path, "ab")
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "console", "hub", "--scenario", "none", "--db", self.db_url,
-            "--port", str(self.port), stdout=asyncio.subprocess.PIPE, stderr=log, env=child_env(), cwd=ROOT)
+            "--port", str(self.port), *self.extra_args,
+            stdout=asyncio.subprocess.PIPE, stderr=log, env=child_env(), cwd=ROOT)
         log.close()
         self.starts += 1
         deadline = time.monotonic() + timeout
         while True:
             line = await asyncio.wait_for(self.proc.stdout.readline(), max(0.1, deadline - time.monotonic()))
             if not line:
-                raise RuntimeError(f"hub exited before serving (see {self.log_path})")
+                raise RuntimeError(f"{self.label} exited before serving (see {self.log_path})")
             if line.startswith(b"hub serving"):
                 break
         asyncio.ensure_future(self._drain(self.proc))

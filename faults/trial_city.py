@@ -15,7 +15,6 @@ not under fault keeps answering its console's commands throughout.
 from __future__ import annotations
 
 import asyncio
-import sys
 import tempfile
 import time
 import uuid
@@ -23,7 +22,7 @@ from pathlib import Path
 
 import msgspec
 
-from faults.common import ROOT, HubProcess, child_env, fold_log, free_port, until
+from faults.common import HubProcess, fold_log, free_port, until
 from faults.relay import Relay
 
 
@@ -31,26 +30,8 @@ class CityHubProcess(HubProcess):
     """`python -m console hub --center C --nats URL` on a PostgreSQL database."""
 
     def __init__(self, db_url: str, port: int, log_path: Path, center: str, nats_url: str):
-        super().__init__(db_url, port, log_path)
+        super().__init__(db_url, port, log_path, ("--center", center, "--nats", nats_url), f"hub {center}")
         self.center, self.nats_url = center, nats_url
-
-    async def start(self, timeout: float = 30.0) -> None:
-        """Start and wait for "hub serving"."""
-        log = open(self.log_path, "ab")
-        self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "console", "hub", "--scenario", "none", "--db", self.db_url,
-            "--port", str(self.port), "--center", self.center, "--nats", self.nats_url,
-            stdout=asyncio.subprocess.PIPE, stderr=log, env=child_env(), cwd=ROOT)
-        log.close()
-        self.starts += 1
-        deadline = time.monotonic() + timeout
-        while True:
-            line = await asyncio.wait_for(self.proc.stdout.readline(), max(0.1, deadline - time.monotonic()))
-            if not line:
-                raise RuntimeError(f"hub {self.center} exited before serving (see {self.log_path})")
-            if line.startswith(b"hub serving"):
-                break
-        asyncio.ensure_future(self._drain(self.proc))
 
 
 async def _seed(url: str, town: str | None, n: int) -> list[str]:
