@@ -24,13 +24,13 @@ from console.recording.drill_file import DrillMeta
 #: at most this many rows in the timeline table (the charts cover everything)
 TIMELINE_ROWS = 600
 
-CHART_TITLES = {
-    "timeline": "Alerts per minute and open incidents 每分钟告警与未结事件",
-    "response": "Response per incident (promise 60 s) 各事件响应时间",
-    "assembly": "Assembly per incident (promise 10 min) 各事件集结时间",
-    "utilisation": "Utilisation by kind 各类力量使用率",
-    "crowd": "Crowd density per camera 各点位人群密度",
-}
+#: the report's charts, in order; each heading is the glossary's REPORT_WORDS["chart_<name>"]
+CHARTS = ("timeline", "response", "assembly", "utilisation", "crowd")
+
+
+def chart_titles(words: Words) -> dict[str, str]:
+    """Each chart's heading in the report's language."""
+    return {name: words.report_word(f"chart_{name}") for name in CHARTS}
 
 _CSS = """
 body { font-family: 'WenQuanYi Micro Hei', 'Noto Sans CJK SC', sans-serif; color: #1b1f24; margin: 24px; }
@@ -62,7 +62,7 @@ class Words(Protocol):
     def describe_step(self, s: Transition, name_of: Callable[[str], str] = ...) -> str: ...
     def describe_breaches(self, breaches: Iterable[Breach]) -> str: ...
     def names_in(self, state: State) -> Callable[[str], str]: ...
-    def report_word(self, code: str) -> str: ...
+    def report_word(self, code: str, **params) -> str: ...
 
 
 #: the sign-off block's lines, in order (words: the glossary's REPORT_WORDS)
@@ -130,53 +130,54 @@ def build_html(meta: DrillMeta, source: str, figures: Figures, state: State, cha
     title = words.report_word("title")
     w(f"<html lang='{'zh-CN' if words.lang.startswith('zh') else 'en'}'><head><meta charset='utf-8'>"
       f"<title>{_e(center)} · {_e(title)} {_e(source)}</title><style>{_CSS}</style></head><body>")
-    w(f"<h1 class=title>{_e(center)} · After-action report 演练复盘报告</h1>")
-    w(f"<p class=small>{_e(source)} · scenario {_e(meta.scenario or '—')} · seed {_e(meta.seed)} · "
-      f"mode {_e(meta.mode)} · recorded by {_e(meta.recorded_by or '—')} · "
-      f"{clock(meta.start, '%Y-%m-%d %H:%M:%S')} – {clock(meta.end)} ({duration(meta.duration)}) · "
-      f"{meta.events} events · {_e(state.name)}</p>")
+    rw = words.report_word
+    w(f"<h1 class=title>{_e(center)} · {_e(title)}</h1>")
+    w(f"<p class=small>{_e(source)} · "
+      + _e(rw("meta", scenario=meta.scenario or "—", seed=meta.seed, mode=meta.mode, by=meta.recorded_by or "—"))
+      + f" · {clock(meta.start, '%Y-%m-%d %H:%M:%S')} – {clock(meta.end)} ({duration(meta.duration)}) · "
+      f"{_e(rw('events_n', n=meta.events))} · {_e(state.name)}</p>")
 
-    w("<h2>Summary 概要</h2><table class=tiles><tr>")
-    for label, value in (("Alerts 告警", f.alerts), ("Incidents 事件", len(f.incidents)),
-                         ("Tasks 派单", f.tasks), ("Closed 已闭环", f.closed),
-                         ("Breaches 超时", len(f.breaches)), ("Peak tasks 并发任务峰值", f.peak_tasks)):
-        w(f"<td>{label}<br><b>{value}</b></td>")
+    w(f"<h2>{_e(rw('summary'))}</h2><table class=tiles><tr>")
+    for code, value in (("alerts", f.alerts), ("incidents", len(f.incidents)), ("tasks", f.tasks),
+                        ("closed", f.closed), ("breaches", len(f.breaches)), ("peak_tasks", f.peak_tasks)):
+        w(f"<td>{_e(rw(code))}<br><b>{value}</b></td>")
     w("</tr></table>")
-    w("<table><tr><th>Promise 承诺</th><th>n</th><th>p50</th><th>p90</th><th>p95</th>"
-      "<th>met 达标</th><th>share 达标率</th></tr>")
-    w(_promise_row("Acknowledge ≤ 60 s 签收", f.acknowledge))
-    w(_promise_row("Response ≤ 60 s 响应 (1 分钟)", f.response))
-    w(_promise_row("Assembly ≤ 10 min 集结 (10 分钟)", f.assembly))
+    w(f"<table><tr><th>{_e(rw('promise'))}</th><th>n</th><th>p50</th><th>p90</th><th>p95</th>"
+      f"<th>{_e(rw('met'))}</th><th>{_e(rw('share'))}</th></tr>")
+    w(_promise_row(_e(rw("acknowledge_promise")), f.acknowledge))
+    w(_promise_row(_e(rw("response_promise")), f.response))
+    w(_promise_row(_e(rw("assembly_promise")), f.assembly))
     w("</table>")
 
-    for name in ("timeline", "response", "assembly", "utilisation", "crowd"):
+    titles = chart_titles(words)
+    for name in CHARTS:
         png = charts.get(name)
         if png:
             # heading and chart in one unbreakable box: a page never ends under a heading
-            w(f"<div class=figure id='chart-{name}'><h2>{CHART_TITLES[name]}</h2>"
+            w(f"<div class=figure id='chart-{name}'><h2>{_e(titles[name])}</h2>"
               f"<p><img src='{image_src(name, png)}' width=900></p></div>")
 
-    w(f"<h2>Breaches 超时事件 ({len(f.breaches)})</h2>")
+    w(f"<h2>{_e(rw('breaches_n', n=len(f.breaches)))}</h2>")
     if f.breaches:
-        w("<table><tr><th>incident</th><th>alert</th><th>title</th><th>response</th><th>assembly</th>"
-          "<th>reason 原因</th></tr>")
+        w(_header_row(rw, ("incident", "alert", "event_title", "response", "assembly", "reason")))
         for r in f.breaches:
             w(f"<tr><td>{_e(r.id)}</td><td>{clock(r.alert_at)}</td><td>{_e(r.title)}</td>"
               f"<td class=num>{duration(r.response_s)}</td><td class=num>{duration(r.assembly_s)}</td>"
               f"<td class=breach>{_e(words.describe_breaches(r.breaches))}</td></tr>")
         w("</table>")
     else:
-        w("<p class=ok>Every decided incident kept both promises. 全部达标。</p>")
+        w(f"<p class=ok>{_e(rw('all_met'))}</p>")
 
-    w("<h2>Incidents 事件明细</h2><table><tr><th>incident</th><th>alert</th><th>kind</th><th>sev.</th>"
-      "<th>title</th><th>→ack</th><th>→dispatch</th><th>→first arrival</th><th>→full plan on scene</th>"
-      "<th>→closure</th><th>60 s</th><th>10 min</th><th>status</th></tr>")
+    w(f"<h2>{_e(rw('incident_details'))}</h2>")
+    w(_header_row(rw, ("incident", "alert", "kind", "severity", "event_title", "to_ack", "to_dispatch",
+                       "to_first_arrival", "to_full_team", "to_closure", "promise_60s", "promise_10min",
+                       "status")))
     for r in f.incidents:
         w(_incident_row(r, words))
     w("</table>")
 
-    w("<h2>Resource utilisation 力量使用</h2><table><tr><th>kind</th><th>on duty</th><th>sent</th>"
-      "<th>tasks</th><th>task time</th><th>utilisation</th></tr>")
+    w(f"<h2>{_e(rw('utilisation'))}</h2>")
+    w(_header_row(rw, ("kind", "on_duty", "sent", "tasks", "task_time", "utilisation_share")))
     for u in f.utilisation:
         w(f"<tr><td>{_e(words.resource_kind(u.kind))}</td><td class=num>{u.people}</td><td class=num>{u.sent}</td>"
           f"<td class=num>{u.tasks}</td><td class=num>{duration(u.busy_s)}</td>"
@@ -184,25 +185,24 @@ def build_html(meta: DrillMeta, source: str, figures: Figures, state: State, cha
     w("</table>")
 
     rows = timeline_rows(state, meta.start, meta.end)
-    w(f"<h2>Timeline 时间线 ({len(rows)} steps)</h2>")
+    w(f"<h2>{_e(rw('timeline_n', n=len(rows)))}</h2>")
     if len(rows) > TIMELINE_ROWS:
-        w(f"<p class=small>First {TIMELINE_ROWS} of {len(rows)} steps; the charts cover the whole drill.</p>")
-    w("<table><tr><th>time</th><th>incident</th><th>step</th><th>who</th><th>detail</th></tr>")
+        w(f"<p class=small>{_e(rw('timeline_first', shown=TIMELINE_ROWS, n=len(rows)))}</p>")
+    w(_header_row(rw, ("time", "incident", "step", "who", "detail")))
     for inc, step in rows[:TIMELINE_ROWS]:
         w(f"<tr><td>{clock(step.at)}</td><td>{_e(inc)}</td><td>{_e(words.step(step.what))}</td>"
           f"<td>{_e(words.actor(step.actor))}</td><td>{_e(words.describe_step(step, name_of))}</td></tr>")
     w("</table>")
 
-    w("<h2>Definitions 口径</h2><p class=small>Times are hub (scenario) time, counted from the alert. "
-      "Response = alert → first dispatch, or the decision that needs none (false alarm, merge, closure, "
-      "escalation); promise 60 s. Assembly = first dispatch → every person sent on scene; promise 10 min "
-      "(a first arrival later than 10 min also breaks it). Percentiles are nearest-rank over incidents whose "
-      "figure is known at the end of the drill. The share counts incidents decided at the end: met, or "
-      "already past the limit. Utilisation = task time of a kind's people / (people of that kind on duty × "
-      "drill length).</p>")
+    w(f"<h2>{_e(rw('definitions'))}</h2><p class=small>{_e(rw('definitions_text'))}</p>")
     w(_sign_off(words))
     w("</body></html>")
     return "".join(out)
+
+
+def _header_row(rw: Callable[[str], str], codes: tuple[str, ...]) -> str:
+    """A table's opening and its header row, each column named in the report's language."""
+    return "<table><tr>" + "".join(f"<th>{_e(rw(code))}</th>" for code in codes) + "</tr>"
 
 
 def _incident_row(r: IncidentFigures, words: Words) -> str:

@@ -27,9 +27,9 @@ from console.domain.model import ASSEMBLY_LIMIT_S, RESPONSE_LIMIT_S  # noqa: E40
 from console.domain.kpi import Figures, compute  # noqa: E402
 from console.domain.localtime import clock  # noqa: E402
 from console.recording.drill_file import DrillReader  # noqa: E402
-from console.recording.report import CHART_TITLES, build_html  # noqa: E402
+from console.recording.report import CHARTS, build_html  # noqa: E402
 from console.ui.common import theme  # noqa: E402
-from console.ui.common.glossary import Glossary  # noqa: E402
+from console.ui.common.glossary import REPORT_WORDS, Glossary  # noqa: E402
 from console.ui.common.i18n import DEFAULT_LANG, normalize_lang  # noqa: E402
 
 Progress = Callable[[float, str], None]
@@ -141,7 +141,7 @@ def keep_headings_with_charts(doc: QTextDocument) -> int:
     QTextDocument ignores CSS `break-inside: avoid` (the HTML file keeps it for browsers),
     so the PDF does the same by hand: a chart's heading is the block before its image.
     """
-    titles = set(CHART_TITLES.values())
+    titles = {t for name in CHARTS for t in REPORT_WORDS[f"chart_{name}"]}  # either language
     page_h = doc.pageSize().height()
     layout = doc.documentLayout()
     moved = 0

@@ -147,7 +147,7 @@ def test_the_report_prints_the_hand_computed_figures(hand_drill, tmp_path, qapp)
     paths = write_report(hand_drill, out=tmp_path / "r.html", pdf=True, progress=lambda d, w: steps.append(d))
     html = paths[0].read_text(encoding="utf-8")
     assert steps[0] == 0.0 and steps[-1] == 1.0 and steps == sorted(steps)
-    assert "<td>Response ≤ 60 s 响应 (1 分钟)</td><td class=num>3</td><td class=num>0:40</td>" in html
+    assert "<td>响应 ≤ 60 秒（1 分钟）</td><td class=num>3</td><td class=num>0:40</td>" in html
     assert "<td class=num>2/4</td><td class=num>50%</td>" in html
     assert html.count("data:image/png;base64,") >= 4
     assert paths[1].suffix == ".pdf" and paths[1].read_bytes()[:5] == b"%PDF-"

@@ -10,7 +10,8 @@ import pytest
 
 from console.domain.kpi import compute
 from console.recording.drill_file import DrillReader
-from console.recording.report import CHART_TITLES, build_html
+from console.recording.report import CHARTS, build_html, chart_titles
+from console.ui.common.glossary import Glossary
 from console.ui.common.glossary import Glossary
 from tests.recording.test_kpi import hand_drill  # noqa: F401 - the fixture
 
@@ -62,7 +63,7 @@ def _report(path, lang: str, center: str | None = None) -> str:
     if center is not None:
         meta = dataclasses.replace(meta, center=center)
     figures = compute(state, meta.start, meta.end)
-    charts = {name: b"png-" + name.encode() for name in CHART_TITLES}
+    charts = {name: b"png-" + name.encode() for name in CHARTS}
     return build_html(meta, path.name, figures, state, charts, Glossary(lang))
 
 
@@ -78,7 +79,8 @@ def test_the_report_names_its_center_and_ends_with_a_sign_off_block_in_its_langu
     other = ["Duty commander", "Reviewed by"] if lang.startswith("zh") else ["值班长", "审核"]
     assert not set(other) & set(said)
     html = _report(hand_drill, lang)
-    assert html.rindex("class=signoff") > html.rindex("Definitions"), "the sign-off block comes last"
+    definitions = "口径" if lang.startswith("zh") else "Definitions"
+    assert html.rindex("class=signoff") > html.rindex(definitions), "the sign-off block comes last"
 
 
 def test_the_drill_s_own_center_unit_names_the_report(hand_drill):
@@ -94,7 +96,7 @@ def test_every_chart_heading_sits_in_one_no_break_box_with_its_chart(hand_drill)
     html = _report(hand_drill, "zh_CN")
     page = Boxes()
     page.feed(html)
-    for name, heading in CHART_TITLES.items():
+    for name, heading in chart_titles(Glossary("zh_CN")).items():
         h2 = [box for tag, box, text in page.where if tag == "h2" and text == heading]
         img = [box for tag, box, src in page.where if tag == "img" and src.endswith(
             __import__("base64").b64encode(b"png-" + name.encode()).decode())]
@@ -130,7 +132,7 @@ def test_in_the_pdf_no_chart_heading_is_left_at_a_page_bottom_without_its_chart(
         layout, page_h = doc.documentLayout(), doc.pageSize().height()
         out, block = [], doc.begin()
         while block.isValid():
-            if block.text().strip() in CHART_TITLES.values():
+            if block.text().strip() in {*chart_titles(Glossary("zh_CN")).values(), *chart_titles(Glossary("en")).values()}:
                 top, bottom = layout.blockBoundingRect(block).top(), layout.blockBoundingRect(block.next()).bottom()
                 if int(top // page_h) != int((bottom - 1) // page_h):
                     out.append(block.text())
@@ -140,3 +142,16 @@ def test_in_the_pdf_no_chart_heading_is_left_at_a_page_bottom_without_its_chart(
     assert split(), "the hand drill's charts do fall across a page as laid out plainly: the case being tested"
     assert keep_headings_with_charts(doc) >= 1
     assert split() == [], "every chart heading starts on the page of its chart"
+
+
+def test_every_heading_and_column_reads_in_the_report_s_language_only(hand_drill):
+    import re
+
+    zh, en = _report(hand_drill, "zh_CN"), _report(hand_drill, "en")
+    heads = lambda html: re.findall(r"<(?:h1|h2|th)[^>]*>(.*?)</(?:h1|h2|th)>", html)  # noqa: E731
+    zh_heads, en_heads = heads(zh), heads(en)
+    assert "概要" in zh_heads and "Summary" in en_heads
+    latin_words = [h for h in zh_heads if re.search(r"[A-Za-z]{3,}", h) and h not in ("p50", "p90", "p95")]
+    # what may stay Latin in Chinese: ids, the drill's file name and a center written in Latin letters
+    assert not [h for h in latin_words if not re.search(r"[\u4e00-\u9fff]", h)], latin_words
+    assert not [h for h in en_heads if re.search(r"[\u4e00-\u9fff]", h) and "·" not in h], en_heads

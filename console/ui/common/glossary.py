@@ -199,6 +199,48 @@ REPORT_WORDS: Words = {
     "duty_commander": ("值班长", "Duty commander"),
     "reviewed_by": ("审核", "Reviewed by"),
     "date": ("日期", "Date"),
+    "meta": ("场景 {scenario} · 种子 {seed} · 模式 {mode} · 记录人 {by}",
+             "scenario {scenario} · seed {seed} · mode {mode} · recorded by {by}"),
+    "events_n": ("{n} 个事件", "{n} events"),
+    "summary": ("概要", "Summary"),
+    "alerts": ("告警", "Alerts"), "incidents": ("事件", "Incidents"), "tasks": ("派单", "Tasks"),
+    "closed": ("已闭环", "Closed"), "breaches": ("超时", "Breaches"), "peak_tasks": ("并发任务峰值", "Peak tasks"),
+    "promise": ("承诺", "Promise"), "met": ("达标", "met"), "share": ("达标率", "share"),
+    "acknowledge_promise": ("签收 ≤ 60 秒", "Acknowledge ≤ 60 s"),
+    "response_promise": ("响应 ≤ 60 秒（1 分钟）", "Response ≤ 60 s"),
+    "assembly_promise": ("集结 ≤ 10 分钟", "Assembly ≤ 10 min"),
+    "chart_timeline": ("每分钟告警与未结事件", "Alerts per minute and open incidents"),
+    "chart_response": ("各事件响应时间（承诺 60 秒）", "Response per incident (promise 60 s)"),
+    "chart_assembly": ("各事件集结时间（承诺 10 分钟）", "Assembly per incident (promise 10 min)"),
+    "chart_utilisation": ("各类力量使用率", "Utilisation by kind"),
+    "chart_crowd": ("各点位人群密度", "Crowd density per camera"),
+    "breaches_n": ("超时事件（{n}）", "Breaches ({n})"),
+    "all_met": ("全部达标：每起已判定的事件都守住了两项承诺。", "Every decided incident kept both promises."),
+    "incident": ("事件", "incident"), "alert": ("告警", "alert"), "event_title": ("标题", "title"),
+    "response": ("响应", "response"), "assembly": ("集结", "assembly"), "reason": ("原因", "reason"),
+    "incident_details": ("事件明细", "Incidents"), "kind": ("类型", "kind"), "severity": ("级别", "sev."),
+    "to_ack": ("→签收", "→ack"), "to_dispatch": ("→派遣", "→dispatch"),
+    "to_first_arrival": ("→首人到场", "→first arrival"), "to_full_team": ("→全员到场", "→full plan on scene"),
+    "to_closure": ("→闭环", "→closure"), "promise_60s": ("60 秒", "60 s"), "promise_10min": ("10 分钟", "10 min"),
+    "status": ("状态", "status"),
+    "utilisation": ("力量使用", "Resource utilisation"), "on_duty": ("在岗", "on duty"), "sent": ("派出", "sent"),
+    "task_time": ("任务时长", "task time"), "utilisation_share": ("使用率", "utilisation"),
+    "timeline_n": ("时间线（{n} 步）", "Timeline ({n} steps)"),
+    "timeline_first": ("仅列前 {shown} 步（共 {n} 步）；图表覆盖整场演练。",
+                       "First {shown} of {n} steps; the charts cover the whole drill."),
+    "time": ("时间", "time"), "step": ("步骤", "step"), "who": ("执行人", "who"), "detail": ("详情", "detail"),
+    "definitions": ("口径", "Definitions"),
+    "definitions_text": (
+        "时间为中心（场景）时间，从告警起算。响应 = 告警 → 首次派遣，或无需派遣的决定（误报、合并、关闭、上报）；"
+        "承诺 60 秒。集结 = 首次派遣 → 所有派出人员到场；承诺 10 分钟（首人到场晚于 10 分钟同样违约）。"
+        "百分位按最近秩，统计演练结束时已知该指标的事件。达标率统计结束时已判定的事件：达标，或已超限。"
+        "使用率 = 该类人员任务时长 /（该类在岗人数 × 演练时长）。",
+        "Times are hub (scenario) time, counted from the alert. Response = alert → first dispatch, or the "
+        "decision that needs none (false alarm, merge, closure, escalation); promise 60 s. Assembly = first "
+        "dispatch → every person sent on scene; promise 10 min (a first arrival later than 10 min also breaks "
+        "it). Percentiles are nearest-rank over incidents whose figure is known at the end of the drill. The "
+        "share counts incidents decided at the end: met, or already past the limit. Utilisation = task time "
+        "of a kind's people / (people of that kind on duty × drill length)."),
 }
 
 #: the words around figures
@@ -534,6 +576,7 @@ class Glossary:
         """An id → display name lookup over a state (see `names_in`)."""
         return names_in(state)
 
-    def report_word(self, code: str) -> str:
-        """One of the after-action report's own words (REPORT_WORDS: title, sign-off lines)."""
-        return word(REPORT_WORDS, code, self.lang)
+    def report_word(self, code: str, **params) -> str:
+        """One of the after-action report's own words (REPORT_WORDS), figures filled in."""
+        text = word(REPORT_WORDS, code, self.lang)
+        return text.format(**params) if params else text
