@@ -162,7 +162,7 @@ class StreamReader:
         return opts
 
     def _run(self) -> None:
-        attempts = 0
+        attempts = auth_failures = 0
         while not self._stop.is_set():
             attempts += 1
             self._update(state=st.CONNECTING, attempts=attempts, first_frame_s=None)
@@ -174,8 +174,11 @@ class StreamReader:
             if reason == st.BAD_URL:
                 break  # retrying cannot help; the wall plays it again if the record changes
             delay = self._backoff.next()
-            if reason == st.AUTH_FAILED:
-                # cameras lock an account after a few wrong passwords (Hikvision: 7 in 30 min)
+            auth_failures = auth_failures + 1 if reason == st.AUTH_FAILED else 0
+            if auth_failures > 1:
+                # Cameras lock an account after a few wrong passwords (Hikvision: 7 in 30 min), so a
+                # refusal that repeats waits long. The first one is retried on the normal backoff: a
+                # server busy with many joins answers 401 now and then (gst-rtsp-server did here).
                 delay = max(delay, AUTH_RETRY_S)
             self._stop.wait(delay)
         if self._stop.is_set():

@@ -143,10 +143,15 @@ def test_a_stream_of_garbage_is_unreadable_not_a_crash(servers, pool, sources):
 
 
 @needs_rtsp
-def test_twenty_streams_opened_at_once_all_start(rtsp, pool, sources):
+def test_twenty_streams_opened_at_once_all_start(servers, pool, sources):
+    # Four servers with five viewers each, as a wall sees several NVRs: gst-rtsp-server 1.22 now and
+    # then aborts when twenty clients join one shared media at the same instant (rtsp_server.py).
+    # The console still opens all twenty at once.
+    urls = [servers(RtspServer(size="320x180")).url for _ in range(4)]
     cams = [f"CAM{i:02d}" for i in range(20)]
-    sources.watch({c: Want(rtsp.url, 160, 90) for c in cams})
-    wait_for(lambda: all(frames_of(pool, c) >= 1 for c in cams), timeout=30, what="all 20 first frames")
+    sources.watch({c: Want(urls[i % 4], 160, 90) for i, c in enumerate(cams)})
+    wait_for(lambda: all(frames_of(pool, c) >= 1 for c in cams), timeout=60,
+             what="all 20 first frames")
     assert {sources.status(c).state for c in cams} == {st.PLAYING}
     firsts = sorted(sources.status(c).first_frame_s for c in cams)
     print(f"20 streams: first frame p50 {firsts[9]:.2f} s, max {firsts[-1]:.2f} s")
