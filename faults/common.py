@@ -281,3 +281,19 @@ async def until(predicate, timeout: float) -> bool:
             return False
         await asyncio.sleep(0.05)
     return True
+
+
+async def start_console(url: str, db_url: str, backoff: tuple[float, float]):
+    """A headless console on its own file, restored and connecting: (store, replica, session, controller)."""
+    from console.client.controller import Controller
+    from console.client.replica import Replica
+    from console.client.session import Session
+    from console.store import Store
+
+    store = Store(db_url)
+    replica = Replica()
+    session = Session(url, "demo-commander", replica, store=store, backoff=backoff)
+    controller = Controller(replica, session)
+    await session.restore()
+    session.start()
+    return store, replica, session, controller

@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 from faults.common import (
-    HubProcess, ScriptedCommander, fold_log, free_port, hub_state, integrity, same_state, seed_hub_log, until,
+    HubProcess, ScriptedCommander, fold_log, free_port, hub_state, integrity, same_state, seed_hub_log, start_console,
+    until,
 )
 
 #: commands per second the scripted commander makes
@@ -27,11 +28,6 @@ def run(short: bool) -> dict:
 
 
 async def _run(short: bool) -> dict:
-    from console.client.controller import Controller
-    from console.client.replica import Replica
-    from console.client.session import Session
-    from console.store import Store
-
     kills = 3 if short else 15
     rng = random.Random(17)
     tmp = Path(tempfile.mkdtemp(prefix="faults-hubkill-"))
@@ -39,12 +35,7 @@ async def _run(short: bool) -> dict:
     await seed_hub_log(hub_url)
     hub = HubProcess(hub_url, free_port(), tmp / "hub.log")
     await hub.start()
-    store = Store(console_url)
-    replica = Replica()
-    session = Session(hub.url, "demo-commander", replica, store=store, backoff=(0.1, 0.5))
-    controller = Controller(replica, session)
-    await session.restore()
-    session.start()
+    store, replica, session, controller = await start_console(hub.url, console_url, (0.1, 0.5))
     down_s: list[float] = []
     try:
         if not await until(session.live.is_set, 20):

@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 from faults.common import (
-    HubProcess, ScriptedCommander, fold_log, free_port, hub_state, integrity, same_state, seed_hub_log, until,
+    HubProcess, ScriptedCommander, fold_log, free_port, hub_state, integrity, same_state, seed_hub_log, start_console,
+    until,
 )
 from faults.relay import Relay
 
@@ -30,11 +31,6 @@ def run(short: bool) -> dict:
 
 
 async def _run(short: bool) -> dict:
-    from console.client.controller import Controller
-    from console.client.replica import Replica
-    from console.client.session import Session
-    from console.store import Store
-
     duration = 14.0 if short else 150.0
     rng = random.Random(91)
     tmp = Path(tempfile.mkdtemp(prefix="faults-relay-"))
@@ -44,12 +40,7 @@ async def _run(short: bool) -> dict:
     await hub.start()
     relay = Relay(hub.port)
     await relay.start()
-    store = Store(console_url)
-    replica = Replica()
-    session = Session(relay.url, "demo-commander", replica, store=store, backoff=(0.1, 1.0))
-    controller = Controller(replica, session)
-    await session.restore()
-    session.start()
+    store, replica, session, controller = await start_console(relay.url, console_url, (0.1, 1.0))
     holes: list[float] = []  # seconds from each black hole to the console leaving "online"
     try:
         if not await until(session.live.is_set, 20):
