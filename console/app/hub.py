@@ -130,6 +130,7 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
         scenario.due(clock.start)
     server = HubServer(core, tokens, host=cfg.host, port=cfg.port, queue_limit=cfg.queue_limit,
                        ssl_context=ssl_context)
+    server.pages.gateway = cfg.gateway_url  # where the field page posts photo reports
     recorder = None
     if cfg.record:
         from console.recording.drill_file import DrillRecorder
