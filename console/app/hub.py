@@ -139,6 +139,8 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
                                  cameras=cfg.record_cameras, fps=cfg.record_fps)
         recorder.attach(core, server)
     await server.start()
+    # the enrolment links the roster's QR dialog gets (console/hub/enrol.py): an address a phone can open
+    server.pages.public_url = field_link(server, "").split("#", 1)[0]
     site = None
     if cfg.site:
         # Before the world starts: with a world already in the log the scenario does not load

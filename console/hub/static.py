@@ -45,6 +45,8 @@ class StaticPages:
         self.origin = origin
         self.root = root
         self.gateway = gateway
+        #: the page's URL as a phone reaches it (a LAN address for a hub on 0.0.0.0); None: the hub's own
+        self.public_url: str | None = None
 
     def _csp(self) -> str:
         if not self.gateway:

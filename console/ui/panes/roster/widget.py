@@ -177,7 +177,7 @@ class RosterPane(QWidget):
         self._build_tree()
         self.model.reload()
         self._recount()
-        widths = (70, 90, 130, 80, 120, 80, 150)
+        widths = (70, 90, 130, 80, 120, 80, 150, 90)
         for col, w in enumerate(widths):
             self.table.setColumnWidth(col, w)
 
