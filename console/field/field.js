@@ -405,7 +405,7 @@
     st.drawn = sig;
     if (st.me && !st.revoked) saveView();
     main.replaceChildren();
-    if (!tasks.length) main.append(el("p", "empty", "暂无任务。有新任务时手机会振动并提示。"));
+    if (!tasks.length && !st.revoked) main.append(el("p", "empty", "暂无任务。有新任务时手机会振动并提示。"));
     for (const t of tasks) main.append(card(t));
   }
 
