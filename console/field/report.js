@@ -200,6 +200,7 @@
     box.append(err, row);
     box.hidden = false;
     $("tasks").hidden = true;
+    $("report-btn").textContent = f.back;
     rep.form = box;
   }
 
@@ -207,6 +208,7 @@
     $("report").hidden = true;
     $("report").replaceChildren();
     $("tasks").hidden = false;
+    $("report-btn").textContent = W.report_words.open;
     rep.form = null;
   }
 

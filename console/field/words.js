@@ -27,7 +27,7 @@ window.FIELD_WORDS = {
   decline_reasons: ["正在处置另一起", "距离太远", "身体不适", "无法联系现场"],
   // the photo report form (report.js)
   report_words: {
-    title: "现场上报", kind: "类别", text: "情况说明", text_hint: "看到了什么、在哪里、有无人员受伤",
+    open: "上报", back: "返回任务", title: "现场上报", kind: "类别", text: "情况说明", text_hint: "看到了什么、在哪里、有无人员受伤",
     add_photo: "拍照 / 添加照片", photos_n: "已选 {n} 张照片", position: "位置（可修改）",
     lon: "经度", lat: "纬度", relocate: "重新定位", locating: "正在定位…", fix: "已定位",
     no_fix: "无法定位，请填写经纬度", cancel: "取消", send: "发送上报",

@@ -20,7 +20,7 @@ from console.ui.common.i18n import install_translator
 from console.ui.panes.roster.enrol_dialog import EnrolDialog
 from console.ui.panes.roster.model import COL
 from tests.hub.harness import running_hub
-from tests.ui.test_live_console import console_on, until
+from tests.ui.test_live_console import console_on, raise_alert, until
 
 pytestmark = [pytest.mark.ui, pytest.mark.integration, pytest.mark.timeout(120)]
 
@@ -84,6 +84,14 @@ async def test_the_roster_enrols_a_phone_shows_it_online_and_revoking_closes_it(
                     talker = asyncio.ensure_future(keep_talking())
                     try:
                         await until(lambda: page_cell(pane, rid).startswith("● 在线 · 自 "), "the page online")
+                        # the incident's task list marks the person sent with their page's ●/○
+                        incident = await raise_alert(server, "CAM01")
+                        await until(lambda: incident in con.replica.state.incidents, "the incident")
+                        con.controller.dispatch(incident, rid)
+                        con.window.selection.select_incident(incident)
+                        tasks = con.window.incident_pane.task_list.tasks
+                        await until(lambda: tasks.topLevelItemCount() == 1, "the task row")
+                        assert tasks.topLevelItem(0).text(1).endswith(" ●")
                         QTest.mouseClick(dialog.revoke, Qt.MouseButton.LeftButton)
                         await until(lambda: dialog.status.text() == "已吊销：该终端的连接已断开", "revoked")
                         await asyncio.wait_for(phone.wait_closed(), 10)
@@ -91,6 +99,7 @@ async def test_the_roster_enrols_a_phone_shows_it_online_and_revoking_closes_it(
                     finally:
                         talker.cancel()
                 await until(lambda: page_cell(pane, rid).startswith("○ 离线 · 最后应答 "), "the page offline")
+                await until(lambda: tasks.topLevelItem(0).text(1).endswith(" ○"), "the task row's ○")
                 assert dialog.url == "" and dialog.qr.pixmap().isNull()
                 dialog.close()
                 await asyncio.sleep(0.05)
