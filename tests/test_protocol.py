@@ -148,6 +148,7 @@ SAMPLES.update({
 })
 # field pages (issue 13)
 SAMPLES["field_page_changed"] = m.FieldPageChanged(resource="R0001", online=False, at=T0 + 5390.0)
+SAMPLES["field.enrol"] = m.FieldEnrol(resource="R0287", revoke=True)
 
 
 def _envelope_kw(type_: str) -> dict:
