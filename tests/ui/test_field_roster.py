@@ -19,6 +19,7 @@ from websockets.asyncio.client import connect
 from console.ui.common.i18n import install_translator
 from console.ui.panes.roster.enrol_dialog import EnrolDialog
 from console.ui.panes.roster.model import COL
+from tests.field.conftest import shot_path
 from tests.hub.harness import running_hub
 from tests.ui.test_live_console import console_on, raise_alert, until
 
@@ -68,6 +69,7 @@ async def test_the_roster_enrols_a_phone_shows_it_online_and_revoking_closes_it(
                 assert dialog.url.startswith(f"http://127.0.0.1:{server.port}/field/#token=")
                 assert not dialog.qr.pixmap().isNull() and dialog.qr.pixmap().width() >= 200
                 assert dialog.link.text() == dialog.url
+                dialog.grab().save(str(shot_path("console-qr")))  # for the closing note
                 token = unquote(dialog.url.split("#token=")[1])
 
                 # the phone opens the page (its websocket, as field.js does it)
