@@ -45,7 +45,7 @@ def write_clip(clip: Clip, path: Path) -> Path:
     """Mux the clip's packets into a Matroska file (any codec; timestamps kept). Raises ValueError if empty."""
     if not clip.packets:
         raise ValueError(f"no packets for camera {clip.camera}")
-    width, height = _source_size(clip)
+    width, height, pix_fmt = _source_format(clip)
     path = Path(path)
     with av.open(str(path), "w", format="matroska") as out:
         out.metadata["CLIP_START"] = f"{clip.start:.3f}"
@@ -53,6 +53,8 @@ def write_clip(clip: Clip, path: Path) -> Path:
         stream = out.add_stream(clip.codec, rate=25)
         if width:
             stream.width, stream.height = width, height
+        if pix_fmt:
+            stream.pix_fmt = pix_fmt
         if clip.extradata:
             stream.codec_context.extradata = clip.extradata
         stream.time_base = _MS
@@ -70,11 +72,23 @@ def write_clip(clip: Clip, path: Path) -> Path:
     return path
 
 
-def _source_size(clip: Clip) -> tuple[int, int]:
-    """The clip's picture size, from its first decodable frame (the muxer needs it)."""
-    frame = next(iter(decode_clip(Clip(clip.camera, clip.codec, clip.extradata, clip.time_base,
-                                       clip.packets[:50]))), None)
-    return (frame.width, frame.height) if frame is not None else (0, 0)
+def _source_format(clip: Clip) -> tuple[int, int, str | None]:
+    """(width, height, pixel format) of the clip's first decodable picture: the muxer needs them.
+
+    The output stream is an encoder context in PyAV even when nothing is
+    encoded; MJPEG's refuses to open without its (full-range) pixel format.
+    """
+    ctx = av.CodecContext.create(clip.codec, "r")
+    if clip.extradata:
+        ctx.extradata = clip.extradata
+    for p in clip.packets[:50]:
+        try:
+            frames = ctx.decode(av.Packet(p.data))
+        except av.error.InvalidDataError:
+            continue
+        for frame in frames:
+            return frame.width, frame.height, frame.format.name
+    return 0, 0, None
 
 
 def read_clip_times(path: Path) -> tuple[float, list[float]]:

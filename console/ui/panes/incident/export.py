@@ -78,7 +78,7 @@ def prepare(state: State, inc: Incident, lang: str, *, keeper: EvidenceKeeper | 
     for a in alerts:
         cam = state.cameras.get(a.camera or "")
         job.alerts.append({"id": a.id, "title": a.title, "time": clock(a.at),
-                           "source": glossary.source(a.source, lang),
+                           "source": glossary.source(a.source, lang) + (f" · {a.reporter}" if a.reporter else ""),
                            "camera": (cam.name if cam else a.camera) or "", "text": a.text,
                            "detections": ", ".join(f"{d.label} {d.score:.0%}" for d in a.detections)})
         entry = files.setdefault(a.id, {"snapshot": None, "photos": [], "clip": None})
