@@ -190,3 +190,68 @@ async def test_a_picture_that_cannot_be_fetched_says_so_and_loses_nothing(qtbot,
             missing = json.loads(z.read("timeline.json"))["missing"]
         assert [(m["kind"], m["ref"]) for m in missing] == [("snapshot", "http://127.0.0.1:9/gone.jpg")]
         pane.evidence.close_workers()
+
+
+@pytest.fixture
+def rtsp_camera():
+    from tests.video.servers import RtspServer, gst_rtsp_available
+
+    if not gst_rtsp_available():
+        pytest.skip("GStreamer's RTSP server is not installed")
+    srv = RtspServer().start()
+    yield srv
+    srv.stop()
+
+
+def test_a_camera_alert_keeps_its_own_snapshot_and_clip_from_the_ring_and_exports_them(qtbot, tmp_path, rtsp_camera):
+    """`snap://` alerts (the synthetic world, cameras that send no image): the console keeps the picture itself."""
+    import time
+    import types
+
+    from console.video.evidence import read_clip_times
+    from console.video.pool import DecodePool
+    from console.video.sources import StreamSources, Want
+    from tests.ui.test_panes import World
+
+    world = World()
+    link = world.replica.link
+    link.clock, link.clock_wall, link.clock_rate = time.time(), time.time(), 1.0  # live: hub time = wall time
+    pool = DecodePool(workers=1)
+    sources = StreamSources(pool)
+    pane = IncidentPane(world.replica, world.controller, world.selection,
+                        frames=types.SimpleNamespace(streams=sources))
+    ev = pane.evidence
+    ev.keeper.root = tmp_path / "kept"
+    ev.export_dir = tmp_path / "exports"
+    qtbot.addWidget(pane)
+    pane.resize(560, 1000)
+    pane.show()
+    try:
+        # the camera wall pulls an alerting camera's sub-stream into its ring (packets, no decoding)
+        sources.watch({"CAM1": Want(rtsp_camera.url, decode=False)})
+        qtbot.waitUntil(lambda: bool((c := sources.clip("CAM1")) is not None and c.packets and c.end - c.start >= 3.0),
+                        timeout=20_000)
+        at = sources.clip("CAM1").start + 1.5
+        iid = world.raise_alert(5, at=at, camera="CAM1")
+        pane.refresh(world.replica.take_changes())
+        pane.show_incident(iid)
+        assert world.replica.state.alerts["A00005"].snapshot.startswith("snap://")
+        thumb = ev.thumbs[0]
+        assert thumb.caption == "告警抓图"
+        qtbot.waitUntil(lambda: (pane.refresh(world.replica.take_changes()), ev.thumbs[0].image is not None)[1],
+                        timeout=10_000)
+        image = ev.thumbs[0].image
+        assert (image.width(), image.height()) == (640, 360), "the full picture, not the tile's"
+        with qtbot.waitSignal(ev.sig_exported, timeout=30_000) as sig:
+            QTest.mouseClick(ev.export_button, Qt.MouseButton.LeftButton)
+        path, reason = sig.args
+        assert reason == "" and verify_bundle(path) == []
+        with zipfile.ZipFile(path) as z:
+            assert {"clips/A00005.mkv", "snapshots/A00005.jpg"} <= set(z.namelist())
+            (tmp_path / "clip.mkv").write_bytes(z.read("clips/A00005.mkv"))
+        start, times = read_clip_times(tmp_path / "clip.mkv")
+        assert times[0] >= at - 10.0 - 0.01 and times[-1] <= at + 20.0 and any(abs(t - at) < 0.2 for t in times)
+    finally:
+        ev.close_workers()
+        sources.close(join_timeout=5)
+        pool.close()
