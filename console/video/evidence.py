@@ -100,6 +100,15 @@ def read_clip_times(path: Path) -> tuple[float, list[float]]:
     return start, times
 
 
+def clip_span(path: Path) -> tuple[float, float]:
+    """(first, last) picture time of a clip file, from its packets (nothing decoded)."""
+    with av.open(str(path)) as c:
+        start = float(c.metadata.get("CLIP_START") or c.metadata.get("clip_start"))
+        video = c.streams.video[0]
+        pts = [p.pts for p in c.demux(video) if p.pts is not None]
+    return start + float(min(pts, default=0) * video.time_base), start + float(max(pts, default=0) * video.time_base)
+
+
 def write_snapshot(clip: Clip, at: float, path: Path, quality: int = 90) -> float:
     """The clip's picture nearest to `at` as a JPEG at full size; returns that picture's time."""
     best = None

@@ -249,7 +249,9 @@ def test_a_camera_alert_keeps_its_own_snapshot_and_clip_from_the_ring_and_export
         with zipfile.ZipFile(path) as z:
             assert {"clips/A00005.mkv", "snapshots/A00005.jpg"} <= set(z.namelist())
             (tmp_path / "clip.mkv").write_bytes(z.read("clips/A00005.mkv"))
+            span = json.loads(z.read("timeline.json"))["files"]["A00005"]["clip_span"]
         start, times = read_clip_times(tmp_path / "clip.mkv")
+        assert span == pytest.approx([times[0], times[-1]], abs=0.002)
         assert times[0] >= at - 10.0 - 0.01 and times[-1] <= at + 20.0 and any(abs(t - at) < 0.2 for t in times)
     finally:
         ev.close_workers()

@@ -269,6 +269,7 @@ EVIDENCE_WORDS: Words = {
     "verify_hint": ("校验：duty-console evidence verify <本文件夹或 zip>",
                     "Verify: duty-console evidence verify <this folder or zip>"),
     "clip_window": ("告警前 {before} 秒至后 {after} 秒", "{before} s before to {after} s after the alert"),
+    "clip_kept": ("摄像机缓存中留存的", "what the camera's buffer held of"),
 }
 
 #: the words around figures

@@ -135,7 +135,7 @@ class Thumbnail(QLabel):
         """No picture (yet): say why."""
         self.image = None
         self.setPixmap(QPixmap())
-        self.setText(f"{self.caption}\n{text}")
+        self.setText(text)
         self.setToolTip(tooltip)
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802 (Qt's name)
@@ -193,6 +193,7 @@ class EvidencePanel(QGroupBox):
         self._export_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evidence-export")
         self.incident: Incident | None = None
         self.thumbs: list[Thumbnail] = []
+        self._cells: list[QWidget] = []  # each thumbnail with its caption under it
         self.viewer: PictureViewer | None = None
 
         self._row = QHBoxLayout()
@@ -254,14 +255,25 @@ class EvidencePanel(QGroupBox):
                 slots.append(self._kept_slot(a, words("snapshot")))
         keys = [s[0] for s in slots]
         if keys != [t.key for t in self.thumbs]:
-            for t in self.thumbs:
-                self._row.removeWidget(t)
-                t.deleteLater()
             self.thumbs = []
+            for cell in self._cells:
+                self._row.removeWidget(cell)
+                cell.deleteLater()
+            self._cells = []
             for i, (key, caption, _, _) in enumerate(slots):
-                t = Thumbnail(key, caption, self)
+                cell = QWidget(self)
+                t = Thumbnail(key, caption, cell)
                 t.sig_clicked.connect(self.enlarge)
-                self._row.insertWidget(i, t)
+                under = QLabel(caption, cell)
+                under.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                under.setStyleSheet(f"color: {theme.FG_DIM};")
+                stack = QVBoxLayout(cell)
+                stack.setContentsMargins(0, 0, 0, 0)
+                stack.setSpacing(2)
+                stack.addWidget(t)
+                stack.addWidget(under)
+                self._row.insertWidget(i, cell)
+                self._cells.append(cell)
                 self.thumbs.append(t)
         for t, (key, _, source, message) in zip(self.thumbs, slots):
             image = self.loader.get(key)

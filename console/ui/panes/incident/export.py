@@ -15,6 +15,7 @@ fetches, gathers and writes on a worker. `duty-console evidence verify` checks i
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import time
@@ -28,7 +29,7 @@ from console.domain.model import Alert, Incident
 from console.domain.state import State
 from console.ui.common import glossary
 from console.video import stills
-from console.video.evidence import AFTER_S, BEFORE_S, EvidenceKeeper, write_bundle
+from console.video.evidence import AFTER_S, BEFORE_S, EvidenceKeeper, clip_span, write_bundle
 
 FORMAT = "duty-console-evidence"
 VERSION = 1
@@ -130,6 +131,8 @@ def write(job: ExportJob, dest: Path) -> Path:
         if clip is not None:
             files[f"clips/{alert}.mkv"] = clip.read_bytes()
             listing[alert]["clip"] = f"clips/{alert}.mkv"
+            # what the ring held of the window: a camera pulled only from the alert on starts late
+            listing[alert]["clip_span"] = list(clip_span(clip))
     job.data["missing"] = missing
     files["timeline.json"] = json.dumps(job.data, ensure_ascii=False, indent=2).encode("utf-8")
     files["index.html"] = render_html(job, files).encode("utf-8")
@@ -153,7 +156,8 @@ def render_html(job: ExportJob, files: dict[str, bytes | Path]) -> str:
            "figcaption{font-size:90%;color:#555}code{font-size:85%}</style></head><body>",
            f"<h1>{e(w('title'))} · {e(job.incident)}</h1>", "<table>"]
     out += [f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in job.facts]
-    out.append(f"<tr><th>{e(w('exported_at'))}</th><td>{e(time.strftime('%Y-%m-%d %H:%M:%S'))}</td></tr></table>")
+    exported = clock(job.data["exported_at"], "%Y-%m-%d %H:%M:%S")  # the center's time zone, like every time here
+    out.append(f"<tr><th>{e(w('exported_at'))}</th><td>{e(exported)}</td></tr></table>")
     listing = job.data["files"]
     for a in job.alerts:
         out.append(f"<h2>{e(w('alert'))} {e(a['id'])} · {e(a['title'])}</h2><table>")
@@ -171,16 +175,21 @@ def render_html(job: ExportJob, files: dict[str, bytes | Path]) -> str:
                        f"<figcaption>{e(caption)} · <code>{e(name)}</code></figcaption></figure>")
         if got.get("clip"):
             window = w("clip_window", before=f"{BEFORE_S:.0f}", after=f"{AFTER_S:.0f}")
+            first, last = got["clip_span"]
+            span = f"{clock(first, '%H:%M:%S')}.{int(first * 10) % 10} – {clock(last, '%H:%M:%S')}.{int(last * 10) % 10}"
             out.append(f'<p>{e(w("clip"))}: <a href="{e(got["clip"])}"><code>{e(got["clip"])}</code></a>'
-                       f" ({e(window)})</p>")
+                       f" {e(span)} ({e(w('clip_kept'))} {e(window)})</p>")
         out.append("</div>")
     out.append(f"<h2>{e(w('timeline'))}</h2><table><tr><th>{e(w('time'))}</th><th>{e(w('who'))}</th>"
                f"<th>{e(w('step'))}</th><th>{e(w('detail'))}</th></tr>")
     out += [f"<tr><td>{e(t)}</td><td>{e(who)}</td><td>{e(what)}</td><td>{e(d)}</td></tr>"
             for t, who, what, d in job.steps]
-    out.append(f"</table><h2>{e(w('files'))}</h2><ul>")
-    out += [f"<li><code>{e(n)}</code></li>" for n in sorted({*files, "manifest.json"} - {"index.html"})]
-    out.append(f"</ul><p>{e(w('verify_hint'))}</p></body></html>")
+    out.append(f"</table><h2>{e(w('files'))}</h2><table>")
+    for n in sorted(set(files) - {"index.html"}):
+        data = files[n] if isinstance(files[n], bytes) else Path(files[n]).read_bytes()
+        out.append(f"<tr><td><code>{e(n)}</code></td><td>{len(data):,}</td>"
+                   f"<td><code>{hashlib.sha256(data).hexdigest()}</code></td></tr>")
+    out.append(f"</table><p>{e(w('verify_hint'))}</p></body></html>")
     return "".join(out)
 
 
