@@ -6,6 +6,11 @@ clip's first packet; the wall-clock time of that packet is in the file's
 `CLIP_START` tag, so a reader can say when each frame was live. The manifest
 lists every file with its size and SHA-256, and `verify_manifest` checks a
 folder against it.
+
+`EvidenceKeeper` keeps every camera alert's snapshot and clip as the alert
+arrives (the ring forgets after 30 s), in hub time so they line up with the
+timeline and the drill file; `write_bundle` and `verify_bundle` make and check
+an incident's export, a folder or a zip (`duty-console evidence verify`).
 """
 
 from __future__ import annotations
