@@ -203,6 +203,9 @@ CLIP_NAME = "clip.mkv"
 RETRY_S = 1.0
 #: after the window's end plus this, a clip is written with whatever the ring holds
 GRACE_S = 5.0
+#: the kept evidence of the oldest alerts goes when the folder holds more than this (a busy day of
+#: main-stream clips is ~10 MB an alert; exports and drill files keep what must stay)
+MAX_KEPT_BYTES = 4 << 30
 
 
 @dataclass(slots=True)
@@ -228,8 +231,9 @@ class EvidenceKeeper:
 
     def __init__(self, root: str | Path, clip_for: Callable[[str], Clip | None], *,
                  to_hub: Callable[[float], float] = lambda t: t, hub_now: Callable[[], float] = time.time,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, max_bytes: int = MAX_KEPT_BYTES):
         self.root = Path(root)
+        self.max_bytes = max_bytes
         self.clip_for = clip_for
         self.to_hub = to_hub
         self.hub_now = hub_now
@@ -282,6 +286,22 @@ class EvidenceKeeper:
         """Stop the worker (work in progress finishes)."""
         self._pool.shutdown(wait=True, cancel_futures=True)
 
+    def _prune(self, keep: str) -> None:
+        """Remove the oldest alerts' folders while the kept evidence is over `max_bytes`."""
+        folders = []
+        for d in self.root.iterdir():
+            if d.is_dir() and d.name != keep:
+                files = [f.stat() for f in d.iterdir() if f.is_file()]
+                folders.append((max((s.st_mtime for s in files), default=0.0), sum(s.st_size for s in files), d))
+        total = sum(size for _, size, _ in folders) + sum(
+            f.stat().st_size for f in (self.root / keep).iterdir() if f.is_file())
+        for _, size, d in sorted(folders, key=lambda f: f[0]):
+            if total <= self.max_bytes:
+                break
+            shutil.rmtree(d, ignore_errors=True)
+            total -= size
+            log.info("evidence of %s removed: kept evidence over %d bytes", d.name, self.max_bytes)
+
     def _work(self, p: _Pending, hub_now: float) -> None:
         try:
             raw = self.clip_for(p.camera)
@@ -301,6 +321,8 @@ class EvidenceKeeper:
                     p.clip_done = wrote = True
             if past_end and clip is None:
                 p.snapshot_done = p.clip_done = True  # the ring never had this camera: nothing to keep
+            if p.clip_done and wrote:
+                self._prune(keep=p.alert)
             if wrote:
                 for tell in list(self.listeners):
                     tell(p.alert)

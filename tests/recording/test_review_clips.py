@@ -127,3 +127,26 @@ def test_a_file_made_before_clips_reads_with_none(tmp_path):
     old = Path(__file__).parent / "data" / "v1-marathon.drill"
     with DrillReader(old) as r:
         assert (r.meta.clips, r.meta.clip_cameras, r.clips()) == (0, [], [])
+
+
+def test_the_cli_puts_the_kept_clips_of_a_drills_alerts_into_it(recorded, tmp_path, capsys):
+    from console.cli import main as cli
+
+    src, _ = recorded
+    path = tmp_path / "drill.drill"
+    shutil.copyfile(src, path)
+    with DrillReader(path) as r:
+        (at, _, alert), *_ = r.alert_markers()
+    kept = tmp_path / "kept"
+    (kept / alert).mkdir(parents=True)
+    make_clip(kept / alert / "clip.mkv", "CAM01", at - 10.0)
+    (kept / "A-not-in-this-drill").mkdir()
+    make_clip(kept / "A-not-in-this-drill" / "clip.mkv", "CAM02", at)
+    assert cli(["evidence", "add-to-drill", str(path), "--kept", str(kept)]) == 0
+    assert "1 clip(s) added" in capsys.readouterr().out
+    with DrillReader(path) as r:
+        assert [(a, cam) for _, a, cam, _, _ in r.clips()] == [(alert, "CAM01")]
+        assert r.clips()[0][3] == pytest.approx(at - 10.0)
+    (tmp_path / "not.drill").write_bytes(b"hello")
+    assert cli(["evidence", "add-to-drill", str(tmp_path / "not.drill"), "--kept", str(kept)]) == 2
+    assert "not a drill file" in capsys.readouterr().err

@@ -126,3 +126,21 @@ def test_a_bundle_refuses_names_that_leave_it_and_an_existing_destination(tmp_pa
     (tmp_path / "junk.zip").write_bytes(b"PK not really")
     assert verify_bundle(tmp_path / "junk.zip")[0].startswith("not a readable zip")
     assert verify_bundle(tmp_path / "nothing-here")[0].startswith("no such folder or zip")
+
+
+def test_the_keeper_removes_the_oldest_alerts_evidence_over_its_cap(tmp_path):
+    import os
+
+    from console.video.evidence import EvidenceKeeper
+    from console.video.ring import PacketRing
+
+    root = tmp_path / "kept"
+    for i, name in enumerate(["A1", "A2", "A3"]):
+        (root / name).mkdir(parents=True)
+        (root / name / "clip.mkv").write_bytes(b"x" * 1000)
+        os.utime(root / name / "clip.mkv", (1000 + i, 1000 + i))
+    ring = PacketRing("C")
+    keeper = EvidenceKeeper(root, lambda cam: ring.snapshot(), max_bytes=2500)
+    keeper._prune(keep="A3")
+    keeper.close()
+    assert sorted(p.name for p in root.iterdir()) == ["A2", "A3"], "the oldest went, the newest stays"
