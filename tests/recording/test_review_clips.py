@@ -150,3 +150,42 @@ def test_the_cli_puts_the_kept_clips_of_a_drills_alerts_into_it(recorded, tmp_pa
     (tmp_path / "not.drill").write_bytes(b"hello")
     assert cli(["evidence", "add-to-drill", str(tmp_path / "not.drill"), "--kept", str(kept)]) == 2
     assert "not a drill file" in capsys.readouterr().err
+
+
+async def test_a_console_in_review_gets_the_clip_picture_of_each_seek(recorded, tmp_path):
+    """What the camera tile is handed: the console's session decodes the hub's frames into its pool."""
+    from console.client.replica import Replica
+    from console.client.session import Session
+    from console.video.pool import DecodePool
+
+    src, _ = recorded
+    path = tmp_path / "with-clips.drill"
+    shutil.copyfile(src, path)
+    with DrillReader(path) as r:
+        t0 = r.meta.start + 420.0
+    add_clips(path, [clip_row("A-EVID", make_clip(tmp_path / "clip.mkv", "CAM02", t0))])
+    hub = await start_hub(HubConfig(port=0, drill=str(path), speed=1.0, scenario=None))
+    pool = DecodePool(workers=1)
+    replica = Replica()
+    session = Session(hub.url, "demo-commander", replica, frames=pool)
+    session.start()
+    try:
+        hub.player.pause()
+        await asyncio.wait_for(session.live.wait(), 10)
+        session.subscribe(["CAM02"])
+        for seek, want in ((t0 + 12.5, 62), (t0 + 3.1, 15)):
+            await hub.player.seek(seek)
+
+            async def picture():
+                while True:
+                    f = pool.take("CAM02")
+                    if f is not None and f.ts == pytest.approx(t0 + want / FPS, abs=0.002):
+                        return f
+                    await asyncio.sleep(0.01)
+            f = await asyncio.wait_for(picture(), 10)
+            assert abs(float(f.rgb.mean()) - gray(want)) < 4, (seek, want)
+            assert replica.hub_now() == pytest.approx(seek, abs=1.0), "the console's clock is at the seek too"
+    finally:
+        await session.close()
+        await hub.stop()
+        pool.close()
