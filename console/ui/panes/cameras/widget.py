@@ -43,6 +43,10 @@ NEARBY_M = 1500.0
 NEARBY_MAX = 4
 #: a camera tour (轮巡) turns the page this often by default (seconds)
 TOUR_S = 10.0
+#: at most this many pulled tiles decode live (two cores: 16 sub-streams ≈ 25 % of a core with painting);
+#: the others on the page are idle and show a still refreshed every STILL_S seconds
+LIVE_TILES = 16
+STILL_S = 10.0
 
 
 def nearby_cameras(cameras, x: float, y: float, radius: float = NEARBY_M,
@@ -69,8 +73,11 @@ class CameraWall(QWidget):
 
     def __init__(self, replica: Replica, controller: Controller, selection: Selection,
                  frames: DecodePool | None = None, parent: QWidget | None = None, *,
-                 layout: int = 9):
+                 layout: int = 9, live_tiles: int = LIVE_TILES, still_s: float = STILL_S):
         super().__init__(parent)
+        #: the live budget: pulled tiles beyond it show stills every `still_s` seconds
+        self.live_tiles = max(1, int(live_tiles))
+        self.still_s = max(1.0, float(still_s))
         self.replica = replica
         self.controller = controller
         self.selection = selection
@@ -136,6 +143,18 @@ class CameraWall(QWidget):
         self._pull_frames()
         self._flash()
         self._turn_tour()
+
+    def configure(self, *, live_tiles: int | None = None, still_s: float | None = None) -> None:
+        """Change the live budget (tiles decoding live) and the idle tiles' still interval (seconds)."""
+        if live_tiles is not None:
+            self.live_tiles = max(1, int(live_tiles))
+        if still_s is not None:
+            self.still_s = max(1.0, float(still_s))
+        self._update_sources()
+
+    def idle_cameras(self) -> list[str]:
+        """Cameras on screen showing stills (over the live budget), in tile order."""
+        return [t.camera_id for t in self.tiles if t.camera_id and t.still]
 
     def set_layout(self, n: int) -> None:
         """Show n tiles per page (one of LAYOUTS); leaves the solo view."""
@@ -456,14 +475,21 @@ class CameraWall(QWidget):
         cams = self.replica.state.cameras
         wants: dict[str, Want] = {}
         hub: set[str] = set()
+        live = self._live_set(placed) if pull else set()
         for cid, _, _, span in placed:
             w, h = int(cw * span), int(ch * span)
             cam = cams.get(cid)
             # the focus and solo tiles get the main stream, grid tiles the sub-stream
             url = cam.url_for(large=span > 1 or side == 1) if cam is not None else ""
+            tile = self._by_camera.get(cid)
             if pull and is_pulled(url):
-                wants[cid] = Want(url, w, h, cam.rtsp_transport)
+                still = 0.0 if cid in live else self.still_s
+                wants[cid] = Want(url, w, h, cam.rtsp_transport, still_s=still)
+                if tile is not None:
+                    tile.set_still(still or None)
             else:
+                if tile is not None:
+                    tile.set_still(None)
                 hub.add(cid)
                 if self.frames is not None:
                     # ask the pool for frames about the size of their tiles (cheap DCT downscale)
@@ -486,6 +512,21 @@ class CameraWall(QWidget):
         if visible != self._visible:
             self._visible = visible
             self.sig_visible_changed.emit(visible)
+
+    def _live_set(self, placed: list[tuple[str, int, int, int]]) -> set[str]:
+        """The pulled cameras that decode live: focus or solo first, then alerting, selected, page order."""
+        cams = self.replica.state.cameras
+        pulled = [cid for cid, _, _, span in placed
+                  if (cam := cams.get(cid)) is not None and is_pulled(cam.url_for(large=span > 1))]
+        alerting = self.alerting_cameras()
+        first = [cid for cid, _, _, span in placed[:1] if span > 1 or self._solo]
+        order = first + [c for c in pulled if c in alerting] + [c for c in pulled if c == self.selection.camera]
+        order += pulled
+        live: list[str] = []
+        for cid in order:
+            if cid in pulled and cid not in live:
+                live.append(cid)
+        return set(live[:self.live_tiles])
 
     def _pull_frames(self) -> None:
         if self.frames is None:
@@ -568,8 +609,10 @@ class CameraWall(QWidget):
             tile = self._by_camera.get(cam)
             if tile is not None:
                 self._apply_alert(tile)
-        if self._pulling and touched - set(self._by_camera):
-            self._update_sources()  # an off-page camera started or stopped alerting: keep its packets or not
+        if self._pulling and touched:
+            # an off-page camera started or stopped alerting: keep its packets or not; one on the page
+            # goes live (an alert is never looked at as a still)
+            self._update_sources()
 
     def _latest_alert(self, camera_id: str) -> Alert | None:
         state = self.replica.state
@@ -618,6 +661,8 @@ class CameraWall(QWidget):
             self._relayout()
         for tile in self.tiles:
             tile.set_selected(tile.camera_id == camera_id)
+        if camera_id in self._by_camera and self.streams is not None:
+            self._update_sources()  # the selected camera is live even over the budget
 
     def _on_selected_incident(self, incident_id: str) -> None:
         """Any selected alert: its camera (or the nearest one) into the focus tile, nearby ones beside it."""
