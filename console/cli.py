@@ -256,6 +256,11 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--shot", default=None, metavar="PNG", help="with --smoke: save the window as PNG at the end")
         p.add_argument("--basemap", default=None, metavar="MBTILES",
                        help="offline base map under the map (demo default: the marathon area's)")
+        p.add_argument("--live-tiles", type=int, default=16, metavar="N",
+                       help="camera tiles decoding live; the others show a still every --still-s seconds")
+        p.add_argument("--still-s", type=float, default=10.0, metavar="S", help="idle tiles' still interval")
+        p.add_argument("--shared-views", default=None, metavar="JSON",
+                       help="the site's shared saved-views file (default: shared-views.json in the data dir)")
     con.add_argument("--url", default="ws://127.0.0.1:8765", help="ws://host:port or wss://host:port")
     con.add_argument("--token", default="demo-commander")
     con.add_argument("--ca", default=None, metavar="PEM", help="wss://: trust the certificates in this file")
@@ -342,7 +347,8 @@ def main(argv: list[str] | None = None) -> int:
         from console.app.console import run_app
 
         console_cfg = ConsoleConfig(lang=a.lang, wall=a.wall, screen=a.screen, local_db=a.local_db,
-                                    smoke=a.smoke, shot=a.shot, basemap=a.basemap)
+                                    smoke=a.smoke, shot=a.shot, basemap=a.basemap, live_tiles=a.live_tiles,
+                                    still_s=a.still_s, shared_views=a.shared_views)
         if a.command == "console":
             from console.protocol.tls import TlsConfigError, client_context
 

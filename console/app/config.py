@@ -84,6 +84,11 @@ class ConsoleConfig:
     insecure: bool = False
     #: an MBTiles base map under the map pane (console/site/SITE_FORMAT.md, "Base map")
     basemap: str | None = None
+    #: camera wall: tiles that decode live; the others show a still every `still_s` seconds
+    live_tiles: int = 16
+    still_s: float = 10.0
+    #: the site's shared saved-views file (None: shared-views.json in this machine's data dir)
+    shared_views: str | None = None
 
 
 #: the demo opens 20 s before the dog reaches the cordon at the start area

@@ -18,7 +18,8 @@ import time
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
-    QButtonGroup, QGridLayout, QHBoxLayout, QLabel, QMenu, QSizePolicy, QToolButton, QVBoxLayout, QWidget,
+    QButtonGroup, QGridLayout, QHBoxLayout, QInputDialog, QLabel, QMenu, QSizePolicy, QToolButton, QVBoxLayout,
+    QWidget,
 )
 
 from console.client.controller import Controller
@@ -28,6 +29,7 @@ from console.domain.state import ChangeSet
 from console.ui.common import glossary, theme
 from console.ui.common.i18n import current_lang
 from console.ui.panes.cameras.tile import CameraTile
+from console.ui.panes.cameras.views import View, ViewError, ViewStore
 from console.ui.shell.selection import Selection
 from console.video.pool import DecodePool
 from console.video.playback import ClipPlayback, replay_key
@@ -71,6 +73,9 @@ class CameraWall(QWidget):
     sig_show_on_map = Signal(str)
     """A tile's menu asked to show its camera on the map (camera id)."""
 
+    sig_view_changed = Signal(str)
+    """A saved view was recalled (its name), or "" for all cameras again."""
+
     def __init__(self, replica: Replica, controller: Controller, selection: Selection,
                  frames: DecodePool | None = None, parent: QWidget | None = None, *,
                  layout: int = 9, live_tiles: int = LIVE_TILES, still_s: float = STILL_S):
@@ -93,6 +98,13 @@ class CameraWall(QWidget):
         self._tour_s: float | None = None
         self._tour_due = 0.0
         self._visible: list[str] | None = None
+        #: saved views: the user's own shelf and the site's shared one (None: not kept)
+        self.private_views: ViewStore | None = None
+        self.shared_views: ViewStore | None = None
+        #: the recalled view whose cameras the wall shows (None: every camera, by id)
+        self._view: View | None = None
+        #: the last thing about views the operator should read (saved, not saved and why, cameras gone)
+        self.view_message = ""
         self._n = layout if layout in LAYOUTS else 9
         self._page = 0
         self._cameras: list[str] = []
@@ -155,6 +167,111 @@ class CameraWall(QWidget):
     def idle_cameras(self) -> list[str]:
         """Cameras on screen showing stills (over the live budget), in tile order."""
         return [t.camera_id for t in self.tiles if t.camera_id and t.still]
+
+    # ------------------------------------------------------------------ saved views
+
+    def set_view_stores(self, private: ViewStore | None, shared: ViewStore | None) -> None:
+        """Where views are kept (the console's data dir, the site's shared file); shows the Views button."""
+        self.private_views, self.shared_views = private, shared
+        self._views_button.setVisible(private is not None or shared is not None)
+
+    def current_view(self, name: str) -> View:
+        """What is on screen now as a view: the visible cameras in tile order, and the layout that holds them."""
+        cams = self.visible_cameras()
+        if self._solo:
+            return View(name, 1, (self._solo,))
+        n = self._n if len(cams) <= self._n else next(k for k in LAYOUTS if k >= len(cams))
+        return View(name, n, tuple(cams[:64]))
+
+    def save_view(self, name: str, *, shared: bool = False) -> View:
+        """Keep what is on screen under `name` on the private or shared shelf; ViewError says why not."""
+        store = self.shared_views if shared else self.private_views
+        if store is None:
+            raise ViewError("views are not kept on this console")
+        view = store.save(self.current_view(name))
+        self._view = view
+        self._update_toolbar()
+        return view
+
+    def show_view(self, view: View) -> None:
+        """Recall a view: its cameras in its order, at its layout, first page; cameras gone are left out."""
+        self._view = view
+        self._focus = self._solo = None
+        self._n = view.layout if view.layout in LAYOUTS else self._n
+        self._layout_buttons[self._n].setChecked(True)
+        self._page = 0
+        self._reload_cameras()
+        gone = len(view.cameras) - len(self._cameras)
+        lang = current_lang()
+        self.view_message = glossary.video_words("view_missing", lang, n=gone) if gone else ""
+        self._relayout()
+        self.sig_layout_changed.emit(self._n)
+        self.sig_view_changed.emit(view.name)
+
+    def show_all_cameras(self) -> None:
+        """Leave the recalled view: every camera, by id."""
+        if self._view is not None:
+            self._view = None
+            self.view_message = ""
+            self._reload_cameras()
+            self._relayout()
+            self.sig_view_changed.emit("")
+
+    def view_name(self) -> str:
+        """The recalled view's name, "" when the wall shows every camera."""
+        return self._view.name if self._view is not None else ""
+
+    def views_menu(self) -> QMenu:
+        """The Views menu as it is now: all cameras, my views, shared views, save, delete (re-read from disk)."""
+        lang = current_lang()
+        w = lambda key, **kv: glossary.video_words(key, lang, **kv)  # noqa: E731
+        menu = self._views_menu
+        menu.clear()
+        everything = menu.addAction(w("all_cameras"))
+        everything.setCheckable(True)
+        everything.setChecked(self._view is None)
+        everything.triggered.connect(self.show_all_cameras)
+        for title, store, shared in ((w("my_views"), self.private_views, False),
+                                     (w("shared_views"), self.shared_views, True)):
+            if store is None:
+                continue
+            menu.addSection(title)
+            views = store.load()
+            if not views:
+                menu.addAction(w("no_views")).setEnabled(False)
+            for view in views:
+                act = menu.addAction(f"{view.name}  ·  {w('view_tiles', n=len(view.cameras))}")
+                act.setObjectName(f"view:{'shared' if shared else 'mine'}:{view.name}")
+                act.setCheckable(True)
+                act.setChecked(self._view == view)
+                act.triggered.connect(lambda _=False, v=view: self.show_view(v))
+        menu.addSeparator()
+        if self.private_views is not None:
+            save = menu.addAction(w("save_view"))
+            save.setShortcut(QKeySequence("Ctrl+Shift+S"))
+            save.triggered.connect(lambda: self.ask_save_view(shared=False))
+        if self.shared_views is not None:
+            menu.addAction(w("save_shared_view")).triggered.connect(lambda: self.ask_save_view(shared=True))
+        doomed = [(v, s) for s in (self.private_views, self.shared_views) if s is not None for v in s.load()]
+        if doomed:
+            sub = menu.addMenu(w("delete_view"))
+            for view, store in doomed:
+                shelf = w("shared_views") if store is self.shared_views else w("my_views")
+                sub.addAction(f"{view.name} ({shelf})").triggered.connect(
+                    lambda _=False, v=view, st=store: self._delete_view(st, v))
+        return menu
+
+    def ask_save_view(self, *, shared: bool = False) -> QInputDialog:
+        """Ask for a name (the recalled view's by default) and keep the screen under it; returns the dialog."""
+        lang = current_lang()
+        dialog = QInputDialog(self)
+        dialog.setObjectName("save_view_dialog")
+        dialog.setWindowTitle(glossary.video_words("save_shared_view" if shared else "save_view", lang))
+        dialog.setLabelText(glossary.video_words("view_name", lang))
+        dialog.setTextValue(self.view_name())
+        dialog.textValueSelected.connect(lambda name: self._save_from_dialog(name, shared))
+        dialog.open()
+        return dialog
 
     def set_layout(self, n: int) -> None:
         """Show n tiles per page (one of LAYOUTS); leaves the solo view."""
@@ -333,6 +450,17 @@ class CameraWall(QWidget):
         self._unfocus.setText(self.tr("Close focus"))
         self._unfocus.setToolTip(self.tr("Leave the focus tile (Esc)"))
         self._unfocus.clicked.connect(self._on_close_focus)
+        self._views_button = QToolButton(self)
+        self._views_button.setObjectName("views_button")
+        self._views_button.setText(glossary.video_words("views", current_lang()))
+        self._views_button.setToolTip(glossary.video_words("views_tip", current_lang()))
+        self._views_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self._views_menu = QMenu(self._views_button)
+        self._views_menu.setObjectName("views_menu")
+        self._views_menu.aboutToShow.connect(self.views_menu)  # re-read: another console may have saved
+        self._views_button.setMenu(self._views_menu)
+        self._views_button.hide()
+        bar.addWidget(self._views_button)
         bar.addWidget(self._focus_label, 1)
         bar.addWidget(self._unfocus)
 
@@ -355,6 +483,13 @@ class CameraWall(QWidget):
         esc = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         esc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         esc.activated.connect(self._on_close_focus)
+        # views work from anywhere in the window: recalling a view is what a commander does between alerts
+        views = QShortcut(QKeySequence("Ctrl+Shift+V"), self)
+        views.setContext(Qt.ShortcutContext.WindowShortcut)
+        views.activated.connect(self._open_views_menu)
+        save = QShortcut(QKeySequence("Ctrl+Shift+S"), self)
+        save.setContext(Qt.ShortcutContext.WindowShortcut)
+        save.activated.connect(lambda: self.private_views is not None and self.ask_save_view(shared=False))
         replay = QShortcut(QKeySequence(Qt.Key.Key_R), self)
         replay.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         replay.activated.connect(lambda: self.selection.camera and self.replay_last(self.selection.camera))
@@ -367,7 +502,10 @@ class CameraWall(QWidget):
 
     def _reload_cameras(self) -> None:
         cams = self.replica.state.cameras
-        self._cameras = sorted(cams)
+        if self._view is not None:
+            self._cameras = [c for c in self._view.cameras if c in cams]
+        else:
+            self._cameras = sorted(cams)
         if self._focus not in cams:
             self._focus = None
         if self._solo not in cams:
@@ -440,6 +578,10 @@ class CameraWall(QWidget):
         self._update_sources()
 
     def _update_toolbar(self) -> None:
+        if self._view is not None:
+            self._views_button.setText(glossary.video_words("view_showing", current_lang(), name=self._view.name))
+        else:
+            self._views_button.setText(glossary.video_words("views", current_lang()))
         if self._solo:
             self._page_label.setText(self._solo)
         else:
@@ -459,7 +601,10 @@ class CameraWall(QWidget):
             self._focus_label.show()
             self._unfocus.show()
         else:
-            self._focus_label.hide()
+            # no focus tile: the line says what happened to a view (saved? cameras gone?), if anything
+            self._focus_label.setText(self.view_message)
+            self._focus_label.setToolTip(self.view_message)
+            self._focus_label.setVisible(bool(self.view_message))
             self._unfocus.setVisible(bool(self._solo))
 
     def _should_pull(self) -> bool:
@@ -679,6 +824,27 @@ class CameraWall(QWidget):
             self.focus_camera(target)
         else:
             self._relayout()
+
+    def _open_views_menu(self) -> None:
+        if self._views_button.isVisible():
+            # popup, not the button's showMenu(): that runs a nested event loop until the menu closes
+            self._views_menu.popup(self._views_button.mapToGlobal(self._views_button.rect().bottomLeft()))
+
+    def _save_from_dialog(self, name: str, shared: bool) -> None:
+        lang = current_lang()
+        try:
+            view = self.save_view(name, shared=shared)
+        except ViewError as exc:
+            self.view_message = glossary.video_words("view_error", lang, why=str(exc))
+        else:
+            self.view_message = ""
+            self.sig_view_changed.emit(view.name)
+        self._update_toolbar()
+
+    def _delete_view(self, store: ViewStore, view: View) -> None:
+        store.delete(view.name)
+        if self._view == view:
+            self.show_all_cameras()
 
     def _on_tile_menu(self, tile: CameraTile, pos) -> None:
         if tile.camera_id:
