@@ -245,9 +245,21 @@ class StreamReader:
             except Exception:  # noqa: BLE001 - closing a dead connection may fail; nothing to do
                 pass
 
+    def _paced(self) -> bool:
+        """Whether frames must be held to their timestamps: HLS and files are read faster than real time.
+
+        A camera (RTSP, MJPEG, MPEG-TS over HTTP) sends in real time; an HLS playlist hands over
+        whole segments at once and a file all of it, which would play as a burst and then a freeze.
+        """
+        s = scheme(self.url)
+        return s == "file" or self.url.split("?", 1)[0].lower().endswith(".m3u8")
+
     def _decode(self, container, video, opened: float) -> bool:
         """Demux and decode until the stream ends or the reader stops; True: one still was taken."""
         bad = 0
+        pace = self._paced()
+        #: (stream time, monotonic) of the frame the pace counts from
+        anchor: tuple[float, float] | None = None
         number = self.status().frames
         first = True
         ring = self.ring
@@ -277,6 +289,14 @@ class StreamReader:
                 continue
             for frame in frames:
                 bad = 0
+                if pace and frame.pts is not None and frame.time_base is not None and self._still_s <= 0:
+                    t = float(frame.pts * frame.time_base)
+                    now_m = time.monotonic()
+                    if anchor is None or abs(anchor[1] + (t - anchor[0]) - now_m) > 2.0:
+                        anchor = (t, now_m)  # the start, or a jump (a gap in a live playlist, a loop)
+                    wait = anchor[1] + (t - anchor[0]) - now_m
+                    if wait > 0 and self._stop.wait(wait):
+                        return False
                 w, h = fit(frame.width, frame.height, *self._size)
                 rgb = frame.to_ndarray(width=w, height=h, format="rgb24")
                 number += 1
