@@ -614,15 +614,17 @@ class CameraWall(QWidget):
         """Pull streamed cameras at their tiles' size, subscribe the rest at the hub."""
         side, placed = self._plan()
         dpr = self.devicePixelRatioF()
-        cw = max(1, self._grid_host.width()) / max(1, side) * dpr
-        ch = max(1, self._grid_host.height()) / max(1, side) * dpr
+        gap = self._grid.spacing()
+        # a tile's own pixels (the grid's gaps taken off), so the reader's picture fits it and paints 1:1
+        cw = max(1, self._grid_host.width() - gap * (side - 1)) / max(1, side)
+        ch = max(1, self._grid_host.height() - gap * (side - 1)) / max(1, side)
         self._pulling = pull = self._should_pull()
         cams = self.replica.state.cameras
         wants: dict[str, Want] = {}
         hub: set[str] = set()
         live = self._live_set(placed) if pull else set()
         for cid, _, _, span in placed:
-            w, h = int(cw * span), int(ch * span)
+            w, h = int((cw * span + gap * (span - 1)) * dpr), int((ch * span + gap * (span - 1)) * dpr)
             cam = cams.get(cid)
             # the focus and solo tiles get the main stream, grid tiles the sub-stream
             url = cam.url_for(large=span > 1 or side == 1) if cam is not None else ""
