@@ -235,7 +235,13 @@ class CameraWall(QWidget):
                                      (w("shared_views"), self.shared_views, True)):
             if store is None:
                 continue
-            menu.addSection(title)
+            menu.addSeparator()
+            # a disabled bold entry, not addSection: the Fusion style draws a section as a bare line
+            head = menu.addAction(title)
+            head.setEnabled(False)
+            bold = head.font()
+            bold.setBold(True)
+            head.setFont(bold)
             views = store.load()
             if not views:
                 menu.addAction(w("no_views")).setEnabled(False)
