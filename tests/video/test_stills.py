@@ -52,6 +52,7 @@ def test_idle_tiles_show_a_still_refreshed_every_n_s_marked_with_its_time_never_
     painted = idle.painted
     qtbot.waitUntil(lambda: idle.painted > painted + 10 and not idle.stale, timeout=15000)
     assert streams.status("CAM02").state == st.PLAYING
+    assert streams.status("CAM02").reconnects == reconnects  # switched in place, not torn down
 
 
 @needs_rtsp
