@@ -95,3 +95,26 @@ def target(type_: str, body: m.Body) -> tuple[str, str] | None:
         if isinstance(value, str) and (got := split(value)):
             return got
     return None
+
+
+def picture_of(town: str, rows) -> dict[str, bytes]:
+    """What the district must hold of one town, from that town's own log rows (seq, type, ts, data):
+    its events mirrored and folded, as {qualified incident id: encoded incident}. The district
+    picture is right when its `T/` incidents encode the same (`held_of`)."""
+    from console.domain.apply import apply
+    from console.domain.state import State
+    from console.protocol.codec import Message, decode
+
+    state = State()
+    for seq, _type, ts, data in rows:
+        event = decode(data)
+        copy = mirror(town, event.type, event.body)
+        if copy is not None:
+            apply(state, Message(event.type, copy, seq, ts))
+    return held_of(state, town)
+
+
+def held_of(state, town: str) -> dict[str, bytes]:
+    """One town's incidents in a district's state, {qualified id: encoded incident}."""
+    prefix = f"{town}{SEP}"
+    return {i: msgspec.json.encode(inc) for i, inc in state.incidents.items() if i.startswith(prefix)}

@@ -5,32 +5,23 @@ is down is kept in the district's outbox and applied once when the link returns.
 
 from __future__ import annotations
 
-import msgspec
-
 from console.domain.apply import apply
 from console.domain.state import State, decode_state
 from console.hub import district
 from console.protocol import messages as m
-from console.protocol.codec import Message, decode
 from tests.federation.test_federation import federated_hub, until
 from tests.hub.harness import Client
 from tests.hub.test_hub import _raise
 
 
 def town_fold(town: str, store) -> dict[str, bytes]:
-    """The district's picture of one town computed from the town's own log: its events, mirrored, folded."""
-    state = State()
-    for seq, _type, ts, data in store.events_after(0):
-        event = decode(data)
-        copy = district.mirror(town, event.type, event.body)
-        if copy is not None:
-            apply(state, Message(event.type, copy, seq, ts))
-    return {i: msgspec.json.encode(inc) for i, inc in state.incidents.items()}
+    """The district's picture of one town computed from the town's own log."""
+    return district.picture_of(town, store.events_after(0))
 
 
 def district_incidents(state: State, town: str) -> dict[str, bytes]:
     """The incidents of one town in a district state."""
-    return {i: msgspec.json.encode(inc) for i, inc in state.incidents.items() if i.startswith(f"{town}/")}
+    return district.held_of(state, town)
 
 
 async def test_a_district_console_sees_every_towns_incidents_and_accepts_an_escalation_across_hubs(
