@@ -17,10 +17,13 @@ Three jobs, one NATS connection per hub:
   a crash before the ack redelivers it and the retry gets the first result and no
   second effect. The result goes back on `duty.result.<origin center>`.
 - **follow** (a district hub): one consumer per town on its events subject, started
-  from the stream position saved with the picture; each town's events are folded in
-  order into a replica `State` (the district picture) that is saved in the district's
-  store (with that position) before the messages are acked, so a restart neither
-  loses nor applies an event twice (a seq at or below the replica's is skipped).
+  from the stream position saved with the replica; each town's events are folded in
+  order into a replica `State`, saved in the district's store with that position (at most
+  every second, and when the town goes quiet), so a restart neither loses nor applies an
+  event twice (a seq at or below the replica's is skipped). Each town's incident events
+  are also committed to the district's own log with town-qualified ids (district.py):
+  that is what the district's consoles see. A copy committed after the last replica save
+  is counted at the next start and not committed again.
 
 A hub that cannot reach NATS keeps serving its consoles (nothing here is on the
 command path); the link is retried in the background and catches up when it returns.
@@ -66,6 +69,9 @@ FETCH_WAIT_S = 0.1
 RETRY_S = 0.5
 #: a message fetched but not acked (its hub died) is delivered again after this long (seconds)
 ACK_WAIT_S = 10
+#: a district saves each town's replica at most this often while events keep coming, and
+#: whenever they pause (seconds); the mirror stays exactly-once in between (_mirrored_since_saved)
+REPLICA_SAVE_S = 1.0
 #: the district picture is logged at most this often (seconds)
 PICTURE_LOG_S = 10.0
 #: seconds between pings on the NATS link: two unanswered and the link is redone
@@ -468,6 +474,8 @@ class Federation:
         """
         rep = self.replicas[town]
         sub = None
+        loop = asyncio.get_running_loop()
+        unsaved, saved_at = False, 0.0
         while True:
             if sub is None:
                 sub = await self._pull(events_subject(town), None, EVENTS_STREAM, start=rep.stream_seq + 1)
@@ -476,6 +484,9 @@ class Federation:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - nothing new (timeout), or the consumer is gone
+                if unsaved:  # quiet now: save what was folded
+                    await self._save_replica(town)
+                    unsaved, saved_at = False, loop.time()
                 if type(exc).__name__ != "TimeoutError" and not isinstance(exc, TimeoutError):
                     self.counters["follow.resubscribes"] += 1
                     await self._unsubscribe(sub)
@@ -519,20 +530,34 @@ class Federation:
                     else:
                         mirrored.append((event.type, copy))
                         mirrored_at.append(event.ts)
-            if mirrored:  # the district's own events, committed before the position that covers them is saved
-                seqs = self.core.emit(mirrored, at=mirrored_at)
-                await self.core.wait_committed(seqs[-1])
+            if mirrored:  # the district's own events; the replica that covers them is saved after they commit
+                self.core.emit(mirrored, at=mirrored_at)
                 self.counters["mirror.events"] += len(mirrored)
-            rep.district_seq = self.core.state.seq
-            saved = msgspec.json.encode({"epoch": rep.epoch, "stream_seq": rep.stream_seq,
-                                         "district_seq": rep.district_seq,
-                                         "state": encode_state(rep.state).decode("latin-1")})
-            await self.core._blocking(self._put_setting, self._replica_key(town), saved)
-            for msg in msgs:  # after the picture is saved
+            for msg in msgs:  # the position is the replica's (see above): an ack only stops a redelivery
                 await msg.ack()
+            unsaved = unsaved or bool(msgs)
+            if unsaved and loop.time() - saved_at >= REPLICA_SAVE_S:
+                await self._save_replica(town)
+                unsaved, saved_at = False, loop.time()
             if folded:
                 self.changed.set()
                 self._log_picture()
+
+    async def _save_replica(self, town: str) -> None:
+        """Save one town's replica with its stream position and the district seq it covers.
+
+        Every mirrored event of this town up to that seq is in the district's log (waited for
+        here); one committed after a save is counted at the next start (`_mirrored_since_saved`).
+        """
+        rep = self.replicas[town]
+        seq = self.core.state.seq
+        await self.core.wait_committed(seq)
+        rep.district_seq = seq
+        saved = msgspec.json.encode({"epoch": rep.epoch, "stream_seq": rep.stream_seq,
+                                     "district_seq": rep.district_seq,
+                                     "state": encode_state(rep.state).decode("latin-1")})
+        await self.core._blocking(self._put_setting, self._replica_key(town), saved)
+        self.counters["follow.saves"] += 1
 
     @staticmethod
     async def _unsubscribe(sub) -> None:
