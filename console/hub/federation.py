@@ -168,6 +168,8 @@ class Federation:
         self.mirror = bool(self.follow)
         #: per town: mirrored events already in the district's log past the saved replica
         self._skip: dict[str, int] = {}
+        #: per town: the stream position of its last saved replica
+        self._saved_at: dict[str, int] = {}
 
     # ------------------------------------------------------------------ life
 
@@ -180,6 +182,7 @@ class Federation:
                 rep.epoch, rep.state = saved["epoch"], decode_state(saved["state"].encode("latin-1"))
                 rep.stream_seq = saved.get("stream_seq", 0)
                 rep.district_seq = saved.get("district_seq", 0)
+            self._saved_at[town] = rep.stream_seq
         if self.mirror:
             self._skip = await self.core._blocking(self._mirrored_since_saved)
         self.core.commit_listeners.append(self._on_commit)
@@ -200,6 +203,12 @@ class Federation:
             except (asyncio.CancelledError, Exception):  # noqa: BLE001 - stopping
                 pass
         self._tasks.clear()
+        for town, rep in self.replicas.items():  # an orderly stop keeps what was folded since the last save
+            if rep.stream_seq > self._saved_at.get(town, rep.stream_seq):
+                try:
+                    await asyncio.wait_for(self._save_replica(town), 5.0)
+                except Exception as exc:  # noqa: BLE001 - the next start refolds from the last save
+                    log.warning("district replica of %s not saved at stop (%s)", town, exc)
         if self.nc is not None:
             try:
                 await self.nc.close()
@@ -533,8 +542,8 @@ class Federation:
             if mirrored:  # the district's own events; the replica that covers them is saved after they commit
                 self.core.emit(mirrored, at=mirrored_at)
                 self.counters["mirror.events"] += len(mirrored)
-            for msg in msgs:  # the position is the replica's (see above): an ack only stops a redelivery
-                await msg.ack()
+            if msgs:  # the position is the replica's (see above): an ack only stops a redelivery
+                await msgs[-1].ack()  # AckPolicy.ALL: the batch up to here
             unsaved = unsaved or bool(msgs)
             if unsaved and loop.time() - saved_at >= REPLICA_SAVE_S:
                 await self._save_replica(town)
@@ -557,6 +566,7 @@ class Federation:
                                      "district_seq": rep.district_seq,
                                      "state": encode_state(rep.state).decode("latin-1")})
         await self.core._blocking(self._put_setting, self._replica_key(town), saved)
+        self._saved_at[town] = rep.stream_seq
         self.counters["follow.saves"] += 1
 
     @staticmethod
@@ -603,6 +613,8 @@ class Federation:
         config = ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=ACK_WAIT_S)
         if start is not None:
             config.deliver_policy, config.opt_start_seq = DeliverPolicy.BY_START_SEQUENCE, start
+            # a follower's position is its replica's: one ack per batch (its last) is enough
+            config.ack_policy = AckPolicy.ALL
             config.inactive_threshold = 60.0
         while True:
             try:

@@ -5,6 +5,8 @@ is down is kept in the district's outbox and applied once when the link returns.
 
 from __future__ import annotations
 
+import msgspec
+
 from console.domain.apply import apply
 from console.domain.state import State, decode_state
 from console.hub import district
@@ -82,6 +84,8 @@ async def test_a_district_restarted_between_commit_and_save_mirrors_nothing_twic
         async with federated_hub(d_db, "D", nats.url, follow=["T1"]) as (d, fed_d):
             await _raise(t1, 1)
             await until(lambda: fed_d.replicas["T1"].state.seq == t1.core.state.seq)
+            await until(lambda: fed_d.counters["follow.saves"] > 0 and not fed_d.replicas["T1"].stream_seq
+                        > msgspec.json.decode(d.core.store.get_setting("federation.replica.T1"))["stream_seq"])
             saved = d.core.store.get_setting("federation.replica.T1")
             await _raise(t1, 2)
             await until(lambda: fed_d.replicas["T1"].state.seq == t1.core.state.seq)
