@@ -80,9 +80,16 @@ async def run(tmp: Path, quick: bool) -> dict:
             hubs[c].send(op="rate", rate=CITY_RATE / len(TOWNS), seconds=seconds)
         hubs[DISTRICT].send(op="probe", seconds=seconds, hz=HANDOFF_HZ)
         sent = 0
+        behind, town_seq = {}, {}
         for c in TOWNS:
-            sent += (await expect_async(hubs[c], "done", seconds + 120)).get("sent", 0)
+            done = await expect_async(hubs[c], "done", seconds + 120)
+            sent += done.get("sent", 0)
+            town_seq[c] = done.get("seq", 0)
+            behind[c] = town_seq[c] - done.get("published", 0)
         probe = await expect_async(hubs[DISTRICT], "done", seconds + 120)
+        # how far behind, as the load ended: each town's stream (unpublished events), the district's fold
+        unpublished = max(behind.values())
+        unfolded = max(town_seq[c] - probe["folded"].get(c, 0) for c in TOWNS)
         await asyncio.sleep(2.0)  # what is queued arrives; its delay counts
         wall = time.perf_counter() - t0
         cpu = {k: (sum(map(_cpu_s, ps)) - cpu0[k]) / wall for k, ps in procs.items()}
@@ -105,7 +112,7 @@ async def run(tmp: Path, quick: bool) -> dict:
             "handoff_p50_ms": probe["p50_ms"], "handoff_p99_ms": probe["p99_ms"], "handoffs": probe["n"],
             "handoffs_unanswered": probe["unanswered"], "closed_consoles": got["closed"],
             **{f"cpu_{k.split()[0].replace('-', '_')}": v for k, v in cpu.items()},
-            "loadavg_1m": load[0]}
+            "unpublished_at_end": unpublished, "unfolded_at_end": unfolded, "loadavg_1m": load[0]}
 
 
 def _cpu_s(pid: int) -> float:
@@ -215,7 +222,8 @@ async def hub_main(spec: dict) -> None:
             async def go(op=op, cmd=cmd):
                 try:
                     res = await (driver.rate(**cmd) if op == "rate" else probe(**cmd))
-                    emit(done=op, **res)
+                    emit(done=op, **res, seq=core.state.seq, published=fed.cursor,
+                         folded={t: r.state.seq for t, r in fed.replicas.items()})
                 except Exception as exc:  # noqa: BLE001 - report, do not hang the bench
                     emit(done=op, error=repr(exc))
             task = asyncio.create_task(go())
