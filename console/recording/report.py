@@ -84,6 +84,13 @@ def center_name(meta: DrillMeta, state: State) -> str:
     return state.name or "—"
 
 
+def mode_word(mode: str, words: Words) -> str:
+    """The drill's mode in words ('exercise' → '演练'); a mode the glossary does not know reads as itself."""
+    key = f"mode_{mode}"
+    said = words.report_word(key)
+    return mode if said == key else said
+
+
 def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
@@ -133,7 +140,8 @@ def build_html(meta: DrillMeta, source: str, figures: Figures, state: State, cha
     rw = words.report_word
     w(f"<h1 class=title>{_e(center)} · {_e(title)}</h1>")
     w(f"<p class=small>{_e(source)} · "
-      + _e(rw("meta", scenario=meta.scenario or "—", seed=meta.seed, mode=meta.mode, by=meta.recorded_by or "—"))
+      + _e(rw("meta", scenario=meta.scenario or "—", seed="—" if meta.seed is None else meta.seed,
+                 mode=mode_word(meta.mode, words), by=meta.recorded_by or "—"))
       + f" · {clock(meta.start, '%Y-%m-%d %H:%M:%S')} – {clock(meta.end)} ({duration(meta.duration)}) · "
       f"{_e(rw('events_n', n=meta.events))} · {_e(state.name)}</p>")
 

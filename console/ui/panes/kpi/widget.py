@@ -21,6 +21,7 @@ from console.domain.kpi import Figures, compute
 from console.domain.localtime import duration
 from console.ui.common import theme
 from console.ui.common.i18n import resource_kind_label
+from console.ui.common.series import break_gaps
 
 #: at most this many minutes of history are drawn (a whole marathon day fits)
 CAPACITY = 24 * 60
@@ -30,8 +31,6 @@ WINDOW_S = 3 * 3600.0
 REFRESH_S = 1.0
 #: crowd curves drawn (the cameras with the most density alerts)
 CROWD_CAMERAS = 5
-#: two crowd readings further apart than this (s) are not joined by a line
-CROWD_GAP_S = 120.0
 #: utilisation bars drawn (the most used kinds)
 UTILISATION_KINDS = 6
 
@@ -46,16 +45,6 @@ class MinutesAgoAxis(pg.AxisItem):
         span = max(maxVal - minVal, 1.0)
         major = next((m for m in (1, 2, 5, 10, 15, 30, 60, 120) if span / m <= 8), 240)
         return [(major, 0)]
-
-
-def break_gaps(points: np.ndarray, gap_s: float = CROWD_GAP_S) -> np.ndarray:
-    """(t, value) rows with a NaN row wherever two readings are more than `gap_s` apart."""
-    if len(points) < 2:
-        return points
-    gaps = np.nonzero(np.diff(points[:, 0]) > gap_s)[0]
-    if not len(gaps):
-        return points
-    return np.insert(points, gaps + 1, np.nan, axis=0)
 
 
 class KpiPane(QWidget):
