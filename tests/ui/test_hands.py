@@ -374,3 +374,27 @@ def test_one_assembly_countdown_for_a_re_dispatched_task_and_its_incident(world,
     texts = [rows.topLevelItem(i).text(3) for i in range(rows.topLevelItemCount())]
     assert "assembly: 9:10 left" in texts, texts
     assert "9:10" in win.incident_pane.promises.assembly_label.text()
+
+
+def test_kpi_value_axes_print_only_as_many_labels_as_fit(qtbot):
+    from PySide6.QtGui import QFontMetrics
+
+    from console.ui.panes.kpi.widget import RoomyAxis, nice_step
+
+    assert [nice_step(v) for v in (0.03, 0.1, 0.45, 3.0, 7.0)] == [0.05, 0.1, 0.5, 5.0, 10.0]
+    crowd = RoomyAxis("left")
+    line = QFontMetrics(crowd.font()).height()
+    # a 40 px tall crowd plot over 0…0.45 people/m² (the desk's short dock): pyqtgraph drew 0.2 over 0.4
+    ticks = [v for _, values in crowd.tickValues(0.0, 0.45, 40) for v in values]
+    assert len(ticks) * 2 * line <= 40 + 2 * line, ticks
+    tall = [v for _, values in crowd.tickValues(0.0, 0.45, 400) for v in values]
+    assert len(tall) >= 4
+    counts = RoomyAxis("left", whole=True)
+    [(step, _)] = counts.tickSpacing(0.0, 1.2, 300)
+    assert step >= 1 and counts.tickStrings([0.0, 1.0], 1, step) == ["0", "1"], "alerts are counted whole"
+    from console.ui.panes.kpi.widget import MinutesAgoAxis
+
+    ago = MinutesAgoAxis("bottom")
+    ago.setLabel("minutes ago")
+    ago.setRange(-0.002, 0.0)  # one reading: a span of milliseconds
+    assert "x0.001" not in ago.labelString() and "(m" not in ago.labelString()
