@@ -398,3 +398,25 @@ def test_kpi_value_axes_print_only_as_many_labels_as_fit(qtbot):
     ago.setLabel("minutes ago")
     ago.setRange(-0.002, 0.0)  # one reading: a span of milliseconds
     assert "x0.001" not in ago.labelString() and "(m" not in ago.labelString()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_queue_columns_fit_their_longest_kind_status_and_countdown(qtbot, qapp, world, qsettings, lang):
+    from console.domain.model import ALERT_KINDS, INCIDENT_STATUSES
+    from console.ui.common import glossary
+    from console.ui.common.i18n import kind_label, status_label
+    from console.ui.panes.alerts.widget import AlertQueue
+
+    install_translator(qapp, lang)
+    try:
+        queue = AlertQueue(world.replica, world.controller, world.selection)
+        qtbot.addWidget(queue)
+        fm, header = queue.view.fontMetrics(), queue.view.horizontalHeader()
+        for col, texts in ((AlertQueueModel.COL_KIND, [kind_label(k) for k in ALERT_KINDS]),
+                           (AlertQueueModel.COL_STATUS, [status_label(s) for s in INCIDENT_STATUSES]),
+                           (AlertQueueModel.COL_COUNTDOWN, [f"✓ {glossary.seconds(59, lang)}",
+                                                            glossary.countdown(-599, lang)])):
+            for text in texts:
+                assert fm.horizontalAdvance(text) + 8 <= header.sectionSize(col), (lang, text)
+    finally:
+        install_translator(qapp, "en")

@@ -317,6 +317,20 @@ class MainWindow(QMainWindow):
 
             fix_widths(self)  # fixed shares of the new width: nothing moves when an alert arrives
 
+    def carry_over(self, old: MainWindow) -> None:
+        """Take up where a window of the same session left off (a language switch rebuilds the window).
+
+        The same incident, person and camera stay selected (the commander was looking at them:
+        a switch used to drop back to "Select an alert"), and the same closing rules hold.
+        """
+        self.ask_before_closing, self.embedded_hub = old.ask_before_closing, old.embedded_hub
+        was = old.selection
+        for value, select in ((was.incident, self.selection.select_incident),
+                              (was.resource, self.selection.select_resource),
+                              (was.camera, self.selection.select_camera)):
+            if value:
+                select(value)
+
     def close_without_asking(self) -> bool:
         """Close now (the app shuts down in order, a test ends): no question."""
         self._close_confirmed = True

@@ -254,6 +254,11 @@ class AlertQueue(QWidget):
             f"✓ {glossary.seconds(59, lang)}", f"⚠ {glossary.seconds(59, lang)}", glossary.countdown(-599, lang)))
         col = AlertQueueModel.COL_COUNTDOWN
         header.resizeSection(col, max(header.sectionSize(col), widest + 16))
+        # kinds and statuses fit their longest word ("Crowd de…", "On sce…" in English), up to 12 M
+        for col, labels in ((AlertQueueModel.COL_KIND, [kind_label(k) for k in ALERT_KINDS]),
+                            (AlertQueueModel.COL_STATUS, [status_label(s) for s in INCIDENT_STATUSES])):
+            widest = max(metrics.horizontalAdvance(t) for t in labels)
+            header.resizeSection(col, max(header.sectionSize(col), min(widest + 16, int(em * 12))))
         self.view.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
 
     def _fill_static_filters(self) -> None:
