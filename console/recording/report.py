@@ -210,7 +210,8 @@ def build_html(meta: DrillMeta, source: str, figures: Figures, state: State, cha
 
 def _header_row(rw: Callable[[str], str], codes: tuple[str, ...]) -> str:
     """A table's opening and its header row, each column named in the report's language."""
-    return "<table><tr>" + "".join(f"<th>{_e(rw(code))}</th>" for code in codes) + "</tr>"
+    # <thead>: the PDF repeats the header row on every page a long table runs onto
+    return "<table><thead><tr>" + "".join(f"<th>{_e(rw(code))}</th>" for code in codes) + "</tr></thead>"
 
 
 def _incident_row(r: IncidentFigures, words: Words) -> str:

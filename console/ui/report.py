@@ -59,9 +59,16 @@ def _png(plot: pg.PlotWidget) -> bytes:
 def _plot(title_x: str, title_y: str) -> pg.PlotWidget:
     w = pg.PlotWidget(background="w")
     w.showGrid(x=True, y=True, alpha=0.25)
+    for side in ("bottom", "left"):
+        axis = w.getAxis(side)
+        axis.setPen(theme.REPORT_AXIS)  # pyqtgraph's default light grey is hard to read on paper
+        axis.setTextPen(theme.REPORT_AXIS)
+        axis.enableAutoSIPrefix(False)
     w.setLabel("bottom", title_x)
     w.setLabel("left", title_y)
-    w.addLegend(offset=(10, 5))
+    # an opaque box: a point under the legend is hidden, never printed through its words
+    w.addLegend(offset=(-10, 5), brush=pg.mkBrush(255, 255, 255, 235), pen=pg.mkPen(theme.REPORT_AXIS),
+                labelTextColor=theme.REPORT_AXIS)
     return w
 
 
@@ -134,19 +141,30 @@ def render_charts(f: Figures, words: Glossary | None = None) -> dict[str, bytes]
 def write_pdf(html_text: str, charts: dict[str, bytes], path: str | Path) -> None:
     """Print the report to PDF (A4 landscape) through QTextDocument."""
     _app()
-    doc = QTextDocument()
-    for name, png in charts.items():
-        img = QImage.fromData(png, "PNG")
-        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"chart:{name}"), img)
-    doc.setHtml(html_text)
     writer = QPdfWriter(str(path))
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape,
                                      QMarginsF(12, 12, 12, 12)))
     writer.setResolution(110)
     writer.setTitle("After-action report")
-    doc.setPageSize(QSizeF(writer.width(), writer.height()))
-    keep_headings_with_charts(doc)
+    page = QSizeF(writer.width(), writer.height())
+    doc = _document(html_text, charts, page)
+    if keep_headings_with_charts(doc):
+        # lay the report out afresh with its page breaks: after moving headings in place, Qt left
+        # the last blocks of a long report at height 0 (the definitions and the sign-off heading
+        # were missing from the PDF); a document read from the same HTML lays them out right
+        doc = _document(doc.toHtml(), charts, page)
     doc.print_(writer)
+
+
+def _document(html_text: str, charts: dict[str, bytes], page: QSizeF) -> QTextDocument:
+    """The report as a QTextDocument of one page size, its charts as image resources."""
+    doc = QTextDocument()
+    for name, png in charts.items():
+        img = QImage.fromData(png, "PNG")
+        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"chart:{name}"), img)
+    doc.setHtml(html_text)
+    doc.setPageSize(page)
+    return doc
 
 
 def keep_headings_with_charts(doc: QTextDocument) -> int:

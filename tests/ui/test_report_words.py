@@ -87,3 +87,24 @@ def test_the_meta_line_says_the_mode_in_words_and_the_report_ends_with_a_sign_of
     assert "mode exercise" in en
     assert "种子 —" in zh and "None" not in zh
     assert zh.index("签字确认") > zh.index("口径") and "值班长" in zh
+
+
+@pytest.mark.parametrize("drill", ["hand", "bundled"])
+def test_the_pdf_prints_the_definitions_and_the_sign_off_after_moving_headings(hand_drill, qapp, tmp_path, drill):
+    """Moving chart headings to new pages once left the report's last blocks at height 0: not printed."""
+    from pathlib import Path
+
+    from PySide6.QtPdf import QPdfDocument
+
+    from console.ui.report import write_report
+
+    source = hand_drill if drill == "hand" else Path(__file__).parents[2] / "resources/drills/marathon-morning.drill"
+    _, pdf = write_report(source, out=tmp_path / "r.html", pdf=True, lang="zh_CN")
+    doc = QPdfDocument()
+    doc.load(str(pdf))
+    text = "".join(doc.getAllText(i).text() for i in range(doc.pageCount()))
+    words = Glossary("zh_CN")
+    for code in ("definitions", "sign_off", "duty_commander", "reviewed_by", "date"):
+        assert words.report_word(code) in text, code
+    assert words.report_word("definitions_text")[:12] in text
+    assert "模式 演练" in text
