@@ -86,6 +86,7 @@ def test_the_meta_line_says_the_mode_in_words_and_the_report_ends_with_a_sign_of
     assert "模式 演练" in zh and "exercise" not in zh
     assert "mode exercise" in en
     assert "种子 —" in zh and "None" not in zh
+    assert f"场景 {Glossary('zh_CN').scenario(meta.scenario)}" in zh
     assert zh.index("签字确认") > zh.index("口径") and "值班长" in zh
 
 
@@ -108,3 +109,5 @@ def test_the_pdf_prints_the_definitions_and_the_sign_off_after_moving_headings(h
         assert words.report_word(code) in text, code
     assert words.report_word("definitions_text")[:12] in text
     assert "模式 演练" in text
+    if drill == "bundled":
+        assert "场景 马拉松赛事保障" in text and "marathon ·" not in text.replace("marathon-morning", "")

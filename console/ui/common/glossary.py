@@ -191,6 +191,13 @@ REFUSALS: Words = {
     "offline": ("离线", "Offline"),
 }
 
+#: the scenarios a drill is recorded from (console.scenarios.SCENARIOS), as the review bar and the report name them
+SCENARIO_NAMES: Words = {
+    "marathon": ("马拉松赛事保障", "Marathon race day"),
+    "fire_hazard": ("火灾隐患处置演练", "Fire hazard drill"),
+    "rockfall": ("落石处置演练", "Rockfall drill"),
+}
+
 #: the after-action report's own words: its title, the center line and the sign-off block
 REPORT_WORDS: Words = {
     "title": ("演练复盘报告", "After-action report"),
@@ -277,7 +284,7 @@ TABLES: dict[str, Words] = {
     "incident_kinds": INCIDENT_KINDS, "resource_kinds": RESOURCE_KINDS, "statuses": STATUSES,
     "severities": SEVERITIES, "alert_sources": ALERT_SOURCES, "roles": ROLES, "actors": ACTORS,
     "timeline_steps": TIMELINE_STEPS, "refusals": REFUSALS, "false_alarm_reasons": FALSE_ALARM_REASONS,
-    "report_words": REPORT_WORDS,
+    "report_words": REPORT_WORDS, "scenarios": SCENARIO_NAMES,
 }
 
 
@@ -331,6 +338,11 @@ def role(code: str, lang: str) -> str:
 def step(code: str, lang: str) -> str:
     """A timeline step code ('task_arrived' → '到达现场' / 'Arrived on scene')."""
     return word(TIMELINE_STEPS, code, lang)
+
+
+def scenario(code: str, lang: str) -> str:
+    """A drill's scenario ('marathon' → '马拉松赛事保障'); a site's own scenario name reads as itself."""
+    return word(SCENARIO_NAMES, code, lang)
 
 
 def refusal(code: str, lang: str) -> str:
@@ -570,6 +582,10 @@ class Glossary:
     def step(self, code: str) -> str:
         """A timeline step code."""
         return step(code, self.lang)
+
+    def scenario(self, code: str) -> str:
+        """A drill's scenario."""
+        return scenario(code, self.lang)
 
     def actor(self, name: str) -> str:
         """Who did a step."""
