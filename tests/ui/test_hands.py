@@ -420,3 +420,27 @@ def test_queue_columns_fit_their_longest_kind_status_and_countdown(qtbot, qapp, 
                 assert fm.horizontalAdvance(text) + 8 <= header.sectionSize(col), (lang, text)
     finally:
         install_translator(qapp, "en")
+
+
+def test_no_detection_boxes_are_drawn_over_a_tile_without_video(qtbot):
+    from PySide6.QtGui import QImage
+
+    from console.domain.model import Detection
+    from console.ui.panes.cameras.tile import CameraTile
+
+    tile = CameraTile()
+    qtbot.addWidget(tile)
+    tile.set_camera("CAM05", "滨江路 K1+420 桥下")
+    tile.resize(480, 270)
+    tile.set_alert(True, [Detection(label="person", score=0.9, x=0.2, y=0.3, w=0.4, h=0.4)], severity="warning")
+    box = QColor(theme.DETECTION_BOX).rgb()
+
+    def box_pixels() -> int:
+        img = tile.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+        return sum(img.pixel(x, y) == box for x in range(0, img.width(), 2) for y in range(0, img.height(), 2))
+
+    assert box_pixels() == 0, "no frame yet ('waiting for video'): no boxes"
+    frame = QImage(640, 360, QImage.Format.Format_RGB32)
+    frame.fill(QColor("#404040"))
+    tile._image = frame  # a decoded picture (how it arrives is the video pane's business)
+    assert box_pixels() > 50, "with a picture the boxes are drawn"
