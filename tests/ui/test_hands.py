@@ -444,3 +444,29 @@ def test_no_detection_boxes_are_drawn_over_a_tile_without_video(qtbot):
     frame.fill(QColor("#404040"))
     tile._image = frame  # a decoded picture (how it arrives is the video pane's business)
     assert box_pixels() > 50, "with a picture the boxes are drawn"
+
+
+def test_the_offline_banner_spans_the_top_even_from_a_layout_saved_with_it_beside_the_clock(qtbot, world, qsettings):
+    from console.ui.shell.main_window import MainWindow
+
+    old = MainWindow(world.replica, world.controller, settings=qsettings)
+    qtbot.addWidget(old)
+    old.tick.stop()
+    old.removeToolBarBreak(old.header)  # the layout an older console saved: banner and clock on one line
+    old.save_layout()
+    old.close_without_asking()
+    win = MainWindow(world.replica, world.controller, settings=qsettings)
+    qtbot.addWidget(win)
+    win.tick.stop()
+    win.resize(1600, 900)
+    assert win.restore_layout()
+    win.show()
+    activate(qtbot, win)
+    world.replica.link.state = "online"
+    win.refresh_now()
+    world.replica.link.state = "offline"
+    win.refresh_now()
+    qtbot.waitUntil(lambda: win.offline_bar.isVisible())
+    assert win.offline_bar.width() >= win.width() - 20, "across the window, not a box beside the clock"
+    assert win.offline_bar.geometry().bottom() <= win.header.geometry().top(), "above the header"
+    assert win.header.isVisible()

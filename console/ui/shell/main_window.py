@@ -293,12 +293,30 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not self.wall:
             self._geometry_restored = self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
-            return self.restoreState(state)
+            restored = self.restoreState(state)
+            self._pin_top_bars()
+            return restored
         return False
 
     def reset_layout(self) -> None:
         """Back to the built-in layout."""
         self.restoreState(self._default_state)
+        self._pin_top_bars()
+
+    def _pin_top_bars(self) -> None:
+        """The offline banner on a line of its own above the header, whatever a saved layout says.
+
+        A layout saved while the banner was hidden (or by an older console) put both on one
+        line: the banner came up as a 250 px box left of the clock, not across the window.
+        """
+        banner_shown, header_shown = not self.offline_bar.isHidden(), not self.header.isHidden()
+        for bar in (self.offline_bar, self.header):
+            self.removeToolBar(bar)  # also hides it
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.offline_bar)
+        self.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.header)
+        self.offline_bar.setVisible(banner_shown)
+        self.header.setVisible(header_shown)
 
     # ------------------------------------------------------------------ Qt
 
