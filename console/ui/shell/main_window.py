@@ -309,14 +309,13 @@ class MainWindow(QMainWindow):
         A layout saved while the banner was hidden (or by an older console) put both on one
         line: the banner came up as a 250 px box left of the clock, not across the window.
         """
-        banner_shown, header_shown = not self.offline_bar.isHidden(), not self.header.isHidden()
-        for bar in (self.offline_bar, self.header):
-            self.removeToolBar(bar)  # also hides it
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.offline_bar)
-        self.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.header)
-        self.offline_bar.setVisible(banner_shown)
-        self.header.setVisible(header_shown)
+        top = Qt.ToolBarArea.TopToolBarArea
+        if self.toolBarArea(self.header) != top:
+            self.addToolBar(top, self.header)
+        if self.toolBarArea(self.offline_bar) != top or self.offline_bar.y() > self.header.y():
+            self.insertToolBar(self.header, self.offline_bar)  # the banner first
+        if not self.toolBarBreak(self.header):
+            self.insertToolBarBreak(self.header)
 
     # ------------------------------------------------------------------ Qt
 
