@@ -117,6 +117,11 @@ def test_the_alarm_rings_and_flashes_until_acknowledged_and_says_once_that_it_is
     assert alarm.rings == 4, "it rings again while not acknowledged"
     assert lit == [True, False, True, False] or lit == [False, True, False, True], "the row flashes"
     assert win.alarm_strip.isVisible() and "Not acknowledged" in win.alarm_strip.text()
+    assert "A: acknowledge" in win.alarm_strip.text(), "the key that answers it"
+    was, world.replica.link.mode = world.replica.link.mode, "review"
+    alarm.tick()
+    assert "A:" not in win.alarm_strip.text(), "no key hint while commands are off (a review)"
+    world.replica.link.mode = was
     assert win.status.standing.isVisible() and "No audio device" in win.status.standing.text()
     said = [m for m in [win.status.standing.text()] if "No audio" in m]
     assert len(said) == 1
@@ -470,3 +475,17 @@ def test_the_offline_banner_spans_the_top_even_from_a_layout_saved_with_it_besid
     assert win.offline_bar.width() >= win.width() - 20, "across the window, not a box beside the clock"
     assert win.offline_bar.geometry().bottom() <= win.header.geometry().top(), "above the header"
     assert win.header.isVisible()
+
+
+def test_the_wall_header_names_its_account_once(world, win):
+    link = world.replica.link
+    link.user, link.role = "大屏", "wall"
+    from console.ui.common.i18n import role_label
+
+    link.user = role_label("wall")
+    win.refresh_now()
+    text = win.header.duty_label.text()
+    assert text.count(role_label("wall")) == 1, text
+    link.user, link.role = "值班长 王敏", "commander"
+    win.refresh_now()
+    assert f"值班长 王敏 ({role_label('commander')})" in win.header.duty_label.text()
