@@ -486,6 +486,7 @@ def test_the_wall_header_names_its_account_once(world, win):
     win.refresh_now()
     text = win.header.duty_label.text()
     assert text.count(role_label("wall")) == 1, text
+    assert win.status.user_label.text().count(role_label("wall")) == 1, win.status.user_label.text()
     link.user, link.role = "值班长 王敏", "commander"
     win.refresh_now()
     assert f"值班长 王敏 ({role_label('commander')})" in win.header.duty_label.text()
