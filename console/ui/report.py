@@ -129,6 +129,10 @@ def chart_plots(f: Figures, words: Glossary) -> dict[str, pg.PlotWidget]:
                    pen=pg.mkPen(_PALETTE[i % len(_PALETTE)], width=1.5), symbol="o", symbolSize=5,
                    symbolBrush=_PALETTE[i % len(_PALETTE)], name=cam)
         plots["crowd"] = p
+    for p in plots.values():
+        legend = p.plotItem.legend
+        if legend is not None and not legend.items:
+            legend.hide()  # a chart without named series (utilisation) printed an empty box
     return plots
 
 

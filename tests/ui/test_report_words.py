@@ -61,6 +61,8 @@ def test_no_english_word_is_drawn_into_a_chinese_report_s_charts(hand_drill, qap
     assert f"{clock(T0, '%H:%M')} 起的分钟数" in _words_drawn(zh["timeline"])
     assert {"每分钟告警", "未结事件", "进行中任务"} <= set(_words_drawn(zh["timeline"]))
     assert "志愿者" in " ".join(_words_drawn(zh["utilisation"]))
+    assert not zh["utilisation"].plotItem.legend.isVisible(), "no empty legend box"
+    assert zh["timeline"].plotItem.legend.isVisible()
 
     en = chart_plots(f, Glossary("en"))
     assert f"minutes after {clock(T0, '%H:%M')}" in _words_drawn(en["timeline"])
