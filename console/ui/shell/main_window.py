@@ -233,29 +233,45 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ API
 
     def _tick_soon(self) -> None:
-        """A new critical alert: run the queue's tick as soon as the loop is free, not up to TICK_MS later.
+        """A new critical alert: the queue shows it now, before the next event is applied.
 
-        At most one early tick per URGENT_GAP_S: a burst of alerts is still one insert.
+        Called by the replica right after the event that raised it, so the row is painted
+        ahead of whatever backlog the session still holds (the events stay applied in order:
+        the queue only looks sooner). At most one early tick per URGENT_GAP_S: a burst of
+        alerts is still one insert; an alert inside the gap gets its tick when the gap ends.
         """
-        if self._urgent or time.monotonic() - self._tick_at < URGENT_GAP_S:
+        if self._urgent or self._closed:
+            return
+        wait_s = URGENT_GAP_S - (time.monotonic() - self._tick_at)
+        if wait_s <= 0:
+            self._urgent_tick()
             return
         self._urgent = True
         self.replica.yield_requested = True
-        QTimer.singleShot(0, self._urgent_tick)
+        QTimer.singleShot(max(1, int(wait_s * 1000)), self._urgent_tick)
 
     def _urgent_tick(self) -> None:
-        """Only the queue (and the camera focus) now; other panes get these changes next tick."""
+        """Only the queue (and the camera focus) now; other panes get these changes next tick.
+
+        The queue is painted before the critical alert is focused (banner, camera, incident
+        details): the row is what the commander must see first.
+        """
         self._urgent = False
         if self._closed or self.alerts is None:
             return
         self._tick_at = time.monotonic()
         changes = self.replica.take_changes()
         self._carry.merge(changes)
+        self._critical_held = []
         try:
             self.alerts.refresh(changes)
         except Exception:  # noqa: BLE001 - the regular tick counts and logs pane failures
             log.exception("alert queue failed to refresh")
-        self.alerts.view.viewport().update()
+        finally:
+            held, self._critical_held = self._critical_held, None
+        self.alerts.view.viewport().repaint()
+        for incident_id in held:
+            self._on_critical(incident_id)
 
     def redraw_all(self) -> ChangeSet:
         """Draw every pane from the whole replica (a window made over a running session)."""
@@ -571,7 +587,13 @@ class MainWindow(QMainWindow):
         self.show_banner(text, last.level)
         self.status.showMessage(text, BANNER_MS)
 
+    #: during an early tick: critical alerts to focus once the queue is painted (else None)
+    _critical_held: list[str] | None = None
+
     def _on_critical(self, incident_id: str) -> None:
+        if self._critical_held is not None:
+            self._critical_held.append(incident_id)
+            return
         inc = self.replica.state.incidents.get(incident_id)
         if inc is None:
             return
