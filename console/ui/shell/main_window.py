@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from typing import Callable
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
@@ -44,6 +45,8 @@ STAGGERED = {"roster": 0, "map": 1, "kpi": 1}
 URGENT_GAP_S = 0.025
 #: UI tick (ms): panes redraw at most this often
 TICK_MS = 50
+#: a tick refreshes panes for about this long before it lets the loop run (s)
+TICK_SLICE_S = 0.008
 #: with nothing new, panes still refresh this often so countdowns move (s)
 IDLE_REFRESH_S = 0.5
 #: a banner hides itself after this long (ms)
@@ -228,6 +231,9 @@ class MainWindow(QMainWindow):
         self._tick_no = 0
         #: changes a staggered pane has not been given yet
         self._backlog: dict[str, ChangeSet] = {}
+        #: the current tick's pane refreshes not yet run: (name, refresh, changes)
+        self._steps: deque = deque()
+        self._steps_idle = False
         replica.on_new_alert.append(self._tick_soon)
 
     # ------------------------------------------------------------------ API
@@ -508,6 +514,17 @@ class MainWindow(QMainWindow):
         return self._help
 
     def _on_tick(self, force: bool = False) -> ChangeSet:
+        """One UI tick: every pane gets what changed, in steps of at most TICK_SLICE_S.
+
+        Between steps the loop runs (the session applies what arrived, a critical alert is
+        painted at once): a tick that redraws the map, the roster and the KPIs no longer holds
+        the GUI thread for all of them in one go. A forced tick (tests, smoke, a new window)
+        runs whole. A tick due while the last one's steps still run waits for the next.
+        """
+        if self._steps:
+            if not force:
+                return ChangeSet()
+            self._run_steps(None)
         self._tick_at = time.monotonic()
         # The queue already had the carried changes in the early tick: given them again, it
         # would ring, pop and focus a critical alert twice. It gets the rest.
@@ -520,6 +537,7 @@ class MainWindow(QMainWindow):
         if not idle:
             self._last_refresh = now
         self._tick_no += 1
+        steps = self._steps
         for name, pane in self.panes.items():
             refresh = getattr(pane, "refresh", None)
             # Video is not a domain change: the camera wall pulls frames on every tick.
@@ -535,17 +553,34 @@ class MainWindow(QMainWindow):
                 if not force and self._tick_no % 2 != phase:
                     continue
                 pane_changes, self._backlog[name] = backlog, ChangeSet()
+            steps.append((name, refresh, pane_changes))
+        self._steps_idle = idle
+        self._run_steps(None if force else TICK_SLICE_S)
+        return changes
+
+    def _run_steps(self, budget_s: float | None) -> None:
+        """Refresh panes of the current tick until done or `budget_s` is spent (then go on soon)."""
+        started = time.perf_counter()
+        steps = self._steps
+        while steps:
+            name, refresh, pane_changes = steps.popleft()
             try:
                 refresh(pane_changes)
             except Exception:  # noqa: BLE001 - one broken pane must not freeze the others
                 self.replica.counters[f"ui_error.{name}"] += 1
                 log.exception("pane %s failed to refresh", name)
+            if steps and budget_s is not None and time.perf_counter() - started > budget_s:
+                QTimer.singleShot(0, self._next_steps)
+                return
         self.status.update_figures()
         self._refresh_chrome()
-        if not idle:
+        if not self._steps_idle:
             self._show_notices()
         self._show_mode()
-        return changes
+
+    def _next_steps(self) -> None:
+        if not self._closed and self._steps:
+            self._run_steps(TICK_SLICE_S)
 
     def _show_mode(self) -> None:
         """Exercise and review are marked in the title and a strip that never hides; review shows the drill bar."""
