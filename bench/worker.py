@@ -101,13 +101,16 @@ async def p1_bare(tmp: Path, quick: bool) -> dict:
                 f"bare client reader ended: {t.exception()!r}", file=sys.stderr, flush=True))
             await ws.send(encode("resume", m.Resume(last_seq=0)), text=True)
             await asyncio.wait_for(live.wait(), 60)
+            cpu0 = _cpu_s()
             hub.send(op="flood", n=n)
             rate, seen = await _counter_run(lambda: count, n)
+            cpu = _cpu_s() - cpu0
             done = await expect_async(hub, "done")
             reader.cancel()
     finally:
         hub.stop()
     return {"events_per_s": rate, "events": seen, "hub_seconds": done["seconds"],
+            "cpu_us_per_event": cpu * 1e6 / max(seen, 1),
             "invalid": invalid_reasons((seen >= n, f"{seen} of {n} events decoded"),
                                        ("error" not in done, f"hub load failed: {done.get('error')}"))}
 
@@ -125,13 +128,15 @@ async def p1_console(tmp: Path, quick: bool) -> dict:
         hub.send(op="frames_on", fps=5)
         await c.wait_frames()
         painted0 = c.painted()
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), _cpu_s()
         hub.send(op="flood", n=n)
         rate, seen = await _counter_run(lambda: c.replica.counters["events"], n)
+        cpu = _cpu_s() - cpu0
         fps = (c.painted() - painted0) / (time.perf_counter() - t0)
         done = await expect_async(hub, "done")
         stalls = c.stalls_since(t0)
         return {"events_per_s": rate, "events": seen, "tiles_fps": fps,
+                "cpu_us_per_event": cpu * 1e6 / max(seen, 1),
                 "worst_stall_ms": max(stalls, default=0.0), "stall_p99_ms": percentile(stalls, 99),
                 "invalid": invalid_reasons(
                     (seen >= n, f"{seen} of {n} events applied"),

@@ -47,6 +47,9 @@ URGENT_GAP_S = 0.025
 TICK_MS = 50
 #: a tick refreshes panes for about this long before it lets the loop run (s)
 TICK_SLICE_S = 0.008
+#: regular ticks take at most this share of the GUI thread: after a tick that took d seconds the
+#: next waits d / TICK_SHARE (a flood of events is applied, not drowned in redraws; alerts still tick early)
+TICK_SHARE = 0.25
 #: with nothing new, panes still refresh this often so countdowns move (s)
 IDLE_REFRESH_S = 0.5
 #: a banner hides itself after this long (ms)
@@ -234,6 +237,9 @@ class MainWindow(QMainWindow):
         #: the current tick's pane refreshes not yet run: (name, refresh, changes)
         self._steps: deque = deque()
         self._steps_idle = False
+        #: GUI-thread time the current tick took so far, and when the next may start (monotonic)
+        self._tick_busy = 0.0
+        self._tick_started = self._next_tick_at = 0.0
         replica.on_new_alert.append(self._tick_soon)
 
     # ------------------------------------------------------------------ API
@@ -525,7 +531,17 @@ class MainWindow(QMainWindow):
             if not force:
                 return ChangeSet()
             self._run_steps(None)
-        self._tick_at = time.monotonic()
+        if not force and time.monotonic() < self._next_tick_at:
+            # The last tick was heavy: domain changes pile up for the next one; video goes on.
+            for pane in self.panes.values():
+                if getattr(pane, "refresh_every_tick", False):
+                    try:
+                        pane.refresh(ChangeSet())
+                    except Exception:  # noqa: BLE001 - counted and logged by the full tick
+                        log.exception("pane failed to refresh")
+            return ChangeSet()
+        self._tick_at = self._tick_started = time.monotonic()
+        self._tick_busy = 0.0
         # The queue already had the carried changes in the early tick: given them again, it
         # would ring, pop and focus a critical alert twice. It gets the rest.
         queue_changes, self._redraw = self._redraw, ChangeSet()
@@ -570,6 +586,7 @@ class MainWindow(QMainWindow):
                 self.replica.counters[f"ui_error.{name}"] += 1
                 log.exception("pane %s failed to refresh", name)
             if steps and budget_s is not None and time.perf_counter() - started > budget_s:
+                self._tick_busy += time.perf_counter() - started
                 QTimer.singleShot(0, self._next_steps)
                 return
         self.status.update_figures()
@@ -577,6 +594,8 @@ class MainWindow(QMainWindow):
         if not self._steps_idle:
             self._show_notices()
         self._show_mode()
+        self._tick_busy += time.perf_counter() - started
+        self._next_tick_at = self._tick_started + self._tick_busy / TICK_SHARE
 
     def _next_steps(self) -> None:
         if not self._closed and self._steps:
