@@ -213,7 +213,7 @@ async def p2(tmp: Path, quick: bool) -> dict:
         done = await expect_async(hub, "done", timeout=seconds + 60)
         # the console catches up (bounded): every event applied, every marker painted
         deadline = time.monotonic() + 10.0
-        while time.monotonic() < deadline and (c.replica.state.seq < done["last_seq"] or waiting):
+        while time.monotonic() < deadline and (c.replica.state.seq < done.get("last_seq", 0) or waiting):
             await asyncio.sleep(0.05)
         await asyncio.sleep(0.3)
         stalls = c.stalls_since(t0)
@@ -224,6 +224,9 @@ async def p2(tmp: Path, quick: bool) -> dict:
         if c is not None:
             await c.close()
         hub.stop()
+    if "error" in done:
+        return {"invalid": [f"hub load failed: {done['error']}"], "p50_ms": percentile(latencies, 50),
+                "p99_ms": percentile(latencies, 99)}
     hub_ms = []
     pushed = {int(k): v for k, v in done.get("marker_pushed", {}).items()}
     for seq, (at, recv, appl, painted) in seen.items():
