@@ -537,6 +537,7 @@ def test_a_tick_refreshes_its_panes_in_steps_that_let_the_loop_run_and_a_forced_
         qtbot, world, window, monkeypatch):
     import console.ui.shell.main_window as main_window
 
+    monkeypatch.setattr(main_window, "TICK_SHARE", 1e9)  # no tick waits for the last one's cost
     window.refresh_now()
     monkeypatch.setattr(main_window, "TICK_SLICE_S", 0.0)  # every pane is a step of its own
     given: dict[str, object] = {}
@@ -559,6 +560,26 @@ def test_a_tick_refreshes_its_panes_in_steps_that_let_the_loop_run_and_a_forced_
     world.raise_alert(2)
     window.refresh_now()  # forced: every pane, at once
     assert set(given) == {n for n, p in window.panes.items() if getattr(p, "refresh", None) is not None}
+
+
+def test_after_a_heavy_tick_the_next_one_only_pulls_video_and_the_changes_wait(qtbot, world, window, monkeypatch):
+    import console.ui.shell.main_window as main_window
+
+    monkeypatch.setattr(main_window, "TICK_SHARE", 1e-9)  # every tick counts as heavy: the next waits long
+    window.refresh_now()
+    given: dict[str, object] = {}
+    for name, pane in window.panes.items():
+        if getattr(pane, "refresh", None) is not None:
+            monkeypatch.setattr(pane, "refresh",
+                                lambda changes, name=name, inner=pane.refresh: (given.__setitem__(name, changes),
+                                                                                inner(changes)))
+    world.raise_alert(1)
+    window._on_tick()  # what the tick timer calls
+    video = {n for n, p in window.panes.items() if getattr(p, "refresh_every_tick", False)}
+    assert set(given) == video, "only the panes that pull video every tick"
+    assert window.alerts.model.rowCount() == 0 and window.replica._changes, "the alert waits in the replica"
+    window.refresh_now()  # a forced tick is never held back
+    assert window.alerts.model.rowCount() == 1
 
 
 def test_tick_timer_drives_refresh(qtbot, world, window):
