@@ -20,12 +20,13 @@ import time
 
 from typing import Callable
 
+from bench import p9_video, p10_city
 from bench.common import OUT, RESULT_TAG, ROOT, Measure, child_env, python
 from bench.machine import RunWatch, machine_facts
 
 #: runs per benchmark (the issue asks for the median of several). A new benchmark module
 #: registers here, in worker.RUNNERS (and worker.QT when it needs Qt), and in MEASURES.
-RUNS = {"P1": 3, "P2": 3, "P3": 3, "P4": 3, "P5": 5, "P6": 2, "P7": 3, "P8": 1}
+RUNS = {"P1": 3, "P2": 3, "P3": 3, "P4": 3, "P5": 5, "P6": 2, "P7": 3, "P8": 1, "P9": 1, "P10": 1}
 #: id → function(results of its runs, every benchmark's results) → its table rows; the ids
 #: named in `measures` below need no entry
 MEASURES: dict[str, Callable[[list[dict], dict], list[Measure]]] = {}
@@ -92,6 +93,8 @@ def measures(bid: str, results: list[dict], extra: dict) -> list[Measure]:
     if bid in MEASURES:
         return MEASURES[bid](results, extra)
     v = lambda key: _vals(results, key)  # noqa: E731
+    if bid == "P9":
+        return p9_video.measures(results)
     if bid == "P1":
         return [Measure("P1", "events applied/s, UI live", "ev/s", "≥ 0.9× bare",
                         v("events_per_s"), _vals(extra.get("P1-bare", []), "events_per_s"),
@@ -137,6 +140,8 @@ def measures(bid: str, results: list[dict], extra: dict) -> list[Measure]:
                         note=f"p50 {statistics_str(v('p50_ms'))} ms; delivered {statistics_str([x * 100 for x in v('delivered_ratio')])}%; "
                         f"{statistics_str(v('messages_per_s'))} msg/s received; CPU: hub {statistics_str([x * 100 for x in v('hub_cpu_share')])}% "
                         f"+ clients {statistics_str([x * 100 for x in v('clients_cpu_share')])}% of one core (2 cores)")]
+    if bid == "P10":  # the city (bench/p10_city.py)
+        return p10_city.measures(results)
     if bid == "P8":
         if not results or not results[0].get("available", False):
             why = results[0].get("why", "") if results else "run failed"
@@ -177,6 +182,8 @@ def judge(row: dict, runs: list[dict]) -> dict:
     for i, res in enumerate(runs, 1):
         who = f"{res.get('_worker', row['id'])} run {i}"
         invalid += [f"{who}: {why}" for why in res.get("invalid") or []]
+        if res.get("valid") is False:  # the P9/P10 modules' way of saying it
+            invalid.append(f"{who}: {res.get('why') or 'not valid'}")
         untrusted += [f"{who}: {why}" for why in (res.get("_machine") or {}).get("untrusted", [])]
     if row["available"] and not runs:
         invalid.append("no run finished")
@@ -187,10 +194,10 @@ def judge(row: dict, runs: list[dict]) -> dict:
 
 
 def result_word(row: dict) -> str:
-    if not row["available"]:
-        return "n/a"
     if row.get("invalid"):
         return "INVALID"
+    if not row["available"]:
+        return "n/a"
     return {True: "PASS", False: "FAIL", None: "—"}[row["pass"]]
 
 
@@ -200,7 +207,7 @@ def table(rows: list[dict]) -> str:
     lines = []
     for r in rows:
         if not r["available"]:
-            lines.append([r["id"], r["metric"], "not available", "", "", "", r["target"], "n/a", ""])
+            lines.append([r["id"], r["metric"], "not available", "", "", "", r["target"], result_word(r), ""])
             continue
         unit = r["unit"]
         val = f"{fmt(r['value'])} {unit}"

@@ -65,3 +65,14 @@ def test_compare_gives_the_change_per_metric_and_flags_untrusted_sides(tmp_path)
     assert "-30 ms (-75%)" in p99 and "better" in p99
     assert "PASS ⚠" in p99, "the old side was measured under load"
     assert any("(old):" in line and "busy at the start" in line for line in lines)
+
+
+def test_a_module_benchmark_that_says_valid_false_is_invalid_in_the_table():
+    from bench.__main__ import judge
+    from bench.common import Measure
+
+    run = {"valid": False, "why": "no frame decoded", "_worker": "P9",
+           "_machine": {**QUIET, "untrusted": []}}
+    row = judge(Measure("P9", "video", "", "valid run", [], [], available=False).summary(), [run])
+    assert row["result"] == "INVALID" and "P9 run 1: no frame decoded" in row["invalid"]
+    assert "INVALID" in table([row])

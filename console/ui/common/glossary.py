@@ -191,6 +191,13 @@ REFUSALS: Words = {
     "offline": ("离线", "Offline"),
 }
 
+#: the scenarios a drill is recorded from (console.scenarios.SCENARIOS), as the review bar and the report name them
+SCENARIO_NAMES: Words = {
+    "marathon": ("马拉松赛事保障", "Marathon race day"),
+    "fire_hazard": ("火灾隐患处置演练", "Fire hazard drill"),
+    "rockfall": ("落石处置演练", "Rockfall drill"),
+}
+
 #: the after-action report's own words: its title, the center line and the sign-off block
 REPORT_WORDS: Words = {
     "title": ("演练复盘报告", "After-action report"),
@@ -214,6 +221,17 @@ REPORT_WORDS: Words = {
     "chart_assembly": ("各事件集结时间（承诺 10 分钟）", "Assembly per incident (promise 10 min)"),
     "chart_utilisation": ("各类力量使用率", "Utilisation by kind"),
     "chart_crowd": ("各点位人群密度", "Crowd density per camera"),
+    # the charts' axes and legends (drawn into the PNGs, so they must be in the report's language too)
+    "axis_minutes_after": ("{t} 起的分钟数", "minutes after {t}"),
+    "axis_minutes_after_alert": ("{t} 起的分钟数（告警时刻）", "minutes after {t} (alert)"),
+    "axis_per_minute": ("每分钟 / 数量", "per minute / count"),
+    "axis_seconds": ("秒", "seconds"), "axis_minutes": ("分钟", "minutes"),
+    "axis_kind": ("力量类型", "resource kind"), "axis_utilisation_pct": ("使用率 %", "utilisation %"),
+    "axis_density": ("人/㎡", "people per m²"),
+    "legend_alerts_per_min": ("每分钟告警", "alerts per minute"),
+    "legend_open_incidents": ("未结事件", "open incidents"), "legend_active_tasks": ("进行中任务", "active tasks"),
+    "legend_kept": ("达标", "kept"), "legend_breached": ("超时", "breached"),
+    "mode_live": ("实战", "live"), "mode_exercise": ("演练", "exercise"), "mode_review": ("回放", "review"),
     "breaches_n": ("超时事件（{n}）", "Breaches ({n})"),
     "all_met": ("全部达标：每起已判定的事件都守住了两项承诺。", "Every decided incident kept both promises."),
     "incident": ("事件", "incident"), "alert": ("告警", "alert"), "event_title": ("标题", "title"),
@@ -241,6 +259,42 @@ REPORT_WORDS: Words = {
         "it). Percentiles are nearest-rank over incidents whose figure is known at the end of the drill. The "
         "share counts incidents decided at the end: met, or already past the limit. Utilisation = task time "
         "of a kind's people / (people of that kind on duty × drill length)."),
+}
+
+#: a camera stream's state (console/video/status.py codes): what a tile and the diagnostics pane say
+VIDEO_STATES: Words = {
+    "connecting": ("连接中…", "Connecting…"),
+    "playing": ("播放中", "Playing"),
+    "still": ("静帧", "Still"),
+    "no_signal": ("无信号", "No signal"),
+    "auth_failed": ("认证失败", "Authentication failed"),
+    "codec_unsupported": ("编码格式不支持", "Codec not supported"),
+    "not_found": ("找不到视频流", "Stream not found"),
+    "bad_url": ("视频地址无效", "Bad stream address"),
+    "unreadable": ("视频流无法解析", "Unreadable stream"),
+    "stopped": ("已停止", "Stopped"),
+}
+
+#: the camera wall's own words: a tile's video lines, and saved views (视图: cameras + layout, kept by name)
+VIDEO_WORDS: Words = {
+    "last_picture": ("最后画面 {t}", "Last picture {t}"),
+    "still_at": ("静帧 {t}", "Still {t}"),
+    "reconnecting": ("重连中（第 {n} 次）", "Reconnecting (attempt {n})"),
+    "waiting": ("等待视频", "waiting for video"),
+    "views": ("视图", "Views"),
+    "views_tip": ("保存的视图：摄像头与布局（Ctrl+Shift+V）", "Saved views: cameras and layout (Ctrl+Shift+V)"),
+    "save_view": ("保存为我的视图…", "Save as my view…"),
+    "save_shared_view": ("保存为共享视图…", "Save as shared view…"),
+    "my_views": ("我的视图", "My views"),
+    "shared_views": ("共享视图", "Shared views"),
+    "all_cameras": ("全部摄像头", "All cameras"),
+    "delete_view": ("删除视图", "Delete view"),
+    "no_views": ("（无）", "(none)"),
+    "view_name": ("视图名称：", "View name:"),
+    "view_tiles": ("{n} 路", "{n} tiles"),
+    "view_showing": ("视图：{name}", "View: {name}"),
+    "view_missing": ("{n} 个摄像头已不存在", "{n} cameras no longer exist"),
+    "view_error": ("视图未保存：{why}", "View not saved: {why}"),
 }
 
 #: the incident pane's pictures and the evidence export (its HTML page and the pane's buttons)
@@ -295,7 +349,8 @@ TABLES: dict[str, Words] = {
     "incident_kinds": INCIDENT_KINDS, "resource_kinds": RESOURCE_KINDS, "statuses": STATUSES,
     "severities": SEVERITIES, "alert_sources": ALERT_SOURCES, "roles": ROLES, "actors": ACTORS,
     "timeline_steps": TIMELINE_STEPS, "refusals": REFUSALS, "false_alarm_reasons": FALSE_ALARM_REASONS,
-    "report_words": REPORT_WORDS, "evidence_words": EVIDENCE_WORDS,
+    "report_words": REPORT_WORDS, "scenarios": SCENARIO_NAMES, "evidence_words": EVIDENCE_WORDS,
+    "video_states": VIDEO_STATES, "video_words": VIDEO_WORDS,
 }
 
 
@@ -349,6 +404,11 @@ def role(code: str, lang: str) -> str:
 def step(code: str, lang: str) -> str:
     """A timeline step code ('task_arrived' → '到达现场' / 'Arrived on scene')."""
     return word(TIMELINE_STEPS, code, lang)
+
+
+def scenario(code: str, lang: str) -> str:
+    """A drill's scenario ('marathon' → '马拉松赛事保障'); a site's own scenario name reads as itself."""
+    return word(SCENARIO_NAMES, code, lang)
 
 
 def refusal(code: str, lang: str) -> str:
@@ -554,6 +614,19 @@ def describe_breaches(breaches: Iterable[_Breach], lang: str) -> str:
     return word(_PHRASES, "clause_sep", lang).join(describe_breach(b, lang) for b in breaches)
 
 
+def video_state(code: str, lang: str, attempts: int = 0) -> str:
+    """A stream state code in words; a connect that is not the first reads "Reconnecting (attempt n)"."""
+    if code == "connecting" and attempts > 1:
+        return video_words("reconnecting", lang, n=attempts)
+    return word(VIDEO_STATES, code, lang)
+
+
+def video_words(key: str, lang: str, **values: object) -> str:
+    """One of the camera wall's words (VIDEO_WORDS), figures filled in."""
+    text = word(VIDEO_WORDS, key, lang)
+    return text.format(**values) if values else text
+
+
 # ------------------------------------------------------------------ the .ts filler
 
 def pairs() -> Iterator[tuple[str, str]]:
@@ -588,6 +661,10 @@ class Glossary:
     def step(self, code: str) -> str:
         """A timeline step code."""
         return step(code, self.lang)
+
+    def scenario(self, code: str) -> str:
+        """A drill's scenario."""
+        return scenario(code, self.lang)
 
     def actor(self, name: str) -> str:
         """Who did a step."""
