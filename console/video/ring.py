@@ -83,10 +83,17 @@ class PacketRing:
         self.codec = ""
         self.extradata: bytes | None = None
         self.time_base: Fraction | None = None
+        #: a new connection feeds the ring: its packets count from its first keyframe (a GOP
+        #: never mixes two connections, whose pictures would reference what the other sent)
+        self._need_key = True
 
     def set_stream(self, codec: str, extradata: bytes | None, time_base: Fraction | None) -> None:
-        """A (re)opened stream: its codec parameters. A change of codec or parameters empties the ring."""
+        """A (re)opened stream: its codec parameters. A change of codec or parameters empties the ring.
+
+        Either way the next packets are kept from a keyframe on.
+        """
         with self._lock:
+            self._need_key = True
             if (codec, extradata) != (self.codec, self.extradata):
                 self._gops.clear()
                 self._bytes = 0
@@ -96,9 +103,10 @@ class PacketRing:
         """One packet; packets before the first keyframe are useless and dropped."""
         pkt = Packet(at, pts, key, data)
         with self._lock:
-            if key or not self._gops:
+            if key or not self._gops or self._need_key:
                 if not key:
                     return
+                self._need_key = False
                 self._gops.append([pkt])
             else:
                 self._gops[-1].append(pkt)
