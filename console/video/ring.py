@@ -132,8 +132,11 @@ class PacketRing:
             return self._gops[-1][-1].at - self._gops[0][0].at
 
     def _trim(self, now: float) -> None:
-        # keep at least the newest GOP; drop whole GOPs that ended before the window or overflow the cap
-        while len(self._gops) > 1 and (self._gops[1][0].at <= now - self.window_s or self._bytes > self.max_bytes):
+        # keep at least the newest GOP; drop whole GOPs that ended before the window or overflow the cap.
+        # "Ended" is its last packet: after a gap (an outage, an idle spell) the next GOP starts much later.
+        cutoff = now - self.window_s
+        while len(self._gops) > 1 and (self._gops[0][-1].at < cutoff or self._gops[1][0].at <= cutoff
+                                       or self._bytes > self.max_bytes):
             gone = self._gops.popleft()
             self._bytes -= sum(len(p.data) for p in gone)
 
