@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import p9_video
+from bench import p10_city, p9_video
 from bench.common import RESULT_TAG, Child, child_env, expect_async, percentile, python, start_hub
 
 # ====================================================================== helpers
@@ -483,7 +483,7 @@ async def p8(tmp: Path, quick: bool) -> dict:
 
 QT = {"P1-console", "P2", "P3", "P4", "P6", "P9"}
 RUNNERS = {"P1-bare": p1_bare, "P1-console": p1_console, "P2": p2, "P3": p3, "P4": p4,
-           "P5": p5, "P6": p6, "P7": p7, "P8": p8, "P9": p9_video.run}
+           "P5": p5, "P6": p6, "P7": p7, "P8": p8, "P9": p9_video.run, "P10": p10_city.run}
 
 
 def main() -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 
@@ -48,6 +49,14 @@ def _hub_args(p: argparse.ArgumentParser) -> None:
                    help="federate with other hubs over this NATS JetStream server (nats://host:4222)")
     p.add_argument("--follow", default="", metavar="T1,T2",
                    help="towns a district hub follows (default: every town of its org)")
+    p.add_argument("--nats-user", default=None, metavar="NAME", help="NATS user name (with a password)")
+    p.add_argument("--nats-password", default=os.environ.get("DUTY_NATS_PASSWORD"), metavar="SECRET",
+                   help="NATS password (better: the DUTY_NATS_PASSWORD environment variable; never logged)")
+    p.add_argument("--nats-token", default=os.environ.get("DUTY_NATS_TOKEN"), metavar="SECRET",
+                   help="NATS token instead of a user (better: DUTY_NATS_TOKEN; never logged)")
+    p.add_argument("--nats-tls-ca", default=None, metavar="PEM", help="CA that signed the NATS server's certificate")
+    p.add_argument("--nats-tls-cert", default=None, metavar="PEM", help="this hub's client certificate for NATS")
+    p.add_argument("--nats-tls-key", default=None, metavar="PEM", help="the key of --nats-tls-cert")
 
 
 def _hub_config(a: argparse.Namespace):
@@ -62,7 +71,9 @@ def _hub_config(a: argparse.Namespace):
                      record_cameras=[c.strip() for c in a.record_cameras.split(",") if c.strip()],
                      tls_cert=a.tls_cert, tls_key=a.tls_key, insecure=a.insecure,
                      center=a.center, nats=a.nats,
-                     follow=[t.strip() for t in a.follow.split(",") if t.strip()])
+                     follow=[t.strip() for t in a.follow.split(",") if t.strip()],
+                     nats_user=a.nats_user, nats_password=a.nats_password, nats_token=a.nats_token,
+                     nats_tls_ca=a.nats_tls_ca, nats_tls_cert=a.nats_tls_cert, nats_tls_key=a.nats_tls_key)
 
 
 def _check_hub_args(a: argparse.Namespace, prog: str) -> str | None:

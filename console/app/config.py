@@ -54,6 +54,13 @@ class HubConfig:
     nats: str | None = None
     #: towns a district hub follows (empty: every town of its org, when `center` is the district)
     follow: list[str] = field(default_factory=list)
+    #: NATS credentials (a user and password, or a token) and TLS files; the secrets never in a repr
+    nats_user: str | None = None
+    nats_password: str | None = field(default=None, repr=False)
+    nats_token: str | None = field(default=None, repr=False)
+    nats_tls_ca: str | None = None
+    nats_tls_cert: str | None = None
+    nats_tls_key: str | None = None
     #: print the field page's URL and a QR code for this demo token once serving (demo: the volunteer's)
     field_link: str | None = None
 
