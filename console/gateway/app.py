@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 import msgspec
 
 from console.domain.localtime import clock
-from console.domain.model import ALERT_KINDS, SEVERITIES, Alert, Detection, OrgUnit
+from console.domain.model import ALERT_KINDS, CROWD_UNIT, SEVERITIES, Alert, Detection, OrgUnit
 from console.gateway.cap import (
     CapMessage, CapRefused, LocalArea, area_center, cap_alert_id, parse_head, parse_info,
 )
@@ -81,6 +81,8 @@ class CameraEvent(msgspec.Struct, forbid_unknown_fields=True):
     severity: str | None = None
     title: str = ""
     text: str = ""
+    #: a crowd_density event's measured density, people per m² (the map's heat layer reads it)
+    density: float | None = None
 
 
 def _refuse(status: int, code: str, reason: str, **headers: str) -> HttpRefused:
@@ -321,6 +323,9 @@ class Gateway:
             raise _refuse(422, "invalid", f"kind {ev.kind!r} is not one of {', '.join(ALERT_KINDS)}")
         if not 0.0 <= ev.score <= 1.0:
             raise _refuse(422, "invalid", f"score {ev.score} is not within 0..1")
+        if ev.density is not None and (ev.kind != "crowd_density" or not 0.0 <= ev.density <= 20.0):
+            raise _refuse(422, "invalid", f"density {ev.density} is taken only with kind crowd_density, "
+                                          "in people per m² from 0 to 20")
         for i, b in enumerate(ev.boxes):
             if not all(0.0 <= v <= 1.0 for v in (b.score, b.x, b.y, b.w, b.h)) or b.x + b.w > 1.0001 or b.y + b.h > 1.0001:
                 raise _refuse(422, "invalid", f"boxes[{i}]: score, x, y, w, h are fractions of the frame (0..1)")
@@ -352,7 +357,8 @@ class Gateway:
         alert = Alert(id=aid, source="camera", kind=ev.kind, severity=ev.severity or "warning", title=title,
                       at=self.link.hub_now(), x=cam.x, y=cam.y, grid=cam.grid, town=cam.town, camera=cam.id,
                       detections=[Detection(label=b.label, score=b.score, x=b.x, y=b.y, w=b.w, h=b.h) for b in ev.boxes],
-                      snapshot=snapshot, text=ev.text or f"{cam.name} AI识别：{title}", reporter=source.name)
+                      snapshot=snapshot, text=ev.text or f"{cam.name} AI识别：{title}", reporter=source.name,
+                      value=ev.density, unit=CROWD_UNIT if ev.density is not None else "")
         result = await self._send("ingest.alert", m.IngestAlert(alert=alert))
         return {"alert": aid, "incident": f"I-{aid}", "snapshot": snapshot, "seqs": result.seqs}
 

@@ -604,7 +604,8 @@ class _Loader:
             if bad:
                 continue
             out.append(Camera(id=cid, name=cname, grid=gid, town=towns[gid], x=xy[0], y=xy[1],
-                              stream=urls["main_url"]))
+                              stream=urls["main_url"], main=urls["main_url"], sub=urls["sub_url"],
+                              heading=nums["heading"], fov=nums["fov"]))
             lon, lat = float(get("lon")), float(get("lat"))
             views[cid] = CameraView(lon, lat, nums["heading"], nums["fov"], urls["main_url"], urls["sub_url"])
         return out, views
