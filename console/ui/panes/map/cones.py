@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QPolygonF
 
 from console.domain.model import Camera
@@ -120,7 +120,7 @@ class ConeLayer(pg.GraphicsObject):
             painter.drawPath(path)
 
     def mouseClickEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph override
-        cid = self.cones.camera_at(ev.pos().x(), ev.pos().y()) if ev.button() == 1 else None
+        cid = self.cones.camera_at(ev.pos().x(), ev.pos().y()) if ev.button() == Qt.MouseButton.LeftButton else None
         if cid is None:
             ev.ignore()
             return
