@@ -543,3 +543,17 @@ def test_every_layer_has_a_switch_in_glossary_words(qtbot, map_pane):
         assert all(not i.isVisible() for i in items), name
         qtbot.mouseClick(map_pane.layer_buttons[name], Qt.MouseButton.LeftButton)
         assert all(i.isVisible() for i in items), name
+
+
+def test_the_cone_hover_picture_is_the_camera_walls_newest_frame(qtbot, wall, pool, world):
+    from console.ui.panes.map.snapshots import wall_snapshots
+
+    cam = wall.visible_cameras()[0]
+    snapshot_of = wall_snapshots(wall)
+    assert snapshot_of(cam) is None
+    pool.submit(Frame(cam, world.t, 1, JPEG, 320, 180, _jpeg()))
+    qtbot.waitUntil(lambda: pool.stats(cam).decoded == 1, timeout=3000)
+    wall.refresh(ChangeSet())  # the UI tick: the wall takes the decoded frame
+    img = snapshot_of(cam)
+    assert (img.width(), img.height()) == (320, 180)
+    assert img.pixelColor(10, 10).red() > 150  # the frame's own colour, not a blank
