@@ -480,9 +480,11 @@ async def p8(tmp: Path, quick: bool) -> dict:
 
 # ====================================================================== main
 
-QT = {"P1-console", "P2", "P3", "P4", "P6"}
+from bench.p9b_site import p9b  # noqa: E402 - P9b lives in its own module
+
+QT = {"P1-console", "P2", "P3", "P4", "P6", "P9B"}
 RUNNERS = {"P1-bare": p1_bare, "P1-console": p1_console, "P2": p2, "P3": p3, "P4": p4,
-           "P5": p5, "P6": p6, "P7": p7, "P8": p8}
+           "P5": p5, "P6": p6, "P7": p7, "P8": p8, "P9B": p9b}
 
 
 def main() -> int:
