@@ -500,7 +500,7 @@ def test_hovering_a_cone_shows_the_camera_picture_or_its_name_and_state(qtbot, m
     assert "离线" in map_pane.camera_peek(cid)[0] or "offline" in map_pane.camera_peek(cid)[0]
 
 
-def test_crowd_density_readings_draw_heat_that_fades_and_can_be_switched_off(qtbot, map_pane, world):
+def test_crowd_density_readings_draw_heat_for_a_window_and_can_be_switched_off(qtbot, map_pane, world):
     from console.domain.model import CROWD_UNIT
     from console.ui.panes.map.heat import HEAT_WINDOW_S
 

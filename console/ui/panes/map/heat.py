@@ -3,9 +3,10 @@
 Density readings arrive as `crowd_density` alerts that carry a measured `value` in
 CROWD_UNIT (people per m²) — an AI camera's count over its view, a webhook's `value`,
 the marathon scenario's feed. Each camera (or, without one, each point) contributes
-its newest reading of the last HEAT_WINDOW_S of hub time; a reading fades out over
-that window, so an old peak does not look like a crowd now. The field is the highest
-contribution at each cell: a Gaussian of HEAT_SIGMA_M around where it was measured.
+its newest reading of the last HEAT_WINDOW_S of hub time, at the value it measured
+(the colour reads in people/m², as the legend says; an older reading is replaced or
+drops out, never shown thinner). The field is the highest contribution at each cell:
+a Gaussian of HEAT_SIGMA_M around where it was measured.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QPainter
 
 from console.domain.model import CROWD_UNIT
 from console.domain.state import State
@@ -61,7 +63,7 @@ def readings(state: State, now: float, window: float = HEAT_WINDOW_S) -> list[Re
     return [Reading(x, y, v, max(0.0, now - at)) for x, y, v, at in newest.values()]
 
 
-def heat_field(points: list[Reading], sigma: float = HEAT_SIGMA_M, window: float = HEAT_WINDOW_S
+def heat_field(points: list[Reading], sigma: float = HEAT_SIGMA_M
                ) -> tuple[np.ndarray, tuple[float, float, float, float]] | None:
     """(field in people/m², (x0, y0, width, height)) over the readings, or None without any.
 
@@ -81,14 +83,11 @@ def heat_field(points: list[Reading], sigma: float = HEAT_SIGMA_M, window: float
     gy = y0 + (np.arange(ny) + 0.5) * cell
     r = int(np.ceil(pad / cell))
     for p in points:
-        fade = max(0.0, 1.0 - p.age / window)
-        if fade <= 0.0:
-            continue
         i, j = int((p.x - x0) / cell), int((p.y - y0) / cell)
         i0, i1, j0, j1 = max(i - r, 0), min(i + r + 1, nx), max(j - r, 0), min(j + r + 1, ny)
         dx = (gx[i0:i1] - p.x)[:, None]
         dy = (gy[j0:j1] - p.y)[None, :]
-        blob = (p.value * fade) * np.exp(-(dx * dx + dy * dy) / (2 * sigma * sigma))
+        blob = p.value * np.exp(-(dx * dx + dy * dy) / (2 * sigma * sigma))
         np.maximum(field[i0:i1, j0:j1], blob, out=field[i0:i1, j0:j1])
     return field, (x0, y0, nx * cell, ny * cell)
 
@@ -106,6 +105,11 @@ class HeatLayer(pg.ImageItem):
         self._lut = colour_map().getLookupTable(0.0, 1.0, 256, alpha=True)
         #: readings shown now (tests and the legend read them)
         self.points: list[Reading] = []
+
+    def paint(self, painter, *args) -> None:
+        # cells are metres wide: smooth them when zoomed in, as a field is, not as blocks
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        super().paint(painter, *args)
 
     def show_readings(self, points: list[Reading]) -> None:
         """Redraw from these readings (none: clear)."""

@@ -284,6 +284,11 @@ class MapPane(QWidget):
             row.addWidget(b)
             self.layer_buttons[name] = b
         self.layer_buttons["base"].setEnabled(False)  # until a base map is attached
+        # on reads lit, off reads dim: the switch's state is visible without hovering it
+        self.layer_bar.setStyleSheet(
+            f"QToolButton {{ padding: 1px 6px; border: 1px solid {theme.BORDER}; color: {theme.FG_DIM}; }}"
+            f"QToolButton:checked {{ background: {theme.ACCENT}; border-color: {theme.ACCENT}; color: white; }}"
+            f"QToolButton:disabled {{ color: {theme.BORDER}; }}")
         row.addSpacing(12)
         self.heat_legend = QLabel(self._heat_legend_html(lang), self.layer_bar)
         row.addWidget(self.heat_legend)
