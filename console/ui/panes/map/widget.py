@@ -247,9 +247,15 @@ class MapPane(QWidget):
         self.cameras.sigClicked.connect(self._on_camera_clicked)
         self.incidents.sigClicked.connect(self._on_incident_clicked)
 
-        #: the colour key row; wall mode hides it (it sets the pane's minimum width at large type)
+        #: the colour key row and the layer switches under it; wall mode hides both (they set
+        #: the pane's minimum width at large type, and a wall is not switched by hand)
         self.legend_bar = QWidget(self)
-        legend = QHBoxLayout(self.legend_bar)
+        bars = QVBoxLayout(self.legend_bar)
+        bars.setContentsMargins(0, 0, 0, 0)
+        bars.setSpacing(0)
+        key_row = QWidget(self.legend_bar)
+        bars.addWidget(key_row)
+        legend = QHBoxLayout(key_row)
         legend.setContentsMargins(6, 2, 6, 2)
         legend.setSpacing(10)
         for status in ("available", "dispatched", "en_route", "on_scene", "busy", "off_duty"):
@@ -268,7 +274,8 @@ class MapPane(QWidget):
         legend.addWidget(fit)
 
         #: the layer switches and the heat scale
-        self.layer_bar = QWidget(self)
+        self.layer_bar = QWidget(self.legend_bar)
+        bars.addWidget(self.layer_bar)
         row = QHBoxLayout(self.layer_bar)
         row.setContentsMargins(6, 0, 6, 2)
         row.setSpacing(4)
@@ -298,7 +305,6 @@ class MapPane(QWidget):
         root.setContentsMargins(0, 0, 0, 0)
         root.setSpacing(0)
         root.addWidget(self.legend_bar)
-        root.addWidget(self.layer_bar)
         root.addWidget(self.plot, 1)
 
     @staticmethod
