@@ -191,6 +191,32 @@ def _site_check(a: argparse.Namespace) -> int:
     return 0
 
 
+def _evidence(a: argparse.Namespace) -> int:
+    """`evidence verify`: every file against the manifest (exit 0, or 1 naming each problem);
+    `evidence add-to-drill`: the kept clips of a drill's alerts into its file."""
+    if a.evidence_command == "verify":
+        from console.video.evidence import verify_bundle
+
+        problems = verify_bundle(a.path)
+        for p in problems:
+            print(p)
+        if problems:
+            print(f"{a.path}: {len(problems)} problem(s); this evidence does not verify", file=sys.stderr)
+            return 1
+        print(f"{a.path}: every file matches the manifest")
+        return 0
+    from console.recording.clips import add_kept_clips
+    from console.recording.drill_file import DrillFileError
+
+    try:
+        n = add_kept_clips(a.drill, a.kept)
+    except DrillFileError as exc:
+        print(f"duty-console evidence: {exc}", file=sys.stderr)
+        return 2
+    print(f"{n} clip(s) added to {a.drill}")
+    return 0
+
+
 def _report(a: argparse.Namespace) -> int:
     from console.recording.drill_file import DrillFileError
 
@@ -301,6 +327,15 @@ def main(argv: list[str] | None = None) -> int:
     check = site_sub.add_parser("check", help="read everything; print each error as file:row:column: message")
     check.add_argument("dir", help="the site folder")
 
+    evidence = sub.add_parser("evidence", help="incident evidence: verify an export; put kept clips in a drill")
+    evidence_sub = evidence.add_subparsers(dest="evidence_command", required=True)
+    ev_verify = evidence_sub.add_parser("verify", help="check every file of an export against its SHA-256 manifest")
+    ev_verify.add_argument("path", metavar="DIR|ZIP", help="the exported folder or zip")
+    ev_add = evidence_sub.add_parser("add-to-drill", help="add the clips this console kept to a drill file")
+    ev_add.add_argument("drill", help="the drill file")
+    ev_add.add_argument("--kept", default=None, metavar="DIR",
+                        help="the console's kept evidence (default: ~/.local/share/duty-console/evidence)")
+
     from console.gateway.cli import add_gateway_parser
 
     add_gateway_parser(sub)
@@ -333,6 +368,8 @@ def main(argv: list[str] | None = None) -> int:
         return _report(a)
     if a.command == "site":
         return _site_check(a)
+    if a.command == "evidence":
+        return _evidence(a)
     if a.command == "gateway":
         from console.gateway.cli import run_gateway
 

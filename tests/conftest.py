@@ -8,6 +8,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 
 
+@pytest.fixture(scope="session", autouse=True)
+def console_data_dir(tmp_path_factory):
+    """Consoles built by tests keep evidence (snapshots, clips, exports) in a temp dir, never the user's."""
+    os.environ["DUTY_CONSOLE_DATA"] = str(tmp_path_factory.mktemp("console-data"))
+
+
 @pytest.fixture(scope="session")
 def pg_cluster():
     """One real PostgreSQL 15 server for the session (temp dir, unix socket), stopped at the end."""

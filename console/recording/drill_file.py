@@ -19,7 +19,7 @@ import threading
 import time
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import msgspec
@@ -56,6 +56,15 @@ CREATE TABLE IF NOT EXISTS frames (
 CREATE INDEX IF NOT EXISTS frames_by_camera ON frames (camera, ts);
 CREATE INDEX IF NOT EXISTS events_by_type ON events (type, seq);
 """
+#: evidence clips (optional: files made before clips existed have no such table; see DRILL_FORMAT.md)
+CLIPS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS clips (
+    id INTEGER PRIMARY KEY, alert TEXT NOT NULL UNIQUE, camera TEXT NOT NULL,
+    start REAL NOT NULL, end REAL NOT NULL, container TEXT NOT NULL, data BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS clips_by_camera ON clips (camera, start);
+"""
+#: one clip row: (alert, camera, start, end, container, data)
+ClipRow = tuple[str, str, float, float, str, bytes]
 _TABLES = ("meta", "events", "snapshots", "frames")
 
 EventRow = tuple[int, str, float, bytes]
@@ -98,6 +107,10 @@ class DrillMeta:
     snapshots: int
     frames: int
     cameras: list[str]
+    #: evidence clips held (0 in files made before clips existed)
+    clips: int = 0
+    #: cameras with a clip
+    clip_cameras: list[str] = field(default_factory=list)
 
     @property
     def duration(self) -> float:
@@ -121,7 +134,7 @@ class DrillWriter:
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
+        self._db.executescript(SCHEMA + CLIPS_SCHEMA)
         base = {"format": FORMAT, "version": FORMAT_VERSION, "created": time.time(),
                 "snapshot_codec": "zlib"}
         self.set_meta({**base, **meta})
@@ -152,6 +165,11 @@ class DrillWriter:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+
+    def add_clips(self, clips: list[ClipRow]) -> None:
+        """Store evidence clips (an alert's camera around it; a clip for the same alert replaces the old)."""
+        with self._lock:
+            _insert_clips(self._db, clips)
 
     def close(self) -> None:
         with self._lock:
@@ -371,13 +389,17 @@ class DrillReader:
         n_snap, = db.execute("SELECT count(*) FROM snapshots").fetchone()
         n_frames, = db.execute("SELECT count(*) FROM frames").fetchone()
         cams = [r[0] for r in db.execute("SELECT DISTINCT camera FROM frames ORDER BY camera")]
+        n_clips, clip_cams = 0, []
+        if "clips" in tables:
+            n_clips, = db.execute("SELECT count(*) FROM clips").fetchone()
+            clip_cams = [r[0] for r in db.execute("SELECT DISTINCT camera FROM clips ORDER BY camera")]
         start = meta.get("start") if isinstance(meta.get("start"), (int, float)) else t_first
         end = meta.get("end") if isinstance(meta.get("end"), (int, float)) else t_last
         return DrillMeta(version=version, scenario=str(meta.get("scenario") or ""), seed=meta.get("seed"),
                          center=meta.get("center"), start=float(start), end=float(max(end, t_last)),
                          recorded_by=str(meta.get("recorded_by") or ""), created=float(meta.get("created") or 0),
                          mode=str(meta.get("mode") or "live"), first_seq=first, last_seq=last, events=count,
-                         snapshots=n_snap, frames=n_frames, cameras=cams)
+                         snapshots=n_snap, frames=n_frames, cameras=cams, clips=n_clips, clip_cameras=clip_cams)
 
     def close(self) -> None:
         with self._lock:
@@ -527,6 +549,45 @@ class DrillReader:
     def frame_by_id(self, frame_id: int) -> tuple[str, float, int, int, int, bytes] | None:
         rows = self._query("SELECT camera, ts, number, width, height, jpeg FROM frames WHERE id = ?", (frame_id,))
         return rows[0] if rows else None
+
+
+    def clips(self) -> list[tuple[int, str, str, float, float]]:
+        """(id, alert, camera, start, end) of every evidence clip, by start time."""
+        if not self.meta.clips:
+            return []
+        return self._query("SELECT id, alert, camera, start, end FROM clips ORDER BY start")
+
+    def clip_data(self, clip_id: int) -> tuple[str, bytes] | None:
+        """(container, bytes) of one clip: "matroska", the camera's original packets."""
+        rows = self._query("SELECT container, data FROM clips WHERE id = ?", (clip_id,))
+        return (rows[0][0], bytes(rows[0][1])) if rows else None
+
+
+def _insert_clips(db: sqlite3.Connection, clips: list[ClipRow]) -> None:
+    db.execute("BEGIN")
+    try:
+        db.executemany("INSERT OR REPLACE INTO clips (alert, camera, start, end, container, data) "
+                       "VALUES (?, ?, ?, ?, ?, ?)", clips)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def add_clips(path: str | os.PathLike, clips: list[ClipRow]) -> int:
+    """Add evidence clips to an existing drill file (checked first); returns how many it holds now.
+
+    The file stays readable by older consoles: a new table is not a format change.
+    """
+    with DrillReader(path):
+        pass  # refuses anything that is not a good drill file
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.executescript(CLIPS_SCHEMA)
+        _insert_clips(db, clips)
+        return db.execute("SELECT count(*) FROM clips").fetchone()[0]
+    finally:
+        db.close()
 
 
 def open_drill(path: str | os.PathLike, *, check: bool = True) -> DrillReader:

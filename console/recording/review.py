@@ -9,6 +9,11 @@ commands; `DrillPlayer` feeds them on the hub clock and answers `drill.control`
 Seeking rebuilds the state from the nearest stored snapshot plus the events
 after it, then every connected client gets a fresh `snapshot` and the replay
 goes on from there.
+
+Cameras: a subscribed camera gets the picture of the replay position, from an
+evidence clip where one covers it (every frame the camera sent, clips.py), else
+from the recording's reduced-rate frames; after a seek, the picture of the new
+position.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from console.protocol import messages as m
 from console.protocol.codec import JPEG, Frame, encode, encode_frame
+from console.recording.clips import ClipFrames
 from console.recording.drill_file import DrillReader
 
 log = logging.getLogger(__name__)
@@ -75,12 +81,15 @@ class DrillPlayer:
         self.last_seek_ms: float | None = None
         self.seek_times_ms: list[float] = []
         self._io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drill-read")
+        #: the recording's evidence clips, decoded on the reader thread when a camera needs one
+        self.clips = ClipFrames(reader)
+        self._cameras = set(self.meta.cameras) | self.clips.cameras()
         self._buf: list = []
         self._read_to = core.state.seq
         self._gen = 0
         self._seeking = asyncio.Lock()
         self._informed: weakref.WeakSet = weakref.WeakSet()
-        self._frame_ids: dict[str, int] = {}
+        self._frame_ids: dict[str, object] = {}
         self._task: asyncio.Task | None = None
         self._last_status = 0.0
         self._last_frames = 0.0
@@ -227,9 +236,9 @@ class DrillPlayer:
             self._broadcast()
 
     async def _publish_frames(self, loop, now: float) -> None:
-        if not self.meta.cameras or self.server is None:
+        if not self._cameras or self.server is None:
             return
-        wanted = self.server.subscribed_cameras() & set(self.meta.cameras)
+        wanted = self.server.subscribed_cameras() & self._cameras
         if wanted:
             # The frame reads hit the drill file: on the reader's thread, never on the loop.
             rows = await loop.run_in_executor(self._io, self._frames_at, sorted(wanted), now,
@@ -243,10 +252,19 @@ class DrillPlayer:
             if cam not in wanted:
                 del self._frame_ids[cam]
 
-    def _frames_at(self, cameras: list[str], now: float, sent: dict[str, int]) -> list[tuple[str, int, tuple]]:
-        """(camera, frame id, frame row) of every camera whose picture at `now` is not the one `sent`."""
+    def _frames_at(self, cameras: list[str], now: float, sent: dict[str, object]) -> list[tuple[str, object, tuple]]:
+        """(camera, frame id, frame row) of every camera whose picture at `now` is not the one `sent`.
+
+        A clip's picture has the id (clip id, index); a recorded frame its row id.
+        """
         out = []
         for cam in cameras:
+            in_clip = self.clips.at(cam, now)
+            if in_clip is not None:
+                key, (ts, w, h, jpeg) = in_clip
+                if sent.get(cam) != key:
+                    out.append((cam, key, (cam, ts, key[1], w, h, jpeg)))
+                continue
             fid = self.reader.frame_id_at(cam, now)
             if fid is None or sent.get(cam) == fid:
                 continue

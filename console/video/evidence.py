@@ -6,32 +6,51 @@ clip's first packet; the wall-clock time of that packet is in the file's
 `CLIP_START` tag, so a reader can say when each frame was live. The manifest
 lists every file with its size and SHA-256, and `verify_manifest` checks a
 folder against it.
+
+`EvidenceKeeper` keeps every camera alert's snapshot and clip as the alert
+arrives (the ring forgets after 30 s), in hub time so they line up with the
+timeline and the drill file; `write_bundle` and `verify_bundle` make and check
+an incident's export, a folder or a zip (`duty-console evidence verify`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
+import re
+import shutil
+import threading
+import time
+import zipfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 import av
 import simplejpeg
 
-from console.video.ring import Clip, decode_clip
+from console.video.ring import Clip, Packet, decode_clip
+
+log = logging.getLogger(__name__)
 
 #: the alert's evidence window: from 10 s before to 20 s after
 BEFORE_S = 10.0
 AFTER_S = 20.0
 MANIFEST = "manifest.json"
 _MS = Fraction(1, 1000)
+#: an alert id fit to be a folder name
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
 def write_clip(clip: Clip, path: Path) -> Path:
     """Mux the clip's packets into a Matroska file (any codec; timestamps kept). Raises ValueError if empty."""
     if not clip.packets:
         raise ValueError(f"no packets for camera {clip.camera}")
-    width, height = _source_size(clip)
+    width, height, pix_fmt = _source_format(clip)
     path = Path(path)
     with av.open(str(path), "w", format="matroska") as out:
         out.metadata["CLIP_START"] = f"{clip.start:.3f}"
@@ -39,6 +58,8 @@ def write_clip(clip: Clip, path: Path) -> Path:
         stream = out.add_stream(clip.codec, rate=25)
         if width:
             stream.width, stream.height = width, height
+        if pix_fmt:
+            stream.pix_fmt = pix_fmt
         if clip.extradata:
             stream.codec_context.extradata = clip.extradata
         stream.time_base = _MS
@@ -56,11 +77,23 @@ def write_clip(clip: Clip, path: Path) -> Path:
     return path
 
 
-def _source_size(clip: Clip) -> tuple[int, int]:
-    """The clip's picture size, from its first decodable frame (the muxer needs it)."""
-    frame = next(iter(decode_clip(Clip(clip.camera, clip.codec, clip.extradata, clip.time_base,
-                                       clip.packets[:50]))), None)
-    return (frame.width, frame.height) if frame is not None else (0, 0)
+def _source_format(clip: Clip) -> tuple[int, int, str | None]:
+    """(width, height, pixel format) of the clip's first decodable picture: the muxer needs them.
+
+    The output stream is an encoder context in PyAV even when nothing is
+    encoded; MJPEG's refuses to open without its (full-range) pixel format.
+    """
+    ctx = av.CodecContext.create(clip.codec, "r")
+    if clip.extradata:
+        ctx.extradata = clip.extradata
+    for p in clip.packets[:50]:
+        try:
+            frames = ctx.decode(av.Packet(p.data))
+        except av.error.InvalidDataError:
+            continue
+        for frame in frames:
+            return frame.width, frame.height, frame.format.name
+    return 0, 0, None
 
 
 def read_clip_times(path: Path) -> tuple[float, list[float]]:
@@ -70,6 +103,15 @@ def read_clip_times(path: Path) -> tuple[float, list[float]]:
         video = c.streams.video[0]
         times = [start + float(f.pts * video.time_base) for f in c.decode(video)]
     return start, times
+
+
+def clip_span(path: Path) -> tuple[float, float]:
+    """(first, last) picture time of a clip file, from its packets (nothing decoded)."""
+    with av.open(str(path)) as c:
+        start = float(c.metadata.get("CLIP_START") or c.metadata.get("clip_start"))
+        video = c.streams.video[0]
+        pts = [p.pts for p in c.demux(video) if p.pts is not None]
+    return start + float(min(pts, default=0) * video.time_base), start + float(max(pts, default=0) * video.time_base)
 
 
 def write_snapshot(clip: Clip, at: float, path: Path, quality: int = 90) -> float:
@@ -138,3 +180,242 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+# ====================================================================== hub time
+
+def to_hub_time(clip: Clip, to_hub: Callable[[float], float]) -> Clip:
+    """The clip with each packet's arrival time (console wall clock) turned into hub time.
+
+    Alerts, timelines and drill files speak hub time (scenario time in an
+    exercise); the ring speaks the console's clock. Evidence is kept in hub time
+    so a clip lines up with the timeline it belongs to.
+    """
+    packets = [Packet(to_hub(p.at), p.pts, p.key, p.data) for p in clip.packets]
+    return Clip(clip.camera, clip.codec, clip.extradata, clip.time_base, packets)
+
+
+# ====================================================================== kept per alert
+
+SNAPSHOT_NAME = "snapshot.jpg"
+CLIP_NAME = "clip.mkv"
+#: how often a snapshot or clip not yet possible is tried again (console seconds)
+RETRY_S = 1.0
+#: after the window's end plus this, a clip is written with whatever the ring holds
+GRACE_S = 5.0
+#: the kept evidence of the oldest alerts goes when the folder holds more than this (a busy day of
+#: main-stream clips is ~10 MB an alert; exports and drill files keep what must stay)
+MAX_KEPT_BYTES = 4 << 30
+
+
+@dataclass(slots=True)
+class _Pending:
+    alert: str
+    camera: str
+    at: float  # hub time of the alert
+    snapshot_done: bool = False
+    clip_done: bool = False
+    busy: bool = False
+    next_try: float = 0.0
+
+
+class EvidenceKeeper:
+    """Keeps each camera alert's snapshot and −10 s … +20 s clip from the console's own rings.
+
+    `clip_for(camera)` is the ring's copy (`StreamSources.clip`), `to_hub(wall)`
+    maps the console clock to hub time. `note` an alert as it arrives and `poll`
+    on every UI tick: poll only compares times; decoding and writing happen on
+    one worker thread. Files land in `root/<alert>/` (snapshot.jpg, clip.mkv),
+    with times in hub time, and stay there for exports and drill files.
+    """
+
+    def __init__(self, root: str | Path, clip_for: Callable[[str], Clip | None], *,
+                 to_hub: Callable[[float], float] = lambda t: t, hub_now: Callable[[], float] = time.time,
+                 clock: Callable[[], float] = time.monotonic, max_bytes: int = MAX_KEPT_BYTES):
+        self.root = Path(root)
+        self.max_bytes = max_bytes
+        self.clip_for = clip_for
+        self.to_hub = to_hub
+        self.hub_now = hub_now
+        self.clock = clock
+        self._pending: dict[str, _Pending] = {}
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evidence")
+        #: callables told (alert id) when a snapshot or clip of that alert is written (any thread)
+        self.listeners: list[Callable[[str], None]] = []
+
+    def note(self, alert: str, camera: str, at: float) -> None:
+        """An alert from `camera` at hub time `at`: keep its evidence (no-op if already kept or noted)."""
+        if alert in self._pending or not _safe_name(alert):
+            return
+        p = _Pending(alert, camera, at)
+        p.snapshot_done = self.snapshot_path(alert) is not None
+        p.clip_done = self.clip_path(alert) is not None
+        if not (p.snapshot_done and p.clip_done):
+            self._pending[alert] = p
+
+    def poll(self) -> None:
+        """Start the work that is due (cheap: called on the GUI thread every tick)."""
+        now = self.clock()
+        hub = self.hub_now()
+        for p in list(self._pending.values()):
+            if p.snapshot_done and p.clip_done:
+                del self._pending[p.alert]
+            elif not p.busy and now >= p.next_try:
+                p.busy = True
+                self._pool.submit(self._work, p, hub)
+
+    def finish(self, alert: str) -> None:
+        """Write the alert's clip now with what the ring holds (before an export); blocks until written."""
+        p = self._pending.get(alert)
+        if p is None or p.clip_done:
+            return
+        self._pool.submit(self._work, p, float("inf")).result()
+
+    def snapshot_path(self, alert: str) -> Path | None:
+        """The kept snapshot of an alert, or None."""
+        path = self.root / alert / SNAPSHOT_NAME
+        return path if _safe_name(alert) and path.is_file() else None
+
+    def clip_path(self, alert: str) -> Path | None:
+        """The kept clip of an alert, or None."""
+        path = self.root / alert / CLIP_NAME
+        return path if _safe_name(alert) and path.is_file() else None
+
+    def close(self) -> None:
+        """Stop the worker (work in progress finishes)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _prune(self, keep: str) -> None:
+        """Remove the oldest alerts' folders while the kept evidence is over `max_bytes`."""
+        folders = []
+        for d in self.root.iterdir():
+            if d.is_dir() and d.name != keep:
+                files = [f.stat() for f in d.iterdir() if f.is_file()]
+                folders.append((max((s.st_mtime for s in files), default=0.0), sum(s.st_size for s in files), d))
+        total = sum(size for _, size, _ in folders) + sum(
+            f.stat().st_size for f in (self.root / keep).iterdir() if f.is_file())
+        for _, size, d in sorted(folders, key=lambda f: f[0]):
+            if total <= self.max_bytes:
+                break
+            shutil.rmtree(d, ignore_errors=True)
+            total -= size
+            log.info("evidence of %s removed: kept evidence over %d bytes", d.name, self.max_bytes)
+
+    def _work(self, p: _Pending, hub_now: float) -> None:
+        try:
+            raw = self.clip_for(p.camera)
+            clip = to_hub_time(raw, self.to_hub) if raw is not None and raw.packets else None
+            folder = self.root / p.alert
+            past_end = hub_now >= p.at + AFTER_S + GRACE_S
+            wrote = False
+            if clip is not None and not p.snapshot_done and (clip.end >= p.at or past_end):
+                folder.mkdir(parents=True, exist_ok=True)
+                _atomic(folder / SNAPSHOT_NAME, lambda tmp: write_snapshot(clip, p.at, tmp))
+                p.snapshot_done = wrote = True
+            if clip is not None and not p.clip_done and (clip.end >= p.at + AFTER_S or past_end):
+                window = clip.between(p.at - BEFORE_S, p.at + AFTER_S)
+                if window.packets:
+                    folder.mkdir(parents=True, exist_ok=True)
+                    _atomic(folder / CLIP_NAME, lambda tmp: write_clip(window, tmp))
+                    p.clip_done = wrote = True
+            if past_end and clip is None:
+                p.snapshot_done = p.clip_done = True  # the ring never had this camera: nothing to keep
+            if p.clip_done and wrote:
+                self._prune(keep=p.alert)
+            if wrote:
+                for tell in list(self.listeners):
+                    tell(p.alert)
+        except Exception:  # a clip that will not decode or mux: log it, never take the console down
+            log.exception("evidence of %s from %s not kept", p.alert, p.camera)
+            p.snapshot_done = p.clip_done = True
+        finally:
+            p.next_try = self.clock() + RETRY_S
+            p.busy = False
+
+
+def _safe_name(name: str) -> bool:
+    return bool(_NAME.fullmatch(name))
+
+
+def _atomic(path: Path, write: Callable[[Path], object]) -> None:
+    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
+    write(tmp)
+    os.replace(tmp, path)
+
+
+# ====================================================================== bundles (an incident's export)
+
+def write_bundle(dest: str | Path, files: dict[str, bytes | Path]) -> Path:
+    """Write `files` (name → bytes or a file to copy) with a SHA-256 manifest, as a folder or a `.zip`.
+
+    Names are relative POSIX paths (`clips/A0010.mkv`). A zip holds the same
+    files as the folder would, manifest.json among them. Nothing is left half
+    written: the bundle is assembled beside `dest` and renamed into place.
+    """
+    dest = Path(dest)
+    for name in files:
+        if name == MANIFEST or name.startswith(("/", "..")) or "/../" in name or "\\" in name:
+            raise ValueError(f"bad file name in a bundle: {name!r}")
+    if dest.exists():
+        raise FileExistsError(f"{dest} exists already")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    listing = {}
+    for name, src in sorted(files.items()):
+        data = src if isinstance(src, bytes) else Path(src).read_bytes()
+        listing[name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    manifest = json.dumps({"algorithm": "sha256", "files": listing}, indent=2, ensure_ascii=False).encode()
+    tmp = dest.with_name(f".{dest.name}.partial")
+    if dest.suffix.lower() == ".zip":
+        with zipfile.ZipFile(tmp, "w") as z:
+            for name, src in sorted(files.items()):
+                data = src if isinstance(src, bytes) else Path(src).read_bytes()
+                # video and JPEG do not shrink; text does
+                z.writestr(name, data, zipfile.ZIP_STORED if name.endswith((".mkv", ".jpg", ".png"))
+                           else zipfile.ZIP_DEFLATED)
+            z.writestr(MANIFEST, manifest, zipfile.ZIP_DEFLATED)
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
+        for name, src in files.items():
+            out = tmp / name
+            out.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(src, bytes):
+                out.write_bytes(src)
+            else:
+                shutil.copyfile(src, out)
+        (tmp / MANIFEST).write_bytes(manifest)
+    os.replace(tmp, dest)
+    return dest
+
+
+def verify_bundle(path: str | Path) -> list[str]:
+    """Problems found checking a bundle (folder or zip) against its manifest; [] when it verifies."""
+    path = Path(path)
+    if path.is_dir():
+        return verify_manifest(path)
+    if not path.is_file():
+        return [f"no such folder or zip: {path}"]
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = [n for n in z.namelist() if not n.endswith("/")]
+            if MANIFEST not in names:
+                return ["manifest unreadable: no manifest.json in the zip"]
+            try:
+                listed = json.loads(z.read(MANIFEST).decode("utf-8")).get("files", {})
+            except ValueError as exc:
+                return [f"manifest unreadable: {exc}"]
+            problems = []
+            for rel, entry in listed.items():
+                if rel not in names:
+                    problems.append(f"missing: {rel}")
+                    continue
+                h = hashlib.sha256()
+                with z.open(rel) as f:
+                    for block in iter(lambda: f.read(1 << 20), b""):
+                        h.update(block)
+                if h.hexdigest() != entry.get("sha256"):
+                    problems.append(f"changed: {rel}")
+            problems += [f"not in the manifest: {n}" for n in names if n != MANIFEST and n not in listed]
+            return problems
+    except (zipfile.BadZipFile, OSError) as exc:
+        return [f"not a readable zip: {exc}"]

@@ -261,6 +261,35 @@ MAP_WORDS: Words = {
     "no_picture": ("暂无画面", "no picture yet"),
 }
 
+#: the incident pane's pictures and the evidence export (its HTML page and the pane's buttons)
+EVIDENCE_WORDS: Words = {
+    "pictures": ("图像证据", "Pictures"),
+    "snapshot": ("告警抓图", "Snapshot"),
+    "photo": ("现场照片", "Photo"),
+    "clip": ("视频片段", "Clip"),
+    "loading": ("正在加载…", "Loading…"),
+    "keeping": ("正在从摄像机留存画面…", "Keeping a picture from the camera…"),
+    "no_picture": ("无图像", "No picture"),
+    "not_loaded": ("图像无法加载", "Picture could not be loaded"),
+    "enlarge": ("点击放大", "Click to enlarge"),
+    "export": ("导出证据包", "Export evidence"),
+    "exporting": ("正在导出证据包…", "Exporting evidence…"),
+    "exported": ("证据包已导出并校验：{path}", "Evidence exported and verified: {path}"),
+    "export_failed": ("证据包导出失败：{reason}", "Evidence export failed: {reason}"),
+    "title": ("事件证据包", "Incident evidence"),
+    "exported_at": ("导出时间", "Exported"),
+    "incident": ("事件", "Incident"), "alert": ("告警", "Alert"), "kind": ("类型", "Kind"),
+    "severity": ("级别", "Severity"), "status": ("状态", "Status"), "place": ("地点", "Place"),
+    "source": ("来源", "Source"), "report": ("报告内容", "Report"), "camera": ("摄像机", "Camera"),
+    "time": ("时间", "Time"), "who": ("执行人", "Who"), "step": ("步骤", "Step"), "detail": ("详情", "Detail"),
+    "timeline": ("时间线", "Timeline"),
+    "files": ("文件清单（SHA-256）", "Files (SHA-256)"),
+    "verify_hint": ("校验：duty-console evidence verify <本文件夹或 zip>",
+                    "Verify: duty-console evidence verify <this folder or zip>"),
+    "clip_window": ("告警前 {before} 秒至后 {after} 秒", "{before} s before to {after} s after the alert"),
+    "clip_kept": ("摄像机缓存中留存的", "what the camera's buffer held of"),
+}
+
 #: the words around figures
 _PHRASES: Words = {
     "eta": ("约 {min} 分钟", "≈ {min} min"),
@@ -284,7 +313,7 @@ TABLES: dict[str, Words] = {
     "incident_kinds": INCIDENT_KINDS, "resource_kinds": RESOURCE_KINDS, "statuses": STATUSES,
     "severities": SEVERITIES, "alert_sources": ALERT_SOURCES, "roles": ROLES, "actors": ACTORS,
     "timeline_steps": TIMELINE_STEPS, "refusals": REFUSALS, "false_alarm_reasons": FALSE_ALARM_REASONS,
-    "report_words": REPORT_WORDS, "map_words": MAP_WORDS,
+    "report_words": REPORT_WORDS, "map_words": MAP_WORDS, "evidence_words": EVIDENCE_WORDS,
 }
 
 

@@ -58,7 +58,7 @@ def default_panes(replica: Replica, controller: Controller, selection: Selection
     """Every pane the console knows; the ones that act share `flow` (one desk, one toast, one undo)."""
     return {
         "alerts": AlertQueue(replica, controller, selection, flow=flow),
-        "incident": IncidentPane(replica, controller, selection, flow=flow),
+        "incident": IncidentPane(replica, controller, selection, flow=flow, frames=frames),
         "diagnostics": DiagnosticsPane(replica, frames),
         "cameras": CameraWall(replica, controller, selection, frames),
         "roster": RosterPane(replica, controller, selection),

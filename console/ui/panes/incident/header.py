@@ -1,9 +1,12 @@
-"""The incident's header: title, severity, kind, status and id; where it is and who reported what."""
+"""The incident's header: title, severity, kind, status and id; where it is and who reported what.
+
+The alert's pictures (snapshot, photos) are shown by evidence.py beneath it.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QFrame, QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from console.client.replica import Replica
 from console.domain.model import Incident
@@ -12,7 +15,7 @@ from console.ui.common.i18n import kind_label, severity_label, source_label, sta
 
 
 class IncidentHeader(QWidget):
-    """Title and badges over the alert's place, source, report text and snapshot."""
+    """Title and badges over the alert's place, source and report text."""
 
     def __init__(self, replica: Replica, parent: QWidget | None = None):
         super().__init__(parent)
@@ -35,14 +38,6 @@ class IncidentHeader(QWidget):
         form.addRow(self.tr("Location"), self.location_label)
         form.addRow(self.tr("Source"), self.reporter_label)
         form.addRow(self.tr("Report"), self.text_label)
-        self.snapshot = QLabel(self)
-        self.snapshot.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.snapshot.setMinimumHeight(90)
-        self.snapshot.setFrameShape(QFrame.Shape.StyledPanel)
-        self.snapshot.setStyleSheet(f"background: {theme.VIDEO_BG}; color: {theme.FG_DIM}; "
-                                    f"border: 1px dashed {theme.BORDER};")
-        self.snapshot.setWordWrap(True)
-        form.addRow(self.snapshot)
 
         col = QVBoxLayout(self)
         col.setContentsMargins(0, 0, 0, 0)
@@ -73,7 +68,6 @@ class IncidentHeader(QWidget):
         if alert is None:
             self.reporter_label.setText("—")
             self.text_label.setText("")
-            self.snapshot.setText(self.tr("No snapshot"))
             return
         who = alert.reporter or ""
         if alert.camera:
@@ -81,10 +75,3 @@ class IncidentHeader(QWidget):
             who = f"{cam.name if cam else alert.camera}" + (f" · {who}" if who else "")
         self.reporter_label.setText(f"{source_label(alert.source)} · {who}" if who else source_label(alert.source))
         self.text_label.setText(alert.text or "—")
-        ref = alert.photo or alert.snapshot
-        boxes = ", ".join(f"{d.label} {d.score:.0%}" for d in alert.detections)
-        if ref:
-            label = self.tr("Snapshot: %1").replace("%1", ref)
-            self.snapshot.setText(label + (f"\n{boxes}" if boxes else ""))
-        else:
-            self.snapshot.setText(self.tr("No snapshot") + (f"\n{boxes}" if boxes else ""))

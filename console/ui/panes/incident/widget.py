@@ -19,6 +19,7 @@ from console.domain.state import ChangeSet
 from console.ui.common import theme
 from console.ui.panes.incident.actions_bar import ActionsBar
 from console.ui.panes.incident.dispatch_line import DispatchLine
+from console.ui.panes.incident.evidence import EvidencePanel
 from console.ui.panes.incident.header import IncidentHeader
 from console.ui.panes.incident.promises import ServicePromises
 from console.ui.panes.incident.recommendations import RecommendationList
@@ -32,7 +33,7 @@ class IncidentPane(QWidget):
     """Detail and actions for the selected incident."""
 
     def __init__(self, replica: Replica, controller: Controller, selection: Selection,
-                 parent: QWidget | None = None, *, flow: ActionFlow | None = None):
+                 parent: QWidget | None = None, *, flow: ActionFlow | None = None, frames: object = None):
         super().__init__(parent)
         self.replica = replica
         self.controller = controller
@@ -44,6 +45,8 @@ class IncidentPane(QWidget):
 
         body = QWidget(self)
         self.header = IncidentHeader(replica, body)
+        #: the alert's snapshot and photos, kept clips, and the evidence export
+        self.evidence = EvidencePanel(replica, body, frames=frames)
         self.promises = ServicePromises(replica, body)
         self.actions = ActionsBar(replica, controller, body, flow=self.flow)
         self.recommendations = RecommendationList(controller, body, flow=self.flow)
@@ -54,7 +57,7 @@ class IncidentPane(QWidget):
         self.flow.desk.sig_changed.connect(self._on_desk_changed)
         col = QVBoxLayout(body)
         col.setContentsMargins(4, 4, 4, 4)
-        for w in (self.header, self.promises, self.actions, self.recommendations, self.task_list, self.timeline_view):
+        for w in (self.header, self.evidence, self.promises, self.actions, self.recommendations, self.task_list, self.timeline_view):
             col.addWidget(w)
         col.addStretch(1)
 
@@ -78,6 +81,7 @@ class IncidentPane(QWidget):
 
     def refresh(self, changes: ChangeSet) -> None:
         """Redraw what the tick changed for the shown incident; the clocks always tick."""
+        self.evidence.note_alerts(changes.new_alerts)  # every camera alert's evidence, shown or not
         if self.incident_id is None and self.selection.incident is not None:
             self.incident_id = self.selection.incident
             changes = ChangeSet(baseline=True)
@@ -89,6 +93,7 @@ class IncidentPane(QWidget):
         mine = changes.baseline or inc.id in changes.incidents
         if mine:
             self.header.fill(inc)
+            self.evidence.fill(inc)
             self.timeline_view.fill(inc, self.replica.state)
             self._fill_actions(inc)
         if mine or changes.tasks:
@@ -112,6 +117,7 @@ class IncidentPane(QWidget):
             self.dispatch_line.hide()
             return
         self.header.fill(inc)
+        self.evidence.fill(inc)
         self.timeline_view.fill(inc, self.replica.state)
         self._fill_actions(inc)
         self.task_list.fill(inc)
