@@ -18,10 +18,11 @@ import subprocess
 import sys
 import time
 
+from bench import p9_video, p9b_site, p10_city
 from bench.common import OUT, RESULT_TAG, ROOT, Measure, child_env, python
 
 #: runs per benchmark (the issue asks for the median of several)
-RUNS = {"P1": 3, "P2": 3, "P3": 3, "P4": 3, "P5": 5, "P6": 2, "P7": 3, "P8": 1, "P9B": 1}
+RUNS = {"P1": 3, "P2": 3, "P3": 3, "P4": 3, "P5": 5, "P6": 2, "P7": 3, "P8": 1, "P9": 1, "P10": 1, "P9B": 1}
 
 
 def run_worker(bid: str, quick: bool, timeout: float = 420.0) -> dict:
@@ -60,9 +61,10 @@ def _vals(results: list[dict], key: str) -> list[float]:
 
 def measures(bid: str, results: list[dict], extra: dict) -> list[Measure]:
     v = lambda key: _vals(results, key)  # noqa: E731
-    if bid == "P9B":
-        from bench.p9b_site import measures as p9b_measures
-        return p9b_measures(results)
+    if bid == "P9":
+        return p9_video.measures(results)
+    if bid == "P9B":  # the site and its alert gateway (bench/p9b_site.py)
+        return p9b_site.measures(results)
     if bid == "P1":
         return [Measure("P1", "events applied/s, UI live", "ev/s", "≥ 0.7× bare",
                         v("events_per_s"), _vals(extra.get("P1-bare", []), "events_per_s"),
@@ -100,6 +102,8 @@ def measures(bid: str, results: list[dict], extra: dict) -> list[Measure]:
                         note=f"p50 {statistics_str(v('p50_ms'))} ms; delivered {statistics_str([x * 100 for x in v('delivered_ratio')])}%; "
                         f"{statistics_str(v('messages_per_s'))} msg/s received; CPU: hub {statistics_str([x * 100 for x in v('hub_cpu_share')])}% "
                         f"+ clients {statistics_str([x * 100 for x in v('clients_cpu_share')])}% of one core (2 cores)")]
+    if bid == "P10":  # the city (bench/p10_city.py)
+        return p10_city.measures(results)
     if bid == "P8":
         if not results or not results[0].get("available", False):
             why = results[0].get("why", "") if results else "run failed"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 
@@ -48,6 +49,14 @@ def _hub_args(p: argparse.ArgumentParser) -> None:
                    help="federate with other hubs over this NATS JetStream server (nats://host:4222)")
     p.add_argument("--follow", default="", metavar="T1,T2",
                    help="towns a district hub follows (default: every town of its org)")
+    p.add_argument("--nats-user", default=None, metavar="NAME", help="NATS user name (with a password)")
+    p.add_argument("--nats-password", default=os.environ.get("DUTY_NATS_PASSWORD"), metavar="SECRET",
+                   help="NATS password (better: the DUTY_NATS_PASSWORD environment variable; never logged)")
+    p.add_argument("--nats-token", default=os.environ.get("DUTY_NATS_TOKEN"), metavar="SECRET",
+                   help="NATS token instead of a user (better: DUTY_NATS_TOKEN; never logged)")
+    p.add_argument("--nats-tls-ca", default=None, metavar="PEM", help="CA that signed the NATS server's certificate")
+    p.add_argument("--nats-tls-cert", default=None, metavar="PEM", help="this hub's client certificate for NATS")
+    p.add_argument("--nats-tls-key", default=None, metavar="PEM", help="the key of --nats-tls-cert")
 
 
 def _hub_config(a: argparse.Namespace):
@@ -62,7 +71,9 @@ def _hub_config(a: argparse.Namespace):
                      record_cameras=[c.strip() for c in a.record_cameras.split(",") if c.strip()],
                      tls_cert=a.tls_cert, tls_key=a.tls_key, insecure=a.insecure,
                      center=a.center, nats=a.nats,
-                     follow=[t.strip() for t in a.follow.split(",") if t.strip()])
+                     follow=[t.strip() for t in a.follow.split(",") if t.strip()],
+                     nats_user=a.nats_user, nats_password=a.nats_password, nats_token=a.nats_token,
+                     nats_tls_ca=a.nats_tls_ca, nats_tls_cert=a.nats_tls_cert, nats_tls_key=a.nats_tls_key)
 
 
 def _check_hub_args(a: argparse.Namespace, prog: str) -> str | None:
@@ -282,6 +293,11 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--shot", default=None, metavar="PNG", help="with --smoke: save the window as PNG at the end")
         p.add_argument("--basemap", default=None, metavar="MBTILES",
                        help="offline base map under the map (demo default: the marathon area's)")
+        p.add_argument("--live-tiles", type=int, default=16, metavar="N",
+                       help="camera tiles decoding live; the others show a still every --still-s seconds")
+        p.add_argument("--still-s", type=float, default=10.0, metavar="S", help="idle tiles' still interval")
+        p.add_argument("--shared-views", default=None, metavar="JSON",
+                       help="the site's shared saved-views file (default: shared-views.json in the data dir)")
     con.add_argument("--url", default="ws://127.0.0.1:8765", help="ws://host:port or wss://host:port")
     con.add_argument("--token", default="demo-commander")
     con.add_argument("--ca", default=None, metavar="PEM", help="wss://: trust the certificates in this file")
@@ -379,7 +395,8 @@ def main(argv: list[str] | None = None) -> int:
         from console.app.console import run_app
 
         console_cfg = ConsoleConfig(lang=a.lang, wall=a.wall, screen=a.screen, local_db=a.local_db,
-                                    smoke=a.smoke, shot=a.shot, basemap=a.basemap)
+                                    smoke=a.smoke, shot=a.shot, basemap=a.basemap, live_tiles=a.live_tiles,
+                                    still_s=a.still_s, shared_views=a.shared_views)
         if a.command == "console":
             from console.protocol.tls import TlsConfigError, client_context
 

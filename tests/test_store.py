@@ -496,3 +496,32 @@ def test_two_stores_on_one_database_keep_one_audit_chain_and_one_epoch(tmp_db_ur
     assert len(set(epochs)) == 1
     a.close()
     b.close()
+
+
+# ---- the federated hub's hand-off outbox (schema version 2) ------------------------------
+
+
+def test_the_handoff_outbox_keeps_each_msg_id_once_in_order_until_sent_across_a_reopen(tmp_db_url):
+    with Store(tmp_db_url) as s:
+        assert s.handoff_add("D:a:1", "T3", {"Nats-Msg-Id": "D:a:1"}, b"one")
+        assert s.handoff_add("D:a:2", "T1", {"Nats-Msg-Id": "D:a:2"}, b"two")
+        assert not s.handoff_add("D:a:1", "T3", {}, b"again")  # the first one is kept
+        s.handoff_sent("D:a:2")
+    with Store(tmp_db_url) as s:
+        assert s.handoff_pending() == [("D:a:1", "T3", {"Nats-Msg-Id": "D:a:1"}, b"one")]
+        assert s.handoff_depth() == 1
+        s.handoff_sent("D:a:1")
+        assert s.handoff_pending() == [] and s.handoff_depth() == 0
+
+
+def test_a_version_1_database_is_brought_to_version_2_with_its_rows(tmp_db_url):
+    from console.store.migrations import CURRENT
+
+    with Store(tmp_db_url) as s:
+        s.commit([_ev(1)], [])
+    with _raw(tmp_db_url) as raw:  # as a version-1 release left it
+        raw.execute("DROP TABLE handoff_outbox")
+        raw.execute("UPDATE schema_version SET version=? WHERE id=1", (1,))
+    with Store(tmp_db_url) as s:
+        assert s.schema_version == CURRENT == 2
+        assert s.last_seq() == 1 and s.handoff_add("D:x:1", "T1", {}, b"x")

@@ -4,8 +4,10 @@
 temp dir), a private PostgreSQL 15 cluster (initdb in a temp dir, unix socket only),
 one database per hub, and one `duty-console hub` process per center, each running
 the marathon scenario split by town (`TownScenario`): town Tn's hub feeds only Tn's
-alerts, the district hub D follows every town's stream. It prints each hub's URL,
-then every few seconds one line per town from the district's picture, until Ctrl-C.
+alerts, the district hub D follows every town's stream and holds their incidents in its own
+log as `T3/…`. It prints each hub's URL, then every few seconds what a district console sees
+(open and escalated incidents per town), until Ctrl-C; each town escalates its first incident
+once, so a district console has escalations to accept across hubs.
 On several machines run the same `duty-console hub --center ... --nats ... --db ...`
 commands by hand, pointing at one NATS server (FEDERATION.md).
 """
@@ -92,7 +94,7 @@ async def run_city(speed: float = 1.0, base_port: int = 8800, workdir: str | Non
             who = "district (demo-commander)" if hub.center == DISTRICT else f"town {hub.center}"
             print(f"  {hub.center}: {hub.url}  {who}", flush=True)
         print("  a console: duty-console console --url ws://127.0.0.1:PORT --token demo-commander", flush=True)
-        await _watch(nats.url, seconds)
+        await _watch({h.center: h.url for h in hubs}, seconds)
     finally:
         for hub in hubs:
             if hub.proc is not None and hub.proc.poll() is None:
@@ -108,11 +110,15 @@ async def run_city(speed: float = 1.0, base_port: int = 8800, workdir: str | Non
     return 0
 
 
-async def _watch(nats_url: str, seconds: float | None) -> None:
-    """Every 5 s, one line of what the district's stream view holds: events per town."""
-    import nats
+async def _watch(urls: dict[str, str], seconds: float | None) -> None:
+    """Every 5 s, one line of what a district console sees: each town's open and escalated incidents.
 
-    from console.hub.federation import EVENTS_STREAM
+    Once a town has an open incident, the town's commander (the demo token) escalates its first
+    one to the district, once per town, so a district console has escalations to accept or
+    decline (each crosses hubs: the accept is decided by the town's hub).
+    """
+    from console.domain.model import FINAL_STATUSES
+    from console.hub import district
 
     loop = asyncio.get_running_loop()
     end = None if seconds is None else loop.time() + seconds
@@ -122,19 +128,73 @@ async def _watch(nats_url: str, seconds: float | None) -> None:
         loop.add_signal_handler(signal.SIGTERM, stop.set)
     except (NotImplementedError, RuntimeError):
         pass
-    nc = None
+    escalated: set[str] = set()
     while not stop.is_set() and (end is None or loop.time() < end):
         try:
-            nc = nc or await nats.connect(nats_url)
-            info = await nc.jetstream().stream_info(EVENTS_STREAM, subjects_filter="duty.events.*")
-            counts = info.state.subjects or {}
-            print("city events: " + "  ".join(f"{c}={counts.get(f'duty.events.{c}', 0)}"
-                                               for c in [*TOWNS, DISTRICT]), flush=True)
-        except Exception as exc:  # noqa: BLE001 - the stream appears once the first hub is up
+            state = await _district_state(urls[DISTRICT])
+            line = []
+            for town in TOWNS:
+                held = [state.incidents[i] for i in district.held_of(state, town)]
+                open_ = [i for i in held if i.status not in FINAL_STATUSES]
+                line.append(f"{town}={len(open_)}/{sum(1 for i in open_ if i.offered_to == DISTRICT)}")
+                if town not in escalated:
+                    local = await _first_open(urls[town])
+                    if local is not None:
+                        ok = await _command(urls[town], "cmd.escalate", local, "city demo: 上报区县")
+                        escalated.add(town)
+                        print(f"city: {town} escalated {local} to the district ({'ok' if ok else 'refused'})",
+                              flush=True)
+            print("district sees (open/escalated): " + "  ".join(line), flush=True)
+        except Exception as exc:  # noqa: BLE001 - the hubs are still starting
             print(f"city: waiting for the hubs ({type(exc).__name__})", flush=True)
         try:
             await asyncio.wait_for(stop.wait(), 5.0 if end is None else max(0.1, min(5.0, end - loop.time())))
         except TimeoutError:
             pass
-    if nc is not None:
-        await nc.close()
+
+
+async def _district_state(url: str):
+    """The state a fresh district console gets (its snapshot)."""
+    from websockets.asyncio.client import connect
+
+    from console.domain.state import decode_state
+    from console.protocol import messages as m
+    from console.protocol.codec import MAX_HUB_MESSAGE_BYTES, decode_batch, encode
+
+    async with connect(url, additional_headers={"Authorization": "Bearer demo-commander"}, proxy=None,
+                       compression=None, max_size=MAX_HUB_MESSAGE_BYTES, open_timeout=5) as ws:
+        await ws.send(encode("resume", m.Resume(last_seq=0)), text=True)
+        while True:
+            for msg in decode_batch(await asyncio.wait_for(ws.recv(), 10), max_bytes=MAX_HUB_MESSAGE_BYTES):
+                if msg.type == "snapshot":
+                    return decode_state(msg.body.state)
+
+
+async def _first_open(url: str) -> str | None:
+    """The oldest open, not offered incident of a town hub, or None."""
+    from console.domain.model import FINAL_STATUSES
+
+    state = await _district_state(url)
+    open_ = sorted((i for i in state.incidents.values() if i.status not in FINAL_STATUSES and i.offered_to is None),
+                   key=lambda i: i.created_at)
+    return open_[0].id if open_ else None
+
+
+async def _command(url: str, type_: str, incident: str, note: str) -> bool:
+    """One command as the demo commander over a fresh websocket; whether it was accepted."""
+    import uuid
+
+    from websockets.asyncio.client import connect
+
+    from console.protocol import messages as m
+    from console.protocol.codec import MAX_HUB_MESSAGE_BYTES, decode_batch, encode
+
+    cid = uuid.uuid4().hex
+    async with connect(url, additional_headers={"Authorization": "Bearer demo-commander"}, proxy=None,
+                       compression=None, max_size=MAX_HUB_MESSAGE_BYTES, open_timeout=5) as ws:
+        await ws.send(encode("resume", m.Resume(last_seq=None)), text=True)
+        await ws.send(encode(type_, m.CmdIncident(incident=incident, note=note), id=cid), text=True)
+        while True:
+            for msg in decode_batch(await asyncio.wait_for(ws.recv(), 10), max_bytes=MAX_HUB_MESSAGE_BYTES):
+                if msg.type == "result" and msg.id == cid:
+                    return msg.body.ok

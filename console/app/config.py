@@ -54,6 +54,13 @@ class HubConfig:
     nats: str | None = None
     #: towns a district hub follows (empty: every town of its org, when `center` is the district)
     follow: list[str] = field(default_factory=list)
+    #: NATS credentials (a user and password, or a token) and TLS files; the secrets never in a repr
+    nats_user: str | None = None
+    nats_password: str | None = field(default=None, repr=False)
+    nats_token: str | None = field(default=None, repr=False)
+    nats_tls_ca: str | None = None
+    nats_tls_cert: str | None = None
+    nats_tls_key: str | None = None
     #: print the field page's URL and a QR code for this demo token once serving (demo: the volunteer's)
     field_link: str | None = None
 
@@ -84,6 +91,11 @@ class ConsoleConfig:
     insecure: bool = False
     #: an MBTiles base map under the map pane (console/site/SITE_FORMAT.md, "Base map")
     basemap: str | None = None
+    #: camera wall: tiles that decode live; the others show a still every `still_s` seconds
+    live_tiles: int = 16
+    still_s: float = 10.0
+    #: the site's shared saved-views file (None: shared-views.json in this machine's data dir)
+    shared_views: str | None = None
 
 
 #: the demo opens 20 s before the dog reaches the cordon at the start area

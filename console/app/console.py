@@ -17,12 +17,20 @@ from console.app.config import ConsoleConfig, HubConfig
 log = logging.getLogger(__name__)
 
 
-def default_local_db(token: str) -> str:
-    """The console's own SQLite file (outbox, cached replica), one per token."""
+def data_dir() -> Path:
+    """The console's data dir (its SQLite files, saved views), created if missing."""
     base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "duty-console"
     base.mkdir(parents=True, exist_ok=True)
-    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in token)
-    return f"sqlite:///{base / f'console-{safe}.db'}"
+    return base
+
+
+def _safe(token: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in token)
+
+
+def default_local_db(token: str) -> str:
+    """The console's own SQLite file (outbox, cached replica), one per token."""
+    return f"sqlite:///{data_dir() / f'console-{_safe(token)}.db'}"
 
 
 def run_app(a: ConsoleConfig, hub_cfg: HubConfig | None = None) -> int:
@@ -85,6 +93,9 @@ class Console:
         self.screen: int | None = None
         #: the map's base map file (--basemap), attached again to a rebuilt window
         self.basemap = None
+        #: the camera wall's settings (--live-tiles, --still-s, --shared-views) and whose views it keeps
+        self.token = ""
+        self.live_tiles, self.still_s, self.shared_views = 16, 10.0, None  # ConsoleConfig's defaults
         self._closed = False
 
     def switch_language(self, lang: str) -> None:
@@ -107,11 +118,23 @@ class Console:
         new.sig_language.connect(self.switch_language)
         self.window = new
         self.attach_basemap()
+        self.attach_wall_settings()
         new.redraw_all()
         new.ask_before_closing, new.embedded_hub = old.ask_before_closing, old.embedded_hub
         old.tick.stop()
         old.close_without_asking()
         old.deleteLater()
+
+    def attach_wall_settings(self) -> None:
+        """The camera wall's live budget, still interval and saved-view shelves (again, after a rebuild)."""
+        wall = self.window.panes.get("cameras")
+        if wall is None or not hasattr(wall, "set_view_stores"):
+            return
+        from console.ui.panes.cameras.views import ViewStore
+
+        wall.configure(live_tiles=self.live_tiles, still_s=self.still_s)
+        shared = self.shared_views or str(data_dir() / "shared-views.json")
+        wall.set_view_stores(ViewStore(data_dir() / f"views-{_safe(self.token)}.json"), ViewStore(shared))
 
     def attach_basemap(self) -> None:
         """Put the --basemap image under the window's map (again, after a rebuild)."""
@@ -172,6 +195,7 @@ async def build_console(url: str, token: str, *, local_db: str | None = None, wa
     console = Console(store=store, replica=replica, session=session, controller=controller, window=window,
                       frames=frames, watchdog=watchdog, restored=restored, streams=streams)
     console.screen = screen
+    console.token = token
     window.sig_language.connect(console.switch_language)
     console.follow_task = asyncio.create_task(_follow_role(replica, controller, console, screen))
     return console
@@ -227,6 +251,8 @@ async def _main(app, a: ConsoleConfig, hub_cfg: HubConfig | None) -> int:
     console.window.embedded_hub = hub is not None
     console.basemap = a.basemap
     console.attach_basemap()
+    console.live_tiles, console.still_s, console.shared_views = a.live_tiles, a.still_s, a.shared_views
+    console.attach_wall_settings()
     code = 0
     try:
         if a.smoke is not None:

@@ -174,12 +174,14 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
         scenario = TownScenario(scenario, cfg.center)
     federation = None
     if cfg.nats:
-        from console.hub.federation import Federation
+        from console.hub.federation import Federation, NatsAuth
 
         follow = cfg.follow
         if not follow and cfg.center == district:
             follow = sorted(u.id for u in org if u.level == "town")
-        federation = Federation(core, cfg.center or district, cfg.nats, follow=follow)
+        auth = NatsAuth(user=cfg.nats_user, password=cfg.nats_password, token=cfg.nats_token,
+                        tls_ca=cfg.nats_tls_ca, tls_cert=cfg.nats_tls_cert, tls_key=cfg.nats_tls_key)
+        federation = Federation(core, cfg.center or district, cfg.nats, follow=follow, auth=auth)
         await federation.start()
     world = None
     if scenario is not None:

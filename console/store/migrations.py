@@ -43,8 +43,15 @@ def _v1_baseline(conn: Connection) -> None:
     """Version 1: every table of schema.py (created before this runs; nothing to change)."""
 
 
+def _v2_handoff_outbox(conn: Connection) -> None:
+    """Version 2: the federated hub's outbox of hand-offs (schema.handoff_outbox)."""
+    from .schema import handoff_outbox
+
+    handoff_outbox.create(conn, checkfirst=True)  # create_all made it already on a new database
+
+
 #: ordered: MIGRATIONS[i] brings version i to version i + 1
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_baseline]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1_baseline, _v2_handoff_outbox]
 #: the version this program writes and understands
 CURRENT = len(MIGRATIONS)
 

@@ -97,3 +97,18 @@ settings = Table(
     Column("key", String(128), primary_key=True),
     Column("value", LargeBinary, nullable=False),
 )
+
+#: a federated hub's outgoing hand-offs (console/hub/federation.py): kept from the moment a
+#: console's command is taken until JetStream acknowledged it, so one made while NATS is away is
+#: sent when the link returns, and one made before a crash is sent by the restarted hub
+handoff_outbox = Table(
+    "handoff_outbox",
+    metadata,
+    Column("pos", Integer, primary_key=True, autoincrement=True),
+    Column("msg_id", String(400), nullable=False, unique=True),  # the Nats-Msg-Id it goes with
+    Column("to_center", String(128), nullable=False),
+    Column("created", Double, nullable=False),
+    Column("headers", Text, nullable=False),  # JSON object
+    Column("data", LargeBinary, nullable=False),
+    Column("sent", Double, nullable=True),  # NULL until JetStream acknowledged it
+)

@@ -30,6 +30,8 @@ class Want:
     transport: str = "tcp"
     #: False: keep the last 30 s of packets without decoding (an alerting camera off the page)
     decode: bool = True
+    #: > 0: an idle tile: a still every this many seconds instead of live video
+    still_s: float = 0.0
 
 
 class StreamSources:
@@ -70,6 +72,7 @@ class StreamSources:
                 if reader is not None and reader.url == want.url:
                     reader.set_size(want.width, want.height)
                     reader.set_decode(want.decode)
+                    reader.set_still(want.still_s)
                     continue
                 if reader is not None:
                     self._stop(cam)
@@ -78,7 +81,7 @@ class StreamSources:
     def play(self, camera: str, want: Want) -> None:
         """Pull one more camera (or re-point one), leaving the others alone."""
         with self._lock:
-            current = {c: Want(r.url) for c, r in self._readers.items()}
+            current = {c: Want(r.url, still_s=r.still_s) for c, r in self._readers.items()}
         current[camera] = want
         self.watch(current)
 
@@ -131,7 +134,8 @@ class StreamSources:
         reader = StreamReader(camera, want.url, self.frames.offer, width=want.width, height=want.height,
                               transport=want.transport, open_timeout=self._timeouts[0],
                               read_timeout=self._timeouts[1], backoff=Backoff(*self._backoff),
-                              ring=PacketRing(camera, window_s=self.ring_window_s), decode=want.decode)
+                              ring=PacketRing(camera, window_s=self.ring_window_s), decode=want.decode,
+                              still_s=want.still_s)
         self._readers[camera] = reader
         self._closed_status.pop(camera, None)
         reader.start()

@@ -26,9 +26,11 @@ BAD_URL = "bad_url"
 UNREADABLE = "unreadable"
 #: the wall stopped playing it (off-page)
 STOPPED = "stopped"
+#: an idle tile (over the live budget): the reader took one picture and waits to take the next
+STILL = "still"
 
 REASONS = (NO_SIGNAL, AUTH_FAILED, CODEC_UNSUPPORTED, NOT_FOUND, BAD_URL, UNREADABLE)
-STATES = (CONNECTING, PLAYING, STOPPED) + REASONS
+STATES = (CONNECTING, PLAYING, STILL, STOPPED) + REASONS
 
 
 @dataclass(slots=True, frozen=True)

@@ -12,6 +12,7 @@ Why a thread per stream and PyAV (not QtMultimedia): see console/video/README.md
 from __future__ import annotations
 
 import logging
+import random
 import threading
 import time
 from typing import Callable
@@ -94,7 +95,7 @@ class StreamReader:
     def __init__(self, camera: str, url: str, out: FrameOut, *, width: int = 0, height: int = 0,
                  transport: str = "tcp", open_timeout: float = OPEN_TIMEOUT_S,
                  read_timeout: float = READ_TIMEOUT_S, backoff: Backoff | None = None,
-                 ring: PacketRing | None = None, decode: bool = True):
+                 ring: PacketRing | None = None, decode: bool = True, still_s: float = 0.0):
         self.camera = camera
         self.url = url
         self._out = out
@@ -106,7 +107,11 @@ class StreamReader:
         self.ring = ring
         #: False: keep packets only (an alerting camera off the page costs no decoding)
         self._decode_on = decode
+        #: > 0: an idle tile: take one picture, hang up, take the next this many seconds later
+        self._still_s = max(0.0, float(still_s))
         self._stop = threading.Event()
+        #: set by stop() and by a switch to live, so a reader waiting between stills wakes at once
+        self._wake = threading.Event()
         self._lock = threading.Lock()
         self._status = StreamStatus(camera, st.CONNECTING, redact(url))
         self._thread = threading.Thread(target=self._run, name=f"stream-{camera}", daemon=True)
@@ -120,6 +125,7 @@ class StreamReader:
     def stop(self) -> None:
         """Stop pulling; the thread leaves at its next packet or timeout."""
         self._stop.set()
+        self._wake.set()
 
     def join(self, timeout: float | None = None) -> bool:
         """Wait for the thread to end; True if it did."""
@@ -137,6 +143,22 @@ class StreamReader:
     def set_decode(self, on: bool) -> None:
         """Decode pictures (the camera is on screen) or only keep its packets (it is alerting off-page)."""
         self._decode_on = bool(on)
+
+    def set_still(self, seconds: float) -> None:
+        """Take a still every `seconds` (an idle tile), or play live again (0).
+
+        Going idle, the live connection ends after its next picture; going live, a reader
+        waiting for its next still connects at once.
+        """
+        seconds = max(0.0, float(seconds))
+        if seconds != self._still_s:
+            self._still_s = seconds
+            self._wake.set()
+
+    @property
+    def still_s(self) -> float:
+        """Seconds between stills (0: live)."""
+        return self._still_s
 
     def status(self) -> StreamStatus:
         """A snapshot of the stream's state."""
@@ -166,9 +188,18 @@ class StreamReader:
         while not self._stop.is_set():
             attempts += 1
             self._update(state=st.CONNECTING, attempts=attempts, first_frame_s=None)
+            self._wake.clear()  # before the connection: a switch to live during it is not lost
             reason, detail = self._play_once()
             if self._stop.is_set():
                 break
+            if reason == st.STILL:
+                # A still was taken: not a failure, no reconnect counted, no backoff. The wait is
+                # jittered (±10 %) so 48 idle tiles don't all ring their cameras in the same second.
+                attempts = 0
+                self._update(state=st.STILL, detail="")
+                if self._still_s > 0:
+                    self._wake.wait(self._still_s * random.uniform(0.9, 1.1))
+                continue
             self._update(state=reason, detail=detail, reconnects=self.status().reconnects + 1)
             log.info("camera %s: %s (%s)", self.camera, reason, detail)
             if reason == st.BAD_URL:
@@ -203,7 +234,8 @@ class StreamReader:
             if self.ring is not None:
                 cc = video.codec_context
                 self.ring.set_stream(name, bytes(cc.extradata) if cc.extradata else None, video.time_base)
-            self._decode(container, video, opened)
+            if self._decode(container, video, opened):
+                return st.STILL, ""
             return st.NO_SIGNAL, "stream ended"
         except Exception as exc:  # noqa: BLE001
             return classify(exc), redact(str(exc))
@@ -213,17 +245,33 @@ class StreamReader:
             except Exception:  # noqa: BLE001 - closing a dead connection may fail; nothing to do
                 pass
 
-    def _decode(self, container, video, opened: float) -> None:
+    def _paced(self) -> bool:
+        """Whether frames must be held to their timestamps: HLS and files are read faster than real time.
+
+        A camera (RTSP, MJPEG, MPEG-TS over HTTP) sends in real time; an HLS playlist hands over
+        whole segments at once and a file all of it, which would play as a burst and then a freeze.
+        """
+        s = scheme(self.url)
+        return s == "file" or self.url.split("?", 1)[0].lower().endswith(".m3u8")
+
+    def _decode(self, container, video, opened: float) -> bool:
+        """Demux and decode until the stream ends or the reader stops; True: one still was taken."""
         bad = 0
+        pace = self._paced()
+        #: (stream time, monotonic) of the frame the pace counts from
+        anchor: tuple[float, float] | None = None
         number = self.status().frames
         first = True
         ring = self.ring
         for packet in container.demux(video):
             if self._stop.is_set():
-                return
+                return False
             if packet.size == 0:
                 continue  # the demuxer's flush packet
-            if ring is not None:
+            still = self._still_s > 0
+            if still and first and not packet.is_keyframe:
+                continue  # a still starts at a keyframe: anything before it decodes to smears
+            if ring is not None and not still:
                 ring.add(time.time(), packet.pts, packet.is_keyframe, bytes(packet))
             if not self._decode_on:
                 if first:
@@ -241,6 +289,14 @@ class StreamReader:
                 continue
             for frame in frames:
                 bad = 0
+                if pace and frame.pts is not None and frame.time_base is not None and self._still_s <= 0:
+                    t = float(frame.pts * frame.time_base)
+                    now_m = time.monotonic()
+                    if anchor is None or abs(anchor[1] + (t - anchor[0]) - now_m) > 2.0:
+                        anchor = (t, now_m)  # the start, or a jump (a gap in a live playlist, a loop)
+                    wait = anchor[1] + (t - anchor[0]) - now_m
+                    if wait > 0 and self._stop.wait(wait):
+                        return False
                 w, h = fit(frame.width, frame.height, *self._size)
                 rgb = frame.to_ndarray(width=w, height=h, format="rgb24")
                 number += 1
@@ -252,3 +308,6 @@ class StreamReader:
                     self._update(state=st.PLAYING, detail="", first_frame_s=time.monotonic() - opened,
                                  width=frame.width, height=frame.height)
                 self._update(last_frame=now, frames=number)
+                if self._still_s > 0:
+                    return True
+        return False

@@ -3,6 +3,9 @@
 - `RtspServer`: GStreamer's RTSP server (rtsp_server.py under Debian's python3), H.264.
 - `FfmpegHttp`: ffmpeg serving one client over HTTP (`-listen 1`): MJPEG, MPEG-TS, any codec.
 - `GarbageHttp`: an HTTP server that answers 200 and then sends random bytes.
+- `FfmpegHls`: ffmpeg writing a live HLS playlist and segments into a folder, served by
+  Python's http.server in a thread (what a relay's HLS output looks like to a player).
+- `FfmpegHttps`: `FfmpegHttp` over TLS with a fresh self-signed certificate.
 """
 
 from __future__ import annotations
@@ -156,6 +159,73 @@ class FfmpegHttp(_Process):
                 raise AssertionError("ffmpeg exited before listening")
             time.sleep(0.05)
         raise AssertionError(f"ffmpeg not listening on {self.port}")
+
+
+class FfmpegHttps(FfmpegHttp):
+    """ffmpeg serving MJPEG to one client over https, with a self-signed certificate made for the run."""
+
+    def __init__(self, folder: Path, **kw):
+        super().__init__(**kw)
+        self.cert, self.key = folder / "cert.pem", folder / "key.pem"
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                        "-nodes", "-keyout", str(self.key), "-out", str(self.cert), "-days", "1",
+                        "-subj", "/CN=127.0.0.1"], check=True, capture_output=True, timeout=30)
+
+    @property
+    def url(self) -> str:
+        return f"https://127.0.0.1:{self.port}/{self.path}"
+
+    def _argv(self) -> list[str]:
+        argv = super()._argv()
+        return argv[:-1] + ["-cert_file", str(self.cert), "-key_file", str(self.key), self.url]
+
+
+class FfmpegHls(_Process):
+    """ffmpeg writing live HLS (1 s segments, H.264) into `folder`; http.server serves the folder."""
+
+    def __init__(self, folder: Path, size: str = "640x360", fps: int = 15):
+        super().__init__()
+        self.folder, self.size, self.fps = Path(folder), size, fps
+        self.folder.mkdir(parents=True, exist_ok=True)
+        import functools
+        import http.server
+
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args):  # the test's output is not an access log
+                pass
+
+        handler = functools.partial(Quiet, directory=str(self.folder))
+        self.http = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.http.daemon_threads = True
+        self.port = self.http.server_address[1]
+        self._thread = threading.Thread(target=self.http.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/cam.m3u8"
+
+    def _argv(self) -> list[str]:
+        return ["ffmpeg", "-loglevel", "error", "-nostdin", "-re", "-f", "lavfi",
+                "-i", f"testsrc=size={self.size}:rate={self.fps}", "-c:v", "libx264", "-tune", "zerolatency",
+                "-preset", "ultrafast", "-g", str(self.fps), "-f", "hls", "-hls_time", "1", "-hls_list_size", "4",
+                "-hls_flags", "delete_segments+omit_endlist", str(self.folder / "cam.m3u8")]
+
+    def _ready(self) -> None:
+        end = time.monotonic() + 15
+        playlist = self.folder / "cam.m3u8"
+        while time.monotonic() < end:
+            if playlist.exists() and playlist.read_text().count("#EXTINF") >= 2:
+                return
+            if self.proc is not None and self.proc.poll() is not None:
+                raise AssertionError("ffmpeg exited before writing the playlist")
+            time.sleep(0.1)
+        raise AssertionError("no HLS playlist after 15 s")
+
+    def stop(self) -> None:
+        super().stop()
+        self.http.shutdown()
+        self.http.server_close()
 
 
 def _listening(port: int) -> bool:

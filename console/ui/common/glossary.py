@@ -261,6 +261,42 @@ MAP_WORDS: Words = {
     "no_picture": ("暂无画面", "no picture yet"),
 }
 
+#: a camera stream's state (console/video/status.py codes): what a tile and the diagnostics pane say
+VIDEO_STATES: Words = {
+    "connecting": ("连接中…", "Connecting…"),
+    "playing": ("播放中", "Playing"),
+    "still": ("静帧", "Still"),
+    "no_signal": ("无信号", "No signal"),
+    "auth_failed": ("认证失败", "Authentication failed"),
+    "codec_unsupported": ("编码格式不支持", "Codec not supported"),
+    "not_found": ("找不到视频流", "Stream not found"),
+    "bad_url": ("视频地址无效", "Bad stream address"),
+    "unreadable": ("视频流无法解析", "Unreadable stream"),
+    "stopped": ("已停止", "Stopped"),
+}
+
+#: the camera wall's own words: a tile's video lines, and saved views (视图: cameras + layout, kept by name)
+VIDEO_WORDS: Words = {
+    "last_picture": ("最后画面 {t}", "Last picture {t}"),
+    "still_at": ("静帧 {t}", "Still {t}"),
+    "reconnecting": ("重连中（第 {n} 次）", "Reconnecting (attempt {n})"),
+    "waiting": ("等待视频", "waiting for video"),
+    "views": ("视图", "Views"),
+    "views_tip": ("保存的视图：摄像头与布局（Ctrl+Shift+V）", "Saved views: cameras and layout (Ctrl+Shift+V)"),
+    "save_view": ("保存为我的视图…", "Save as my view…"),
+    "save_shared_view": ("保存为共享视图…", "Save as shared view…"),
+    "my_views": ("我的视图", "My views"),
+    "shared_views": ("共享视图", "Shared views"),
+    "all_cameras": ("全部摄像头", "All cameras"),
+    "delete_view": ("删除视图", "Delete view"),
+    "no_views": ("（无）", "(none)"),
+    "view_name": ("视图名称：", "View name:"),
+    "view_tiles": ("{n} 路", "{n} tiles"),
+    "view_showing": ("视图：{name}", "View: {name}"),
+    "view_missing": ("{n} 个摄像头已不存在", "{n} cameras no longer exist"),
+    "view_error": ("视图未保存：{why}", "View not saved: {why}"),
+}
+
 #: the incident pane's pictures and the evidence export (its HTML page and the pane's buttons)
 EVIDENCE_WORDS: Words = {
     "pictures": ("图像证据", "Pictures"),
@@ -313,7 +349,8 @@ TABLES: dict[str, Words] = {
     "incident_kinds": INCIDENT_KINDS, "resource_kinds": RESOURCE_KINDS, "statuses": STATUSES,
     "severities": SEVERITIES, "alert_sources": ALERT_SOURCES, "roles": ROLES, "actors": ACTORS,
     "timeline_steps": TIMELINE_STEPS, "refusals": REFUSALS, "false_alarm_reasons": FALSE_ALARM_REASONS,
-    "report_words": REPORT_WORDS, "map_words": MAP_WORDS, "evidence_words": EVIDENCE_WORDS,
+    "report_words": REPORT_WORDS, "evidence_words": EVIDENCE_WORDS, "video_states": VIDEO_STATES,
+    "video_words": VIDEO_WORDS, "map_words": MAP_WORDS,
 }
 
 
@@ -576,6 +613,19 @@ def describe_breach(b: _Breach, lang: str) -> str:
 def describe_breaches(breaches: Iterable[_Breach], lang: str) -> str:
     """Every broken promise of an incident, in one line ('' when none)."""
     return word(_PHRASES, "clause_sep", lang).join(describe_breach(b, lang) for b in breaches)
+
+
+def video_state(code: str, lang: str, attempts: int = 0) -> str:
+    """A stream state code in words; a connect that is not the first reads "Reconnecting (attempt n)"."""
+    if code == "connecting" and attempts > 1:
+        return video_words("reconnecting", lang, n=attempts)
+    return word(VIDEO_STATES, code, lang)
+
+
+def video_words(key: str, lang: str, **values: object) -> str:
+    """One of the camera wall's words (VIDEO_WORDS), figures filled in."""
+    text = word(VIDEO_WORDS, key, lang)
+    return text.format(**values) if values else text
 
 
 # ------------------------------------------------------------------ the .ts filler

@@ -2,8 +2,8 @@
 
 Every tile keeps a `Liveness`: when its newest frame arrived (monotonic, for
 the 2 s rule) and what time the frame itself carries (for "最后画面 07:31:19").
-The stream's reason code (console/video/status.py) becomes words here, the one
-place a video state is put into the reader's language.
+The stream's reason code (console/video/status.py) becomes words through the
+glossary (VIDEO_STATES, VIDEO_WORDS: one meaning in one place, zh and en).
 """
 
 from __future__ import annotations
@@ -11,54 +11,42 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from console.domain.localtime import clock
+from console.ui.common import glossary
+from console.ui.common.i18n import current_lang
 from console.video import status as st
 
 #: a tile whose newest frame is older than this is stale: greyed, with its last time and a reason
 STALE_AFTER_S = 2.0
 
-_CTX = "CameraTile"
 _STALE_VEIL = QColor(20, 24, 30, 150)
 #: the operator must act (password, address): red; the stream is wrong (codec, path, bytes): orange
 _REASON_COLOURS = {st.AUTH_FAILED: "#ff7b72", st.BAD_URL: "#ff7b72", st.CODEC_UNSUPPORTED: "#ffa657",
                    st.NOT_FOUND: "#ffa657", st.UNREADABLE: "#ffa657", st.CONNECTING: "#8b949e"}
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(_CTX, text)
-
-
-#: state code → source text (QT_TRANSLATE_NOOP so lupdate finds them; `reason_text` translates)
-_REASONS = {
-    st.NO_SIGNAL: QT_TRANSLATE_NOOP("CameraTile", "No signal"),
-    st.AUTH_FAILED: QT_TRANSLATE_NOOP("CameraTile", "Authentication failed"),
-    st.CODEC_UNSUPPORTED: QT_TRANSLATE_NOOP("CameraTile", "Codec not supported"),
-    st.NOT_FOUND: QT_TRANSLATE_NOOP("CameraTile", "Stream not found"),
-    st.BAD_URL: QT_TRANSLATE_NOOP("CameraTile", "Bad stream address"),
-    st.UNREADABLE: QT_TRANSLATE_NOOP("CameraTile", "Unreadable stream"),
-    st.STOPPED: QT_TRANSLATE_NOOP("CameraTile", "Stopped"),
-    # the reader still hopes, but no frame came for 2 s
-    st.PLAYING: QT_TRANSLATE_NOOP("CameraTile", "No signal"),
-}
-
-
 def reason_text(code: str, attempts: int = 0) -> str:
-    """The operator's words for a stream state code."""
-    if code == st.CONNECTING:
-        if attempts > 1:
-            return QCoreApplication.translate("CameraTile", "Reconnecting (attempt %1)").replace(
-                "%1", str(attempts))
-        return QCoreApplication.translate("CameraTile", "Connecting…")
-    text = _REASONS.get(code)
-    return _tr(text) if text else code
+    """The operator's words for a stream state code (the glossary's VIDEO_STATES, installed language).
+
+    A stream the reader calls playing whose tile got nothing for 2 s reads "No signal":
+    the operator sees the same as for a camera that is down.
+    """
+    if code == st.PLAYING:
+        code = st.NO_SIGNAL
+    return glossary.video_state(code, current_lang(), attempts)
 
 
 def reason_colour(code: str) -> QColor:
     """Failures the operator must act on (password, codec) stand out from a camera that is just down."""
     return QColor(_REASON_COLOURS.get(code, "#e6edf3"))
+
+
+def still_text(frame_time: float | None) -> str:
+    """"静帧 07:31:19" (Still …): the picture of an idle tile is one taken then, not video."""
+    return glossary.video_words("still_at", current_lang(), t=clock(frame_time) if frame_time else "—")
 
 
 @dataclass(slots=True)
@@ -70,6 +58,8 @@ class Liveness:
     #: the newest frame's own time (epoch seconds): what "最后画面" shows
     frame_time: float | None = None
     stale: bool = True
+    #: seconds without a frame before the tile is stale (an idle tile's still waits longer)
+    stale_after: float = STALE_AFTER_S
 
     def frame(self, frame_time: float, now: float | None = None) -> None:
         """A frame arrived: live again."""
@@ -85,7 +75,7 @@ class Liveness:
     def check(self, now: float | None = None) -> bool:
         """Re-evaluate; True if the stale flag changed (the tile must repaint)."""
         now = time.monotonic() if now is None else now
-        stale = self.arrived is None or now - self.arrived > STALE_AFTER_S
+        stale = self.arrived is None or now - self.arrived > self.stale_after
         changed = stale != self.stale
         self.stale = stale
         return changed
@@ -94,7 +84,7 @@ class Liveness:
         """"最后画面 07:31:19" (Last picture …), or "" before any frame."""
         if self.frame_time is None:
             return ""
-        return QCoreApplication.translate("CameraTile", "Last picture %1").replace("%1", clock(self.frame_time))
+        return glossary.video_words("last_picture", current_lang(), t=clock(self.frame_time))
 
 
 def greyed(image: QImage) -> QImage:
@@ -106,7 +96,7 @@ def retry_text(code: str, attempts: int) -> str:
     """"Reconnecting (attempt 3)" while a failed stream waits out its backoff; "" when it won't retry."""
     if code not in st.REASONS or code == st.BAD_URL or attempts < 1:
         return ""
-    return QCoreApplication.translate("CameraTile", "Reconnecting (attempt %1)").replace("%1", str(attempts + 1))
+    return glossary.video_words("reconnecting", current_lang(), n=attempts + 1)
 
 
 def paint_stale(p: QPainter, rect: QRectF, lines: list[tuple[str, QColor]]) -> None:

@@ -2,6 +2,8 @@
 
 A tile whose newest frame is older than 2 s is stale (stale.py): the frozen picture
 turns grey under its last time and the stream's reason, so it never passes for live.
+An idle tile (over the wall's live budget) shows a still refreshed every few seconds,
+marked "静帧 07:31:19" on a slate bar, dimmed, with no fps and no green dot.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
 
 from console.domain.localtime import clock
 from console.domain.model import Detection
-from console.ui.common import theme
+from console.ui.common import glossary, theme
+from console.ui.common.i18n import current_lang
 from console.ui.common.theme import SEVERITY_COLORS
 from console.ui.panes.cameras.stale import (
-    Liveness, greyed, paint_stale, reason_colour, reason_text, retry_text,
+    STALE_AFTER_S, Liveness, greyed, paint_stale, reason_colour, reason_text, retry_text, still_text,
 )
 from console.video.pool import DecodedFrame
 
@@ -37,6 +40,9 @@ _BOX = QColor(theme.DETECTION_BOX)
 _BOX_TEXT = QColor(theme.DETECTION_TEXT)
 _ON_COLOUR = QColor(theme.ON_COLOUR)
 _EDGE = QColor(theme.BORDER)
+#: an idle tile's still: a slate bar (not the replay's amber, not live green) and a light veil
+_STILL = QColor("#57606a")
+_STILL_VEIL = QColor(13, 17, 23, 70)
 
 #: caption type on a desk: 7 pt on the smallest tiles up to 11 pt (scaled up with a wall's base type)
 _MIN_CAPTION_PT = 7.0
@@ -94,6 +100,11 @@ class CameraTile(QWidget):
         self.stream_attempts = 0
         #: playing back the last 30 s, not live: the tile says so on an amber bar
         self.replaying = False
+        #: an idle tile: its pictures are stills taken every few seconds, never shown as live video
+        self.still = False
+        #: the caption bar drawn once, and what it was drawn for (redrawn when any of it changes)
+        self._bar: QImage | None = None
+        self._bar_key: tuple | None = None
         self._buffer = None  # the numpy array the QImage points into; must outlive it
         self._shown: deque[float] = deque(maxlen=64)
 
@@ -115,6 +126,8 @@ class CameraTile(QWidget):
             self.stream_state = None
             self.stream_attempts = 0
             self.replaying = False
+            self.still = False
+            self.live.stale_after = STALE_AFTER_S
             self.pending = False
             self.frame_number = None
             self._shown.clear()
@@ -164,6 +177,25 @@ class CameraTile(QWidget):
             if self.live.stale:
                 self.update()
 
+    def set_still(self, every_s: float | None) -> None:
+        """Show stills taken every `every_s` seconds (an idle tile), or live video again (None).
+
+        A still is stale only when the next one is overdue (twice the interval plus the 2 s rule):
+        between stills the picture is old by design, and says so on its bar.
+        """
+        on = bool(every_s and every_s > 0)
+        stale_after = 2 * every_s + STALE_AFTER_S if on else STALE_AFTER_S
+        if on != self.still or stale_after != self.live.stale_after:
+            self.still = on
+            self.live.stale_after = stale_after
+            self.update()
+
+    def still_text(self) -> str:
+        """"静帧 07:31:19" (Still …) on an idle tile with a picture, "" otherwise."""
+        if not self.still or not self.camera_id or self._image is None or self.live.stale:
+            return ""
+        return still_text(self.live.frame_time)
+
     def set_replay(self, on: bool) -> None:
         """Frames now come from the camera's last 30 s (True) or live again (False)."""
         if on != self.replaying:
@@ -188,7 +220,9 @@ class CameraTile(QWidget):
         if not self.camera_id or not self.live.stale:
             return ""
         if self.stream_state is None:
-            return self.tr("No signal") if self._image is not None else self.tr("waiting for video")
+            lang = current_lang()
+            return (glossary.video_state("no_signal", lang) if self._image is not None
+                    else glossary.video_words("waiting", lang))
         return reason_text(self.stream_state, self.stream_attempts)
 
     def retry_text(self) -> str:
@@ -268,7 +302,12 @@ class CameraTile(QWidget):
         gap = fm.horizontalAdvance("  ")
         full = f"{self.camera_id}  {self.camera_name}" if self.camera_name else self.camera_id
         rate = self.fps()
-        rates = (f"{rate:.0f} fps", f"{rate:.0f}") if self.online else (self.tr("offline"),)
+        if not self.online:
+            rates: tuple[str, ...] = (self.tr("offline"),)
+        elif self.still:
+            rates = (glossary.video_state("still", current_lang()),)  # a rate would pass a still for video
+        else:
+            rates = (f"{rate:.0f} fps", f"{rate:.0f}")
         for shown in (*rates, ""):
             need = fm.horizontalAdvance(full) + (fm.horizontalAdvance(shown) + gap if shown else 0)
             if need <= room:
@@ -320,6 +359,11 @@ class CameraTile(QWidget):
         if img is None or img.width() == 0 or img.height() == 0:
             return QRectF(0, 0, w, h)
         scale = min(w / img.width(), h / img.height())
+        if 1.0 <= scale < 1.06:
+            # The reader scaled the picture to the tile already (a pixel or two smaller, even sizes):
+            # draw it pixel for pixel on whole pixels, Qt's unscaled path, 3× cheaper than a resample.
+            iw, ih = img.width(), img.height()
+            return QRectF((w - iw) // 2, (h - ih) // 2, iw, ih)
         iw, ih = img.width() * scale, img.height() * scale
         return QRectF((w - iw) / 2, (h - ih) / 2, iw, ih)
 
@@ -340,6 +384,8 @@ class CameraTile(QWidget):
                 p.drawImage(target, self._grey)
             else:
                 p.drawImage(target, self._image)
+                if self.still:
+                    p.fillRect(target, _STILL_VEIL)  # dimmed: a still beside live tiles must not read as live
         if stale and self.online:
             if self._image is None and self.stream_state is None:
                 p.setPen(_DIM)
@@ -362,6 +408,8 @@ class CameraTile(QWidget):
             self._paint_overlay(p, fm)
         if self.replaying:
             self._paint_replay(p, fm)
+        elif self.still_text():
+            self._paint_still(p, fm)
 
         self._paint_border(p)
 
@@ -385,19 +433,27 @@ class CameraTile(QWidget):
     def _paint_overlay(self, p: QPainter, fm) -> None:
         h = fm.height() + 4
         w = self.width()
-        p.fillRect(QRectF(0, 0, w, h), _BAR)
-        # online dot, then "CAM07 name"
-        dot = h * 0.45
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(_ONLINE if self.online and not self.live.stale else _OFFLINE)
-        p.drawEllipse(QPointF(4 + dot / 2, h / 2), dot / 2, dot / 2)
-        p.setPen(_FG)
-        name, rate = self.caption(fm)
-        p.drawText(QRectF(dot + 10, 0, w, h), Qt.AlignmentFlag.AlignVCenter, name)
-        if rate:
-            p.setPen(_DIM if self.fps() > 0 else _OFFLINE)
-            p.drawText(QRectF(0, 0, w - 5, h), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                       rate)
+        dot_colour = (_ONLINE if self.online and not self.live.stale and not self.still
+                      else _STILL if self.online and self.still and not self.live.stale else _OFFLINE)
+        fps = self.fps()
+        # The caption bar changes about once a second (the rate) but is painted with every frame:
+        # drawn once into an image and reused, it costs a 1:1 blit instead of text layout per frame.
+        key = (self.camera_id, self.camera_name, self.online, self.still, dot_colour.rgba(), round(fps), fps > 0,
+               w, h, p.font().key(), self.devicePixelRatioF())
+        if self._bar_key != key or self._bar is None:
+            dpr = self.devicePixelRatioF()
+            bar = QImage(int(w * dpr), int(h * dpr), QImage.Format.Format_ARGB32_Premultiplied)
+            bar.setDevicePixelRatio(dpr)
+            bar.fill(Qt.GlobalColor.transparent)
+            q = QPainter(bar)
+            try:
+                q.setFont(p.font())
+                q.setRenderHints(p.renderHints())
+                self._draw_bar(q, fm, w, h, dot_colour, fps)
+            finally:
+                q.end()
+            self._bar, self._bar_key = bar, key
+        p.drawImage(QPointF(0, 0), self._bar)
         if self.alerting and self.alert_title:
             bh = h
             p.fillRect(QRectF(0, self.height() - bh, w, bh),
@@ -406,6 +462,21 @@ class CameraTile(QWidget):
             title = fm.elidedText(self.alert_title, Qt.TextElideMode.ElideRight, int(w - 10))
             p.drawText(QRectF(5, self.height() - bh, w - 10, bh), Qt.AlignmentFlag.AlignVCenter, title)
 
+    def _draw_bar(self, p: QPainter, fm, w: int, h: int, dot_colour: QColor, fps: float) -> None:
+        p.fillRect(QRectF(0, 0, w, h), _BAR)
+        # online dot, then "CAM07 name"
+        dot = h * 0.45
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(dot_colour)
+        p.drawEllipse(QPointF(4 + dot / 2, h / 2), dot / 2, dot / 2)
+        p.setPen(_FG)
+        name, rate = self.caption(fm)
+        p.drawText(QRectF(dot + 10, 0, w, h), Qt.AlignmentFlag.AlignVCenter, name)
+        if rate:
+            p.setPen(_DIM if fps > 0 else _OFFLINE)
+            p.drawText(QRectF(0, 0, w - 5, h), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                       rate)
+
     def _paint_replay(self, p: QPainter, fm) -> None:
         h = fm.height() + 4
         text = self.replay_text()
@@ -413,6 +484,15 @@ class CameraTile(QWidget):
         y = self.height() - 2 * h if self.alerting and self.alert_title else self.height() - h
         p.fillRect(QRectF(0, y, w, h), _FOCUS)
         p.setPen(_BOX_TEXT)
+        p.drawText(QRectF(6, y, w, h), Qt.AlignmentFlag.AlignVCenter, text)
+
+    def _paint_still(self, p: QPainter, fm) -> None:
+        h = fm.height() + 4
+        text = self.still_text()
+        w = fm.horizontalAdvance(text) + 12
+        y = self.height() - 2 * h if self.alerting and self.alert_title else self.height() - h
+        p.fillRect(QRectF(0, y, w, h), _STILL)
+        p.setPen(_ON_COLOUR)
         p.drawText(QRectF(6, y, w, h), Qt.AlignmentFlag.AlignVCenter, text)
 
     def contextMenuEvent(self, event) -> None:

@@ -18,7 +18,8 @@ import time
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
-    QButtonGroup, QGridLayout, QHBoxLayout, QLabel, QMenu, QSizePolicy, QToolButton, QVBoxLayout, QWidget,
+    QButtonGroup, QGridLayout, QHBoxLayout, QInputDialog, QLabel, QMenu, QSizePolicy, QToolButton, QVBoxLayout,
+    QWidget,
 )
 
 from console.client.controller import Controller
@@ -28,6 +29,7 @@ from console.domain.state import ChangeSet
 from console.ui.common import glossary, theme
 from console.ui.common.i18n import current_lang
 from console.ui.panes.cameras.tile import CameraTile
+from console.ui.panes.cameras.views import View, ViewError, ViewStore
 from console.ui.shell.selection import Selection
 from console.video.pool import DecodePool
 from console.video.playback import ClipPlayback, replay_key
@@ -43,6 +45,10 @@ NEARBY_M = 1500.0
 NEARBY_MAX = 4
 #: a camera tour (轮巡) turns the page this often by default (seconds)
 TOUR_S = 10.0
+#: at most this many pulled tiles decode live (two cores: 16 sub-streams ≈ 25 % of a core with painting);
+#: the others on the page are idle and show a still refreshed every STILL_S seconds
+LIVE_TILES = 16
+STILL_S = 10.0
 
 
 def nearby_cameras(cameras, x: float, y: float, radius: float = NEARBY_M,
@@ -67,10 +73,16 @@ class CameraWall(QWidget):
     sig_show_on_map = Signal(str)
     """A tile's menu asked to show its camera on the map (camera id)."""
 
+    sig_view_changed = Signal(str)
+    """A saved view was recalled (its name), or "" for all cameras again."""
+
     def __init__(self, replica: Replica, controller: Controller, selection: Selection,
                  frames: DecodePool | None = None, parent: QWidget | None = None, *,
-                 layout: int = 9):
+                 layout: int = 9, live_tiles: int = LIVE_TILES, still_s: float = STILL_S):
         super().__init__(parent)
+        #: the live budget: pulled tiles beyond it show stills every `still_s` seconds
+        self.live_tiles = max(1, int(live_tiles))
+        self.still_s = max(1.0, float(still_s))
         self.replica = replica
         self.controller = controller
         self.selection = selection
@@ -86,6 +98,13 @@ class CameraWall(QWidget):
         self._tour_s: float | None = None
         self._tour_due = 0.0
         self._visible: list[str] | None = None
+        #: saved views: the user's own shelf and the site's shared one (None: not kept)
+        self.private_views: ViewStore | None = None
+        self.shared_views: ViewStore | None = None
+        #: the recalled view whose cameras the wall shows (None: every camera, by id)
+        self._view: View | None = None
+        #: the last thing about views the operator should read (saved, not saved and why, cameras gone)
+        self.view_message = ""
         self._n = layout if layout in LAYOUTS else 9
         self._page = 0
         self._cameras: list[str] = []
@@ -136,6 +155,129 @@ class CameraWall(QWidget):
         self._pull_frames()
         self._flash()
         self._turn_tour()
+
+    def configure(self, *, live_tiles: int | None = None, still_s: float | None = None) -> None:
+        """Change the live budget (tiles decoding live) and the idle tiles' still interval (seconds)."""
+        if live_tiles is not None:
+            self.live_tiles = max(1, int(live_tiles))
+        if still_s is not None:
+            self.still_s = max(1.0, float(still_s))
+        self._update_sources()
+
+    def idle_cameras(self) -> list[str]:
+        """Cameras on screen showing stills (over the live budget), in tile order."""
+        return [t.camera_id for t in self.tiles if t.camera_id and t.still]
+
+    # ------------------------------------------------------------------ saved views
+
+    def set_view_stores(self, private: ViewStore | None, shared: ViewStore | None) -> None:
+        """Where views are kept (the console's data dir, the site's shared file); shows the Views button."""
+        self.private_views, self.shared_views = private, shared
+        self._views_button.setVisible(private is not None or shared is not None)
+
+    def current_view(self, name: str) -> View:
+        """What is on screen now as a view: the visible cameras in tile order, and the layout that holds them."""
+        cams = self.visible_cameras()
+        if self._solo:
+            return View(name, 1, (self._solo,))
+        n = self._n if len(cams) <= self._n else next(k for k in LAYOUTS if k >= len(cams))
+        return View(name, n, tuple(cams[:64]))
+
+    def save_view(self, name: str, *, shared: bool = False) -> View:
+        """Keep what is on screen under `name` on the private or shared shelf; ViewError says why not."""
+        store = self.shared_views if shared else self.private_views
+        if store is None:
+            raise ViewError("views are not kept on this console")
+        view = store.save(self.current_view(name))
+        self._view = view
+        self._update_toolbar()
+        return view
+
+    def show_view(self, view: View) -> None:
+        """Recall a view: its cameras in its order, at its layout, first page; cameras gone are left out."""
+        self._view = view
+        self._focus = self._solo = None
+        self._n = view.layout if view.layout in LAYOUTS else self._n
+        self._layout_buttons[self._n].setChecked(True)
+        self._page = 0
+        self._reload_cameras()
+        gone = len(view.cameras) - len(self._cameras)
+        lang = current_lang()
+        self.view_message = glossary.video_words("view_missing", lang, n=gone) if gone else ""
+        self._relayout()
+        self.sig_layout_changed.emit(self._n)
+        self.sig_view_changed.emit(view.name)
+
+    def show_all_cameras(self) -> None:
+        """Leave the recalled view: every camera, by id."""
+        if self._view is not None:
+            self._view = None
+            self.view_message = ""
+            self._reload_cameras()
+            self._relayout()
+            self.sig_view_changed.emit("")
+
+    def view_name(self) -> str:
+        """The recalled view's name, "" when the wall shows every camera."""
+        return self._view.name if self._view is not None else ""
+
+    def views_menu(self) -> QMenu:
+        """The Views menu as it is now: all cameras, my views, shared views, save, delete (re-read from disk)."""
+        lang = current_lang()
+        w = lambda key, **kv: glossary.video_words(key, lang, **kv)  # noqa: E731
+        menu = self._views_menu
+        menu.clear()
+        everything = menu.addAction(w("all_cameras"))
+        everything.setCheckable(True)
+        everything.setChecked(self._view is None)
+        everything.triggered.connect(self.show_all_cameras)
+        for title, store, shared in ((w("my_views"), self.private_views, False),
+                                     (w("shared_views"), self.shared_views, True)):
+            if store is None:
+                continue
+            menu.addSeparator()
+            # a disabled bold entry, not addSection: the Fusion style draws a section as a bare line
+            head = menu.addAction(title)
+            head.setEnabled(False)
+            bold = head.font()
+            bold.setBold(True)
+            head.setFont(bold)
+            views = store.load()
+            if not views:
+                menu.addAction(w("no_views")).setEnabled(False)
+            for view in views:
+                act = menu.addAction(f"{view.name}  ·  {w('view_tiles', n=len(view.cameras))}")
+                act.setObjectName(f"view:{'shared' if shared else 'mine'}:{view.name}")
+                act.setCheckable(True)
+                act.setChecked(self._view == view)
+                act.triggered.connect(lambda _=False, v=view: self.show_view(v))
+        menu.addSeparator()
+        if self.private_views is not None:
+            save = menu.addAction(w("save_view"))
+            save.setShortcut(QKeySequence("Ctrl+Shift+S"))
+            save.triggered.connect(lambda: self.ask_save_view(shared=False))
+        if self.shared_views is not None:
+            menu.addAction(w("save_shared_view")).triggered.connect(lambda: self.ask_save_view(shared=True))
+        doomed = [(v, s) for s in (self.private_views, self.shared_views) if s is not None for v in s.load()]
+        if doomed:
+            sub = menu.addMenu(w("delete_view"))
+            for view, store in doomed:
+                shelf = w("shared_views") if store is self.shared_views else w("my_views")
+                sub.addAction(f"{view.name} ({shelf})").triggered.connect(
+                    lambda _=False, v=view, st=store: self._delete_view(st, v))
+        return menu
+
+    def ask_save_view(self, *, shared: bool = False) -> QInputDialog:
+        """Ask for a name (the recalled view's by default) and keep the screen under it; returns the dialog."""
+        lang = current_lang()
+        dialog = QInputDialog(self)
+        dialog.setObjectName("save_view_dialog")
+        dialog.setWindowTitle(glossary.video_words("save_shared_view" if shared else "save_view", lang))
+        dialog.setLabelText(glossary.video_words("view_name", lang))
+        dialog.setTextValue(self.view_name())
+        dialog.textValueSelected.connect(lambda name: self._save_from_dialog(name, shared))
+        dialog.open()
+        return dialog
 
     def set_layout(self, n: int) -> None:
         """Show n tiles per page (one of LAYOUTS); leaves the solo view."""
@@ -314,6 +456,17 @@ class CameraWall(QWidget):
         self._unfocus.setText(self.tr("Close focus"))
         self._unfocus.setToolTip(self.tr("Leave the focus tile (Esc)"))
         self._unfocus.clicked.connect(self._on_close_focus)
+        self._views_button = QToolButton(self)
+        self._views_button.setObjectName("views_button")
+        self._views_button.setText(glossary.video_words("views", current_lang()))
+        self._views_button.setToolTip(glossary.video_words("views_tip", current_lang()))
+        self._views_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self._views_menu = QMenu(self._views_button)
+        self._views_menu.setObjectName("views_menu")
+        self._views_menu.aboutToShow.connect(self.views_menu)  # re-read: another console may have saved
+        self._views_button.setMenu(self._views_menu)
+        self._views_button.hide()
+        bar.addWidget(self._views_button)
         bar.addWidget(self._focus_label, 1)
         bar.addWidget(self._unfocus)
 
@@ -336,6 +489,13 @@ class CameraWall(QWidget):
         esc = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         esc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         esc.activated.connect(self._on_close_focus)
+        # views work from anywhere in the window: recalling a view is what a commander does between alerts
+        views = QShortcut(QKeySequence("Ctrl+Shift+V"), self)
+        views.setContext(Qt.ShortcutContext.WindowShortcut)
+        views.activated.connect(self._open_views_menu)
+        save = QShortcut(QKeySequence("Ctrl+Shift+S"), self)
+        save.setContext(Qt.ShortcutContext.WindowShortcut)
+        save.activated.connect(lambda: self.private_views is not None and self.ask_save_view(shared=False))
         replay = QShortcut(QKeySequence(Qt.Key.Key_R), self)
         replay.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         replay.activated.connect(lambda: self.selection.camera and self.replay_last(self.selection.camera))
@@ -348,7 +508,10 @@ class CameraWall(QWidget):
 
     def _reload_cameras(self) -> None:
         cams = self.replica.state.cameras
-        self._cameras = sorted(cams)
+        if self._view is not None:
+            self._cameras = [c for c in self._view.cameras if c in cams]
+        else:
+            self._cameras = sorted(cams)
         if self._focus not in cams:
             self._focus = None
         if self._solo not in cams:
@@ -421,6 +584,10 @@ class CameraWall(QWidget):
         self._update_sources()
 
     def _update_toolbar(self) -> None:
+        if self._view is not None:
+            self._views_button.setText(glossary.video_words("view_showing", current_lang(), name=self._view.name))
+        else:
+            self._views_button.setText(glossary.video_words("views", current_lang()))
         if self._solo:
             self._page_label.setText(self._solo)
         else:
@@ -440,7 +607,10 @@ class CameraWall(QWidget):
             self._focus_label.show()
             self._unfocus.show()
         else:
-            self._focus_label.hide()
+            # no focus tile: the line says what happened to a view (saved? cameras gone?), if anything
+            self._focus_label.setText(self.view_message)
+            self._focus_label.setToolTip(self.view_message)
+            self._focus_label.setVisible(bool(self.view_message))
             self._unfocus.setVisible(bool(self._solo))
 
     def _should_pull(self) -> bool:
@@ -450,20 +620,29 @@ class CameraWall(QWidget):
         """Pull streamed cameras at their tiles' size, subscribe the rest at the hub."""
         side, placed = self._plan()
         dpr = self.devicePixelRatioF()
-        cw = max(1, self._grid_host.width()) / max(1, side) * dpr
-        ch = max(1, self._grid_host.height()) / max(1, side) * dpr
+        gap = self._grid.spacing()
+        # a tile's own pixels (the grid's gaps taken off), so the reader's picture fits it and paints 1:1
+        cw = max(1, self._grid_host.width() - gap * (side - 1)) / max(1, side)
+        ch = max(1, self._grid_host.height() - gap * (side - 1)) / max(1, side)
         self._pulling = pull = self._should_pull()
         cams = self.replica.state.cameras
         wants: dict[str, Want] = {}
         hub: set[str] = set()
+        live = self._live_set(placed) if pull else set()
         for cid, _, _, span in placed:
-            w, h = int(cw * span), int(ch * span)
+            w, h = int((cw * span + gap * (span - 1)) * dpr), int((ch * span + gap * (span - 1)) * dpr)
             cam = cams.get(cid)
             # the focus and solo tiles get the main stream, grid tiles the sub-stream
             url = cam.url_for(large=span > 1 or side == 1) if cam is not None else ""
+            tile = self._by_camera.get(cid)
             if pull and is_pulled(url):
-                wants[cid] = Want(url, w, h, cam.rtsp_transport)
+                still = 0.0 if cid in live else self.still_s
+                wants[cid] = Want(url, w, h, cam.rtsp_transport, still_s=still)
+                if tile is not None:
+                    tile.set_still(still or None)
             else:
+                if tile is not None:
+                    tile.set_still(None)
                 hub.add(cid)
                 if self.frames is not None:
                     # ask the pool for frames about the size of their tiles (cheap DCT downscale)
@@ -486,6 +665,21 @@ class CameraWall(QWidget):
         if visible != self._visible:
             self._visible = visible
             self.sig_visible_changed.emit(visible)
+
+    def _live_set(self, placed: list[tuple[str, int, int, int]]) -> set[str]:
+        """The pulled cameras that decode live: focus or solo first, then alerting, selected, page order."""
+        cams = self.replica.state.cameras
+        pulled = [cid for cid, _, _, span in placed
+                  if (cam := cams.get(cid)) is not None and is_pulled(cam.url_for(large=span > 1))]
+        alerting = self.alerting_cameras()
+        first = [cid for cid, _, _, span in placed[:1] if span > 1 or self._solo]
+        order = first + [c for c in pulled if c in alerting] + [c for c in pulled if c == self.selection.camera]
+        order += pulled
+        live: list[str] = []
+        for cid in order:
+            if cid in pulled and cid not in live:
+                live.append(cid)
+        return set(live[:self.live_tiles])
 
     def _pull_frames(self) -> None:
         if self.frames is None:
@@ -568,8 +762,10 @@ class CameraWall(QWidget):
             tile = self._by_camera.get(cam)
             if tile is not None:
                 self._apply_alert(tile)
-        if self._pulling and touched - set(self._by_camera):
-            self._update_sources()  # an off-page camera started or stopped alerting: keep its packets or not
+        if self._pulling and touched:
+            # an off-page camera started or stopped alerting: keep its packets or not; one on the page
+            # goes live (an alert is never looked at as a still)
+            self._update_sources()
 
     def _latest_alert(self, camera_id: str) -> Alert | None:
         state = self.replica.state
@@ -618,6 +814,8 @@ class CameraWall(QWidget):
             self._relayout()
         for tile in self.tiles:
             tile.set_selected(tile.camera_id == camera_id)
+        if camera_id in self._by_camera and self.streams is not None:
+            self._update_sources()  # the selected camera is live even over the budget
 
     def _on_selected_incident(self, incident_id: str) -> None:
         """Any selected alert: its camera (or the nearest one) into the focus tile, nearby ones beside it."""
@@ -634,6 +832,27 @@ class CameraWall(QWidget):
             self.focus_camera(target)
         else:
             self._relayout()
+
+    def _open_views_menu(self) -> None:
+        if self._views_button.isVisible():
+            # popup, not the button's showMenu(): that runs a nested event loop until the menu closes
+            self._views_menu.popup(self._views_button.mapToGlobal(self._views_button.rect().bottomLeft()))
+
+    def _save_from_dialog(self, name: str, shared: bool) -> None:
+        lang = current_lang()
+        try:
+            view = self.save_view(name, shared=shared)
+        except ViewError as exc:
+            self.view_message = glossary.video_words("view_error", lang, why=str(exc))
+        else:
+            self.view_message = ""
+            self.sig_view_changed.emit(view.name)
+        self._update_toolbar()
+
+    def _delete_view(self, store: ViewStore, view: View) -> None:
+        store.delete(view.name)
+        if self._view == view:
+            self.show_all_cameras()
 
     def _on_tile_menu(self, tile: CameraTile, pos) -> None:
         if tile.camera_id:

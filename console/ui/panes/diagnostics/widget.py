@@ -12,8 +12,9 @@ from PySide6.QtWidgets import (
 from console.client.replica import Notice, Replica
 from console.domain.localtime import clock
 from console.domain.state import ChangeSet
-from console.ui.common import theme
-from console.ui.panes.cameras.stale import reason_colour, reason_text
+from console.ui.common import glossary, theme
+from console.ui.common.i18n import current_lang
+from console.ui.panes.cameras.stale import reason_colour
 from console.video import status as vst
 
 #: the diagnostics list keeps this many notices (the replica keeps 500)
@@ -160,7 +161,7 @@ class DiagnosticsPane(QWidget):
             if s is None:  # frames the hub pushes
                 row = [cam, self.tr("hub"), "", "", "", "", fps, "", ""]
             else:
-                state = self.tr("Playing") if s.state == vst.PLAYING else reason_text(s.state, s.attempts)
+                state = glossary.video_state(s.state, current_lang(), s.attempts)
                 row = [cam, s.url, state, clock(s.last_frame) if s.last_frame else "—",
                        f"{s.first_frame_s:.2f}" if s.first_frame_s is not None else "—", str(s.reconnects),
                        fps, f"{s.codec} {s.width}×{s.height}" if s.codec else "", s.detail]

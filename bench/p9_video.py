@@ -1,0 +1,251 @@
+"""P9: 16 live 640×360 15 fps H.264 RTSP sub-streams plus 48 stills on one 64-tile wall.
+
+Everything real and in this run: four GStreamer RTSP servers (tests/video/rtsp_server.py,
+16 cameras each), the console's own CameraWall with its DecodePool and StreamSources
+(PyAV readers), the main window's 50 ms UI tick and its GUI watchdog, offscreen Qt.
+The same-run limit is a bare PyAV decode of the same stream (open, decode, swscale to
+the tile's size, nothing else) measured in this process just before the wall starts.
+
+Figures: frames painted / frames decoded; console CPU per painted frame against the bare
+decode; GUI tick p99 (watchdog lateness) and the wall's own refresh time; open-to-first-frame
+p50/p95 of the live tiles; reconnect time after one server restarts (its four live tiles
+painting again); RSS with the 30 s packet rings full. A run that decoded or painted
+nothing is INVALID, never a pass.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from pathlib import Path
+
+from bench.common import Measure, percentile
+
+LIVE, STILLS, SERVERS = 16, int(os.environ.get("P9_STILLS", "48")), 4
+TILE_W, TILE_H = 200, 112  # a 64-tile wall at 1600×900
+TICK_MS = 50  # console/ui/shell/main_window.py TICK_MS
+STILL_S = 10.0
+
+
+def _cpu_s() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
+def _bare_decode(url: str, seconds: float) -> dict:
+    """Decode one stream with PyAV alone (the same options and scaling as a reader); CPU per frame."""
+    import av
+
+    from console.video.stream import _PROBE
+
+    container = av.open(url, options={**_PROBE, "rtsp_transport": "tcp"}, timeout=(5.0, 2.0))
+    try:
+        video = container.streams.video[0]
+        video.thread_count = 1
+        n, t_end, c0 = 0, None, None
+        for packet in container.demux(video):
+            for frame in packet.decode():
+                frame.to_ndarray(width=TILE_W, height=TILE_H, format="rgb24")
+                if c0 is None:  # count from the first frame: the open and probe are not decoding
+                    c0, t_end = _cpu_s(), time.monotonic() + seconds
+                    continue
+                n += 1
+            if t_end is not None and time.monotonic() >= t_end:
+                break
+        cpu = _cpu_s() - c0 if c0 is not None else 0.0
+    finally:
+        container.close()
+    return {"frames": n, "cpu_ms_per_frame": cpu * 1000.0 / n if n else float("nan")}
+
+
+def _rss_mb() -> float:
+    """Resident memory of this process now (Linux /proc; psutil is not a dependency)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    return float("nan")
+
+
+class _Sink:
+    """The controller's link: the wall subscribes nothing at a hub here (every camera is pulled)."""
+
+    def send_command(self, command_id, type_, body) -> None:
+        pass
+
+    def subscribe(self, cameras) -> None:
+        pass
+
+
+def _replica(urls: list[str]):
+    from console.client.replica import Replica
+    from console.domain.model import Baseline, Camera, OrgUnit
+    from console.protocol import messages as m
+    from console.protocol.codec import Message
+
+    org = [OrgUnit(id="D", name="区", level="district"), OrgUnit(id="T1", name="街道", level="town", parent="D")]
+    cams = [Camera(id=f"CAM{i + 1:02d}", name=f"P9 {i + 1}", grid="T1", town="T1", x=0, y=0, sub=url)
+            for i, url in enumerate(urls)]
+    replica = Replica()
+    baseline = Baseline(name="p9", day_start=time.time() - 3600, org=org, resources=[], cameras=cams, plans=[],
+                        course=[])
+    replica.apply_event(Message("baseline_loaded", m.BaselineLoaded(baseline=baseline), 1, time.time()))
+    return replica
+
+
+async def _until(cond, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > deadline:
+            raise TimeoutError(what)
+        await asyncio.sleep(0.05)
+
+
+async def run(tmp: Path, quick: bool) -> dict:
+    """One P9 run (Qt event loop running: qasync); returns the figures, or valid=False and why."""
+    from PySide6.QtCore import QTimer
+
+    from console.client.controller import Controller
+    from console.ui.panes.cameras import CameraWall
+    from console.ui.shell.selection import Selection
+    from console.ui.shell.watchdog import GuiWatchdog
+    from console.video.pool import DecodePool
+    from console.video.sources import StreamSources
+    from tests.video.servers import RtspServer, gst_rtsp_available
+
+    if not gst_rtsp_available():
+        return {"valid": False, "why": "GStreamer RTSP server not installed (scripts/bootstrap.sh)"}
+    seconds = 8.0 if quick else 20.0
+    loop = asyncio.get_running_loop()
+    servers = [RtspServer() for _ in range(SERVERS)]
+    pool = streams = wall = tick = watchdog = None
+    try:
+        for s in servers:
+            s.start()
+        bare = await loop.run_in_executor(None, _bare_decode, servers[0].url, 4.0 if quick else 8.0)
+
+        urls = [servers[i // (LIVE // SERVERS) % SERVERS].url if i < LIVE else servers[i % SERVERS].url
+                for i in range(LIVE + STILLS)]
+        replica = _replica(urls)
+        pool = DecodePool(workers=1)
+        streams = StreamSources(pool)
+        wall = CameraWall(replica, Controller(replica, _Sink()), Selection(), pool, layout=64,
+                          live_tiles=LIVE, still_s=STILL_S)
+        wall.resize(1600, 900 + 30)
+        wall.show()
+        watchdog = GuiWatchdog()
+        refresh_ms: list[tuple[float, float]] = []
+
+        def on_tick() -> None:
+            t = time.perf_counter()
+            wall.refresh(replica.take_changes())
+            refresh_ms.append((t, (time.perf_counter() - t) * 1000.0))
+
+        tick = QTimer()
+        tick.setInterval(TICK_MS)
+        tick.timeout.connect(on_tick)
+        tick.start()
+        t_open = time.monotonic()
+        live_ids = [f"CAM{i + 1:02d}" for i in range(LIVE)]
+        tiles = {t.camera_id: t for t in wall.tiles}
+        await _until(lambda: all(tiles[c].painted for c in live_ids), 60, "live tiles never painted")
+        live_first = [streams.status(c).first_frame_s for c in live_ids]
+        await _until(lambda: all(t.painted for t in tiles.values()), 60, "stills never painted")
+        stills_all_s = time.monotonic() - t_open
+        await asyncio.sleep(2.0)
+
+        painted0 = sum(t.painted for t in tiles.values())
+        live0 = sum(tiles[c].painted for c in live_ids)
+        decoded0 = pool.totals().decoded
+        cpu0, t0 = _cpu_s(), time.perf_counter()
+        await asyncio.sleep(seconds)
+        painted = sum(t.painted for t in tiles.values()) - painted0
+        decoded = pool.totals().decoded - decoded0
+        cpu, span = _cpu_s() - cpu0, time.perf_counter() - t0
+        stalls = [s for t, s in watchdog.samples if t >= t0]
+        refresh = [ms for t, ms in refresh_ms if t >= t0]
+        live_painted = sum(tiles[c].painted for c in live_ids) - live0
+
+        # one server (four live tiles, twelve stills) restarts on the same port
+        victim = servers[1]
+        on_victim = [c for c, u in zip(live_ids, urls) if u == victim.url]
+        victim.stop()
+        await _until(lambda: all(tiles[c].stale for c in on_victim), 10, "tiles did not go stale")
+        await asyncio.sleep(1.0)
+        victim.start()
+        t_back = time.monotonic()
+        base = {c: tiles[c].painted for c in on_victim}
+        back: dict[str, float] = {}
+
+        def all_back() -> bool:
+            for c in on_victim:
+                if c not in back and tiles[c].painted > base[c] and not tiles[c].stale:
+                    back[c] = time.monotonic() - t_back
+            return len(back) == len(on_victim)
+
+        await _until(all_back, 30, "tiles did not come back after the restart")
+
+        # the 30 s packet rings fill while the run goes on
+        await _until(lambda: all((r := streams._readers.get(c)) is not None and r.ring is not None
+                                 and r.ring.seconds() >= 28 for c in live_ids if c not in on_victim),
+                     45, "rings did not fill")
+        rss = _rss_mb()
+        ring_mb = streams.ring_bytes() / 1e6
+        load = os.getloadavg()
+    finally:
+        if tick is not None:
+            tick.stop()
+        if watchdog is not None:
+            watchdog.stop()
+        if streams is not None:
+            streams.close(join_timeout=3.0)
+        if pool is not None:
+            pool.close()
+        for s in servers:
+            s.stop()
+    valid = decoded > 0 and painted > 0 and bare["frames"] > 0
+    cpu_per_frame = cpu * 1000.0 / painted if painted else float("nan")
+    return {"valid": valid, "why": "" if valid else f"decoded {decoded}, painted {painted}, bare {bare['frames']}",
+            "painted_ratio": painted / decoded if decoded else float("nan"), "painted": painted, "decoded": decoded,
+            "live_fps": live_painted / max(span, 1e-9) / LIVE, "cpu_per_frame_ms": cpu_per_frame,
+            "bare_decode_ms": bare["cpu_ms_per_frame"], "bare_frames": bare["frames"],
+            "console_cpu_share": cpu / span, "tick_p99_ms": percentile(stalls, 99),
+            "tick_max_ms": max(stalls, default=0.0), "refresh_p99_ms": percentile(refresh, 99),
+            "first_frame_p50_s": percentile(live_first, 50), "first_frame_p95_s": percentile(live_first, 95),
+            "stills_all_painted_s": stills_all_s,
+            "reconnect_p50_s": percentile(list(back.values()), 50), "reconnect_max_s": max(back.values()),
+            "rss_mb": rss, "ring_mb": ring_mb, "load_1m": load[0], "load_5m": load[1]}
+
+
+def measures(results: list[dict]) -> list[Measure]:
+    """P9's rows of the table (an INVALID run is shown as such, never as a pass)."""
+    ok = [r for r in results if r.get("valid")]
+    if not ok:
+        why = results[0].get("why", "") if results else "run failed"
+        return [Measure("P9", "16 live RTSP + 48 stills", "", "valid run", [], [], available=False,
+                        note=f"INVALID: {why}")]
+
+    def v(key: str) -> list[float]:
+        return [float(r[key]) for r in ok if r.get(key) is not None]
+
+    def s(key: str, scale: float = 1.0) -> str:
+        vals = sorted(x * scale for x in v(key))
+        return f"{vals[len(vals) // 2]:.3g}" if vals else "n/a"
+
+    return [
+        Measure("P9", "16 live + 48 stills: frames painted / decoded", "%", "≥ 95%",
+                [x * 100 for x in v("painted_ratio")], [], check=lambda val, r: val >= 95,
+                note=f"live tiles painted {s('live_fps')} fps each (15 sent)"),
+        Measure("P9", "CPU per painted frame (whole console)", "ms", "≤ 1.3× bare", v("cpu_per_frame_ms"),
+                v("bare_decode_ms"), "bare PyAV decode + scale, same stream", "x", lambda val, r: r <= 1.3,
+                note=f"console CPU {s('console_cpu_share', 100)}% of a core; load avg {s('load_1m')}"),
+        Measure("P9", "GUI tick p99 (watchdog)", "ms", "≤ 16 ms", v("tick_p99_ms"), [],
+                check=lambda val, r: val <= 16, note=f"wall refresh p99 {s('refresh_p99_ms')} ms"),
+        Measure("P9", "open → first frame, p50", "s", "—", v("first_frame_p50_s"), []),
+        Measure("P9", "open → first frame, p95", "s", "—", v("first_frame_p95_s"), [],
+                note=f"all 48 stills painted {s('stills_all_painted_s')} s after opening"),
+        Measure("P9", "reconnect after a server restart (worst of 4 tiles)", "s", "—", v("reconnect_max_s"), [],
+                note=f"p50 {s('reconnect_p50_s')} s"),
+        Measure("P9", "RSS, 30 s rings full", "MB", "—", v("rss_mb"), [], note=f"rings {s('ring_mb')} MB"),
+    ]
