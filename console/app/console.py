@@ -120,7 +120,7 @@ class Console:
         self.attach_basemap()
         self.attach_wall_settings()
         new.redraw_all()
-        new.ask_before_closing, new.embedded_hub = old.ask_before_closing, old.embedded_hub
+        new.carry_over(old)  # the same selection, the same closing rules
         old.tick.stop()
         old.close_without_asking()
         old.deleteLater()

@@ -58,6 +58,7 @@ class Words(Protocol):
     def status(self, code: str) -> str: ...
     def severity(self, code: str) -> str: ...
     def step(self, code: str) -> str: ...
+    def scenario(self, code: str) -> str: ...
     def actor(self, name: str) -> str: ...
     def describe_step(self, s: Transition, name_of: Callable[[str], str] = ...) -> str: ...
     def describe_breaches(self, breaches: Iterable[Breach]) -> str: ...
@@ -82,6 +83,13 @@ def center_name(meta: DrillMeta, state: State) -> str:
     if roots:
         return roots[0].name
     return state.name or "—"
+
+
+def mode_word(mode: str, words: Words) -> str:
+    """The drill's mode in words ('exercise' → '演练'); a mode the glossary does not know reads as itself."""
+    key = f"mode_{mode}"
+    said = words.report_word(key)
+    return mode if said == key else said
 
 
 def data_uri(png: bytes) -> str:
@@ -133,7 +141,8 @@ def build_html(meta: DrillMeta, source: str, figures: Figures, state: State, cha
     rw = words.report_word
     w(f"<h1 class=title>{_e(center)} · {_e(title)}</h1>")
     w(f"<p class=small>{_e(source)} · "
-      + _e(rw("meta", scenario=meta.scenario or "—", seed=meta.seed, mode=meta.mode, by=meta.recorded_by or "—"))
+      + _e(rw("meta", scenario=words.scenario(meta.scenario) if meta.scenario else "—", seed="—" if meta.seed is None else meta.seed,
+                 mode=mode_word(meta.mode, words), by=meta.recorded_by or "—"))
       + f" · {clock(meta.start, '%Y-%m-%d %H:%M:%S')} – {clock(meta.end)} ({duration(meta.duration)}) · "
       f"{_e(rw('events_n', n=meta.events))} · {_e(state.name)}</p>")
 
@@ -202,7 +211,8 @@ def build_html(meta: DrillMeta, source: str, figures: Figures, state: State, cha
 
 def _header_row(rw: Callable[[str], str], codes: tuple[str, ...]) -> str:
     """A table's opening and its header row, each column named in the report's language."""
-    return "<table><tr>" + "".join(f"<th>{_e(rw(code))}</th>" for code in codes) + "</tr>"
+    # <thead>: the PDF repeats the header row on every page a long table runs onto
+    return "<table><thead><tr>" + "".join(f"<th>{_e(rw(code))}</th>" for code in codes) + "</tr></thead>"
 
 
 def _incident_row(r: IncidentFigures, words: Words) -> str:

@@ -31,6 +31,7 @@ from console.recording.report import CHARTS, build_html  # noqa: E402
 from console.ui.common import theme  # noqa: E402
 from console.ui.common.glossary import REPORT_WORDS, Glossary  # noqa: E402
 from console.ui.common.i18n import DEFAULT_LANG, normalize_lang  # noqa: E402
+from console.ui.common.series import break_gaps  # noqa: E402
 
 Progress = Callable[[float, str], None]
 CHART_W, CHART_H = 900, 300
@@ -58,81 +59,116 @@ def _png(plot: pg.PlotWidget) -> bytes:
 def _plot(title_x: str, title_y: str) -> pg.PlotWidget:
     w = pg.PlotWidget(background="w")
     w.showGrid(x=True, y=True, alpha=0.25)
+    for side in ("bottom", "left"):
+        axis = w.getAxis(side)
+        axis.setPen(theme.REPORT_AXIS)  # pyqtgraph's default light grey is hard to read on paper
+        axis.setTextPen(theme.REPORT_AXIS)
+        axis.enableAutoSIPrefix(False)
     w.setLabel("bottom", title_x)
     w.setLabel("left", title_y)
-    w.addLegend(offset=(10, 5))
+    # an opaque box: a point under the legend is hidden, never printed through its words
+    w.addLegend(offset=(-10, 5), brush=pg.mkBrush(255, 255, 255, 235), pen=pg.mkPen(theme.REPORT_AXIS),
+                labelTextColor=theme.REPORT_AXIS)
     return w
 
 
-def render_charts(f: Figures, words: Glossary | None = None) -> dict[str, bytes]:
-    """PNG bytes of every chart of the report (kinds in `words`' language; codes without)."""
+def chart_plots(f: Figures, words: Glossary) -> dict[str, pg.PlotWidget]:
+    """Every chart of the report as a pyqtgraph plot, each axis and legend word in `words`' language.
+
+    Kept apart from the export so a test can read the words off the plot items themselves.
+    """
     _app()
+    rw = words.report_word
     t0 = clock(f.start, "%H:%M")
-    xlab = f"minutes after {t0}"
-    charts: dict[str, bytes] = {}
+    xlab = rw("axis_minutes_after", t=t0)
+    plots: dict[str, pg.PlotWidget] = {}
     minutes = (f.t - f.start) / 60.0
 
-    p = _plot(xlab, "per minute / count")
+    p = _plot(xlab, rw("axis_per_minute"))
     p.addItem(pg.BarGraphItem(x=minutes + f.bin_s / 120.0, height=f.alerts_per_min, width=f.bin_s / 60.0 * 0.8,
-                              brush=theme.REPORT_ALERTS, name="alerts per minute"))
-    p.plot(minutes + f.bin_s / 60.0, f.open_incidents, pen=pg.mkPen(theme.REPORT_OPEN, width=2), name="open incidents")
-    p.plot(minutes + f.bin_s / 60.0, f.active_tasks, pen=pg.mkPen(theme.REPORT_TASKS, width=2), name="active tasks")
-    charts["timeline"] = _png(p)
+                              brush=theme.REPORT_ALERTS, name=rw("legend_alerts_per_min")))
+    p.plot(minutes + f.bin_s / 60.0, f.open_incidents, pen=pg.mkPen(theme.REPORT_OPEN, width=2),
+           name=rw("legend_open_incidents"))
+    p.plot(minutes + f.bin_s / 60.0, f.active_tasks, pen=pg.mkPen(theme.REPORT_TASKS, width=2),
+           name=rw("legend_active_tasks"))
+    plots["timeline"] = p
 
     for name, attr, limit, unit in (("response", "response_s", RESPONSE_LIMIT_S, 1.0),
                                     ("assembly", "assembly_s", ASSEMBLY_LIMIT_S, 60.0)):
         rows = [r for r in f.incidents if getattr(r, attr) is not None]
-        p = _plot(xlab + " (alert)", "seconds" if unit == 1.0 else "minutes")
+        p = _plot(rw("axis_minutes_after_alert", t=t0), rw("axis_seconds" if unit == 1.0 else "axis_minutes"))
         if rows:
             x = np.array([(r.alert_at - f.start) / 60.0 for r in rows])
             y = np.array([getattr(r, attr) / unit for r in rows])
             ok = y <= limit / unit
             p.plot(x[ok], y[ok], pen=None, symbol="o", symbolBrush=theme.REPORT_KEPT, symbolSize=7,
-                   name="kept")
+                   name=rw("legend_kept"))
             if (~ok).any():
                 p.plot(x[~ok], y[~ok], pen=None, symbol="x", symbolBrush=theme.REPORT_BREACHED,
                        symbolPen=theme.REPORT_BREACHED,
-                       symbolSize=9, name="breached")
+                       symbolSize=9, name=rw("legend_breached"))
         p.addItem(pg.InfiniteLine(pos=limit / unit, angle=0, pen=pg.mkPen(theme.REPORT_BREACHED,
                                                                            style=pg.QtCore.Qt.PenStyle.DashLine)))
-        charts[name] = _png(p)
+        plots[name] = p
 
     if f.utilisation:
-        p = _plot("kind", "utilisation %")
-        kinds = [words.resource_kind(u.kind) if words else u.kind for u in f.utilisation]
+        p = _plot(rw("axis_kind"), rw("axis_utilisation_pct"))
+        kinds = [words.resource_kind(u.kind) for u in f.utilisation]
         p.addItem(pg.BarGraphItem(x=np.arange(len(kinds)), height=[u.share * 100 for u in f.utilisation],
                                   width=0.6, brush=theme.REPORT_BARS))
         p.getAxis("bottom").setTicks([list(enumerate(kinds))])
-        charts["utilisation"] = _png(p)
+        plots["utilisation"] = p
 
     if f.crowd:
-        p = _plot(xlab, "people per m²")
+        p = _plot(xlab, rw("axis_density"))
         top = sorted(f.crowd, key=lambda c: -len(f.crowd[c]))[:8]
         for i, cam in enumerate(sorted(top)):
-            pts = f.crowd[cam]
-            p.plot([(t - f.start) / 60.0 for t, _ in pts], [d for _, d in pts],
+            # readings further apart than the live pane's gap are two stretches, not one line
+            pts = break_gaps(np.asarray(f.crowd[cam], dtype=np.float64))
+            p.plot((pts[:, 0] - f.start) / 60.0, pts[:, 1], connect="finite",
                    pen=pg.mkPen(_PALETTE[i % len(_PALETTE)], width=1.5), symbol="o", symbolSize=5,
                    symbolBrush=_PALETTE[i % len(_PALETTE)], name=cam)
-        charts["crowd"] = _png(p)
-    return charts
+        plots["crowd"] = p
+    for p in plots.values():
+        legend = p.plotItem.legend
+        if legend is not None and not legend.items:
+            legend.hide()  # a chart without named series (utilisation) printed an empty box
+    return plots
+
+
+def render_charts(f: Figures, words: Glossary | None = None) -> dict[str, bytes]:
+    """PNG bytes of every chart of the report, its words in `words`' language (the default language without)."""
+    plots = chart_plots(f, words or Glossary(DEFAULT_LANG))
+    return {name: _png(p) for name, p in plots.items()}
 
 
 def write_pdf(html_text: str, charts: dict[str, bytes], path: str | Path) -> None:
     """Print the report to PDF (A4 landscape) through QTextDocument."""
     _app()
-    doc = QTextDocument()
-    for name, png in charts.items():
-        img = QImage.fromData(png, "PNG")
-        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"chart:{name}"), img)
-    doc.setHtml(html_text)
     writer = QPdfWriter(str(path))
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape,
                                      QMarginsF(12, 12, 12, 12)))
     writer.setResolution(110)
     writer.setTitle("After-action report")
-    doc.setPageSize(QSizeF(writer.width(), writer.height()))
-    keep_headings_with_charts(doc)
+    page = QSizeF(writer.width(), writer.height())
+    doc = _document(html_text, charts, page)
+    if keep_headings_with_charts(doc):
+        # lay the report out afresh with its page breaks: after moving headings in place, Qt left
+        # the last blocks of a long report at height 0 (the definitions and the sign-off heading
+        # were missing from the PDF); a document read from the same HTML lays them out right
+        doc = _document(doc.toHtml(), charts, page)
     doc.print_(writer)
+
+
+def _document(html_text: str, charts: dict[str, bytes], page: QSizeF) -> QTextDocument:
+    """The report as a QTextDocument of one page size, its charts as image resources."""
+    doc = QTextDocument()
+    for name, png in charts.items():
+        img = QImage.fromData(png, "PNG")
+        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"chart:{name}"), img)
+    doc.setHtml(html_text)
+    doc.setPageSize(page)
+    return doc
 
 
 def keep_headings_with_charts(doc: QTextDocument) -> int:

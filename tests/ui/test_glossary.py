@@ -11,6 +11,7 @@ from console.domain import model
 from console.domain.localtime import duration
 from console.domain.recommend import REASONS, Recommendation
 from console.domain.sla import BREACHES, Breach
+from console.scenarios import SCENARIOS
 from console.ui.common import glossary as g
 
 DOMAIN = Path(__file__).resolve().parents[2] / "console" / "domain"
@@ -21,7 +22,7 @@ DOMAIN = Path(__file__).resolve().parents[2] / "console" / "domain"
     (model.INCIDENT_STATUSES, g.STATUSES), (model.RESOURCE_STATUSES, g.STATUSES),
     (model.TASK_STATUSES, g.STATUSES), (model.SEVERITIES, g.SEVERITIES), (model.ALERT_SOURCES, g.ALERT_SOURCES),
     (tuple(model.TIMELINE_STEPS), g.TIMELINE_STEPS), (REASONS, g.REASONS), (BREACHES, g.BREACHES),
-    ((model.FIELD_SOURCE, model.SCENARIO_SOURCE), g.ACTORS),
+    ((model.FIELD_SOURCE, model.SCENARIO_SOURCE), g.ACTORS), (SCENARIOS, g.SCENARIO_NAMES),
 ])
 def test_every_domain_code_has_a_chinese_and_an_english_word(codes, table):
     for code in codes:

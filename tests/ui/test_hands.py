@@ -117,6 +117,11 @@ def test_the_alarm_rings_and_flashes_until_acknowledged_and_says_once_that_it_is
     assert alarm.rings == 4, "it rings again while not acknowledged"
     assert lit == [True, False, True, False] or lit == [False, True, False, True], "the row flashes"
     assert win.alarm_strip.isVisible() and "Not acknowledged" in win.alarm_strip.text()
+    assert "A: acknowledge" in win.alarm_strip.text(), "the key that answers it"
+    was, world.replica.link.mode = world.replica.link.mode, "review"
+    alarm.tick()
+    assert "A:" not in win.alarm_strip.text(), "no key hint while commands are off (a review)"
+    world.replica.link.mode = was
     assert win.status.standing.isVisible() and "No audio device" in win.status.standing.text()
     said = [m for m in [win.status.standing.text()] if "No audio" in m]
     assert len(said) == 1
@@ -374,3 +379,114 @@ def test_one_assembly_countdown_for_a_re_dispatched_task_and_its_incident(world,
     texts = [rows.topLevelItem(i).text(3) for i in range(rows.topLevelItemCount())]
     assert "assembly: 9:10 left" in texts, texts
     assert "9:10" in win.incident_pane.promises.assembly_label.text()
+
+
+def test_kpi_value_axes_print_only_as_many_labels_as_fit(qtbot):
+    from PySide6.QtGui import QFontMetrics
+
+    from console.ui.panes.kpi.widget import RoomyAxis, nice_step
+
+    assert [nice_step(v) for v in (0.03, 0.1, 0.45, 3.0, 7.0)] == [0.05, 0.1, 0.5, 5.0, 10.0]
+    crowd = RoomyAxis("left")
+    line = QFontMetrics(crowd.font()).height()
+    # a 40 px tall crowd plot over 0…0.45 people/m² (the desk's short dock): pyqtgraph drew 0.2 over 0.4
+    ticks = [v for _, values in crowd.tickValues(0.0, 0.45, 40) for v in values]
+    assert len(ticks) * 2 * line <= 40 + 2 * line, ticks
+    tall = [v for _, values in crowd.tickValues(0.0, 0.45, 400) for v in values]
+    assert len(tall) >= 4
+    counts = RoomyAxis("left", whole=True)
+    [(step, _)] = counts.tickSpacing(0.0, 1.2, 300)
+    assert step >= 1 and counts.tickStrings([0.0, 1.0], 1, step) == ["0", "1"], "alerts are counted whole"
+    from console.ui.panes.kpi.widget import MinutesAgoAxis
+
+    ago = MinutesAgoAxis("bottom")
+    ago.setLabel("minutes ago")
+    ago.setRange(-0.002, 0.0)  # one reading: a span of milliseconds
+    assert "x0.001" not in ago.labelString() and "(m" not in ago.labelString()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_queue_columns_fit_their_longest_kind_status_and_countdown(qtbot, qapp, world, qsettings, lang):
+    from console.domain.model import ALERT_KINDS, INCIDENT_STATUSES
+    from console.ui.common import glossary
+    from console.ui.common.i18n import kind_label, status_label
+    from console.ui.panes.alerts.widget import AlertQueue
+
+    install_translator(qapp, lang)
+    try:
+        queue = AlertQueue(world.replica, world.controller, world.selection)
+        qtbot.addWidget(queue)
+        fm, header = queue.view.fontMetrics(), queue.view.horizontalHeader()
+        for col, texts in ((AlertQueueModel.COL_KIND, [kind_label(k) for k in ALERT_KINDS]),
+                           (AlertQueueModel.COL_STATUS, [status_label(s) for s in INCIDENT_STATUSES]),
+                           (AlertQueueModel.COL_COUNTDOWN, [f"✓ {glossary.seconds(59, lang)}",
+                                                            glossary.countdown(-599, lang)])):
+            for text in texts:
+                assert fm.horizontalAdvance(text) + 8 <= header.sectionSize(col), (lang, text)
+    finally:
+        install_translator(qapp, "en")
+
+
+def test_no_detection_boxes_are_drawn_over_a_tile_without_video(qtbot):
+    from PySide6.QtGui import QImage
+
+    from console.domain.model import Detection
+    from console.ui.panes.cameras.tile import CameraTile
+
+    tile = CameraTile()
+    qtbot.addWidget(tile)
+    tile.set_camera("CAM05", "滨江路 K1+420 桥下")
+    tile.resize(480, 270)
+    tile.set_alert(True, [Detection(label="person", score=0.9, x=0.2, y=0.3, w=0.4, h=0.4)], severity="warning")
+    box = QColor(theme.DETECTION_BOX).rgb()
+
+    def box_pixels() -> int:
+        img = tile.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+        return sum(img.pixel(x, y) == box for x in range(0, img.width(), 2) for y in range(0, img.height(), 2))
+
+    assert box_pixels() == 0, "no frame yet ('waiting for video'): no boxes"
+    frame = QImage(640, 360, QImage.Format.Format_RGB32)
+    frame.fill(QColor("#404040"))
+    tile._image = frame  # a decoded picture (how it arrives is the video pane's business)
+    assert box_pixels() > 50, "with a picture the boxes are drawn"
+
+
+def test_the_offline_banner_spans_the_top_even_from_a_layout_saved_with_it_beside_the_clock(qtbot, world, qsettings):
+    from console.ui.shell.main_window import MainWindow
+
+    old = MainWindow(world.replica, world.controller, settings=qsettings)
+    qtbot.addWidget(old)
+    old.tick.stop()
+    old.removeToolBarBreak(old.header)  # the layout an older console saved: banner and clock on one line
+    old.save_layout()
+    old.close_without_asking()
+    win = MainWindow(world.replica, world.controller, settings=qsettings)
+    qtbot.addWidget(win)
+    win.tick.stop()
+    win.resize(1600, 900)
+    assert win.restore_layout()
+    win.show()
+    activate(qtbot, win)
+    world.replica.link.state = "online"
+    win.refresh_now()
+    world.replica.link.state = "offline"
+    win.refresh_now()
+    qtbot.waitUntil(lambda: win.offline_bar.isVisible())
+    assert win.offline_bar.width() >= win.width() - 20, "across the window, not a box beside the clock"
+    assert win.offline_bar.geometry().bottom() <= win.header.geometry().top(), "above the header"
+    assert win.header.isVisible()
+
+
+def test_the_wall_header_names_its_account_once(world, win):
+    link = world.replica.link
+    link.user, link.role = "大屏", "wall"
+    from console.ui.common.i18n import role_label
+
+    link.user = role_label("wall")
+    win.refresh_now()
+    text = win.header.duty_label.text()
+    assert text.count(role_label("wall")) == 1, text
+    assert win.status.user_label.text().count(role_label("wall")) == 1, win.status.user_label.text()
+    link.user, link.role = "值班长 王敏", "commander"
+    win.refresh_now()
+    assert f"值班长 王敏 ({role_label('commander')})" in win.header.duty_label.text()

@@ -552,12 +552,15 @@ async def test_the_language_menu_switches_without_a_restart_and_keeps_the_sessio
         await until(lambda: con.window.alerts.model.row_of(incident) is not None, "the alert in the queue")
         session, old = con.session, con.window
         assert old.docks["alerts"].windowTitle() == "Alert queue"
+        old.selection.select_incident(incident)
         old.language_actions["zh_CN"].trigger()
         assert con.window is not old, "the window was rebuilt in the new language"
         new = con.window
         assert new.docks["alerts"].windowTitle() == "预警队列"
         assert new.incident_pane.actions.ack_button.text() == "确认"
         assert new.alerts.model.row_of(incident) is not None, "the same replica, nothing lost"
+        assert new.selection.incident == incident, "the commander still looks at the same incident"
+        assert new.incident_pane.incident_id == incident
         assert con.session is session and session.live.is_set(), "no reconnect"
         new.language_actions["en"].trigger()
         assert con.window.docks["alerts"].windowTitle() == "Alert queue"

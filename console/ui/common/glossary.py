@@ -193,6 +193,13 @@ REFUSALS: Words = {
     "offline": ("离线", "Offline"),
 }
 
+#: the scenarios a drill is recorded from (console.scenarios.SCENARIOS), as the review bar and the report name them
+SCENARIO_NAMES: Words = {
+    "marathon": ("马拉松赛事保障", "Marathon race day"),
+    "fire_hazard": ("火灾隐患处置演练", "Fire hazard drill"),
+    "rockfall": ("落石处置演练", "Rockfall drill"),
+}
+
 #: the after-action report's own words: its title, the center line and the sign-off block
 REPORT_WORDS: Words = {
     "title": ("演练复盘报告", "After-action report"),
@@ -216,6 +223,17 @@ REPORT_WORDS: Words = {
     "chart_assembly": ("各事件集结时间（承诺 10 分钟）", "Assembly per incident (promise 10 min)"),
     "chart_utilisation": ("各类力量使用率", "Utilisation by kind"),
     "chart_crowd": ("各点位人群密度", "Crowd density per camera"),
+    # the charts' axes and legends (drawn into the PNGs, so they must be in the report's language too)
+    "axis_minutes_after": ("{t} 起的分钟数", "minutes after {t}"),
+    "axis_minutes_after_alert": ("{t} 起的分钟数（告警时刻）", "minutes after {t} (alert)"),
+    "axis_per_minute": ("每分钟 / 数量", "per minute / count"),
+    "axis_seconds": ("秒", "seconds"), "axis_minutes": ("分钟", "minutes"),
+    "axis_kind": ("力量类型", "resource kind"), "axis_utilisation_pct": ("使用率 %", "utilisation %"),
+    "axis_density": ("人/㎡", "people per m²"),
+    "legend_alerts_per_min": ("每分钟告警", "alerts per minute"),
+    "legend_open_incidents": ("未结事件", "open incidents"), "legend_active_tasks": ("进行中任务", "active tasks"),
+    "legend_kept": ("达标", "kept"), "legend_breached": ("超时", "breached"),
+    "mode_live": ("实战", "live"), "mode_exercise": ("演练", "exercise"), "mode_review": ("回放", "review"),
     "breaches_n": ("超时事件（{n}）", "Breaches ({n})"),
     "all_met": ("全部达标：每起已判定的事件都守住了两项承诺。", "Every decided incident kept both promises."),
     "incident": ("事件", "incident"), "alert": ("告警", "alert"), "event_title": ("标题", "title"),
@@ -349,8 +367,8 @@ TABLES: dict[str, Words] = {
     "incident_kinds": INCIDENT_KINDS, "resource_kinds": RESOURCE_KINDS, "statuses": STATUSES,
     "severities": SEVERITIES, "alert_sources": ALERT_SOURCES, "roles": ROLES, "actors": ACTORS,
     "timeline_steps": TIMELINE_STEPS, "refusals": REFUSALS, "false_alarm_reasons": FALSE_ALARM_REASONS,
-    "report_words": REPORT_WORDS, "evidence_words": EVIDENCE_WORDS, "video_states": VIDEO_STATES,
-    "video_words": VIDEO_WORDS, "map_words": MAP_WORDS,
+    "report_words": REPORT_WORDS, "scenarios": SCENARIO_NAMES, "evidence_words": EVIDENCE_WORDS,
+    "video_states": VIDEO_STATES, "video_words": VIDEO_WORDS, "map_words": MAP_WORDS,
 }
 
 
@@ -410,6 +428,11 @@ def role(code: str, lang: str) -> str:
 def step(code: str, lang: str) -> str:
     """A timeline step code ('task_arrived' → '到达现场' / 'Arrived on scene')."""
     return word(TIMELINE_STEPS, code, lang)
+
+
+def scenario(code: str, lang: str) -> str:
+    """A drill's scenario ('marathon' → '马拉松赛事保障'); a site's own scenario name reads as itself."""
+    return word(SCENARIO_NAMES, code, lang)
 
 
 def refusal(code: str, lang: str) -> str:
@@ -662,6 +685,10 @@ class Glossary:
     def step(self, code: str) -> str:
         """A timeline step code."""
         return step(code, self.lang)
+
+    def scenario(self, code: str) -> str:
+        """A drill's scenario."""
+        return scenario(code, self.lang)
 
     def actor(self, name: str) -> str:
         """Who did a step."""

@@ -137,6 +137,7 @@ REPORT_TASKS = "#2da44e"
 REPORT_KEPT = "#2da44e"
 REPORT_BREACHED = "#cf222e"
 REPORT_BARS = "#1f6feb"
+REPORT_AXIS = "#3d444d"  # axis lines, ticks and legend words on paper
 
 #: fonts with CJK glyphs, best first (a Latin-only default font renders Chinese as tofu)
 CJK_FAMILIES = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC",

@@ -143,7 +143,9 @@ class Alarm(QObject):
             return
         first = critical[0]
         town = self.replica.state.org.get(first.town)
-        text = (self.tr("Not acknowledged: %1 critical — %2 · %3 (A: acknowledge)") if self.audible
+        # the key hint only where the key works: not on the wall, not in a review (commands are off)
+        can_act = self.audible and self.replica.link.mode != "review"
+        text = (self.tr("Not acknowledged: %1 critical — %2 · %3 (A: acknowledge)") if can_act
                 else self.tr("Not acknowledged: %1 critical — %2 · %3")) \
             .replace("%1", str(len(critical))).replace("%2", first.title) \
             .replace("%3", town.name if town else first.town)

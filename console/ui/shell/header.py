@@ -124,7 +124,9 @@ class HeaderBar(QToolBar):
         self._set(self.shift_label, self._shift(now))
         who = link.user or "—"
         role = role_label(link.role) if link.role else ""
-        self._set(self.duty_label, self.tr("On duty: %1").replace("%1", f"{who}" + (f" ({role})" if role else "")))
+        # the wall's account is named after its role: "大屏 (大屏)" said one word twice
+        said = f"{who} ({role})" if role and role != who else who
+        self._set(self.duty_label, self.tr("On duty: %1").replace("%1", said))
 
     def _shift(self, now: float | None) -> str:
         if now is None:

@@ -293,12 +293,29 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not self.wall:
             self._geometry_restored = self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
-            return self.restoreState(state)
+            restored = self.restoreState(state)
+            self._pin_top_bars()
+            return restored
         return False
 
     def reset_layout(self) -> None:
         """Back to the built-in layout."""
         self.restoreState(self._default_state)
+        self._pin_top_bars()
+
+    def _pin_top_bars(self) -> None:
+        """The offline banner on a line of its own above the header, whatever a saved layout says.
+
+        A layout saved while the banner was hidden (or by an older console) put both on one
+        line: the banner came up as a 250 px box left of the clock, not across the window.
+        """
+        top = Qt.ToolBarArea.TopToolBarArea
+        if self.toolBarArea(self.header) != top:
+            self.addToolBar(top, self.header)
+        if self.toolBarArea(self.offline_bar) != top or self.offline_bar.y() > self.header.y():
+            self.insertToolBar(self.header, self.offline_bar)  # the banner first
+        if not self.toolBarBreak(self.header):
+            self.insertToolBarBreak(self.header)
 
     # ------------------------------------------------------------------ Qt
 
@@ -316,6 +333,20 @@ class MainWindow(QMainWindow):
             from console.ui.shell.wall import fix_widths
 
             fix_widths(self)  # fixed shares of the new width: nothing moves when an alert arrives
+
+    def carry_over(self, old: MainWindow) -> None:
+        """Take up where a window of the same session left off (a language switch rebuilds the window).
+
+        The same incident, person and camera stay selected (the commander was looking at them:
+        a switch used to drop back to "Select an alert"), and the same closing rules hold.
+        """
+        self.ask_before_closing, self.embedded_hub = old.ask_before_closing, old.embedded_hub
+        was = old.selection
+        for value, select in ((was.incident, self.selection.select_incident),
+                              (was.resource, self.selection.select_resource),
+                              (was.camera, self.selection.select_camera)):
+            if value:
+                select(value)
 
     def close_without_asking(self) -> bool:
         """Close now (the app shuts down in order, a test ends): no question."""

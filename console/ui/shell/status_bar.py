@@ -71,7 +71,9 @@ class ConsoleStatusBar(QStatusBar):
             "%1", f"{stall:.0f} ms" if stall is not None else "—"),
             "color: #ff4d4f;" if stall is not None and stall > 200 else "")
         who = link.user or "—"
-        self._set(self.user_label, f"{who} · {role_label(link.role) if link.role else '—'}"
+        role = role_label(link.role) if link.role else "—"
+        # the wall's account is named after its role: "大屏 · 大屏" said one word twice
+        self._set(self.user_label, (who if role == who else f"{who} · {role}")
                   + (f" · {link.center}" if link.center else ""))
         mode = link.mode or "live"
         self._set(self.mode_badge, MODE_TEXT.get(mode, mode.upper()),

@@ -26,7 +26,8 @@ from console.client.replica import Replica
 from console.domain.model import ALERT_KINDS, INCIDENT_STATUSES
 from console.domain.state import ChangeSet
 from console.ui.common import theme
-from console.ui.common.i18n import kind_label, status_label
+from console.ui.common import glossary
+from console.ui.common.i18n import current_lang, kind_label, status_label
 from console.ui.panes.alerts.model import AlertQueueModel, is_open
 from console.ui.shell.flow import ActionFlow
 from console.ui.shell.selection import Selection
@@ -247,6 +248,17 @@ class AlertQueue(QWidget):
             # never narrower than its own header (English "Severity", "Response" were cut to "everity")
             title = str(self.model.headerData(col, Qt.Orientation.Horizontal))
             header.resizeSection(col, max(int(em * width), head.horizontalAdvance(title) + 24))
+        # the response cell's widest text in this language ("✓ 12 秒" was cut to "✓ 11…" in Chinese)
+        lang = current_lang()
+        widest = max(metrics.horizontalAdvance(t) for t in (
+            f"✓ {glossary.seconds(59, lang)}", f"⚠ {glossary.seconds(59, lang)}", glossary.countdown(-599, lang)))
+        col = AlertQueueModel.COL_COUNTDOWN
+        header.resizeSection(col, max(header.sectionSize(col), widest + 16))
+        # kinds and statuses fit their longest word ("Crowd de…", "On sce…" in English), up to 12 M
+        for col, labels in ((AlertQueueModel.COL_KIND, [kind_label(k) for k in ALERT_KINDS]),
+                            (AlertQueueModel.COL_STATUS, [status_label(s) for s in INCIDENT_STATUSES])):
+            widest = max(metrics.horizontalAdvance(t) for t in labels)
+            header.resizeSection(col, max(header.sectionSize(col), min(widest + 16, int(em * 12))))
         self.view.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
 
     def _fill_static_filters(self) -> None:

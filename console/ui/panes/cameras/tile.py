@@ -401,7 +401,8 @@ class CameraTile(QWidget):
             p.setPen(_OFFLINE.lighter(150))
             p.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.tr("OFFLINE"))
 
-        if self.alerting and self.detections:
+        if self.alerting and self.detections and self._image is not None:
+            # boxes belong to a picture: over "waiting for video" they point at nothing
             self._paint_boxes(p, target, fm.height())
 
         if self.camera_id:

@@ -17,7 +17,8 @@ from console.client.controller import Controller
 from console.client.replica import Replica
 from console.domain.state import ChangeSet
 from console.domain.localtime import clock
-from console.ui.common import theme
+from console.ui.common import glossary, theme
+from console.ui.common.i18n import current_lang
 
 #: the speeds the bar offers
 SPEEDS = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0)
@@ -191,7 +192,7 @@ class DrillBar(QWidget):
                 self.speed.setCurrentIndex(i)
         self.position_label.setText(f"{clock(now)} / {clock(d.end)}")
         # what was recorded, in words; how fast the hub rebuilt the state on a seek is for Diagnostics
-        self.info_label.setText(d.scenario)
+        self.info_label.setText(glossary.scenario(d.scenario, current_lang()))
         self.info_label.setToolTip(self.tr("Last jump rebuilt the picture in %1 ms").replace(
             "%1", f"{d.seek_ms:.0f}") if d.seek_ms is not None else "")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 import pyqtgraph as pg
@@ -21,6 +22,7 @@ from console.domain.kpi import Figures, compute
 from console.domain.localtime import duration
 from console.ui.common import theme
 from console.ui.common.i18n import resource_kind_label
+from console.ui.common.series import break_gaps
 
 #: at most this many minutes of history are drawn (a whole marathon day fits)
 CAPACITY = 24 * 60
@@ -30,14 +32,17 @@ WINDOW_S = 3 * 3600.0
 REFRESH_S = 1.0
 #: crowd curves drawn (the cameras with the most density alerts)
 CROWD_CAMERAS = 5
-#: two crowd readings further apart than this (s) are not joined by a line
-CROWD_GAP_S = 120.0
 #: utilisation bars drawn (the most used kinds)
 UTILISATION_KINDS = 6
 
 
 class MinutesAgoAxis(pg.AxisItem):
     """A time axis in whole minutes before now: '25', '20', … '0', never '-0.1' steps."""
+
+    def __init__(self, orientation: str, **kwargs):
+        super().__init__(orientation, **kwargs)
+        # one crowd reading spans a few ms: pyqtgraph then labelled the axis "minutes ago (x0.001)"
+        self.enableAutoSIPrefix(False)
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph override
         return [f"{abs(v):.0f}" for v in values]
@@ -48,14 +53,37 @@ class MinutesAgoAxis(pg.AxisItem):
         return [(major, 0)]
 
 
-def break_gaps(points: np.ndarray, gap_s: float = CROWD_GAP_S) -> np.ndarray:
-    """(t, value) rows with a NaN row wherever two readings are more than `gap_s` apart."""
-    if len(points) < 2:
-        return points
-    gaps = np.nonzero(np.diff(points[:, 0]) > gap_s)[0]
-    if not len(gaps):
-        return points
-    return np.insert(points, gaps + 1, np.nan, axis=0)
+class RoomyAxis(pg.AxisItem):
+    """A value axis with only as many ticks as fit two text lines apart: no '0.4' printed over '0.2'.
+
+    In the desk's short KPI dock a plot may be 40 px tall; pyqtgraph's own spacing then still
+    draws four labels on top of each other. `whole`: counts, so no step below 1 and no decimals.
+    """
+
+    def __init__(self, orientation: str, *, whole: bool = False, **kwargs):
+        super().__init__(orientation, **kwargs)
+        self.whole = whole
+        self.enableAutoSIPrefix(False)
+
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802 - pyqtgraph override
+        span = maxVal - minVal
+        if span <= 0 or size <= 0:
+            return super().tickSpacing(minVal, maxVal, size)
+        line = QFontMetrics(self.style.get("tickFont") or self.font()).height()
+        room = max(1, int(size // (2 * line)))
+        step = nice_step(span / room)
+        return [(max(step, 1.0) if self.whole else step, 0)]
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph override
+        if self.whole or spacing >= 1:
+            return [f"{v:.0f}" for v in values]
+        return super().tickStrings(values, scale, spacing)
+
+
+def nice_step(raw: float) -> float:
+    """The smallest 1, 2 or 5 × 10ⁿ that is at least `raw`."""
+    power = 10.0 ** np.floor(np.log10(raw))
+    return float(next(m * power for m in (1, 2, 5, 10) if m * power >= raw - 1e-12))
 
 
 class KpiPane(QWidget):
@@ -80,14 +108,16 @@ class KpiPane(QWidget):
         self.plots.setBackground(theme.BG)
 
         self.rate_plot = self.plots.addPlot(row=0, col=0, title=self.tr("Alerts / min · open incidents"),
-                                            axisItems={"bottom": MinutesAgoAxis("bottom")})
+                                            axisItems={"bottom": MinutesAgoAxis("bottom"),
+                                                       "left": RoomyAxis("left", whole=True)})
         self.alert_curve = self.rate_plot.plot(pen=pg.mkPen(theme.CHART_ALERTS), fillLevel=0,
                                                brush=theme.CHART_ALERTS_FILL)
         self.open_curve = self.rate_plot.plot(pen=pg.mkPen(theme.CHART_OPEN, width=2))
         self.task_curve = self.rate_plot.plot(pen=pg.mkPen(theme.CHART_TASKS, width=1))
         self.rate_plot.setLabel("bottom", self.tr("minutes ago"))
 
-        self.promise_plot = self.plots.addPlot(row=0, col=1, title=self.tr("p50 / p90 / p95 vs promise (% of limit)"))
+        self.promise_plot = self.plots.addPlot(row=0, col=1, title=self.tr("p50 / p90 / p95 vs promise (% of limit)"),
+                                               axisItems={"left": RoomyAxis("left", whole=True)})
         self.promise_bars = pg.BarGraphItem(x=[0, 1, 2, 4, 5, 6], height=[0] * 6, width=0.8,
                                             brushes=[theme.CHART_KEPT] * 6)
         self.promise_plot.addItem(self.promise_bars)
@@ -106,7 +136,8 @@ class KpiPane(QWidget):
         self.use_plot.invertY(True)  # the most used kind on top
 
         self.crowd_plot = self.plots.addPlot(row=1, col=1, title=self.tr("Crowd density per camera (people/m²)"),
-                                             axisItems={"bottom": MinutesAgoAxis("bottom")})
+                                             axisItems={"bottom": MinutesAgoAxis("bottom"),
+                                                        "left": RoomyAxis("left")})
         self.crowd_plot.setLabel("bottom", self.tr("minutes ago"))
         self.crowd_plot.addLegend(offset=(5, 5))
         self.crowd_curves = [self.crowd_plot.plot(pen=pg.mkPen(c, width=1.5), symbol="o", symbolSize=4,
