@@ -681,6 +681,19 @@ class CameraWall(QWidget):
                 live.append(cid)
         return set(live[:self.live_tiles])
 
+    def _on_console_clock(self, camera_id: str, frame) -> float | None:
+        """A pulled camera's frame time on the console's clock (the header's); None: it is already.
+
+        The stream reader stamps frames with this machine's time; in an exercise the header shows
+        the scenario's, so "最后画面 21:09" under a header at 07:03 would be two clocks on one screen.
+        Hub-pushed frames carry the hub's time already. Live, the hub's clock is wall time.
+        """
+        link = self.replica.link
+        if camera_id not in self._streamed or not link.clock:
+            return None
+        # hub time now, less the frame's age at the hub clock's rate (an exercise may run faster)
+        return self.replica.hub_now() - (time.time() - frame.ts) * link.clock_rate
+
     def _pull_frames(self) -> None:
         if self.frames is None:
             return
@@ -698,7 +711,7 @@ class CameraWall(QWidget):
             if playback is not None:
                 frame = take(replay_key(cid))
                 if frame is not None:
-                    tile.show_frame(frame, now)
+                    tile.show_frame(frame, now, self._on_console_clock(cid, frame))
                 elif playback.done:
                     del self._replays[cid]
                     tile.set_replay(False)
@@ -707,8 +720,8 @@ class CameraWall(QWidget):
                 continue
             frame = take(cid)
             if frame is not None:
-                last[cid] = (frame, now)
-                tile.show_frame(frame, now)
+                last[cid] = kept = (frame, now, self._on_console_clock(cid, frame))
+                tile.show_frame(*kept)
             elif not tile.has_picture and (kept := last.get(cid)) is not None:
                 # A tile that just got this camera (focus, new layout) shows its last picture at
                 # once: a camera that sends rarely (a drill's recorded frames) may not send again soon.
