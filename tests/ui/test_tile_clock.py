@@ -7,6 +7,9 @@ got the hub's `hello` for an exercise whose scenario clock reads 07:03.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QTimer
 
@@ -93,6 +96,9 @@ def test_a_stale_and_an_idle_tile_show_scenario_time_like_the_header_in_an_exerc
         assert 0 <= _seconds(header.texts()[0]) - shown <= STALE_AFTER_S + 5, (caption, header.texts())
         # the frame's own stamp is this machine's; the caption is not that one unless the clocks agree
         assert caption.split()[-1] == clock(live.live.clock_time)
+        if shots := os.environ.get("VIDEO_SHOTS"):  # a look at it: VIDEO_SHOTS=/some/dir
+            Path(shots).mkdir(parents=True, exist_ok=True)
+            wall.grab().save(str(Path(shots) / "exercise-stale-tile.png"))
     finally:
         streams.close(join_timeout=5.0)
         pool.close()
