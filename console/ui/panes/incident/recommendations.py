@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QGroupBox, QHeaderView, QPushButton, QStyledItemDelegate, QStyleOptionViewItem, QTreeWidget,
     QTreeWidgetItem, QVBoxLayout, QWidget,
@@ -64,7 +64,9 @@ class RecommendationList(QGroupBox):
         recs_layout.addWidget(self.recs)
         #: the wall wraps the reason onto more lines instead of cutting it ("最近的…")
         self.wrapping = False
-        self.recs.header().sectionResized.connect(lambda *_: self.wrapping and self._fit_rows())
+        self._fit_due = False
+        # a fill resizes several columns: the rows are fitted once, after the last
+        self.recs.header().sectionResized.connect(lambda *_: self.wrapping and self._fit_soon())
 
     def set_wrap(self, on: bool) -> None:
         """Wrap each reason onto as many lines as it needs, every row shown whole (wall mode).
@@ -76,6 +78,7 @@ class RecommendationList(QGroupBox):
         self.recs.setWordWrap(on)
         self.recs.setUniformRowHeights(not on)
         self.recs.setTextElideMode(Qt.TextElideMode.ElideNone if on else Qt.TextElideMode.ElideRight)
+        self.recs.setColumnHidden(3, on)  # the Dispatch buttons' column: a wall has none
         self._fit_rows()
 
     def forget(self) -> None:
@@ -124,8 +127,14 @@ class RecommendationList(QGroupBox):
                 self.recs.setColumnWidth(col, min(self.recs.columnWidth(col), cap))
             self._fit_rows()
 
+    def _fit_soon(self) -> None:
+        if not self._fit_due:
+            self._fit_due = True
+            QTimer.singleShot(0, self._fit_rows)
+
     def _fit_rows(self) -> None:
         """Row heights for the reason column's width now, and (wrapping) the list as tall as its rows."""
+        self._fit_due = False
         self.recs.doItemsLayout()  # a tree keeps row heights from the old column width otherwise
         if not self.wrapping:
             self.recs.setMinimumHeight(120)
