@@ -21,6 +21,17 @@ bench: venv
 	.venv/bin/pip install -q -e '.[bench]'
 	.venv/bin/python -m bench
 
+# The change per metric between two results: make bench-compare OLD.json NEW.json
+# (or OLD=... NEW=...). The .json goals after it are its arguments, not targets.
+.PHONY: bench-compare
+bench-compare:
+	@.venv/bin/python -m bench.compare $(or $(OLD),$(word 1,$(filter %.json,$(MAKECMDGOALS)))) \
+	    $(or $(NEW),$(word 2,$(filter %.json,$(MAKECMDGOALS))))
+ifeq ($(firstword $(MAKECMDGOALS)),bench-compare)
+%.json:
+	@:
+endif
+
 screenshots: venv
 	bash scripts/screenshots.sh out/screenshots
 

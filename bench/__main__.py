@@ -18,22 +18,39 @@ import subprocess
 import sys
 import time
 
+from typing import Callable
+
 from bench import p9_video, p10_city
 from bench.common import OUT, RESULT_TAG, ROOT, Measure, child_env, python
+from bench.machine import RunWatch, machine_facts
 
-#: runs per benchmark (the issue asks for the median of several)
+#: runs per benchmark (the issue asks for the median of several). A new benchmark module
+#: registers here, in worker.RUNNERS (and worker.QT when it needs Qt), and in MEASURES.
 RUNS = {"P1": 3, "P2": 3, "P3": 3, "P4": 3, "P5": 5, "P6": 2, "P7": 3, "P8": 1, "P9": 1, "P10": 1}
+#: id → function(results of its runs, every benchmark's results) → its table rows; the ids
+#: named in `measures` below need no entry
+MEASURES: dict[str, Callable[[list[dict], dict], list[Measure]]] = {}
+#: the worker ids whose runs a benchmark's rows are judged on (validity, trust); default: its own id
+RUNS_OF = {"P1": ("P1-console", "P1-bare")}
 
 
 def run_worker(bid: str, quick: bool, timeout: float = 420.0) -> dict:
-    """One run of one benchmark in a fresh process; returns its JSON result."""
+    """One run of one benchmark in a fresh process; returns its JSON result with the machine's facts.
+
+    `_machine` says what the machine did just before, during and just after the run, and why
+    the run is untrusted (if it is); `invalid` (set by the runner) what work did not happen.
+    """
     args = [python(), "-m", "bench.worker", bid] + (["--quick"] if quick else [])
     t0 = time.perf_counter()
+    watch = RunWatch()
     proc = subprocess.run(args, cwd=ROOT, env=child_env(), capture_output=True, text=True, timeout=timeout)
+    facts = watch.end()
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith(RESULT_TAG):
             res = json.loads(line[len(RESULT_TAG):])
             res["_seconds"] = time.perf_counter() - t0
+            res["_machine"] = facts
+            res["_worker"] = bid
             return res
     tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-25:])
     raise RuntimeError(f"{bid} run failed (exit {proc.returncode}):\n{tail}")
@@ -47,11 +64,24 @@ def collect(bid: str, runs: int, quick: bool, log) -> list[dict]:
         except Exception as exc:  # noqa: BLE001 - one failed run is reported, the suite goes on
             log(f"  {bid} run {i + 1}: FAILED {exc}")
             continue
-        log(f"  {bid} run {i + 1}/{runs} ({res['_seconds']:.0f} s): "
+        m = res["_machine"]
+        log(f"  {bid} run {i + 1}/{runs} ({res['_seconds']:.0f} s, load {_load_str(m)}): "
             + ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
-                        for k, v in res.items() if not k.startswith("_")))
+                        for k, v in res.items() if not k.startswith("_") and not isinstance(v, (dict, list))))
+        for why in res.get("invalid") or []:
+            log(f"    INVALID: {why}")
+        for why in m["untrusted"]:
+            log(f"    UNTRUSTED: {why}")
         out.append(res)
     return out
+
+
+def _load_str(m: dict) -> str:
+    def one(s):
+        load = (s or {}).get("load") or [None]
+        busy = (s or {}).get("busy")
+        return (f"{load[0]:.2f}" if load[0] is not None else "?") + (f" {busy * 100:.0f}%" if busy is not None else "")
+    return f"{one(m.get('start'))} → {one(m.get('end'))}"
 
 
 def _vals(results: list[dict], key: str) -> list[float]:
@@ -60,19 +90,28 @@ def _vals(results: list[dict], key: str) -> list[float]:
 
 
 def measures(bid: str, results: list[dict], extra: dict) -> list[Measure]:
+    if bid in MEASURES:
+        return MEASURES[bid](results, extra)
     v = lambda key: _vals(results, key)  # noqa: E731
     if bid == "P9":
         return p9_video.measures(results)
     if bid == "P1":
-        return [Measure("P1", "events applied/s, UI live", "ev/s", "≥ 0.7× bare",
+        return [Measure("P1", "events applied/s, UI live", "ev/s", "≥ 0.9× bare",
                         v("events_per_s"), _vals(extra.get("P1-bare", []), "events_per_s"),
-                        "bare websockets client", "x", lambda val, r: r >= 0.7,
-                        note=f"tiles drawing {statistics_str(v('tiles_fps'))} fps (9 tiles × 5 fps sent)")]
+                        "bare websockets client", "x", lambda val, r: r >= 0.9,
+                        note=f"tiles drawing {statistics_str(v('tiles_fps'))} fps (9 tiles × 5 fps sent); CPU per event "
+                        f"(whole process, load-proof): console {statistics_str(v('cpu_us_per_event'))} µs, bare "
+                        f"{statistics_str(_vals(extra.get('P1-bare', []), 'cpu_us_per_event'))} µs"),
+                Measure("P1", "worst GUI freeze while applying", "ms", "≤ 100 ms", v("worst_stall_ms"), [],
+                        check=lambda val, r: val <= 100)]
     if bid == "P2":
+        stage = lambda name: statistics_str(v(f"{name}_p50_ms")) + " / " + statistics_str(v(f"{name}_p99_ms"))  # noqa: E731
         return [Measure("P2", "hub send → alert row painted, p50", "ms", "—", v("p50_ms"), []),
                 Measure("P2", "hub send → alert row painted, p99", "ms", "≤ 50 ms", v("p99_ms"), [],
                         check=lambda val, r: val <= 50,
-                        note=f"5,000 ev/s + 10 alerts/s; GUI stall p99 {statistics_str(v('stall_p99_ms'))} ms")]
+                        note=f"5,000 ev/s + 10 alerts/s; GUI stall p99 {statistics_str(v('stall_p99_ms'))} ms; "
+                        f"stages p50 / p99 ms: hub {stage('hub')}, wire {stage('wire')}, "
+                        f"decode+apply {stage('decode_apply')}, paint {stage('paint')}")]
     if bid == "P3":
         return [Measure("P3", "64 tiles × 10 fps: frames painted / sent", "%", "≥ 95%",
                         [x * 100 for x in v("painted_ratio")], [], check=lambda val, r: val >= 95),
@@ -83,13 +122,14 @@ def measures(bid: str, results: list[dict], extra: dict) -> list[Measure]:
                         v("bare_decode_ms"), "bare simplejpeg decode, 1 thread", "x",
                         note=f"console CPU {statistics_str([x * 100 for x in v('console_cpu_share')])}% of a core")]
     if bid == "P4":
-        return [Measure("P4", "map, 20,000 people at 1 Hz: worst GUI stall", "ms", "≤ 50 ms",
-                        v("worst_stall_ms"), [], check=lambda val, r: val <= 50,
-                        note=f"stall p99 {statistics_str(v('stall_p99_ms'))} ms")]
+        return [Measure("P4", "map, 20,000 people at 1 Hz: worst GUI stall", "ms", "≤ 16 ms",
+                        v("worst_stall_ms"), [], check=lambda val, r: val <= 16,
+                        note=f"stall p99 {statistics_str(v('stall_p99_ms'))} ms; map redrew "
+                        f"{statistics_str(v('map_redraws'))} times, longest gap {statistics_str(v('redraw_gap_max_s'))} s")]
     if bid == "P5":
-        return [Measure("P5", "demo start → first painted frame", "s", "≤ 2 s and ≤ 3× bare",
+        return [Measure("P5", "demo start → first painted frame", "s", "≤ 1.0 s and ≤ 5× bare",
                         v("demo_first_frame_s"), v("bare_window_s"), "bare PySide6 window start", "x",
-                        lambda val, r: val <= 2.0 and r <= 3.0)]
+                        lambda val, r: val <= 1.0 and r <= 5.0)]
     if bid == "P6":
         return [Measure("P6", "resident memory: 20k people, 100k past incidents, 64 tiles", "MB", "≤ 500 MB",
                         v("rss_mb"), [], check=lambda val, r: val <= 500,
@@ -133,25 +173,65 @@ def fmt(x: float, unit: str = "") -> str:
     return f"{x:.2f}"
 
 
+def judge(row: dict, runs: list[dict]) -> dict:
+    """Mark a table row INVALID when a run of it did not do its work, UNTRUSTED when the machine was busy.
+
+    A PASS needs every run valid; the figures of an invalid run still show (they say how far off it was).
+    """
+    invalid, untrusted = [], []
+    for i, res in enumerate(runs, 1):
+        who = f"{res.get('_worker', row['id'])} run {i}"
+        invalid += [f"{who}: {why}" for why in res.get("invalid") or []]
+        if res.get("valid") is False:  # the P9/P10 modules' way of saying it
+            invalid.append(f"{who}: {res.get('why') or 'not valid'}")
+        untrusted += [f"{who}: {why}" for why in (res.get("_machine") or {}).get("untrusted", [])]
+    if row["available"] and not runs:
+        invalid.append("no run finished")
+    row["invalid"], row["untrusted"] = invalid, untrusted
+    row["untrusted_runs"] = sum(1 for res in runs if (res.get("_machine") or {}).get("untrusted"))
+    row["result"] = result_word(row)
+    return row
+
+
+def result_word(row: dict) -> str:
+    if row.get("invalid"):
+        return "INVALID"
+    if not row["available"]:
+        return "n/a"
+    return {True: "PASS", False: "FAIL", None: "—"}[row["pass"]]
+
+
 def table(rows: list[dict]) -> str:
-    head = ["id", "metric", "value (median)", "spread min–max", "same-run limit", "ratio", "target", "result"]
+    head = ["id", "metric", "value (median)", "spread min–max", "same-run limit", "ratio", "target", "result",
+            "trust"]
     lines = []
     for r in rows:
         if not r["available"]:
-            lines.append([r["id"], r["metric"], "not available", "", "", "", r["target"], "n/a"])
+            lines.append([r["id"], r["metric"], "not available", "", "", "", r["target"], result_word(r), ""])
             continue
         unit = r["unit"]
         val = f"{fmt(r['value'])} {unit}"
         spread = f"{fmt(r['min'])}–{fmt(r['max'])} (n={r['runs']})"
         lim = f"{fmt(r['limit'])} {unit}" if not math.isnan(r["limit"]) else "—"
         ratio = f"{r['ratio']:.2f}×" if not math.isnan(r["ratio"]) else "—"
-        res = {True: "PASS", False: "FAIL", None: "—"}[r["pass"]]
-        lines.append([r["id"], r["metric"], val, spread, lim, ratio, r["target"], res])
+        res = r.get("result") or result_word(r)
+        trust = f"UNTRUSTED ({r['untrusted_runs']} runs)" if r.get("untrusted") else "ok"
+        lines.append([r["id"], r["metric"], val, spread, lim, ratio, r["target"], res, trust])
     widths = [max(len(str(x)) for x in col) for col in zip(head, *lines)]
     out = [" | ".join(h.ljust(w) for h, w in zip(head, widths)),
            "-+-".join("-" * w for w in widths)]
     out += [" | ".join(str(c).ljust(w) for c, w in zip(line, widths)) for line in lines]
     notes = [f"  {r['id']}: {r['note']}" for r in rows if r.get("note")]
+    seen: set[str] = set()
+    for r in rows:
+        for why in r.get("invalid") or []:
+            if why not in seen:
+                seen.add(why)
+                notes.append(f"  INVALID {why}")
+        for why in r.get("untrusted") or []:
+            if why not in seen:
+                seen.add(why)
+                notes.append(f"  ⚠ UNTRUSTED {why}")
     return "\n".join(out + ([""] + notes if notes else []))
 
 
@@ -179,7 +259,9 @@ def main() -> int:
     def log(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
 
-    log(f"bench: {platform.node()} · {platform.python_version()} · runs {a.runs or 'default'}"
+    machine = machine_facts(ROOT)
+    log(f"bench: {platform.node()} · {machine['cpu_model']} · {machine['cores']} cores · "
+        f"{platform.python_version()} · {machine['revision']} · runs {a.runs or 'default'}"
         f"{' · quick' if a.quick else ''}")
     raw: dict[str, list[dict]] = {}
     rows: list[dict] = []
@@ -196,15 +278,20 @@ def main() -> int:
             raw[bid] = collect(bid, 1, a.quick, log)
         else:
             raw[bid] = collect(bid, n, a.quick, log)
-        rows += [m.summary() for m in measures(bid, raw[bid], raw)]
+        runs_of = [res for key in RUNS_OF.get(bid, (bid,)) for res in raw.get(key, [])]
+        rows += [judge(m.summary(), runs_of) for m in measures(bid, raw[bid], raw)]
     elapsed = time.perf_counter() - t_suite
     text = table(rows)
     print(text)
-    print(f"\nsuite time {elapsed / 60:.1f} min · 2-core figures, same-run limits measured in the same run")
+    untrusted = sum(1 for runs in raw.values() for res in runs if res["_machine"]["untrusted"])
+    total = sum(len(runs) for runs in raw.values())
+    print(f"\nsuite time {elapsed / 60:.1f} min · {machine['cores']} cores ({machine['cpu_model']}) · "
+          f"same-run limits measured in the same run · {untrusted} of {total} runs untrusted"
+          + (" (other work on the machine: compare figures only within this run)" if untrusted else ""))
     OUT.mkdir(parents=True, exist_ok=True)
     doc = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "host": platform.node(),
            "python": platform.python_version(), "quick": a.quick, "suite_seconds": elapsed,
-           "rows": rows, "runs": raw}
+           "machine": machine, "untrusted_runs": untrusted, "rows": rows, "runs": raw}
     with open(a.out, "w", encoding="utf-8") as f:
         json.dump(_no_nan(doc), f, indent=1, ensure_ascii=False, default=str)
     (OUT / "bench.txt").write_text(text + "\n", encoding="utf-8")

@@ -185,3 +185,11 @@ class Measure:
                 "limit": lim, "limit_label": self.limit_label, "limit_values": self.limit_values,
                 "ratio": ratio, "target": self.target, "pass": ok, "note": self.note,
                 "available": self.available}
+
+
+def invalid_reasons(*checks: tuple[bool, str]) -> list[str]:
+    """What a run failed to do: each (done, why) pair whose work did not happen gives its `why`.
+
+    A run whose list is not empty is INVALID in the table, whatever its figures say.
+    """
+    return [why for ok, why in checks if not ok]

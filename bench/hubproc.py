@@ -139,6 +139,18 @@ class Driver:
         sent = marks = 0
         closing: list[tuple[float, str]] = []
         lag_max = 0.0
+        # when each marker alert left the hub's commit step for the clients' queues (P2's breakdown)
+        marker_seqs: set[int] = set()
+        pushed: dict[int, float] = {}
+
+        def on_commit(rows) -> None:
+            if marker_seqs:
+                now_ = time.time()
+                for row in rows:
+                    if row[0] in marker_seqs:
+                        pushed[row[0]] = now_
+
+        self.core.commit_listeners.append(on_commit)
         while True:
             now = loop.time() - t0
             if now >= seconds:
@@ -146,21 +158,27 @@ class Driver:
             due = int(now * rate) - sent
             events = [self.background(sent + j) for j in range(max(0, due))]
             sent += max(0, due)
+            marker_at = -1
             if markers and int(now * markers) > marks:
                 marks += 1
                 ev = self.alert("critical", marker=True)
+                marker_at = len(events)
                 events.append(ev)
                 closing.append((now + close_after, ev[1].incident))
             while closing and closing[0][0] <= now:
                 events.append(self.close(closing.pop(0)[1]))
             if events:
-                self.core.emit(events)
+                seqs = self.core.emit(events)
+                if marker_at >= 0:
+                    marker_seqs.add(seqs[marker_at])
             lag_max = max(lag_max, due / rate if rate else 0.0)
             await asyncio.sleep(0.005)
         for _, iid in closing:
             self.core.emit([self.close(iid)])
         await self.core.wait_committed(self.core.state.seq)
-        return {"sent": sent, "markers": marks, "seconds": loop.time() - t0}
+        self.core.commit_listeners.remove(on_commit)
+        return {"sent": sent, "markers": marks, "seconds": loop.time() - t0, "last_seq": self.core.state.seq,
+                "marker_pushed": {str(k): v for k, v in pushed.items()}}
 
     async def moves(self, seconds: float, hz: float = 1.0, slices: int = 10, per_event: int = 500) -> dict:
         """Everyone moves `hz` times a second, in `slices` steps a second of `per_event` moves per event."""

@@ -38,6 +38,8 @@ def _hub_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--site", default=None, metavar="DIR",
                    help="serve this site folder's world (org, grids, roster, cameras, plans); "
                         "changes to it are re-imported (see `duty-console site check`)")
+    p.add_argument("--gateway-url", default=None, metavar="URL",
+                   help="the alert gateway the field page posts photo reports to (e.g. http://10.0.0.5:8780)")
     p.add_argument("--audit-key", default=None, metavar="FILE",
                    help="HMAC key file (keep it off the database's disk): sign audit checkpoints with it")
     p.add_argument("--audit-checkpoints", default=None, metavar="FILE",
@@ -70,7 +72,7 @@ def _hub_config(a: argparse.Namespace):
                      audit_key=a.audit_key, audit_checkpoints=a.audit_checkpoints,
                      record_cameras=[c.strip() for c in a.record_cameras.split(",") if c.strip()],
                      tls_cert=a.tls_cert, tls_key=a.tls_key, insecure=a.insecure,
-                     center=a.center, nats=a.nats,
+                     center=a.center, nats=a.nats, gateway_url=getattr(a, "gateway_url", None),
                      follow=[t.strip() for t in a.follow.split(",") if t.strip()],
                      nats_user=a.nats_user, nats_password=a.nats_password, nats_token=a.nats_token,
                      nats_tls_ca=a.nats_tls_ca, nats_tls_cert=a.nats_tls_cert, nats_tls_key=a.nats_tls_key)

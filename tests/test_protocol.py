@@ -146,6 +146,9 @@ SAMPLES.update({
     "alert_updated": m.AlertUpdated(incident="I-A00042", alert=ALERT, action="cancel"),
     "ingest.alert_update": m.IngestAlertUpdate(incident="I-A00042", alert=ALERT),
 })
+# field pages (issue 13)
+SAMPLES["field_page_changed"] = m.FieldPageChanged(resource="R0001", online=False, at=T0 + 5390.0)
+SAMPLES["field.enrol"] = m.FieldEnrol(resource="R0287", revoke=True)
 
 
 def _envelope_kw(type_: str) -> dict:

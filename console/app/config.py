@@ -63,6 +63,8 @@ class HubConfig:
     nats_tls_key: str | None = None
     #: print the field page's URL and a QR code for this demo token once serving (demo: the volunteer's)
     field_link: str | None = None
+    #: the alert gateway the field page posts photo reports to (console/gateway/field.py)
+    gateway_url: str | None = None
 
 
 #: the token of the volunteer whose field page `demo` prints (console/hub/auth.py DEMO_TOKENS)

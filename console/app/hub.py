@@ -130,6 +130,7 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
         scenario.due(clock.start)
     server = HubServer(core, tokens, host=cfg.host, port=cfg.port, queue_limit=cfg.queue_limit,
                        ssl_context=ssl_context)
+    server.pages.gateway = cfg.gateway_url  # where the field page posts photo reports
     recorder = None
     if cfg.record:
         from console.recording.drill_file import DrillRecorder
@@ -138,6 +139,8 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
                                  cameras=cfg.record_cameras, fps=cfg.record_fps)
         recorder.attach(core, server)
     await server.start()
+    # the enrolment links the roster's QR dialog gets (console/hub/enrol.py): an address a phone can open
+    server.pages.public_url = field_link(server, "").split("#", 1)[0]
     site = None
     if cfg.site:
         # Before the world starts: with a world already in the log the scenario does not load

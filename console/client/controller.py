@@ -18,7 +18,7 @@ from console.client.handle import CommandHandle
 from console.client.replica import PendingCommand, Replica
 from console.domain.actions import Action, available_actions
 from console.domain.recommend import Recommendation, plan_for, recommend
-from console.domain.rules import DRILL_CONTROL, Actor, CommandRefused, check_permitted, decide
+from console.domain.rules import DRILL_CONTROL, FIELD_ENROL, Actor, CommandRefused, check_permitted, decide
 from console.protocol import messages as m
 from console.protocol.codec import Message
 
@@ -189,6 +189,24 @@ class Controller:
         if self._answered:
             self._waiting[handle.id] = handle
         send(handle.id, DRILL_CONTROL, body)
+        return handle
+
+    def field_enrol(self, resource: str, revoke: bool = False) -> CommandHandle:
+        """A fresh field-page token for a person (its result carries `token` and `url`), or revoke theirs.
+
+        Sent without the outbox, like a drill control: a token is never kept in the console's
+        file, and a stale enrolment must not be re-sent after an outage (it would end a newer one).
+        """
+        body = m.FieldEnrol(resource=resource, revoke=revoke)
+        handle = self._handle(uuid.uuid4().hex, FIELD_ENROL, body)
+        if not self.can(FIELD_ENROL):
+            return self._refuse(handle, CommandRefused("forbidden", "only a commander enrols field pages"))
+        send = getattr(self.sink, "send_control", None)
+        if send is None:
+            return self._refuse(handle, CommandRefused("offline", "not connected to the hub"))
+        if self._answered:
+            self._waiting[handle.id] = handle
+        send(handle.id, FIELD_ENROL, body)
         return handle
 
     def subscribe_cameras(self, cameras: list[str]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 from console.domain.model import (
-    HELD_STATUSES, TASK_FINAL, Incident, Task, Transition,
+    HELD_STATUSES, TASK_FINAL, FieldPage, Incident, Task, Transition,
 )
 from console.domain.state import ChangeSet, State
 from console.domain import bodies
@@ -337,6 +337,12 @@ def _cam_status(state: State, type_: str, body: bodies.CameraStatusChanged, ts: 
     if cam is not None:
         cam.online = body.online
         ch.cameras.add(cam.id)
+
+
+@_on("field_page_changed")
+def _page(state: State, type_: str, body: bodies.FieldPageChanged, ts: float, ch: ChangeSet) -> None:
+    state.pages[body.resource] = FieldPage(online=body.online, at=body.at)
+    ch.resources.add(body.resource)
 
 
 # ------------------------------------------------------------------- site re-import, alert updates (issue 12)

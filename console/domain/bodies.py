@@ -218,6 +218,14 @@ class CameraStatusChanged(Body):
     online: bool
 
 
+class FieldPageChanged(Body):
+    """A person's field page came online, or went offline (`at`: when it was last heard, hub time)."""
+
+    resource: str
+    online: bool
+    at: float
+
+
 #: hub → client messages that carry a sequence number and change domain state
 EVENT_BODIES: dict[str, type[Body]] = {
     "baseline_loaded": BaselineLoaded,
@@ -243,6 +251,7 @@ EVENT_BODIES: dict[str, type[Body]] = {
     "resources_moved": ResourcesMoved,
     "resource_status_changed": ResourceStatusChanged,
     "camera_status_changed": CameraStatusChanged,
+    "field_page_changed": FieldPageChanged,
 }
 
 #: commands a client sends; each needs a client-made `id`

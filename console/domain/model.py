@@ -106,6 +106,16 @@ class Resource(msgspec.Struct, kw_only=True):
     task: str | None = None
 
 
+class FieldPage(msgspec.Struct, kw_only=True):
+    """Whether a person's field page (console/field) has a session with the hub, and since when.
+
+    `at` is hub time: when it came online, or (offline) when the hub last heard from it.
+    """
+
+    online: bool
+    at: float
+
+
 class Camera(msgspec.Struct, kw_only=True):
     """An AI camera along the course, and where a console pulls its video from.
 

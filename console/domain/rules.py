@@ -23,6 +23,8 @@ ROLES = ("commander", "operator", "wall", "field", "ingest")
 
 #: play, pause, speed and seek of a reviewed recording (a review hub answers it; a live hub refuses it)
 DRILL_CONTROL = "drill.control"
+#: a person's field-page token, issued or revoked by the hub itself (console/hub/enrol.py); no events
+FIELD_ENROL = "field.enrol"
 _COMMANDER = {
     "cmd.acknowledge", "cmd.dispatch", "cmd.activate_plan", "cmd.cancel_task", "cmd.resolve",
     "cmd.close", "cmd.false_alarm", "cmd.merge", "cmd.escalate", "cmd.request_cooperation",
@@ -30,7 +32,7 @@ _COMMANDER = {
 }
 #: which commands each role may send; checked on every command
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "commander": frozenset(_COMMANDER | {DRILL_CONTROL}),
+    "commander": frozenset(_COMMANDER | {DRILL_CONTROL, FIELD_ENROL}),
     "operator": frozenset({"cmd.acknowledge", "cmd.false_alarm", "cmd.merge", "cmd.report", DRILL_CONTROL}),
     "wall": frozenset(),
     "field": frozenset({"cmd.task_update", "cmd.report"}),

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import msgspec
 
-from console.domain.model import Alert, Camera, Incident, OrgUnit, Plan, Resource, Task
+from console.domain.model import Alert, Camera, FieldPage, Incident, OrgUnit, Plan, Resource, Task
 
 
 class State(msgspec.Struct, kw_only=True):
@@ -28,6 +28,8 @@ class State(msgspec.Struct, kw_only=True):
     broadcasts: int = 0
     #: highest report number used (`R00042` → 42): report ids never repeat, even after archiving
     reports: int = 0
+    #: per resource id: its field page's presence (only people whose page ever connected)
+    pages: dict[str, FieldPage] = {}
 
     def town_of(self, grid: str) -> str:
         """The town a grid (or community) belongs to, walking up the tree."""

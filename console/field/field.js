@@ -8,7 +8,7 @@
 (function () {
   const W = window.FIELD_WORDS;
   const PROTOCOL = 2;  // the envelope's `v` (PROTOCOL.md §14; tests/field/test_static.py keeps it current)
-  const KEY_TOKEN = "duty.field.token", KEY_OUTBOX = "duty.field.outbox";
+  const KEY_TOKEN = "duty.field.token", KEY_OUTBOX = "duty.field.outbox", KEY_VIEW = "duty.field.view";
   const PING_EVERY_MS = 1000, DEAD_AFTER_MS = 4000, RESEND_EVERY_MS = 5000;
   const ASSEMBLY_S = 600;  // the 10-minute clock: first dispatch to first arrival
   const EARTH_R = 6371008.8;  // console/site/geo.py's, so map links land where the console's map does
@@ -18,7 +18,7 @@
   const st = {
     ws: null, linkState: "connecting", me: null, name: "", epoch: "", seq: 0, live: false,
     resources: {}, incidents: {}, tasks: {}, plans: {}, origin: null,
-    clock: null, heardAt: 0, revoked: false, retryMs: 1000, open: {}, known: null,
+    clock: null, heardAt: 0, revoked: false, retryMs: 1000, open: {}, known: null, gateway: null,
   };
 
   // ------------------------------------------------------------------ token and outbox
@@ -37,10 +37,31 @@
   }
   function saveOutbox(list) { localStorage.setItem(KEY_OUTBOX, JSON.stringify(list)); }
 
-  function newId() {
+  function newId(prefix) {
     const b = new Uint8Array(12);
     crypto.getRandomValues(b);  // crypto.randomUUID needs a secure context; a LAN hub may be plain http
-    return "f-" + Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    return (prefix || "f-") + Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  }
+
+  // What the person last saw (their tasks, those incidents, themselves), so a reload on a dead link
+  // still shows the task in hand; the hub's snapshot replaces it once the page is live again.
+  function saveView() {
+    const tasks = {}, incidents = {}, plans = {};
+    for (const t of myTasks().filter((t) => LIVE.includes(t.status))) {
+      tasks[t.id] = t;
+      const inc = st.incidents[t.incident];
+      if (inc) { incidents[inc.id] = inc; if (inc.plan && st.plans[inc.plan]) plans[inc.plan] = st.plans[inc.plan]; }
+    }
+    const me = st.resources[st.me];
+    localStorage.setItem(KEY_VIEW, JSON.stringify({ me: st.me, name: st.name, tasks: tasks, incidents: incidents,
+      plans: plans, resources: me ? { [me.id]: me } : {} }));
+  }
+  function restoreView() {
+    let v = null;
+    try { v = JSON.parse(localStorage.getItem(KEY_VIEW) || "null"); } catch (e) { /* a broken copy: none */ }
+    if (!v) return;
+    Object.assign(st, { me: v.me, name: v.name, tasks: v.tasks, incidents: v.incidents, plans: v.plans,
+      resources: v.resources });
   }
 
   function command(task, status, note) {
@@ -88,8 +109,9 @@
       if (st.ws !== ws) return;
       st.ws = null;
       st.live = false;
-      if (ev.code === 4401) {  // revoked: forget the token, so a reload asks for a new enrolment
-        st.revoked = true; localStorage.removeItem(KEY_TOKEN); setLink("revoked"); return;
+      if (ev.code === 4401) {  // revoked: forget the token and what it showed, so a reload asks for a new enrolment
+        st.revoked = true; localStorage.removeItem(KEY_TOKEN); localStorage.removeItem(KEY_VIEW);
+        st.tasks = {}; st.drawn = null; setLink("revoked"); render(); return;
       }
       setLink(navigator.onLine ? "connecting" : "offline");
       setTimeout(connect, st.retryMs);
@@ -365,9 +387,12 @@
     const me = st.resources[st.me];
     $("who").textContent = me ? me.name + " · " + (W.resource_kinds[me.kind] || me.kind) : (st.name || "现场终端");
     const pend = outbox();
+    const reports = window.fieldReports ? window.fieldReports.pending : 0;
     const p = $("pending");
-    p.hidden = pend.length === 0;
-    p.textContent = "待发送 " + pend.length + " 条，联网后自动重发";
+    p.hidden = pend.length + reports === 0;
+    p.textContent = "待发送 " + (pend.length + reports) + " 条" + (reports ? "（含上报 " + reports + " 条）" : "")
+      + "，联网后自动重发";
+    $("report-btn").hidden = !st.gateway || st.revoked || !st.me;
     const main = $("tasks");
     const focused = document.activeElement && document.activeElement.tagName === "TEXTAREA";
     if (focused) return;  // never wipe what the person is typing
@@ -378,14 +403,16 @@
       r ? [Math.round(r.x / 10), Math.round(r.y / 10)] : null, st.origin]);
     if (sig === st.drawn) return;
     st.drawn = sig;
+    if (st.me && !st.revoked) saveView();
     main.replaceChildren();
-    if (!tasks.length) main.append(el("p", "empty", "暂无任务。有新任务时手机会振动并提示。"));
+    if (!tasks.length && !st.revoked) main.append(el("p", "empty", "暂无任务。有新任务时手机会振动并提示。"));
     for (const t of tasks) main.append(card(t));
   }
 
-  function notice(text) {
+  function notice(text, cls) {
     const n = $("notice");
     n.textContent = text;
+    n.className = "notice" + (cls ? " " + cls : "");
     n.hidden = false;
     if (st.linkState !== "revoked" && st.linkState !== "notoken") setTimeout(() => { n.hidden = true; }, 6000);
   }
@@ -399,8 +426,12 @@
       if (e) { e.className = "clock " + (clk ? clk.cls : "none"); e.textContent = clk ? clk.text : ""; }
     }
   }, 1000);
-  fetch("config.json").then((r) => r.json()).then((c) => { st.origin = c.origin; render(); }).catch(() => {});
-  window.fieldPage = st;  // for the browser tests and for a look from the DevTools console
+  fetch("config.json").then((r) => r.json()).then((c) => {
+    st.origin = c.origin; st.gateway = c.gateway; render();
+  }).catch(() => {});
+  window.fieldPage = st;  // for report.js, the browser tests and a look from the DevTools console
+  Object.assign(st, { render: render, notice: notice, newId: newId });
+  if (takeToken()) restoreView();
   render();
   connect();
 })();

@@ -24,5 +24,19 @@ window.FIELD_WORDS = {
     invalid_state: "任务状态已变化，此操作无效", forbidden: "无权操作此任务", not_found: "任务不存在",
     storage_full: "指挥中心暂时无法记录，请稍后", storage_error: "指挥中心暂时无法记录，请稍后"
   },
-  decline_reasons: ["正在处置另一起", "距离太远", "身体不适", "无法联系现场"]
+  decline_reasons: ["正在处置另一起", "距离太远", "身体不适", "无法联系现场"],
+  // the photo report form (report.js)
+  report_words: {
+    open: "上报", back: "返回任务", title: "现场上报", kind: "类别", text: "情况说明", text_hint: "看到了什么、在哪里、有无人员受伤",
+    add_photo: "拍照 / 添加照片", photos_n: "已选 {n} 张照片", position: "位置（可修改）",
+    lon: "经度", lat: "纬度", relocate: "重新定位", locating: "正在定位…", fix: "已定位",
+    no_fix: "无法定位，请填写经纬度", cancel: "取消", send: "发送上报",
+    need_text: "请填写情况说明", need_photo: "请至少拍一张照片", need_position: "请填写有效的经纬度",
+    sent: "上报已送达指挥中心", refused: "上报未被接收："
+  },
+  // the gateway's refusals of a report (console/protocol/GATEWAY.md)
+  report_refusals: {
+    outside_site: "位置不在本辖区内", bad_image: "照片无法识别", unsupported_media_type: "照片格式不支持",
+    too_large: "照片太大", too_many_photos: "照片太多（最多 6 张）", invalid: "内容有误", forbidden: "无权上报"
+  }
 };

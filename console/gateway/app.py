@@ -96,8 +96,11 @@ class Gateway:
     """HTTP in, hub commands out."""
 
     def __init__(self, link: HubLink, plane: LocalPlane, photos: PhotoStore, sources: Sources, *,
-                 audit=None, host: str = "127.0.0.1", port: int = 8780, hub_timeout: float = 5.0):
+                 audit=None, host: str = "127.0.0.1", port: int = 8780, hub_timeout: float = 5.0,
+                 field=None):
         self.link = link
+        #: the field page's senders (console/gateway/field.py), or None: no field reports
+        self.field = field
         self.plane = plane
         self.photos = photos
         self.sources = sources
@@ -153,6 +156,9 @@ class Gateway:
         if req.method != method:
             raise _refuse(405, "method_not_allowed", f"{req.path} takes {method}", Allow=method)
         source = self.sources.lookup(req.headers.get("authorization"))
+        if source is None and self.field is not None and not req.headers.get("authorization"):
+            source = self.field.lookup(req.query)
+            req.meta["field"] = source is not None
         if source is None:
             raise _refuse(401, "unauthorized", "missing or unknown bearer token", **{"WWW-Authenticate": "Bearer"})
         req.meta["source"] = source
@@ -371,6 +377,8 @@ class Gateway:
         except FormError as exc:
             status = 415 if "expected multipart" in str(exc) else 400
             raise _refuse(status, "unsupported_media_type" if status == 415 else "bad_form", str(exc)) from None
+        if req.meta.get("field"):  # a field page reports as the person its token is bound to
+            fields["reporter"] = req.meta["source"].name
         missing = [f for f in ("report_id", "reporter", "kind", "text", "lon", "lat") if not fields.get(f)]
         if missing:
             raise _refuse(422, "missing_field", f"missing form field(s): {', '.join(missing)}")

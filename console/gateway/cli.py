@@ -21,6 +21,8 @@ def add_gateway_parser(sub) -> None:
     p.add_argument("--photos", default="gateway-photos", metavar="DIR", help="content-addressed photo folder")
     p.add_argument("--public-url", default=None, help="URL consoles fetch /photos/… from (default http://host:port)")
     p.add_argument("--db", default="sqlite:///gateway.db", help="SQLAlchemy URL of the gateway's audit trail")
+    p.add_argument("--field-tokens", default=None, metavar="FILE",
+                   help="the hub's tokens file: its field tokens may post photo reports from the field page")
 
 
 async def _main(a: argparse.Namespace) -> int:
@@ -29,14 +31,15 @@ async def _main(a: argparse.Namespace) -> int:
     from console.site import SiteInvalid
 
     cfg = GatewayConfig(site=a.site, hub=a.hub, hub_token=a.hub_token, host=a.host, port=a.port, tokens=a.tokens,
-                        photos=a.photos, public_url=a.public_url, db=a.db)
+                        photos=a.photos, public_url=a.public_url, db=a.db,
+                        field_tokens=a.field_tokens)
     try:
         gw = await start_gateway(cfg)
     except SiteInvalid as exc:
         for e in exc.errors:
             print(e, file=sys.stderr)
         return 2
-    except SourceError as exc:
+    except (SourceError, ValueError) as exc:  # ValueError: TokenError of --field-tokens
         print(f"duty-console gateway: {exc}", file=sys.stderr)
         return 2
     print(f"gateway serving {gw.url}  → hub {a.hub}  photos in {a.photos}  audit {a.db}", flush=True)

@@ -182,7 +182,10 @@ class HttpServer:
         reason = HTTPStatus(resp.status).phrase if resp.status in HTTPStatus._value2member_map_ else ""
         head = [f"HTTP/1.1 {resp.status} {reason}", f"Content-Type: {resp.content_type}",
                 f"Content-Length: {len(resp.body)}", "Connection: close",
-                "X-Content-Type-Options: nosniff"]
+                "X-Content-Type-Options: nosniff",
+                # the field page (served by the hub, another origin) reads its report's answer; every
+                # input is authorised by a token, never by a cookie, so any origin may read the answer
+                "Access-Control-Allow-Origin: *"]
         head += [f"{k}: {v}" for k, v in resp.headers.items()]
         writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + resp.body)
         await writer.drain()

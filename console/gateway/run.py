@@ -27,6 +27,8 @@ class GatewayConfig:
     #: SQLAlchemy URL of the gateway's audit trail (None: no audit)
     db: str | None = "sqlite:///gateway.db"
     hub_timeout: float = 5.0
+    #: the hub's tokens file: its field tokens may post photo reports (console/gateway/field.py)
+    field_tokens: str | None = None
 
 
 class RunningGateway:
@@ -68,7 +70,13 @@ async def start_gateway(cfg: GatewayConfig, *, wait_live: float | None = None) -
     link = HubLink(cfg.hub, cfg.hub_token)
     await link.start()
     photos = PhotoStore(cfg.photos, cfg.public_url or "")
-    gw = Gateway(link, plane, photos, sources, audit=store, host=cfg.host, port=cfg.port, hub_timeout=cfg.hub_timeout)
+    field = None
+    if cfg.field_tokens:
+        from console.gateway.field import FieldSources
+
+        field = FieldSources.from_file(cfg.field_tokens)
+    gw = Gateway(link, plane, photos, sources, audit=store, host=cfg.host, port=cfg.port, hub_timeout=cfg.hub_timeout,
+                 field=field)
     await gw.start()
     if not cfg.public_url:
         photos.public_url = gw.url

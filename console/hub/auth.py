@@ -220,6 +220,37 @@ class TokenRegistry:
         """Whether an open session's principal is still in force (same entry, not expired)."""
         return self._by_hash.get(principal.token_hash) == principal and not principal.expired()
 
+    def issue_field(self, resource: str, name: str) -> str:
+        """A new field token for one person, replacing theirs (the file's hash form when there is a file).
+
+        Without a file (the demo's built-in tokens) the token lives in memory for this hub's life.
+        Raises TokenError when the file cannot be edited (e.g. `name` is another entry's).
+        """
+        if self.path is not None:
+            token = enrol_field(self.path, resource, name)
+            self.reload(force=True)
+            return token
+        import secrets
+
+        token = secrets.token_urlsafe(24)
+        if any(p.name == name and p.resource != resource for p in self._by_hash.values()):
+            raise TokenError(f"name {name!r} is already another token's")
+        self.revoke_field(resource)
+        p = Principal(hash_token(token), "field", name, None, resource=resource)
+        self._by_hash[p.token_hash] = p
+        return token
+
+    def revoke_field(self, resource: str) -> int:
+        """Remove every field token of one person (from the file too); returns how many there were."""
+        if self.path is not None:
+            n = revoke_field(self.path, resource)
+            self.reload(force=True)
+            return n
+        gone = [h for h, p in self._by_hash.items() if p.role == "field" and p.resource == resource]
+        for h in gone:
+            del self._by_hash[h]
+        return len(gone)
+
 
 # ---------------------------------------------------------------------- field enrolment
 

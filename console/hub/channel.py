@@ -82,6 +82,19 @@ class Channel:
         self._wake.set()
         return True
 
+    def push_many(self, datas: list[bytes]) -> bool:
+        """Queue several text messages in order; drop the client (False) when they would pass the bound."""
+        if self.dropped:
+            return False
+        if len(self.queue) + len(datas) > self.queue_limit:
+            self.drop("send queue full")
+            return False
+        self.queue.extend(datas)
+        if len(self.queue) > self.peak_queue:
+            self.peak_queue = len(self.queue)
+        self._wake.set()
+        return True
+
     def push_frame(self, camera: str, data: bytes) -> None:
         """Offer a camera frame; an unsent older frame of the same camera is replaced."""
         if self.dropped:

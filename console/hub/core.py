@@ -321,10 +321,18 @@ class HubCore:
             self._last_snapshot = snapshot[0]
         if head is not None:
             self._audit_head = head
-        for seq, _t, _ts, data, scope in batch:
-            for ch in list(self.channels):
-                if ch.live and seq > ch.after and self.visible(ch.center, scope):
-                    ch.push(data)
+        # Fan-out channel by channel, the whole batch at once (one queue extend and one wake per
+        # client, not one per event and client); each client still gets its events in seq order.
+        for ch in list(self.channels):
+            if not ch.live or ch.dropped:
+                continue
+            after, center = ch.after, ch.center
+            if center is None:
+                datas = [row[3] for row in batch if row[0] > after]
+            else:
+                datas = [row[3] for row in batch if row[0] > after and self.visible(center, row[4])]
+            if datas:
+                ch.push_many(datas)
         if batch:
             async with self._committed:
                 self.committed_seq = batch[-1][0]

@@ -21,6 +21,8 @@ from console.domain.state import encode_state
 from console.hub.auth import Principal, TokenRegistry
 from console.hub.channel import CLOSE_NO_HEARTBEAT, DEFAULT_QUEUE_LIMIT, MAX_BATCH, MAX_BATCH_BYTES, Channel
 from console.hub.core import HubCore
+from console.hub.enrol import field_enrol
+from console.hub.presence import PagePresence
 from console.hub.static import StaticPages, is_upgrade
 from console.hub.limits import COMMAND_RATE, DEFAULT_COMMAND_RATE, RateLimiter, role_rate  # noqa: F401
 from console.protocol import messages as m
@@ -77,6 +79,8 @@ class HubServer:
         self._clock_task: asyncio.Task | None = None
         #: called with (camera, frame bytes) for every frame published (drill recording)
         self.frame_taps: list = []
+        #: field pages online or not, as events (console/hub/presence.py)
+        self.presence = PagePresence(core)
 
     # ------------------------------------------------------------------ life
 
@@ -204,6 +208,8 @@ class HubServer:
             ch.cameras = set(msg.body.cameras[:256])
         elif t == "ping":
             await self._reply(ch, encode("pong", m.Pong(t=msg.body.t, clock=self.core.clock.now())))
+        elif t == "field.enrol" and msg.id:  # the hub's tokens, not the domain's (console/hub/enrol.py)
+            await self._reply(ch, encode("result", field_enrol(self, ch.principal, msg.body), id=msg.id))
         elif t in m.COMMAND_BODIES:
             if not msg.id:
                 await self._error(ch, "malformed", f"{t} needs a command id", None)
@@ -341,3 +347,4 @@ class HubServer:
                     ch.drop(f"no pong for {silent:.0f} s", code=CLOSE_NO_HEARTBEAT, handshake=False)
                 elif now - ch.probed_at >= PROBE_EVERY_S:
                     ch.probe()
+            self.presence.tick(self.core.channels, now)

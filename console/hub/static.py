@@ -21,8 +21,8 @@ FIELD_DIR = Path(__file__).resolve().parents[1] / "field"
 FIELD_PATH = "/field/"
 _TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
           ".js": "text/javascript; charset=utf-8", ".json": "application/json"}
-#: the page may talk to its own hub only (no third-party scripts, frames or beacons)
-_CSP = ("default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; "
+#: the page may talk to its own hub and its gateway only (no third-party scripts, frames or beacons)
+_CSP = ("default-src 'self'; connect-src 'self' ws: wss:{gateway}; img-src 'self' data: blob:; "
         "style-src 'self'; script-src 'self'; frame-ancestors 'none'")
 
 
@@ -36,11 +36,23 @@ class StaticPages:
 
     The origin lets the page turn local metres into a map app's coordinates
     (`/field/config.json`); without a site there is no map link, only metres.
+    `gateway` is the alert gateway's URL the page posts photo reports to
+    (console/gateway/field.py); without one the page offers no report form.
     """
 
-    def __init__(self, origin: tuple[float, float] | None = None, root: Path = FIELD_DIR):
+    def __init__(self, origin: tuple[float, float] | None = None, root: Path = FIELD_DIR,
+                 gateway: str | None = None):
         self.origin = origin
         self.root = root
+        self.gateway = gateway
+        #: the page's URL as a phone reaches it (a LAN address for a hub on 0.0.0.0); None: the hub's own
+        self.public_url: str | None = None
+
+    def _csp(self) -> str:
+        if not self.gateway:
+            return _CSP.format(gateway="")
+        u = urlsplit(self.gateway)
+        return _CSP.format(gateway=f" {u.scheme}://{u.netloc}")
 
     def _file(self, name: str) -> bytes | None:
         if name in ("", "index.html"):
@@ -54,21 +66,22 @@ class StaticPages:
         """The response to one plain HTTP request (the file, a redirect, or 404)."""
         path = urlsplit(request.path).path
         if path in ("/", "/field"):
-            return _response(HTTPStatus.FOUND, b"", "text/plain", extra={"Location": FIELD_PATH})
+            return _response(HTTPStatus.FOUND, b"", "text/plain", extra={"Location": FIELD_PATH}, csp=self._csp())
         if not path.startswith(FIELD_PATH):
-            return _response(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain; charset=utf-8")
+            return _response(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain; charset=utf-8", csp=self._csp())
         name = path[len(FIELD_PATH):]
         if name == "config.json":
-            body = json.dumps({"origin": list(self.origin) if self.origin else None}).encode()
-            return _response(HTTPStatus.OK, body, _TYPES[".json"])
+            body = json.dumps({"origin": list(self.origin) if self.origin else None,
+                               "gateway": self.gateway.rstrip("/") if self.gateway else None}).encode()
+            return _response(HTTPStatus.OK, body, _TYPES[".json"], csp=self._csp())
         data = self._file(name)
         if data is None:
-            return _response(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain; charset=utf-8")
-        return _response(HTTPStatus.OK, data, _TYPES[Path(name or "index.html").suffix])
+            return _response(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain; charset=utf-8", csp=self._csp())
+        return _response(HTTPStatus.OK, data, _TYPES[Path(name or "index.html").suffix], csp=self._csp())
 
 
-def _response(status: HTTPStatus, body: bytes, ctype: str, *, extra: dict | None = None) -> Response:
+def _response(status: HTTPStatus, body: bytes, ctype: str, *, csp: str, extra: dict | None = None) -> Response:
     headers = Headers({"Content-Type": ctype, "Content-Length": str(len(body)), "Cache-Control": "no-cache",
-                       "X-Content-Type-Options": "nosniff", "Content-Security-Policy": _CSP,
+                       "X-Content-Type-Options": "nosniff", "Content-Security-Policy": csp,
                        "Referrer-Policy": "no-referrer", **(extra or {})})
     return Response(status.value, status.phrase, headers, body)

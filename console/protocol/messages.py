@@ -58,6 +58,9 @@ class Result(Body):
     message: str = ""
     seqs: list[int] = []
     holder: str | None = None
+    #: `field.enrol` only: the new field token and the page's enrolment URL (never logged or kept)
+    token: str | None = None
+    url: str | None = None
 
 
 class Error(Body):
@@ -120,6 +123,13 @@ class DrillControl(Body):
     value: float | None = None
 
 
+class FieldEnrol(Body):
+    """Commander: a fresh field-page token for one person (the old one ends), or (revoke) none."""
+
+    resource: Id
+    revoke: bool = False
+
+
 #: hub → client messages outside the sequence
 SESSION_BODIES: dict[str, type[Body]] = {
     "hello": Hello,
@@ -136,6 +146,7 @@ SESSION_BODIES: dict[str, type[Body]] = {
 COMMAND_BODIES: dict[str, type[Body]] = {
     **DOMAIN_COMMAND_BODIES,
     "drill.control": DrillControl,
+    "field.enrol": FieldEnrol,
 }
 
 #: client → hub messages that are not commands

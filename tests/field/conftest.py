@@ -60,4 +60,4 @@ async def phone(browser):
 def shot_path(name: str) -> Path:
     """Where screenshot `name` goes (the folder is made)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    return SHOTS / f"field-{name}.png"
+    return SHOTS / f"final13-{name}.png"

@@ -6,6 +6,7 @@ Spoken to over a raw socket the way a browser does, against a real hub on loopba
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from pathlib import Path
 
@@ -38,7 +39,12 @@ async def test_the_page_and_its_files_are_served_on_the_websocket_port(tmp_db_ur
         status, headers, _ = await get(server.port, "/")
         assert status == 302 and headers["location"] == "/field/"
         status, _, body = await get(server.port, "/field/config.json")
-        assert (status, body) == (200, b'{"origin": null}')
+        assert (status, body) == (200, b'{"origin": null, "gateway": null}')
+        # with a gateway the page may post reports there, and nowhere else
+        server.pages.gateway = "http://10.0.0.5:8780/"
+        status, headers, body = await get(server.port, "/field/config.json")
+        assert json.loads(body)["gateway"] == "http://10.0.0.5:8780"
+        assert "connect-src 'self' ws: wss: http://10.0.0.5:8780;" in headers["content-security-policy"]
 
 
 async def test_nothing_outside_the_page_folder_is_served(tmp_db_url):

@@ -30,6 +30,7 @@ def _hash_without_timelines(state: State) -> str:
     """The state's fingerprint with what version 2 writes differently taken out (or written back)."""
     b = msgspec.to_builtins(state)
     b.pop("reports", None)  # the report counter came after version 1 (issue 9, item 5)
+    assert b.pop("pages") == {}  # field pages' presence came after version 1 (issue 13); none in this file
     for inc in b["incidents"].values():
         inc.pop("timeline")
     for a in b["alerts"].values():

@@ -77,7 +77,9 @@ async def test_the_folder_is_watched(tmp_path):
     try:
         people = PEOPLE + [["P5", "周杰", "volunteer", "志愿者服务队", "G1", "", "available", (100, 100)]]
         (folder / "people.csv").write_text(csv_text(people_rows(people=people)), encoding="utf-8")
-        await _until(lambda: "P5" in hub.core.state.resources)
+        # the import counts once its events are committed, a moment after they are applied
+        await _until(lambda: hub.site.imports >= 2)
+        assert "P5" in hub.core.state.resources
         assert hub.site.imports == 2
     finally:
         await hub.stop()

@@ -497,9 +497,10 @@ def test_conflict_notice_is_shown_in_banner_and_diagnostics(world, window):
 
 
 def test_window_tick_refreshes_panes_and_pops_critical(qtbot, world, window):
-    world.raise_alert(1, severity="critical", kind="animal")
+    # A critical alert pops as it is applied (the early tick runs from the replica), not a tick later.
     with qtbot.waitSignal(window.sig_critical, timeout=1000):
-        window.refresh_now()
+        world.raise_alert(1, severity="critical", kind="animal")
+    window.refresh_now()
     assert window.alerts.model.rowCount() == 1
     assert window.selection.incident == "I-A00001"
     assert "大型犬只" in window.banner_text()
@@ -520,6 +521,64 @@ def test_a_critical_alert_rings_once_across_the_urgent_and_the_regular_tick(qtbo
     window.refresh_now()  # the next regular tick carries the same changes to the other panes
     window.refresh_now()
     assert rang == [incident] and popped == [incident]
+    assert window.alerts.model.rowCount() == 1
+
+
+def test_a_critical_alert_inside_the_urgent_gap_is_shown_without_a_regular_tick(qtbot, world, window):
+    window.tick.stop()
+    window.refresh_now()  # a tick just ran: the alert's early tick falls inside the gap after it
+    incident = world.raise_alert(1, severity="critical", kind="animal")
+    # it waits for the gap to end, not for a regular tick (there is none: the timer is stopped)
+    qtbot.waitUntil(lambda: window.alerts.model.row_of(incident) is not None, timeout=2000)
+    assert window.selection.incident == incident
+
+
+def test_a_tick_refreshes_its_panes_in_steps_that_let_the_loop_run_and_a_forced_tick_runs_whole(
+        qtbot, world, window, monkeypatch):
+    import console.ui.shell.main_window as main_window
+
+    monkeypatch.setattr(main_window, "TICK_SHARE", 1e9)  # no tick waits for the last one's cost
+    window.refresh_now()
+    monkeypatch.setattr(main_window, "TICK_SLICE_S", 0.0)  # every pane is a step of its own
+    given: dict[str, object] = {}
+    for name, pane in window.panes.items():
+        if getattr(pane, "refresh", None) is not None:
+            monkeypatch.setattr(pane, "refresh",
+                                lambda changes, name=name, inner=pane.refresh: (given.__setitem__(name, changes),
+                                                                                inner(changes)))
+    world.raise_alert(1)  # a warning: no early tick
+    window._on_tick()  # what the tick timer calls
+    assert len(given) == 1, f"one step, then the loop: {sorted(given)}"
+    window._on_tick()  # due while steps remain: it waits, the steps go on
+    qtbot.waitUntil(lambda: not window._steps, timeout=2000)
+    unstaggered = {n for n in given if n not in main_window.STAGGERED}
+    assert unstaggered == {n for n, p in window.panes.items()
+                           if getattr(p, "refresh", None) is not None and n not in main_window.STAGGERED}
+    assert all(given[n].events for n in unstaggered), "each pane got the tick's changes"
+    assert window.alerts.model.rowCount() == 1
+    given.clear()
+    world.raise_alert(2)
+    window.refresh_now()  # forced: every pane, at once
+    assert set(given) == {n for n, p in window.panes.items() if getattr(p, "refresh", None) is not None}
+
+
+def test_after_a_heavy_tick_the_next_one_only_pulls_video_and_the_changes_wait(qtbot, world, window, monkeypatch):
+    import console.ui.shell.main_window as main_window
+
+    monkeypatch.setattr(main_window, "TICK_SHARE", 1e-9)  # every tick counts as heavy: the next waits long
+    window.refresh_now()
+    given: dict[str, object] = {}
+    for name, pane in window.panes.items():
+        if getattr(pane, "refresh", None) is not None:
+            monkeypatch.setattr(pane, "refresh",
+                                lambda changes, name=name, inner=pane.refresh: (given.__setitem__(name, changes),
+                                                                                inner(changes)))
+    world.raise_alert(1)
+    window._on_tick()  # what the tick timer calls
+    video = {n for n, p in window.panes.items() if getattr(p, "refresh_every_tick", False)}
+    assert set(given) == video, "only the panes that pull video every tick"
+    assert window.alerts.model.rowCount() == 0 and window.replica._changes, "the alert waits in the replica"
+    window.refresh_now()  # a forced tick is never held back
     assert window.alerts.model.rowCount() == 1
 
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol
 
-from console.domain.localtime import duration
+from console.domain.localtime import clock, duration
 from console.domain.model import FIELD_SOURCE, SCENARIO_SOURCE
 
 Words = dict[str, tuple[str, str]]
@@ -191,6 +191,24 @@ REFUSALS: Words = {
     "offline": ("离线", "Offline"),
 }
 
+#: a person's field page (console/field) as the roster and the incident's tasks show it
+FIELD_PAGE: Words = {
+    "header": ("现场终端", "Field page"),
+    "online": ("在线", "online"),
+    "offline": ("离线", "offline"),
+    "last_heard": ("最后应答 {t}", "last answered {t}"),
+    "since": ("自 {t}", "since {t}"),
+    "enrol": ("现场终端二维码…", "Field page QR code…"),
+    "enrol_title": ("{name} 的现场终端", "Field page of {name}"),
+    "enrol_hint": ("请用手机扫描二维码，或打开下面的链接。新二维码生成后，旧的即失效。",
+                   "Scan the code with the phone, or open the link below. A new code ends the old one."),
+    "revoke": ("吊销并断开", "Revoke and disconnect"),
+    "revoked": ("已吊销：该终端的连接已断开", "Revoked: the page's session is closed"),
+    "copy": ("复制链接", "Copy link"),
+    "close": ("关闭", "Close"),
+    "no_tokens": ("此中心没有可写的令牌文件，无法登记终端", "This hub has no tokens file to write: cannot enrol"),
+}
+
 #: the scenarios a drill is recorded from (console.scenarios.SCENARIOS), as the review bar and the report name them
 SCENARIO_NAMES: Words = {
     "marathon": ("马拉松赛事保障", "Marathon race day"),
@@ -350,7 +368,7 @@ TABLES: dict[str, Words] = {
     "severities": SEVERITIES, "alert_sources": ALERT_SOURCES, "roles": ROLES, "actors": ACTORS,
     "timeline_steps": TIMELINE_STEPS, "refusals": REFUSALS, "false_alarm_reasons": FALSE_ALARM_REASONS,
     "report_words": REPORT_WORDS, "scenarios": SCENARIO_NAMES, "evidence_words": EVIDENCE_WORDS,
-    "video_states": VIDEO_STATES, "video_words": VIDEO_WORDS,
+    "video_states": VIDEO_STATES, "video_words": VIDEO_WORDS, "field_page": FIELD_PAGE,
 }
 
 
@@ -445,6 +463,11 @@ def countdown(left_s: float, lang: str) -> str:
 
 
 # ------------------------------------------------------------------ sentences from codes
+
+class _Page(Protocol):
+    online: bool
+    at: float
+
 
 class _Step(Protocol):
     actor: str
@@ -612,6 +635,23 @@ def describe_breach(b: _Breach, lang: str) -> str:
 def describe_breaches(breaches: Iterable[_Breach], lang: str) -> str:
     """Every broken promise of an incident, in one line ('' when none)."""
     return word(_PHRASES, "clause_sep", lang).join(describe_breach(b, lang) for b in breaches)
+
+
+def field_page_mark(page: _Page | None) -> str:
+    """The one-glyph mark of a person's field page: ● online, ○ offline, "" never connected."""
+    if page is None:
+        return ""
+    return "●" if page.online else "○"
+
+
+def field_page(page: _Page | None, lang: str) -> str:
+    """'● 在线 · 自 08:01:02' / '○ 离线 · 最后应答 08:03:04'; "" for a person whose page never connected."""
+    if page is None:
+        return ""
+    t = clock(page.at)
+    if page.online:
+        return f"● {word(FIELD_PAGE, 'online', lang)} · {word(FIELD_PAGE, 'since', lang).format(t=t)}"
+    return f"○ {word(FIELD_PAGE, 'offline', lang)} · {word(FIELD_PAGE, 'last_heard', lang).format(t=t)}"
 
 
 def video_state(code: str, lang: str, attempts: int = 0) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from typing import Callable
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
@@ -44,6 +45,11 @@ STAGGERED = {"roster": 0, "map": 1, "kpi": 1}
 URGENT_GAP_S = 0.025
 #: UI tick (ms): panes redraw at most this often
 TICK_MS = 50
+#: a tick refreshes panes for about this long before it lets the loop run (s)
+TICK_SLICE_S = 0.008
+#: regular ticks take at most this share of the GUI thread: after a tick that took d seconds the
+#: next waits d / TICK_SHARE (a flood of events is applied, not drowned in redraws; alerts still tick early)
+TICK_SHARE = 0.25
 #: with nothing new, panes still refresh this often so countdowns move (s)
 IDLE_REFRESH_S = 0.5
 #: a banner hides itself after this long (ms)
@@ -228,34 +234,56 @@ class MainWindow(QMainWindow):
         self._tick_no = 0
         #: changes a staggered pane has not been given yet
         self._backlog: dict[str, ChangeSet] = {}
+        #: the current tick's pane refreshes not yet run: (name, refresh, changes)
+        self._steps: deque = deque()
+        self._steps_idle = False
+        #: GUI-thread time the current tick took so far, and when the next may start (monotonic)
+        self._tick_busy = 0.0
+        self._tick_started = self._next_tick_at = 0.0
         replica.on_new_alert.append(self._tick_soon)
 
     # ------------------------------------------------------------------ API
 
     def _tick_soon(self) -> None:
-        """A new critical alert: run the queue's tick as soon as the loop is free, not up to TICK_MS later.
+        """A new critical alert: the queue shows it now, before the next event is applied.
 
-        At most one early tick per URGENT_GAP_S: a burst of alerts is still one insert.
+        Called by the replica right after the event that raised it, so the row is painted
+        ahead of whatever backlog the session still holds (the events stay applied in order:
+        the queue only looks sooner). At most one early tick per URGENT_GAP_S: a burst of
+        alerts is still one insert; an alert inside the gap gets its tick when the gap ends.
         """
-        if self._urgent or time.monotonic() - self._tick_at < URGENT_GAP_S:
+        if self._urgent or self._closed:
+            return
+        wait_s = URGENT_GAP_S - (time.monotonic() - self._tick_at)
+        if wait_s <= 0:
+            self._urgent_tick()
             return
         self._urgent = True
         self.replica.yield_requested = True
-        QTimer.singleShot(0, self._urgent_tick)
+        QTimer.singleShot(max(1, int(wait_s * 1000)), self._urgent_tick)
 
     def _urgent_tick(self) -> None:
-        """Only the queue (and the camera focus) now; other panes get these changes next tick."""
+        """Only the queue (and the camera focus) now; other panes get these changes next tick.
+
+        The queue is painted before the critical alert is focused (banner, camera, incident
+        details): the row is what the commander must see first.
+        """
         self._urgent = False
         if self._closed or self.alerts is None:
             return
         self._tick_at = time.monotonic()
         changes = self.replica.take_changes()
         self._carry.merge(changes)
+        self._critical_held = []
         try:
             self.alerts.refresh(changes)
         except Exception:  # noqa: BLE001 - the regular tick counts and logs pane failures
             log.exception("alert queue failed to refresh")
-        self.alerts.view.viewport().update()
+        finally:
+            held, self._critical_held = self._critical_held, None
+        self.alerts.view.viewport().repaint()
+        for incident_id in held:
+            self._on_critical(incident_id)
 
     def redraw_all(self) -> ChangeSet:
         """Draw every pane from the whole replica (a window made over a running session)."""
@@ -523,7 +551,28 @@ class MainWindow(QMainWindow):
         return self._help
 
     def _on_tick(self, force: bool = False) -> ChangeSet:
-        self._tick_at = time.monotonic()
+        """One UI tick: every pane gets what changed, in steps of at most TICK_SLICE_S.
+
+        Between steps the loop runs (the session applies what arrived, a critical alert is
+        painted at once): a tick that redraws the map, the roster and the KPIs no longer holds
+        the GUI thread for all of them in one go. A forced tick (tests, smoke, a new window)
+        runs whole. A tick due while the last one's steps still run waits for the next.
+        """
+        if self._steps:
+            if not force:
+                return ChangeSet()
+            self._run_steps(None)
+        if not force and time.monotonic() < self._next_tick_at:
+            # The last tick was heavy: domain changes pile up for the next one; video goes on.
+            for pane in self.panes.values():
+                if getattr(pane, "refresh_every_tick", False):
+                    try:
+                        pane.refresh(ChangeSet())
+                    except Exception:  # noqa: BLE001 - counted and logged by the full tick
+                        log.exception("pane failed to refresh")
+            return ChangeSet()
+        self._tick_at = self._tick_started = time.monotonic()
+        self._tick_busy = 0.0
         # The queue already had the carried changes in the early tick: given them again, it
         # would ring, pop and focus a critical alert twice. It gets the rest.
         queue_changes, self._redraw = self._redraw, ChangeSet()
@@ -535,6 +584,7 @@ class MainWindow(QMainWindow):
         if not idle:
             self._last_refresh = now
         self._tick_no += 1
+        steps = self._steps
         for name, pane in self.panes.items():
             refresh = getattr(pane, "refresh", None)
             # Video is not a domain change: the camera wall pulls frames on every tick.
@@ -550,17 +600,37 @@ class MainWindow(QMainWindow):
                 if not force and self._tick_no % 2 != phase:
                     continue
                 pane_changes, self._backlog[name] = backlog, ChangeSet()
+            steps.append((name, refresh, pane_changes))
+        self._steps_idle = idle
+        self._run_steps(None if force else TICK_SLICE_S)
+        return changes
+
+    def _run_steps(self, budget_s: float | None) -> None:
+        """Refresh panes of the current tick until done or `budget_s` is spent (then go on soon)."""
+        started = time.perf_counter()
+        steps = self._steps
+        while steps:
+            name, refresh, pane_changes = steps.popleft()
             try:
                 refresh(pane_changes)
             except Exception:  # noqa: BLE001 - one broken pane must not freeze the others
                 self.replica.counters[f"ui_error.{name}"] += 1
                 log.exception("pane %s failed to refresh", name)
+            if steps and budget_s is not None and time.perf_counter() - started > budget_s:
+                self._tick_busy += time.perf_counter() - started
+                QTimer.singleShot(0, self._next_steps)
+                return
         self.status.update_figures()
         self._refresh_chrome()
-        if not idle:
+        if not self._steps_idle:
             self._show_notices()
         self._show_mode()
-        return changes
+        self._tick_busy += time.perf_counter() - started
+        self._next_tick_at = self._tick_started + self._tick_busy / TICK_SHARE
+
+    def _next_steps(self) -> None:
+        if not self._closed and self._steps:
+            self._run_steps(TICK_SLICE_S)
 
     def _show_mode(self) -> None:
         """Exercise and review are marked in the title and a strip that never hides; review shows the drill bar."""
@@ -602,7 +672,13 @@ class MainWindow(QMainWindow):
         self.show_banner(text, last.level)
         self.status.showMessage(text, BANNER_MS)
 
+    #: during an early tick: critical alerts to focus once the queue is painted (else None)
+    _critical_held: list[str] | None = None
+
     def _on_critical(self, incident_id: str) -> None:
+        if self._critical_held is not None:
+            self._critical_held.append(incident_id)
+            return
         inc = self.replica.state.incidents.get(incident_id)
         if inc is None:
             return

@@ -10,7 +10,8 @@ from console.client.replica import Replica
 from console.domain.model import Incident
 from console.ui.common.attention import assembly_left
 from console.ui.common import theme
-from console.ui.common.i18n import resource_kind_label, status_label
+from console.ui.common import glossary
+from console.ui.common.i18n import current_lang, resource_kind_label, status_label
 from console.domain.localtime import duration
 
 
@@ -38,7 +39,12 @@ class TaskList(QGroupBox):
                 continue
             res = state.resources.get(task.resource)
             who = f"{res.name} ({resource_kind_label(res.kind)})" if res else task.resource
+            page = state.pages.get(task.resource)  # the person's field page: ● online, ○ offline
+            if page is not None:
+                who = f"{who} {glossary.field_page_mark(page)}"
             item = QTreeWidgetItem([task.id.rsplit("-", 1)[-1], who, status_label(task.status), ""])
+            if page is not None:
+                item.setToolTip(1, glossary.field_page(page, current_lang()))
             item.setData(0, Qt.ItemDataRole.UserRole, task.id)
             item.setForeground(2, theme.color(task.status if task.status != "sent" else "dispatched"))
             self.tasks.addTopLevelItem(item)

@@ -96,7 +96,9 @@ class IncidentPane(QWidget):
             self.evidence.fill(inc)
             self.timeline_view.fill(inc, self.replica.state)
             self._fill_actions(inc)
-        if mine or changes.tasks:
+        tasks = self.replica.state.tasks
+        people = {t.resource for i in inc.tasks if (t := tasks.get(i))} if changes.resources else set()
+        if mine or changes.tasks or changes.resources & people:  # a field page's ●/○ (issue 13)
             self.task_list.fill(inc)
         # Someone else's status change re-ranks only if it touches a person on the list (they
         # may have become unavailable); otherwise the 2 s re-rank picks it up. Forcing on every

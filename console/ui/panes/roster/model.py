@@ -23,7 +23,7 @@ from console.ui.common.theme import RESOURCE_STATUS_COLORS
 
 PENDING = "pending"
 
-COLUMNS = ("name", "kind", "unit", "town", "grid", "status", "task", "assembly")
+COLUMNS = ("name", "kind", "unit", "town", "grid", "status", "task", "assembly", "page")
 COL = {name: i for i, name in enumerate(COLUMNS)}
 
 _STATUS_ORDER = {s: i for i, s in enumerate(("on_scene", "en_route", "dispatched", PENDING, "busy",
@@ -85,6 +85,7 @@ class RosterModel(QAbstractTableModel):
             QCoreApplication.translate("RosterModel", "Status"),
             QCoreApplication.translate("RosterModel", "Current task"),
             QCoreApplication.translate("RosterModel", "Assembly left"),
+            glossary.word(glossary.FIELD_PAGE, "header", current_lang()),
         )
 
     # ------------------------------------------------------------------ API
@@ -205,6 +206,8 @@ class RosterModel(QAbstractTableModel):
                 left = self._assembly_left(r)
                 if left is not None and left < 0:
                     return QColor(theme.COUNTDOWN_RED)
+            if col == COL["page"] and (page := self.replica.state.pages.get(rid)) is not None:
+                return QColor(theme.COUNTDOWN_MET if page.online else theme.FG_DIM)
             if r.status == "off_duty":
                 return QColor(theme.FG_OFF)
             return None
@@ -256,6 +259,8 @@ class RosterModel(QAbstractTableModel):
             return inc.title if inc else ""
         if col == 7:
             return format_left(self._assembly_left(r))
+        if col == 8:
+            return glossary.field_page(state.pages.get(r.id), current_lang())
         return ""
 
     def _assembly_left(self, r: Resource) -> float | None:
