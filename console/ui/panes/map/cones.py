@@ -83,22 +83,34 @@ class ConeLayer(pg.GraphicsObject):
         self.cones = ConeSet(())
         self._paths: dict[str, QPainterPath] = {}
         self._all = QPainterPath()
+        self._geometry: tuple | None = None
+        self._polygons: list[QPolygonF] = []
         self._hovered = ""
         self.setAcceptHoverEvents(True)
 
     def set_cameras(self, cameras: Iterable[Camera], state_of: dict[str, str]) -> None:
-        """Redraw: `state_of` maps a camera id to "normal", "alert" or "off"."""
+        """Redraw: `state_of` maps a camera id to "normal", "alert" or "off".
+
+        The sectors are worked out again only when a camera was added, removed, moved or
+        turned; a change of state (an alert, a camera going offline) only regroups the
+        polygons by colour.
+        """
+        cams = list(cameras)
+        geometry = tuple((c.id, c.x, c.y, c.heading, c.fov) for c in cams)
+        if geometry != self._geometry:
+            self._geometry = geometry
+            self.cones = ConeSet(cams)
+            self._polygons = [QPolygonF([QPointF(px, py) for px, py in poly]) for poly in self.cones.polygons]
+            self._all = QPainterPath()
+            for qpoly in self._polygons:
+                self._all.addPolygon(qpoly)
+                self._all.closeSubpath()
         self.prepareGeometryChange()
-        self.cones = ConeSet(cameras)
         self._paths = {}
-        self._all = QPainterPath()
-        for cid, poly in zip(self.cones.ids, self.cones.polygons):
+        for cid, qpoly in zip(self.cones.ids, self._polygons):
             path = self._paths.setdefault(state_of.get(cid, "normal"), QPainterPath())
-            qpoly = QPolygonF([QPointF(px, py) for px, py in poly])
             path.addPolygon(qpoly)
             path.closeSubpath()
-            self._all.addPolygon(qpoly)
-            self._all.closeSubpath()
         self.update()
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override

@@ -11,6 +11,7 @@ anyone costs one `setData`.
 
 from __future__ import annotations
 
+import functools
 import time
 
 import numpy as np
@@ -18,7 +19,7 @@ import pyqtgraph as pg
 from collections.abc import Callable
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRectF, Qt, Signal
-from PySide6.QtGui import QCursor, QFont, QImage
+from PySide6.QtGui import QBrush, QCursor, QFont, QImage
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from console.client.replica import Replica
@@ -47,6 +48,17 @@ HEAT_EVERY_S = 10.0
 LAYERS = ("base", "grids", "cameras", "people", "incidents", "heat")
 #: the camera picture shown on hovering a cone (pixels wide)
 PEEK_WIDTH = 200
+
+
+@functools.cache
+def _brush(colour: str) -> QBrush:
+    """One brush per colour, for the life of the process.
+
+    pyqtgraph's symbol atlas keys a rendered symbol by the brush object's identity: a
+    fresh `mkBrush` per point and redraw renders every symbol again and grows the atlas
+    (and its copy) without bound, which is where most of a marker redraw's time went.
+    """
+    return pg.mkBrush(colour)
 
 
 class MapPane(QWidget):
@@ -83,7 +95,15 @@ class MapPane(QWidget):
         #: camera id → its newest picture (QImage) or None; the app wires it to the camera wall
         self.snapshot_of: Callable[[str], QImage | None] | None = None
         self._heat_at = 0.0
+        self._heat_stale = False
         self._peek_text = ""
+        #: ids of the open incidents, kept from each tick's changed ids (`_track_open`)
+        self._open: set[str] = set()
+        #: what the camera and incident scatters were last drawn from: unchanged → no setData
+        self._cameras_drawn: tuple | None = None
+        self._incidents_drawn: tuple | None = None
+        #: setData calls on the camera and incident scatters (tests read them)
+        self.marker_updates = 0
 
         self._build_ui()
         selection.sig_resource.connect(lambda rid: self._on_selected("resource", rid))
@@ -132,9 +152,13 @@ class MapPane(QWidget):
                         recoloured.append(i)
         if moved or recoloured:
             self._update_people(bool(moved), recoloured)
-        # Incident stars and camera colours are redrawn whole: at most a few times a
-        # second under load, but at once for a new alert.
-        if changes.incidents or changes.cameras:
+        # Incident stars and camera colours: the open set is kept up to date from the
+        # changed ids (never a scan of every incident ever raised); the scatters are
+        # redrawn at most a few times a second under load, at once for a new alert, and
+        # only when what they show differs from what is drawn.
+        if changes.incidents:
+            self._track_open(changes.incidents)
+        if changes.incidents or changes.cameras or changes.alerts:
             self._markers_dirty = True
         now = time.monotonic()
         if self._markers_dirty and (changes.new_alerts or now - self._markers_at >= MARKERS_EVERY_S):
@@ -149,7 +173,10 @@ class MapPane(QWidget):
         alerts = self.replica.state.alerts
         if (any((a := alerts.get(aid)) is not None and a.kind == "crowd_density" and a.unit == CROWD_UNIT
                 for aid in changes.new_alerts) or now - self._heat_at >= HEAT_EVERY_S):
-            self._load_heat()
+            if self.layer_buttons["heat"].isChecked():
+                self._load_heat()
+            else:
+                self._heat_stale = True  # read every alert only when someone can see the heat
 
     def point_of(self, resource_id: str) -> tuple[float, float] | None:
         """Where the scatter draws a person now (what the user sees), or None."""
@@ -349,6 +376,8 @@ class MapPane(QWidget):
             self.incidents.setVisible(on)
         elif name == "heat":
             self.heat.setVisible(on)
+            if on and self._heat_stale:
+                self._load_heat()
             self.heat_legend.setVisible(on)
 
     def layer_on(self, name: str) -> bool:
@@ -367,6 +396,8 @@ class MapPane(QWidget):
     def _load_baseline(self) -> None:
         state = self.replica.state
         self._load_geometry()
+        self._open = {iid for iid, inc in state.incidents.items() if inc.status not in SETTLED_STATUSES}
+        self._cameras_drawn = self._incidents_drawn = None
         self._pending = self.replica.pending_resources()
         self._load_people()
         self._load_cameras()
@@ -497,25 +528,47 @@ class MapPane(QWidget):
         self.people_updates += 1
         self.last_people_ms = (time.perf_counter() - t0) * 1000
 
+    def _track_open(self, incident_ids: set[str]) -> None:
+        """Keep the open-incident set in step with the incidents a tick changed (raised, closed, archived)."""
+        incidents = self.replica.state.incidents
+        for iid in incident_ids:
+            inc = incidents.get(iid)
+            if inc is not None and inc.status not in SETTLED_STATUSES:
+                self._open.add(iid)
+            else:
+                self._open.discard(iid)
+
+    def _open_incidents(self) -> list:
+        """The open incidents, oldest first (the star drawn last is on top)."""
+        incidents = self.replica.state.incidents
+        open_ = [incidents[iid] for iid in self._open if iid in incidents]
+        open_.sort(key=lambda inc: (inc.created_at, inc.id))
+        return open_
+
     def _load_cameras(self) -> None:
         state = self.replica.state
         alerting = set()
-        for inc in state.incidents.values():
-            if inc.status not in SETTLED_STATUSES:
-                alert = state.alerts.get(inc.alert)
-                if alert is not None and alert.camera:
-                    alerting.add(alert.camera)
-        self._camera_ids = list(state.cameras)
+        for inc in self._open_incidents():
+            alert = state.alerts.get(inc.alert)
+            if alert is not None and alert.camera:
+                alerting.add(alert.camera)
         cams = list(state.cameras.values())
-        brushes = [pg.mkBrush(theme.MAP_CAMERA_ALERT if c.id in alerting else
-                              (theme.MAP_CAMERA if c.online else theme.MAP_CAMERA_OFF)) for c in cams]
+        camera_state = {c.id: "alert" if c.id in alerting else ("normal" if c.online else "off") for c in cams}
+        drawn = tuple((c.id, c.x, c.y, c.heading, c.fov, camera_state[c.id]) for c in cams)
+        if drawn == self._cameras_drawn:
+            return  # the same cameras in the same states: nothing to redraw
+        self._cameras_drawn = drawn
+        self._camera_ids = [c.id for c in cams]
+        colour = {"alert": theme.MAP_CAMERA_ALERT, "normal": theme.MAP_CAMERA, "off": theme.MAP_CAMERA_OFF}
+        brushes = [_brush(colour[camera_state[c.id]]) for c in cams]
         self.cameras.setData(x=[c.x for c in cams], y=[c.y for c in cams], brush=brushes)
-        self._camera_state = {c.id: "alert" if c.id in alerting else ("normal" if c.online else "off")
-                              for c in cams}
-        self.cones.set_cameras(cams, self._camera_state)
+        self.marker_updates += 1
+        self._camera_state = camera_state
+        self.cones.set_cameras(cams, camera_state)
 
     def _load_heat(self) -> None:
         self._heat_at = time.monotonic()
+        self._heat_stale = False
         self.heat.show_readings(readings(self.replica.state, self.replica.hub_now()))
 
     # ------------------------------------------------------------------ cone hover
@@ -565,13 +618,17 @@ class MapPane(QWidget):
         self.peek.show()
 
     def _load_incidents(self) -> None:
-        state = self.replica.state
-        open_ = [inc for inc in state.incidents.values() if inc.status not in SETTLED_STATUSES]
+        open_ = self._open_incidents()
+        drawn = tuple((inc.id, inc.x, inc.y, inc.severity == "critical") for inc in open_)
+        if drawn == self._incidents_drawn:
+            return
+        self._incidents_drawn = drawn
         self._incident_ids = [inc.id for inc in open_]
-        brushes = [pg.mkBrush(SEVERITY_COLORS["critical"] if inc.severity == "critical"
-                              else SEVERITY_COLORS["warning"]) for inc in open_]
+        brushes = [_brush(SEVERITY_COLORS["critical"] if critical else SEVERITY_COLORS["warning"])
+                   for *_pos, critical in drawn]
         self.incidents.setData(x=[inc.x for inc in open_], y=[inc.y for inc in open_],
                                brush=brushes)
+        self.marker_updates += 1
 
     def _position(self, kind: str, item_id: str) -> tuple[float, float] | None:
         state = self.replica.state
