@@ -741,3 +741,24 @@ def test_the_incident_pane_says_timeline_breaches_and_reasons_in_the_chosen_lang
         assert not any(code in " ".join(why + detail) for code in ("nearest_of_role", "next_of_role", "PL-CROWD"))
     finally:
         install_translator(qapp, "en")
+
+
+def test_a_staggered_pane_gets_what_arrived_on_the_other_phase_even_when_its_own_ticks_are_empty(
+        qtbot, world, window, monkeypatch):
+    # Events that always land on the roster's ticks (the hub's 10 Hz slices against our
+    # 20 Hz ticks) once left the map without a single refresh for a whole P4 run.
+    import console.ui.shell.main_window as main_window
+
+    monkeypatch.setattr(main_window, "TICK_SHARE", 1e9)  # no tick waits for the last one's cost
+    window.refresh_now()
+    given: list[object] = []
+    inner = window.panes["map"].refresh
+    monkeypatch.setattr(window.panes["map"], "refresh", lambda changes: (given.append(changes), inner(changes)))
+    if (window._tick_no + 1) % 2 == main_window.STAGGERED["map"]:
+        window._on_tick()  # so that the next tick is the other phase's
+    given.clear()
+    world.raise_alert(1)  # a warning: no early tick
+    window._on_tick()  # the roster's tick: the map's share waits in its backlog
+    assert given == []
+    window._on_tick()  # the map's tick, with nothing new: it still gets what it is owed
+    assert len(given) == 1 and given[0].events >= 1 and given[0].incidents

@@ -50,6 +50,9 @@ TICK_SLICE_S = 0.008
 #: regular ticks take at most this share of the GUI thread: after a tick that took d seconds the
 #: next waits d / TICK_SHARE (a flood of events is applied, not drowned in redraws; alerts still tick early)
 TICK_SHARE = 0.25
+#: ... but never longer than this (s): one huge tick (the baseline of 20,000 people, 1-2 s) must not
+#: leave the map and the queue still for four times as long (P4: the map redraws every second)
+TICK_WAIT_MAX_S = 0.5
 #: with nothing new, panes still refresh this often so countdowns move (s)
 IDLE_REFRESH_S = 0.5
 #: a banner hides itself after this long (ms)
@@ -587,8 +590,12 @@ class MainWindow(QMainWindow):
         steps = self._steps
         for name, pane in self.panes.items():
             refresh = getattr(pane, "refresh", None)
-            # Video is not a domain change: the camera wall pulls frames on every tick.
-            if refresh is None or (idle and not getattr(pane, "refresh_every_tick", False)):
+            # Video is not a domain change: the camera wall pulls frames on every tick. A
+            # staggered pane still owed changes is not idle: when events arrive in step with
+            # the other phase (the hub's 10 Hz slices, our 20 Hz ticks) its ticks are all
+            # empty ones, and skipping them left the map unredrawn for the whole run (P4).
+            if refresh is None or (idle and not getattr(pane, "refresh_every_tick", False)
+                                   and not self._backlog.get(name)):
                 continue
             phase = STAGGERED.get(name)
             pane_changes = queue_changes if pane is self.alerts else changes
@@ -626,7 +633,7 @@ class MainWindow(QMainWindow):
             self._show_notices()
         self._show_mode()
         self._tick_busy += time.perf_counter() - started
-        self._next_tick_at = self._tick_started + self._tick_busy / TICK_SHARE
+        self._next_tick_at = self._tick_started + min(self._tick_busy / TICK_SHARE, TICK_WAIT_MAX_S)
 
     def _next_steps(self) -> None:
         if not self._closed and self._steps:
