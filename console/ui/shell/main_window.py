@@ -328,6 +328,7 @@ class MainWindow(QMainWindow):
                 dock.setWidget(pane)
                 if old is not None:
                     old.deleteLater()
+            pane.show()  # at once: a child added to a shown window would wait for the next loop turn
         self._take_pane_refs()
         self._wire_panes()
         self._redraw_new = {n for n in made if n in self.panes and n not in SHELL_PANES}
