@@ -83,10 +83,17 @@ class PacketRing:
         self.codec = ""
         self.extradata: bytes | None = None
         self.time_base: Fraction | None = None
+        #: a new connection feeds the ring: its packets count from its first keyframe (a GOP
+        #: never mixes two connections, whose pictures would reference what the other sent)
+        self._need_key = True
 
     def set_stream(self, codec: str, extradata: bytes | None, time_base: Fraction | None) -> None:
-        """A (re)opened stream: its codec parameters. A change of codec or parameters empties the ring."""
+        """A (re)opened stream: its codec parameters. A change of codec or parameters empties the ring.
+
+        Either way the next packets are kept from a keyframe on.
+        """
         with self._lock:
+            self._need_key = True
             if (codec, extradata) != (self.codec, self.extradata):
                 self._gops.clear()
                 self._bytes = 0
@@ -96,9 +103,10 @@ class PacketRing:
         """One packet; packets before the first keyframe are useless and dropped."""
         pkt = Packet(at, pts, key, data)
         with self._lock:
-            if key or not self._gops:
+            if key or not self._gops or self._need_key:
                 if not key:
                     return
+                self._need_key = False
                 self._gops.append([pkt])
             else:
                 self._gops[-1].append(pkt)
@@ -124,8 +132,11 @@ class PacketRing:
             return self._gops[-1][-1].at - self._gops[0][0].at
 
     def _trim(self, now: float) -> None:
-        # keep at least the newest GOP; drop whole GOPs that ended before the window or overflow the cap
-        while len(self._gops) > 1 and (self._gops[1][0].at <= now - self.window_s or self._bytes > self.max_bytes):
+        # keep at least the newest GOP; drop whole GOPs that ended before the window or overflow the cap.
+        # "Ended" is its last packet: after a gap (an outage, an idle spell) the next GOP starts much later.
+        cutoff = now - self.window_s
+        while len(self._gops) > 1 and (self._gops[0][-1].at < cutoff or self._gops[1][0].at <= cutoff
+                                       or self._bytes > self.max_bytes):
             gone = self._gops.popleft()
             self._bytes -= sum(len(p.data) for p in gone)
 

@@ -103,8 +103,10 @@ class StreamReader:
         self._transport = transport if transport in ("tcp", "udp") else "tcp"
         self._timeouts = (open_timeout, read_timeout)
         self._backoff = backoff or Backoff()
-        #: every demuxed packet goes here (the last 30 s), decoded or not
+        #: every demuxed packet goes here (the last 30 s), decoded or not; `set_ring` moves it
         self.ring = ring
+        #: (codec, extradata, time base) of the stream open now, for a ring handed over mid-connection
+        self._params: tuple | None = None
         #: False: keep packets only (an alerting camera off the page costs no decoding)
         self._decode_on = decode
         #: > 0: an idle tile: take one picture, hang up, take the next this many seconds later
@@ -133,12 +135,29 @@ class StreamReader:
         return not self._thread.is_alive()
 
     @property
+    def started(self) -> bool:
+        """Whether `start` was called."""
+        return self._thread.ident is not None
+
+    @property
     def stopped(self) -> bool:
         return self._stop.is_set()
 
     def set_size(self, width: int, height: int) -> None:
         """Scale the next pictures to fit width × height (0, 0: full size)."""
         self._size = (max(0, int(width)), max(0, int(height)))
+
+    def set_ring(self, ring: PacketRing | None) -> None:
+        """Feed this ring from the next packet on (None: keep no packets).
+
+        A ring handed over while connected learns the stream's codec first, so it
+        never holds packets it cannot describe (`set_stream` empties it if they differ).
+        """
+        if ring is self.ring:
+            return  # the same ring, the same connection: nothing to cut
+        if ring is not None and self._params is not None:
+            ring.set_stream(*self._params)
+        self.ring = ring
 
     def set_decode(self, on: bool) -> None:
         """Decode pictures (the camera is on screen) or only keep its packets (it is alerting off-page)."""
@@ -231,9 +250,10 @@ class StreamReader:
                 raise UnsupportedCodec(f"codec {name}")
             video.thread_count = 1  # one core per stream at most: 65 streams share two cores
             self._update(codec=name)
+            cc = video.codec_context
+            self._params = (name, bytes(cc.extradata) if cc.extradata else None, video.time_base)
             if self.ring is not None:
-                cc = video.codec_context
-                self.ring.set_stream(name, bytes(cc.extradata) if cc.extradata else None, video.time_base)
+                self.ring.set_stream(*self._params)
             if self._decode(container, video, opened):
                 return st.STILL, ""
             return st.NO_SIGNAL, "stream ended"
@@ -262,7 +282,6 @@ class StreamReader:
         anchor: tuple[float, float] | None = None
         number = self.status().frames
         first = True
-        ring = self.ring
         for packet in container.demux(video):
             if self._stop.is_set():
                 return False
@@ -271,6 +290,7 @@ class StreamReader:
             still = self._still_s > 0
             if still and first and not packet.is_keyframe:
                 continue  # a still starts at a keyframe: anything before it decodes to smears
+            ring = self.ring  # read per packet: `set_ring` may hand it to or take it from this reader
             if ring is not None and not still:
                 ring.add(time.time(), packet.pts, packet.is_keyframe, bytes(packet))
             if not self._decode_on:

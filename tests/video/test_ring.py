@@ -26,6 +26,10 @@ def test_the_ring_keeps_whole_gops_inside_the_window_and_the_byte_cap():
         for i in range(5):
             small.add(second + i * 0.2, None, i == 0, b"p" * 100)
     assert small.nbytes <= 1_200 + 500 and small.snapshot().packets[0].key
+    # a gap (an outage, an idle spell): the GOP before it leaves once it is older than the window
+    for i in range(5):
+        ring.add(100.0 + i * 0.2, None, i == 0, b"p" * 100)
+    assert ring.snapshot().packets[0].at == 100.0
     window = clip.between(25.1, 27.5)
     assert window.packets[0].key and window.packets[0].at == 25.0 and window.packets[-1].at <= 27.5
 

@@ -256,3 +256,27 @@ def test_a_camera_tour_turns_the_pages_and_only_the_visible_page_is_pulled(qtbot
     assert wall.page() == page
     wall.set_tour(None)
     assert wall.tour_seconds() is None
+
+
+@needs_rtsp
+def test_an_alert_focus_plays_the_main_stream_and_the_ring_keeps_the_sub_streams_past(qtbot, servers, english):
+    sub, main = servers(RtspServer(size="640x360")), servers(RtspServer(size="1280x720"))
+    pool = DecodePool(workers=1)
+    streams = StreamSources(pool)
+    try:
+        replica = _replica([_cam("CAM01", sub=sub.url, main=main.url), _cam("CAM02", sub=sub.url)])
+        wall, _ = _wall(qtbot, replica, pool, layout=4)
+        qtbot.waitUntil(lambda: (c := streams.clip("CAM01")) is not None and bool(c.packets)
+                        and c.end - c.start >= 3.0, timeout=20000)
+        before = streams.clip("CAM01")
+        wall.focus_camera("CAM01")  # what an alert's pop-up does
+        qtbot.waitUntil(lambda: (s := streams.status("CAM01")) is not None and s.width == 1280
+                        and s.state == st.PLAYING, timeout=20000)
+        qtbot.waitUntil(lambda: streams.clip("CAM01").end >= before.end + 2.0, timeout=10000)
+        after = streams.clip("CAM01")
+        assert after.start == before.start, "the ring kept its past through the focus"
+        assert [p.at for p in after.packets[:len(before.packets)]] == [p.at for p in before.packets]
+        assert pool.stats("CAM01").decoded > 0 and wall.tile_for("CAM01") is not None
+    finally:
+        streams.close(join_timeout=5)
+        pool.close()

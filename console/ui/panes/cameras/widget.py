@@ -629,6 +629,7 @@ class CameraWall(QWidget):
         wants: dict[str, Want] = {}
         hub: set[str] = set()
         live = self._live_set(placed) if pull else set()
+        alerting = self.alerting_cameras() if pull else set()
         for cid, _, _, span in placed:
             w, h = int((cw * span + gap * (span - 1)) * dpr), int((ch * span + gap * (span - 1)) * dpr)
             cam = cams.get(cid)
@@ -637,7 +638,9 @@ class CameraWall(QWidget):
             tile = self._by_camera.get(cid)
             if pull and is_pulled(url):
                 still = 0.0 if cid in live else self.still_s
-                wants[cid] = Want(url, w, h, cam.rtsp_transport, still_s=still)
+                # the ring keeps the sub-stream of live and alerting tiles, also while focus shows the main
+                ring = cam.url_for(large=False) if cid in live or cid in alerting else ""
+                wants[cid] = Want(url, w, h, cam.rtsp_transport, still_s=still, ring_url=ring)
                 if tile is not None:
                     tile.set_still(still or None)
             else:
@@ -649,11 +652,11 @@ class CameraWall(QWidget):
                     self.frames.set_min_size(cid, w, h)
         # alerting cameras off the page keep their last 30 s (packets only, no decoding) for replay and evidence
         if pull:
-            for cid in sorted(self.alerting_cameras() - set(wants) - hub):
+            for cid in sorted(alerting - set(wants) - hub):
                 cam = cams.get(cid)
                 url = cam.url_for(large=False) if cam is not None else ""
                 if is_pulled(url):
-                    wants[cid] = Want(url, transport=cam.rtsp_transport, decode=False)
+                    wants[cid] = Want(url, transport=cam.rtsp_transport, decode=False, ring_url=url)
         self._streamed = set(wants)
         if self.streams is not None:
             self.streams.watch(wants)
