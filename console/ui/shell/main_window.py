@@ -117,9 +117,6 @@ class MainWindow(QMainWindow):
     sig_first_paint = Signal()
     """The window's first frame is on screen (the deferred panes are built right after it)."""
 
-    sig_panes_ready = Signal()
-    """Every pane is built (at once, or, with `defer_panes`, just after the first frame)."""
-
     def __init__(self, replica: Replica, controller: Controller, *,
                  panes_factory: PanesFactory | None = None, wall: bool = False,
                  outbox_depth: Callable[[], int] = lambda: 0, stall_ms: Callable[[], float] | None = None,
@@ -309,7 +306,9 @@ class MainWindow(QMainWindow):
                       if n not in self.panes)
         made = default_panes(self.replica, self.controller, self.selection, self._frames, self.flow, only=names)
         if self._panes_factory is not None:
-            made.update(self._panes_factory(self.replica, self.controller, self.selection, self._frames))
+            # a shell pane is already on screen and wired: a factory's stand-in for it is not used
+            made.update({k: v for k, v in self._panes_factory(self.replica, self.controller, self.selection,
+                                                               self._frames).items() if k not in SHELL_PANES})
         for name, pane in made.items():
             dock = self.docks.get(name)
             if pane is None:
@@ -331,13 +330,11 @@ class MainWindow(QMainWindow):
             pane.show()  # at once: a child added to a shown window would wait for the next loop turn
         self._take_pane_refs()
         self._wire_panes()
-        self._redraw_new = {n for n in made if n in self.panes and n not in SHELL_PANES}
-        self._draw_new_panes()
-        self.sig_panes_ready.emit()
+        self._draw_new_panes({n for n in made if n in self.panes})
 
-    def _draw_new_panes(self) -> None:
+    def _draw_new_panes(self, names: set[str]) -> None:
         """New panes over a replica that may already hold a whole world: each draws it all once."""
-        for name in getattr(self, "_redraw_new", ()):
+        for name in sorted(names):
             refresh = getattr(self.panes[name], "refresh", None)
             if refresh is None:
                 continue
@@ -346,7 +343,6 @@ class MainWindow(QMainWindow):
             except Exception:  # noqa: BLE001 - one broken pane must not stop the others
                 self.replica.counters[f"ui_error.{name}"] += 1
                 log.exception("pane %s failed to draw", name)
-        self._redraw_new = set()
 
     def _take_pane_refs(self) -> None:
         self.incident_pane = self.panes.get("incident")  # type: ignore[assignment]
