@@ -20,13 +20,13 @@ import time
 
 from typing import Callable
 
-from bench import p9_video, p10_city
+from bench import p9_video, p9b_site, p10_city
 from bench.common import OUT, RESULT_TAG, ROOT, Measure, child_env, python
 from bench.machine import RunWatch, machine_facts
 
 #: runs per benchmark (the issue asks for the median of several). A new benchmark module
 #: registers here, in worker.RUNNERS (and worker.QT when it needs Qt), and in MEASURES.
-RUNS = {"P1": 3, "P2": 3, "P3": 3, "P4": 3, "P5": 5, "P6": 2, "P7": 3, "P8": 1, "P9": 1, "P10": 1}
+RUNS = {"P1": 3, "P2": 3, "P3": 3, "P4": 3, "P5": 5, "P6": 2, "P7": 3, "P8": 1, "P9": 1, "P10": 1, "P9B": 1}
 #: id → function(results of its runs, every benchmark's results) → its table rows; the ids
 #: named in `measures` below need no entry
 MEASURES: dict[str, Callable[[list[dict], dict], list[Measure]]] = {}
@@ -95,6 +95,8 @@ def measures(bid: str, results: list[dict], extra: dict) -> list[Measure]:
     v = lambda key: _vals(results, key)  # noqa: E731
     if bid == "P9":
         return p9_video.measures(results)
+    if bid == "P9B":  # the site and its alert gateway (bench/p9b_site.py)
+        return p9b_site.measures(results)
     if bid == "P1":
         return [Measure("P1", "events applied/s, UI live", "ev/s", "≥ 0.9× bare",
                         v("events_per_s"), _vals(extra.get("P1-bare", []), "events_per_s"),

@@ -1,23 +1,19 @@
-"""P9b: `site check` of a 65,000-grid, 100,000-person folder, and CAP POST → alert in a console replica.
+"""The large synthetic site P9b checks (`bench/p9b_site.py`), and a standalone run of its site check.
 
-    python -m bench.site_bench [--grids 65000] [--people 100000] [--posts 200]
+    python -m bench.site_bench [--grids 65000] [--people 100000]
 
-The site check runs `duty-console site check` in a child process (wall seconds and the
-child's peak RSS). The CAP latency runs a hub, a gateway and a console session (Session +
-Replica) in this process over loopback: from before the HTTP POST to the alert being in the
-replica, at rest and with 1,000 background events/s (position batches injected into the hub).
-Not a painted-row figure: the UI is not in the loop here.
+`make_large_site` writes the folder (grids as 100 m squares, people as GB18030 CSV);
+`make bench` / `python -m bench --only P9b` times `duty-console site check` on it
+together with the CAP → painted-row figures.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import csv
 import json
 import random
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -94,69 +90,10 @@ def site_check_figures(folder: Path) -> dict:
             "summary": proc.stdout.strip()[:200] or proc.stderr.strip()[:400]}
 
 
-async def cap_latency(posts: int, background: float) -> dict:
-    from console.app.config import HubConfig, marathon_site_dir
-    from console.app.hub import start_hub
-    from console.client.replica import Replica
-    from console.client.session import Session
-    from console.gateway.run import GatewayConfig, start_gateway
-    from console.hub.auth import Principal
-    from console.protocol import messages as m
-    from tests.gateway.harness import cap_xml, http_call
-
-    site = str(marathon_site_dir())
-    with tempfile.TemporaryDirectory() as tmp:
-        hub = await start_hub(HubConfig(port=0, scenario=None, db=f"sqlite:///{tmp}/hub.db", site=site, site_poll_s=0))
-        gw = await start_gateway(GatewayConfig(site=site, hub=hub.url, port=0, photos=f"{tmp}/photos",
-                                               db=f"sqlite:///{tmp}/gw.db", tokens=None), wait_live=10)
-        for s in gw.gateway.sources._by_token.values():
-            s.per_minute, s.burst = 1e9, 1e9
-        replica = Replica()
-        session = Session(hub.url, "demo-commander", replica)
-        session.start()
-        await asyncio.wait_for(session.live.wait(), 10)
-        ids = list(hub.core.state.resources)[:100]
-        src = Principal("bench", "ingest", "bench")
-
-        async def load():
-            k = 0
-            while True:  # `background` events/s in 10 ms ticks
-                n = max(1, int(background / 100))
-                for _ in range(n):
-                    k += 1
-                    hub.core.inject(src, "ingest.positions", m.IngestPositions(moves=[(ids[k % 100], 1000.0 + k % 7, 3300.0)]))
-                await asyncio.sleep(0.01)
-        task = asyncio.create_task(load()) if background else None
-        poly = "29.5340,106.5310 29.5340,106.5326 29.5356,106.5326 29.5356,106.5310 29.5340,106.5310"
-        lat_ms = []
-        try:
-            for i in range(posts):
-                doc = cap_xml(f"BENCH_{background:.0f}_{i}", polygon=poly)
-                t0 = time.perf_counter()
-                status, _, body = await asyncio.to_thread(
-                    http_call, "POST", f"{gw.url}/cap", doc,
-                    {"Content-Type": "application/xml", "Authorization": "Bearer demo-cap"})
-                aid = json.loads(body).get("alert")
-                while aid not in replica.state.alerts:
-                    await asyncio.sleep(0.0005)
-                lat_ms.append((time.perf_counter() - t0) * 1000)
-                await asyncio.sleep(0.01)
-        finally:
-            if task:
-                task.cancel()
-            await session.close()
-            await gw.stop()
-            await hub.stop()
-    lat_ms.sort()
-    return {"background_ev_s": background, "posts": posts, "p50_ms": round(statistics.median(lat_ms), 1),
-            "p99_ms": round(lat_ms[int(0.99 * (len(lat_ms) - 1))], 1), "max_ms": round(lat_ms[-1], 1)}
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--grids", type=int, default=65_000)
     ap.add_argument("--people", type=int, default=100_000)
-    ap.add_argument("--posts", type=int, default=200)
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
@@ -164,8 +101,6 @@ def main() -> None:
         size = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
         print(f"generated {a.grids} grids, {a.people} people ({size:.0f} MB) in {time.perf_counter() - t0:.1f} s")
         print("site check:", json.dumps(site_check_figures(folder), ensure_ascii=False))
-    for bg in (0.0, 1000.0):
-        print("CAP POST → replica:", json.dumps(asyncio.run(cap_latency(a.posts, bg))))
 
 
 if __name__ == "__main__":

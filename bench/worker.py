@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import p10_city, p9_video
+from bench import p10_city, p9_video, p9b_site
 from bench.common import (
     RESULT_TAG, Child, child_env, expect_async, invalid_reasons, percentile, python, start_hub,
 )
@@ -620,9 +620,10 @@ async def p8(tmp: Path, quick: bool) -> dict:
 
 # ====================================================================== main
 
-QT = {"P1-console", "P2", "P3", "P4", "P6", "P9"}
+QT = {"P1-console", "P2", "P3", "P4", "P6", "P9", "P9B"}
 RUNNERS = {"P1-bare": p1_bare, "P1-console": p1_console, "P2": p2, "P3": p3, "P4": p4,
-           "P5": p5, "P6": p6, "P7": p7, "P8": p8, "P9": p9_video.run, "P10": p10_city.run}
+           "P5": p5, "P6": p6, "P7": p7, "P8": p8, "P9": p9_video.run, "P10": p10_city.run,
+           "P9B": p9b_site.p9b}
 
 
 def main() -> int:

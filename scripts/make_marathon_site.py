@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import random
 import sys
 from datetime import datetime
@@ -28,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from console.domain.localtime import TZ  # noqa: E402
 from console.scenarios import geography as geo  # noqa: E402
-from console.scenarios.marathon import _world, build_marathon_baseline, DEFAULT_DAY  # noqa: E402
+from console.scenarios.marathon import build_marathon_baseline, DEFAULT_DAY  # noqa: E402
 from console.scenarios.names import person_name  # noqa: E402
 from console.site.geo import LocalPlane  # noqa: E402
 
@@ -56,7 +55,6 @@ def _geojson(features: list[dict]) -> str:
 def build(out: Path) -> None:
     """Write every file of the marathon site into `out`."""
     b = build_marathon_baseline(SEED, DEFAULT_DAY)
-    w = _world(SEED, DEFAULT_DAY)
     plane = LocalPlane(*ORIGIN)
     out.mkdir(parents=True, exist_ok=True)
     day = datetime.fromtimestamp(b.day_start, TZ)
@@ -90,11 +88,9 @@ def build(out: Path) -> None:
     rows = [["id", "name", "grid", "lon", "lat", "heading", "fov", "main_url", "sub_url"]]
     for c in b.cameras:
         lon, lat = plane.to_lonlat(c.x, c.y)
-        # each camera stands 14 m left of the course and looks across it
-        _, _, h = w.course.at(w.camera_s[c.id])
-        heading = math.degrees(math.atan2(math.sin(h), -math.cos(h))) % 360.0
-        rows.append([c.id, c.name, c.grid, f"{lon:.9f}", f"{lat:.9f}", f"{heading:.0f}", "90", c.stream,
-                     f"{c.stream}/sub"])
+        rows.append([c.id, c.name, c.grid, f"{lon:.9f}", f"{lat:.9f}",
+                     "" if c.heading is None else f"{c.heading:g}", "" if c.fov is None else f"{c.fov:g}",
+                     c.main or c.stream, c.sub])
     (out / "cameras.csv").write_text(_csv(rows), encoding="utf-8")
     lines = ["# Response plans (预案): which roles, how many, for which alert kinds.\n"]
     for p in b.plans:

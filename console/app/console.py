@@ -250,6 +250,11 @@ def make_window(replica, controller, session, frames, watchdog, *, wall: bool, s
         window.showMaximized() if maximised else window.show()
     else:
         window.show_on_screen()  # the saved geometry, or maximised on the current screen
+    map_pane, camera_wall = window.panes.get("map"), window.panes.get("cameras")
+    if map_pane is not None and camera_wall is not None:
+        from console.ui.panes.map.snapshots import wall_snapshots
+
+        map_pane.snapshot_of = wall_snapshots(camera_wall)  # a cone's hover shows the camera's picture
     return window
 
 

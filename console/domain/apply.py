@@ -236,6 +236,9 @@ def _archived(state: State, type_: str, body: bodies.IncidentsArchived, ts: floa
         if inc is None:
             continue
         state.alerts.pop(inc.alert, None)
+        for step in inc.timeline:  # a source's updates are alerts of their own: they go with it
+            if step.what in ("alert_updated", "alert_cancelled") and step.note:
+                state.alerts.pop(step.note, None)
         for tid in inc.tasks:
             state.tasks.pop(tid, None)
         ch.incidents.add(iid)

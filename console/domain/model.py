@@ -52,6 +52,7 @@ TIMELINE_STEPS = {
     "task_accepted": ("resource", "name"), "task_arrived": ("resource", "name"),
     "task_done": ("resource", "name", "cause"), "task_declined": ("resource", "name"),
     "task_cancelled": ("resource", "name", "cause"),
+    "alert_updated": (), "alert_cancelled": (),  # note: the update's alert id (a CAP Update / Cancel)
 }
 
 INCIDENT_STATUSES = (
@@ -138,6 +139,10 @@ class Camera(msgspec.Struct, kw_only=True):
     sub: str = ""
     #: RTSP over "tcp" (default: survives NAT and loss) or "udp"
     rtsp_transport: str = "tcp"
+    #: where the lens points, degrees clockwise from north, and how wide it sees (degrees);
+    #: None when the camera list does not say (records older than site folders never do)
+    heading: float | None = None
+    fov: float | None = None
 
     def url_for(self, large: bool) -> str:
         """The URL to play: the main stream for a large (focus) tile, else the sub-stream.

@@ -451,6 +451,9 @@ def _ingest_alert_update(state, body: bodies.IngestAlertUpdate, actor, now) -> E
         raise CommandRefused("duplicate", f"alert {a.id} already raised")
     if body.incident not in state.incidents:
         raise CommandRefused("not_found", f"no incident {body.incident}")
+    if state.incidents[body.incident].status in FINAL_STATUSES:
+        raise CommandRefused("invalid_state", f"incident {body.incident} is already "
+                             f"{state.incidents[body.incident].status}: an update raises a new alert instead")
     if not a.town and a.grid:
         a.town = state.town_of(a.grid)
     return [("alert_updated", bodies.AlertUpdated(incident=body.incident, alert=a, action=body.action))]

@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 import msgspec
 
 from console.domain.localtime import clock
-from console.domain.model import ALERT_KINDS, SEVERITIES, Alert, Detection, OrgUnit
+from console.domain.model import ALERT_KINDS, CROWD_UNIT, FINAL_STATUSES, SEVERITIES, Alert, Detection, Incident, OrgUnit
 from console.gateway.cap import (
     CapMessage, CapRefused, LocalArea, area_center, cap_alert_id, parse_head, parse_info,
 )
@@ -81,6 +81,8 @@ class CameraEvent(msgspec.Struct, forbid_unknown_fields=True):
     severity: str | None = None
     title: str = ""
     text: str = ""
+    #: a crowd_density event's measured density, people per m² (the map's heat layer reads it)
+    density: float | None = None
 
 
 def _refuse(status: int, code: str, reason: str, **headers: str) -> HttpRefused:
@@ -229,7 +231,8 @@ class Gateway:
         except CapRefused as exc:
             raise _refuse(exc.status, exc.code, exc.reason) from None
         aid = msg.alert_id
-        if aid in self.link.state.alerts:
+        # incident_of remembers alerts of archived incidents too: a late retry is still a duplicate
+        if aid in self.link.state.alerts or aid in self.link.incident_of:
             raise _refuse(409, "duplicate", f"CAP {msg.sender} / {msg.identifier} was already taken as {aid}")
         try:
             parse_info(msg)
@@ -245,27 +248,52 @@ class Gateway:
         if msg.expires is not None and msg.expires <= time.time():
             raise _refuse(422, "expired", f"the alert expired at {clock(msg.expires, '%Y-%m-%d %H:%M:%S')}")
         source = req.meta["source"]
+        continues = None
         if msg.msg_type == "Alert":
             alert = self._cap_alert(msg, source.name)
             result = await self._send("ingest.alert", m.IngestAlert(alert=alert))
             incident = f"I-{aid}"
         else:
-            incident = self._referenced_incident(msg)
-            alert = self._cap_alert(msg, source.name, incident=incident)
-            result = await self._send("ingest.alert_update", m.IngestAlertUpdate(
-                incident=incident, alert=alert, action="cancel" if msg.msg_type == "Cancel" else "update"))
-        return {"alert": aid, "incident": incident, "msgType": msg.msg_type, "severity": alert.severity,
-                "grid": alert.grid, "seqs": result.seqs}
+            incident, inc = self._referenced_incident(msg)
+            if inc is not None and inc.status not in FINAL_STATUSES:
+                alert = self._cap_alert(msg, source.name, incident=incident)
+                result = await self._send("ingest.alert_update", m.IngestAlertUpdate(
+                    incident=incident, alert=alert, action="cancel" if msg.msg_type == "Cancel" else "update"))
+            else:
+                # The incident is finished (closed, a false alarm) or archived. A Cancel has
+                # nothing left to cancel; an Update is news again: it opens a new incident that
+                # names the finished one, so nothing joins a closed loop and nothing is lost.
+                gone = "archived" if inc is None else inc.status
+                if msg.msg_type == "Cancel":
+                    raise _refuse(409, "incident_finished", f"Cancel refers to incident {incident}, which is "
+                                  f"already finished ({gone}): nothing to cancel")
+                if msg.area is None and inc is None:
+                    raise _refuse(422, "missing_field", f"the incident {incident} this Update continues is archived, "
+                                  "so the Update opens a new incident and needs an <area> with a polygon or a circle")
+                alert = self._cap_alert(msg, source.name, incident=incident if inc is not None else None,
+                                        continues=incident)
+                result = await self._send("ingest.alert", m.IngestAlert(alert=alert))
+                continues, incident = incident, f"I-{aid}"
+        out = {"alert": aid, "incident": incident, "msgType": msg.msg_type, "severity": alert.severity,
+               "grid": alert.grid, "seqs": result.seqs}
+        if continues:
+            out["continues"] = continues
+        return out
 
-    def _referenced_incident(self, msg: CapMessage) -> str:
+    def _referenced_incident(self, msg: CapMessage) -> tuple[str, Incident | None]:
+        """(incident id, the incident or None when archived) of the newest reference this gateway has seen."""
         for sender, identifier in reversed(msg.references):
-            inc = self.link.incident_of.get(cap_alert_id(sender, identifier))
-            if inc is not None and inc in self.link.state.incidents:
-                return inc
+            iid = self.link.incident_of.get(cap_alert_id(sender, identifier))
+            if iid is not None:
+                inc = self.link.state.incidents.get(iid)
+                while inc is not None and inc.status == "merged" and inc.merged_into:
+                    iid, inc = inc.merged_into, self.link.state.incidents.get(inc.merged_into)
+                return iid, inc
         refs = " ".join(f"{s},{i}" for s, i in msg.references)
         raise _refuse(422, "unknown_reference", f"{msg.msg_type} references no alert this hub holds ({refs})")
 
-    def _cap_alert(self, msg: CapMessage, source_name: str, incident: str | None = None) -> Alert:
+    def _cap_alert(self, msg: CapMessage, source_name: str, incident: str | None = None,
+                   continues: str | None = None) -> Alert:
         inc = self.link.state.incidents.get(incident) if incident else None
         covered = 0
         if msg.area is not None:
@@ -303,6 +331,8 @@ class Gateway:
             lines.append(f"区域: {msg.area.desc}（覆盖 {covered} 个网格）")
         if msg.msg_type == "Cancel":
             lines.insert(0, "来源撤销预警")
+        if continues:
+            lines.insert(0, f"接续已办结事件 {continues}（来源更新预警）")
         lines.append(f"CAP {msg.msg_type} {msg.identifier} · {msg.sender} · 发布 {clock(msg.sent, '%m-%d %H:%M:%S')}")
         gid = grid.id if grid is not None else (inc.grid if inc else "")
         return Alert(id=msg.alert_id, source="center", kind=msg.kind if msg.has_info else (inc.kind if inc else "other"),
@@ -327,6 +357,9 @@ class Gateway:
             raise _refuse(422, "invalid", f"kind {ev.kind!r} is not one of {', '.join(ALERT_KINDS)}")
         if not 0.0 <= ev.score <= 1.0:
             raise _refuse(422, "invalid", f"score {ev.score} is not within 0..1")
+        if ev.density is not None and (ev.kind != "crowd_density" or not 0.0 <= ev.density <= 20.0):
+            raise _refuse(422, "invalid", f"density {ev.density} is taken only with kind crowd_density, "
+                                          "in people per m² from 0 to 20")
         for i, b in enumerate(ev.boxes):
             if not all(0.0 <= v <= 1.0 for v in (b.score, b.x, b.y, b.w, b.h)) or b.x + b.w > 1.0001 or b.y + b.h > 1.0001:
                 raise _refuse(422, "invalid", f"boxes[{i}]: score, x, y, w, h are fractions of the frame (0..1)")
@@ -358,7 +391,8 @@ class Gateway:
         alert = Alert(id=aid, source="camera", kind=ev.kind, severity=ev.severity or "warning", title=title,
                       at=self.link.hub_now(), x=cam.x, y=cam.y, grid=cam.grid, town=cam.town, camera=cam.id,
                       detections=[Detection(label=b.label, score=b.score, x=b.x, y=b.y, w=b.w, h=b.h) for b in ev.boxes],
-                      snapshot=snapshot, text=ev.text or f"{cam.name} AI识别：{title}", reporter=source.name)
+                      snapshot=snapshot, text=ev.text or f"{cam.name} AI识别：{title}", reporter=source.name,
+                      value=ev.density, unit=CROWD_UNIT if ev.density is not None else "")
         result = await self._send("ingest.alert", m.IngestAlert(alert=alert))
         return {"alert": aid, "incident": f"I-{aid}", "snapshot": snapshot, "seqs": result.seqs}
 

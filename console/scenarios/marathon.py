@@ -32,6 +32,8 @@ DAY_START_H = 7.0
 DAY_END_H = 21.5
 RACE_START_H = 8.0
 CAMERA_COUNT = 65
+#: the marathon cameras' horizontal field of view (degrees)
+CAMERA_FOV = 90.0
 #: communities per town (sum 38); each town has 30 grids
 COMMUNITIES_PER_TOWN = (5, 6, 5, 6, 5, 6, 5)
 POSITION_BATCH_S = 10.0
@@ -193,8 +195,12 @@ class _World:
             x, y = geo.clamp_to_land(*self.course.offset(s, 14.0))
             grid, town = self.locate(x, y)
             cid = f"CAM{i + 1:02d}"
+            # it stands 14 m left of the course and looks across it (compass degrees, 90° wide)
+            _, _, h = self.course.at(s)
+            heading = float(round(math.degrees(math.atan2(math.sin(h), -math.cos(h))) % 360.0))
             self.cameras.append(Camera(id=cid, name=name, grid=grid, town=town, x=_r1(x),
-                                       y=_r1(y), stream=f"sim://{cid}"))
+                                       y=_r1(y), stream=f"sim://{cid}", main=f"sim://{cid}",
+                                       heading=heading, fov=CAMERA_FOV))
             self.camera_s[cid] = s
 
     # ------------------------------------------------------------------ resources

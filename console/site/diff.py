@@ -14,7 +14,7 @@ Events = list[tuple[str, bodies.Body]]
 
 #: fields a roster decides; status, task and position are live and stay
 _RESOURCE_FIELDS = ("name", "kind", "unit", "grid", "town", "skills")
-_CAMERA_FIELDS = ("name", "grid", "town", "x", "y", "stream")
+_CAMERA_FIELDS = ("name", "grid", "town", "x", "y", "stream", "main", "sub", "heading", "fov")
 
 
 def _same(a, b, fields) -> bool:

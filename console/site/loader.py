@@ -82,14 +82,13 @@ class SiteInvalid(Exception):
 
 @dataclass(slots=True)
 class CameraView:
-    """What a camera sees and how to play it (beyond the domain's Camera)."""
+    """Where a camera stands as the list wrote it (WGS-84, after any GCJ-02 conversion).
+
+    Heading, field of view and stream URLs live on the domain's Camera (one place).
+    """
 
     lon: float
     lat: float
-    heading: float | None
-    fov: float | None
-    main_url: str
-    sub_url: str
 
 
 @dataclass(slots=True)
@@ -604,9 +603,10 @@ class _Loader:
             if bad:
                 continue
             out.append(Camera(id=cid, name=cname, grid=gid, town=towns[gid], x=xy[0], y=xy[1],
-                              stream=urls["main_url"]))
+                              stream=urls["main_url"], main=urls["main_url"], sub=urls["sub_url"],
+                              heading=nums["heading"], fov=nums["fov"]))
             lon, lat = float(get("lon")), float(get("lat"))
-            views[cid] = CameraView(lon, lat, nums["heading"], nums["fov"], urls["main_url"], urls["sub_url"])
+            views[cid] = CameraView(lon, lat)
         return out, views
 
     def read_duty(self) -> list[dict[str, str]]:

@@ -146,3 +146,57 @@ def test_severity_mapping():
     assert map_severity("Extreme", "Immediate", "Unlikely") == "info"
     assert map_severity("Minor", "Immediate", "Observed") == "info"
     assert map_severity("Extreme", "Past", "Observed") == "info"
+
+
+async def test_updates_after_the_incident_is_finished_or_archived(tmp_path):
+    """A finished loop is never reopened: an Update opens a new incident naming the old one, a Cancel is refused."""
+    from console.protocol import messages as m
+
+    async with rig(tmp_path) as r:
+        first = "500000000000_20251130080000_7"
+        status, _, body = await post(f"{r.url}/cap", cap_xml(first), "demo-cap", XML)
+        assert status == 201, body
+        old = body["incident"]
+        ref = f"{SENDER},{first},2025-11-30T08:00:00+08:00"
+        status, _, body = await post(f"{r.url}/cap", cap_xml("U_1", msg_type="Update", references=ref,
+                                                             severity="Moderate"), "demo-cap", XML)
+        assert (status, body["incident"]) == (201, old), body
+        update_id = body["alert"]
+        r.hub.core.emit([("incident_closed", m.IncidentStep(incident=old, actor="值班长"))])
+        await r.synced()
+        # closed: an Update is news again (a new incident that names the old one), a Cancel has nothing to cancel
+        ref_u = f"{SENDER},U_1,2025-11-30T08:30:00+08:00"
+        status, _, body = await post(f"{r.url}/cap", cap_xml("U_2", msg_type="Update", references=ref_u),
+                                     "demo-cap", XML)
+        assert status == 201 and body["continues"] == old and body["incident"] != old, body
+        fresh = body["incident"]
+        await until(lambda: fresh in r.replica.state.incidents)
+        assert r.replica.state.incidents[old].status == "closed"
+        assert [s.what for s in r.replica.state.incidents[old].timeline] == ["raised", "alert_updated", "closed"]
+        assert f"接续已办结事件 {old}" in r.replica.state.alerts[body["alert"]].text
+        seq = r.hub.core.state.seq
+        status, _, body = await post(f"{r.url}/cap", cap_xml("C_1", msg_type="Cancel", references=ref_u, polygon=None,
+                                                             omit=("info",)), "demo-cap", XML)
+        assert (status, body["code"]) == (409, "incident_finished") and "nothing to cancel" in body["reason"]
+        assert r.hub.core.state.seq == seq
+        # archived: the incident and every alert of it (the source's update too) leave the state
+        r.hub.core.emit([("incidents_archived", m.IncidentsArchived(incidents=[old]))])
+        await r.synced()
+        assert old not in r.replica.state.incidents
+        assert update_id not in r.replica.state.alerts and update_id not in r.hub.core.state.alerts
+        n = len(r.replica.state.incidents)
+        # the first Alert again, late: still a duplicate, not a stray new incident
+        status, _, body = await post(f"{r.url}/cap", cap_xml(first), "demo-cap", XML)
+        assert (status, body["code"]) == (409, "duplicate")
+        status, _, body = await post(f"{r.url}/cap", cap_xml("C_2", msg_type="Cancel", references=ref, polygon=None,
+                                                             omit=("info",)), "demo-cap", XML)
+        assert (status, body["code"]) == (409, "incident_finished") and "archived" in body["reason"]
+        # an Update of the archived incident without an area cannot be placed: refused with the reason
+        status, _, body = await post(f"{r.url}/cap", cap_xml("U_3", msg_type="Update", references=ref, polygon=None),
+                                     "demo-cap", XML)
+        assert (status, body["code"]) == (422, "missing_field") and "archived" in body["reason"]
+        status, _, body = await post(f"{r.url}/cap", cap_xml("U_4", msg_type="Update", references=ref),
+                                     "demo-cap", XML)
+        assert status == 201 and body["continues"] == old, body
+        await r.synced()
+        assert len(r.replica.state.incidents) == n + 1

@@ -114,3 +114,19 @@ async def test_a_hub_that_is_gone_gives_503(tmp_path):
         await until(lambda: not r.gw.link.live.is_set())
         status, headers, body = await post(f"{r.url}/webhook/camera", camera_event(event_id="late"), "demo-camera", JSON)
         assert (status, body["code"]) == (503, "hub_unavailable") and headers["retry-after"] == "5"
+
+
+async def test_a_crowd_density_webhook_carries_its_measured_density(tmp_path):
+    from console.domain.model import CROWD_UNIT
+
+    async with rig(tmp_path) as r:
+        status, _, body = await post(f"{r.url}/webhook/camera", camera_event(event_id="d1", density=4.2, snapshot=None),
+                                     "demo-camera", JSON)
+        assert status == 201, body
+        await until(lambda: body["alert"] in r.replica.state.alerts)
+        a = r.replica.state.alerts[body["alert"]]
+        assert (a.kind, a.value, a.unit) == ("crowd_density", 4.2, CROWD_UNIT)
+        for doc in (camera_event(event_id="d2", density=3.0, kind="fall", snapshot=None),
+                    camera_event(event_id="d3", density=-1.0, snapshot=None)):
+            status, _, body = await post(f"{r.url}/webhook/camera", doc, "demo-camera", JSON)
+            assert (status, body["code"]) == (422, "invalid") and "density" in body["reason"]

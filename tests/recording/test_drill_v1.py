@@ -37,6 +37,7 @@ def _hash_without_timelines(state: State) -> str:
         a.pop("value"), a.pop("unit")
     for c in b["cameras"].values():  # stream URL fields added after the fingerprint was taken
         c.pop("main"), c.pop("sub"), c.pop("rtsp_transport")
+        c.pop("heading"), c.pop("fov")  # what a camera sees: issue 12, after the fingerprint too
     back = {v: k for k, v in drill_v1.SOURCE_ACTORS.items()}
     for t in b["tasks"].values():
         t["actor"] = back.get(t["actor"], t["actor"])

@@ -39,3 +39,17 @@ def test_reimport_keeps_live_status_task_and_position(tmp_path):
     cam = state.cameras["CAM1"]
     assert (cam.x, cam.online) == (210.0, False)
     assert site_changes(state, new) == ([], ["P2"]), "importing the same folder again changes nothing"
+
+
+def test_a_camera_turned_or_given_a_new_sub_stream_is_a_camera_updated(tmp_path):
+    site = load_site(write_site(tmp_path / "s"))
+    state = State()
+    _fold(state, site_changes(state, site.baseline)[0])
+    cam = site.baseline.cameras[0]
+    turned = msgspec.structs.replace(site.baseline, cameras=[
+        msgspec.structs.replace(cam, heading=270.0, fov=45.0, sub="rtsp://10.0.0.1/sub2"), *site.baseline.cameras[1:]])
+    events, _ = site_changes(state, turned)
+    assert [(t, b.camera.id) for t, b in events] == [("camera_updated", cam.id)]
+    _fold(state, events)
+    assert (state.cameras[cam.id].heading, state.cameras[cam.id].fov, state.cameras[cam.id].sub) == (
+        270.0, 45.0, "rtsp://10.0.0.1/sub2")

@@ -37,7 +37,8 @@ def test_good_folder_loads_everything(tmp_path):
     assert p3.status == "off_duty"
     cam = b.cameras[0]
     assert (cam.id, cam.grid, cam.x, cam.y, cam.stream) == ("CAM1", "G1", 200.0, 800.0, "rtsp://10.0.0.1/main")
-    assert site.cameras["CAM1"].heading == 90 and site.cameras["CAM1"].sub_url == "rtsp://10.0.0.1/sub"
+    cam1 = next(c for c in site.baseline.cameras if c.id == "CAM1")
+    assert (cam1.heading, cam1.sub, cam1.main) == (90, "rtsp://10.0.0.1/sub", cam1.stream)
     assert b.plans[0].roles[0].kind == "volunteer" and b.plans[0].notify == ["medical"]
     assert len(site.duty) == 1
     assert site.encodings["people.csv"] == "utf-8-sig"
@@ -78,7 +79,7 @@ def test_marathon_site_is_the_marathon_baseline_byte_for_byte():
     site = load_site(MARATHON)
     assert msgspec.json.encode(site.baseline) == msgspec.json.encode(build_marathon_baseline())
     assert site.encodings["people.csv"] == "gb18030"
-    assert len(site.cameras) == 65 and all(v.fov == 90 for v in site.cameras.values())
+    assert len(site.cameras) == 65 and all(c.fov == 90 and c.heading is not None for c in site.baseline.cameras)
 
 
 def test_marathon_script_rewrites_the_shipped_folder_unchanged(tmp_path):

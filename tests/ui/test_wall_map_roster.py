@@ -426,3 +426,134 @@ def test_roster_status_filter_settles_rows_that_changed_status(roster, world):
     assert len(roster.visible_resources()) == len(rows) - 1
     town = world.replica.state.resources[rid].town
     assert roster.counts(town)["dispatched"] >= 1
+
+
+# ------------------------------------------------------------------ map: cones, heat, layers
+
+def _screen_pos(map_pane, x: float, y: float):
+    vb = map_pane.plot.getViewBox()
+    return map_pane.plot.mapFromScene(vb.mapViewToScene(QPointF(x, y)))
+
+
+def _clear_cone_point(map_pane, world, reach: float = 40.0):
+    """(camera id, a point inside its cone) with no person or camera marker near it."""
+    import math
+
+    state = world.replica.state
+    for cam in sorted(state.cameras.values(), key=lambda c: c.id):
+        if cam.heading is None:
+            continue
+        a = math.radians(cam.heading)
+        px, py = cam.x + reach * math.sin(a), cam.y + reach * math.cos(a)
+        crowded = any(math.hypot(r.x - px, r.y - py) < 20 for r in state.resources.values())
+        near_cam = any(math.hypot(c.x - px, c.y - py) < 20 for c in state.cameras.values())
+        if not crowded and not near_cam and map_pane.cones.cones.camera_at(px, py) == cam.id:
+            return cam.id, (px, py)
+    pytest.skip("no camera cone free of markers in this world")
+
+
+def test_a_camera_record_without_heading_still_loads_and_gets_no_cone():
+    import msgspec
+
+    old = b'{"id":"C1","name":"n","grid":"G","town":"T","x":1.0,"y":2.0,"stream":"rtsp://h/x"}'
+    cam = msgspec.json.decode(old, type=Camera)
+    assert (cam.heading, cam.fov) == (None, None)
+    from console.ui.panes.map.cones import ConeSet
+
+    assert ConeSet([cam]).ids == []
+    cam.heading, cam.fov = 90.0, 60.0  # looking east, 60° wide
+    cones = ConeSet([cam])
+    assert cones.camera_at(31.0, 2.0) == "C1" and cones.camera_at(31.0, 30.0) is None  # 43° off: outside
+    assert cones.camera_at(-29.0, 2.0) is None and cones.camera_at(100.0, 2.0) is None  # behind; too far
+
+
+def test_clicking_a_camera_cone_selects_that_camera(qtbot, map_pane, world, selection):
+    cams = [c for c in world.replica.state.cameras.values() if c.heading is not None]
+    assert cams and len(map_pane.cones.cones.ids) == len(cams)
+    some = cams[0]
+    map_pane.zoom_to(some.x, some.y, span=300.0)
+    cid, (px, py) = _clear_cone_point(map_pane, world)
+    cam = world.replica.state.cameras[cid]
+    map_pane.zoom_to(cam.x, cam.y, span=300.0)
+    with qtbot.waitSignal(selection.sig_camera, timeout=2000) as blocker:
+        qtbot.mouseClick(map_pane.plot.viewport(), Qt.MouseButton.LeftButton, pos=_screen_pos(map_pane, px, py))
+    assert blocker.args == [cid] and selection.camera == cid
+
+
+def test_hovering_a_cone_shows_the_camera_picture_or_its_name_and_state(qtbot, map_pane, world):
+    from PySide6.QtGui import QColor, QImage
+
+    cid, (px, py) = _clear_cone_point(map_pane, world)
+    cam = world.replica.state.cameras[cid]
+    map_pane.zoom_to(cam.x, cam.y, span=300.0)
+    text, image = map_pane.camera_peek(cid)
+    assert image is None and cam.name in text and ("在线" in text or "online" in text)
+    picture = QImage(320, 180, QImage.Format.Format_RGB888)
+    picture.fill(QColor("#336699"))
+    map_pane.snapshot_of = lambda camera: picture if camera == cid else None
+    qtbot.mouseMove(map_pane.plot.viewport(), _screen_pos(map_pane, px, py))
+    qtbot.waitUntil(map_pane.peek.isVisible, timeout=2000)
+    assert "<img" in map_pane.peek.text() and cam.name in map_pane.hover_text
+    world.event("camera_status_changed", m.CameraStatusChanged(camera=cid, online=False))
+    _tick(world, map_pane)
+    map_pane._load_cameras()
+    assert "离线" in map_pane.camera_peek(cid)[0] or "offline" in map_pane.camera_peek(cid)[0]
+
+
+def test_crowd_density_readings_draw_heat_for_a_window_and_can_be_switched_off(qtbot, map_pane, world):
+    from console.domain.model import CROWD_UNIT
+    from console.ui.panes.map.heat import HEAT_WINDOW_S
+
+    state = world.replica.state
+    a_id, b_id = sorted(state.cameras)[:2]
+    a, b = state.cameras[a_id], state.cameras[b_id]
+
+    def reading(n: int, cam, value: float, at: float) -> None:
+        alert = Alert(id=f"D{n}", source="camera", kind="crowd_density", severity="warning", title="密度",
+                      at=at, x=cam.x, y=cam.y, grid=cam.grid, town=cam.town, camera=cam.id,
+                      value=value, unit=CROWD_UNIT)
+        world.event("alert_raised", m.AlertRaised(alert=alert, incident=f"ID{n}"))
+
+    reading(1, a, 2.0, world.t - 60)
+    reading(2, a, 4.6, world.t)          # the newest reading of a camera wins
+    reading(3, b, 4.0, world.t - 2 * HEAT_WINDOW_S)  # too old to show
+    _tick(world, map_pane)
+    assert [(p.x, p.y) for p in map_pane.heat.points] == [(a.x, a.y)]
+    assert map_pane.heat.value_at(a.x, a.y) == pytest.approx(4.6, rel=0.05)
+    assert map_pane.heat.image is not None and map_pane.heat.isVisible()
+    assert map_pane.heat.value_at(a.x + 500, a.y + 500) < 0.1
+    button = map_pane.layer_buttons["heat"]
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not map_pane.heat.isVisible() and not map_pane.heat_legend.isVisible()
+    assert not map_pane.layer_on("heat")
+
+
+def test_every_layer_has_a_switch_in_glossary_words(qtbot, map_pane):
+    from console.ui.common import glossary
+    from console.ui.common.i18n import current_lang
+    from console.ui.panes.map.widget import LAYERS
+
+    lang = current_lang()
+    assert [map_pane.layer_buttons[n].text() for n in LAYERS] == [
+        glossary.map_word(f"layer_{n}", lang) for n in LAYERS]
+    assert not map_pane.layer_buttons["base"].isEnabled()  # no base map attached
+    for name, items in (("people", [map_pane.people]), ("cameras", [map_pane.cameras, map_pane.cones]),
+                        ("incidents", [map_pane.incidents]), ("grids", [map_pane.grids, map_pane.towns])):
+        qtbot.mouseClick(map_pane.layer_buttons[name], Qt.MouseButton.LeftButton)
+        assert all(not i.isVisible() for i in items), name
+        qtbot.mouseClick(map_pane.layer_buttons[name], Qt.MouseButton.LeftButton)
+        assert all(i.isVisible() for i in items), name
+
+
+def test_the_cone_hover_picture_is_the_camera_walls_newest_frame(qtbot, wall, pool, world):
+    from console.ui.panes.map.snapshots import wall_snapshots
+
+    cam = wall.visible_cameras()[0]
+    snapshot_of = wall_snapshots(wall)
+    assert snapshot_of(cam) is None
+    pool.submit(Frame(cam, world.t, 1, JPEG, 320, 180, _jpeg()))
+    qtbot.waitUntil(lambda: pool.stats(cam).decoded == 1, timeout=3000)
+    wall.refresh(ChangeSet())  # the UI tick: the wall takes the decoded frame
+    img = snapshot_of(cam)
+    assert (img.width(), img.height()) == (320, 180)
+    assert img.pixelColor(10, 10).red() > 150  # the frame's own colour, not a blank

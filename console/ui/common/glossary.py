@@ -133,6 +133,8 @@ TIMELINE_STEPS: Words = {
     "task_done": ("任务完成", "Task done"),
     "task_declined": ("任务被拒绝", "Task declined"),
     "task_cancelled": ("任务已撤销", "Task cancelled"),
+    "alert_updated": ("预警更新", "Alert updated"),
+    "alert_cancelled": ("预警撤销", "Alert cancelled"),
 }
 
 #: recommendation reason codes (console.domain.recommend.REASONS): a format per language
@@ -279,6 +281,22 @@ REPORT_WORDS: Words = {
         "of a kind's people / (people of that kind on duty × drill length)."),
 }
 
+#: the map pane's layer switches and legend words
+MAP_WORDS: Words = {
+    "layer_base": ("底图", "Base map"),
+    "layer_grids": ("网格", "Grids"),
+    "layer_cameras": ("摄像头视野", "Camera views"),
+    "layer_people": ("人员", "People"),
+    "layer_incidents": ("事件", "Incidents"),
+    "layer_heat": ("人群热力", "Crowd heat"),
+    "layers_tip": ("显示或隐藏地图图层", "Show or hide a map layer"),
+    "heat_legend": ("人群密度（人/㎡，近 {min} 分钟）", "Crowd density (people/m², last {min} min)"),
+    "camera_online": ("在线", "online"),
+    "camera_offline": ("离线", "offline"),
+    "camera_alerting": ("告警中", "alerting"),
+    "no_picture": ("暂无画面", "no picture yet"),
+}
+
 #: a camera stream's state (console/video/status.py codes): what a tile and the diagnostics pane say
 VIDEO_STATES: Words = {
     "connecting": ("连接中…", "Connecting…"),
@@ -369,7 +387,14 @@ TABLES: dict[str, Words] = {
     "timeline_steps": TIMELINE_STEPS, "refusals": REFUSALS, "false_alarm_reasons": FALSE_ALARM_REASONS,
     "report_words": REPORT_WORDS, "scenarios": SCENARIO_NAMES, "evidence_words": EVIDENCE_WORDS,
     "video_states": VIDEO_STATES, "video_words": VIDEO_WORDS, "field_page": FIELD_PAGE,
+    "map_words": MAP_WORDS,
 }
+
+
+def map_word(code: str, lang: str, **values: object) -> str:
+    """A map pane word (MAP_WORDS), figures filled in."""
+    text = word(MAP_WORDS, code, lang)
+    return text.format(**values) if values else text
 
 
 def is_zh(lang: str | None) -> bool:

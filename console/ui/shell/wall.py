@@ -7,6 +7,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 
 from console.ui.common.theme import apply_theme
+from console.ui.panes.incident.recommendations import RecommendationList
 
 
 def apply_wall_mode(window, screen_index: int | None = None, *, full_screen: bool = True) -> None:
@@ -33,6 +34,11 @@ def apply_wall_mode(window, screen_index: int | None = None, *, full_screen: boo
     pane = getattr(window, "incident_pane", None)
     if pane is not None:
         pane.set_actions_visible(False)
+    cameras = getattr(window, "panes", {}).get("cameras")
+    if cameras is not None and hasattr(cameras, "set_wall"):
+        cameras.set_wall(True)  # "聚焦: CAM02 滨江路 …" on its own row, not cut beside the buttons
+    for recs in window.findChildren(RecommendationList):
+        recs.set_wrap(True)  # the reason read whole across the room, not "最近的…"
     alerts = getattr(window, "alerts", None)
     if alerts is not None:
         alerts.set_compact(True)
@@ -50,6 +56,7 @@ def apply_wall_mode(window, screen_index: int | None = None, *, full_screen: boo
             docks[name].hide()
     if "alerts" in docks:
         docks["alerts"].show()
+    arrange_docks(window)
 
     QTimer.singleShot(0, lambda: fix_widths(window))
     if not full_screen:
@@ -61,8 +68,27 @@ def apply_wall_mode(window, screen_index: int | None = None, *, full_screen: boo
     window.showFullScreen()
 
 
-#: the wall's columns as shares of the screen's width: queue, incident + map (the camera wall takes the rest)
-WALL_SHARES = {"alerts": 0.25, "incident": 0.30}
+#: the wall's columns as shares of the window's width: queue over map on the left, the incident on the
+#: right (the camera wall takes the rest, 44 %). The map shares the queue's column because a wall's queue
+#: holds a handful of rows (the desks work it) and was 3/4 empty, while the map under the incident got a
+#: third of a narrow column: across a room the map must be large. The incident keeps 30 %: at 1080p and
+#: wall type its location line needs about 570 px.
+WALL_SHARES = {"alerts": 0.26, "map": 0.26, "incident": 0.30}
+#: the map's share of the left column's height; the queue above keeps the rest (7 rows at wall type)
+MAP_HEIGHT_SHARE = 0.62
+
+
+def arrange_docks(window) -> None:
+    """The wall's places: the map under the queue in the left column, the incident alone on the right.
+
+    Done after any saved layout was restored, so the wall looks the same every time it starts.
+    """
+    docks = getattr(window, "docks", {})
+    if "alerts" not in docks or "map" not in docks:
+        return
+    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, docks["map"])
+    window.splitDockWidget(docks["alerts"], docks["map"], Qt.Orientation.Vertical)
+    docks["map"].show()
 
 
 def hide_chrome(window) -> None:
@@ -96,7 +122,11 @@ def wall_point_size(screen_height: int) -> float:
 
 
 def fix_widths(window) -> None:
-    """Queue and incident columns at fixed shares of the width: an arriving alert never moves a pane."""
+    """Columns at fixed shares of the width, the map at a fixed share of its column's height.
+
+    Fixed sizes, not proportions Qt may redistribute: an arriving alert (a longer title, a
+    scroll bar in the queue) never moves a pane, and the desk's default split does not undo them.
+    """
     docks = getattr(window, "docks", {})
     width = max(window.width(), 1)
     for name, share in WALL_SHARES.items():
@@ -104,6 +134,7 @@ def fix_widths(window) -> None:
         if dock is not None:
             dock.setMinimumWidth(0)
             dock.setFixedWidth(int(width * share))
-    if "incident" in docks and "map" in docks:
-        # the map gets the larger half of the right column: it is read from across the room
-        window.resizeDocks([docks["incident"], docks["map"]], [45, 55], Qt.Orientation.Vertical)
+    map_dock, central = docks.get("map"), window.centralWidget()
+    if map_dock is not None and central is not None and central.height() > 0:
+        # the column is as tall as the camera wall beside it (top and bottom docks span the window)
+        map_dock.setFixedHeight(int(central.height() * MAP_HEIGHT_SHARE))

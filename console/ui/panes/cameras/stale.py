@@ -2,6 +2,9 @@
 
 Every tile keeps a `Liveness`: when its newest frame arrived (monotonic, for
 the 2 s rule) and what time the frame itself carries (for "最后画面 07:31:19").
+That time is on the console's clock, the one the header shows: a pulled camera's
+frame is stamped by this machine, so in an exercise the wall hands the tile the
+scenario time it was taken at (07:03, not the machine's 21:09).
 The stream's reason code (console/video/status.py) becomes words through the
 glossary (VIDEO_STATES, VIDEO_WORDS: one meaning in one place, zh and en).
 """
@@ -55,21 +58,24 @@ class Liveness:
 
     #: time.monotonic() of the newest frame; None: no frame since the tile got its camera
     arrived: float | None = None
-    #: the newest frame's own time (epoch seconds): what "最后画面" shows
+    #: the newest frame's own time (epoch seconds, the clock of whoever stamped it)
     frame_time: float | None = None
+    #: the same moment on the console's clock (the header's: scenario time in a drill): what "最后画面" shows
+    clock_time: float | None = None
     stale: bool = True
     #: seconds without a frame before the tile is stale (an idle tile's still waits longer)
     stale_after: float = STALE_AFTER_S
 
-    def frame(self, frame_time: float, now: float | None = None) -> None:
-        """A frame arrived: live again."""
+    def frame(self, frame_time: float, now: float | None = None, on_clock: float | None = None) -> None:
+        """A frame arrived: live again. `on_clock`: its time on the console's clock (default: its own)."""
         self.arrived = time.monotonic() if now is None else now
         self.frame_time = frame_time
+        self.clock_time = frame_time if on_clock is None else on_clock
         self.stale = False
 
     def reset(self) -> None:
         """The tile shows another camera: nothing live until its first frame."""
-        self.arrived = self.frame_time = None
+        self.arrived = self.frame_time = self.clock_time = None
         self.stale = True
 
     def check(self, now: float | None = None) -> bool:
@@ -82,9 +88,9 @@ class Liveness:
 
     def last_picture_text(self) -> str:
         """"最后画面 07:31:19" (Last picture …), or "" before any frame."""
-        if self.frame_time is None:
+        if self.clock_time is None:
             return ""
-        return glossary.video_words("last_picture", current_lang(), t=clock(self.frame_time))
+        return glossary.video_words("last_picture", current_lang(), t=clock(self.clock_time))
 
 
 def greyed(image: QImage) -> QImage:

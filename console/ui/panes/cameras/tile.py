@@ -144,11 +144,14 @@ class CameraTile(QWidget):
             self.online = online
             self.update()
 
-    def show_frame(self, frame: DecodedFrame, arrived: float | None = None) -> bool:
+    def show_frame(self, frame: DecodedFrame, arrived: float | None = None,
+                   on_clock: float | None = None) -> bool:
         """Take a decoded frame; False (and counted) if the last one is still unpainted.
 
         `arrived` (time.monotonic()) is when the frame reached the console, for a frame
         shown again on a new tile: an old picture must not count as live. Default: now.
+        `on_clock` is the frame's time on the console's clock (the header's), when the
+        frame carries another (a pulled camera's frames carry this machine's time).
         """
         if self.pending:
             self.dropped += 1
@@ -159,7 +162,7 @@ class CameraTile(QWidget):
                              QImage.Format.Format_RGB888)
         self._buffer = rgb
         self._grey = None
-        self.live.frame(frame.ts, arrived)
+        self.live.frame(frame.ts, arrived, on_clock)
         self.frame_number = frame.number
         self.pending = True
         self.update()
@@ -194,7 +197,7 @@ class CameraTile(QWidget):
         """"静帧 07:31:19" (Still …) on an idle tile with a picture, "" otherwise."""
         if not self.still or not self.camera_id or self._image is None or self.live.stale:
             return ""
-        return still_text(self.live.frame_time)
+        return still_text(self.live.clock_time)
 
     def set_replay(self, on: bool) -> None:
         """Frames now come from the camera's last 30 s (True) or live again (False)."""
@@ -206,7 +209,7 @@ class CameraTile(QWidget):
         """"回放 07:31:02" (Replay …) with the recorded time of the picture shown, "" when live."""
         if not self.replaying:
             return ""
-        return self.tr("Replay %1").replace("%1", clock(self.live.frame_time) if self.live.frame_time else "")
+        return self.tr("Replay %1").replace("%1", clock(self.live.clock_time) if self.live.clock_time else "")
 
     def check_stale(self, now: float | None = None) -> bool:
         """The wall's tick: grey the tile when its frames stopped; True if that changed."""

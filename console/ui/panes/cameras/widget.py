@@ -18,7 +18,7 @@ import time
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
-    QButtonGroup, QGridLayout, QHBoxLayout, QInputDialog, QLabel, QMenu, QSizePolicy, QToolButton, QVBoxLayout,
+    QButtonGroup, QGridLayout, QHBoxLayout, QInputDialog, QLabel, QMenu, QToolButton, QVBoxLayout,
     QWidget,
 )
 
@@ -28,6 +28,7 @@ from console.domain.model import SETTLED_STATUSES, Alert
 from console.domain.state import ChangeSet
 from console.ui.common import glossary, theme
 from console.ui.common.i18n import current_lang
+from console.ui.panes.cameras.elided import ElidedLabel
 from console.ui.panes.cameras.tile import CameraTile
 from console.ui.panes.cameras.views import View, ViewError, ViewStore
 from console.ui.shell.selection import Selection
@@ -408,7 +409,7 @@ class CameraWall(QWidget):
     # ================================================================== UI
 
     def _build_ui(self) -> None:
-        bar = QHBoxLayout()
+        self._bar = bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 2)
         bar.setSpacing(2)
         self._layout_group = QButtonGroup(self)
@@ -447,11 +448,11 @@ class CameraWall(QWidget):
         self._tour_button.toggled.connect(lambda on: on != (self._tour_s is not None)
                                           and self.set_tour(TOUR_S if on else None))
         bar.addWidget(self._tour_button)
-        self._focus_label = QLabel(self)
+        self._focus_label = ElidedLabel(self)
+        self._focus_label.setObjectName("focus_line")
         self._focus_label.setStyleSheet(f"color: {theme.CAMERA_FOCUSED}; font-weight: bold;")
-        # a long focus/nearby line must never widen the wall (and with it the window): it is cut instead
-        self._focus_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self._focus_label.setMinimumWidth(0)
+        # a long focus/nearby line must never widen the wall (and with it the window): it ends in "…"
+        # at a whole character, the full line in its tooltip
         self._unfocus = QToolButton(self)
         self._unfocus.setText(self.tr("Close focus"))
         self._unfocus.setToolTip(self.tr("Leave the focus tile (Esc)"))
@@ -475,10 +476,16 @@ class CameraWall(QWidget):
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._grid.setSpacing(2)
 
+        #: the wall's second toolbar row: the focus line whole across the column (set_wall)
+        self._line_row = QHBoxLayout()
+        self._line_row.setContentsMargins(6, 0, 4, 2)
+        self._wall = False
+
         root = QVBoxLayout(self)
         root.setContentsMargins(0, 0, 0, 0)
         root.setSpacing(0)
         root.addLayout(bar)
+        root.addLayout(self._line_row)
         root.addWidget(self._grid_host, 1)
 
         for keys, slot in ((QKeySequence.StandardKey.MoveToNextPage, self.next_page),
@@ -583,6 +590,24 @@ class CameraWall(QWidget):
         self._update_toolbar()
         self._update_sources()
 
+    def set_wall(self, on: bool) -> None:
+        """Wall mode: the focus line on a row of its own under the buttons, always there.
+
+        At wall type the buttons leave the line a few characters beside them; on its own row it
+        has the column's width (and ends in "…" if even that is short). The row is kept when the
+        line is empty, so the grid never moves when a camera is focused or let go.
+        """
+        if on == self._wall:
+            return
+        self._wall = on
+        if on:
+            self._bar.removeWidget(self._focus_label)
+            self._line_row.addWidget(self._focus_label, 1)
+        else:
+            self._line_row.removeWidget(self._focus_label)
+            self._bar.insertWidget(self._bar.indexOf(self._unfocus), self._focus_label, 1)
+        self._update_toolbar()
+
     def _update_toolbar(self) -> None:
         if self._view is not None:
             self._views_button.setText(glossary.video_words("view_showing", current_lang(), name=self._view.name))
@@ -603,14 +628,12 @@ class CameraWall(QWidget):
                 text += "  ·  " + self.tr("Nearby: %1").replace(
                     "%1", ", ".join(f"{c} {glossary.metres(d, current_lang())}" for c, d in near))
             self._focus_label.setText(text)
-            self._focus_label.setToolTip(text)
             self._focus_label.show()
             self._unfocus.show()
         else:
             # no focus tile: the line says what happened to a view (saved? cameras gone?), if anything
             self._focus_label.setText(self.view_message)
-            self._focus_label.setToolTip(self.view_message)
-            self._focus_label.setVisible(bool(self.view_message))
+            self._focus_label.setVisible(bool(self.view_message) or self._wall)
             self._unfocus.setVisible(bool(self._solo))
 
     def _should_pull(self) -> bool:
@@ -684,6 +707,19 @@ class CameraWall(QWidget):
                 live.append(cid)
         return set(live[:self.live_tiles])
 
+    def _on_console_clock(self, camera_id: str, frame) -> float | None:
+        """A pulled camera's frame time on the console's clock (the header's); None: it is already.
+
+        The stream reader stamps frames with this machine's time; in an exercise the header shows
+        the scenario's, so "最后画面 21:09" under a header at 07:03 would be two clocks on one screen.
+        Hub-pushed frames carry the hub's time already. Live, the hub's clock is wall time.
+        """
+        link = self.replica.link
+        if camera_id not in self._streamed or not link.clock:
+            return None
+        # hub time now, less the frame's age at the hub clock's rate (an exercise may run faster)
+        return self.replica.hub_now() - (time.time() - frame.ts) * link.clock_rate
+
     def _pull_frames(self) -> None:
         if self.frames is None:
             return
@@ -701,7 +737,7 @@ class CameraWall(QWidget):
             if playback is not None:
                 frame = take(replay_key(cid))
                 if frame is not None:
-                    tile.show_frame(frame, now)
+                    tile.show_frame(frame, now, self._on_console_clock(cid, frame))
                 elif playback.done:
                     del self._replays[cid]
                     tile.set_replay(False)
@@ -710,8 +746,8 @@ class CameraWall(QWidget):
                 continue
             frame = take(cid)
             if frame is not None:
-                last[cid] = (frame, now)
-                tile.show_frame(frame, now)
+                last[cid] = kept = (frame, now, self._on_console_clock(cid, frame))
+                tile.show_frame(*kept)
             elif not tile.has_picture and (kept := last.get(cid)) is not None:
                 # A tile that just got this camera (focus, new layout) shows its last picture at
                 # once: a camera that sends rarely (a drill's recorded frames) may not send again soon.

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
-    QGroupBox, QHeaderView, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QGroupBox, QHeaderView, QPushButton, QStyledItemDelegate, QStyleOptionViewItem, QTreeWidget,
+    QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
 from console.client.controller import Controller
@@ -15,6 +16,30 @@ from console.domain.model import Incident
 from console.ui.common import glossary, theme
 from console.ui.common.i18n import current_lang, resource_kind_label
 from console.ui.shell.flow import ActionFlow
+
+
+#: wrapping (wall): the name and ETA columns take at most this share of the list's width each
+_WRAP_COLUMN_SHARE = 0.3
+#: the item view's text margins, both sides (the style's focus-frame margin + 1, twice, and a little)
+_TEXT_MARGINS = 10
+
+
+class _WrappedRows(QStyledItemDelegate):
+    """Row heights for wrapped text: a tree asks its delegate with no column width, so wrapping never grew a row."""
+
+    def __init__(self, tree: QTreeWidget):
+        super().__init__(tree)
+        self.tree = tree
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802 - Qt override
+        """The default hint, as tall as the text needs at its column's width when the tree wraps."""
+        hint = super().sizeHint(option, index)
+        text = index.data()
+        if not self.tree.wordWrap() or not text:
+            return hint
+        width = max(1, self.tree.columnWidth(index.column()) - _TEXT_MARGINS)
+        box = option.fontMetrics.boundingRect(QRect(0, 0, width, 1 << 20), int(Qt.TextFlag.TextWordWrap), str(text))
+        return QSize(hint.width(), max(hint.height(), box.height() + 6))
 
 
 class RecommendationList(QGroupBox):
@@ -35,7 +60,26 @@ class RecommendationList(QGroupBox):
         self.recs.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.recs.header().setStretchLastSection(False)
         self.recs.setMinimumHeight(120)
+        self.recs.setItemDelegate(_WrappedRows(self.recs))
         recs_layout.addWidget(self.recs)
+        #: the wall wraps the reason onto more lines instead of cutting it ("最近的…")
+        self.wrapping = False
+        self._fit_due = False
+        # a fill resizes several columns: the rows are fitted once, after the last
+        self.recs.header().sectionResized.connect(lambda *_: self.wrapping and self._fit_soon())
+
+    def set_wrap(self, on: bool) -> None:
+        """Wrap each reason onto as many lines as it needs, every row shown whole (wall mode).
+
+        Read across a room the reason is the point ("最近的志愿者, 13 米"); cut to "最近的…" it says
+        nothing. The list grows to its rows, so it never scrolls inside the pane.
+        """
+        self.wrapping = on
+        self.recs.setWordWrap(on)
+        self.recs.setUniformRowHeights(not on)
+        self.recs.setTextElideMode(Qt.TextElideMode.ElideNone if on else Qt.TextElideMode.ElideRight)
+        self.recs.setColumnHidden(3, on)  # the Dispatch buttons' column: a wall has none
+        self._fit_rows()
 
     def forget(self) -> None:
         """Another incident is shown: the next fill re-ranks whatever the 2 s throttle says."""
@@ -76,6 +120,31 @@ class RecommendationList(QGroupBox):
         self.recs.resizeColumnToContents(0)
         self.recs.resizeColumnToContents(1)
         self.recs.resizeColumnToContents(3)
+        if self.wrapping:
+            # wall type: name and ETA wrap too rather than leave the reason a sliver
+            cap = int(self.recs.viewport().width() * _WRAP_COLUMN_SHARE)
+            for col in (0, 1):
+                self.recs.setColumnWidth(col, min(self.recs.columnWidth(col), cap))
+            self._fit_rows()
+
+    def _fit_soon(self) -> None:
+        if not self._fit_due:
+            self._fit_due = True
+            QTimer.singleShot(0, self._fit_rows)
+
+    def _fit_rows(self) -> None:
+        """Row heights for the reason column's width now, and (wrapping) the list as tall as its rows."""
+        self._fit_due = False
+        self.recs.doItemsLayout()  # a tree keeps row heights from the old column width otherwise
+        if not self.wrapping:
+            self.recs.setMinimumHeight(120)
+            self.recs.setMaximumHeight(16777215)
+            return
+        rows = sum(self.recs.visualItemRect(self.recs.topLevelItem(i)).height()
+                   for i in range(self.recs.topLevelItemCount()))
+        frame = 2 * self.recs.frameWidth()
+        height = max(120, self.recs.header().height() + rows + frame + 4)
+        self.recs.setFixedHeight(height)
 
     def _on_dispatch(self, incident_id: str, resource: str) -> None:
         self.flow.dispatch(incident_id, resource)

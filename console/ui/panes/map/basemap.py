@@ -163,5 +163,5 @@ def attach_basemap(pane, path: str, origin: tuple[float, float] | None = None) -
         raise ValueError(f"{path} does not name its local plane origin: add metadata duty_console_origin "
                          "= 'lon,lat' (the site.toml origin), or pass the origin")
     layer = BaseMapLayer(pane.plot, tileset, LocalPlane(*origin), parent=pane)
-    pane.basemap = layer  # keeps it (and its loader threads) with the pane
+    pane.base_attached(layer)  # keeps it (and its loader threads) with the pane; its switch works
     return layer

@@ -1,10 +1,12 @@
 """The map pane (pyqtgraph, no tile server): the area drawn from the baseline itself.
 
-Layers, bottom to top: grid boundaries (one curve for all polygons), the
-course, town labels, people (one scatter, coloured by status), cameras
-(triangles), open incidents (stars), the selection ring. People are kept in
-preallocated numpy arrays indexed by a fixed resource order; a tick that
-moved or re-coloured anyone costs one `setData`.
+Layers, bottom to top: the base map (MBTiles, when attached), grid boundaries
+(one curve for all polygons), town outlines, the crowd-density heat, the course,
+town labels, camera field-of-view cones, people (one scatter, coloured by
+status), cameras (triangles), open incidents (stars), the selection ring. A row
+of switches shows or hides each layer. People are kept in preallocated numpy
+arrays indexed by a fixed resource order; a tick that moved or re-coloured
+anyone costs one `setData`.
 """
 
 from __future__ import annotations
@@ -13,18 +15,22 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QFont
+from collections.abc import Callable
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import QCursor, QFont, QImage
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from console.client.replica import Replica
-from console.domain.model import RESOURCE_STATUSES, SETTLED_STATUSES, TASK_FINAL
+from console.domain.model import CROWD_UNIT, RESOURCE_STATUSES, SETTLED_STATUSES, TASK_FINAL
 from console.domain.recommend import eta_seconds
 from console.domain.state import ChangeSet
 from console.ui.common import glossary, theme
 from console.ui.common.i18n import current_lang, resource_kind_label
 from console.ui.common.i18n import status_label as _status_label
 from console.ui.common.theme import BG, RESOURCE_STATUS_COLORS, SEVERITY_COLORS
+from console.ui.panes.map.cones import ConeLayer
+from console.ui.panes.map.heat import HEAT_MAX, HEAT_MIN, HEAT_WINDOW_S, LEGEND_MARKS, HeatLayer, readings
 from console.ui.shell.selection import Selection
 
 _STATUS_INDEX = {s: i for i, s in enumerate(RESOURCE_STATUSES)}
@@ -35,6 +41,12 @@ _PERSON_SIZE = 4
 MARKERS_EVERY_S = 0.25
 #: the box (metres) a selected incident is zoomed to, centred
 ZOOM_SPAN_M = 2500.0
+#: how often the heat is redrawn without a new reading, so old readings fade (s)
+HEAT_EVERY_S = 10.0
+#: the layer switches, in the order shown
+LAYERS = ("base", "grids", "cameras", "people", "incidents", "heat")
+#: the camera picture shown on hovering a cone (pixels wide)
+PEEK_WIDTH = 200
 
 
 class MapPane(QWidget):
@@ -66,6 +78,12 @@ class MapPane(QWidget):
         #: setData calls on the people scatter and the last one's duration (ms)
         self.people_updates = 0
         self.last_people_ms = 0.0
+        #: the MBTiles layer, once `attach_basemap` puts one under the map
+        self.basemap = None
+        #: camera id → its newest picture (QImage) or None; the app wires it to the camera wall
+        self.snapshot_of: Callable[[str], QImage | None] | None = None
+        self._heat_at = 0.0
+        self._peek_text = ""
 
         self._build_ui()
         selection.sig_resource.connect(lambda rid: self._on_selected("resource", rid))
@@ -128,6 +146,10 @@ class MapPane(QWidget):
             self._place_ring(center=False)
         if self._selected and (changes.moved or changes.tasks or changes.incidents):
             self._draw_dispatched()
+        alerts = self.replica.state.alerts
+        if (any((a := alerts.get(aid)) is not None and a.kind == "crowd_density" and a.unit == CROWD_UNIT
+                for aid in changes.new_alerts) or now - self._heat_at >= HEAT_EVERY_S):
+            self._load_heat()
 
     def point_of(self, resource_id: str) -> tuple[float, float] | None:
         """Where the scatter draws a person now (what the user sees), or None."""
@@ -194,6 +216,22 @@ class MapPane(QWidget):
                                   self.incidents, self.ring)):
             item.setZValue(z)
             self.plot.addItem(item)
+        self.heat = HeatLayer()
+        self.heat.setZValue(1.5)  # over the grid lines, under the course and every marker
+        self.plot.addItem(self.heat)
+        self.cones = ConeLayer({"normal": theme.MAP_CAMERA, "alert": theme.MAP_CAMERA_ALERT,
+                                "off": theme.MAP_CAMERA_OFF})
+        self.cones.setZValue(2.7)  # under people and camera triangles: a click on a marker wins
+        self.plot.addItem(self.cones)
+        self.cones.sig_clicked.connect(lambda cid: self._emit("camera", cid))
+        self.cones.sig_hovered.connect(self._on_cone_hovered)
+        #: the picture (or name and state) of the camera whose cone is under the mouse
+        self.peek = QLabel(self)
+        self.peek.setObjectName("mapPeek")
+        self.peek.setStyleSheet(f"background: {theme.BG}; color: {theme.FG}; border: 1px solid {theme.MAP_CAMERA};"
+                                " padding: 3px;")
+        self.peek.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.peek.hide()
         #: lines from the selected incident's dispatched people to it, and their name/ETA labels
         self.task_lines = pg.PlotCurveItem(pen=pg.mkPen(theme.MAP_TASK_LINE, width=2,
                                                         style=Qt.PenStyle.DashLine), antialias=True)
@@ -209,9 +247,15 @@ class MapPane(QWidget):
         self.cameras.sigClicked.connect(self._on_camera_clicked)
         self.incidents.sigClicked.connect(self._on_incident_clicked)
 
-        #: the colour key row; wall mode hides it (it sets the pane's minimum width at large type)
+        #: the colour key row and the layer switches under it; wall mode hides both (they set
+        #: the pane's minimum width at large type, and a wall is not switched by hand)
         self.legend_bar = QWidget(self)
-        legend = QHBoxLayout(self.legend_bar)
+        bars = QVBoxLayout(self.legend_bar)
+        bars.setContentsMargins(0, 0, 0, 0)
+        bars.setSpacing(0)
+        key_row = QWidget(self.legend_bar)
+        bars.addWidget(key_row)
+        legend = QHBoxLayout(key_row)
         legend.setContentsMargins(6, 2, 6, 2)
         legend.setSpacing(10)
         for status in ("available", "dispatched", "en_route", "on_scene", "busy", "off_duty"):
@@ -229,11 +273,94 @@ class MapPane(QWidget):
         fit.clicked.connect(self.fit)
         legend.addWidget(fit)
 
+        #: the layer switches and the heat scale
+        self.layer_bar = QWidget(self.legend_bar)
+        bars.addWidget(self.layer_bar)
+        row = QHBoxLayout(self.layer_bar)
+        row.setContentsMargins(6, 0, 6, 2)
+        row.setSpacing(4)
+        lang = current_lang()
+        self.layer_buttons: dict[str, QToolButton] = {}
+        for name in LAYERS:
+            b = QToolButton(self.layer_bar)
+            b.setText(glossary.map_word(f"layer_{name}", lang))
+            b.setToolTip(glossary.map_word("layers_tip", lang))
+            b.setCheckable(True)
+            b.setChecked(True)
+            b.toggled.connect(lambda on, n=name: self.set_layer(n, on))
+            row.addWidget(b)
+            self.layer_buttons[name] = b
+        self.layer_buttons["base"].setEnabled(False)  # until a base map is attached
+        # on reads lit, off reads dim: the switch's state is visible without hovering it
+        self.layer_bar.setStyleSheet(
+            f"QToolButton {{ padding: 1px 6px; border: 1px solid {theme.BORDER}; color: {theme.FG_DIM}; }}"
+            f"QToolButton:checked {{ background: {theme.ACCENT}; border-color: {theme.ACCENT}; color: white; }}"
+            f"QToolButton:disabled {{ color: {theme.BORDER}; }}")
+        row.addSpacing(12)
+        self.heat_legend = QLabel(self._heat_legend_html(lang), self.layer_bar)
+        row.addWidget(self.heat_legend)
+        row.addStretch(1)
+
         root = QVBoxLayout(self)
         root.setContentsMargins(0, 0, 0, 0)
         root.setSpacing(0)
         root.addWidget(self.legend_bar)
         root.addWidget(self.plot, 1)
+
+    @staticmethod
+    def _heat_legend_html(lang: str) -> str:
+        """The heat scale: its words, then one coloured block per mark (people/m²)."""
+        from console.ui.panes.map.heat import colour_map
+
+        cmap = colour_map()
+        cells = []
+        for mark in LEGEND_MARKS:
+            f = min(max((mark - HEAT_MIN) / (HEAT_MAX - HEAT_MIN), 0.0), 1.0)
+            c = cmap.map(f, mode="qcolor")
+            c.setAlpha(255)
+            cells.append(f"<span style='background:{c.name()}; color:#000'>&nbsp;{mark}{'+' if mark == HEAT_MAX else ''}&nbsp;</span>")
+        words = glossary.map_word("heat_legend", lang, min=int(HEAT_WINDOW_S // 60))
+        return f"{words} " + "".join(cells)
+
+    # ------------------------------------------------------------------ layers
+    def set_layer(self, name: str, on: bool) -> None:
+        """Show or hide one layer (LAYERS); the switch follows."""
+        b = self.layer_buttons.get(name)
+        if b is not None and b.isChecked() != on:
+            b.setChecked(on)  # comes back here through `toggled`
+            return
+        if name == "base":
+            if self.basemap is not None:
+                self.basemap.set_visible(on)
+        elif name == "grids":
+            for item in (self.grids, self.towns, *self._town_labels):
+                item.setVisible(on)
+            if on:
+                self._declutter_labels()
+        elif name == "cameras":
+            self.cameras.setVisible(on)
+            self.cones.setVisible(on)
+            if not on:
+                self._on_cone_hovered("")
+        elif name == "people":
+            for item in (self.people, self.task_lines, *self._task_labels):
+                item.setVisible(on)
+        elif name == "incidents":
+            self.incidents.setVisible(on)
+        elif name == "heat":
+            self.heat.setVisible(on)
+            self.heat_legend.setVisible(on)
+
+    def layer_on(self, name: str) -> bool:
+        """Whether a layer is shown now."""
+        return self.layer_buttons[name].isChecked()
+
+    def base_attached(self, layer) -> None:
+        """A base map was put under the map: its switch works now."""
+        self.basemap = layer
+        b = self.layer_buttons["base"]
+        b.setEnabled(True)
+        layer.set_visible(b.isChecked())
 
     # ================================================================== private
 
@@ -244,6 +371,7 @@ class MapPane(QWidget):
         self._load_people()
         self._load_cameras()
         self._load_incidents()
+        self._load_heat()
         if state.org or state.resources:
             self.fit()
         self._place_ring(center=False)
@@ -303,6 +431,7 @@ class MapPane(QWidget):
             label.setFont(font)
             label.setPos(unit.center_x, unit.center_y)
             label.setZValue(2.5)
+            label.setVisible(self.layer_buttons["grids"].isChecked())
             self.plot.addItem(label)
             self._town_labels.append(label)
 
@@ -381,6 +510,59 @@ class MapPane(QWidget):
         brushes = [pg.mkBrush(theme.MAP_CAMERA_ALERT if c.id in alerting else
                               (theme.MAP_CAMERA if c.online else theme.MAP_CAMERA_OFF)) for c in cams]
         self.cameras.setData(x=[c.x for c in cams], y=[c.y for c in cams], brush=brushes)
+        self._camera_state = {c.id: "alert" if c.id in alerting else ("normal" if c.online else "off")
+                              for c in cams}
+        self.cones.set_cameras(cams, self._camera_state)
+
+    def _load_heat(self) -> None:
+        self._heat_at = time.monotonic()
+        self.heat.show_readings(readings(self.replica.state, self.replica.hub_now()))
+
+    # ------------------------------------------------------------------ cone hover
+    def camera_peek(self, camera_id: str) -> tuple[str, QImage | None]:
+        """What hovering a camera's cone shows: its name and state, and its newest picture if the console has one."""
+        cam = self.replica.state.cameras.get(camera_id)
+        if cam is None:
+            return "", None
+        lang = current_lang()
+        state = getattr(self, "_camera_state", {}).get(camera_id, "normal" if cam.online else "off")
+        word = {"normal": "camera_online", "off": "camera_offline", "alert": "camera_alerting"}[state]
+        image = None
+        if self.snapshot_of is not None:
+            try:
+                image = self.snapshot_of(camera_id)
+            except Exception:  # noqa: BLE001 - a picture source must never break the map's hover
+                image = None
+        text = f"{cam.id} {cam.name} · {glossary.map_word(word, lang)}"
+        if image is None or image.isNull():
+            text += f" · {glossary.map_word('no_picture', lang)}"
+            image = None
+        return text, image
+
+    def _on_cone_hovered(self, camera_id: str) -> None:
+        if not camera_id:
+            if self.peek.isVisible() and self.hover_text == self._peek_text:
+                self.hover_text = ""
+            self.peek.hide()
+            return
+        text, image = self.camera_peek(camera_id)
+        self.hover_text = self._peek_text = text
+        if image is not None:
+            small = image.scaledToWidth(PEEK_WIDTH, Qt.TransformationMode.SmoothTransformation)
+            ba = QByteArray()
+            buf = QBuffer(ba)
+            buf.open(QIODevice.OpenModeFlag.WriteOnly)
+            small.save(buf, "PNG")
+            self.peek.setText(f"<img src='data:image/png;base64,{bytes(ba.toBase64()).decode()}'><br>{text}")
+        else:
+            self.peek.setText(text)
+        self.peek.adjustSize()
+        pos = self.mapFromGlobal(QCursor.pos()) + QPoint(16, 16)
+        pos.setX(max(0, min(pos.x(), self.width() - self.peek.width())))
+        pos.setY(max(0, min(pos.y(), self.height() - self.peek.height())))
+        self.peek.move(pos)
+        self.peek.raise_()
+        self.peek.show()
 
     def _load_incidents(self) -> None:
         state = self.replica.state
@@ -460,6 +642,7 @@ class MapPane(QWidget):
                 label = pg.TextItem(text, color=theme.MAP_TASK_LABEL, anchor=(0, 1), fill=pg.mkBrush(theme.BG))
                 label.setPos(res.x, res.y)
                 label.setZValue(6)
+                label.setVisible(self.layer_buttons["people"].isChecked())
                 self.plot.addItem(label)
                 self._task_labels.append(label)
         if xs:
@@ -470,6 +653,9 @@ class MapPane(QWidget):
     def _declutter_labels(self) -> None:
         """Town labels that would overlap an earlier one are hidden (greedy, in screen pixels)."""
         placed: list = []
+        buttons = getattr(self, "layer_buttons", None)
+        if buttons is not None and not buttons["grids"].isChecked():
+            return
         for label in getattr(self, "_town_labels", []):
             label.setVisible(True)
             rect = label.sceneBoundingRect()
