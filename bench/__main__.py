@@ -129,9 +129,12 @@ def measures(bid: str, results: list[dict], extra: dict) -> list[Measure]:
                         note=f"stall p99 {statistics_str(v('stall_p99_ms'))} ms; map redrew "
                         f"{statistics_str(v('map_redraws'))} times, longest gap {statistics_str(v('redraw_gap_max_s'))} s")]
     if bid == "P5":
-        return [Measure("P5", "demo start → first painted frame", "s", "≤ 1.0 s and ≤ 5× bare",
+        return [Measure("P5", "demo start → first painted frame (main window)", "s", "≤ 1.0 s and ≤ 5× bare",
                         v("demo_first_frame_s"), v("bare_window_s"), "bare PySide6 window start", "x",
-                        lambda val, r: val <= 1.0 and r <= 5.0)]
+                        lambda val, r: val <= 1.0 and r <= 5.0),
+                Measure("P5", "demo start → first camera frame painted", "s", "—",
+                        v("demo_first_camera_frame_s"), v("bare_window_s"), "bare PySide6 window start", "x",
+                        note="needs the embedded hub's scenario world and the session's first frames")]
     if bid == "P6":
         return [Measure("P6", "resident memory: 20k people, 100k past incidents, 64 tiles", "MB", "≤ 500 MB",
                         v("rss_mb"), [], check=lambda val, r: val <= 500,

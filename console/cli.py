@@ -80,17 +80,22 @@ def _hub_config(a: argparse.Namespace):
 
 def _check_hub_args(a: argparse.Namespace, prog: str) -> str | None:
     """One line naming what is wrong with the tokens file, the TLS or the federation settings, or None."""
+    # Only what the check needs: `demo` paints its window before the hub's modules are loaded.
     from console.app.hub import hub_ssl
-    from console.hub.auth import TokenError, TokenRegistry
     from console.protocol.tls import TlsConfigError
 
     if getattr(a, "nats", None) and not a.center:
         return f"{prog}: --nats needs --center (the center this hub serves: T1..T7 or D)"
-    try:
-        if a.tokens:
+    if a.tokens:
+        from console.hub.auth import TokenError, TokenRegistry
+
+        try:
             TokenRegistry.from_file(a.tokens)
+        except TokenError as exc:
+            return f"{prog}: {exc}"
+    try:
         hub_ssl(_hub_config(a))
-    except (TokenError, TlsConfigError) as exc:
+    except TlsConfigError as exc:
         return f"{prog}: {exc}"
     return None
 

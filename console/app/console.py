@@ -161,35 +161,58 @@ class Console:
         self.store.close()
 
 
+#: how long the start waits for the window's first frame before it goes on without it (s)
+FIRST_PAINT_WAIT_S = 3.0
+
+
 async def build_console(url: str, token: str, *, local_db: str | None = None, wall: bool = False,
-                        screen: int | None = None, settings=None, **session_kw) -> Console:
-    """Store, replica, session, controller and main window, wired and shown; the session is started.
+                        screen: int | None = None, settings=None, paint_first: bool = False,
+                        start: bool = True, **session_kw) -> Console:
+    """Store, replica, session, controller and main window, wired and shown; the session is started
+    (with `start`; else the caller sets `session.url` and starts it).
 
     The last state is restored from the local file and on screen before this returns
     (before the hub answers). A wall-role token turns the window into wall mode once
-    the hub names the role, whatever `wall` said.
+    the hub names the role, whatever `wall` said. With `paint_first` the window's shell
+    (header, queue, status bar, empty docks) is shown and painted before the local store
+    (SQLAlchemy), the video pool (PyAV, numpy) and the heavy panes (pyqtgraph) are loaded.
     """
     from console.client.controller import Controller
     from console.client.replica import Replica
     from console.client.session import Session
-    from console.store import Store
     from console.ui.shell.watchdog import GuiWatchdog
+
+    loop = asyncio.get_running_loop()
+    replica = Replica()
+    # the store and the frame pool are attached below, before the session starts
+    session = Session(url, token, replica, **session_kw)
+    controller = Controller(replica, session, read_only=wall)
+    watchdog = GuiWatchdog()
+    window = None
+    if paint_first:
+        window = make_window(replica, controller, session, None, watchdog, wall=wall, settings=settings,
+                             screen=screen, defer_panes=True)
+        await _first_paint(window)
+
+    from console.store import Store
     from console.video.pool import DecodePool
     from console.video.sources import StreamSources
 
-    loop = asyncio.get_running_loop()
     store = await loop.run_in_executor(None, Store, local_db or default_local_db(token))
-    replica = Replica()
     frames = DecodePool()
     # cameras whose records name rtsp/http/file URLs are pulled here, straight from the camera or relay
     streams = StreamSources(frames)
-    session = Session(url, token, replica, store=store, frames=frames, **session_kw)
-    controller = Controller(replica, session, read_only=wall)
+    session.store, session.frames = store, frames
     restored = await session.restore()
-    session.start()
+    if start:
+        session.start()
 
-    watchdog = GuiWatchdog()
-    window = make_window(replica, controller, session, frames, watchdog, wall=wall, settings=settings, screen=screen)
+    if window is None:
+        window = make_window(replica, controller, session, frames, watchdog, wall=wall, settings=settings,
+                             screen=screen)
+    else:
+        window.set_frames(frames)
+        window.build_deferred_panes()
     if restored:
         window.refresh_now()
     console = Console(store=store, replica=replica, session=session, controller=controller, window=window,
@@ -201,15 +224,25 @@ async def build_console(url: str, token: str, *, local_db: str | None = None, wa
     return console
 
 
+async def _first_paint(window) -> None:
+    """Until the window's first frame is on screen (or FIRST_PAINT_WAIT_S: a hidden window never paints)."""
+    painted = asyncio.get_running_loop().create_future()
+    window.sig_first_paint.connect(lambda: painted.done() or painted.set_result(None))
+    try:
+        await asyncio.wait_for(painted, FIRST_PAINT_WAIT_S)
+    except asyncio.TimeoutError:
+        log.info("the window was not painted within %.0f s; building the rest anyway", FIRST_PAINT_WAIT_S)
+
+
 def make_window(replica, controller, session, frames, watchdog, *, wall: bool, settings=None,
-                screen: int | None = None, geometry=None, maximised: bool = False):
+                screen: int | None = None, geometry=None, maximised: bool = False, defer_panes: bool = False):
     """The main window over a running session, shown (wall: full screen on its screen)."""
     from console.ui.shell.main_window import MainWindow
     from console.ui.shell.wall import apply_wall_mode
 
     window = MainWindow(replica, controller, wall=wall, frames=frames,
                         outbox_depth=lambda: session.outbox_depth, stall_ms=watchdog.recent_worst_ms,
-                        role_key="wall" if wall else "desk", settings=settings)
+                        role_key="wall" if wall else "desk", settings=settings, defer_panes=defer_panes)
     if wall:
         apply_wall_mode(window, screen)
     elif geometry is not None:
@@ -237,16 +270,30 @@ async def _main(app, a: ConsoleConfig, hub_cfg: HubConfig | None) -> int:
     hub = None
     url, token = a.url, a.token
     if hub_cfg is not None:
-        from console.app.hub import start_hub
-
-        hub = await start_hub(hub_cfg)
-        url, token = hub.url, ("demo-wall" if a.wall else "demo-commander")
-        print(f"embedded hub on {url} (scenario {hub_cfg.scenario}, {hub_cfg.speed}×)", flush=True)
+        # the embedded hub's address is known once it listens: the session starts after it
+        url, token = "ws://127.0.0.1", ("demo-wall" if a.wall else "demo-commander")
 
     from console.protocol.tls import client_context
 
+    # The window comes first: its shell paints before the store, the video, the heavy panes and
+    # (demo) the embedded hub with its scenario world are loaded (P5 in bench/PERF.md).
     console = await build_console(url, token, local_db=a.local_db, wall=a.wall, screen=a.screen,
-                                  ssl=client_context(url, ca=a.ca, pin=a.pin, insecure=a.insecure))
+                                  paint_first=True, start=hub_cfg is None,
+                                  ssl=None if hub_cfg is not None else
+                                  client_context(url, ca=a.ca, pin=a.pin, insecure=a.insecure))
+    if hub_cfg is not None:
+        from console.app.hub import start_hub
+
+        try:
+            hub = await start_hub(hub_cfg)
+        except BaseException:
+            await console.close()
+            raise
+        console.session.url = hub.url
+        console.session.ssl = client_context(hub.url, ca=a.ca, pin=a.pin, insecure=a.insecure)
+        console.replica.set_link("offline", url=hub.url)
+        console.session.start()
+        print(f"embedded hub on {hub.url} (scenario {hub_cfg.scenario}, {hub_cfg.speed}×)", flush=True)
     console.window.ask_before_closing = a.smoke is None
     console.window.embedded_hub = hub is not None
     console.basemap = a.basemap

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 from console.app.config import HubConfig
-from console.hub.auth import TokenRegistry
-from console.hub.core import Clock, HubCore
-from console.hub.server import HubServer
 from console.protocol.tls import check_plain, server_context
-from console.scenarios.world import World
-from console.store import Store
-from console.store.audit import AuditCheckpoints, CheckpointError, read_key
-from console.store.engine import sqlite_path
+
+if TYPE_CHECKING:  # imported where used: `duty-console demo` checks its arguments without them
+    from console.hub.auth import TokenRegistry
+    from console.hub.core import HubCore
+    from console.hub.server import HubServer
+    from console.scenarios.world import World
+    from console.store import Store
+    from console.store.audit import AuditCheckpoints
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +104,12 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
 
     Raises TokenError (tokens file) or TlsConfigError (TLS settings) before anything starts.
     """
+    from console.hub.auth import TokenRegistry
+    from console.hub.core import Clock, HubCore
+    from console.hub.server import HubServer
+    from console.scenarios.world import World
+    from console.store import Store
+
     tokens = TokenRegistry.from_file(cfg.tokens) if cfg.tokens else TokenRegistry.demo()
     ssl_context = hub_ssl(cfg)
     if cfg.drill:
@@ -115,7 +123,10 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
         from console.scenarios.frames import FrameRenderer
         from console.scenarios.simulator import FieldSimulator
 
-        scenario = make_scenario(cfg.scenario, cfg.seed, cfg.start)
+        # The world (people, the day's events) takes a second of pure Python: off the event loop,
+        # so a console in this process (`demo`) keeps painting meanwhile.
+        scenario = await asyncio.get_running_loop().run_in_executor(
+            None, make_scenario, cfg.scenario, cfg.seed, cfg.start)
         clock = Clock(start=scenario.start_time, rate=cfg.speed)
         simulator = FieldSimulator(cfg.seed) if cfg.simulate_field else None
         field_person = tokens.lookup(f"Bearer {cfg.field_link}") if cfg.field_link else None
@@ -236,6 +247,8 @@ def checkpoint_path(cfg: HubConfig) -> str | None:
     """Where the audit checkpoints of this hub go: the flag, else beside the SQLite file."""
     if cfg.audit_checkpoints:
         return cfg.audit_checkpoints
+    from console.store.engine import sqlite_path
+
     path = sqlite_path(cfg.db or "")
     return None if path is None else f"{path}.audit-checkpoints"
 
@@ -248,6 +261,8 @@ def open_checkpoints(cfg: HubConfig) -> AuditCheckpoints | None:
     """
     if not cfg.audit_key:
         return None
+    from console.store.audit import AuditCheckpoints, CheckpointError, read_key
+
     key = read_key(cfg.audit_key)
     path = checkpoint_path(cfg)
     if path is None:
@@ -263,6 +278,9 @@ async def start_review(cfg: HubConfig, tokens: TokenRegistry | None = None, ssl_
     `cfg.start` ("HH:MM[:SS]" on the drill's day, or epoch seconds) is where the replay begins
     (default: the start of the recording). Raises DrillFileError for a file that cannot be used.
     """
+    from console.hub.auth import TokenRegistry
+    from console.hub.core import Clock
+    from console.hub.server import HubServer
     from console.recording.drill_file import DrillReader
     from console.hub.replay import ReviewCore
     from console.recording.review import DrillPlayer, ReviewStore

@@ -7,9 +7,10 @@ through `refresh(changes)` on the tick; panes act only through the controller.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections import deque
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
@@ -21,13 +22,6 @@ from console.domain.state import ChangeSet
 from console.ui.common import glossary
 from console.ui.common.i18n import current_lang
 from console.ui.panes.alerts.widget import AlertQueue
-from console.ui.panes.cameras.widget import CameraWall
-from console.ui.panes.diagnostics.widget import DiagnosticsPane, NoticeCursor
-from console.ui.panes.drillbar.widget import DrillBar
-from console.ui.panes.incident.widget import IncidentPane
-from console.ui.panes.kpi.widget import KpiPane
-from console.ui.panes.map.widget import MapPane
-from console.ui.panes.roster.widget import RosterPane
 from console.ui.shell.alarm import Alarm, alarm_strip
 from console.ui.shell.desk import Desk
 from console.ui.shell.flow import ActionFlow
@@ -37,7 +31,14 @@ from console.ui.shell.shortcuts import ShortcutHelp, WindowShortcuts
 from console.ui.shell.status_bar import ConsoleStatusBar
 from console.ui.shell.toast import Toast
 
+if TYPE_CHECKING:
+    from console.ui.panes.incident.widget import IncidentPane
+
 log = logging.getLogger(__name__)
+
+#: DUTY_CONSOLE_FIRST_FRAME=1 prints "window_painted <epoch seconds>" once, when a main window's
+#: first frame is on screen (the start-up benchmark P5 reads it; the camera tile prints its own)
+_report_first_paint = bool(os.environ.get("DUTY_CONSOLE_FIRST_FRAME"))
 
 #: panes refreshed every other tick, and on which: heavy, and seconds matter less there than in the queue
 STAGGERED = {"roster": 0, "map": 1, "kpi": 1}
@@ -62,19 +63,49 @@ BANNER_MS = 8_000
 PanesFactory = Callable[[Replica, Controller, Selection, object], dict[str, QWidget | None]]
 
 
+#: the panes of the window's first frame (with the header, the status bar and the strips): the
+#: rest (camera wall, map and KPIs with pyqtgraph, PyAV and numpy behind them) are built just after
+#: it when the window is made with `defer_panes` (the start-up benchmark P5 counts to that frame)
+SHELL_PANES = ("alerts",)
+#: the panes in docks, in the order they are docked
+DOCKED = ("alerts", "incident", "map", "roster", "diagnostics", "kpi", "drillbar")
+
+
 def default_panes(replica: Replica, controller: Controller, selection: Selection,
-                  frames: object = None, flow: ActionFlow | None = None) -> dict[str, QWidget | None]:
-    """Every pane the console knows; the ones that act share `flow` (one desk, one toast, one undo)."""
-    return {
-        "alerts": AlertQueue(replica, controller, selection, flow=flow),
-        "incident": IncidentPane(replica, controller, selection, flow=flow, frames=frames),
-        "diagnostics": DiagnosticsPane(replica, frames),
-        "cameras": CameraWall(replica, controller, selection, frames),
-        "roster": RosterPane(replica, controller, selection),
-        "map": MapPane(replica, selection),
-        "kpi": KpiPane(replica),
-        "drillbar": DrillBar(replica, controller),
-    }
+                  frames: object = None, flow: ActionFlow | None = None,
+                  only: tuple[str, ...] | None = None) -> dict[str, QWidget | None]:
+    """Every pane the console knows (or those named in `only`); the ones that act share `flow`
+    (one desk, one toast, one undo).
+
+    The pane modules are imported here, not at the top: a window built with `defer_panes`
+    paints its first frame before pyqtgraph, numpy and PyAV are loaded.
+    """
+    def make(name: str) -> QWidget:
+        if name == "alerts":
+            return AlertQueue(replica, controller, selection, flow=flow)
+        if name == "incident":
+            from console.ui.panes.incident.widget import IncidentPane
+            return IncidentPane(replica, controller, selection, flow=flow, frames=frames)
+        if name == "diagnostics":
+            from console.ui.panes.diagnostics.widget import DiagnosticsPane
+            return DiagnosticsPane(replica, frames)
+        if name == "cameras":
+            from console.ui.panes.cameras.widget import CameraWall
+            return CameraWall(replica, controller, selection, frames)
+        if name == "roster":
+            from console.ui.panes.roster.widget import RosterPane
+            return RosterPane(replica, controller, selection)
+        if name == "map":
+            from console.ui.panes.map.widget import MapPane
+            return MapPane(replica, selection)
+        if name == "kpi":
+            from console.ui.panes.kpi.widget import KpiPane
+            return KpiPane(replica)
+        from console.ui.panes.drillbar.widget import DrillBar
+        return DrillBar(replica, controller)
+
+    names = ("alerts", "incident", "diagnostics", "cameras", "roster", "map", "kpi", "drillbar")
+    return {name: make(name) for name in names if only is None or name in only}
 
 
 class MainWindow(QMainWindow):
@@ -86,11 +117,14 @@ class MainWindow(QMainWindow):
     sig_language = Signal(str)
     """The commander chose a language in the menu ('zh_CN' or 'en'); the app rebuilds the window in it."""
 
+    sig_first_paint = Signal()
+    """The window's first frame is on screen (the deferred panes are built right after it)."""
+
     def __init__(self, replica: Replica, controller: Controller, *,
                  panes_factory: PanesFactory | None = None, wall: bool = False,
                  outbox_depth: Callable[[], int] = lambda: 0, stall_ms: Callable[[], float] | None = None,
                  role_key: str = "commander", frames: object = None, settings: QSettings | None = None,
-                 parent: QWidget | None = None):
+                 defer_panes: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
         self.replica = replica
         self.controller = controller
@@ -106,14 +140,21 @@ class MainWindow(QMainWindow):
         #: the commander's actions, keys and clicks alike: asked, held or sent, undone within 5 s
         self.desk = Desk(controller, self)
         self.flow = ActionFlow(replica, controller, self.desk, self)
-        panes = default_panes(replica, controller, self.selection, frames, self.flow)
-        if panes_factory is not None:
+        self._frames = frames
+        self._panes_factory = panes_factory
+        #: True until the panes after the first frame are built (`build_deferred_panes`)
+        self.panes_pending = defer_panes
+        self._first_painted = False
+        panes = default_panes(replica, controller, self.selection, frames, self.flow,
+                              only=SHELL_PANES if defer_panes else None)
+        if panes_factory is not None and not defer_panes:
             panes.update(panes_factory(replica, controller, self.selection, frames))
         self.panes: dict[str, QWidget] = {k: v for k, v in panes.items() if v is not None}
         self.alerts: AlertQueue | None = self.panes.get("alerts")  # type: ignore[assignment]
-        self.incident_pane: IncidentPane | None = self.panes.get("incident")  # type: ignore[assignment]
-        self.diagnostics: DiagnosticsPane | None = self.panes.get("diagnostics")  # type: ignore[assignment]
-        self.camera_wall: QWidget | None = self.panes.get("cameras")
+        self.incident_pane: IncidentPane | None = None
+        self.diagnostics = None
+        self.camera_wall: QWidget | None = None
+        self._take_pane_refs()
 
         # ---- centre: mode strip (exercise / review, never hidden) and banner over the camera wall
         self.mode_strip = QLabel(self)
@@ -137,6 +178,7 @@ class MainWindow(QMainWindow):
         self.alarm_strip = alarm_strip(centre)
         col.addWidget(self.alarm_strip)
         col.addWidget(self.banner)
+        self._camera_placeholder: QLabel | None = None
         if self.camera_wall is not None:
             col.addWidget(self.camera_wall, 1)
         else:
@@ -145,6 +187,8 @@ class MainWindow(QMainWindow):
             placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
             placeholder.setStyleSheet("color: #30363d; font-size: 28pt; background: #05080c;")
             col.addWidget(placeholder, 1)
+            self._camera_placeholder = placeholder
+        self._centre_col = col
         self.toast = Toast(self.desk, centre)
         col.addWidget(self.toast)
         self.setCentralWidget(centre)
@@ -162,8 +206,11 @@ class MainWindow(QMainWindow):
                  "diagnostics": Qt.DockWidgetArea.BottomDockWidgetArea,
                  "kpi": Qt.DockWidgetArea.BottomDockWidgetArea,
                  "drillbar": Qt.DockWidgetArea.TopDockWidgetArea}
-        for name in ("alerts", "incident", "map", "roster", "diagnostics", "kpi", "drillbar"):
+        for name in DOCKED:
             pane = self.panes.get(name)
+            if pane is None and defer_panes:
+                pane = QWidget(self)  # an empty dock until its pane is built, so the layout is whole
+                pane.setObjectName(f"pending_{name}")
             if pane is None:
                 continue
             dock = QDockWidget(titles[name], self)
@@ -213,12 +260,10 @@ class MainWindow(QMainWindow):
         # ---- wiring
         if self.alerts is not None:
             self.alerts.sig_critical.connect(self._on_critical)
-        show_on_map = getattr(self.camera_wall, "sig_show_on_map", None)
-        if show_on_map is not None:
-            show_on_map.connect(self._on_show_camera_on_map)
-        if wall and self.incident_pane is not None:
-            self.incident_pane.set_actions_visible(False)
-        self._notices = NoticeCursor(replica)
+        self._wired: set[str] = set()
+        self._wire_panes()
+        #: made with the diagnostics pane's module (it counts from the first notice: none is missed)
+        self._notices = None
         self.alarm = self._make_alarm()
         self._last_refresh = 0.0
         self._default_state = self.saveState()
@@ -246,6 +291,79 @@ class MainWindow(QMainWindow):
         replica.on_new_alert.append(self._tick_soon)
 
     # ------------------------------------------------------------------ API
+
+    def set_frames(self, frames: object) -> None:
+        """The decoded-frame pool the panes still to be built show (it is loaded after the first frame)."""
+        self._frames = frames
+
+    def build_deferred_panes(self) -> None:
+        """Build the panes the first frame went without, put them in their docks, draw them whole.
+
+        Called once, right after the first frame (the app does it on `sig_first_paint`; a test
+        may call it at once). Safe to call again: it does nothing then.
+        """
+        if not self.panes_pending or self._closed:
+            return
+        self.panes_pending = False
+        names = tuple(n for n in ("incident", "diagnostics", "cameras", "roster", "map", "kpi", "drillbar")
+                      if n not in self.panes)
+        made = default_panes(self.replica, self.controller, self.selection, self._frames, self.flow, only=names)
+        if self._panes_factory is not None:
+            # a shell pane is already on screen and wired: a factory's stand-in for it is not used
+            made.update({k: v for k, v in self._panes_factory(self.replica, self.controller, self.selection,
+                                                               self._frames).items() if k not in SHELL_PANES})
+        for name, pane in made.items():
+            dock = self.docks.get(name)
+            if pane is None:
+                if dock is not None:  # the factory removed it: no empty dock left behind
+                    self.removeDockWidget(dock)
+                    dock.deleteLater()
+                    del self.docks[name]
+                continue
+            self.panes[name] = pane
+            if name == "cameras":
+                self._centre_col.replaceWidget(self._camera_placeholder, pane)
+                self._camera_placeholder.deleteLater()
+                self._camera_placeholder = None
+            elif dock is not None:
+                old = dock.widget()
+                dock.setWidget(pane)
+                if old is not None:
+                    old.deleteLater()
+            pane.show()  # at once: a child added to a shown window would wait for the next loop turn
+        self._take_pane_refs()
+        self._wire_panes()
+        self._draw_new_panes({n for n in made if n in self.panes})
+
+    def _draw_new_panes(self, names: set[str]) -> None:
+        """New panes over a replica that may already hold a whole world: each draws it all once."""
+        for name in sorted(names):
+            refresh = getattr(self.panes[name], "refresh", None)
+            if refresh is None:
+                continue
+            try:
+                refresh(ChangeSet(baseline=True))
+            except Exception:  # noqa: BLE001 - one broken pane must not stop the others
+                self.replica.counters[f"ui_error.{name}"] += 1
+                log.exception("pane %s failed to draw", name)
+
+    def _take_pane_refs(self) -> None:
+        self.incident_pane = self.panes.get("incident")  # type: ignore[assignment]
+        self.diagnostics = self.panes.get("diagnostics")
+        self.camera_wall = self.panes.get("cameras")
+
+    def _wire_panes(self) -> None:
+        """Signals between panes and the window's rules for them, once per pane."""
+        wired = self._wired
+        if self.camera_wall is not None and "cameras" not in wired:
+            wired.add("cameras")
+            show_on_map = getattr(self.camera_wall, "sig_show_on_map", None)
+            if show_on_map is not None:
+                show_on_map.connect(self._on_show_camera_on_map)
+        if self.incident_pane is not None and "incident" not in wired:
+            wired.add("incident")
+            if self.wall:
+                self.incident_pane.set_actions_visible(False)
 
     def _tick_soon(self) -> None:
         """A new critical alert: the queue shows it now, before the next event is applied.
@@ -349,6 +467,20 @@ class MainWindow(QMainWindow):
             self.insertToolBarBreak(self.header)
 
     # ------------------------------------------------------------------ Qt
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        if not self._first_painted:
+            self._first_painted = True
+            # after this paint's whole frame (every child of the window) is drawn and flushed
+            QTimer.singleShot(0, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        global _report_first_paint
+        if _report_first_paint and not self._closed:
+            _report_first_paint = False
+            print(f"window_painted {time.time():.6f}", flush=True)
+        self.sig_first_paint.emit()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
@@ -668,6 +800,12 @@ class MainWindow(QMainWindow):
             dock.setVisible(mode == "review")
 
     def _show_notices(self) -> None:
+        if self._notices is None:
+            if self.panes_pending:
+                return  # the cursor counts from the first notice: these are shown once it exists
+            from console.ui.panes.diagnostics.widget import NoticeCursor
+
+            self._notices = NoticeCursor(self.replica)
         loud = [n for n in self._notices.take() if n.level in ("warning", "error")]
         if not loud:
             return
