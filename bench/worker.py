@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from bench import p10_city, p9_video, p9b_site
+from console.domain.archive import KEEP_FINISHED
 from bench.common import (
     RESULT_TAG, Child, child_env, expect_async, invalid_reasons, percentile, python, start_hub,
 )
@@ -413,7 +414,9 @@ async def p6(tmp: Path, quick: bool) -> dict:
     return {"rss_mb": rss, "peak_rss_mb": peak, "rss_before_console_mb": rss0, "incidents": n_inc,
             "resources": n_res, "painted": painted, "hub_prefill_s": prefill_s,
             "invalid": invalid_reasons((n_res >= 20_000, f"{n_res} people held, not 20,000"),
-                                       (n_inc >= 100_000, f"{n_inc} past incidents held, not 100,000"),
+                                       # the hub holds 100,000; a console keeps the newest KEEP_FINISHED
+                                       # settled ones (domain/archive.py), the rest stay in the hub's archive
+                                       (n_inc >= KEEP_FINISHED, f"{n_inc} past incidents held, not {KEEP_FINISHED:,}"),
                                        (painted > 0, "no camera frame was painted"))}
 
 
