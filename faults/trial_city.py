@@ -138,6 +138,91 @@ class DistrictSender:
         await self.nc.close()
 
 
+class City:
+    """Town hubs and a district hub ("D") on one PostgreSQL cluster and one nats-server.
+
+    `cut_off`'s NATS link runs through `relay`; every town's incidents are seeded and escalated
+    by `open`. Both city trials start from this and end with `close`."""
+
+    def __init__(self, towns: list[str], per_town: int, cut_off: str, prefix: str):
+        self.towns, self.per_town, self.cut_off = towns, per_town, cut_off
+        self.tmp = Path(tempfile.mkdtemp(prefix=prefix))
+        self.hubs: dict[str, CityHubProcess] = {}
+        self.dbs: dict[str, str] = {}
+        self.incidents: dict[str, list[str]] = {}
+        self.nats = self.pg = self.relay = None
+
+    async def open(self) -> None:
+        """Start the servers and the hubs; seed and escalate every town's incidents."""
+        from console.hub.nats_server import NatsServer
+        from console.protocol import messages as m
+        from console.store.pg_cluster import PgCluster
+
+        self.nats = NatsServer(self.tmp / "nats").start()
+        self.pg = PgCluster().start()
+        self.relay = Relay(self.nats.port)
+        await self.relay.start()
+        centers = [*self.towns, "D"]
+        self.dbs = {c: self.pg.create_database(f"h_{c.lower()}") for c in centers}
+        self.incidents = {t: await _seed(self.dbs[t], t, self.per_town) for t in self.towns}
+        await _seed(self.dbs["D"], None, 0)
+        for c in centers:
+            link = f"nats://127.0.0.1:{self.relay.port}" if c == self.cut_off else self.nats.url
+            self.hubs[c] = CityHubProcess(self.dbs[c], free_port(), self.tmp / f"hub-{c}.log", c, link)
+        await asyncio.gather(*(h.start() for h in self.hubs.values()))
+        for t in self.towns:
+            for inc in self.incidents[t]:
+                ok, code, _ = await _command(self.hubs[t].url, "cmd.escalate", m.CmdIncident(incident=inc))
+                assert ok, (t, inc, code)
+
+    def thirds(self) -> dict[str, list[list[str]]]:
+        """Every town's incidents in three parts, one per fault phase."""
+        return {t: [incs[i::3] for i in range(3)] for t, incs in self.incidents.items()}
+
+    async def close(self) -> None:
+        """Stop whatever was started, whatever state it is in."""
+        for h in self.hubs.values():
+            try:
+                await h.stop()
+            except Exception:  # noqa: BLE001
+                pass
+        if self.relay is not None:
+            await self.relay.stop()
+        if self.nats is not None:
+            self.nats.stop()
+        if self.pg is not None:
+            self.pg.stop()
+
+
+class Bystander:
+    """A town under no fault, whose console keeps acknowledging: counts answers, worst wait."""
+
+    def __init__(self, city: City, town: str):
+        self.url, self.incident = city.hubs[town].url, city.incidents[town][0]
+        self.ok, self.worst = 0, 0.0
+
+    async def report(self, n: int) -> None:
+        from console.protocol import messages as m
+
+        for _ in range(n):
+            ok, code, dt = await _command(self.url, "cmd.acknowledge", m.CmdIncident(incident=self.incident))
+            self.ok += 1 if (ok or code == "invalid_state") else 0
+            self.worst = max(self.worst, dt)
+            await asyncio.sleep(0.2)
+
+
+def accepts_per_incident(rows) -> dict[str, int]:
+    """How many times each incident's hand-off was accepted in a town's log rows."""
+    from console.protocol.codec import decode
+
+    accepted: dict[str, int] = {}
+    for row in rows:
+        if row[1] == "handoff_accepted":
+            inc = decode(row[3]).body.incident
+            accepted[inc] = accepted.get(inc, 0) + 1
+    return accepted
+
+
 def run(short: bool) -> dict:
     """The trial: figures and `passed`."""
     return asyncio.run(_run(short))
@@ -145,47 +230,23 @@ def run(short: bool) -> dict:
 
 async def _run(short: bool) -> dict:
     from console.domain.state import decode_state, encode_state
-    from console.hub.nats_server import NatsServer
     from console.protocol import messages as m
     from console.store import Store
-    from console.store.pg_cluster import PgCluster
 
     towns = ["T1", "T2", "T3"] if short else [f"T{i}" for i in range(1, 8)]
     per_town = 6 if short else 24
     partition_s = 5.0 if short else 60.0
-    killed, cut_off, bystander = "T1", "T2", "T3"
-    tmp = Path(tempfile.mkdtemp(prefix="faults-city-"))
-    nats = NatsServer(tmp / "nats").start()
-    pg = PgCluster().start()
-    relay = Relay(nats.port)
-    await relay.start()
-    hubs: dict[str, CityHubProcess] = {}
-    sender = DistrictSender(nats.url)
+    killed, cut_off, bystander_town = "T1", "T2", "T3"
+    city = City(towns, per_town, cut_off, "faults-city-")
+    sender = None
     figures: dict = {"towns": len(towns), "partition_s": partition_s}
     try:
-        dbs = {c: pg.create_database(f"h_{c.lower()}") for c in [*towns, "D"]}
-        incidents = {t: await _seed(dbs[t], t, per_town) for t in towns}
-        await _seed(dbs["D"], None, 0)
-        for c in [*towns, "D"]:
-            link = f"nats://127.0.0.1:{relay.port}" if c == cut_off else nats.url
-            hubs[c] = CityHubProcess(dbs[c], free_port(), tmp / f"hub-{c}.log", c, link)
-        await asyncio.gather(*(h.start() for h in hubs.values()))
-        for t in towns:
-            for inc in incidents[t]:
-                ok, code, _ = await _command(hubs[t].url, "cmd.escalate", m.CmdIncident(incident=inc))
-                assert ok, (t, inc, code)
+        await city.open()
+        hubs, dbs, incidents, nats, relay = city.hubs, city.dbs, city.incidents, city.nats, city.relay
+        sender = DistrictSender(nats.url)
         await sender.start()
-        thirds = {t: [incs[i::3] for i in range(3)] for t, incs in incidents.items()}
-        bystander_ok, bystander_worst = 0, 0.0
-
-        async def bystander_report(n: int) -> None:
-            nonlocal bystander_ok, bystander_worst
-            for _ in range(n):
-                ok, _code, dt = await _command(hubs[bystander].url, "cmd.acknowledge",
-                                               m.CmdIncident(incident=incidents[bystander][0]))
-                bystander_ok += 1 if (ok or _code == "invalid_state") else 0
-                bystander_worst = max(bystander_worst, dt)
-                await asyncio.sleep(0.2)
+        thirds = city.thirds()
+        bystander = Bystander(city, bystander_town)
 
         # 1. a town hub killed -9 mid-hand-off, then restarted
         for t in towns:
@@ -196,7 +257,7 @@ async def _run(short: bool) -> dict:
         await hubs[killed].start()
         # 2. NATS killed -9 and restarted while the bystander town works on
         nats.stop()
-        await bystander_report(5)
+        await bystander.report(5)
         nats.start()
         # 3. one town's link black-holed for partition_s while accepts for it pile up in JetStream
         relay.black_hole()
@@ -205,7 +266,7 @@ async def _run(short: bool) -> dict:
                 await sender.accept(t, inc)
         t_end = time.monotonic() + partition_s
         while time.monotonic() < t_end:
-            await bystander_report(1)
+            await bystander.report(1)
         ok, code, _ = await _command(hubs[cut_off].url, "cmd.acknowledge", m.CmdIncident(incident=incidents[cut_off][0]))
         figures["cut_off_town_serves"] = ok or code == "invalid_state"
         relay.heal()
@@ -227,13 +288,7 @@ async def _run(short: bool) -> dict:
         for t in towns:
             state = fold_log(dbs[t])
             store = Store(dbs[t])
-            accepted: dict[str, int] = {}
-            from console.protocol.codec import decode
-
-            for row in store.events_after(0):
-                if row[1] == "handoff_accepted":
-                    inc = decode(row[3]).body.incident
-                    accepted[inc] = accepted.get(inc, 0) + 1
+            accepted = accepts_per_incident(store.events_after(0))
             store.close()
             lost += sum(1 for inc in incidents[t] if accepted.get(inc, 0) == 0)
             twice += sum(1 for n in accepted.values() if n > 1)
@@ -250,25 +305,19 @@ async def _run(short: bool) -> dict:
         d.close()
         figures.update(handoffs=total, answered=len(sender.results), all_answered=answered, lost=lost,
                        applied_twice=twice, district_picture_equal=f"{picture_equal}/{len(towns)}",
-                       bystander_commands_ok=bystander_ok, bystander_worst_s=round(bystander_worst, 3),
+                       bystander_commands_ok=bystander.ok, bystander_worst_s=round(bystander.worst, 3),
                        nats_kills=1, hub_kills=hubs[killed].kills, black_holes=relay.holes)
         figures["passed"] = bool(answered and lost == 0 and twice == 0 and picture_equal == len(towns)
-                                 and figures.get("cut_off_town_serves") and bystander_ok > 0
+                                 and figures.get("cut_off_town_serves") and bystander.ok > 0
                                  and all(r.ok for r in sender.results.values()))
         return figures
     except Exception as exc:  # noqa: BLE001 - a trial reports, never raises
         figures.update(passed=False, error=f"{type(exc).__name__}: {exc}")
         return figures
     finally:
-        for h in hubs.values():
+        if sender is not None:
             try:
-                await h.stop()
+                await sender.close()
             except Exception:  # noqa: BLE001
                 pass
-        try:
-            await sender.close()
-        except Exception:  # noqa: BLE001
-            pass
-        await relay.stop()
-        nats.stop()
-        pg.stop()
+        await city.close()

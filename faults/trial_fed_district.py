@@ -21,9 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from faults.common import fold_log, free_port, until
-from faults.relay import Relay
-from faults.trial_city import CityHubProcess, _command, _seed
+from faults.common import fold_log, until
+from faults.trial_city import Bystander, City, _command, accepts_per_incident
 
 
 def run(short: bool) -> dict:
@@ -33,47 +32,21 @@ def run(short: bool) -> dict:
 
 async def _run(short: bool) -> dict:
     from console.hub import district
-    from console.hub.nats_server import NatsServer
     from console.protocol import messages as m
-    from console.protocol.codec import decode
     from console.store import Store
-    from console.store.pg_cluster import PgCluster
 
     towns = ["T1", "T2", "T3"] if short else [f"T{i}" for i in range(1, 8)]
     per_town = 6 if short else 24
     partition_s = 5.0 if short else 60.0
-    killed, cut_off, bystander = "T1", "T2", "T3"
-    tmp = Path(tempfile.mkdtemp(prefix="faults-fed-"))
-    nats = NatsServer(tmp / "nats").start()
-    pg = PgCluster().start()
-    relay = Relay(nats.port)
-    await relay.start()
-    hubs: dict[str, CityHubProcess] = {}
+    killed, cut_off, bystander_town = "T1", "T2", "T3"
+    city = City(towns, per_town, cut_off, "faults-fed-")
     figures: dict = {"towns": len(towns), "partition_s": partition_s}
     answers: dict[str, str] = {}
     try:
-        dbs = {c: pg.create_database(f"h_{c.lower()}") for c in [*towns, "D"]}
-        incidents = {t: await _seed(dbs[t], t, per_town) for t in towns}
-        await _seed(dbs["D"], None, 0)
-        for c in [*towns, "D"]:
-            link = f"nats://127.0.0.1:{relay.port}" if c == cut_off else nats.url
-            hubs[c] = CityHubProcess(dbs[c], free_port(), tmp / f"hub-{c}.log", c, link)
-        await asyncio.gather(*(h.start() for h in hubs.values()))
-        for t in towns:
-            for inc in incidents[t]:
-                ok, code, _ = await _command(hubs[t].url, "cmd.escalate", m.CmdIncident(incident=inc))
-                assert ok, (t, inc, code)
-        thirds = {t: [incs[i::3] for i in range(3)] for t, incs in incidents.items()}
-        bystander_ok, bystander_worst = 0, 0.0
-
-        async def bystander_report(n: int) -> None:
-            nonlocal bystander_ok, bystander_worst
-            for _ in range(n):
-                ok, code, dt = await _command(hubs[bystander].url, "cmd.acknowledge",
-                                              m.CmdIncident(incident=incidents[bystander][0]))
-                bystander_ok += 1 if (ok or code == "invalid_state") else 0
-                bystander_worst = max(bystander_worst, dt)
-                await asyncio.sleep(0.2)
+        await city.open()
+        hubs, dbs, incidents, nats, relay = city.hubs, city.dbs, city.incidents, city.nats, city.relay
+        thirds = city.thirds()
+        bystander = Bystander(city, bystander_town)
 
         async def accept(part: int) -> None:
             """The district console accepts one third of every town's escalations."""
@@ -94,7 +67,7 @@ async def _run(short: bool) -> dict:
         await accept(1)
         with Store(dbs["D"]) as d:
             figures["outbox_while_nats_down"] = d.handoff_depth()
-        await bystander_report(3)
+        await bystander.report(3)
         await hubs["D"].kill9()
         await hubs["D"].start()
         nats.start()
@@ -103,7 +76,7 @@ async def _run(short: bool) -> dict:
         await accept(2)
         t_end = time.monotonic() + partition_s
         while time.monotonic() < t_end:
-            await bystander_report(1)
+            await bystander.report(1)
         ok, code, _ = await _command(hubs[cut_off].url, "cmd.acknowledge", m.CmdIncident(incident=incidents[cut_off][0]))
         figures["cut_off_town_serves"] = ok or code == "invalid_state"
         relay.heal()
@@ -135,11 +108,7 @@ async def _run(short: bool) -> dict:
         for t in towns:
             with Store(dbs[t]) as store:
                 rows = store.events_after(0)
-            accepted: dict[str, int] = {}
-            for row in rows:
-                if row[1] == "handoff_accepted":
-                    inc = decode(row[3]).body.incident
-                    accepted[inc] = accepted.get(inc, 0) + 1
+            accepted = accepts_per_incident(rows)
             lost += sum(1 for inc in incidents[t] if accepted.get(inc, 0) == 0)
             twice += sum(1 for n in accepted.values() if n > 1)
             picture_equal += district.held_of(held, t) == district.picture_of(t, rows)
@@ -149,22 +118,15 @@ async def _run(short: bool) -> dict:
         figures.update(handoffs=total, settled=settled, district_caught_up=caught_up, lost=lost,
                        applied_twice=twice, district_picture_equal=f"{picture_equal}/{len(towns)}",
                        console_refusals=sum(1 for a in answers.values() if a != "ok"),
-                       bystander_commands_ok=bystander_ok, bystander_worst_s=round(bystander_worst, 3),
+                       bystander_commands_ok=bystander.ok, bystander_worst_s=round(bystander.worst, 3),
                        nats_kills=1, hub_kills=hubs[killed].kills + hubs["D"].kills, black_holes=relay.holes)
         figures["passed"] = bool(settled and caught_up and lost == 0 and twice == 0
                                  and picture_equal == len(towns) and figures["outbox_left"] == 0
-                                 and figures.get("cut_off_town_serves") and bystander_ok > 0
+                                 and figures.get("cut_off_town_serves") and bystander.ok > 0
                                  and figures["console_refusals"] == 0)
         return figures
     except Exception as exc:  # noqa: BLE001 - a trial reports, never raises
         figures.update(passed=False, error=f"{type(exc).__name__}: {exc}")
         return figures
     finally:
-        for h in hubs.values():
-            try:
-                await h.stop()
-            except Exception:  # noqa: BLE001
-                pass
-        await relay.stop()
-        nats.stop()
-        pg.stop()
+        await city.close()
