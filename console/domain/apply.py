@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Callable
 
+import msgspec
+
 from console.domain.model import (
     HELD_STATUSES, TASK_FINAL, FieldPage, Incident, Task, Transition,
 )
@@ -249,7 +251,7 @@ def _archived(state: State, type_: str, body: bodies.IncidentsArchived, ts: floa
 @_on("task_dispatched")
 def _dispatched(state: State, type_: str, body: bodies.TaskDispatched, ts: float, ch: ChangeSet) -> None:
     task = Task(id=body.task, incident=body.incident, resource=body.resource, status="sent",
-                sent_at=ts, actor=body.actor)
+                sent_at=ts, actor=body.actor, note=body.note)
     state.tasks[task.id] = task
     ch.tasks.add(task.id)
     res = state.resources.get(body.resource)
@@ -266,7 +268,8 @@ def _dispatched(state: State, type_: str, body: bodies.TaskDispatched, ts: float
     if inc.acknowledged_at is None:
         inc.acknowledged_at = ts
     if body.broadcast is None:
-        _step(inc, ts, body.actor, "dispatched", resource=body.resource, name=res.name if res is not None else "")
+        _step(inc, ts, body.actor, "dispatched", body.note, resource=body.resource,
+              name=res.name if res is not None else "")
     _refresh(state, inc, ts)
     ch.incidents.add(inc.id)
 
@@ -348,11 +351,9 @@ def _page(state: State, type_: str, body: bodies.FieldPageChanged, ts: float, ch
     ch.resources.add(body.resource)
 
 
-# ------------------------------------------------------------------- site re-import, alert updates (issue 12)
+# ------------------------------------------------------------------- site re-import, alert updates
 # A re-imported site changes what it lists and keeps what is live: a person's status,
 # task and last position, a camera's online flag.
-
-import msgspec  # noqa: E402 (this block is appended; the timeline code above is edited elsewhere)
 
 @_on("resource_added", "resource_updated")
 def _res_changed(state: State, type_: str, body: bodies.ResourceChanged, ts: float, ch: ChangeSet) -> None:

@@ -68,7 +68,7 @@ SETTLED_STATUSES = FINAL_STATUSES | {"resolved"}
 
 TASK_STATUSES = ("sent", "accepted", "arrived", "done", "declined", "cancelled")
 #: why the hub ends a task without its person: the incident was closed, called a false alarm, or merged
-TASK_END_CAUSES = ("incident_closed", "false_alarm", "merged")
+TASK_END_CAUSES = ("incident_closed", "false_alarm", "merged", "recalled")
 TASK_FINAL = frozenset({"done", "declined", "cancelled"})
 
 #: service promises (seconds)
@@ -223,6 +223,11 @@ class Transition(msgspec.Struct, kw_only=True, omit_defaults=True):
     grids: int = 0
     #: why the hub ended a task itself (TASK_END_CAUSES)
     cause: str = ""
+
+
+def incident_id_for(alert_id: str) -> str:
+    """The id of the incident an alert opens (one rule for the hub, the gateway and the console)."""
+    return f"I-{alert_id}"
 
 
 class Incident(msgspec.Struct, kw_only=True):
