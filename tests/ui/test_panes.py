@@ -707,10 +707,10 @@ def _worked_incident(world: World) -> str:
 @pytest.mark.parametrize("lang, words", [
     ("zh", {"steps": ["预警", "启动预案", "已派遣", "任务被拒绝", "已上报"],
             "plan": "人群踩踏风险预案 缺：民警 ×1", "declined": "王芳：在处置另一起", "escalated": "→ 滨江区：需区级协调",
-            "field": "现场（模拟）", "breach": "响应用时 70 秒，超过 60 秒", "reason": "最近的志愿者："}),
+            "field": "现场（模拟）", "breach": "响应已 95 秒，超过 60 秒（无人在途）", "reason": "最近的志愿者："}),
     ("en", {"steps": ["Raised", "Plan activated", "Dispatched", "Task declined", "Escalated"],
             "plan": "人群踩踏风险预案 missing: Police ×1", "declined": "王芳: 在处置另一起",
-            "escalated": "→ 滨江区: 需区级协调", "field": "Field (simulated)", "breach": "response 70 s > 60 s",
+            "escalated": "→ 滨江区: 需区级协调", "field": "Field (simulated)", "breach": "response 95 s > 60 s (nobody on the way)",
             "reason": "nearest volunteer: "}),
 ])
 def test_the_incident_pane_says_timeline_breaches_and_reasons_in_the_chosen_language(qtbot, qapp, world, lang,
