@@ -285,32 +285,53 @@ def answer_handoff(accepted: bool):
     return decide_answer
 
 
+def broadcast_grids(state: State, actor: Actor, grids: list[str], tag: str | None) -> list[str]:
+    """The grids a broadcast goes to: those named, and those with `tag` in the actor's town (all for the district)."""
+    chosen = set(grids)
+    if tag:
+        chosen |= {u.id for u in state.org.values() if u.level == "grid" and tag in u.tags
+                   and (actor.center is None or actor.center == state.district()
+                        or state.town_of(u.id) == actor.center)}
+    return sorted(chosen)
+
+
+def broadcast_recipients(state: State, grids: list[str]) -> list[str]:
+    """Every grid worker of those grids who is on duty: a broadcast goes to all of them, busy or not."""
+    wanted = set(grids)
+    return sorted(r.id for r in state.resources.values()
+                  if r.kind == "grid_worker" and r.grid in wanted and r.status != "off_duty")
+
+
 def broadcast(state, body: bodies.CmdBroadcast, actor, now) -> Events:
-    grids = list(body.grids)
-    if body.tag:
-        grids += [u.id for u in state.org.values() if u.level == "grid" and body.tag in u.tags
-                  and (actor.center is None or actor.center == state.district()
-                       or state.town_of(u.id) == actor.center)]
-    grids = sorted(set(grids))
+    """A message to the grids' workers: who it reaches is fixed now; nobody gets a task or a clock."""
+    grids = broadcast_grids(state, actor, list(body.grids), body.tag)
     unknown = [g for g in grids if g not in state.org]
     if unknown or not grids:
         raise CommandRefused("bad_request", f"unknown or no grids: {unknown[:5]}")
-    events: Events = []
     if body.incident is None:
         raise CommandRefused("bad_request", "a broadcast belongs to an incident")
     inc = incident_for(state, body.incident, actor)
+    recipients = broadcast_recipients(state, grids)
+    if not recipients:
+        raise CommandRefused("unavailable", f"no grid worker on duty in {len(grids)} grids")
     bid = f"{inc.id}-B{state.broadcasts + 1}"
-    events.append(("broadcast_issued", bodies.BroadcastIssued(broadcast=bid, incident=inc.id, grids=grids,
-                                                         text=body.text, actor=actor.name)))
-    wanted = set(grids)
-    n = 0
-    for res in state.resources.values():
-        if res.kind == "grid_worker" and res.grid in wanted and res.status == "available":
-            events.append(("task_dispatched", bodies.TaskDispatched(
-                task=_new_task_id(inc, n), incident=inc.id, resource=res.id, actor=actor.name,
-                broadcast=bid)))
-            n += 1
-    return events
+    return [("broadcast_issued", bodies.BroadcastIssued(broadcast=bid, incident=inc.id, grids=grids,
+                                                       text=body.text, actor=actor.name,
+                                                       recipients=recipients, kind=body.kind))]
+
+
+def acknowledge_broadcast(state, body: bodies.CmdBroadcastAck, actor, now) -> Events:
+    """A recipient's 收到: once per person, only for a broadcast addressed to them."""
+    message = state.messages.get(body.broadcast)
+    if message is None:
+        raise CommandRefused("not_found", f"no broadcast {body.broadcast}")
+    who = actor.resource
+    if who is None or who not in message.recipients:
+        raise CommandRefused("forbidden", f"broadcast {body.broadcast} is not addressed to {who}")
+    if who in message.acked:
+        raise CommandRefused("duplicate", f"{who} already acknowledged {body.broadcast}")
+    return [("broadcast_acknowledged", bodies.BroadcastAcknowledged(broadcast=message.id, resource=who,
+                                                                   actor=actor.name))]
 
 
 _FIELD_STEPS = {"accepted": ("sent",), "arrived": ("sent", "accepted"),
