@@ -223,8 +223,9 @@ class Controller:
         return handle
 
     def _refuse(self, handle: CommandHandle, exc: CommandRefused) -> CommandHandle:
-        self.replica.notify("warning", exc.code, exc.message)
-        handle.complete(m.Result(ok=False, code=exc.code, message=exc.message, holder=exc.holder), local=True)
+        self.replica.notify("warning", exc.code, exc.message, reason=exc.reason, subject=exc.subject)
+        handle.complete(m.Result(ok=False, code=exc.code, message=exc.message, holder=exc.holder,
+                            reason=exc.reason, subject=exc.subject), local=True)
         return handle
 
     def _on_applied(self, msg: Message) -> None:

@@ -809,8 +809,11 @@ class MainWindow(QMainWindow):
         if not loud:
             return
         last = loud[-1]
-        prefix = glossary.refusal(last.code, current_lang())
-        text = f"{prefix}: {last.text}"
+        if last.reason:
+            text = glossary.describe_refusal(last.code, last.reason, last.subject, self.replica.state,
+                                             current_lang())
+        else:
+            text = f"{glossary.refusal(last.code, current_lang())}: {last.text}"
         if len(loud) > 1:
             text += "  " + self.tr("(+%1 more, see Diagnostics)").replace("%1", str(len(loud) - 1))
         self.show_banner(text, last.level)

@@ -210,8 +210,8 @@ class AlertQueueModel(QAbstractTableModel):
             return f"✓ {secs}", theme.COUNTDOWN_MET
         left = sla.response_left_s if sla.response_left_s is not None else 0.0
         text = glossary.countdown(left, lang)
-        if left < 0:
-            return text, theme.COUNTDOWN_RED
+        if left < 0 or self.redispatch(inc) is not None:
+            return text, theme.COUNTDOWN_RED  # nobody took it: the clock runs again, and it is urgent
         return text, theme.COUNTDOWN_AMBER if left < AMBER_BELOW_S else theme.COUNTDOWN_OK
 
     # ------------------------------------------------------------------ Qt model
