@@ -118,8 +118,8 @@ class Controller:
     def acknowledge(self, incident: str) -> CommandHandle:
         return self.send("cmd.acknowledge", m.CmdIncident(incident=incident))
 
-    def dispatch(self, incident: str, resource: str) -> CommandHandle:
-        return self.send("cmd.dispatch", m.CmdDispatch(incident=incident, resource=resource))
+    def dispatch(self, incident: str, resource: str, note: str = "") -> CommandHandle:
+        return self.send("cmd.dispatch", m.CmdDispatch(incident=incident, resource=resource, note=note))
 
     def dispatch_recommended(self, incident: str) -> CommandHandle:
         """Enter on the queue: send the best recommendation, one person."""

@@ -27,6 +27,7 @@ from console.ui.shell.desk import Desk
 from console.ui.shell.flow import ActionFlow
 from console.ui.shell.header import HeaderBar, OfflineBar
 from console.ui.shell.selection import Selection
+from console.domain.focus import key_target
 from console.ui.actions.table import KEYED
 from console.ui.shell.shortcuts import ShortcutHelp, WindowShortcuts
 from console.ui.shell.status_bar import ConsoleStatusBar
@@ -659,13 +660,16 @@ class MainWindow(QMainWindow):
         }
 
     def _on_action_key(self, code: str) -> None:
-        """A queue key: act on the selected alert, whichever pane has the focus."""
-        incident = self.selection.incident
-        if incident is None and self.alerts is not None:
-            incident = self.alerts.current_incident()
-        if incident is None or self.wall:
+        """A queue key, whichever pane has the focus: act on the key target (console/domain/focus.py),
+        the newest unacknowledged critical else the open selection; the panes follow it first."""
+        if self.wall:
             return
-        self.flow.request(code, incident, self)
+        target = key_target(self.replica.state, self.selection.incident, self.replica.link.center)
+        if target is None:
+            self.status.showMessage(self.tr("No open alert is selected: the key has nothing to act on"), BANNER_MS)
+            return
+        self.selection.select_incident(target.incident)
+        self.flow.request(code, target.incident, self)
 
     def _step_queue(self, step: int) -> None:
         if self.alerts is not None:

@@ -18,6 +18,8 @@ from console.domain.model import Incident
 from console.domain.recommend import plan_for
 from console.ui.actions.table import ACTIONS, BY_ACTION
 from console.ui.actions.words import ActionWords
+from console.ui.common import glossary
+from console.ui.common.i18n import current_lang
 from console.ui.shell.flow import ActionFlow
 
 #: the tag of grids next to a forest (the fire-hazard scene's follow-up broadcast)
@@ -78,6 +80,9 @@ class ActionsBar(QGroupBox):
             shown = visible and action.for_asker and (action.live or not BY_ACTION[key].only_when_live)
             b.setVisible(shown)
             b.setEnabled(shown and action.live)
+            # a greyed button says why, in the words a key's refusal uses
+            b.setToolTip("" if action.live else glossary.describe_refusal(
+                action.refusal or "", action.reason, action.subject, self.replica.state, current_lang()))
         self.setVisible(visible and any(by_code[k].for_asker for k in self._buttons))
 
     # ------------------------------------------------------------------ handlers
