@@ -21,6 +21,7 @@ import math
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import msgspec
 
@@ -31,7 +32,7 @@ from console.gateway.cap import (
 )
 from console.gateway.http import HttpRefused, HttpServer, Request, Response
 from console.gateway.link import HubLink, HubUnavailable
-from console.gateway.multipart import FormError, parse_form
+from console.gateway.multipart import Form, FormError, read_form
 from console.gateway.photos import MAX_PHOTO_BYTES, PhotoRefused, PhotoStore, strip_image
 from console.gateway.place import GridIndex
 from console.gateway.sources import Sources
@@ -112,7 +113,11 @@ class Gateway:
         self.grids = GridIndex()
         self.http = HttpServer(self.handle, self.admit, host=host, port=port, on_refusal=self._refused_early)
         self._audit_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gateway-audit")
+        #: two at a time: each decode holds at most ~40-64 MB (photos.strip_image), so images cost ≤ ~130 MB
         self._image_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="gateway-images")
+        #: uploads are spooled here while a form is read (same disk as the photos)
+        self.spool = photos.root / ".incoming"
+        self.spool.mkdir(parents=True, exist_ok=True)
 
     async def start(self) -> None:
         await self.http.start()
@@ -155,6 +160,7 @@ class Gateway:
             raise _refuse(404, "not_found", f"no input at {req.path}; see GATEWAY.md")
         method, inp, cap = route
         req.meta["input"] = inp
+        req.streamed = inp == "photo"  # a form: read part by part, files to disk (multipart.read_form)
         if req.method != method:
             raise _refuse(405, "method_not_allowed", f"{req.path} takes {method}", Allow=method)
         source = self.sources.lookup(req.headers.get("authorization"))
@@ -396,7 +402,7 @@ class Gateway:
         result = await self._send("ingest.alert", m.IngestAlert(alert=alert))
         return {"alert": aid, "incident": f"I-{aid}", "snapshot": snapshot, "seqs": result.seqs}
 
-    async def _store_image(self, data: bytes, what: str) -> str:
+    async def _store_image(self, data: bytes | Path, what: str) -> str:
         loop = asyncio.get_running_loop()
         try:
             clean, ext = await loop.run_in_executor(self._image_pool, strip_image, data, what)
@@ -407,23 +413,25 @@ class Gateway:
     # ------------------------------------------------------------------ photo reports
     async def _report(self, req: Request) -> dict:
         try:
-            fields, files = parse_form(req.headers.get("content-type", ""), req.body)
+            form = await read_form(req.raw, self.spool, max_files=MAX_REPORT_PHOTOS, max_file_bytes=MAX_PHOTO_BYTES)
         except FormError as exc:
             status = 415 if "expected multipart" in str(exc) else 400
             raise _refuse(status, "unsupported_media_type" if status == 415 else "bad_form", str(exc)) from None
+        try:
+            return await self._report_form(req, form)
+        finally:
+            form.close()
+
+    async def _report_form(self, req: Request, form: Form) -> dict:
+        fields = form.fields
         if req.meta.get("field"):  # a field page reports as the person its token is bound to
             fields["reporter"] = req.meta["source"].name
         missing = [f for f in ("report_id", "reporter", "kind", "text", "lon", "lat") if not fields.get(f)]
         if missing:
             raise _refuse(422, "missing_field", f"missing form field(s): {', '.join(missing)}")
-        photos = [f for f in files if f[0] == "photo"]
+        photos = [f for f in form.files if f.field == "photo"]
         if not photos:
             raise _refuse(422, "missing_field", "a report needs at least one photo (form field 'photo')")
-        if len(photos) > MAX_REPORT_PHOTOS:
-            raise _refuse(413, "too_many_photos", f"{len(photos)} photos; at most {MAX_REPORT_PHOTOS}")
-        for _, name, data in photos:
-            if len(data) > MAX_PHOTO_BYTES:
-                raise _refuse(413, "too_large", f"photo {name!r} of {len(data)} bytes is over {MAX_PHOTO_BYTES}")
         kind = fields["kind"]
         if kind not in ALERT_KINDS:
             raise _refuse(422, "invalid", f"kind {kind!r} is not one of {', '.join(ALERT_KINDS)}")
@@ -450,7 +458,7 @@ class Gateway:
         aid = item_id("P", source.name, fields["report_id"])
         if aid in self.link.state.alerts:
             raise _refuse(409, "duplicate", f"report {fields['report_id']} was already taken as {aid}")
-        urls = [await self._store_image(data, f"photo {name!r}") for _, name, data in photos]
+        urls = [await self._store_image(f.path, f"photo {f.filename!r}") for f in photos]
         text = fields["text"]
         alert = Alert(id=aid, source="report", kind=kind, severity=severity, title=text[:40], at=self.link.hub_now(),
                       x=x, y=y, grid=grid.id, town=self.link.state.town_of(grid.id), text=text,
