@@ -35,6 +35,7 @@ from console.gateway.link import HubLink, HubUnavailable
 from console.gateway.multipart import Form, FormError, read_form
 from console.gateway.photos import MAX_PHOTO_BYTES, PhotoRefused, PhotoStore, strip_image
 from console.gateway.place import GridIndex
+from console.gateway.sizes import fit_text, oversized
 from console.gateway.sources import Sources
 from console.gateway.times import BadTime, parse_time
 from console.protocol import messages as m
@@ -50,6 +51,8 @@ ROUTES = {
     "/stats": ("GET", "stats", 0),
 }
 MAX_REPORT_PHOTOS = 6
+#: a CAP senderName longer than this is cut (it is the alert's reporter, shown in one line)
+MAX_REPORTER_CHARS = 200
 CAP_TYPES = ("application/xml", "text/xml", "application/cap+xml")
 #: hub refusal code → HTTP status
 HUB_STATUS = {"duplicate": 409, "not_found": 422, "bad_request": 422, "invalid_state": 422,
@@ -205,6 +208,9 @@ class Gateway:
         return Response.json(201, {"ok": True, **body})
 
     async def _send(self, type_: str, body: m.Body) -> m.Result:
+        too_big = oversized(body)
+        if too_big:
+            raise _refuse(413, "too_large", too_big.removeprefix("alert."))
         try:
             result = await self.link.command(type_, body, timeout=self.hub_timeout)
         except HubUnavailable as exc:
@@ -284,6 +290,8 @@ class Gateway:
                "grid": alert.grid, "seqs": result.seqs}
         if continues:
             out["continues"] = continues
+        if msg.text_cut:
+            out["text_cut"] = msg.text_cut
         return out
 
     def _referenced_incident(self, msg: CapMessage) -> tuple[str, Incident | None]:
@@ -320,6 +328,9 @@ class Gateway:
                 raise _refuse(422, "outside_site", f"area {msg.area.desc!r} lies outside every grid of this site")
         elif inc is not None:
             x, y, grid = inc.x, inc.y, self.link.state.org.get(inc.grid)
+        elif msg.unplaced:
+            raise _refuse(422, "missing_field", f"an Alert needs an <area> with a polygon or a circle; area "
+                          f"{msg.unplaced[:100]!r} has neither (an areaDesc or a geocode alone cannot be placed on the map)")
         else:
             raise _refuse(422, "missing_field", "an Alert needs an <area> with a polygon or a circle")
         severity = msg.severity if msg.has_info else (inc.severity if inc else "warning")
@@ -341,10 +352,12 @@ class Gateway:
             lines.insert(0, f"接续已办结事件 {continues}（来源更新预警）")
         lines.append(f"CAP {msg.msg_type} {msg.identifier} · {msg.sender} · 发布 {clock(msg.sent, '%m-%d %H:%M:%S')}")
         gid = grid.id if grid is not None else (inc.grid if inc else "")
+        # a warning is raised even when its text is longer than the hub takes: cut, and said so
+        text, msg.text_cut = fit_text("\n".join(s for s in lines if s))
         return Alert(id=msg.alert_id, source="center", kind=msg.kind if msg.has_info else (inc.kind if inc else "other"),
                      severity=severity, title=title, at=self.link.hub_now(), x=x, y=y, grid=gid,
-                     town=self.link.state.town_of(gid), text="\n".join(s for s in lines if s),
-                     reporter=msg.sender_name or source_name)
+                     town=self.link.state.town_of(gid), text=text,
+                     reporter=(msg.sender_name or source_name)[:MAX_REPORTER_CHARS])
 
     # ------------------------------------------------------------------ AI camera webhook
     async def _webhook(self, req: Request) -> dict:

@@ -1,0 +1,155 @@
+"""Real-world and hostile inputs to the gateway over a real socket: each gets a clear answer with its reason."""
+
+import json
+import re
+import socket
+
+from console.gateway.cap import cap_alert_id
+from console.gateway.sizes import CUT_MARK, encoded_len
+from console.protocol.codec import MAX_STRING_BYTES
+
+from tests.gateway.harness import SENDER, cap_xml, jpeg_with_exif, multipart, post, rig, until
+from tests.gateway.test_webhook_photos import camera_event
+from tests.sites.sitefolder import lonlat
+
+XML = "application/xml"
+_AREA = re.compile(rb"<area>.*?</area>", re.S)
+GEOCODE = "<geocode><valueName>GB/T 2260</valueName><value>500108</value></geocode>"
+
+
+def with_areas(doc: bytes, areas: str) -> bytes:
+    """The document with its <area> replaced by these (XML text)."""
+    return _AREA.sub(areas.encode(), doc, count=1)
+
+
+async def test_areas_without_shapes_are_refused_or_placed_by_their_other_areas(tmp_path):
+    async with rig(tmp_path) as r:
+        url = f"{r.url}/cap"
+        # only an areaDesc (and a geocode): cannot be placed, said so, nothing raised
+        only_desc = with_areas(cap_xml("A_1"), f"<area><areaDesc>南岸区全境</areaDesc>{GEOCODE}</area>")
+        status, _, body = await post(url, only_desc, "demo-cap", XML)
+        assert (status, body["code"]) == (422, "missing_field"), body
+        assert "南岸区全境" in body["reason"] and "polygon or a circle" in body["reason"]
+        # a multi-area forest-fire warning: a described area first, then one with a polygon → placed by the polygon
+        poly = "29.5009,106.5210 29.5009,106.5240 29.5036,106.5240 29.5036,106.5210 29.5009,106.5210"
+        multi = with_areas(cap_xml("A_2"), f"<area><areaDesc>南山林区</areaDesc>{GEOCODE}</area>"
+                                           f"<area><areaDesc>江滨社区</areaDesc><polygon>{poly}</polygon></area>")
+        status, _, body = await post(url, multi, "demo-cap", XML)
+        assert status == 201 and body["grid"] == "G1", body
+        await until(lambda: body["alert"] in r.replica.state.alerts)
+        assert "区域: 南山林区、江滨社区" in r.replica.state.alerts[body["alert"]].text
+        # an Update with only an areaDesc keeps its incident's place
+        ref = f"{SENDER},A_2,2025-11-30T08:00:00+08:00"
+        update = with_areas(cap_xml("A_3", msg_type="Update", references=ref, severity="Moderate"),
+                            "<area><areaDesc>南山林区</areaDesc></area>")
+        status, _, body2 = await post(url, update, "demo-cap", XML)
+        assert status == 201 and body2["incident"] == body["incident"] and body2["grid"] == "G1", body2
+
+
+def _declared(doc: bytes, encoding: str, codec: str, swap: dict[str, str] | None = None) -> bytes:
+    text = doc.decode("utf-8").replace('encoding="UTF-8"', f'encoding="{encoding}"')
+    for a, b in (swap or {}).items():
+        text = text.replace(a, b)
+    return text.encode(codec)
+
+
+async def test_documents_in_chinese_legacy_encodings_are_decoded(tmp_path):
+    async with rig(tmp_path) as r:
+        url = f"{r.url}/cap"
+        traditional = {"江滨路段山体滑坡预警": "江濱路段山體滑坡預警", "江滨社区": "江濱社區",
+                       "持续降雨，江滨路坡体出现裂缝": "持續降雨，江濱路坡體出現裂縫",
+                       "立即疏散坡下人员，封闭江滨路": "立即疏散坡下人員，封閉江濱路",
+                       "重庆市突发事件预警信息发布中心": "重慶市突發事件預警信息發佈中心", "地质灾害": "地質災害"}
+        cases = [("GB18030", "gb18030", None, "江滨路段山体滑坡预警"), ("GBK", "gbk", None, "江滨路段山体滑坡预警"),
+                 ("GB2312", "gb2312", None, "江滨路段山体滑坡预警"), ("Big5", "big5", traditional, "江濱路段山體滑坡預警")]
+        for i, (encoding, codec, swap, headline) in enumerate(cases):
+            doc = _declared(cap_xml(f"ENC_{i}"), encoding, codec, swap)
+            status, _, body = await post(url, doc, "demo-cap", XML)
+            assert status == 201, (encoding, body)
+            await until(lambda: body["alert"] in r.replica.state.alerts)
+            alert = r.replica.state.alerts[body["alert"]]
+            assert alert.title == headline and alert.text.startswith(headline), encoding
+        # a byte that is not GB18030: refused with where it is
+        bad = _declared(cap_xml("ENC_BAD"), "GB18030", "gb18030").replace("江滨社区".encode("gb18030"), b"\x81\x20")
+        status, _, body = await post(url, bad, "demo-cap", XML)
+        assert (status, body["code"]) == (400, "bad_encoding") and "line 2" in body["reason"], body
+        status, _, body = await post(url, _declared(cap_xml("ENC_X"), "klingon", "utf-8"), "demo-cap", XML)
+        assert (status, body["code"]) == (400, "bad_encoding") and "klingon" in body["reason"], body
+
+
+async def test_scales_outside_caps_lists_are_refused_naming_the_field(tmp_path):
+    async with rig(tmp_path) as r:
+        for field, kwargs in (("severity", {"severity": "Catastrophic"}), ("urgency", {"urgency": "Now"}),
+                              ("certainty", {"certainty": "Very Likely"})):
+            status, _, body = await post(f"{r.url}/cap", cap_xml(f"S_{field}", **kwargs), "demo-cap", XML)
+            assert (status, body["code"]) == (422, "invalid"), body
+            assert body["reason"].startswith(f"info {field} ") and "CAP 1.2" in body["reason"]
+        assert not r.replica.state.alerts
+
+
+async def test_texts_longer_than_the_hub_takes(tmp_path):
+    async with rig(tmp_path) as r:
+        # a CAP warning is raised with its text cut to fit, and says how much was cut
+        long_desc = "持续降雨导致江滨路坡体多处出现裂缝。" * 400  # 7,200 characters, ~21 KB
+        doc = cap_xml("LONG_1").replace("持续降雨，江滨路坡体出现裂缝".encode(), long_desc.encode())
+        status, _, body = await post(f"{r.url}/cap", doc, "demo-cap", XML)
+        assert status == 201 and body["text_cut"] > 0, body
+        await until(lambda: body["alert"] in r.replica.state.alerts)
+        text = r.replica.state.alerts[body["alert"]].text
+        assert text.endswith(CUT_MARK) and encoded_len(text) <= MAX_STRING_BYTES
+        # a webhook's or a report's own text: refused 413 naming the field, not a 504 after a wait
+        status, _, body = await post(f"{r.url}/webhook/camera", camera_event(event_id="long", text="人" * 6000),
+                                     "demo-camera", "application/json")
+        assert (status, body["code"]) == (413, "too_large") and body["reason"].startswith("text is "), body
+        lon, lat = lonlat(500, 500)
+        form, ctype = multipart({"report_id": "long", "reporter": "张伟", "kind": "debris", "text": "垃" * 6000,
+                                 "lon": str(lon), "lat": str(lat)}, [("photo", "1.jpg", "image/jpeg", jpeg_with_exif())])
+        status, _, body = await post(f"{r.url}/reports", form, "demo-photo", ctype)
+        assert (status, body["code"]) == (413, "too_large") and body["reason"].startswith("text is "), body
+        await r.synced()
+        assert len(r.replica.state.alerts) == 1
+
+
+def raw_exchange(port: int, data: bytes, timeout: float = 8.0) -> bytes:
+    """Send raw bytes, read until the server closes (or `timeout` with nothing more)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(data)
+        out = b""
+        while chunk := s.recv(65536):
+            out += chunk
+        return out
+
+
+def parse_answer(raw: bytes) -> tuple[int, dict]:
+    head, _, body = raw.partition(b"\r\n\r\n")
+    return int(head.split(b" ")[1]), json.loads(body)
+
+
+async def test_malformed_http_is_answered_at_once_with_a_reason(tmp_path):
+    import asyncio
+
+    async with rig(tmp_path) as r:
+        port = r.gw.gateway.http.port
+        doc = cap_xml("H_1")
+        two = (b"POST /cap HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer demo-cap\r\nContent-Type: application/xml\r\n"
+               b"Content-Length: %d\r\nContent-Length: %d\r\n\r\n" % (len(doc), len(doc))) + doc
+        # the socket's timeout (8 s) is far below the old 30 s wait: an answer means it came at once
+        status, body = parse_answer(await asyncio.to_thread(raw_exchange, port, two))
+        assert (status, body["code"]) == (400, "bad_request") and "Content-Length" in body["reason"], body
+        long_header = b"GET /health HTTP/1.1\r\nHost: x\r\nX-Junk: " + b"a" * 20000 + b"\r\n\r\n"
+        status, body = parse_answer(await asyncio.to_thread(raw_exchange, port, long_header))
+        assert (status, body["code"]) == (431, "headers_too_large"), body
+        chunked = (b"POST /cap HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer demo-cap\r\nContent-Type: application/xml\r\n"
+                   b"Transfer-Encoding: chunked\r\n\r\n5\r\n<a/>\n\r\n0\r\n\r\n")
+        status, body = parse_answer(await asyncio.to_thread(raw_exchange, port, chunked))
+        assert (status, body["code"]) == (411, "length_required"), body
+        no_length = b"POST /cap HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer demo-cap\r\n\r\n"
+        status, body = parse_answer(await asyncio.to_thread(raw_exchange, port, no_length))
+        assert (status, body["code"]) == (411, "length_required"), body
+        # a head that never ends: the connection is closed (the socket would time out otherwise)
+        slow = b"GET /health HTTP/1.1\r\nHost: x\r\n"
+        assert await asyncio.to_thread(raw_exchange, port, slow, 30.0) == b""
+        # the gateway still serves, and every unreadable head was counted
+        status, _, body = await post(f"{r.url}/cap", doc, "demo-cap", XML)
+        assert status == 201, body
+        assert r.gw.gateway.counters["?|?|bad_request"] == 1 and r.gw.gateway.counters["?|?|headers_too_large"] == 1
