@@ -93,7 +93,7 @@ def strip_image(data: bytes | str | Path, what: str = "photo") -> tuple[bytes, s
         keep.get_ifd(_GPS_IFD).update(gps)
     if max(img.size) > MAX_EDGE:
         img = img.resize(_fit(*img.size), Image.Resampling.LANCZOS)
-    img = ImageOps.exif_transpose(img)
+    ImageOps.exif_transpose(img, in_place=True)  # upright, without a copy when it already is
     out = io.BytesIO()
     ext = FORMATS[fmt][0]
     if fmt == "JPEG":
