@@ -32,6 +32,7 @@ from console.gateway.cap import (
 )
 from console.gateway.http import HttpRefused, HttpServer, Request, Response
 from console.gateway.link import HubLink, HubUnavailable
+from console.gateway.metrics import GatewayMetrics
 from console.gateway.multipart import Form, FormError, read_form
 from console.gateway.photos import MAX_PHOTO_BYTES, PhotoRefused, PhotoStore, strip_image
 from console.gateway.place import GridIndex
@@ -115,6 +116,7 @@ class Gateway:
         self.counters: Counter[str] = Counter()
         self.grids = GridIndex()
         self.http = HttpServer(self.handle, self.admit, host=host, port=port, on_refusal=self._refused_early)
+        self.metrics = GatewayMetrics(link, self.http)
         self._audit_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gateway-audit")
         #: two at a time: each decode holds at most ~40-64 MB (photos.strip_image), so images cost ≤ ~130 MB
         self._image_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="gateway-images")
@@ -141,6 +143,9 @@ class Gateway:
         inp = meta.get("input", "?")
         self.counters[f"{source}|{inp}|{outcome}"] += 1
         self.counters["accepted" if outcome == "accepted" else "refused"] += 1
+        self.metrics.items.labels(inp, outcome).inc()
+        if "t0" in meta:
+            self.metrics.item_seconds.labels(inp).observe(time.perf_counter() - meta["t0"])
         if self.audit_store is not None:
             d = {"input": inp, "peer": req.peer if req else "", **detail}
             self._audit_pool.submit(self.audit_store.audit, source, "gateway", f"gateway.{inp}",
@@ -155,9 +160,10 @@ class Gateway:
         if req.method == "GET" and req.path.startswith("/photos/"):
             req.meta["input"] = "photo_get"
             return 0
-        if req.method == "GET" and req.path == "/health":
-            req.meta["input"] = "health"
+        if req.method == "GET" and req.path in ("/health", "/healthz", "/readyz", "/metrics"):
+            req.meta["input"] = req.path[1:]
             return 0
+        req.meta["t0"] = time.perf_counter()
         route = ROUTES.get(req.path)
         if route is None:
             raise _refuse(404, "not_found", f"no input at {req.path}; see GATEWAY.md")
@@ -190,6 +196,14 @@ class Gateway:
                 return Response.json(404, {"ok": False, "code": "not_found", "reason": "no such photo"})
             data, ctype = found
             return Response(200, data, ctype, {"Cache-Control": "max-age=31536000, immutable"})
+        if inp == "healthz":  # the process answers: alive (a watchdog's check)
+            return Response.json(200, {"ok": True})
+        if inp == "readyz":  # ready to take items: the hub session is live (a load balancer's check)
+            if self.link.live.is_set():
+                return Response.json(200, {"ok": True, "hub": True})
+            return Response.json(503, {"ok": False, "hub": False, "reason": self.link.last_error or "not connected"})
+        if inp == "metrics":
+            return Response(200, self.metrics.render(), self.metrics.content_type)
         if inp == "health":
             return Response.json(200, {"ok": True, "hub": self.link.live.is_set(), "mode": self.link.mode,
                                        "seq": self.link.state.seq})
@@ -212,7 +226,8 @@ class Gateway:
         if too_big:
             raise _refuse(413, "too_large", too_big.removeprefix("alert."))
         try:
-            result = await self.link.command(type_, body, timeout=self.hub_timeout)
+            with self.metrics.hub_seconds.time():
+                result = await self.link.command(type_, body, timeout=self.hub_timeout)
         except HubUnavailable as exc:
             raise _refuse(503, "hub_unavailable", f"the hub is not reachable now ({exc}); retry later",
                           **{"Retry-After": "5"}) from None
@@ -421,7 +436,9 @@ class Gateway:
             clean, ext = await loop.run_in_executor(self._image_pool, strip_image, data, what)
         except PhotoRefused as exc:
             raise _refuse(exc.status, exc.code, exc.reason) from None
-        return await loop.run_in_executor(self._image_pool, self.photos.put, clean, ext)
+        url = await loop.run_in_executor(self._image_pool, self.photos.put, clean, ext)
+        self.metrics.photos.inc()
+        return url
 
     # ------------------------------------------------------------------ photo reports
     async def _report(self, req: Request) -> dict:
