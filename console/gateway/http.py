@@ -118,18 +118,18 @@ def to_aiohttp(resp: Response, *, close: bool = False) -> web.Response:
 class MemoryBudget:
     """Bytes of request bodies held in memory, shared by all requests: wait for a share, or be refused."""
 
-    def __init__(self, limit: int = MEMORY_BUDGET_BYTES):
-        self.limit = limit
+    def __init__(self, limit: int = MEMORY_BUDGET_BYTES, wait_s: float = BUDGET_WAIT_S):
+        self.limit, self.wait_s = limit, wait_s
         self.held = 0
         self._freed = asyncio.Condition()
 
     @asynccontextmanager
-    async def hold(self, n: int, wait_s: float = BUDGET_WAIT_S):
+    async def hold(self, n: int):
         """Hold `n` bytes while the block runs; HttpRefused 503 if they are not free within `wait_s`."""
         n = min(n, self.limit)  # one request may use the whole budget, never more (its cap is smaller)
         async with self._freed:
             try:
-                await asyncio.wait_for(self._freed.wait_for(lambda: self.held + n <= self.limit), wait_s)
+                await asyncio.wait_for(self._freed.wait_for(lambda: self.held + n <= self.limit), self.wait_s)
             except asyncio.TimeoutError:
                 raise HttpRefused(503, "busy", f"{self.held} bytes of requests are being read now; retry shortly",
                                   **{"Retry-After": "2"}) from None

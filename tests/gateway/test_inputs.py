@@ -1,5 +1,7 @@
 """Real-world and hostile inputs to the gateway over a real socket: each gets a clear answer with its reason."""
 
+import asyncio
+import http.client
 import json
 import re
 import socket
@@ -126,8 +128,6 @@ def parse_answer(raw: bytes) -> tuple[int, dict]:
 
 
 async def test_malformed_http_is_answered_at_once_with_a_reason(tmp_path):
-    import asyncio
-
     async with rig(tmp_path) as r:
         port = r.gw.gateway.http.port
         doc = cap_xml("H_1")
@@ -153,3 +153,38 @@ async def test_malformed_http_is_answered_at_once_with_a_reason(tmp_path):
         status, _, body = await post(f"{r.url}/cap", doc, "demo-cap", XML)
         assert status == 201, body
         assert r.gw.gateway.counters["?|?|bad_request"] == 1 and r.gw.gateway.counters["?|?|headers_too_large"] == 1
+
+
+async def test_bodies_held_in_memory_share_one_budget_and_files_are_spooled_and_removed(tmp_path):
+    async with rig(tmp_path) as r:
+        budget = r.gw.gateway.http.budget
+        budget.wait_s = 0.3
+        async with budget.hold(budget.limit):  # every byte of the budget held by other requests
+            status, headers, body = await post(f"{r.url}/cap", cap_xml("B_1"), "demo-cap", XML)
+            assert (status, body["code"]) == (503, "busy") and headers["retry-after"] == "2", body
+        status, _, body = await post(f"{r.url}/cap", cap_xml("B_1"), "demo-cap", XML)
+        assert status == 201 and budget.held == 0, body
+        # a photo over its cap is refused while it arrives; nothing stays in the spool folder
+        lon, lat = lonlat(500, 500)
+        form, ctype = multipart({"report_id": "big", "reporter": "张伟", "kind": "debris", "text": "大图",
+                                 "lon": str(lon), "lat": str(lat)},
+                                [("photo", "big.jpg", "image/jpeg", jpeg_with_exif() + b"\0" * (5 << 20))])
+        status, _, body = await post(f"{r.url}/reports", form, "demo-photo", ctype)
+        assert (status, body["code"]) == (413, "too_large") and "'big.jpg'" in body["reason"], body
+        assert list(r.gw.gateway.spool.iterdir()) == []
+
+        # keep-alive: two answers on one connection
+        def two_on_one() -> list[int]:
+            conn = http.client.HTTPConnection("127.0.0.1", r.gw.gateway.http.port, timeout=10)
+            try:
+                out = []
+                for _ in range(2):
+                    conn.request("GET", "/healthz")
+                    resp = conn.getresponse()
+                    resp.read()
+                    out.append((resp.status, resp.getheader("Connection")))
+                return out
+            finally:
+                conn.close()
+
+        assert await asyncio.to_thread(two_on_one) == [(200, None), (200, None)]
