@@ -99,6 +99,7 @@ def refusal_response(exc: HttpRefused) -> Response:
 
 #: headers on every answer
 COMMON_HEADERS = {
+    "Server": "duty-gateway",
     "X-Content-Type-Options": "nosniff",
     # the field page (served by the hub, another origin) reads its report's answer; every
     # input is authorised by a token, never by a cookie, so any origin may read the answer
@@ -226,6 +227,10 @@ class HttpServer:
             try:
                 limit = self.body_limit(req)
                 n = self._length(req, limit)
+                if n and raw.headers.get("expect", "").lower() == "100-continue" and raw.version >= (1, 1):
+                    # admitted: now the client may send its body (a refusal above is answered before it does)
+                    await raw.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+                    raw.writer.output_size = 0
                 if req.streamed or n == 0:
                     return to_aiohttp(await self._handle(req), close=not raw.keep_alive)
                 async with self.budget.hold(n):

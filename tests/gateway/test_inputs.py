@@ -188,3 +188,26 @@ async def test_bodies_held_in_memory_share_one_budget_and_files_are_spooled_and_
                 conn.close()
 
         assert await asyncio.to_thread(two_on_one) == [(200, None), (200, None)]
+
+
+async def test_expect_continue_admits_before_the_body_is_sent(tmp_path):
+    async with rig(tmp_path) as r:
+        port, doc = r.gw.gateway.http.port, cap_xml("EX_C")
+
+        def post_expecting(token: bytes) -> bytes:
+            with socket.create_connection(("127.0.0.1", port), timeout=8) as s:
+                s.sendall(b"POST /cap HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/xml\r\n"
+                          b"Expect: 100-continue\r\nContent-Length: %d\r\n\r\n" % (token, len(doc)))
+                first = s.recv(65536)
+                if first.startswith(b"HTTP/1.1 100 "):
+                    s.sendall(doc)
+                    while b'"seqs"' not in first:
+                        first += s.recv(65536)
+                return first
+
+        # an unknown token is refused before the body is sent; a known one is told to go on, then answered
+        refused = await asyncio.to_thread(post_expecting, b"nobody")
+        assert parse_answer(refused) == (401, {"ok": False, "code": "unauthorized",
+                                               "reason": "missing or unknown bearer token"})
+        taken = await asyncio.to_thread(post_expecting, b"demo-cap")
+        assert taken.startswith(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 "), taken[:80]
