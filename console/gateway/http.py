@@ -232,7 +232,9 @@ class HttpServer:
                     await raw.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
                     raw.writer.output_size = 0
                 if req.streamed or n == 0:
-                    return to_aiohttp(await self._handle(req), close=not raw.keep_alive)
+                    resp = await self._handle(req)
+                    # a form refused part-way has an unread rest: end the connection rather than read it
+                    return to_aiohttp(resp, close=not raw.keep_alive or (req.streamed and resp.status >= 400))
                 async with self.budget.hold(n):
                     req.body = await asyncio.wait_for(raw.content.readexactly(n), BODY_TIMEOUT_S)
                     return to_aiohttp(await self._handle(req), close=not raw.keep_alive)
