@@ -26,7 +26,9 @@ from pathlib import Path
 import msgspec
 
 from console.domain.localtime import clock
-from console.domain.model import ALERT_KINDS, CROWD_UNIT, FINAL_STATUSES, SEVERITIES, Alert, Detection, Incident, OrgUnit
+from console.domain.model import (
+    ALERT_KINDS, CROWD_UNIT, FINAL_STATUSES, SEVERITIES, Alert, Detection, Incident, OrgUnit, incident_id_for,
+)
 from console.gateway.cap import (
     CapMessage, CapRefused, LocalArea, area_center, cap_alert_id, parse_head, parse_info,
 )
@@ -279,7 +281,7 @@ class Gateway:
         if msg.msg_type == "Alert":
             alert = self._cap_alert(msg, source.name)
             result = await self._send("ingest.alert", m.IngestAlert(alert=alert))
-            incident = f"I-{aid}"
+            incident = incident_id_for(aid)
         else:
             incident, inc = self._referenced_incident(msg)
             if inc is not None and inc.status not in FINAL_STATUSES:
@@ -300,7 +302,7 @@ class Gateway:
                 alert = self._cap_alert(msg, source.name, incident=incident if inc is not None else None,
                                         continues=incident)
                 result = await self._send("ingest.alert", m.IngestAlert(alert=alert))
-                continues, incident = incident, f"I-{aid}"
+                continues, incident = incident, incident_id_for(aid)
         out = {"alert": aid, "incident": incident, "msgType": msg.msg_type, "severity": alert.severity,
                "grid": alert.grid, "seqs": result.seqs}
         if continues:
@@ -428,7 +430,7 @@ class Gateway:
                       snapshot=snapshot, text=ev.text or f"{cam.name} AI识别：{title}", reporter=source.name,
                       value=ev.density, unit=CROWD_UNIT if ev.density is not None else "")
         result = await self._send("ingest.alert", m.IngestAlert(alert=alert))
-        return {"alert": aid, "incident": f"I-{aid}", "snapshot": snapshot, "seqs": result.seqs}
+        return {"alert": aid, "incident": incident_id_for(aid), "snapshot": snapshot, "seqs": result.seqs}
 
     async def _store_image(self, data: bytes | Path, what: str) -> str:
         loop = asyncio.get_running_loop()
@@ -494,4 +496,4 @@ class Gateway:
                       x=x, y=y, grid=grid.id, town=self.link.state.town_of(grid.id), text=text,
                       photo=" ".join(urls), reporter=fields["reporter"])
         result = await self._send("ingest.alert", m.IngestAlert(alert=alert))
-        return {"alert": aid, "incident": f"I-{aid}", "grid": grid.id, "photos": urls, "seqs": result.seqs}
+        return {"alert": aid, "incident": incident_id_for(aid), "grid": grid.id, "photos": urls, "seqs": result.seqs}
