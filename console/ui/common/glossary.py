@@ -156,13 +156,22 @@ FALSE_ALARM_REASONS: Words = {
 #: what needs the commander again after a dispatch went wrong (queue row, incident pane, banner)
 ATTENTION: Words = {
     "needs_redispatch": ("需要重新派遣", "Needs re-dispatch"),
+    "awaiting_closure": ("处置完毕，请办结", "Work done — please close"),
     "declined_by": ("{names} 拒绝", "declined by {names}"),
     "no_answer": ("{names} {t} 未应答", "no answer from {names} in {t}"),
+}
+
+#: a grid's tags (site folder org.geojson `tags`): what a broadcast's scope names
+GRID_TAGS: Words = {
+    "forest_adjacent": ("临林", "forest-adjacent"),
+    "riverside": ("滨江", "riverside"),
+    "course": ("赛道沿线", "along the course"),
 }
 
 #: why the hub ended a task itself (console.domain.model.TASK_END_CAUSES)
 TASK_END_CAUSES: Words = {
     "incident_closed": ("事件已关闭", "incident closed"),
+    "recalled": ("已撤回", "recalled"),
     "false_alarm": ("误报", "false alarm"),
     "merged": ("事件已合并", "incident merged"),
 }
@@ -406,6 +415,7 @@ TABLES: dict[str, Words] = {
     "incident_kinds": INCIDENT_KINDS, "resource_kinds": RESOURCE_KINDS, "statuses": STATUSES,
     "severities": SEVERITIES, "alert_sources": ALERT_SOURCES, "roles": ROLES, "actors": ACTORS,
     "timeline_steps": TIMELINE_STEPS, "refusals": REFUSALS, "refusal_reasons": REFUSAL_REASONS,
+    "grid_tags": GRID_TAGS,
     "false_alarm_reasons": FALSE_ALARM_REASONS,
     "report_words": REPORT_WORDS, "scenarios": SCENARIO_NAMES, "evidence_words": EVIDENCE_WORDS,
     "video_states": VIDEO_STATES, "video_words": VIDEO_WORDS, "field_page": FIELD_PAGE,
