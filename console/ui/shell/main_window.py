@@ -664,7 +664,8 @@ class MainWindow(QMainWindow):
         the newest unacknowledged critical else the open selection; the panes follow it first."""
         if self.wall:
             return
-        target = key_target(self.replica.state, self.selection.incident, self.replica.link.center)
+        target = key_target(self.replica.state, self.selection.incident, self.replica.link.center,
+                            self.desk.answering())
         if target is None:
             self.status.showMessage(self.tr("No open alert is selected: the key has nothing to act on"), BANNER_MS)
             return
