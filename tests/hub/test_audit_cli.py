@@ -11,7 +11,7 @@ import sys
 
 from console.hub.auth import TokenRegistry
 from console.protocol import messages as m
-from tests.dbraw import raw_db
+from tests.store.dbraw import raw_db
 from tests.hub.harness import Client, running_hub
 from tests.hub.test_hub import _raise
 

@@ -10,7 +10,7 @@ from websockets.exceptions import InvalidStatus
 
 from console.domain.model import Alert
 from console.protocol import messages as m
-from tests.dbraw import raw_db
+from tests.store.dbraw import raw_db
 from tests.hub.harness import Client, running_hub
 
 

@@ -147,7 +147,7 @@ def test_kpi_pane_draws_the_hand_drill_figures(qapp, qsettings):
     from console.domain.apply import apply
     from console.protocol.codec import Message
     from console.ui.panes.kpi.widget import KpiPane
-    from tests.recording.test_kpi import END, _events
+    from tests.domain.test_kpi import END, _events
 
     replica = Replica()
     for seq, t, ts, b in _events():

@@ -28,7 +28,7 @@ from console.ui.shell.selection import Selection
 from console.video.evidence import verify_bundle
 from tests.gateway.harness import multipart, post, rig, until
 from tests.gateway.test_webhook_photos import camera_event, b64
-from tests.sites.sitefolder import lonlat
+from tests.site.sitefolder import lonlat
 
 pytestmark = pytest.mark.ui
 

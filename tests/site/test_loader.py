@@ -11,7 +11,7 @@ from console.cli import main
 from console.site import SiteInvalid, check_site, load_site
 from console.scenarios.marathon import build_marathon_baseline
 
-from tests.sites.sitefolder import PEOPLE, csv_text, people_rows, write_site
+from tests.site.sitefolder import PEOPLE, csv_text, people_rows, write_site
 
 ROOT = Path(__file__).resolve().parents[2]
 MARATHON = ROOT / "resources" / "sites" / "marathon"

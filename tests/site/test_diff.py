@@ -7,7 +7,7 @@ from console.domain.state import State
 from console.protocol.codec import Message
 from console.site import load_site, site_changes
 
-from tests.sites.sitefolder import write_site
+from tests.site.sitefolder import write_site
 
 
 def _fold(state, events):

@@ -9,7 +9,7 @@ from console.client.replica import Replica
 from console.client.session import Session
 from console.domain.state import state_hash
 
-from tests.sites.sitefolder import PEOPLE, csv_text, lonlat, people_rows, write_site
+from tests.site.sitefolder import PEOPLE, csv_text, lonlat, people_rows, write_site
 
 
 async def _until(cond, timeout=10.0):

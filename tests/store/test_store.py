@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from console.store import DuplicateEventError, SchemaVersionError, Store, verify_audit_url
-from tests.dbraw import is_pg, raw_db
+from tests.store.dbraw import is_pg, raw_db
 
 
 def _path(url: str) -> str:

@@ -9,7 +9,7 @@ from console.domain.actions import ACTIONS, available_actions
 from console.domain.recommend import plan_for
 from console.domain.rules import Actor, CommandRefused, can_see, decide
 from console.protocol import messages as m
-from tests.test_domain import CMDR, FIELD, OPERATOR, T0, T1, T2, WALL, Hub
+from tests.domain.test_domain import CMDR, FIELD, OPERATOR, T0, T1, T2, WALL, Hub
 
 WALL_CONSOLE = Actor("值班长 王敏", "commander", None, mode="wall")
 REVIEW_CONSOLE = Actor("值班长 王敏", "commander", None, mode="review")
