@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea
 
 from console.ui.common.i18n import install_translator
 from console.ui.panes.incident.widget import IncidentPane
-from tests.ui.test_panes import World, _worked_incident
+from tests.ui.world import World, worked_incident
 
 pytestmark = pytest.mark.ui
 
@@ -29,7 +29,7 @@ def test_the_english_incident_pane_fits_its_column(qtbot, qapp, width):
     try:
         install_translator(qapp, "en")
         world = World()
-        iid = _worked_incident(world)
+        iid = worked_incident(world)
         pane = IncidentPane(world.replica, world.controller, world.selection)
         qtbot.addWidget(pane)
         world.selection.select_incident(iid)

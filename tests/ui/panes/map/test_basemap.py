@@ -18,7 +18,7 @@ from console.ui.panes.map.mbtiles import MBTiles, tile_bounds, tms_row, write_mb
 from console.ui.panes.map.widget import MapPane
 from console.ui.shell.selection import Selection
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[4]
 SITE = ROOT / "resources" / "sites" / "marathon"
 SHIPPED = ROOT / "resources" / "basemaps" / "marathon.mbtiles"
 

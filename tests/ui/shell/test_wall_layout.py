@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from console.ui.panes.cameras.elided import ElidedLabel
-from tests.ui.test_panes import World
+from tests.ui.world import World
 
 pytestmark = pytest.mark.ui
 

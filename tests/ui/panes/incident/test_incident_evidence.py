@@ -211,7 +211,7 @@ def test_a_camera_alert_keeps_its_own_snapshot_and_clip_from_the_ring_and_export
     from console.video.evidence import read_clip_times
     from console.video.pool import DecodePool
     from console.video.sources import StreamSources, Want
-    from tests.ui.test_panes import World
+    from tests.ui.world import World
 
     world = World()
     link = world.replica.link

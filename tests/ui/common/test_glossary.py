@@ -14,7 +14,7 @@ from console.domain.sla import BREACHES, Breach
 from console.scenarios import SCENARIOS
 from console.ui.common import glossary as g
 
-DOMAIN = Path(__file__).resolve().parents[2] / "console" / "domain"
+DOMAIN = Path(__file__).resolve().parents[3] / "console" / "domain"
 
 
 @pytest.mark.parametrize("codes, table", [
@@ -93,7 +93,7 @@ def test_the_domain_writes_no_chinese_and_composes_no_sentences():
 def test_the_ts_filler_takes_the_domain_words_from_the_glossary():
     import importlib.util
 
-    fill = Path(__file__).resolve().parents[2] / "resources" / "i18n" / "fill_zh_CN.py"
+    fill = Path(__file__).resolve().parents[3] / "resources" / "i18n" / "fill_zh_CN.py"
     spec = importlib.util.spec_from_file_location("fill_zh_CN", fill)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)

@@ -1,7 +1,7 @@
 """The commander's hands: a declined dispatch asks again and skips the decliner; the alarm lasts until acknowledged.
 
-A real Replica fed real events and a Controller with a recording sink (as in
-test_panes); keys go to the active window's focused widget, never to the queue.
+A real Replica fed real events and a Controller with a recording sink (tests/ui/world.py);
+keys go to the active window's focused widget, never to the queue.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from console.ui.common import theme
 from console.ui.common.i18n import install_translator
 from console.ui.panes.alerts.model import AlertQueueModel
 from tests.ui.keys import activate, press
-from tests.ui.test_panes import World
+from tests.ui.world import World
 
 pytestmark = pytest.mark.ui
 
@@ -209,7 +209,7 @@ def test_a_new_window_opens_maximised_and_a_saved_one_where_it_was(qtbot, world,
 def test_selecting_any_alert_focuses_its_camera_lists_nearby_ones_and_tiles_have_a_menu(qtbot, qsettings):
     from console.client.controller import Controller
     from console.ui.shell.main_window import MainWindow
-    from tests.ui.test_wall_map_roster import RecordingSink as Sink, World as MarathonWorld
+    from tests.ui.panes.test_wall_map_roster import RecordingSink as Sink, World as MarathonWorld
 
     world = MarathonWorld()
     controller = Controller(world.replica, Sink())
@@ -250,7 +250,7 @@ def test_selecting_any_alert_focuses_its_camera_lists_nearby_ones_and_tiles_have
 def test_the_map_zooms_centred_on_the_incident_labels_who_is_coming_declutters_and_tells_on_hover(qtbot):
     from console.ui.panes.map.widget import MapPane
     from console.ui.shell.selection import Selection
-    from tests.ui.test_wall_map_roster import World as MarathonWorld
+    from tests.ui.panes.test_wall_map_roster import World as MarathonWorld
 
     world = MarathonWorld()
     selection = Selection()

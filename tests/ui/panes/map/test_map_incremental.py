@@ -12,7 +12,7 @@ import pytest
 from console.protocol import messages as m
 from console.ui.panes.map import MapPane
 from console.ui.panes.map import widget as map_widget
-from tests.ui.test_wall_map_roster import World, _tick
+from tests.ui.panes.test_wall_map_roster import World, _tick
 
 pytestmark = pytest.mark.ui
 

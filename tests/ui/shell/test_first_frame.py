@@ -57,7 +57,7 @@ _WINDOW = textwrap.dedent("""
 def _run(code: str, *args: str) -> dict:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env,
-                          timeout=60, cwd=Path(__file__).resolve().parents[2])
+                          timeout=60, cwd=Path(__file__).resolve().parents[3])
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
     assert lines, f"no result (exit {proc.returncode}):\n{proc.stderr[-2000:]}"
     return json.loads(lines[-1].removeprefix("RESULT "))
