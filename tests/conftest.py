@@ -1,6 +1,8 @@
 """Shared test fixtures."""
 
+import gc
 import os
+import sys
 
 # Before anything imports Qt: tests never need a real screen.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -68,3 +70,13 @@ def english(qapp):
     install_translator(qapp, "en")
     yield
     install_translator(qapp, "en")
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_main_thread():
+    """Once a console has switched Python's automatic collector off (console/app/gui_gc.py), its
+    GUI-thread timer collects only while a Qt loop runs; between tests this thread does it."""
+    yield
+    gui_gc = sys.modules.get("console.app.gui_gc")
+    if gui_gc is not None and not gc.isenabled():
+        gui_gc.collect_due()
