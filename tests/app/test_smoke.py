@@ -6,6 +6,10 @@ import os
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.ui  # the whole demo, offscreen, in a child process
+
 
 def test_demo_smoke_dispatches_once_and_exits_zero(tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path))
