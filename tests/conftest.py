@@ -113,9 +113,15 @@ def english(qapp):
 
 
 @pytest.fixture(autouse=True)
-def collect_on_the_main_thread():
-    """Once a console has switched Python's automatic collector off (console/app/gui_gc.py), its
-    GUI-thread timer collects only while a Qt loop runs; between tests this thread does it."""
+def collect_on_the_main_thread(request):
+    """Tests with Qt objects collect garbage on the GUI thread only, as the app does (console/app/
+    gui_gc.py): widget tests start stream readers and workers too. The GUI-thread timer collects
+    only while a Qt loop runs; between tests this thread does it."""
+    if {"qapp", "qtbot"} & set(request.fixturenames):
+        request.getfixturevalue("qapp")
+        from console.app.gui_gc import collect_on_gui_thread
+
+        collect_on_gui_thread()
     yield
     gui_gc = sys.modules.get("console.app.gui_gc")
     if gui_gc is not None and not gc.isenabled():
