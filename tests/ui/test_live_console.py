@@ -62,11 +62,6 @@ async def console_on(url: str, token: str, tmp_path, name: str, *, live: bool = 
         yield console
     finally:
         await console.close()
-        # Delete the window's Qt objects now, on the loop, not whenever Python's GC gets to the
-        # wrappers (that can happen inside a later test's event processing and crash Qt).
-        console.window.deleteLater()
-        console.watchdog.deleteLater()
-        await asyncio.sleep(0.05)
 
 
 async def raise_alert(server, camera: str, *, severity: str = "critical", kind: str = "animal") -> str:
