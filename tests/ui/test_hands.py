@@ -97,7 +97,7 @@ def test_no_answer_in_time_also_needs_redispatch(world, win):
     world.freeze_clock(t0 + 20)
     win.refresh_now()
     assert _cell(win, iid, AlertQueueModel.COL_STATUS)[0] != "⚠ Needs re-dispatch"
-    from console.ui.common import attention
+    from console.domain import attention
     world.freeze_clock(t0 + 11 + attention.NO_ANSWER_S)
     win.refresh_now()
     assert _cell(win, iid, AlertQueueModel.COL_STATUS)[0] == "⚠ Needs re-dispatch"
@@ -361,7 +361,7 @@ def test_closing_with_open_incidents_asks_first_and_no_keeps_the_console(world, 
 
 def test_one_assembly_countdown_for_a_re_dispatched_task_and_its_incident(world, win):
     from console.domain.sla import incident_sla
-    from console.ui.common.attention import assembly_left
+    from console.domain.attention import assembly_left
 
     iid = world.raise_alert(1, severity="critical")
     t0 = world.replica.state.incidents[iid].created_at
