@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWi
 from console.client.controller import Controller
 from console.client.replica import Replica
 from console.domain.state import ChangeSet
-from console.ui.common import glossary
+from console.ui.common import glossary, theme
 from console.ui.common.i18n import current_lang
 from console.ui.panes.alerts.widget import AlertQueue
 from console.ui.shell.alarm import Alarm, alarm_strip
@@ -185,7 +185,8 @@ class MainWindow(QMainWindow):
             placeholder = QLabel(self.tr("Camera wall"), centre)
             placeholder.setObjectName("camera_placeholder")
             placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            placeholder.setStyleSheet("color: #30363d; font-size: 28pt; background: #05080c;")
+            placeholder.setStyleSheet(f"color: {theme.CAMERA_PLACEHOLDER_FG}; font-size: 28pt; "
+                                      f"background: {theme.CAMERA_PLACEHOLDER_BG};")
             col.addWidget(placeholder, 1)
             self._camera_placeholder = placeholder
         self._centre_col = col
@@ -791,7 +792,7 @@ class MainWindow(QMainWindow):
             from PySide6.QtWidgets import QApplication
 
             size = max(13.0, QApplication.font().pointSizeF() * 0.9)  # large on a wall too
-            self.mode_strip.setStyleSheet(f"background: {MODE_COLORS.get(mode, '#6e7681')}; color: white; "
+            self.mode_strip.setStyleSheet(f"background: {MODE_COLORS.get(mode, theme.MODE_OTHER)}; color: white; "
                                           f"font-weight: bold; font-size: {size:.0f}pt; padding: 3px;")
             self.mode_strip.show()
             self.setWindowTitle(f"[{MODE_TEXT.get(mode, mode.upper())}] {title}")

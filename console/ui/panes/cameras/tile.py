@@ -41,8 +41,8 @@ _BOX_TEXT = QColor(theme.DETECTION_TEXT)
 _ON_COLOUR = QColor(theme.ON_COLOUR)
 _EDGE = QColor(theme.BORDER)
 #: an idle tile's still: a slate bar (not the replay's amber, not live green) and a light veil
-_STILL = QColor("#57606a")
-_STILL_VEIL = QColor(13, 17, 23, 70)
+_STILL = QColor(theme.STILL_MARK)
+_STILL_VEIL = QColor(theme.STILL_VEIL)
 
 #: caption type on a desk: 7 pt on the smallest tiles up to 11 pt (scaled up with a wall's base type)
 _MIN_CAPTION_PT = 7.0
