@@ -130,7 +130,7 @@ class Console:
         wall = self.window.panes.get("cameras")
         if wall is None or not hasattr(wall, "set_view_stores"):
             return
-        from console.ui.panes.cameras.views import ViewStore
+        from console.video.views import ViewStore
 
         wall.configure(live_tiles=self.live_tiles, still_s=self.still_s)
         shared = self.shared_views or str(data_dir() / "shared-views.json")

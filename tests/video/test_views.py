@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMenu, QToolButton
 
 from console.client.controller import Controller
 from console.ui.panes.cameras import CameraWall
-from console.ui.panes.cameras.views import View, ViewError, ViewStore
+from console.video.views import View, ViewError, ViewStore
 from console.ui.shell.selection import Selection
 from tests.video.test_tiles import Sink, _cam, _replica
 

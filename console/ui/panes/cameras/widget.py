@@ -30,7 +30,7 @@ from console.ui.common import glossary, theme
 from console.ui.common.i18n import current_lang
 from console.ui.panes.cameras.elided import ElidedLabel
 from console.ui.panes.cameras.tile import CameraTile
-from console.ui.panes.cameras.views import View, ViewError, ViewStore
+from console.video.views import View, ViewError, ViewStore
 from console.ui.shell.selection import Selection
 from console.video.pool import DecodePool
 from console.video.playback import ClipPlayback, replay_key
