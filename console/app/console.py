@@ -294,8 +294,8 @@ async def _main(app, a: ConsoleConfig, hub_cfg: HubConfig | None) -> int:
         console.replica.set_link("offline", url=hub.url)
         console.session.start()
         print(f"embedded hub on {hub.url} (scenario {hub_cfg.scenario}, {hub_cfg.speed}×)", flush=True)
-    console.window.ask_before_closing = a.smoke is None
-    console.window.embedded_hub = hub is not None
+    console.window.closing.ask = a.smoke is None
+    console.window.closing.embedded_hub = hub is not None
     console.basemap = a.basemap
     console.attach_basemap()
     console.live_tiles, console.still_s, console.shared_views = a.live_tiles, a.still_s, a.shared_views

@@ -346,16 +346,16 @@ def test_closing_with_open_incidents_asks_first_and_no_keeps_the_console(world, 
 
     world.raise_alert(1, severity="critical")
     win.refresh_now()
-    win.ask_before_closing = True
-    win.embedded_hub = True
+    win.closing.ask = True
+    win.closing.embedded_hub = True
     assert not win.close(), "Alt+F4 does not close at once"
-    box = win.close_question
+    box = win.closing.question
     assert box is not None and box.isVisible() and "1 incidents" in box.text() and "demo" in box.text()
     assert box.defaultButton() is box.button(QMessageBox.StandardButton.No)
     box.done(QMessageBox.StandardButton.No)
     assert win.isVisible()
     win.close()
-    win.close_question.done(QMessageBox.StandardButton.Yes)
+    win.closing.question.done(QMessageBox.StandardButton.Yes)
     assert not win.isVisible()
 
 

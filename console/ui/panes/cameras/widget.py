@@ -62,9 +62,6 @@ def nearby_cameras(cameras, x: float, y: float, radius: float = NEARBY_M,
 class CameraWall(QWidget):
     """Live camera tiles for the commander's wall of video."""
 
-    #: frames arrive outside the domain's change sets; the window refreshes this pane every tick
-    refresh_every_tick = True
-
     sig_visible_changed = Signal(list)
     """The visible camera ids changed (hub-pushed ones are subscribed, streamed ones pulled)."""
 

@@ -186,6 +186,10 @@ class MapPane(QWidget):
         data = self.people.data
         return float(data["x"][i]), float(data["y"][i])
 
+    def set_wall(self, on: bool) -> None:
+        """Wall mode: no colour key and no layer switches (a wall is read, not switched by hand)."""
+        self.legend_bar.setVisible(not on)
+
     def center_on(self, x: float, y: float) -> None:
         """Pan (keeping the zoom) so (x, y) is in the middle of the view."""
         vb = self.plot.getViewBox()
