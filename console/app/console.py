@@ -127,14 +127,14 @@ class Console:
 
     def attach_wall_settings(self) -> None:
         """The camera wall's live budget, still interval and saved-view shelves (again, after a rebuild)."""
-        wall = self.window.panes.get("cameras")
-        if wall is None or not hasattr(wall, "set_view_stores"):
+        wall = self.window.camera_wall
+        if wall is None:
             return
         from console.video.views import ViewStore
 
         wall.configure(live_tiles=self.live_tiles, still_s=self.still_s)
         shared = self.shared_views or str(data_dir() / "shared-views.json")
-        wall.set_view_stores(ViewStore(data_dir() / f"views-{_safe(self.token)}.json"), ViewStore(shared))
+        wall.views.set_stores(ViewStore(data_dir() / f"views-{_safe(self.token)}.json"), ViewStore(shared))
 
     def attach_basemap(self) -> None:
         """Put the --basemap image under the window's map (again, after a rebuild)."""

@@ -223,26 +223,26 @@ def test_selecting_any_alert_focuses_its_camera_lists_nearby_ones_and_tiles_have
     camera = cams[len(cams) // 2]
     world.alert(camera, "I-W1", severity="warning")  # a warning: no critical pop-up, the selection does it
     win.refresh_now()
-    assert wall.focused_camera() != camera
+    assert wall.paging.focus != camera
     win.selection.select_incident("I-W1")
-    assert wall.focused_camera() == camera
-    near = wall.nearby_cameras()
+    assert wall.paging.focus == camera
+    near = wall.nearby
     assert near and all(d1 <= d2 for (_, d1), (_, d2) in zip(near, near[1:])), near
     others = [c for c, _ in near if c != camera]
     assert set(others) <= set(wall.visible_cameras()), "nearby cameras sit next to the focus tile"
     if others:
-        assert "Nearby" in wall._focus_label.text() and others[0] in wall._focus_label.text()
+        assert "Nearby" in wall.toolbar.focus_label.text() and others[0] in wall.toolbar.focus_label.text()
 
     other = next(c for c in wall.visible_cameras() if c != camera)
     menu = wall.tile_menu(other)
     words = [a.text() for a in menu.actions()]
     assert words == ["Focus this camera", "Full screen", "Show on map", "Play the last 30 s"]
     menu.actions()[1].trigger()
-    assert wall.solo_camera() == other
+    assert wall.paging.solo == other
     wall.tile_menu(other).actions()[1].trigger()
-    assert wall.solo_camera() is None
+    assert wall.paging.solo is None
     wall.tile_menu(other).actions()[0].trigger()
-    assert wall.focused_camera() == other
+    assert wall.paging.focus == other
     wall.tile_menu(other).actions()[2].trigger()
     assert win.selection.camera == other and win.docks["map"].isVisible()
 

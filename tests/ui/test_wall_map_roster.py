@@ -153,8 +153,8 @@ def test_layout_4_to_9_subscribes_exactly_the_visible_cameras(wall, sink, world)
     first = sorted(world.replica.state.cameras)
     assert sink.subscriptions[-1] == first[:4]
     assert len(wall.tiles) == 4
-    wall._layout_buttons[9].click()  # the toolbar button, as the user clicks it
-    assert wall.layout_size() == 9
+    wall.toolbar.layout_buttons[9].click()  # the toolbar button, as the user clicks it
+    assert wall.paging.n == 9
     assert sink.subscriptions[-1] == first[:9]
     assert sorted(wall.visible_cameras()) == sink.subscriptions[-1]
     n = len(sink.subscriptions)
@@ -163,7 +163,7 @@ def test_layout_4_to_9_subscribes_exactly_the_visible_cameras(wall, sink, world)
     wall.next_page()
     assert sink.subscriptions[-1] == first[9:18]
     wall.set_layout(64)
-    assert len(sink.subscriptions[-1]) == 64 and wall.page_count() == 2
+    assert len(sink.subscriptions[-1]) == 64 and wall.paging.page_count() == 2
 
 
 def test_a_real_jpeg_frame_is_painted_by_its_tile(qtbot, wall, pool, world):
@@ -248,7 +248,7 @@ def test_double_click_toggles_single_view_and_click_selects(qtbot, wall, selecti
         qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
     assert blocker.args == [cam] and tile.selected
     qtbot.mouseDClick(tile, Qt.MouseButton.LeftButton)
-    assert wall.visible_cameras() == [cam] and wall.solo_camera() == cam
+    assert wall.visible_cameras() == [cam] and wall.paging.solo == cam
     qtbot.mouseDClick(wall.tiles[0], Qt.MouseButton.LeftButton)
     assert len(wall.visible_cameras()) == 4
 
