@@ -286,10 +286,10 @@ def test_the_map_zooms_centred_on_the_incident_labels_who_is_coming_declutters_a
         def index(self):
             return self._i
 
-    pane._on_hovered(pane.people, [_Point(pane._index[person.id])])
-    assert person.name in pane.hover_text
-    pane._on_hovered(pane.incidents, [_Point(pane._incident_ids.index("I-M1"))])
-    assert inc.title in pane.hover_text
+    pane.hover.on_points(pane.people, [_Point(pane.people_layer.index[person.id])])
+    assert person.name in pane.hover.text
+    pane.hover.on_points(pane.incidents, [_Point(pane._incident_ids.index("I-M1"))])
+    assert inc.title in pane.hover.text
 
 
 def test_wall_mode_has_no_chrome_wraps_titles_and_no_pane_moves_when_an_alert_arrives(qtbot, qapp, qsettings):
@@ -447,7 +447,7 @@ def test_no_detection_boxes_are_drawn_over_a_tile_without_video(qtbot):
     assert box_pixels() == 0, "no frame yet ('waiting for video'): no boxes"
     frame = QImage(640, 360, QImage.Format.Format_RGB32)
     frame.fill(QColor("#404040"))
-    tile._image = frame  # a decoded picture (how it arrives is the video pane's business)
+    tile.image = frame  # a decoded picture (how it arrives is the video pane's business)
     assert box_pixels() > 50, "with a picture the boxes are drawn"
 
 
