@@ -22,10 +22,6 @@ from console.ui.common.i18n import current_lang
 BANNER_MS = 8_000
 
 
-def _tr(text: str) -> str:
-    # the window's words: translated in its context, where the translations have always been
-    return QCoreApplication.translate("MainWindow", text)
-
 
 class Banners(QObject):
     """The banner and the mode strip of one window (`banner`, `mode_strip` are its labels)."""
@@ -84,7 +80,8 @@ class Banners(QObject):
         last = loud[-1]
         text = f"{glossary.refusal(last.code, current_lang())}: {last.text}"
         if len(loud) > 1:
-            text += "  " + _tr("(+%1 more, see Diagnostics)").replace("%1", str(len(loud) - 1))
+            more = QCoreApplication.translate("MainWindow", "(+%1 more, see Diagnostics)")
+            text += "  " + more.replace("%1", str(len(loud) - 1))
         self.say(text, last.level)
 
     def show_mode(self) -> None:
@@ -96,8 +93,10 @@ class Banners(QObject):
         if mode == "live":
             self.mode_strip.hide()
         else:
-            text = {"exercise": _tr("EXERCISE 演练 — not live duty: the field is simulated"),
-                    "review": _tr("REVIEW 回放 — a recorded session: dispatch is off")}.get(mode, mode.upper())
+            text = {"exercise": QCoreApplication.translate(
+                        "MainWindow", "EXERCISE 演练 — not live duty: the field is simulated"),
+                    "review": QCoreApplication.translate(
+                        "MainWindow", "REVIEW 回放 — a recorded session: dispatch is off")}.get(mode, mode.upper())
             self.mode_strip.setText(text)
             size = max(13.0, QApplication.font().pointSizeF() * 0.9)  # large on a wall too
             self.mode_strip.setStyleSheet(f"background: {theme.MODE_COLORS.get(mode, theme.MODE_OTHER)}; "

@@ -11,9 +11,6 @@ from console.client.replica import Replica
 from console.domain.model import SETTLED_STATUSES
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
-
 
 class CloseGuard:
     """Whether closing must ask, and the question (`question` while it is open)."""
@@ -44,12 +41,14 @@ class CloseGuard:
         """Alt+F4 with incidents open: ask first (Enter keeps the console open)."""
         if self.question is not None and self.question.isVisible():
             return
-        text = _tr("%1 incidents are still open. Close the console anyway?").replace(
-            "%1", str(len(self.open_incidents())))
+        text = QCoreApplication.translate("MainWindow", "%1 incidents are still open. Close the console anyway?")
+        text = text.replace("%1", str(len(self.open_incidents())))
         if self.embedded_hub:
-            text += "\n\n" + _tr("This is the demo: closing the console also stops its embedded hub "
-                                 "and its scenario.")
-        box = QMessageBox(QMessageBox.Icon.Warning, _tr("Close the console?"), text,
+            text += "\n\n" + QCoreApplication.translate(
+                "MainWindow", "This is the demo: closing the console also stops its embedded hub "
+                              "and its scenario.")
+        title = QCoreApplication.translate("MainWindow", "Close the console?")
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text,
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self.window)
         box.setDefaultButton(QMessageBox.StandardButton.No)  # Enter keeps the console open
         box.setWindowModality(Qt.WindowModality.WindowModal)

@@ -14,9 +14,6 @@ from console.ui.common.i18n import current_lang
 HELP_KEYS = ("dispatch", "acknowledge", "escalate", "false_alarm", "undo")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
-
 
 class WindowMenus(QObject):
     """Builds the menu bar once; `language_actions` are the checkable language entries (code → action)."""
@@ -26,14 +23,14 @@ class WindowMenus(QObject):
         super().__init__(window)
         self.language_chosen = language_chosen
         bar = window.menuBar()
-        view = bar.addMenu(_tr("&View"))
+        view = bar.addMenu(QCoreApplication.translate("MainWindow", "&View"))
         for dock in docks.values():
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
-        reset = QAction(_tr("Reset layout"), window)
+        reset = QAction(QCoreApplication.translate("MainWindow", "Reset layout"), window)
         reset.triggered.connect(reset_layout)
         view.addAction(reset)
-        lang = bar.addMenu(_tr("&Language"))
+        lang = bar.addMenu(QCoreApplication.translate("MainWindow", "&Language"))
         self.language_actions: dict[str, QAction] = {}
         for code, words in (("zh_CN", "中文"), ("en", "English")):  # each in its own language, on purpose
             action = QAction(words, window)
@@ -42,7 +39,7 @@ class WindowMenus(QObject):
             action.triggered.connect(lambda _=False, c=code: self._on_language(c))
             lang.addAction(action)
             self.language_actions[code] = action
-        help_menu = bar.addMenu(_tr("&Help"))
+        help_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Help"))
         for name in ("help", *HELP_KEYS):
             action = key_actions.get(name)
             if action is not None:

@@ -17,10 +17,6 @@ from console.video.tour import TOUR_S
 from console.video.plan import LAYOUTS
 
 
-def _tr(text: str, n: int = -1) -> str:
-    # the wall's words, in the context their translations have always had
-    return QCoreApplication.translate("CameraWall", text, "", n)
-
 
 class WallToolbar(QWidget):
     """The buttons over the tiles; `show_state` redraws them from the wall's state."""
@@ -50,7 +46,7 @@ class WallToolbar(QWidget):
             b.setText(str(n))
             b.setCheckable(True)
             b.setChecked(n == layout)
-            b.setToolTip(_tr("%n camera(s) per page", n))
+            b.setToolTip(QCoreApplication.translate("CameraWall", "%n camera(s) per page", "", n))
             b.setAutoRaise(True)
             b.clicked.connect(lambda _=False, n=n: self.sig_layout.emit(n))
             self._layout_group.addButton(b)
@@ -59,11 +55,11 @@ class WallToolbar(QWidget):
         bar.addSpacing(12)
         self._prev = QToolButton(self)
         self._prev.setText("◀")
-        self._prev.setToolTip(_tr("Previous page (PgUp)"))
+        self._prev.setToolTip(QCoreApplication.translate("CameraWall", "Previous page (PgUp)"))
         self._prev.clicked.connect(lambda: self.sig_page.emit(-1))
         self._next = QToolButton(self)
         self._next.setText("▶")
-        self._next.setToolTip(_tr("Next page (PgDown)"))
+        self._next.setToolTip(QCoreApplication.translate("CameraWall", "Next page (PgDown)"))
         self._next.clicked.connect(lambda: self.sig_page.emit(1))
         self._page_label = QLabel(self)
         self._page_label.setMinimumWidth(60)
@@ -72,8 +68,9 @@ class WallToolbar(QWidget):
         bar.addWidget(self._page_label)
         bar.addWidget(self._next)
         self.tour_button = QToolButton(self)
-        self.tour_button.setText(_tr("Tour"))
-        self.tour_button.setToolTip(_tr("Camera tour: next page every %1 s").replace("%1", f"{TOUR_S:.0f}"))
+        self.tour_button.setText(QCoreApplication.translate("CameraWall", "Tour"))
+        tour_tip = QCoreApplication.translate("CameraWall", "Camera tour: next page every %1 s")
+        self.tour_button.setToolTip(tour_tip.replace("%1", f"{TOUR_S:.0f}"))
         self.tour_button.setCheckable(True)
         self.tour_button.toggled.connect(self.sig_tour.emit)
         bar.addWidget(self.tour_button)
@@ -83,8 +80,8 @@ class WallToolbar(QWidget):
         self.focus_label.setObjectName("focus_line")
         self.focus_label.setStyleSheet(f"color: {theme.CAMERA_FOCUSED}; font-weight: bold;")
         self._unfocus = QToolButton(self)
-        self._unfocus.setText(_tr("Close focus"))
-        self._unfocus.setToolTip(_tr("Leave the focus tile (Esc)"))
+        self._unfocus.setText(QCoreApplication.translate("CameraWall", "Close focus"))
+        self._unfocus.setToolTip(QCoreApplication.translate("CameraWall", "Leave the focus tile (Esc)"))
         self._unfocus.clicked.connect(self.sig_close_focus.emit)
         self.views_button = QToolButton(self)
         self.views_button.setObjectName("views_button")
@@ -132,10 +129,10 @@ class WallToolbar(QWidget):
         self._prev.setEnabled(paging)
         self._next.setEnabled(paging)
         if focus and not solo:
-            text = _tr("Focus: %1").replace("%1", f"{focus} {focus_name}")
+            text = QCoreApplication.translate("CameraWall", "Focus: %1").replace("%1", f"{focus} {focus_name}")
             near = [(c, d) for c, d in nearby if c != focus]
             if near:
-                text += "  ·  " + _tr("Nearby: %1").replace(
+                text += "  ·  " + QCoreApplication.translate("CameraWall", "Nearby: %1").replace(
                     "%1", ", ".join(f"{c} {glossary.metres(d, lang)}" for c, d in near))
             self.focus_label.setText(text)
             self.focus_label.show()

@@ -18,10 +18,6 @@ from console.ui.panes.map.heat import HEAT_MAX, HEAT_MIN, HEAT_WINDOW_S, LEGEND_
 LAYERS = ("base", "grids", "cameras", "people", "incidents", "heat")
 
 
-def _tr(text: str) -> str:
-    # the map pane's words, in the context their translations have always had
-    return QCoreApplication.translate("MapPane", text)
-
 
 def heat_legend_html(lang: str) -> str:
     """The heat scale: its words, then one coloured block per mark (people/m²)."""
@@ -61,13 +57,14 @@ class MapLegend(QWidget):
             lab = QLabel(f"<span style='color:{RESOURCE_STATUS_COLORS.get(status, theme.FG_DIM)}'>●</span> "
                          f"{_status_label(status)}")
             legend.addWidget(lab)
-        legend.addWidget(QLabel(f"<span style='color:{theme.MAP_CAMERA}'>▼</span> {_tr('camera')}"))
-        legend.addWidget(QLabel(f"<span style='color:{SEVERITY_COLORS['critical']}'>★</span> "
-                                f"{_tr('open incident')}"))
+        camera_word = QCoreApplication.translate("MapPane", "camera")
+        incident_word = QCoreApplication.translate("MapPane", "open incident")
+        legend.addWidget(QLabel(f"<span style='color:{theme.MAP_CAMERA}'>▼</span> {camera_word}"))
+        legend.addWidget(QLabel(f"<span style='color:{SEVERITY_COLORS['critical']}'>★</span> {incident_word}"))
         legend.addStretch(1)
         fit = QToolButton(self)
-        fit.setText(_tr("Fit"))
-        fit.setToolTip(_tr("Show the whole area"))
+        fit.setText(QCoreApplication.translate("MapPane", "Fit"))
+        fit.setToolTip(QCoreApplication.translate("MapPane", "Show the whole area"))
         fit.clicked.connect(self.sig_fit.emit)
         legend.addWidget(fit)
 
