@@ -170,7 +170,7 @@ async def test_new_alert_appears_in_the_queue_and_marks_its_camera(hub_db, tmp_p
         await until(lambda: window.alerts.model.row_of(critical) is not None, "the critical alert in the queue")
         await until(lambda: wall.tile_for(off_screen) is not None and wall.tile_for(off_screen).alerting,
                     "the critical camera popped into a tile and marked alerting")
-        assert wall.focused_camera() == off_screen
+        assert wall.paging.focus == off_screen
         assert wall.tile_for(off_screen).detections, "the AI boxes are drawn"
         assert window.alerts.model.row_of(critical) < window.alerts.model.row_of(warning), "critical first"
         assert "live test alert" in window.banner_text()
