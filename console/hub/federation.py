@@ -202,6 +202,7 @@ class Federation:
         #: per followed town: why its stream is not being followed right now ("" or absent: followed)
         self.follow_trouble: dict[str, str] = {}
         self._attached = False
+        self._closing = False
         self._publish_failing = False
         #: per town: the stream position seen behind the stream's end at the last idle check
         self._behind: dict[str, int] = {}
@@ -240,6 +241,7 @@ class Federation:
 
     async def close(self) -> None:
         """Stop every task and drop the connection; safe to call twice."""
+        self._closing = True
         if self._on_commit in self.core.commit_listeners:
             self.core.commit_listeners.remove(self._on_commit)
         if self._forward in self.core.forwarders:
@@ -335,7 +337,8 @@ class Federation:
     async def _on_disconnect(self) -> None:
         self.counters["disconnects"] += 1
         self.connected.clear()
-        self._link_down(ConnectionError("connection lost"))
+        if not self._closing:
+            self._link_down(ConnectionError("connection lost"))
 
     async def _on_reconnect(self) -> None:
         self.counters["reconnects"] += 1
