@@ -152,8 +152,8 @@ class City:
         self.incidents: dict[str, list[str]] = {}
         self.nats = self.pg = self.relay = None
 
-    async def open(self) -> None:
-        """Start the servers and the hubs; seed and escalate every town's incidents."""
+    async def open(self, hold: int = 0) -> None:
+        """Start the servers and the hubs; seed every town's incidents and escalate all but the last `hold`."""
         from console.hub.nats_server import NatsServer
         from console.protocol import messages as m
         from console.store.pg_cluster import PgCluster
@@ -171,7 +171,7 @@ class City:
             self.hubs[c] = CityHubProcess(self.dbs[c], free_port(), self.tmp / f"hub-{c}.log", c, link)
         await asyncio.gather(*(h.start() for h in self.hubs.values()))
         for t in self.towns:
-            for inc in self.incidents[t]:
+            for inc in self.incidents[t][:len(self.incidents[t]) - hold]:
                 ok, code, _ = await _command(self.hubs[t].url, "cmd.escalate", m.CmdIncident(incident=inc))
                 assert ok, (t, inc, code)
 
