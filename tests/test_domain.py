@@ -9,7 +9,8 @@ import pytest
 from console.domain.apply import apply
 from console.domain.model import Alert, PlanRole
 from console.domain.recommend import SETUP_S, SPEED_M_S, eta_seconds, recommend
-from console.domain.rules import PERMISSIONS, Actor, CommandRefused, can_see, decide
+from console.domain.commands import PERMISSIONS, decide
+from console.domain.rules import Actor, CommandRefused, can_see
 from console.domain.sla import Breach, incident_sla
 from console.domain.state import ChangeSet, State, state_hash
 from console.scenarios import build_marathon_baseline

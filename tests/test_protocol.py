@@ -112,6 +112,7 @@ SAMPLES: dict[str, m.Body] = {
     "cmd.dispatch": m.CmdDispatch(incident="I-A00042", resource="R0001", note="先到现场确认"),
     "cmd.activate_plan": m.CmdActivatePlan(incident="I-A00042", plan="P01"),
     "cmd.cancel_task": m.CmdCancelTask(task="I-A00042-T1", reason="改派"),
+    "cmd.recall": m.CmdRecall(task="I-A00042-T2", reason="现场已有三人，请返回岗位"),
     "cmd.resolve": m.CmdIncident(incident="I-A00042"),
     "cmd.close": m.CmdIncident(incident="I-A00042", note="闭环"),
     "cmd.false_alarm": m.CmdIncident(incident="I-A00043", note="误报"),

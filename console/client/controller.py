@@ -18,7 +18,8 @@ from console.client.handle import CommandHandle
 from console.client.replica import PendingCommand, Replica
 from console.domain.actions import Action, available_actions
 from console.domain.recommend import Recommendation, plan_for, recommend
-from console.domain.rules import DRILL_CONTROL, FIELD_ENROL, Actor, CommandRefused, check_permitted, decide
+from console.domain.commands import DRILL_CONTROL, FIELD_ENROL, check_permitted, decide
+from console.domain.rules import Actor, CommandRefused
 from console.protocol import messages as m
 from console.protocol.codec import Message
 

@@ -60,6 +60,12 @@ def decode_state(data: bytes) -> State:
     return _state_decoder.decode(data)
 
 
+#: the version of the rules by which `apply` derives fields (promise anchors, statuses) from events;
+#: bumped when a rule changes, so a snapshot written under another version is re-derived by
+#: folding its events instead of being trusted (2: the clocks count only dispatches that stand)
+FOLD_VERSION = 2
+
+
 def state_hash(state: State) -> str:
     """A short fingerprint of a state, to compare a replay with its live run."""
     import hashlib

@@ -20,7 +20,8 @@ import msgspec
 from console.domain.apply import apply
 from console.domain.archive import ARCHIVE_ABOVE, archivable
 from console.domain.model import Incident
-from console.domain.rules import Actor, CommandRefused, can_see, decide
+from console.domain.commands import decide
+from console.domain.rules import Actor, CommandRefused, can_see
 from console.domain.state import State, decode_state, encode_state
 from console.hub.auth import Principal
 from console.hub.channel import Channel

@@ -13,7 +13,7 @@ from typing import Annotated
 import msgspec
 
 from console.domain.bodies import *  # noqa: F403 (the domain's bodies are the wire's bodies)
-from console.domain.bodies import COMMAND_BODIES as DOMAIN_COMMAND_BODIES
+from console.domain.commands import COMMAND_BODIES as DOMAIN_COMMAND_BODIES, DRILL_CONTROL, FIELD_ENROL
 from console.domain.bodies import EVENT_BODIES, Body, Code, Id
 
 PROTOCOL_VERSION = 2
@@ -145,8 +145,8 @@ SESSION_BODIES: dict[str, type[Body]] = {
 #: client → hub commands; each needs a client-made `id`
 COMMAND_BODIES: dict[str, type[Body]] = {
     **DOMAIN_COMMAND_BODIES,
-    "drill.control": DrillControl,
-    "field.enrol": FieldEnrol,
+    DRILL_CONTROL: DrillControl,
+    FIELD_ENROL: FieldEnrol,
 }
 
 #: client → hub messages that are not commands

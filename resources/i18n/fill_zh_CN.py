@@ -22,6 +22,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from console.ui.common import glossary  # noqa: E402
 
 _UI: dict[str, str] = {
+    # ---- the desk's actions (console/ui/actions/words.py)
+    "Recall": "撤回", "Recalled": "已撤回", "Broadcast": "通知",
+    "Resolve “%1”. A note for the timeline (optional):": "处置完毕“%1”。时间线备注（可选）：",
+    "Close “%1”. A note for the record (optional):": "办结“%1”。归档备注（可选）：",
+    "Decline “%1”. Why (optional):": "拒绝接收“%1”。原因（可选）：",
+    "Recall %1. Why? They read this on their phone:": "撤回 %1。原因？对方将在手机上看到：",
+    "OK": "确定",
     # ---- drills and KPIs
     "Play": "播放", "Pause": "暂停", "review mode only": "仅回放模式可用", 
     "Alerts / min · open incidents": "每分钟预警 · 未结事件", "minutes ago": "分钟前",

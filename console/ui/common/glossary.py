@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol
 
-from console.domain.localtime import clock, duration
+from console.domain.localtime import clock, duration, whole_seconds
 from console.domain.model import FIELD_SOURCE, SCENARIO_SOURCE
 
 Words = dict[str, tuple[str, str]]
@@ -170,8 +170,8 @@ TASK_END_CAUSES: Words = {
 #: SLA breach codes (console.domain.sla.BREACHES): a format per language
 BREACHES: Words = {
     "response_late": ("响应用时 {took}，超过 {limit}", "response {took} > {limit}"),
-    "response_overdue": ("响应已 {took}，超过 {limit}（尚未派遣）",
-                         "response {took} > {limit} (not yet dispatched)"),
+    "response_overdue": ("响应已 {took}，超过 {limit}（无人在途）",
+                         "response {took} > {limit} (nobody on the way)"),
     "first_arrival_late": ("首人到场 {took}，超过 {limit}", "first arrival {took} > {limit}"),
     "team_not_assembled": ("{limit}内未全员到场", "full team not on scene within {limit}"),
 }
@@ -468,7 +468,7 @@ def actor(name: str, lang: str) -> str:
 
 def seconds(value: float, lang: str) -> str:
     """Whole seconds with their unit ('61 秒' / '61 s'), toward zero like every duration."""
-    return _phrase("seconds", lang, n=int(value))
+    return _phrase("seconds", lang, n=whole_seconds(value))
 
 
 def minutes(value: float, lang: str) -> str:

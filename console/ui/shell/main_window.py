@@ -27,6 +27,7 @@ from console.ui.shell.desk import Desk
 from console.ui.shell.flow import ActionFlow
 from console.ui.shell.header import HeaderBar, OfflineBar
 from console.ui.shell.selection import Selection
+from console.ui.actions.table import KEYED
 from console.ui.shell.shortcuts import ShortcutHelp, WindowShortcuts
 from console.ui.shell.status_bar import ConsoleStatusBar
 from console.ui.shell.toast import Toast
@@ -650,11 +651,9 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ keys
 
     def _shortcut_handlers(self) -> dict[str, Callable[[], None]]:
-        act = self._on_action_key
+        keyed = {name: (lambda code=code: self._on_action_key(code)) for name, code in KEYED.items()}
         return {
-            "dispatch": lambda: act("cmd.dispatch"), "acknowledge": lambda: act("cmd.acknowledge"),
-            "escalate": lambda: act("cmd.escalate"), "false_alarm": lambda: act("cmd.false_alarm"),
-            "plan": lambda: act("cmd.activate_plan"), "undo": self.desk.undo,
+            **keyed, "undo": self.desk.undo,
             "next": lambda: self._step_queue(1), "previous": lambda: self._step_queue(-1),
             "queue": self._focus_queue, "help": self.show_shortcuts,
         }
