@@ -111,7 +111,7 @@ def answers_in(rows) -> dict[str, int]:
 
 def federation_alarms(rows) -> list[tuple[str, str]]:
     """(alert id, title) of every alarm the district's federation raised in its own log."""
-    from console.hub.federation import LINK_ALERT_PREFIX
+    from console.hub.link_health import LINK_ALERT_PREFIX
     from console.protocol.codec import decode
 
     out = []

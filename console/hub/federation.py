@@ -47,6 +47,7 @@ from console.domain.state import State, decode_state, encode_state
 from console.hub.auth import Principal
 from console.hub import district
 from console.hub.core import HubCore
+from console.hub.link_health import ALIVE_S, LinkAlarms, alive_subject
 from console.hub.log import EventRow
 from console.protocol import messages as m
 from console.protocol.codec import (
@@ -163,7 +164,7 @@ class Federation:
     """
 
     def __init__(self, core: HubCore, center: str, url: str, *, follow: list[str] | tuple[str, ...] = (),
-                 auth: NatsAuth | None = None):
+                 auth: NatsAuth | None = None, alarms: bool = True):
         self.core = core
         self.center = center
         self.url = url
@@ -202,8 +203,11 @@ class Federation:
         #: per followed town: why its stream is not being followed right now ("" or absent: followed)
         self.follow_trouble: dict[str, str] = {}
         self._attached = False
+        #: the link's health as alarms in this hub's log (link_health.py); None: not raised
+        self.alarms = LinkAlarms(self) if alarms else None
         self._closing = False
-        self._publish_failing = False
+        #: monotonic time this hub's publishing began failing (None: publishing, or nothing to publish)
+        self.publish_failing_since: float | None = None
         #: per town: the stream position seen behind the stream's end at the last idle check
         self._behind: dict[str, int] = {}
         self._resent_generation = 0
@@ -238,6 +242,8 @@ class Federation:
         if self.mirror:
             self._skip = await self.core._blocking(self._mirrored_since_saved)
         self._tasks.append(asyncio.create_task(self._link(), name=f"federation-{self.center}"))
+        if self.alarms is not None:
+            self._tasks.append(asyncio.create_task(self.alarms.run(), name=f"federation-alarms-{self.center}"))
 
     async def close(self) -> None:
         """Stop every task and drop the connection; safe to call twice."""
@@ -298,8 +304,10 @@ class Federation:
                 log.warning("JetStream not ready (%s); retrying", exc)
                 await asyncio.sleep(RETRY_S)
         self.connected.set()
+        if self.follow:
+            await self.nc.subscribe(alive_subject("*"), cb=self._on_alive)  # nats-py subscribes again on reconnect
         jobs = [("publish", self._publish_loop), ("handoffs", self._handoff_loop), ("results", self._results_loop),
-                ("outbox", self._outbox_loop)]
+                ("outbox", self._outbox_loop), ("alive", self._alive_loop)]
         jobs += [(f"follow {town}", lambda town=town: self._follow_loop(town)) for town in self.follow]
         await asyncio.gather(*(self._forever(name, job) for name, job in jobs))
 
@@ -350,6 +358,18 @@ class Federation:
         self.connected.set()
         self._wake.set()
 
+    async def _alive_loop(self) -> None:
+        """Say every ALIVE_S that this hub is there (a district tells a silent town from a quiet one)."""
+        while True:
+            if self.connected.is_set():
+                await self.nc.publish(alive_subject(self.center), b"")
+            await asyncio.sleep(ALIVE_S)
+
+    async def _on_alive(self, msg) -> None:
+        town = msg.subject.rpartition(".")[2]
+        if self.alarms is not None and town in self.replicas:
+            self.alarms.heard[town] = time.monotonic()
+
     # ------------------------------------------------------------------ publish
 
     async def _last_published(self) -> int:
@@ -391,8 +411,8 @@ class Federation:
                     self.counters["published.duplicate" if ack.duplicate else "published"] += len(chunk)
                     self.counters["published.messages"] += 1
                     self.cursor = last
-                    if self._publish_failing:
-                        self._publish_failing = False
+                    if self.publish_failing_since is not None:
+                        self.publish_failing_since = None
                         log.info("publishing %s's events again (up to seq %d)", self.center, last)
                 if len(rows) == PUBLISH_BATCH:
                     continue
@@ -402,12 +422,13 @@ class Federation:
                 self.counters["publish_failures"] += 1
                 self._resync = True
                 # once per outage at warning (every retry would flood the log): the district is blind meanwhile
-                if not self._publish_failing:
+                if self.publish_failing_since is None:
                     log.warning("publishing %s's events from seq %d failed (%s: %s); the district does not "
                                 "see them until this succeeds", self.center, self.cursor, type(exc).__name__, exc)
                 else:
                     log.debug("publish from seq %d failed again: %s", self.cursor, exc)
-                self._publish_failing = True
+                if self.publish_failing_since is None:
+                    self.publish_failing_since = time.monotonic()
                 await asyncio.sleep(RETRY_S)
                 continue
             self._wake.clear()
@@ -693,8 +714,12 @@ class Federation:
         if mirrored:  # the district's own events; the replica that covers them is saved after they commit
             self.core.emit(mirrored, at=mirrored_at)
             self.counters["mirror.events"] += len(mirrored)
+        if msgs:  # the town's events flow again (a refold of what the replica has counts too)
+            if self.follow_trouble.pop(town, None):
+                log.info("following %s again at stream seq %d (its seq %d)", town, rep.stream_seq, rep.state.seq)
+            if self.alarms is not None:
+                self.alarms.heard[town] = time.monotonic()
         if folded:
-            self.follow_trouble.pop(town, None)
             self.changed.set()
             self._log_picture()
 
@@ -748,6 +773,8 @@ class Federation:
             log.warning("following %s: %s; reading it again from its start (the town publishes its log again)",
                         town, why)
             rep.stream_seq = 0
+            if self.alarms is not None:
+                self.alarms.latch(town)
         rep.stream_id = identity or rep.stream_id
 
     async def _follow_healthy(self, town: str, sub) -> bool:
@@ -789,6 +816,8 @@ class Federation:
             self.follow_trouble[town] = f"stalled at {rep.stream_seq} of {last.seq}"
             log.warning("following %s: stalled at stream seq %d while the stream holds %d; subscribing again",
                         town, rep.stream_seq, last.seq)
+            if self.alarms is not None:
+                self.alarms.latch(town)
             self._behind.pop(town, None)
             return False
         self._behind[town] = rep.stream_seq if behind else -1

@@ -14,7 +14,7 @@ import shutil
 
 from console.hub import district
 from console.protocol import messages as m
-from tests.federation.test_district import town_fold
+from tests.federation.test_district import town_alerts_in, town_fold
 from tests.federation.test_federation import federated_hub, until
 from tests.hub.harness import Client
 from tests.hub.test_hub import _raise
@@ -54,10 +54,15 @@ async def test_a_nats_server_restarted_empty_is_noticed_and_every_town_is_seen_a
         for town, hub in (("T1", t1), ("T2", t2)):
             assert district.held_of(d.core.state, town) == town_fold(town, hub.core.store)
         # refolded, not mirrored twice: one alert_raised per town alert in the district's log
-        raised = [e for e in d.core.store.events_after(0) if e[1] == "alert_raised"]
+        raised = town_alerts_in(d.core.store.events_after(0))
         assert len(raised) == 4
         assert {f"T1/{a1}", f"T2/{a2}", f"T1/{b1}", f"T2/{b2}"} <= set(d.core.state.incidents)
         assert d.core.state.incidents[f"T2/{b2}"].offered_to == "D"
+        # the district raised an alarm for each town's lost stream, and closed it once the town was seen again
+        alarms = [i for i in d.core.state.incidents.values() if i.alert.startswith("FED-D-stream-")]
+        assert {i.alert.split("-")[3] for i in alarms} == {"T1", "T2"}
+        await until(lambda: all(i.status == "closed" for i in alarms), timeout=10)
+        assert all(i.timeline[-1].actor == "source:federation" for i in alarms)
         # and it was said at warning level, where an operator looks
         said = " ".join(r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING)
         assert "new one" in said or "ends at" in said
