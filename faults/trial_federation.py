@@ -7,9 +7,9 @@ which the district hub forwards to the town through its hand-off outbox and JetS
 
 1. accepts, and the town hub killed -9 right after they were answered;
 2. accepts while nats-server is killed -9 (kept in the district's outbox), then the district hub
-   killed -9 with them there and started again before NATS returns;
-3. the district hub killed -9 again, and declines sent by its console the moment its port opens
-   again (what a console does with its unanswered decisions): each must reach its town;
+   killed -9 with them there;
+3. NATS back, the district hub started again, and declines sent by its console the moment its
+   port opens (what a console does with its unanswered decisions): each must reach its town;
 4. accepts while one town is partitioned from NATS (its relay refuses connections);
 5. accepts while that town's link is black-holed (nothing flows, nothing closes);
 6. nats-server killed and started on an empty data directory (streams, consumers and positions
@@ -30,9 +30,8 @@ import asyncio
 import shutil
 import socket
 import time
-import uuid
 
-from faults.common import fold_log, until
+from faults.common import fold_log
 from faults.trial_city import Bystander, City
 
 #: the parts of every town's incidents, one per fault (see the module docstring)
@@ -71,6 +70,16 @@ async def decide(url: str, type_: str, incidents: list[str], *, timeout: float =
                 if msg.type == "result" and msg.id in ids:
                     answers[ids[msg.id]] = (msg.body.ok, msg.body.code)
     return answers
+
+
+async def until(predicate, timeout: float, step: float = 0.3) -> bool:
+    """Poll `predicate()` (each look reads whole logs: not too often) until it holds; False on timeout."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(step)
+    return True
 
 
 async def port_open(port: int, timeout: float = 30.0) -> bool:
@@ -130,11 +139,20 @@ async def _run(short: bool) -> dict:
 
     towns = ["T1", "T2", "T3"] if short else [f"T{i}" for i in range(1, 8)]
     per_part = 1 if short else 4
-    outage_s = 5.0 if short else 45.0
+    outage_s = 3.0 if short else 45.0
     killed, cut_off, bystander_town = "T1", "T2", "T3"
     city = City(towns, per_part * len(PARTS), cut_off, "faults-federation-")
     figures: dict = {"towns": len(towns), "outage_s": outage_s}
     answers: dict[str, tuple[bool, str]] = {}
+    phases: dict[str, float] = {}
+    clock = [time.monotonic()]
+
+    def phase(name: str) -> None:
+        now = time.monotonic()
+        phases[name] = round(now - clock[0], 1)
+        clock[0] = now
+
+    figures["phases_s"] = phases
     try:
         await city.open(hold=per_part)  # the last part is escalated after NATS lost its data
         hubs, dbs, nats, relay = city.hubs, city.dbs, city.nats, city.relay
@@ -149,26 +167,27 @@ async def _run(short: bool) -> dict:
         async def answer(part: str, type_: str = "cmd.accept_handoff", **kw) -> None:
             answers.update(await decide(d_url, type_, qualified(part), **kw))
 
+        phase("open")
         # 1. a town hub killed -9 right after accepts for it were answered, then restarted
         await answer("town_kill")
         await hubs[killed].kill9()
         await hubs[killed].start()
+        phase("town_kill")
         # 2. NATS killed -9: the district console accepts on (kept in the district's outbox); the
-        #    district hub is killed -9 with them there and starts again before NATS does
+        #    district hub is killed -9 with them there; NATS returns, and as the district starts
+        #    again its console sends its queued declines the moment the port opens
         nats.stop()
         await answer("nats_down")
         with Store(dbs["D"]) as d:
             figures["outbox_while_nats_down"] = d.handoff_depth()
         await bystander.report(2)
         await hubs["D"].kill9()
-        await hubs["D"].start()
         nats.start()
-        # 3. the district killed again; its console's queued declines go the moment its port opens
-        await hubs["D"].kill9()
         starting = asyncio.ensure_future(hubs["D"].start())
         await port_open(hubs["D"].port)
         answers.update(await decide(d_url, "cmd.decline_handoff", qualified("district_restart")))
         await starting
+        phase("district_restart")
         # 4. the cut-off town partitioned from NATS (connections refused) while accepts for it wait
         await relay.stop()
         await answer("partition")
@@ -178,6 +197,7 @@ async def _run(short: bool) -> dict:
         ok, code, _ = await _ack(hubs[cut_off].url, city.incidents[cut_off][0])
         figures["cut_off_town_serves"] = ok
         await relay.start()
+        phase("partition")
         # 5. its link black-holed: nothing flows, nothing closes
         relay.black_hole()
         await answer("black_hole")
@@ -187,6 +207,7 @@ async def _run(short: bool) -> dict:
         relay.heal()
         relay.cut()  # the dead connections go; the town reconnects through the relay
 
+        phase("black_hole")
         def settled(part_names) -> bool:
             for t in towns:
                 with Store(dbs[t]) as store:
@@ -196,6 +217,7 @@ async def _run(short: bool) -> dict:
             return True
 
         figures["settled_before_wipe"] = await until(lambda: settled(PARTS[:-1]), 90)
+        phase("settle")
         # 6. NATS loses its data; every town escalates its last part right after
         nats.stop()
         shutil.rmtree(nats.store_dir / "jetstream", ignore_errors=True)
@@ -203,7 +225,7 @@ async def _run(short: bool) -> dict:
         wiped_at = time.monotonic()
         for t in towns:
             for inc in parts["wiped"][t]:
-                ok, code, _ = await _command_escalate(hubs[t].url, inc)
+                ok, code, _ = await _escalate(hubs[t].url, inc)
                 assert ok, (t, inc, code)
 
         def district_sees_every_town() -> bool:
@@ -219,13 +241,13 @@ async def _run(short: bool) -> dict:
         figures["wipe_seen_again_s"] = round(time.monotonic() - wiped_at, 1) if seen else None
         await answer("wiped")
         figures["settled"] = await until(lambda: settled(PARTS), 60)
+        phase("wiped")
         # 7. every hub restarted; the district catches up with the towns' last events
-        for h in hubs.values():
-            await h.stop()
+        await asyncio.gather(*(h.stop() for h in hubs.values()))
         await asyncio.gather(*(h.start() for h in hubs.values()))
         caught_up = await until(district_sees_every_town, 60)
-        for h in hubs.values():
-            await h.stop()
+        await asyncio.gather(*(h.stop() for h in hubs.values()))
+        phase("restart_all")
         # checks
         lost = twice = 0
         held = fold_log(dbs["D"])
@@ -247,6 +269,11 @@ async def _run(short: bool) -> dict:
             figures["declines_taken_as_accepts"] = figures.get("declines_taken_as_accepts", 0) + len(declined)
         alarms = federation_alarms(d_rows)
         figures["district_alarms"] = len(alarms)
+        kinds: dict[str, int] = {}
+        for alert_id, _title in alarms:
+            key = alert_id.split("-", 2)[2].rpartition("-")[0]
+            kinds[key] = kinds.get(key, 0) + 1
+        figures["district_alarm_kinds"] = kinds
         total = len(every)
         figures.update(decisions=total, district_caught_up=caught_up, lost=lost, applied_twice=twice,
                        district_picture_equal=f"{picture_equal}/{len(towns)}",
@@ -277,9 +304,9 @@ async def _ack(url: str, incident: str):
     return ok or code == "invalid_state", code, dt
 
 
-async def _command_escalate(url: str, incident: str):
+async def _escalate(url: str, incident: str):
     """A town commander escalates one incident to the district."""
     from console.protocol import messages as m
     from faults.trial_city import _command
 
-    return await _command(url, "cmd.escalate", m.CmdIncident(incident=incident, note=f"trial {uuid.uuid4().hex[:6]}"))
+    return await _command(url, "cmd.escalate", m.CmdIncident(incident=incident, note="fault trial"))
