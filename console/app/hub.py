@@ -141,7 +141,8 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
         scenario.due(clock.start)
     # with no org known yet (a fresh log that a --site loads below) there is no town incident to
     # decide here before it is made, after the site
-    federation = make_federation(cfg, core, scenario) if core.state.org or scenario or cfg.follow else None
+    federation = make_federation(cfg, core, scenario) if core.state.org or scenario or cfg.follow \
+        or not cfg.nats else None
     server = HubServer(core, tokens, host=cfg.host, port=cfg.port, queue_limit=cfg.queue_limit,
                        ssl_context=ssl_context)
     server.pages.gateway = cfg.gateway_url  # where the field page posts photo reports
@@ -186,7 +187,7 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
 
         # the city split by town: a town hub raises its own town's alerts only, the district's none
         scenario = TownScenario(scenario, cfg.center)
-    if federation is None:
+    if federation is None and cfg.nats:
         federation = make_federation(cfg, core, scenario)
     if federation is not None:
         await federation.start()
@@ -210,6 +211,10 @@ def make_federation(cfg: HubConfig, core: HubCore, scenario):
     unanswered decisions at once; the district must never decide them itself).
     """
     if not cfg.nats:
+        from console.hub import district
+
+        # a district log run without its link: its towns' incidents are still not this hub's to decide
+        core.forwarders.append(district.refuse_town_commands)
         return None
     from console.hub.federation import Federation, NatsAuth
 

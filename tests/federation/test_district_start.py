@@ -94,3 +94,24 @@ async def test_declines_sent_as_the_port_opens_all_reach_the_town_and_none_is_de
             if hub is None:
                 hub = await starting
             await hub.stop()
+
+
+async def test_a_district_log_served_without_its_nats_link_decides_no_town_incident(tmp_path, nats):
+    d_db = f"sqlite:///{tmp_path / 'd.db'}"
+    async with federated_hub(f"sqlite:///{tmp_path / 't1.db'}", "T1", nats.url) as (t1, _f1):
+        inc = await _raise(t1, 1)
+        async with Client.connect(t1.url, "demo-t1") as town:
+            assert (await town.command("cmd.escalate", m.CmdIncident(incident=inc))).ok
+        async with federated_hub(d_db, "D", nats.url, follow=["T1"]) as (d, _fd):
+            await until(lambda: f"T1/{inc}" in d.core.state.incidents
+                        and d.core.state.incidents[f"T1/{inc}"].offered_to == "D")
+    hub = await start_hub(HubConfig(scenario=None, db=d_db, port=0, center="D", fps=0, streams=False,
+                                    simulate_field=False))
+    try:
+        seq = hub.core.state.seq
+        async with Client.connect(hub.url, "demo-commander", last_seq=None) as console:
+            r = await console.command("cmd.accept_handoff", m.CmdIncident(incident=f"T1/{inc}"), command_id="a1")
+        assert not r.ok and r.code == "out_of_scope" and "T1" in r.message
+        assert hub.core.state.seq == seq and hub.core.state.incidents[f"T1/{inc}"].offered_to == "D"
+    finally:
+        await hub.stop()
