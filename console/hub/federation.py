@@ -93,9 +93,10 @@ PICTURE_LOG_S = 10.0
 PING_S = 5
 #: how often an idle follower checks that its stream and consumer are still the ones it reads (seconds)
 FOLLOW_CHECK_S = 5.0
-#: how long a hand-off sent waits for its result before it is sent again (seconds; the receiver's
-#: idempotency table answers a repeat with the first result, no second effect)
-HANDOFF_RESEND_S = 30.0
+#: how long a hand-off sent waits for its result before it is sent again, besides after every
+#: reconnect (seconds; past JetStream's 2-minute dedup window each repeat is stored, and the
+#: receiver's idempotency table answers it with the first result, no second effect)
+HANDOFF_RESEND_S = 300.0
 #: how long a console's forwarded hand-off waits for the town's answer before it is told
 #: "kept, sent when the link returns" (seconds)
 FORWARD_WAIT_S = 3.0

@@ -68,6 +68,7 @@ class LinkAlarms:
         #: followed town → monotonic time its hub was last heard of
         self.heard: dict[str, float] = {}
         self._down_since: float | None = None
+        self._up_since: float | None = None
         self._started = time.monotonic()
         self._principal = Principal(token="", role="ingest", name=ACTOR, center=None)
         #: the thresholds (seconds), from the module's defaults
@@ -87,6 +88,8 @@ class LinkAlarms:
         fed = self.fed
         out: dict[str, tuple[str, str, str | None]] = {}
         if fed.connected.is_set():
+            if self._down_since is not None or self._up_since is None:
+                self._up_since = now  # a town is silent only if not heard since the link came back
             self._down_since = None
         elif self._down_since is None:
             self._down_since = now
@@ -99,9 +102,11 @@ class LinkAlarms:
             for town in fed.follow:
                 if fed.follow_trouble.get(town):
                     out[f"stream-{town}"] = stream_lost(town)
-                heard = self.heard.get(town, self._started)
+                heard = max(self.heard.get(town, self._started), self._up_since or now)
                 if now - heard >= self.silent_after_s:
                     out[f"silent-{town}"] = ("warning", f"{town} 的指挥中心已 {now - heard:.0f} 秒无联络", town)
+        else:  # with the link down nothing about a town is known: its open alarms stay as they are
+            out.update({key: ("", "", None) for key in self.open if key.startswith(("stream-", "silent-"))})
         return out
 
     async def run(self) -> None:
