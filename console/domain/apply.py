@@ -12,7 +12,7 @@ from typing import Callable
 import msgspec
 
 from console.domain.model import (
-    HELD_STATUSES, TASK_FINAL, FieldPage, Incident, Task, Transition, dispatch_stands,
+    HELD_STATUSES, TASK_FINAL, Broadcast, FieldPage, Incident, Task, Transition, dispatch_stands,
 )
 from console.domain.state import ChangeSet, State
 from console.domain import bodies
@@ -239,8 +239,22 @@ def _broadcast(state: State, type_: str, body: bodies.BroadcastIssued, ts: float
     inc = state.incidents.get(body.incident)
     if inc is None:
         return
+    if body.recipients:
+        state.messages[body.broadcast] = Broadcast(
+            id=body.broadcast, incident=inc.id, grids=list(body.grids), recipients=list(body.recipients),
+            text=body.text, kind=body.kind, actor=body.actor, at=ts)
     _step(inc, ts, body.actor, "broadcast", body.text, grids=len(body.grids))
     ch.incidents.add(inc.id)
+
+
+@_on("broadcast_acknowledged")
+def _broadcast_ack(state: State, type_: str, body: bodies.BroadcastAcknowledged, ts: float,
+                   ch: ChangeSet) -> None:
+    message = state.messages.get(body.broadcast)
+    if message is None:
+        return
+    message.acked[body.resource] = ts
+    ch.incidents.add(message.incident)
 
 
 @_on("incidents_archived")
@@ -255,6 +269,8 @@ def _archived(state: State, type_: str, body: bodies.IncidentsArchived, ts: floa
                 state.alerts.pop(step.note, None)
         for tid in inc.tasks:
             state.tasks.pop(tid, None)
+        for bid in [b for b, message in state.messages.items() if message.incident == iid]:
+            del state.messages[bid]
         ch.incidents.add(iid)
 
 

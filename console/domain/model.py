@@ -292,6 +292,23 @@ def dispatch_stands(task: Task) -> bool:
     return not (task.status == "cancelled" and not task.cause)
 
 
+class Broadcast(msgspec.Struct, kw_only=True):
+    """A message to every grid worker of some grids (a check, a warning): no task, no ETA, no clock.
+
+    `acked`: when each recipient said they received it (resource id → hub time).
+    """
+
+    id: str
+    incident: str
+    grids: list[str]
+    recipients: list[str]
+    text: str
+    kind: str
+    actor: str
+    at: float
+    acked: dict[str, float] = {}
+
+
 class Plan(msgspec.Struct, kw_only=True):
     """A response plan (预案): for an incident kind, which roles and how many."""
 

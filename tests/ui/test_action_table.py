@@ -44,3 +44,16 @@ def test_the_window_keys_and_the_buttons_are_the_tables(qtbot):
         assert keyed["dispatch"] == ("Return", "Enter")
     finally:
         shortcuts.remove()
+
+
+def test_every_refusal_reason_the_rules_give_has_words():
+    import re
+    from pathlib import Path
+
+    from console.domain import rules
+    from console.ui.common import glossary
+
+    assert set(rules.REFUSAL_REASONS) == set(glossary.REFUSAL_REASONS)
+    source = Path(rules.__file__).read_text(encoding="utf-8")
+    given = set(re.findall(r'reason="([a-z_]+)"', source))
+    assert given and given <= set(rules.REFUSAL_REASONS)

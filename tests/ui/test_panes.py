@@ -237,7 +237,10 @@ def test_f_on_a_critical_asks_for_a_reason_and_undo_within_5_s_restores_the_row(
     press(desk_window, Qt.Key.Key_F)
     dialog = desk_window.flow.dialog
     assert dialog is not None and dialog.isVisible(), "F on a critical asks first"
-    assert dialog.reason.count() == len(glossary.FALSE_ALARM_REASONS)
+    assert dialog.reason.count() == len(glossary.FALSE_ALARM_REASONS) + 1  # and "choose a reason" first
+    assert dialog.reason.currentData() is None, "no reason is chosen for the commander"
+    QTest.keyClick(dialog.note, Qt.Key.Key_Return)
+    assert dialog.isVisible() and world.sink.commands == [], "Enter without a reason does nothing"
     type_into_dialog(desk_window.flow, "树影", reason="misdetection")
     desk_window.refresh_now()
     assert queue.model.row_of(iid) is None, "the row leaves the queue at once"
@@ -429,11 +432,19 @@ def test_incident_actions_send_commands(qtbot, world, incident_pane):
     qtbot.mouseClick(incident_pane.actions.button("cmd.escalate"), Qt.MouseButton.LeftButton)
     type_into_dialog(flow, "需区级协调")
     qtbot.mouseClick(incident_pane.actions.button("cmd.broadcast"), Qt.MouseButton.LeftButton)
+    ask = incident_pane.actions.broadcast_dialog
+    assert ask is not None and ask.isVisible(), "a broadcast asks which grids first"
+    n_grids, n_people = ask.reach()
+    assert n_grids >= 1 and n_people >= 1
+    assert ask.preview.text() == f"Send to {n_grids} grids / {n_people} people"
+    chosen = ask.grids()
+    QTest.mouseClick(ask.buttons.button(ask.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton)
     assert [t for _, t, _ in world.sink.commands] == ["cmd.activate_plan"], "the plan goes at once, the rest wait"
     flow.desk.flush()
     types = [t for _, t, _ in world.sink.commands]
     assert types == ["cmd.activate_plan", "cmd.acknowledge", "cmd.escalate", "cmd.broadcast"]
-    assert world.sink.of("cmd.broadcast")[0].tag == "forest_adjacent"
+    sent = world.sink.of("cmd.broadcast")[0]
+    assert sent.grids == chosen and sent.tag is None and "人群密度" in sent.text
     incident_pane.actions.coop_menu.aboutToShow.emit()  # what opening the menu does
     towns = [a.text() for a in incident_pane.actions.coop_menu.actions()]
     assert towns == ["南山镇"]

@@ -63,6 +63,7 @@ ACTIONS: tuple[UiAction, ...] = (
     UiAction("cmd.cancel_task", "task"),  # the undo of a dispatch
     UiAction("cmd.recall", "task", "note_required"),
     UiAction("cmd.task_update", "elsewhere"),  # the field page
+    UiAction("cmd.acknowledge_broadcast", "elsewhere"),  # the field page's 收到
     UiAction("cmd.report", "elsewhere"),  # the field page and the gateway
     UiAction("ingest.alert", "elsewhere"),
     UiAction("ingest.alert_update", "elsewhere"),

@@ -17,6 +17,8 @@ from console.client.controller import Controller
 from console.client.replica import Replica
 from console.domain import bodies
 from console.domain.commands import BY_CODE
+from console.domain.focus import on_scene_count
+from console.domain.recommend import plan_for
 from console.ui.actions.table import BY_ACTION, HELD
 from console.ui.actions.words import ActionWords
 from console.ui.common import glossary
@@ -49,23 +51,41 @@ class ActionFlow(QObject):
         row = BY_ACTION.get(code)
         if inc is None or row is None or not self.controller.can(code):
             return
-        if row.ask == "person":
+        action = next((a for a in self.controller.available_actions(incident) if a.code == code), None)
+        if action is not None and not action.live:
+            # the key says what the greyed button's tooltip says, in words with names
+            self.replica.notify("warning", action.refusal or "invalid_state", f"{code} on {incident}",
+                                reason=action.reason, subject=action.subject)
+            return
+        arrived, on_way = on_scene_count(self.replica.state, inc)
+        if row.ask == "person" and arrived:
+            prompt = self.tr("%1 already has %2 on scene and %3 on the way. Send one more? "
+                             "A note for them (optional):").replace("%1", inc.title) \
+                .replace("%2", str(arrived)).replace("%3", str(on_way))
+            self._ask(parent, self.tr("Dispatch another person?"), prompt,
+                      lambda _c, text: self.dispatch(incident, note=text), ok_text=self.tr("Dispatch"))
+        elif row.ask == "person":
             self.dispatch(incident)
         elif row.ask == "plan":
             self.activate_plan(incident)
         elif row.ask == "reason" and inc.severity in REASON_SEVERITIES:
             lang = current_lang()
             reasons = [(c, glossary.false_alarm_reason(c, lang)) for c in glossary.FALSE_ALARM_REASONS]
-            self._ask_about(code, inc.title, parent,
-                            lambda c, text: self.hold(code, incident, glossary.reason_note(c, text)),
-                            reasons=reasons)
+            title, prompt, ok = self.words.question(code)
+            prompt = prompt.replace("%1", inc.title)
+            if arrived or on_way:
+                prompt += "\n" + self.tr("%1 on the way / %2 on scene will all be stood down.") \
+                    .replace("%1", str(on_way)).replace("%2", str(arrived))
+            self._ask(parent, title, prompt,
+                      lambda c, text: self.hold(code, incident, glossary.reason_note(c, text)),
+                      reasons=reasons, ok_text=ok)
         elif row.ask in ("note", "note_required"):
             self._ask_about(code, inc.title, parent, lambda _c, text: self.hold(code, incident, text),
                             note_required=row.ask == "note_required")
         else:
             self.hold(code, incident, "")
 
-    def dispatch(self, incident: str, resource: str | None = None) -> DeskEntry | None:
+    def dispatch(self, incident: str, resource: str | None = None, note: str = "") -> DeskEntry | None:
         """Send one person (the best recommendation if none is named); undo cancels the task."""
         if resource is None:
             best = self.controller.recommendations(incident, limit=1)
@@ -73,7 +93,7 @@ class ActionFlow(QObject):
                 self.controller.dispatch_recommended(incident)  # refused here: says nobody is available
                 return None
             resource = best[0].resource
-        handle = self.controller.dispatch(incident, resource)
+        handle = self.controller.dispatch(incident, resource, note)
         res = self.replica.state.resources.get(resource)
         who = self.tr("%1 (%2)").replace("%1", res.name).replace("%2", resource_kind_label(res.kind)) \
             if res else resource
@@ -81,8 +101,25 @@ class ActionFlow(QObject):
 
     def activate_plan(self, incident: str) -> DeskEntry | None:
         """Activate the incident's plan; undo cancels every task it made."""
+        inc = self.replica.state.incidents.get(incident)
+        plan = plan_for(self.replica.state, inc.kind) if inc else None
         handle = self.controller.activate_plan(incident)
-        return self.desk.sent(handle, incident, self.tr("Plan activated"))
+        what = self.tr("Plan activated: %1").replace("%1", plan.name) if plan else self.tr("Plan activated")
+        return self.desk.sent(handle, incident, what)
+
+    def recall(self, task_id: str, parent: QWidget | None = None) -> None:
+        """Call a person back from a task on its way: asks the reason they will read on their phone."""
+        task = self.replica.state.tasks.get(task_id)
+        if task is None or not self.controller.can("cmd.recall"):
+            return
+        res = self.replica.state.resources.get(task.resource)
+        who = res.name if res else task.resource
+        title, prompt, ok = self.words.question("cmd.recall")
+        body = lambda text: bodies.CmdRecall(task=task_id, reason=text)  # noqa: E731
+        self._ask(parent, title, prompt.replace("%1", who),
+                  lambda _c, text: self.desk.hold("cmd.recall", task.incident, f"{self.words.done('cmd.recall')}: {who}",
+                                                  lambda: self.controller.send("cmd.recall", body(text))),
+                  note_required=True, ok_text=ok)
 
     def hold(self, code: str, incident: str, note: str) -> DeskEntry | None:
         """Put an incident command that waits out its undo window on the desk (sent unless undone)."""
