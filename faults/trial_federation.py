@@ -67,6 +67,8 @@ async def decide(url: str, type_: str, incidents: list[str], *, timeout: float =
         while len(answers) < len(ids):
             raw = await asyncio.wait_for(ws.recv(), max(0.1, deadline - time.monotonic()))
             for msg in decode_batch(raw, max_bytes=MAX_HUB_MESSAGE_BYTES):
+                if isinstance(msg, Exception):
+                    raise msg
                 if msg.type == "result" and msg.id in ids:
                     answers[ids[msg.id]] = (msg.body.ok, msg.body.code)
     return answers

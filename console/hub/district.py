@@ -94,7 +94,7 @@ def town_of(type_: str, body: m.Body) -> str | None:
 
 def target(type_: str, body: m.Body) -> tuple[str, str] | None:
     """(town, local incident or task id) a command on the district hub is about, if it is a town's."""
-    for name in ("incident", "into", "task"):
+    for name in ("incident", "into", "task", "broadcast"):
         value = getattr(body, name, None)
         if isinstance(value, str) and (got := split(value)):
             return got
