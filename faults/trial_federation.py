@@ -21,7 +21,7 @@ and at the end every hub restarts.
 Checks: every escalation in the district's log exactly once; every decision applied at its town
 exactly once (0 lost, 0 twice); the district's picture, folded from its own log, equal for every
 town to the fold of that town's log (district.picture_of); the outbox empty; a town under no
-fault answering its console throughout.
+fault answering its console throughout; every alarm the district raised closed by itself at the end.
 """
 
 from __future__ import annotations
@@ -248,6 +248,15 @@ async def _run(short: bool) -> dict:
         await asyncio.gather(*(h.stop() for h in hubs.values()))
         await asyncio.gather(*(h.start() for h in hubs.values()))
         caught_up = await until(district_sees_every_town, 60)
+
+        def alarms_closed() -> bool:
+            from console.domain.model import FINAL_STATUSES
+            from console.hub.link_health import LINK_ALERT_PREFIX
+
+            return all(inc.status in FINAL_STATUSES for inc in fold_log(dbs["D"]).incidents.values()
+                       if inc.alert.startswith(LINK_ALERT_PREFIX))
+
+        figures["alarms_closed"] = await until(alarms_closed, 30)
         await asyncio.gather(*(h.stop() for h in hubs.values()))
         phase("restart_all")
         # checks
@@ -288,7 +297,8 @@ async def _run(short: bool) -> dict:
             and figures["outbox_left"] == 0 and figures["escalations_not_once"] == 0
             and figures.get("cut_off_town_serves") and bystander.ok > 0 and figures["console_refusals"] == 0
             and figures["declines_taken_as_accepts"] == 0 and len(answers) == total
-            and seen and figures["wipe_seen_again_s"] <= WIPE_BOUND_S and figures["district_alarms"] > 0)
+            and seen and figures["wipe_seen_again_s"] <= WIPE_BOUND_S and figures["district_alarms"] > 0
+            and figures["alarms_closed"])
         return figures
     except Exception as exc:  # noqa: BLE001 - a trial reports, never raises
         figures.update(passed=False, error=f"{type(exc).__name__}: {exc}")

@@ -32,4 +32,4 @@ def test_the_federation_trial_passes_its_short_run():
     assert figures["escalations_not_once"] == 0 and figures["declines_taken_as_accepts"] == 0
     assert figures["outbox_while_nats_down"] > 0  # the hand-offs made while NATS was down were kept
     assert figures["district_picture_equal"] == f"{figures['towns']}/{figures['towns']}"
-    assert figures["wipe_seen_again_s"] <= 30 and figures["district_alarms"] > 0
+    assert figures["wipe_seen_again_s"] <= 30 and figures["district_alarms"] > 0 and figures["alarms_closed"]
