@@ -78,7 +78,11 @@ class Banners(QObject):
         if not loud:
             return
         last = loud[-1]
-        text = f"{glossary.refusal(last.code, current_lang())}: {last.text}"
+        if last.reason:  # a refusal in words with names, not the hub's diagnostic with ids
+            text = glossary.describe_refusal(last.code, last.reason, last.subject, self.replica.state,
+                                             current_lang())
+        else:
+            text = f"{glossary.refusal(last.code, current_lang())}: {last.text}"
         if len(loud) > 1:
             more = QCoreApplication.translate("MainWindow", "(+%1 more, see Diagnostics)")
             text += "  " + more.replace("%1", str(len(loud) - 1))
