@@ -80,7 +80,7 @@ class Banners(QObject):
         last = loud[-1]
         if last.reason:  # a refusal in words with names, not the hub's diagnostic with ids
             text = glossary.describe_refusal(last.code, last.reason, last.subject, self.replica.state,
-                                             current_lang())
+                                             current_lang(), last.holder)
         else:
             text = f"{glossary.refusal(last.code, current_lang())}: {last.text}"
         if len(loud) > 1:
