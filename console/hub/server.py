@@ -27,7 +27,7 @@ from console.hub.static import StaticPages, is_upgrade
 from console.hub.limits import COMMAND_RATE, DEFAULT_COMMAND_RATE, RateLimiter, role_rate  # noqa: F401
 from console.protocol import messages as m
 from console.protocol.codec import (
-    MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, MAX_STRING_BYTES, ProtocolError, decode, decode_frame, encode,
+    MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, MAX_STRING_CHARS, ProtocolError, decode, decode_frame, encode,
     encode_batch,
 )
 
@@ -197,7 +197,7 @@ class HubServer:
             await self._receive_frame(ch, raw)
             return
         try:
-            msg = decode(raw, max_string=MAX_STRING_BYTES)
+            msg = decode(raw, max_string=MAX_STRING_CHARS)
         except ProtocolError as exc:
             await self._error(ch, exc.code, exc.reason, exc.ref)
             return
