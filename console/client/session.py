@@ -302,7 +302,8 @@ class Session:
                 raise
             except InvalidStatus as exc:
                 error = f"hub refused: HTTP {exc.response.status_code}"
-                replica.notify("error", "auth", error)
+                if exc.response.status_code in (401, 403):  # 503: the hub is busy; the retry is the answer
+                    replica.notify("error", "auth", error)
             except (OSError, ConnectionClosed, asyncio.TimeoutError) as exc:
                 error = str(exc) or type(exc).__name__
             except Exception as exc:

@@ -8,6 +8,7 @@ the hub go on.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import socket
 import ssl
@@ -24,7 +25,10 @@ from console.hub.core import HubCore
 from console.hub.enrol import field_enrol
 from console.hub.presence import PagePresence
 from console.hub.static import StaticPages, is_upgrade
-from console.hub.limits import COMMAND_RATE, DEFAULT_COMMAND_RATE, RateLimiter, role_rate  # noqa: F401
+from console.hub.limits import (  # noqa: F401 (COMMAND_RATE, DEFAULT_COMMAND_RATE: read here by older callers)
+    COMMAND_RATE, DEFAULT_COMMAND_RATE, MAX_UNAUTHENTICATED_PER_ADDRESS, AdmissionGate, LogThrottle, RateLimiter,
+    role_rate, unauthenticated_cap,
+)
 from console.protocol import messages as m
 from console.protocol.codec import (
     MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, MAX_STRING_CHARS, ProtocolError, decode, decode_frame, encode,
@@ -32,6 +36,17 @@ from console.protocol.codec import (
 )
 
 log = logging.getLogger(__name__)
+
+
+def _not_per_connection(record: logging.LogRecord) -> bool:
+    """websockets says "connection open" / "connection closed" for every TCP connection, refused
+    or not: a flood of unauthenticated sockets would be a flood of lines (sessions are logged here)."""
+    return record.msg not in ("connection open", "connection closed")
+
+
+#: what websockets itself logs (handshake failures, listening, closing), without its per-connection lines
+_ws_log = logging.getLogger(f"{__name__}.websockets")
+_ws_log.addFilter(_not_per_connection)
 
 #: a client that answered no ping for this long is cut off (checked once a second: a dead or
 #: non-reading session is gone within 10 s). Only pongs count: a client that still sends but no
@@ -48,6 +63,49 @@ RESUME_SETTLE_S = 3.0
 CLOSE_TOKEN_REVOKED = 4401
 #: how often the tokens file is checked for changes and open sessions for revoked tokens (s)
 TOKEN_CHECK_INTERVAL = 2.0
+#: a connection over the unauthenticated caps may send its upgrade request this long to be
+#: told 503; then it is cut (one that sends nothing must not hold a file descriptor)
+REFUSE_GRACE_S = 1.0
+#: what the loop says when accept() fails (asyncio.selector_events): too many open files
+ACCEPT_FAILED = "socket.accept() out of system resource"
+#: one log line per kind of flood (refused handshakes, failed accepts) per this many seconds
+FLOOD_LOG_INTERVAL_S = 10.0
+
+
+class _GatedConnection(ServerConnection):
+    """A connection that takes a place in the hub's AdmissionGate until it authenticates or closes.
+
+    Over a cap it is marked refused: its upgrade request is answered 503, and it is
+    cut after REFUSE_GRACE_S whatever it sends (at once when too many wait to be told).
+    """
+
+    def __init__(self, *args, hub: "HubServer", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hub = hub
+        self.address = ""
+        self.admitted = False
+        self.refused = False
+
+    def connection_made(self, transport) -> None:
+        super().connection_made(transport)
+        peer = transport.get_extra_info("peername")
+        self.address = str(peer[0]) if isinstance(peer, tuple) and peer else str(peer)
+        self.admitted = self.hub.gate.admit(self.address)
+        if not self.admitted:
+            self.refused = True
+            self.hub._refuse_early(self, transport)
+
+    def connection_lost(self, exc) -> None:
+        self.settle()
+        if self.refused:
+            self.hub._refusing.discard(self)
+        super().connection_lost(exc)
+
+    def settle(self) -> None:
+        """Authenticated or gone: its place in the gate is free again."""
+        if self.admitted:
+            self.admitted = False
+            self.hub.gate.release(self.address)
 
 
 async def _close_quietly(ws, code: int, reason: str) -> None:
@@ -62,8 +120,17 @@ class HubServer:
 
     def __init__(self, core: HubCore, tokens: TokenRegistry, *, host: str = "127.0.0.1", port: int = 8765,
                  queue_limit: int = DEFAULT_QUEUE_LIMIT, ssl_context: ssl.SSLContext | None = None,
-                 heartbeat_timeout_s: float = HEARTBEAT_TIMEOUT_S, pages: StaticPages | None = None):
+                 heartbeat_timeout_s: float = HEARTBEAT_TIMEOUT_S, pages: StaticPages | None = None,
+                 max_unauthenticated: int | None = None,
+                 max_unauthenticated_per_address: int = MAX_UNAUTHENTICATED_PER_ADDRESS):
         self.core = core
+        #: connections not yet authenticated, per hub and per address (over either: HTTP 503)
+        self.gate = AdmissionGate(max_unauthenticated or unauthenticated_cap(), max_unauthenticated_per_address)
+        #: connections over the caps waiting to be told 503 (bounded: beyond the hub cap, cut at once)
+        self._refusing: set[_GatedConnection] = set()
+        #: floods (refused handshakes, failed accepts) are logged once per interval with a count
+        self.flood_log = LogThrottle(log, FLOOD_LOG_INTERVAL_S)
+        self._loop_handler = None
         #: plain HTTP on the same port: the field page (console/hub/static.py)
         self.pages = pages or StaticPages()
         self.heartbeat_timeout_s = heartbeat_timeout_s
@@ -85,10 +152,14 @@ class HubServer:
     # ------------------------------------------------------------------ life
 
     async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._loop_handler = loop.get_exception_handler()
+        loop.set_exception_handler(self._on_loop_exception)
         self._server = await serve(
             self._session, self.host, self.port, process_request=self._authenticate,
             compression=None, max_size=MAX_FRAME_BYTES + 1024, max_queue=64,
-            ping_interval=None, logger=log, ssl=self.ssl_context)  # the heartbeat is ours (_tick_loop)
+            create_connection=functools.partial(_GatedConnection, hub=self),
+            ping_interval=None, logger=_ws_log, ssl=self.ssl_context)  # the heartbeat is ours (_tick_loop)
         self.port = self._server.sockets[0].getsockname()[1]
         self._clock_task = asyncio.create_task(self._tick_loop(), name="hub-clock")
         self._token_task = asyncio.create_task(self._token_loop(), name="hub-tokens")
@@ -102,6 +173,10 @@ class HubServer:
             self._server.close()
             await self._server.wait_closed()
             self._server = None
+        loop = asyncio.get_running_loop()
+        if loop.get_exception_handler() == self._on_loop_exception:
+            loop.set_exception_handler(self._loop_handler)
+        self.flood_log.flush()
 
     @property
     def url(self) -> str:
@@ -134,18 +209,50 @@ class HubServer:
     # ------------------------------------------------------------------ handshake
 
     def _authenticate(self, connection: ServerConnection, request):
+        if getattr(connection, "refused", False):  # over the unauthenticated caps (_GatedConnection)
+            return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE, "too many connections waiting, retry\n")
         if not is_upgrade(request):  # a browser fetching the field page
             return self.pages.respond(request)
         principal = self.tokens.lookup_request(request.headers.get("Authorization"), request.path)
         if principal is None:
             self.core.counters["auth_refused"] += 1
-            log.info("handshake refused from %s: missing or unknown token", connection.remote_address)
+            self.flood_log.log(logging.INFO, "handshake refused", "handshake refused from %s: missing or unknown token",
+                               connection.remote_address)
             return connection.respond(HTTPStatus.UNAUTHORIZED, "missing or unknown bearer token\n")
         connection.principal = principal  # read back in _session
         return None
 
+    def _refuse_early(self, connection: _GatedConnection, transport) -> None:
+        """A connection over the unauthenticated caps: told 503 if it asks in time, cut in any case."""
+        core = self.core
+        core.counters["refused.busy"] += 1
+        self.flood_log.log(logging.WARNING, "connections over the cap",
+                           "refusing connections (HTTP 503): %d not yet authenticated (cap %d), %d from %s (cap %d)",
+                           self.gate.pending, self.gate.max_total, self.gate.waiting(connection.address),
+                           connection.address, self.gate.max_per_address)
+        if len(self._refusing) >= self.gate.max_total:
+            transport.abort()  # too many already waiting to be told: no answer, no descriptor held
+            return
+        self._refusing.add(connection)
+        asyncio.get_running_loop().call_later(REFUSE_GRACE_S, transport.abort)
+
+    def _on_loop_exception(self, loop, context: dict) -> None:
+        """Failed accepts (no file descriptor left) are counted and logged once per interval, without a traceback."""
+        if context.get("message") == ACCEPT_FAILED:
+            self.core.counters["accept_failed"] += 1
+            self.flood_log.log(logging.ERROR, "accept failed",
+                               "cannot accept connections: %s (%d connections open, %d not yet authenticated)",
+                               context.get("exception"), len(self.core.channels), self.gate.pending)
+            return
+        if self._loop_handler is not None:
+            self._loop_handler(loop, context)
+        else:
+            loop.default_exception_handler(context)
+
     async def _session(self, ws: ServerConnection) -> None:
         principal: Principal = ws.principal
+        if isinstance(ws, _GatedConnection):
+            ws.settle()  # authenticated: no longer counts against the unauthenticated caps
         core = self.core
         ch = Channel(ws, principal, queue_limit=self.queue_limit)
         sock = ws.transport.get_extra_info("socket")
@@ -348,3 +455,4 @@ class HubServer:
                 elif now - ch.probed_at >= PROBE_EVERY_S:
                     ch.probe()
             self.presence.tick(self.core.channels, now)
+            self.flood_log.flush()
