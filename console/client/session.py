@@ -29,7 +29,7 @@ from typing import Callable
 
 import msgspec
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
 from console.client.replica import Replica
 from console.domain.state import decode_state, encode_state
@@ -313,7 +313,8 @@ class Session:
                 error = f"hub refused: HTTP {exc.response.status_code}"
                 if exc.response.status_code in (401, 403):  # 503: the hub is busy; the retry is the answer
                     replica.notify("error", "auth", error)
-            except (OSError, ConnectionClosed, asyncio.TimeoutError) as exc:
+            except (OSError, ConnectionClosed, asyncio.TimeoutError, InvalidHandshake) as exc:
+                # InvalidHandshake: cut before answering (a busy hub sheds connections): retried like a refusal
                 error = str(exc) or type(exc).__name__
             except Exception as exc:
                 log.exception("session error")

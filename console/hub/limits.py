@@ -45,7 +45,14 @@ class RateLimiter:
 MAX_UNAUTHENTICATED = 256
 #: the same, from one remote address: one host opening sockets and sending nothing cannot
 #: take the hub's file descriptors (a console authenticates within milliseconds)
-MAX_UNAUTHENTICATED_PER_ADDRESS = 32
+MAX_UNAUTHENTICATED_PER_ADDRESS = 64
+#: a socket that has sent nothing for this long gives its place to any newcomer when a cap is
+#: reached: silent sockets cannot hold the places for ever (a real handshake takes milliseconds)
+EVICT_AFTER_S = 2.0
+#: ... and for this long, to a newcomer that has sent its upgrade request: a client that speaks
+#: goes before sockets that do not, even from the flooding host's own address, while a burst of
+#: real handshakes (all younger) is told 503 rather than cut
+SPEAKER_EVICT_AFTER_S = 0.5
 
 
 def unauthenticated_cap(default: int = MAX_UNAUTHENTICATED) -> int:
@@ -61,43 +68,75 @@ def unauthenticated_cap(default: int = MAX_UNAUTHENTICATED) -> int:
 
 
 class AdmissionGate:
-    """Counts connections that have not authenticated yet, per hub and per remote address.
+    """Places for connections that have not authenticated yet, per hub and per remote address.
 
-    `admit` takes a place (False: over a cap, nothing taken); `release` gives it
-    back once the connection authenticated or closed. The per-address table only
-    holds addresses with a connection waiting, so it is bounded by the hub cap.
+    `admit` gives a new connection a place, if need be by taking it from the oldest
+    connection waiting (of that address when the address is full, else of the hub)
+    once that one has waited EVICT_AFTER_S; it returns the connections evicted
+    (the caller cuts them), or None when there is no place (the caller says 503).
+    `release` frees a place (authenticated or closed; idempotent). Both tables
+    hold only connections waiting, so they are bounded by the hub cap.
     """
 
     def __init__(self, max_total: int = MAX_UNAUTHENTICATED,
-                 max_per_address: int = MAX_UNAUTHENTICATED_PER_ADDRESS):
+                 max_per_address: int = MAX_UNAUTHENTICATED_PER_ADDRESS, *,
+                 evict_after_s: float = EVICT_AFTER_S, speaker_evict_after_s: float = SPEAKER_EVICT_AFTER_S,
+                 clock=time.monotonic):
         self.max_total = max_total
         self.max_per_address = max_per_address
-        self.pending = 0
-        self._by_address: dict[str, int] = {}
+        self.evict_after_s = evict_after_s
+        self.speaker_evict_after_s = speaker_evict_after_s
+        self._clock = clock
+        #: connection → (address, admitted at), oldest first
+        self._waiting: dict[object, tuple[str, float]] = {}
+        #: address → its waiting connections, oldest first
+        self._by_address: dict[str, dict[object, None]] = {}
 
-    def admit(self, address: str) -> bool:
-        """Take a place for one new connection from `address`; False when the hub or the address is full."""
-        held = self._by_address.get(address, 0)
-        if self.pending >= self.max_total or held >= self.max_per_address:
-            return False
-        self.pending += 1
-        self._by_address[address] = held + 1
-        return True
-
-    def release(self, address: str) -> None:
-        """A connection admitted from `address` authenticated or closed."""
-        held = self._by_address.get(address, 0)
-        if held <= 0:
-            return
-        self.pending -= 1
-        if held == 1:
-            del self._by_address[address]
-        else:
-            self._by_address[address] = held - 1
+    @property
+    def pending(self) -> int:
+        """Connections waiting to authenticate."""
+        return len(self._waiting)
 
     def waiting(self, address: str) -> int:
-        """Connections from `address` not yet authenticated."""
-        return self._by_address.get(address, 0)
+        """Connections from `address` waiting to authenticate."""
+        return len(self._by_address.get(address, ()))
+
+    def admit(self, conn: object, address: str, evictable=None) -> list | None:
+        """A place for `conn` from `address`: the connections evicted for it ([] mostly), or None: no place.
+
+        `evictable(c, waited_s)`: whether a waiting connection may give its place
+        (default: it waited EVICT_AFTER_S); the oldest such one does.
+        """
+        now = self._clock()
+        if evictable is None:
+            evictable = self._waited_long
+        evicted = []
+        for full, waiting in ((lambda: self.waiting(address) >= self.max_per_address,
+                               lambda: self._by_address.get(address, {})),
+                              (lambda: len(self._waiting) >= self.max_total, lambda: self._waiting)):
+            if not full():
+                continue
+            victim = next((c for c in waiting() if evictable(c, now - self._waiting[c][1])), None)
+            if victim is None:
+                return None  # (a place freed for the address stays free: nothing is lost)
+            self.release(victim)
+            evicted.append(victim)
+        self._waiting[conn] = (address, now)
+        self._by_address.setdefault(address, {})[conn] = None
+        return evicted
+
+    def _waited_long(self, _conn: object, waited_s: float) -> bool:
+        return waited_s >= self.evict_after_s
+
+    def release(self, conn: object) -> None:
+        """`conn` authenticated or closed (or was evicted): its place is free."""
+        entry = self._waiting.pop(conn, None)
+        if entry is None:
+            return
+        mine = self._by_address[entry[0]]
+        del mine[conn]
+        if not mine:
+            del self._by_address[entry[0]]
 
 
 class LogThrottle:

@@ -12,6 +12,7 @@ import functools
 import logging
 import socket
 import ssl
+import struct
 from http import HTTPStatus
 
 import msgspec
@@ -66,46 +67,125 @@ TOKEN_CHECK_INTERVAL = 2.0
 #: a connection over the unauthenticated caps may send its upgrade request this long to be
 #: told 503; then it is cut (one that sends nothing must not hold a file descriptor)
 REFUSE_GRACE_S = 1.0
+#: connections the kernel queues for accept(): asyncio's 100 is full within a millisecond of a
+#: flood, and a console's connect then waits for SYN retries (1 s, 3 s, …) before the hub sees it
+LISTEN_BACKLOG = 1024
 #: what the loop says when accept() fails (asyncio.selector_events): too many open files
 ACCEPT_FAILED = "socket.accept() out of system resource"
 #: one log line per kind of flood (refused handshakes, failed accepts) per this many seconds
 FLOOD_LOG_INTERVAL_S = 10.0
 
 
-class _GatedConnection(ServerConnection):
-    """A connection that takes a place in the hub's AdmissionGate until it authenticates or closes.
+_BUSY_BODY = b"too many connections waiting, retry\n"
+_BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+         b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(_BUSY_BODY), _BUSY_BODY))
+#: the most a connection over the caps may send before its request is complete (headers only)
+_EARLY_BYTES = 16 << 10
 
-    Over a cap it is marked refused: its upgrade request is answered 503, and it is
-    cut after REFUSE_GRACE_S whatever it sends (at once when too many wait to be told).
+
+def _unread_bytes(transport) -> int:
+    """Bytes the kernel holds for this socket that the loop has not read yet (0 if unknown)."""
+    try:
+        import fcntl
+        import termios
+        sock = transport.get_extra_info("socket")
+        return struct.unpack("i", fcntl.ioctl(sock.fileno(), termios.FIONREAD, b"\0\0\0\0"))[0]
+    except (ImportError, OSError, AttributeError, ValueError):
+        return 0
+
+
+class _GatedConnection(ServerConnection):
+    """A connection that holds a place in the hub's AdmissionGate until it authenticates or closes.
+
+    With no place for it when it connects, websockets is not started for it (a
+    flood costs little): it is cut after REFUSE_GRACE_S (sooner when too many
+    wait), unless its upgrade request comes first; then it takes the place of a
+    socket that has sent nothing for SPEAKER_EVICT_AFTER_S (a client that speaks
+    goes before sockets that do not) and is served, or is answered 503. A socket
+    silent for EVICT_AFTER_S gives its place to any newcomer; it is cut then.
     """
 
     def __init__(self, *args, hub: "HubServer", **kwargs):
         super().__init__(*args, **kwargs)
         self.hub = hub
         self.address = ""
-        self.admitted = False
-        self.refused = False
+        #: over the caps, websockets not started: what it sent so far (None once started)
+        self.early: bytearray | None = None
+        #: it has sent something (its upgrade request, mostly)
+        self.heard = False
+        self.cut_timer: asyncio.TimerHandle | None = None
+
+    @property
+    def refused(self) -> bool:
+        """Over the caps: not (yet) handed to websockets."""
+        return self.early is not None
+
+    def silent(self) -> bool:
+        """It has sent nothing: nothing read, nothing waiting to be read (a busy loop reads late)."""
+        transport = getattr(self, "transport", None)
+        return not self.heard and (transport is None or _unread_bytes(transport) == 0)
 
     def connection_made(self, transport) -> None:
-        super().connection_made(transport)
         peer = transport.get_extra_info("peername")
         self.address = str(peer[0]) if isinstance(peer, tuple) and peer else str(peer)
-        self.admitted = self.hub.gate.admit(self.address)
-        if not self.admitted:
-            self.refused = True
+        gate = self.hub.gate
+        # a place is taken only from a socket that has sent nothing for EVICT_AFTER_S
+        evicted = gate.admit(self, self.address, lambda c, waited: waited >= gate.evict_after_s and c.silent())
+        if evicted is None:
+            self.transport = transport
+            self.early = bytearray()
             self.hub._refuse_early(self, transport)
+            return
+        self._start(transport, evicted)
+
+    def _start(self, transport, evicted: list) -> None:
+        for old in evicted:
+            self.hub.core.counters["evicted.unauthenticated"] += 1
+            old.transport.abort()
+        super().connection_made(transport)
+
+    def data_received(self, data: bytes) -> None:
+        self.heard = True
+        if self.early is None:
+            super().data_received(data)
+            return
+        self.early += data
+        if b"\r\n\r\n" not in self.early:  # the request is not complete yet
+            if len(self.early) > _EARLY_BYTES:
+                self.transport.abort()
+            return
+        gate = self.hub.gate
+        evicted = gate.admit(self, self.address,
+                             lambda c, waited: waited >= gate.speaker_evict_after_s and c.silent())
+        if evicted is None:
+            self.hub.core.counters["refused.busy_503"] += 1
+            self.transport.write(_BUSY)
+            self.transport.close()  # after the answer (the request was read whole: no reset)
+            return
+        self.hub._refusing.pop(self, None)
+        if self.cut_timer is not None:
+            self.cut_timer.cancel()
+        request, self.early = bytes(self.early), None
+        self._start(self.transport, evicted)
+        super().data_received(request)
+
+    def eof_received(self):
+        if self.early is not None:
+            return None  # close
+        return super().eof_received()
 
     def connection_lost(self, exc) -> None:
         self.settle()
-        if self.refused:
-            self.hub._refusing.discard(self)
+        if self.early is not None:  # websockets never started for it
+            self.hub._refusing.pop(self, None)
+            if self.cut_timer is not None:
+                self.cut_timer.cancel()
+            return
         super().connection_lost(exc)
 
     def settle(self) -> None:
-        """Authenticated or gone: its place in the gate is free again."""
-        if self.admitted:
-            self.admitted = False
-            self.hub.gate.release(self.address)
+        """Authenticated or gone: its place in the gate is free again (idempotent)."""
+        self.hub.gate.release(self)
 
 
 async def _close_quietly(ws, code: int, reason: str) -> None:
@@ -126,8 +206,9 @@ class HubServer:
         self.core = core
         #: connections not yet authenticated, per hub and per address (over either: HTTP 503)
         self.gate = AdmissionGate(max_unauthenticated or unauthenticated_cap(), max_unauthenticated_per_address)
-        #: connections over the caps waiting to be told 503 (bounded: beyond the hub cap, cut at once)
-        self._refusing: set[_GatedConnection] = set()
+        #: connections over the caps held for their request, oldest first (bounded by the hub cap:
+        #: beyond it the oldest silent one is cut)
+        self._refusing: dict[_GatedConnection, None] = {}
         #: floods (refused handshakes, failed accepts) are logged once per interval with a count
         self.flood_log = LogThrottle(log, FLOOD_LOG_INTERVAL_S)
         self._loop_handler = None
@@ -161,6 +242,11 @@ class HubServer:
             create_connection=functools.partial(_GatedConnection, hub=self),
             ping_interval=None, logger=_ws_log, ssl=self.ssl_context)  # the heartbeat is ours (_tick_loop)
         self.port = self._server.sockets[0].getsockname()[1]
+        for listening in self._server.sockets:
+            # A longer kernel queue than asyncio's (it also accepts that many per turn of the loop: a
+            # large number there takes a flood's descriptors in one go): listen() again on a dup.
+            with socket.fromfd(listening.fileno(), listening.family, listening.type) as dup:
+                dup.listen(LISTEN_BACKLOG)
         self._clock_task = asyncio.create_task(self._tick_loop(), name="hub-clock")
         self._token_task = asyncio.create_task(self._token_loop(), name="hub-tokens")
 
@@ -209,8 +295,6 @@ class HubServer:
     # ------------------------------------------------------------------ handshake
 
     def _authenticate(self, connection: ServerConnection, request):
-        if getattr(connection, "refused", False):  # over the unauthenticated caps (_GatedConnection)
-            return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE, "too many connections waiting, retry\n")
         if not is_upgrade(request):  # a browser fetching the field page
             return self.pages.respond(request)
         principal = self.tokens.lookup_request(request.headers.get("Authorization"), request.path)
@@ -231,10 +315,22 @@ class HubServer:
                            self.gate.pending, self.gate.max_total, self.gate.waiting(connection.address),
                            connection.address, self.gate.max_per_address)
         if len(self._refusing) >= self.gate.max_total:
-            transport.abort()  # too many already waiting to be told: no answer, no descriptor held
-            return
-        self._refusing.add(connection)
-        asyncio.get_running_loop().call_later(REFUSE_GRACE_S, transport.abort)
+            # Too many wait to be told: the oldest that has sent nothing is cut (no answer, no
+            # descriptor held), so a newcomer always has a moment to send its request, and a
+            # console among a flood of silent sockets is heard (then admitted: data_received).
+            oldest = next((c for c in self._refusing if c.silent()), None)
+            core.counters["cut.over_cap"] += 1
+            if oldest is None:
+                transport.abort()
+                return
+            del self._refusing[oldest]
+            oldest.transport.abort()
+        self._refusing[connection] = None
+        connection.cut_timer = asyncio.get_running_loop().call_later(REFUSE_GRACE_S, self._cut_late, connection)
+
+    def _cut_late(self, connection: _GatedConnection) -> None:
+        self.core.counters["cut.no_request"] += 1
+        connection.transport.abort()
 
     def _on_loop_exception(self, loop, context: dict) -> None:
         """Failed accepts (no file descriptor left) are counted and logged once per interval, without a traceback."""
