@@ -1,4 +1,4 @@
-"""Every message body of protocol v1, one struct per message type.
+"""Every message body of the protocol (version PROTOCOL_VERSION), one struct per message type.
 
 The envelope names the type; the type fixes the body's shape. Domain events
 and commands have their bodies in console/domain/bodies.py (re-exported here,

@@ -191,6 +191,9 @@ class _Loader:
         self.plane: geo.LocalPlane | None = None
         self.datum = "WGS-84"
         self.encodings: dict[str, str] = {}
+        #: org units present in org.geojson that did not load (their own error says why): whatever
+        #: refers to them is not checked again, so one broken grid is one error, not one per person
+        self.broken_units: set[str] = set()
 
     # -- coordinates
     def lonlat_to_xy(self, lon: float, lat: float) -> tuple[float, float]:
@@ -397,8 +400,47 @@ class _Loader:
                              f"{u.id}: a {u.level} cannot belong to a {p.level} ({p.id})")
         if units and roots != 1:
             self.err.add(name, 1, 1, f"the tree needs exactly one root (the district); found {roots}")
+        self.broken_units = set(rows) - set(by_id)
+        self._check_areas(units, by_id, lambda uid, key: where.at(rows[uid], key))
         self._fill_centers(units, no_center)
         return units
+
+    def _check_areas(self, units: list[OrgUnit], by_id: dict[str, OrgUnit], pos) -> None:
+        """A unit drawn outside its parent's polygon, and grids that overlap, are errors (one per broken grid)."""
+        name = "org.geojson"
+        for u in units:
+            p = by_id.get(u.parent or "")
+            if u.polygon and p is not None and p.polygon:
+                d = geo.farthest_outside(u.polygon, p.polygon)
+                if d > GRID_TOLERANCE_M:
+                    self.err.add(name, *pos(u.id, "geometry"),
+                                 f"{u.level} {u.id} reaches {d:.0f} m outside its {p.level} {p.id}")
+        grids = [u for u in units if u.level == "grid" and u.polygon]
+        boxes = sorted(((min(x for x, _ in g.polygon), max(x for x, _ in g.polygon),
+                         min(y for _, y in g.polygon), max(y for _, y in g.polygon), g) for g in grids),
+                       key=lambda b: b[0])
+        shared: dict[str, dict[str, float]] = {}
+        for i, (ax0, ax1, ay0, ay1, a) in enumerate(boxes):  # sweep along x: only boxes that meet are compared
+            for bx0, _bx1, by0, by1, b in boxes[i + 1:]:
+                if bx0 >= ax1 - GRID_TOLERANCE_M:
+                    break
+                if by0 >= ay1 - GRID_TOLERANCE_M or ay0 >= by1 - GRID_TOLERANCE_M:
+                    continue
+                area = geo.overlap_area(a.polygon, b.polygon, GRID_TOLERANCE_M)
+                if area > 0:
+                    shared.setdefault(a.id, {})[b.id] = area
+                    shared.setdefault(b.id, {})[a.id] = area
+        # One error per grid drawn wrong: the grid that overlaps the most others is named with all of
+        # them, and those overlaps are not said again from the other side.
+        while shared:
+            gid = max(shared, key=lambda g: (len(shared[g]), g))
+            others = shared.pop(gid)
+            for other in others:
+                shared[other].pop(gid, None)
+                if not shared[other]:
+                    del shared[other]
+            listed = ", ".join(f"{o} (about {a:,.0f} m²)" for o, a in sorted(others.items()))
+            self.err.add(name, *pos(gid, "geometry"), f"grid {gid} overlaps {listed}")
 
     @staticmethod
     def _fill_centers(units: list[OrgUnit], no_center: set[str]) -> None:
@@ -523,6 +565,8 @@ class _Loader:
             if kind not in RESOURCE_KINDS:
                 self.err.add(name, row, col["kind"], f"{rid}: unknown kind {kind!r} (one of {', '.join(RESOURCE_KINDS)})")
                 continue
+            if gid in self.broken_units:
+                continue  # the grid's own error says what is wrong; this row is checked once it loads
             grid = org.get(gid)
             if grid is None or grid.level != "grid":
                 self.err.add(name, row, col["grid"], f"{rid}: unknown grid {gid!r}")
@@ -570,6 +614,8 @@ class _Loader:
             if not cname:
                 self.err.add(name, row, col["name"], f"{cid}: empty name")
                 continue
+            if gid in self.broken_units:
+                continue  # the grid's own error says what is wrong
             grid = org.get(gid)
             if grid is None or grid.level != "grid":
                 self.err.add(name, row, col["grid"], f"{cid}: unknown grid {gid!r}")
