@@ -130,6 +130,20 @@ class FieldEnrol(Body):
     revoke: bool = False
 
 
+class CameraCredential(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The user and password of one stream URL (as the camera record has it, without them)."""
+
+    url: str
+    username: str
+    password: str
+
+
+class CameraCredentials(Body):
+    """camera_credentials: to consoles that pull video only; kept in memory, never stored or logged."""
+
+    cameras: list[CameraCredential]
+
+
 #: hub → client messages outside the sequence
 SESSION_BODIES: dict[str, type[Body]] = {
     "hello": Hello,
@@ -140,6 +154,7 @@ SESSION_BODIES: dict[str, type[Body]] = {
     "pong": Pong,
     "clock": Clock,
     "drill": DrillStatus,
+    "camera_credentials": CameraCredentials,
 }
 
 #: client → hub commands; each needs a client-made `id`

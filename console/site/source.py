@@ -39,6 +39,8 @@ class SiteSource:
         self.errors: list[SiteError] = []
         self.imports = 0
         self._seen: tuple = ()
+        #: called with the Site after every good import (the hub keeps its camera credentials)
+        self.on_import: list = []
         self._task: asyncio.Task | None = None
 
     async def start(self) -> None:
@@ -82,6 +84,8 @@ class SiteSource:
             # logged before we say "imported": a hub stopped right after start keeps its world
             await self.core.wait_committed(seqs[-1])
         self.imports += 1
+        for fn in self.on_import:
+            fn(site)
         log.info("site %s imported: %d change(s)", self.path, len(events))
         return [t for t, _ in events]
 
