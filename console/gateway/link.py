@@ -107,11 +107,8 @@ class HubLink:
                 self._clock = (msg.body.clock, time.monotonic(), msg.body.clock_rate)
             elif t == "snapshot":
                 self.state = decode_state(bytes(msg.body.state))
-                self.incident_of = {inc.alert: iid for iid, inc in self.state.incidents.items()}
-                for iid, inc in self.state.incidents.items():
-                    for step in inc.timeline:  # updates joined to an incident name their alert first
-                        if step.what in ("alert_updated", "alert_cancelled") and step.note:
-                            self.incident_of[step.note.split(" ", 1)[0]] = iid
+                self.incident_of = {}
+                self._learn(self.state.incidents.values())
             elif t == "live":
                 self.live.set()
             elif t == "clock":
@@ -126,6 +123,16 @@ class HubLink:
                 apply(self.state, msg)
                 if t in ("alert_raised", "alert_updated"):
                     self.incident_of[msg.body.alert.id] = msg.body.incident
+                elif t == "view_changed":  # an ingest view gets incidents as records (PROTOCOL.md)
+                    self._learn(msg.body.incidents)
+
+    def _learn(self, incidents) -> None:
+        """Remember which incident each alert opened or joined."""
+        for inc in incidents:
+            self.incident_of[inc.alert] = inc.id
+            for step in inc.timeline:  # updates joined to an incident name their alert first
+                if step.what in ("alert_updated", "alert_cancelled") and step.note:
+                    self.incident_of[step.note.split(" ", 1)[0]] = inc.id
 
     # ------------------------------------------------------------------ commands
     async def command(self, type_: str, body: m.Body, *, timeout: float = 5.0) -> m.Result:
