@@ -584,6 +584,20 @@ class HubCore:
             return []
         return self.emit(events)
 
+    def record_audit(self, principal: Principal, action: str, outcome: str, detail: dict) -> asyncio.Future:
+        """Put an entry in the audit trail outside a command (enrolment, revocation, an export).
+
+        Written by the committer in its next transaction; the future is done once it is.
+        """
+        fut = asyncio.get_running_loop().create_future()
+        if self.read_only:
+            fut.set_result(None)
+            return fut
+        self._answers.append(_Pending(self.state.seq, None, principal.name, m.Result(ok=True), fut,
+                                      [self._audit(principal, action, outcome, detail)]))
+        self._batch_ready.set()
+        return fut
+
     @staticmethod
     def _audit(principal: Principal, action: str, outcome: str, detail: dict) -> tuple:
         """One audit row; the committer writes it in the transaction of the command's events."""

@@ -8,6 +8,7 @@ the session's own messages and the registries the codec decodes with.
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 import msgspec
@@ -142,6 +143,18 @@ class CameraCredentials(Body):
     """camera_credentials: to consoles that pull video only; kept in memory, never stored or logged."""
 
     cameras: list[CameraCredential]
+
+
+class _NoCredentialFrames(logging.Filter):
+    """Drops the websocket library's DEBUG dump of a `camera_credentials` frame (it shows the frame's ends)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.DEBUG or "camera_credentials" not in record.getMessage()
+
+
+#: the loggers the hub's and the console's websocket connections write frame dumps to
+for _name in ("websockets.client", "websockets.server", "console.hub.server"):
+    logging.getLogger(_name).addFilter(_NoCredentialFrames())
 
 
 #: hub → client messages outside the sequence
