@@ -291,6 +291,21 @@ class HubCore:
                 outs[v] = encode(out[0], out[1], seq=msg.seq, ts=msg.ts)
         self._batch.append((msg.seq, type_, msg.ts, data, scope, outs))
 
+    async def tail_servable(self, view: views.View, last_seq: int, head: int) -> bool:
+        """Whether a center's view can resume from the log's tail after `last_seq` (else a snapshot)."""
+        if view.full(self.state):
+            return True
+        after = last_seq
+        while after < head:
+            rows = [row for row in await self.events_after(after, 2000) if row[0] <= head]
+            if not rows:
+                return True
+            after = rows[-1][0]
+            for _seq, type_, _ts, data in rows:
+                if not views.tail_safe(self.state, view, type_, decode(data).body):
+                    return False
+        return True
+
     def tail_event(self, view: views.View, type_: str, body: m.Body) -> bool:
         """Whether a center's view gets a logged event as it is on a resume (its tail)."""
         return views.visible(self.state, view.center, views.scope_of(self.state, type_, body))

@@ -290,8 +290,16 @@ class HubServer:
         too_far = (other_log or last_seq <= 0 or last_seq > head or head - last_seq > core.resume_window
                    or (first and last_seq < first - 1))
         view = core.view_for(ch.principal)
+        too_far = too_far or not view.resumes_from_tail  # a field or ingest view: always a snapshot
+        scanned = last_seq
+        while not too_far and not view.full(core.state):  # a town: can its gap be replayed from the log?
+            head = core.committed_seq
+            if scanned >= head:
+                break  # nothing awaited since `head` was read: no event can slip between tail and live
+            too_far = not await core.tail_servable(view, scanned, head)
+            scanned = head
         ch.live = True
-        if too_far or not view.resumes_from_tail:
+        if too_far:
             state = core.view_state(ch.principal)
             ch.after = state.seq
             data = encode_state(state)
@@ -304,8 +312,8 @@ class HubServer:
             await self._send_tail(ch, last_seq, head)
             core.counters["resumes"] += 1
         await ch.send_now(encode("live", m.Live(seq=ch.after)))
-        if core.camera_credentials and gets_credentials(ch.principal):
-            await ch.send_now(credentials_message(core.state, core.camera_credentials))  # apart from the view: never cached or recorded
+        if core.camera_credentials and gets_credentials(ch.principal):  # apart from the view, never stored
+            await ch.send_now(credentials_message(core.state, core.camera_credentials))
         ch.backlog_done.set()
 
     async def _send_tail(self, ch: Channel, last_seq: int, head: int) -> None:

@@ -191,6 +191,23 @@ def visible(state: State, center: str | None, scope: Scope) -> bool:
     return inc is None or can_see(state, center, inc)
 
 
+#: events that can move an incident into or out of a town's view
+_OFFERS = frozenset({"incident_escalated", "cooperation_requested", "handoff_accepted", "handoff_declined"})
+
+
+def tail_safe(state: State, view: View, type_: str, body: bodies.Body) -> bool:
+    """Whether a town's resume can take this logged event as `visible` filters it (else: a snapshot).
+
+    The log holds events, not what a view got of them: an event that changed the town's
+    view other than by being sent (people another town sent, an incident offered to it or
+    taken away, a merge into its incident) cannot be replayed from the tail.
+    """
+    scope = scope_of(state, type_, body)
+    if visible(state, view.center, scope):
+        return not (type_ in _OFFERS and scope[1] == view.center)
+    return not (type_.startswith("task_") or type_ == "incident_merged")
+
+
 def before(state: State, view: View, type_: str, body: bodies.Body, scope: Scope):
     """What `view_event` needs to know from before an event: for a removal, the ids the view held;
     for a center, whether the event's incident existed and the center saw it (else None)."""
