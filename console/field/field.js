@@ -356,6 +356,8 @@
     if (clk) c.append(el("div", "clock " + clk.cls, clk.text));
     else c.append(el("div", "clock none"));
     if (task.note) c.append(el("p", "note", "备注：" + task.note));
+    const said = inc && (inc.timeline || []).filter((step) => step.what === "broadcast").pop();
+    if (said && said.note) c.append(el("p", "note", "通知：" + said.note));  // the center's broadcast
     if (pend.length) {
       c.append(el("div", "pend", "待发送：" + pend.map((p) => W.commands[p.body.status]).join("、")));
     }
