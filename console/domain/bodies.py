@@ -12,7 +12,9 @@ from typing import Annotated, Any, Protocol
 
 import msgspec
 
-from console.domain.model import Alert, Baseline, Camera, Incident, OrgUnit, Plan, PlanRole, Resource, Task
+from console.domain.model import (
+    Alert, Baseline, Broadcast, Camera, Incident, OrgUnit, Plan, PlanRole, Resource, Task,
+)
 
 
 # ------------------------------------------------------------ length limits of what a client sends
@@ -98,6 +100,12 @@ class CmdBroadcast(Body):
     incident: Id | None = None
     grids: Annotated[list[Id], msgspec.Meta(max_length=MAX_GRIDS)] = []
     tag: Code | None = None
+
+
+class CmdBroadcastAck(Body):
+    """A recipient says they received a broadcast (their field page's 收到 button)."""
+
+    broadcast: Id
 
 
 class CmdTaskUpdate(Body):
@@ -205,6 +213,15 @@ class BroadcastIssued(Body):
     grids: list[str]
     text: str
     actor: str
+    #: the grid workers it went to (older recordings: empty, and tasks followed instead)
+    recipients: list[str] = []
+    kind: str = "check"
+
+
+class BroadcastAcknowledged(Body):
+    broadcast: str
+    resource: str
+    actor: str
 
 
 class IncidentsArchived(Body):
@@ -310,6 +327,8 @@ class ViewChanged(Body):
     incidents: list[Incident] = []
     alerts: list[Alert] = []
     cameras: list[Camera] = []
+    #: broadcasts (state `messages`)
+    messages: list[Broadcast] = []
     #: incidents the view no longer holds (a town that declined an offer), with their tasks and alerts
     gone: list[str] = []
 
@@ -329,6 +348,7 @@ EVENT_BODIES: dict[str, type[Body]] = {
     "handoff_declined": HandoffAnswered,
     "plan_activated": PlanActivated,
     "broadcast_issued": BroadcastIssued,
+    "broadcast_acknowledged": BroadcastAcknowledged,
     "task_dispatched": TaskDispatched,
     "task_accepted": TaskStep,
     "task_arrived": TaskStep,

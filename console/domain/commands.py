@@ -82,6 +82,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     # a task action: call someone back before they are on scene
     CommandSpec("cmd.recall", bodies.CmdRecall, _COMMANDERS, rules.recall, undo="hold"),
     # field pages and alert sources
+    CommandSpec("cmd.acknowledge_broadcast", bodies.CmdBroadcastAck, frozenset({"field"}),
+                rules.acknowledge_broadcast),
     CommandSpec("cmd.task_update", bodies.CmdTaskUpdate, frozenset({"commander", "field", "ingest"}),
                 rules.task_update),
     CommandSpec("cmd.report", bodies.CmdReport, frozenset({"commander", "operator", "field", "ingest"}),

@@ -4,8 +4,8 @@
 // first load it moves into localStorage and the address is rewritten without it, so it does not
 // stay in the history, a screenshot or a proxy's log. The browser cannot set an Authorization
 // header, so it travels as ?token= on the websocket handshake only.
-// The hub sends this page its own view (PROTOCOL.md, views per role): its person, its tasks and
-// their incidents' summaries, as `view_changed` records.
+// The hub sends this page its own view (PROTOCOL.md section 19): its person, its tasks, the
+// broadcasts it is a recipient of and those incidents' summaries, as `view_changed` records.
 // Commands are kept in localStorage with their ids until the hub answers them, and resent
 // on every (re)connect: the hub applies each (sender, id) once, so a resend has no second effect.
 "use strict";
@@ -21,7 +21,7 @@
   const $ = (id) => document.getElementById(id);
   const st = {
     ws: null, linkState: "connecting", me: null, name: "", epoch: "", seq: 0, live: false,
-    resources: {}, incidents: {}, tasks: {}, plans: {}, origin: null,
+    resources: {}, incidents: {}, tasks: {}, plans: {}, messages: {}, origin: null,
     clock: null, heardAt: 0, revoked: false, retryMs: 1000, open: {}, known: null, gateway: null,
   };
 
@@ -77,6 +77,16 @@
     const list = outbox();
     const cmd = { id: newId(), type: "cmd.task_update", body: { task: task, status: status }, at: Date.now() };
     if (note) cmd.body.note = note;
+    list.push(cmd);
+    saveOutbox(list);
+    send(cmd);
+    render();
+  }
+
+  // 收到 on a broadcast: kept in the outbox like a task step until the hub answers
+  function acknowledge(broadcast) {
+    const list = outbox();
+    const cmd = { id: newId(), type: "cmd.acknowledge_broadcast", body: { broadcast: broadcast }, at: Date.now() };
     list.push(cmd);
     saveOutbox(list);
     send(cmd);
@@ -172,6 +182,7 @@
     } else if (t === "snapshot") {
       const s = b.state;
       st.resources = s.resources; st.incidents = s.incidents; st.tasks = s.tasks; st.plans = s.plans;
+      st.messages = s.messages || {};
       st.seq = b.seq;
     } else if (t === "live") {
       st.live = true;
@@ -197,12 +208,13 @@
   function setClock(clock, rate) { st.clock = { clock: clock, rate: rate, at: Date.now() / 1000 }; }
   function hubNow() { return st.clock ? st.clock.clock + (Date.now() / 1000 - st.clock.at) * st.clock.rate : 0; }
 
-  // a field view's events (PROTOCOL.md, views per role): records set whole, and what leaves the view
+  // a field view's events (PROTOCOL.md section 19): records set whole, and what leaves the view
   function fold(t, b) {
     if (t === "view_changed") {
       for (const r of b.resources || []) st.resources[r.id] = r;
       for (const task of b.tasks || []) st.tasks[task.id] = task;
       for (const inc of b.incidents || []) st.incidents[inc.id] = inc;
+      for (const msg of b.messages || []) st.messages[msg.id] = msg;
     } else if (t === "baseline_loaded") {
       st.resources = {}; st.plans = {};
       for (const r of b.baseline.resources) st.resources[r.id] = r;
@@ -218,6 +230,7 @@
         const inc = st.incidents[id];
         if (inc) for (const tid of inc.tasks) delete st.tasks[tid];
         delete st.incidents[id];
+        for (const [bid, msg] of Object.entries(st.messages)) if (msg.incident === id) delete st.messages[bid];
       }
     }
   }
@@ -230,7 +243,8 @@
   }, { once: true });
 
   function announce() {
-    const fresh = myTasks().filter((t) => t.status === "sent").map((t) => t.id);
+    const fresh = myTasks().filter((t) => t.status === "sent").map((t) => t.id)
+      .concat(myMessages().filter((b) => !b.acked[st.me]).map((b) => b.id));
     if (st.known === null) { st.known = new Set(fresh); return; }  // what was there at load is not news
     const news = fresh.filter((id) => !st.known.has(id));
     fresh.forEach((id) => st.known.add(id));
@@ -335,7 +349,8 @@
     c.dataset.task = task.id;
     const head = el("div", "head");
     head.append(el("span", "kind", inc ? (W.incident_kinds[inc.kind] || inc.kind) : ""));
-    head.append(el("span", "status", W.task_statuses[task.status] || task.status));
+    const recalled = task.status === "cancelled" && task.cause === "recalled";
+    head.append(el("span", "status", recalled ? "已撤回" : (W.task_statuses[task.status] || task.status)));
     c.append(head);
     c.append(el("h2", "title", inc ? inc.title : task.incident));
     const facts = el("div", "facts");
@@ -355,9 +370,9 @@
     const clk = clockText(inc, task);
     if (clk) c.append(el("div", "clock " + clk.cls, clk.text));
     else c.append(el("div", "clock none"));
-    if (task.note) c.append(el("p", "note", "备注：" + task.note));
-    const said = inc && (inc.timeline || []).filter((step) => step.what === "broadcast").pop();
-    if (said && said.note) c.append(el("p", "note", "通知：" + said.note));  // the center's broadcast
+    if (task.status === "cancelled" && task.cause === "recalled") {
+      c.append(el("p", "recalled", "任务已撤回" + (task.note ? "：" + task.note : "") + "。请返回岗位。"));
+    } else if (task.note) c.append(el("p", "note", "备注：" + task.note));
     if (pend.length) {
       c.append(el("div", "pend", "待发送：" + pend.map((p) => W.commands[p.body.status]).join("、")));
     }
@@ -379,6 +394,28 @@
     return c;
   }
 
+  function myMessages() {
+    return Object.values(st.messages).filter((b) => b.recipients.includes(st.me)).sort((a, b) => b.at - a.at);
+  }
+
+  function messageCard(msg) {
+    const c = el("article", "message" + (msg.acked[st.me] ? " acked" : ""));
+    c.dataset.broadcast = msg.id;
+    const inc = st.incidents[msg.incident];
+    const head = el("div", "head");
+    head.append(el("span", "kind", "通知" + (inc ? " · " + (W.incident_kinds[inc.kind] || inc.kind) : "")));
+    head.append(el("span", "status", msg.acked[st.me] ? "已收到" : "请确认收到"));
+    c.append(head);
+    c.append(el("p", "text", msg.text));
+    const pend = outbox().some((p) => p.body.broadcast === msg.id);
+    if (!msg.acked[st.me]) {
+      const acts = el("div", "actions");
+      acts.append(button("收到", "primary", () => acknowledge(msg.id), pend));
+      c.append(acts);
+    }
+    return c;
+  }
+
   function render() {
     const me = st.resources[st.me];
     $("who").textContent = me ? me.name + " · " + (W.resource_kinds[me.kind] || me.kind) : (st.name || "现场终端");
@@ -395,13 +432,17 @@
     const tasks = myTasks().slice(0, 20);
     // Re-draw only when what the cards show changed: a card replaced under a finger eats the tap.
     const r = st.resources[st.me];
-    const sig = JSON.stringify([tasks, tasks.map((t) => st.incidents[t.incident] || null), pend, st.open,
+    const messages = myMessages().slice(0, 10);
+    const sig = JSON.stringify([tasks, messages, tasks.map((t) => st.incidents[t.incident] || null), pend, st.open,
       r ? [Math.round(r.x / 10), Math.round(r.y / 10)] : null, st.origin]);
     if (sig === st.drawn) return;
     st.drawn = sig;
     if (st.me && !st.revoked) saveView();
     main.replaceChildren();
-    if (!tasks.length && !st.revoked) main.append(el("p", "empty", "暂无任务。有新任务时手机会振动并提示。"));
+    if (!tasks.length && !messages.length && !st.revoked) {
+      main.append(el("p", "empty", "暂无任务。有新任务时手机会振动并提示。"));
+    }
+    for (const b of messages) main.append(messageCard(b));
     for (const t of tasks) main.append(card(t));
   }
 

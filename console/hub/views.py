@@ -6,8 +6,9 @@ Pure functions of the domain state and a `View` (the principal's role and bounds
   or an unscoped token; a town its own, offered and partnered incidents). Camera records
   carry no credentials (the site keeps them apart, console/site/credentials.py); the
   roles in `VIDEO_ROLES` get them in a separate `camera_credentials` message.
-- `field`: its own person, its own tasks, each task's incident summary (`field_incident`)
-  and the plans; nothing of anyone else, no cameras, no alerts.
+- `field`: its own person, its own tasks, the broadcasts it is a recipient of (`field_message`),
+  each of those incidents' summary (`field_incident`) and the plans; nothing of anyone else,
+  no cameras, no alerts.
 - `ingest`: the org tree, the cameras' ids and positions (no URLs), alerts and incidents
   without people (`ingest_alert`, `ingest_incident`); no people, no tasks.
 
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 import msgspec
 
 from console.domain import bodies
-from console.domain.model import Alert, Baseline, Camera, Incident
+from console.domain.model import Alert, Baseline, Broadcast, Camera, Incident
 from console.domain.rules import can_see
 from console.domain.state import ChangeSet, State
 from console.protocol import messages as m
@@ -109,6 +110,12 @@ def field_incident(inc: Incident, tasks: list[str]) -> Incident:
         timeline=[msgspec.structs.replace(s, actor="") for s in inc.timeline if s.what in FIELD_STEPS])
 
 
+def field_message(message: Broadcast, resource: str | None) -> Broadcast:
+    """A broadcast as one of its recipients sees it: the others' names and answers left out."""
+    acked = {resource: message.acked[resource]} if resource in message.acked else {}
+    return msgspec.structs.replace(message, recipients=[resource], acked=acked)
+
+
 def ingest_camera(cam: Camera) -> Camera:
     """A camera as an alert source sees it: id, name, place, lens, online; no stream URLs."""
     return msgspec.structs.replace(cam, stream="", main="", sub="")
@@ -132,6 +139,17 @@ def _own_tasks(state: State, inc: Incident, resource: str | None) -> list[str]:
     return [t for t in inc.tasks if (task := state.tasks.get(t)) is not None and task.resource == resource]
 
 
+def _own_messages(state: State, incident: str, resource: str | None) -> list[Broadcast]:
+    return [field_message(b, resource) for b in state.messages.values()
+            if b.incident == incident and resource in b.recipients]
+
+
+def _holds(state: State, inc: Incident, resource: str | None) -> bool:
+    """Whether a field view holds an incident: a task of its person in it, or a broadcast to them."""
+    return bool(_own_tasks(state, inc, resource)) or any(
+        b.incident == inc.id and resource in b.recipients for b in state.messages.values())
+
+
 def _alert_ids(inc: Incident) -> list[str]:
     """The incident's alert and the alerts that joined it later (kept under their own ids)."""
     return [inc.alert] + [s.note for s in inc.timeline if s.what in INGEST_STEPS and s.note]
@@ -148,14 +166,18 @@ def view_state(state: State, view: View) -> State:
         incidents = {i: inc for i, inc in s.incidents.items() if can_see(s, view.center, inc)}
         alerts = {a: s.alerts[a] for inc in incidents.values() for a in _alert_ids(inc) if a in s.alerts}
         tasks = {t: task for t, task in s.tasks.items() if task.incident in incidents}
-        return msgspec.structs.replace(s, incidents=incidents, alerts=alerts, tasks=tasks)
+        messages = {b: msg for b, msg in s.messages.items() if msg.incident in incidents}
+        return msgspec.structs.replace(s, incidents=incidents, alerts=alerts, tasks=tasks, messages=messages)
     base = State(seq=s.seq, now=s.now, name=s.name, day_start=s.day_start)
     if view.kind == FIELD:
         me = s.resources.get(view.resource or "")
         base.resources = {me.id: me} if me is not None else {}
         base.tasks = {t: task for t, task in s.tasks.items() if task.resource == view.resource}
-        base.incidents = {inc.id: field_incident(inc, _own_tasks(s, inc, view.resource))
-                          for task in base.tasks.values() if (inc := s.incidents.get(task.incident)) is not None}
+        base.messages = {b: field_message(msg, view.resource) for b, msg in s.messages.items()
+                         if view.resource in msg.recipients}
+        held = {t.incident for t in base.tasks.values()} | {msg.incident for msg in base.messages.values()}
+        base.incidents = {i: field_incident(s.incidents[i], _own_tasks(s, s.incidents[i], view.resource))
+                          for i in held if i in s.incidents}
         base.plans = dict(s.plans)
         return base
     base.course = list(s.course)
@@ -178,6 +200,9 @@ def scope_of(state: State, type_: str, body: bodies.Body) -> Scope:
     if incident is None and type_.startswith("task_") and type_ != "task_dispatched":
         task = state.tasks.get(getattr(body, "task", ""))
         incident = task.incident if task else None
+    elif incident is None and type_ == "broadcast_acknowledged":
+        message = state.messages.get(body.broadcast)
+        incident = message.incident if message else None
     named = getattr(body, "to_center", None) or getattr(body, "center", None)
     return incident, named
 
@@ -218,7 +243,7 @@ def before(state: State, view: View, type_: str, body: bodies.Body, scope: Scope
             return {i for i in body.incidents if (inc := state.incidents.get(i)) is not None
                     and can_see(state, view.center, inc)}
         return {i for i in body.incidents if (inc := state.incidents.get(i)) is not None
-                and _own_tasks(state, inc, view.resource)}
+                and _holds(state, inc, view.resource)}
     if view.kind == CENTER and scope[0] is not None:
         inc = state.incidents.get(scope[0])
         return inc is not None, inc is not None and can_see(state, view.center, inc)
@@ -283,6 +308,7 @@ def _changed(state: State, view: View, ch: ChangeSet, gone: list[str] | None = N
         # an incident now shown whole comes with all its tasks and alerts
         tids = set(ch.tasks) | {t for i in out.incidents for t in i.tasks}
         out.tasks = [t for tid in sorted(tids) if (t := state.tasks.get(tid)) is not None and t.incident in seen]
+        out.messages = [b for b in state.messages.values() if b.incident in seen]
         out.alerts = [a for aid in sorted({a for i in out.incidents for a in _alert_ids(i)})
                       if (a := state.alerts.get(aid)) is not None]
     elif view.kind == FIELD:
@@ -293,13 +319,13 @@ def _changed(state: State, view: View, ch: ChangeSet, gone: list[str] | None = N
         incidents = set(ch.incidents) | {t.incident for t in out.tasks}
         for iid in sorted(incidents):
             inc = state.incidents.get(iid)
-            own = _own_tasks(state, inc, me) if inc is not None else []
-            if own:
-                out.incidents.append(field_incident(inc, own))
+            if inc is not None and _holds(state, inc, me):
+                out.incidents.append(field_incident(inc, _own_tasks(state, inc, me)))
+                out.messages += _own_messages(state, iid, me)
     else:
         out.cameras = [ingest_camera(c) for cid in sorted(ch.cameras) if (c := state.cameras.get(cid))]
         out.alerts = [ingest_alert(a) for aid in sorted(ch.alerts) if (a := state.alerts.get(aid))]
         out.incidents = [ingest_incident(i) for iid in sorted(ch.incidents) if (i := state.incidents.get(iid))]
-    if not (out.resources or out.tasks or out.incidents or out.alerts or out.cameras or out.gone):
+    if not (out.resources or out.tasks or out.incidents or out.alerts or out.cameras or out.messages or out.gone):
         return None
     return "view_changed", out

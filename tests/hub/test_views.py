@@ -141,6 +141,11 @@ def random_run(hub: Hub, rng: random.Random, steps: int) -> None:
             hub.command("cmd.broadcast", m.CmdBroadcast(text="注意积水", incident=inc,
                                                         grids=rng.sample(["G1", "G2"], rng.randint(1, 2))),
                         COMMANDER)
+        elif pick < 0.685 and s.messages:
+            message = s.messages[rng.choice(sorted(s.messages))]
+            who = rng.choice(message.recipients)
+            hub.command("cmd.acknowledge_broadcast", m.CmdBroadcastAck(broadcast=message.id),
+                        Actor(f"终端{who}", "field", resource=who))
         elif pick < 0.7:
             hub.command("cmd.activate_plan", m.CmdActivatePlan(incident=inc, plan="P1"), COMMANDER)
         elif pick < 0.73 and tasks:
@@ -210,6 +215,7 @@ def test_a_field_view_holds_its_own_person_and_tasks_only():
     assert list(seen.resources) == ["R1"]
     assert seen.tasks and all(t.resource == "R1" for t in seen.tasks.values())
     assert not seen.cameras and not seen.alerts and not seen.org
+    assert seen.messages and all(b.recipients == ["R1"] and set(b.acked) <= {"R1"} for b in seen.messages.values())
     for inc in seen.incidents.values():
         assert all(seen.tasks[t].resource == "R1" for t in inc.tasks)
         assert all(step.what in views.FIELD_STEPS and not step.actor for step in inc.timeline)
