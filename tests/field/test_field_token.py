@@ -35,7 +35,7 @@ async def test_a_token_in_the_query_moves_into_storage_and_out_of_the_address(tm
                                                                        grids=["T1-C01-G1"]))).ok
         card = page.locator("article.task")
         await card.wait_for(timeout=TIMEOUT_MS)
-        await page.locator("article.task p.note", has_text="前方积水绕行").wait_for(timeout=TIMEOUT_MS)
+        await page.locator("article.message", has_text="前方积水绕行").wait_for(timeout=TIMEOUT_MS)
         assert "K2 护栏外有人" in await card.inner_text() and "带上扩音器" in await card.inner_text()
 
         # a reload without the token in the address: the stored one is used

@@ -13,7 +13,7 @@ from console.protocol.codec import MAX_HUB_MESSAGE_BYTES, encode
 from tests.hub.harness import Client, running_hub
 from tests.hub.test_hub import _raise
 
-KINDS = ("resources", "tasks", "incidents", "alerts", "cameras")
+KINDS = ("resources", "tasks", "incidents", "alerts", "cameras", "messages")
 
 
 def fold(st: dict, ev: dict) -> None:
@@ -47,6 +47,8 @@ def remove(st: dict, ids: list[str]) -> None:
             continue
         for tid in inc.get("tasks", []):
             st["tasks"].pop(tid, None)
+        for bid in [b for b, msg in st["messages"].items() if msg["incident"] == iid]:
+            del st["messages"][bid]
         joined = [s["note"] for s in inc.get("timeline", []) if s["what"] in ("alert_updated", "alert_cancelled")]
         for aid in [inc["alert"], *joined]:
             st["alerts"].pop(aid, None)
@@ -95,6 +97,8 @@ async def test_a_fold_from_section_19_equals_the_views_snapshot(tmp_db_url):
             assert (await cmd.command("cmd.dispatch", m.CmdDispatch(incident=incs[2], resource="R0001"))).ok
             assert (await cmd.command("cmd.broadcast", m.CmdBroadcast(text="注意积水", incident=incs[0],
                                                                        grids=["T1-C01-G1"]))).ok
+            sent = [b for b in server.core.state.messages.values() if "R0001" in b.recipients]
+            assert sent and (await phone.command("cmd.acknowledge_broadcast", m.CmdBroadcastAck(broadcast=sent[0].id))).ok
             assert (await cmd.command("cmd.close", m.CmdIncident(incident=incs[2]))).ok
             server.core.emit([("incidents_archived", m.IncidentsArchived(incidents=[incs[2]])),
                               ("resources_moved", m.ResourcesMoved(moves=[("R0001", 1.0, 2.0), ("R0002", 3.0, 4.0)]))])
@@ -108,6 +112,7 @@ async def test_a_fold_from_section_19_equals_the_views_snapshot(tmp_db_url):
         field = folds["demo-field"]
         assert list(field["resources"]) == ["R0001"] and field["resources"]["R0001"]["x"] == 1.0
         assert [t["status"] for t in field["tasks"].values()] == ["done"] and incs[2] not in field["incidents"]
+        assert [b["recipients"] for b in field["messages"].values()] == [["R0001"]]
         assert not folds["demo-ingest"]["resources"] and folds["demo-ingest"]["incidents"]
         for t in tasks:
             t.cancel()
