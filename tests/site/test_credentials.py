@@ -1,18 +1,13 @@
-"""Camera credentials apart from the camera list: the folder's file, the environment, a URL that still
-carries a password (loaded without it, with a warning), and the hub's sealed copy at rest."""
+"""Camera credentials apart from the camera list: the folder's file, the environment, and a URL that
+still carries a password (loaded without it, with a warning)."""
 
 from __future__ import annotations
-
-import os
-import stat
 
 import pytest
 
 from console.cli import main
 from console.site import load_site
 from console.site.credentials import CREDENTIALS_ENV, CREDENTIALS_FILE, split_userinfo
-from console.store import Store
-from console.store.vault import CredentialVault, VaultError
 from tests.site.sitefolder import write_site
 
 PASSWORD = "p@ss:w0rd%2F"
@@ -54,18 +49,3 @@ def test_split_userinfo_keeps_everything_but_the_user_and_password():
         "rtsp://10.0.0.1:554/x?ch=1", split_userinfo("rtsp://a%40b:c%3Ad@h/")[1])
     assert split_userinfo("rtsp://a%40b:c%3Ad@h/")[1].password == "c:d"
     assert split_userinfo("http://10.0.0.1/live.ts") == ("http://10.0.0.1/live.ts", None)
-
-
-def test_the_hub_keeps_them_sealed_with_a_key_file_of_its_own(tmp_path):
-    root = write_site(tmp_path / "s")
-    (root / CREDENTIALS_FILE).write_text(f"id,username,password\nCAM1,admin,{PASSWORD}\n", encoding="utf-8")
-    creds = load_site(root).credentials
-    db, key = tmp_path / "hub.db", tmp_path / "hub.db.credentials-key"
-    with Store(f"sqlite:///{db}") as store:
-        CredentialVault(store, key).save(creds)
-        assert CredentialVault(store, key).load()["CAM1"].password == PASSWORD
-    assert stat.S_IMODE(os.stat(key).st_mode) == 0o600
-    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file() and p.name.startswith("hub.db"))
-    assert PASSWORD.encode() not in raw and b"admin" not in raw
-    with Store(f"sqlite:///{db}") as store, pytest.raises(VaultError, match="another key"):
-        CredentialVault(store, tmp_path / "other.key").load()
