@@ -42,6 +42,8 @@ def _hub_args(p: argparse.ArgumentParser) -> None:
                    help="the alert gateway the field page posts photo reports to (e.g. http://10.0.0.5:8780)")
     p.add_argument("--audit-key", default=None, metavar="FILE",
                    help="HMAC key file (keep it off the database's disk): sign audit checkpoints with it")
+    p.add_argument("--credentials-key", default=None, metavar="FILE",
+                   help="key file sealing camera credentials in the database (default: <db file>.credentials-key)")
     p.add_argument("--audit-checkpoints", default=None, metavar="FILE",
                    help="append-only file of signed audit checkpoints (default: <db file>.audit-checkpoints)")
     p.add_argument("--center", default=None, metavar="ID",
@@ -70,6 +72,7 @@ def _hub_config(a: argparse.Namespace):
                      mode="review" if a.drill else "exercise" if a.scenario not in (None, "none") else "live",
                      record=a.record, record_fps=a.record_fps, drill=a.drill, site=a.site,
                      audit_key=a.audit_key, audit_checkpoints=a.audit_checkpoints,
+                     credentials_key=getattr(a, "credentials_key", None),
                      record_cameras=[c.strip() for c in a.record_cameras.split(",") if c.strip()],
                      tls_cert=a.tls_cert, tls_key=a.tls_key, insecure=a.insecure,
                      center=a.center, nats=a.nats, gateway_url=getattr(a, "gateway_url", None),
@@ -205,6 +208,8 @@ def _site_check(a: argparse.Namespace) -> int:
             print(e)
         print(f"{len(errors)} error(s) in {a.dir}; nothing would be loaded", file=sys.stderr)
         return 1
+    for w in site.warnings:
+        print(f"warning: {w}")
     print(site.summary())
     return 0
 

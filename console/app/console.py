@@ -229,6 +229,9 @@ async def build_console(url: str, token: str, *, local_db: str | None = None, wa
     # cameras whose records name rtsp/http/file URLs are pulled here, straight from the camera or relay
     streams = StreamSources(frames)
     session.store, session.frames = store, frames
+    from console.video.urls import set_credentials
+
+    session.on_credentials.append(set_credentials)  # joined to URLs in memory only, when a stream opens
     restored = await session.restore()
     if start:
         session.start()

@@ -78,6 +78,8 @@ class Session:
         self.ping_every_s = ping_every_s
         self.dead_after_s = dead_after_s
         self.on_result: list[Callable[[str, m.Result], None]] = []
+        #: told the cameras' credentials (`camera_credentials`): the video code keeps them in memory only
+        self.on_credentials: list[Callable[[list], None]] = []
         self._ws: ClientConnection | None = None
         self._cameras: list[str] = []
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="console-db")
@@ -421,6 +423,9 @@ class Session:
             replica.hub_clock(msg.body.clock, msg.body.rate)
         elif t == "drill":
             replica.drill_status(msg.body)
+        elif t == "camera_credentials":  # never folded, stored or logged
+            for fn in self.on_credentials:
+                fn(msg.body.cameras)
         else:  # a valid message the hub should not send: counted and told, like a malformed one
             replica.count("unexpected")
             replica.notify("warning", "unexpected", f"unexpected message from hub: {t}")

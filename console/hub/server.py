@@ -24,6 +24,7 @@ from console.hub.auth import Principal, TokenRegistry
 from console.hub.channel import CLOSE_NO_HEARTBEAT, DEFAULT_QUEUE_LIMIT, MAX_BATCH, MAX_BATCH_BYTES, Channel
 from console.hub.core import HubCore
 from console.hub.enrol import field_enrol
+from console.hub.views import credentials_message, gets_credentials
 from console.hub.presence import PagePresence
 from console.hub.static import StaticPages, is_upgrade
 from console.hub.limits import (  # noqa: F401 (COMMAND_RATE, DEFAULT_COMMAND_RATE: read here by older callers)
@@ -491,9 +492,18 @@ class HubServer:
         other_log = bool(epoch) and epoch != core.epoch  # its seqs count in another log: nothing to splice
         too_far = (other_log or last_seq <= 0 or last_seq > head or head - last_seq > core.resume_window
                    or (first and last_seq < first - 1))
+        view = core.view_for(ch.principal)
+        too_far = too_far or not view.resumes_from_tail  # a field or ingest view: always a snapshot
+        scanned = last_seq
+        while not too_far and not view.full(core.state):  # a town: can its gap be replayed from the log?
+            head = core.committed_seq
+            if scanned >= head:
+                break  # nothing awaited since `head` was read: no event can slip between tail and live
+            too_far = not await core.tail_servable(view, scanned, head)
+            scanned = head
         ch.live = True
         if too_far:
-            state = core.scoped_state(ch.center)
+            state = core.view_state(ch.principal)
             ch.after = state.seq
             data = encode_state(state)
             await ch.send_now(encode("snapshot", m.Snapshot(seq=state.seq, state=msgspec.Raw(data))))
@@ -505,11 +515,15 @@ class HubServer:
             await self._send_tail(ch, last_seq, head)
             core.counters["resumes"] += 1
         await ch.send_now(encode("live", m.Live(seq=ch.after)))
+        if core.camera_credentials and gets_credentials(ch.principal):  # apart from the view, never stored
+            await ch.send_now(credentials_message(core.state, core.camera_credentials))
         ch.backlog_done.set()
 
     async def _send_tail(self, ch: Channel, last_seq: int, head: int) -> None:
         """The events after `last_seq` up to `head`, as batch frames (a long backlog is not one frame per event)."""
         core = self.core
+        view = core.view_for(ch.principal)
+        scoped = not view.full(core.state)
         after = last_seq
         batch: list[bytes] = []
         size = 0
@@ -519,10 +533,8 @@ class HubServer:
                 break
             after = rows[-1][0]
             for _seq, type_, _ts, data in rows:
-                if ch.center is not None:
-                    msg = decode(data)
-                    if not core.visible(ch.center, core.scope_of(type_, msg.body)):
-                        continue
+                if scoped and not core.tail_event(view, type_, decode(data).body):
+                    continue
                 if batch and (len(batch) >= MAX_BATCH or size + len(data) > MAX_BATCH_BYTES):
                     await ch.send_now(encode_batch(batch))
                     batch, size = [], 0

@@ -31,6 +31,7 @@ from console.domain.model import (
     Baseline, Camera, OrgUnit, Plan, PlanRole, Resource,
 )
 from console.site import geo
+from console.site.credentials import CREDENTIALS_FILE, Credential, read_credentials, split_userinfo
 from console.site.tables import Table, TableError, read_table
 
 #: at most this many errors are collected (a wrong file can produce one per row)
@@ -103,6 +104,10 @@ class Site:
     encodings: dict[str, str] = field(default_factory=dict)
     cameras: dict[str, CameraView] = field(default_factory=dict)
     duty: list[dict[str, str]] = field(default_factory=list)
+    #: camera id → its user and password (console/site/credentials.py): never in a camera record
+    credentials: dict[str, Credential] = field(default_factory=dict)
+    #: what loads but should be fixed (a camera URL that carried a password)
+    warnings: list[SiteError] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line: what the folder holds."""
@@ -194,6 +199,9 @@ class _Loader:
         #: org units present in org.geojson that did not load (their own error says why): whatever
         #: refers to them is not checked again, so one broken grid is one error, not one per person
         self.broken_units: set[str] = set()
+        #: credentials taken out of camera URLs, and the warnings saying so
+        self.credentials: dict[str, Credential] = {}
+        self.warnings: list[SiteError] = []
 
     # -- coordinates
     def lonlat_to_xy(self, lon: float, lat: float) -> tuple[float, float]:
@@ -642,6 +650,12 @@ class _Loader:
                     break
                 nums[c] = v
             urls = {c: get(c) for c in ("main_url", "sub_url")}
+            for c, u in urls.items():  # a password in cameras.csv goes no further than here
+                urls[c], cred = split_userinfo(u)
+                if cred is not None:
+                    self.credentials.setdefault(cid, cred)
+                    self.warnings.append(SiteError(name, row, col.get(c, 1), f"{cid}: {c} carries a user and "
+                                                   f"password: move them to {CREDENTIALS_FILE}"))
             for c, u in urls.items():
                 if u and "://" not in u:
                     self.err.add(name, row, col[c], f"{cid}: {c} {u!r} is not a URL (rtsp://…, http://…)")
@@ -763,13 +777,14 @@ def check_site(path: str | Path) -> tuple[Site | None, list[SiteError]]:
     cameras, views = ld.read_cameras(by_id, towns)
     plans = ld.read_plans()
     duty = ld.read_duty()
+    credentials = {**ld.credentials, **read_credentials(root, ld.err)}
     course = ld.read_course()
     if ld.err.items or settings is None:
         return None, ld.err.items
     name, day_start = settings
     baseline = Baseline(name=name, day_start=day_start, org=org, resources=resources, cameras=cameras,
                         plans=plans, course=course)
-    return Site(root, baseline, ld.datum, ld.plane, ld.encodings, views, duty), []
+    return Site(root, baseline, ld.datum, ld.plane, ld.encodings, views, duty, credentials, ld.warnings), []
 
 
 def load_site(path: str | Path) -> Site:

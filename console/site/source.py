@@ -41,6 +41,8 @@ class SiteSource:
         self.errors: list[SiteError] = []
         self.imports = 0
         self._seen: tuple = ()
+        #: called with the Site after every good import (the hub keeps its camera credentials)
+        self.on_import: list = []
         self._task: asyncio.Task | None = None
         #: people the folder dropped while they were on a task: removed when it ends
         self.kept: set[str] = set()
@@ -102,6 +104,8 @@ class SiteSource:
             # logged before we say "imported": a hub stopped right after start keeps its world
             await self.core.wait_committed(seqs[-1])
         self.imports += 1
+        for fn in self.on_import:
+            fn(site)
         log.info("site %s imported: %d change(s)", self.path, len(events))
         return [t for t, _ in events]
 

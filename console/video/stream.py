@@ -25,7 +25,7 @@ from console.video.pool import DecodedFrame
 from console.video.ring import PacketRing
 from console.video.scale import fit
 from console.video.status import Backoff, StreamStatus
-from console.video.urls import redact, scheme
+from console.video.urls import redact, scheme, with_credentials
 
 log = logging.getLogger(__name__)
 
@@ -222,7 +222,7 @@ class StreamReader:
         """One connection: returns why it ended (reason code, redacted detail)."""
         opened = time.monotonic()
         try:
-            container = av.open(self.url, options=self._options(), timeout=self._timeouts)
+            container = av.open(with_credentials(self.url), options=self._options(), timeout=self._timeouts)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a reason on the tile
             return classify(exc), redact(str(exc))
         try:
