@@ -46,7 +46,13 @@ class FrameSink(Protocol):
 
 @dataclass(slots=True)
 class DecodedFrame:
-    """One decoded camera image: RGB pixels (height × width × 3, uint8, C-contiguous)."""
+    """One decoded camera image: RGB pixels (height × width × 3, uint8, C-contiguous).
+
+    `ts` is the picture's time on its source's clock (the hub's for pushed frames, this
+    machine's for pulled ones); `arrived` (time.monotonic()) when it reached this console,
+    the moment its age is counted from: a frame left in a slot while its tile was off screen,
+    or held back by a stalled stream (clock.py), is old when it is shown, never live.
+    """
 
     camera: str
     ts: float
@@ -54,6 +60,7 @@ class DecodedFrame:
     width: int
     height: int
     rgb: np.ndarray
+    arrived: float = field(default_factory=time.monotonic)
 
 
 @dataclass(slots=True)

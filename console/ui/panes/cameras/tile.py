@@ -162,7 +162,8 @@ class CameraTile(QWidget):
                              QImage.Format.Format_RGB888)
         self._buffer = rgb
         self._grey = None
-        self.live.frame(frame.ts, arrived, on_clock)
+        # the frame's own arrival counts when earlier (a frame that waited while the tile was off screen)
+        self.live.frame(frame.ts, frame.arrived if arrived is None else min(arrived, frame.arrived), on_clock)
         self.frame_number = frame.number
         self.pending = True
         self.update()
@@ -329,6 +330,9 @@ class CameraTile(QWidget):
     # ------------------------------------------------------------------ Qt events
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        # judged now, not at the wall's last tick: a tile back on screen paints an old picture grey
+        if not self.live.stale:
+            self.live.check()
         p = QPainter(self)
         try:
             self._paint(p)
