@@ -11,6 +11,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Callable
 
+from console.client.alarm_latency import AlarmToScreen
 from console.domain.apply import apply
 from console.domain.state import ChangeSet, State
 from console.protocol import messages as m
@@ -84,6 +85,8 @@ class Replica:
         self.yield_requested = False
         #: called with each event once applied (the controller notes the task each dispatch event made)
         self.on_applied: list[Callable[[Message], None]] = []
+        #: hub commit → alert row painted, per alert, measured in service (the queue reports its paints)
+        self.alarm = AlarmToScreen()
 
     # ------------------------------------------------------------ events in
 
@@ -98,6 +101,8 @@ class Replica:
         self.counters["events"] += 1
         for callback in self.on_applied:
             callback(msg)
+        if msg.type == "alert_raised" and msg.ts is not None:
+            self.alarm.raised(msg.body.incident, msg.ts, time.time())
         if len(changes.new_alerts) > before and any(
                 self.state.alerts[a].severity == "critical" for a in changes.new_alerts[before:]):
             # Instant notification: a critical alert must not wait for the next regular UI tick.
@@ -153,6 +158,9 @@ class Replica:
         self.link.clock, self.link.clock_wall = clock, time.time()
         if rate is not None:
             self.link.clock_rate = rate
+            # a new connection or a clock that was set: earlier pongs measured another offset
+            self.alarm.clock.forget()
+            self.alarm.rate = rate
 
     def event_time(self, ts: float) -> None:
         """An event's hub time: the clock never goes back."""
@@ -160,7 +168,9 @@ class Replica:
 
     def pong(self, sent_t: float, clock: float) -> None:
         """A pong to our ping sent at wall time `sent_t`: round trip and hub time."""
-        self.link.rtt_ms = (time.time() - sent_t) * 1000.0
+        now = time.time()
+        self.link.rtt_ms = (now - sent_t) * 1000.0
+        self.alarm.clock.pong(sent_t, now, clock)
         self.hub_clock(clock)
 
     def command_restored(self, command_id: str, type_: str, body: object) -> None:
