@@ -1,4 +1,4 @@
-"""A live console measures each alert from the hub's commit to its row painted, and shows the hour's p95."""
+"""A live console measures each alert from the hub's commit to its row painted, shows the hour's p95, tells the hub."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import time
 
 from tests.hub.harness import running_hub
 from tests.ui.test_live_console import (  # noqa: F401 - the fixtures are used by name
-    collect_on_the_gui_thread, console_on, english, hub_db, keep_loop_on_close, raise_alert, until,
+    collect_on_the_gui_thread, console_on, english, hub_channel, hub_db, keep_loop_on_close, raise_alert, until,
 )
 
 
@@ -28,3 +28,7 @@ async def test_an_alert_is_timed_from_the_hub_commit_to_its_painted_row_and_the_
         bar.update_figures()
         assert bar.alarm_label.text() == f"alarm→screen p95 {seconds:.2f} s"
         assert "1 alerts" in bar.alarm_label.toolTip()
+        # the next pings carry the figure to the hub, which keeps it per session
+        channel = hub_channel(server, "demo-commander")
+        await until(lambda: channel.alarm[1] == 1, "the hub to hear the console's figure")
+        assert channel.alarm[0] == alarm.p95(time.time())
