@@ -343,7 +343,7 @@ class CameraTile(QWidget):
             self.painted += 1
             self._shown.append(time.monotonic())
             global _report_first_frame
-            if _report_first_frame:
+            if _report_first_frame and not self.live.stale:  # a live picture, not a last known one
                 _report_first_frame = False
                 print(f"first_frame_painted {time.time():.6f}", flush=True)
 
