@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 from tests.hub.harness import running_hub
@@ -28,6 +29,8 @@ async def test_an_alert_is_timed_from_the_hub_commit_to_its_painted_row_and_the_
         bar.update_figures()
         assert bar.alarm_label.text() == f"alarm→screen p95 {seconds:.2f} s"
         assert "1 alerts" in bar.alarm_label.toolTip()
+        if os.environ.get("UI_SHOTS"):  # the figure as the operator sees it
+            bar.grab().save(os.path.join(os.environ["UI_SHOTS"], "status-bar-alarm-to-screen.png"))
         # the next pings carry the figure to the hub, which keeps it per session
         channel = hub_channel(server, "demo-commander")
         await until(lambda: channel.alarm[1] == 1, "the hub to hear the console's figure")
