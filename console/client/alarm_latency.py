@@ -30,6 +30,10 @@ BACKLOG_S = 60.0
 MAX_PENDING = 1000
 #: an applied alert whose row has not been painted after this long is counted missed and forgotten
 PENDING_S = 120.0
+#: a hub `clock` message ahead of the offset by more than this is a clock that was set (a drill's
+#: jump): a late message is only ever behind it; behind by more than JUMP_BACK_S, set back
+JUMP_AHEAD_S = 1.0
+JUMP_BACK_S = 30.0
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -103,6 +107,16 @@ class AlarmToScreen:
         self.total = 0
 
     # ------------------------------------------------------------ in
+
+    def hub_clock(self, clock: float, rate: float, now: float) -> None:
+        """The hub's clock message (its time and rate, received at `now`): forget the offset if it was set."""
+        if rate != self.rate:
+            self.clock.forget()
+        elif self.clock.known:
+            ahead = (clock - now) - self.clock.offset
+            if ahead > JUMP_AHEAD_S or ahead < -JUMP_BACK_S:
+                self.clock.forget()
+        self.rate = rate
 
     def raised(self, incident: str, hub_time: float, now: float) -> None:
         """An alert of `incident` was applied at `now` (local epoch seconds); it waits for its row's paint."""

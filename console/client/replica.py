@@ -145,6 +145,7 @@ class Replica:
         """The hub's `hello`: identity, mode, clock. False when its log is not the one this state came from."""
         self.identify(hello.name, hello.role, hello.center)
         self.link.mode = hello.mode
+        self.alarm.clock.forget()  # perhaps another hub: earlier pongs measured another clock
         self.hub_clock(hello.clock, hello.clock_rate)
         same = not self.epoch or not hello.epoch or hello.epoch == self.epoch
         return same
@@ -158,9 +159,7 @@ class Replica:
         self.link.clock, self.link.clock_wall = clock, time.time()
         if rate is not None:
             self.link.clock_rate = rate
-            # a new connection or a clock that was set: earlier pongs measured another offset
-            self.alarm.clock.forget()
-            self.alarm.rate = rate
+            self.alarm.hub_clock(clock, rate, self.link.clock_wall)
 
     def event_time(self, ts: float) -> None:
         """An event's hub time: the clock never goes back."""

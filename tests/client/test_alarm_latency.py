@@ -71,3 +71,15 @@ def test_backlog_unknown_clock_scenario_speed_and_never_painted_rows_stay_out_of
     alarm.raised("HIDDEN", 600.0, 600.0)  # filtered out of the queue: its row never comes
     alarm.painted(lambda iid: False, 600.0 + PENDING_S + 1)
     assert alarm.missed == 1 and alarm.seconds(700.0) == []
+
+
+def test_the_offset_survives_the_hubs_clock_ticks_and_is_forgotten_when_the_clock_is_set():
+    alarm = _alarm(5.0)
+    alarm.hub_clock(1005.0, 1.0, 1000.0)
+    alarm.hub_clock(1005.5, 1.0, 1001.0)  # a clock message that waited 0.5 s behind a busy GUI
+    assert alarm.clock.known and alarm.clock.offset == 5.0, "the once-a-second clock keeps the pong's offset"
+    alarm.hub_clock(4000.0, 1.0, 1002.0)  # the drill's clock was set forward
+    assert not alarm.clock.known
+    alarm.clock.pong(1003.0, 1003.0, 4001.0)
+    alarm.hub_clock(4002.0, 10.0, 1004.0)  # and sped up
+    assert not alarm.clock.known and alarm.rate == 10.0
