@@ -210,8 +210,11 @@ def judge(row: dict, runs: list[dict]) -> dict:
     ones only). Each worker (P1: the console and the bare client) needs MIN_VALID_RUNS valid runs.
     """
     invalid, untrusted = [], []
-    for i, res in enumerate(runs, 1):
-        who = f"{res.get('_worker', row['id'])} run {i}"
+    numbered: dict[str, int] = {}
+    for res in runs:
+        worker = res.get("_worker", row["id"])
+        numbered[worker] = numbered.get(worker, 0) + 1  # "P1-bare run 2", counted per worker
+        who = f"{worker} run {numbered[worker]}"
         invalid += [f"{who}: {why}" for why in res.get("invalid") or []]
         if res.get("valid") is False:  # the P9/P10 modules' way of saying it
             invalid.append(f"{who}: {res.get('why') or 'not valid'}")

@@ -123,3 +123,4 @@ def test_p1_counts_the_console_and_the_bare_runs_and_takes_the_ratio_from_valid_
     rate = rows_for("P1", raw)[0]
     assert rate["limit_values"] == [30000.0] and rate["result"] == "INVALID", "one valid bare run is too few"
     assert any(why.startswith("P1-bare: 1 valid run of 3") for why in rate["invalid"])
+    assert "P1-bare run 2: decoded 10 of 40000 events" in rate["invalid"], "runs are numbered per worker"
