@@ -35,15 +35,23 @@ def is_shouting(inc: Incident) -> bool:
             and inc.offered_to is None)
 
 
-def shouting(state: State, center: str | None = None) -> list[Incident]:
-    """Open unacknowledged criticals this center sees, newest first."""
-    found = [inc for inc in state.incidents.values() if is_shouting(inc) and can_see(state, center, inc)]
+def shouting(state: State, center: str | None = None, answered: frozenset[str] | set[str] = frozenset()
+             ) -> list[Incident]:
+    """Open unacknowledged criticals this center sees, newest first; `answered`: incidents the commander
+    has already acted on whose answer is still on its way (held for undo, or not yet confirmed)."""
+    found = [inc for inc in state.incidents.values()
+             if is_shouting(inc) and inc.id not in answered and can_see(state, center, inc)]
     return sorted(found, key=lambda inc: (inc.created_at, inc.id), reverse=True)
 
 
-def key_target(state: State, selected: str | None, center: str | None = None) -> Target | None:
-    """The incident Enter, A, F, P and E act on now (see the module's rule), or None."""
-    loud = shouting(state, center)
+def key_target(state: State, selected: str | None, center: str | None = None,
+               answered: frozenset[str] | set[str] = frozenset()) -> Target | None:
+    """The incident Enter, A, F, P and E act on now (see the module's rule), or None.
+
+    An incident in `answered` does not shout any more: the commander pressed A on it a
+    moment ago and the acknowledgement waits out its undo window; the next key goes on.
+    """
+    loud = shouting(state, center, answered)
     if loud:
         return Target(loud[0].id, "critical")
     inc = state.incidents.get(selected or "")

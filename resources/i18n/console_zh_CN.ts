@@ -4,20 +4,45 @@
     <context>
         <name>ActionFlow</name>
         <message>
-            <location filename="../../console/ui/shell/flow.py" line="78" />
-            <source>%1 (%2)</source>
+            <location filename="../../console/ui/shell/flow.py" line="62" />
+            <source>%1 already has %2 on scene and %3 on the way. Send one more? A note for them (optional):</source>
             <extracomment>severities whose false alarm needs a reason the question being asked now (tests answer it)</extracomment>
+            <translation>“%1”现场已有 %2 人、在途 %3 人。仍要再派一人？给对方的备注（可选）：</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/flow.py" line="65" />
+            <source>Dispatch another person?</source>
+            <translation>再派一人？</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/flow.py" line="66" />
+            <source>Dispatch</source>
+            <translation>派遣</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/flow.py" line="77" />
+            <source>%1 on the way / %2 on scene will all be stood down.</source>
+            <translation>%1 人在途 / %2 人在场，将全部撤回。</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/flow.py" line="98" />
+            <source>%1 (%2)</source>
             <translation>%1（%2）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/flow.py" line="80" />
+            <location filename="../../console/ui/shell/flow.py" line="100" />
             <source>Dispatched %1</source>
             <translation>已派遣 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/flow.py" line="85" />
+            <location filename="../../console/ui/shell/flow.py" line="107" />
             <source>Plan activated</source>
             <translation>启动预案</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/flow.py" line="107" />
+            <source>Plan activated: %1</source>
+            <translation>预案已启动：%1</translation>
         </message>
     </context>
     <context>
@@ -52,8 +77,8 @@
         </message>
         <message>
             <location filename="../../console/ui/actions/words.py" line="23" />
-            <source>Broadcast check to forest-adjacent grids</source>
-            <translation>通知临林网格排查</translation>
+            <source>Broadcast a check to grids…</source>
+            <translation>通知网格排查…</translation>
         </message>
         <message>
             <location filename="../../console/ui/actions/words.py" line="24" />
@@ -219,36 +244,30 @@
     <context>
         <name>ActionsBar</name>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="32" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="34" />
             <source>Actions</source>
-            <extracomment>the tag of grids next to a forest (the fire-hazard scene's follow-up broadcast)</extracomment>
             <translation>处置</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="73" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="77" />
             <source>Activate plan: %1</source>
-            <extracomment>keys and clicks take one path: asked, then held or sent, with a 5 s undo</extracomment>
+            <extracomment>keys and clicks take one path: asked, then held or sent, with a 5 s undo the broadcast question being asked now (tests answer it)</extracomment>
             <translation>启动预案：%1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="74" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="78" />
             <source>No plan for this type</source>
             <translation>此类型无预案</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="108" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="115" />
             <source>Cooperation requested from %1: %2</source>
             <translation>已请求 %1 协同：%2</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="116" />
-            <source>Check your grid for the same risk: %1</source>
-            <translation>请排查本网格是否存在同类隐患：%1</translation>
-        </message>
-        <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="117" />
-            <source>Broadcast: %1</source>
-            <translation>广播排查：%1</translation>
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="133" />
+            <source>Broadcast to %1 grids / %2 people: %3</source>
+            <translation>已通知 %1 个网格 / %2 人：%3</translation>
         </message>
     </context>
     <context>
@@ -273,33 +292,43 @@
     <context>
         <name>AlertQueue</name>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="113" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="114" />
             <source>Show closed</source>
             <translation>显示已办结</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="132" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="224" />
             <source>Enter: dispatch recommended · A: acknowledge · E: escalate · F: false alarm · Ctrl+Z: undo · F1: all keys</source>
             <translation>回车：派遣推荐人员 · A：确认 · E：上报区县 · F：误报 · Ctrl+Z：撤销 · F1：全部快捷键</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="265" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="227" />
+            <source>Enter → dispatch to %1 (new critical) · A: acknowledge · F: false alarm · P: plan · F1: all keys</source>
+            <translation>回车 → 派遣至 %1（新紧急预警） · A 确认 · F 误报 · P 预案 · F1 全部按键</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/alerts/widget.py" line="230" />
+            <source>Enter → dispatch to %1 · A: acknowledge · F: false alarm · P: plan · F1: all keys</source>
+            <translation>回车 → 派遣至 %1 · A 确认 · F 误报 · P 预案 · F1 全部按键</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/alerts/widget.py" line="300" />
             <source>All types</source>
             <translation>全部类型</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="268" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="303" />
             <source>All statuses</source>
             <translation>全部状态</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="271" />
-            <location filename="../../console/ui/panes/alerts/widget.py" line="279" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="306" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="314" />
             <source>All towns</source>
             <translation>全部镇街</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="289" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="324" />
             <source>%1 open · %2 critical</source>
             <translation>待办 %1 · 紧急 %2</translation>
         </message>
@@ -307,40 +336,84 @@
     <context>
         <name>AlertQueueModel</name>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="228" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="229" />
             <source>Severity</source>
             <extracomment>the response countdown turns amber below this many seconds left the role that carries the incident id of a row incidents a held action (false alarm, close, resolve in its undo window) takes off the queue hub time the countdowns are computed against (one value per tick) rows that flash until acknowledged (the alarm sets them), and the flash's phase</extracomment>
             <translation>级别</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="228" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="229" />
             <source>Response</source>
             <translation>响应</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="228" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="229" />
             <source>Type</source>
             <translation>类型</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="228" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="229" />
             <source>Title</source>
             <translation>标题</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="229" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="230" />
             <source>Town</source>
             <translation>镇街</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="229" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="230" />
             <source>Status</source>
             <translation>状态</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="257" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="260" />
             <source>Pending</source>
             <translation>待确认</translation>
+        </message>
+    </context>
+    <context>
+        <name>BroadcastDialog</name>
+        <message>
+            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="55" />
+            <source>Broadcast a check</source>
+            <extracomment>"nearby" grids: centres within this many metres of the incident</extracomment>
+            <translation>通知排查</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="60" />
+            <source>To the grid workers of:</source>
+            <translation>发送给以下网格的网格员：</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="65" />
+            <source>grids within %1 km of the incident</source>
+            <translation>事件周边 %1 公里内的网格</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="66" />
+            <source>grids tagged “%1” in this town</source>
+            <translation>本镇“%1”网格</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="68" />
+            <source>every grid of this town</source>
+            <translation>本镇全部网格</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="74" />
+            <source>Please check your grid for the same: %1 (%2). Answer 收到 when read.</source>
+            <translation>请排查本网格有无同类情况：%1（%2）。阅后请点“收到”。</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="83" />
+            <source>Send</source>
+            <translation>发送</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="103" />
+            <source>Send to %1 grids / %2 people</source>
+            <translation>发送至 %1 个网格 / %2 人</translation>
         </message>
     </context>
     <context>
@@ -616,22 +689,22 @@
     <context>
         <name>DispatchLine</name>
         <message>
-            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="81" />
+            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="88" />
             <source>Sent: %1 · %2 · %3%4</source>
             <translation>已派：%1 · %2 · %3%4</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="85" />
+            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="92" />
             <source>(+%1 more)</source>
             <translation>（另 %1 人）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="94" />
+            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="101" />
             <source>Undoing…</source>
             <translation>正在撤销…</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="97" />
+            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="104" />
             <source>Undo (%1 s)</source>
             <translation>撤销（%1 秒）</translation>
         </message>
@@ -725,7 +798,7 @@
     <context>
         <name>IncidentPane</name>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="64" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="65" />
             <source>Select an alert in the queue</source>
             <extracomment>the alert's snapshot and photos, kept clips, and the evidence export who was sent, and undo: above the scrolled detail, never below the fold</extracomment>
             <translation>请在预警队列中选择一条预警</translation>
@@ -784,106 +857,111 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="137" />
-            <location filename="../../console/ui/shell/main_window.py" line="782" />
+            <location filename="../../console/ui/shell/main_window.py" line="138" />
+            <location filename="../../console/ui/shell/main_window.py" line="786" />
             <source>Duty commander's console</source>
             <extracomment>DUTY_CONSOLE_FIRST_FRAME=1 prints "window_painted &lt;epoch seconds&gt;" once, when a main window's first frame is on screen (the start-up benchmark P5 reads it; the camera tile prints its own) panes refreshed every other tick, and on which: heavy, and seconds matter less there than in the queue an early tick for a new alert comes no sooner than this after the last tick (s) UI tick (ms): panes redraw at most this often a tick refreshes panes for about this long before it lets the loop run (s) regular ticks take at most this share of the GUI thread: after a tick that took d seconds the next waits d / TICK_SHARE (a flood of events is applied, not drowned in redraws; alerts still tick early) ... but never longer than this (s): one huge tick (the baseline of 20,000 people, 1-2 s) must not leave the map and the queue still for four times as long (P4: the map redraws every second) with nothing new, panes still refresh this often so countdowns move (s) a banner hides itself after this long (ms) name → pane; a factory may return any subset, None removes a pane the panes of the window's first frame (with the header, the status bar and the strips): the rest (camera wall, map and KPIs with pyqtgraph, PyAV and numpy behind them) are built just after it when the window is made with `defer_panes` (the start-up benchmark P5 counts to that frame) the panes in docks, in the order they are docked</extracomment>
             <translation>基层治理指挥中心 值班指挥台</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="186" />
+            <location filename="../../console/ui/shell/main_window.py" line="187" />
             <source>Camera wall</source>
             <extracomment>the commander's actions, keys and clicks alike: asked, held or sent, undone within 5 s True until the panes after the first frame are built (`build_deferred_panes`)</extracomment>
             <translation>视频墙</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="199" />
+            <location filename="../../console/ui/shell/main_window.py" line="200" />
             <source>Alert queue</source>
             <translation>预警队列</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="199" />
+            <location filename="../../console/ui/shell/main_window.py" line="200" />
             <source>Incident</source>
             <translation>事件详情</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="200" />
+            <location filename="../../console/ui/shell/main_window.py" line="201" />
             <source>Resources</source>
             <translation>力量花名册</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="200" />
+            <location filename="../../console/ui/shell/main_window.py" line="201" />
             <source>Map</source>
             <translation>地图</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="201" />
+            <location filename="../../console/ui/shell/main_window.py" line="202" />
             <source>Diagnostics</source>
             <translation>诊断</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="201" />
+            <location filename="../../console/ui/shell/main_window.py" line="202" />
             <source>KPIs</source>
             <translation>指标看板</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="202" />
+            <location filename="../../console/ui/shell/main_window.py" line="203" />
             <source>Drill replay</source>
             <translation>演练回放</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="548" />
+            <location filename="../../console/ui/shell/main_window.py" line="549" />
             <source>&amp;View</source>
             <extracomment>ask before closing with incidents open (the app sets it; tests and a wall do not) the demo runs its hub in this process: closing stops it too, and the question says so made with the diagnostics pane's module (it counts from the first notice: none is missed) changes an early tick showed in the queue only; the next regular tick shows them everywhere a redraw every pane (the queue too) owes on the next tick (a window made over a running session) changes a staggered pane has not been given yet the current tick's pane refreshes not yet run: (name, refresh, changes) GUI-thread time the current tick took so far, and when the next may start (monotonic)</extracomment>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="552" />
+            <location filename="../../console/ui/shell/main_window.py" line="553" />
             <source>Reset layout</source>
             <translation>恢复默认布局</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="555" />
+            <location filename="../../console/ui/shell/main_window.py" line="556" />
             <source>&amp;Language</source>
             <translation>语言(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="573" />
+            <location filename="../../console/ui/shell/main_window.py" line="574" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="598" />
+            <location filename="../../console/ui/shell/main_window.py" line="599" />
             <source>%1 incidents are still open. Close the console anyway?</source>
             <translation>还有 %1 起事件未办结。仍要关闭指挥台吗？</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="601" />
+            <location filename="../../console/ui/shell/main_window.py" line="602" />
             <source>This is the demo: closing the console also stops its embedded hub and its scenario.</source>
             <translation>这是演示：关闭指挥台也会停止内置的中心服务和演练场景。</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="603" />
+            <location filename="../../console/ui/shell/main_window.py" line="604" />
             <source>Close the console?</source>
             <translation>关闭指挥台？</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="787" />
+            <location filename="../../console/ui/shell/main_window.py" line="669" />
+            <source>No open alert is selected: the key has nothing to act on</source>
+            <translation>未选中未结预警：按键无处理对象</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/main_window.py" line="791" />
             <source>EXERCISE 演练 — not live duty: the field is simulated</source>
             <translation>演练 EXERCISE — 非实战值守：现场为模拟</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="788" />
+            <location filename="../../console/ui/shell/main_window.py" line="792" />
             <source>REVIEW 回放 — a recorded session: dispatch is off</source>
             <translation>回放 REVIEW — 历史记录：调度已关闭</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="815" />
+            <location filename="../../console/ui/shell/main_window.py" line="822" />
             <source>(+%1 more, see Diagnostics)</source>
             <translation>（另有 %1 条，见诊断）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="838" />
+            <location filename="../../console/ui/shell/main_window.py" line="845" />
             <source>Critical alert: %1 — %2</source>
             <extracomment>during an early tick: critical alerts to focus once the queue is painted (else None)</extracomment>
             <translation>紧急预警：%1 — %2</translation>
@@ -916,12 +994,17 @@
     <context>
         <name>NoteDialog</name>
         <message>
-            <location filename="../../console/ui/shell/dialogs.py" line="43" />
+            <location filename="../../console/ui/shell/dialogs.py" line="42" />
+            <source>— choose a reason —</source>
+            <translation>— 请选择原因 —</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/dialogs.py" line="49" />
             <source>Note (required)</source>
             <translation>备注（必填）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/dialogs.py" line="43" />
+            <location filename="../../console/ui/shell/dialogs.py" line="49" />
             <source>Comment (optional)</source>
             <translation>备注（可不填）</translation>
         </message>
@@ -1132,42 +1215,57 @@
     <context>
         <name>TaskList</name>
         <message>
-            <location filename="../../console/ui/panes/incident/tasks.py" line="22" />
+            <location filename="../../console/ui/panes/incident/tasks.py" line="36" />
             <source>Tasks</source>
             <translation>任务</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/tasks.py" line="27" />
+            <location filename="../../console/ui/panes/incident/tasks.py" line="43" />
             <source>Task</source>
             <translation>任务</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/tasks.py" line="27" />
+            <location filename="../../console/ui/panes/incident/tasks.py" line="43" />
             <source>Who</source>
             <translation>人员</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/tasks.py" line="27" />
+            <location filename="../../console/ui/panes/incident/tasks.py" line="43" />
             <source>Status</source>
             <translation>状态</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/tasks.py" line="27" />
+            <location filename="../../console/ui/panes/incident/tasks.py" line="43" />
             <source>Assembly</source>
             <translation>集结</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/tasks.py" line="65" />
+            <location filename="../../console/ui/panes/incident/tasks.py" line="88" />
+            <source>Recall</source>
+            <translation>撤回</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/tasks.py" line="90" />
+            <source>Call this person back (before they are on scene); asks the reason</source>
+            <translation>撤回此人（到场前）；需填写原因</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/tasks.py" line="101" />
+            <source>Broadcast to %1 grids / %2 people · received %3/%2</source>
+            <translation>已通知 %1 个网格 / %2 人 · 已收到 %3/%2</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/incident/tasks.py" line="119" />
             <source>on scene in %1</source>
             <translation>%1 到场</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/tasks.py" line="70" />
+            <location filename="../../console/ui/panes/incident/tasks.py" line="124" />
             <source>assembly: %1 left</source>
             <translation>集结：剩余 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/tasks.py" line="73" />
+            <location filename="../../console/ui/panes/incident/tasks.py" line="127" />
             <source>assembly: %1 over</source>
             <translation>集结：超时 %1</translation>
         </message>

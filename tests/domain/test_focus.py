@@ -2,7 +2,7 @@
 
 from console.domain.focus import awaiting_closure, key_target, on_scene_count
 from console.protocol import messages as m
-from tests.test_domain import CMDR, T0, Hub
+from tests.domain.test_domain import CMDR, T0, Hub
 
 
 def _critical(hub: Hub, at: float) -> str:
@@ -61,3 +61,12 @@ def test_a_plan_runs_once_while_its_people_are_out():
     refusal = hub.refused(CMDR, "cmd.activate_plan", m.CmdActivatePlan(incident=inc, plan=p.id))
     assert (refusal.code, refusal.reason, refusal.subject) == ("duplicate", "plan_active", inc)
     assert len(hub.state.incidents[inc].tasks) == sent
+
+
+def test_an_answered_critical_no_longer_takes_the_keys():
+    hub = Hub()
+    first = _critical(hub, T0)
+    second = _critical(hub, T0 + 4)
+    assert key_target(hub.state, None).incident == second
+    assert key_target(hub.state, None, answered={second}).incident == first
+    assert key_target(hub.state, first, answered={first, second}).why == "selected"

@@ -20,7 +20,7 @@ class ActionWords(QObject):
             "cmd.activate_plan": self.tr("Activate plan"),
             "cmd.escalate": self.tr("Escalate to district"),
             "cmd.request_cooperation": self.tr("Request cooperation"),
-            "cmd.broadcast": self.tr("Broadcast check to forest-adjacent grids"),
+            "cmd.broadcast": self.tr("Broadcast a check to grids…"),
             "cmd.accept_handoff": self.tr("Accept hand-off"),
             "cmd.decline_handoff": self.tr("Decline hand-off"),
             "cmd.resolve": self.tr("Resolve"),

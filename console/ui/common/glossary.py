@@ -156,13 +156,22 @@ FALSE_ALARM_REASONS: Words = {
 #: what needs the commander again after a dispatch went wrong (queue row, incident pane, banner)
 ATTENTION: Words = {
     "needs_redispatch": ("需要重新派遣", "Needs re-dispatch"),
+    "awaiting_closure": ("处置完毕，请办结", "Work done — please close"),
     "declined_by": ("{names} 拒绝", "declined by {names}"),
     "no_answer": ("{names} {t} 未应答", "no answer from {names} in {t}"),
+}
+
+#: a grid's tags (site folder org.geojson `tags`): what a broadcast's scope names
+GRID_TAGS: Words = {
+    "forest_adjacent": ("临林", "forest-adjacent"),
+    "riverside": ("滨江", "riverside"),
+    "course": ("赛道沿线", "along the course"),
 }
 
 #: why the hub ended a task itself (console.domain.model.TASK_END_CAUSES)
 TASK_END_CAUSES: Words = {
     "incident_closed": ("事件已关闭", "incident closed"),
+    "recalled": ("已撤回", "recalled"),
     "false_alarm": ("误报", "false alarm"),
     "merged": ("事件已合并", "incident merged"),
 }
@@ -211,6 +220,7 @@ REFUSAL_REASONS: Words = {
     "task_ended": ("{what} 的任务已结束", "{what}'s task has already ended"),
     "on_scene": ("{what} 已到场，不能撤回", "{what} is already on scene and cannot be recalled"),
     "busy": ("{what} 正在执行其他任务", "{what} is on another task"),
+    "busy_by": ("{what} 已在执行 {holder} 派遣的任务", "{what} is already on a task sent by {holder}"),
     "off_duty": ("{what} 不在岗", "{what} is off duty"),
 }
 
@@ -406,6 +416,7 @@ TABLES: dict[str, Words] = {
     "incident_kinds": INCIDENT_KINDS, "resource_kinds": RESOURCE_KINDS, "statuses": STATUSES,
     "severities": SEVERITIES, "alert_sources": ALERT_SOURCES, "roles": ROLES, "actors": ACTORS,
     "timeline_steps": TIMELINE_STEPS, "refusals": REFUSALS, "refusal_reasons": REFUSAL_REASONS,
+    "grid_tags": GRID_TAGS,
     "false_alarm_reasons": FALSE_ALARM_REASONS,
     "report_words": REPORT_WORDS, "scenarios": SCENARIO_NAMES, "evidence_words": EVIDENCE_WORDS,
     "video_states": VIDEO_STATES, "video_words": VIDEO_WORDS, "field_page": FIELD_PAGE,
@@ -492,15 +503,18 @@ def subject_name(state, subject: str) -> str:
     return res.name if res is not None else subject
 
 
-def describe_refusal(code: str, reason: str, subject: str, state, lang: str) -> str:
+def describe_refusal(code: str, reason: str, subject: str, state, lang: str, holder: str = "") -> str:
     """A refusal as the commander reads it: its code in words, then why, with names, not ids.
 
-    Without a known reason only the code's words: never the hub's English diagnostic.
+    Without a known reason only the code's words: never the hub's English diagnostic. A
+    person held by someone else's dispatch names who sent them.
     """
     head = refusal(code, lang)
     if reason not in REFUSAL_REASONS:
         return head
-    why = word(REFUSAL_REASONS, reason, lang).format(what=subject_name(state, subject))
+    if reason == "busy" and holder:
+        reason = "busy_by"
+    why = word(REFUSAL_REASONS, reason, lang).format(what=subject_name(state, subject), holder=holder)
     return head + _phrase("note_sep", lang) + why
 
 

@@ -134,6 +134,13 @@ class Desk(QObject):
                 return entry
         return None
 
+    def answering(self) -> frozenset[str]:
+        """Incidents with an action in its undo window or on its way to the hub (the keys move on)."""
+        here = {e.incident for e in self.entries if e.state in ("held", "sent")}
+        here |= {inc for p in self.controller.replica.pending.values()
+                 if isinstance(inc := getattr(p.body, "incident", None), str)}
+        return frozenset(here)
+
     def held_off_queue(self) -> frozenset[str]:
         """Incidents a held false alarm, close or resolve takes off the queue while it waits."""
         return frozenset(e.incident for e in self.entries if e.state == "held" and e.code in TAKES_OFF_QUEUE)

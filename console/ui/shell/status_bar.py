@@ -11,10 +11,9 @@ from console.client.replica import Replica
 from console.ui.common import theme
 from console.ui.common.i18n import role_label
 
-_LINK_COLORS = {"online": "#3fb950", "resuming": "#e3b341", "connecting": "#e3b341", "offline": "#ff4d4f"}
-#: mode badges are bilingual on purpose: an exercise must be unmistakable in either language
 #: alarm-to-screen p95 above this is shown red: a tenth of the 10 s alarm-display norm of fire-control rooms
 ALARM_WARN_S = 1.0
+#: mode badges are bilingual on purpose: an exercise must be unmistakable in either language
 MODE_TEXT = {"live": "LIVE 实战", "exercise": "EXERCISE 演练", "review": "REVIEW 回放"}
 
 
@@ -60,7 +59,7 @@ class ConsoleStatusBar(QStatusBar):
         """Redraw the figures (only labels whose text changed are touched)."""
         r = self.replica
         link = r.link
-        colour = _LINK_COLORS.get(link.state, "#8b949e")
+        colour = theme.LINK_COLORS.get(link.state, theme.LINK_OTHER)
         state_text = {"online": self.tr("Online"), "resuming": self.tr("Resuming"),
                       "connecting": self.tr("Connecting"), "offline": self.tr("Offline")}.get(link.state, link.state)
         self._set(self.link_label, f'<span style="color:{colour};">●</span> {state_text}')
@@ -70,16 +69,16 @@ class ConsoleStatusBar(QStatusBar):
         self._set(self.rate_label, self.tr("%1 ev/s").replace("%1", f"{r.events_per_second():.0f}"))
         depth = self.outbox_depth()
         self._set(self.outbox_label, self.tr("outbox %1").replace("%1", str(depth)),
-                  "color: #e3b341;" if depth else "")
+                  f"color: {theme.FIGURE_WARN};" if depth else "")
         stall = self.stall_ms() if self.stall_ms is not None else None
         self._set(self.stall_label, self.tr("GUI stall %1").replace(
             "%1", f"{stall:.0f} ms" if stall is not None else "—"),
-            "color: #ff4d4f;" if stall is not None and stall > 200 else "")
+            f"color: {theme.FIGURE_BAD};" if stall is not None and stall > 200 else "")
         alarm = r.alarm
         p95 = alarm.p95(time.time())
         self._set(self.alarm_label, self.tr("alarm→screen p95 %1").replace(
             "%1", f"{p95:.2f} s" if p95 is not None else "—"),
-            "color: #ff4d4f;" if p95 is not None and p95 > ALARM_WARN_S else "")
+            f"color: {theme.FIGURE_BAD};" if p95 is not None and p95 > ALARM_WARN_S else "")
         self.alarm_label.setToolTip(self.tr("Hub commit to alert row painted, last hour: %1 alerts, "
                                             "clock error ±%2 ms").replace("%1", str(len(alarm.seconds(time.time()))))
                                     .replace("%2", f"{alarm.clock.error * 1000:.0f}" if alarm.clock.known else "—"))
@@ -90,7 +89,7 @@ class ConsoleStatusBar(QStatusBar):
                   + (f" · {link.center}" if link.center else ""))
         mode = link.mode or "live"
         self._set(self.mode_badge, MODE_TEXT.get(mode, mode.upper()),
-                  f"background: {theme.MODE_COLORS.get(mode, '#6e7681')}; color: white; font-weight: bold;"
+                  f"background: {theme.MODE_COLORS.get(mode, theme.MODE_OTHER)}; color: white; font-weight: bold;"
                   " padding: 1px 10px; border-radius: 3px;")
 
     def mode_text(self) -> str:

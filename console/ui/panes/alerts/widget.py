@@ -230,7 +230,8 @@ class AlertQueue(QWidget):
         """The hint names what the keys act on now (console/domain/focus.py), so Enter never surprises."""
         if self.hint.isHidden():
             return
-        target = key_target(self.replica.state, self.selection.incident, self.replica.link.center)
+        target = key_target(self.replica.state, self.selection.incident, self.replica.link.center,
+                            self.flow.desk.answering())
         inc = self.replica.state.incidents.get(target.incident) if target else None
         if inc is None:
             text = self.tr("Enter: dispatch recommended · A: acknowledge · E: escalate · "

@@ -16,14 +16,14 @@ from console.client.replica import Replica
 from console.domain.actions import Action
 from console.domain.model import Incident
 from console.domain.recommend import plan_for
+from console.domain.rules import broadcast_recipients
 from console.ui.actions.table import ACTIONS, BY_ACTION
 from console.ui.actions.words import ActionWords
 from console.ui.common import glossary
 from console.ui.common.i18n import current_lang
+from console.ui.panes.incident.broadcast_dialog import BroadcastDialog
 from console.ui.shell.flow import ActionFlow
 
-#: the tag of grids next to a forest (the fire-hazard scene's follow-up broadcast)
-FOREST_TAG = "forest_adjacent"
 
 
 class ActionsBar(QGroupBox):
@@ -37,6 +37,8 @@ class ActionsBar(QGroupBox):
         #: keys and clicks take one path: asked, then held or sent, with a 5 s undo
         self.flow = flow or ActionFlow(replica, controller, parent=self)
         self.incident_id: str | None = None
+        #: the broadcast question being asked now (tests answer it)
+        self.broadcast_dialog: BroadcastDialog | None = None
         grid = QGridLayout(self)
         self._buttons: dict[str, QPushButton] = {}
         words = ActionWords(self)
@@ -116,8 +118,19 @@ class ActionsBar(QGroupBox):
                                 lambda: self.controller.request_cooperation(inc.id, town))
 
     def _on_broadcast(self) -> None:
+        """Ask which grids and what words (previewing the reach), then hold it for the undo window."""
         inc = self.replica.state.incidents.get(self.incident_id or "")
-        if inc is not None:
-            text = self.tr("Check your grid for the same risk: %1").replace("%1", inc.title)
-            self.flow.hold_call("cmd.broadcast", inc.id, self.tr("Broadcast: %1").replace("%1", inc.title),
-                                lambda: self.controller.broadcast(inc.id, text, tag=FOREST_TAG))
+        if inc is None:
+            return
+        dialog = BroadcastDialog(self.replica.state, inc, self.window())
+        dialog.sig_send.connect(lambda text, grids, i=inc: self._send_broadcast(i, text, grids))
+        dialog.finished.connect(dialog.deleteLater)
+        self.broadcast_dialog = dialog
+        dialog.open()
+
+    def _send_broadcast(self, inc: Incident, text: str, grids: list[str]) -> None:
+        people = len(broadcast_recipients(self.replica.state, grids))
+        what = self.tr("Broadcast to %1 grids / %2 people: %3").replace("%1", str(len(grids))) \
+            .replace("%2", str(people)).replace("%3", inc.title)
+        self.flow.hold_call("cmd.broadcast", inc.id, what,
+                            lambda: self.controller.broadcast(inc.id, text, grids=grids))
