@@ -508,8 +508,10 @@ class Session:
                 next_ping = now + self.ping_every_s
                 try:
                     # A black-holed link can block a send: the silence check must not wait on it.
-                    await asyncio.wait_for(ws.send(encode("ping", m.Ping(t=time.time())), text=True),
-                                           self.ping_every_s)
+                    now_t = time.time()
+                    figure = self.replica.alarm.seconds(now_t)
+                    ping = m.Ping(t=now_t, alarm_p95_s=self.replica.alarm.p95(now_t), alarm_n=len(figure))
+                    await asyncio.wait_for(ws.send(encode("ping", ping), text=True), self.ping_every_s)
                 except asyncio.TimeoutError:
                     pass
                 except ConnectionClosed:

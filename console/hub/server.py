@@ -411,6 +411,7 @@ class HubServer:
         elif t == "subscribe":
             ch.cameras = set(msg.body.cameras[:256])
         elif t == "ping":
+            ch.alarm = (msg.body.alarm_p95_s, msg.body.alarm_n)
             await self._reply(ch, encode("pong", m.Pong(t=msg.body.t, clock=self.core.clock.now())))
         elif t == "field.enrol" and msg.id:  # the hub's tokens, not the domain's (console/hub/enrol.py)
             await self._reply(ch, encode("result", field_enrol(self, ch.principal, msg.body), id=msg.id))

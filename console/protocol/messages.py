@@ -116,6 +116,10 @@ class Subscribe(Body):
 
 class Ping(Body):
     t: float
+    #: the console's alarm-to-screen figure (hub commit → alert row painted), last hour: p95 seconds
+    #: (None before its first alert) and how many alerts it covers; hubs that predate it ignore it
+    alarm_p95_s: float | None = None
+    alarm_n: int = 0
 
 
 # ------------------------------------------------------------ session (client → hub, review only)

@@ -52,7 +52,10 @@ CAMERA_COLUMNS = {
     "grid": ("grid", "网格", "网格编号"), "lon": ("lon", "lng", "经度"), "lat": ("lat", "纬度"),
     "heading": ("heading", "朝向"), "fov": ("fov", "视场角"),
     "main_url": ("main_url", "主码流"), "sub_url": ("sub_url", "子码流"),
+    "transport": ("transport", "rtsp_transport", "传输协议"),
 }
+#: RTSP transports a camera row may name (empty: tcp)
+RTSP_TRANSPORTS = ("tcp", "udp")
 CAMERA_REQUIRED = ("id", "name", "grid", "lon", "lat")
 DUTY_COLUMNS = {"date": ("date", "日期"), "post": ("post", "岗位"), "name": ("name", "姓名"),
                 "phone": ("phone", "电话", "手机")}
@@ -660,11 +663,16 @@ class _Loader:
                 if u and "://" not in u:
                     self.err.add(name, row, col[c], f"{cid}: {c} {u!r} is not a URL (rtsp://…, http://…)")
                     bad = True
+            transport = get("transport").lower() or "tcp"
+            if transport not in RTSP_TRANSPORTS:
+                self.err.add(name, row, col["transport"],
+                             f"{cid}: transport must be one of {', '.join(RTSP_TRANSPORTS)}, not {get('transport')!r}")
+                bad = True
             if bad:
                 continue
             out.append(Camera(id=cid, name=cname, grid=gid, town=towns[gid], x=xy[0], y=xy[1],
                               stream=urls["main_url"], main=urls["main_url"], sub=urls["sub_url"],
-                              heading=nums["heading"], fov=nums["fov"]))
+                              heading=nums["heading"], fov=nums["fov"], rtsp_transport=transport))
             lon, lat = float(get("lon")), float(get("lat"))
             views[cid] = CameraView(lon, lat)
         return out, views
