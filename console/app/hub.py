@@ -197,6 +197,7 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
                         tls_ca=cfg.nats_tls_ca, tls_cert=cfg.nats_tls_cert, tls_key=cfg.nats_tls_key)
         federation = Federation(core, cfg.center or district, cfg.nats, follow=follow, auth=auth)
         await federation.start()
+        server.metrics.federation = federation  # link and lag figures, and /readyz waits for the link
     world = None
     if scenario is not None:
         world = World(core, server, scenario, simulator, fps=cfg.fps, renderer=renderer)

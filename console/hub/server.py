@@ -22,6 +22,7 @@ from console.hub.auth import Principal, TokenRegistry
 from console.hub.channel import CLOSE_NO_HEARTBEAT, DEFAULT_QUEUE_LIMIT, MAX_BATCH, MAX_BATCH_BYTES, Channel
 from console.hub.core import HubCore
 from console.hub.enrol import field_enrol
+from console.hub.metrics import HubMetrics
 from console.hub.presence import PagePresence
 from console.hub.static import StaticPages, is_upgrade
 from console.hub.limits import COMMAND_RATE, DEFAULT_COMMAND_RATE, RateLimiter, role_rate  # noqa: F401
@@ -66,6 +67,8 @@ class HubServer:
         self.core = core
         #: plain HTTP on the same port: the field page (console/hub/static.py)
         self.pages = pages or StaticPages()
+        #: /metrics, /healthz, /readyz on the same port (console/hub/metrics.py)
+        self.metrics = HubMetrics(self)
         self.heartbeat_timeout_s = heartbeat_timeout_s
         self.tokens = tokens
         self.ssl_context = ssl_context
@@ -134,8 +137,8 @@ class HubServer:
     # ------------------------------------------------------------------ handshake
 
     def _authenticate(self, connection: ServerConnection, request):
-        if not is_upgrade(request):  # a browser fetching the field page
-            return self.pages.respond(request)
+        if not is_upgrade(request):  # a browser fetching the field page, or Prometheus
+            return self.metrics.respond(request) or self.pages.respond(request)
         principal = self.tokens.lookup_request(request.headers.get("Authorization"), request.path)
         if principal is None:
             self.core.counters["auth_refused"] += 1
