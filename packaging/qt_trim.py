@@ -13,6 +13,7 @@ packaging/qt_trim.py SITE_PACKAGES` deletes what is listed and prints what it sa
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shutil
@@ -71,9 +72,51 @@ VENV_ONLY = (
 def keep(dest: str) -> bool:
     """Whether a file at this path (below site-packages or the bundle) is one the console may load."""
     dest = "/" + dest.replace(os.sep, "/").lstrip("/")
-    if QT_TRANSLATIONS in dest and dest.endswith(".qm") and not dest.endswith(LANGS):
+    if QT_TRANSLATIONS in dest and not dest.endswith(LANGS):
         return False
     return not any(d in dest for d in DROP)
+
+
+@functools.lru_cache(maxsize=None)
+def needed(path: str) -> frozenset[str]:
+    """The shared libraries an ELF file names as NEEDED (binutils' readelf; empty without it)."""
+    import re
+    import subprocess
+
+    try:
+        out = subprocess.run(["readelf", "-d", path], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return frozenset()
+    return frozenset(re.findall(r"\(NEEDED\)\s+Shared library: \[(.+?)\]", out))
+
+
+def orphans(kept: dict[str, str], dropped: dict[str, str]) -> set[str]:
+    """Names of libraries collected only because a dropped binary needed them (dest -> source paths).
+
+    PyInstaller collects a plugin's dependencies before the filter above drops the plugin: the GTK
+    theme plugin alone brings GTK, GDK, Pango, Cairo, ATK and X extensions (~17 MB) that nothing
+    kept loads. Only libraries reachable from dropped binaries and from no kept one are named.
+    """
+    by_name = {dest.rsplit("/", 1)[-1]: src for dest, src in {**kept, **dropped}.items()}
+
+    def closure(roots: dict[str, str]) -> set[str]:
+        seen: set[str] = set()
+        todo = [src for src in roots.values()]
+        while todo:
+            for lib in needed(todo.pop()):
+                if lib not in seen and lib in by_name:
+                    seen.add(lib)
+                    todo.append(by_name[lib])
+        return seen
+
+    gone: set[str] = set()
+    while True:  # a library only an orphan needs is an orphan too (GTK needs GDK needs Pango ...)
+        roots = {d: src for d, src in kept.items() if d not in gone}
+        found = closure({**dropped, **{d: src for d, src in kept.items() if d in gone}}) - closure(roots)
+        found = {d for d in kept if "/" not in d and d in found}  # top-level libraries only
+        if found <= gone:
+            return gone
+        gone |= found
 
 
 def _unused_module(rel: str) -> bool:
