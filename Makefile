@@ -57,10 +57,10 @@ faults: venv
 	.venv/bin/python -m faults
 
 # The Debian package: dist/duty-console_VERSION_ARCH.deb (dpkg-deb; packaging/deb/build.sh says what
-# is where). DEB_COMPRESS=xz (default) | gzip | zstd | none. Needs Debian's python3.11 and python3.11-venv.
+# is where). DEB_COMPRESS=gzip (default) | xz | zstd | none. Needs Debian's python3.11 and python3.11-venv.
 .PHONY: deb
 deb:
-	DEB_COMPRESS=$(or $(DEB_COMPRESS),xz) bash packaging/deb/build.sh
+	DEB_COMPRESS=$(or $(DEB_COMPRESS),gzip) bash packaging/deb/build.sh
 
 # The Grafana dashboard of the hubs' /metrics, from its one declaration
 .PHONY: dashboard
