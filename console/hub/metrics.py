@@ -137,7 +137,7 @@ class HubMetrics:
         await self._refresh()
         body = generate_latest(self.registry)
         headers = Headers({"Content-Type": CONTENT_TYPE_LATEST, "Content-Length": str(len(body)),
-                           "Cache-Control": "no-cache"})
+                           "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
         return Response(HTTPStatus.OK.value, HTTPStatus.OK.phrase, headers, body)
 
     # ------------------------------------------------------------------ health
@@ -321,5 +321,5 @@ def _counter(name: str, doc: str, value: float) -> CounterMetricFamily:
 def _text(status: HTTPStatus, text: str) -> Response:
     body = (text + "\n").encode()
     headers = Headers({"Content-Type": "text/plain; charset=utf-8", "Content-Length": str(len(body)),
-                       "Cache-Control": "no-cache"})
+                       "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
     return Response(status.value, status.phrase, headers, body)
