@@ -266,6 +266,55 @@ def _print_progress(done: float, what: str) -> None:
         print(f"[{done * 100:5.1f}%] {what}", file=sys.stderr, flush=True)
 
 
+def _add_ops_parsers(sub) -> None:
+    """`--config FILE` on the serving commands; `config check`, `backup` and `restore`."""
+    from console.app.config_file import SECTIONS
+
+    for name in sorted({c for commands in SECTIONS.values() for c in commands}):
+        sub.choices[name].add_argument(
+            "--config", default=None, metavar="TOML",
+            help="read settings from this file ([hub], [gateway], [console]); flags given here win")
+    config = sub.add_parser("config", help="the TOML config file of hub, gateway and console")
+    config_sub = config.add_subparsers(dest="config_command", required=True)
+    check = config_sub.add_parser("check", help="read a config file; print each bad key as FILE:LINE: ...")
+    check.add_argument("file")
+    backup = sub.add_parser("backup", help="copy a hub database while the hub runs (SQLite online backup, pg_dump)")
+    backup.add_argument("--db", required=True, help="SQLAlchemy URL of the hub's event log")
+    backup.add_argument("--out", required=True, metavar="FILE", help="the backup file to write")
+    restore = sub.add_parser("restore", help="a backup into a new database, its audit chain verified, a new log epoch")
+    restore.add_argument("file", metavar="FILE", help="a file written by `duty-console backup`")
+    restore.add_argument("--db", required=True, help="SQLAlchemy URL of the database to restore into (new or empty)")
+
+
+def _apply_config_file(argv: list[str], commands) -> int | None:
+    """The --config file's values as the sub-command's defaults; 2 (after saying why) when it is bad."""
+    from console.app.config_file import ConfigFileError, apply_config
+
+    command = next((x for x in argv if not x.startswith("-")), None)
+    try:
+        warnings = apply_config(command, argv, commands) if command in commands else []
+    except ConfigFileError as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        print(f"duty-console {command}: the config file has {len(exc.problems)} problem(s); not started",
+              file=sys.stderr, flush=True)
+        return 2
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr, flush=True)
+    return None
+
+
+def _run_ops(a: argparse.Namespace, commands) -> int:
+    """`config check`, `backup`, `restore` (console/app/ops.py)."""
+    from console.app import ops
+
+    if a.command == "config":
+        return ops.config_check(a.file, commands)
+    if a.command == "backup":
+        return ops.backup(a.db, a.out)
+    return ops.restore(a.file, a.db)
+
+
 #: options of the top-level parser (they come before a sub-command)
 _GLOBAL_OPTIONS = ("-v", "--verbose", "-h", "--help")
 
@@ -367,8 +416,13 @@ def main(argv: list[str] | None = None) -> int:
     from console.gateway.cli import add_gateway_parser
 
     add_gateway_parser(sub)
+    _add_ops_parsers(sub)
 
-    a = parser.parse_args(_with_default_command(list(sys.argv[1:] if argv is None else argv), sub.choices))
+    argv = _with_default_command(list(sys.argv[1:] if argv is None else argv), sub.choices)
+    problem = _apply_config_file(argv, sub.choices)
+    if problem is not None:
+        return problem
+    a = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if a.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if a.command == "hash-token":
@@ -398,6 +452,8 @@ def main(argv: list[str] | None = None) -> int:
         return _site_check(a)
     if a.command == "evidence":
         return _evidence(a)
+    if a.command in ("config", "backup", "restore"):
+        return _run_ops(a, sub.choices)
     if a.command == "gateway":
         from console.gateway.cli import run_gateway
 

@@ -195,6 +195,7 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
         federation = make_federation(cfg, core, scenario)
     if federation is not None:
         await federation.start()
+        server.metrics.federation = federation  # link and lag figures, and /readyz waits for the link
     world = None
     if scenario is not None:
         world = World(core, server, scenario, simulator, fps=cfg.fps, renderer=renderer)

@@ -24,6 +24,7 @@ from console.hub.auth import Principal, TokenRegistry
 from console.hub.channel import CLOSE_NO_HEARTBEAT, DEFAULT_QUEUE_LIMIT, MAX_BATCH, MAX_BATCH_BYTES, Channel
 from console.hub.core import HubCore
 from console.hub.enrol import field_enrol
+from console.hub.metrics import HubMetrics
 from console.hub.views import credentials_message, gets_credentials
 from console.hub.presence import PagePresence
 from console.hub.static import StaticPages, is_upgrade
@@ -215,6 +216,8 @@ class HubServer:
         self._loop_handler = None
         #: plain HTTP on the same port: the field page (console/hub/static.py)
         self.pages = pages or StaticPages()
+        #: /metrics, /healthz, /readyz on the same port (console/hub/metrics.py)
+        self.metrics = HubMetrics(self)
         self.heartbeat_timeout_s = heartbeat_timeout_s
         self.tokens = tokens
         self.ssl_context = ssl_context
@@ -296,8 +299,8 @@ class HubServer:
     # ------------------------------------------------------------------ handshake
 
     def _authenticate(self, connection: ServerConnection, request):
-        if not is_upgrade(request):  # a browser fetching the field page
-            return self.pages.respond(request)
+        if not is_upgrade(request):  # a browser fetching the field page, or Prometheus
+            return self.metrics.respond(request) or self.pages.respond(request)
         principal = self.tokens.lookup_request(request.headers.get("Authorization"), request.path)
         if principal is None:
             self.core.counters["auth_refused"] += 1
