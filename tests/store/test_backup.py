@@ -11,7 +11,7 @@ import pytest
 from console.protocol import messages as m
 from console.store import Store
 from console.store.backup import BackupError, backup, restore, summarize
-from tests.dbraw import is_pg, raw_db
+from tests.store.dbraw import is_pg, raw_db
 from tests.hub.harness import Client, running_hub
 from tests.hub.test_hub import _raise
 
