@@ -154,7 +154,7 @@ class GroupFigures:
 def figures_by(rows: list[CaseRow], dimension: str) -> list[GroupFigures]:
     """The figures per `dimension` (one of DIMENSIONS), most cases first."""
     if dimension not in DIMENSIONS:
-        raise ValueError(f"dimension {dimension!r} is not one of {DIMENSIONS}")
+        raise ValueError(dimension)
     groups: dict[str, GroupFigures] = {}
     times: dict[str, dict[str, list[float]]] = {}
     for r in rows:
@@ -171,6 +171,23 @@ def figures_by(rows: list[CaseRow], dimension: str) -> list[GroupFigures]:
     for key, by_stage in times.items():
         groups[key].stage_p = {s: (percentile(v, 50), percentile(v, 90)) for s, v in by_stage.items()}
     return sorted(groups.values(), key=lambda g: (-g.count, g.key))
+
+
+@dataclass(slots=True, frozen=True)
+class CaseSummary:
+    """All cases in one line: how many, open, overdue, and the on-time share (None before any verdict)."""
+
+    count: int
+    open: int
+    overdue: int
+    on_time_share: float | None
+
+
+def summarize(rows: list[CaseRow]) -> CaseSummary:
+    """The one-line summary the KPI pane, the cases pane and the report print."""
+    on, late = sum(r.on_time is True for r in rows), sum(r.on_time is False for r in rows)
+    return CaseSummary(len(rows), sum(r.waiting_for is not None for r in rows), len(overdue(rows)),
+                       on / (on + late) if on + late else None)
 
 
 CSV_COLUMNS = ("incident", "type", "town", "grid", "worker", "department", "stage", "registered_at",

@@ -1,0 +1,70 @@
+"""The cases pane paints the domain's case figures: stages, the overdue list, groups, CSV export."""
+
+import csv
+import time
+
+import pytest
+
+from console.client.replica import Replica
+from console.domain.state import ChangeSet
+from console.protocol import messages as m
+from console.ui.panes.cases import CasesPane
+from tests.domain.test_cases import CaseHub, at
+from tests.test_domain import T1
+
+
+@pytest.fixture
+def pane(qtbot):
+    hub = CaseHub()
+    done = hub.report("rockfall", "2026-03-10 09:00")
+    task = hub.dispatch(done, hub.worker_id, "2026-03-10 09:05")
+    hub.work(task, hub.worker, "2026-03-10 09:10", "2026-03-10 09:40")
+    hub.do(hub.worker, "cmd.case_handled", m.CmdCaseHandled(incident=done, photos=["p"]), at=at("2026-03-10 10:00"))
+    stuck = hub.report("debris", "2026-03-10 14:40")
+    hub.do(T1, "cmd.suspend", m.CmdSuspend(incident=hub.report("other", "2026-03-10 14:45"), reason="weather"),
+           at=at("2026-03-10 14:50"))
+    replica = Replica(hub.state)
+    link = replica.link
+    link.clock, link.clock_wall, link.clock_rate = at("2026-03-10 16:00"), time.time(), 0.0
+    w = CasesPane(replica)
+    qtbot.addWidget(w)
+    w.resize(1200, 800)
+    w.show()
+    w.refresh(ChangeSet(), force=True)
+    return w, done, stuck
+
+
+def test_the_pane_shows_stages_and_the_overdue_case(pane):
+    w, done, stuck = pane
+    heads = [w.stages.horizontalHeaderItem(i).text() for i in range(w.stages.columnCount())]
+    verify = heads.index("Verification")
+    assert w.stages.item(0, verify).text() == "1"
+    dispatch = heads.index("Dispatch")
+    assert (w.stages.item(0, dispatch).text(), w.stages.item(1, dispatch).text()) == ("2", "1")
+    assert w.late.rowCount() == 1 and w.late.item(0, 0).text() == stuck
+    assert w.late.item(0, 1).text() == "Debris on the road" and w.late.item(0, 5).text() == "50:00"
+    assert "cases 3" in w.summary.text() and "overdue 1" in w.summary.text()
+
+
+def test_switching_the_dimension_regroups_and_export_writes_csv(pane, qtbot, tmp_path):
+    w, done, stuck = pane
+    assert w.groups.rowCount() == 1  # one town
+    w.dimension.setCurrentIndex(w.dimension.findData("worker"))
+    assert w.groups.horizontalHeaderItem(0).text() == "By worker"
+    assert w.groups.rowCount() == 2  # the worker who handled one, and "—" for the undispatched
+    paths = w.export_csv(tmp_path)
+    rows = list(csv.DictReader(open(paths[0], encoding="utf-8-sig")))
+    assert [r["incident"] for r in rows] == [done, stuck, rows[2]["incident"]] and rows[2]["suspended"] == "1"
+    assert {p.name for p in paths} == {"cases.csv", "cases_by_grid.csv", "cases_by_worker.csv",
+                                       "cases_by_department.csv", "cases_by_town.csv"}
+
+
+def test_the_kpi_pane_carries_the_cases_line(pane, qtbot):
+    from console.ui.panes.kpi.widget import KpiPane
+
+    w, done, stuck = pane
+    kpi = KpiPane(w.replica)
+    qtbot.addWidget(kpi)
+    kpi.refresh(ChangeSet(), force=True)
+    assert not kpi.cases_line.isHidden()
+    assert kpi.cases_line.text() == "cases 3 · open 3 · overdue 1 · on time 100%"
