@@ -829,3 +829,11 @@ class Glossary:
         """One of the after-action report's own words (REPORT_WORDS), figures filled in."""
         text = word(REPORT_WORDS, code, self.lang)
         return text.format(**params) if params else text
+
+    def case_word(self, key: str, **values) -> str:
+        """A case word (CASE_WORDS), figures filled in."""
+        return case_word(key, self.lang, **values)
+
+    def case_stage(self, code: str) -> str:
+        """A case stage."""
+        return case_stage(code, self.lang)
