@@ -74,6 +74,13 @@
     render();
   }
 
+  function enqueue(cmd) {  // a command made elsewhere (cases.js), kept and resent like a task update
+    const list = outbox();
+    if (!list.some((c) => c.id === cmd.id)) { list.push(cmd); saveOutbox(list); }
+    send(cmd);
+    render();
+  }
+
   function send(cmd) {
     if (st.ws && st.ws.readyState === WebSocket.OPEN && st.live) {
       st.ws.send(JSON.stringify({ v: PROTOCOL, type: cmd.type, id: cmd.id, body: cmd.body }));
@@ -164,6 +171,7 @@
       const s = b.state;
       st.resources = s.resources; st.incidents = s.incidents; st.tasks = s.tasks; st.plans = s.plans;
       st.seq = b.seq;
+      if (window.fieldCases) window.fieldCases.snapshot(s);
     } else if (t === "live") {
       st.live = true;
       st.retryMs = 1000;
@@ -226,6 +234,7 @@
     } else if (/^incident_(closed|false_alarm|merged|resolved)$/.test(t)) {
       if (st.incidents[b.incident]) st.incidents[b.incident].status = t.slice(9);
     }
+    if (window.fieldCases) window.fieldCases.fold(t, b, ts);  // a case's stages (cases.js)
   }
 
   // ------------------------------------------------------------------ alerting the person
@@ -361,6 +370,8 @@
     const clk = clockText(inc, task);
     if (clk) c.append(el("div", "clock " + clk.cls, clk.text));
     else c.append(el("div", "clock none"));
+    const caseLine = window.fieldCases && window.fieldCases.caseLine(inc);
+    if (caseLine) c.append(caseLine);
     if (task.note) c.append(el("p", "note", "备注：" + task.note));
     if (pend.length) {
       c.append(el("div", "pend", "待发送：" + pend.map((p) => W.commands[p.body.status]).join("、")));
@@ -375,9 +386,13 @@
       acts.append(button("已到达", "secondary", () => command(task.id, "arrived"), busy));
     } else if (task.status === "accepted") {
       acts.append(button("已到达", "primary", () => command(task.id, "arrived"), busy));
-      acts.append(button("已完成", "secondary", () => { st.open[task.id] = "done"; render(); }, busy));
-    } else if (task.status === "arrived") {
-      acts.append(button("已完成", "primary", () => { st.open[task.id] = "done"; render(); }, busy));
+    }
+    if (!st.open[task.id] && (task.status === "accepted" || task.status === "arrived")) {
+      // a case's task ends with the worker's report (note and photos), not a bare "done"
+      const handled = window.fieldCases && window.fieldCases.taskButton(task, inc);
+      if (handled) acts.append(handled);
+      else acts.append(button("已完成", task.status === "arrived" ? "primary" : "secondary",
+        () => { st.open[task.id] = "done"; render(); }, busy));
     }
     if (acts.childElementCount) c.append(acts);
     return c;
@@ -387,7 +402,8 @@
     const me = st.resources[st.me];
     $("who").textContent = me ? me.name + " · " + (W.resource_kinds[me.kind] || me.kind) : (st.name || "现场终端");
     const pend = outbox();
-    const reports = window.fieldReports ? window.fieldReports.pending : 0;
+    const reports = (window.fieldReports ? window.fieldReports.pending : 0)
+      + (window.fieldCases ? window.fieldCases.pending : 0);
     const p = $("pending");
     p.hidden = pend.length + reports === 0;
     p.textContent = "待发送 " + (pend.length + reports) + " 条" + (reports ? "（含上报 " + reports + " 条）" : "")
@@ -400,12 +416,16 @@
     // Re-draw only when what the cards show changed: a card replaced under a finger eats the tap.
     const r = st.resources[st.me];
     const sig = JSON.stringify([tasks, tasks.map((t) => st.incidents[t.incident] || null), pend, st.open,
-      r ? [Math.round(r.x / 10), Math.round(r.y / 10)] : null, st.origin]);
+      r ? [Math.round(r.x / 10), Math.round(r.y / 10)] : null, st.origin,
+      window.fieldCases ? window.fieldCases.sig() : null]);
     if (sig === st.drawn) return;
     st.drawn = sig;
     if (st.me && !st.revoked) saveView();
     main.replaceChildren();
-    if (!tasks.length && !st.revoked) main.append(el("p", "empty", "暂无任务。有新任务时手机会振动并提示。"));
+    if (window.fieldCases && !st.revoked) window.fieldCases.cards(main);  // the reporter's cases to check
+    if (!tasks.length && !main.childElementCount && !st.revoked) {
+      main.append(el("p", "empty", "暂无任务。有新任务时手机会振动并提示。"));
+    }
     for (const t of tasks) main.append(card(t));
   }
 
@@ -430,7 +450,7 @@
     st.origin = c.origin; st.gateway = c.gateway; render();
   }).catch(() => {});
   window.fieldPage = st;  // for report.js, the browser tests and a look from the DevTools console
-  Object.assign(st, { render: render, notice: notice, newId: newId });
+  Object.assign(st, { render: render, notice: notice, newId: newId, enqueue: enqueue });
   if (takeToken()) restoreView();
   render();
   connect();

@@ -46,6 +46,8 @@ ROUTES = {
     "/cap": ("POST", "cap", 256 * 1024),
     "/webhook/camera": ("POST", "webhook", 6 << 20),
     "/reports": ("POST", "photo", 16 << 20),
+    # photos alone, for a case's handled and verify steps (the field page sends their URLs to the hub)
+    "/photos": ("POST", "photo", 16 << 20),
     "/stats": ("GET", "stats", 0),
 }
 MAX_REPORT_PHOTOS = 6
@@ -186,7 +188,8 @@ class Gateway:
                                        "seq": self.link.state.seq})
         if inp == "stats":
             return Response.json(200, {"ok": True, "counters": dict(sorted(self.counters.items()))})
-        handler = {"cap": self._cap, "webhook": self._webhook, "photo": self._report}[inp]
+        handler = (self._photos_only if req.path == "/photos"
+                   else {"cap": self._cap, "webhook": self._webhook, "photo": self._report}[inp])
         try:
             body = await handler(req)
         except HttpRefused as exc:
@@ -405,6 +408,22 @@ class Gateway:
         return await loop.run_in_executor(self._image_pool, self.photos.put, clean, ext)
 
     # ------------------------------------------------------------------ photo reports
+    async def _photos_only(self, req: Request) -> dict:
+        """1–6 photos stored (stripped, by content hash) and their URLs returned; no alert."""
+        try:
+            _, files = parse_form(req.headers.get("content-type", ""), req.body)
+        except FormError as exc:
+            raise _refuse(400, "bad_form", str(exc)) from None
+        photos = [f for f in files if f[0] == "photo"]
+        if not photos:
+            raise _refuse(422, "missing_field", "no photo (form field 'photo')")
+        if len(photos) > MAX_REPORT_PHOTOS:
+            raise _refuse(413, "too_many_photos", f"{len(photos)} photos; at most {MAX_REPORT_PHOTOS}")
+        for _, name, data in photos:
+            if len(data) > MAX_PHOTO_BYTES:
+                raise _refuse(413, "too_large", f"photo {name!r} of {len(data)} bytes is over {MAX_PHOTO_BYTES}")
+        return {"photos": [await self._store_image(data, f"photo {name!r}") for _, name, data in photos]}
+
     async def _report(self, req: Request) -> dict:
         try:
             fields, files = parse_form(req.headers.get("content-type", ""), req.body)
