@@ -68,3 +68,28 @@ def test_the_kpi_pane_carries_the_cases_line(pane, qtbot):
     kpi.refresh(ChangeSet(), force=True)
     assert not kpi.cases_line.isHidden()
     assert kpi.cases_line.text() == "cases 3 · open 3 · overdue 1 · on time 100%"
+
+
+def test_the_case_card_shows_each_stage_its_due_time_and_the_paths(qtbot):
+    from console.ui.panes.cases.case_card import CaseCard
+
+    hub = CaseHub()
+    inc = hub.report("rockfall", "2026-09-30 16:40")
+    hub.dispatch(inc, hub.worker_id, "2026-09-30 16:45")
+    hub.do(hub.worker, "cmd.request_extension", m.CmdRequestExtension(incident=inc, hours=4, reason="需吊车"),
+           at=at("2026-09-30 16:50"))
+    replica = Replica(hub.state)
+    link = replica.link
+    link.clock, link.clock_wall, link.clock_rate = at("2026-09-30 17:20"), time.time(), 0.0
+    card = CaseCard(replica)
+    qtbot.addWidget(card)
+    card.show_incident(hub.alert("crowd_density", at=at("2026-09-30 16:55")))
+    assert card.isHidden()  # an emergency incident has no case file
+    card.show_incident(inc)
+    assert not card.isHidden()
+    text = card.head.text()
+    assert text.startswith("Rockfall on a road · 2 working hours · waiting: Acceptance") and "overdue" in text
+    rows = {card.stages.item(r, 0).text(): (card.stages.item(r, 1).text(), card.stages.item(r, 2).text())
+            for r in range(card.stages.rowCount())}
+    assert rows["Handling"] == ("10-08 09:40", "") and rows["Dispatch"] == ("09-30 16:55", "09-30 16:45")
+    assert "Extension requested · 4 working h" in card.paths.text()

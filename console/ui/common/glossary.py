@@ -414,7 +414,7 @@ CASE_WORDS: Words = {
     "export_csv": ("导出 CSV", "Export CSV"),
     "no_cases": ("暂无案件。", "No cases yet."),
     "case": ("案件", "Case"), "type": ("类型", "Type"), "town": ("街道", "Town"), "stage": ("环节", "Stage"),
-    "left": ("剩余", "Left"),
+    "left": ("剩余", "Left"), "reached": ("达成", "Reached"),
 }
 
 
