@@ -48,7 +48,7 @@ def test_the_pane_shows_stages_and_the_overdue_case(pane):
 
 def test_switching_the_dimension_regroups_and_export_writes_csv(pane, qtbot, tmp_path):
     w, done, stuck = pane
-    assert w.groups.rowCount() == 1  # one town
+    assert w.dimension.currentData() == "town" and w.groups.rowCount() == 1  # one town
     w.dimension.setCurrentIndex(w.dimension.findData("worker"))
     assert w.groups.horizontalHeaderItem(0).text() == "By worker"
     assert w.groups.rowCount() == 2  # the worker who handled one, and "—" for the undispatched

@@ -60,6 +60,7 @@ class CasesPane(QWidget):
         self.dimension.setObjectName("cases_dimension")
         for d in DIMENSIONS:
             self.dimension.addItem(g.case_word(f"by_{d}", lang), d)
+        self.dimension.setCurrentIndex(self.dimension.findData("town"))  # the district's first question
         self.dimension.currentIndexChanged.connect(lambda _i: self.refresh(ChangeSet(), force=True))
         self.export = QPushButton(g.case_word("export_csv", lang), self)
         self.export.setObjectName("cases_export")
