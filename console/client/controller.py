@@ -118,8 +118,8 @@ class Controller:
     def acknowledge(self, incident: str) -> CommandHandle:
         return self.send("cmd.acknowledge", m.CmdIncident(incident=incident))
 
-    def dispatch(self, incident: str, resource: str) -> CommandHandle:
-        return self.send("cmd.dispatch", m.CmdDispatch(incident=incident, resource=resource))
+    def dispatch(self, incident: str, resource: str, note: str = "") -> CommandHandle:
+        return self.send("cmd.dispatch", m.CmdDispatch(incident=incident, resource=resource, note=note))
 
     def dispatch_recommended(self, incident: str) -> CommandHandle:
         """Enter on the queue: send the best recommendation, one person."""
@@ -223,8 +223,9 @@ class Controller:
         return handle
 
     def _refuse(self, handle: CommandHandle, exc: CommandRefused) -> CommandHandle:
-        self.replica.notify("warning", exc.code, exc.message)
-        handle.complete(m.Result(ok=False, code=exc.code, message=exc.message, holder=exc.holder), local=True)
+        self.replica.notify("warning", exc.code, exc.message, reason=exc.reason, subject=exc.subject)
+        handle.complete(m.Result(ok=False, code=exc.code, message=exc.message, holder=exc.holder,
+                            reason=exc.reason, subject=exc.subject), local=True)
         return handle
 
     def _on_applied(self, msg: Message) -> None:

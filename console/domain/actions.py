@@ -30,6 +30,9 @@ class Action:
     code: str
     live: bool
     refusal: str | None = None
+    #: why, finer than the refusal code, and what it is about (domain.rules.REFUSAL_REASONS)
+    reason: str = ""
+    subject: str = ""
 
     @property
     def for_asker(self) -> bool:
@@ -44,7 +47,7 @@ def available_actions(state: State, incident_id: str, actor: Actor) -> tuple[Act
         try:
             check_incident_action(state, code, incident_id, actor)
         except CommandRefused as exc:
-            out.append(Action(code, False, exc.code))
+            out.append(Action(code, False, exc.code, exc.reason, exc.subject))
         else:
             out.append(Action(code, True))
     return tuple(out)

@@ -102,6 +102,12 @@ class CmdBroadcast(Body):
     tag: Code | None = None
 
 
+class CmdBroadcastAck(Body):
+    """A recipient says they received a broadcast (their field page's 收到 button)."""
+
+    broadcast: Id
+
+
 class CmdTaskUpdate(Body):
     task: Id
     status: Code
@@ -258,6 +264,15 @@ class BroadcastIssued(Body):
     incident: str
     grids: list[str]
     text: str
+    actor: str
+    #: the grid workers it went to (older recordings: empty, and tasks followed instead)
+    recipients: list[str] = []
+    kind: str = "check"
+
+
+class BroadcastAcknowledged(Body):
+    broadcast: str
+    resource: str
     actor: str
 
 
@@ -433,6 +448,7 @@ EVENT_BODIES: dict[str, type[Body]] = {
     "handoff_declined": HandoffAnswered,
     "plan_activated": PlanActivated,
     "broadcast_issued": BroadcastIssued,
+    "broadcast_acknowledged": BroadcastAcknowledged,
     "task_dispatched": TaskDispatched,
     "task_accepted": TaskStep,
     "task_arrived": TaskStep,

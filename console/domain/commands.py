@@ -92,6 +92,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("cmd.suspend", bodies.CmdSuspend, _COMMANDERS, cases.suspend, undo="hold"),
     CommandSpec("cmd.resume", bodies.CmdIncident, _COMMANDERS, cases.resume, undo="hold"),
     # field pages and alert sources
+    CommandSpec("cmd.acknowledge_broadcast", bodies.CmdBroadcastAck, frozenset({"field"}),
+                rules.acknowledge_broadcast),
     CommandSpec("cmd.task_update", bodies.CmdTaskUpdate, frozenset({"commander", "field", "ingest"}),
                 rules.task_update),
     CommandSpec("cmd.report", bodies.CmdReport, frozenset({"commander", "operator", "field", "ingest"}),

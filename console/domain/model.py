@@ -372,6 +372,36 @@ class Task(msgspec.Struct, kw_only=True):
     done_at: float | None = None
     ended_at: float | None = None
     note: str = ""
+    #: why the hub ended the task itself (TASK_END_CAUSES); empty when a person or the commander did
+    cause: str = ""
+
+
+def dispatch_stands(task: Task) -> bool:
+    """Whether a dispatch answered its alert: not declined, and not taken back by the commander.
+
+    A task cancelled with no cause was an undo or a re-assignment: it leaves no trace in the
+    promise clocks. One ended because its incident ended, or recalled, did answer the alert.
+    """
+    if task.status == "declined":
+        return False
+    return not (task.status == "cancelled" and not task.cause)
+
+
+class Broadcast(msgspec.Struct, kw_only=True):
+    """A message to every grid worker of some grids (a check, a warning): no task, no ETA, no clock.
+
+    `acked`: when each recipient said they received it (resource id → hub time).
+    """
+
+    id: str
+    incident: str
+    grids: list[str]
+    recipients: list[str]
+    text: str
+    kind: str
+    actor: str
+    at: float
+    acked: dict[str, float] = {}
 
 
 class Plan(msgspec.Struct, kw_only=True):

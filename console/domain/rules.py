@@ -39,13 +39,29 @@ class Actor:
 
 
 class CommandRefused(Exception):
-    """A command the rules do not allow; code and message go back to the sender."""
+    """A command the rules do not allow; code and message go back to the sender.
 
-    def __init__(self, code: str, message: str, holder: str | None = None):
+    `message` is a diagnostic in English with ids (logs, the wire); a console says it in
+    words from `reason` (a code of REFUSAL_REASONS) and `subject` (the incident, task or
+    person it is about), so a commander reads names, not ids.
+    """
+
+    def __init__(self, code: str, message: str, holder: str | None = None, *, reason: str = "",
+                 subject: str = ""):
         super().__init__(message)
         self.code = code
         self.message = message
         self.holder = holder
+        self.reason = reason
+        self.subject = subject
+
+
+#: why a command was refused, finer than its code (a console words each one)
+REFUSAL_REASONS = (
+    "closed", "resolved", "false_alarm", "merged",  # the incident's final status
+    "already_acknowledged", "escalated", "offered", "with_district", "not_offered_here",
+    "no_plan", "plan_active", "nothing_to_cancel", "task_ended", "on_scene", "busy", "off_duty",
+)
 
 
 Events = list[tuple[str, bodies.Body]]
@@ -71,65 +87,88 @@ def incident_for(state: State, incident_id: str, actor: Actor, *, open_: bool = 
     if not can_see(state, actor.center, inc):
         raise CommandRefused("out_of_scope", f"incident {incident_id} is not in {actor.center}'s area")
     if open_ and inc.status in FINAL_STATUSES:
-        raise CommandRefused("invalid_state", f"incident {incident_id} is {inc.status}")
+        raise CommandRefused("invalid_state", f"incident {incident_id} is {inc.status}", reason=inc.status,
+                             subject=inc.id)
     return inc
 
 
 def check_unacknowledged(state: State, inc: Incident, actor: Actor) -> None:
     if inc.acknowledged_at is not None:
-        raise CommandRefused("invalid_state", f"incident {inc.id} is already acknowledged")
+        raise CommandRefused("invalid_state", f"incident {inc.id} is already acknowledged",
+                             reason="already_acknowledged", subject=inc.id)
 
 
 def check_dispatchable(state: State, inc: Incident, actor: Actor) -> None:
     if inc.offered_to is not None and inc.offer_kind == "escalation":
-        raise CommandRefused("invalid_state", f"incident {inc.id} is escalated to {inc.offered_to}")
+        raise CommandRefused("invalid_state", f"incident {inc.id} is escalated to {inc.offered_to}",
+                             reason="escalated", subject=inc.id)
 
 
 def check_has_plan(state: State, inc: Incident, actor: Actor) -> None:
-    """The kind's own plan (the console activates that one); a named plan is checked by its decider."""
+    """The kind's own plan (the console activates that one), not already running; a named plan is
+    checked by its decider."""
     check_dispatchable(state, inc, actor)
-    if plan_for(state, inc.kind) is None:
-        raise CommandRefused("not_found", f"no plan for {inc.kind}")
+    plan = plan_for(state, inc.kind)
+    if plan is None:
+        raise CommandRefused("not_found", f"no plan for {inc.kind}", reason="no_plan", subject=inc.id)
+    check_plan_not_running(state, inc, plan.id)
+
+
+def check_plan_not_running(state: State, inc: Incident, plan_id: str) -> None:
+    """A plan runs once per incident: pressed again while its people are out, it is refused.
+
+    Once every task it made has ended (undone, recalled, done), it may be activated again.
+    """
+    if inc.plan == plan_id and active_tasks(state, inc):
+        raise CommandRefused("duplicate", f"plan {plan_id} is already active on {inc.id}", reason="plan_active",
+                             subject=inc.id)
 
 
 def check_not_resolved(state: State, inc: Incident, actor: Actor) -> None:
     if inc.status == "resolved":
-        raise CommandRefused("invalid_state", f"incident {inc.id} is already resolved")
+        raise CommandRefused("invalid_state", f"incident {inc.id} is already resolved", reason="resolved",
+                             subject=inc.id)
 
 
 def check_not_offered(state: State, inc: Incident, actor: Actor) -> None:
     if inc.offered_to is not None:
-        raise CommandRefused("invalid_state", f"incident {inc.id} is already offered to {inc.offered_to}")
+        raise CommandRefused("invalid_state", f"incident {inc.id} is already offered to {inc.offered_to}",
+                             reason="offered", subject=inc.id)
 
 
 def check_escalatable(state: State, inc: Incident, actor: Actor) -> None:
     if inc.owner == state.district():
-        raise CommandRefused("invalid_state", f"incident {inc.id} is already with the district")
+        raise CommandRefused("invalid_state", f"incident {inc.id} is already with the district",
+                             reason="with_district", subject=inc.id)
     check_not_offered(state, inc, actor)
 
 
 def check_offered_here(state: State, inc: Incident, actor: Actor) -> None:
     center = actor.center or state.district()
     if inc.offered_to != center:
-        raise CommandRefused("invalid_state", f"incident {inc.id} is not offered to {center}")
+        raise CommandRefused("invalid_state", f"incident {inc.id} is not offered to {center}",
+                             reason="not_offered_here", subject=inc.id)
 
 
 def check_cancellable(task: Task) -> None:
     """Whether a task can still be cancelled (it has not ended)."""
     if task.status in TASK_FINAL:
-        raise CommandRefused("invalid_state", f"task {task.id} is already {task.status}")
+        raise CommandRefused("invalid_state", f"task {task.id} is already {task.status}", reason="task_ended",
+                             subject=task.id)
 
 
 def check_recallable(task: Task) -> None:
     """Whether a person can still be called back: sent or accepted, not yet on scene."""
     if task.status not in ("sent", "accepted"):
         raise CommandRefused("invalid_state", f"task {task.id} is {task.status}: only a task on its way "
-                             "can be recalled")
+                             "can be recalled", reason="on_scene" if task.status == "arrived" else "task_ended",
+                             subject=task.id)
 
 
 def check_has_open_task(state: State, inc: Incident, actor: Actor) -> None:
     if all(t.status in TASK_FINAL for tid in inc.tasks if (t := state.tasks.get(tid)) is not None):
-        raise CommandRefused("invalid_state", f"incident {inc.id} has no task to cancel")
+        raise CommandRefused("invalid_state", f"incident {inc.id} has no task to cancel",
+                             reason="nothing_to_cancel", subject=inc.id)
 
 
 def open_is_enough(state: State, inc: Incident, actor: Actor) -> None:
@@ -154,9 +193,10 @@ def check_free(state: State, resource_id: str) -> None:
         where = f"{inc.id} {inc.title}" if inc else (task.incident if task else "?")
         raise CommandRefused(
             "conflict", f"{res.name} is already on task {res.task} for {where}, sent by {holder}",
-            holder=holder)
+            holder=holder, reason="busy", subject=res.id)
     if res.status != "available":
-        raise CommandRefused("unavailable", f"{res.name} is {res.status}")
+        raise CommandRefused("unavailable", f"{res.name} is {res.status}", reason="off_duty" if res.status ==
+                             "off_duty" else "busy", subject=res.id)
 
 
 # ------------------------------------------------------------------- deciders
@@ -180,7 +220,8 @@ def activate_plan(state, body: bodies.CmdActivatePlan, actor, now) -> Events:
     check_dispatchable(state, inc, actor)
     plan = state.plans.get(body.plan) if body.plan else plan_for(state, inc.kind)
     if plan is None:
-        raise CommandRefused("not_found", f"no plan {body.plan}")
+        raise CommandRefused("not_found", f"no plan {body.plan}", reason="no_plan", subject=inc.id)
+    check_plan_not_running(state, inc, plan.id)
     events: Events = []
     chosen: set[str] = set()
     missing = []
@@ -286,32 +327,53 @@ def answer_handoff(accepted: bool):
     return decide_answer
 
 
+def broadcast_grids(state: State, actor: Actor, grids: list[str], tag: str | None) -> list[str]:
+    """The grids a broadcast goes to: those named, and those with `tag` in the actor's town (all for the district)."""
+    chosen = set(grids)
+    if tag:
+        chosen |= {u.id for u in state.org.values() if u.level == "grid" and tag in u.tags
+                   and (actor.center is None or actor.center == state.district()
+                        or state.town_of(u.id) == actor.center)}
+    return sorted(chosen)
+
+
+def broadcast_recipients(state: State, grids: list[str]) -> list[str]:
+    """Every grid worker of those grids who is on duty: a broadcast goes to all of them, busy or not."""
+    wanted = set(grids)
+    return sorted(r.id for r in state.resources.values()
+                  if r.kind == "grid_worker" and r.grid in wanted and r.status != "off_duty")
+
+
 def broadcast(state, body: bodies.CmdBroadcast, actor, now) -> Events:
-    grids = list(body.grids)
-    if body.tag:
-        grids += [u.id for u in state.org.values() if u.level == "grid" and body.tag in u.tags
-                  and (actor.center is None or actor.center == state.district()
-                       or state.town_of(u.id) == actor.center)]
-    grids = sorted(set(grids))
+    """A message to the grids' workers: who it reaches is fixed now; nobody gets a task or a clock."""
+    grids = broadcast_grids(state, actor, list(body.grids), body.tag)
     unknown = [g for g in grids if g not in state.org]
     if unknown or not grids:
         raise CommandRefused("bad_request", f"unknown or no grids: {unknown[:5]}")
-    events: Events = []
     if body.incident is None:
         raise CommandRefused("bad_request", "a broadcast belongs to an incident")
     inc = incident_for(state, body.incident, actor)
+    recipients = broadcast_recipients(state, grids)
+    if not recipients:
+        raise CommandRefused("unavailable", f"no grid worker on duty in {len(grids)} grids")
     bid = f"{inc.id}-B{state.broadcasts + 1}"
-    events.append(("broadcast_issued", bodies.BroadcastIssued(broadcast=bid, incident=inc.id, grids=grids,
-                                                         text=body.text, actor=actor.name)))
-    wanted = set(grids)
-    n = 0
-    for res in state.resources.values():
-        if res.kind == "grid_worker" and res.grid in wanted and res.status == "available":
-            events.append(("task_dispatched", bodies.TaskDispatched(
-                task=_new_task_id(inc, n), incident=inc.id, resource=res.id, actor=actor.name,
-                broadcast=bid)))
-            n += 1
-    return events
+    return [("broadcast_issued", bodies.BroadcastIssued(broadcast=bid, incident=inc.id, grids=grids,
+                                                       text=body.text, actor=actor.name,
+                                                       recipients=recipients, kind=body.kind))]
+
+
+def acknowledge_broadcast(state, body: bodies.CmdBroadcastAck, actor, now) -> Events:
+    """A recipient's 收到: once per person, only for a broadcast addressed to them."""
+    message = state.messages.get(body.broadcast)
+    if message is None:
+        raise CommandRefused("not_found", f"no broadcast {body.broadcast}")
+    who = actor.resource
+    if who is None or who not in message.recipients:
+        raise CommandRefused("forbidden", f"broadcast {body.broadcast} is not addressed to {who}")
+    if who in message.acked:
+        raise CommandRefused("duplicate", f"{who} already acknowledged {body.broadcast}")
+    return [("broadcast_acknowledged", bodies.BroadcastAcknowledged(broadcast=message.id, resource=who,
+                                                                   actor=actor.name))]
 
 
 _FIELD_STEPS = {"accepted": ("sent",), "arrived": ("sent", "accepted"),

@@ -523,7 +523,8 @@ class HubCore:
             if exc.code in ("forbidden", "out_of_scope", "conflict"):
                 audit.append(self._audit(principal, type_, f"refused:{exc.code}",
                                          {"command": command_id, "message": exc.message}))
-            return m.Result(ok=False, code=exc.code, message=exc.message, holder=exc.holder), []
+            return m.Result(ok=False, code=exc.code, message=exc.message, holder=exc.holder,
+                            reason=exc.reason, subject=exc.subject), []
         seqs = self.emit(events)
         if type_.startswith("cmd.") and principal.role in ("commander", "operator"):
             audit.append(self._audit(principal, type_, "ok",

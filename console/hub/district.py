@@ -26,7 +26,7 @@ SEP = "/"
 MIRRORED = frozenset({
     "alert_raised", "incident_acknowledged", "incident_resolved", "incident_closed", "incident_false_alarm",
     "incident_merged", "incident_escalated", "cooperation_requested", "handoff_accepted", "handoff_declined",
-    "plan_activated", "broadcast_issued", "task_dispatched", "task_accepted", "task_arrived", "task_done",
+    "plan_activated", "broadcast_issued", "broadcast_acknowledged", "task_dispatched", "task_accepted", "task_arrived", "task_done",
     "task_declined", "task_cancelled", "incidents_archived",
     # cases: the district sees every town's case clocks
     "case_handled", "case_verified", "case_returned", "extension_requested", "extension_approved",
@@ -72,6 +72,8 @@ def mirror(town: str, type_: str, body: m.Body) -> m.Body | None:
                  broadcast=q(body.broadcast) if body.broadcast else None)
     if type_ == "broadcast_issued":
         return r(body, broadcast=q(body.broadcast), incident=q(body.incident) if body.incident else body.incident)
+    if type_ == "broadcast_acknowledged":
+        return r(body, broadcast=q(body.broadcast))
     if type_.startswith("task_"):
         return r(body, task=q(body.task))
     return r(body, incident=q(body.incident))
@@ -85,6 +87,8 @@ def town_of(type_: str, body: m.Body) -> str | None:
         ids = body.incidents
     elif type_.startswith("task_") and type_ != "task_dispatched":
         ids = [body.task]
+    elif type_ == "broadcast_acknowledged":
+        ids = [body.broadcast]
     else:
         ids = [body.incident]
     got = split(ids[0]) if ids and ids[0] else None

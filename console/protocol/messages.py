@@ -58,6 +58,9 @@ class Result(Body):
     message: str = ""
     seqs: list[int] = []
     holder: str | None = None
+    #: a refusal's finer reason (domain.rules.REFUSAL_REASONS) and the id it is about, for words with names
+    reason: str = ""
+    subject: str = ""
     #: `field.enrol` only: the new field token and the page's enrolment URL (never logged or kept)
     token: str | None = None
     url: str | None = None

@@ -5,7 +5,7 @@ Two cases in 涂山镇 (T7) on the last working day before National Day 2026:
 - a dead-wood pile beside the forest, photographed by a grid worker at 09:10 (fire hazard,
   4 working hours): forest fire crew sent, cleared by 11:20, verified with a photo by the
   reporter, then a follow-up check (举一反三) broadcast to every forest-adjacent grid of the
-  town, answered grid by grid, and the case closed;
+  town, acknowledged grid by grid (one grid still silent at closing), and the case closed;
 - fallen rocks on the cemetery road, photographed at 16:40 (rockfall, 2 working hours): the
   law-enforcement team accepts that evening, but 1–7 October are holidays, so the limit runs
   out on Thursday 8 October at 09:40; cleared at 09:20 that morning, verified, closed.
@@ -29,8 +29,6 @@ TOWN = "T7"
 #: the grids the two reporters walk (forest-adjacent ones of 涂山镇)
 DEADWOOD_GRID, ROCKFALL_GRID = "T7-C05-G1", "T7-C05-G2"
 COMMANDER = Actor("涂山镇 值班长 周岚", "commander", TOWN)
-#: what the grid workers of the follow-up answer, by their order in the grid list
-ANSWERS = ("已排查，无枯枝堆积", "已排查，发现一处落叶堆，已清理", "已排查，无隐患")
 
 Step = tuple[float, Actor, str, bodies.Body]
 
@@ -84,16 +82,14 @@ def _deadwood(state: State) -> Iterator[Step]:
     # 举一反三: every forest-adjacent grid of the town checks for the same hazard
     yield at("2026-09-30 11:45"), COMMANDER, "cmd.broadcast", bodies.CmdBroadcast(
         text="举一反三：请排查本网格林边枯枝、落叶堆积", incident=inc, tag="forest_adjacent")
-    checks = [t for t in state.incidents[inc].tasks if t != task]
-    for i, tid in enumerate(checks):
-        res = state.resources[state.tasks[tid].resource]
-        worker = Actor(res.name, "field", None, resource=res.id)
+    message = max(state.messages.values(), key=lambda x: x.at)
+    by_grid = sorted({state.resources[r].grid for r in message.recipients})
+    for i, grid in enumerate(by_grid[:-1]):  # the last grid has not answered when the case is closed
         minute = 14 * 60 + 5 * i
-        when = f"2026-09-30 {minute // 60:02d}:{minute % 60:02d}"
-        yield at(when), worker, "cmd.task_update", bodies.CmdTaskUpdate(task=tid, status="accepted")
-        if i < len(checks) - 1:  # the last grid has not answered when the case is closed
-            yield at(when), worker, "cmd.task_update", bodies.CmdTaskUpdate(
-                task=tid, status="done", note=ANSWERS[i % len(ANSWERS)])
+        for rid in sorted(r for r in message.recipients if state.resources[r].grid == grid):
+            worker = Actor(state.resources[rid].name, "field", None, resource=rid)
+            yield (at(f"2026-09-30 {minute // 60:02d}:{minute % 60:02d}"), worker, "cmd.acknowledge_broadcast",
+                   bodies.CmdBroadcastAck(broadcast=message.id))
     yield at("2026-09-30 16:30"), COMMANDER, "cmd.close", bodies.CmdIncident(incident=inc, note="已闭环，排查已回复")
 
 

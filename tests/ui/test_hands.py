@@ -372,13 +372,14 @@ def test_one_assembly_countdown_for_a_re_dispatched_task_and_its_incident(world,
     now = world.replica.hub_now()
     task = world.replica.state.tasks[f"{iid}-T2"]
     inc = world.replica.state.incidents[iid]
-    assert assembly_left(world.replica.state, task, now) == incident_sla(inc, now).assembly_left_s == 550.0
+    # the declined dispatch leaves no trace: the promise counts from the dispatch that stands (t0 + 50)
+    assert assembly_left(world.replica.state, task, now) == incident_sla(inc, now).assembly_left_s == 590.0
     win.selection.select_incident(iid)
     win.refresh_now()
     rows = win.incident_pane.task_list.tasks
     texts = [rows.topLevelItem(i).text(3) for i in range(rows.topLevelItemCount())]
-    assert "assembly: 9:10 left" in texts, texts
-    assert "9:10" in win.incident_pane.promises.assembly_label.text()
+    assert "assembly: 9:50 left" in texts, texts
+    assert "9:50" in win.incident_pane.promises.assembly_label.text()
 
 
 def test_kpi_value_axes_print_only_as_many_labels_as_fit(qtbot):

@@ -38,6 +38,8 @@ def needs_redispatch(state: State, inc: Incident, now: float, no_answer_s: float
         task = state.tasks.get(tid)
         if task is None:
             continue
+        if task.accepted_at is not None or task.arrived_at is not None:
+            return None  # someone took it: older refusals and silences are answered
         if task.status == "declined":
             declined.append(task.resource)
             since = max(since, task.ended_at or task.sent_at)

@@ -74,6 +74,8 @@ TOAST_BG = "#1f2630"
 TOAST_BORDER = "#d29922"
 OFFLINE_BG = "#6e4b00"
 ATTENTION_BG = "#b62324"
+#: the incident pane's "work done, please close" line
+CLOSURE_BG = "#1f6f3a"
 FLASH_BG = "#ff4d4f"
 #: a row that still needs acknowledging flashes with this background (a translucent red)
 ROW_FLASH = "#66ff4d4f"
@@ -234,6 +236,7 @@ QFrame#toast {{ background: {TOAST_BG}; border: 1px solid {TOAST_BORDER}; border
 QFrame#toast QLabel {{ color: {FG}; font-weight: bold; padding: 0 {pad}px; }}
 QLabel#offline_banner {{ background: {OFFLINE_BG}; color: white; font-weight: bold; padding: {pad + 2}px; }}
 QLabel#attention {{ background: {ATTENTION_BG}; color: white; font-weight: bold; padding: {pad}px; }}
+QLabel#closure {{ background: {CLOSURE_BG}; color: white; font-weight: bold; padding: {pad}px; }}
 QFrame#dispatch_line {{ background: {BG_RAISED}; border: 1px solid {ACCENT}; border-radius: 4px; }}
 QLabel#banner[flash="on"] {{ background: {FLASH_BG}; }}
 QToolTip {{ background: {BG_RAISED}; color: {FG}; border: 1px solid {BORDER}; }}

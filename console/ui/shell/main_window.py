@@ -27,6 +27,8 @@ from console.ui.shell.desk import Desk
 from console.ui.shell.flow import ActionFlow
 from console.ui.shell.header import HeaderBar, OfflineBar
 from console.ui.shell.selection import Selection
+from console.domain.focus import key_target
+from console.ui.actions.table import KEYED
 from console.ui.shell.shortcuts import ShortcutHelp, WindowShortcuts
 from console.ui.shell.status_bar import ConsoleStatusBar
 from console.ui.shell.toast import Toast
@@ -650,23 +652,25 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ keys
 
     def _shortcut_handlers(self) -> dict[str, Callable[[], None]]:
-        act = self._on_action_key
+        keyed = {name: (lambda code=code: self._on_action_key(code)) for name, code in KEYED.items()}
         return {
-            "dispatch": lambda: act("cmd.dispatch"), "acknowledge": lambda: act("cmd.acknowledge"),
-            "escalate": lambda: act("cmd.escalate"), "false_alarm": lambda: act("cmd.false_alarm"),
-            "plan": lambda: act("cmd.activate_plan"), "undo": self.desk.undo,
+            **keyed, "undo": self.desk.undo,
             "next": lambda: self._step_queue(1), "previous": lambda: self._step_queue(-1),
             "queue": self._focus_queue, "help": self.show_shortcuts,
         }
 
     def _on_action_key(self, code: str) -> None:
-        """A queue key: act on the selected alert, whichever pane has the focus."""
-        incident = self.selection.incident
-        if incident is None and self.alerts is not None:
-            incident = self.alerts.current_incident()
-        if incident is None or self.wall:
+        """A queue key, whichever pane has the focus: act on the key target (console/domain/focus.py),
+        the newest unacknowledged critical else the open selection; the panes follow it first."""
+        if self.wall:
             return
-        self.flow.request(code, incident, self)
+        target = key_target(self.replica.state, self.selection.incident, self.replica.link.center,
+                            self.desk.answering())
+        if target is None:
+            self.status.showMessage(self.tr("No open alert is selected: the key has nothing to act on"), BANNER_MS)
+            return
+        self.selection.select_incident(target.incident)
+        self.flow.request(code, target.incident, self)
 
     def _step_queue(self, step: int) -> None:
         if self.alerts is not None:
@@ -810,8 +814,11 @@ class MainWindow(QMainWindow):
         if not loud:
             return
         last = loud[-1]
-        prefix = glossary.refusal(last.code, current_lang())
-        text = f"{prefix}: {last.text}"
+        if last.reason:
+            text = glossary.describe_refusal(last.code, last.reason, last.subject, self.replica.state,
+                                             current_lang())
+        else:
+            text = f"{glossary.refusal(last.code, current_lang())}: {last.text}"
         if len(loud) > 1:
             text += "  " + self.tr("(+%1 more, see Diagnostics)").replace("%1", str(len(loud) - 1))
         self.show_banner(text, last.level)
