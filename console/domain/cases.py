@@ -67,6 +67,41 @@ def on_time(case: Case, stage: str = "handled") -> bool | None:
     return None if at is None or due is None else at <= due
 
 
+#: who a stalled case is told to: the center that works it, and past the handling limit the district
+NOTICE_LEVELS = ("commander", "district")
+
+
+@dataclass(slots=True, frozen=True)
+class CaseNotice:
+    """A stalled case: the stage it waits for is past its due time.
+
+    `level` "commander" while only a step before the limit is late; "district" once the
+    handling limit itself has passed (the escalation path says what the district may do).
+    """
+
+    incident: str
+    waiting_for: str
+    overdue_s: float
+    level: str
+
+
+def case_notices(state: State, now: float) -> list[CaseNotice]:
+    """Every open case past a due time, the district's first, then the most overdue."""
+    out = []
+    for inc in state.incidents.values():
+        if inc.case is None:
+            continue
+        c = case_clock(inc.case, now)
+        if not c.overdue or c.waiting_for is None:
+            continue
+        limit = inc.case.due.get("handled")
+        at = inc.case.suspended_at if inc.case.suspended_at is not None else now
+        past_limit = limit is not None and "handled" not in inc.case.reached and at > limit
+        out.append(CaseNotice(inc.id, c.waiting_for, -c.left_s, "district" if past_limit else "commander"))
+    out.sort(key=lambda n: (n.level != "district", -n.overdue_s, n.incident))
+    return out
+
+
 # ------------------------------------------------------------------- checks
 
 def case_of(inc: Incident) -> Case:

@@ -228,3 +228,17 @@ def test_resuming_into_a_year_the_calendar_lacks_stops_the_clock_instead_of_gues
     case = hub.case(inc)
     assert case.suspended_at is None and case.calendar_unknown == 2027
     assert "handled" not in case.due and "dispatched" not in case.due
+
+
+def test_a_stalled_case_notifies_the_commander_and_past_its_limit_the_district(hub):
+    from console.domain.cases import case_notices
+
+    inc = hub.report("debris", "2026-03-10 09:00")  # dispatch due 09:30, handled due 16:00 (5 working h)
+    assert case_notices(hub.state, at("2026-03-10 09:20")) == []
+    [n] = case_notices(hub.state, at("2026-03-10 10:00"))
+    assert (n.incident, n.waiting_for, n.level, n.overdue_s) == (inc, "dispatched", "commander", 30 * 60)
+    assert case_notices(hub.state, at("2026-03-10 16:00"))[0].level == "commander"
+    [n] = case_notices(hub.state, at("2026-03-10 16:30"))
+    assert n.level == "district"
+    hub.do(T1, "cmd.suspend", m.CmdSuspend(incident=inc, reason="weather"), at=at("2026-03-10 16:35"))
+    assert case_notices(hub.state, at("2026-03-20 09:00"))[0].overdue_s == n.overdue_s + 5 * 60
