@@ -93,3 +93,13 @@ def test_the_case_card_shows_each_stage_its_due_time_and_the_paths(qtbot):
             for r in range(card.stages.rowCount())}
     assert rows["Handling"] == ("10-08 09:40", "") and rows["Dispatch"] == ("09-30 16:55", "09-30 16:45")
     assert "Extension requested · 4 working h" in card.paths.text()
+
+
+def test_the_export_button_asks_for_a_folder_and_writes_there(pane, qtbot, tmp_path):
+    w, done, stuck = pane
+    w.export.click()
+    with qtbot.waitSignal(w.sig_exported, timeout=5000) as got:
+        w._dialog.fileSelected.emit(str(tmp_path))
+    assert sorted(p.rsplit("/", 1)[1] for p in got.args[0])[0] == "cases.csv"
+    assert (tmp_path / "cases_by_town.csv").read_text(encoding="utf-8-sig").startswith("town,count")
+    w._dialog.reject()

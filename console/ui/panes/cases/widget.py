@@ -10,9 +10,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from console.client.replica import Replica
@@ -37,6 +37,9 @@ def _share(value: float | None) -> str:
 
 class CasesPane(QWidget):
     """Open cases by stage, the overdue list and the figures per town, grid, worker or department."""
+
+    sig_exported = Signal(list)
+    """The CSV files an export wrote (paths as strings)."""
 
     def __init__(self, replica: Replica, parent: QWidget | None = None):
         super().__init__(parent)
@@ -64,6 +67,7 @@ class CasesPane(QWidget):
         self.dimension.currentIndexChanged.connect(lambda _i: self.refresh(ChangeSet(), force=True))
         self.export = QPushButton(g.case_word("export_csv", lang), self)
         self.export.setObjectName("cases_export")
+        self.export.clicked.connect(self._ask_folder)
         self.groups = QTableWidget(0, 0, self)
         self.groups.setObjectName("cases_groups")
         for t in (self.stages, self.late, self.groups):
@@ -106,6 +110,14 @@ class CasesPane(QWidget):
         return out
 
     # ------------------------------------------------------------------ private
+
+    def _ask_folder(self) -> None:
+        # open(), not exec(): the event loop (and the hub link) keeps running while the person picks
+        dialog = QFileDialog(self, g.case_word("export_csv", current_lang()))
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.fileSelected.connect(lambda folder: self.sig_exported.emit([str(p) for p in self.export_csv(folder)]))
+        dialog.open()
+        self._dialog = dialog
 
     def _draw(self, lang: str) -> None:
         rows = self.rows
