@@ -43,6 +43,11 @@
     else if (t === "case_verified" && b.passed !== false) c.reached.verified = ts;
     else if (t === "case_verified") delete c.reached.handled;
     else if (t === "case_returned") { c.returned = b.reason; }
+    else if (t === "extension_requested") { c.extension = { hours: b.hours, reason: b.reason }; }
+    else if (t === "extension_approved" || t === "extension_refused") {
+      c.extension = null;
+      if (t === "extension_approved") Object.assign(c.due = c.due || {}, b.due || {});
+    }
     else if (t === "incident_closed") { c.reached.closed = ts; }
     for (const stage of TASK_REACHES[t] || []) if (c.reached[stage] == null) c.reached[stage] = ts;
     c.stage = STAGES.filter((s) => s === "registered" || c.reached[s] != null).pop();
@@ -147,7 +152,8 @@
     return new Promise((resolve) => c.toBlob(resolve, "image/jpeg", JPEG_QUALITY));
   }
 
-  // kind: "handled" (the worker) or "verify" (the reporter, passed) or "reject" (still there)
+  // kind: "handled" (the worker), "extend" (the worker asks for more time), "verify" (the
+  // reporter, passed) or "reject" (still there)
   function openForm(inc, kind) {
     const box = $("case-form");
     cs.photos = [];
@@ -158,6 +164,14 @@
     text.rows = 3; text.maxLength = 2000; text.placeholder = C["hint_" + kind];
     text.setAttribute("aria-label", C.note);
     box.append(text);
+    let hours = null;
+    if (kind === "extend") {
+      hours = el("select");
+      hours.setAttribute("aria-label", C.hours);
+      for (const h of [2, 4, 8, 16, 24]) { const o = el("option", null, C.hours_n.replace("{n}", h)); o.value = h; hours.append(o); }
+      hours.value = "4";
+      box.append(hours);
+    }
     const needPhoto = kind === "handled" || (kind === "verify" && inc.case.photo_required);
     const pick = el("input");
     pick.type = "file"; pick.accept = "image/*"; pick.multiple = kind === "handled";
@@ -170,21 +184,22 @@
     });
     const camera = el("label", "btn secondary camera", needPhoto ? C.add_photo_needed : C.add_photo);
     camera.append(pick);
-    if (kind !== "reject") box.append(camera, thumbs);
+    if (kind === "handled" || kind === "verify") box.append(camera, thumbs);
     const err = el("p", "need-msg");
     const row = el("div", "row");
     row.append(button(W.report_words.cancel, "ghost", close));
     const send = button(C["send_" + kind], kind === "reject" ? "danger" : "primary", async () => {
       if (needPhoto && !cs.photos.length) { err.textContent = C.need_photo; return; }
-      if (kind === "reject" && !text.value.trim()) { err.textContent = C.need_note; return; }
+      if ((kind === "reject" || kind === "extend") && !text.value.trim()) { err.textContent = C.need_note; return; }
       send.disabled = true;
       const photos = [];
       for (const f of cs.photos) photos.push(await shrink(f));
       const body = { incident: inc.id };
       if (text.value.trim()) body.note = text.value.trim();
       if (kind === "reject") body.passed = false;
-      const step = { id: page().newId("c-"), type: kind === "handled" ? "cmd.case_handled" : "cmd.verify",
-        body: body, photos: photos, at: Date.now() };
+      if (kind === "extend") { body.hours = parseInt(hours.value, 10); body.reason = body.note; delete body.note; }
+      const type = { handled: "cmd.case_handled", extend: "cmd.request_extension" }[kind] || "cmd.verify";
+      const step = { id: page().newId("c-"), type: type, body: body, photos: photos, at: Date.now() };
       await store("readwrite", (s) => s.put(step));
       close();
       await recount();
@@ -206,10 +221,12 @@
 
   // ------------------------------------------------------------------ what field.js draws
 
-  // the button a task card shows instead of "done" while its case waits for the worker's report
-  function taskButton(task, inc) {
+  // the buttons a task card shows instead of "done" while its case waits for the worker's report
+  function taskButtons(task, inc) {
     if (!isCase(inc) || handled(inc) || !["accepted", "arrived"].includes(task.status)) return null;
-    return button(C.handled, "primary", () => openForm(inc, "handled"));
+    const out = [button(C.handled, "primary", () => openForm(inc, "handled"))];
+    if (!inc.case.extension) out.push(button(C.extend, "ghost", () => openForm(inc, "extend")));
+    return out;
   }
 
   function caseLine(inc) {
@@ -221,6 +238,7 @@
       text += " · " + C.due + d.toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", month: "numeric", day: "numeric",
         hour: "2-digit", minute: "2-digit" });
     }
+    if (c.extension) text += " · " + C.extension_pending;
     return el("div", "case-line", text);
   }
 
@@ -246,10 +264,11 @@
 
   function sig() {
     return JSON.stringify([cs.pending, toVerify().map((i) => i.id),
-      Object.values(page().incidents || {}).filter(isCase).map((i) => [i.id, i.case.stage])]);
+      Object.values(page().incidents || {}).filter(isCase).map((i) => [i.id, i.case.stage, !!i.case.extension,
+        i.case.due && i.case.due.handled])]);
   }
 
-  window.fieldCases = Object.assign(cs, { fold: fold, snapshot: snapshot, taskButton: taskButton, caseLine: caseLine,
+  window.fieldCases = Object.assign(cs, { fold: fold, snapshot: snapshot, taskButtons: taskButtons, caseLine: caseLine,
     cards: cards, sig: sig, flush: flush });
   recount();
 })();

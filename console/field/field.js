@@ -414,8 +414,8 @@
     }
     if (!st.open[task.id] && (task.status === "accepted" || task.status === "arrived")) {
       // a case's task ends with the worker's report (note and photos), not a bare "done"
-      const handled = window.fieldCases && window.fieldCases.taskButton(task, inc);
-      if (handled) acts.append(handled);
+      const caseButtons = window.fieldCases && window.fieldCases.taskButtons(task, inc);
+      if (caseButtons) acts.append(...caseButtons);
       else acts.append(button("已完成", task.status === "arrived" ? "primary" : "secondary",
         () => { st.open[task.id] = "done"; render(); }, busy));
     }

@@ -47,7 +47,9 @@ window.FIELD_WORDS = {
     hint_handled: "做了什么、现场现在的样子", hint_verify: "现场核查情况（可选）", hint_reject: "还有什么问题（必填）",
     add_photo: "拍照（可选）", add_photo_needed: "拍照（必需）", need_photo: "请拍一张现场照片",
     need_note: "请写明还有什么问题", send_handled: "发送处置上报", send_verify: "确认已消除", send_reject: "退回重办",
-    no_gateway: "照片暂时无法上传：未连接上报网关", photo_refused: "照片未被接收："
+    no_gateway: "照片暂时无法上传：未连接上报网关", photo_refused: "照片未被接收：",
+    extend: "申请延期", title_extend: "申请延期", hint_extend: "延期原因（必填）", send_extend: "提交延期申请",
+    hours: "延长时间", hours_n: "{n} 个工作小时", extension_pending: "延期申请待批"
   },
   // the gateway's refusals of a report (console/protocol/GATEWAY.md)
   report_refusals: {

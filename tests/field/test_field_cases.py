@@ -103,6 +103,24 @@ async def test_the_worker_reports_handled_and_the_reporter_verifies_with_a_photo
             await card.get_by_role("button", name="已到达").click()
             await card.locator(".case-line", has_text="案件环节：到场").wait_for(timeout=TIMEOUT_MS)
             await worker.screenshot(path=shot_path("case-task-card"))
+            # more time asked for from the phone, with a reason; the commander approves
+            await card.get_by_role("button", name="申请延期").click()
+            form = worker.locator("#case-form")
+            await form.get_by_label("延长时间").select_option(label="8 个工作小时")
+            await form.get_by_role("button", name="提交延期申请").click()
+            await form.locator(".need-msg", has_text="请写明").wait_for(timeout=TIMEOUT_MS)
+            await form.get_by_label("说明").fill("需调运渣土车")
+            await form.get_by_role("button", name="提交延期申请").click()
+            await until(lambda: replica.state.incidents[iid].case.extension is not None, timeout=15)
+            assert (replica.state.incidents[iid].case.extension.hours,
+                    replica.state.incidents[iid].case.extension.reason) == (8, "需调运渣土车")
+            await card.locator(".case-line", has_text="延期申请待批").wait_for(timeout=TIMEOUT_MS)
+            assert await card.get_by_role("button", name="申请延期").count() == 0
+            due = replica.state.incidents[iid].case.due["handled"]
+            session.send_command("c-2", "cmd.approve_extension", m.CmdAnswerExtension(incident=iid))
+            await until(lambda: replica.state.incidents[iid].case.extended_hours == 8)
+            assert replica.state.incidents[iid].case.due["handled"] > due
+            await card.get_by_role("button", name="申请延期").wait_for(timeout=TIMEOUT_MS)
             await card.get_by_role("button", name="已处置").click()
             form = worker.locator("#case-form")
             await form.get_by_label("说明").fill("已清运，盲道恢复通行")
