@@ -103,3 +103,28 @@ def test_the_export_button_asks_for_a_folder_and_writes_there(pane, qtbot, tmp_p
     assert sorted(p.rsplit("/", 1)[1] for p in got.args[0])[0] == "cases.csv"
     assert (tmp_path / "cases_by_town.csv").read_text(encoding="utf-8-sig").startswith("town,count")
     w._dialog.reject()
+
+
+def test_the_case_cards_buttons_are_live_as_the_domain_says_and_a_press_is_a_signal(qtbot):
+    from console.ui.panes.cases.case_card import CaseCard
+    from tests.test_domain import OPERATOR
+
+    hub = CaseHub()
+    inc = hub.report("rockfall", "2026-03-10 09:00")
+    hub.dispatch(inc, hub.worker_id, "2026-03-10 09:05")
+    hub.do(hub.worker, "cmd.request_extension", m.CmdRequestExtension(incident=inc, hours=4, reason="需吊车"),
+           at=at("2026-03-10 09:10"))
+    card = CaseCard(Replica(hub.state), T1)
+    qtbot.addWidget(card)
+    card.show_incident(inc)
+    live = {code.removeprefix("cmd."): b.isEnabled() for code, b in card.buttons.items()}
+    assert live == {"verify": False, "approve_extension": True, "return": True, "suspend": True, "resume": False,
+                    "case_handled": True}
+    with qtbot.waitSignal(card.sig_action) as got:
+        card.buttons["cmd.approve_extension"].click()
+    assert got.args == ["cmd.approve_extension", inc]
+    # an operator may send none of them: no buttons at all
+    desk = CaseCard(Replica(hub.state), OPERATOR)
+    qtbot.addWidget(desk)
+    desk.show_incident(inc)
+    assert all(b.isHidden() for b in desk.buttons.values())

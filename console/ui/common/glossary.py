@@ -445,6 +445,9 @@ CASE_WORDS: Words = {
     "no_cases": ("暂无案件。", "No cases yet."),
     "case": ("案件", "Case"), "type": ("类型", "Type"), "town": ("街道", "Town"), "stage": ("环节", "Stage"),
     "left": ("剩余", "Left"), "reached": ("达成", "Reached"),
+    "act_verify": ("核查通过", "Verify"), "act_approve_extension": ("批准延期", "Approve extension"),
+    "act_return": ("退回上报人", "Return to reporter"), "act_suspend": ("挂起", "Suspend"),
+    "act_resume": ("恢复计时", "Resume"), "act_case_handled": ("代报已处置", "Record as handled"),
 }
 
 

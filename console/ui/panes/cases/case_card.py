@@ -1,31 +1,44 @@
 """One case's card: its type and promise, each stage's due time and when it was reached, its paths.
 
-Read-only: the incident pane embeds it under the timeline and calls `show(incident_id)` on a
-selection change and `refresh()` on a tick; the case's commands are the UI action table's.
-Overdue stages are marked; a stage without a clock says why (the holiday calendar lacks a year).
+The incident pane embeds it under the timeline and calls `show_incident(incident_id)` on a
+selection change and `refresh()` on a tick. Overdue stages are marked; a stage without a clock
+says why (the holiday calendar lacks a year). Its buttons are the desk's case actions, live
+exactly when the domain's checks pass (`cases.case_action_live`); a press only emits
+`sig_action` — the desk's flow asks what the UI action table says and sends through the
+controller (undo window included), as for every other action.
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from console.client.replica import Replica
-from console.domain.cases import case_clock
+from console.domain.cases import case_action_live, case_clock
+from console.domain.commands import check_permitted
+from console.domain.rules import Actor, CommandRefused
 from console.domain.localtime import clock, duration
 from console.domain.model import CASE_STAGES
 from console.ui.common import glossary as g, theme
 from console.ui.common.i18n import current_lang
 
 _STAMP = "%m-%d %H:%M"
+#: the desk's case actions, in the order the card offers them (the field page has the worker's and reporter's)
+DESK_ACTIONS = ("cmd.verify", "cmd.approve_extension", "cmd.return", "cmd.suspend", "cmd.resume", "cmd.case_handled")
 
 
 class CaseCard(QWidget):
-    """The case file of the shown incident (hidden when it has none)."""
+    """The case file of the shown incident (hidden when it has none) and the desk's case actions."""
 
-    def __init__(self, replica: Replica, parent: QWidget | None = None):
+    sig_action = Signal(str, str)
+    """A case action pressed: (command type, incident id)."""
+
+    def __init__(self, replica: Replica, actor: Actor | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.replica = replica
+        #: who the desk acts as (the controller's actor); None: the card only shows
+        self.actor = actor
         self.incident: str | None = None
         self.head = QLabel(self)
         self.head.setObjectName("case_head")
@@ -41,6 +54,15 @@ class CaseCard(QWidget):
         col.addWidget(self.head)
         col.addWidget(self.stages)
         col.addWidget(self.paths)
+        self.buttons: dict[str, QPushButton] = {}
+        grid = QGridLayout()
+        for i, code in enumerate(DESK_ACTIONS):
+            b = QPushButton(self)
+            b.setObjectName(f"case_{code.removeprefix('cmd.')}")
+            b.clicked.connect(lambda _c=False, code=code: self.sig_action.emit(code, self.incident or ""))
+            grid.addWidget(b, i // 3, i % 3)
+            self.buttons[code] = b
+        col.addLayout(grid)
         self.hide()
 
     def show_incident(self, incident_id: str | None) -> None:
@@ -81,6 +103,19 @@ class CaseCard(QWidget):
                     item.setForeground(QBrush(QColor(theme.COUNTDOWN_RED)))
                 self.stages.setItem(row, j, item)
         self.paths.setText(self._paths(case, lang))
+        self._draw_buttons(lang)
+
+    def _draw_buttons(self, lang: str) -> None:
+        for code, b in self.buttons.items():
+            b.setText(g.case_word("act_" + code.removeprefix("cmd."), lang))
+            allowed = self.actor is not None
+            if allowed:
+                try:
+                    check_permitted(self.actor, code)
+                except CommandRefused:
+                    allowed = False
+            b.setVisible(allowed)  # who may never send it sees no button, as the actions bar does
+            b.setEnabled(allowed and case_action_live(self.replica.state, code, self.incident, self.actor) is None)
 
     @staticmethod
     def _paths(case, lang: str) -> str:
