@@ -17,6 +17,12 @@ city: venv
 test: venv
 	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q
 
+# The pure and headless tests (no Qt, video, browser, or server but an in-process hub): what
+# `pytest --fast` keeps, as tests/conftest.py defines it. `make test` still runs everything.
+.PHONY: test-fast
+test-fast: venv
+	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q --fast
+
 bench: venv
 	.venv/bin/pip install -q -e '.[bench]'
 	.venv/bin/python -m bench

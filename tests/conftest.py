@@ -1,11 +1,53 @@
 """Shared test fixtures."""
 
+import gc
 import os
+import sys
 
 # Before anything imports Qt: tests never need a real screen.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
+
+# ---------------------------------------------------------------- the fast lane (make test-fast)
+# `pytest --fast` runs the pure and headless tests: no Qt, no video, no browser, no server but an
+# in-process hub. A test leaves the lane by one of these markers, which it gets from its folder,
+# from a fixture it takes, or from its own pytestmark. This is the only place the lane is defined.
+
+#: markers that keep a test out of the fast lane (registered in pyproject.toml)
+NOT_FAST = ("ui", "video", "browser", "external", "slow")
+#: a folder under tests/ whose every test carries the marker
+MARKER_BY_FOLDER = {"ui": "ui", "video": "video", "federation": "external", "faults": "slow"}
+#: a fixture whose every user carries the marker
+MARKER_BY_FIXTURE = {
+    "qapp": "ui", "qtbot": "ui", "qsettings": "ui", "english": "ui",
+    "browser": "browser", "phone": "browser",
+    "pg_cluster": "external", "pg_url": "external", "nats": "external",
+}
+TESTS = os.path.dirname(os.path.abspath(__file__))
+
+
+def pytest_addoption(parser):
+    parser.addoption("--fast", action="store_true",
+                     help="only the pure and headless tests (make test-fast; the lane is in tests/conftest.py)")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        rel = os.path.relpath(str(item.path), TESTS).split(os.sep)
+        marks = {MARKER_BY_FOLDER[rel[0]]} if rel[0] in MARKER_BY_FOLDER else set()
+        marks |= {MARKER_BY_FIXTURE[f] for f in item.fixturenames if f in MARKER_BY_FIXTURE}
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("tmp_db_url") == "postgresql":
+            marks.add("external")  # tmp_db_url asks for pg_url at run time, not by name
+        for name in sorted(marks):
+            item.add_marker(name)
+    if config.getoption("--fast"):
+        keep = [i for i in items if not any(i.get_closest_marker(m) for m in NOT_FAST)]
+        dropped = [i for i in items if i not in keep]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = keep
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -68,3 +110,19 @@ def english(qapp):
     install_translator(qapp, "en")
     yield
     install_translator(qapp, "en")
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_main_thread(request):
+    """Tests with Qt objects collect garbage on the GUI thread only, as the app does (console/app/
+    gui_gc.py): widget tests start stream readers and workers too. The GUI-thread timer collects
+    only while a Qt loop runs; between tests this thread does it."""
+    if {"qapp", "qtbot"} & set(request.fixturenames):
+        request.getfixturevalue("qapp")
+        from console.app.gui_gc import collect_on_gui_thread
+
+        collect_on_gui_thread()
+    yield
+    gui_gc = sys.modules.get("console.app.gui_gc")
+    if gui_gc is not None and not gc.isenabled():
+        gui_gc.collect_due()

@@ -71,8 +71,9 @@ class Console:
     """One built console: its local store, replica, session, controller and window.
 
     `build_console` makes it the way the app does; `close()` shuts it down in
-    order (stop the role watcher and the tick, close the window, close the session,
-    which saves the replica, stop decoding, close the store) and is safe to call twice.
+    order (stop the role watcher and the tick, close the window and stop the threads that
+    report into it, close the session, which saves the replica, stop the stream readers and
+    decoding, close the store, delete the window's Qt objects) and is safe to call twice.
     """
 
     def __init__(self, *, store, replica, session, controller, window, frames, watchdog, restored: bool,
@@ -123,18 +124,19 @@ class Console:
         new.carry_over(old)  # the same selection, the same closing rules
         old.tick.stop()
         old.close_without_asking()
+        stop_window_workers(old)
         old.deleteLater()
 
     def attach_wall_settings(self) -> None:
         """The camera wall's live budget, still interval and saved-view shelves (again, after a rebuild)."""
-        wall = self.window.panes.get("cameras")
-        if wall is None or not hasattr(wall, "set_view_stores"):
+        wall = self.window.camera_wall
+        if wall is None:
             return
-        from console.ui.panes.cameras.views import ViewStore
+        from console.video.views import ViewStore
 
         wall.configure(live_tiles=self.live_tiles, still_s=self.still_s)
         shared = self.shared_views or str(data_dir() / "shared-views.json")
-        wall.set_view_stores(ViewStore(data_dir() / f"views-{_safe(self.token)}.json"), ViewStore(shared))
+        wall.views.set_stores(ViewStore(data_dir() / f"views-{_safe(self.token)}.json"), ViewStore(shared))
 
     def attach_basemap(self) -> None:
         """Put the --basemap image under the window's map (again, after a rebuild)."""
@@ -153,12 +155,34 @@ class Console:
         self.watchdog.stop()
         self.window.tick.stop()
         self.window.close_without_asking()
+        stop_window_workers(self.window)
         await self.session.close()
         if self.streams is not None:
-            # readers are daemon threads that leave within a read timeout; don't hold the exit for them
-            self.streams.close()
+            # the readers leave within a read timeout; wait that long at most, off the GUI thread
+            await asyncio.get_running_loop().run_in_executor(None, self.streams.close, READERS_JOIN_S)
         self.frames.close()
         self.store.close()
+        # The window's Qt objects die here, on the GUI thread, not whenever their Python wrappers
+        # are collected (gui_gc.py: what is left for the collector is collected on this thread too).
+        self.window.deleteLater()
+        self.watchdog.deleteLater()
+
+
+#: how long closing waits for the stream readers to leave (s; a read times out in 2)
+READERS_JOIN_S = 3.0
+
+
+def stop_window_workers(window) -> None:
+    """Stop the worker threads that report into this window's widgets (the evidence panels'
+    loaders, keepers and exporters, the base map's loaders) before the window is deleted, so
+    none of them touches a widget that is gone."""
+    from console.ui.panes.incident.evidence import EvidencePanel
+    from console.ui.panes.map.basemap import BaseMapLayer
+
+    for panel in window.findChildren(EvidencePanel):
+        panel.close_workers()
+    for layer in window.findChildren(BaseMapLayer):
+        layer.close()
 
 
 #: how long the start waits for the window's first frame before it goes on without it (s)
@@ -177,11 +201,13 @@ async def build_console(url: str, token: str, *, local_db: str | None = None, wa
     (header, queue, status bar, empty docks) is shown and painted before the local store
     (SQLAlchemy), the video pool (PyAV, numpy) and the heavy panes (pyqtgraph) are loaded.
     """
+    from console.app.gui_gc import collect_on_gui_thread
     from console.client.controller import Controller
     from console.client.replica import Replica
     from console.client.session import Session
     from console.ui.shell.watchdog import GuiWatchdog
 
+    collect_on_gui_thread()  # from here on, worker threads allocate but never collect Qt objects
     loop = asyncio.get_running_loop()
     replica = Replica()
     # the store and the frame pool are attached below, before the session starts
@@ -294,8 +320,8 @@ async def _main(app, a: ConsoleConfig, hub_cfg: HubConfig | None) -> int:
         console.replica.set_link("offline", url=hub.url)
         console.session.start()
         print(f"embedded hub on {hub.url} (scenario {hub_cfg.scenario}, {hub_cfg.speed}×)", flush=True)
-    console.window.ask_before_closing = a.smoke is None
-    console.window.embedded_hub = hub is not None
+    console.window.closing.ask = a.smoke is None
+    console.window.closing.embedded_hub = hub is not None
     console.basemap = a.basemap
     console.attach_basemap()
     console.live_tiles, console.still_s, console.shared_views = a.live_tiles, a.still_s, a.shared_views

@@ -223,7 +223,8 @@ class Controller:
         return handle
 
     def _refuse(self, handle: CommandHandle, exc: CommandRefused) -> CommandHandle:
-        self.replica.notify("warning", exc.code, exc.message, reason=exc.reason, subject=exc.subject)
+        self.replica.notify("warning", exc.code, exc.message, reason=exc.reason, subject=exc.subject,
+                            holder=exc.holder or "")
         handle.complete(m.Result(ok=False, code=exc.code, message=exc.message, holder=exc.holder,
                             reason=exc.reason, subject=exc.subject), local=True)
         return handle

@@ -435,7 +435,7 @@ class Session:
         if not result.ok:
             what = pending.type if pending else "command"
             self.replica.notify("warning", result.code, f"{what}: {result.message}", reason=result.reason,
-                                subject=result.subject)
+                                subject=result.subject, holder=result.holder or "")
         for cb in self.on_result:
             cb(command_id, result)
         await self._maybe_save()

@@ -97,7 +97,7 @@ def town_of(type_: str, body: m.Body) -> str | None:
 
 def target(type_: str, body: m.Body) -> tuple[str, str] | None:
     """(town, local incident or task id) a command on the district hub is about, if it is a town's."""
-    for name in ("incident", "into", "task"):
+    for name in ("incident", "into", "task", "broadcast"):
         value = getattr(body, name, None)
         if isinstance(value, str) and (got := split(value)):
             return got
@@ -125,3 +125,18 @@ def held_of(state, town: str) -> dict[str, bytes]:
     """One town's incidents in a district's state, {qualified id: encoded incident}."""
     prefix = f"{town}{SEP}"
     return {i: msgspec.json.encode(inc) for i, inc in state.incidents.items() if i.startswith(prefix)}
+
+
+def refuse_town_commands(principal, command_id, type_: str, body: m.Body):
+    """A core forwarder for a hub that holds towns' incidents but is not linked to them (no NATS):
+    a command on `T3/…` is T3's hub's to decide, never this one's, so it is refused here."""
+    import asyncio
+
+    got = target(type_, body)
+    if got is None:
+        return None
+    fut = asyncio.get_running_loop().create_future()
+    fut.set_result(m.Result(ok=False, code="out_of_scope", message=(
+        f"{got[0]}{SEP}{got[1]} is kept by {got[0]}'s hub, and this hub is not linked to it")))
+    return fut
+

@@ -20,6 +20,7 @@ connection to a focused camera, demuxed but not decoded (about 0.1 % of a core).
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, replace
 
 from console.video import status as st
@@ -146,15 +147,17 @@ class StreamSources:
         return [out[c] for c in sorted(out)]
 
     def close(self, join_timeout: float = 0.0) -> None:
-        """Stop every reader; safe to call twice. `join_timeout` > 0 waits for the threads."""
+        """Stop every reader; safe to call twice. `join_timeout` > 0 waits that long at most for
+        their threads to end."""
         with self._lock:
             self._closed = True
             readers = list(self._readers.values()) + list(self._ringers.values())
             for cam in list(self._readers):
                 self._stop(cam)
         if join_timeout > 0:
+            deadline = time.monotonic() + join_timeout  # for all of them together, not each
             for r in readers:
-                r.join(join_timeout)
+                r.join(max(0.0, deadline - time.monotonic()))
 
     # ------------------------------------------------------------------ private
 

@@ -10,7 +10,7 @@ from console.domain.casefigures import (
 )
 from console.protocol import messages as m
 from tests.domain.test_cases import CaseHub, at
-from tests.test_domain import T1
+from tests.domain.test_domain import T1
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from console.domain.localtime import TZ, local
 from console.domain.rules import Actor
 from console.protocol import messages as m
 from console.site.case_types import read_case_types
-from tests.test_domain import CMDR, T1, T2, Hub
+from tests.domain.test_domain import CMDR, T1, T2, Hub
 
 SITE = Path(__file__).resolve().parents[2] / "resources" / "sites" / "marathon"
 

@@ -2,7 +2,7 @@
 
 from console.domain.focus import awaiting_closure, key_target, on_scene_count
 from console.protocol import messages as m
-from tests.test_domain import CMDR, T0, Hub
+from tests.domain.test_domain import CMDR, T0, Hub
 
 
 def _critical(hub: Hub, at: float) -> str:

@@ -2,7 +2,7 @@
 
 from console.domain.sla import incident_sla
 from console.protocol import messages as m
-from tests.test_domain import CMDR, T0, T1, Hub
+from tests.domain.test_domain import CMDR, T0, T1, Hub
 
 
 def _send(hub: Hub, inc: str, at: float, exclude: set[str] = frozenset()) -> tuple[str, str]:

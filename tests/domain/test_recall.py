@@ -2,7 +2,7 @@
 
 from console.domain.model import TASK_END_CAUSES
 from console.protocol import messages as m
-from tests.test_domain import CMDR, T0, T1, Hub
+from tests.domain.test_domain import CMDR, T0, T1, Hub
 
 
 def _sent(hub: Hub) -> tuple[str, str, str]:

@@ -38,6 +38,25 @@ async def until(pred, timeout=15.0, step=0.05):
         await asyncio.sleep(step)
 
 
+async def _durable_consumer_made(nats_url: str, durable: str, timeout: float = 15.0) -> None:
+    """Wait until the hand-off stream has the durable consumer `durable`."""
+    import nats
+
+    nc = await nats.connect(nats_url)
+    try:
+        js = nc.jetstream()
+        end = asyncio.get_running_loop().time() + timeout
+        while True:
+            try:
+                await js.consumer_info(HANDOFF_STREAM, durable)
+                return
+            except Exception:  # noqa: BLE001 - NotFoundError: not yet
+                assert asyncio.get_running_loop().time() < end, f"no consumer {durable} on {HANDOFF_STREAM}"
+                await asyncio.sleep(0.02)
+    finally:
+        await nc.close()
+
+
 async def _stream_seqs(nats_url: str, subject: str) -> list[int]:
     """The seqs of every event stored on a subject, in stream order (a message may hold several)."""
     import nats
@@ -120,7 +139,7 @@ async def test_a_handoff_sent_while_the_town_hub_is_down_is_applied_when_it_star
         incident = await _raise(t1, 1)
         async with Client.connect(t1.url, "demo-t1") as town:
             assert (await town.command("cmd.escalate", m.CmdIncident(incident=incident))).ok
-        await asyncio.sleep(0.3)  # its durable hand-off consumer exists now
+        await _durable_consumer_made(nats.url, "handoff-T1")  # where hand-offs wait while T1 is down
     async with federated_hub(f"sqlite:///{tmp_path / 'd.db'}", "D", nats.url) as (_d, fed_d):
         await fed_d.connected.wait()
         cid = await fed_d.send_handoff("T1", DISTRICT_COMMANDER, "cmd.accept_handoff", m.CmdIncident(incident=incident))

@@ -44,6 +44,7 @@ async def test_the_right_password_links_and_a_wrong_one_is_named_and_never_logge
         try:
             await until(lambda: fed.link_error.startswith("NATS refused this hub's credentials"))
             assert "--nats-password" in fed.link_error
+            await until(lambda: fed.counters["link_errors"] >= 3)  # it tried again: was it said again?
             # the hub serves its consoles as if NATS did not exist
             incident = await _raise(hub, 1)
             async with Client.connect(hub.url, "demo-t1") as console:
@@ -51,8 +52,14 @@ async def test_the_right_password_links_and_a_wrong_one_is_named_and_never_logge
             assert not fed.connected.is_set()
         finally:
             await fed.close()
+    # What the operator reads: the refusal named, with the flags to check, and never the password.
+    # How often it is said depends on how many retries a slow machine made and what else failed in
+    # between; what must hold is that a retry with the same reason does not say it again.
     said = [r.getMessage() for r in caplog.records if "refused this hub's credentials" in r.getMessage()]
-    assert len(said) == 1  # once, not on every retry
+    assert said and all("--nats-password" in line for line in said), said
+    link_lines = [r.getMessage() for r in caplog.records
+                  if r.name == "console.hub.federation" and r.getMessage().startswith(("NATS ", "TLS to NATS"))]
+    assert not any(a == b for a, b in zip(link_lines, link_lines[1:])), link_lines
     assert not any(SECRET in r.getMessage() for r in caplog.records)
     assert SECRET not in repr(NatsAuth(user="hub", password=SECRET))
 

@@ -22,7 +22,7 @@ from console.hub.static import FIELD_DIR
 from console.protocol import messages as m
 from tests.field.conftest import shot_path
 from tests.gateway.harness import jpeg_with_exif, multipart, post, until
-from tests.sites.sitefolder import PLANE, write_site
+from tests.site.sitefolder import PLANE, write_site
 
 TIMEOUT_MS = 10_000
 REPORTER, WORKER = ("field-P1-secret", "网格员 张伟"), ("field-P2-secret", "志愿者 李娜")

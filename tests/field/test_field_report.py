@@ -18,7 +18,7 @@ from console.client.session import Session
 from console.gateway.run import GatewayConfig, start_gateway
 from tests.field.conftest import shot_path
 from tests.gateway.harness import get, jpeg_with_exif, until
-from tests.sites.sitefolder import PLANE, write_site
+from tests.site.sitefolder import PLANE, write_site
 
 TIMEOUT_MS = 10_000
 TOKEN = "field-P1-secret"

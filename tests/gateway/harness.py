@@ -19,7 +19,7 @@ from console.client.replica import Replica
 from console.client.session import Session
 from console.gateway.run import GatewayConfig, start_gateway
 
-from tests.sites.sitefolder import write_site
+from tests.site.sitefolder import write_site
 
 CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
 SENDER = "cq-emergency@example.gov.cn"

@@ -26,7 +26,7 @@ from console.app.config import HubConfig
 from console.app.hub import start_hub
 
 from tests.gateway.harness import http_call, multipart
-from tests.sites.sitefolder import lonlat, write_site
+from tests.site.sitefolder import lonlat, write_site
 
 HERE = Path(__file__).resolve().parents[2]
 

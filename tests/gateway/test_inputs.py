@@ -12,7 +12,7 @@ from console.protocol.codec import MAX_STRING_BYTES
 
 from tests.gateway.harness import SENDER, cap_xml, jpeg_with_exif, multipart, post, rig, until
 from tests.gateway.test_webhook_photos import camera_event
-from tests.sites.sitefolder import lonlat
+from tests.site.sitefolder import lonlat
 
 XML = "application/xml"
 _AREA = re.compile(rb"<area>.*?</area>", re.S)

@@ -5,7 +5,7 @@ from console.app.hub import start_hub
 from console.gateway.run import GatewayConfig, start_gateway
 
 from tests.gateway.harness import cap_xml, post, until
-from tests.sites.sitefolder import write_site
+from tests.site.sitefolder import write_site
 
 XML = "application/xml"
 

@@ -9,7 +9,7 @@ from console.gateway.app import item_id
 from console.site.geo import wgs84_to_gcj02
 
 from tests.gateway.harness import b64, get, jpeg_with_exif, multipart, png_bytes, post, rig, until
-from tests.sites.sitefolder import lonlat
+from tests.site.sitefolder import lonlat
 
 JSON = "application/json"
 

@@ -58,6 +58,7 @@ class Client:
         self.live = asyncio.Event()
         self._reader = asyncio.create_task(self._read())
         self._waiters: dict[str, asyncio.Future] = {}
+        self._pongs: list[asyncio.Future] = []
 
     @classmethod
     @asynccontextmanager
@@ -96,6 +97,11 @@ class Client:
                 fut.set_result(msg.body)
         elif msg.type == "error":
             self.errors.append(msg.body)
+        elif msg.type == "pong":
+            if self._pongs:
+                fut = self._pongs.pop(0)
+                if not fut.done():
+                    fut.set_result(msg.body)
         elif msg.type in m.EVENT_BODIES:
             self.events.append(msg)
 
@@ -104,6 +110,14 @@ class Client:
         fut = self._waiters[command_id] = asyncio.get_running_loop().create_future()
         await self.ws.send(encode(type_, body, id=command_id), text=True)
         return await asyncio.wait_for(fut, timeout)
+
+    async def round_trip(self, timeout: float = 10) -> None:
+        """Ping the hub and wait for its pong: whatever the hub queued for this client before
+        the ping has been read by now (a barrier for "nothing else came")."""
+        fut = asyncio.get_running_loop().create_future()
+        self._pongs.append(fut)
+        await self.ws.send(encode("ping", m.Ping(t=0.0)), text=True)
+        await asyncio.wait_for(fut, timeout)
 
     async def wait_for(self, predicate, timeout: float = 10) -> None:
         async def poll():

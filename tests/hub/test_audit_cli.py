@@ -11,9 +11,10 @@ import sys
 
 from console.hub.auth import TokenRegistry
 from console.protocol import messages as m
-from tests.dbraw import raw_db
+from tests.store.dbraw import raw_db
 from tests.hub.harness import Client, running_hub
 from tests.hub.test_hub import _raise
+from tests.waiting import until
 
 
 def _verify(url: str) -> subprocess.CompletedProcess:
@@ -29,7 +30,7 @@ async def test_audit_verify_command_names_the_first_broken_entry(tmp_db_url, tmp
             assert (await c.command("cmd.acknowledge", m.CmdIncident(incident=incident))).ok
             assert not (await wall.command("cmd.dispatch", m.CmdDispatch(incident=incident, resource="R0002"))).ok
             assert (await c.command("cmd.dispatch", m.CmdDispatch(incident=incident, resource="R0001"))).ok
-        await asyncio.sleep(0.2)  # audit writes are queued on the store's executor
+    # stopping the hub flushed the batches the audit rows are written with
     ok = _verify(tmp_db_url)
     assert ok.returncode == 0 and "3 entries verified" in ok.stdout, ok.stdout + ok.stderr
     with raw_db(tmp_db_url) as db:
@@ -67,7 +68,7 @@ async def test_audit_entry_is_written_with_its_command_or_not_at_all(tmp_db_url,
 
         store.commit = full
         answer = core.submit(commander, "ack-1", "cmd.acknowledge", m.CmdIncident(incident=incident))
-        await asyncio.sleep(0.3)
+        await until(lambda: core.storage_fault is not None, "the commit to fail")
         assert not answer.done()  # never answered: its events are not logged
         # A kill: nothing more is written.
         core._committer.cancel()

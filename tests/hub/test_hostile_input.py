@@ -11,7 +11,7 @@ from console.domain.model import Alert
 from console.protocol import messages as m
 from console.protocol.codec import MAX_ID_CHARS, encode
 from console.hub.limits import RateLimiter
-from tests.dbraw import db_bytes
+from tests.store.dbraw import db_bytes
 from tests.hub.harness import Client, running_hub
 
 

@@ -10,7 +10,7 @@ from websockets.exceptions import InvalidStatus
 
 from console.domain.model import Alert
 from console.protocol import messages as m
-from tests.dbraw import raw_db
+from tests.store.dbraw import raw_db
 from tests.hub.harness import Client, running_hub
 
 
@@ -51,7 +51,7 @@ async def test_wall_token_dispatching_is_refused_and_audited(tmp_db_url, tmp_pat
             r = await wall.command("cmd.dispatch", m.CmdDispatch(incident=incident, resource="R0001"))
         assert (r.ok, r.code) == (False, "forbidden")
         assert server.core.state.incidents[incident].tasks == []
-        await asyncio.sleep(0.1)  # the audit write is queued on the store's executor
+        # the audit row is written with the answer's batch; stopping the hub flushes every batch
     with raw_db(tmp_db_url) as db:
         rows = [tuple(r) for r in db.execute("select actor, role, action, outcome from audit_log").fetchall()]
     assert ("大屏", "wall", "cmd.dispatch", "refused:forbidden") in rows
@@ -164,7 +164,7 @@ async def test_center_scoping_and_escalation_handoff(tmp_db_url):
         async with Client.connect(server.url, "demo-t1") as t1, Client.connect(server.url, "demo-t2") as t2:
             inc = await _raise(server, 1, town="T1", grid="T1-C01-G1")
             await t1.wait_for(lambda: t1.events)
-            await asyncio.sleep(0.1)
+            await t2.round_trip()  # anything fanned out to T2 with it would have come before the pong
             assert t2.events == []  # T2 does not see T1's incident
             r = await t1.command("cmd.request_cooperation", m.CmdCooperation(incident=inc, to_center="T2"))
             assert r.ok

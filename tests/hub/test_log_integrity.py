@@ -20,6 +20,7 @@ from console.hub.core import Clock, HubCore
 from console.protocol import messages as m
 from console.store import Store
 from tests.hub.harness import Client, running_hub
+from tests.waiting import until
 
 
 async def _crash(core: HubCore) -> None:
@@ -68,7 +69,7 @@ async def test_a_snapshot_never_runs_ahead_of_the_log(tmp_db_url, monkeypatch):
     gate.set()
     while len(calls) < 2:
         await asyncio.sleep(0.01)
-    await asyncio.sleep(0.1)  # whatever the old code scheduled after the commit gets to run
+    await until(lambda: core.storage_fault is not None, "the second commit to fail and be handled")
     await _crash(core)
     store.close()
 
@@ -171,10 +172,10 @@ async def test_stopping_a_hub_while_its_last_commit_waits_for_the_store_loses_no
     slow = threading.Event()
     core._db.submit(slow.wait, 2.0)  # the store's thread is busy: the next commit queues behind it
     core.emit([_moves(i) for i in range(3)])
-    await asyncio.sleep(0.05)  # the committer takes the batch and waits for the store
+    await until(lambda: core._committing, "the committer to take the batch and wait for the store")
     assert not core._batch
     closing = asyncio.ensure_future(core.close())
-    await asyncio.sleep(0.05)
+    await until(core._batch_ready.is_set, "close() to wait for the commit")
     slow.set()
     await closing
     store.close()

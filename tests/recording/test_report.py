@@ -13,7 +13,7 @@ from console.recording.drill_file import DrillReader
 from console.recording.report import CHARTS, build_html, chart_titles
 from console.ui.common.glossary import Glossary
 from console.ui.common.glossary import Glossary
-from tests.recording.test_kpi import hand_drill  # noqa: F401 - the fixture
+from tests.domain.test_kpi import hand_drill  # noqa: F401 - the fixture
 
 class Boxes(HTMLParser):
     """Which no-break box (div.figure / div.signoff) each heading and image sits in, and the text of each box."""

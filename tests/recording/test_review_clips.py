@@ -18,6 +18,7 @@ from console.recording.drill_file import DrillReader, add_clips
 from console.video.evidence import write_clip
 from console.video.ring import Clip, Packet
 from tests.hub.harness import Client
+from tests.waiting import until
 
 pytestmark = pytest.mark.integration
 
@@ -112,9 +113,13 @@ async def test_review_shows_the_clip_frame_of_the_seek_time(recorded, tmp_path):
             hub.player.set_speed(4.0)
             hub.player.play()
             seen = len(client.frames)
-            await asyncio.sleep(1.5)
+
+            def in_clip() -> list:
+                return [f for f in client.frames[seen:] if f.camera == "CAM01" and t0 <= f.ts <= t0 + N / FPS]
+
+            await until(lambda: len(in_clip()) >= 3, "three of the clip's pictures while it plays")
             hub.player.pause()
-            shown = [f for f in client.frames[seen:] if f.camera == "CAM01" and t0 <= f.ts <= t0 + N / FPS]
+            shown = in_clip()
             assert len(shown) >= 3 and [f.ts for f in shown] == sorted(f.ts for f in shown)
             assert all(abs(_mean(f) - gray(round((f.ts - t0) * FPS))) < 4 for f in shown)
     finally:

@@ -18,3 +18,14 @@ def qasync_loop_factory():
 def pytest_asyncio_loop_factories(config, item):
     """Every async test under tests/ui runs on the qasync loop; the hub's tests keep plain asyncio."""
     return {"qasync": qasync_loop_factory}
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def world():
+    """A widget-test world (tests/ui/world.py): the sample baseline on a real Replica, commands recorded."""
+    from tests.ui.world import World
+
+    return World()

@@ -62,11 +62,6 @@ async def console_on(url: str, token: str, tmp_path, name: str, *, live: bool = 
         yield console
     finally:
         await console.close()
-        # Delete the window's Qt objects now, on the loop, not whenever Python's GC gets to the
-        # wrappers (that can happen inside a later test's event processing and crash Qt).
-        console.window.deleteLater()
-        console.watchdog.deleteLater()
-        await asyncio.sleep(0.05)
 
 
 async def raise_alert(server, camera: str, *, severity: str = "critical", kind: str = "animal") -> str:
@@ -175,7 +170,7 @@ async def test_new_alert_appears_in_the_queue_and_marks_its_camera(hub_db, tmp_p
         await until(lambda: window.alerts.model.row_of(critical) is not None, "the critical alert in the queue")
         await until(lambda: wall.tile_for(off_screen) is not None and wall.tile_for(off_screen).alerting,
                     "the critical camera popped into a tile and marked alerting")
-        assert wall.focused_camera() == off_screen
+        assert wall.paging.focus == off_screen
         assert wall.tile_for(off_screen).detections, "the AI boxes are drawn"
         assert window.alerts.model.row_of(critical) < window.alerts.model.row_of(warning), "critical first"
         assert "live test alert" in window.banner_text()

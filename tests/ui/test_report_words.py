@@ -17,7 +17,7 @@ from console.domain.localtime import clock
 from console.recording.drill_file import DrillReader
 from console.recording.report import build_html
 from console.ui.common.glossary import Glossary
-from tests.recording.test_kpi import T0, hand_drill  # noqa: F401 - the fixture
+from tests.domain.test_kpi import T0, hand_drill  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.ui
 

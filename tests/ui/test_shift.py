@@ -70,16 +70,25 @@ class Commander:
 
     async def alert(self, camera: str, kind: str, severity: str, title: str) -> str:
         """A camera AI's alert through the ingest port; returns the incident id once the console shows it."""
-        cam = self.hub.core.state.cameras[camera]
-        aid = f"S{next(_ids):03d}"
-        alert = Alert(id=aid, source="camera", kind=kind, severity=severity, title=title,
-                      at=self.hub.core.clock.now(), x=cam.x, y=cam.y, grid=cam.grid, town=cam.town,
-                      camera=camera, detections=[Detection(label=kind, score=0.9, x=0.4, y=0.4, w=0.2, h=0.2)])
-        async with Client.connect(self.hub.url, "demo-ingest", last_seq=None) as ingest:
-            assert (await ingest.command("ingest.alert", m.IngestAlert(alert=alert))).ok
-        iid = f"I-{aid}"
-        await until(lambda: self.window.alerts.model.row_of(iid) is not None, f"{iid} in the queue")
+        [iid] = await self.alerts((camera, kind, severity, title))
         return iid
+
+    async def alerts(self, *specs: tuple[str, str, str, str]) -> list[str]:
+        """Several alerts back to back on one ingest link (seconds apart at most, even at 30x)."""
+        ids = []
+        async with Client.connect(self.hub.url, "demo-ingest", last_seq=None) as ingest:
+            for camera, kind, severity, title in specs:
+                cam = self.hub.core.state.cameras[camera]
+                aid = f"S{next(_ids):03d}"
+                alert = Alert(id=aid, source="camera", kind=kind, severity=severity, title=title,
+                              at=self.hub.core.clock.now(), x=cam.x, y=cam.y, grid=cam.grid, town=cam.town,
+                              camera=camera,
+                              detections=[Detection(label=kind, score=0.9, x=0.4, y=0.4, w=0.2, h=0.2)])
+                assert (await ingest.command("ingest.alert", m.IngestAlert(alert=alert))).ok
+                ids.append(f"I-{aid}")
+        for iid in ids:
+            await until(lambda: self.window.alerts.model.row_of(iid) is not None, f"{iid} in the queue")
+        return ids
 
     async def key(self, name: str, key: Qt.Key, *, note: str = "", reason: str | None = None) -> str | None:
         """Press a key on the window; answer the question it asks; returns the incident it acted on."""
@@ -189,8 +198,8 @@ async def test_a_whole_shift_through_the_keys(tmp_path, monkeypatch):
 
             # -- two criticals within 10 s: Enter goes to the newest, the next Enter to the other
             await c.quiet()
-            fall = await c.alert("CAM20", "fall", "critical", "人员倒地 赛道 12 公里")
-            smoke = await c.alert("CAM33", "smoke", "critical", "烟雾 补给站")
+            fall, smoke = await c.alerts(("CAM20", "fall", "critical", "人员倒地 赛道 12 公里"),
+                                         ("CAM33", "smoke", "critical", "烟雾 补给站"))
             assert c.state.incidents[smoke].created_at - c.state.incidents[fall].created_at < 10
             order = []
             for _ in range(6):  # Enter until both have someone: the newest first (key() checks each)

@@ -231,6 +231,7 @@ REFUSAL_REASONS: Words = {
     "task_ended": ("{what} 的任务已结束", "{what}'s task has already ended"),
     "on_scene": ("{what} 已到场，不能撤回", "{what} is already on scene and cannot be recalled"),
     "busy": ("{what} 正在执行其他任务", "{what} is on another task"),
+    "busy_by": ("{what} 已在执行 {holder} 派遣的任务", "{what} is already on a task sent by {holder}"),
     "off_duty": ("{what} 不在岗", "{what} is off duty"),
 }
 
@@ -580,15 +581,18 @@ def subject_name(state, subject: str) -> str:
     return res.name if res is not None else subject
 
 
-def describe_refusal(code: str, reason: str, subject: str, state, lang: str) -> str:
+def describe_refusal(code: str, reason: str, subject: str, state, lang: str, holder: str = "") -> str:
     """A refusal as the commander reads it: its code in words, then why, with names, not ids.
 
-    Without a known reason only the code's words: never the hub's English diagnostic.
+    Without a known reason only the code's words: never the hub's English diagnostic. A
+    person held by someone else's dispatch names who sent them.
     """
     head = refusal(code, lang)
     if reason not in REFUSAL_REASONS:
         return head
-    why = word(REFUSAL_REASONS, reason, lang).format(what=subject_name(state, subject))
+    if reason == "busy" and holder:
+        reason = "busy_by"
+    why = word(REFUSAL_REASONS, reason, lang).format(what=subject_name(state, subject), holder=holder)
     return head + _phrase("note_sep", lang) + why
 
 

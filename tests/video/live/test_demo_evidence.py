@@ -46,9 +46,6 @@ async def test_the_demo_dog_alerts_clip_starts_before_the_alert_while_its_camera
     finally:
         if console is not None:
             await console.close()
-            console.window.deleteLater()
-            console.watchdog.deleteLater()
-            await asyncio.sleep(0.05)
         await hub.stop()
     camera = replica.state.cameras[dog.camera]
     assert camera.main != camera.sub and shown.url == redact(camera.main), "the focus tile plays the main stream"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QSettings
 
 from console.app.config import HubConfig
@@ -26,7 +28,12 @@ async def until(predicate, what: str, timeout: float = 30.0) -> None:
         await asyncio.sleep(0.05)
 
 
+#: threads of a console that report into its widgets or pull its video: none may outlive close()
+CONSOLE_THREADS = ("stream-", "evidence", "stills", "basemap")
+
+
 async def test_the_demo_console_pulls_every_visible_camera_as_a_stream_and_the_hub_pushes_none(tmp_path):
+    before = set(threading.enumerate())
     hub = await start_hub(HubConfig(port=0, scenario="marathon", start="07:29:40", fps=5.0,
                                     db=f"sqlite:///{tmp_path / 'hub.db'}", simulate_field=False))
     console = None
@@ -47,7 +54,11 @@ async def test_the_demo_console_pulls_every_visible_camera_as_a_stream_and_the_h
     finally:
         if console is not None:
             await console.close()
-            console.window.deleteLater()
-            console.watchdog.deleteLater()
-            await asyncio.sleep(0.05)
         await hub.stop()
+    # closed: its threads are gone and its window is deleted (on this thread, not by a later collection)
+    def left() -> list[str]:
+        return [t.name for t in threading.enumerate() if t not in before and t.name.startswith(CONSOLE_THREADS)]
+
+    await until(lambda: not left(), "the console's threads to end", 5)
+    window = console.window
+    await until(lambda: not shiboken6.isValid(window), "the window to be deleted", 5)

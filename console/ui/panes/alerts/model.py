@@ -16,12 +16,13 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from console.client.replica import Replica
+from console.domain import attention
+from console.domain.attention import Redispatch, needs_redispatch
 from console.domain.model import FINAL_STATUSES, SETTLED_STATUSES, Incident
 from console.domain.sla import incident_sla
 from console.domain.state import ChangeSet
 from console.domain.focus import awaiting_closure
-from console.ui.common import attention, glossary, theme
-from console.ui.common.attention import Redispatch, needs_redispatch
+from console.ui.common import glossary, theme
 from console.ui.common.i18n import current_lang, kind_label, severity_label, status_label
 
 _SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}

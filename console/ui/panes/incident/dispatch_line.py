@@ -10,11 +10,12 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from console.client.replica import Replica
+from console.domain import attention
+from console.domain.attention import Redispatch, needs_redispatch
 from console.domain.focus import awaiting_closure
 from console.domain.model import TASK_FINAL, Incident
 from console.domain.recommend import eta_seconds
-from console.ui.common import attention, glossary
-from console.ui.common.attention import Redispatch, needs_redispatch
+from console.ui.common import glossary
 from console.ui.common.i18n import current_lang, resource_kind_label, status_label
 from console.ui.shell.desk import Desk, DeskEntry
 

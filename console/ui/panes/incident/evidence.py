@@ -12,6 +12,7 @@ pixels and scales thumbnails. "Export evidence" writes the incident's bundle
 from __future__ import annotations
 
 import os
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -28,7 +29,7 @@ from console.domain.model import Alert, Incident
 from console.ui.common import glossary, theme
 from console.ui.common.i18n import current_lang
 from console.ui.panes.incident import export
-from console.video import stills
+from console.video import export as bundle, stills
 from console.video.evidence import EvidenceKeeper
 
 THUMB_W, THUMB_H = 176, 99
@@ -71,6 +72,9 @@ class StillLoader(QObject):
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="stills")
         self._cache: dict[str, QImage] = {}
         self._asked: set[str] = set()
+        # held while a worker emits: once close() has it, no worker signals this object again
+        self._emit_lock = threading.Lock()
+        self._closed = False
         self.sig_loaded.connect(self._keep)
 
     def get(self, key: str) -> QImage | None:
@@ -90,16 +94,24 @@ class StillLoader(QObject):
         self._cache.pop(key, None)
 
     def close(self) -> None:
-        """Stop the workers (a fetch in progress finishes within its timeout)."""
+        """Stop the workers; from its return on none of them signals this object (a fetch in
+        progress finishes within its timeout and is dropped)."""
+        with self._emit_lock:
+            self._closed = True
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def _run(self, key: str, source: str | Path) -> None:
         try:
             data = Path(source).read_bytes() if isinstance(source, Path) else stills.fetch(source)
-            self.sig_loaded.emit(key, to_qimage(stills.decode(data, MAX_SIDE)))
+            self._emit(self.sig_loaded, key, to_qimage(stills.decode(data, MAX_SIDE)))
         except (stills.StillError, OSError) as exc:
             self._asked.discard(key)  # asked again next time the incident is shown
-            self.sig_failed.emit(key, str(exc))
+            self._emit(self.sig_failed, key, str(exc))
+
+    def _emit(self, signal, *args) -> None:
+        with self._emit_lock:  # the panel may be deleted on the GUI thread right after close()
+            if not self._closed:
+                signal.emit(*args)
 
     def _keep(self, key: str, image: QImage) -> None:
         self._cache[key] = image
@@ -318,7 +330,8 @@ class EvidencePanel(QGroupBox):
         self._export_pool.submit(self._run_export, job, dest)
 
     def close_workers(self) -> None:
-        """Stop the loader, the exporter and the keeper."""
+        """Stop the loader, the exporter and the keeper (an export or a clip being written is
+        finished first); after this no worker thread signals the panel. Safe to call twice."""
         self.loader.close()
         self._export_pool.shutdown(wait=True)
         if self.keeper is not None:
@@ -360,9 +373,9 @@ class EvidencePanel(QGroupBox):
             if inc is not None and any(a.id == alert for a in export.incident_alerts(self.replica.state, inc)):
                 self.fill(inc)
 
-    def _run_export(self, job: export.ExportJob, dest: Path) -> None:
+    def _run_export(self, job: bundle.ExportJob, dest: Path) -> None:
         try:
-            path = export.write(job, dest)
+            path = bundle.write(job, dest)
             self.sig_exported.emit(str(path), "")
         except Exception as exc:  # any failure is said on the pane; nothing half-written stays (write_bundle)
             self.sig_exported.emit(str(dest), str(exc))

@@ -9,7 +9,7 @@ from console.domain.model import Incident
 from console.domain.sla import incident_sla
 from console.domain.localtime import duration, whole_seconds
 from console.ui.common import glossary, theme
-from console.ui.common.attention import needs_redispatch
+from console.domain.attention import needs_redispatch
 from console.ui.common.i18n import current_lang
 
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from console.client.replica import Replica
 from console.domain.model import Incident
-from console.ui.common.attention import assembly_left
+from console.domain.attention import assembly_left
 from console.ui.common import theme
 from console.ui.common import glossary
 from console.ui.common.i18n import current_lang, resource_kind_label, status_label

@@ -135,6 +135,13 @@ class IncidentPane(QWidget):
         self.task_list.recall_allowed = visible and self.controller.can("cmd.recall")
         self.show_incident(self.incident_id)
 
+    def set_wall(self, on: bool) -> None:
+        """Wall mode: no action buttons, each recommendation's reason whole, no sideways scrolling."""
+        self.set_actions_visible(not on)
+        self.recommendations.set_wrap(on)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if on
+                                                 else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+
     def action_buttons(self) -> dict[str, QPushButton]:
         """Command type → its button (tests and wall mode look at them)."""
         return self.actions.buttons()

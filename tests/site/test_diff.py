@@ -1,0 +1,55 @@
+"""site_changes + apply: a re-import changes what the folder lists and keeps what is live."""
+
+import msgspec
+
+from console.domain.apply import apply
+from console.domain.state import State
+from console.protocol.codec import Message
+from console.site import load_site, site_changes
+
+from tests.site.sitefolder import write_site
+
+
+def _fold(state, events):
+    for i, (t, body) in enumerate(events, state.seq + 1):
+        apply(state, Message(t, body, i, 1000.0 + i))
+
+
+def test_reimport_keeps_live_status_task_and_position(tmp_path):
+    site = load_site(write_site(tmp_path / "s"))
+    state = State()
+    events, kept = site_changes(state, site.baseline)
+    assert [t for t, _ in events] == ["baseline_loaded"] and kept == []
+    _fold(state, events)
+    # live: P1 is on a task somewhere else, P2 too, CAM1 offline
+    p1 = state.resources["P1"]
+    p1.status, p1.task, p1.x, p1.y = "en_route", "I-1-T1", 640.0, 410.0
+    state.resources["P2"].status = "on_scene"
+    state.cameras["CAM1"].online = False
+    new = msgspec.structs.replace(site.baseline, resources=[
+        msgspec.structs.replace(site.baseline.resources[0], unit="新网格站", skills=["应急协助"]),
+        site.baseline.resources[2]],
+        cameras=[msgspec.structs.replace(site.baseline.cameras[0], x=210.0), site.baseline.cameras[1]])
+    events, kept = site_changes(state, new)
+    assert [t for t, _ in events] == ["resource_updated", "camera_updated"]
+    assert kept == ["P2"], "a person on a task is not removed under their task"
+    _fold(state, events)
+    p1 = state.resources["P1"]
+    assert (p1.unit, p1.skills, p1.status, p1.task, p1.x, p1.y) == ("新网格站", ["应急协助"], "en_route", "I-1-T1", 640.0, 410.0)
+    cam = state.cameras["CAM1"]
+    assert (cam.x, cam.online) == (210.0, False)
+    assert site_changes(state, new) == ([], ["P2"]), "importing the same folder again changes nothing"
+
+
+def test_a_camera_turned_or_given_a_new_sub_stream_is_a_camera_updated(tmp_path):
+    site = load_site(write_site(tmp_path / "s"))
+    state = State()
+    _fold(state, site_changes(state, site.baseline)[0])
+    cam = site.baseline.cameras[0]
+    turned = msgspec.structs.replace(site.baseline, cameras=[
+        msgspec.structs.replace(cam, heading=270.0, fov=45.0, sub="rtsp://10.0.0.1/sub2"), *site.baseline.cameras[1:]])
+    events, _ = site_changes(state, turned)
+    assert [(t, b.camera.id) for t, b in events] == [("camera_updated", cam.id)]
+    _fold(state, events)
+    assert (state.cameras[cam.id].heading, state.cameras[cam.id].fov, state.cameras[cam.id].sub) == (
+        270.0, 45.0, "rtsp://10.0.0.1/sub2")

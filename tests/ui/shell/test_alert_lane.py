@@ -1,0 +1,89 @@
+"""A critical alert is painted as soon as it is applied, ahead of the backlog behind it.
+
+The whole console (build_console) against a real hub on 127.0.0.1. The hub emits
+one burst: thousands of everyday events, one critical alert, thousands more. The
+console applies them in sequence order (the domain state only changes by events,
+in order); the alert's row is painted before the events after it are applied.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from PySide6.QtCore import QEvent, QObject
+
+from console.domain.model import Alert
+from console.protocol import messages as m
+from console.ui.shell.tick import URGENT_GAP_S
+from tests.hub.harness import running_hub
+from tests.ui.test_live_console import console_on, until  # noqa: F401 - fixtures and helpers shared
+from tests.ui.test_live_console import collect_on_the_gui_thread, english, keep_loop_on_close  # noqa: F401
+
+pytestmark = [pytest.mark.ui, pytest.mark.integration, pytest.mark.timeout(120)]
+
+AHEAD, BEHIND = 5_000, 5_000
+
+
+class PaintWatch(QObject):
+    """Notes the console's applied seq each time the queue is painted with the incident's row in it."""
+
+    def __init__(self, window, incident: str):
+        super().__init__()
+        self.window, self.incident = window, incident
+        self.seq_at_paint: int | None = None
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt override
+        if (event.type() == QEvent.Type.Paint and self.seq_at_paint is None
+                and self.window.alerts.model.row_of(self.incident) is not None):
+            self.seq_at_paint = self.window.replica.state.seq
+        return False
+
+
+def moves(state, n: int) -> list[tuple[str, m.Body]]:
+    people = sorted(state.resources)
+    return [("resources_moved", m.ResourcesMoved(moves=[(people[i % len(people)], float(i % 400), 60.0)]))
+            for i in range(n)]
+
+
+def critical(server, n: int) -> tuple[str, m.AlertRaised]:
+    cam = server.core.state.cameras[sorted(server.core.state.cameras)[0]]
+    alert = Alert(id=f"LANE{n}", source="camera", kind="animal", severity="critical", title=f"lane test alert {n}",
+                  at=server.core.clock.now(), x=cam.x, y=cam.y, grid=cam.grid, town=cam.town, camera=cam.id)
+    return ("alert_raised", m.AlertRaised(alert=alert, incident=f"I-LANE{n}"))
+
+
+async def test_a_critical_alert_in_a_burst_is_painted_before_the_next_event_is_applied(tmp_path):
+    hub_db = f"sqlite:///{tmp_path / 'hub.db'}"
+    async with running_hub(hub_db) as server, console_on(server.url, "demo-commander", tmp_path, "c") as con:
+        window = con.window
+        window.tick.stop()  # no regular tick: only the alert's own early tick can show it
+        await asyncio.sleep(URGENT_GAP_S + 0.05)  # past the gap after the last regular tick
+        watch = PaintWatch(window, "I-LANE1")
+        window.alerts.view.viewport().installEventFilter(watch)
+        try:
+            state = server.core.state
+            seqs = server.core.emit(moves(state, AHEAD) + [critical(server, 1)] + moves(state, BEHIND))
+            alert_seq, last = seqs[AHEAD], seqs[-1]
+            await until(lambda: con.replica.state.seq == last, "the console to apply the whole burst")
+            await until(lambda: watch.seq_at_paint is not None, "the alert's row to be painted")
+        finally:
+            window.alerts.view.viewport().removeEventFilter(watch)
+        # in order: the 5,000 ahead of it applied first; and painted before any of the 5,000 behind it
+        assert watch.seq_at_paint == alert_seq, (
+            f"painted at seq {watch.seq_at_paint}: the alert is {alert_seq}, the burst ends at {last}")
+        assert "lane test alert 1" in window.banner_text(), "focused after the paint"
+        assert con.replica.state.seq == server.core.committed_seq
+
+
+async def test_a_critical_alert_right_after_a_tick_is_shown_without_waiting_for_the_next_one(tmp_path):
+    hub_db = f"sqlite:///{tmp_path / 'hub.db'}"
+    async with running_hub(hub_db) as server, console_on(server.url, "demo-commander", tmp_path, "c") as con:
+        window = con.window
+        window.tick.stop()
+        window.refresh_now()  # a tick just ran: an early tick now would come inside the gap
+        seqs = server.core.emit([critical(server, 2)])
+        await until(lambda: con.replica.state.seq == seqs[-1], "the console to apply the alert")
+        await until(lambda: window.alerts.model.row_of("I-LANE2") is not None,
+                    "the alert in the queue with no regular tick running")
+        assert "lane test alert 2" in window.banner_text()
