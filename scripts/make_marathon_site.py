@@ -52,6 +52,31 @@ def _geojson(features: list[dict]) -> str:
     return '{"type":"FeatureCollection","features":[\n' + lines + "\n]}\n"
 
 
+def _cases_toml(b) -> str:
+    """cases.toml: the working hours and one [[case_type]] per alert kind (SITE_FORMAT.md)."""
+    from console.domain.model import CaseType
+
+    default = CaseType(code="", zh="", en="")
+    lines = ["# Case types (一办到底): for each alert kind, the promise it runs on, who answers it and\n"
+             "# how it is checked. Statutory holidays and 调休 make-up working days come from the\n"
+             "# chinese-calendar library, never from this file; work_hours are China time.\n"
+             f"work_hours = {json.dumps(b.work_hours)}\n"]
+    for t in b.case_types:
+        lines.append(f'\n[[case_type]]\ncode = "{t.code}"\nzh = "{t.zh}"\nen = "{t.en}"\npromise = "{t.promise}"\n')
+        if t.limit:
+            lines.append(f"limit = {t.limit}\n")
+        lines.append(f"responsible = {json.dumps(t.responsible)}\n"
+                     f"departments = {json.dumps(t.departments, ensure_ascii=False)}\n")
+        if t.photo_required:
+            lines.append("photo_required = true\n")
+        if t.plan:
+            lines.append(f'plan = "{t.plan}"\n')
+        for key in ("dispatch_minutes", "verify_hours"):
+            if getattr(t, key) != getattr(default, key):
+                lines.append(f"{key} = {getattr(t, key)}\n")
+    return "".join(lines)
+
+
 def build(out: Path) -> None:
     """Write every file of the marathon site into `out`."""
     b = build_marathon_baseline(SEED, DEFAULT_DAY)
@@ -99,6 +124,7 @@ def build(out: Path) -> None:
                      f"kinds = {json.dumps(p.kinds)}\nroles = [{roles}]\n"
                      + (f"notify = {json.dumps(p.notify)}\n" if p.notify else ""))
     (out / "plans.toml").write_text("".join(lines), encoding="utf-8")
+    (out / "cases.toml").write_text(_cases_toml(b), encoding="utf-8")
     line = {"type": "Feature", "properties": {"name": "半程马拉松赛道"},
             "geometry": {"type": "LineString", "coordinates": [_ll(plane, x, y) for x, y in b.course]}}
     (out / "course.geojson").write_text(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n",

@@ -12,7 +12,8 @@ from typing import Callable
 import msgspec
 
 from console.domain.model import (
-    HELD_STATUSES, TASK_FINAL, Broadcast, FieldPage, Incident, Task, Transition, dispatch_stands,
+    CASE_STAGES, HELD_STATUSES, TASK_FINAL, Broadcast, Case, ExtensionRequest, FieldPage, Incident, Task,
+    Transition, dispatch_stands,
 )
 from console.domain.state import ChangeSet, State
 from console.domain import bodies
@@ -98,6 +99,30 @@ def _refresh(state: State, inc: Incident, ts: float) -> None:
         else:
             inc.full_on_scene_at = None
         inc.status = work_status(state, inc)
+    _advance_case(state, inc, ts)
+
+
+def _advance_case(state: State, inc: Incident, ts: float) -> None:
+    """Move a case file to the furthest stage its incident and tasks have reached.
+
+    Dispatched, accepted and on site follow the tasks (a declined or cancelled task does
+    not count); handled and verified are the case's own events; closed is the incident's.
+    Each stage keeps the first time it was reached.
+    """
+    case = inc.case
+    if case is None:
+        return
+    reached = case.reached
+    tasks = [t for tid in inc.tasks if (t := state.tasks.get(tid)) and t.status not in ("declined", "cancelled")]
+    if tasks:
+        reached.setdefault("dispatched", ts)
+    if any(t.accepted_at is not None or t.arrived_at is not None for t in tasks):
+        reached.setdefault("accepted", ts)
+    if any(t.arrived_at is not None for t in tasks):
+        reached.setdefault("on_site", ts)
+    if inc.status == "closed":
+        reached.setdefault("closed", ts)
+    case.stage = next(s for s in reversed(CASE_STAGES) if s in reached or s == "registered")
 
 
 # ------------------------------------------------------------------- baseline
@@ -112,6 +137,15 @@ def _baseline(state: State, type_: str, body: bodies.BaselineLoaded, ts: float, 
     state.resources = {r.id: r for r in b.resources}
     state.cameras = {c.id: c for c in b.cameras}
     state.plans = {p.id: p for p in b.plans}
+    state.case_types = {t.code: t for t in b.case_types}
+    state.work_hours = list(b.work_hours)
+    ch.baseline = True
+
+
+@_on("case_types_changed")
+def _case_types(state: State, type_: str, body: bodies.CaseTypesChanged, ts: float, ch: ChangeSet) -> None:
+    state.case_types = {t.code: t for t in body.case_types}
+    state.work_hours = list(body.work_hours)
     ch.baseline = True
 
 
@@ -124,7 +158,8 @@ def _alert(state: State, type_: str, body: bodies.AlertRaised, ts: float, ch: Ch
     if a.source == "report" and a.id[:1] == "R" and a.id[1:].isdigit():
         state.reports = max(state.reports, int(a.id[1:]))
     inc = Incident(id=body.incident, alert=a.id, kind=a.kind, severity=a.severity, title=a.title,
-                   town=a.town, grid=a.grid, x=a.x, y=a.y, created_at=a.at, owner=a.town)
+                   town=a.town, grid=a.grid, x=a.x, y=a.y, created_at=a.at, owner=a.town,
+                   case=_own_copy(body.case))
     _step(inc, ts, a.reporter or a.camera or a.source, "raised", a.text)
     state.incidents[inc.id] = inc
     ch.alerts.add(a.id)
@@ -163,6 +198,7 @@ def _finish(state: State, type_: str, body: bodies.IncidentStep, ts: float, ch: 
     inc.status = what
     inc.offered_to = None
     _step(inc, ts, body.actor, what, body.note)
+    _advance_case(state, inc, ts)
     ch.incidents.add(inc.id)
 
 
@@ -341,6 +377,113 @@ def _task_step(state: State, type_: str, body: bodies.TaskStep, ts: float, ch: C
           name=res.name if res is not None else "")
     _refresh(state, inc, ts)
     ch.incidents.add(inc.id)
+
+
+# ------------------------------------------------------------------- cases (一办到底)
+# A case file lives on its incident; its due times come in the events (the hub planned them).
+
+def _own_copy(case: Case | None) -> Case | None:
+    """A case file the state may change without changing the event body it came in."""
+    return None if case is None else _case_decoder.decode(msgspec.json.encode(case))
+
+
+_case_decoder = msgspec.json.Decoder(Case)
+
+
+def _case_step(state: State, body, ts: float, ch: ChangeSet) -> tuple[Incident, Case] | tuple[None, None]:
+    inc = state.incidents.get(body.incident)
+    if inc is None or inc.case is None:
+        return None, None
+    ch.incidents.add(inc.id)
+    return inc, inc.case
+
+
+@_on("case_handled")
+def _handled(state: State, type_: str, body: bodies.CaseHandled, ts: float, ch: ChangeSet) -> None:
+    inc, case = _case_step(state, body, ts, ch)
+    if case is None:
+        return
+    case.reached["handled"] = ts
+    case.handled_by = body.resource or body.actor
+    case.report = body.note
+    case.photos = list(body.photos)
+    res = state.resources.get(body.resource)
+    _step(inc, ts, body.actor, "case_handled", body.note, resource=body.resource,
+          name=res.name if res is not None else "")
+    _advance_case(state, inc, ts)
+
+
+@_on("case_verified")
+def _verified(state: State, type_: str, body: bodies.CaseVerified, ts: float, ch: ChangeSet) -> None:
+    inc, case = _case_step(state, body, ts, ch)
+    if case is None:
+        return
+    if body.passed:
+        case.reached["verified"] = ts
+        case.verified_by = body.actor
+        case.verify_photo = body.photo
+    else:  # the hazard is still there: back to work, the handling clock keeps its due time
+        case.reached.pop("handled", None)
+        case.rework += 1
+    _step(inc, ts, body.actor, "case_verified" if body.passed else "case_rejected", body.note)
+    _advance_case(state, inc, ts)
+
+
+@_on("case_returned")
+def _returned(state: State, type_: str, body: bodies.CaseReturned, ts: float, ch: ChangeSet) -> None:
+    inc, case = _case_step(state, body, ts, ch)
+    if case is None:
+        return
+    case.returned = body.reason
+    case.extension = None
+    _step(inc, ts, body.actor, "case_returned", body.note, cause=body.reason)
+
+
+@_on("extension_requested")
+def _ext_asked(state: State, type_: str, body: bodies.ExtensionRequested, ts: float, ch: ChangeSet) -> None:
+    inc, case = _case_step(state, body, ts, ch)
+    if case is None:
+        return
+    case.extension = ExtensionRequest(hours=body.hours, reason=body.reason, by=body.actor, at=ts)
+    _step(inc, ts, body.actor, "extension_requested", body.reason, hours=body.hours)
+
+
+@_on("extension_approved", "extension_refused")
+def _ext_answered(state: State, type_: str, body: bodies.ExtensionAnswered, ts: float, ch: ChangeSet) -> None:
+    inc, case = _case_step(state, body, ts, ch)
+    if case is None:
+        return
+    case.extension = None
+    if type_ == "extension_approved":
+        case.due.update(body.due)
+        case.extended_hours += body.hours
+    _step(inc, ts, body.actor, type_, body.note, hours=body.hours)
+
+
+@_on("case_suspended")
+def _suspended(state: State, type_: str, body: bodies.CaseSuspended, ts: float, ch: ChangeSet) -> None:
+    inc, case = _case_step(state, body, ts, ch)
+    if case is None:
+        return
+    case.suspended_at = ts
+    case.suspend_reason = body.reason
+    _step(inc, ts, body.actor, "case_suspended", body.note, cause=body.reason)
+
+
+@_on("case_resumed")
+def _resumed(state: State, type_: str, body: bodies.CaseResumed, ts: float, ch: ChangeSet) -> None:
+    inc, case = _case_step(state, body, ts, ch)
+    if case is None:
+        return
+    case.suspended_at = None
+    case.suspend_reason = ""
+    case.suspended_s += body.suspended_s
+    case.due.update(body.due)
+    if body.calendar_unknown:
+        case.calendar_unknown = body.calendar_unknown
+        for stage in [s for s in case.due if s not in case.reached]:
+            del case.due[stage]
+    _step(inc, ts, body.actor, "case_resumed", body.note)
 
 
 # ------------------------------------------------------------------- world

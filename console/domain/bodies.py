@@ -13,7 +13,7 @@ from typing import Annotated, Any, Protocol
 import msgspec
 
 from console.domain.model import (
-    Alert, Baseline, Broadcast, Camera, Incident, OrgUnit, Plan, PlanRole, Resource, Task,
+    Alert, Baseline, Broadcast, Camera, Case, CaseType, Incident, OrgUnit, Plan, PlanRole, Resource, Task,
 )
 
 
@@ -124,6 +124,56 @@ class CmdReport(Body):
     severity: Code = "warning"
 
 
+#: photos one case report may carry
+MAX_PHOTOS = 9
+
+
+class CmdCaseHandled(Body):
+    """The worker's report that a case is dealt with: a note and the photos of the place."""
+
+    incident: Id
+    note: Note = ""
+    photos: Annotated[list[Ref], msgspec.Meta(max_length=MAX_PHOTOS)] = []
+
+
+class CmdVerify(Body):
+    """The reporter's or commander's check of a handled case: passed (with a photo where the type asks) or not."""
+
+    incident: Id
+    passed: bool = True
+    note: Note = ""
+    photo: Ref | None = None
+
+
+class CmdReturn(Body):
+    """A case back to its reporter with a reason code (model.RETURN_REASONS)."""
+
+    incident: Id
+    reason: Code
+    note: Note = ""
+
+
+class CmdRequestExtension(Body):
+    incident: Id
+    hours: int
+    reason: Note
+
+
+class CmdAnswerExtension(Body):
+    """Approve or refuse the pending extension; `hours` overrides what was asked."""
+
+    incident: Id
+    approved: bool = True
+    hours: int | None = None
+    note: Note = ""
+
+
+class CmdSuspend(Body):
+    incident: Id
+    reason: Code
+    note: Note = ""
+
+
 class IngestAlert(Body):
     alert: Alert
 
@@ -146,6 +196,8 @@ class BaselineLoaded(Body):
 class AlertRaised(Body):
     alert: Alert
     incident: str
+    #: the case file the alert opens when its type runs on a working-time limit (the hub planned its due times)
+    case: Case | None = None
 
 
 class IncidentStep(Body):
@@ -333,6 +385,73 @@ class ViewChanged(Body):
     gone: list[str] = []
 
 
+class CaseHandled(Body):
+    incident: str
+    actor: str
+    #: the person whose task it was ("" when the desk records it)
+    resource: str = ""
+    note: str = ""
+    photos: list[str] = []
+
+
+class CaseVerified(Body):
+    incident: str
+    actor: str
+    passed: bool = True
+    note: str = ""
+    photo: str = ""
+
+
+class CaseReturned(Body):
+    incident: str
+    actor: str
+    reason: str
+    note: str = ""
+
+
+class ExtensionRequested(Body):
+    incident: str
+    actor: str
+    hours: int
+    reason: str
+
+
+class ExtensionAnswered(Body):
+    """extension_approved / extension_refused; `due`: the moved due times of an approval."""
+
+    incident: str
+    actor: str
+    hours: int
+    note: str = ""
+    due: dict[str, float] = {}
+
+
+class CaseSuspended(Body):
+    incident: str
+    actor: str
+    reason: str
+    note: str = ""
+
+
+class CaseResumed(Body):
+    """The clock runs again; `due`: the stages not reached, moved by `suspended_s` of working time."""
+
+    incident: str
+    actor: str
+    note: str = ""
+    due: dict[str, float] = {}
+    suspended_s: float = 0.0
+    #: the year the holiday calendar lacked (0: none): then the stages not reached have no clock
+    calendar_unknown: int = 0
+
+
+class CaseTypesChanged(Body):
+    """A re-imported site's case catalog and working hours (the whole catalog: it is short)."""
+
+    case_types: list[CaseType]
+    work_hours: list[str] = []
+
+
 #: hub → client messages that carry a sequence number and change domain state
 EVENT_BODIES: dict[str, type[Body]] = {
     "baseline_loaded": BaselineLoaded,
@@ -374,4 +493,13 @@ EVENT_BODIES: dict[str, type[Body]] = {
     "plan_removed": PlanRemoved,
     "alert_updated": AlertUpdated,
     "view_changed": ViewChanged,
+    "case_types_changed": CaseTypesChanged,
+    "case_handled": CaseHandled,
+    "case_verified": CaseVerified,
+    "case_returned": CaseReturned,
+    "extension_requested": ExtensionRequested,
+    "extension_approved": ExtensionAnswered,
+    "extension_refused": ExtensionAnswered,
+    "case_suspended": CaseSuspended,
+    "case_resumed": CaseResumed,
 }

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Literal
 
-from console.domain import bodies, rules
+from console.domain import bodies, cases, rules
 from console.domain.rules import ROLES, Actor, CommandRefused, Events, IncidentCheck
 from console.domain.state import State
 
@@ -81,6 +81,16 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 rules.check_has_open_task, also_final=True),
     # a task action: call someone back before they are on scene
     CommandSpec("cmd.recall", bodies.CmdRecall, _COMMANDERS, rules.recall, undo="hold"),
+    # case actions (一办到底), offered on a case by console/domain/cases.CASE_ACTIONS
+    CommandSpec("cmd.case_handled", bodies.CmdCaseHandled, frozenset({"commander", "field"}), cases.case_handled),
+    CommandSpec("cmd.verify", bodies.CmdVerify, frozenset({"commander", "field"}), cases.verify),
+    CommandSpec("cmd.return", bodies.CmdReturn, _COMMANDERS, cases.return_case, undo="hold"),
+    CommandSpec("cmd.request_extension", bodies.CmdRequestExtension, frozenset({"commander", "field"}),
+                cases.request_extension),
+    CommandSpec("cmd.approve_extension", bodies.CmdAnswerExtension, _COMMANDERS, cases.answer_extension,
+                undo="hold"),
+    CommandSpec("cmd.suspend", bodies.CmdSuspend, _COMMANDERS, cases.suspend, undo="hold"),
+    CommandSpec("cmd.resume", bodies.CmdIncident, _COMMANDERS, cases.resume, undo="hold"),
     # field pages and alert sources
     CommandSpec("cmd.acknowledge_broadcast", bodies.CmdBroadcastAck, frozenset({"field"}),
                 rules.acknowledge_broadcast),

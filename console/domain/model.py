@@ -53,6 +53,12 @@ TIMELINE_STEPS = {
     "task_done": ("resource", "name", "cause"), "task_declined": ("resource", "name"),
     "task_cancelled": ("resource", "name", "cause"),
     "alert_updated": (), "alert_cancelled": (),  # note: the update's alert id (a CAP Update / Cancel)
+    # cases (一办到底)
+    "case_handled": ("resource", "name"),    # note: the worker's report
+    "case_verified": (), "case_rejected": (),  # note: what the verifier saw
+    "case_returned": ("cause",),             # cause: a RETURN_REASONS code
+    "extension_requested": ("hours",), "extension_approved": ("hours",), "extension_refused": ("hours",),
+    "case_suspended": ("cause",), "case_resumed": (),
 }
 
 INCIDENT_STATUSES = (
@@ -221,8 +227,95 @@ class Transition(msgspec.Struct, kw_only=True, omit_defaults=True):
     missing: list[PlanRole] = []
     #: how many grids a broadcast went to
     grids: int = 0
-    #: why the hub ended a task itself (TASK_END_CAUSES)
+    #: why the hub ended a task itself (TASK_END_CAUSES); a case's return or suspension reason
     cause: str = ""
+    #: working hours an extension asked for or granted
+    hours: int = 0
+
+
+# --------------------------------------------------------------------- cases (一办到底)
+# A case is an incident on a working-time clock: registered → dispatched → accepted → on site →
+# handled (the worker's report) → verified (the reporter or the commander) → closed, each stage
+# with a due time the hub worked out from the site's working calendar (console/domain/worktime.py)
+# and wrote into the events, so a console never needs the calendar to fold them.
+
+#: which promise a case type runs on: the emergency 60 s / 10 min one, or a limit to "handled"
+#: counted in working hours or working days
+CASE_PROMISES = ("emergency", "working_hours", "working_days")
+CASE_STAGES = ("registered", "dispatched", "accepted", "on_site", "handled", "verified", "closed")
+#: why a case goes back to its reporter instead of being worked
+RETURN_REASONS = ("not_ours", "insufficient_info", "duplicate")
+#: why a case's clock is stopped for a while
+SUSPEND_REASONS = ("weather", "awaiting_owner", "awaiting_department", "court_or_dispute", "other")
+
+
+class CaseType(msgspec.Struct, kw_only=True):
+    """A site's kind of case: its words, its promise, who answers it and how it is checked.
+
+    `code` is the alert kind it covers. `limit` counts `promise` units (working hours or
+    working days) from registration to handled; 0 for the emergency promise.
+    """
+
+    code: str
+    zh: str
+    en: str
+    promise: str = "emergency"
+    limit: int = 0
+    #: resource kinds that answer it, and the departments (units) responsible
+    responsible: list[str] = []
+    departments: list[str] = []
+    #: verification needs a photo of the place with the hazard gone
+    photo_required: bool = False
+    #: the plan a commander is offered first (a plan id of the site)
+    plan: str | None = None
+    #: working minutes from registration to dispatch, and working hours from handled to verified
+    dispatch_minutes: int = 30
+    verify_hours: int = 4
+
+
+class ExtensionRequest(msgspec.Struct, kw_only=True):
+    """More working hours asked for by a worker or the desk, waiting for the commander."""
+
+    hours: int
+    reason: str
+    by: str
+    at: float
+
+
+class Case(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """Where one case stands: its type's terms, its stage, each stage's due time and its paths.
+
+    `due` and `reached` map stage codes (CASE_STAGES) to hub times; a stage with no due
+    has no clock (a year the holiday calendar lacks: `calendar_unknown` names it).
+    """
+
+    type: str
+    promise: str
+    limit: int
+    registered_at: float
+    photo_required: bool = False
+    stage: str = "registered"
+    due: dict[str, float] = {}
+    reached: dict[str, float] = {}
+    calendar_unknown: int = 0
+    #: the worker's report: who, what they wrote, their photos
+    handled_by: str = ""
+    report: str = ""
+    photos: list[str] = []
+    #: who verified it and the photo they took
+    verified_by: str = ""
+    verify_photo: str = ""
+    #: verifications that found the hazard still there (the case went back to work)
+    rework: int = 0
+    extension: ExtensionRequest | None = None
+    #: working hours granted by approved extensions
+    extended_hours: int = 0
+    suspended_at: float | None = None
+    suspend_reason: str = ""
+    #: working-or-wall seconds the clock stood still in past suspensions
+    suspended_s: float = 0.0
+    #: a RETURN_REASONS code once returned to the reporter (the case ends there)
+    returned: str = ""
 
 
 def incident_id_for(alert_id: str) -> str:
@@ -261,6 +354,8 @@ class Incident(msgspec.Struct, kw_only=True):
     resolved_at: float | None = None
     closed_at: float | None = None
     timeline: list[Transition] = []
+    #: the case file of an incident whose type runs on a working-time limit (None: the emergency promise)
+    case: Case | None = None
 
 
 class Task(msgspec.Struct, kw_only=True):
@@ -329,3 +424,6 @@ class Baseline(msgspec.Struct, kw_only=True):
     cameras: list[Camera]
     plans: list[Plan]
     course: list[tuple[float, float]] = []
+    #: the site's case types (one per alert kind it lists) and the working hours case limits count in
+    case_types: list[CaseType] = []
+    work_hours: list[str] = []

@@ -15,6 +15,7 @@ from console.domain.model import (
     ALERT_KINDS, ALERT_SOURCES, FINAL_STATUSES, HELD_STATUSES, SEVERITIES, TASK_FINAL, Alert, Incident,
     PlanRole, Task, incident_id_for,
 )
+from console.domain.casefile import open_case
 from console.domain.recommend import plan_for, recommend
 from console.domain.state import State
 from console.domain import bodies
@@ -411,7 +412,8 @@ def report(state, body: bodies.CmdReport, actor, now) -> Events:
     alert = Alert(id=f"R{n:05d}", source="report", kind=body.kind, severity=body.severity,
                   title=body.text[:40], at=now, x=body.x, y=body.y, grid=grid,
                   town=state.town_of(grid), text=body.text, photo=body.photo, reporter=actor.name)
-    return [("alert_raised", bodies.AlertRaised(alert=alert, incident=incident_id_for(alert.id)))]
+    return [("alert_raised", bodies.AlertRaised(alert=alert, incident=incident_id_for(alert.id),
+                                                case=open_case(state, alert.kind, alert.at)))]
 
 
 def ingest_alert(state, body: bodies.IngestAlert, actor, now) -> Events:
@@ -428,7 +430,8 @@ def ingest_alert(state, body: bodies.IngestAlert, actor, now) -> Events:
         raise CommandRefused("bad_request", "alert id is empty")
     if not a.town and a.grid:
         a.town = state.town_of(a.grid)
-    return [("alert_raised", bodies.AlertRaised(alert=a, incident=incident_id_for(a.id)))]
+    return [("alert_raised", bodies.AlertRaised(alert=a, incident=incident_id_for(a.id),
+                                                case=open_case(state, a.kind, a.at)))]
 
 
 def ingest_positions(state, body: bodies.IngestPositions, actor, now) -> Events:

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 import msgspec
 
-from console.domain.model import Alert, Broadcast, Camera, FieldPage, Incident, OrgUnit, Plan, Resource, Task
+from console.domain.model import (
+    Alert, Broadcast, Camera, CaseType, FieldPage, Incident, OrgUnit, Plan, Resource, Task,
+)
 
 
 class State(msgspec.Struct, kw_only=True):
@@ -33,6 +35,9 @@ class State(msgspec.Struct, kw_only=True):
     reports: int = 0
     #: per resource id: its field page's presence (only people whose page ever connected)
     pages: dict[str, FieldPage] = {}
+    #: the site's case types by code (= alert kind) and the working hours case limits count in
+    case_types: dict[str, CaseType] = {}
+    work_hours: list[str] = []
 
     def town_of(self, grid: str) -> str:
         """The town a grid (or community) belongs to, walking up the tree."""

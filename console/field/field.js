@@ -83,6 +83,13 @@
     render();
   }
 
+  function enqueue(cmd) {  // a command made elsewhere (cases.js), kept and resent like a task update
+    const list = outbox();
+    if (!list.some((c) => c.id === cmd.id)) { list.push(cmd); saveOutbox(list); }
+    send(cmd);
+    render();
+  }
+
   // 收到 on a broadcast: kept in the outbox like a task step until the hub answers
   function acknowledge(broadcast) {
     const list = outbox();
@@ -184,6 +191,7 @@
       st.resources = s.resources; st.incidents = s.incidents; st.tasks = s.tasks; st.plans = s.plans;
       st.messages = s.messages || {};
       st.seq = b.seq;
+      if (window.fieldCases) window.fieldCases.snapshot(s);
     } else if (t === "live") {
       st.live = true;
       st.retryMs = 1000;
@@ -233,6 +241,7 @@
         for (const [bid, msg] of Object.entries(st.messages)) if (msg.incident === id) delete st.messages[bid];
       }
     }
+    if (window.fieldCases) window.fieldCases.fold(t, b, ts);  // a case's stages (cases.js)
   }
 
   // ------------------------------------------------------------------ alerting the person
@@ -370,6 +379,8 @@
     const clk = clockText(inc, task);
     if (clk) c.append(el("div", "clock " + clk.cls, clk.text));
     else c.append(el("div", "clock none"));
+    const caseLine = window.fieldCases && window.fieldCases.caseLine(inc);
+    if (caseLine) c.append(caseLine);
     if (task.status === "cancelled" && task.cause === "recalled") {
       c.append(el("p", "recalled", "任务已撤回" + (task.note ? "：" + task.note : "") + "。请返回岗位。"));
     } else if (task.note) c.append(el("p", "note", "备注：" + task.note));
@@ -386,9 +397,13 @@
       acts.append(button("已到达", "secondary", () => command(task.id, "arrived"), busy));
     } else if (task.status === "accepted") {
       acts.append(button("已到达", "primary", () => command(task.id, "arrived"), busy));
-      acts.append(button("已完成", "secondary", () => { st.open[task.id] = "done"; render(); }, busy));
-    } else if (task.status === "arrived") {
-      acts.append(button("已完成", "primary", () => { st.open[task.id] = "done"; render(); }, busy));
+    }
+    if (!st.open[task.id] && (task.status === "accepted" || task.status === "arrived")) {
+      // a case's task ends with the worker's report (note and photos), not a bare "done"
+      const caseButtons = window.fieldCases && window.fieldCases.taskButtons(task, inc);
+      if (caseButtons) acts.append(...caseButtons);
+      else acts.append(button("已完成", task.status === "arrived" ? "primary" : "secondary",
+        () => { st.open[task.id] = "done"; render(); }, busy));
     }
     if (acts.childElementCount) c.append(acts);
     return c;
@@ -420,7 +435,8 @@
     const me = st.resources[st.me];
     $("who").textContent = me ? me.name + " · " + (W.resource_kinds[me.kind] || me.kind) : (st.name || "现场终端");
     const pend = outbox();
-    const reports = window.fieldReports ? window.fieldReports.pending : 0;
+    const reports = (window.fieldReports ? window.fieldReports.pending : 0)
+      + (window.fieldCases ? window.fieldCases.pending : 0);
     const p = $("pending");
     p.hidden = pend.length + reports === 0;
     p.textContent = "待发送 " + (pend.length + reports) + " 条" + (reports ? "（含上报 " + reports + " 条）" : "")
@@ -434,12 +450,14 @@
     const r = st.resources[st.me];
     const messages = myMessages().slice(0, 10);
     const sig = JSON.stringify([tasks, messages, tasks.map((t) => st.incidents[t.incident] || null), pend, st.open,
-      r ? [Math.round(r.x / 10), Math.round(r.y / 10)] : null, st.origin]);
+      r ? [Math.round(r.x / 10), Math.round(r.y / 10)] : null, st.origin,
+      window.fieldCases ? window.fieldCases.sig() : null]);
     if (sig === st.drawn) return;
     st.drawn = sig;
     if (st.me && !st.revoked) saveView();
     main.replaceChildren();
-    if (!tasks.length && !messages.length && !st.revoked) {
+    if (window.fieldCases && !st.revoked) window.fieldCases.cards(main);  // the reporter's cases to check
+    if (!tasks.length && !messages.length && !main.childElementCount && !st.revoked) {
       main.append(el("p", "empty", "暂无任务。有新任务时手机会振动并提示。"));
     }
     for (const b of messages) main.append(messageCard(b));
@@ -467,7 +485,7 @@
     st.origin = c.origin; st.gateway = c.gateway; render();
   }).catch(() => {});
   window.fieldPage = st;  // for report.js, the browser tests and a look from the DevTools console
-  Object.assign(st, { render: render, notice: notice, newId: newId });
+  Object.assign(st, { render: render, notice: notice, newId: newId, enqueue: enqueue });
   if (takeToken()) restoreView();
   render();
   connect();

@@ -22,7 +22,8 @@ window.FIELD_WORDS = {
   // refusals the hub may answer a task update with (console/protocol/PROTOCOL.md section 9)
   refusals: {
     invalid_state: "任务状态已变化，此操作无效", forbidden: "无权操作此任务", not_found: "任务不存在",
-    storage_full: "指挥中心暂时无法记录，请稍后", storage_error: "指挥中心暂时无法记录，请稍后"
+    storage_full: "指挥中心暂时无法记录，请稍后", storage_error: "指挥中心暂时无法记录，请稍后",
+    photo_required: "核查需附照片"
   },
   decline_reasons: ["正在处置另一起", "距离太远", "身体不适", "无法联系现场"],
   // the photo report form (report.js)
@@ -33,6 +34,22 @@ window.FIELD_WORDS = {
     no_fix: "无法定位，请填写经纬度", cancel: "取消", send: "发送上报",
     need_text: "请填写情况说明", need_photo: "请至少拍一张照片", need_position: "请填写有效的经纬度",
     sent: "上报已送达指挥中心", refused: "上报未被接收："
+  },
+  // a case's stages (console/ui/common/glossary.py CASE_STAGES) and the case steps' words (cases.js)
+  case_stages: {
+    registered: "登记", dispatched: "派遣", accepted: "接单", on_site: "到场", handled: "处置", verified: "核查",
+    closed: "结案"
+  },
+  case_words: {
+    handled: "已处置", stage: "案件环节：", due: "处置时限 ", to_verify: "待我核查", gone: "隐患已消除",
+    still_there: "仍未消除", their_report: "处置情况：", photo_link: "处置照片 {n} ›", note: "说明",
+    title_handled: "处置上报", title_verify: "核查：隐患已消除", title_reject: "核查：仍未消除",
+    hint_handled: "做了什么、现场现在的样子", hint_verify: "现场核查情况（可选）", hint_reject: "还有什么问题（必填）",
+    add_photo: "拍照（可选）", add_photo_needed: "拍照（必需）", need_photo: "请拍一张现场照片",
+    need_note: "请写明还有什么问题", send_handled: "发送处置上报", send_verify: "确认已消除", send_reject: "退回重办",
+    no_gateway: "照片暂时无法上传：未连接上报网关", photo_refused: "照片未被接收：",
+    extend: "申请延期", title_extend: "申请延期", hint_extend: "延期原因（必填）", send_extend: "提交延期申请",
+    hours: "延长时间", hours_n: "{n} 个工作小时", extension_pending: "延期申请待批"
   },
   // the gateway's refusals of a report (console/protocol/GATEWAY.md)
   report_refusals: {

@@ -51,6 +51,8 @@ ROUTES = {
     "/cap": ("POST", "cap", 256 * 1024),
     "/webhook/camera": ("POST", "webhook", 6 << 20),
     "/reports": ("POST", "photo", 16 << 20),
+    # photos alone, for a case's handled and verify steps (the field page sends their URLs to the hub)
+    "/photos": ("POST", "photo", 16 << 20),
     "/stats": ("GET", "stats", 0),
 }
 MAX_REPORT_PHOTOS = 6
@@ -211,7 +213,8 @@ class Gateway:
                                        "seq": self.link.state.seq})
         if inp == "stats":
             return Response.json(200, {"ok": True, "counters": dict(sorted(self.counters.items()))})
-        handler = {"cap": self._cap, "webhook": self._webhook, "photo": self._report}[inp]
+        handler = (self._photos_only if req.path == "/photos"
+                   else {"cap": self._cap, "webhook": self._webhook, "photo": self._report}[inp])
         try:
             body = await handler(req)
         except HttpRefused as exc:
@@ -443,6 +446,21 @@ class Gateway:
         return url
 
     # ------------------------------------------------------------------ photo reports
+    async def _photos_only(self, req: Request) -> dict:
+        """1–6 photos stored (stripped, by content hash) and their URLs returned; no alert."""
+        try:
+            form = await read_form(req.raw, self.spool, max_files=MAX_REPORT_PHOTOS, max_file_bytes=MAX_PHOTO_BYTES)
+        except FormError as exc:
+            status = 415 if "expected multipart" in str(exc) else 400
+            raise _refuse(status, "unsupported_media_type" if status == 415 else "bad_form", str(exc)) from None
+        try:
+            photos = [f for f in form.files if f.field == "photo"]
+            if not photos:
+                raise _refuse(422, "missing_field", "no photo (form field 'photo')")
+            return {"photos": [await self._store_image(f.path, f"photo {f.filename!r}") for f in photos]}
+        finally:
+            form.close()
+
     async def _report(self, req: Request) -> dict:
         try:
             form = await read_form(req.raw, self.spool, max_files=MAX_REPORT_PHOTOS, max_file_bytes=MAX_PHOTO_BYTES)

@@ -28,6 +28,9 @@ MIRRORED = frozenset({
     "incident_merged", "incident_escalated", "cooperation_requested", "handoff_accepted", "handoff_declined",
     "plan_activated", "broadcast_issued", "broadcast_acknowledged", "task_dispatched", "task_accepted", "task_arrived", "task_done",
     "task_declined", "task_cancelled", "incidents_archived",
+    # cases: the district sees every town's case clocks
+    "case_handled", "case_verified", "case_returned", "extension_requested", "extension_approved",
+    "extension_refused", "case_suspended", "case_resumed",
 })
 
 

@@ -20,6 +20,7 @@ from console.domain.model import Transition
 from console.domain.sla import Breach
 from console.domain.state import State
 from console.recording.drill_file import DrillMeta
+from console.recording.report_cases import cases_section
 
 #: at most this many rows in the timeline table (the charts cover everything)
 TIMELINE_ROWS = 600
@@ -64,6 +65,8 @@ class Words(Protocol):
     def describe_breaches(self, breaches: Iterable[Breach]) -> str: ...
     def names_in(self, state: State) -> Callable[[str], str]: ...
     def report_word(self, code: str, **params) -> str: ...
+    def case_word(self, key: str, **values) -> str: ...
+    def case_stage(self, code: str) -> str: ...
 
 
 #: the sign-off block's lines, in order (words: the glossary's REPORT_WORDS)
@@ -192,6 +195,8 @@ def build_html(meta: DrillMeta, source: str, figures: Figures, state: State, cha
           f"<td class=num>{u.tasks}</td><td class=num>{duration(u.busy_s)}</td>"
           f"<td class=num>{u.share * 100:.1f}%</td></tr>")
     w("</table>")
+
+    w(cases_section(state, meta.end, words))
 
     rows = timeline_rows(state, meta.start, meta.end)
     w(f"<h2>{_e(rw('timeline_n', n=len(rows)))}</h2>")

@@ -19,6 +19,7 @@ from console.domain.model import (
     CROWD_UNIT, Alert, Baseline, Camera, Detection, OrgUnit, Plan, PlanRole, Resource,
 )
 from console.scenarios import geography as geo
+from console.scenarios.marathon_cases import CASE_TYPES, WORK_HOURS as CASE_WORK_HOURS
 from console.scenarios.names import (
     COMMUNITY_NAMES, DISTRICT_NAME, TOWN_NAMES, TOWN_SHORT, person_name,
 )
@@ -328,7 +329,8 @@ class _World:
     def baseline(self) -> Baseline:
         return Baseline(name=BASELINE_NAME, day_start=self.day_start, org=self.org,
                         resources=self.resources, cameras=self.cameras, plans=self.plans,
-                        course=list(self.course.points))
+                        course=list(self.course.points), case_types=list(CASE_TYPES),
+                        work_hours=list(CASE_WORK_HOURS))
 
     # ------------------------------------------------------------------ crowd
     def crowd_level(self, camera_id: str, t: float) -> float:

@@ -67,6 +67,10 @@ def site_changes(state: State, baseline: Baseline, listed: dict[str, str] | None
             events.append(("plan_added", bodies.PlanChanged(plan=p)))
         elif old != p:
             events.append(("plan_updated", bodies.PlanChanged(plan=p)))
+    if (list(state.case_types.values()) != list(baseline.case_types)
+            or list(state.work_hours) != list(baseline.work_hours)):
+        events.append(("case_types_changed", bodies.CaseTypesChanged(
+            case_types=list(baseline.case_types), work_hours=list(baseline.work_hours))))
     new_res: dict[str, Resource] = {r.id: r for r in baseline.resources}
     listed = listed or {}
     waiting: dict[str, str] = {}

@@ -7,6 +7,7 @@ The folder (console/site/SITE_FORMAT.md):
     people.csv|.xlsx  the roster (UTF-8 or GBK/GB18030 CSV, or a workbook)
     cameras.csv       id, name, grid, lon, lat, heading, fov, main_url, sub_url
     plans.toml        [[plan]] id, name, kinds, roles = [[kind, count], …], notify
+    cases.toml        optional: work_hours and [[case_type]] per alert kind (console/site/case_types.py)
     duty.csv          optional "6+1" duty list: date, post, name, phone
     course.geojson    optional LineString (an event's route)
 
@@ -32,6 +33,7 @@ from console.domain.model import (
 )
 from console.site import geo
 from console.site.credentials import CREDENTIALS_FILE, Credential, read_credentials, split_userinfo
+from console.site.case_types import read_case_types
 from console.site.tables import Table, TableError, read_table
 
 #: at most this many errors are collected (a wrong file can produce one per row)
@@ -784,6 +786,7 @@ def check_site(path: str | Path) -> tuple[Site | None, list[SiteError]]:
     resources = ld.read_people(by_id, towns)
     cameras, views = ld.read_cameras(by_id, towns)
     plans = ld.read_plans()
+    case_types, work_hours = read_case_types(root, ld.err.add, {p.id for p in plans})
     duty = ld.read_duty()
     credentials = {**ld.credentials, **read_credentials(root, ld.err)}
     course = ld.read_course()
@@ -791,7 +794,7 @@ def check_site(path: str | Path) -> tuple[Site | None, list[SiteError]]:
         return None, ld.err.items
     name, day_start = settings
     baseline = Baseline(name=name, day_start=day_start, org=org, resources=resources, cameras=cameras,
-                        plans=plans, course=course)
+                        plans=plans, course=course, case_types=case_types, work_hours=work_hours)
     return Site(root, baseline, ld.datum, ld.plane, ld.encodings, views, duty, credentials, ld.warnings), []
 
 

@@ -340,9 +340,10 @@ def test_roles_without_dispatch_rights_are_forbidden(hub, actor):
     assert err.code == "forbidden" and actor.role in err.message and "cmd.dispatch" in err.message
 
 
-def test_wall_may_send_nothing_and_field_only_reports_and_task_status(hub):
+def test_wall_may_send_nothing_and_field_only_reports_task_status_and_case_steps(hub):
     assert PERMISSIONS["wall"] == frozenset()
-    assert PERMISSIONS["field"] == {"cmd.task_update", "cmd.report", "cmd.acknowledge_broadcast"}
+    assert PERMISSIONS["field"] == {"cmd.task_update", "cmd.report", "cmd.acknowledge_broadcast",
+                                    "cmd.case_handled", "cmd.verify", "cmd.request_extension"}
     inc_id = hub.alert()
     assert hub.refused(WALL, "cmd.acknowledge", m.CmdIncident(incident=inc_id)).code == "forbidden"
     assert hub.refused(FIELD, "cmd.acknowledge", m.CmdIncident(incident=inc_id)).code == "forbidden"

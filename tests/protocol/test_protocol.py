@@ -157,6 +157,33 @@ SAMPLES["field.enrol"] = m.FieldEnrol(resource="R0287", revoke=True)
 SAMPLES["view_changed"] = m.ViewChanged(resources=[BASELINE.resources[0]], gone=["I-A00041"])
 SAMPLES["camera_credentials"] = m.CameraCredentials(cameras=[
     m.CameraCredential(url="rtsp://10.0.0.5:554/main", username="admin", password="example")])
+# cases (一办到底)
+SAMPLES.update({
+    "case_types_changed": m.CaseTypesChanged(case_types=[m.CaseType(
+        code="rockfall", zh="道路落石", en="Rockfall on a road", promise="working_hours", limit=2,
+        responsible=["law_enforcement"], departments=["综合执法"], photo_required=True, plan="P07")],
+        work_hours=["08:30-12:00", "14:00-17:30"]),
+    "case_handled": m.CaseHandled(incident="I-R00007", actor="网格员 李华", resource="R0002",
+                                  note="落石已清理", photos=["photo://field/0002.jpg"]),
+    "case_verified": m.CaseVerified(incident="I-R00007", actor="网格员 张三", photo="photo://field/0003.jpg"),
+    "case_returned": m.CaseReturned(incident="I-R00008", actor="值班长", reason="not_ours", note="属住建部门"),
+    "extension_requested": m.ExtensionRequested(incident="I-R00007", actor="网格员 李华", hours=4,
+                                                reason="需吊车"),
+    "extension_approved": m.ExtensionAnswered(incident="I-R00007", actor="值班长", hours=4,
+                                              due={"handled": T0 + 7200.0}),
+    "extension_refused": m.ExtensionAnswered(incident="I-R00007", actor="值班长", hours=4, note="不同意"),
+    "case_suspended": m.CaseSuspended(incident="I-R00007", actor="值班长", reason="weather"),
+    "case_resumed": m.CaseResumed(incident="I-R00007", actor="值班长", due={"handled": T0 + 9000.0},
+                                  suspended_s=1800.0),
+    "cmd.case_handled": m.CmdCaseHandled(incident="I-R00007", note="落石已清理",
+                                         photos=["photo://field/0002.jpg"]),
+    "cmd.verify": m.CmdVerify(incident="I-R00007", note="已无落石", photo="photo://field/0003.jpg"),
+    "cmd.return": m.CmdReturn(incident="I-R00008", reason="not_ours", note="属住建部门"),
+    "cmd.request_extension": m.CmdRequestExtension(incident="I-R00007", hours=4, reason="需吊车清运"),
+    "cmd.approve_extension": m.CmdAnswerExtension(incident="I-R00007", note="同意"),
+    "cmd.suspend": m.CmdSuspend(incident="I-R00007", reason="weather", note="暴雨"),
+    "cmd.resume": m.CmdIncident(incident="I-R00007"),
+})
 
 
 def _envelope_kw(type_: str) -> dict:

@@ -34,8 +34,10 @@ def _hash_without_timelines(state: State) -> str:
     b = msgspec.to_builtins(state)
     b.pop("reports", None)  # the report counter came after version 1 (issue 9, item 5)
     assert b.pop("pages") == {}  # field pages' presence came after version 1 (issue 13); none in this file
+    assert b.pop("case_types") == {} and b.pop("work_hours") == []  # case catalogs came after version 1
     for inc in b["incidents"].values():
         inc.pop("timeline")
+        assert inc.pop("case") is None  # so did case files
     for a in b["alerts"].values():
         a.pop("value"), a.pop("unit")
     for c in b["cameras"].values():  # stream URL fields added after the fingerprint was taken

@@ -62,6 +62,14 @@ ACTIONS: tuple[UiAction, ...] = (
     UiAction("cmd.merge", "elsewhere"),  # two incidents: the queue's context menu
     UiAction("cmd.cancel_task", "task"),  # the undo of a dispatch
     UiAction("cmd.recall", "task", "note_required"),
+    # a case's steps (一办到底): the field page and the cases pane's case card
+    UiAction("cmd.case_handled", "elsewhere", "note"),
+    UiAction("cmd.verify", "elsewhere", "note"),
+    UiAction("cmd.return", "elsewhere", "reason"),
+    UiAction("cmd.request_extension", "elsewhere", "note_required"),
+    UiAction("cmd.approve_extension", "elsewhere", "note"),
+    UiAction("cmd.suspend", "elsewhere", "reason"),
+    UiAction("cmd.resume", "elsewhere"),
     UiAction("cmd.task_update", "elsewhere"),  # the field page
     UiAction("cmd.acknowledge_broadcast", "elsewhere"),  # the field page's 收到
     UiAction("cmd.report", "elsewhere"),  # the field page and the gateway

@@ -133,6 +133,15 @@ TIMELINE_STEPS: Words = {
     "task_done": ("任务完成", "Task done"),
     "task_declined": ("任务被拒绝", "Task declined"),
     "task_cancelled": ("任务已撤销", "Task cancelled"),
+    "case_handled": ("已处置上报", "Reported handled"),
+    "case_verified": ("核查通过", "Verified"),
+    "case_rejected": ("核查未通过", "Verification failed"),
+    "case_returned": ("退回上报人", "Returned to the reporter"),
+    "extension_requested": ("申请延期", "Extension requested"),
+    "extension_approved": ("延期已批准", "Extension approved"),
+    "extension_refused": ("延期未批准", "Extension refused"),
+    "case_suspended": ("案件挂起", "Case suspended"),
+    "case_resumed": ("案件恢复", "Case resumed"),
     "alert_updated": ("预警更新", "Alert updated"),
     "alert_cancelled": ("预警撤销", "Alert cancelled"),
 }
@@ -200,6 +209,8 @@ REFUSALS: Words = {
     "conflict": ("冲突", "Conflict"),
     "internal": ("中心内部错误", "Hub error"),
     "offline": ("离线", "Offline"),
+    "photo_required": ("核查需附照片", "A photo is required"),
+    "calendar_unknown": ("节假日历缺少该年份", "Holiday calendar lacks that year"),
 }
 
 #: why a command was refused, finer than its code (console.domain.rules.REFUSAL_REASONS);
@@ -393,6 +404,70 @@ EVIDENCE_WORDS: Words = {
     "clip_kept": ("摄像机缓存中留存的", "what the camera's buffer held of"),
 }
 
+# ------------------------------------------------------------------ cases (一办到底)
+
+#: case stages (console.domain.model.CASE_STAGES) and promises (CASE_PROMISES)
+CASE_STAGES: Words = {
+    "registered": ("登记", "Registration"), "dispatched": ("派遣", "Dispatch"),
+    "accepted": ("接单", "Acceptance"), "on_site": ("到场", "Arrival on site"), "handled": ("处置", "Handling"),
+    "verified": ("核查", "Verification"), "closed": ("结案", "Closure"),
+}
+CASE_PROMISES: Words = {
+    "emergency": ("应急（60 秒响应 / 10 分钟集结）", "Emergency (60 s / 10 min)"),
+    "working_hours": ("{n} 个工作小时", "{n} working hours"),
+    "working_days": ("{n} 个工作日", "{n} working days"),
+}
+#: why a case went back to its reporter (RETURN_REASONS) or stands still (SUSPEND_REASONS)
+CASE_REASONS: Words = {
+    "not_ours": ("非本部门职责", "Not ours"), "insufficient_info": ("信息不全", "Not enough information"),
+    "duplicate": ("重复上报", "Duplicate report"),
+    "weather": ("天气原因", "Weather"), "awaiting_owner": ("等待当事人", "Waiting for the owner"),
+    "awaiting_department": ("等待职能部门", "Waiting for a department"),
+    "court_or_dispute": ("涉诉或纠纷", "In court or disputed"), "other": ("其他原因", "Other reason"),
+}
+#: the case pane's and report's words around codes and figures
+CASE_WORDS: Words = {
+    "cases": ("案件", "Cases"),
+    "open_by_stage": ("在办案件（按待达环节）", "Open cases by the stage they wait for"),
+    "overdue_list": ("超期案件", "Overdue cases"),
+    "by_town": ("各街道", "By town"), "by_grid": ("各网格", "By grid"), "by_worker": ("各处置人", "By worker"),
+    "by_department": ("各部门", "By department"),
+    "count": ("件数", "Count"), "open": ("在办", "Open"), "overdue": ("超期", "Overdue"),
+    "returned": ("退回", "Returned"), "on_time_share": ("按时率", "On time"),
+    "stage_p": ("{stage} p50 / p90", "{stage} p50 / p90"),
+    "waiting_for": ("待{stage}", "waiting: {stage}"),
+    "due": ("时限 {t}", "due {t}"), "due_at": ("时限", "Due"), "no_clock": ("无时限", "no due time"),
+    "suspended": ("已挂起", "suspended"), "hours": ("{n} 工作小时", "{n} working h"),
+    "calendar_unknown": ("节假日历缺 {year} 年：此后环节不计时",
+                         "holiday calendar lacks {year}: later stages have no due time"),
+    "summary": ("案件 {n} · 在办 {open} · 超期 {overdue} · 按时率 {share}",
+                "cases {n} · open {open} · overdue {overdue} · on time {share}"),
+    "export_csv": ("导出 CSV", "Export CSV"),
+    "no_cases": ("暂无案件。", "No cases yet."),
+    "case": ("案件", "Case"), "type": ("类型", "Type"), "town": ("街道", "Town"), "stage": ("环节", "Stage"),
+    "left": ("剩余", "Left"), "reached": ("达成", "Reached"),
+    "act_verify": ("核查通过", "Verify"), "act_approve_extension": ("批准延期", "Approve extension"),
+    "act_return": ("退回上报人", "Return to reporter"), "act_suspend": ("挂起", "Suspend"),
+    "act_resume": ("恢复计时", "Resume"), "act_case_handled": ("代报已处置", "Record as handled"),
+}
+
+
+def case_stage(code: str, lang: str) -> str:
+    """A case stage."""
+    return word(CASE_STAGES, code, lang)
+
+
+def case_word(key: str, lang: str, **values: object) -> str:
+    """A case pane word (CASE_WORDS), figures filled in."""
+    text = word(CASE_WORDS, key, lang)
+    return text.format(**values) if values else text
+
+
+def case_promise(promise: str, limit: int, lang: str) -> str:
+    """A case type's promise: "2 working hours", "应急（60 秒响应 / 10 分钟集结）"."""
+    return word(CASE_PROMISES, promise, lang).format(n=limit)
+
+
 #: the words around figures
 _PHRASES: Words = {
     "eta": ("约 {min} 分钟", "≈ {min} min"),
@@ -405,6 +480,7 @@ _PHRASES: Words = {
     "from": ("{incident} 并入", "{incident} merged in"),
     "missing": ("缺：{roles}", "missing: {roles}"),
     "grids": ("{n} 个网格", "{n} grids"),
+    "hours": ("{n} 工作小时", "{n} working hours"),
     "list_sep": ("、", ", "),
     "clause_sep": ("；", "; "),
     "note_sep": ("：", ": "),
@@ -421,6 +497,8 @@ TABLES: dict[str, Words] = {
     "report_words": REPORT_WORDS, "scenarios": SCENARIO_NAMES, "evidence_words": EVIDENCE_WORDS,
     "video_states": VIDEO_STATES, "video_words": VIDEO_WORDS, "field_page": FIELD_PAGE,
     "map_words": MAP_WORDS,
+    "case_stages": CASE_STAGES, "case_promises": CASE_PROMISES, "case_reasons": CASE_REASONS,
+    "case_words": CASE_WORDS,
 }
 
 
@@ -631,8 +709,11 @@ def describe_step(s: _Step, lang: str, name_of: Callable[[str], str] = lambda co
         parts.append(_phrase("grids", lang, n=s.grids))
     if s.resource or s.name:
         parts.append(s.name or name_of(s.resource))
+    if s.hours:
+        parts.append(_phrase("hours", lang, n=s.hours))
     if s.cause:
-        parts.append(f"({word(TASK_END_CAUSES, s.cause, lang)})")
+        causes = CASE_REASONS if s.what in ("case_returned", "case_suspended") else TASK_END_CAUSES
+        parts.append(f"({word(causes, s.cause, lang)})")
     text = " ".join(parts)
     if s.note:
         note = describe_note(s.note, lang)
@@ -810,3 +891,11 @@ class Glossary:
         """One of the after-action report's own words (REPORT_WORDS), figures filled in."""
         text = word(REPORT_WORDS, code, self.lang)
         return text.format(**params) if params else text
+
+    def case_word(self, key: str, **values) -> str:
+        """A case word (CASE_WORDS), figures filled in."""
+        return case_word(key, self.lang, **values)
+
+    def case_stage(self, code: str) -> str:
+        """A case stage."""
+        return case_stage(code, self.lang)

@@ -168,6 +168,12 @@ def _kpi(c: PaneContext) -> QWidget:
     return KpiPane(c.replica)
 
 
+def _cases(c: PaneContext) -> QWidget:
+    from console.ui.panes.cases.widget import CasesPane
+
+    return CasesPane(c.replica)
+
+
 def _drillbar(c: PaneContext) -> QWidget:
     from console.ui.panes.drillbar.widget import DrillBar
 
@@ -198,6 +204,9 @@ PANES: tuple[PaneSpec, ...] = (
              _Area.BottomDockWidgetArea, modes=frozenset(), tab_with="roster"),
     PaneSpec("kpi", QT_TRANSLATE_NOOP("MainWindow", "KPIs"), _kpi, _Area.BottomDockWidgetArea, phase=1,
              modes=frozenset({DESK}), tab_with="roster"),
+    # Cases (一办到底): stages, the overdue list, figures per town/grid/worker; a review shows a drill's too.
+    PaneSpec("cases", QT_TRANSLATE_NOOP("MainWindow", "Cases"), _cases, _Area.BottomDockWidgetArea, phase=0,
+             modes=frozenset({DESK, REVIEW}), tab_with="roster"),
     # Shown when the hub says it replays a recording; the position moves between hub messages, so it
     # redraws on every tick (cheap).
     PaneSpec("drillbar", QT_TRANSLATE_NOOP("MainWindow", "Drill replay"), _drillbar, _Area.TopDockWidgetArea,

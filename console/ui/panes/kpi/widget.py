@@ -18,10 +18,11 @@ import pyqtgraph as pg
 from console.client.replica import Replica
 from console.domain.model import ASSEMBLY_LIMIT_S, RESPONSE_LIMIT_S
 from console.domain.state import ChangeSet
+from console.domain.casefigures import case_rows, summarize
 from console.domain.kpi import Figures, compute
 from console.domain.localtime import duration
-from console.ui.common import theme
-from console.ui.common.i18n import resource_kind_label
+from console.ui.common import glossary, theme
+from console.ui.common.i18n import current_lang, resource_kind_label
 from console.ui.common.series import break_gaps
 
 #: at most this many minutes of history are drawn (a whole marathon day fits)
@@ -104,6 +105,10 @@ class KpiPane(QWidget):
         self.summary = QLabel(self)
         self.summary.setObjectName("kpi_summary")
         self.summary.setWordWrap(True)
+        #: the cases' line (一办到底): how many, open, overdue, on-time share (the cases pane has the rest)
+        self.cases_line = QLabel(self)
+        self.cases_line.setObjectName("kpi_cases")
+        self.cases_line.hide()
         self.plots = pg.GraphicsLayoutWidget(self)
         self.plots.setBackground(theme.BG)
 
@@ -152,6 +157,7 @@ class KpiPane(QWidget):
         col = QVBoxLayout(self)
         col.setContentsMargins(4, 4, 4, 4)
         col.addWidget(self.summary)
+        col.addWidget(self.cases_line)
         col.addWidget(self.plots, 1)
 
     # ------------------------------------------------------------------ API
@@ -175,6 +181,17 @@ class KpiPane(QWidget):
             start = max(state.day_start or end - WINDOW_S, end - WINDOW_S)
         self.figures = f = compute(state, start, max(end, start + 60.0))
         self._draw(f, end)
+        self._draw_cases(state, end)
+
+    def _draw_cases(self, state, end: float) -> None:
+        rows = case_rows(state, end)
+        self.cases_line.setVisible(bool(rows))
+        if not rows:
+            return
+        x = summarize(rows)
+        share = "—" if x.on_time_share is None else f"{x.on_time_share * 100:.0f}%"
+        self.cases_line.setText(glossary.case_word("summary", current_lang(), n=x.count, open=x.open,
+                                                   overdue=x.overdue, share=share))
 
     # ------------------------------------------------------------------ private
 
