@@ -293,18 +293,43 @@ async def _main(app, a: ConsoleConfig, hub_cfg: HubConfig | None) -> int:
     app.lastWindowClosed.connect(closing.set)
     app.aboutToQuit.connect(closing.set)
 
+    console, hub = await open_app(a, hub_cfg)
+    code = 0
+    try:
+        if a.smoke is not None:
+            from console.app.smoke import run_smoke
+
+            code = await run_smoke(a.smoke, console.replica, console.controller, console.window,
+                                console.session, errors, a.shot)
+        else:
+            await closing.wait()
+    finally:
+        await console.close()
+        if hub is not None:
+            await hub.stop()
+    return code
+
+
+async def open_app(a: ConsoleConfig, hub_cfg: HubConfig | None = None, *, settings=None):
+    """The console `run_app` shows, connected; with `hub_cfg` (`demo`) the hub it starts in this
+    process first. Returns (console, hub or None); the caller closes both.
+
+    A demo's console keeps its local file (outbox, saved screen) beside the demo's fresh log, so a
+    second demo starts clean rather than from the first one's screen and camera URLs.
+    """
     hub = None
-    url, token = a.url, a.token
+    url, token, local_db = a.url, a.token, a.local_db
     if hub_cfg is not None:
         # the embedded hub's address is known once it listens: the session starts after it
         url, token = "ws://127.0.0.1", ("demo-wall" if a.wall else "demo-commander")
+        local_db = local_db or demo_local_db(hub_cfg, token)
 
     from console.protocol.tls import client_context
 
     # The window comes first: its shell paints before the store, the video, the heavy panes and
     # (demo) the embedded hub with its scenario world are loaded (P5 in bench/PERF.md).
-    console = await build_console(url, token, local_db=a.local_db, wall=a.wall, screen=a.screen,
-                                  paint_first=True, start=hub_cfg is None,
+    console = await build_console(url, token, local_db=local_db, wall=a.wall, screen=a.screen,
+                                  paint_first=True, start=hub_cfg is None, settings=settings,
                                   ssl=None if hub_cfg is not None else
                                   client_context(url, ca=a.ca, pin=a.pin, insecure=a.insecure))
     if hub_cfg is not None:
@@ -326,20 +351,19 @@ async def _main(app, a: ConsoleConfig, hub_cfg: HubConfig | None) -> int:
     console.attach_basemap()
     console.live_tiles, console.still_s, console.shared_views = a.live_tiles, a.still_s, a.shared_views
     console.attach_wall_settings()
-    code = 0
-    try:
-        if a.smoke is not None:
-            from console.app.smoke import run_smoke
+    return console, hub
 
-            code = await run_smoke(a.smoke, console.replica, console.controller, console.window,
-                                console.session, errors, a.shot)
-        else:
-            await closing.wait()
-    finally:
-        await console.close()
-        if hub is not None:
-            await hub.stop()
-    return code
+
+def demo_local_db(hub_cfg: HubConfig, token: str) -> str | None:
+    """The demo console's own SQLite file: beside the demo hub's SQLite log (None: not a SQLite file,
+    the per-token file in the data dir then)."""
+    # read here, not with SQLAlchemy's URL parser: the window paints before SQLAlchemy is loaded
+    db = hub_cfg.db or ""
+    prefix = "sqlite:///"
+    if not db.startswith(prefix) or db == prefix or ":memory:" in db:
+        return None
+    path = Path(db[len(prefix):].split("?", 1)[0])
+    return f"sqlite:///{path.parent / f'console-{_safe(token)}.db'}"
 
 
 async def _follow_role(replica, controller, console: Console, screen: int | None) -> None:

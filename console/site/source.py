@@ -30,10 +30,13 @@ def fingerprint(root: Path) -> tuple:
 class SiteSource:
     """Keeps the hub's world equal to a site folder; `core` needs `emit`, `wait_committed` and `state`."""
 
-    def __init__(self, core, path: str | Path, *, poll_s: float = 5.0):
+    def __init__(self, core, path: str | Path, *, poll_s: float = 5.0, adjust=None):
         self.core = core
         self.path = Path(path)
         self.poll_s = poll_s
+        #: called with each imported baseline before it is compared (the composition root's
+        #: say over what the folder cannot know, e.g. the stream a `sim://` camera is served on)
+        self.adjust = adjust
         self.site: Site | None = None
         #: errors of the last import that failed (empty after a good one)
         self.errors: list[SiteError] = []
@@ -74,6 +77,8 @@ class SiteSource:
             return None
         self.errors = []
         self.site = site
+        if self.adjust is not None:
+            self.adjust(site.baseline)
         events, kept = site_changes(self.core.state, site.baseline)
         if kept:
             log.warning("site import keeps %d people who are on a task: %s", len(kept), ", ".join(kept[:10]))
