@@ -97,6 +97,8 @@ class Console:
         #: the camera wall's settings (--live-tiles, --still-s, --shared-views) and whose views it keeps
         self.token = ""
         self.live_tiles, self.still_s, self.shared_views = 16, 10.0, None  # ConsoleConfig's defaults
+        #: where the evidence panels keep alert snapshots and clips (None: the data dir's `evidence`)
+        self.evidence_dir: Path | None = None
         self._closed = False
 
     def switch_language(self, lang: str) -> None:
@@ -120,6 +122,7 @@ class Console:
         self.window = new
         self.attach_basemap()
         self.attach_wall_settings()
+        self.attach_evidence_dir()
         new.redraw_all()
         new.carry_over(old)  # the same selection, the same closing rules
         old.tick.stop()
@@ -137,6 +140,17 @@ class Console:
         wall.configure(live_tiles=self.live_tiles, still_s=self.still_s)
         shared = self.shared_views or str(data_dir() / "shared-views.json")
         wall.views.set_stores(ViewStore(data_dir() / f"views-{_safe(self.token)}.json"), ViewStore(shared))
+
+    def attach_evidence_dir(self) -> None:
+        """Keep alert evidence in `evidence_dir` (again, after a rebuild): a demo keeps it beside its own
+        fresh log, since every demo's alerts have the same ids (A0010 is the dog in every run)."""
+        if self.evidence_dir is None:
+            return
+        from console.ui.panes.incident.evidence import EvidencePanel
+
+        for panel in self.window.findChildren(EvidencePanel):
+            if panel.keeper is not None:
+                panel.keeper.root = self.evidence_dir
 
     def attach_basemap(self) -> None:
         """Put the --basemap image under the window's map (again, after a rebuild)."""
@@ -335,6 +349,11 @@ async def open_app(a: ConsoleConfig, hub_cfg: HubConfig | None = None, *, settin
     if hub_cfg is not None:
         from console.app.hub import start_hub
 
+        demo_dir = demo_local_dir(hub_cfg)
+        if demo_dir is not None:
+            console.evidence_dir = demo_dir / "evidence"
+            console.attach_evidence_dir()
+
         try:
             hub = await start_hub(hub_cfg)
         except BaseException:
@@ -357,13 +376,18 @@ async def open_app(a: ConsoleConfig, hub_cfg: HubConfig | None = None, *, settin
 def demo_local_db(hub_cfg: HubConfig, token: str) -> str | None:
     """The demo console's own SQLite file: beside the demo hub's SQLite log (None: not a SQLite file,
     the per-token file in the data dir then)."""
+    folder = demo_local_dir(hub_cfg)
+    return None if folder is None else f"sqlite:///{folder / f'console-{_safe(token)}.db'}"
+
+
+def demo_local_dir(hub_cfg: HubConfig) -> Path | None:
+    """The folder of the demo hub's SQLite log (None: not a SQLite file)."""
     # read here, not with SQLAlchemy's URL parser: the window paints before SQLAlchemy is loaded
     db = hub_cfg.db or ""
     prefix = "sqlite:///"
     if not db.startswith(prefix) or db == prefix or ":memory:" in db:
         return None
-    path = Path(db[len(prefix):].split("?", 1)[0])
-    return f"sqlite:///{path.parent / f'console-{_safe(token)}.db'}"
+    return Path(db[len(prefix):].split("?", 1)[0]).parent
 
 
 async def _follow_role(replica, controller, console: Console, screen: int | None) -> None:

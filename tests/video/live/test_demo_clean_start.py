@@ -1,4 +1,4 @@
-"""A second `demo` starts clean: not from the first one's saved screen, not with its camera URLs.
+"""A second `demo` starts clean: not from the first one's saved screen, camera URLs or alert pictures.
 
 Each demo runs on a fresh event log; the console's own file used to be one per token in the
 user's data dir, so the second demo restored the first one's screen (its cameras pointing at
@@ -13,6 +13,7 @@ from PySide6.QtCore import QSettings
 
 from console.app.config import ConsoleConfig, HubConfig, demo_hub_config
 from console.app.console import open_app
+from console.ui.panes.incident.evidence import EvidencePanel
 from tests.video.live.test_demo_video import until
 
 pytestmark = [pytest.mark.ui, pytest.mark.integration, pytest.mark.timeout(120)]
@@ -33,7 +34,8 @@ async def run_demo(tmp_path, n: int):
         banners = []
         await until(lambda: banners.append(console.window.banner_text()) or len(banners) > 20, "a few ticks")
         notices = [n.code for n in console.replica.notices]
-        return restored, port, urls, banners, notices
+        [panel] = console.window.findChildren(EvidencePanel)
+        return restored, port, urls, banners, notices, panel.keeper.root
     finally:
         if console is not None:
             await console.close()
@@ -46,8 +48,11 @@ async def test_a_second_demo_starts_clean_with_its_own_camera_urls(tmp_path, mon
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("DUTY_CONSOLE_DATA", str(tmp_path / "data"))
     first = await run_demo(tmp_path, 1)
-    restored, port, urls, banners, notices = await run_demo(tmp_path, 2)
+    restored, port, urls, banners, notices, kept = await run_demo(tmp_path, 2)
     assert not first[0] and not restored, "nothing from an earlier run on screen"
     assert "other_log" not in notices and not any("other_log" in b for b in banners), banners
     assert urls and all(f":{port}/cam/" in u for u in urls), "the cameras of this run's hub"
     assert (tmp_path / "run2" / "console-demo-commander.db").is_file(), "beside the demo's own log"
+    # and its alert pictures too: every demo's alerts have the same ids (A0010 is the dog each time),
+    # so a shared folder would show the first run's picture as the second's
+    assert kept == tmp_path / "run2" / "evidence"
