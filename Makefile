@@ -61,3 +61,14 @@ translations: venv
 # slow consumers, and the other trials in faults/trial_*.py. One figure line per trial.
 faults: venv
 	.venv/bin/python -m faults
+
+# The Debian package: dist/duty-console_VERSION_ARCH.deb (dpkg-deb; packaging/deb/build.sh says what
+# is where). DEB_COMPRESS=gzip (default) | xz | zstd | none. Needs Debian's python3.11 and python3.11-venv.
+.PHONY: deb
+deb:
+	DEB_COMPRESS=$(or $(DEB_COMPRESS),gzip) bash packaging/deb/build.sh
+
+# The Grafana dashboard of the hubs' /metrics, from its one declaration
+.PHONY: dashboard
+dashboard:
+	python3 packaging/grafana/dashboard.py

@@ -26,12 +26,15 @@ from bench.machine import RunWatch, machine_facts
 
 #: runs per benchmark (the issue asks for the median of several). A new benchmark module
 #: registers here, in worker.RUNNERS (and worker.QT when it needs Qt), and in MEASURES.
-RUNS = {"P1": 3, "P2": 3, "P3": 3, "P4": 3, "P5": 5, "P6": 2, "P7": 3, "P8": 1, "P9": 1, "P10": 1, "P9B": 1}
+#: At least MIN_VALID_RUNS each: a row with fewer valid runs is INVALID.
+RUNS = {"P1": 3, "P2": 3, "P3": 3, "P4": 3, "P5": 5, "P6": 2, "P7": 3, "P8": 2, "P9": 3, "P10": 2, "P9B": 2}
 #: id → function(results of its runs, every benchmark's results) → its table rows; the ids
 #: named in `measures` below need no entry
 MEASURES: dict[str, Callable[[list[dict], dict], list[Measure]]] = {}
-#: the worker ids whose runs a benchmark's rows are judged on (validity, trust); default: its own id
-RUNS_OF = {"P1": ("P1-console", "P1-bare")}
+#: the keys of `raw` (main) whose runs a benchmark's rows are judged on (validity, trust); default: its
+#: own id. P1's console runs are kept under "P1" (they were looked for under "P1-console", so the
+#: judgement never saw them and an INVALID console run entered a PASS median).
+RUNS_OF = {"P1": ("P1", "P1-bare")}
 
 
 def run_worker(bid: str, quick: bool, timeout: float = 420.0) -> dict:
@@ -112,6 +115,9 @@ def measures(bid: str, results: list[dict], extra: dict) -> list[Measure]:
                 Measure("P2", "hub send → alert row painted, p99", "ms", "≤ 50 ms", v("p99_ms"), [],
                         check=lambda val, r: val <= 50,
                         note=f"5,000 ev/s + 10 alerts/s; GUI stall p99 {statistics_str(v('stall_p99_ms'))} ms; "
+                        f"the session on the GUI thread: decode {statistics_str(v('gui_decode_ms_per_s'))} + fold "
+                        f"{statistics_str(v('gui_fold_ms_per_s'))} ms per s; the console's own alarm-to-screen "
+                        f"p50 / p95 {statistics_str(v('in_service_p50_ms'))} / {statistics_str(v('in_service_p95_ms'))} ms; "
                         f"stages p50 / p99 ms: hub {stage('hub')}, wire {stage('wire')}, "
                         f"decode+apply {stage('decode_apply')}, paint {stage('paint')}")]
     if bid == "P3":
@@ -178,20 +184,57 @@ def fmt(x: float, unit: str = "") -> str:
     return f"{x:.2f}"
 
 
-def judge(row: dict, runs: list[dict]) -> dict:
-    """Mark a table row INVALID when a run of it did not do its work, UNTRUSTED when the machine was busy.
+#: a row's figures need this many valid runs of each of its workers; fewer, and the row is INVALID
+MIN_VALID_RUNS = 2
 
-    A PASS needs every run valid; the figures of an invalid run still show (they say how far off it was).
+
+def run_is_valid(res: dict) -> bool:
+    """A run did its work: no `invalid` reason from its runner and not `valid: False` (P9/P10 modules)."""
+    return not res.get("invalid") and res.get("valid") is not False
+
+
+def rows_for(bid: str, raw: dict[str, list[dict]]) -> list[dict]:
+    """The judged table rows of one benchmark from every worker's runs (`raw`: worker id → runs).
+
+    Only valid runs reach the measures (an INVALID run never enters a median or a same-run limit);
+    the judgement sees every run, so the row still names what each invalid run failed to do.
+    """
+    valid = {key: [res for res in runs if run_is_valid(res)] for key, runs in raw.items()}
+    runs_of = [res for key in RUNS_OF.get(bid, (bid,)) for res in raw.get(key, [])]
+    return [judge(m.summary(), runs_of) for m in measures(bid, valid.get(bid, []), valid)]
+
+
+def judge(row: dict, runs: list[dict]) -> dict:
+    """Count a row's valid runs, mark it INVALID when it has too few, UNTRUSTED when the machine was busy.
+
+    `runs` are every run of the row's workers, valid or not (the figures were taken from the valid
+    ones only). Each worker (P1: the console and the bare client) needs MIN_VALID_RUNS valid runs.
     """
     invalid, untrusted = [], []
-    for i, res in enumerate(runs, 1):
-        who = f"{res.get('_worker', row['id'])} run {i}"
+    numbered: dict[str, int] = {}
+    for res in runs:
+        worker = res.get("_worker", row["id"])
+        numbered[worker] = numbered.get(worker, 0) + 1  # "P1-bare run 2", counted per worker
+        who = f"{worker} run {numbered[worker]}"
         invalid += [f"{who}: {why}" for why in res.get("invalid") or []]
         if res.get("valid") is False:  # the P9/P10 modules' way of saying it
             invalid.append(f"{who}: {res.get('why') or 'not valid'}")
         untrusted += [f"{who}: {why}" for why in (res.get("_machine") or {}).get("untrusted", [])]
-    if row["available"] and not runs:
-        invalid.append("no run finished")
+    workers = list(dict.fromkeys(res.get("_worker", row["id"]) for res in runs)) or [row["id"]]
+    counts = {w: sum(1 for res in runs if res.get("_worker", row["id"]) == w and run_is_valid(res))
+              for w in workers}
+    row["valid_runs"] = min(counts.values())
+    row["total_runs"] = max(sum(1 for res in runs if res.get("_worker", row["id"]) == w) for w in workers)
+    if row["available"]:
+        if not runs:
+            invalid.append("no run finished")
+        for w, n in counts.items() if runs else ():
+            if n < MIN_VALID_RUNS:
+                invalid.append(f"{w}: {n} valid run{'s' if n != 1 else ''} of "
+                               f"{sum(1 for res in runs if res.get('_worker', row['id']) == w)}, "
+                               f"a figure needs {MIN_VALID_RUNS}")
+    # an unavailable row (P8 without its drill) is n/a, unless it is unavailable because its runs failed
+    row["row_invalid"] = bool((row["available"] or invalid) and (not runs or min(counts.values()) < MIN_VALID_RUNS))
     row["invalid"], row["untrusted"] = invalid, untrusted
     row["untrusted_runs"] = sum(1 for res in runs if (res.get("_machine") or {}).get("untrusted"))
     row["result"] = result_word(row)
@@ -199,7 +242,8 @@ def judge(row: dict, runs: list[dict]) -> dict:
 
 
 def result_word(row: dict) -> str:
-    if row.get("invalid"):
+    """PASS/FAIL on the valid runs' median; INVALID when too few runs were valid (their reasons in the notes)."""
+    if row.get("row_invalid", bool(row.get("invalid"))):
         return "INVALID"
     if not row["available"]:
         return "n/a"
@@ -216,7 +260,7 @@ def table(rows: list[dict]) -> str:
             continue
         unit = r["unit"]
         val = f"{fmt(r['value'])} {unit}"
-        spread = f"{fmt(r['min'])}–{fmt(r['max'])} (n={r['runs']})"
+        spread = f"{fmt(r['min'])}–{fmt(r['max'])} (valid {r.get('valid_runs', r['runs'])}/{r.get('total_runs', r['runs'])})"
         lim = f"{fmt(r['limit'])} {unit}" if not math.isnan(r["limit"]) else "—"
         ratio = f"{r['ratio']:.2f}×" if not math.isnan(r["ratio"]) else "—"
         res = r.get("result") or result_word(r)
@@ -279,12 +323,9 @@ def main() -> int:
             for _ in range(n):
                 raw["P1-bare"] += collect("P1-bare", 1, a.quick, log)
                 raw["P1"] += collect("P1-console", 1, a.quick, log)
-        elif bid == "P8":
-            raw[bid] = collect(bid, 1, a.quick, log)
         else:
             raw[bid] = collect(bid, n, a.quick, log)
-        runs_of = [res for key in RUNS_OF.get(bid, (bid,)) for res in raw.get(key, [])]
-        rows += [judge(m.summary(), runs_of) for m in measures(bid, raw[bid], raw)]
+        rows += rows_for(bid, raw)
     elapsed = time.perf_counter() - t_suite
     text = table(rows)
     print(text)

@@ -42,6 +42,8 @@ def _hub_args(p: argparse.ArgumentParser) -> None:
                    help="the alert gateway the field page posts photo reports to (e.g. http://10.0.0.5:8780)")
     p.add_argument("--audit-key", default=None, metavar="FILE",
                    help="HMAC key file (keep it off the database's disk): sign audit checkpoints with it")
+    p.add_argument("--credentials-key", default=None, metavar="FILE",
+                   help="key file sealing camera credentials in the database (default: <db file>.credentials-key)")
     p.add_argument("--audit-checkpoints", default=None, metavar="FILE",
                    help="append-only file of signed audit checkpoints (default: <db file>.audit-checkpoints)")
     p.add_argument("--center", default=None, metavar="ID",
@@ -70,6 +72,7 @@ def _hub_config(a: argparse.Namespace):
                      mode="review" if a.drill else "exercise" if a.scenario not in (None, "none") else "live",
                      record=a.record, record_fps=a.record_fps, drill=a.drill, site=a.site,
                      audit_key=a.audit_key, audit_checkpoints=a.audit_checkpoints,
+                     credentials_key=getattr(a, "credentials_key", None),
                      record_cameras=[c.strip() for c in a.record_cameras.split(",") if c.strip()],
                      tls_cert=a.tls_cert, tls_key=a.tls_key, insecure=a.insecure,
                      center=a.center, nats=a.nats, gateway_url=getattr(a, "gateway_url", None),
@@ -205,6 +208,8 @@ def _site_check(a: argparse.Namespace) -> int:
             print(e)
         print(f"{len(errors)} error(s) in {a.dir}; nothing would be loaded", file=sys.stderr)
         return 1
+    for w in site.warnings:
+        print(f"warning: {w}")
     print(site.summary())
     return 0
 
@@ -259,6 +264,55 @@ def _print_progress(done: float, what: str) -> None:
         print(f"\r[{bar:<30}] {done * 100:5.1f}% {what:<40}", end=end, file=sys.stderr, flush=True)
     else:
         print(f"[{done * 100:5.1f}%] {what}", file=sys.stderr, flush=True)
+
+
+def _add_ops_parsers(sub) -> None:
+    """`--config FILE` on the serving commands; `config check`, `backup` and `restore`."""
+    from console.app.config_file import SECTIONS
+
+    for name in sorted({c for commands in SECTIONS.values() for c in commands}):
+        sub.choices[name].add_argument(
+            "--config", default=None, metavar="TOML",
+            help="read settings from this file ([hub], [gateway], [console]); flags given here win")
+    config = sub.add_parser("config", help="the TOML config file of hub, gateway and console")
+    config_sub = config.add_subparsers(dest="config_command", required=True)
+    check = config_sub.add_parser("check", help="read a config file; print each bad key as FILE:LINE: ...")
+    check.add_argument("file")
+    backup = sub.add_parser("backup", help="copy a hub database while the hub runs (SQLite online backup, pg_dump)")
+    backup.add_argument("--db", required=True, help="SQLAlchemy URL of the hub's event log")
+    backup.add_argument("--out", required=True, metavar="FILE", help="the backup file to write")
+    restore = sub.add_parser("restore", help="a backup into a new database, its audit chain verified, a new log epoch")
+    restore.add_argument("file", metavar="FILE", help="a file written by `duty-console backup`")
+    restore.add_argument("--db", required=True, help="SQLAlchemy URL of the database to restore into (new or empty)")
+
+
+def _apply_config_file(argv: list[str], commands) -> int | None:
+    """The --config file's values as the sub-command's defaults; 2 (after saying why) when it is bad."""
+    from console.app.config_file import ConfigFileError, apply_config
+
+    command = next((x for x in argv if not x.startswith("-")), None)
+    try:
+        warnings = apply_config(command, argv, commands) if command in commands else []
+    except ConfigFileError as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        print(f"duty-console {command}: the config file has {len(exc.problems)} problem(s); not started",
+              file=sys.stderr, flush=True)
+        return 2
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr, flush=True)
+    return None
+
+
+def _run_ops(a: argparse.Namespace, commands) -> int:
+    """`config check`, `backup`, `restore` (console/app/ops.py)."""
+    from console.app import ops
+
+    if a.command == "config":
+        return ops.config_check(a.file, commands)
+    if a.command == "backup":
+        return ops.backup(a.db, a.out)
+    return ops.restore(a.file, a.db)
 
 
 #: options of the top-level parser (they come before a sub-command)
@@ -362,8 +416,13 @@ def main(argv: list[str] | None = None) -> int:
     from console.gateway.cli import add_gateway_parser
 
     add_gateway_parser(sub)
+    _add_ops_parsers(sub)
 
-    a = parser.parse_args(_with_default_command(list(sys.argv[1:] if argv is None else argv), sub.choices))
+    argv = _with_default_command(list(sys.argv[1:] if argv is None else argv), sub.choices)
+    problem = _apply_config_file(argv, sub.choices)
+    if problem is not None:
+        return problem
+    a = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if a.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if a.command == "hash-token":
@@ -393,6 +452,8 @@ def main(argv: list[str] | None = None) -> int:
         return _site_check(a)
     if a.command == "evidence":
         return _evidence(a)
+    if a.command in ("config", "backup", "restore"):
+        return _run_ops(a, sub.choices)
     if a.command == "gateway":
         from console.gateway.cli import run_gateway
 

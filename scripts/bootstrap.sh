@@ -20,6 +20,9 @@ APT_PACKAGES=(
     gir1.2-gst-rtsp-server-1.0 python3-gi
     # the hub's store on PostgreSQL: tests/conftest.py and `duty-console city` initdb a cluster in a temp dir
     postgresql-15
+    # `make deb` builds the package's venv on Debian's python3.11; tests/packaging verifies its units
+    # (systemd-analyze) and installs it into a temp root (systemd-sysusers)
+    python3.11-venv systemd
 )
 
 missing=()

@@ -40,6 +40,9 @@ class HubConfig:
     site_poll_s: float = 5.0
     #: HMAC key file for signed audit checkpoints (None: no checkpoints)
     audit_key: str | None = None
+    #: the key file sealing camera credentials in the store (None: beside the SQLite file,
+    #: `<db file>.credentials-key`, made on first use; no SQLite file: kept in memory only)
+    credentials_key: str | None = None
     #: where the checkpoints are appended (None: beside the SQLite file, `<db file>.audit-checkpoints`)
     audit_checkpoints: str | None = None
     #: TLS: PEM certificate (chain) and key; without them the hub speaks plain ws://

@@ -33,6 +33,15 @@ def default_local_db(token: str) -> str:
     return f"sqlite:///{data_dir() / f'console-{_safe(token)}.db'}"
 
 
+def pictures_dir(local_db: str) -> Path | None:
+    """Where a console keeps its cameras' last pictures: beside its SQLite file (None for another database)."""
+    prefix = "sqlite:///"
+    if not local_db.startswith(prefix) or local_db[len(prefix):] in ("", ":memory:"):
+        return None
+    db = Path(local_db[len(prefix):])
+    return db.with_name(db.stem + "-pictures")
+
+
 def run_app(a: ConsoleConfig, hub_cfg: HubConfig | None = None) -> int:
     """Run the console until the window closes; with `hub_cfg`, an embedded hub first (`demo`)."""
     if a.smoke is not None:
@@ -238,11 +247,18 @@ async def build_console(url: str, token: str, *, local_db: str | None = None, wa
     from console.video.pool import DecodePool
     from console.video.sources import StreamSources
 
-    store = await loop.run_in_executor(None, Store, local_db or default_local_db(token))
-    frames = DecodePool()
+    from console.video.last_pictures import LastPictures
+
+    local_db = local_db or default_local_db(token)
+    store = await loop.run_in_executor(None, Store, local_db)
+    # each camera's last picture beside the console's own file: shown greyed at the next start
+    frames = DecodePool(last_pictures=LastPictures(pictures_dir(local_db)) if pictures_dir(local_db) else None)
     # cameras whose records name rtsp/http/file URLs are pulled here, straight from the camera or relay
     streams = StreamSources(frames)
     session.store, session.frames = store, frames
+    from console.video.urls import set_credentials
+
+    session.on_credentials.append(set_credentials)  # joined to URLs in memory only, when a stream opens
     restored = await session.restore()
     if start:
         session.start()

@@ -145,6 +145,9 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
         or not cfg.nats else None
     server = HubServer(core, tokens, host=cfg.host, port=cfg.port, queue_limit=cfg.queue_limit,
                        ssl_context=ssl_context)
+    vault = await asyncio.get_running_loop().run_in_executor(None, open_vault, cfg, store)
+    if vault is not None:
+        core.camera_credentials = await asyncio.get_running_loop().run_in_executor(None, vault.load)
     server.pages.gateway = cfg.gateway_url  # where the field page posts photo reports
     recorder = None
     if cfg.record:
@@ -171,6 +174,7 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
 
         site = SiteSource(core, cfg.site, poll_s=cfg.site_poll_s,
                           adjust=None if streams is None else stream_pushed_cameras(streams.url_for))
+        site.on_import.append(lambda loaded: keep_credentials(server, vault, loaded.credentials))
         try:
             await site.start()
         except Exception:
@@ -194,6 +198,7 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
         federation = make_federation(cfg, core, scenario)
     if federation is not None:
         await federation.start()
+        server.metrics.federation = federation  # link and lag figures, and /readyz waits for the link
     world = None
     if scenario is not None:
         world = World(core, server, scenario, simulator, fps=cfg.fps, renderer=renderer)
@@ -283,6 +288,38 @@ def print_field_link(url: str) -> None:
     except ImportError:
         return
     segno.make(url, error="m").terminal(compact=True)
+
+
+def open_vault(cfg: HubConfig, store):
+    """The store's sealed camera credentials (console/store/vault.py), or None without a key file to use."""
+    from console.store.engine import sqlite_path
+    from console.store.vault import CredentialVault
+
+    path = cfg.credentials_key
+    if not path:
+        db = sqlite_path(cfg.db or "")
+        if db is None:
+            return None
+        path = f"{db}.credentials-key"
+    return CredentialVault(store, path)
+
+
+def keep_credentials(server, vault, credentials: dict) -> None:
+    """A site's camera credentials: sealed in the store, and (changed) sent again to consoles that pull video."""
+    from console.hub.views import credentials_message, gets_credentials
+
+    core = server.core
+    if vault is not None:
+        vault.save(credentials)
+    pairs = lambda creds: {cid: (c.username, c.password) for cid, c in creds.items()}  # noqa: E731
+    changed = pairs(credentials) != pairs(core.camera_credentials)
+    core.camera_credentials = dict(credentials)
+    if not changed or not credentials:
+        return
+    data = credentials_message(core.state, core.camera_credentials)
+    for ch in list(core.channels):
+        if ch.backlog_done.is_set() and gets_credentials(ch.principal):
+            ch.push(data)
 
 
 def checkpoint_path(cfg: HubConfig) -> str | None:

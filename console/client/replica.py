@@ -11,6 +11,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Callable
 
+from console.client.alarm_latency import AlarmToScreen
 from console.domain.apply import apply
 from console.domain.state import ChangeSet, State
 from console.protocol import messages as m
@@ -86,6 +87,8 @@ class Replica:
         self.yield_requested = False
         #: called with each event once applied (the controller notes the task each dispatch event made)
         self.on_applied: list[Callable[[Message], None]] = []
+        #: hub commit → alert row painted, per alert, measured in service (the queue reports its paints)
+        self.alarm = AlarmToScreen()
 
     # ------------------------------------------------------------ events in
 
@@ -100,6 +103,8 @@ class Replica:
         self.counters["events"] += 1
         for callback in self.on_applied:
             callback(msg)
+        if msg.type == "alert_raised" and msg.ts is not None:
+            self.alarm.raised(msg.body.incident, msg.ts, time.time())
         if len(changes.new_alerts) > before and any(
                 self.state.alerts[a].severity == "critical" for a in changes.new_alerts[before:]):
             # Instant notification: a critical alert must not wait for the next regular UI tick.
@@ -142,6 +147,7 @@ class Replica:
         """The hub's `hello`: identity, mode, clock. False when its log is not the one this state came from."""
         self.identify(hello.name, hello.role, hello.center)
         self.link.mode = hello.mode
+        self.alarm.clock.forget()  # perhaps another hub: earlier pongs measured another clock
         self.hub_clock(hello.clock, hello.clock_rate)
         same = not self.epoch or not hello.epoch or hello.epoch == self.epoch
         return same
@@ -155,6 +161,7 @@ class Replica:
         self.link.clock, self.link.clock_wall = clock, time.time()
         if rate is not None:
             self.link.clock_rate = rate
+            self.alarm.hub_clock(clock, rate, self.link.clock_wall)
 
     def event_time(self, ts: float) -> None:
         """An event's hub time: the clock never goes back."""
@@ -162,7 +169,9 @@ class Replica:
 
     def pong(self, sent_t: float, clock: float) -> None:
         """A pong to our ping sent at wall time `sent_t`: round trip and hub time."""
-        self.link.rtt_ms = (time.time() - sent_t) * 1000.0
+        now = time.time()
+        self.link.rtt_ms = (now - sent_t) * 1000.0
+        self.alarm.clock.pong(sent_t, now, clock)
         self.hub_clock(clock)
 
     def command_restored(self, command_id: str, type_: str, body: object) -> None:

@@ -6,7 +6,9 @@ any point never has a command applied that its own file does not know. A
 command made while the hub is unreachable is sent, once, when it comes back;
 the hub's command-id idempotency makes the resend safe. Every command ends
 answered: applied, or refused with a reason shown; a `rate_limited` one is sent
-again later, and sending is paced under the rate the hub announced.
+again later, one the hub refused because it cannot write its log (`storage_full`)
+is kept, shown pending, and sent again when the hub says `storage_restored`, and
+sending is paced under the rate the hub announced.
 
 The link has a heartbeat: the session pings every second and the hub sends its
 clock every second, so a link the console hears nothing on for DEAD_AFTER_S is
@@ -27,7 +29,7 @@ from typing import Callable
 
 import msgspec
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
 from console.client.replica import Replica
 from console.domain.state import decode_state, encode_state
@@ -50,6 +52,9 @@ DEAD_AFTER_S = 4.0
 PING_EVERY_S = 1.0
 #: a `rate_limited` command waits this long before it goes again
 RATE_LIMITED_WAIT_S = 0.5
+#: refusals that mean "not now": the hub could not log the command, so it did not decide it
+#: (PROTOCOL.md §9); the command waits in the outbox and goes again on `storage_restored`
+STORAGE_REFUSALS = frozenset({"storage_full", "storage_error"})
 #: the longest the session applies messages before it lets the GUI run (s)
 SLICE_S = 0.008
 #: a gap this long between two frames means the loop waited on the socket (it was free): a new slice
@@ -73,6 +78,8 @@ class Session:
         self.ping_every_s = ping_every_s
         self.dead_after_s = dead_after_s
         self.on_result: list[Callable[[str, m.Result], None]] = []
+        #: told the cameras' credentials (`camera_credentials`): the video code keeps them in memory only
+        self.on_credentials: list[Callable[[list], None]] = []
         self._ws: ClientConnection | None = None
         self._cameras: list[str] = []
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="console-db")
@@ -97,6 +104,10 @@ class Session:
         self._tokens_at = 0.0
         self._hold_until = 0.0
         self._heard_at = 0.0
+        #: commands the hub refused for its storage: kept (outbox row unconfirmed), sent again when restored
+        self._held: set[str] = set()
+        #: the hub's storage as last told: "ok", "storage_full" or "storage_error" (hello, notices)
+        self._hub_storage = "ok"
         #: epoch of the hub log on this connection (from `hello`)
         self._hub_epoch = ""
         #: figures the fault suite reads: how long a dead link took to be noticed (s)
@@ -302,8 +313,10 @@ class Session:
                 raise
             except InvalidStatus as exc:
                 error = f"hub refused: HTTP {exc.response.status_code}"
-                replica.notify("error", "auth", error)
-            except (OSError, ConnectionClosed, asyncio.TimeoutError) as exc:
+                if exc.response.status_code in (401, 403):  # 503: the hub is busy; the retry is the answer
+                    replica.notify("error", "auth", error)
+            except (OSError, ConnectionClosed, asyncio.TimeoutError, InvalidHandshake) as exc:
+                # InvalidHandshake: cut before answering (a busy hub sheds connections): retried like a refusal
                 error = str(exc) or type(exc).__name__
             except Exception as exc:
                 log.exception("session error")
@@ -378,6 +391,7 @@ class Session:
         elif t == "hello":
             b: m.Hello = msg.body
             self._hub_epoch = b.epoch
+            self._hub_storage = b.storage
             if b.max_commands_per_s > 0:
                 self._rate = b.max_commands_per_s
             if not replica.hello(b):
@@ -393,6 +407,9 @@ class Session:
             replica.set_link("online")
             self.live.set()
             for command_id in self._commands:  # made offline, or lost in flight: all go, in order
+                if command_id in self._held and self._hub_storage != "ok":
+                    continue  # would be refused again: it waits for storage_restored
+                self._held.discard(command_id)
                 self._enqueue(command_id)
             if self._cameras:
                 await ws.send(encode("subscribe", m.Subscribe(cameras=self._cameras)), text=True)
@@ -406,6 +423,9 @@ class Session:
             replica.hub_clock(msg.body.clock, msg.body.rate)
         elif t == "drill":
             replica.drill_status(msg.body)
+        elif t == "camera_credentials":  # never folded, stored or logged
+            for fn in self.on_credentials:
+                fn(msg.body.cameras)
         else:  # a valid message the hub should not send: counted and told, like a malformed one
             replica.count("unexpected")
             replica.notify("warning", "unexpected", f"unexpected message from hub: {t}")
@@ -422,9 +442,30 @@ class Session:
         elif command_id and (command_id in self._commands or command_id in replica.pending):
             await self._on_result(command_id, m.Result(ok=False, code=error.code, message=error.reason))
         else:
+            if error.code in STORAGE_REFUSALS or error.code == "storage_restored":
+                self._storage_told(error.code)
             replica.notify("error", error.code, error.reason)
 
+    def _storage_told(self, code: str) -> None:
+        """A hub notice about its log: when writable again, the commands it refused for storage go again."""
+        self._hub_storage = "ok" if code == "storage_restored" else code
+        if code == "storage_restored" and self._held:
+            held, self._held = self._held, set()
+            for command_id in held:
+                self._enqueue(command_id)  # in the order they were made (the send queue is ordered)
+
+    def _hold_for_storage(self, command_id: str, code: str) -> None:
+        """Not an answer: the hub did not decide it. It stays made, shown pending, and goes again later."""
+        self._held.add(command_id)
+        if self._hub_storage == "ok":
+            self._hub_storage = code  # refused before the notice arrived
+        self.replica.count(f"held.{code}")
+        self.replica.command_queued(command_id)
+
     async def _on_result(self, command_id: str, result: m.Result) -> None:
+        if result.code in STORAGE_REFUSALS and command_id in self._commands:
+            self._hold_for_storage(command_id, result.code)
+            return
         pending = self.replica.command_answered(command_id)
         kept = self._commands.pop(command_id, None) is not None
         self._order.pop(command_id, None)
@@ -467,8 +508,10 @@ class Session:
                 next_ping = now + self.ping_every_s
                 try:
                     # A black-holed link can block a send: the silence check must not wait on it.
-                    await asyncio.wait_for(ws.send(encode("ping", m.Ping(t=time.time())), text=True),
-                                           self.ping_every_s)
+                    now_t = time.time()
+                    figure = self.replica.alarm.seconds(now_t)
+                    ping = m.Ping(t=now_t, alarm_p95_s=self.replica.alarm.p95(now_t), alarm_n=len(figure))
+                    await asyncio.wait_for(ws.send(encode("ping", ping), text=True), self.ping_every_s)
                 except asyncio.TimeoutError:
                     pass
                 except ConnectionClosed:

@@ -454,3 +454,31 @@ def _alert_updated(state: State, type_: str, body: bodies.AlertUpdated, ts: floa
           "alert_cancelled" if body.action == "cancel" else "alert_updated", a.id)
     ch.alerts.add(a.id)
     ch.incidents.add(inc.id)
+
+
+@_on("view_changed")
+def _view_changed(state: State, type_: str, body: bodies.ViewChanged, ts: float, ch: ChangeSet) -> None:
+    # a restricted view's records, set whole (console/hub/views.py): nothing else is derived here
+    for r in body.resources:
+        state.resources[r.id] = r
+        ch.resources.add(r.id)
+        ch.moved.add(r.id)
+    for t in body.tasks:
+        state.tasks[t.id] = t
+        ch.tasks.add(t.id)
+    for inc in body.incidents:
+        state.incidents[inc.id] = inc
+        ch.incidents.add(inc.id)
+    for a in body.alerts:
+        if a.id not in state.alerts:
+            ch.new_alerts.append(a.id)
+        state.alerts[a.id] = a
+        ch.alerts.add(a.id)
+    for c in body.cameras:
+        state.cameras[c.id] = c
+        ch.cameras.add(c.id)
+    for message in body.messages:
+        state.messages[message.id] = message
+        ch.incidents.add(message.incident)
+    if body.gone:
+        _archived(state, type_, bodies.IncidentsArchived(incidents=body.gone), ts, ch)  # the same cascade: its tasks and alerts go too

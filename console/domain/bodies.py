@@ -12,7 +12,9 @@ from typing import Annotated, Any, Protocol
 
 import msgspec
 
-from console.domain.model import Alert, Baseline, Camera, Incident, OrgUnit, Plan, PlanRole, Resource
+from console.domain.model import (
+    Alert, Baseline, Broadcast, Camera, Incident, OrgUnit, Plan, PlanRole, Resource, Task,
+)
 
 
 # ------------------------------------------------------------ length limits of what a client sends
@@ -312,6 +314,25 @@ class IngestAlertUpdate(Body):
     action: str = "update"
 
 
+class ViewChanged(Body):
+    """view_changed: what one event changed of a restricted view, as records set whole.
+
+    The hub sends it instead of the event to a view that may not see the event
+    itself (console/hub/views.py: a field page, an alert source, a town's view of
+    another town's dispatch); it is never logged.
+    """
+
+    resources: list[Resource] = []
+    tasks: list[Task] = []
+    incidents: list[Incident] = []
+    alerts: list[Alert] = []
+    cameras: list[Camera] = []
+    #: broadcasts (state `messages`)
+    messages: list[Broadcast] = []
+    #: incidents the view no longer holds (a town that declined an offer), with their tasks and alerts
+    gone: list[str] = []
+
+
 #: hub → client messages that carry a sequence number and change domain state
 EVENT_BODIES: dict[str, type[Body]] = {
     "baseline_loaded": BaselineLoaded,
@@ -352,4 +373,5 @@ EVENT_BODIES: dict[str, type[Body]] = {
     "plan_updated": PlanChanged,
     "plan_removed": PlanRemoved,
     "alert_updated": AlertUpdated,
+    "view_changed": ViewChanged,
 }

@@ -1,7 +1,11 @@
 // The field page: one person's tasks over the hub's websocket protocol (console/protocol/PROTOCOL.md).
 //
-// The token comes from the enrolment link (#token=...) and is kept in localStorage; the
-// browser cannot set an Authorization header, so it travels as ?token= on the handshake.
+// The token comes from the enrolment link (#token=..., or ?token=... in an older link): on the
+// first load it moves into localStorage and the address is rewritten without it, so it does not
+// stay in the history, a screenshot or a proxy's log. The browser cannot set an Authorization
+// header, so it travels as ?token= on the websocket handshake only.
+// The hub sends this page its own view (PROTOCOL.md section 19): its person, its tasks, the
+// broadcasts it is a recipient of and those incidents' summaries, as `view_changed` records.
 // Commands are kept in localStorage with their ids until the hub answers them, and resent
 // on every (re)connect: the hub applies each (sender, id) once, so a resend has no second effect.
 "use strict";
@@ -24,10 +28,15 @@
   // ------------------------------------------------------------------ token and outbox
 
   function takeToken() {
-    const m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
-    if (m) {
-      localStorage.setItem(KEY_TOKEN, decodeURIComponent(m[1]));
-      history.replaceState(null, "", location.pathname + location.search);  // not left in the address bar
+    const inHash = /(?:^#|&)token=([^&]*)/.exec(location.hash), query = new URLSearchParams(location.search);
+    const token = inHash ? decodeURIComponent(inHash[1]) : query.get("token");
+    if (token) {
+      localStorage.setItem(KEY_TOKEN, token);
+      query.delete("token");
+      const q = query.toString();
+      const h = location.hash.replace(/(^#|&)token=[^&]*/, "$1").replace(/^#&/, "#").replace(/&$/, "");
+      // not left in the address bar, the history or a shared screenshot
+      history.replaceState(null, "", location.pathname + (q ? "?" + q : "") + (h === "#" ? "" : h));
     }
     return localStorage.getItem(KEY_TOKEN);
   }
@@ -190,7 +199,7 @@
     } else if (typeof m.seq === "number") {
       if (m.seq <= st.seq) return;  // an overlap after a resume is harmless
       st.seq = m.seq;
-      fold(t, b, m.ts);
+      fold(t, b);
       if (st.live) announce();
     }
     render();
@@ -199,44 +208,23 @@
   function setClock(clock, rate) { st.clock = { clock: clock, rate: rate, at: Date.now() / 1000 }; }
   function hubNow() { return st.clock ? st.clock.clock + (Date.now() / 1000 - st.clock.at) * st.clock.rate : 0; }
 
-  // the part of PROTOCOL.md section 8.5 this page needs: its own tasks, their incidents, its position
-  function fold(t, b, ts) {
-    if (t === "baseline_loaded") {
+  // a field view's events (PROTOCOL.md section 19): records set whole, and what leaves the view
+  function fold(t, b) {
+    if (t === "view_changed") {
+      for (const r of b.resources || []) st.resources[r.id] = r;
+      for (const task of b.tasks || []) st.tasks[task.id] = task;
+      for (const inc of b.incidents || []) st.incidents[inc.id] = inc;
+      for (const msg of b.messages || []) st.messages[msg.id] = msg;
+    } else if (t === "baseline_loaded") {
       st.resources = {}; st.plans = {};
       for (const r of b.baseline.resources) st.resources[r.id] = r;
       for (const p of b.baseline.plans) st.plans[p.id] = p;
-    } else if (t === "alert_raised") {
-      const a = b.alert;
-      st.incidents[b.incident] = { id: b.incident, kind: a.kind, title: a.title, x: a.x, y: a.y, status: "new",
-        plan: null, first_dispatch_at: null, first_arrival_at: null, tasks: [] };
-    } else if (t === "task_dispatched") {
-      st.tasks[b.task] = { id: b.task, incident: b.incident, resource: b.resource, status: "sent", sent_at: ts,
-        actor: b.actor, note: b.note || "" };
-      const inc = st.incidents[b.incident];
-      if (inc) { inc.tasks.push(b.task); if (inc.first_dispatch_at == null) inc.first_dispatch_at = ts; }
-    } else if (t.startsWith("task_")) {
-      const task = st.tasks[b.task];
-      if (!task) return;
-      task.status = t.slice(5);
-      if (task.status === "arrived") {
-        task.arrived_at = ts;
-        const inc = st.incidents[task.incident];
-        if (inc && inc.first_arrival_at == null) inc.first_arrival_at = ts;
-      }
-      if (b.note) task.note = b.note;
-      if (b.cause) task.cause = b.cause;
-    } else if (t === "broadcast_issued") {
-      if (b.recipients && st.incidents[b.incident]) {
-        st.messages[b.broadcast] = { id: b.broadcast, incident: b.incident, grids: b.grids, text: b.text,
-          recipients: b.recipients, kind: b.kind || "check", actor: b.actor, at: ts, acked: {} };
-      }
-    } else if (t === "broadcast_acknowledged") {
-      const msg = st.messages[b.broadcast];
-      if (msg) msg.acked[b.resource] = ts;
-    } else if (t === "plan_activated") {
-      if (st.incidents[b.incident]) st.incidents[b.incident].plan = b.plan;
-    } else if (t === "resources_moved") {
-      for (const [id, x, y] of b.moves) if (st.resources[id]) { st.resources[id].x = x; st.resources[id].y = y; }
+    } else if (t === "plan_added" || t === "plan_updated") {
+      st.plans[b.plan.id] = b.plan;
+    } else if (t === "plan_removed") {
+      delete st.plans[b.plan];
+    } else if (t === "resource_removed") {
+      delete st.resources[b.resource];
     } else if (t === "incidents_archived") {
       for (const id of b.incidents) {
         const inc = st.incidents[id];
@@ -244,8 +232,6 @@
         delete st.incidents[id];
         for (const [bid, msg] of Object.entries(st.messages)) if (msg.incident === id) delete st.messages[bid];
       }
-    } else if (/^incident_(closed|false_alarm|merged|resolved)$/.test(t)) {
-      if (st.incidents[b.incident]) st.incidents[b.incident].status = t.slice(9);
     }
   }
 

@@ -49,12 +49,16 @@ class GatewayReplica(Replica):
     def load_state(self, state: State) -> None:
         super().load_state(state)
         self.take_changes()  # nobody draws this replica: drop the change sets a screen would take
+        self._learn(state.incidents.values())
+
+    def _learn(self, incidents) -> None:
+        """Remember which incident each alert opened or joined."""
         index = self.incident_of
-        for iid, inc in state.incidents.items():
-            index[inc.alert] = iid
+        for inc in incidents:
+            index[inc.alert] = inc.id
             for step in inc.timeline:  # updates joined to an incident name their alert first
                 if step.what in ("alert_updated", "alert_cancelled") and step.note:
-                    index[step.note.split(" ", 1)[0]] = iid
+                    index[step.note.split(" ", 1)[0]] = inc.id
 
     def apply_event(self, msg: Message) -> None:
         super().apply_event(msg)
@@ -63,6 +67,8 @@ class GatewayReplica(Replica):
     def _note(self, msg: Message) -> None:
         if msg.type in ("alert_raised", "alert_updated"):
             self.incident_of[msg.body.alert.id] = msg.body.incident
+        elif msg.type == "view_changed":  # an ingest view gets incidents as records (PROTOCOL.md §19)
+            self._learn(msg.body.incidents)
 
 
 class HubLink:

@@ -1,16 +1,15 @@
-"""What the hub takes in one command: each string ≤ MAX_STRING_BYTES encoded, the message ≤ MAX_MESSAGE_BYTES.
+"""What the hub takes in one command: each string ≤ MAX_STRING_CHARS characters, the message ≤ MAX_MESSAGE_BYTES.
 
-The hub refuses a longer string or message as `malformed` / `too_large` before it
-reads the command's id, so the gateway would wait for an answer that never comes.
-It checks here first: an item that cannot fit is refused 413 naming the field,
-and a CAP text (a warning must get through) is cut to fit, saying so.
+The hub refuses a longer string or message as `malformed` / `too_large`. The
+gateway checks here first: an item that cannot fit is refused 413 naming the
+field, and a CAP text (a warning must get through) is cut to fit, saying so.
 """
 
 from __future__ import annotations
 
 import msgspec
 
-from console.protocol.codec import MAX_MESSAGE_BYTES, MAX_STRING_BYTES
+from console.protocol.codec import MAX_MESSAGE_BYTES, MAX_STRING_CHARS
 
 _json = msgspec.json.Encoder()
 #: what a cut text ends with
@@ -19,24 +18,12 @@ CUT_MARK = "…（原文过长，已截断）"
 _ENVELOPE_BYTES = 512
 
 
-def encoded_len(text: str) -> int:
-    """Bytes of a string inside a JSON message, as the hub measures it (escapes count, quotes do not)."""
-    return len(_json.encode(text)) - 2
-
-
-def fit_text(text: str, limit: int = MAX_STRING_BYTES) -> tuple[str, int]:
-    """(text cut to fit `limit` encoded bytes with CUT_MARK at its end, characters dropped); as is if it fits."""
-    if encoded_len(text) <= limit:
+def fit_text(text: str, limit: int = MAX_STRING_CHARS) -> tuple[str, int]:
+    """(text cut to `limit` characters with CUT_MARK at its end, characters dropped); as is if it fits."""
+    if len(text) <= limit:
         return text, 0
-    room = limit - encoded_len(CUT_MARK)
-    lo, hi = 0, len(text)
-    while lo < hi:  # the longest prefix that fits
-        mid = (lo + hi + 1) // 2
-        if encoded_len(text[:mid]) <= room:
-            lo = mid
-        else:
-            hi = mid - 1
-    return text[:lo] + CUT_MARK, len(text) - lo
+    keep = limit - len(CUT_MARK)
+    return text[:keep] + CUT_MARK, len(text) - keep
 
 
 def oversized(body: msgspec.Struct) -> str | None:
@@ -49,9 +36,9 @@ def oversized(body: msgspec.Struct) -> str | None:
 
 def _longest(value, path: str) -> str | None:
     if isinstance(value, str):
-        n = encoded_len(value)
-        if n > MAX_STRING_BYTES:
-            return f"{path or 'a field'} is {n} bytes encoded, over the hub's limit of {MAX_STRING_BYTES} bytes"
+        if len(value) > MAX_STRING_CHARS:
+            return (f"{path or 'a field'} is {len(value)} characters, "
+                    f"over the hub's limit of {MAX_STRING_CHARS} characters")
         return None
     if isinstance(value, dict):
         items = value.items()

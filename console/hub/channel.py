@@ -47,6 +47,8 @@ class Channel:
         self.cameras: set[str] = set()
         #: live fan-out starts once the client has resumed; events ≤ `after` come from the backlog
         self.live = False
+        #: the console's latest alarm-to-screen report from its pings: (p95 seconds or None, alerts)
+        self.alarm: tuple[float | None, int] = (None, 0)
         self.after = 0
         self.backlog_done = asyncio.Event()
         self.dropped = False

@@ -19,11 +19,11 @@ import msgspec
 
 from console.domain.apply import apply
 from console.domain.archive import ARCHIVE_ABOVE, archivable
-from console.domain.model import Incident
 from console.domain.commands import decide
-from console.domain.rules import Actor, CommandRefused, can_see
+from console.domain.rules import Actor, CommandRefused
 from console.domain.state import State, decode_state, encode_state
 from console.hub.auth import Principal
+from console.hub import views
 from console.hub.channel import Channel
 from console.hub.log import EventRow, HubLog, LogReader
 from console.protocol import messages as m
@@ -54,8 +54,8 @@ EventListener = Callable[[str, m.Body, float, State], None]
 EnvelopeTap = Callable[[int, str, float, bytes, State], None]
 #: called with the rows of each batch once they are logged (federation publishes them): never blocks
 CommitListener = Callable[[list[EventRow]], None]
-#: (incident id or None, a center the event names or None)
-Scope = tuple[str | None, str | None]
+#: what was sent of an event that a view (console/hub/views.py) must not hold as it is
+_MISSING = object()
 
 
 @dataclass(slots=True)
@@ -131,7 +131,12 @@ class HubCore:
         #: hand-off on a town's incident to that town's hub, console/hub/federation.py); None: here
         self.forwarders: list[Callable[[Principal, str | None, str, m.Body], asyncio.Future | None]] = []
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hub-db")
-        self._batch: list[tuple[int, str, float, bytes, Scope]] = []
+        #: (seq, type, ts, envelope, scope, what each restricted view gets of it: bytes or None)
+        self._batch: list[tuple[int, str, float, bytes, views.Scope, dict]] = []
+        #: each connected principal's view (console/hub/views.py)
+        self._views: dict[Principal, views.View] = {}
+        #: the cameras' credentials (console/site/credentials.py), sent only to VIDEO_ROLES, never logged
+        self.camera_credentials: dict = {}
         self._batch_ready = asyncio.Event()
         self._committed = asyncio.Condition()
         self.committed_seq = 0
@@ -233,13 +238,12 @@ class HubCore:
         """
         seqs = []
         clock_now = self.clock.now()
+        restricted = self.restricted_views()
         for n, (type_, body) in enumerate(events):
             now = clock_now if at is None else at[n]
             seq = self.state.seq + 1
             data = encode(type_, body, seq=seq, ts=now)
-            scope = self.scope_of(type_, body)
-            apply(self.state, Message(type_, body, seq, now))
-            self._batch.append((seq, type_, now, data, scope))
+            self.sequence(restricted, Message(type_, body, seq, now), data)
             seqs.append(seq)
             for tap in self.taps:
                 tap(seq, type_, now, data, self.state)
@@ -253,26 +257,81 @@ class HubCore:
             self._batch_ready.set()
         return seqs
 
-    def scope_of(self, type_: str, body: m.Body) -> Scope:
-        """The incident an event concerns and the centers it names (for center scoping).
+    # ------------------------------------------------------------------ views
 
-        A hand-off names its centers explicitly: a town that declines an offer no
-        longer sees the incident afterwards, but must still see its own answer.
-        """
-        incident = getattr(body, "incident", None)
-        if incident is None and type_.startswith("task_") and type_ != "task_dispatched":
-            task = self.state.tasks.get(getattr(body, "task", ""))
-            incident = task.incident if task else None
-        named = getattr(body, "to_center", None) or getattr(body, "center", None)
-        return incident, named
+    def view_for(self, principal: Principal) -> views.View:
+        """The view (console/hub/views.py) of a principal."""
+        view = self._views.get(principal)
+        if view is None:
+            view = self._views[principal] = views.view_of(principal)
+        return view
 
-    def visible(self, center: str | None, scope: Scope) -> bool:
-        """Whether an event goes to a center's consoles (None: every center)."""
-        incident_id, named = scope
-        if center is None or incident_id is None or center == named:
+    def restricted_views(self) -> set[views.View]:
+        """The views of connected clients that are not the whole state."""
+        return {v for ch in self.channels if not (v := self.view_for(ch.principal)).full(self.state)}
+
+    def view_state(self, principal: Principal) -> State:
+        """What a principal's snapshot holds (the whole state for the district)."""
+        return views.view_state(self.state, self.view_for(principal))
+
+    def sequence(self, restricted: set[views.View], msg: Message, data: bytes) -> None:
+        """Apply one sequenced event and queue it, with what each restricted view gets of it."""
+        type_, body = msg.type, msg.body
+        scope = views.scope_of(self.state, type_, body)
+        held = {v: views.before(self.state, v, type_, body, scope) for v in restricted} if restricted else {}
+        changes = apply(self.state, msg)
+        outs: dict[views.View, bytes | None] = {}
+        for v in restricted:
+            out = views.view_event(self.state, v, type_, body, changes, scope, held.get(v))
+            if out is None:
+                outs[v] = None
+            elif out[0] == type_ and out[1] is body:
+                outs[v] = data
+            else:
+                outs[v] = encode(out[0], out[1], seq=msg.seq, ts=msg.ts)
+        self._batch.append((msg.seq, type_, msg.ts, data, scope, outs))
+
+    async def tail_servable(self, view: views.View, last_seq: int, head: int) -> bool:
+        """Whether a center's view can resume from the log's tail after `last_seq` (else a snapshot)."""
+        if view.full(self.state):
             return True
-        inc = self.state.incidents.get(incident_id)
-        return inc is None or can_see(self.state, center, inc)
+        after = last_seq
+        while after < head:
+            rows = [row for row in await self.events_after(after, 2000) if row[0] <= head]
+            if not rows:
+                return True
+            after = rows[-1][0]
+            for _seq, type_, _ts, data in rows:
+                if not views.tail_safe(self.state, view, type_, decode(data).body):
+                    return False
+        return True
+
+    def tail_event(self, view: views.View, type_: str, body: m.Body) -> bool:
+        """Whether a center's view gets a logged event as it is on a resume (its tail)."""
+        return views.visible(self.state, view.center, views.scope_of(self.state, type_, body))
+
+    def _fan_out(self, batch) -> None:
+        # Channel by channel, the whole batch at once (one queue extend and one wake per client,
+        # not one per event and client); each client still gets its events in seq order.
+        for ch in list(self.channels):
+            if not ch.live or ch.dropped:
+                continue
+            after, view = ch.after, self.view_for(ch.principal)
+            if view.full(self.state):
+                datas = [row[3] for row in batch if row[0] > after]
+            else:
+                datas = []
+                for seq, _t, _ts, data, scope, outs in batch:
+                    if seq <= after:
+                        continue
+                    out = outs.get(view, _MISSING)
+                    if out is _MISSING:  # a client newer than the event: a center's rule, as on a resume
+                        out = data if view.kind == views.CENTER and views.visible(self.state, view.center, scope) \
+                            else None
+                    if out is not None:
+                        datas.append(out)
+            if datas:
+                ch.push_many(datas)
 
     async def _commit_loop(self) -> None:
         loop = asyncio.get_running_loop()
@@ -298,7 +357,7 @@ class HubCore:
 
     async def _commit_batch(self, loop, batch, answers) -> None:
         """Log one batch with its answers, then send the events, then answer (in that order)."""
-        rows = [(seq, t, ts, data) for seq, t, ts, data, _ in batch]
+        rows = [(seq, t, ts, data) for seq, t, ts, data, *_ in batch]
         results = [(a.command_id, a.actor, msgspec.json.encode(a.result)) for a in answers if a.command_id]
         audit = [(a.command_id, row) for a in answers for row in a.audit]
         # The state is exactly "after the last event of this batch" only now, before any
@@ -322,18 +381,7 @@ class HubCore:
             self._last_snapshot = snapshot[0]
         if head is not None:
             self._audit_head = head
-        # Fan-out channel by channel, the whole batch at once (one queue extend and one wake per
-        # client, not one per event and client); each client still gets its events in seq order.
-        for ch in list(self.channels):
-            if not ch.live or ch.dropped:
-                continue
-            after, center = ch.after, ch.center
-            if center is None:
-                datas = [row[3] for row in batch if row[0] > after]
-            else:
-                datas = [row[3] for row in batch if row[0] > after and self.visible(center, row[4])]
-            if datas:
-                ch.push_many(datas)
+        self._fan_out(batch)
         if batch:
             async with self._committed:
                 self.committed_seq = batch[-1][0]
@@ -552,19 +600,21 @@ class HubCore:
             return []
         return self.emit(events)
 
+    def record_audit(self, principal: Principal, action: str, outcome: str, detail: dict) -> asyncio.Future:
+        """Put an entry in the audit trail outside a command (enrolment, revocation, an export).
+
+        Written by the committer in its next transaction; the future is done once it is.
+        """
+        fut = asyncio.get_running_loop().create_future()
+        if self.read_only:
+            fut.set_result(None)
+            return fut
+        self._answers.append(_Pending(self.state.seq, None, principal.name, m.Result(ok=True), fut,
+                                      [self._audit(principal, action, outcome, detail)]))
+        self._batch_ready.set()
+        return fut
+
     @staticmethod
     def _audit(principal: Principal, action: str, outcome: str, detail: dict) -> tuple:
         """One audit row; the committer writes it in the transaction of the command's events."""
         return (principal.name, principal.role, action, outcome, detail)
-
-    # ------------------------------------------------------------------ snapshots
-
-    def scoped_state(self, center: str | None) -> State:
-        """The state a center sees: everything for the district, its own incidents for a town."""
-        if center is None or center == self.state.district():
-            return self.state
-        s = self.state
-        incidents: dict[str, Incident] = {i: inc for i, inc in s.incidents.items() if can_see(s, center, inc)}
-        alerts = {inc.alert: s.alerts[inc.alert] for inc in incidents.values() if inc.alert in s.alerts}
-        tasks = {t: task for t, task in s.tasks.items() if task.incident in incidents}
-        return msgspec.structs.replace(s, incidents=incidents, alerts=alerts, tasks=tasks)

@@ -45,8 +45,13 @@ def field_enrol(server, principal: Principal, body: m.FieldEnrol) -> m.Result:
             token = server.tokens.issue_field(body.resource, field_name(body.resource, res.name))
             n = 1
     except (TokenError, OSError) as exc:
+        core.record_audit(principal, "field.revoke" if body.revoke else "field.enrol", "failed",
+                          {"resource": body.resource, "error": str(exc)[:200]})
         return m.Result(ok=False, code="internal", message=f"the tokens file cannot be changed: {exc}"[:500])
     closed = server.close_revoked()
+    # personal data: who gave (or took) a phone access to a person's tasks and position, and when
+    core.record_audit(principal, "field.revoke" if body.revoke else "field.enrol", "ok",
+                      {"resource": body.resource, "tokens": n, "sessions_closed": closed})
     core.counters["field_revoked" if body.revoke else "field_enrolled"] += 1
     log.warning("field page of %s %s by %s (%d token(s), %d session(s) closed)", body.resource,
                 "revoked" if body.revoke else "enrolled", principal.name, n, closed)

@@ -12,7 +12,6 @@ from typing import Callable
 
 import msgspec
 
-from console.domain.apply import apply
 from console.domain.state import State, encode_state
 from console.domain.commands import DRILL_CONTROL, PERMISSIONS
 from console.hub.auth import Principal
@@ -33,10 +32,9 @@ class ReviewCore(HubCore):
 
     def feed(self, rows) -> None:
         """Apply recorded envelopes as they are and queue them for the committer and fan-out."""
-        for seq, type_, ts, data in rows:
-            msg = self._decode(data)
-            apply(self.state, msg)
-            self._batch.append((seq, type_, ts, data, self.scope_of(type_, msg.body)))
+        restricted = self.restricted_views()
+        for _seq, _type, _ts, data in rows:
+            self.sequence(restricted, self._decode(data), data)
         if rows:
             self.counters["events"] += len(rows)
             self._batch_ready.set()
@@ -47,15 +45,16 @@ class ReviewCore(HubCore):
         self.state = state
         async with self._committed:
             self.committed_seq = state.seq
-        cache: dict[str | None, tuple[int, bytes]] = {}
+        cache: dict = {}
         for ch in list(self.channels):
             if not ch.live or ch.dropped:
                 continue
-            if ch.center not in cache:
-                scoped = self.scoped_state(ch.center)
-                cache[ch.center] = (scoped.seq, encode("snapshot", m.Snapshot(
+            view = self.view_for(ch.principal)
+            if view not in cache:
+                scoped = self.view_state(ch.principal)
+                cache[view] = (scoped.seq, encode("snapshot", m.Snapshot(
                     seq=scoped.seq, state=msgspec.Raw(encode_state(scoped)))))
-            seq, data = cache[ch.center]
+            seq, data = cache[view]
             ch.after = seq
             # Queued behind what the client was already sent of the old timeline: it applies
             # those, then replaces everything with this snapshot.

@@ -8,9 +8,11 @@ the hub go on.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import socket
 import ssl
+import struct
 from http import HTTPStatus
 
 import msgspec
@@ -22,16 +24,32 @@ from console.hub.auth import Principal, TokenRegistry
 from console.hub.channel import CLOSE_NO_HEARTBEAT, DEFAULT_QUEUE_LIMIT, MAX_BATCH, MAX_BATCH_BYTES, Channel
 from console.hub.core import HubCore
 from console.hub.enrol import field_enrol
+from console.hub.metrics import HubMetrics
+from console.hub.views import credentials_message, gets_credentials
 from console.hub.presence import PagePresence
 from console.hub.static import StaticPages, is_upgrade
-from console.hub.limits import COMMAND_RATE, DEFAULT_COMMAND_RATE, RateLimiter, role_rate  # noqa: F401
+from console.hub.limits import (  # noqa: F401 (COMMAND_RATE, DEFAULT_COMMAND_RATE: read here by older callers)
+    COMMAND_RATE, DEFAULT_COMMAND_RATE, MAX_UNAUTHENTICATED_PER_ADDRESS, AdmissionGate, LogThrottle, RateLimiter,
+    role_rate, unauthenticated_cap,
+)
 from console.protocol import messages as m
 from console.protocol.codec import (
-    MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, MAX_STRING_BYTES, ProtocolError, decode, decode_frame, encode,
+    MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, MAX_STRING_CHARS, ProtocolError, decode, decode_frame, encode,
     encode_batch,
 )
 
 log = logging.getLogger(__name__)
+
+
+def _not_per_connection(record: logging.LogRecord) -> bool:
+    """websockets says "connection open" / "connection closed" for every TCP connection, refused
+    or not: a flood of unauthenticated sockets would be a flood of lines (sessions are logged here)."""
+    return record.msg not in ("connection open", "connection closed")
+
+
+#: what websockets itself logs (handshake failures, listening, closing), without its per-connection lines
+_ws_log = logging.getLogger(f"{__name__}.websockets")
+_ws_log.addFilter(_not_per_connection)
 
 #: a client that answered no ping for this long is cut off (checked once a second: a dead or
 #: non-reading session is gone within 10 s). Only pongs count: a client that still sends but no
@@ -48,6 +66,128 @@ RESUME_SETTLE_S = 3.0
 CLOSE_TOKEN_REVOKED = 4401
 #: how often the tokens file is checked for changes and open sessions for revoked tokens (s)
 TOKEN_CHECK_INTERVAL = 2.0
+#: a connection over the unauthenticated caps may send its upgrade request this long to be
+#: told 503; then it is cut (one that sends nothing must not hold a file descriptor)
+REFUSE_GRACE_S = 1.0
+#: connections the kernel queues for accept(): asyncio's 100 is full within a millisecond of a
+#: flood, and a console's connect then waits for SYN retries (1 s, 3 s, …) before the hub sees it
+LISTEN_BACKLOG = 1024
+#: what the loop says when accept() fails (asyncio.selector_events): too many open files
+ACCEPT_FAILED = "socket.accept() out of system resource"
+#: one log line per kind of flood (refused handshakes, failed accepts) per this many seconds
+FLOOD_LOG_INTERVAL_S = 10.0
+
+
+_BUSY_BODY = b"too many connections waiting, retry\n"
+_BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+         b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(_BUSY_BODY), _BUSY_BODY))
+#: the most a connection over the caps may send before its request is complete (headers only)
+_EARLY_BYTES = 16 << 10
+
+
+def _unread_bytes(transport) -> int:
+    """Bytes the kernel holds for this socket that the loop has not read yet (0 if unknown)."""
+    try:
+        import fcntl
+        import termios
+        sock = transport.get_extra_info("socket")
+        return struct.unpack("i", fcntl.ioctl(sock.fileno(), termios.FIONREAD, b"\0\0\0\0"))[0]
+    except (ImportError, OSError, AttributeError, ValueError):
+        return 0
+
+
+class _GatedConnection(ServerConnection):
+    """A connection that holds a place in the hub's AdmissionGate until it authenticates or closes.
+
+    With no place for it when it connects, websockets is not started for it (a
+    flood costs little): it is cut after REFUSE_GRACE_S (sooner when too many
+    wait), unless its upgrade request comes first; then it takes the place of a
+    socket that has sent nothing for SPEAKER_EVICT_AFTER_S (a client that speaks
+    goes before sockets that do not) and is served, or is answered 503. A socket
+    silent for EVICT_AFTER_S gives its place to any newcomer; it is cut then.
+    """
+
+    def __init__(self, *args, hub: "HubServer", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hub = hub
+        self.address = ""
+        #: over the caps, websockets not started: what it sent so far (None once started)
+        self.early: bytearray | None = None
+        #: it has sent something (its upgrade request, mostly)
+        self.heard = False
+        self.cut_timer: asyncio.TimerHandle | None = None
+
+    @property
+    def refused(self) -> bool:
+        """Over the caps: not (yet) handed to websockets."""
+        return self.early is not None
+
+    def silent(self) -> bool:
+        """It has sent nothing: nothing read, nothing waiting to be read (a busy loop reads late)."""
+        transport = getattr(self, "transport", None)
+        return not self.heard and (transport is None or _unread_bytes(transport) == 0)
+
+    def connection_made(self, transport) -> None:
+        peer = transport.get_extra_info("peername")
+        self.address = str(peer[0]) if isinstance(peer, tuple) and peer else str(peer)
+        gate = self.hub.gate
+        # a place is taken only from a socket that has sent nothing for EVICT_AFTER_S
+        evicted = gate.admit(self, self.address, lambda c, waited: waited >= gate.evict_after_s and c.silent())
+        if evicted is None:
+            self.transport = transport
+            self.early = bytearray()
+            self.hub._refuse_early(self, transport)
+            return
+        self._start(transport, evicted)
+
+    def _start(self, transport, evicted: list) -> None:
+        for old in evicted:
+            self.hub.core.counters["evicted.unauthenticated"] += 1
+            old.transport.abort()
+        super().connection_made(transport)
+
+    def data_received(self, data: bytes) -> None:
+        self.heard = True
+        if self.early is None:
+            super().data_received(data)
+            return
+        self.early += data
+        if b"\r\n\r\n" not in self.early:  # the request is not complete yet
+            if len(self.early) > _EARLY_BYTES:
+                self.transport.abort()
+            return
+        gate = self.hub.gate
+        evicted = gate.admit(self, self.address,
+                             lambda c, waited: waited >= gate.speaker_evict_after_s and c.silent())
+        if evicted is None:
+            self.hub.core.counters["refused.busy_503"] += 1
+            self.transport.write(_BUSY)
+            self.transport.close()  # after the answer (the request was read whole: no reset)
+            return
+        self.hub._refusing.pop(self, None)
+        if self.cut_timer is not None:
+            self.cut_timer.cancel()
+        request, self.early = bytes(self.early), None
+        self._start(self.transport, evicted)
+        super().data_received(request)
+
+    def eof_received(self):
+        if self.early is not None:
+            return None  # close
+        return super().eof_received()
+
+    def connection_lost(self, exc) -> None:
+        self.settle()
+        if self.early is not None:  # websockets never started for it
+            self.hub._refusing.pop(self, None)
+            if self.cut_timer is not None:
+                self.cut_timer.cancel()
+            return
+        super().connection_lost(exc)
+
+    def settle(self) -> None:
+        """Authenticated or gone: its place in the gate is free again (idempotent)."""
+        self.hub.gate.release(self)
 
 
 async def _close_quietly(ws, code: int, reason: str) -> None:
@@ -62,10 +202,22 @@ class HubServer:
 
     def __init__(self, core: HubCore, tokens: TokenRegistry, *, host: str = "127.0.0.1", port: int = 8765,
                  queue_limit: int = DEFAULT_QUEUE_LIMIT, ssl_context: ssl.SSLContext | None = None,
-                 heartbeat_timeout_s: float = HEARTBEAT_TIMEOUT_S, pages: StaticPages | None = None):
+                 heartbeat_timeout_s: float = HEARTBEAT_TIMEOUT_S, pages: StaticPages | None = None,
+                 max_unauthenticated: int | None = None,
+                 max_unauthenticated_per_address: int = MAX_UNAUTHENTICATED_PER_ADDRESS):
         self.core = core
+        #: connections not yet authenticated, per hub and per address (over either: HTTP 503)
+        self.gate = AdmissionGate(max_unauthenticated or unauthenticated_cap(), max_unauthenticated_per_address)
+        #: connections over the caps held for their request, oldest first (bounded by the hub cap:
+        #: beyond it the oldest silent one is cut)
+        self._refusing: dict[_GatedConnection, None] = {}
+        #: floods (refused handshakes, failed accepts) are logged once per interval with a count
+        self.flood_log = LogThrottle(log, FLOOD_LOG_INTERVAL_S)
+        self._loop_handler = None
         #: plain HTTP on the same port: the field page (console/hub/static.py)
         self.pages = pages or StaticPages()
+        #: /metrics, /healthz, /readyz on the same port (console/hub/metrics.py)
+        self.metrics = HubMetrics(self)
         self.heartbeat_timeout_s = heartbeat_timeout_s
         self.tokens = tokens
         self.ssl_context = ssl_context
@@ -85,11 +237,20 @@ class HubServer:
     # ------------------------------------------------------------------ life
 
     async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._loop_handler = loop.get_exception_handler()
+        loop.set_exception_handler(self._on_loop_exception)
         self._server = await serve(
             self._session, self.host, self.port, process_request=self._authenticate,
             compression=None, max_size=MAX_FRAME_BYTES + 1024, max_queue=64,
-            ping_interval=None, logger=log, ssl=self.ssl_context)  # the heartbeat is ours (_tick_loop)
+            create_connection=functools.partial(_GatedConnection, hub=self),
+            ping_interval=None, logger=_ws_log, ssl=self.ssl_context)  # the heartbeat is ours (_tick_loop)
         self.port = self._server.sockets[0].getsockname()[1]
+        for listening in self._server.sockets:
+            # A longer kernel queue than asyncio's (it also accepts that many per turn of the loop: a
+            # large number there takes a flood's descriptors in one go): listen() again on a dup.
+            with socket.fromfd(listening.fileno(), listening.family, listening.type) as dup:
+                dup.listen(LISTEN_BACKLOG)
         self._clock_task = asyncio.create_task(self._tick_loop(), name="hub-clock")
         self._token_task = asyncio.create_task(self._token_loop(), name="hub-tokens")
 
@@ -102,6 +263,10 @@ class HubServer:
             self._server.close()
             await self._server.wait_closed()
             self._server = None
+        loop = asyncio.get_running_loop()
+        if loop.get_exception_handler() == self._on_loop_exception:
+            loop.set_exception_handler(self._loop_handler)
+        self.flood_log.flush()
 
     @property
     def url(self) -> str:
@@ -134,18 +299,60 @@ class HubServer:
     # ------------------------------------------------------------------ handshake
 
     def _authenticate(self, connection: ServerConnection, request):
-        if not is_upgrade(request):  # a browser fetching the field page
-            return self.pages.respond(request)
+        if not is_upgrade(request):  # a browser fetching the field page, or Prometheus
+            return self.metrics.respond(request) or self.pages.respond(request)
         principal = self.tokens.lookup_request(request.headers.get("Authorization"), request.path)
         if principal is None:
             self.core.counters["auth_refused"] += 1
-            log.info("handshake refused from %s: missing or unknown token", connection.remote_address)
+            self.flood_log.log(logging.INFO, "handshake refused", "handshake refused from %s: missing or unknown token",
+                               connection.remote_address)
             return connection.respond(HTTPStatus.UNAUTHORIZED, "missing or unknown bearer token\n")
         connection.principal = principal  # read back in _session
         return None
 
+    def _refuse_early(self, connection: _GatedConnection, transport) -> None:
+        """A connection over the unauthenticated caps: told 503 if it asks in time, cut in any case."""
+        core = self.core
+        core.counters["refused.busy"] += 1
+        self.flood_log.log(logging.WARNING, "connections over the cap",
+                           "refusing connections (HTTP 503): %d not yet authenticated (cap %d), %d from %s (cap %d)",
+                           self.gate.pending, self.gate.max_total, self.gate.waiting(connection.address),
+                           connection.address, self.gate.max_per_address)
+        if len(self._refusing) >= self.gate.max_total:
+            # Too many wait to be told: the oldest that has sent nothing is cut (no answer, no
+            # descriptor held), so a newcomer always has a moment to send its request, and a
+            # console among a flood of silent sockets is heard (then admitted: data_received).
+            oldest = next((c for c in self._refusing if c.silent()), None)
+            core.counters["cut.over_cap"] += 1
+            if oldest is None:
+                transport.abort()
+                return
+            del self._refusing[oldest]
+            oldest.transport.abort()
+        self._refusing[connection] = None
+        connection.cut_timer = asyncio.get_running_loop().call_later(REFUSE_GRACE_S, self._cut_late, connection)
+
+    def _cut_late(self, connection: _GatedConnection) -> None:
+        self.core.counters["cut.no_request"] += 1
+        connection.transport.abort()
+
+    def _on_loop_exception(self, loop, context: dict) -> None:
+        """Failed accepts (no file descriptor left) are counted and logged once per interval, without a traceback."""
+        if context.get("message") == ACCEPT_FAILED:
+            self.core.counters["accept_failed"] += 1
+            self.flood_log.log(logging.ERROR, "accept failed",
+                               "cannot accept connections: %s (%d connections open, %d not yet authenticated)",
+                               context.get("exception"), len(self.core.channels), self.gate.pending)
+            return
+        if self._loop_handler is not None:
+            self._loop_handler(loop, context)
+        else:
+            loop.default_exception_handler(context)
+
     async def _session(self, ws: ServerConnection) -> None:
         principal: Principal = ws.principal
+        if isinstance(ws, _GatedConnection):
+            ws.settle()  # authenticated: no longer counts against the unauthenticated caps
         core = self.core
         ch = Channel(ws, principal, queue_limit=self.queue_limit)
         sock = ws.transport.get_extra_info("socket")
@@ -197,7 +404,7 @@ class HubServer:
             await self._receive_frame(ch, raw)
             return
         try:
-            msg = decode(raw, max_string=MAX_STRING_BYTES)
+            msg = decode(raw, max_string=MAX_STRING_CHARS)
         except ProtocolError as exc:
             await self._error(ch, exc.code, exc.reason, exc.ref)
             return
@@ -207,6 +414,7 @@ class HubServer:
         elif t == "subscribe":
             ch.cameras = set(msg.body.cameras[:256])
         elif t == "ping":
+            ch.alarm = (msg.body.alarm_p95_s, msg.body.alarm_n)
             await self._reply(ch, encode("pong", m.Pong(t=msg.body.t, clock=self.core.clock.now())))
         elif t == "field.enrol" and msg.id:  # the hub's tokens, not the domain's (console/hub/enrol.py)
             await self._reply(ch, encode("result", field_enrol(self, ch.principal, msg.body), id=msg.id))
@@ -288,9 +496,18 @@ class HubServer:
         other_log = bool(epoch) and epoch != core.epoch  # its seqs count in another log: nothing to splice
         too_far = (other_log or last_seq <= 0 or last_seq > head or head - last_seq > core.resume_window
                    or (first and last_seq < first - 1))
+        view = core.view_for(ch.principal)
+        too_far = too_far or not view.resumes_from_tail  # a field or ingest view: always a snapshot
+        scanned = last_seq
+        while not too_far and not view.full(core.state):  # a town: can its gap be replayed from the log?
+            head = core.committed_seq
+            if scanned >= head:
+                break  # nothing awaited since `head` was read: no event can slip between tail and live
+            too_far = not await core.tail_servable(view, scanned, head)
+            scanned = head
         ch.live = True
         if too_far:
-            state = core.scoped_state(ch.center)
+            state = core.view_state(ch.principal)
             ch.after = state.seq
             data = encode_state(state)
             await ch.send_now(encode("snapshot", m.Snapshot(seq=state.seq, state=msgspec.Raw(data))))
@@ -302,11 +519,15 @@ class HubServer:
             await self._send_tail(ch, last_seq, head)
             core.counters["resumes"] += 1
         await ch.send_now(encode("live", m.Live(seq=ch.after)))
+        if core.camera_credentials and gets_credentials(ch.principal):  # apart from the view, never stored
+            await ch.send_now(credentials_message(core.state, core.camera_credentials))
         ch.backlog_done.set()
 
     async def _send_tail(self, ch: Channel, last_seq: int, head: int) -> None:
         """The events after `last_seq` up to `head`, as batch frames (a long backlog is not one frame per event)."""
         core = self.core
+        view = core.view_for(ch.principal)
+        scoped = not view.full(core.state)
         after = last_seq
         batch: list[bytes] = []
         size = 0
@@ -316,10 +537,8 @@ class HubServer:
                 break
             after = rows[-1][0]
             for _seq, type_, _ts, data in rows:
-                if ch.center is not None:
-                    msg = decode(data)
-                    if not core.visible(ch.center, core.scope_of(type_, msg.body)):
-                        continue
+                if scoped and not core.tail_event(view, type_, decode(data).body):
+                    continue
                 if batch and (len(batch) >= MAX_BATCH or size + len(data) > MAX_BATCH_BYTES):
                     await ch.send_now(encode_batch(batch))
                     batch, size = [], 0
@@ -348,3 +567,4 @@ class HubServer:
                 elif now - ch.probed_at >= PROBE_EVERY_S:
                     ch.probe()
             self.presence.tick(self.core.channels, now)
+            self.flood_log.flush()

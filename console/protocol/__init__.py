@@ -1,4 +1,4 @@
-"""Protocol v1: message types, the JSON envelope, the binary frame layout. See PROTOCOL.md."""
+"""The protocol (v2): message types, the JSON envelope, the binary frame layout. See PROTOCOL.md."""
 
 from console.protocol.codec import (
     MAX_FRAME_BYTES, MAX_HUB_MESSAGE_BYTES, MAX_MESSAGE_BYTES, Frame, Message, ProtocolError, decode,

@@ -1,4 +1,4 @@
-"""Encode and decode protocol v1: the JSON envelope and the binary frame layout.
+"""Encode and decode the protocol: the JSON envelope and the binary frame layout.
 
 Decoding is two-stage: the envelope first (so an unknown type can be told
 apart from a malformed one), then the body with the decoder its type fixes.
@@ -30,9 +30,10 @@ MAX_FRAME_BYTES = 4 << 20
 MAX_DEPTH = 32
 #: the longest command id (characters); a longer one is refused before anything is stored
 MAX_ID_CHARS = ID_CHARS
-#: the longest string anywhere in a client message, in encoded bytes (a field without its
-#: own, smaller limit in messages.py / bodies.py: an ingested alert's text, say)
-MAX_STRING_BYTES = 16 << 10
+#: the longest string anywhere in a client message, in characters once decoded (escapes such
+#: as `\u4e2d` count as the one character they stand for), for a field without its own,
+#: smaller limit in messages.py / bodies.py: an ingested alert's text, say
+MAX_STRING_CHARS = 16 << 10
 
 
 class ProtocolError(ValueError):
@@ -70,6 +71,7 @@ class Message:
 _envelope_decoder = msgspec.json.Decoder(Envelope)
 _body_decoders = {name: msgspec.json.Decoder(t) for name, t in ALL_BODIES.items()}
 _encoder = msgspec.json.Encoder()
+_string_decoder = msgspec.json.Decoder(str)
 
 #: characters JSON allows raw inside strings that many readers take for line breaks
 #: (Python's str.splitlines, JavaScript before ES2019): always sent escaped
@@ -87,24 +89,63 @@ def _escape_separators(data: bytes) -> bytes:
     return data
 
 
+def _chars(token: bytes) -> int:
+    """Characters of one encoded JSON string (quotes included in `token`), escapes decoded."""
+    try:
+        return len(_string_decoder.decode(token))
+    except msgspec.DecodeError:  # a broken escape: the envelope decoder says what is wrong
+        return 0
+
+
 def check_shape(data: bytes, *, max_depth: int = MAX_DEPTH, max_string: int | None = None) -> None:
-    """Refuse (ProtocolError malformed) nesting deeper than max_depth or a string longer than max_string.
+    """Refuse (ProtocolError malformed) nesting deeper than max_depth or a string of more than max_string characters.
 
     Cheap for ordinary messages: nesting is measured only when the message holds
-    more brackets than max_depth, strings only when it is longer than max_string.
-    Brackets inside strings do not count.
+    more brackets than max_depth, strings only when it is longer than max_string
+    (a string has at most as many characters as encoded bytes, so only those
+    longer than that are decoded and counted). Brackets inside strings do not count.
     """
     long_message = max_string is not None and len(data) > max_string
     if not long_message and data.count(b"[") + data.count(b"{") <= max_depth:
         return
     strings = _JSON_STRING.findall(data) if long_message or b'"' in data else ()
-    if long_message:
-        longest = max(map(len, strings), default=0) - 2
-        if longest > max_string:
-            raise ProtocolError("malformed", f"a string of {longest} bytes exceeds {max_string}")
+    if long_message and max(map(len, strings), default=0) - 2 > max_string:
+        for token in strings:
+            if len(token) - 2 > max_string and (n := _chars(token)) > max_string:
+                raise ProtocolError("malformed", f"a string of {n} characters exceeds {max_string}")
     brackets = _JSON_STRING.sub(b'""', data).translate(None, _OPEN_CLOSE) if strings else data.translate(None, _OPEN_CLOSE)
     if len(brackets) > max_depth and max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) > max_depth:
         raise ProtocolError("malformed", f"nested deeper than {max_depth} levels")
+
+
+def command_id_of(data: bytes) -> str | None:
+    """The envelope `id` of a message refused before it could be decoded, when it can be read.
+
+    So the refusal names the command (a client that matches answers by id would
+    otherwise resend it for ever). Walks the message's strings, not its brackets one
+    by one: the nesting depth is the bracket balance in the gaps between strings,
+    so this is linear and recursion-free even for a message nested a million deep.
+    The first key `"id"` at depth 1 whose value is a string of 1..MAX_ID_CHARS
+    characters is the id; anything else is None.
+    """
+    depth = 0
+    at = 0
+    key_seen = False
+    for match in _JSON_STRING.finditer(data):
+        gap = data[at:match.start()]
+        if key_seen:
+            if gap.strip() != b":":
+                return None  # `"id":` followed by a number, an object, …
+            try:
+                value = _string_decoder.decode(match.group())
+            except msgspec.DecodeError:
+                return None
+            return value if 0 < len(value) <= MAX_ID_CHARS else None
+        depth += gap.count(b"[") + gap.count(b"{") - gap.count(b"]") - gap.count(b"}")
+        at = match.end()
+        # a key, not a value: what follows it is a colon
+        key_seen = depth == 1 and match.group() == b'"id"' and data[at:at + 64].lstrip()[:1] == b":"
+    return None
 
 
 def encode(type_: str, body: Body | dict, *, seq: int | None = None, ts: float | None = None,
@@ -124,20 +165,25 @@ def decode(data: bytes | str, *, max_bytes: int = MAX_MESSAGE_BYTES,
            max_string: int | None = None) -> Message:
     """Decode and validate one text message, or raise ProtocolError with a reason.
 
-    The hub passes max_string (MAX_STRING_BYTES) for what clients send; nesting
+    The hub passes max_string (MAX_STRING_CHARS) for what clients send; nesting
     depth is checked for every message up to MAX_MESSAGE_BYTES (a larger one only
     comes from the hub, and the decoder's own recursion guard still holds there).
+    A malformed message whose envelope `id` can be read carries it as `ref`.
     """
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogatepass")
     if len(data) > max_bytes:
         raise ProtocolError("too_large", f"message of {len(data)} bytes exceeds {max_bytes}")
     if len(data) <= MAX_MESSAGE_BYTES:
-        check_shape(data, max_string=max_string)
+        try:
+            check_shape(data, max_string=max_string)
+        except ProtocolError as exc:
+            exc.ref = command_id_of(data)
+            raise
     try:
         env = _envelope_decoder.decode(data)
     except msgspec.DecodeError as exc:
-        raise ProtocolError("malformed", f"envelope: {exc}") from None
+        raise ProtocolError("malformed", f"envelope: {exc}", command_id_of(data)) from None
     except RecursionError:
         raise ProtocolError("malformed", "nested too deep") from None
     if env.v != PROTOCOL_VERSION:

@@ -1,4 +1,4 @@
-"""Every message body of protocol v1, one struct per message type.
+"""Every message body of the protocol (version PROTOCOL_VERSION), one struct per message type.
 
 The envelope names the type; the type fixes the body's shape. Domain events
 and commands have their bodies in console/domain/bodies.py (re-exported here,
@@ -8,6 +8,7 @@ the session's own messages and the registries the codec decodes with.
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 import msgspec
@@ -115,6 +116,10 @@ class Subscribe(Body):
 
 class Ping(Body):
     t: float
+    #: the console's alarm-to-screen figure (hub commit → alert row painted), last hour: p95 seconds
+    #: (None before its first alert) and how many alerts it covers; hubs that predate it ignore it
+    alarm_p95_s: float | None = None
+    alarm_n: int = 0
 
 
 # ------------------------------------------------------------ session (client → hub, review only)
@@ -133,6 +138,32 @@ class FieldEnrol(Body):
     revoke: bool = False
 
 
+class CameraCredential(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The user and password of one stream URL (as the camera record has it, without them)."""
+
+    url: str
+    username: str
+    password: str
+
+
+class CameraCredentials(Body):
+    """camera_credentials: to consoles that pull video only; kept in memory, never stored or logged."""
+
+    cameras: list[CameraCredential]
+
+
+class _NoCredentialFrames(logging.Filter):
+    """Drops the websocket library's DEBUG dump of a `camera_credentials` frame (it shows the frame's ends)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.DEBUG or "camera_credentials" not in record.getMessage()
+
+
+#: the loggers the hub's and the console's websocket connections write frame dumps to
+for _name in ("websockets.client", "websockets.server", "console.hub.server"):
+    logging.getLogger(_name).addFilter(_NoCredentialFrames())
+
+
 #: hub → client messages outside the sequence
 SESSION_BODIES: dict[str, type[Body]] = {
     "hello": Hello,
@@ -143,6 +174,7 @@ SESSION_BODIES: dict[str, type[Body]] = {
     "pong": Pong,
     "clock": Clock,
     "drill": DrillStatus,
+    "camera_credentials": CameraCredentials,
 }
 
 #: client → hub commands; each needs a client-made `id`

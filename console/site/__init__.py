@@ -2,7 +2,7 @@
 
 `load_site(dir)` reads a folder (see console/site/SITE_FORMAT.md) into a domain
 `Baseline`, or raises `SiteInvalid` with every error found; nothing is half-loaded.
-`site_changes(state, baseline)` is the list of events that turns a running world
+`site_changes(state, baseline, listed)` is the list of events that turns a running world
 into a re-imported folder's world. Plain Python: imports only the domain.
 """
 

@@ -1,4 +1,4 @@
-"""Datums and the local plane: GCJ-02 → WGS-84, lon/lat ↔ metres, point in polygon.
+"""Datums and the local plane: GCJ-02 → WGS-84, lon/lat ↔ metres, polygons (point in, overlap).
 
 Chinese web maps (AMap, Tencent) publish GCJ-02 coordinates, offset from GPS
 (WGS-84) by a published-by-nobody but well-known formula; a site folder says
@@ -138,3 +138,77 @@ def centroid(poly: list[tuple[float, float]]) -> tuple[float, float]:
     if abs(a) < 1e-9:
         return sum(p[0] for p in poly) / n, sum(p[1] for p in poly) / n
     return cx / (3 * a), cy / (3 * a)
+
+
+def polygon_area(poly: list[tuple[float, float]]) -> float:
+    """Area (m²) of a simple polygon."""
+    n = len(poly)
+    return abs(sum(poly[i][0] * poly[(i + 1) % n][1] - poly[(i + 1) % n][0] * poly[i][1] for i in range(n))) / 2
+
+
+def farthest_outside(inner: list[tuple[float, float]], outer: list[tuple[float, float]]) -> float:
+    """How far (m) the farthest vertex or edge midpoint of `inner` lies outside `outer` (0: none does)."""
+    n = len(inner)
+    points = inner + [((inner[i][0] + inner[(i + 1) % n][0]) / 2, (inner[i][1] + inner[(i + 1) % n][1]) / 2)
+                      for i in range(n)]
+    return max((distance_to_polygon(x, y, outer) for x, y in points if not point_in_polygon(x, y, outer)),
+               default=0.0)
+
+
+def _bounds(poly) -> tuple[float, float, float, float]:
+    xs = [p[0] for p in poly]
+    ys = [p[1] for p in poly]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _inside_far(px, py, poly, tolerance: float):
+    """Numpy mask: points inside `poly` by more than `tolerance` metres (even-odd rule, then edge distance)."""
+    import numpy as np
+
+    x0 = np.array([p[0] for p in poly])
+    y0 = np.array([p[1] for p in poly])
+    x1, y1 = np.roll(x0, -1), np.roll(y0, -1)
+    X, Y = px[:, None], py[:, None]
+    spans = (y0 > Y) != (y1 > Y)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cross_x = x0 + (Y - y0) * (x1 - x0) / (y1 - y0)
+    inside = (np.count_nonzero(spans & (X < cross_x), axis=1) % 2) == 1
+    if not inside.any():
+        return inside
+    X, Y = X[inside], Y[inside]  # the distance only of points inside
+    dx, dy = x1 - x0, y1 - y0
+    seg = dx * dx + dy * dy
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.clip(np.where(seg > 0, ((X - x0) * dx + (Y - y0) * dy) / seg, 0.0), 0.0, 1.0)
+    inside[inside] = np.hypot(X - (x0 + t * dx), Y - (y0 + t * dy)).min(axis=1) > tolerance
+    return inside
+
+
+def overlap_area(a: list[tuple[float, float]], b: list[tuple[float, float]], tolerance: float = 1.0,
+                 samples: int = 2000) -> float:
+    """About how many m² two polygons share, leaving out a band of `tolerance` m along both boundaries.
+
+    Neighbouring grids drawn by hand overlap by a little along their common edge;
+    that band is not an overlap. Estimated on a lattice of at most `samples`
+    points over the two polygons' common bounding box (spacing at least
+    `tolerance`): an overlap smaller than one lattice cell may be missed.
+    """
+    import numpy as np
+
+    ax0, ay0, ax1, ay1 = _bounds(a)
+    bx0, by0, bx1, by1 = _bounds(b)
+    x0, y0 = max(ax0, bx0) + tolerance, max(ay0, by0) + tolerance
+    x1, y1 = min(ax1, bx1) - tolerance, min(ay1, by1) - tolerance
+    if x1 <= x0 or y1 <= y0:
+        return 0.0
+    step = max(tolerance, math.sqrt((x1 - x0) * (y1 - y0) / samples))
+    xs = np.arange(x0 + step / 2, x1, step)
+    ys = np.arange(y0 + step / 2, y1, step)
+    if not len(xs) or not len(ys):
+        return 0.0
+    px, py = (g.ravel() for g in np.meshgrid(xs, ys))
+    both = _inside_far(px, py, a, tolerance)
+    if not both.any():
+        return 0.0
+    both[both] = _inside_far(px[both], py[both], b, tolerance)
+    return float(np.count_nonzero(both)) * step * step

@@ -31,6 +31,7 @@ from console.domain.model import (
     Baseline, Camera, OrgUnit, Plan, PlanRole, Resource,
 )
 from console.site import geo
+from console.site.credentials import CREDENTIALS_FILE, Credential, read_credentials, split_userinfo
 from console.site.tables import Table, TableError, read_table
 
 #: at most this many errors are collected (a wrong file can produce one per row)
@@ -51,7 +52,10 @@ CAMERA_COLUMNS = {
     "grid": ("grid", "网格", "网格编号"), "lon": ("lon", "lng", "经度"), "lat": ("lat", "纬度"),
     "heading": ("heading", "朝向"), "fov": ("fov", "视场角"),
     "main_url": ("main_url", "主码流"), "sub_url": ("sub_url", "子码流"),
+    "transport": ("transport", "rtsp_transport", "传输协议"),
 }
+#: RTSP transports a camera row may name (empty: tcp)
+RTSP_TRANSPORTS = ("tcp", "udp")
 CAMERA_REQUIRED = ("id", "name", "grid", "lon", "lat")
 DUTY_COLUMNS = {"date": ("date", "日期"), "post": ("post", "岗位"), "name": ("name", "姓名"),
                 "phone": ("phone", "电话", "手机")}
@@ -103,6 +107,10 @@ class Site:
     encodings: dict[str, str] = field(default_factory=dict)
     cameras: dict[str, CameraView] = field(default_factory=dict)
     duty: list[dict[str, str]] = field(default_factory=list)
+    #: camera id → its user and password (console/site/credentials.py): never in a camera record
+    credentials: dict[str, Credential] = field(default_factory=dict)
+    #: what loads but should be fixed (a camera URL that carried a password)
+    warnings: list[SiteError] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line: what the folder holds."""
@@ -191,6 +199,12 @@ class _Loader:
         self.plane: geo.LocalPlane | None = None
         self.datum = "WGS-84"
         self.encodings: dict[str, str] = {}
+        #: org units present in org.geojson that did not load (their own error says why): whatever
+        #: refers to them is not checked again, so one broken grid is one error, not one per person
+        self.broken_units: set[str] = set()
+        #: credentials taken out of camera URLs, and the warnings saying so
+        self.credentials: dict[str, Credential] = {}
+        self.warnings: list[SiteError] = []
 
     # -- coordinates
     def lonlat_to_xy(self, lon: float, lat: float) -> tuple[float, float]:
@@ -397,8 +411,47 @@ class _Loader:
                              f"{u.id}: a {u.level} cannot belong to a {p.level} ({p.id})")
         if units and roots != 1:
             self.err.add(name, 1, 1, f"the tree needs exactly one root (the district); found {roots}")
+        self.broken_units = set(rows) - set(by_id)
+        self._check_areas(units, by_id, lambda uid, key: where.at(rows[uid], key))
         self._fill_centers(units, no_center)
         return units
+
+    def _check_areas(self, units: list[OrgUnit], by_id: dict[str, OrgUnit], pos) -> None:
+        """A unit drawn outside its parent's polygon, and grids that overlap, are errors (one per broken grid)."""
+        name = "org.geojson"
+        for u in units:
+            p = by_id.get(u.parent or "")
+            if u.polygon and p is not None and p.polygon:
+                d = geo.farthest_outside(u.polygon, p.polygon)
+                if d > GRID_TOLERANCE_M:
+                    self.err.add(name, *pos(u.id, "geometry"),
+                                 f"{u.level} {u.id} reaches {d:.0f} m outside its {p.level} {p.id}")
+        grids = [u for u in units if u.level == "grid" and u.polygon]
+        boxes = sorted(((min(x for x, _ in g.polygon), max(x for x, _ in g.polygon),
+                         min(y for _, y in g.polygon), max(y for _, y in g.polygon), g) for g in grids),
+                       key=lambda b: b[0])
+        shared: dict[str, dict[str, float]] = {}
+        for i, (ax0, ax1, ay0, ay1, a) in enumerate(boxes):  # sweep along x: only boxes that meet are compared
+            for bx0, _bx1, by0, by1, b in boxes[i + 1:]:
+                if bx0 >= ax1 - GRID_TOLERANCE_M:
+                    break
+                if by0 >= ay1 - GRID_TOLERANCE_M or ay0 >= by1 - GRID_TOLERANCE_M:
+                    continue
+                area = geo.overlap_area(a.polygon, b.polygon, GRID_TOLERANCE_M)
+                if area > 0:
+                    shared.setdefault(a.id, {})[b.id] = area
+                    shared.setdefault(b.id, {})[a.id] = area
+        # One error per grid drawn wrong: the grid that overlaps the most others is named with all of
+        # them, and those overlaps are not said again from the other side.
+        while shared:
+            gid = max(shared, key=lambda g: (len(shared[g]), g))
+            others = shared.pop(gid)
+            for other in others:
+                shared[other].pop(gid, None)
+                if not shared[other]:
+                    del shared[other]
+            listed = ", ".join(f"{o} (about {a:,.0f} m²)" for o, a in sorted(others.items()))
+            self.err.add(name, *pos(gid, "geometry"), f"grid {gid} overlaps {listed}")
 
     @staticmethod
     def _fill_centers(units: list[OrgUnit], no_center: set[str]) -> None:
@@ -523,6 +576,8 @@ class _Loader:
             if kind not in RESOURCE_KINDS:
                 self.err.add(name, row, col["kind"], f"{rid}: unknown kind {kind!r} (one of {', '.join(RESOURCE_KINDS)})")
                 continue
+            if gid in self.broken_units:
+                continue  # the grid's own error says what is wrong; this row is checked once it loads
             grid = org.get(gid)
             if grid is None or grid.level != "grid":
                 self.err.add(name, row, col["grid"], f"{rid}: unknown grid {gid!r}")
@@ -570,6 +625,8 @@ class _Loader:
             if not cname:
                 self.err.add(name, row, col["name"], f"{cid}: empty name")
                 continue
+            if gid in self.broken_units:
+                continue  # the grid's own error says what is wrong
             grid = org.get(gid)
             if grid is None or grid.level != "grid":
                 self.err.add(name, row, col["grid"], f"{cid}: unknown grid {gid!r}")
@@ -596,15 +653,26 @@ class _Loader:
                     break
                 nums[c] = v
             urls = {c: get(c) for c in ("main_url", "sub_url")}
+            for c, u in urls.items():  # a password in cameras.csv goes no further than here
+                urls[c], cred = split_userinfo(u)
+                if cred is not None:
+                    self.credentials.setdefault(cid, cred)
+                    self.warnings.append(SiteError(name, row, col.get(c, 1), f"{cid}: {c} carries a user and "
+                                                   f"password: move them to {CREDENTIALS_FILE}"))
             for c, u in urls.items():
                 if u and "://" not in u:
                     self.err.add(name, row, col[c], f"{cid}: {c} {u!r} is not a URL (rtsp://…, http://…)")
                     bad = True
+            transport = get("transport").lower() or "tcp"
+            if transport not in RTSP_TRANSPORTS:
+                self.err.add(name, row, col["transport"],
+                             f"{cid}: transport must be one of {', '.join(RTSP_TRANSPORTS)}, not {get('transport')!r}")
+                bad = True
             if bad:
                 continue
             out.append(Camera(id=cid, name=cname, grid=gid, town=towns[gid], x=xy[0], y=xy[1],
                               stream=urls["main_url"], main=urls["main_url"], sub=urls["sub_url"],
-                              heading=nums["heading"], fov=nums["fov"]))
+                              heading=nums["heading"], fov=nums["fov"], rtsp_transport=transport))
             lon, lat = float(get("lon")), float(get("lat"))
             views[cid] = CameraView(lon, lat)
         return out, views
@@ -717,13 +785,14 @@ def check_site(path: str | Path) -> tuple[Site | None, list[SiteError]]:
     cameras, views = ld.read_cameras(by_id, towns)
     plans = ld.read_plans()
     duty = ld.read_duty()
+    credentials = {**ld.credentials, **read_credentials(root, ld.err)}
     course = ld.read_course()
     if ld.err.items or settings is None:
         return None, ld.err.items
     name, day_start = settings
     baseline = Baseline(name=name, day_start=day_start, org=org, resources=resources, cameras=cameras,
                         plans=plans, course=course)
-    return Site(root, baseline, ld.datum, ld.plane, ld.encodings, views, duty), []
+    return Site(root, baseline, ld.datum, ld.plane, ld.encodings, views, duty, credentials, ld.warnings), []
 
 
 def load_site(path: str | Path) -> Site:

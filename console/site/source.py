@@ -3,6 +3,8 @@
 Plugged in by the composition root (console/app/hub.py) the way the scenario
 world is: it calls the core's `emit` with domain events and nothing else. A
 folder that fails its check changes nothing; its errors are logged and kept.
+What waits for a person's task to end (their removal, a new status the folder
+gave them) happens when the task ends: the source listens to the core's events.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import asyncio
 import logging
 from pathlib import Path
 
-from console.site.diff import site_changes
+from console.site.diff import listed_statuses, settled, site_changes
 from console.site.loader import Site, SiteError, check_site
 
 log = logging.getLogger(__name__)
@@ -42,7 +44,19 @@ class SiteSource:
         self.errors: list[SiteError] = []
         self.imports = 0
         self._seen: tuple = ()
+        #: called with the Site after every good import (the hub keeps its camera credentials)
+        self.on_import: list = []
         self._task: asyncio.Task | None = None
+        #: people the folder dropped while they were on a task: removed when it ends
+        self.kept: set[str] = set()
+        #: person → status the folder gave them while they were on a task: set when it ends
+        self.waiting_status: dict[str, str] = {}
+        self._settle_soon = False
+        #: each person's status as the folder listed it at the last import (None before the first)
+        self._listed: dict[str, str] | None = None
+        listeners = getattr(core, "listeners", None)
+        if listeners is not None:
+            listeners.append(self._on_event)
 
     async def start(self) -> None:
         """Import once now (raises SiteInvalid if the folder is bad), then watch it."""
@@ -55,6 +69,9 @@ class SiteSource:
             self._task = asyncio.create_task(self._watch(), name="site-watch")
 
     async def stop(self) -> None:
+        listeners = getattr(self.core, "listeners", None)
+        if listeners is not None and self._on_event in listeners:
+            listeners.remove(self._on_event)
         if self._task is not None:
             self._task.cancel()
             try:
@@ -79,15 +96,39 @@ class SiteSource:
         self.site = site
         if self.adjust is not None:
             self.adjust(site.baseline)
-        events, kept = site_changes(self.core.state, site.baseline)
+        listed, self._listed = self._listed, listed_statuses(site.baseline)
+        events, kept, waiting = site_changes(self.core.state, site.baseline, listed)
+        self.kept, self.waiting_status = set(kept), waiting
         if kept:
-            log.warning("site import keeps %d people who are on a task: %s", len(kept), ", ".join(kept[:10]))
+            log.warning("site import keeps %d people who are on a task until it ends: %s",
+                        len(kept), ", ".join(kept[:10]))
+        if waiting:
+            log.info("site import: %d people get their new status when their task ends", len(waiting))
         if events:
             seqs = self.core.emit(events)
             # logged before we say "imported": a hub stopped right after start keeps its world
             await self.core.wait_committed(seqs[-1])
         self.imports += 1
+        for fn in self.on_import:
+            fn(site)
         log.info("site %s imported: %d change(s)", self.path, len(events))
+        return [t for t, _ in events]
+
+    def _on_event(self, type_: str, body, ts: float, state) -> None:
+        """A core listener (called inside `emit`): a task that ended may free someone a re-import left waiting."""
+        if (self.kept or self.waiting_status) and type_ in ("task_done", "task_declined", "task_cancelled",
+                                                            "resource_removed", "baseline_loaded"):
+            if not self._settle_soon:
+                self._settle_soon = True
+                asyncio.get_running_loop().call_soon(self.settle)  # not inside the emit that called us
+
+    def settle(self) -> list[str]:
+        """Emit what waited for a task to end and can happen now; returns the event types."""
+        self._settle_soon = False
+        events = settled(self.core.state, self.kept, self.waiting_status)
+        if events:
+            self.core.emit(events)
+            log.info("site: %s after a task ended", ", ".join(f"{t} {getattr(b, 'resource', '')}" for t, b in events))
         return [t for t, _ in events]
 
     async def _watch(self) -> None:

@@ -36,21 +36,25 @@ class Table:
 def decode_text(data: bytes) -> tuple[str, str]:
     """(text, encoding used): UTF-8 (with or without BOM), else GB18030.
 
-    Raises TableError naming the line, column and byte offset of the first byte
-    UTF-8 cannot read, when GB18030 cannot read the file either.
+    When neither reads the file, the error names the place where the file stops
+    making sense: the encoding that reads further is taken to be the file's (a
+    GB18030 roster fails UTF-8 at its first Chinese character, on line 1, but
+    GB18030 only at the broken byte, say on line 101), and the position is its
+    line and column in characters (what an editor shows), with the byte offset.
     """
-    try:
-        return data.decode("utf-8-sig"), "utf-8-sig"
-    except UnicodeDecodeError as exc:
-        first = exc.start
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        pass
+    failed: list[tuple[int, str]] = []
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError as exc:
+            failed.append((exc.start, encoding))
+    first, encoding = max(failed)
+    line_start = data.rfind(b"\n", 0, first) + 1
     row = data.count(b"\n", 0, first) + 1
-    col = first - (data.rfind(b"\n", 0, first) + 1) + 1
+    col = len(data[line_start:first].decode(encoding, errors="replace")) + 1
+    name = "UTF-8" if encoding == "utf-8-sig" else "GBK/GB18030"
     raise TableError(row, col, f"undecodable text at byte {first} (0x{data[first]:02x}): "
-                               "neither UTF-8 nor GBK/GB18030")
+                               f"neither UTF-8 nor GBK/GB18030 (reads as {name} up to here)")
 
 
 def read_csv(path: Path) -> Table:

@@ -69,6 +69,20 @@ class Paging:
             self.solo = None
         self.page = min(self.page, self.page_count() - 1)
 
+    def follow(self, known: Iterable[str], order: Iterable[str] | None = None) -> bool:
+        """The site changed its cameras while the wall runs: reload if the list differs; True if it did.
+
+        A camera added to the site joins the every-camera list (a recalled view keeps its own);
+        a removed one leaves it. Without this only a new baseline (a fresh data folder) showed it.
+        """
+        known = set(known)
+        order = list(order) if order is not None else None
+        wanted = [c for c in order if c in known] if order is not None else sorted(known)
+        if wanted == self.cameras:
+            return False
+        self.reload(known, order)
+        return True
+
     def page_count(self) -> int:
         """Pages of the camera list at the current layout (at least 1)."""
         return max(1, math.ceil(len(self.cameras) / self.n))

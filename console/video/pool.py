@@ -46,7 +46,13 @@ class FrameSink(Protocol):
 
 @dataclass(slots=True)
 class DecodedFrame:
-    """One decoded camera image: RGB pixels (height × width × 3, uint8, C-contiguous)."""
+    """One decoded camera image: RGB pixels (height × width × 3, uint8, C-contiguous).
+
+    `ts` is the picture's time on its source's clock (the hub's for pushed frames, this
+    machine's for pulled ones); `arrived` (time.monotonic()) when it reached this console,
+    the moment its age is counted from: a frame left in a slot while its tile was off screen,
+    or held back by a stalled stream (clock.py), is old when it is shown, never live.
+    """
 
     camera: str
     ts: float
@@ -54,6 +60,7 @@ class DecodedFrame:
     width: int
     height: int
     rgb: np.ndarray
+    arrived: float = field(default_factory=time.monotonic)
 
 
 @dataclass(slots=True)
@@ -96,13 +103,17 @@ class DecodePool:
     tests (a slow decoder shows the dropping); the default is simplejpeg.
     """
 
-    def __init__(self, workers: int = 2, *, decoder: Decoder | None = None):
+    def __init__(self, workers: int = 2, *, decoder: Decoder | None = None, last_pictures=None):
         self._executor = ThreadPoolExecutor(max_workers=max(1, workers),
                                             thread_name_prefix="video-decode")
         self._decoder = decoder or _simplejpeg_decode
         self._lock = threading.Lock()
         self._slots: dict[str, _Slot] = {}
         self._closed = False
+        #: each camera's last picture on disk (last_pictures.LastPictures), or None: kept from the
+        #: frames decoded here, shown (greyed, as old as it is) until a camera's first live frame
+        self.last_pictures = last_pictures
+        self._asked_last: set[str] = set()
         #: the stream readers decoding into this pool (a `StreamSources`, which sets it), or None
         self.streams = None
 
@@ -143,15 +154,31 @@ class DecodePool:
                 slot.stats.unseen += 1
             slot.latest = frame
             slot.times.append(time.monotonic())
+        if self.last_pictures is not None:
+            self.last_pictures.keep(frame)
 
     def take(self, camera: str) -> DecodedFrame | None:
-        """The newest decoded frame of a camera not taken yet, or None (thread-safe)."""
+        """The newest decoded frame of a camera not taken yet, or None (thread-safe).
+
+        The first ask for a camera with nothing decoded yet fetches its last picture from disk
+        (in a worker): a later take gives it, unless a live frame came first.
+        """
         with self._lock:
             slot = self._slots.get(camera)
             if slot is None or slot.latest is None:
-                return None
-            frame, slot.latest = slot.latest, None
-            return frame
+                ask = (self.last_pictures is not None and camera not in self._asked_last and not self._closed
+                       and (slot is None or slot.stats.decoded == 0))
+                if ask:
+                    self._asked_last.add(camera)
+            else:
+                frame, slot.latest = slot.latest, None
+                return frame
+        if ask:
+            try:
+                self._executor.submit(self._load_last, camera)
+            except RuntimeError:  # shut down meanwhile
+                pass
+        return None
 
     def stats(self, camera: str) -> FrameStats:
         """A copy of one camera's counters (zeros for a camera never seen)."""
@@ -216,12 +243,25 @@ class DecodePool:
             for slot in self._slots.values():
                 slot.waiting = None
         self._executor.shutdown(wait=False, cancel_futures=True)
+        if self.last_pictures is not None:
+            self.last_pictures.close()
 
     @property
     def closed(self) -> bool:
         return self._closed
 
     # ------------------------------------------------------------------ private
+
+    def _load_last(self, camera: str) -> None:
+        frame = self.last_pictures.load(camera)
+        if frame is None:
+            return
+        with self._lock:
+            slot = self._slots.get(camera)
+            if slot is None:
+                slot = self._slots[camera] = _Slot()
+            if slot.latest is None and slot.stats.decoded == 0:
+                slot.latest = frame  # not counted as decoded: it is not video
 
     def _start(self, slot: _Slot, frame: Frame) -> None:
         try:
@@ -248,12 +288,16 @@ class DecodePool:
                 if slot.latest is not None:
                     slot.stats.unseen += 1
                 h, w = rgb.shape[:2]
-                slot.latest = DecodedFrame(frame.camera, frame.ts, frame.number, w, h, rgb)
+                slot.latest = kept = DecodedFrame(frame.camera, frame.ts, frame.number, w, h, rgb)
                 slot.stats.decoded += 1
                 slot.times.append(time.monotonic())
             nxt, slot.waiting = slot.waiting, None
-            if nxt is None or self._closed:
+            done = nxt is None or self._closed
+            if done:
                 slot.busy = False
-                return
+        if rgb is not None and self.last_pictures is not None:
+            self.last_pictures.keep(kept)
+        if done:
+            return
         # Resubmit rather than loop, so other cameras' queued decodes get their turn.
         self._start(slot, nxt)

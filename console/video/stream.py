@@ -21,11 +21,12 @@ import av
 import av.error
 
 from console.video import status as st
+from console.video.clock import StreamClock
 from console.video.pool import DecodedFrame
 from console.video.ring import PacketRing
 from console.video.scale import fit
 from console.video.status import Backoff, StreamStatus
-from console.video.urls import redact, scheme
+from console.video.urls import redact, scheme, with_credentials
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +101,8 @@ class StreamReader:
         self._wake = threading.Event()
         self._lock = threading.Lock()
         self._status = StreamStatus(camera, st.CONNECTING, redact(url))
+        #: time.monotonic() of the last packet read (a read that fails after waiting is no signal)
+        self._last_read = 0.0
         self._thread = threading.Thread(target=self._run, name=f"stream-{camera}", daemon=True)
 
     # ------------------------------------------------------------------ API
@@ -218,13 +221,25 @@ class StreamReader:
         if self._stop.is_set():
             self._update(state=st.STOPPED)
 
+    def _timed_out(self, since: float, limit: float) -> bool:
+        """Whether the call that failed had waited out its timeout (then the server went silent)."""
+        return time.monotonic() - since >= 0.9 * limit
+
     def _play_once(self) -> tuple[str, str]:
-        """One connection: returns why it ended (reason code, redacted detail)."""
+        """One connection: returns why it ended (reason code, redacted detail).
+
+        A failure after waiting out a timeout is NO_SIGNAL whatever FFmpeg calls it: a server
+        that accepts the connection and then says nothing (stalled, SIGSTOP'd) makes FFmpeg
+        report "invalid data", but the operator's fact is that no picture comes.
+        """
         opened = time.monotonic()
         try:
-            container = av.open(self.url, options=self._options(), timeout=self._timeouts)
+            container = av.open(with_credentials(self.url), options=self._options(), timeout=self._timeouts)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a reason on the tile
+            if self._timed_out(opened, self._timeouts[0]) and classify(exc) == st.UNREADABLE:
+                return st.NO_SIGNAL, redact(str(exc))
             return classify(exc), redact(str(exc))
+        self._last_read = time.monotonic()
         try:
             video = next((s for s in container.streams if s.type == "video"), None)
             if video is None:
@@ -242,6 +257,8 @@ class StreamReader:
                 return st.STILL, ""
             return st.NO_SIGNAL, "stream ended"
         except Exception as exc:  # noqa: BLE001
+            if self._timed_out(self._last_read, self._timeouts[1]) and classify(exc) == st.UNREADABLE:
+                return st.NO_SIGNAL, redact(str(exc))
             return classify(exc), redact(str(exc))
         finally:
             try:
@@ -266,7 +283,9 @@ class StreamReader:
         anchor: tuple[float, float] | None = None
         number = self.status().frames
         first = True
+        taken = StreamClock()
         for packet in container.demux(video):
+            self._last_read = time.monotonic()
             if self._stop.is_set():
                 return False
             if packet.size == 0:
@@ -305,7 +324,10 @@ class StreamReader:
                 rgb = frame.to_ndarray(width=w, height=h, format="rgb24")
                 number += 1
                 now = time.time()
-                self._out(DecodedFrame(self.camera, now, number, w, h, rgb))
+                pts_s = (float(frame.pts * frame.time_base)
+                         if frame.pts is not None and frame.time_base is not None and not pace else None)
+                ts = taken.stamp(pts_s, now)
+                self._out(DecodedFrame(self.camera, ts, number, w, h, rgb, time.monotonic() - (now - ts)))
                 if first:
                     first = False
                     self._backoff.reset()

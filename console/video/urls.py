@@ -58,3 +58,31 @@ def describe(url: str) -> str:
     if s in ("http", "https"):
         return "http-ts" if path.endswith(".ts") else "http"
     return s
+
+
+# ---------------------------------------------------------------------- credentials (memory only)
+# The hub sends the cameras' users and passwords apart from their URLs (PROTOCOL.md,
+# `camera_credentials`), to consoles that pull video only. They are kept here, in this
+# process's memory, and joined to a URL only at the moment a stream is opened: never
+# written to the local database, a drill file or a log.
+
+_credentials: dict[str, tuple[str, str]] = {}
+
+
+def set_credentials(entries) -> None:
+    """Replace the known credentials: `entries` have `url`, `username`, `password` (the hub's message)."""
+    global _credentials
+    _credentials = {e.url: (e.username, e.password) for e in entries}
+
+
+def with_credentials(url: str) -> str:
+    """The URL to open: with its user and password put in when the hub sent some for it."""
+    cred = _credentials.get(url)
+    if cred is None:
+        return url
+    from urllib.parse import quote, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    user, password = cred
+    userinfo = quote(user, safe="") + (":" + quote(password, safe="") if password else "")
+    return urlunsplit((parts.scheme, f"{userinfo}@{parts.netloc}", parts.path, parts.query, parts.fragment))

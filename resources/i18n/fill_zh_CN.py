@@ -77,6 +77,9 @@ _UI: dict[str, str] = {
     "Online": "在线", "Resuming": "恢复中", "Connecting": "连接中", "Offline": "离线",
     "RTT %1 ms": "往返 %1 ms", "seq %1": "序号 %1", "%1 ev/s": "%1 事件/秒", "outbox %1": "待发 %1",
     "GUI stall %1": "界面卡顿 %1",
+    "alarm→screen p95 %1": "告警上屏 p95 %1",
+    "Hub commit to alert row painted, last hour: %1 alerts, clock error ±%2 ms":
+        "中心入库至告警行显示，近一小时：%1 条告警，时钟误差 ±%2 ms",
     # ---- diagnostics
     "Counter": "计数项", "Value": "数值", "Time": "时间", "Level": "级别", "Code": "代码", "Text": "内容",
     "Link: %1 · reconnects %2 · last error: %3": "链路：%1 · 重连 %2 次 · 最近错误：%3",

@@ -7,8 +7,8 @@ import re
 import socket
 
 from console.gateway.cap import cap_alert_id
-from console.gateway.sizes import CUT_MARK, encoded_len
-from console.protocol.codec import MAX_STRING_BYTES
+from console.gateway.sizes import CUT_MARK
+from console.protocol.codec import MAX_STRING_CHARS
 
 from tests.gateway.harness import SENDER, cap_xml, jpeg_with_exif, multipart, post, rig, until
 from tests.gateway.test_webhook_photos import camera_event
@@ -92,19 +92,19 @@ async def test_scales_outside_caps_lists_are_refused_naming_the_field(tmp_path):
 async def test_texts_longer_than_the_hub_takes(tmp_path):
     async with rig(tmp_path) as r:
         # a CAP warning is raised with its text cut to fit, and says how much was cut
-        long_desc = "持续降雨导致江滨路坡体多处出现裂缝。" * 400  # 7,200 characters, ~21 KB
+        long_desc = "持续降雨导致江滨路坡体多处出现裂缝。" * 1000  # 18,000 characters, ~54 KB
         doc = cap_xml("LONG_1").replace("持续降雨，江滨路坡体出现裂缝".encode(), long_desc.encode())
         status, _, body = await post(f"{r.url}/cap", doc, "demo-cap", XML)
         assert status == 201 and body["text_cut"] > 0, body
         await until(lambda: body["alert"] in r.replica.state.alerts)
         text = r.replica.state.alerts[body["alert"]].text
-        assert text.endswith(CUT_MARK) and encoded_len(text) <= MAX_STRING_BYTES
+        assert text.endswith(CUT_MARK) and len(text) == MAX_STRING_CHARS
         # a webhook's or a report's own text: refused 413 naming the field, not a 504 after a wait
-        status, _, body = await post(f"{r.url}/webhook/camera", camera_event(event_id="long", text="人" * 6000),
+        status, _, body = await post(f"{r.url}/webhook/camera", camera_event(event_id="long", text="人" * 17_000),
                                      "demo-camera", "application/json")
         assert (status, body["code"]) == (413, "too_large") and body["reason"].startswith("text is "), body
         lon, lat = lonlat(500, 500)
-        form, ctype = multipart({"report_id": "long", "reporter": "张伟", "kind": "debris", "text": "垃" * 6000,
+        form, ctype = multipart({"report_id": "long", "reporter": "张伟", "kind": "debris", "text": "垃" * 17_000,
                                  "lon": str(lon), "lat": str(lat)}, [("photo", "1.jpg", "image/jpeg", jpeg_with_exif())])
         status, _, body = await post(f"{r.url}/reports", form, "demo-photo", ctype)
         assert (status, body["code"]) == (413, "too_large") and body["reason"].startswith("text is "), body

@@ -54,6 +54,8 @@ class Client:
         self.events: list = []
         self.results: dict[str, m.Result] = {}
         self.errors: list[m.Error] = []
+        #: the envelope `id` of each error in `errors` (None when it named no command)
+        self.error_ids: list[str | None] = []
         self.snapshot = None
         self.live = asyncio.Event()
         self._reader = asyncio.create_task(self._read())
@@ -97,6 +99,7 @@ class Client:
                 fut.set_result(msg.body)
         elif msg.type == "error":
             self.errors.append(msg.body)
+            self.error_ids.append(msg.id)
         elif msg.type == "pong":
             if self._pongs:
                 fut = self._pongs.pop(0)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import json
 
+import msgspec
+
 from websockets.asyncio.client import connect
 
 import console.hub.core as core_mod
@@ -137,6 +139,8 @@ def fold(st: dict, ev: dict) -> None:
             gone = incs.pop(iid, None)
             if gone:
                 st["alerts"].pop(gone["alert"], None)
+                for aid in st.get("_updates", {}).pop(iid, []):
+                    st["alerts"].pop(aid, None)
                 for tid in gone["tasks"]:
                     tasks.pop(tid, None)
                 for bid in [k for k, v in st.get("messages", {}).items() if v["incident"] == iid]:
@@ -180,6 +184,30 @@ def fold(st: dict, ev: dict) -> None:
             res[b["resource"]]["status"] = b["status"]
     elif t == "camera_status_changed" and b["camera"] in st["cameras"]:
         st["cameras"][b["camera"]]["online"] = b["online"]
+    elif t == "alert_updated" and inc:
+        a = b["alert"]
+        st["alerts"][a["id"]] = a
+        if b.get("action", "update") == "update":
+            inc["severity"], inc["title"] = a["severity"], a["title"]
+        st.setdefault("_updates", {}).setdefault(b["incident"], []).append(a["id"])  # archived with it
+    elif t in ("resource_added", "resource_updated"):
+        r = dict(b["resource"])
+        old = res.get(r["id"])
+        if old is not None:
+            r.update({k: old.get(k) for k in ("status", "task", "x", "y")})
+        res[r["id"]] = r
+    elif t in ("camera_added", "camera_updated"):
+        c = dict(b["camera"])
+        if c["id"] in st["cameras"]:
+            c["online"] = st["cameras"][c["id"]].get("online", True)
+        st["cameras"][c["id"]] = c
+    elif t in ("org_unit_added", "org_unit_updated"):
+        st["org"][b["unit"]["id"]] = b["unit"]
+    elif t in ("plan_added", "plan_updated"):
+        st["plans"][b["plan"]["id"]] = b["plan"]
+    elif t in ("resource_removed", "camera_removed", "org_unit_removed", "plan_removed"):
+        key = {"resource": "resources", "camera": "cameras", "org_unit": "org", "plan": "plans"}[t[:-len("_removed")]]
+        st[key].pop(b[t[:-len("_removed")] if t != "org_unit_removed" else "unit"], None)
     st["seq"] = max(st["seq"], ev["seq"])
     st["now"] = max(st["now"], ts)
 
@@ -203,9 +231,12 @@ def _view(st: dict) -> dict:
         "tasks": {i: {f: t.get(f, "" if f in ("note", "cause") else None) for f in TASK_FIELDS}
                   for i, t in st["tasks"].items()},
         "messages": {i: (b["recipients"], b["acked"]) for i, b in st.get("messages", {}).items()},
-        "resources": {i: (r.get("status", "available"), r.get("task"), r.get("x", 0.0), r.get("y", 0.0))
+        "resources": {i: (r.get("status", "available"), r.get("task"), r.get("x", 0.0), r.get("y", 0.0),
+                          r.get("name"), r.get("unit"))
                       for i, r in st["resources"].items()},
-        "cameras": {i: c.get("online", True) for i, c in st["cameras"].items()},
+        "cameras": {i: (c.get("online", True), c.get("name"), c.get("x")) for i, c in st["cameras"].items()},
+        "org": {i: (u.get("name"), u.get("polygon")) for i, u in st["org"].items()},
+        "plans": {i: (p.get("name"), p.get("roles")) for i, p in st["plans"].items()},
     }
 
 
@@ -298,6 +329,8 @@ async def test_a_fold_from_the_document_equals_the_hubs_snapshot(tmp_db_url, mon
             p7 = next(free)
             await ok(hq, "cmd.dispatch", m.CmdDispatch(incident="I-F7", resource=p7))
             await ok(hq, "cmd.task_update", m.CmdTaskUpdate(task="I-F7-T1", status="arrived"))
+            await ok(ingest, "ingest.alert_update", m.IngestAlertUpdate(
+                incident="I-F7", alert=msgspec.structs.replace(core.state.alerts["F7"], id="F7-U1"), action="cancel"))
             await ok(hq, "cmd.close", m.CmdIncident(incident="I-F7", note="done"))
             await ok(hq, "cmd.report", m.CmdReport(kind="other", text="a report", x=1.0, y=2.0))
             # World events: moves, a status change of a free person, one of a held person (ignored).
@@ -306,6 +339,28 @@ async def test_a_fold_from_the_document_equals_the_hubs_snapshot(tmp_db_url, mon
             idle = next(r.id for r in core.state.resources.values() if r.status == "available")
             core.emit([("resource_status_changed", m.ResourceStatusChanged(resource=idle, status="off_duty")),
                        ("resource_status_changed", m.ResourceStatusChanged(resource=held_person, status="busy"))])
+            # A source updates incident 1's alert (severity and title follow); 7's was cancelled before it closed.
+            a1 = core.state.alerts["F1"]
+            await ok(ingest, "ingest.alert_update", m.IngestAlertUpdate(incident="I-F1", alert=msgspec.structs.replace(
+                a1, id="F1-U1", severity="critical", title="fold 1 updated")))
+            # A re-imported site: a person renamed (live fields kept), one added, one free one removed;
+            # a camera moved (online kept) and one removed; a grid renamed, a plan changed and one added.
+            st = core.state
+            renamed = msgspec.structs.replace(st.resources[p7], name="改名", status="off_duty", x=0.0, y=0.0)
+            gone = next(r.id for r in st.resources.values() if r.status == "available" and r.id not in (p1, idle))
+            moved = msgspec.structs.replace(next(iter(st.cameras.values())), x=1.5, online=False, name="挪过")
+            [cam_gone] = [c for c in st.cameras if c != moved.id][:1]
+            plan = next(iter(st.plans.values()))
+            core.emit([
+                ("resource_updated", m.ResourceChanged(resource=renamed)),
+                ("resource_added", m.ResourceChanged(resource=msgspec.structs.replace(renamed, id="NEW1", name="新人"))),
+                ("resource_removed", m.ResourceRemoved(resource=gone)),
+                ("camera_updated", m.CameraChanged(camera=moved)),
+                ("camera_removed", m.CameraRemoved(camera=cam_gone)),
+                ("org_unit_updated", m.OrgUnitChanged(unit=msgspec.structs.replace(t1, name="改名网格"))),
+                ("plan_updated", m.PlanChanged(plan=msgspec.structs.replace(plan, name="新预案名"))),
+                ("plan_added", m.PlanChanged(plan=msgspec.structs.replace(plan, id="P-NEW"))),
+            ])
             # Archiving: every finished incident leaves (2 and 3 and 4 and 7).
             monkeypatch.setattr(core_mod, "archivable", lambda s: archivable(s, keep=0, above=0))
             core._archive_scan_at = 0
@@ -331,4 +386,9 @@ async def test_a_fold_from_the_document_equals_the_hubs_snapshot(tmp_db_url, mon
     assert not {"I-F2", "I-F3", "I-F4", "I-F7"} & set(incs) and truth["reports"] == 1
     assert truth["resources"][idle]["status"] == "off_duty" and truth["resources"][held_person]["status"] in HELD
     assert truth["resources"][p1]["x"] == 12.5 and truth["resources"][p7].get("task") is None
+    assert truth["incidents"]["I-F1"]["severity"] == "critical" and "F1-U1" in truth["alerts"]
+    assert "F7-U1" not in truth["alerts"], "a cancel's alert leaves with its archived incident"
+    assert any(e["type"] == "alert_updated" and e["body"]["incident"] == "I-F7" for e in observer.events)
+    assert truth["resources"][p7]["name"] == "改名" and truth["resources"][p7]["status"] != "off_duty"
+    assert "NEW1" in truth["resources"] and "P-NEW" in truth["plans"]
     assert _view(folded) == _view(truth)

@@ -168,9 +168,11 @@ async def test_center_scoping_and_escalation_handoff(tmp_db_url):
             assert t2.events == []  # T2 does not see T1's incident
             r = await t1.command("cmd.request_cooperation", m.CmdCooperation(incident=inc, to_center="T2"))
             assert r.ok
-            await t2.wait_for(lambda: any(e.type == "cooperation_requested" for e in t2.events))
-            offered = next(e for e in t2.events if e.type == "cooperation_requested")
-            assert offered.body.snapshot.id == inc  # T2 can show an incident it never saw
+            # T2 never saw it: it gets the whole incident (its alert, its tasks) as records
+            await t2.wait_for(lambda: any(e.type == "view_changed" for e in t2.events))
+            offered = next(e for e in t2.events if e.type == "view_changed")
+            assert [i.id for i in offered.body.incidents] == [inc] and offered.body.alerts
+            assert offered.body.incidents[0].offered_to == "T2"
             r = await t2.command("cmd.accept_handoff", m.CmdIncident(incident=inc))
             assert r.ok
             await t1.wait_for(lambda: any(e.type == "handoff_accepted" for e in t1.events))
@@ -185,9 +187,10 @@ async def test_a_town_that_declines_a_cooperation_request_sees_its_own_answer(tm
             inc = await _raise(server, 1, town="T1", grid="T1-C01-G1")
             assert (await t1.command("cmd.request_cooperation",
                                      m.CmdCooperation(incident=inc, to_center="T2"))).ok
-            await t2.wait_for(lambda: any(e.type == "cooperation_requested" for e in t2.events))
+            await t2.wait_for(lambda: any(e.type == "view_changed" and e.body.incidents for e in t2.events))
             assert (await t2.command("cmd.decline_handoff", m.CmdIncident(incident=inc, note="人手不足"))).ok
-            await t2.wait_for(lambda: any(e.type == "handoff_declined" for e in t2.events))
+            # its answer is the command's result; the incident leaves its view
+            await t2.wait_for(lambda: any(e.type == "view_changed" and e.body.gone == [inc] for e in t2.events))
             await t1.wait_for(lambda: any(e.type == "handoff_declined" for e in t1.events))
             assert server.core.state.incidents[inc].offered_to is None
 

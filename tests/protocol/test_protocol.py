@@ -153,6 +153,10 @@ SAMPLES.update({
 # field pages (issue 13)
 SAMPLES["field_page_changed"] = m.FieldPageChanged(resource="R0001", online=False, at=T0 + 5390.0)
 SAMPLES["field.enrol"] = m.FieldEnrol(resource="R0287", revoke=True)
+# role views (console/hub/views.py): a restricted view's records, and credentials apart from URLs
+SAMPLES["view_changed"] = m.ViewChanged(resources=[BASELINE.resources[0]], gone=["I-A00041"])
+SAMPLES["camera_credentials"] = m.CameraCredentials(cameras=[
+    m.CameraCredential(url="rtsp://10.0.0.5:554/main", username="admin", password="example")])
 
 
 def _envelope_kw(type_: str) -> dict:

@@ -81,3 +81,29 @@ def write_site(root: Path, *, datum: str = "WGS-84", people_encoding: str = "utf
         'roles = [["volunteer", 1], ["police", 1]]\nnotify = ["medical"]\n', encoding="utf-8")
     (root / "duty.csv").write_text("date,post,name,phone\n2025-11-30,带班领导,赵敏,023-1\n", encoding="utf-8")
     return root
+
+
+def polygon(points, datum: str = "WGS-84") -> dict:
+    """A GeoJSON Polygon of local-metre points (closed here)."""
+    ring = [lonlat(x, y, datum) for x, y in points]
+    return {"type": "Polygon", "coordinates": [ring + [ring[0]]]}
+
+
+def edit_org(root: Path, change) -> list[str]:
+    """Rewrite org.geojson one feature per line (line n+2 holds feature n), after `change(features)`.
+
+    Returns the written lines, so a test can compute the column it expects an error at.
+    """
+    path = root / "org.geojson"
+    feats = json.loads(path.read_text(encoding="utf-8"))["features"]
+    change(feats)
+    lines = ['{"type": "FeatureCollection", "features": [']
+    lines += [json.dumps(f, ensure_ascii=False) + ("," if i < len(feats) - 1 else "") for i, f in enumerate(feats)]
+    lines.append("]}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return lines
+
+
+def feature(feats: list[dict], uid: str) -> dict:
+    """The org feature with that id."""
+    return next(f for f in feats if f["properties"]["id"] == uid)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -35,6 +37,21 @@ pytestmark = [pytest.mark.ui, pytest.mark.integration, pytest.mark.timeout(240)]
 
 SPEED = 30.0
 _ids = itertools.count(1)
+#: SHIFT_SHOTS=DIR: grab the window (and any dialog) at each situation, in Chinese, for the closing note
+SHOTS = os.environ.get("SHIFT_SHOTS")
+
+
+def shot(window, name: str) -> None:
+    """Save what the commander sees now (only with SHIFT_SHOTS set; a test run takes none)."""
+    if not SHOTS:
+        return
+    from PySide6.QtWidgets import QApplication
+
+    window.refresh_now()
+    QApplication.processEvents()
+    Path(SHOTS).mkdir(parents=True, exist_ok=True)
+    screen = QApplication.primaryScreen()
+    screen.grabWindow(0).save(str(Path(SHOTS) / f"shift-{name}.png"))
 
 
 def shouting(state, answered: frozenset[str]) -> str | None:
@@ -104,6 +121,8 @@ class Commander:
         press(self.window, key)
         flow = self.window.flow
         if flow.dialog is not None and flow.dialog.isVisible():
+            if name == "F":
+                shot(self.window, "5-false-alarm-asks-a-reason")
             type_into_dialog(flow, note, reason=reason)
         acted = None
         if len(self.made) > made:
@@ -183,6 +202,13 @@ async def test_a_whole_shift_through_the_keys(tmp_path, monkeypatch):
         async with console_on(hub.url, "demo-commander", tmp_path, "shift") as con:
             c = Commander(hub, con)
             window = con.window
+            if SHOTS:
+                from PySide6.QtWidgets import QApplication
+
+                from console.ui.common.i18n import install_translator
+
+                install_translator(QApplication.instance(), "zh")
+                window.showMaximized()
             await activated(window)
 
             # -- 07:30 the dog at the cordon shouts: Enter sends someone to it
@@ -201,6 +227,7 @@ async def test_a_whole_shift_through_the_keys(tmp_path, monkeypatch):
             fall, smoke = await c.alerts(("CAM20", "fall", "critical", "人员倒地 赛道 12 公里"),
                                          ("CAM33", "smoke", "critical", "烟雾 补给站"))
             assert c.state.incidents[smoke].created_at - c.state.incidents[fall].created_at < 10
+            shot(window, "1-two-criticals-hint")
             order = []
             for _ in range(6):  # Enter until both have someone: the newest first (key() checks each)
                 if c.state.incidents[fall].tasks and c.state.incidents[smoke].tasks:
@@ -218,6 +245,7 @@ async def test_a_whole_shift_through_the_keys(tmp_path, monkeypatch):
             await c.answer_as_field(first.id, "declined", "车辆故障")
             await until(lambda: c.state.tasks[first.id].status == "declined", "the refusal on the console")
             window.refresh_now()
+            shot(window, "6-refusal-clock-runs-again")
             assert "⚠" in window.alerts.model.data(window.alerts.model.index(
                 window.alerts.model.row_of(crowd), window.alerts.model.COL_STATUS))
             await c.act_on(crowd, "Enter", Qt.Key.Key_Return, before=lambda: c.hold_people(crowd))
@@ -228,7 +256,9 @@ async def test_a_whole_shift_through_the_keys(tmp_path, monkeypatch):
             await until(lambda: con.replica.hub_now() - t_sent >= 30, "30 s on the road")
             window.refresh_now()
             recall = window.incident_pane.task_list.recall_buttons()[second.id]
+            shot(window, "3a-recall-button")
             QTest.mouseClick(recall, Qt.MouseButton.LeftButton)
+            shot(window, "3b-recall-asks-why")
             type_into_dialog(window.flow, "现场已有民警")
             await until(lambda: c.state.tasks[second.id].status == "cancelled", "the recall applied")
             assert c.state.tasks[second.id].cause == "recalled"
@@ -238,6 +268,7 @@ async def test_a_whole_shift_through_the_keys(tmp_path, monkeypatch):
             await c.act_on(packed, "P", Qt.Key.Key_P)
             await until(lambda: c.state.incidents[packed].plan is not None, "the plan applied")
             await c.act_on(packed, "P", Qt.Key.Key_P)  # refused here: the plan is already running
+            shot(window, "4-plan-pressed-twice")
             assert any(n.reason == "plan_active" for n in list(con.replica.notices)[-3:])
 
             # -- a false alarm, then a new critical: Enter answers the new one
@@ -260,6 +291,7 @@ async def test_a_whole_shift_through_the_keys(tmp_path, monkeypatch):
             QTest.mouseClick(window.incident_pane.actions.button("cmd.broadcast"), Qt.MouseButton.LeftButton)
             ask = window.incident_pane.actions.broadcast_dialog
             grids, people = ask.reach()
+            shot(window, "2-broadcast-preview")
             QTest.mouseClick(ask.buttons.button(ask.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton)
             await until(lambda: any(b.incident == smoke for b in c.state.messages.values()), "the broadcast")
 
@@ -276,6 +308,7 @@ async def test_a_whole_shift_through_the_keys(tmp_path, monkeypatch):
             await c.select(done)
             window.refresh_now()
             assert "✔" in window.incident_pane.dispatch_line.text()
+            shot(window, "7-done-please-close")
             QTest.mouseClick(window.incident_pane.actions.button("cmd.close"), Qt.MouseButton.LeftButton)
             await until(lambda: c.state.incidents[done].status == "closed", "the close applied")
 

@@ -24,7 +24,7 @@ from console.domain.state import ChangeSet
 from console.ui.common import theme
 from console.ui.shell import registry
 from console.ui.shell.alarm import Alarm, alarm_strip
-from console.ui.shell.banners import Banners
+from console.ui.shell.banners import BANNER_MS, Banners
 from console.ui.shell.closing import CloseGuard
 from console.ui.shell.critical import CriticalFocus
 from console.ui.shell.desk import Desk

@@ -1,7 +1,8 @@
-"""The status bar: link state, latency, sequence, event rate, outbox, GUI stall, user, mode."""
+"""The status bar: link state, latency, sequence, event rate, outbox, GUI stall, alarm-to-screen, user, mode."""
 
 from __future__ import annotations
 
+import time
 from typing import Callable
 
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
@@ -10,6 +11,8 @@ from console.client.replica import Replica
 from console.ui.common import theme
 from console.ui.common.i18n import role_label
 
+#: alarm-to-screen p95 above this is shown red: a tenth of the 10 s alarm-display norm of fire-control rooms
+ALARM_WARN_S = 1.0
 #: mode badges are bilingual on purpose: an exercise must be unmistakable in either language
 MODE_TEXT = {"live": "LIVE 实战", "exercise": "EXERCISE 演练", "review": "REVIEW 回放"}
 
@@ -29,11 +32,13 @@ class ConsoleStatusBar(QStatusBar):
         self.rate_label = QLabel(self)
         self.outbox_label = QLabel(self)
         self.stall_label = QLabel(self)
+        #: hub commit → alert row painted, p95 of the last hour (console/client/alarm_latency.py)
+        self.alarm_label = QLabel(self)
         self.user_label = QLabel(self)
         self.mode_badge = QLabel(self)
         self.mode_badge.setObjectName("badge")
         for w in (self.link_label, self.rtt_label, self.seq_label, self.rate_label, self.outbox_label,
-                  self.stall_label, self.user_label, self.mode_badge):
+                  self.stall_label, self.alarm_label, self.user_label, self.mode_badge):
             self.addPermanentWidget(w)
         #: a standing notice said once (no audio device): stays, so it is not missed
         self.standing = QLabel(self)
@@ -69,6 +74,14 @@ class ConsoleStatusBar(QStatusBar):
         self._set(self.stall_label, self.tr("GUI stall %1").replace(
             "%1", f"{stall:.0f} ms" if stall is not None else "—"),
             f"color: {theme.FIGURE_BAD};" if stall is not None and stall > 200 else "")
+        alarm = r.alarm
+        p95 = alarm.p95(time.time())
+        self._set(self.alarm_label, self.tr("alarm→screen p95 %1").replace(
+            "%1", f"{p95:.2f} s" if p95 is not None else "—"),
+            f"color: {theme.FIGURE_BAD};" if p95 is not None and p95 > ALARM_WARN_S else "")
+        self.alarm_label.setToolTip(self.tr("Hub commit to alert row painted, last hour: %1 alerts, "
+                                            "clock error ±%2 ms").replace("%1", str(len(alarm.seconds(time.time()))))
+                                    .replace("%2", f"{alarm.clock.error * 1000:.0f}" if alarm.clock.known else "—"))
         who = link.user or "—"
         role = role_label(link.role) if link.role else "—"
         # the wall's account is named after its role: "大屏 · 大屏" said one word twice

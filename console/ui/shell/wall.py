@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
@@ -11,11 +9,8 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 from console.ui.common.theme import apply_theme
 from console.ui.shell.registry import PANES, spec
 
-if TYPE_CHECKING:
-    from console.ui.shell.main_window import MainWindow
 
-
-def apply_wall_mode(window: MainWindow, screen_index: int | None = None, *, full_screen: bool = True) -> None:
+def apply_wall_mode(window, screen_index: int | None = None, *, full_screen: bool = True) -> None:
     """Turn a MainWindow into a wall display: full screen, large type, read-only.
 
     The controller must already be read-only (the wall token's role, or
@@ -58,7 +53,7 @@ def apply_wall_mode(window: MainWindow, screen_index: int | None = None, *, full
     window.showFullScreen()
 
 
-def arrange_docks(window: MainWindow) -> None:
+def arrange_docks(window) -> None:
     """The wall's places (the pane table's `wall_under`: the map under the queue in the left column).
 
     The wall's columns are fixed shares of the window's width (`wall_width`): queue over map on
@@ -78,7 +73,7 @@ def arrange_docks(window: MainWindow) -> None:
         dock.show()
 
 
-def hide_chrome(window: MainWindow) -> None:
+def hide_chrome(window) -> None:
     """No menu bar, no dock title bars or float/close buttons: a wall is looked at, not operated."""
     window.menuBar().hide()
     for dock in window.docks.values():
@@ -104,7 +99,7 @@ def wall_point_size(screen_height: int) -> float:
     return max(WALL_POINT_SIZE, min(40.0, WALL_POINT_SIZE * screen_height / 1080.0))
 
 
-def fix_widths(window: MainWindow) -> None:
+def fix_widths(window) -> None:
     """Columns at fixed shares of the width, the map at a fixed share of its column's height.
 
     Fixed sizes, not proportions Qt may redistribute: an arriving alert (a longer title, a

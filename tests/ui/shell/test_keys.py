@@ -43,6 +43,13 @@ def test_enter_dispatches_the_recommendation_once_with_focus_in_another_pane(qtb
     assert best.name in desk_window.toast.text()
 
 
+def test_a_key_with_no_open_alert_says_so_in_the_status_bar_and_sends_nothing(qtbot, world, desk_window):
+    desk_window.refresh_now()
+    press(desk_window, Qt.Key.Key_A)
+    assert "nothing to act on" in desk_window.statusBar().currentMessage()
+    assert world.sink.commands == []
+
+
 def test_keys_acknowledge_escalate_false_alarm_ask_then_hold_for_the_undo_window(qtbot, world, desk_window):
     iid = world.raise_alert(1, severity="info")
     desk_window.selection.select_incident(iid)

@@ -11,8 +11,10 @@ from __future__ import annotations
 import math
 import struct
 import tempfile
+import time
 import wave
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QEvent, QModelIndex, QSignalBlocker, Qt, QUrl, Signal
 from PySide6.QtGui import QPalette
@@ -72,6 +74,14 @@ class KeepColourDelegate(QStyledItemDelegate):
 class QueueView(QTableView):
     """The queue's table (its action keys are window shortcuts, see the module docstring)."""
 
+    #: called after every paint: the console's alarm-to-screen figure counts a row once it is painted
+    after_paint: Callable[[], None] | None = None
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self.after_paint is not None:
+            self.after_paint()
+
 
 class AlertQueue(QWidget):
     """The alert queue: table, filters, critical sound; selection shared with every pane."""
@@ -90,6 +100,8 @@ class AlertQueue(QWidget):
         self.model = AlertQueueModel(replica, self)
         self.view = QueueView(self)
         self.view.setModel(self.model)
+        self.view.after_paint = lambda: replica.alarm.painted(lambda iid: self.model.row_of(iid) is not None,
+                                                              time.time())
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -22,7 +22,7 @@ class TileFeed:
         self.replica = replica
         self.frames = frames
         #: the stream readers feeding `frames` (None: every frame comes from the hub)
-        self.streams = getattr(frames, "streams", None)
+        self.streams = frames.streams if frames is not None else None
         #: cameras on screen pulled by a stream reader (the others wait for hub frames)
         self.streamed: set[str] = set()
         #: camera id → its "last 30 s" playing on its tile

@@ -7,17 +7,12 @@ drawn once into an image and reused; the grey of a stale picture is made once pe
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
 from console.ui.common import theme
 from console.ui.common.theme import SEVERITY_COLORS
 from console.ui.panes.cameras.stale import greyed, paint_stale, reason_colour
-
-if TYPE_CHECKING:
-    from console.ui.panes.cameras.tile import CameraTile
 
 _BG = QColor(theme.VIDEO_BG)
 _BAR = QColor(theme.VIDEO_BAR)
@@ -39,7 +34,8 @@ _STILL_VEIL = QColor(theme.STILL_VEIL)
 
 
 class TilePainter:
-    """Paints one tile; keeps its caption bar (and what it was drawn for) and its grey picture."""
+    """Paints one tile (the `CameraTile` handed to `paint`; not imported here: the tile imports this);
+    keeps its caption bar (and what it was drawn for) and its grey picture."""
 
     def __init__(self) -> None:
         self._bar: QImage | None = None
@@ -47,7 +43,7 @@ class TilePainter:
         #: (the picture's cache key, the picture in grey), made once when the tile goes stale
         self._grey: tuple[int, QImage] | None = None
 
-    def paint(self, tile: CameraTile, p: QPainter) -> None:
+    def paint(self, tile, p: QPainter) -> None:
         """Draw the tile: its picture (grey when stale, dimmed when a still), what it says, its bars and border."""
         rect = tile.rect()
         p.fillRect(rect, _BG)
@@ -96,7 +92,7 @@ class TilePainter:
 
         self._paint_border(tile, p)
 
-    def _image_rect(self, tile: CameraTile) -> QRectF:
+    def _image_rect(self, tile) -> QRectF:
         """Where the frame goes: scaled to fit, aspect kept, centred."""
         w, h = tile.width(), tile.height()
         img = tile.image
@@ -111,7 +107,7 @@ class TilePainter:
         iw, ih = img.width() * scale, img.height() * scale
         return QRectF((w - iw) / 2, (h - ih) / 2, iw, ih)
 
-    def _paint_boxes(self, tile: CameraTile, p: QPainter, target: QRectF, text_h: int) -> None:
+    def _paint_boxes(self, tile, p: QPainter, target: QRectF, text_h: int) -> None:
         colour = QColor(SEVERITY_COLORS.get(tile.severity, theme.CAMERA_ALERT))
         pen = QPen(_BOX if tile.severity != "critical" else colour, 2)
         pen.setCosmetic(True)
@@ -128,7 +124,7 @@ class TilePainter:
             p.setPen(_BOX_TEXT)
             p.drawText(QRectF(box.x() + 3, ly, lw, text_h), Qt.AlignmentFlag.AlignVCenter, label)
 
-    def _paint_overlay(self, tile: CameraTile, p: QPainter, fm) -> None:
+    def _paint_overlay(self, tile, p: QPainter, fm) -> None:
         h = fm.height() + 4
         w = tile.width()
         dot_colour = (_ONLINE if tile.online and not tile.live.stale and not tile.still
@@ -160,7 +156,7 @@ class TilePainter:
             title = fm.elidedText(tile.alert_title, Qt.TextElideMode.ElideRight, int(w - 10))
             p.drawText(QRectF(5, tile.height() - bh, w - 10, bh), Qt.AlignmentFlag.AlignVCenter, title)
 
-    def _draw_bar(self, tile: CameraTile, p: QPainter, fm, w: int, h: int, dot_colour: QColor,
+    def _draw_bar(self, tile, p: QPainter, fm, w: int, h: int, dot_colour: QColor,
                   fps: float) -> None:
         p.fillRect(QRectF(0, 0, w, h), _BAR)
         # online dot, then "CAM07 name"
@@ -176,7 +172,7 @@ class TilePainter:
             p.drawText(QRectF(0, 0, w - 5, h), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
                        rate)
 
-    def _paint_replay(self, tile: CameraTile, p: QPainter, fm) -> None:
+    def _paint_replay(self, tile, p: QPainter, fm) -> None:
         h = fm.height() + 4
         text = tile.replay_text()
         w = fm.horizontalAdvance(text) + 12
@@ -185,7 +181,7 @@ class TilePainter:
         p.setPen(_BOX_TEXT)
         p.drawText(QRectF(6, y, w, h), Qt.AlignmentFlag.AlignVCenter, text)
 
-    def _paint_still(self, tile: CameraTile, p: QPainter, fm) -> None:
+    def _paint_still(self, tile, p: QPainter, fm) -> None:
         h = fm.height() + 4
         text = tile.still_text()
         w = fm.horizontalAdvance(text) + 12
@@ -194,7 +190,7 @@ class TilePainter:
         p.setPen(_ON_COLOUR)
         p.drawText(QRectF(6, y, w, h), Qt.AlignmentFlag.AlignVCenter, text)
 
-    def _paint_border(self, tile: CameraTile, p: QPainter) -> None:
+    def _paint_border(self, tile, p: QPainter) -> None:
         p.setBrush(Qt.BrushStyle.NoBrush)
         if tile.alerting and tile.flash_on:
             colour, width = _ALERT, 5

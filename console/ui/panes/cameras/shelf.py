@@ -8,8 +8,6 @@ recalling a view is what a commander does between alerts.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QInputDialog, QMenu
@@ -19,14 +17,14 @@ from console.ui.common.i18n import current_lang
 from console.video.plan import LAYOUTS
 from console.video.views import View, ViewError, ViewStore
 
-if TYPE_CHECKING:
-    from console.ui.panes.cameras.widget import CameraWall
-
 
 class ViewShelf(QObject):
-    """One wall's saved views: where they are kept, the recalled one (`view`), what to tell the operator."""
+    """One wall's saved views: where they are kept, the recalled one (`view`), what to tell the operator.
 
-    def __init__(self, wall: CameraWall):
+    `wall` is the `CameraWall` it serves (not imported here: the wall imports this).
+    """
+
+    def __init__(self, wall):
         super().__init__(wall)
         self.wall = wall
         #: the user's own shelf and the site's shared one (None: not kept)

@@ -69,11 +69,15 @@ class Liveness:
     stale_after: float = STALE_AFTER_S
 
     def frame(self, frame_time: float, now: float | None = None, on_clock: float | None = None) -> None:
-        """A frame arrived: live again. `on_clock`: its time on the console's clock (default: its own)."""
+        """A frame arrived at `now` (monotonic; default: now). `on_clock`: its time on the console's clock.
+
+        Live again only if it is young: a frame that arrived more than `stale_after` ago (kept in a
+        slot while the tile was off screen, held back by a stalled stream) is shown stale at once.
+        """
         self.arrived = time.monotonic() if now is None else now
         self.frame_time = frame_time
         self.clock_time = frame_time if on_clock is None else on_clock
-        self.stale = False
+        self.stale = time.monotonic() - self.arrived > self.stale_after
 
     def reset(self) -> None:
         """The tile shows another camera: nothing live until its first frame."""

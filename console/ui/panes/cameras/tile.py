@@ -138,7 +138,8 @@ class CameraTile(QWidget):
         self.image = QImage(rgb.data, frame.width, frame.height, rgb.strides[0],
                              QImage.Format.Format_RGB888)
         self._buffer = rgb
-        self.live.frame(frame.ts, arrived, on_clock)
+        # the frame's own arrival counts when earlier (a frame that waited while the tile was off screen)
+        self.live.frame(frame.ts, frame.arrived if arrived is None else min(arrived, frame.arrived), on_clock)
         self.frame_number = frame.number
         self.pending = True
         self.update()
@@ -305,6 +306,9 @@ class CameraTile(QWidget):
     # ------------------------------------------------------------------ Qt events
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        # judged now, not at the wall's last tick: a tile back on screen paints an old picture grey
+        if not self.live.stale:
+            self.live.check()
         p = QPainter(self)
         try:
             self.painter.paint(self, p)
@@ -315,7 +319,7 @@ class CameraTile(QWidget):
             self.painted += 1
             self._shown.append(time.monotonic())
             global _report_first_frame
-            if _report_first_frame:
+            if _report_first_frame and not self.live.stale:  # a live picture, not a last known one
                 _report_first_frame = False
                 print(f"first_frame_painted {time.time():.6f}", flush=True)
 

@@ -133,7 +133,9 @@ class CameraWall(QWidget):
                     cam = cams.get(cid)
                     if tile is not None and cam is not None:
                         tile.set_online(cam.online)
-                if self._by_camera.keys() & changes.cameras:
+                if self.paging.follow(cams, self.views.order()):
+                    self._relayout()  # a camera was added to the site or removed from it
+                elif self._by_camera.keys() & changes.cameras:
                     self._update_sources()  # a stream URL may have changed
         if self._pulling != self._should_pull():
             self._update_sources()  # the link now says review (recorded frames) or live

@@ -49,7 +49,7 @@ def prepare(state: State, inc: Incident, lang: str, *, keeper: EvidenceKeeper | 
                            "source": glossary.source(a.source, lang) + (f" · {a.reporter}" if a.reporter else ""),
                            "camera": (cam.name if cam else a.camera) or "", "text": a.text,
                            "detections": ", ".join(f"{d.label} {d.score:.0%}" for d in a.detections)})
-        entry = files.setdefault(a.id, {"snapshot": None, "photos": [], "clip": None})
+        files.setdefault(a.id, {"snapshot": None, "photos": [], "clip": None})
         n = 0
         for ref in stills.still_refs(a.snapshot, a.photo):
             if ref.kind == "snapshot" and ref.fetchable:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, Qt
 from PySide6.QtGui import QCursor, QImage
 from PySide6.QtWidgets import QLabel
@@ -12,17 +10,17 @@ from console.ui.common import glossary, theme
 from console.ui.common.i18n import current_lang, resource_kind_label
 from console.ui.common.i18n import status_label as _status_label
 
-if TYPE_CHECKING:
-    from console.ui.panes.map.widget import MapPane
-
 #: the camera picture shown on hovering a cone (pixels wide)
 PEEK_WIDTH = 200
 
 
 class MapHover:
-    """The hover words (`text`, also the plot's tooltip) and the cone's picture label (`peek`)."""
+    """The hover words (`text`, also the plot's tooltip) and the cone's picture label (`peek`).
 
-    def __init__(self, pane: MapPane):
+    `pane` is the `MapPane` it speaks for (not imported here: the pane imports this).
+    """
+
+    def __init__(self, pane):
         self.pane = pane
         #: what the last hover said (tests read it; the tooltip shows it)
         self.text = ""
