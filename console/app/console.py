@@ -106,6 +106,8 @@ class Console:
         #: the camera wall's settings (--live-tiles, --still-s, --shared-views) and whose views it keeps
         self.token = ""
         self.live_tiles, self.still_s, self.shared_views = 16, 10.0, None  # ConsoleConfig's defaults
+        #: where the evidence panels keep alert snapshots and clips (None: the data dir's `evidence`)
+        self.evidence_dir: Path | None = None
         self._closed = False
 
     def switch_language(self, lang: str) -> None:
@@ -129,6 +131,7 @@ class Console:
         self.window = new
         self.attach_basemap()
         self.attach_wall_settings()
+        self.attach_evidence_dir()
         new.redraw_all()
         new.carry_over(old)  # the same selection, the same closing rules
         old.tick.stop()
@@ -146,6 +149,17 @@ class Console:
         wall.configure(live_tiles=self.live_tiles, still_s=self.still_s)
         shared = self.shared_views or str(data_dir() / "shared-views.json")
         wall.views.set_stores(ViewStore(data_dir() / f"views-{_safe(self.token)}.json"), ViewStore(shared))
+
+    def attach_evidence_dir(self) -> None:
+        """Keep alert evidence in `evidence_dir` (again, after a rebuild): a demo keeps it beside its own
+        fresh log, since every demo's alerts have the same ids (A0010 is the dog in every run)."""
+        if self.evidence_dir is None:
+            return
+        from console.ui.panes.incident.evidence import EvidencePanel
+
+        for panel in self.window.findChildren(EvidencePanel):
+            if panel.keeper is not None:
+                panel.keeper.root = self.evidence_dir
 
     def attach_basemap(self) -> None:
         """Put the --basemap image under the window's map (again, after a rebuild)."""
@@ -309,22 +323,52 @@ async def _main(app, a: ConsoleConfig, hub_cfg: HubConfig | None) -> int:
     app.lastWindowClosed.connect(closing.set)
     app.aboutToQuit.connect(closing.set)
 
+    console, hub = await open_app(a, hub_cfg)
+    code = 0
+    try:
+        if a.smoke is not None:
+            from console.app.smoke import run_smoke
+
+            code = await run_smoke(a.smoke, console.replica, console.controller, console.window,
+                                console.session, errors, a.shot)
+        else:
+            await closing.wait()
+    finally:
+        await console.close()
+        if hub is not None:
+            await hub.stop()
+    return code
+
+
+async def open_app(a: ConsoleConfig, hub_cfg: HubConfig | None = None, *, settings=None):
+    """The console `run_app` shows, connected; with `hub_cfg` (`demo`) the hub it starts in this
+    process first. Returns (console, hub or None); the caller closes both.
+
+    A demo's console keeps its local file (outbox, saved screen) beside the demo's fresh log, so a
+    second demo starts clean rather than from the first one's screen and camera URLs.
+    """
     hub = None
-    url, token = a.url, a.token
+    url, token, local_db = a.url, a.token, a.local_db
     if hub_cfg is not None:
         # the embedded hub's address is known once it listens: the session starts after it
         url, token = "ws://127.0.0.1", ("demo-wall" if a.wall else "demo-commander")
+        local_db = local_db or demo_local_db(hub_cfg, token)
 
     from console.protocol.tls import client_context
 
     # The window comes first: its shell paints before the store, the video, the heavy panes and
     # (demo) the embedded hub with its scenario world are loaded (P5 in bench/PERF.md).
-    console = await build_console(url, token, local_db=a.local_db, wall=a.wall, screen=a.screen,
-                                  paint_first=True, start=hub_cfg is None,
+    console = await build_console(url, token, local_db=local_db, wall=a.wall, screen=a.screen,
+                                  paint_first=True, start=hub_cfg is None, settings=settings,
                                   ssl=None if hub_cfg is not None else
                                   client_context(url, ca=a.ca, pin=a.pin, insecure=a.insecure))
     if hub_cfg is not None:
         from console.app.hub import start_hub
+
+        demo_dir = demo_local_dir(hub_cfg)
+        if demo_dir is not None:
+            console.evidence_dir = demo_dir / "evidence"
+            console.attach_evidence_dir()
 
         try:
             hub = await start_hub(hub_cfg)
@@ -342,20 +386,24 @@ async def _main(app, a: ConsoleConfig, hub_cfg: HubConfig | None) -> int:
     console.attach_basemap()
     console.live_tiles, console.still_s, console.shared_views = a.live_tiles, a.still_s, a.shared_views
     console.attach_wall_settings()
-    code = 0
-    try:
-        if a.smoke is not None:
-            from console.app.smoke import run_smoke
+    return console, hub
 
-            code = await run_smoke(a.smoke, console.replica, console.controller, console.window,
-                                console.session, errors, a.shot)
-        else:
-            await closing.wait()
-    finally:
-        await console.close()
-        if hub is not None:
-            await hub.stop()
-    return code
+
+def demo_local_db(hub_cfg: HubConfig, token: str) -> str | None:
+    """The demo console's own SQLite file: beside the demo hub's SQLite log (None: not a SQLite file,
+    the per-token file in the data dir then)."""
+    folder = demo_local_dir(hub_cfg)
+    return None if folder is None else f"sqlite:///{folder / f'console-{_safe(token)}.db'}"
+
+
+def demo_local_dir(hub_cfg: HubConfig) -> Path | None:
+    """The folder of the demo hub's SQLite log (None: not a SQLite file)."""
+    # read here, not with SQLAlchemy's URL parser: the window paints before SQLAlchemy is loaded
+    db = hub_cfg.db or ""
+    prefix = "sqlite:///"
+    if not db.startswith(prefix) or db == prefix or ":memory:" in db:
+        return None
+    return Path(db[len(prefix):].split("?", 1)[0]).parent
 
 
 async def _follow_role(replica, controller, console: Console, screen: int | None) -> None:

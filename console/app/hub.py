@@ -159,17 +159,27 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
     await server.start()
     # the enrolment links the roster's QR dialog gets (console/hub/enrol.py): an address a phone can open
     server.pages.public_url = field_link(server, "").split("#", 1)[0]
+    streams = None
+    if scenario is not None and cfg.streams and cfg.fps > 0:
+        # the cameras become real streams consoles pull (before the baseline goes out): the scenario's
+        # own, or a site's that name no stream of their own (`sim://`, as the shipped marathon site's)
+        from console.scenarios.streams import start_scenario_streams
+
+        streams = await start_scenario_streams(core, scenario, fps=cfg.fps, host=cfg.host)
     site = None
     if cfg.site:
         # Before the world starts: with a world already in the log the scenario does not load
         # its own baseline, so a scenario runs on the site's (a re-import emits only changes).
         from console.site.source import SiteSource
 
-        site = SiteSource(core, cfg.site, poll_s=cfg.site_poll_s)
+        site = SiteSource(core, cfg.site, poll_s=cfg.site_poll_s,
+                          adjust=None if streams is None else stream_pushed_cameras(streams.url_for))
         site.on_import.append(lambda loaded: keep_credentials(server, vault, loaded.credentials))
         try:
             await site.start()
         except Exception:
+            if streams is not None:
+                await streams.stop()
             await server.stop()
             await core.close()
             store.close()
@@ -179,13 +189,6 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
         if scenario is not None and site.site.baseline != scenario.baseline:
             log.warning("site %s is not the %s scenario's world: its alerts may name grids and cameras "
                         "the site does not have", cfg.site, cfg.scenario)
-    streams = None
-    if scenario is not None and cfg.streams and cfg.fps > 0 and not cfg.site:
-        # the cameras become real streams consoles pull, as a site's cameras are (before the baseline goes
-        # out); a site's own camera records say where its video is
-        from console.scenarios.streams import start_scenario_streams
-
-        streams = await start_scenario_streams(core, scenario, fps=cfg.fps, host=cfg.host)
     if scenario is not None and cfg.center:
         from console.app.city import TownScenario
 
@@ -206,6 +209,23 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
         print_field_link(field_link(server, cfg.field_link))
     return RunningHub(store, core, server, world, recorder=recorder, site=site, streams=streams,
                       federation=federation)
+
+
+def stream_pushed_cameras(url_for):
+    """A site import's hook: its cameras with no stream of their own (`sim://` or no URL) get the
+    scenario's MJPEG streams, `url_for(camera id, "main" | "sub")`.
+
+    Without it a scenario on a site (`demo` loads the shipped marathon site) pushed frames through
+    the hub: no console kept a ring of them, so no alert had a picture or a clip.
+    """
+    from console.video.urls import is_pulled
+
+    def adjust(baseline) -> None:
+        for cam in baseline.cameras:
+            if not any(is_pulled(u) for u in (cam.main, cam.sub, cam.stream)):
+                cam.main, cam.sub = url_for(cam.id, "main"), url_for(cam.id, "sub")
+
+    return adjust
 
 
 def make_federation(cfg: HubConfig, core: HubCore, scenario):

@@ -192,6 +192,11 @@ class FrameRenderer:
             self._stamps[text] = ov
         return ov
 
+    def warm(self, camera: Camera) -> None:
+        """Draw and cache what every frame of this camera starts from (its background, its name)."""
+        self._background(camera)
+        self._name_overlay(camera)
+
     # ------------------------------------------------------------------ frame
     def render_array(self, camera: Camera, t: float, number: int, crowd: float) -> np.ndarray:
         """The frame as an RGB uint8 array (H, W, 3)."""

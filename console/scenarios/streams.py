@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import socket
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
@@ -60,7 +62,10 @@ class StreamServer:
         self.host, self.port, self.fps, self.quality = host, port, fps, quality
         self._server: asyncio.base_events.Server | None = None
         self._feeds: dict[tuple[str, str], _Feed] = {}
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stream-render")
+        # one render thread per variant: a main stream's first frame (its background, ~0.4 s at 720p)
+        # never holds up a sub-stream's, which fills the rings that alert pictures are kept from
+        self._pools = {v: ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"stream-render-{v}") for v in SIZES}
+        self._warm_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stream-warm")
         self._writers: set[asyncio.StreamWriter] = set()
 
     # ------------------------------------------------------------------ API
@@ -102,7 +107,22 @@ class StreamServer:
                 except (asyncio.CancelledError, Exception):
                     pass
         self._feeds.clear()
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        for pool in (*self._pools.values(), self._warm_pool):
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def warm(self, cameras: list[str], variant: str = "sub") -> None:
+        """Prepare these cameras' first frames on an idle-priority thread (`render.warm(camera, variant)`).
+
+        A camera first watched when its alert arrives (off the wall's page) then starts within a
+        frame period instead of after its background is drawn (~0.1 s each, queued behind every
+        other camera the alert brought onto the page).
+        """
+        prepare = getattr(self._render, "warm", None)
+        if prepare is None:
+            return
+        self._warm_pool.submit(_idle_priority)
+        for cam in cameras:
+            self._warm_pool.submit(prepare, cam, variant)
 
     # ------------------------------------------------------------------ HTTP
 
@@ -172,7 +192,7 @@ class StreamServer:
             else:
                 idle = 0
                 try:
-                    jpeg = await loop.run_in_executor(self._pool, self._encode, cam, variant, self._now())
+                    jpeg = await loop.run_in_executor(self._pools[variant], self._encode, cam, variant, self._now())
                 except Exception:  # noqa: BLE001 - one bad frame must not end the stream
                     log.exception("rendering %s/%s failed", cam, variant)
                     jpeg = None
@@ -199,6 +219,13 @@ class ScenarioCameras:
         self.scenario = scenario
         self._renderers = {v: FrameRenderer(w, h) for v, (w, h) in SIZES.items()}
         self._numbers: dict[tuple[str, str], int] = {}
+
+    def warm(self, cam_id: str, variant: str) -> None:
+        """Draw the camera's background now (it is cached), so its first frame costs what any frame does."""
+        cam = self.core.state.cameras.get(cam_id) or next(
+            (c for c in self.scenario.baseline.cameras if c.id == cam_id), None)  # a fresh log's world is not loaded yet
+        if cam is not None:
+            self._renderers[variant].warm(cam)
 
     def __call__(self, cam_id: str, variant: str, t: float):
         cam = self.core.state.cameras.get(cam_id)
@@ -234,4 +261,14 @@ async def start_scenario_streams(core, scenario, *, fps: float, host: str = "127
         server.port = 0
         await server.start()
     scenario.serve_streams(server.url_for)
+    # the sub-streams first (the rings and the alert pictures come from them), cameras the log knows now
+    server.warm(sorted(c.id for c in scenario.baseline.cameras))
     return server
+
+
+def _idle_priority() -> None:
+    """Lower this thread's CPU priority (Linux: a thread is a task with its own nice value)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    except (AttributeError, OSError):
+        pass

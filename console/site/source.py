@@ -32,10 +32,13 @@ def fingerprint(root: Path) -> tuple:
 class SiteSource:
     """Keeps the hub's world equal to a site folder; `core` needs `emit`, `wait_committed` and `state`."""
 
-    def __init__(self, core, path: str | Path, *, poll_s: float = 5.0):
+    def __init__(self, core, path: str | Path, *, poll_s: float = 5.0, adjust=None):
         self.core = core
         self.path = Path(path)
         self.poll_s = poll_s
+        #: called with each imported baseline before it is compared (the composition root's
+        #: say over what the folder cannot know, e.g. the stream a `sim://` camera is served on)
+        self.adjust = adjust
         self.site: Site | None = None
         #: errors of the last import that failed (empty after a good one)
         self.errors: list[SiteError] = []
@@ -91,6 +94,8 @@ class SiteSource:
             return None
         self.errors = []
         self.site = site
+        if self.adjust is not None:
+            self.adjust(site.baseline)
         listed, self._listed = self._listed, listed_statuses(site.baseline)
         events, kept, waiting = site_changes(self.core.state, site.baseline, listed)
         self.kept, self.waiting_status = set(kept), waiting

@@ -199,8 +199,14 @@ def to_hub_time(clip: Clip, to_hub: Callable[[float], float]) -> Clip:
 
 SNAPSHOT_NAME = "snapshot.jpg"
 CLIP_NAME = "clip.mkv"
-#: how often a snapshot or clip not yet possible is tried again (console seconds)
+#: how often a clip not yet possible is tried again (console seconds)
 RETRY_S = 1.0
+#: how often a snapshot not yet possible is tried again: the picture is due within a second of the
+#: alert, and the ring has a frame after it one frame period (0.2 s at 5 fps) after it arrived
+SNAPSHOT_RETRY_S = 0.15
+#: the snapshot is the nearest picture to the alert within this many seconds of it (decoded from
+#: the keyframe before: not the whole 30 s ring)
+SNAPSHOT_NEAR_S = 1.0
 #: after the window's end plus this, a clip is written with whatever the ring holds
 GRACE_S = 5.0
 #: the kept evidence of the oldest alerts goes when the folder holds more than this (a busy day of
@@ -311,7 +317,8 @@ class EvidenceKeeper:
             wrote = False
             if clip is not None and not p.snapshot_done and (clip.end >= p.at or past_end):
                 folder.mkdir(parents=True, exist_ok=True)
-                _atomic(folder / SNAPSHOT_NAME, lambda tmp: write_snapshot(clip, p.at, tmp))
+                near = clip.between(p.at - SNAPSHOT_NEAR_S, p.at + SNAPSHOT_NEAR_S)
+                _atomic(folder / SNAPSHOT_NAME, lambda tmp: write_snapshot(near if near.packets else clip, p.at, tmp))
                 p.snapshot_done = wrote = True
             if clip is not None and not p.clip_done and (clip.end >= p.at + AFTER_S or past_end):
                 window = clip.between(p.at - BEFORE_S, p.at + AFTER_S)
@@ -330,7 +337,7 @@ class EvidenceKeeper:
             log.exception("evidence of %s from %s not kept", p.alert, p.camera)
             p.snapshot_done = p.clip_done = True
         finally:
-            p.next_try = self.clock() + RETRY_S
+            p.next_try = self.clock() + (RETRY_S if p.snapshot_done else SNAPSHOT_RETRY_S)
             p.busy = False
 
 

@@ -76,6 +76,11 @@ def write(job: ExportJob, dest: Path) -> Path:
             listing[alert]["photos"].append(name)
     for alert in job.clip_alerts:
         job.keeper.finish(alert)
+        kept = job.keeper.snapshot_path(alert)
+        if listing[alert]["snapshot"] is None and kept is not None:
+            # exported right after the alert: the snapshot was kept while the bundle was being made
+            files[f"snapshots/{alert}.jpg"] = kept.read_bytes()
+            listing[alert]["snapshot"] = f"snapshots/{alert}.jpg"
         clip = job.keeper.clip_path(alert)
         if clip is not None:
             files[f"clips/{alert}.mkv"] = clip.read_bytes()

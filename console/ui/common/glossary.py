@@ -235,6 +235,21 @@ REFUSAL_REASONS: Words = {
     "off_duty": ("{what} 不在岗", "{what} is off duty"),
 }
 
+#: the roster's own words (its other headers are Qt-translated in roster/model.py)
+ROSTER_WORDS: Words = {
+    "id": ("编号", "ID"),
+    "dispatch_here": ("派遣到当前事件：{what}", "Dispatch to the current incident: {what}"),
+    "no_incident": ("派遣到当前事件（先在队列中选中一个事件）",
+                    "Dispatch to the current incident (select one in the queue first)"),
+}
+
+#: the undo toast while the hub cannot be reached: a command waits for the link, not for a clock
+TOAST_OFFLINE: Words = {
+    "held": ("{what} — 离线：连接恢复后发送（{left} 秒内可撤销）",
+             "{what} — offline: sent when the link is back (undo within {left} s)"),
+    "sent": ("{what} — 离线：等待连接恢复后送达", "{what} — offline: waits for the link to be delivered"),
+}
+
 #: a person's field page (console/field) as the roster and the incident's tasks show it
 FIELD_PAGE: Words = {
     "header": ("现场终端", "Field page"),

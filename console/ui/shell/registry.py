@@ -153,7 +153,7 @@ def _map(c: PaneContext) -> QWidget:
 def _roster(c: PaneContext) -> QWidget:
     from console.ui.panes.roster.widget import RosterPane
 
-    return RosterPane(c.replica, c.controller, c.selection)
+    return RosterPane(c.replica, c.controller, c.selection, flow=c.flow)
 
 
 def _diagnostics(c: PaneContext) -> QWidget:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from console.ui.common import glossary
+from console.ui.common.i18n import current_lang
 from console.ui.shell.desk import Desk
 
 
@@ -38,7 +40,13 @@ class Toast(QFrame):
             self.hide()
             return
         left = max(1, int(entry.left() + 0.999))
-        if entry.state == "held":
+        waiting = entry.state == "held" or (entry.state == "sent" and entry.handle is not None
+                                             and not entry.handle.done)
+        if waiting and self.desk.controller.replica.link.state != "online":
+            # not "sent in 4 s": offline, a command goes only when the link is back
+            said = glossary.word(glossary.TOAST_OFFLINE, entry.state, current_lang()).format(
+                what=entry.what, left=left)
+        elif entry.state == "held":
             said = self.tr("%1 — sent in %2 s").replace("%1", entry.what).replace("%2", str(left))
         elif entry.state == "undoing":
             said = self.tr("%1 — undoing…").replace("%1", entry.what)

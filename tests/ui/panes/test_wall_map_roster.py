@@ -18,7 +18,7 @@ from console.protocol.codec import JPEG, Frame, Message
 from console.ui.panes.cameras import CameraWall
 from console.ui.panes.map import MapPane
 from console.ui.panes.roster import RosterPane
-from console.ui.panes.roster.model import PENDING, status_label
+from console.ui.panes.roster.model import COL, PENDING, status_label
 from console.ui.shell.selection import Selection
 from console.video import DecodePool
 
@@ -396,14 +396,14 @@ def test_roster_updates_changed_rows_counts_and_pending(qtbot, roster, world, co
     _tick(world, roster)
     row = roster.model.row_of(rid)
     assert roster.model.display_status(world.replica.state.resources[rid]) == PENDING
-    assert roster.model.data(roster.model.index(row, 5)) == status_label(PENDING)
+    assert roster.model.data(roster.model.index(row, COL["status"])) == status_label(PENDING)
     assert row in changed  # repainted in place
     world.replica.pending.clear()
     world.event("task_dispatched", m.TaskDispatched(task="T9", incident="I4", resource=rid, actor="c"))
     _tick(world, roster)
     row = roster.model.row_of(rid)
-    assert roster.model.data(roster.model.index(row, 6)) == "大型犬只闯入警戒线"
-    left = roster.model.data(roster.model.index(row, 7))
+    assert roster.model.data(roster.model.index(row, COL["task"])) == "大型犬只闯入警戒线"
+    left = roster.model.data(roster.model.index(row, COL["assembly"]))
     assert left.count(":") == 1
     after = roster.counts()
     assert after["dispatched"] == before["dispatched"] + 1

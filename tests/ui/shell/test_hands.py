@@ -15,7 +15,7 @@ from console.domain.model import FIELD_SOURCE
 from console.protocol import messages as m
 from console.ui.common import theme
 from console.ui.common.i18n import install_translator
-from console.ui.panes.alerts.model import AlertQueueModel
+from console.ui.panes.alerts.model import AlertQueueModel, selected_foreground
 from tests.ui.keys import activate, press
 from tests.ui.world import World
 
@@ -148,7 +148,10 @@ def test_an_overdue_countdown_is_red_and_says_overdue_on_the_selected_row_too(wo
     option = QStyleOptionViewItem()
     option.state |= QStyle.StateFlag.State_Selected
     view.itemDelegateForColumn(AlertQueueModel.COL_COUNTDOWN).initStyleOption(option, index)
-    assert option.palette.color(QPalette.ColorRole.HighlightedText).name() == QColor(theme.COUNTDOWN_RED).name()
+    # still red, paled to read on the selection's blue (tests/ui/panes/alerts/test_selected_colour.py)
+    shown = option.palette.color(QPalette.ColorRole.HighlightedText)
+    assert shown.name() == selected_foreground(QColor(theme.COUNTDOWN_RED)).name()
+    assert shown.red() > shown.green() and shown.red() > shown.blue()
 
 
 def test_an_offline_banner_spans_the_top_while_the_link_is_down(world, win):

@@ -31,7 +31,7 @@ from console.domain.state import ChangeSet
 from console.ui.common import theme
 from console.ui.common import glossary
 from console.ui.common.i18n import current_lang, kind_label, status_label
-from console.ui.panes.alerts.model import AlertQueueModel, is_open
+from console.ui.panes.alerts.model import AlertQueueModel, is_open, selected_foreground
 from console.ui.shell.flow import ActionFlow
 from console.ui.shell.selection import Selection
 
@@ -62,13 +62,13 @@ def make_alarm_wav(path: Path | None = None) -> Path:
 
 
 class KeepColourDelegate(QStyledItemDelegate):
-    """A selected cell keeps its own text colour: an overdue countdown stays red on the selected row."""
+    """A selected cell keeps its own text colour, paled to read on the selection: an overdue countdown stays red."""
 
     def initStyleOption(self, option, index) -> None:  # noqa: N802 - Qt override
         super().initStyleOption(option, index)
         brush = index.data(Qt.ItemDataRole.ForegroundRole)
         if brush is not None and option.state & QStyle.StateFlag.State_Selected:
-            option.palette.setBrush(QPalette.ColorRole.HighlightedText, brush)
+            option.palette.setColor(QPalette.ColorRole.HighlightedText, selected_foreground(brush.color()))
 
 
 class QueueView(QTableView):

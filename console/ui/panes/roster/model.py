@@ -23,7 +23,7 @@ from console.ui.common.theme import RESOURCE_STATUS_COLORS
 
 PENDING = "pending"
 
-COLUMNS = ("name", "kind", "unit", "town", "grid", "status", "task", "assembly", "page")
+COLUMNS = ("name", "id", "kind", "unit", "town", "grid", "status", "task", "assembly", "page")
 COL = {name: i for i, name in enumerate(COLUMNS)}
 
 _STATUS_ORDER = {s: i for i, s in enumerate(("on_scene", "en_route", "dispatched", PENDING, "busy",
@@ -78,6 +78,7 @@ class RosterModel(QAbstractTableModel):
         # QCoreApplication.translate spelled out with literals, so lupdate finds each one
         self._headers = (
             QCoreApplication.translate("RosterModel", "Name"),
+            glossary.word(glossary.ROSTER_WORDS, "id", current_lang()),
             QCoreApplication.translate("RosterModel", "Kind"),
             QCoreApplication.translate("RosterModel", "Unit"),
             QCoreApplication.translate("RosterModel", "Town"),
@@ -239,27 +240,30 @@ class RosterModel(QAbstractTableModel):
 
     def _display(self, r: Resource, col: int) -> str:
         state = self.replica.state
-        if col == 0:
+        name = COLUMNS[col] if 0 <= col < len(COLUMNS) else ""
+        if name == "name":
             return r.name
-        if col == 1:
+        if name == "id":
+            return r.id
+        if name == "kind":
             return kind_label(r.kind)
-        if col == 2:
+        if name == "unit":
             return r.unit
-        if col == 3:
+        if name == "town":
             town = state.org.get(r.town)
             return town.name if town else r.town
-        if col == 4:
+        if name == "grid":
             grid = state.org.get(r.grid)
             return grid.name if grid else r.grid
-        if col == 5:
+        if name == "status":
             return status_label(self.display_status(r))
-        if col == 6:
+        if name == "task":
             task = state.tasks.get(r.task) if r.task else None
             inc = state.incidents.get(task.incident) if task else None
             return inc.title if inc else ""
-        if col == 7:
+        if name == "assembly":
             return format_left(self._assembly_left(r))
-        if col == 8:
+        if name == "page":
             return glossary.field_page(state.pages.get(r.id), current_lang())
         return ""
 

@@ -21,6 +21,7 @@ from console.ui.common.i18n import current_lang
 from console.ui.common.theme import PENDING_COLOR, RESOURCE_STATUS_COLORS
 from console.ui.panes.roster.enrol_dialog import EnrolDialog
 from console.ui.panes.roster.model import COL, PENDING, RosterFilter, RosterModel, kind_label, status_label
+from console.ui.shell.flow import ActionFlow
 from console.ui.shell.selection import Selection
 
 #: counts shown in the header and the tree, in this order
@@ -37,11 +38,13 @@ class RosterPane(QWidget):
     """The table's filter changed (search text, kind, status or tree node)."""
 
     def __init__(self, replica: Replica, controller: Controller, selection: Selection,
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, *, flow: ActionFlow | None = None):
         super().__init__(parent)
         self.replica = replica
         self.controller = controller
         self.selection = selection
+        #: the window's action flow (one desk, one undo): a dispatch from here is undone like any other
+        self.flow = flow or ActionFlow(replica, controller, parent=self)
         self.model = RosterModel(replica, self)
         #: org id → tree item; org id → grids below it
         self._items: dict[str, QTreeWidgetItem] = {}
@@ -52,6 +55,8 @@ class RosterPane(QWidget):
         self._chain: dict[str, list[str]] = {}
         self._slot_of: dict[str, int | None] = {}
         self._syncing = False
+        #: (font, how many people) the name column was last fitted to
+        self._names_fitted: tuple[str, int] = ("", 0)
 
         self._build_ui()
         selection.sig_resource.connect(self._on_selected_resource)
@@ -64,6 +69,8 @@ class RosterPane(QWidget):
         if changes.baseline:
             self._load_baseline()
             return
+        if (self.table.font().key(), len(self.replica.state.resources)) != self._names_fitted:
+            self._fit_names()
         changed = self.model.update(changes.resources)
         if changed:
             self._recount(changed)
@@ -183,9 +190,23 @@ class RosterPane(QWidget):
         self._build_tree()
         self.model.reload()
         self._recount()
-        widths = (70, 90, 130, 80, 120, 80, 150, 90)
-        for col, w in enumerate(widths):
-            self.table.setColumnWidth(col, w)
+        widths = {"id": 64, "kind": 90, "unit": 130, "town": 80, "grid": 120, "status": 80, "task": 150,
+                  "assembly": 90}
+        for name, w in widths.items():
+            self.table.setColumnWidth(COL[name], w)
+        self._fit_names()
+
+    def _fit_names(self) -> None:
+        """The name column wide enough for the longest name ("120急救 1组" was cut to "120急救…" at a
+        fixed 70 px), in the font the table draws with (again when that changes: theme, wall, language)."""
+        self.table.ensurePolished()
+        people = self.replica.state.resources
+        self._names_fitted = (self.table.font().key(), len(people))
+        names = {r.name for r in people.values()}
+        longest = sorted(names, key=len, reverse=True)[:50]  # the widest is among the longest
+        metrics = self.table.fontMetrics()
+        text = max((metrics.horizontalAdvance(n) for n in longest), default=60)
+        self.table.setColumnWidth(COL["name"], min(max(70, text + 16), 240))
 
     def _build_tree(self) -> None:
         """The org tree, once per baseline: district/towns → communities → grids."""
@@ -318,12 +339,31 @@ class RosterPane(QWidget):
 
     def _on_context_menu(self, pos) -> None:
         rid = self.model.resource_at(self.table.indexAt(pos).row())
-        if rid is None or not self.controller.can(FIELD_ENROL):
+        if rid is None:
             return
         menu = QMenu(self)
-        menu.addAction(glossary.word(glossary.FIELD_PAGE, "enrol", current_lang()), lambda: self.open_enrol(rid))
+        if self.controller.can("cmd.dispatch"):
+            inc = self.replica.state.incidents.get(self.selection.incident or "")
+            lang = current_lang()
+            if inc is None:
+                act = menu.addAction(glossary.word(glossary.ROSTER_WORDS, "no_incident", lang))
+                act.setEnabled(False)
+            else:
+                words = glossary.word(glossary.ROSTER_WORDS, "dispatch_here", lang).format(what=inc.title)
+                act = menu.addAction(words, lambda: self.dispatch_to_current(rid))
+                act.setObjectName("dispatch_here")
+        if self.controller.can(FIELD_ENROL):
+            menu.addAction(glossary.word(glossary.FIELD_PAGE, "enrol", current_lang()), lambda: self.open_enrol(rid))
+        if menu.isEmpty():
+            return
         menu.popup(self.table.viewport().mapToGlobal(pos))
         self.context_menu = menu  # kept for a look from the tests
+
+    def dispatch_to_current(self, resource_id: str) -> None:
+        """Send this person to the incident the commander has selected (the flow asks and refuses in words)."""
+        incident = self.selection.incident
+        if incident:
+            self.flow.dispatch(incident, resource_id)
 
     def open_enrol(self, resource_id: str) -> EnrolDialog:
         """The QR dialog of a person's field page (a fresh token is asked for as it opens)."""
