@@ -179,6 +179,9 @@ def test_a_staggered_pane_gets_what_arrived_on_the_other_phase_even_when_its_own
     import console.ui.shell.main_window as main_window
 
     monkeypatch.setattr(main_window, "TICK_SHARE", 1e9)  # no tick waits for the last one's cost
+    # every tick runs whole: on a busy machine a slow pane would push the rest of the tick to the
+    # loop, and the next _on_tick would wait for it (that is the other test's subject, not this one's)
+    monkeypatch.setattr(main_window, "TICK_SLICE_S", 1e9)
     window.refresh_now()
     given: list[object] = []
     inner = window.panes["map"].refresh
