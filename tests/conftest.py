@@ -32,6 +32,14 @@ def pytest_addoption(parser):
                      help="only the pure and headless tests (make test-fast; the lane is in tests/conftest.py)")
 
 
+def pytest_ignore_collect(collection_path, config):
+    """With --fast, a folder whose every test is out of the lane is not even imported (no Qt loaded)."""
+    if not config.getoption("--fast", default=False):
+        return None
+    rel = os.path.relpath(str(collection_path), TESTS).split(os.sep)
+    return True if len(rel) == 1 and rel[0] in MARKER_BY_FOLDER else None
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         rel = os.path.relpath(str(item.path), TESTS).split(os.sep)

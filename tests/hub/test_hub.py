@@ -138,6 +138,7 @@ async def test_a_thousand_malformed_frames_leave_session_and_hub_up(tmp_db_url):
             await other.wait_for(lambda: any(e.type == "incident_acknowledged" for e in other.events))
 
 
+@pytest.mark.slow  # waits out the real send deadline (fast lane: tests/conftest.py)
 async def test_stalled_client_is_dropped_before_the_queue_grows_past_its_bound(tmp_db_url):
     limit = 50
     async with running_hub(tmp_db_url, queue_limit=limit) as server:
