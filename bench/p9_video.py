@@ -24,7 +24,7 @@ from bench.common import Measure, percentile
 
 LIVE, STILLS, SERVERS = 16, int(os.environ.get("P9_STILLS", "48")), 4
 TILE_W, TILE_H = 200, 112  # a 64-tile wall at 1600×900
-TICK_MS = 50  # console/ui/shell/main_window.py TICK_MS
+TICK_MS = 50  # console/ui/shell/tick.py TICK_MS
 STILL_S = 10.0
 
 

@@ -319,7 +319,7 @@ async def p4(tmp: Path, quick: bool) -> dict:
         await c.wait_live()
         await asyncio.sleep(1.5)  # the baseline load itself is start-up, not the moving map
         map_pane = c.window.panes.get("map")
-        updates0 = map_pane.people_updates if map_pane is not None else 0
+        updates0 = map_pane.people_layer.updates if map_pane is not None else 0
         redraws = _watch_paints(getattr(map_pane, "plot", None))
         t0 = time.perf_counter()
         hub.send(op="moves", seconds=seconds, hz=1.0)
@@ -328,7 +328,7 @@ async def p4(tmp: Path, quick: bool) -> dict:
         await asyncio.sleep(0.3)
         stalls = c.stalls_since(t0)
         moved_people = len(c.replica.state.resources)
-        updates = (map_pane.people_updates - updates0) if map_pane is not None else 0
+        updates = (map_pane.people_layer.updates - updates0) if map_pane is not None else 0
     finally:
         _unwatch_paints()
         if c is not None:

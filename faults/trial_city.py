@@ -29,8 +29,11 @@ from faults.relay import Relay
 class CityHubProcess(HubProcess):
     """`python -m console hub --center C --nats URL` on a PostgreSQL database."""
 
-    def __init__(self, db_url: str, port: int, log_path: Path, center: str, nats_url: str):
-        super().__init__(db_url, port, log_path, ("--center", center, "--nats", nats_url), f"hub {center}")
+    def __init__(self, db_url: str, port: int, log_path: Path, center: str, nats_url: str,
+                 follow: tuple[str, ...] = ()):
+        super().__init__(db_url, port, log_path, ("--center", center, "--nats", nats_url,
+                                                  *(("--follow", ",".join(follow)) if follow else ())),
+                         f"hub {center}")
         self.center, self.nats_url = center, nats_url
 
 
@@ -152,8 +155,8 @@ class City:
         self.incidents: dict[str, list[str]] = {}
         self.nats = self.pg = self.relay = None
 
-    async def open(self) -> None:
-        """Start the servers and the hubs; seed and escalate every town's incidents."""
+    async def open(self, hold: int = 0) -> None:
+        """Start the servers and the hubs; seed every town's incidents and escalate all but the last `hold`."""
         from console.hub.nats_server import NatsServer
         from console.protocol import messages as m
         from console.store.pg_cluster import PgCluster
@@ -168,10 +171,12 @@ class City:
         await _seed(self.dbs["D"], None, 0)
         for c in centers:
             link = f"nats://127.0.0.1:{self.relay.port}" if c == self.cut_off else self.nats.url
-            self.hubs[c] = CityHubProcess(self.dbs[c], free_port(), self.tmp / f"hub-{c}.log", c, link)
+            # the district follows the towns that run (an org town with no hub is silent: an alarm)
+            follow = tuple(self.towns) if c == "D" else ()
+            self.hubs[c] = CityHubProcess(self.dbs[c], free_port(), self.tmp / f"hub-{c}.log", c, link, follow)
         await asyncio.gather(*(h.start() for h in self.hubs.values()))
         for t in self.towns:
-            for inc in self.incidents[t]:
+            for inc in self.incidents[t][:len(self.incidents[t]) - hold]:
                 ok, code, _ = await _command(self.hubs[t].url, "cmd.escalate", m.CmdIncident(incident=inc))
                 assert ok, (t, inc, code)
 

@@ -24,7 +24,7 @@ from PIL import Image, ImageDraw  # noqa: E402
 
 from console.scenarios import geography as geo  # noqa: E402
 from console.site import load_site  # noqa: E402
-from console.ui.panes.map.mbtiles import lonlat_to_tile, tile_bounds, write_mbtiles  # noqa: E402
+from console.maps.mbtiles import lonlat_to_tile, tile_bounds, write_mbtiles  # noqa: E402
 
 LAND = (29, 38, 33)
 BLOCK = (36, 50, 42)

@@ -138,9 +138,9 @@ def main(out: Path, prefix: str = "final12") -> list[Path]:
             vb = pane.plot.getViewBox()
             local = pane.plot.mapFromScene(vb.mapViewToScene(__import__("PySide6.QtCore").QtCore.QPointF(px, py)))
             QCursor.setPos(pane.plot.viewport().mapToGlobal(QPoint(int(local.x()), int(local.y()))))
-            pane._on_cone_hovered(cid)  # what the hover event does; a synthetic cursor does not always send one
+            pane.hover.on_cone(cid)  # what the hover event does; a synthetic cursor does not always send one
             shoot(pane, "map-cone-hover")
-            pane._on_cone_hovered("")
+            pane.hover.on_cone("")
         else:
             for name in ("base", "grids", "people", "incidents"):
                 pane.set_layer(name, False)

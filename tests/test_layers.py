@@ -10,7 +10,7 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 QT_MODULES = ("PySide6", "qasync", "pyqtgraph", "shiboken6")
 HEADLESS_PACKAGES = (
     "console.domain", "console.protocol", "console.store", "console.hub", "console.scenarios",
-    "console.recording", "console.client", "console.video", "console.cli",
+    "console.recording", "console.client", "console.video", "console.cli", "console.maps",
 )
 
 

@@ -5,9 +5,11 @@ temp dir), a private PostgreSQL 15 cluster (initdb in a temp dir, unix socket on
 one database per hub, and one `duty-console hub` process per center, each running
 the marathon scenario split by town (`TownScenario`): town Tn's hub feeds only Tn's
 alerts, the district hub D follows every town's stream and holds their incidents in its own
-log as `T3/…`. It prints each hub's URL, then every few seconds what a district console sees
-(open and escalated incidents per town), until Ctrl-C; each town escalates its first incident
-once, so a district console has escalations to accept across hubs.
+log as `T3/…`. Each town's hub starts its clock 20 s before that town's first alert (`hub_starts`),
+so every town has an incident within the first half minute. It says first what to watch for and
+how to open a district console, prints each hub's URL, then what a district console sees (open and
+escalated incidents per town) whenever that changes, until Ctrl-C; each town escalates its first
+incident once, so a district console has escalations to accept across hubs.
 On several machines run the same `duty-console hub --center ... --nats ... --db ...`
 commands by hand, pointing at one NATS server (FEDERATION.md).
 """
@@ -25,6 +27,31 @@ from pathlib import Path
 
 TOWNS = [f"T{i}" for i in range(1, 8)]
 DISTRICT = "D"
+#: each town's hub starts this long before its own first alert (as `demo` starts 20 s before the dog)
+LEAD_S = 20.0
+
+
+def hub_starts(seed: int = 7) -> dict[str, str]:
+    """The scenario time ("HH:MM:SS") each hub starts at: a town LEAD_S before its first alert, so
+    every town has an incident within the first half minute; the district with the latest town,
+    so no town's incident is from the district's future."""
+    from console.scenarios import make_scenario
+
+    scenario = make_scenario("marathon", seed, None)
+    first: dict[str, float] = {}
+    for t, _type, body in scenario.scheduled():
+        town = _town_of(body)
+        if town in TOWNS and town not in first:
+            first[town] = t
+    midnight = scenario.day_start - 7 * 3600.0  # the scenario's day starts at 07:00
+
+    def clock(t: float) -> str:
+        s = int(max(t - LEAD_S, scenario.start_time) - midnight)
+        return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+    starts = {town: clock(first.get(town, scenario.start_time + LEAD_S)) for town in TOWNS}
+    starts[DISTRICT] = max(starts.values())
+    return starts
 
 
 class TownScenario:
@@ -65,10 +92,19 @@ class CityHub:
 
 
 def hub_command(center: str, port: int, db: str, nats_url: str, *, speed: float = 1.0,
-                extra: tuple[str, ...] = ()) -> list[str]:
+                start: str | None = None, extra: tuple[str, ...] = ()) -> list[str]:
     """The `duty-console hub` command line of one city hub."""
     return [sys.executable, "-m", "console", "hub", "--center", center, "--nats", nats_url, "--db", db,
-            "--port", str(port), "--speed", str(speed), "--fps", "0", *extra]
+            "--port", str(port), "--speed", str(speed), "--fps", "0",
+            *(("--start", start) if start else ()), *extra]
+
+
+def first_line(district_url: str) -> str:
+    """What `city` says first: what to watch for, and how to open a district console."""
+    return (f"city: watch the 'district sees' lines: within about {LEAD_S + 10:.0f} s every town's first "
+            f"incident shows there (Tn=open/escalated), then each town escalates one to the district; "
+            f"open a district console with `duty-console console --url {district_url} --token demo-commander` "
+            f"and accept or decline a T3/… escalation (the town's hub decides it)")
 
 
 async def run_city(speed: float = 1.0, base_port: int = 8800, workdir: str | None = None,
@@ -77,7 +113,9 @@ async def run_city(speed: float = 1.0, base_port: int = 8800, workdir: str | Non
     from console.hub.nats_server import NatsServer
     from console.store.pg_cluster import PgCluster
 
+    print(first_line(f"ws://127.0.0.1:{base_port + len(TOWNS)}"), flush=True)
     root = Path(workdir or tempfile.mkdtemp(prefix="duty-city-"))
+    starts = hub_starts()
     nats = NatsServer(root / "nats").start()
     pg = PgCluster().start()
     hubs: list[CityHub] = []
@@ -85,15 +123,17 @@ async def run_city(speed: float = 1.0, base_port: int = 8800, workdir: str | Non
         for i, center in enumerate([*TOWNS, DISTRICT]):
             hub = CityHub(center, base_port + i, pg.create_database(f"hub_{center.lower()}"))
             log = open(root / f"hub-{center}.log", "ab")
-            hub.proc = subprocess.Popen(hub_command(center, hub.port, hub.db, nats.url, speed=speed),
+            hub.proc = subprocess.Popen(hub_command(center, hub.port, hub.db, nats.url, speed=speed,
+                                                    start=starts[center]),
                                         stdout=log, stderr=subprocess.STDOUT, cwd=os.getcwd())
             log.close()
             hubs.append(hub)
         print(f"city: NATS {nats.url}, PostgreSQL {pg.sock}, logs in {root}", flush=True)
         for hub in hubs:
-            who = "district (demo-commander)" if hub.center == DISTRICT else f"town {hub.center}"
-            print(f"  {hub.center}: {hub.url}  {who}", flush=True)
-        print("  a console: duty-console console --url ws://127.0.0.1:PORT --token demo-commander", flush=True)
+            who = "district: follows every town" if hub.center == DISTRICT else f"town {hub.center}"
+            print(f"  {hub.center}: {hub.url}  {who}, its clock from {starts[hub.center]}", flush=True)
+        print(f"  a town's own console: duty-console console --url {hubs[0].url} --token demo-t1 "
+              f"(T2: the next port and demo-t2, ...)", flush=True)
         await _watch({h.center: h.url for h in hubs}, seconds)
     finally:
         for hub in hubs:
@@ -110,8 +150,13 @@ async def run_city(speed: float = 1.0, base_port: int = 8800, workdir: str | Non
     return 0
 
 
+#: how often the picture is read, and how often an unchanged one is printed again (seconds)
+WATCH_S, REPEAT_S = 2.0, 30.0
+
+
 async def _watch(urls: dict[str, str], seconds: float | None) -> None:
-    """Every 5 s, one line of what a district console sees: each town's open and escalated incidents.
+    """One line of what a district console sees (each town's open and escalated incidents) whenever
+    it changes, and every REPEAT_S anyway, with the seconds since the city started.
 
     Once a town has an open incident, the town's commander (the demo token) escalates its first
     one to the district, once per town, so a district console has escalations to accept or
@@ -121,7 +166,8 @@ async def _watch(urls: dict[str, str], seconds: float | None) -> None:
     from console.hub import district
 
     loop = asyncio.get_running_loop()
-    end = None if seconds is None else loop.time() + seconds
+    began = loop.time()
+    end = None if seconds is None else began + seconds
     stop = asyncio.Event()
     try:
         loop.add_signal_handler(signal.SIGINT, stop.set)
@@ -129,6 +175,7 @@ async def _watch(urls: dict[str, str], seconds: float | None) -> None:
     except (NotImplementedError, RuntimeError):
         pass
     escalated: set[str] = set()
+    said, said_at, waiting = "", 0.0, False
     while not stop.is_set() and (end is None or loop.time() < end):
         try:
             state = await _district_state(urls[DISTRICT])
@@ -142,13 +189,19 @@ async def _watch(urls: dict[str, str], seconds: float | None) -> None:
                     if local is not None:
                         ok = await _command(urls[town], "cmd.escalate", local, "city demo: 上报区县")
                         escalated.add(town)
-                        print(f"city: {town} escalated {local} to the district ({'ok' if ok else 'refused'})",
-                              flush=True)
-            print("district sees (open/escalated): " + "  ".join(line), flush=True)
+                        print(f"[{loop.time() - began:4.0f} s] {town} escalated {local} to the district "
+                              f"({'ok' if ok else 'refused'})", flush=True)
+            text = "district sees (open/escalated): " + "  ".join(line)
+            if text != said or loop.time() - said_at >= REPEAT_S:
+                print(f"[{loop.time() - began:4.0f} s] {text}", flush=True)
+                said, said_at = text, loop.time()
         except Exception as exc:  # noqa: BLE001 - the hubs are still starting
-            print(f"city: waiting for the hubs ({type(exc).__name__})", flush=True)
+            if not waiting:
+                print(f"[{loop.time() - began:4.0f} s] waiting for the hubs to open ({type(exc).__name__})",
+                      flush=True)
+            waiting = True
         try:
-            await asyncio.wait_for(stop.wait(), 5.0 if end is None else max(0.1, min(5.0, end - loop.time())))
+            await asyncio.wait_for(stop.wait(), WATCH_S if end is None else max(0.1, min(WATCH_S, end - loop.time())))
         except TimeoutError:
             pass
 

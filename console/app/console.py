@@ -129,14 +129,14 @@ class Console:
 
     def attach_wall_settings(self) -> None:
         """The camera wall's live budget, still interval and saved-view shelves (again, after a rebuild)."""
-        wall = self.window.panes.get("cameras")
-        if wall is None or not hasattr(wall, "set_view_stores"):
+        wall = self.window.camera_wall
+        if wall is None:
             return
-        from console.ui.panes.cameras.views import ViewStore
+        from console.video.views import ViewStore
 
         wall.configure(live_tiles=self.live_tiles, still_s=self.still_s)
         shared = self.shared_views or str(data_dir() / "shared-views.json")
-        wall.set_view_stores(ViewStore(data_dir() / f"views-{_safe(self.token)}.json"), ViewStore(shared))
+        wall.views.set_stores(ViewStore(data_dir() / f"views-{_safe(self.token)}.json"), ViewStore(shared))
 
     def attach_basemap(self) -> None:
         """Put the --basemap image under the window's map (again, after a rebuild)."""
@@ -320,8 +320,8 @@ async def _main(app, a: ConsoleConfig, hub_cfg: HubConfig | None) -> int:
         console.replica.set_link("offline", url=hub.url)
         console.session.start()
         print(f"embedded hub on {hub.url} (scenario {hub_cfg.scenario}, {hub_cfg.speed}×)", flush=True)
-    console.window.ask_before_closing = a.smoke is None
-    console.window.embedded_hub = hub is not None
+    console.window.closing.ask = a.smoke is None
+    console.window.closing.embedded_hub = hub is not None
     console.basemap = a.basemap
     console.attach_basemap()
     console.live_tiles, console.still_s, console.shared_views = a.live_tiles, a.still_s, a.shared_views

@@ -139,6 +139,10 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
         # A restarted hub goes on from where its log ends, not from the scenario start.
         clock.start = max(core.state.now, scenario.start_time)
         scenario.due(clock.start)
+    # with no org known yet (a fresh log that a --site loads below) there is no town incident to
+    # decide here before it is made, after the site
+    federation = make_federation(cfg, core, scenario) if core.state.org or scenario or cfg.follow \
+        or not cfg.nats else None
     server = HubServer(core, tokens, host=cfg.host, port=cfg.port, queue_limit=cfg.queue_limit,
                        ssl_context=ssl_context)
     server.pages.gateway = cfg.gateway_url  # where the field page posts photo reports
@@ -178,24 +182,14 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
         from console.scenarios.streams import start_scenario_streams
 
         streams = await start_scenario_streams(core, scenario, fps=cfg.fps, host=cfg.host)
-    # the org is the log's, or (a fresh log) the one the scenario is about to load
-    org = list(core.state.org.values()) or (list(scenario.baseline.org) if scenario is not None else [])
-    district = next((u.id for u in org if u.level == "district"), core.state.district())
     if scenario is not None and cfg.center:
         from console.app.city import TownScenario
 
         # the city split by town: a town hub raises its own town's alerts only, the district's none
         scenario = TownScenario(scenario, cfg.center)
-    federation = None
-    if cfg.nats:
-        from console.hub.federation import Federation, NatsAuth
-
-        follow = cfg.follow
-        if not follow and cfg.center == district:
-            follow = sorted(u.id for u in org if u.level == "town")
-        auth = NatsAuth(user=cfg.nats_user, password=cfg.nats_password, token=cfg.nats_token,
-                        tls_ca=cfg.nats_tls_ca, tls_cert=cfg.nats_tls_cert, tls_key=cfg.nats_tls_key)
-        federation = Federation(core, cfg.center or district, cfg.nats, follow=follow, auth=auth)
+    if federation is None and cfg.nats:
+        federation = make_federation(cfg, core, scenario)
+    if federation is not None:
         await federation.start()
     world = None
     if scenario is not None:
@@ -207,6 +201,34 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
         print_field_link(field_link(server, cfg.field_link))
     return RunningHub(store, core, server, world, recorder=recorder, site=site, streams=streams,
                       federation=federation)
+
+
+def make_federation(cfg: HubConfig, core: HubCore, scenario):
+    """The hub's NATS link (None without `--nats`), attached to the core but not yet started.
+
+    Attached before the port opens: from then on every command on a followed town's incident
+    goes to that town's hub (a console reconnecting to a just-started district resends its
+    unanswered decisions at once; the district must never decide them itself).
+    """
+    if not cfg.nats:
+        from console.hub import district
+
+        # a district log run without its link: its towns' incidents are still not this hub's to decide
+        core.forwarders.append(district.refuse_town_commands)
+        return None
+    from console.hub.federation import Federation, NatsAuth
+
+    # the org is the log's, or (a fresh log) the one the scenario is about to load
+    org = list(core.state.org.values()) or (list(scenario.baseline.org) if scenario is not None else [])
+    district = next((u.id for u in org if u.level == "district"), core.state.district())
+    follow = cfg.follow
+    if not follow and cfg.center == district:
+        follow = sorted(u.id for u in org if u.level == "town")
+    auth = NatsAuth(user=cfg.nats_user, password=cfg.nats_password, token=cfg.nats_token,
+                    tls_ca=cfg.nats_tls_ca, tls_cert=cfg.nats_tls_cert, tls_key=cfg.nats_tls_key)
+    federation = Federation(core, cfg.center or district, cfg.nats, follow=follow, auth=auth)
+    federation.attach()
+    return federation
 
 
 def reachable_host(host: str) -> str:

@@ -18,7 +18,8 @@ from console.client.handle import CommandHandle
 from console.client.replica import PendingCommand, Replica
 from console.domain.actions import Action, available_actions
 from console.domain.recommend import Recommendation, plan_for, recommend
-from console.domain.rules import DRILL_CONTROL, FIELD_ENROL, Actor, CommandRefused, check_permitted, decide
+from console.domain.commands import DRILL_CONTROL, FIELD_ENROL, check_permitted, decide
+from console.domain.rules import Actor, CommandRefused
 from console.protocol import messages as m
 from console.protocol.codec import Message
 
@@ -117,8 +118,8 @@ class Controller:
     def acknowledge(self, incident: str) -> CommandHandle:
         return self.send("cmd.acknowledge", m.CmdIncident(incident=incident))
 
-    def dispatch(self, incident: str, resource: str) -> CommandHandle:
-        return self.send("cmd.dispatch", m.CmdDispatch(incident=incident, resource=resource))
+    def dispatch(self, incident: str, resource: str, note: str = "") -> CommandHandle:
+        return self.send("cmd.dispatch", m.CmdDispatch(incident=incident, resource=resource, note=note))
 
     def dispatch_recommended(self, incident: str) -> CommandHandle:
         """Enter on the queue: send the best recommendation, one person."""
@@ -222,8 +223,10 @@ class Controller:
         return handle
 
     def _refuse(self, handle: CommandHandle, exc: CommandRefused) -> CommandHandle:
-        self.replica.notify("warning", exc.code, exc.message)
-        handle.complete(m.Result(ok=False, code=exc.code, message=exc.message, holder=exc.holder), local=True)
+        self.replica.notify("warning", exc.code, exc.message, reason=exc.reason, subject=exc.subject,
+                            holder=exc.holder or "")
+        handle.complete(m.Result(ok=False, code=exc.code, message=exc.message, holder=exc.holder,
+                            reason=exc.reason, subject=exc.subject), local=True)
         return handle
 
     def _on_applied(self, msg: Message) -> None:

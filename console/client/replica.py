@@ -24,6 +24,11 @@ class Notice:
     level: str       # info | warning | error
     code: str
     text: str
+    #: a refusal's finer reason and the id it is about (domain.rules.REFUSAL_REASONS), for words with names
+    reason: str = ""
+    subject: str = ""
+    #: a conflict: who sent the task that holds the person
+    holder: str = ""
     at: float = field(default_factory=time.time)
 
 
@@ -192,9 +197,11 @@ class Replica:
 
     # ------------------------------------------------------------ bookkeeping
 
-    def notify(self, level: str, code: str, text: str) -> Notice:
-        """Record a notice for the user (and count it by code)."""
-        notice = Notice(level, code, text)
+    def notify(self, level: str, code: str, text: str, *, reason: str = "", subject: str = "",
+               holder: str = "") -> Notice:
+        """Record a notice for the user (and count it by code); `reason` and `subject` let the UI
+        say a refusal in words with names."""
+        notice = Notice(level, code, text, reason, subject, holder)
         self.notices.append(notice)
         self.counters[f"notice.{code}"] += 1
         return notice

@@ -434,7 +434,8 @@ class Session:
                 self._db, self.store.outbox_confirm, command_id, msgspec.json.encode(result))
         if not result.ok:
             what = pending.type if pending else "command"
-            self.replica.notify("warning", result.code, f"{what}: {result.message}")
+            self.replica.notify("warning", result.code, f"{what}: {result.message}", reason=result.reason,
+                                subject=result.subject, holder=result.holder or "")
         for cb in self.on_result:
             cb(command_id, result)
         await self._maybe_save()

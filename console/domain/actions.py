@@ -1,6 +1,7 @@
 """Which actions an incident offers to one actor now: the buttons and keys that are live.
 
-Pure, like `decide`, and built from the same checks (`rules.INCIDENT_CHECKS`),
+Pure, like `decide`, and built from the same checks (each command's `incident_check`
+in `console/domain/commands.py`),
 so a live button is one the hub would take. What depends on one command's body
 (which person is free, which town is asked, which grids a broadcast reaches) is
 checked when that command is sent; a live action says the incident allows it.
@@ -10,17 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from console.domain.rules import (
-    ALSO_FINAL, INCIDENT_CHECKS, Actor, CommandRefused, check_permitted, incident_for,
-)
+from console.domain.commands import INCIDENT_ACTIONS, check_incident_action
+from console.domain.rules import Actor, CommandRefused
 from console.domain.state import State
 
 #: the incident actions, in the order a console offers them (each is a command type)
-ACTIONS: tuple[str, ...] = (
-    "cmd.acknowledge", "cmd.dispatch", "cmd.activate_plan", "cmd.escalate", "cmd.request_cooperation",
-    "cmd.broadcast", "cmd.accept_handoff", "cmd.decline_handoff", "cmd.resolve", "cmd.close",
-    "cmd.false_alarm", "cmd.merge", "cmd.cancel_task",
-)
+ACTIONS: tuple[str, ...] = INCIDENT_ACTIONS
 
 #: refusals about who asks (role, a wall, a review), not about the incident: a console hides
 #: those actions rather than greying them out, since no change of the incident makes them live
@@ -34,6 +30,9 @@ class Action:
     code: str
     live: bool
     refusal: str | None = None
+    #: why, finer than the refusal code, and what it is about (domain.rules.REFUSAL_REASONS)
+    reason: str = ""
+    subject: str = ""
 
     @property
     def for_asker(self) -> bool:
@@ -46,11 +45,9 @@ def available_actions(state: State, incident_id: str, actor: Actor) -> tuple[Act
     out = []
     for code in ACTIONS:
         try:
-            check_permitted(actor, code)
-            inc = incident_for(state, incident_id, actor, open_=code not in ALSO_FINAL)
-            INCIDENT_CHECKS[code](state, inc, actor)
+            check_incident_action(state, code, incident_id, actor)
         except CommandRefused as exc:
-            out.append(Action(code, False, exc.code))
+            out.append(Action(code, False, exc.code, exc.reason, exc.subject))
         else:
             out.append(Action(code, True))
     return tuple(out)

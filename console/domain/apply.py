@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Callable
 
+import msgspec
+
 from console.domain.model import (
-    HELD_STATUSES, TASK_FINAL, FieldPage, Incident, Task, Transition,
+    HELD_STATUSES, TASK_FINAL, Broadcast, FieldPage, Incident, Task, Transition, dispatch_stands,
 )
 from console.domain.state import ChangeSet, State
 from console.domain import bodies
@@ -77,12 +79,24 @@ _WORKING = frozenset({"new", "acknowledged", "dispatched", "en_route", "on_scene
 
 
 def _refresh(state: State, inc: Incident, ts: float) -> None:
-    """Recompute an open incident's status and its full-plan-on-scene time."""
-    if inc.full_on_scene_at is None and inc.first_dispatch_at is not None:
-        sent = [t for tid in inc.tasks if (t := state.tasks.get(tid)) and t.status not in ("declined", "cancelled")]
-        if sent and all(t.arrived_at is not None for t in sent):
-            inc.full_on_scene_at = ts
+    """Recompute an incident's promise anchors from the dispatches that stand, and its status.
+
+    The response clock stops at the first standing dispatch (`dispatch_stands`): an undone or
+    declined one leaves no trace. The whole team is on scene only while every standing task
+    that still belongs to the team (a recalled person left it) has arrived: a person sent
+    after everyone arrived reopens the assembly, so the figure never says "all arrived"
+    while someone is on the road.
+    """
+    tasks = [t for tid in inc.tasks if (t := state.tasks.get(tid)) is not None]
+    standing = [t for t in tasks if dispatch_stands(t)]
+    inc.first_dispatch_at = min((t.sent_at for t in standing), default=None)
     if inc.status in _WORKING:
+        team = [t for t in standing if t.cause != "recalled"]
+        if team and all(t.arrived_at is not None for t in team):
+            if inc.full_on_scene_at is None:
+                inc.full_on_scene_at = ts
+        else:
+            inc.full_on_scene_at = None
         inc.status = work_status(state, inc)
 
 
@@ -225,8 +239,22 @@ def _broadcast(state: State, type_: str, body: bodies.BroadcastIssued, ts: float
     inc = state.incidents.get(body.incident)
     if inc is None:
         return
+    if body.recipients:
+        state.messages[body.broadcast] = Broadcast(
+            id=body.broadcast, incident=inc.id, grids=list(body.grids), recipients=list(body.recipients),
+            text=body.text, kind=body.kind, actor=body.actor, at=ts)
     _step(inc, ts, body.actor, "broadcast", body.text, grids=len(body.grids))
     ch.incidents.add(inc.id)
+
+
+@_on("broadcast_acknowledged")
+def _broadcast_ack(state: State, type_: str, body: bodies.BroadcastAcknowledged, ts: float,
+                   ch: ChangeSet) -> None:
+    message = state.messages.get(body.broadcast)
+    if message is None:
+        return
+    message.acked[body.resource] = ts
+    ch.incidents.add(message.incident)
 
 
 @_on("incidents_archived")
@@ -241,6 +269,8 @@ def _archived(state: State, type_: str, body: bodies.IncidentsArchived, ts: floa
                 state.alerts.pop(step.note, None)
         for tid in inc.tasks:
             state.tasks.pop(tid, None)
+        for bid in [b for b, message in state.messages.items() if message.incident == iid]:
+            del state.messages[bid]
         ch.incidents.add(iid)
 
 
@@ -249,7 +279,7 @@ def _archived(state: State, type_: str, body: bodies.IncidentsArchived, ts: floa
 @_on("task_dispatched")
 def _dispatched(state: State, type_: str, body: bodies.TaskDispatched, ts: float, ch: ChangeSet) -> None:
     task = Task(id=body.task, incident=body.incident, resource=body.resource, status="sent",
-                sent_at=ts, actor=body.actor)
+                sent_at=ts, actor=body.actor, note=body.note)
     state.tasks[task.id] = task
     ch.tasks.add(task.id)
     res = state.resources.get(body.resource)
@@ -261,12 +291,11 @@ def _dispatched(state: State, type_: str, body: bodies.TaskDispatched, ts: float
     if inc is None:
         return
     inc.tasks.append(task.id)
-    if inc.first_dispatch_at is None:
-        inc.first_dispatch_at = ts
     if inc.acknowledged_at is None:
         inc.acknowledged_at = ts
     if body.broadcast is None:
-        _step(inc, ts, body.actor, "dispatched", resource=body.resource, name=res.name if res is not None else "")
+        _step(inc, ts, body.actor, "dispatched", body.note, resource=body.resource,
+              name=res.name if res is not None else "")
     _refresh(state, inc, ts)
     ch.incidents.add(inc.id)
 
@@ -296,6 +325,7 @@ def _task_step(state: State, type_: str, body: bodies.TaskStep, ts: float, ch: C
     if status in TASK_FINAL:
         task.ended_at = ts
         task.note = body.note or task.note
+        task.cause = body.cause
     ch.tasks.add(task.id)
     res = state.resources.get(task.resource)
     if res is not None and (res.task == task.id or res.task is None):
@@ -348,11 +378,9 @@ def _page(state: State, type_: str, body: bodies.FieldPageChanged, ts: float, ch
     ch.resources.add(body.resource)
 
 
-# ------------------------------------------------------------------- site re-import, alert updates (issue 12)
+# ------------------------------------------------------------------- site re-import, alert updates
 # A re-imported site changes what it lists and keeps what is live: a person's status,
 # task and last position, a camera's online flag.
-
-import msgspec  # noqa: E402 (this block is appended; the timeline code above is edited elsewhere)
 
 @_on("resource_added", "resource_updated")
 def _res_changed(state: State, type_: str, body: bodies.ResourceChanged, ts: float, ch: ChangeSet) -> None:

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Protocol
 
 import msgspec
 
-from console.domain.model import Alert, Baseline, Incident, PlanRole
+from console.domain.model import Alert, Baseline, Camera, Incident, OrgUnit, Plan, PlanRole, Resource
 
 
 # ------------------------------------------------------------ length limits of what a client sends
@@ -74,6 +74,13 @@ class CmdCancelTask(Body):
     reason: Note = ""
 
 
+class CmdRecall(Body):
+    """Call a person back from a task before they are on scene; the reason reaches their field page."""
+
+    task: Id
+    reason: Note
+
+
 class CmdMerge(Body):
     incident: Id
     into: Id
@@ -91,6 +98,12 @@ class CmdBroadcast(Body):
     incident: Id | None = None
     grids: Annotated[list[Id], msgspec.Meta(max_length=MAX_GRIDS)] = []
     tag: Code | None = None
+
+
+class CmdBroadcastAck(Body):
+    """A recipient says they received a broadcast (their field page's 收到 button)."""
+
+    broadcast: Id
 
 
 class CmdTaskUpdate(Body):
@@ -148,6 +161,8 @@ class TaskDispatched(Body):
     actor: str
     plan: str | None = None
     broadcast: str | None = None
+    #: what the dispatcher told the person (shown in the timeline and on the field page)
+    note: str = ""
 
 
 class TaskStep(Body):
@@ -196,6 +211,15 @@ class BroadcastIssued(Body):
     grids: list[str]
     text: str
     actor: str
+    #: the grid workers it went to (older recordings: empty, and tasks followed instead)
+    recipients: list[str] = []
+    kind: str = "check"
+
+
+class BroadcastAcknowledged(Body):
+    broadcast: str
+    resource: str
+    actor: str
 
 
 class IncidentsArchived(Body):
@@ -226,64 +250,10 @@ class FieldPageChanged(Body):
     at: float
 
 
-#: hub → client messages that carry a sequence number and change domain state
-EVENT_BODIES: dict[str, type[Body]] = {
-    "baseline_loaded": BaselineLoaded,
-    "alert_raised": AlertRaised,
-    "incident_acknowledged": IncidentStep,
-    "incident_resolved": IncidentStep,
-    "incident_closed": IncidentStep,
-    "incident_false_alarm": IncidentStep,
-    "incident_merged": IncidentMerged,
-    "incident_escalated": IncidentOffered,
-    "cooperation_requested": IncidentOffered,
-    "handoff_accepted": HandoffAnswered,
-    "handoff_declined": HandoffAnswered,
-    "plan_activated": PlanActivated,
-    "broadcast_issued": BroadcastIssued,
-    "task_dispatched": TaskDispatched,
-    "task_accepted": TaskStep,
-    "task_arrived": TaskStep,
-    "task_done": TaskStep,
-    "task_declined": TaskStep,
-    "task_cancelled": TaskStep,
-    "incidents_archived": IncidentsArchived,
-    "resources_moved": ResourcesMoved,
-    "resource_status_changed": ResourceStatusChanged,
-    "camera_status_changed": CameraStatusChanged,
-    "field_page_changed": FieldPageChanged,
-}
-
-#: commands a client sends; each needs a client-made `id`
-COMMAND_BODIES: dict[str, type[Body]] = {
-    "cmd.acknowledge": CmdIncident,
-    "cmd.dispatch": CmdDispatch,
-    "cmd.activate_plan": CmdActivatePlan,
-    "cmd.cancel_task": CmdCancelTask,
-    "cmd.resolve": CmdIncident,
-    "cmd.close": CmdIncident,
-    "cmd.false_alarm": CmdIncident,
-    "cmd.merge": CmdMerge,
-    "cmd.escalate": CmdIncident,
-    "cmd.request_cooperation": CmdCooperation,
-    "cmd.accept_handoff": CmdIncident,
-    "cmd.decline_handoff": CmdIncident,
-    "cmd.broadcast": CmdBroadcast,
-    "cmd.task_update": CmdTaskUpdate,
-    "cmd.report": CmdReport,
-    "ingest.alert": IngestAlert,
-    "ingest.positions": IngestPositions,
-    "ingest.camera_status": IngestCameraStatus,
-}
-
-
-# ------------------------------------------------------------ site re-import and alert updates (issue 12)
+# ------------------------------------------------------------ site re-import and alert updates
 # A re-imported site folder changes the world piece by piece (a person added or gone,
 # a camera moved), not with a new baseline; an alert source's update or cancel of an
 # earlier alert joins the incident that alert opened.
-
-from console.domain.model import Camera, OrgUnit, Plan, Resource  # noqa: E402
-
 
 class ResourceChanged(Body):
     """resource_added / resource_updated: the person as the site now lists them."""
@@ -342,7 +312,33 @@ class IngestAlertUpdate(Body):
     action: str = "update"
 
 
-EVENT_BODIES.update({
+#: hub → client messages that carry a sequence number and change domain state
+EVENT_BODIES: dict[str, type[Body]] = {
+    "baseline_loaded": BaselineLoaded,
+    "alert_raised": AlertRaised,
+    "incident_acknowledged": IncidentStep,
+    "incident_resolved": IncidentStep,
+    "incident_closed": IncidentStep,
+    "incident_false_alarm": IncidentStep,
+    "incident_merged": IncidentMerged,
+    "incident_escalated": IncidentOffered,
+    "cooperation_requested": IncidentOffered,
+    "handoff_accepted": HandoffAnswered,
+    "handoff_declined": HandoffAnswered,
+    "plan_activated": PlanActivated,
+    "broadcast_issued": BroadcastIssued,
+    "broadcast_acknowledged": BroadcastAcknowledged,
+    "task_dispatched": TaskDispatched,
+    "task_accepted": TaskStep,
+    "task_arrived": TaskStep,
+    "task_done": TaskStep,
+    "task_declined": TaskStep,
+    "task_cancelled": TaskStep,
+    "incidents_archived": IncidentsArchived,
+    "resources_moved": ResourcesMoved,
+    "resource_status_changed": ResourceStatusChanged,
+    "camera_status_changed": CameraStatusChanged,
+    "field_page_changed": FieldPageChanged,
     "resource_added": ResourceChanged,
     "resource_updated": ResourceChanged,
     "resource_removed": ResourceRemoved,
@@ -356,5 +352,4 @@ EVENT_BODIES.update({
     "plan_updated": PlanChanged,
     "plan_removed": PlanRemoved,
     "alert_updated": AlertUpdated,
-})
-COMMAND_BODIES["ingest.alert_update"] = IngestAlertUpdate
+}

@@ -27,11 +27,16 @@ def clock(t: float | None, fmt: str = "%H:%M:%S") -> str:
     return "—" if t is None else local(t).strftime(fmt)
 
 
+def whole_seconds(seconds: float) -> int:
+    """The one rounding of every shown figure: whole seconds toward zero (queue, pane, wall, report)."""
+    return int(seconds)
+
+
 def duration(seconds: float | None) -> str:
     """Seconds as m:ss (h:mm:ss from an hour), whole seconds toward zero; "-" before a negative; "—" for None."""
     if seconds is None:
         return "—"
-    s = int(abs(seconds))
+    s = whole_seconds(abs(seconds))
     sign = "-" if seconds < 0 and s else ""
     h, rest = divmod(s, 3600)
     m, s = divmod(rest, 60)

@@ -68,7 +68,7 @@ SETTLED_STATUSES = FINAL_STATUSES | {"resolved"}
 
 TASK_STATUSES = ("sent", "accepted", "arrived", "done", "declined", "cancelled")
 #: why the hub ends a task without its person: the incident was closed, called a false alarm, or merged
-TASK_END_CAUSES = ("incident_closed", "false_alarm", "merged")
+TASK_END_CAUSES = ("incident_closed", "false_alarm", "merged", "recalled")
 TASK_FINAL = frozenset({"done", "declined", "cancelled"})
 
 #: service promises (seconds)
@@ -225,6 +225,11 @@ class Transition(msgspec.Struct, kw_only=True, omit_defaults=True):
     cause: str = ""
 
 
+def incident_id_for(alert_id: str) -> str:
+    """The id of the incident an alert opens (one rule for the hub, the gateway and the console)."""
+    return f"I-{alert_id}"
+
+
 class Incident(msgspec.Struct, kw_only=True):
     """The closed loop around one alert (or several merged alerts)."""
 
@@ -272,6 +277,36 @@ class Task(msgspec.Struct, kw_only=True):
     done_at: float | None = None
     ended_at: float | None = None
     note: str = ""
+    #: why the hub ended the task itself (TASK_END_CAUSES); empty when a person or the commander did
+    cause: str = ""
+
+
+def dispatch_stands(task: Task) -> bool:
+    """Whether a dispatch answered its alert: not declined, and not taken back by the commander.
+
+    A task cancelled with no cause was an undo or a re-assignment: it leaves no trace in the
+    promise clocks. One ended because its incident ended, or recalled, did answer the alert.
+    """
+    if task.status == "declined":
+        return False
+    return not (task.status == "cancelled" and not task.cause)
+
+
+class Broadcast(msgspec.Struct, kw_only=True):
+    """A message to every grid worker of some grids (a check, a warning): no task, no ETA, no clock.
+
+    `acked`: when each recipient said they received it (resource id → hub time).
+    """
+
+    id: str
+    incident: str
+    grids: list[str]
+    recipients: list[str]
+    text: str
+    kind: str
+    actor: str
+    at: float
+    acked: dict[str, float] = {}
 
 
 class Plan(msgspec.Struct, kw_only=True):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import msgspec
 
-from console.domain.model import Alert, Camera, FieldPage, Incident, OrgUnit, Plan, Resource, Task
+from console.domain.model import Alert, Broadcast, Camera, FieldPage, Incident, OrgUnit, Plan, Resource, Task
 
 
 class State(msgspec.Struct, kw_only=True):
@@ -25,7 +25,10 @@ class State(msgspec.Struct, kw_only=True):
     alerts: dict[str, Alert] = {}
     incidents: dict[str, Incident] = {}
     tasks: dict[str, Task] = {}
+    #: how many broadcasts were ever issued (broadcast ids never repeat)
     broadcasts: int = 0
+    #: the broadcasts of the incidents still held, by id (they leave with their incident)
+    messages: dict[str, Broadcast] = {}
     #: highest report number used (`R00042` → 42): report ids never repeat, even after archiving
     reports: int = 0
     #: per resource id: its field page's presence (only people whose page ever connected)
@@ -58,6 +61,13 @@ def encode_state(state: State) -> bytes:
 def decode_state(data: bytes) -> State:
     """A state from `encode_state` output (snapshots, the console's cached replica)."""
     return _state_decoder.decode(data)
+
+
+#: the version of the rules by which `apply` derives fields (promise anchors, statuses) from events;
+#: bumped when a rule changes, so a snapshot written under another version is re-derived by
+#: folding its events instead of being trusted (2: the clocks count only dispatches that stand;
+#: broadcasts are messages with recipients and acknowledgements, not tasks)
+FOLD_VERSION = 2
 
 
 def state_hash(state: State) -> str:

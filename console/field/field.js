@@ -17,7 +17,7 @@
   const $ = (id) => document.getElementById(id);
   const st = {
     ws: null, linkState: "connecting", me: null, name: "", epoch: "", seq: 0, live: false,
-    resources: {}, incidents: {}, tasks: {}, plans: {}, origin: null,
+    resources: {}, incidents: {}, tasks: {}, plans: {}, messages: {}, origin: null,
     clock: null, heardAt: 0, revoked: false, retryMs: 1000, open: {}, known: null, gateway: null,
   };
 
@@ -68,6 +68,16 @@
     const list = outbox();
     const cmd = { id: newId(), type: "cmd.task_update", body: { task: task, status: status }, at: Date.now() };
     if (note) cmd.body.note = note;
+    list.push(cmd);
+    saveOutbox(list);
+    send(cmd);
+    render();
+  }
+
+  // 收到 on a broadcast: kept in the outbox like a task step until the hub answers
+  function acknowledge(broadcast) {
+    const list = outbox();
+    const cmd = { id: newId(), type: "cmd.acknowledge_broadcast", body: { broadcast: broadcast }, at: Date.now() };
     list.push(cmd);
     saveOutbox(list);
     send(cmd);
@@ -163,6 +173,7 @@
     } else if (t === "snapshot") {
       const s = b.state;
       st.resources = s.resources; st.incidents = s.incidents; st.tasks = s.tasks; st.plans = s.plans;
+      st.messages = s.messages || {};
       st.seq = b.seq;
     } else if (t === "live") {
       st.live = true;
@@ -200,7 +211,7 @@
         plan: null, first_dispatch_at: null, first_arrival_at: null, tasks: [] };
     } else if (t === "task_dispatched") {
       st.tasks[b.task] = { id: b.task, incident: b.incident, resource: b.resource, status: "sent", sent_at: ts,
-        actor: b.actor, note: "" };
+        actor: b.actor, note: b.note || "" };
       const inc = st.incidents[b.incident];
       if (inc) { inc.tasks.push(b.task); if (inc.first_dispatch_at == null) inc.first_dispatch_at = ts; }
     } else if (t.startsWith("task_")) {
@@ -213,6 +224,15 @@
         if (inc && inc.first_arrival_at == null) inc.first_arrival_at = ts;
       }
       if (b.note) task.note = b.note;
+      if (b.cause) task.cause = b.cause;
+    } else if (t === "broadcast_issued") {
+      if (b.recipients && st.incidents[b.incident]) {
+        st.messages[b.broadcast] = { id: b.broadcast, incident: b.incident, grids: b.grids, text: b.text,
+          recipients: b.recipients, kind: b.kind || "check", actor: b.actor, at: ts, acked: {} };
+      }
+    } else if (t === "broadcast_acknowledged") {
+      const msg = st.messages[b.broadcast];
+      if (msg) msg.acked[b.resource] = ts;
     } else if (t === "plan_activated") {
       if (st.incidents[b.incident]) st.incidents[b.incident].plan = b.plan;
     } else if (t === "resources_moved") {
@@ -222,6 +242,7 @@
         const inc = st.incidents[id];
         if (inc) for (const tid of inc.tasks) delete st.tasks[tid];
         delete st.incidents[id];
+        for (const [bid, msg] of Object.entries(st.messages)) if (msg.incident === id) delete st.messages[bid];
       }
     } else if (/^incident_(closed|false_alarm|merged|resolved)$/.test(t)) {
       if (st.incidents[b.incident]) st.incidents[b.incident].status = t.slice(9);
@@ -236,7 +257,8 @@
   }, { once: true });
 
   function announce() {
-    const fresh = myTasks().filter((t) => t.status === "sent").map((t) => t.id);
+    const fresh = myTasks().filter((t) => t.status === "sent").map((t) => t.id)
+      .concat(myMessages().filter((b) => !b.acked[st.me]).map((b) => b.id));
     if (st.known === null) { st.known = new Set(fresh); return; }  // what was there at load is not news
     const news = fresh.filter((id) => !st.known.has(id));
     fresh.forEach((id) => st.known.add(id));
@@ -341,7 +363,8 @@
     c.dataset.task = task.id;
     const head = el("div", "head");
     head.append(el("span", "kind", inc ? (W.incident_kinds[inc.kind] || inc.kind) : ""));
-    head.append(el("span", "status", W.task_statuses[task.status] || task.status));
+    const recalled = task.status === "cancelled" && task.cause === "recalled";
+    head.append(el("span", "status", recalled ? "已撤回" : (W.task_statuses[task.status] || task.status)));
     c.append(head);
     c.append(el("h2", "title", inc ? inc.title : task.incident));
     const facts = el("div", "facts");
@@ -361,7 +384,9 @@
     const clk = clockText(inc, task);
     if (clk) c.append(el("div", "clock " + clk.cls, clk.text));
     else c.append(el("div", "clock none"));
-    if (task.note) c.append(el("p", "note", "备注：" + task.note));
+    if (task.status === "cancelled" && task.cause === "recalled") {
+      c.append(el("p", "recalled", "任务已撤回" + (task.note ? "：" + task.note : "") + "。请返回岗位。"));
+    } else if (task.note) c.append(el("p", "note", "备注：" + task.note));
     if (pend.length) {
       c.append(el("div", "pend", "待发送：" + pend.map((p) => W.commands[p.body.status]).join("、")));
     }
@@ -383,6 +408,28 @@
     return c;
   }
 
+  function myMessages() {
+    return Object.values(st.messages).filter((b) => b.recipients.includes(st.me)).sort((a, b) => b.at - a.at);
+  }
+
+  function messageCard(msg) {
+    const c = el("article", "message" + (msg.acked[st.me] ? " acked" : ""));
+    c.dataset.broadcast = msg.id;
+    const inc = st.incidents[msg.incident];
+    const head = el("div", "head");
+    head.append(el("span", "kind", "通知" + (inc ? " · " + (W.incident_kinds[inc.kind] || inc.kind) : "")));
+    head.append(el("span", "status", msg.acked[st.me] ? "已收到" : "请确认收到"));
+    c.append(head);
+    c.append(el("p", "text", msg.text));
+    const pend = outbox().some((p) => p.body.broadcast === msg.id);
+    if (!msg.acked[st.me]) {
+      const acts = el("div", "actions");
+      acts.append(button("收到", "primary", () => acknowledge(msg.id), pend));
+      c.append(acts);
+    }
+    return c;
+  }
+
   function render() {
     const me = st.resources[st.me];
     $("who").textContent = me ? me.name + " · " + (W.resource_kinds[me.kind] || me.kind) : (st.name || "现场终端");
@@ -399,13 +446,17 @@
     const tasks = myTasks().slice(0, 20);
     // Re-draw only when what the cards show changed: a card replaced under a finger eats the tap.
     const r = st.resources[st.me];
-    const sig = JSON.stringify([tasks, tasks.map((t) => st.incidents[t.incident] || null), pend, st.open,
+    const messages = myMessages().slice(0, 10);
+    const sig = JSON.stringify([tasks, messages, tasks.map((t) => st.incidents[t.incident] || null), pend, st.open,
       r ? [Math.round(r.x / 10), Math.round(r.y / 10)] : null, st.origin]);
     if (sig === st.drawn) return;
     st.drawn = sig;
     if (st.me && !st.revoked) saveView();
     main.replaceChildren();
-    if (!tasks.length && !st.revoked) main.append(el("p", "empty", "暂无任务。有新任务时手机会振动并提示。"));
+    if (!tasks.length && !messages.length && !st.revoked) {
+      main.append(el("p", "empty", "暂无任务。有新任务时手机会振动并提示。"));
+    }
+    for (const b of messages) main.append(messageCard(b));
     for (const t of tasks) main.append(card(t));
   }
 

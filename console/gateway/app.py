@@ -21,19 +21,24 @@ import math
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import msgspec
 
 from console.domain.localtime import clock
-from console.domain.model import ALERT_KINDS, CROWD_UNIT, FINAL_STATUSES, SEVERITIES, Alert, Detection, Incident, OrgUnit
+from console.domain.model import (
+    ALERT_KINDS, CROWD_UNIT, FINAL_STATUSES, SEVERITIES, Alert, Detection, Incident, OrgUnit, incident_id_for,
+)
 from console.gateway.cap import (
     CapMessage, CapRefused, LocalArea, area_center, cap_alert_id, parse_head, parse_info,
 )
 from console.gateway.http import HttpRefused, HttpServer, Request, Response
 from console.gateway.link import HubLink, HubUnavailable
-from console.gateway.multipart import FormError, parse_form
+from console.gateway.metrics import GatewayMetrics
+from console.gateway.multipart import Form, FormError, read_form
 from console.gateway.photos import MAX_PHOTO_BYTES, PhotoRefused, PhotoStore, strip_image
 from console.gateway.place import GridIndex
+from console.gateway.sizes import fit_text, oversized
 from console.gateway.sources import Sources
 from console.gateway.times import BadTime, parse_time
 from console.protocol import messages as m
@@ -49,6 +54,8 @@ ROUTES = {
     "/stats": ("GET", "stats", 0),
 }
 MAX_REPORT_PHOTOS = 6
+#: a CAP senderName longer than this is cut (it is the alert's reporter, shown in one line)
+MAX_REPORTER_CHARS = 200
 CAP_TYPES = ("application/xml", "text/xml", "application/cap+xml")
 #: hub refusal code → HTTP status
 HUB_STATUS = {"duplicate": 409, "not_found": 422, "bad_request": 422, "invalid_state": 422,
@@ -111,8 +118,13 @@ class Gateway:
         self.counters: Counter[str] = Counter()
         self.grids = GridIndex()
         self.http = HttpServer(self.handle, self.admit, host=host, port=port, on_refusal=self._refused_early)
+        self.metrics = GatewayMetrics(link, self.http)
         self._audit_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gateway-audit")
+        #: two at a time: each decode holds at most ~40-64 MB (photos.strip_image), so images cost ≤ ~130 MB
         self._image_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="gateway-images")
+        #: uploads are spooled here while a form is read (same disk as the photos)
+        self.spool = photos.root / ".incoming"
+        self.spool.mkdir(parents=True, exist_ok=True)
 
     async def start(self) -> None:
         await self.http.start()
@@ -133,6 +145,9 @@ class Gateway:
         inp = meta.get("input", "?")
         self.counters[f"{source}|{inp}|{outcome}"] += 1
         self.counters["accepted" if outcome == "accepted" else "refused"] += 1
+        self.metrics.items.labels(inp, outcome).inc()
+        if "t0" in meta:
+            self.metrics.item_seconds.labels(inp).observe(time.perf_counter() - meta["t0"])
         if self.audit_store is not None:
             d = {"input": inp, "peer": req.peer if req else "", **detail}
             self._audit_pool.submit(self.audit_store.audit, source, "gateway", f"gateway.{inp}",
@@ -147,14 +162,16 @@ class Gateway:
         if req.method == "GET" and req.path.startswith("/photos/"):
             req.meta["input"] = "photo_get"
             return 0
-        if req.method == "GET" and req.path == "/health":
-            req.meta["input"] = "health"
+        if req.method == "GET" and req.path in ("/health", "/healthz", "/readyz", "/metrics"):
+            req.meta["input"] = req.path[1:]
             return 0
+        req.meta["t0"] = time.perf_counter()
         route = ROUTES.get(req.path)
         if route is None:
             raise _refuse(404, "not_found", f"no input at {req.path}; see GATEWAY.md")
         method, inp, cap = route
         req.meta["input"] = inp
+        req.streamed = inp == "photo"  # a form: read part by part, files to disk (multipart.read_form)
         if req.method != method:
             raise _refuse(405, "method_not_allowed", f"{req.path} takes {method}", Allow=method)
         source = self.sources.lookup(req.headers.get("authorization"))
@@ -181,6 +198,14 @@ class Gateway:
                 return Response.json(404, {"ok": False, "code": "not_found", "reason": "no such photo"})
             data, ctype = found
             return Response(200, data, ctype, {"Cache-Control": "max-age=31536000, immutable"})
+        if inp == "healthz":  # the process answers: alive (a watchdog's check)
+            return Response.json(200, {"ok": True})
+        if inp == "readyz":  # ready to take items: the hub session is live (a load balancer's check)
+            if self.link.live.is_set():
+                return Response.json(200, {"ok": True, "hub": True})
+            return Response.json(503, {"ok": False, "hub": False, "reason": self.link.last_error or "not connected"})
+        if inp == "metrics":
+            return Response(200, self.metrics.render(), self.metrics.content_type)
         if inp == "health":
             return Response.json(200, {"ok": True, "hub": self.link.live.is_set(), "mode": self.link.mode,
                                        "seq": self.link.state.seq})
@@ -199,8 +224,12 @@ class Gateway:
         return Response.json(201, {"ok": True, **body})
 
     async def _send(self, type_: str, body: m.Body) -> m.Result:
+        too_big = oversized(body)
+        if too_big:
+            raise _refuse(413, "too_large", too_big.removeprefix("alert."))
         try:
-            result = await self.link.command(type_, body, timeout=self.hub_timeout)
+            with self.metrics.hub_seconds.time():
+                result = await self.link.command(type_, body, timeout=self.hub_timeout)
         except HubUnavailable as exc:
             raise _refuse(503, "hub_unavailable", f"the hub is not reachable now ({exc}); retry later",
                           **{"Retry-After": "5"}) from None
@@ -252,7 +281,7 @@ class Gateway:
         if msg.msg_type == "Alert":
             alert = self._cap_alert(msg, source.name)
             result = await self._send("ingest.alert", m.IngestAlert(alert=alert))
-            incident = f"I-{aid}"
+            incident = incident_id_for(aid)
         else:
             incident, inc = self._referenced_incident(msg)
             if inc is not None and inc.status not in FINAL_STATUSES:
@@ -273,11 +302,13 @@ class Gateway:
                 alert = self._cap_alert(msg, source.name, incident=incident if inc is not None else None,
                                         continues=incident)
                 result = await self._send("ingest.alert", m.IngestAlert(alert=alert))
-                continues, incident = incident, f"I-{aid}"
+                continues, incident = incident, incident_id_for(aid)
         out = {"alert": aid, "incident": incident, "msgType": msg.msg_type, "severity": alert.severity,
                "grid": alert.grid, "seqs": result.seqs}
         if continues:
             out["continues"] = continues
+        if msg.text_cut:
+            out["text_cut"] = msg.text_cut
         return out
 
     def _referenced_incident(self, msg: CapMessage) -> tuple[str, Incident | None]:
@@ -314,6 +345,9 @@ class Gateway:
                 raise _refuse(422, "outside_site", f"area {msg.area.desc!r} lies outside every grid of this site")
         elif inc is not None:
             x, y, grid = inc.x, inc.y, self.link.state.org.get(inc.grid)
+        elif msg.unplaced:
+            raise _refuse(422, "missing_field", f"an Alert needs an <area> with a polygon or a circle; area "
+                          f"{msg.unplaced[:100]!r} has neither (an areaDesc or a geocode alone cannot be placed on the map)")
         else:
             raise _refuse(422, "missing_field", "an Alert needs an <area> with a polygon or a circle")
         severity = msg.severity if msg.has_info else (inc.severity if inc else "warning")
@@ -335,10 +369,12 @@ class Gateway:
             lines.insert(0, f"接续已办结事件 {continues}（来源更新预警）")
         lines.append(f"CAP {msg.msg_type} {msg.identifier} · {msg.sender} · 发布 {clock(msg.sent, '%m-%d %H:%M:%S')}")
         gid = grid.id if grid is not None else (inc.grid if inc else "")
+        # a warning is raised even when its text is longer than the hub takes: cut, and said so
+        text, msg.text_cut = fit_text("\n".join(s for s in lines if s))
         return Alert(id=msg.alert_id, source="center", kind=msg.kind if msg.has_info else (inc.kind if inc else "other"),
                      severity=severity, title=title, at=self.link.hub_now(), x=x, y=y, grid=gid,
-                     town=self.link.state.town_of(gid), text="\n".join(s for s in lines if s),
-                     reporter=msg.sender_name or source_name)
+                     town=self.link.state.town_of(gid), text=text,
+                     reporter=(msg.sender_name or source_name)[:MAX_REPORTER_CHARS])
 
     # ------------------------------------------------------------------ AI camera webhook
     async def _webhook(self, req: Request) -> dict:
@@ -394,36 +430,40 @@ class Gateway:
                       snapshot=snapshot, text=ev.text or f"{cam.name} AI识别：{title}", reporter=source.name,
                       value=ev.density, unit=CROWD_UNIT if ev.density is not None else "")
         result = await self._send("ingest.alert", m.IngestAlert(alert=alert))
-        return {"alert": aid, "incident": f"I-{aid}", "snapshot": snapshot, "seqs": result.seqs}
+        return {"alert": aid, "incident": incident_id_for(aid), "snapshot": snapshot, "seqs": result.seqs}
 
-    async def _store_image(self, data: bytes, what: str) -> str:
+    async def _store_image(self, data: bytes | Path, what: str) -> str:
         loop = asyncio.get_running_loop()
         try:
             clean, ext = await loop.run_in_executor(self._image_pool, strip_image, data, what)
         except PhotoRefused as exc:
             raise _refuse(exc.status, exc.code, exc.reason) from None
-        return await loop.run_in_executor(self._image_pool, self.photos.put, clean, ext)
+        url = await loop.run_in_executor(self._image_pool, self.photos.put, clean, ext)
+        self.metrics.photos.inc()
+        return url
 
     # ------------------------------------------------------------------ photo reports
     async def _report(self, req: Request) -> dict:
         try:
-            fields, files = parse_form(req.headers.get("content-type", ""), req.body)
+            form = await read_form(req.raw, self.spool, max_files=MAX_REPORT_PHOTOS, max_file_bytes=MAX_PHOTO_BYTES)
         except FormError as exc:
             status = 415 if "expected multipart" in str(exc) else 400
             raise _refuse(status, "unsupported_media_type" if status == 415 else "bad_form", str(exc)) from None
+        try:
+            return await self._report_form(req, form)
+        finally:
+            form.close()
+
+    async def _report_form(self, req: Request, form: Form) -> dict:
+        fields = form.fields
         if req.meta.get("field"):  # a field page reports as the person its token is bound to
             fields["reporter"] = req.meta["source"].name
         missing = [f for f in ("report_id", "reporter", "kind", "text", "lon", "lat") if not fields.get(f)]
         if missing:
             raise _refuse(422, "missing_field", f"missing form field(s): {', '.join(missing)}")
-        photos = [f for f in files if f[0] == "photo"]
+        photos = [f for f in form.files if f.field == "photo"]
         if not photos:
             raise _refuse(422, "missing_field", "a report needs at least one photo (form field 'photo')")
-        if len(photos) > MAX_REPORT_PHOTOS:
-            raise _refuse(413, "too_many_photos", f"{len(photos)} photos; at most {MAX_REPORT_PHOTOS}")
-        for _, name, data in photos:
-            if len(data) > MAX_PHOTO_BYTES:
-                raise _refuse(413, "too_large", f"photo {name!r} of {len(data)} bytes is over {MAX_PHOTO_BYTES}")
         kind = fields["kind"]
         if kind not in ALERT_KINDS:
             raise _refuse(422, "invalid", f"kind {kind!r} is not one of {', '.join(ALERT_KINDS)}")
@@ -450,10 +490,10 @@ class Gateway:
         aid = item_id("P", source.name, fields["report_id"])
         if aid in self.link.state.alerts:
             raise _refuse(409, "duplicate", f"report {fields['report_id']} was already taken as {aid}")
-        urls = [await self._store_image(data, f"photo {name!r}") for _, name, data in photos]
+        urls = [await self._store_image(f.path, f"photo {f.filename!r}") for f in photos]
         text = fields["text"]
         alert = Alert(id=aid, source="report", kind=kind, severity=severity, title=text[:40], at=self.link.hub_now(),
                       x=x, y=y, grid=grid.id, town=self.link.state.town_of(grid.id), text=text,
                       photo=" ".join(urls), reporter=fields["reporter"])
         result = await self._send("ingest.alert", m.IngestAlert(alert=alert))
-        return {"alert": aid, "incident": f"I-{aid}", "grid": grid.id, "photos": urls, "seqs": result.seqs}
+        return {"alert": aid, "incident": incident_id_for(aid), "grid": grid.id, "photos": urls, "seqs": result.seqs}

@@ -9,17 +9,25 @@ the document is size-capped before parsing. The mapping (GATEWAY.md §3):
   `references` (`sender,identifier,sent` triples) opened;
 - `status` Actual always; Exercise only while the hub runs an exercise; Test,
   System and Draft are refused (nothing to raise);
-- `severity` × `urgency` × `certainty` → info / warning / critical (`map_severity`);
-- the first `info`'s `area` (polygon or circle, WGS-84 "lat,lon") → the grid holding
-  its centre (point in polygon), else the grid nearest it among those it covers;
+- `severity` × `urgency` × `certainty` (each one of CAP's own values, else refused)
+  → info / warning / critical (`map_severity`);
+- the first `info`'s `area`s (polygons and circles, WGS-84 "lat,lon", of all its
+  areas) → the grid holding the first shape's centre (point in polygon), else the
+  grid nearest it among those they cover; areas with only `areaDesc` or `geocode`
+  cannot be placed (an Alert of only such areas is refused, an Update keeps its
+  incident's place);
+- a document in another encoding than expat reads (GB18030, GBK, GB2312, Big5, …)
+  is decoded by Python's codec first;
 - `expires` in the past is refused; `instruction` goes into the alert text;
 - every time must carry its offset (`2025-11-30T08:00:00+08:00`).
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import math
+import re
 from dataclasses import dataclass, field
 
 import defusedxml.ElementTree as DET
@@ -35,6 +43,17 @@ STATUSES = ("Actual", "Exercise", "System", "Test", "Draft")
 MSG_TYPES = ("Alert", "Update", "Cancel", "Ack", "Error")
 _REQUIRED = ("identifier", "sender", "sent", "status", "msgType", "scope")
 _INFO_REQUIRED = ("category", "event", "urgency", "severity", "certainty")
+#: CAP 1.2 §3.2.2: the only values of the three scales
+CAP_SCALES = {
+    "urgency": ("Immediate", "Expected", "Future", "Past", "Unknown"),
+    "severity": ("Extreme", "Severe", "Moderate", "Minor", "Unknown"),
+    "certainty": ("Observed", "Likely", "Possible", "Unlikely", "Unknown"),
+}
+#: encodings expat decodes itself; a document declaring any other is transcoded to UTF-8 first
+_EXPAT_ENCODINGS = {"utf-8", "utf-16", "utf-16-le", "utf-16-be", "latin-1", "iso8859-1", "ascii"}
+#: the codec a declared encoding is read with: the superset real feeds mean (a "GB2312" feed holds GBK characters)
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "cp950"}
+_DECLARATION = re.compile(rb"""^(\xef\xbb\xbf)?\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
 #: CAP category → our alert kind, when no eventCode names one
 CATEGORY_KINDS = {"Fire": "fire_hazard", "Geo": "rockfall"}
 
@@ -76,7 +95,12 @@ class CapMessage:
     instruction: str = ""
     sender_name: str = ""
     expires: float | None = None
+    #: shapes of all the first info's areas (None: none had a polygon or a circle)
     area: CapArea | None = None
+    #: the descriptions of areas given without a polygon or a circle (only areaDesc, geocode)
+    unplaced: str = ""
+    #: characters of the composed alert text cut to fit the hub's limit (set by the gateway)
+    text_cut: int = 0
     #: the parsed document between parse_head and parse_info
     _root: object = None
 
@@ -125,29 +149,31 @@ def _pair(text: str, what: str) -> tuple[float, float]:
 
 
 def _area(info) -> CapArea | None:
-    el = info.find(_q("area"))
-    if el is None:
+    """All the info's <area>s as one: their descriptions and every polygon and circle; None without any."""
+    els = info.findall(_q("area"))
+    if not els:
         return None
-    area = CapArea(desc=_text(el, "areaDesc"))
-    if not area.desc:
-        raise CapRefused(422, "missing_field", "area needs areaDesc")
-    for p in el.findall(_q("polygon")):
-        pts = [_pair(t, "polygon") for t in (p.text or "").split()]
-        if len(pts) < 4 or pts[0] != pts[-1]:
-            raise CapRefused(422, "invalid", "a CAP polygon needs at least 4 pairs, the first equal to the last")
-        area.polygons.append(pts[:-1])
-    for c in el.findall(_q("circle")):
-        parts = (c.text or "").split()
-        if len(parts) != 2:
-            raise CapRefused(422, "invalid", f"circle {c.text!r} is not 'lat,lon radius_km'")
-        lat, lon = _pair(parts[0], "circle")
-        try:
-            r = float(parts[1])
-        except ValueError:
-            raise CapRefused(422, "invalid", f"circle radius {parts[1]!r} is not a number") from None
-        if not 0 <= r <= 1000:
-            raise CapRefused(422, "invalid", f"circle radius {r} km is out of range")
-        area.circles.append((lat, lon, r))
+    area = CapArea(desc="、".join(_text(el, "areaDesc") for el in els))
+    for el in els:
+        if not _text(el, "areaDesc"):
+            raise CapRefused(422, "missing_field", "area needs areaDesc")
+        for p in el.findall(_q("polygon")):
+            pts = [_pair(t, "polygon") for t in (p.text or "").split()]
+            if len(pts) < 4 or pts[0] != pts[-1]:
+                raise CapRefused(422, "invalid", "a CAP polygon needs at least 4 pairs, the first equal to the last")
+            area.polygons.append(pts[:-1])
+        for c in el.findall(_q("circle")):
+            parts = (c.text or "").split()
+            if len(parts) != 2:
+                raise CapRefused(422, "invalid", f"circle {c.text!r} is not 'lat,lon radius_km'")
+            lat, lon = _pair(parts[0], "circle")
+            try:
+                r = float(parts[1])
+            except ValueError:
+                raise CapRefused(422, "invalid", f"circle radius {parts[1]!r} is not a number") from None
+            if not 0 <= r <= 1000:
+                raise CapRefused(422, "invalid", f"circle radius {r} km is out of range")
+            area.circles.append((lat, lon, r))
     return area
 
 
@@ -165,12 +191,15 @@ def parse_head(data: bytes) -> CapMessage:
     """
     if len(data) > MAX_CAP_BYTES:
         raise CapRefused(413, "too_large", f"CAP document of {len(data)} bytes is over {MAX_CAP_BYTES}")
+    data = as_expat_encoding(data)
     try:
         root = DET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise CapRefused(400, "unsafe_xml", f"DTDs, entities and external references are refused ({type(exc).__name__})") from None
     except ParseError as exc:
         raise CapRefused(400, "bad_xml", f"not well-formed XML: {exc}") from None
+    except ValueError as exc:  # expat's own refusals that are not parse errors
+        raise CapRefused(400, "bad_xml", f"not readable XML: {exc}") from None
     if root.tag != _q("alert"):
         ns, _, local = root.tag[1:].partition("}") if root.tag.startswith("{") else ("", "", root.tag)
         raise CapRefused(422, "wrong_namespace",
@@ -197,9 +226,40 @@ def parse_head(data: bytes) -> CapMessage:
     return msg
 
 
-def parse_cap(data: bytes) -> CapMessage:
-    """One CAP 1.2 alert message, checked; CapRefused says what is wrong with it."""
-    return parse_info(parse_head(data))
+def as_expat_encoding(data: bytes) -> bytes:
+    """The document in an encoding expat reads: one declared as GB18030, GBK, Big5 … is re-encoded as UTF-8.
+
+    CapRefused 400 `bad_encoding` for an encoding nobody knows or a byte sequence it cannot
+    decode (the reason gives the line and column).
+    """
+    m = _DECLARATION.match(data[:512])
+    if m is None:
+        return data
+    declared = m.group(2).decode("ascii")
+    try:
+        name = codecs.lookup(declared).name
+    except LookupError:
+        raise CapRefused(400, "bad_encoding", f"the declared encoding {declared!r} is not known") from None
+    if name in _EXPAT_ENCODINGS:
+        return data
+    if m.group(1):
+        raise CapRefused(400, "bad_encoding", f"the document starts with a UTF-8 byte order mark but declares {declared}")
+    codec = _SUPERSETS.get(name, name)
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        before = data[:exc.start]
+        line, col = before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1
+        raise CapRefused(400, "bad_encoding", f"byte {data[exc.start:exc.start + 1].hex()} at line {line}, "
+                                              f"column {col} (byte {exc.start}) is not {declared}") from None
+    except LookupError:  # a known name that is not a text encoding (e.g. 'base64')
+        raise CapRefused(400, "bad_encoding", f"the declared encoding {declared!r} is not a text encoding") from None
+    # the declaration matched ASCII bytes, and ASCII is the same characters at the same offsets in
+    # every codec the pattern can match in (ASCII-compatible ones)
+    start, end = m.span(2)
+    if text[:end].encode("ascii", "replace") != data[:end]:
+        raise CapRefused(400, "bad_encoding", f"the declared encoding {declared!r} is not ASCII-compatible")
+    return (text[:start] + "UTF-8" + text[end:]).encode("utf-8")
 
 
 def parse_info(msg: CapMessage) -> CapMessage:
@@ -213,6 +273,10 @@ def parse_info(msg: CapMessage) -> CapMessage:
     missing = [t for t in _INFO_REQUIRED if not _text(info, t)]
     if missing:
         raise CapRefused(422, "missing_field", f"info is missing required element(s): {', '.join(missing)}")
+    for scale, values in CAP_SCALES.items():
+        if _text(info, scale) not in values:
+            raise CapRefused(422, "invalid", f"info {scale} {_text(info, scale)[:40]!r} is not one of "
+                                             f"{', '.join(values)} (CAP 1.2)")
     msg.has_info = True
     msg.event = _text(info, "event")
     msg.severity = map_severity(_text(info, "severity"), _text(info, "urgency"), _text(info, "certainty"))
@@ -230,7 +294,7 @@ def parse_info(msg: CapMessage) -> CapMessage:
         msg.expires = _time(expires, "expires")
     msg.area = _area(info)
     if msg.area is not None and not msg.area.polygons and not msg.area.circles:
-        msg.area = None if msg.msg_type == "Cancel" else msg.area
+        msg.unplaced, msg.area = msg.area.desc, None
     return msg
 
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ctypes
 import signal
 import sys
+
+#: glibc's mallopt parameter for the size from which blocks are mapped (and unmapped when freed)
+_M_MMAP_THRESHOLD = -3
 
 
 def add_gateway_parser(sub) -> None:
@@ -56,6 +60,21 @@ async def _main(a: argparse.Namespace) -> int:
     return 0
 
 
+def return_freed_memory() -> None:
+    """Have large freed blocks (a decoded photo) go back to the system at once.
+
+    glibc raises its mmap threshold to the size of the largest block freed so far
+    (up to 32 MiB), after which decoded photos are carved from the heap and the
+    process stays at its peak: four 39 Mpixel photos left the gateway at 207 MB
+    instead of 63 MB. A fixed threshold turns that off. Not glibc: nothing to do.
+    """
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(_M_MMAP_THRESHOLD, 4 << 20)
+    except (OSError, AttributeError):
+        pass
+
+
 def run_gateway(a: argparse.Namespace) -> int:
     """Run until SIGINT/SIGTERM."""
+    return_freed_memory()
     return asyncio.run(_main(a))

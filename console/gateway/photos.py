@@ -22,6 +22,11 @@ from PIL import Image, ImageOps
 
 MAX_PHOTO_BYTES = 4 << 20
 MAX_PIXELS = 40_000_000
+#: a PNG is decoded whole (no reduced decoding as for JPEG): fewer pixels, so one costs at most ~64 MB
+MAX_PNG_PIXELS = 16_000_000
+#: the longest side of a stored image: larger ones are scaled down (a JPEG already while decoding, at
+#: 1/2, 1/4 or 1/8 size, so a 40 Mpixel photo never exists in memory at full size)
+MAX_EDGE = 2560
 _EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
 #: DateTime in IFD0; DateTimeOriginal, OffsetTimeOriginal, DateTimeDigitized in the Exif IFD
 _KEEP_IFD0 = (0x0132,)
@@ -38,19 +43,35 @@ class PhotoRefused(Exception):
         self.status, self.code, self.reason = status, code, reason
 
 
-def strip_image(data: bytes, what: str = "photo") -> tuple[bytes, str]:
-    """(clean image bytes, "jpg" | "png"): only time and position EXIF kept."""
-    if len(data) > MAX_PHOTO_BYTES:
-        raise PhotoRefused(413, "too_large", f"{what} of {len(data)} bytes is over {MAX_PHOTO_BYTES}")
+def _fit(width: int, height: int) -> tuple[int, int]:
+    k = min(1.0, MAX_EDGE / max(width, height))
+    return max(1, round(width * k)), max(1, round(height * k))
+
+
+def strip_image(data: bytes | str | Path, what: str = "photo") -> tuple[bytes, str]:
+    """(clean image bytes, "jpg" | "png") of image bytes or a file: only time and position EXIF kept.
+
+    Scaled down to MAX_EDGE on its longest side. Memory: a JPEG is decoded at the
+    smallest of 1/1, 1/2, 1/4, 1/8 size still at least the stored size (≤ ~40 MB for
+    the largest photo taken), a PNG whole (≤ 64 MB at MAX_PNG_PIXELS).
+    """
+    size = len(data) if isinstance(data, bytes) else os.path.getsize(data)
+    if size > MAX_PHOTO_BYTES:
+        raise PhotoRefused(413, "too_large", f"{what} of {size} bytes is over {MAX_PHOTO_BYTES}")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(data))
+            img = Image.open(io.BytesIO(data) if isinstance(data, bytes) else data)
             fmt = img.format
             if fmt not in FORMATS:
                 raise PhotoRefused(415, "unsupported_media_type", f"{what} is {fmt or 'not an image'}; send JPEG or PNG")
-            if img.width * img.height > MAX_PIXELS:
-                raise PhotoRefused(413, "too_large", f"{what} is {img.width}×{img.height}, over {MAX_PIXELS} pixels")
+            cap = MAX_PNG_PIXELS if fmt == "PNG" else MAX_PIXELS
+            if img.width * img.height > cap:
+                raise PhotoRefused(413, "too_large", f"{what} is {img.width}×{img.height}, over {cap} pixels "
+                                                     f"(a {fmt})")
+            target = _fit(img.width, img.height)
+            if fmt == "JPEG" and target != img.size:
+                img.draft(img.mode, target)
             img.load()
     except PhotoRefused:
         raise
@@ -70,7 +91,9 @@ def strip_image(data: bytes, what: str = "photo") -> tuple[bytes, str]:
     gps = src.get_ifd(_GPS_IFD)
     if gps:
         keep.get_ifd(_GPS_IFD).update(gps)
-    img = ImageOps.exif_transpose(img)
+    if max(img.size) > MAX_EDGE:
+        img = img.resize(_fit(*img.size), Image.Resampling.LANCZOS)
+    ImageOps.exif_transpose(img, in_place=True)  # upright, without a copy when it already is
     out = io.BytesIO()
     ext = FORMATS[fmt][0]
     if fmt == "JPEG":

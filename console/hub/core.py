@@ -20,7 +20,8 @@ import msgspec
 from console.domain.apply import apply
 from console.domain.archive import ARCHIVE_ABOVE, archivable
 from console.domain.model import Incident
-from console.domain.rules import Actor, CommandRefused, can_see, decide
+from console.domain.commands import decide
+from console.domain.rules import Actor, CommandRefused, can_see
 from console.domain.state import State, decode_state, encode_state
 from console.hub.auth import Principal
 from console.hub.channel import Channel
@@ -522,7 +523,8 @@ class HubCore:
             if exc.code in ("forbidden", "out_of_scope", "conflict"):
                 audit.append(self._audit(principal, type_, f"refused:{exc.code}",
                                          {"command": command_id, "message": exc.message}))
-            return m.Result(ok=False, code=exc.code, message=exc.message, holder=exc.holder), []
+            return m.Result(ok=False, code=exc.code, message=exc.message, holder=exc.holder,
+                            reason=exc.reason, subject=exc.subject), []
         seqs = self.emit(events)
         if type_.startswith("cmd.") and principal.role in ("commander", "operator"):
             audit.append(self._audit(principal, type_, "ok",

@@ -26,7 +26,7 @@ SEP = "/"
 MIRRORED = frozenset({
     "alert_raised", "incident_acknowledged", "incident_resolved", "incident_closed", "incident_false_alarm",
     "incident_merged", "incident_escalated", "cooperation_requested", "handoff_accepted", "handoff_declined",
-    "plan_activated", "broadcast_issued", "task_dispatched", "task_accepted", "task_arrived", "task_done",
+    "plan_activated", "broadcast_issued", "broadcast_acknowledged", "task_dispatched", "task_accepted", "task_arrived", "task_done",
     "task_declined", "task_cancelled", "incidents_archived",
 })
 
@@ -69,6 +69,8 @@ def mirror(town: str, type_: str, body: m.Body) -> m.Body | None:
                  broadcast=q(body.broadcast) if body.broadcast else None)
     if type_ == "broadcast_issued":
         return r(body, broadcast=q(body.broadcast), incident=q(body.incident) if body.incident else body.incident)
+    if type_ == "broadcast_acknowledged":
+        return r(body, broadcast=q(body.broadcast))
     if type_.startswith("task_"):
         return r(body, task=q(body.task))
     return r(body, incident=q(body.incident))
@@ -82,6 +84,8 @@ def town_of(type_: str, body: m.Body) -> str | None:
         ids = body.incidents
     elif type_.startswith("task_") and type_ != "task_dispatched":
         ids = [body.task]
+    elif type_ == "broadcast_acknowledged":
+        ids = [body.broadcast]
     else:
         ids = [body.incident]
     got = split(ids[0]) if ids and ids[0] else None
@@ -90,7 +94,7 @@ def town_of(type_: str, body: m.Body) -> str | None:
 
 def target(type_: str, body: m.Body) -> tuple[str, str] | None:
     """(town, local incident or task id) a command on the district hub is about, if it is a town's."""
-    for name in ("incident", "into", "task"):
+    for name in ("incident", "into", "task", "broadcast"):
         value = getattr(body, name, None)
         if isinstance(value, str) and (got := split(value)):
             return got
@@ -118,3 +122,18 @@ def held_of(state, town: str) -> dict[str, bytes]:
     """One town's incidents in a district's state, {qualified id: encoded incident}."""
     prefix = f"{town}{SEP}"
     return {i: msgspec.json.encode(inc) for i, inc in state.incidents.items() if i.startswith(prefix)}
+
+
+def refuse_town_commands(principal, command_id, type_: str, body: m.Body):
+    """A core forwarder for a hub that holds towns' incidents but is not linked to them (no NATS):
+    a command on `T3/…` is T3's hub's to decide, never this one's, so it is refused here."""
+    import asyncio
+
+    got = target(type_, body)
+    if got is None:
+        return None
+    fut = asyncio.get_running_loop().create_future()
+    fut.set_result(m.Result(ok=False, code="out_of_scope", message=(
+        f"{got[0]}{SEP}{got[1]} is kept by {got[0]}'s hub, and this hub is not linked to it")))
+    return fut
+

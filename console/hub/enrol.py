@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import quote
 
-from console.domain.rules import FIELD_ENROL, PERMISSIONS
+from console.domain.commands import FIELD_ENROL, PERMISSIONS
 from console.hub.auth import Principal, TokenError
 from console.protocol import messages as m
 

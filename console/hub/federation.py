@@ -36,7 +36,7 @@ import asyncio
 import logging
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 
 import msgspec
@@ -47,6 +47,7 @@ from console.domain.state import State, decode_state, encode_state
 from console.hub.auth import Principal
 from console.hub import district
 from console.hub.core import HubCore
+from console.hub.link_health import ALIVE_S, LinkAlarms, alive_subject
 from console.hub.log import EventRow
 from console.protocol import messages as m
 from console.protocol.codec import (
@@ -90,6 +91,12 @@ REPLICA_SAVE_S = 1.0
 PICTURE_LOG_S = 10.0
 #: seconds between pings on the NATS link: two unanswered and the link is redone
 PING_S = 5
+#: how often an idle follower checks that its stream and consumer are still the ones it reads (seconds)
+FOLLOW_CHECK_S = 5.0
+#: how long a hand-off sent waits for its result before it is sent again, besides after every
+#: reconnect (seconds; past JetStream's 2-minute dedup window each repeat is stored, and the
+#: receiver's idempotency table answers it with the first result, no second effect)
+HANDOFF_RESEND_S = 300.0
 #: how long a console's forwarded hand-off waits for the town's answer before it is told
 #: "kept, sent when the link returns" (seconds)
 FORWARD_WAIT_S = 3.0
@@ -145,6 +152,9 @@ class Replica:
     stream_seq: int = 0
     #: the district log's seq when this replica was saved: its mirrored events up to there are in
     district_seq: int = 0
+    #: the identity of the stream `stream_seq` counts in (its creation time): a stream made again
+    #: (a NATS server that lost its data) numbers from 1 again, and the follower reads it from there
+    stream_id: str = ""
 
 
 class Federation:
@@ -155,7 +165,7 @@ class Federation:
     """
 
     def __init__(self, core: HubCore, center: str, url: str, *, follow: list[str] | tuple[str, ...] = (),
-                 auth: NatsAuth | None = None):
+                 auth: NatsAuth | None = None, alarms: bool = True):
         self.core = core
         self.center = center
         self.url = url
@@ -180,15 +190,47 @@ class Federation:
         self._outbox_wake = asyncio.Event()
         #: a district mirrors its towns' incident events into its own log (district.py)
         self.mirror = bool(self.follow)
-        #: per town: mirrored events already in the district's log past the saved replica
-        self._skip: dict[str, int] = {}
+        #: per town: the town's events in the district's log past the saved replica, oldest first, as
+        #: (type, body bytes, ts): the refold skips a copy only if it is the next one of these
+        self._skip: dict[str, deque[tuple[str, bytes, float]]] = {}
         #: per town: the stream position of its last saved replica
         self._saved_at: dict[str, int] = {}
+        #: bumped at every reconnect: each loop then subscribes again (the server may have lost its
+        #: streams and consumers with its data)
+        self._generation = 0
+        #: hand-offs this process sent and has no result for yet, by command id: (to center, headers,
+        #: data, when sent); sent again after a reconnect or HANDOFF_RESEND_S (JetStream may have lost them)
+        self._unanswered: dict[str, tuple[str, dict[str, str], bytes, float]] = {}
+        #: per followed town: why its stream is not being followed right now ("" or absent: followed)
+        self.follow_trouble: dict[str, str] = {}
+        self._attached = False
+        #: the link's health as alarms in this hub's log (link_health.py); None: not raised
+        self.alarms = LinkAlarms(self) if alarms else None
+        self._closing = False
+        #: monotonic time this hub's publishing began failing (None: publishing, or nothing to publish)
+        self.publish_failing_since: float | None = None
+        #: per town: the stream position seen behind the stream's end at the last idle check
+        self._behind: dict[str, int] = {}
+        self._resent_generation = 0
 
     # ------------------------------------------------------------------ life
 
+    def attach(self) -> None:
+        """Take over, in the core, every command on a followed town's incident (safe to call twice).
+
+        Call before the hub's port opens: a console that reconnects resends its unanswered
+        decisions at once, and a decision on `T3/…` that reached the core before this would be
+        decided by the district itself and never reach T3 (`start` attaches too).
+        """
+        if self._attached:
+            return
+        self._attached = True
+        self.core.commit_listeners.append(self._on_commit)
+        self.core.forwarders.append(self._forward)
+
     async def start(self) -> None:
         """Load the saved replicas and start linking in the background (never waits for NATS)."""
+        self.attach()
         for town, rep in self.replicas.items():
             raw = await self.core._blocking(self._get_setting, self._replica_key(town))
             if raw is not None:
@@ -196,15 +238,17 @@ class Federation:
                 rep.epoch, rep.state = saved["epoch"], decode_state(saved["state"].encode("latin-1"))
                 rep.stream_seq = saved.get("stream_seq", 0)
                 rep.district_seq = saved.get("district_seq", 0)
+                rep.stream_id = saved.get("stream_id", "")
             self._saved_at[town] = rep.stream_seq
         if self.mirror:
             self._skip = await self.core._blocking(self._mirrored_since_saved)
-        self.core.commit_listeners.append(self._on_commit)
-        self.core.forwarders.append(self._forward)
         self._tasks.append(asyncio.create_task(self._link(), name=f"federation-{self.center}"))
+        if self.alarms is not None:
+            self._tasks.append(asyncio.create_task(self.alarms.run(), name=f"federation-alarms-{self.center}"))
 
     async def close(self) -> None:
         """Stop every task and drop the connection; safe to call twice."""
+        self._closing = True
         if self._on_commit in self.core.commit_listeners:
             self.core.commit_listeners.remove(self._on_commit)
         if self._forward in self.core.forwarders:
@@ -261,8 +305,10 @@ class Federation:
                 log.warning("JetStream not ready (%s); retrying", exc)
                 await asyncio.sleep(RETRY_S)
         self.connected.set()
+        if self.follow:
+            await self.nc.subscribe(alive_subject("*"), cb=self._on_alive)  # nats-py subscribes again on reconnect
         jobs = [("publish", self._publish_loop), ("handoffs", self._handoff_loop), ("results", self._results_loop),
-                ("outbox", self._outbox_loop)]
+                ("outbox", self._outbox_loop), ("alive", self._alive_loop)]
         jobs += [(f"follow {town}", lambda town=town: self._follow_loop(town)) for town in self.follow]
         await asyncio.gather(*(self._forever(name, job) for name, job in jobs))
 
@@ -300,13 +346,30 @@ class Federation:
     async def _on_disconnect(self) -> None:
         self.counters["disconnects"] += 1
         self.connected.clear()
+        if not self._closing:
+            self._link_down(ConnectionError("connection lost"))
 
     async def _on_reconnect(self) -> None:
         self.counters["reconnects"] += 1
+        if self.link_error:
+            log.info("NATS link back (%s)", self.center)
         self.link_error = ""
         self._resync = True
+        self._generation += 1
         self.connected.set()
         self._wake.set()
+
+    async def _alive_loop(self) -> None:
+        """Say every ALIVE_S that this hub is there (a district tells a silent town from a quiet one)."""
+        while True:
+            if self.connected.is_set():
+                await self.nc.publish(alive_subject(self.center), b"")
+            await asyncio.sleep(ALIVE_S)
+
+    async def _on_alive(self, msg) -> None:
+        town = msg.subject.rpartition(".")[2]
+        if self.alarms is not None and town in self.replicas:
+            self.alarms.heard[town] = time.monotonic()
 
     # ------------------------------------------------------------------ publish
 
@@ -325,8 +388,14 @@ class Federation:
         subject = events_subject(self.center)
         while True:
             try:
-                if self._resync:
-                    self.cursor = await self._last_published()
+                if self._resync:  # after a reconnect the server may be a new one without the streams
+                    await ensure_streams(self.js)
+                    cursor = await self._last_published()
+                    if cursor < self.cursor:
+                        log.warning("the stream holds %s's log only up to seq %d (published up to %d): "
+                                    "publishing again from there", self.center, cursor, self.cursor)
+                        self.counters["republished_from"] = cursor
+                    self.cursor = cursor
                     self._resync = False
                 rows = await self.core.events_after(self.cursor, PUBLISH_BATCH)
                 i = 0
@@ -343,6 +412,9 @@ class Federation:
                     self.counters["published.duplicate" if ack.duplicate else "published"] += len(chunk)
                     self.counters["published.messages"] += 1
                     self.cursor = last
+                    if self.publish_failing_since is not None:
+                        self.publish_failing_since = None
+                        log.info("publishing %s's events again (up to seq %d)", self.center, last)
                 if len(rows) == PUBLISH_BATCH:
                     continue
             except asyncio.CancelledError:
@@ -350,7 +422,14 @@ class Federation:
             except Exception as exc:  # noqa: BLE001 - NATS away: keep the cursor, re-read it when back
                 self.counters["publish_failures"] += 1
                 self._resync = True
-                log.debug("publish from seq %d failed: %s", self.cursor, exc)
+                # once per outage at warning (every retry would flood the log): the district is blind meanwhile
+                if self.publish_failing_since is None:
+                    log.warning("publishing %s's events from seq %d failed (%s: %s); the district does not "
+                                "see them until this succeeds", self.center, self.cursor, type(exc).__name__, exc)
+                else:
+                    log.debug("publish from seq %d failed again: %s", self.cursor, exc)
+                if self.publish_failing_since is None:
+                    self.publish_failing_since = time.monotonic()
                 await asyncio.sleep(RETRY_S)
                 continue
             self._wake.clear()
@@ -393,6 +472,31 @@ class Federation:
             raise ConnectionError("not linked to NATS yet")
         ack = await self.js.publish(handoff_subject(to_center), data, headers=headers)
         self.counters["handoffs_sent.duplicate" if ack.duplicate else "handoffs_sent"] += 1
+        cid = headers["Nats-Msg-Id"].rpartition(":")[2]
+        fut = self._results.get(cid)
+        if fut is None or not fut.done():  # kept until its result comes: a wiped stream loses what it held
+            self._unanswered[cid] = (to_center, headers, data, time.monotonic())
+
+    async def _resend_unanswered(self, generation: int) -> int:
+        """Send again the hand-offs whose result has not come, after a reconnect or HANDOFF_RESEND_S.
+
+        A NATS server that came back without its data lost what its streams held; a repeat that
+        was not lost is dropped by JetStream (its Msg-Id) or answered with the first result by the
+        receiver's idempotency table, so sending again is always safe. Returns how many.
+        """
+        now, n = time.monotonic(), 0
+        if generation != self._resent_generation and self._unanswered:
+            await ensure_streams(self.js)
+        for cid, (to_center, headers, data, sent_at) in list(self._unanswered.items()):
+            fut = self._results.get(cid)
+            if fut is not None and fut.done():
+                self._unanswered.pop(cid, None)
+            elif generation != self._resent_generation or now - sent_at >= HANDOFF_RESEND_S:
+                await self._publish_handoff(to_center, headers, data)
+                self.counters["handoffs_resent"] += 1
+                n += 1
+        self._resent_generation = generation
+        return n
 
     async def _outbox_loop(self) -> None:
         """Send what the outbox keeps, oldest first; a row leaves it only after JetStream's ack."""
@@ -404,6 +508,7 @@ class Federation:
             for mid, to_center, headers, data in await self.core._blocking(store.handoff_pending):
                 await self._publish_handoff(to_center, headers, data)  # raises while NATS is away
                 await self.core._blocking(store.handoff_sent, mid)
+            await self._resend_unanswered(self._generation)
             try:  # woken by a new hand-off; the timeout retries after an outage
                 await asyncio.wait_for(self._outbox_wake.wait(), 1.0)
             except TimeoutError:
@@ -424,11 +529,12 @@ class Federation:
         anything else on a town's incident is refused here (the town's log is the record).
         """
         got = district.target(type_, body) if self.follow else None
-        if got is None or got[0] not in self.replicas:
+        if got is None:
             return None
         town, local = got
         loop = asyncio.get_running_loop()
-        if type_ not in ("cmd.accept_handoff", "cmd.decline_handoff") or not command_id:
+        if town not in self.replicas or type_ not in ("cmd.accept_handoff", "cmd.decline_handoff") \
+                or not command_id:
             self.counters["forward_refused"] += 1
             fut = loop.create_future()
             fut.set_result(m.Result(ok=False, code="out_of_scope", message=(
@@ -457,16 +563,14 @@ class Federation:
         return await asyncio.wait_for(asyncio.shield(fut), timeout)
 
     async def _handoff_loop(self) -> None:
-        sub = await self._pull(handoff_subject(self.center), f"handoff-{self.center}", HANDOFF_STREAM)
-        while True:
-            for msg in await self._fetch(sub):
-                result = await self._apply_handoff(msg)
-                origin = (msg.headers or {}).get("Duty-Origin", "")
-                if origin:
-                    cid = (msg.headers or {}).get("Nats-Msg-Id", "").rpartition(":")[2]
-                    await self.js.publish(result_subject(origin), msgspec.json.encode(result),
-                                          headers={"Duty-Command": cid, "Nats-Msg-Id": f"result:{self.center}:{cid}"})
-                await msg.ack()  # only now: its result is committed and sent
+        async for msg in self._durable(handoff_subject(self.center), f"handoff-{self.center}"):
+            result = await self._apply_handoff(msg)
+            origin = (msg.headers or {}).get("Duty-Origin", "")
+            if origin:
+                cid = (msg.headers or {}).get("Nats-Msg-Id", "").rpartition(":")[2]
+                await self.js.publish(result_subject(origin), msgspec.json.encode(result),
+                                      headers={"Duty-Command": cid, "Nats-Msg-Id": f"result:{self.center}:{cid}"})
+            await msg.ack()  # only now: its result is committed and sent
 
     async def _apply_handoff(self, msg) -> m.Result:
         """Apply one incoming hand-off through the core (the same rules and idempotency as a console's)."""
@@ -486,14 +590,28 @@ class Federation:
         return result
 
     async def _results_loop(self) -> None:
-        sub = await self._pull(result_subject(self.center), f"result-{self.center}", HANDOFF_STREAM)
+        async for msg in self._durable(result_subject(self.center), f"result-{self.center}"):
+            cid = (msg.headers or {}).get("Duty-Command", "")
+            fut = self._results.setdefault(cid, asyncio.get_running_loop().create_future())
+            if not fut.done():
+                fut.set_result(msgspec.json.decode(msg.data, type=m.Result))
+            self._unanswered.pop(cid, None)
+            await msg.ack()
+
+    async def _durable(self, subject: str, durable: str):
+        """The messages of a durable hand-off consumer, subscribed again after every reconnect and
+        whenever its consumer is gone (a NATS server that lost its data lost the consumer too)."""
         while True:
-            for msg in await self._fetch(sub):
-                cid = (msg.headers or {}).get("Duty-Command", "")
-                fut = self._results.setdefault(cid, asyncio.get_running_loop().create_future())
-                if not fut.done():
-                    fut.set_result(msgspec.json.decode(msg.data, type=m.Result))
-                await msg.ack()
+            generation = self._generation
+            sub = await self._pull(subject, durable, HANDOFF_STREAM)
+            while generation == self._generation:
+                msgs = await self._fetch(sub)
+                if msgs is None:
+                    break
+                for msg in msgs:
+                    yield msg
+            # the old inbox only; a durable consumer stays (its position is the server's)
+            await self._unsubscribe(sub)
 
     # ------------------------------------------------------------------ follow (district)
 
@@ -503,15 +621,25 @@ class Federation:
         The position is the replica's, not a durable consumer's: a consumer's unacked
         messages come back only after the ack wait, behind newer ones, and a fold must
         not see seq 3 before seq 2. So each (re)start makes a fresh consumer from the
-        stream sequence after the last one folded and saved.
+        stream sequence after the last one folded and saved; before it, the stream is
+        compared with that position (`_check_stream`), and while nothing comes the stream
+        and the consumer are checked every FOLLOW_CHECK_S (`_follow_healthy`).
         """
         rep = self.replicas[town]
         sub = None
+        generation = -1
         loop = asyncio.get_running_loop()
-        unsaved, saved_at = False, 0.0
+        unsaved, saved_at, checked_at = False, 0.0, loop.time()
         while True:
-            if sub is None:
+            if sub is None or generation != self._generation:
+                if sub is not None:
+                    self.counters["follow.resubscribes"] += 1
+                    await self._unsubscribe(sub)
+                    sub = None
+                generation = self._generation
+                await self._check_stream(town)
                 sub = await self._pull(events_subject(town), None, EVENTS_STREAM, start=rep.stream_seq + 1)
+                checked_at = loop.time()
             try:
                 msgs = await sub.fetch(FETCH_BATCH, timeout=FETCH_WAIT_S)
             except asyncio.CancelledError:
@@ -520,77 +648,194 @@ class Federation:
                 if unsaved:  # quiet now: save what was folded
                     await self._save_replica(town)
                     unsaved, saved_at = False, loop.time()
-                if type(exc).__name__ != "TimeoutError" and not isinstance(exc, TimeoutError):
+                if not _is_timeout(exc):
                     self.counters["follow.resubscribes"] += 1
                     await self._unsubscribe(sub)
                     sub = None
                     await asyncio.sleep(RETRY_S)
+                elif loop.time() - checked_at >= FOLLOW_CHECK_S:
+                    checked_at = loop.time()
+                    if not await self._follow_healthy(town, sub):
+                        await self._unsubscribe(sub)
+                        sub = None
                 continue
-            folded = False
-            mirrored: list[tuple[str, m.Body]] = []
-            mirrored_at: list[float] = []
-            for msg in msgs:
-                stream_seq = msg.metadata.sequence.stream
-                if stream_seq <= rep.stream_seq:
-                    self.counters["follow.duplicates"] += 1
-                    continue
-                try:
-                    epoch, _last = parse_msg_id((msg.headers or {}).get("Nats-Msg-Id", ""))
-                    events = decode_batch(msg.data, max_bytes=MAX_HUB_MESSAGE_BYTES)
-                except ValueError as exc:
-                    events, epoch = [ProtocolError("malformed", str(exc))], rep.epoch
-                if epoch != rep.epoch:  # a new log in that town: its picture starts again
-                    if rep.epoch:
-                        self.counters["follow.epoch_changes"] += 1
-                    rep.epoch, rep.state = epoch, State()
-                rep.stream_seq = stream_seq
-                for event in events:
-                    if isinstance(event, ProtocolError) or event.seq is None:
-                        self.counters["follow.malformed"] += 1
-                        log.error("a message from %s that is not an event (%s)", town, event)
-                        continue
-                    seq = event.seq
-                    if seq <= rep.state.seq:
-                        self.counters["follow.duplicates"] += 1
-                        continue
-                    if seq != rep.state.seq + 1:
-                        self.counters["follow.gaps"] += 1  # the town's log was pruned past what was published
-                    apply(rep.state, event)
-                    rep.state.seq = seq
-                    folded = True
-                    self.counters["follow.applied"] += 1
-                    if self.mirror and (copy := district.mirror(town, event.type, event.body)) is not None:
-                        if self._skip.get(town, 0) > 0:  # already in the district's log (a crash before the save)
-                            self._skip[town] -= 1
-                            self.counters["mirror.skipped"] += 1
-                        else:
-                            mirrored.append((event.type, copy))
-                            mirrored_at.append(event.ts)
-            if mirrored:  # the district's own events; the replica that covers them is saved after they commit
-                self.core.emit(mirrored, at=mirrored_at)
-                self.counters["mirror.events"] += len(mirrored)
+            self._fold(town, msgs)
             if msgs:  # the position is the replica's (see above): an ack only stops a redelivery
                 await msgs[-1].ack()  # AckPolicy.ALL: the batch up to here
             unsaved = unsaved or bool(msgs)
             if unsaved and loop.time() - saved_at >= REPLICA_SAVE_S:
                 await self._save_replica(town)
                 unsaved, saved_at = False, loop.time()
-            if folded:
-                self.changed.set()
-                self._log_picture()
+
+    def _fold(self, town: str, msgs: list) -> None:
+        """Fold fetched messages of one town into its replica and commit the district's copies."""
+        rep = self.replicas[town]
+        folded = False
+        mirrored: list[tuple[str, m.Body]] = []
+        mirrored_at: list[float] = []
+        for msg in msgs:
+            stream_seq = msg.metadata.sequence.stream
+            if stream_seq <= rep.stream_seq:
+                self.counters["follow.duplicates"] += 1
+                continue
+            try:
+                epoch, _last = parse_msg_id((msg.headers or {}).get("Nats-Msg-Id", ""))
+                events = decode_batch(msg.data, max_bytes=MAX_HUB_MESSAGE_BYTES)
+            except ValueError as exc:
+                events, epoch = [ProtocolError("malformed", str(exc))], rep.epoch
+            if epoch != rep.epoch:  # a new log in that town: its picture starts again
+                if rep.epoch:
+                    self.counters["follow.epoch_changes"] += 1
+                    log.warning("%s's hub started a new log (%s): its picture starts again", town, epoch)
+                rep.epoch, rep.state = epoch, State()
+            rep.stream_seq = stream_seq
+            for event in events:
+                if isinstance(event, ProtocolError) or event.seq is None:
+                    self.counters["follow.malformed"] += 1
+                    log.error("a message from %s that is not an event (%s)", town, event)
+                    continue
+                seq = event.seq
+                if seq <= rep.state.seq:
+                    self.counters["follow.duplicates"] += 1
+                    continue
+                if seq != rep.state.seq + 1:
+                    self.counters["follow.gaps"] += 1  # the town's log was pruned past what was published
+                    log.warning("%s's events %d..%d are not in the stream (its log no longer holds them): "
+                                "the district's picture of %s may miss them", town, rep.state.seq + 1, seq - 1, town)
+                apply(rep.state, event)
+                rep.state.seq = seq
+                folded = True
+                self.counters["follow.applied"] += 1
+                if self.mirror and (copy := district.mirror(town, event.type, event.body)) is not None:
+                    if self._already_mirrored(town, event.type, copy, event.ts):
+                        self.counters["mirror.skipped"] += 1
+                    else:
+                        mirrored.append((event.type, copy))
+                        mirrored_at.append(event.ts)
+        if mirrored:  # the district's own events; the replica that covers them is saved after they commit
+            self.core.emit(mirrored, at=mirrored_at)
+            self.counters["mirror.events"] += len(mirrored)
+        if msgs:  # the town's events flow again (a refold of what the replica has counts too)
+            if self.follow_trouble.pop(town, None):
+                log.info("following %s again at stream seq %d (its seq %d)", town, rep.stream_seq, rep.state.seq)
+            if self.alarms is not None:
+                self.alarms.heard[town] = time.monotonic()
+        if folded:
+            self.changed.set()
+            self._log_picture()
+
+    def _already_mirrored(self, town: str, type_: str, copy: m.Body, ts: float) -> bool:
+        """Whether this copy is in the district's log already (committed after the last replica save).
+
+        The copies committed after the save are the first ones the refold makes, in order; the
+        district's log may hold other events on the town's incidents between them (older releases
+        decided some there), which match no copy. So a copy found among those left is skipped and
+        everything before it dropped; a copy not found means the mirror stopped before it: none
+        of the rest is a copy.
+        """
+        left = self._skip.get(town)
+        if not left:
+            return False
+        key = (type_, msgspec.json.encode(copy), ts)
+        while left:
+            if left.popleft() == key:
+                return True
+        return False
+
+    async def _check_stream(self, town: str) -> None:
+        """Compare the events stream with this town's saved position before reading it again.
+
+        A stream made again (its identity changed: a NATS server that lost its data) or shorter
+        than the position numbers from 1 again: the follower reads it from there. The town
+        publishes its log again when it finds its events missing there (`_publish_loop`), and
+        the refold skips what the replica already has (by the town's seq), so nothing is folded
+        or mirrored twice.
+        """
+        rep = self.replicas[town]
+        while True:
+            try:
+                await ensure_streams(self.js)
+                info = await self.js.stream_info(EVENTS_STREAM)
+                break
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - NATS away: the reconnect comes back here
+                log.debug("stream info for %s not available: %s", town, exc)
+                await asyncio.sleep(RETRY_S)
+        identity = info.created.isoformat() if info.created else ""
+        why = ""
+        if rep.stream_id and identity and identity != rep.stream_id:
+            why = f"the events stream is a new one (made {identity})"
+        elif info.state.last_seq < rep.stream_seq:
+            why = f"the events stream ends at {info.state.last_seq}, before this district's position {rep.stream_seq}"
+        if why:
+            self.counters["follow.resyncs"] += 1
+            self.follow_trouble[town] = why
+            log.warning("following %s: %s; reading it again from its start (the town publishes its log again)",
+                        town, why)
+            rep.stream_seq = 0
+            if self.alarms is not None:
+                self.alarms.latch(town)
+        rep.stream_id = identity or rep.stream_id
+
+    async def _follow_healthy(self, town: str, sub) -> bool:
+        """An idle follower's check: same stream, position within it, consumer there, not stalled.
+
+        False (with a warning) means subscribe again; `_check_stream` then decides where from.
+        """
+        rep = self.replicas[town]
+        try:
+            info = await self.js.stream_info(EVENTS_STREAM)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            if type(exc).__name__ != "NotFoundError":
+                return True  # NATS away: the reconnect resubscribes
+            info = None
+        identity = info.created.isoformat() if info is not None and info.created else ""
+        if info is None or (identity and rep.stream_id and identity != rep.stream_id) \
+                or info.state.last_seq < rep.stream_seq:
+            log.warning("following %s: the events stream is gone or was made again", town)
+            self.follow_trouble[town] = "the events stream was lost"
+            return False
+        try:
+            await sub.consumer_info()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            if type(exc).__name__ == "NotFoundError":
+                log.warning("following %s: its consumer is gone; subscribing again", town)
+                return False
+            return True
+        try:
+            last = await self.js.get_last_msg(EVENTS_STREAM, events_subject(town))
+        except Exception:  # noqa: BLE001 - nothing from that town yet
+            return True
+        behind = last.seq > rep.stream_seq
+        if behind and self._behind.get(town) == rep.stream_seq:  # no progress for a whole check interval
+            self.counters["follow.stalls"] += 1
+            self.follow_trouble[town] = f"stalled at {rep.stream_seq} of {last.seq}"
+            log.warning("following %s: stalled at stream seq %d while the stream holds %d; subscribing again",
+                        town, rep.stream_seq, last.seq)
+            if self.alarms is not None:
+                self.alarms.latch(town)
+            self._behind.pop(town, None)
+            return False
+        self._behind[town] = rep.stream_seq if behind else -1
+        return True
 
     async def _save_replica(self, town: str) -> None:
         """Save one town's replica with its stream position and the district seq it covers.
 
         Every mirrored event of this town up to that seq is in the district's log (waited for
-        here); one committed after a save is counted at the next start (`_mirrored_since_saved`).
+        here); one committed after a save is recognised at the next start (`_mirrored_since_saved`).
         """
         rep = self.replicas[town]
         seq = self.core.state.seq
         await self.core.wait_committed(seq)
         rep.district_seq = seq
         saved = msgspec.json.encode({"epoch": rep.epoch, "stream_seq": rep.stream_seq,
-                                     "district_seq": rep.district_seq,
+                                     "district_seq": rep.district_seq, "stream_id": rep.stream_id,
                                      "state": encode_state(rep.state).decode("latin-1")})
         await self.core._blocking(self._put_setting, self._replica_key(town), saved)
         self._saved_at[town] = rep.stream_seq
@@ -648,37 +893,51 @@ class Federation:
                 return await self.js.pull_subscribe(subject, durable=durable, stream=stream, config=config)
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - NATS away at start: wait for it
-                log.debug("consumer %s not ready: %s", durable, exc)
+            except Exception as exc:  # noqa: BLE001 - NATS away at start, or a server without the streams
+                log.debug("consumer %s on %s not ready: %s", durable, subject, exc)
                 await asyncio.sleep(RETRY_S)
+                try:
+                    await ensure_streams(self.js)
+                except Exception:  # noqa: BLE001 - still away
+                    pass
 
-    async def _fetch(self, sub) -> list:
+    async def _fetch(self, sub) -> list | None:
+        """What a pull brings ([] on a timeout: nothing new), or None when the consumer is gone."""
         try:
             return await sub.fetch(FETCH_BATCH, timeout=FETCH_WAIT_S)
         except asyncio.CancelledError:
             raise
-        except Exception:  # noqa: BLE001 - timeout (nothing new) or NATS away: try again
-            await asyncio.sleep(0 if self.connected.is_set() else RETRY_S)
-            return []
+        except Exception as exc:  # noqa: BLE001 - timeout (nothing new) or NATS away: try again
+            if _is_timeout(exc):
+                return []
+            self.counters["resubscribes"] += 1
+            log.debug("pull from %s failed (%s: %s); subscribing again", sub, type(exc).__name__, exc)
+            await asyncio.sleep(RETRY_S)
+            return None
 
-    def _mirrored_since_saved(self) -> dict[str, int]:
-        """Per town, its mirrored events in the district's log after its saved replica's `district_seq`.
+    def _mirrored_since_saved(self) -> dict[str, deque[tuple[str, bytes, float]]]:
+        """Per town, the events on its incidents in the district's log after its saved replica's
+        `district_seq`, oldest first, as (type, body bytes, ts).
 
-        They were committed but the replica that covers them was not saved (the hub died in
-        between); the follower refolds those town events and must not commit them again.
+        Copies among them were committed but the replica that covers them was not saved (the hub
+        died in between): the follower refolds those town events and must not commit them again.
+        Not every one is a copy (a district log may hold its own events on a town's incident), so
+        the refold skips only a copy equal to the next one of these (`_already_mirrored`), never
+        a count of them.
         """
-        skip = {town: 0 for town in self.replicas}
+        left: dict[str, deque[tuple[str, bytes, float]]] = {town: deque() for town in self.replicas}
         start = min((rep.district_seq for rep in self.replicas.values()), default=0)
         while True:
             rows = self.core.store.events_after(start, 2000)
             for seq, type_, _ts, data in rows:
                 if type_ not in district.MIRRORED:
                     continue
-                town = district.town_of(type_, decode(data).body)
-                if town in skip and seq > self.replicas[town].district_seq:
-                    skip[town] += 1
+                event = decode(data)
+                town = district.town_of(type_, event.body)
+                if town in left and seq > self.replicas[town].district_seq:
+                    left[town].append((type_, msgspec.json.encode(event.body), event.ts))
             if len(rows) < 2000:
-                return skip
+                return left
             start = rows[-1][0]
 
     @staticmethod
@@ -693,6 +952,11 @@ class Federation:
         put = getattr(self.core.store, "put_setting", None)
         if put is not None:
             put(key, value)
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    """A pull that ran out of time with nothing new (nats-py raises its own TimeoutError for it)."""
+    return isinstance(exc, TimeoutError) or type(exc).__name__ == "TimeoutError"
 
 
 @dataclass(frozen=True)

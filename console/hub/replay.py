@@ -14,7 +14,7 @@ import msgspec
 
 from console.domain.apply import apply
 from console.domain.state import State, encode_state
-from console.domain.rules import DRILL_CONTROL, PERMISSIONS
+from console.domain.commands import DRILL_CONTROL, PERMISSIONS
 from console.hub.auth import Principal
 from console.hub.core import Clock, HubCore
 from console.hub.log import LogReader

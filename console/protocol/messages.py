@@ -13,7 +13,7 @@ from typing import Annotated
 import msgspec
 
 from console.domain.bodies import *  # noqa: F403 (the domain's bodies are the wire's bodies)
-from console.domain.bodies import COMMAND_BODIES as DOMAIN_COMMAND_BODIES
+from console.domain.commands import COMMAND_BODIES as DOMAIN_COMMAND_BODIES, DRILL_CONTROL, FIELD_ENROL
 from console.domain.bodies import EVENT_BODIES, Body, Code, Id
 
 PROTOCOL_VERSION = 2
@@ -58,6 +58,9 @@ class Result(Body):
     message: str = ""
     seqs: list[int] = []
     holder: str | None = None
+    #: a refusal's finer reason (domain.rules.REFUSAL_REASONS) and the id it is about, for words with names
+    reason: str = ""
+    subject: str = ""
     #: `field.enrol` only: the new field token and the page's enrolment URL (never logged or kept)
     token: str | None = None
     url: str | None = None
@@ -145,8 +148,8 @@ SESSION_BODIES: dict[str, type[Body]] = {
 #: client → hub commands; each needs a client-made `id`
 COMMAND_BODIES: dict[str, type[Body]] = {
     **DOMAIN_COMMAND_BODIES,
-    "drill.control": DrillControl,
-    "field.enrol": FieldEnrol,
+    DRILL_CONTROL: DrillControl,
+    FIELD_ENROL: FieldEnrol,
 }
 
 #: client → hub messages that are not commands

@@ -25,7 +25,7 @@ from pathlib import Path
 import msgspec
 
 from console.domain.apply import apply
-from console.domain.state import State, decode_state, encode_state
+from console.domain.state import FOLD_VERSION, State, decode_state, encode_state
 from console.protocol.codec import (
     MAX_HUB_MESSAGE_BYTES, ProtocolError, decode, decode_frame,
 )
@@ -111,6 +111,8 @@ class DrillMeta:
     clips: int = 0
     #: cameras with a clip
     clip_cameras: list[str] = field(default_factory=list)
+    #: the fold rules its snapshots were written under (domain.state.FOLD_VERSION; None before it existed)
+    fold: int | None = None
 
     @property
     def duration(self) -> float:
@@ -136,7 +138,7 @@ class DrillWriter:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA + CLIPS_SCHEMA)
         base = {"format": FORMAT, "version": FORMAT_VERSION, "created": time.time(),
-                "snapshot_codec": "zlib"}
+                "snapshot_codec": "zlib", "fold": FOLD_VERSION}
         self.set_meta({**base, **meta})
         self._lock = threading.Lock()
 
@@ -321,6 +323,8 @@ class DrillReader:
             self.meta = self._read_meta(check)
             #: a version-1 file's events and snapshots are converted as they are read
             self._v1 = self.meta.version == 1
+            #: snapshots written under other fold rules are re-derived from the events, not trusted
+            self._snapshots_current = self.meta.fold == FOLD_VERSION
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise DrillFileError(path, f"damaged drill file (truncated or corrupted): {exc}") from None
@@ -399,7 +403,8 @@ class DrillReader:
                          center=meta.get("center"), start=float(start), end=float(max(end, t_last)),
                          recorded_by=str(meta.get("recorded_by") or ""), created=float(meta.get("created") or 0),
                          mode=str(meta.get("mode") or "live"), first_seq=first, last_seq=last, events=count,
-                         snapshots=n_snap, frames=n_frames, cameras=cams, clips=n_clips, clip_cameras=clip_cams)
+                         snapshots=n_snap, frames=n_frames, cameras=cams, clips=n_clips, clip_cameras=clip_cams,
+                         fold=meta.get("fold") if isinstance(meta.get("fold"), int) else None)
 
     def close(self) -> None:
         with self._lock:
@@ -463,7 +468,7 @@ class DrillReader:
     def state_at(self, ts: float) -> State:
         """The state after every event with hub time ≤ ts: nearest snapshot, then the events after it."""
         snap = self._query("SELECT seq, state FROM snapshots WHERE ts <= ? ORDER BY seq DESC LIMIT 1", (ts,))
-        if snap:
+        if snap and self._snapshots_current:
             state = self._snapshot_state(snap[0][1])
         else:
             first = self._query("SELECT seq, state FROM snapshots ORDER BY seq LIMIT 1")

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from console.domain.model import (
-    Alert, Baseline, Camera, Detection, OrgUnit, Plan, PlanRole, Resource,
+    Alert, Baseline, Camera, Detection, OrgUnit, Plan, PlanRole, Resource, incident_id_for,
 )
 from console.protocol import messages as m
 from console.protocol.codec import Message
@@ -98,7 +98,7 @@ def baseline_event(baseline: Baseline, seq: int = 1) -> Message:
 
 def alert_event(alert: Alert, seq: int) -> Message:
     """An `alert_raised` event for an alert (incident id I-<alert id>)."""
-    return Message("alert_raised", m.AlertRaised(alert=alert, incident=f"I-{alert.id}"), seq=seq, ts=alert.at)
+    return Message("alert_raised", m.AlertRaised(alert=alert, incident=incident_id_for(alert.id)), seq=seq, ts=alert.at)
 
 
 # ------------------------------------------------------------------ demo replica

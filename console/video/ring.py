@@ -21,6 +21,7 @@ from typing import Iterator
 import av
 
 from console.video.pool import DecodedFrame
+from console.video.scale import fit
 
 WINDOW_S = 30.0
 MAX_BYTES = 16 * 1024 * 1024
@@ -146,8 +147,6 @@ def decode_clip(clip: Clip, width: int = 0, height: int = 0) -> Iterator[Decoded
 
     Each frame carries its packet's arrival time as `ts`, so the tile shows when it was live.
     """
-    from console.video.stream import fit
-
     ctx = av.CodecContext.create(clip.codec, "r")
     if clip.extradata:
         ctx.extradata = clip.extradata

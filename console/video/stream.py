@@ -23,6 +23,7 @@ import av.error
 from console.video import status as st
 from console.video.pool import DecodedFrame
 from console.video.ring import PacketRing
+from console.video.scale import fit
 from console.video.status import Backoff, StreamStatus
 from console.video.urls import redact, scheme
 
@@ -65,23 +66,6 @@ def classify(exc: BaseException) -> str:
     if isinstance(exc, (av.error.InvalidDataError, av.error.DemuxerNotFoundError)):
         return st.UNREADABLE
     return st.NO_SIGNAL
-
-
-def fit(src_w: int, src_h: int, max_w: int, max_h: int) -> tuple[int, int]:
-    """The largest even size inside max_w × max_h with the source's aspect; never larger than the source.
-
-    0 for either limit means "no limit" (full size).
-    """
-    if src_w <= 0 or src_h <= 0:
-        return max(2, src_w), max(2, src_h)
-    scale = 1.0
-    if max_w > 0:
-        scale = min(scale, max_w / src_w)
-    if max_h > 0:
-        scale = min(scale, max_h / src_h)
-    w = max(2, int(src_w * scale) // 2 * 2)
-    h = max(2, int(src_h * scale) // 2 * 2)
-    return w, h
 
 
 class StreamReader:

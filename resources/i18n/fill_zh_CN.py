@@ -22,6 +22,34 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from console.ui.common import glossary  # noqa: E402
 
 _UI: dict[str, str] = {
+    # ---- the desk's actions (console/ui/actions/words.py)
+    "Recall": "撤回", "Recalled": "已撤回", "Broadcast": "通知",
+    "Resolve “%1”. A note for the timeline (optional):": "处置完毕“%1”。时间线备注（可选）：",
+    "Close “%1”. A note for the record (optional):": "办结“%1”。归档备注（可选）：",
+    "Decline “%1”. Why (optional):": "拒绝接收“%1”。原因（可选）：",
+    "Recall %1. Why? They read this on their phone:": "撤回 %1。原因？对方将在手机上看到：",
+    "OK": "确定",
+    "%1 already has %2 on scene and %3 on the way. Send one more? A note for them (optional):":
+        "“%1”现场已有 %2 人、在途 %3 人。仍要再派一人？给对方的备注（可选）：",
+    "Dispatch another person?": "再派一人？",
+    "%1 on the way / %2 on scene will all be stood down.": "%1 人在途 / %2 人在场，将全部撤回。",
+    "Plan activated: %1": "预案已启动：%1",
+    "Broadcast a check to grids…": "通知网格排查…",
+    "Broadcast to %1 grids / %2 people: %3": "已通知 %1 个网格 / %2 人：%3",
+    "Enter → dispatch to %1 (new critical) · A: acknowledge · F: false alarm · P: plan · F1: all keys":
+        "回车 → 派遣至 %1（新紧急预警） · A 确认 · F 误报 · P 预案 · F1 全部按键",
+    "Enter → dispatch to %1 · A: acknowledge · F: false alarm · P: plan · F1: all keys":
+        "回车 → 派遣至 %1 · A 确认 · F 误报 · P 预案 · F1 全部按键",
+    "Broadcast a check": "通知排查", "To the grid workers of:": "发送给以下网格的网格员：",
+    "grids within %1 km of the incident": "事件周边 %1 公里内的网格",
+    "grids tagged “%1” in this town": "本镇“%1”网格", "every grid of this town": "本镇全部网格",
+    "Please check your grid for the same: %1 (%2). Answer 收到 when read.":
+        "请排查本网格有无同类情况：%1（%2）。阅后请点“收到”。",
+    "Send": "发送", "Send to %1 grids / %2 people": "发送至 %1 个网格 / %2 人",
+    "No open alert is selected: the key has nothing to act on": "未选中未结预警：按键无处理对象",
+    "— choose a reason —": "— 请选择原因 —",
+    "Call this person back (before they are on scene); asks the reason": "撤回此人（到场前）；需填写原因",
+    "Broadcast to %1 grids / %2 people · received %3/%2": "已通知 %1 个网格 / %2 人 · 已收到 %3/%2",
     # ---- drills and KPIs
     "Play": "播放", "Pause": "暂停", "review mode only": "仅回放模式可用", 
     "Alerts / min · open incidents": "每分钟预警 · 未结事件", "minutes ago": "分钟前",

@@ -7,7 +7,8 @@ import pytest
 
 from console.domain.actions import ACTIONS, available_actions
 from console.domain.recommend import plan_for
-from console.domain.rules import Actor, CommandRefused, can_see, decide
+from console.domain.commands import decide
+from console.domain.rules import Actor, CommandRefused, can_see
 from console.protocol import messages as m
 from tests.domain.test_domain import CMDR, FIELD, OPERATOR, T0, T1, T2, WALL, Hub
 

@@ -9,7 +9,8 @@ import pytest
 from console.domain.apply import apply
 from console.domain.model import Alert, PlanRole
 from console.domain.recommend import SETUP_S, SPEED_M_S, eta_seconds, recommend
-from console.domain.rules import PERMISSIONS, Actor, CommandRefused, can_see, decide
+from console.domain.commands import PERMISSIONS, decide
+from console.domain.rules import Actor, CommandRefused, can_see
 from console.domain.sla import Breach, incident_sla
 from console.domain.state import ChangeSet, State, state_hash
 from console.scenarios import build_marathon_baseline
@@ -341,7 +342,7 @@ def test_roles_without_dispatch_rights_are_forbidden(hub, actor):
 
 def test_wall_may_send_nothing_and_field_only_reports_and_task_status(hub):
     assert PERMISSIONS["wall"] == frozenset()
-    assert PERMISSIONS["field"] == {"cmd.task_update", "cmd.report"}
+    assert PERMISSIONS["field"] == {"cmd.task_update", "cmd.report", "cmd.acknowledge_broadcast"}
     inc_id = hub.alert()
     assert hub.refused(WALL, "cmd.acknowledge", m.CmdIncident(incident=inc_id)).code == "forbidden"
     assert hub.refused(FIELD, "cmd.acknowledge", m.CmdIncident(incident=inc_id)).code == "forbidden"
@@ -530,7 +531,7 @@ def test_plan_activation_with_nobody_available_is_refused(hub):
     assert hub.refused(CMDR, "cmd.activate_plan", m.CmdActivatePlan(incident=inc_id, plan="P99")).code == "not_found"
 
 
-def test_broadcast_to_forest_adjacent_grids_tasks_every_available_grid_worker(hub):
+def test_broadcast_is_a_message_to_every_on_duty_grid_worker_and_dispatches_nobody(hub):
     inc_id = hub.alert("fire_hazard", "CAM40")
     grids = {u.id for u in hub.state.org.values() if u.level == "grid" and "forest_adjacent" in u.tags}
     assert len(grids) > 10
@@ -538,20 +539,34 @@ def test_broadcast_to_forest_adjacent_grids_tasks_every_available_grid_worker(hu
     busy = workers[0]
     other = hub.alert("debris", "CAM01")
     hub.do(CMDR, "cmd.dispatch", m.CmdDispatch(incident=other, resource=busy.id))
+    tasks_before = len(hub.state.tasks)
     ev = hub.do(CMDR, "cmd.broadcast", m.CmdBroadcast(text="排查林区火源", incident=inc_id, tag="forest_adjacent"),
                 at=T0 + 60)
-    (type_, b), *dispatches = ev
-    assert type_ == "broadcast_issued" and set(b.grids) == grids and b.broadcast == f"{inc_id}-B1"
-    available = {r.id for r in workers if r.status == "available" or r.id in {d.resource for _, d in dispatches}}
-    assert busy.id not in {d.resource for _, d in dispatches}
-    assert {d.resource for _, d in dispatches} == available - {busy.id}
-    assert len(dispatches) == len(workers) - 1
-    assert all(t == "task_dispatched" and d.broadcast == b.broadcast for t, d in dispatches)
+    assert [t for t, _ in ev] == ["broadcast_issued"]  # no task, no ETA, no assembly clock
+    b = ev[0][1]
+    assert set(b.grids) == grids and b.broadcast == f"{inc_id}-B1"
+    on_duty = {r.id for r in workers if r.status != "off_duty"}
+    assert set(b.recipients) == on_duty and busy.id in on_duty  # a busy worker still reads a message
+    assert len(hub.state.tasks) == tasks_before
     inc = hub.inc(inc_id)
-    assert len(inc.tasks) == len(dispatches) == len(set(inc.tasks))
+    assert inc.tasks == [] and inc.first_dispatch_at is None
     assert hub.state.broadcasts == 1
+    message = hub.state.messages[b.broadcast]
+    assert message.recipients == b.recipients and message.acked == {}
     assert (inc.timeline[-1].what, inc.timeline[-1].grids, inc.timeline[-1].note) == ("broadcast", len(grids),
                                                                                    "排查林区火源")
+    # recipients answer 收到, once each, and only their own
+    first, second = b.recipients[:2]
+    hub.do(Actor("网格员", "field", resource=first), "cmd.acknowledge_broadcast",
+           m.CmdBroadcastAck(broadcast=b.broadcast), at=T0 + 70)
+    assert hub.state.messages[b.broadcast].acked == {first: T0 + 70}
+    again = hub.refused(Actor("网格员", "field", resource=first), "cmd.acknowledge_broadcast",
+                        m.CmdBroadcastAck(broadcast=b.broadcast))
+    assert again.code == "duplicate"
+    stranger = next(r.id for r in hub.state.resources.values() if r.id not in b.recipients)
+    assert hub.refused(Actor("路人", "field", resource=stranger), "cmd.acknowledge_broadcast",
+                       m.CmdBroadcastAck(broadcast=b.broadcast)).code == "forbidden"
+    assert second not in hub.state.messages[b.broadcast].acked
     # a town commander's tag covers only its own town's grids
     t7 = hub.alert("fire_hazard", "CAM40")
     town = hub.inc(t7).town

@@ -152,7 +152,7 @@ def test_the_report_prints_the_hand_computed_figures(hand_drill, tmp_path, qapp)
     assert html.count("data:image/png;base64,") >= 4
     assert paths[1].suffix == ".pdf" and paths[1].read_bytes()[:5] == b"%PDF-"
     # the report is in Chinese by default: the domain's words, never its codes
-    assert "响应用时 100 秒，超过 60 秒；10 分钟内未全员到场" in html and "（尚未派遣）" in html
+    assert "响应用时 100 秒，超过 60 秒；10 分钟内未全员到场" in html and "（无人在途）" in html
     for word in ("<td>摔倒</td>", "<td>人群密度</td>", "<td>违规停车</td>", "<td>已办结</td>", "<td>误报</td>",
                  "<td>志愿者</td>", "<td>到达现场</td>", "<td>紧急</td>"):
         assert word in html, word
@@ -167,7 +167,7 @@ def test_the_report_in_english_says_the_same_in_english(hand_drill, tmp_path, qa
 
     html = write_report(hand_drill, out=tmp_path / "en.html", lang="en")[0].read_text(encoding="utf-8")
     assert "response 100 s &gt; 60 s; full team not on scene within 10 min" in html
-    assert "response 100 s &gt; 60 s (not yet dispatched)" in html
+    assert "response 100 s &gt; 60 s (nobody on the way)" in html
     for word in ("<td>Fall</td>", "<td>Illegal parking</td>", "<td>Volunteer</td>", "<td>Arrived on scene</td>"):
         assert word in html, word
     assert "<td>摔倒</td>" not in html

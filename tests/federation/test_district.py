@@ -21,6 +21,13 @@ def town_fold(town: str, store) -> dict[str, bytes]:
     return district.picture_of(town, store.events_after(0))
 
 
+def town_alerts_in(rows) -> list:
+    """The district log's `alert_raised` rows that are copies of a town's (its own alarms are not)."""
+    from console.protocol.codec import decode
+
+    return [r for r in rows if r[1] == "alert_raised" and "/" in decode(r[3]).body.alert.id]
+
+
 def district_incidents(state: State, town: str) -> dict[str, bytes]:
     """The incidents of one town in a district state."""
     return district.held_of(state, town)
@@ -99,7 +106,7 @@ async def test_a_district_restarted_between_commit_and_save_mirrors_nothing_twic
             await until(lambda: fed_d.replicas["T1"].state.seq == t1.core.state.seq)
             await d.core.wait_committed(d.core.state.seq)
             assert fed_d.counters["mirror.skipped"] >= 1
-            raised = [e for e in d.core.store.events_after(0) if e[1] == "alert_raised"]
+            raised = town_alerts_in(d.core.store.events_after(0))
             assert len(raised) == 2
             assert district_incidents(d.core.state, "T1") == town_fold("T1", t1.core.store)
 
@@ -127,3 +134,35 @@ async def test_a_handoff_made_while_nats_is_down_is_kept_and_applied_once_when_i
             await until(lambda: d.core.store.handoff_depth() == 0)
             await until(lambda: d.core.state.incidents[f"T1/{incident}"].owner == "D", timeout=30)
         assert [e[1] for e in t1.core.store.events_after(0)].count("handoff_accepted") == 1
+
+
+async def test_a_restarted_district_skips_no_town_event_for_its_own_events_on_town_incidents(tmp_path, nats):
+    """A district log may hold events on a town's incident that are no copy of the town's (a release
+    that decided hand-offs on the district did so). After a restart they must not stand in for
+    copies: every genuine town event made meanwhile reaches the district."""
+    d_db = f"sqlite:///{tmp_path / 'd.db'}"
+    async with federated_hub(f"sqlite:///{tmp_path / 't1.db'}", "T1", nats.url) as (t1, _f):
+        first = await _raise(t1, 1)
+        async with Client.connect(t1.url, "demo-t1") as town:
+            assert (await town.command("cmd.escalate", m.CmdIncident(incident=first))).ok
+        async with federated_hub(d_db, "D", nats.url, follow=["T1"]) as (d, fed_d):
+            await until(lambda: fed_d.replicas["T1"].state.seq == t1.core.state.seq)
+            await until(lambda: fed_d.counters["follow.saves"] > 0 and not fed_d.replicas["T1"].stream_seq
+                        > msgspec.json.decode(d.core.store.get_setting("federation.replica.T1"))["stream_seq"])
+            # three events of the district's own on T1's incident, after the saved replica
+            seqs = d.core.emit([
+                ("handoff_declined", m.HandoffAnswered(incident=f"T1/{first}", center="D", actor="区值班长 孙伟",
+                                                       note="local")),
+                ("incident_acknowledged", m.IncidentStep(incident=f"T1/{first}", actor="区值班长 孙伟")),
+                ("incident_resolved", m.IncidentStep(incident=f"T1/{first}", actor="区值班长 孙伟")),
+            ])
+            await d.core.wait_committed(seqs[-1])
+        # while the district is down, T1 raises three more alerts
+        more = [await _raise(t1, n) for n in (2, 3, 4)]
+        async with federated_hub(d_db, "D", nats.url, follow=["T1"]) as (d, fed_d):
+            await until(lambda: fed_d.replicas["T1"].state.seq == t1.core.state.seq)
+            await d.core.wait_committed(d.core.state.seq)
+            assert fed_d.counters["mirror.skipped"] == 0
+            assert all(f"T1/{i}" in d.core.state.incidents for i in more)
+            raised = town_alerts_in(d.core.store.events_after(0))
+            assert len(raised) == 4

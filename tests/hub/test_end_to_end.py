@@ -45,7 +45,10 @@ async def test_marathon_with_scripted_commander(tmp_path):
         assert len(handled) >= 5, "the scenario raised alerts"
         assert done_tasks >= 5, "dispatched people accepted, travelled, arrived and finished"
         dog = [i for i in replica.state.incidents.values() if replica.state.alerts[i.alert].kind == "animal"]
-        assert dog and dog[0].first_dispatch_at is not None
+        assert dog and dog[0].tasks, "someone was sent to the dog"
+        # the scenario's 张嘉华 refuses the dog: a refused dispatch does not answer the alert
+        standing = [t for tid in dog[0].tasks if (t := replica.state.tasks[tid]).status != "declined"]
+        assert (dog[0].first_dispatch_at is not None) == bool(standing)
         for inc in replica.state.incidents.values():
             if inc.first_arrival_at is not None:
                 sla = incident_sla(inc, replica.hub_now())

@@ -47,13 +47,19 @@ def _work_status(st, inc):
     return "acknowledged" if inc.get("acknowledged_at") is not None else "new"
 
 
+def _stands(task) -> bool:
+    return task["status"] != "declined" and not (task["status"] == "cancelled" and not task.get("cause"))
+
+
 def _refresh(st, inc, ts):
-    if inc.get("full_on_scene_at") is None and inc.get("first_dispatch_at") is not None:
-        sent = [st["tasks"][t] for t in inc["tasks"]
-                if t in st["tasks"] and st["tasks"][t]["status"] not in ("declined", "cancelled")]
-        if sent and all(t.get("arrived_at") is not None for t in sent):
-            inc["full_on_scene_at"] = ts
+    standing = [st["tasks"][t] for t in inc["tasks"] if t in st["tasks"] and _stands(st["tasks"][t])]
+    inc["first_dispatch_at"] = min((t["sent_at"] for t in standing), default=None)
     if inc["status"] in WORKING:
+        team = [t for t in standing if t.get("cause") != "recalled"]
+        if team and all(t.get("arrived_at") is not None for t in team):
+            _set_if_null(inc, "full_on_scene_at", ts)
+        else:
+            inc["full_on_scene_at"] = None
         inc["status"] = _work_status(st, inc)
 
 
@@ -121,6 +127,11 @@ def fold(st: dict, ev: dict) -> None:
         inc["plan"] = b["plan"]
     elif t == "broadcast_issued":
         st["broadcasts"] = st.get("broadcasts", 0) + 1
+        if inc and b.get("recipients"):
+            st.setdefault("messages", {})[b["broadcast"]] = {
+                "incident": b["incident"], "recipients": b["recipients"], "acked": {}}
+    elif t == "broadcast_acknowledged" and b["broadcast"] in st.get("messages", {}):
+        st["messages"][b["broadcast"]]["acked"][b["resource"]] = ts
     elif t == "incidents_archived":
         for iid in b["incidents"]:
             gone = incs.pop(iid, None)
@@ -128,14 +139,15 @@ def fold(st: dict, ev: dict) -> None:
                 st["alerts"].pop(gone["alert"], None)
                 for tid in gone["tasks"]:
                     tasks.pop(tid, None)
+                for bid in [k for k, v in st.get("messages", {}).items() if v["incident"] == iid]:
+                    del st["messages"][bid]
     elif t == "task_dispatched":
         tasks[b["task"]] = {"id": b["task"], "incident": b["incident"], "resource": b["resource"],
-                            "actor": b["actor"], "status": "sent", "sent_at": ts, "note": ""}
+                            "actor": b["actor"], "status": "sent", "sent_at": ts, "note": b.get("note", "")}
         if b["resource"] in res:
             res[b["resource"]].update(status="dispatched", task=b["task"])
         if inc:
             inc["tasks"].append(b["task"])
-            _set_if_null(inc, "first_dispatch_at", ts)
             _set_if_null(inc, "acknowledged_at", ts)
             _refresh(st, inc, ts)
     elif t.startswith("task_") and b.get("task") in tasks:
@@ -147,6 +159,7 @@ def fold(st: dict, ev: dict) -> None:
         ended = status in FINAL_TASK
         if ended:
             task["ended_at"] = ts
+            task["cause"] = b.get("cause", "")
             if b.get("note"):
                 task["note"] = b["note"]
         person = res.get(task["resource"])
@@ -177,7 +190,7 @@ INCIDENT_FIELDS = ("status", "owner", "offered_to", "offer_kind", "partners", "t
                    "town", "kind", "severity", "title", "created_at", "acknowledged_at", "first_dispatch_at",
                    "first_arrival_at", "full_on_scene_at", "resolved_at", "closed_at")
 TASK_FIELDS = ("incident", "resource", "actor", "status", "sent_at", "accepted_at", "arrived_at", "done_at",
-               "ended_at", "note")
+               "ended_at", "note", "cause")
 
 
 def _view(st: dict) -> dict:
@@ -187,7 +200,9 @@ def _view(st: dict) -> dict:
         "alerts": sorted(st["alerts"]),
         "incidents": {i: {f: inc.get(f, [] if f in ("partners", "tasks") else None) for f in INCIDENT_FIELDS}
                       for i, inc in st["incidents"].items()},
-        "tasks": {i: {f: t.get(f, "" if f == "note" else None) for f in TASK_FIELDS} for i, t in st["tasks"].items()},
+        "tasks": {i: {f: t.get(f, "" if f in ("note", "cause") else None) for f in TASK_FIELDS}
+                  for i, t in st["tasks"].items()},
+        "messages": {i: (b["recipients"], b["acked"]) for i, b in st.get("messages", {}).items()},
         "resources": {i: (r.get("status", "available"), r.get("task"), r.get("x", 0.0), r.get("y", 0.0))
                       for i, r in st["resources"].items()},
         "cameras": {i: c.get("online", True) for i, c in st["cameras"].items()},

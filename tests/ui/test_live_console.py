@@ -170,7 +170,7 @@ async def test_new_alert_appears_in_the_queue_and_marks_its_camera(hub_db, tmp_p
         await until(lambda: window.alerts.model.row_of(critical) is not None, "the critical alert in the queue")
         await until(lambda: wall.tile_for(off_screen) is not None and wall.tile_for(off_screen).alerting,
                     "the critical camera popped into a tile and marked alerting")
-        assert wall.focused_camera() == off_screen
+        assert wall.paging.focus == off_screen
         assert wall.tile_for(off_screen).detections, "the AI boxes are drawn"
         assert window.alerts.model.row_of(critical) < window.alerts.model.row_of(warning), "critical first"
         assert "live test alert" in window.banner_text()
@@ -256,7 +256,7 @@ async def test_undo_of_a_plan_cancels_exactly_the_tasks_the_plan_made(hub_db, tm
         assert pane.incident_id == incident
         made: list = []
         a.controller.on_command.append(made.append)
-        QTest.mouseClick(pane.actions.plan_button, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(pane.actions.button("cmd.activate_plan"), Qt.MouseButton.LeftButton)
         [plan] = made
         assert plan.type == "cmd.activate_plan" and not plan.refused_here
         result = await asyncio.wait_for(plan.wait(), WAIT_S)
@@ -533,7 +533,7 @@ async def test_english_and_chinese_both_load(qapp, tmp_path, lang, queue_title, 
     async with console_on("ws://127.0.0.1:9", "demo-commander", tmp_path, f"c-{lang}", live=False) as con:
         window = con.window
         assert window.docks["alerts"].windowTitle() == queue_title
-        assert window.incident_pane.actions.ack_button.text() == ack
+        assert window.incident_pane.actions.button("cmd.acknowledge").text() == ack
         assert status_label("dispatched") == dispatched
         header = window.alerts.model.headerData(AlertQueueModel.COL_STATUS, Qt.Orientation.Horizontal)
         assert header == ("状态" if lang == "zh" else "Status")
@@ -552,7 +552,7 @@ async def test_the_language_menu_switches_without_a_restart_and_keeps_the_sessio
         assert con.window is not old, "the window was rebuilt in the new language"
         new = con.window
         assert new.docks["alerts"].windowTitle() == "预警队列"
-        assert new.incident_pane.actions.ack_button.text() == "确认"
+        assert new.incident_pane.actions.button("cmd.acknowledge").text() == "确认"
         assert new.alerts.model.row_of(incident) is not None, "the same replica, nothing lost"
         assert new.selection.incident == incident, "the commander still looks at the same incident"
         assert new.incident_pane.incident_id == incident

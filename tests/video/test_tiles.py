@@ -243,19 +243,19 @@ def test_a_camera_tour_turns_the_pages_and_only_the_visible_page_is_pulled(qtbot
     pool, streams = video
     cams = [_cam(f"CAM{i:02d}", sub=f"rtsp://127.0.0.1:9/cam{i}") for i in range(1, 10)]
     wall, _ = _wall(qtbot, _replica(cams), pool, layout=4)
-    assert wall.page_count() == 3 and streams.pulled() == ["CAM01", "CAM02", "CAM03", "CAM04"]
+    assert wall.paging.page_count() == 3 and streams.pulled() == ["CAM01", "CAM02", "CAM03", "CAM04"]
     wall.set_tour(0.2)
-    qtbot.waitUntil(lambda: wall.page() == 1, timeout=3000)
+    qtbot.waitUntil(lambda: wall.paging.page == 1, timeout=3000)
     assert streams.pulled() == ["CAM05", "CAM06", "CAM07", "CAM08"]
-    qtbot.waitUntil(lambda: wall.page() == 2, timeout=3000)
-    qtbot.waitUntil(lambda: wall.page() == 0, timeout=3000)  # round again
+    qtbot.waitUntil(lambda: wall.paging.page == 2, timeout=3000)
+    qtbot.waitUntil(lambda: wall.paging.page == 0, timeout=3000)  # round again
     wall.focus_camera("CAM09")  # an alert is being looked at: the tour waits
-    page = wall.page()
-    wall._tour_due = 0.0  # overdue
+    page = wall.paging.page
+    wall.tour.due_at = 0.0  # overdue
     wall.refresh(wall.replica.take_changes())
-    assert wall.page() == page
+    assert wall.paging.page == page
     wall.set_tour(None)
-    assert wall.tour_seconds() is None
+    assert wall.tour.seconds is None
 
 
 @needs_rtsp

@@ -8,7 +8,7 @@ import msgspec
 
 from console.domain.model import Camera
 from console.video.status import Backoff
-from console.video.stream import fit
+from console.video.scale import fit
 from console.video.urls import describe, is_pulled, redact
 
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMenu, QToolButton
 
 from console.client.controller import Controller
 from console.ui.panes.cameras import CameraWall
-from console.ui.panes.cameras.views import View, ViewError, ViewStore
+from console.video.views import View, ViewError, ViewStore
 from console.ui.shell.selection import Selection
 from tests.video.test_tiles import Sink, _cam, _replica
 
@@ -54,7 +54,7 @@ def test_a_damaged_views_file_is_set_aside_never_written_over(tmp_path):
 
 def _wall(qtbot, replica, private: ViewStore, shared: ViewStore) -> CameraWall:
     wall = CameraWall(replica, Controller(replica, Sink()), Selection(), None, layout=4)
-    wall.set_view_stores(private, shared)
+    wall.views.set_stores(private, shared)
     qtbot.addWidget(wall)
     wall.resize(900, 520)
     wall.show()
@@ -90,19 +90,19 @@ def test_save_a_view_with_the_keyboard_and_recall_it_from_the_views_menu_on_anot
     dialog = QApplication.activeModalWidget()
     QTest.keyClicks(QApplication.focusWidget(), "North gate")
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: wall.view_name() == "North gate", timeout=3000)
+    qtbot.waitUntil(lambda: wall.views.name() == "North gate", timeout=3000)
     saved = json.loads((tmp_path / "views-alice.json").read_text(encoding="utf-8"))
     assert saved["views"] == [{"name": "North gate", "layout": 4, "cameras": ["CAM05", "CAM06", "CAM07", "CAM08"]}]
 
     # a shared view from the other console of the site: it shows in this one's menu
     other = CameraWall(_replica(cams), Controller(_replica(cams), Sink()), Selection(), None, layout=1)
     qtbot.addWidget(other)
-    other.set_view_stores(ViewStore(tmp_path / "views-bob.json"), ViewStore(shared))
+    other.views.set_stores(ViewStore(tmp_path / "views-bob.json"), ViewStore(shared))
     other.focus_camera("CAM09")
-    other.save_view("Finish", shared=True)
+    other.views.save("Finish", shared=True)
 
-    wall.show_all_cameras()
-    assert wall.visible_cameras() == ["CAM01", "CAM02", "CAM03", "CAM04"] or wall.page() == 1
+    wall.views.show_all()
+    assert wall.visible_cameras() == ["CAM01", "CAM02", "CAM03", "CAM04"] or wall.paging.page == 1
     wall.set_page(0)
     _keys(qtbot, wall, Qt.Key.Key_V)  # Ctrl+Shift+V: the Views menu
     menu = wall.findChild(QMenu, "views_menu")
@@ -111,19 +111,19 @@ def test_save_a_view_with_the_keyboard_and_recall_it_from_the_views_menu_on_anot
     assert "My views" in texts and "Shared views" in texts and "Save as shared view…" in texts
     _menu_entry(menu, "view:shared:Finish").trigger()
     menu.close()
-    assert wall.view_name() == "Finish" and wall.layout_size() == 1 and wall.visible_cameras() == ["CAM09"]
+    assert wall.views.name() == "Finish" and wall.paging.n == 1 and wall.visible_cameras() == ["CAM09"]
     assert wall.findChild(QToolButton, "views_button").text() == "View: Finish"
 
     _keys(qtbot, wall, Qt.Key.Key_V)
     qtbot.waitUntil(menu.isVisible, timeout=3000)
     _menu_entry(menu, "view:mine:North gate").trigger()
     menu.close()
-    assert wall.layout_size() == 4 and wall.visible_cameras() == ["CAM05", "CAM06", "CAM07", "CAM08"]
+    assert wall.paging.n == 4 and wall.visible_cameras() == ["CAM05", "CAM06", "CAM07", "CAM08"]
 
 
 def test_a_view_whose_camera_is_gone_shows_the_rest_and_says_so(qtbot, tmp_path, english):
     cams = [_cam(f"CAM{i:02d}", stream=f"sim://CAM{i:02d}") for i in range(1, 4)]
     wall = _wall(qtbot, _replica(cams), ViewStore(tmp_path / "mine.json"), ViewStore(tmp_path / "shared.json"))
-    wall.show_view(View("Old", 9, ("CAM03", "CAM99", "CAM01")))
+    wall.views.show(View("Old", 9, ("CAM03", "CAM99", "CAM01")))
     assert wall.visible_cameras() == ["CAM03", "CAM01"]
-    assert wall.view_message == "1 cameras no longer exist"
+    assert wall.views.message == "1 cameras no longer exist"

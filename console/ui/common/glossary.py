@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol
 
-from console.domain.localtime import clock, duration
+from console.domain.localtime import clock, duration, whole_seconds
 from console.domain.model import FIELD_SOURCE, SCENARIO_SOURCE
 
 Words = dict[str, tuple[str, str]]
@@ -156,13 +156,22 @@ FALSE_ALARM_REASONS: Words = {
 #: what needs the commander again after a dispatch went wrong (queue row, incident pane, banner)
 ATTENTION: Words = {
     "needs_redispatch": ("需要重新派遣", "Needs re-dispatch"),
+    "awaiting_closure": ("处置完毕，请办结", "Work done — please close"),
     "declined_by": ("{names} 拒绝", "declined by {names}"),
     "no_answer": ("{names} {t} 未应答", "no answer from {names} in {t}"),
+}
+
+#: a grid's tags (site folder org.geojson `tags`): what a broadcast's scope names
+GRID_TAGS: Words = {
+    "forest_adjacent": ("临林", "forest-adjacent"),
+    "riverside": ("滨江", "riverside"),
+    "course": ("赛道沿线", "along the course"),
 }
 
 #: why the hub ended a task itself (console.domain.model.TASK_END_CAUSES)
 TASK_END_CAUSES: Words = {
     "incident_closed": ("事件已关闭", "incident closed"),
+    "recalled": ("已撤回", "recalled"),
     "false_alarm": ("误报", "false alarm"),
     "merged": ("事件已合并", "incident merged"),
 }
@@ -170,8 +179,8 @@ TASK_END_CAUSES: Words = {
 #: SLA breach codes (console.domain.sla.BREACHES): a format per language
 BREACHES: Words = {
     "response_late": ("响应用时 {took}，超过 {limit}", "response {took} > {limit}"),
-    "response_overdue": ("响应已 {took}，超过 {limit}（尚未派遣）",
-                         "response {took} > {limit} (not yet dispatched)"),
+    "response_overdue": ("响应已 {took}，超过 {limit}（无人在途）",
+                         "response {took} > {limit} (nobody on the way)"),
     "first_arrival_late": ("首人到场 {took}，超过 {limit}", "first arrival {took} > {limit}"),
     "team_not_assembled": ("{limit}内未全员到场", "full team not on scene within {limit}"),
 }
@@ -191,6 +200,28 @@ REFUSALS: Words = {
     "conflict": ("冲突", "Conflict"),
     "internal": ("中心内部错误", "Hub error"),
     "offline": ("离线", "Offline"),
+}
+
+#: why a command was refused, finer than its code (console.domain.rules.REFUSAL_REASONS);
+#: `{what}` is the incident's title or the person's name
+REFUSAL_REASONS: Words = {
+    "closed": ("“{what}”已办结", "“{what}” is closed"),
+    "resolved": ("“{what}”已处置完毕", "“{what}” is already resolved"),
+    "false_alarm": ("“{what}”已标记误报", "“{what}” was marked a false alarm"),
+    "merged": ("“{what}”已并入其他事件", "“{what}” was merged into another incident"),
+    "already_acknowledged": ("“{what}”已确认", "“{what}” is already acknowledged"),
+    "escalated": ("“{what}”已上报区级，等待答复", "“{what}” is escalated to the district, awaiting an answer"),
+    "offered": ("“{what}”已请求协同，等待答复", "“{what}” awaits an answer to a hand-off"),
+    "with_district": ("“{what}”已由区级处置", "“{what}” is already with the district"),
+    "not_offered_here": ("“{what}”未移交本中心", "“{what}” was not handed to this center"),
+    "no_plan": ("“{what}”的类型没有预案", "no response plan for “{what}”'s type"),
+    "plan_active": ("“{what}”的预案已启动", "the plan for “{what}” is already active"),
+    "nothing_to_cancel": ("“{what}”没有可撤回的任务", "“{what}” has no task to cancel"),
+    "task_ended": ("{what} 的任务已结束", "{what}'s task has already ended"),
+    "on_scene": ("{what} 已到场，不能撤回", "{what} is already on scene and cannot be recalled"),
+    "busy": ("{what} 正在执行其他任务", "{what} is on another task"),
+    "busy_by": ("{what} 已在执行 {holder} 派遣的任务", "{what} is already on a task sent by {holder}"),
+    "off_duty": ("{what} 不在岗", "{what} is off duty"),
 }
 
 #: a person's field page (console/field) as the roster and the incident's tasks show it
@@ -384,7 +415,9 @@ _PHRASES: Words = {
 TABLES: dict[str, Words] = {
     "incident_kinds": INCIDENT_KINDS, "resource_kinds": RESOURCE_KINDS, "statuses": STATUSES,
     "severities": SEVERITIES, "alert_sources": ALERT_SOURCES, "roles": ROLES, "actors": ACTORS,
-    "timeline_steps": TIMELINE_STEPS, "refusals": REFUSALS, "false_alarm_reasons": FALSE_ALARM_REASONS,
+    "timeline_steps": TIMELINE_STEPS, "refusals": REFUSALS, "refusal_reasons": REFUSAL_REASONS,
+    "grid_tags": GRID_TAGS,
+    "false_alarm_reasons": FALSE_ALARM_REASONS,
     "report_words": REPORT_WORDS, "scenarios": SCENARIO_NAMES, "evidence_words": EVIDENCE_WORDS,
     "video_states": VIDEO_STATES, "video_words": VIDEO_WORDS, "field_page": FIELD_PAGE,
     "map_words": MAP_WORDS,
@@ -459,6 +492,32 @@ def refusal(code: str, lang: str) -> str:
     return word(REFUSALS, code, lang)
 
 
+def subject_name(state, subject: str) -> str:
+    """What a refusal is about, by name: an incident's title, a task's person, a person's name."""
+    if subject in state.incidents:
+        return state.incidents[subject].title
+    task = state.tasks.get(subject)
+    if task is not None:
+        subject = task.resource
+    res = state.resources.get(subject)
+    return res.name if res is not None else subject
+
+
+def describe_refusal(code: str, reason: str, subject: str, state, lang: str, holder: str = "") -> str:
+    """A refusal as the commander reads it: its code in words, then why, with names, not ids.
+
+    Without a known reason only the code's words: never the hub's English diagnostic. A
+    person held by someone else's dispatch names who sent them.
+    """
+    head = refusal(code, lang)
+    if reason not in REFUSAL_REASONS:
+        return head
+    if reason == "busy" and holder:
+        reason = "busy_by"
+    why = word(REFUSAL_REASONS, reason, lang).format(what=subject_name(state, subject), holder=holder)
+    return head + _phrase("note_sep", lang) + why
+
+
 def actor(name: str, lang: str) -> str:
     """Who did a step: a person's name as it is, a source code in words."""
     return word(ACTORS, name, lang) if name in ACTORS else name
@@ -468,7 +527,7 @@ def actor(name: str, lang: str) -> str:
 
 def seconds(value: float, lang: str) -> str:
     """Whole seconds with their unit ('61 秒' / '61 s'), toward zero like every duration."""
-    return _phrase("seconds", lang, n=int(value))
+    return _phrase("seconds", lang, n=whole_seconds(value))
 
 
 def minutes(value: float, lang: str) -> str:

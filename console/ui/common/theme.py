@@ -59,6 +59,16 @@ MODE_COLORS: dict[str, str] = {
     "exercise": "#f0883e",
     "review": "#8957e5",
 }
+#: a mode the console does not know yet (a newer hub's)
+MODE_OTHER = "#6e7681"
+
+#: the link's dot in the status bar (a state it does not know: LINK_OTHER)
+LINK_COLORS: dict[str, str] = {"online": "#3fb950", "resuming": "#e3b341", "connecting": "#e3b341",
+                               "offline": "#ff4d4f"}
+LINK_OTHER = "#8b949e"
+#: a status-bar figure that wants looking at (commands waiting in the outbox), or is bad (a long GUI stall)
+FIGURE_WARN = COUNTDOWN_AMBER
+FIGURE_BAD = COUNTDOWN_RED
 
 BG = "#0d1117"
 BG_ALT = "#161b22"
@@ -74,6 +84,8 @@ TOAST_BG = "#1f2630"
 TOAST_BORDER = "#d29922"
 OFFLINE_BG = "#6e4b00"
 ATTENTION_BG = "#b62324"
+#: the incident pane's "work done, please close" line
+CLOSURE_BG = "#1f6f3a"
 FLASH_BG = "#ff4d4f"
 #: a row that still needs acknowledging flashes with this background (a translucent red)
 ROW_FLASH = "#66ff4d4f"
@@ -103,6 +115,20 @@ CAMERA_FOCUSED = "#f0b429"
 #: AI detection boxes (a critical alert's boxes take the severity colour) and their label text
 DETECTION_BOX = "#ffd33d"
 DETECTION_TEXT = "#000000"
+#: the empty centre while the camera wall is still being built (its words dim on the video background)
+CAMERA_PLACEHOLDER_FG = BORDER
+CAMERA_PLACEHOLDER_BG = "#05080c"
+#: a stale tile: the veil over its frozen frame and the box behind its lines (#AARRGGBB)
+STALE_VEIL = "#9614181e"
+STALE_BOX = "#aa000000"
+#: an idle tile's still: its dimming veil, and the bar and dot that say "still", not live
+STILL_VEIL = "#460d1117"
+STILL_MARK = "#57606a"
+#: a stale tile's reason: the operator must act (password, address), the stream is wrong (codec, path,
+#: bytes), or it is still connecting; anything else in the video text colour
+STREAM_ACT = "#ff7b72"
+STREAM_WRONG = "#ffa657"
+STREAM_WAIT = "#8b949e"
 
 # ------------------------------------------------------------------ map
 MAP_GRID = "#2d3a4a"
@@ -234,6 +260,7 @@ QFrame#toast {{ background: {TOAST_BG}; border: 1px solid {TOAST_BORDER}; border
 QFrame#toast QLabel {{ color: {FG}; font-weight: bold; padding: 0 {pad}px; }}
 QLabel#offline_banner {{ background: {OFFLINE_BG}; color: white; font-weight: bold; padding: {pad + 2}px; }}
 QLabel#attention {{ background: {ATTENTION_BG}; color: white; font-weight: bold; padding: {pad}px; }}
+QLabel#closure {{ background: {CLOSURE_BG}; color: white; font-weight: bold; padding: {pad}px; }}
 QFrame#dispatch_line {{ background: {BG_RAISED}; border: 1px solid {ACCENT}; border-radius: 4px; }}
 QLabel#banner[flash="on"] {{ background: {FLASH_BG}; }}
 QToolTip {{ background: {BG_RAISED}; color: {FG}; border: 1px solid {BORDER}; }}

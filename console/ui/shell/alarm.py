@@ -20,8 +20,9 @@ from PySide6.QtCore import QObject, QSettings, Qt, QTimer, QUrl
 from PySide6.QtWidgets import QLabel, QWidget
 
 from console.client.replica import Replica
+from console.domain import attention
 from console.domain.model import SETTLED_STATUSES
-from console.ui.common import attention, glossary
+from console.ui.common import glossary
 from console.ui.common.i18n import current_lang
 
 try:  # QtMultimedia needs libpulse; without it the console is silent, and says so

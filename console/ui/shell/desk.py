@@ -28,15 +28,12 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from console.client.controller import Controller
 from console.client.handle import CommandHandle
+from console.ui.actions.table import SENDS_PEOPLE, TAKES_OFF_QUEUE
 
 #: seconds an action can be undone
 UNDO_WINDOW_S = 5.0
 #: give up waiting for the hub to confirm a dispatch that is being undone after this long
 UNDO_WAIT_MAX_S = 30.0
-#: commands that make tasks: sent at once, undone by cancelling those tasks
-SENDS_PEOPLE = frozenset({"cmd.dispatch", "cmd.activate_plan"})
-#: held commands that take the incident off the queue while they wait
-TAKES_OFF_QUEUE = frozenset({"cmd.false_alarm", "cmd.close", "cmd.resolve"})
 
 _ids = itertools.count(1)
 
@@ -136,6 +133,13 @@ class Desk(QObject):
             if entry.incident == incident and entry.code in codes and entry.state in ("held", "sent", "undoing"):
                 return entry
         return None
+
+    def answering(self) -> frozenset[str]:
+        """Incidents with an action in its undo window or on its way to the hub (the keys move on)."""
+        here = {e.incident for e in self.entries if e.state in ("held", "sent")}
+        here |= {inc for p in self.controller.replica.pending.values()
+                 if isinstance(inc := getattr(p.body, "incident", None), str)}
+        return frozenset(here)
 
     def held_off_queue(self) -> frozenset[str]:
         """Incidents a held false alarm, close or resolve takes off the queue while it waits."""

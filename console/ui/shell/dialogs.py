@@ -14,7 +14,11 @@ from PySide6.QtWidgets import (
 
 
 class NoteDialog(QDialog):
-    """Asks for an optional (or required) note, and with `reasons` a reason from a pick list first."""
+    """Asks for an optional (or required) note, and with `reasons` a reason from a pick list first.
+
+    The pick list starts on no reason: OK stays off until the commander chose one, so a
+    critical is never stood down by a default they did not read.
+    """
 
     sig_answered = Signal(str, str)
     """Confirmed: (reason code or '', the text typed)."""
@@ -35,8 +39,10 @@ class NoteDialog(QDialog):
         if reasons:
             self.reason = QComboBox(self)
             self.reason.setObjectName("reason")
+            self.reason.addItem(self.tr("— choose a reason —"), None)
             for code, words in reasons:
                 self.reason.addItem(words, code)
+            self.reason.currentIndexChanged.connect(self._update_ok)
             col.addWidget(self.reason)
         self.note = QLineEdit(self)
         self.note.setObjectName("note")
@@ -56,16 +62,26 @@ class NoteDialog(QDialog):
         self._update_ok()
 
     def ask(self) -> None:
-        """Show it (non-blocking) with the typing focus in the note."""
+        """Show it (non-blocking) with the typing focus on the reasons, else in the note."""
         self.open()
-        self.note.setFocus(Qt.FocusReason.OtherFocusReason)
+        (self.reason or self.note).setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _update_ok(self) -> None:
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setEnabled(not self.note_required or bool(self.note.text().strip()))
+    def choose(self, code: str) -> None:
+        """Pick a reason by its code (tests, and a default a caller really means)."""
+        if self.reason is not None:
+            self.reason.setCurrentIndex(max(0, self.reason.findData(code)))
+
+    def complete(self) -> bool:
+        """Whether the answer is whole: a reason chosen (if asked) and a note typed (if required)."""
+        if self.reason is not None and self.reason.currentData() is None:
+            return False
+        return not self.note_required or bool(self.note.text().strip())
+
+    def _update_ok(self, *_args) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self.complete())
 
     def _on_ok(self) -> None:
-        if self.note_required and not self.note.text().strip():
+        if not self.complete():
             return
         code = self.reason.currentData() if self.reason is not None else ""
         self.sig_answered.emit(code or "", self.note.text().strip())

@@ -1,10 +1,11 @@
 """From a key or a click to a command: ask what must be asked, then send or hold it on the desk.
 
 One path for keys and clicks alike, so Enter on the window and the Dispatch
-button behave the same: acknowledge asks for an optional comment, a false alarm
-on a warning or critical asks for a reason (pick list from the glossary + text),
-escalate asks for a note; every action then lands on the `Desk`, which shows
-its toast and offers a 5 s undo.
+button behave the same. What each command asks comes from its row in the UI
+action table (`console/ui/actions/table.py`): acknowledge asks for an optional
+comment, a false alarm on a warning or critical for a reason (pick list from
+the glossary + text), escalate for a note; every action then lands on the
+`Desk`, which shows its toast and offers a 5 s undo.
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ from PySide6.QtWidgets import QWidget
 
 from console.client.controller import Controller
 from console.client.replica import Replica
-from console.protocol import messages as m
+from console.domain import bodies
+from console.domain.commands import BY_CODE
+from console.domain.focus import on_scene_count
+from console.domain.recommend import plan_for
+from console.ui.actions.table import BY_ACTION, HELD
+from console.ui.actions.words import ActionWords
 from console.ui.common import glossary
 from console.ui.common.i18n import current_lang, resource_kind_label
 from console.ui.shell.desk import Desk, DeskEntry
@@ -35,38 +41,51 @@ class ActionFlow(QObject):
         self.desk = desk or Desk(controller, self)
         #: the question being asked now (tests answer it)
         self.dialog: NoteDialog | None = None
+        self.words = ActionWords(self)
 
     # ------------------------------------------------------------------ API
 
     def request(self, code: str, incident: str, parent: QWidget | None = None) -> None:
-        """Do the action `code` (a command type) on an incident, asking first where it must."""
+        """Do the action `code` (a command type) on an incident, asking first what its UI row says to ask."""
         inc = self.replica.state.incidents.get(incident)
-        if inc is None or not self.controller.can(code):
+        row = BY_ACTION.get(code)
+        if inc is None or row is None or not self.controller.can(code):
             return
-        if code == "cmd.dispatch":
+        action = next((a for a in self.controller.available_actions(incident) if a.code == code), None)
+        if action is not None and not action.live:
+            # the key says what the greyed button's tooltip says, in words with names
+            self.replica.notify("warning", action.refusal or "invalid_state", f"{code} on {incident}",
+                                reason=action.reason, subject=action.subject)
+            return
+        arrived, on_way = on_scene_count(self.replica.state, inc)
+        if row.ask == "person" and arrived:
+            prompt = self.tr("%1 already has %2 on scene and %3 on the way. Send one more? "
+                             "A note for them (optional):").replace("%1", inc.title) \
+                .replace("%2", str(arrived)).replace("%3", str(on_way))
+            self._ask(parent, self.tr("Dispatch another person?"), prompt,
+                      lambda _c, text: self.dispatch(incident, note=text), ok_text=self.tr("Dispatch"))
+        elif row.ask == "person":
             self.dispatch(incident)
-        elif code == "cmd.activate_plan":
+        elif row.ask == "plan":
             self.activate_plan(incident)
-        elif code == "cmd.acknowledge":
-            self._ask(parent, self.tr("Acknowledge"),
-                      self.tr("Acknowledge “%1”. A comment for the timeline (optional):").replace("%1", inc.title),
-                      lambda _c, text: self.hold(code, incident, text))
-        elif code == "cmd.false_alarm" and inc.severity in REASON_SEVERITIES:
+        elif row.ask == "reason" and inc.severity in REASON_SEVERITIES:
             lang = current_lang()
             reasons = [(c, glossary.false_alarm_reason(c, lang)) for c in glossary.FALSE_ALARM_REASONS]
-            self._ask(parent, self.tr("False alarm"),
-                      self.tr("Mark “%1” as a false alarm. Why?").replace("%1", inc.title),
+            title, prompt, ok = self.words.question(code)
+            prompt = prompt.replace("%1", inc.title)
+            if arrived or on_way:
+                prompt += "\n" + self.tr("%1 on the way / %2 on scene will all be stood down.") \
+                    .replace("%1", str(on_way)).replace("%2", str(arrived))
+            self._ask(parent, title, prompt,
                       lambda c, text: self.hold(code, incident, glossary.reason_note(c, text)),
-                      reasons=reasons, ok_text=self.tr("Mark false alarm"))
-        elif code == "cmd.escalate":
-            self._ask(parent, self.tr("Escalate to district"),
-                      self.tr("Escalate “%1” to the district. What do they need to know?").replace("%1", inc.title),
-                      lambda _c, text: self.hold(code, incident, text), note_required=True,
-                      ok_text=self.tr("Escalate"))
+                      reasons=reasons, ok_text=ok)
+        elif row.ask in ("note", "note_required"):
+            self._ask_about(code, inc.title, parent, lambda _c, text: self.hold(code, incident, text),
+                            note_required=row.ask == "note_required")
         else:
             self.hold(code, incident, "")
 
-    def dispatch(self, incident: str, resource: str | None = None) -> DeskEntry | None:
+    def dispatch(self, incident: str, resource: str | None = None, note: str = "") -> DeskEntry | None:
         """Send one person (the best recommendation if none is named); undo cancels the task."""
         if resource is None:
             best = self.controller.recommendations(incident, limit=1)
@@ -74,7 +93,7 @@ class ActionFlow(QObject):
                 self.controller.dispatch_recommended(incident)  # refused here: says nobody is available
                 return None
             resource = best[0].resource
-        handle = self.controller.dispatch(incident, resource)
+        handle = self.controller.dispatch(incident, resource, note)
         res = self.replica.state.resources.get(resource)
         who = self.tr("%1 (%2)").replace("%1", res.name).replace("%2", resource_kind_label(res.kind)) \
             if res else resource
@@ -82,26 +101,35 @@ class ActionFlow(QObject):
 
     def activate_plan(self, incident: str) -> DeskEntry | None:
         """Activate the incident's plan; undo cancels every task it made."""
+        inc = self.replica.state.incidents.get(incident)
+        plan = plan_for(self.replica.state, inc.kind) if inc else None
         handle = self.controller.activate_plan(incident)
-        return self.desk.sent(handle, incident, self.tr("Plan activated"))
+        what = self.tr("Plan activated: %1").replace("%1", plan.name) if plan else self.tr("Plan activated")
+        return self.desk.sent(handle, incident, what)
+
+    def recall(self, task_id: str, parent: QWidget | None = None) -> None:
+        """Call a person back from a task on its way: asks the reason they will read on their phone."""
+        task = self.replica.state.tasks.get(task_id)
+        if task is None or not self.controller.can("cmd.recall"):
+            return
+        res = self.replica.state.resources.get(task.resource)
+        who = res.name if res else task.resource
+        title, prompt, ok = self.words.question("cmd.recall")
+        body = lambda text: bodies.CmdRecall(task=task_id, reason=text)  # noqa: E731
+        self._ask(parent, title, prompt.replace("%1", who),
+                  lambda _c, text: self.desk.hold("cmd.recall", task.incident, f"{self.words.done('cmd.recall')}: {who}",
+                                                  lambda: self.controller.send("cmd.recall", body(text))),
+                  note_required=True, ok_text=ok)
 
     def hold(self, code: str, incident: str, note: str) -> DeskEntry | None:
-        """Put a command with no inverse on the desk: sent after the undo window unless undone."""
+        """Put an incident command that waits out its undo window on the desk (sent unless undone)."""
+        if code not in HELD or BY_CODE[code].body is not bodies.CmdIncident:
+            raise ValueError(f"{code} is not a held incident command")
         inc = self.replica.state.incidents.get(incident)
         title = inc.title if inc else incident
-        c = self.controller
-        send = {
-            "cmd.acknowledge": lambda: c.send("cmd.acknowledge", _incident_body(incident, note)),
-            "cmd.false_alarm": lambda: c.false_alarm(incident, note),
-            "cmd.escalate": lambda: c.escalate(incident, note),
-            "cmd.resolve": lambda: c.resolve(incident, note),
-            "cmd.close": lambda: c.close(incident, note),
-            "cmd.accept_handoff": lambda: c.accept_handoff(incident),
-            "cmd.decline_handoff": lambda: c.decline_handoff(incident, note),
-        }.get(code)
-        if send is None:
-            return None
-        return self.desk.hold(code, incident, f"{self._done_words().get(code, code)}: {title}", send)
+        body = bodies.CmdIncident(incident=incident, note=note)
+        return self.desk.hold(code, incident, f"{self.words.done(code)}: {title}",
+                              lambda: self.controller.send(code, body))
 
     def hold_call(self, code: str, incident: str, what: str, send) -> DeskEntry | None:
         """Hold any other command (cooperation, broadcast) the same way; `send()` makes it."""
@@ -109,17 +137,9 @@ class ActionFlow(QObject):
 
     # ------------------------------------------------------------------ private
 
-    def _done_words(self) -> dict[str, str]:
-        """What the toast says was done."""
-        return {
-            "cmd.acknowledge": self.tr("Acknowledged"),
-            "cmd.false_alarm": self.tr("False alarm"),
-            "cmd.escalate": self.tr("Escalated to district"),
-            "cmd.resolve": self.tr("Resolved"),
-            "cmd.close": self.tr("Closed"),
-            "cmd.accept_handoff": self.tr("Hand-off accepted"),
-            "cmd.decline_handoff": self.tr("Hand-off declined"),
-        }
+    def _ask_about(self, code: str, subject: str, parent: QWidget | None, then, **kw) -> None:
+        title, prompt, ok = self.words.question(code)
+        self._ask(parent, title, prompt.replace("%1", subject), then, ok_text=ok, **kw)
 
     def _ask(self, parent: QWidget | None, title: str, prompt: str, then, **kw) -> None:
         if self.dialog is not None:
@@ -134,8 +154,3 @@ class ActionFlow(QObject):
         if self.dialog is dialog:
             self.dialog = None
         dialog.deleteLater()
-
-
-def _incident_body(incident: str, note: str) -> m.CmdIncident:
-    return m.CmdIncident(incident=incident, note=note)
-

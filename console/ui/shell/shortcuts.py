@@ -21,6 +21,9 @@ from PySide6.QtWidgets import (
     QTableWidget, QTableWidgetItem, QTextEdit, QVBoxLayout, QWidget,
 )
 
+from console.ui.actions.table import ACTIONS
+from console.ui.actions.words import ActionWords
+
 
 @dataclass(slots=True, frozen=True)
 class Shortcut:
@@ -85,13 +88,10 @@ class WindowShortcuts(QObject):
         QApplication.instance().installEventFilter(self.guard)
 
     def table(self) -> list[Shortcut]:
-        """Every window-wide key, in the order F1 lists them."""
-        return [
-            Shortcut("dispatch", ("Return", "Enter"), self.tr("Dispatch the recommended person")),
-            Shortcut("acknowledge", ("A",), self.tr("Acknowledge (optional comment)")),
-            Shortcut("escalate", ("E",), self.tr("Escalate to the district (asks for a note)")),
-            Shortcut("false_alarm", ("F",), self.tr("False alarm (asks for a reason on warnings and criticals)")),
-            Shortcut("plan", ("P",), self.tr("Activate the response plan")),
+        """Every window-wide key, in the order F1 lists them: the actions' keys (from the UI
+        action table), then the window's own."""
+        words = ActionWords(self)
+        return [Shortcut(row.key, row.keys, words.key(row.code)) for row in ACTIONS if row.key] + [
             Shortcut("undo", ("Ctrl+Z",), self.tr("Undo the last action (within 5 s)")),
             Shortcut("next", ("Alt+Down", "J"), self.tr("Next alert in the queue")),
             Shortcut("previous", ("Alt+Up", "K"), self.tr("Previous alert in the queue")),

@@ -10,7 +10,6 @@ from console.client.replica import Replica
 from console.ui.common import theme
 from console.ui.common.i18n import role_label
 
-_LINK_COLORS = {"online": "#3fb950", "resuming": "#e3b341", "connecting": "#e3b341", "offline": "#ff4d4f"}
 #: mode badges are bilingual on purpose: an exercise must be unmistakable in either language
 MODE_TEXT = {"live": "LIVE 实战", "exercise": "EXERCISE 演练", "review": "REVIEW 回放"}
 
@@ -55,7 +54,7 @@ class ConsoleStatusBar(QStatusBar):
         """Redraw the figures (only labels whose text changed are touched)."""
         r = self.replica
         link = r.link
-        colour = _LINK_COLORS.get(link.state, "#8b949e")
+        colour = theme.LINK_COLORS.get(link.state, theme.LINK_OTHER)
         state_text = {"online": self.tr("Online"), "resuming": self.tr("Resuming"),
                       "connecting": self.tr("Connecting"), "offline": self.tr("Offline")}.get(link.state, link.state)
         self._set(self.link_label, f'<span style="color:{colour};">●</span> {state_text}')
@@ -65,11 +64,11 @@ class ConsoleStatusBar(QStatusBar):
         self._set(self.rate_label, self.tr("%1 ev/s").replace("%1", f"{r.events_per_second():.0f}"))
         depth = self.outbox_depth()
         self._set(self.outbox_label, self.tr("outbox %1").replace("%1", str(depth)),
-                  "color: #e3b341;" if depth else "")
+                  f"color: {theme.FIGURE_WARN};" if depth else "")
         stall = self.stall_ms() if self.stall_ms is not None else None
         self._set(self.stall_label, self.tr("GUI stall %1").replace(
             "%1", f"{stall:.0f} ms" if stall is not None else "—"),
-            "color: #ff4d4f;" if stall is not None and stall > 200 else "")
+            f"color: {theme.FIGURE_BAD};" if stall is not None and stall > 200 else "")
         who = link.user or "—"
         role = role_label(link.role) if link.role else "—"
         # the wall's account is named after its role: "大屏 · 大屏" said one word twice
@@ -77,7 +76,7 @@ class ConsoleStatusBar(QStatusBar):
                   + (f" · {link.center}" if link.center else ""))
         mode = link.mode or "live"
         self._set(self.mode_badge, MODE_TEXT.get(mode, mode.upper()),
-                  f"background: {theme.MODE_COLORS.get(mode, '#6e7681')}; color: white; font-weight: bold;"
+                  f"background: {theme.MODE_COLORS.get(mode, theme.MODE_OTHER)}; color: white; font-weight: bold;"
                   " padding: 1px 10px; border-radius: 3px;")
 
     def mode_text(self) -> str:

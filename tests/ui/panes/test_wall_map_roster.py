@@ -153,8 +153,8 @@ def test_layout_4_to_9_subscribes_exactly_the_visible_cameras(wall, sink, world)
     first = sorted(world.replica.state.cameras)
     assert sink.subscriptions[-1] == first[:4]
     assert len(wall.tiles) == 4
-    wall._layout_buttons[9].click()  # the toolbar button, as the user clicks it
-    assert wall.layout_size() == 9
+    wall.toolbar.layout_buttons[9].click()  # the toolbar button, as the user clicks it
+    assert wall.paging.n == 9
     assert sink.subscriptions[-1] == first[:9]
     assert sorted(wall.visible_cameras()) == sink.subscriptions[-1]
     n = len(sink.subscriptions)
@@ -163,7 +163,7 @@ def test_layout_4_to_9_subscribes_exactly_the_visible_cameras(wall, sink, world)
     wall.next_page()
     assert sink.subscriptions[-1] == first[9:18]
     wall.set_layout(64)
-    assert len(sink.subscriptions[-1]) == 64 and wall.page_count() == 2
+    assert len(sink.subscriptions[-1]) == 64 and wall.paging.page_count() == 2
 
 
 def test_a_real_jpeg_frame_is_painted_by_its_tile(qtbot, wall, pool, world):
@@ -248,7 +248,7 @@ def test_double_click_toggles_single_view_and_click_selects(qtbot, wall, selecti
         qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
     assert blocker.args == [cam] and tile.selected
     qtbot.mouseDClick(tile, Qt.MouseButton.LeftButton)
-    assert wall.visible_cameras() == [cam] and wall.solo_camera() == cam
+    assert wall.visible_cameras() == [cam] and wall.paging.solo == cam
     qtbot.mouseDClick(wall.tiles[0], Qt.MouseButton.LeftButton)
     assert len(wall.visible_cameras()) == 4
 
@@ -278,14 +278,14 @@ def test_map_has_one_point_per_person_and_moves_them(map_pane, world):
     rid = next(iter(state.resources))
     r = state.resources[rid]
     assert map_pane.point_of(rid) == (r.x, r.y)
-    updates = map_pane.people_updates
+    updates = map_pane.people_layer.updates
     world.event("resources_moved", m.ResourcesMoved(moves=[(rid, r.x + 123.0, r.y - 45.0)]))
     _tick(world, map_pane)
     assert map_pane.point_of(rid) == pytest.approx((r.x, r.y))
     assert map_pane.point_of(rid) == pytest.approx((state.resources[rid].x, state.resources[rid].y))
-    assert map_pane.people_updates == updates + 1  # one setData for the tick
+    assert map_pane.people_layer.updates == updates + 1  # one setData for the tick
     _tick(world, map_pane)
-    assert map_pane.people_updates == updates + 1  # nothing moved: no setData
+    assert map_pane.people_layer.updates == updates + 1  # nothing moved: no setData
 
 
 def test_map_shows_open_incidents_and_colours_by_status(map_pane, world):
@@ -295,14 +295,14 @@ def test_map_shows_open_incidents_and_colours_by_status(map_pane, world):
     world.event("task_dispatched", m.TaskDispatched(task="T1", incident="I3", resource=rid, actor="c"))
     _tick(world, map_pane)
     assert len(map_pane.incidents.data) == 1
-    i = map_pane.resource_ids.index(rid)
+    i = map_pane.people_layer.resource_ids.index(rid)
     colour = map_pane.people.data["brush"][i].color().name()
-    from console.ui.panes.map.widget import RESOURCE_STATUS_COLORS
+    from console.ui.common.theme import RESOURCE_STATUS_COLORS
     assert colour == RESOURCE_STATUS_COLORS["dispatched"]
 
 
 def test_clicking_a_person_on_the_map_selects_it(qtbot, map_pane, world, selection):
-    rid = map_pane.resource_ids[0]
+    rid = map_pane.people_layer.resource_ids[0]
     x, y = map_pane.point_of(rid)
     vb = map_pane.plot.getViewBox()
     pos = map_pane.plot.mapFromScene(vb.mapViewToScene(QPointF(x, y)))
@@ -486,18 +486,18 @@ def test_hovering_a_cone_shows_the_camera_picture_or_its_name_and_state(qtbot, m
     cid, (px, py) = _clear_cone_point(map_pane, world)
     cam = world.replica.state.cameras[cid]
     map_pane.zoom_to(cam.x, cam.y, span=300.0)
-    text, image = map_pane.camera_peek(cid)
+    text, image = map_pane.hover.camera_peek(cid)
     assert image is None and cam.name in text and ("在线" in text or "online" in text)
     picture = QImage(320, 180, QImage.Format.Format_RGB888)
     picture.fill(QColor("#336699"))
     map_pane.snapshot_of = lambda camera: picture if camera == cid else None
     qtbot.mouseMove(map_pane.plot.viewport(), _screen_pos(map_pane, px, py))
-    qtbot.waitUntil(map_pane.peek.isVisible, timeout=2000)
-    assert "<img" in map_pane.peek.text() and cam.name in map_pane.hover_text
+    qtbot.waitUntil(map_pane.hover.peek.isVisible, timeout=2000)
+    assert "<img" in map_pane.hover.peek.text() and cam.name in map_pane.hover.text
     world.event("camera_status_changed", m.CameraStatusChanged(camera=cid, online=False))
     _tick(world, map_pane)
     map_pane._load_cameras()
-    assert "离线" in map_pane.camera_peek(cid)[0] or "offline" in map_pane.camera_peek(cid)[0]
+    assert "离线" in map_pane.hover.camera_peek(cid)[0] or "offline" in map_pane.hover.camera_peek(cid)[0]
 
 
 def test_crowd_density_readings_draw_heat_for_a_window_and_can_be_switched_off(qtbot, map_pane, world):

@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent, QObject
 
 from console.domain.model import Alert
 from console.protocol import messages as m
-from console.ui.shell.main_window import URGENT_GAP_S
+from console.ui.shell.tick import URGENT_GAP_S
 from tests.hub.harness import running_hub
 from tests.ui.test_live_console import console_on, until  # noqa: F401 - fixtures and helpers shared
 from tests.ui.test_live_console import collect_on_the_gui_thread, english, keep_loop_on_close  # noqa: F401

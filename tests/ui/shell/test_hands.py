@@ -97,7 +97,7 @@ def test_no_answer_in_time_also_needs_redispatch(world, win):
     world.freeze_clock(t0 + 20)
     win.refresh_now()
     assert _cell(win, iid, AlertQueueModel.COL_STATUS)[0] != "⚠ Needs re-dispatch"
-    from console.ui.common import attention
+    from console.domain import attention
     world.freeze_clock(t0 + 11 + attention.NO_ANSWER_S)
     win.refresh_now()
     assert _cell(win, iid, AlertQueueModel.COL_STATUS)[0] == "⚠ Needs re-dispatch"
@@ -223,26 +223,26 @@ def test_selecting_any_alert_focuses_its_camera_lists_nearby_ones_and_tiles_have
     camera = cams[len(cams) // 2]
     world.alert(camera, "I-W1", severity="warning")  # a warning: no critical pop-up, the selection does it
     win.refresh_now()
-    assert wall.focused_camera() != camera
+    assert wall.paging.focus != camera
     win.selection.select_incident("I-W1")
-    assert wall.focused_camera() == camera
-    near = wall.nearby_cameras()
+    assert wall.paging.focus == camera
+    near = wall.nearby
     assert near and all(d1 <= d2 for (_, d1), (_, d2) in zip(near, near[1:])), near
     others = [c for c, _ in near if c != camera]
     assert set(others) <= set(wall.visible_cameras()), "nearby cameras sit next to the focus tile"
     if others:
-        assert "Nearby" in wall._focus_label.text() and others[0] in wall._focus_label.text()
+        assert "Nearby" in wall.toolbar.focus_label.text() and others[0] in wall.toolbar.focus_label.text()
 
     other = next(c for c in wall.visible_cameras() if c != camera)
     menu = wall.tile_menu(other)
     words = [a.text() for a in menu.actions()]
     assert words == ["Focus this camera", "Full screen", "Show on map", "Play the last 30 s"]
     menu.actions()[1].trigger()
-    assert wall.solo_camera() == other
+    assert wall.paging.solo == other
     wall.tile_menu(other).actions()[1].trigger()
-    assert wall.solo_camera() is None
+    assert wall.paging.solo is None
     wall.tile_menu(other).actions()[0].trigger()
-    assert wall.focused_camera() == other
+    assert wall.paging.focus == other
     wall.tile_menu(other).actions()[2].trigger()
     assert win.selection.camera == other and win.docks["map"].isVisible()
 
@@ -286,10 +286,10 @@ def test_the_map_zooms_centred_on_the_incident_labels_who_is_coming_declutters_a
         def index(self):
             return self._i
 
-    pane._on_hovered(pane.people, [_Point(pane._index[person.id])])
-    assert person.name in pane.hover_text
-    pane._on_hovered(pane.incidents, [_Point(pane._incident_ids.index("I-M1"))])
-    assert inc.title in pane.hover_text
+    pane.hover.on_points(pane.people, [_Point(pane.people_layer.index[person.id])])
+    assert person.name in pane.hover.text
+    pane.hover.on_points(pane.incidents, [_Point(pane._incident_ids.index("I-M1"))])
+    assert inc.title in pane.hover.text
 
 
 def test_wall_mode_has_no_chrome_wraps_titles_and_no_pane_moves_when_an_alert_arrives(qtbot, qapp, qsettings):
@@ -346,22 +346,22 @@ def test_closing_with_open_incidents_asks_first_and_no_keeps_the_console(world, 
 
     world.raise_alert(1, severity="critical")
     win.refresh_now()
-    win.ask_before_closing = True
-    win.embedded_hub = True
+    win.closing.ask = True
+    win.closing.embedded_hub = True
     assert not win.close(), "Alt+F4 does not close at once"
-    box = win.close_question
+    box = win.closing.question
     assert box is not None and box.isVisible() and "1 incidents" in box.text() and "demo" in box.text()
     assert box.defaultButton() is box.button(QMessageBox.StandardButton.No)
     box.done(QMessageBox.StandardButton.No)
     assert win.isVisible()
     win.close()
-    win.close_question.done(QMessageBox.StandardButton.Yes)
+    win.closing.question.done(QMessageBox.StandardButton.Yes)
     assert not win.isVisible()
 
 
 def test_one_assembly_countdown_for_a_re_dispatched_task_and_its_incident(world, win):
     from console.domain.sla import incident_sla
-    from console.ui.common.attention import assembly_left
+    from console.domain.attention import assembly_left
 
     iid = world.raise_alert(1, severity="critical")
     t0 = world.replica.state.incidents[iid].created_at
@@ -372,13 +372,14 @@ def test_one_assembly_countdown_for_a_re_dispatched_task_and_its_incident(world,
     now = world.replica.hub_now()
     task = world.replica.state.tasks[f"{iid}-T2"]
     inc = world.replica.state.incidents[iid]
-    assert assembly_left(world.replica.state, task, now) == incident_sla(inc, now).assembly_left_s == 550.0
+    # the declined dispatch leaves no trace: the promise counts from the dispatch that stands (t0 + 50)
+    assert assembly_left(world.replica.state, task, now) == incident_sla(inc, now).assembly_left_s == 590.0
     win.selection.select_incident(iid)
     win.refresh_now()
     rows = win.incident_pane.task_list.tasks
     texts = [rows.topLevelItem(i).text(3) for i in range(rows.topLevelItemCount())]
-    assert "assembly: 9:10 left" in texts, texts
-    assert "9:10" in win.incident_pane.promises.assembly_label.text()
+    assert "assembly: 9:50 left" in texts, texts
+    assert "9:50" in win.incident_pane.promises.assembly_label.text()
 
 
 def test_kpi_value_axes_print_only_as_many_labels_as_fit(qtbot):
@@ -447,7 +448,7 @@ def test_no_detection_boxes_are_drawn_over_a_tile_without_video(qtbot):
     assert box_pixels() == 0, "no frame yet ('waiting for video'): no boxes"
     frame = QImage(640, 360, QImage.Format.Format_RGB32)
     frame.fill(QColor("#404040"))
-    tile._image = frame  # a decoded picture (how it arrives is the video pane's business)
+    tile.image = frame  # a decoded picture (how it arrives is the video pane's business)
     assert box_pixels() > 50, "with a picture the boxes are drawn"
 
 

@@ -70,7 +70,10 @@ def test_f_on_a_critical_asks_for_a_reason_and_undo_within_5_s_restores_the_row(
     press(desk_window, Qt.Key.Key_F)
     dialog = desk_window.flow.dialog
     assert dialog is not None and dialog.isVisible(), "F on a critical asks first"
-    assert dialog.reason.count() == len(glossary.FALSE_ALARM_REASONS)
+    assert dialog.reason.count() == len(glossary.FALSE_ALARM_REASONS) + 1  # and "choose a reason" first
+    assert dialog.reason.currentData() is None, "no reason is chosen for the commander"
+    QTest.keyClick(dialog.note, Qt.Key.Key_Return)
+    assert dialog.isVisible() and world.sink.commands == [], "Enter without a reason does nothing"
     type_into_dialog(desk_window.flow, "树影", reason="misdetection")
     desk_window.refresh_now()
     assert queue.model.row_of(iid) is None, "the row leaves the queue at once"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from console.ui.shell.registry import spec
 from tests.ui.keys import activate, press
 from tests.ui.world import World
 
@@ -45,7 +46,7 @@ def test_window_tick_refreshes_panes_and_pops_critical(qtbot, world, window):
 
 
 def test_a_critical_alert_rings_once_across_the_urgent_and_the_regular_tick(qtbot, world, window):
-    from console.ui.shell.main_window import URGENT_GAP_S
+    from console.ui.shell.tick import URGENT_GAP_S
 
     window.refresh_now()
     rang: list[str] = []
@@ -73,47 +74,44 @@ def test_a_critical_alert_inside_the_urgent_gap_is_shown_without_a_regular_tick(
 
 def test_a_tick_refreshes_its_panes_in_steps_that_let_the_loop_run_and_a_forced_tick_runs_whole(
         qtbot, world, window, monkeypatch):
-    import console.ui.shell.main_window as main_window
+    import console.ui.shell.tick as tick
 
-    monkeypatch.setattr(main_window, "TICK_SHARE", 1e9)  # no tick waits for the last one's cost
+    monkeypatch.setattr(tick, "TICK_SHARE", 1e9)  # no tick waits for the last one's cost
     window.refresh_now()
-    monkeypatch.setattr(main_window, "TICK_SLICE_S", 0.0)  # every pane is a step of its own
+    monkeypatch.setattr(tick, "TICK_SLICE_S", 0.0)  # every pane is a step of its own
     given: dict[str, object] = {}
     for name, pane in window.panes.items():
-        if getattr(pane, "refresh", None) is not None:
-            monkeypatch.setattr(pane, "refresh",
-                                lambda changes, name=name, inner=pane.refresh: (given.__setitem__(name, changes),
-                                                                                inner(changes)))
+        monkeypatch.setattr(pane, "refresh",
+                            lambda changes, name=name, inner=pane.refresh: (given.__setitem__(name, changes),
+                                                                            inner(changes)))
     world.raise_alert(1)  # a warning: no early tick
-    window._on_tick()  # what the tick timer calls
+    window.tick.run()  # what the tick timer calls
     assert len(given) == 1, f"one step, then the loop: {sorted(given)}"
-    window._on_tick()  # due while steps remain: it waits, the steps go on
-    qtbot.waitUntil(lambda: not window._steps, timeout=2000)
-    unstaggered = {n for n in given if n not in main_window.STAGGERED}
-    assert unstaggered == {n for n, p in window.panes.items()
-                           if getattr(p, "refresh", None) is not None and n not in main_window.STAGGERED}
+    window.tick.run()  # due while steps remain: it waits, the steps go on
+    qtbot.waitUntil(lambda: not window.tick.busy, timeout=2000)
+    unstaggered = {n for n in given if spec(n).phase is None}
+    assert unstaggered == {n for n in window.panes if spec(n).phase is None}
     assert all(given[n].events for n in unstaggered), "each pane got the tick's changes"
     assert window.alerts.model.rowCount() == 1
     given.clear()
     world.raise_alert(2)
     window.refresh_now()  # forced: every pane, at once
-    assert set(given) == {n for n, p in window.panes.items() if getattr(p, "refresh", None) is not None}
+    assert set(given) == set(window.panes)
 
 
 def test_after_a_heavy_tick_the_next_one_only_pulls_video_and_the_changes_wait(qtbot, world, window, monkeypatch):
-    import console.ui.shell.main_window as main_window
+    import console.ui.shell.tick as tick
 
-    monkeypatch.setattr(main_window, "TICK_SHARE", 1e-9)  # every tick counts as heavy: the next waits long
+    monkeypatch.setattr(tick, "TICK_SHARE", 1e-9)  # every tick counts as heavy: the next waits long
     window.refresh_now()
     given: dict[str, object] = {}
     for name, pane in window.panes.items():
-        if getattr(pane, "refresh", None) is not None:
-            monkeypatch.setattr(pane, "refresh",
-                                lambda changes, name=name, inner=pane.refresh: (given.__setitem__(name, changes),
-                                                                                inner(changes)))
+        monkeypatch.setattr(pane, "refresh",
+                            lambda changes, name=name, inner=pane.refresh: (given.__setitem__(name, changes),
+                                                                            inner(changes)))
     world.raise_alert(1)
-    window._on_tick()  # what the tick timer calls
-    video = {n for n, p in window.panes.items() if getattr(p, "refresh_every_tick", False)}
+    window.tick.run()  # what the tick timer calls
+    video = {n for n in window.panes if spec(n).every_tick}
     assert set(given) == video, "only the panes that pull video every tick"
     assert window.alerts.model.rowCount() == 0 and window.replica._changes, "the alert waits in the replica"
     window.refresh_now()  # a forced tick is never held back
@@ -176,21 +174,21 @@ def test_a_staggered_pane_gets_what_arrived_on_the_other_phase_even_when_its_own
         qtbot, world, window, monkeypatch):
     # Events that always land on the roster's ticks (the hub's 10 Hz slices against our
     # 20 Hz ticks) once left the map without a single refresh for a whole P4 run.
-    import console.ui.shell.main_window as main_window
+    import console.ui.shell.tick as tick
 
-    monkeypatch.setattr(main_window, "TICK_SHARE", 1e9)  # no tick waits for the last one's cost
-    # every tick runs whole: on a busy machine a slow pane would push the rest of the tick to the
-    # loop, and the next _on_tick would wait for it (that is the other test's subject, not this one's)
-    monkeypatch.setattr(main_window, "TICK_SLICE_S", 1e9)
+    monkeypatch.setattr(tick, "TICK_SHARE", 1e9)  # no tick waits for the last one's cost
+    # each tick runs whole: on a busy machine a slice could end before the map's step (this is
+    # about the backlog, not the slices)
+    monkeypatch.setattr(tick, "TICK_SLICE_S", 60.0)
     window.refresh_now()
     given: list[object] = []
     inner = window.panes["map"].refresh
     monkeypatch.setattr(window.panes["map"], "refresh", lambda changes: (given.append(changes), inner(changes)))
-    if (window._tick_no + 1) % 2 == main_window.STAGGERED["map"]:
-        window._on_tick()  # so that the next tick is the other phase's
+    if (window.tick.number + 1) % 2 == spec("map").phase:
+        window.tick.run()  # so that the next tick is the other phase's
     given.clear()
     world.raise_alert(1)  # a warning: no early tick
-    window._on_tick()  # the roster's tick: the map's share waits in its backlog
+    window.tick.run()  # the roster's tick: the map's share waits in its backlog
     assert given == []
-    window._on_tick()  # the map's tick, with nothing new: it still gets what it is owed
+    window.tick.run()  # the map's tick, with nothing new: it still gets what it is owed
     assert len(given) == 1 and given[0].events >= 1 and given[0].incidents

@@ -89,7 +89,7 @@ def test_the_wall_shows_whole_reasons_wrapped_and_the_focus_line_elided_at_a_cha
     line = cams.findChild(ElidedLabel, "focus_line")
     assert line.isVisible() and line.text().startswith("Focus: ")
     # on the wall the line has a row of its own, the column's width, below the layout buttons
-    assert line.width() >= 0.9 * cams.width() and line.y() > cams._unfocus.y()
+    assert line.width() >= 0.9 * cams.width() and line.y() > cams.toolbar.tour_button.y()
     assert not line.is_elided(), f"the focused camera's line fits whole: {line.text()!r}"
     line.setText(line.text() + "  ·  " + "Nearby: " + ", ".join(f"CAM{i:02d} 滨江路 K{i}+120 起点区 40 m"
                                                                for i in range(12)))

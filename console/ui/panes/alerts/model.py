@@ -16,11 +16,13 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from console.client.replica import Replica
+from console.domain import attention
+from console.domain.attention import Redispatch, needs_redispatch
 from console.domain.model import FINAL_STATUSES, SETTLED_STATUSES, Incident
 from console.domain.sla import incident_sla
 from console.domain.state import ChangeSet
-from console.ui.common import attention, glossary, theme
-from console.ui.common.attention import Redispatch, needs_redispatch
+from console.domain.focus import awaiting_closure
+from console.ui.common import glossary, theme
 from console.ui.common.i18n import current_lang, kind_label, severity_label, status_label
 
 _SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}
@@ -210,8 +212,8 @@ class AlertQueueModel(QAbstractTableModel):
             return f"✓ {secs}", theme.COUNTDOWN_MET
         left = sla.response_left_s if sla.response_left_s is not None else 0.0
         text = glossary.countdown(left, lang)
-        if left < 0:
-            return text, theme.COUNTDOWN_RED
+        if left < 0 or self.redispatch(inc) is not None:
+            return text, theme.COUNTDOWN_RED  # nobody took it: the clock runs again, and it is urgent
         return text, theme.COUNTDOWN_AMBER if left < AMBER_BELOW_S else theme.COUNTDOWN_OK
 
     # ------------------------------------------------------------------ Qt model
@@ -253,6 +255,8 @@ class AlertQueueModel(QAbstractTableModel):
             if col == self.COL_STATUS:
                 if self.redispatch(inc) is not None:
                     return f"⚠ {glossary.attention('needs_redispatch', current_lang())}"
+                if awaiting_closure(self.replica.state, inc):
+                    return f"✔ {glossary.attention('awaiting_closure', current_lang())}"
                 if iid in self._pending_incidents:  # a command made here, not yet confirmed by the hub
                     pending = self.tr("Pending")
                     return f"⏳ {status_label(inc.status)} · {pending}"
@@ -265,6 +269,8 @@ class AlertQueueModel(QAbstractTableModel):
             if col == self.COL_STATUS:
                 if self.redispatch(inc) is not None:
                     return QBrush(QColor(theme.COUNTDOWN_RED))
+                if awaiting_closure(self.replica.state, inc):
+                    return QBrush(QColor(theme.COUNTDOWN_MET))
                 return QBrush(QColor(theme.INCIDENT_STATUS_COLORS.get(inc.status, theme.FG)))
             if not is_open(inc):
                 return QBrush(QColor(theme.FG_DIM))

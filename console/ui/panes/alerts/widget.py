@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from console.client.controller import Controller
 from console.client.replica import Replica
+from console.domain.focus import key_target
 from console.domain.model import ALERT_KINDS, INCIDENT_STATUSES
 from console.domain.state import ChangeSet
 from console.ui.common import theme
@@ -129,8 +130,8 @@ class AlertQueue(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.filters)
         layout.addWidget(self.view, 1)
-        self.hint = hint = QLabel(self.tr("Enter: dispatch recommended · A: acknowledge · E: escalate · "
-                                          "F: false alarm · Ctrl+Z: undo · F1: all keys"), self)
+        self.hint = hint = QLabel(self)
+        hint.setWordWrap(True)
         hint.setObjectName("hint")
         hint.setStyleSheet(f"color: {theme.FG_DIM};")
         layout.addWidget(hint)
@@ -154,13 +155,16 @@ class AlertQueue(QWidget):
         if changes.baseline or len(self.replica.state.org) != self._towns_known:
             self._fill_towns()
         self._show_hint()
-        rebuilt = self.model.set_hidden(self.flow.desk.held_off_queue())
+        held = self.flow.desk.held_off_queue()
+        rebuilt = self.model.set_hidden(held)
         self.model.refresh(changes)
         if rebuilt:
             self._keep_selection_visible()
-        if changes.events or changes.baseline:
+        if changes.events or changes.baseline or rebuilt:
             self._update_count()
             self._keep_selection_visible()
+            self._follow_selection_out(held)
+        self._show_target()
         critical = self._newest_critical(changes)
         if critical is not None:
             if self.sound is not None:
@@ -209,6 +213,38 @@ class AlertQueue(QWidget):
         want = not self._compact and self.controller.can("cmd.dispatch")
         if self.hint.isHidden() == want:
             self.hint.setVisible(want)
+
+    def _show_target(self) -> None:
+        """The hint names what the keys act on now (console/domain/focus.py), so Enter never surprises."""
+        if self.hint.isHidden():
+            return
+        target = key_target(self.replica.state, self.selection.incident, self.replica.link.center,
+                            self.flow.desk.answering())
+        inc = self.replica.state.incidents.get(target.incident) if target else None
+        if inc is None:
+            text = self.tr("Enter: dispatch recommended · A: acknowledge · E: escalate · "
+                           "F: false alarm · Ctrl+Z: undo · F1: all keys")
+        elif target.why == "critical":
+            text = self.tr("Enter → dispatch to %1 (new critical) · A: acknowledge · F: false alarm · "
+                           "P: plan · F1: all keys").replace("%1", inc.title)
+        else:
+            text = self.tr("Enter → dispatch to %1 · A: acknowledge · F: false alarm · P: plan · "
+                           "F1: all keys").replace("%1", inc.title)
+        if self.hint.text() != text:
+            self.hint.setText(text)
+            self.hint.setStyleSheet(f"color: {theme.COUNTDOWN_RED if target and target.why == 'critical' else theme.FG_DIM};")
+
+    def _follow_selection_out(self, held: frozenset[str]) -> None:
+        """When the selected incident leaves the queue (settled, or held for its undo window), the next
+        one is selected: a key never acts on an incident nobody can see any more."""
+        selected = self.selection.incident
+        if selected is None or self.model.row_of(selected) is not None:
+            return
+        inc = self.replica.state.incidents.get(selected)
+        if inc is not None and is_open(inc) and selected not in held:
+            return  # still open, only filtered out of view: the commander's choice stands
+        if self.model.rowCount():
+            self.select_row(0)
 
     # ------------------------------------------------------------------ handlers
 

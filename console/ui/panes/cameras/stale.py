@@ -18,17 +18,19 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from console.domain.localtime import clock
-from console.ui.common import glossary
+from console.ui.common import glossary, theme
 from console.ui.common.i18n import current_lang
 from console.video import status as st
 
 #: a tile whose newest frame is older than this is stale: greyed, with its last time and a reason
 STALE_AFTER_S = 2.0
 
-_STALE_VEIL = QColor(20, 24, 30, 150)
+_STALE_VEIL = QColor(theme.STALE_VEIL)
+_STALE_BOX = QColor(theme.STALE_BOX)
 #: the operator must act (password, address): red; the stream is wrong (codec, path, bytes): orange
-_REASON_COLOURS = {st.AUTH_FAILED: "#ff7b72", st.BAD_URL: "#ff7b72", st.CODEC_UNSUPPORTED: "#ffa657",
-                   st.NOT_FOUND: "#ffa657", st.UNREADABLE: "#ffa657", st.CONNECTING: "#8b949e"}
+_REASON_COLOURS = {st.AUTH_FAILED: theme.STREAM_ACT, st.BAD_URL: theme.STREAM_ACT,
+                   st.CODEC_UNSUPPORTED: theme.STREAM_WRONG, st.NOT_FOUND: theme.STREAM_WRONG,
+                   st.UNREADABLE: theme.STREAM_WRONG, st.CONNECTING: theme.STREAM_WAIT}
 
 
 def reason_text(code: str, attempts: int = 0) -> str:
@@ -44,7 +46,7 @@ def reason_text(code: str, attempts: int = 0) -> str:
 
 def reason_colour(code: str) -> QColor:
     """Failures the operator must act on (password, codec) stand out from a camera that is just down."""
-    return QColor(_REASON_COLOURS.get(code, "#e6edf3"))
+    return QColor(_REASON_COLOURS.get(code, theme.VIDEO_FG))
 
 
 def still_text(frame_time: float | None) -> str:
@@ -116,7 +118,7 @@ def paint_stale(p: QPainter, rect: QRectF, lines: list[tuple[str, QColor]]) -> N
     box_w = min(rect.width() - 4, max(fm.horizontalAdvance(t) for t, _ in lines) + 16)
     box_h = lh * len(lines) + 8
     box = QRectF(rect.center().x() - box_w / 2, rect.center().y() - box_h / 2, box_w, box_h)
-    p.fillRect(box, QColor(0, 0, 0, 170))
+    p.fillRect(box, _STALE_BOX)
     for i, (text, c) in enumerate(lines):
         p.setPen(c)
         p.drawText(QRectF(box.x(), box.y() + 4 + i * lh, box_w, lh), Qt.AlignmentFlag.AlignCenter,

@@ -12,37 +12,17 @@ import os
 import time
 from collections import deque
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QImage, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
 
 from console.domain.localtime import clock
 from console.domain.model import Detection
 from console.ui.common import glossary, theme
 from console.ui.common.i18n import current_lang
-from console.ui.common.theme import SEVERITY_COLORS
-from console.ui.panes.cameras.stale import (
-    STALE_AFTER_S, Liveness, greyed, paint_stale, reason_colour, reason_text, retry_text, still_text,
-)
+from console.ui.panes.cameras.paint import TilePainter
+from console.ui.panes.cameras.stale import STALE_AFTER_S, Liveness, reason_text, retry_text, still_text
 from console.video.pool import DecodedFrame
-
-_BG = QColor(theme.VIDEO_BG)
-_BAR = QColor(theme.VIDEO_BAR)
-_VEIL = QColor(theme.VIDEO_OFFLINE_VEIL)
-_FG = QColor(theme.VIDEO_FG)
-_DIM = QColor(theme.FG_DIM)
-_ONLINE = QColor(theme.CAMERA_ONLINE)
-_OFFLINE = QColor(theme.CAMERA_OFFLINE)
-_ALERT = QColor(theme.CAMERA_ALERT)
-_SELECTED = QColor(theme.CAMERA_SELECTED)
-_FOCUS = QColor(theme.CAMERA_FOCUSED)
-_BOX = QColor(theme.DETECTION_BOX)
-_BOX_TEXT = QColor(theme.DETECTION_TEXT)
-_ON_COLOUR = QColor(theme.ON_COLOUR)
-_EDGE = QColor(theme.BORDER)
-#: an idle tile's still: a slate bar (not the replay's amber, not live green) and a light veil
-_STILL = QColor("#57606a")
-_STILL_VEIL = QColor(13, 17, 23, 70)
 
 #: caption type on a desk: 7 pt on the smallest tiles up to 11 pt (scaled up with a wall's base type)
 _MIN_CAPTION_PT = 7.0
@@ -90,9 +70,8 @@ class CameraTile(QWidget):
         self.flash_on = False
         self.selected = False
         self.focused = False
-        self._image: QImage | None = None
-        #: the stale picture in grey, made once when the tile goes stale
-        self._grey: QImage | None = None
+        #: the newest frame, wrapping its decoded pixels (None: no picture of this camera yet)
+        self.image: QImage | None = None
         #: when the newest frame came; stale after 2 s without one
         self.live = Liveness()
         #: the stream reader's state code (console.video.status), None for hub-pushed frames
@@ -102,9 +81,8 @@ class CameraTile(QWidget):
         self.replaying = False
         #: an idle tile: its pictures are stills taken every few seconds, never shown as live video
         self.still = False
-        #: the caption bar drawn once, and what it was drawn for (redrawn when any of it changes)
-        self._bar: QImage | None = None
-        self._bar_key: tuple | None = None
+        #: draws the tile (and keeps its caption bar and grey picture between paints)
+        self.painter = TilePainter()
         self._buffer = None  # the numpy array the QImage points into; must outlive it
         self._shown: deque[float] = deque(maxlen=64)
 
@@ -113,14 +91,13 @@ class CameraTile(QWidget):
     @property
     def has_picture(self) -> bool:
         """Whether the tile has a frame of its camera to show."""
-        return self._image is not None
+        return self.image is not None
 
     def set_camera(self, camera_id: str | None, name: str = "", online: bool = True) -> None:
         """Show another camera (or none); forgets the previous camera's picture."""
         if camera_id != self.camera_id:
             self.camera_id = camera_id
-            self._image = None
-            self._grey = None
+            self.image = None
             self._buffer = None
             self.live.reset()
             self.stream_state = None
@@ -158,10 +135,9 @@ class CameraTile(QWidget):
             return False
         rgb = frame.rgb
         # Wrap, don't copy: the QImage reads the numpy buffer, which we keep alive.
-        self._image = QImage(rgb.data, frame.width, frame.height, rgb.strides[0],
+        self.image = QImage(rgb.data, frame.width, frame.height, rgb.strides[0],
                              QImage.Format.Format_RGB888)
         self._buffer = rgb
-        self._grey = None
         self.live.frame(frame.ts, arrived, on_clock)
         self.frame_number = frame.number
         self.pending = True
@@ -195,7 +171,7 @@ class CameraTile(QWidget):
 
     def still_text(self) -> str:
         """"静帧 07:31:19" (Still …) on an idle tile with a picture, "" otherwise."""
-        if not self.still or not self.camera_id or self._image is None or self.live.stale:
+        if not self.still or not self.camera_id or self.image is None or self.live.stale:
             return ""
         return still_text(self.live.clock_time)
 
@@ -224,7 +200,7 @@ class CameraTile(QWidget):
             return ""
         if self.stream_state is None:
             lang = current_lang()
-            return (glossary.video_state("no_signal", lang) if self._image is not None
+            return (glossary.video_state("no_signal", lang) if self.image is not None
                     else glossary.video_words("waiting", lang))
         return reason_text(self.stream_state, self.stream_attempts)
 
@@ -331,7 +307,7 @@ class CameraTile(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         try:
-            self._paint(p)
+            self.painter.paint(self, p)
         finally:
             p.end()
         if self.pending:
@@ -353,152 +329,6 @@ class CameraTile(QWidget):
             self.sig_double_clicked.emit(self.camera_id)
         super().mouseDoubleClickEvent(event)
 
-    # ------------------------------------------------------------------ private
-
-    def _image_rect(self) -> QRectF:
-        """Where the frame goes: scaled to fit, aspect kept, centred."""
-        w, h = self.width(), self.height()
-        img = self._image
-        if img is None or img.width() == 0 or img.height() == 0:
-            return QRectF(0, 0, w, h)
-        scale = min(w / img.width(), h / img.height())
-        if 1.0 <= scale < 1.06:
-            # The reader scaled the picture to the tile already (a pixel or two smaller, even sizes):
-            # draw it pixel for pixel on whole pixels, Qt's unscaled path, 3× cheaper than a resample.
-            iw, ih = img.width(), img.height()
-            return QRectF((w - iw) // 2, (h - ih) // 2, iw, ih)
-        iw, ih = img.width() * scale, img.height() * scale
-        return QRectF((w - iw) / 2, (h - ih) / 2, iw, ih)
-
-    def _paint(self, p: QPainter) -> None:
-        rect = self.rect()
-        p.fillRect(rect, _BG)
-        big = min(self.width(), self.height()) >= 160
-        p.setFont(self.caption_font())
-        fm = p.fontMetrics()
-
-        target = self._image_rect()
-        stale = self.live.stale and self.camera_id is not None
-        if self._image is not None:
-            p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, big)
-            if stale:
-                if self._grey is None:
-                    self._grey = greyed(self._image)
-                p.drawImage(target, self._grey)
-            else:
-                p.drawImage(target, self._image)
-                if self.still:
-                    p.fillRect(target, _STILL_VEIL)  # dimmed: a still beside live tiles must not read as live
-        if stale and self.online:
-            if self._image is None and self.stream_state is None:
-                p.setPen(_DIM)
-                p.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.status_text())
-            else:
-                paint_stale(p, QRectF(rect), [
-                    (self.live.last_picture_text(), _FG),
-                    (self.status_text(), reason_colour(self.stream_state or "")),
-                    (self.retry_text(), _DIM)])
-
-        if self.camera_id and not self.online:
-            p.fillRect(rect, _VEIL)
-            p.setPen(_OFFLINE.lighter(150))
-            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.tr("OFFLINE"))
-
-        if self.alerting and self.detections and self._image is not None:
-            # boxes belong to a picture: over "waiting for video" they point at nothing
-            self._paint_boxes(p, target, fm.height())
-
-        if self.camera_id:
-            self._paint_overlay(p, fm)
-        if self.replaying:
-            self._paint_replay(p, fm)
-        elif self.still_text():
-            self._paint_still(p, fm)
-
-        self._paint_border(p)
-
-    def _paint_boxes(self, p: QPainter, target: QRectF, text_h: int) -> None:
-        colour = QColor(SEVERITY_COLORS.get(self.severity, theme.CAMERA_ALERT))
-        pen = QPen(_BOX if self.severity != "critical" else colour, 2)
-        pen.setCosmetic(True)
-        for d in self.detections:
-            box = QRectF(target.x() + d.x * target.width(), target.y() + d.y * target.height(),
-                         max(2.0, d.w * target.width()), max(2.0, d.h * target.height()))
-            p.setPen(pen)
-            p.setBrush(Qt.BrushStyle.NoBrush)
-            p.drawRect(box)
-            label = f"{d.label} {d.score:.2f}"
-            lw = p.fontMetrics().horizontalAdvance(label) + 6
-            ly = box.y() - text_h if box.y() - text_h >= target.y() else box.bottom()
-            p.fillRect(QRectF(box.x(), ly, lw, text_h), pen.color())
-            p.setPen(_BOX_TEXT)
-            p.drawText(QRectF(box.x() + 3, ly, lw, text_h), Qt.AlignmentFlag.AlignVCenter, label)
-
-    def _paint_overlay(self, p: QPainter, fm) -> None:
-        h = fm.height() + 4
-        w = self.width()
-        dot_colour = (_ONLINE if self.online and not self.live.stale and not self.still
-                      else _STILL if self.online and self.still and not self.live.stale else _OFFLINE)
-        fps = self.fps()
-        # The caption bar changes about once a second (the rate) but is painted with every frame:
-        # drawn once into an image and reused, it costs a 1:1 blit instead of text layout per frame.
-        key = (self.camera_id, self.camera_name, self.online, self.still, dot_colour.rgba(), round(fps), fps > 0,
-               w, h, p.font().key(), self.devicePixelRatioF())
-        if self._bar_key != key or self._bar is None:
-            dpr = self.devicePixelRatioF()
-            bar = QImage(int(w * dpr), int(h * dpr), QImage.Format.Format_ARGB32_Premultiplied)
-            bar.setDevicePixelRatio(dpr)
-            bar.fill(Qt.GlobalColor.transparent)
-            q = QPainter(bar)
-            try:
-                q.setFont(p.font())
-                q.setRenderHints(p.renderHints())
-                self._draw_bar(q, fm, w, h, dot_colour, fps)
-            finally:
-                q.end()
-            self._bar, self._bar_key = bar, key
-        p.drawImage(QPointF(0, 0), self._bar)
-        if self.alerting and self.alert_title:
-            bh = h
-            p.fillRect(QRectF(0, self.height() - bh, w, bh),
-                       QColor(SEVERITY_COLORS.get(self.severity, SEVERITY_COLORS["critical"])).darker(130))
-            p.setPen(_ON_COLOUR)
-            title = fm.elidedText(self.alert_title, Qt.TextElideMode.ElideRight, int(w - 10))
-            p.drawText(QRectF(5, self.height() - bh, w - 10, bh), Qt.AlignmentFlag.AlignVCenter, title)
-
-    def _draw_bar(self, p: QPainter, fm, w: int, h: int, dot_colour: QColor, fps: float) -> None:
-        p.fillRect(QRectF(0, 0, w, h), _BAR)
-        # online dot, then "CAM07 name"
-        dot = h * 0.45
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(dot_colour)
-        p.drawEllipse(QPointF(4 + dot / 2, h / 2), dot / 2, dot / 2)
-        p.setPen(_FG)
-        name, rate = self.caption(fm)
-        p.drawText(QRectF(dot + 10, 0, w, h), Qt.AlignmentFlag.AlignVCenter, name)
-        if rate:
-            p.setPen(_DIM if fps > 0 else _OFFLINE)
-            p.drawText(QRectF(0, 0, w - 5, h), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                       rate)
-
-    def _paint_replay(self, p: QPainter, fm) -> None:
-        h = fm.height() + 4
-        text = self.replay_text()
-        w = fm.horizontalAdvance(text) + 12
-        y = self.height() - 2 * h if self.alerting and self.alert_title else self.height() - h
-        p.fillRect(QRectF(0, y, w, h), _FOCUS)
-        p.setPen(_BOX_TEXT)
-        p.drawText(QRectF(6, y, w, h), Qt.AlignmentFlag.AlignVCenter, text)
-
-    def _paint_still(self, p: QPainter, fm) -> None:
-        h = fm.height() + 4
-        text = self.still_text()
-        w = fm.horizontalAdvance(text) + 12
-        y = self.height() - 2 * h if self.alerting and self.alert_title else self.height() - h
-        p.fillRect(QRectF(0, y, w, h), _STILL)
-        p.setPen(_ON_COLOUR)
-        p.drawText(QRectF(6, y, w, h), Qt.AlignmentFlag.AlignVCenter, text)
-
     def contextMenuEvent(self, event) -> None:
         if not self.camera_id:
             return
@@ -506,21 +336,3 @@ class CameraTile(QWidget):
         act = menu.addAction(self.tr("Play the last 30 s"))
         act.triggered.connect(lambda: self.sig_replay_requested.emit(self.camera_id))
         menu.popup(event.globalPos())
-
-    def _paint_border(self, p: QPainter) -> None:
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        if self.alerting and self.flash_on:
-            colour, width = _ALERT, 5
-        elif self.focused:
-            colour, width = _FOCUS, 4
-        elif self.selected:
-            colour, width = _SELECTED, 3
-        elif self.alerting:
-            colour, width = _ALERT.darker(200), 3
-        else:
-            colour, width = _EDGE, 1
-        pen = QPen(colour, width)
-        pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
-        p.setPen(pen)
-        half = width / 2
-        p.drawRect(QRectF(half, half, self.width() - width, self.height() - width))

@@ -119,9 +119,6 @@ class TimelineStrip(QWidget):
 class DrillBar(QWidget):
     """Play/pause, speed 0.5×–60×, the timeline with alert markers, and seek, for a reviewed recording."""
 
-    #: the position moves between hub messages: redraw on every UI tick (cheap)
-    refresh_every_tick = True
-
     sig_control = Signal(str, float)
     """A control was sent to the hub: (action, value)."""
 

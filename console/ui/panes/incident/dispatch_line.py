@@ -10,11 +10,12 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from console.client.replica import Replica
+from console.domain import attention
+from console.domain.attention import Redispatch, needs_redispatch
+from console.domain.focus import awaiting_closure
 from console.domain.model import TASK_FINAL, Incident
 from console.domain.recommend import eta_seconds
 from console.ui.common import glossary
-from console.ui.common import attention
-from console.ui.common.attention import Redispatch, needs_redispatch
 from console.ui.common.i18n import current_lang, resource_kind_label, status_label
 from console.ui.shell.desk import Desk, DeskEntry
 
@@ -65,9 +66,16 @@ class DispatchLine(QFrame):
         state = self.replica.state
         lang = current_lang()
         notice = needs_redispatch(state, inc, self.replica.hub_now())
-        self.notice.setVisible(notice is not None)
-        if notice is not None:
-            self.notice.setText(redispatch_words(state, notice, lang))
+        closing = notice is None and awaiting_closure(state, inc)
+        self.notice.setVisible(notice is not None or closing)
+        if notice is not None or closing:
+            self.notice.setText(redispatch_words(state, notice, lang) if notice is not None
+                                else "✔ " + glossary.attention("awaiting_closure", lang))
+            name = "attention" if notice is not None else "closure"
+            if self.notice.objectName() != name:  # the theme's rule for that name colours it
+                self.notice.setObjectName(name)
+                self.notice.style().unpolish(self.notice)
+                self.notice.style().polish(self.notice)
         tasks = [t for tid in inc.tasks if (t := state.tasks.get(tid)) is not None and t.status not in TASK_FINAL]
         who = ""
         if tasks:
@@ -96,7 +104,7 @@ class DispatchLine(QFrame):
             else:
                 self.undo_button.setText(self.tr("Undo (%1 s)").replace("%1", str(max(1, int(entry.left() + 0.999)))))
                 self.undo_button.setEnabled(self.desk.controller.can("cmd.cancel_task"))
-        self.setVisible(bool(who) or notice is not None or show_undo)
+        self.setVisible(bool(who) or notice is not None or closing or show_undo)
 
     def _on_undo(self) -> None:
         if self._entry is not None:

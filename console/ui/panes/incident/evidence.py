@@ -29,7 +29,7 @@ from console.domain.model import Alert, Incident
 from console.ui.common import glossary, theme
 from console.ui.common.i18n import current_lang
 from console.ui.panes.incident import export
-from console.video import stills
+from console.video import export as bundle, stills
 from console.video.evidence import EvidenceKeeper
 
 THUMB_W, THUMB_H = 176, 99
@@ -373,9 +373,9 @@ class EvidencePanel(QGroupBox):
             if inc is not None and any(a.id == alert for a in export.incident_alerts(self.replica.state, inc)):
                 self.fill(inc)
 
-    def _run_export(self, job: export.ExportJob, dest: Path) -> None:
+    def _run_export(self, job: bundle.ExportJob, dest: Path) -> None:
         try:
-            path = export.write(job, dest)
+            path = bundle.write(job, dest)
             self.sig_exported.emit(str(path), "")
         except Exception as exc:  # any failure is said on the pane; nothing half-written stays (write_bundle)
             self.sig_exported.emit(str(dest), str(exc))

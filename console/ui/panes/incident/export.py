@@ -1,26 +1,12 @@
-"""An incident's evidence bundle: clips, snapshots, photos, the timeline as JSON and as a page, a manifest.
+"""What an incident's evidence bundle holds, read from the state and put in words (the GUI thread's half).
 
-Layout of the folder or zip (`console.video.evidence.write_bundle` adds
-`manifest.json`, every other file's size and SHA-256):
-
-    index.html            the incident, its alerts, pictures and timeline, in the session's language
-    timeline.json         the same as data: codes and hub times (epoch s), not words
-    snapshots/<alert>.jpg the alert's snapshot (the gateway's image, or the one this console kept)
-    photos/<alert>-<n>.jpg|png  a photo report's photos, as the gateway stored them (EXIF stripped)
-    clips/<alert>.mkv     the alert's camera from 10 s before to 20 s after (original packets)
-
-`prepare` reads the state on the GUI thread and renders the words; `write`
-fetches, gathers and writes on a worker. `duty-console evidence verify` checks it.
+The bundle itself (its layout, fetching, writing, verifying) is `console/video/export.py`:
+`prepare` here makes its `ExportJob`, a worker runs `write` there.
 """
 
 from __future__ import annotations
 
-import hashlib
-import html
-import json
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import msgspec
 
@@ -29,28 +15,8 @@ from console.domain.model import Alert, Incident
 from console.domain.state import State
 from console.ui.common import glossary
 from console.video import stills
-from console.video.evidence import AFTER_S, BEFORE_S, EvidenceKeeper, clip_span, write_bundle
-
-FORMAT = "duty-console-evidence"
-VERSION = 1
-
-
-@dataclass
-class ExportJob:
-    """What the worker needs: plain data read from the state, words already chosen."""
-
-    incident: str
-    lang: str
-    data: dict
-    #: (label, value) rows of the incident and of each alert, in words
-    facts: list[tuple[str, str]]
-    alerts: list[dict]
-    steps: list[tuple[str, str, str, str]]
-    #: (bundle name, source: a URL or a kept file, alert id, kind)
-    pictures: list[tuple[str, str | Path, str, str]] = field(default_factory=list)
-    #: alert ids whose clip the keeper may hold
-    clip_alerts: list[str] = field(default_factory=list)
-    keeper: EvidenceKeeper | None = None
+from console.video.evidence import AFTER_S, BEFORE_S, EvidenceKeeper
+from console.video.export import FORMAT, VERSION, ExportJob
 
 
 def incident_alerts(state: State, inc: Incident) -> list[Alert]:
@@ -74,7 +40,8 @@ def prepare(state: State, inc: Incident, lang: str, *, keeper: EvidenceKeeper | 
              (w("severity"), g.severity(inc.severity)), (w("status"), g.status(inc.status)),
              (w("place"), place)]
     steps = [(clock(s.at), g.actor(s.actor), g.step(s.what), g.describe_step(s, name_of)) for s in inc.timeline]
-    job = ExportJob(inc.id, lang, {}, facts, [], steps, keeper=keeper)
+    job = ExportJob(inc.id, lang, {}, facts, [], steps, keeper=keeper, words=_page_words(lang),
+                    html_lang="zh-CN" if glossary.is_zh(lang) else "en")
     files: dict[str, dict] = {}
     for a in alerts:
         cam = state.cameras.get(a.camera or "")
@@ -103,96 +70,6 @@ def prepare(state: State, inc: Incident, lang: str, *, keeper: EvidenceKeeper | 
     return job
 
 
-def write(job: ExportJob, dest: Path) -> Path:
-    """Gather every file (fetching photos, finishing clips) and write the bundle; returns its path.
-
-    A picture that cannot be fetched is left out and said so in timeline.json
-    (`missing`), so the export of what is there still happens.
-    """
-    from console.video.evidence import verify_bundle
-
-    files: dict[str, bytes | Path] = {}
-    listing = job.data["files"]
-    missing = []
-    for name, source, alert, kind in job.pictures:
-        try:
-            data = Path(source).read_bytes() if isinstance(source, Path) else stills.fetch(source)
-        except (stills.StillError, OSError) as exc:
-            missing.append({"alert": alert, "kind": kind, "ref": str(source), "reason": str(exc)})
-            continue
-        files[name] = data
-        if kind == "snapshot":
-            listing[alert]["snapshot"] = name
-        else:
-            listing[alert]["photos"].append(name)
-    for alert in job.clip_alerts:
-        job.keeper.finish(alert)
-        clip = job.keeper.clip_path(alert)
-        if clip is not None:
-            files[f"clips/{alert}.mkv"] = clip.read_bytes()
-            listing[alert]["clip"] = f"clips/{alert}.mkv"
-            # what the ring held of the window: a camera pulled only from the alert on starts late
-            listing[alert]["clip_span"] = list(clip_span(clip))
-    job.data["missing"] = missing
-    files["timeline.json"] = json.dumps(job.data, ensure_ascii=False, indent=2).encode("utf-8")
-    files["index.html"] = render_html(job, files).encode("utf-8")
-    path = write_bundle(dest, files)
-    problems = verify_bundle(path)
-    if problems:  # a disk that does not give back what was written: say so rather than hand it on
-        raise OSError(f"{path} does not verify: {'; '.join(problems)}")
-    return path
-
-
-def render_html(job: ExportJob, files: dict[str, bytes | Path]) -> str:
-    """The bundle's readable page: self-contained (no scripts, no remote anything), pictures by relative path."""
-    w = _words(job.lang)
-    e = html.escape
-    out = [f'<!doctype html><html lang="{"zh-CN" if glossary.is_zh(job.lang) else "en"}"><head>'
-           f'<meta charset="utf-8"><title>{e(w("title"))} {e(job.incident)}</title><style>'
-           "body{font-family:'WenQuanYi Micro Hei',sans-serif;margin:24px;color:#222;max-width:1100px}"
-           "table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #bbb;padding:4px 8px;"
-           "text-align:left;vertical-align:top}th{background:#eee}img{max-width:320px;max-height:200px;"
-           "border:1px solid #888;margin:4px}figure{display:inline-block;margin:4px}"
-           "figcaption{font-size:90%;color:#555}code{font-size:85%}</style></head><body>",
-           f"<h1>{e(w('title'))} · {e(job.incident)}</h1>", "<table>"]
-    out += [f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in job.facts]
-    exported = clock(job.data["exported_at"], "%Y-%m-%d %H:%M:%S")  # the center's time zone, like every time here
-    out.append(f"<tr><th>{e(w('exported_at'))}</th><td>{e(exported)}</td></tr></table>")
-    listing = job.data["files"]
-    for a in job.alerts:
-        out.append(f"<h2>{e(w('alert'))} {e(a['id'])} · {e(a['title'])}</h2><table>")
-        for label, key in (("time", "time"), ("source", "source"), ("camera", "camera"), ("report", "text")):
-            if a[key]:
-                out.append(f"<tr><th>{e(w(label))}</th><td>{e(a[key])}</td></tr>")
-        if a["detections"]:
-            out.append(f"<tr><th>AI</th><td>{e(a['detections'])}</td></tr>")
-        out.append("</table><div>")
-        got = listing.get(a["id"], {})
-        pics = ([(got["snapshot"], w("snapshot"))] if got.get("snapshot") else []) + \
-            [(p, f"{w('photo')} {i}") for i, p in enumerate(got.get("photos", []), 1)]
-        for name, caption in pics:
-            out.append(f'<figure><a href="{e(name)}"><img src="{e(name)}" alt="{e(caption)}"></a>'
-                       f"<figcaption>{e(caption)} · <code>{e(name)}</code></figcaption></figure>")
-        if got.get("clip"):
-            window = w("clip_window", before=f"{BEFORE_S:.0f}", after=f"{AFTER_S:.0f}")
-            first, last = got["clip_span"]
-            span = f"{clock(first, '%H:%M:%S')}.{int(first * 10) % 10} – {clock(last, '%H:%M:%S')}.{int(last * 10) % 10}"
-            out.append(f'<p>{e(w("clip"))}: <a href="{e(got["clip"])}"><code>{e(got["clip"])}</code></a>'
-                       f" {e(span)} ({e(w('clip_kept'))} {e(window)})</p>")
-        out.append("</div>")
-    out.append(f"<h2>{e(w('timeline'))}</h2><table><tr><th>{e(w('time'))}</th><th>{e(w('who'))}</th>"
-               f"<th>{e(w('step'))}</th><th>{e(w('detail'))}</th></tr>")
-    out += [f"<tr><td>{e(t)}</td><td>{e(who)}</td><td>{e(what)}</td><td>{e(d)}</td></tr>"
-            for t, who, what, d in job.steps]
-    out.append(f"</table><h2>{e(w('files'))}</h2><table>")
-    for n in sorted(set(files) - {"index.html"}):
-        data = files[n] if isinstance(files[n], bytes) else Path(files[n]).read_bytes()
-        out.append(f"<tr><td><code>{e(n)}</code></td><td>{len(data):,}</td>"
-                   f"<td><code>{hashlib.sha256(data).hexdigest()}</code></td></tr>")
-    out.append(f"</table><p>{e(w('verify_hint'))}</p></body></html>")
-    return "".join(out)
-
-
 def _ext(url: str) -> str:
     return "png" if url.lower().endswith(".png") else "jpg"
 
@@ -202,3 +79,11 @@ def _words(lang: str):
         text = glossary.word(glossary.EVIDENCE_WORDS, code, lang)
         return text.format(**params) if params else text
     return w
+
+
+def _page_words(lang: str) -> dict[str, str]:
+    """Every evidence word the bundle's page says, by code, in `lang` (the clip's window filled in)."""
+    w = _words(lang)
+    words = {code: w(code) for code in glossary.EVIDENCE_WORDS}
+    words["clip_window"] = w("clip_window", before=f"{BEFORE_S:.0f}", after=f"{AFTER_S:.0f}")
+    return words

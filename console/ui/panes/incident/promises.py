@@ -7,9 +7,9 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 from console.client.replica import Replica
 from console.domain.model import Incident
 from console.domain.sla import incident_sla
-from console.domain.localtime import duration
+from console.domain.localtime import duration, whole_seconds
 from console.ui.common import glossary, theme
-from console.ui.common.attention import needs_redispatch
+from console.domain.attention import needs_redispatch
 from console.ui.common.i18n import current_lang
 
 
@@ -37,10 +37,10 @@ class ServicePromises(QGroupBox):
             # dispatched in time on paper, but nobody took it: not a kept promise
             colour = theme.COUNTDOWN_RED
             text = "⚠ " + self.tr("Response: dispatched in %1 s, nobody took it — send someone else") \
-                .replace("%1", f"{sla.response_s:.0f}")
+                .replace("%1", str(whole_seconds(sla.response_s)))
         elif sla.response_s is not None:
             colour = theme.COUNTDOWN_RED if sla.response_breached else theme.COUNTDOWN_MET
-            text = self.tr("Response: %1 s (promise 60 s)").replace("%1", f"{sla.response_s:.0f}")
+            text = self.tr("Response: %1 s (promise 60 s)").replace("%1", str(whole_seconds(sla.response_s)))
             text = ("✗ " if sla.response_breached else "✓ ") + text
         else:
             left = sla.response_left_s or 0.0

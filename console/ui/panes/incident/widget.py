@@ -50,7 +50,8 @@ class IncidentPane(QWidget):
         self.promises = ServicePromises(replica, body)
         self.actions = ActionsBar(replica, controller, body, flow=self.flow)
         self.recommendations = RecommendationList(controller, body, flow=self.flow)
-        self.task_list = TaskList(replica, body)
+        self.task_list = TaskList(replica, body, recall=lambda task: self.flow.recall(task, self.window()))
+        self.task_list.recall_allowed = controller.can("cmd.recall")
         self.timeline_view = TimelineView(body)
         #: who was sent, and undo: above the scrolled detail, never below the fold
         self.dispatch_line = DispatchLine(replica, self.flow.desk, self)
@@ -108,9 +109,10 @@ class IncidentPane(QWidget):
         self._tick(inc)
 
     def show_incident(self, incident_id: str | None) -> None:
-        """Show an incident (normally through the shared selection)."""
+        """Show an incident (normally through the shared selection); a new one starts at the top."""
         if incident_id != self.incident_id:
             self.recommendations.forget()
+            self.scroll.verticalScrollBar().setValue(0)
         self.incident_id = incident_id
         inc = self._incident()
         self.empty_label.setVisible(inc is None)
@@ -130,7 +132,15 @@ class IncidentPane(QWidget):
         """Wall mode hides every action button, whatever the controller allows."""
         self._actions_visible = visible
         self.actions.setVisible(visible)
+        self.task_list.recall_allowed = visible and self.controller.can("cmd.recall")
         self.show_incident(self.incident_id)
+
+    def set_wall(self, on: bool) -> None:
+        """Wall mode: no action buttons, each recommendation's reason whole, no sideways scrolling."""
+        self.set_actions_visible(not on)
+        self.recommendations.set_wrap(on)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if on
+                                                 else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
     def action_buttons(self) -> dict[str, QPushButton]:
         """Command type → its button (tests and wall mode look at them)."""

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage, QPixmap, QTransform
 from PySide6.QtWidgets import QGraphicsPixmapItem
 
-from console.ui.panes.map.mbtiles import MBTiles, lonlat_to_tile, tile_bounds
+from console.maps.mbtiles import MBTiles, lonlat_to_tile, tile_bounds
 
 #: tiles kept (pixmap items, placed or not)
 CACHE_TILES = 512

@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QFont
 
 from console.client.replica import Replica
 from console.domain.model import HELD_STATUSES, Resource
-from console.ui.common.attention import assembly_left
+from console.domain.attention import assembly_left
 from console.ui.common import glossary, theme
 from console.ui.common.i18n import current_lang, resource_kind_label as kind_label
 from console.ui.common.i18n import status_label as _domain_status

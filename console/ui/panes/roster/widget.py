@@ -15,7 +15,7 @@ from console.client.controller import Controller
 from console.client.replica import Replica
 from console.domain.model import HELD_STATUSES, RESOURCE_KINDS, RESOURCE_STATUSES
 from console.domain.state import ChangeSet
-from console.domain.rules import FIELD_ENROL
+from console.domain.commands import FIELD_ENROL
 from console.ui.common import glossary
 from console.ui.common.i18n import current_lang
 from console.ui.common.theme import PENDING_COLOR, RESOURCE_STATUS_COLORS

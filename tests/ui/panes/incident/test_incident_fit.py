@@ -38,7 +38,7 @@ def test_the_english_incident_pane_fits_its_column(qtbot, qapp, width):
         pane.show()
         qtbot.waitExposed(pane)
         qapp.processEvents()
-        assert pane.actions.broadcast_button.text().startswith("Broadcast check"), "English is installed"
+        assert pane.actions.button("cmd.broadcast").text().startswith("Broadcast a check"), "English is installed"
         assert _cut(pane) == []
         scroll = pane.findChildren(QScrollArea)[0]
         assert scroll.horizontalScrollBar().maximum() == 0, "nothing runs off the column's right edge"

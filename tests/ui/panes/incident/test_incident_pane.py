@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from console.protocol import messages as m
 from console.ui.common.i18n import install_translator, kind_label, status_label
@@ -44,7 +45,7 @@ def test_undo_cancels_the_task_the_dispatch_made(qtbot, world, incident_pane):
     iid = world.raise_alert(1)
     world.selection.select_incident(iid)
     incident_pane.refresh(world.replica.take_changes())
-    qtbot.mouseClick(incident_pane.actions.dispatch_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(incident_pane.actions.button("cmd.dispatch"), Qt.MouseButton.LeftButton)
     ((command_id, _, body),) = [c for c in world.sink.commands if c[1] == "cmd.dispatch"]
     undo = incident_pane.dispatch_line.undo_button
     assert undo.isVisible(), "the undo sits in the dispatch line at the top of the pane"
@@ -70,7 +71,7 @@ def test_undo_of_a_plan_cancels_its_tasks_and_not_a_later_dispatch_by_the_same_u
     iid = world.raise_alert(1, kind="crowd_density")
     world.selection.select_incident(iid)
     incident_pane.refresh(world.replica.take_changes())
-    qtbot.mouseClick(incident_pane.actions.plan_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(incident_pane.actions.button("cmd.activate_plan"), Qt.MouseButton.LeftButton)
     ((command_id, _, _),) = [c for c in world.sink.commands if c[1] == "cmd.activate_plan"]
     undo = incident_pane.dispatch_line.undo_button
     qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)  # before the hub has answered: it waits
@@ -97,7 +98,7 @@ def test_a_refused_dispatch_offers_no_undo(qtbot, world, incident_pane):
     iid = world.raise_alert(1)
     world.selection.select_incident(iid)
     incident_pane.refresh(world.replica.take_changes())
-    qtbot.mouseClick(incident_pane.actions.dispatch_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(incident_pane.actions.button("cmd.dispatch"), Qt.MouseButton.LeftButton)
     ((command_id, _, _),) = world.sink.commands
     world.sink.answer(command_id, m.Result(ok=False, code="conflict", message="taken"), world.replica)
     incident_pane.refresh(world.replica.take_changes())
@@ -108,19 +109,27 @@ def test_incident_actions_send_commands(qtbot, world, incident_pane):
     iid = world.raise_alert(1, kind="crowd_density")
     world.selection.select_incident(iid)
     incident_pane.refresh(world.replica.take_changes())
-    assert "人群踩踏风险预案" in incident_pane.actions.plan_button.text()
+    assert "人群踩踏风险预案" in incident_pane.actions.button("cmd.activate_plan").text()
     flow = incident_pane.flow
-    qtbot.mouseClick(incident_pane.actions.ack_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(incident_pane.actions.button("cmd.acknowledge"), Qt.MouseButton.LeftButton)
     type_into_dialog(flow, "")
-    qtbot.mouseClick(incident_pane.actions.plan_button, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(incident_pane.actions.escalate_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(incident_pane.actions.button("cmd.activate_plan"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(incident_pane.actions.button("cmd.escalate"), Qt.MouseButton.LeftButton)
     type_into_dialog(flow, "需区级协调")
-    qtbot.mouseClick(incident_pane.actions.broadcast_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(incident_pane.actions.button("cmd.broadcast"), Qt.MouseButton.LeftButton)
+    ask = incident_pane.actions.broadcast_dialog
+    assert ask is not None and ask.isVisible(), "a broadcast asks which grids first"
+    n_grids, n_people = ask.reach()
+    assert n_grids >= 1 and n_people >= 1
+    assert ask.preview.text() == f"Send to {n_grids} grids / {n_people} people"
+    chosen = ask.grids()
+    QTest.mouseClick(ask.buttons.button(ask.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton)
     assert [t for _, t, _ in world.sink.commands] == ["cmd.activate_plan"], "the plan goes at once, the rest wait"
     flow.desk.flush()
     types = [t for _, t, _ in world.sink.commands]
     assert types == ["cmd.activate_plan", "cmd.acknowledge", "cmd.escalate", "cmd.broadcast"]
-    assert world.sink.of("cmd.broadcast")[0].tag == "forest_adjacent"
+    sent = world.sink.of("cmd.broadcast")[0]
+    assert sent.grids == chosen and sent.tag is None and "人群密度" in sent.text
     incident_pane.actions.coop_menu.aboutToShow.emit()  # what opening the menu does
     towns = [a.text() for a in incident_pane.actions.coop_menu.actions()]
     assert towns == ["南山镇"]
@@ -134,12 +143,12 @@ def test_handoff_buttons_only_when_offered_here(qtbot, world, incident_pane):
     world.replica.link.center = "T2"
     world.selection.select_incident(iid)
     incident_pane.refresh(world.replica.take_changes())
-    assert not incident_pane.actions.accept_button.isVisible()
+    assert not incident_pane.actions.button("cmd.accept_handoff").isVisible()
     world.event("cooperation_requested", m.IncidentOffered(incident=iid, to_center="T2", actor="T1 值班长"),
                 SAMPLE_DAY_START + 70)
     incident_pane.refresh(world.replica.take_changes())
-    assert incident_pane.actions.accept_button.isVisible() and incident_pane.actions.accept_button.isEnabled()
-    qtbot.mouseClick(incident_pane.actions.accept_button, Qt.MouseButton.LeftButton)
+    assert incident_pane.actions.button("cmd.accept_handoff").isVisible() and incident_pane.actions.button("cmd.accept_handoff").isEnabled()
+    qtbot.mouseClick(incident_pane.actions.button("cmd.accept_handoff"), Qt.MouseButton.LeftButton)
     incident_pane.flow.desk.flush()
     assert world.sink.of("cmd.accept_handoff") == [m.CmdIncident(incident=iid)]
 
@@ -164,13 +173,13 @@ def test_chinese_and_english_both_load(qtbot, qapp, world):
         assert install_translator(qapp, "zh") == "zh_CN"
         zh = IncidentPane(world.replica, world.controller, world.selection)
         qtbot.addWidget(zh)
-        assert zh.actions.ack_button.text() == "确认"
+        assert zh.actions.button("cmd.acknowledge").text() == "确认"
         assert kind_label("animal") == "动物"
         assert status_label("dispatched") == "已派遣"
         assert install_translator(qapp, "en") == "en"
         en = IncidentPane(world.replica, world.controller, world.selection)
         qtbot.addWidget(en)
-        assert en.actions.ack_button.text() == "Acknowledge"
+        assert en.actions.button("cmd.acknowledge").text() == "Acknowledge"
         assert kind_label("animal") == "Animal"
     finally:
         install_translator(qapp, "en")
@@ -183,10 +192,10 @@ def _texts(tree, col: int) -> list[str]:
 @pytest.mark.parametrize("lang, words", [
     ("zh", {"steps": ["预警", "启动预案", "已派遣", "任务被拒绝", "已上报"],
             "plan": "人群踩踏风险预案 缺：民警 ×1", "declined": "王芳：在处置另一起", "escalated": "→ 滨江区：需区级协调",
-            "field": "现场（模拟）", "breach": "响应用时 70 秒，超过 60 秒", "reason": "最近的志愿者："}),
+            "field": "现场（模拟）", "breach": "响应已 95 秒，超过 60 秒（无人在途）", "reason": "最近的志愿者："}),
     ("en", {"steps": ["Raised", "Plan activated", "Dispatched", "Task declined", "Escalated"],
             "plan": "人群踩踏风险预案 missing: Police ×1", "declined": "王芳: 在处置另一起",
-            "escalated": "→ 滨江区: 需区级协调", "field": "Field (simulated)", "breach": "response 70 s > 60 s",
+            "escalated": "→ 滨江区: 需区级协调", "field": "Field (simulated)", "breach": "response 95 s > 60 s (nobody on the way)",
             "reason": "nearest volunteer: "}),
 ])
 def test_the_incident_pane_says_timeline_breaches_and_reasons_in_the_chosen_language(qtbot, qapp, world, lang,

@@ -14,7 +14,7 @@ from console.protocol.codec import Message
 from console.scenarios import geography as geo
 from console.site import load_site
 from console.ui.panes.map.basemap import BaseMapLayer
-from console.ui.panes.map.mbtiles import MBTiles, tile_bounds, tms_row, write_mbtiles
+from console.maps.mbtiles import MBTiles, tile_bounds, tms_row, write_mbtiles
 from console.ui.panes.map.widget import MapPane
 from console.ui.shell.selection import Selection
 

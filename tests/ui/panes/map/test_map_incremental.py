@@ -24,10 +24,10 @@ def _markers(pane: MapPane) -> dict[str, object]:
     incs = pane.incidents.data
     return {
         "people": {rid: (float(people["x"][i]), float(people["y"][i]), people["brush"][i].color().name())
-                   for i, rid in enumerate(pane.resource_ids)},
+                   for i, rid in enumerate(pane.people_layer.resource_ids)},
         "cameras": {cid: (float(cams["x"][i]), float(cams["y"][i]), cams["brush"][i].color().name())
                     for i, cid in enumerate(pane._camera_ids)},
-        "cone_states": dict(pane._camera_state),
+        "cone_states": dict(pane.camera_state),
         "cone_ids": list(pane.cones.cones.ids),
         "incidents": {iid: (float(incs["x"][i]), float(incs["y"][i]), incs["brush"][i].color().name())
                       for i, iid in enumerate(pane._incident_ids)},
@@ -105,11 +105,11 @@ def test_a_tick_that_only_moves_people_does_not_redraw_the_markers(world, live_m
     world.alert(cams[0], "I1")
     _tick(world, live_map)
     drawn = live_map.marker_updates
-    people = live_map.people_updates
+    people = live_map.people_layer.updates
     rid = next(iter(world.replica.state.resources))
     world.event("resources_moved", m.ResourcesMoved(moves=[(rid, 5.0, 6.0)]))
     _tick(world, live_map)
-    assert live_map.people_updates == people + 1
+    assert live_map.people_layer.updates == people + 1
     assert live_map.point_of(rid) == (5.0, 6.0)
     assert live_map.marker_updates == drawn  # the stars and cameras are the same: no setData
     # an alert on another camera changes both scatters: they are redrawn

@@ -1,6 +1,6 @@
 """What needs the commander again: a dispatch that was declined, or not answered in time.
 
-A console-side reading of the replica (no new domain state): an open incident
+A reading of the state (no new domain state, no Qt): an open incident
 whose every task that is still running is unanswered for longer than
 `no_answer_s`, with at least one declined or unanswered, and nobody on the way.
 The queue row, the incident pane and the alarm all ask this one function.
@@ -38,6 +38,8 @@ def needs_redispatch(state: State, inc: Incident, now: float, no_answer_s: float
         task = state.tasks.get(tid)
         if task is None:
             continue
+        if task.accepted_at is not None or task.arrived_at is not None:
+            return None  # someone took it: older refusals and silences are answered
         if task.status == "declined":
             declined.append(task.resource)
             since = max(since, task.ended_at or task.sent_at)

@@ -25,8 +25,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from console.video.plan import LAYOUTS
+
 #: tiles per page a view may use (the wall's layouts)
-VIEW_LAYOUTS = (1, 4, 9, 16, 25, 36, 64)
+VIEW_LAYOUTS = LAYOUTS
 MAX_VIEW_CAMERAS = 64
 MAX_NAME = 60
 FORMAT_VERSION = 1

@@ -1,0 +1,247 @@
+"""The UI tick: what the replica changed reaches the panes here, a few times a second, in small steps.
+
+Data reaches panes only through `refresh(changes)` on this tick (the pane table says
+which panes are refreshed every tick, which on alternate ticks). Three rules keep the
+GUI thread answering under a flood of events:
+
+- a tick refreshes panes for about TICK_SLICE_S, then lets the loop run and goes on;
+- after a tick that took d seconds the next regular one waits d / TICK_SHARE (at most
+  TICK_WAIT_MAX_S): a flood is applied, not drowned in redraws;
+- a new critical alert gets an early tick of the queue alone (at most one per
+  URGENT_GAP_S), painted before anything else, and the next regular tick gives the
+  other panes the same changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from typing import Callable
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QWidget
+
+from console.client.replica import Replica
+from console.domain.state import ChangeSet
+from console.ui.shell.critical import CriticalFocus
+from console.ui.shell.registry import PANES
+
+log = logging.getLogger(__name__)
+
+#: an early tick for a new alert comes no sooner than this after the last tick (s)
+URGENT_GAP_S = 0.025
+#: UI tick (ms): panes redraw at most this often
+TICK_MS = 50
+#: a tick refreshes panes for about this long before it lets the loop run (s)
+TICK_SLICE_S = 0.008
+#: regular ticks take at most this share of the GUI thread: after a tick that took d seconds the
+#: next waits d / TICK_SHARE (a flood of events is applied, not drowned in redraws; alerts still tick early)
+TICK_SHARE = 0.25
+#: ... but never longer than this (s): one huge tick (the baseline of 20,000 people, 1-2 s) must not
+#: leave the map and the queue still for four times as long (P4: the map redraws every second)
+TICK_WAIT_MAX_S = 0.5
+#: with nothing new, panes still refresh this often so countdowns move (s)
+IDLE_REFRESH_S = 0.5
+
+
+class UiTick(QObject):
+    """Refreshes the window's panes from the replica's changes on a timer, in steps.
+
+    `panes` is the window's live name → widget dict (panes built later join it);
+    `after(idle)` runs once a tick's steps are all done (the window's status bar,
+    header and notices); `critical` is held while an early tick paints the queue.
+    """
+
+    def __init__(self, replica: Replica, panes: dict[str, QWidget], critical: CriticalFocus,
+                 after: Callable[[bool], None], parent: QObject | None = None):
+        super().__init__(parent)
+        self.replica = replica
+        self.panes = panes
+        self.critical = critical
+        self.after = after
+        self.timer = QTimer(self)
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self.run)
+        self._urgent = False
+        self._closed = False
+        self._tick_at = 0.0
+        self._last_refresh = 0.0
+        #: changes an early tick showed in the queue only; the next regular tick shows them everywhere
+        self._carry = ChangeSet()
+        #: a redraw every pane (the queue too) owes on the next tick (a window made over a running session)
+        self._redraw = ChangeSet()
+        #: ticks so far (a staggered pane's phase is counted on it)
+        self.number = 0
+        #: changes a staggered pane has not been given yet
+        self._backlog: dict[str, ChangeSet] = {}
+        #: the current tick's pane refreshes not yet run: (name, pane, changes)
+        self._steps: deque = deque()
+        self._steps_idle = False
+        #: GUI-thread time the current tick took so far, and when the next may start (monotonic)
+        self._tick_busy = 0.0
+        self._tick_started = self._next_tick_at = 0.0
+        replica.on_new_alert.append(self._tick_soon)
+        self.timer.start()
+
+    # ------------------------------------------------------------------ API
+
+    def start(self) -> None:
+        """Tick on the timer (it starts ticking when made)."""
+        self.timer.start()
+
+    def stop(self) -> None:
+        """No more regular ticks (tests drive the tick themselves; a window being replaced)."""
+        self.timer.stop()
+
+    def close(self) -> None:
+        """For good: no regular, early or leftover step runs after this. Safe to call twice."""
+        if self._tick_soon in self.replica.on_new_alert:
+            self.replica.on_new_alert.remove(self._tick_soon)
+        self._closed = True
+        self.timer.stop()
+
+    @property
+    def busy(self) -> bool:
+        """Whether the current tick still has panes to refresh (the loop runs between its steps)."""
+        return bool(self._steps)
+
+    def run(self, force: bool = False) -> ChangeSet:
+        """One UI tick: every pane gets what changed, in steps of at most TICK_SLICE_S.
+
+        Between steps the loop runs (the session applies what arrived, a critical alert is
+        painted at once): a tick that redraws the map, the roster and the KPIs no longer holds
+        the GUI thread for all of them in one go. A forced tick (tests, smoke, a new window)
+        runs whole. A tick due while the last one's steps still run waits for the next.
+        """
+        if self._steps:
+            if not force:
+                return ChangeSet()
+            self._run_steps(None)
+        if not force and time.monotonic() < self._next_tick_at:
+            # The last tick was heavy: domain changes pile up for the next one; video goes on.
+            for spec in PANES:
+                pane = self.panes.get(spec.name)
+                if pane is not None and spec.every_tick:
+                    try:
+                        pane.refresh(ChangeSet())
+                    except Exception:  # noqa: BLE001 - counted and logged by the full tick
+                        log.exception("pane failed to refresh")
+            return ChangeSet()
+        self._tick_at = self._tick_started = time.monotonic()
+        self._tick_busy = 0.0
+        # The queue already had the carried changes in the early tick: given them again, it
+        # would ring, pop and focus a critical alert twice. It gets the rest.
+        queue_changes, self._redraw = self._redraw, ChangeSet()
+        queue_changes.merge(self.replica.take_changes())
+        changes, self._carry = self._carry, ChangeSet()
+        changes.merge(queue_changes)
+        now = time.monotonic()
+        idle = not changes and not force and now - self._last_refresh < IDLE_REFRESH_S
+        if not idle:
+            self._last_refresh = now
+        self.number += 1
+        steps = self._steps
+        for spec in PANES:
+            name = spec.name
+            pane = self.panes.get(name)
+            # A staggered pane still owed changes is not idle: when events arrive in step with
+            # the other phase (the hub's 10 Hz slices, our 20 Hz ticks) its ticks are all
+            # empty ones, and skipping them left the map unredrawn for the whole run (P4).
+            if pane is None or (idle and not spec.every_tick and not self._backlog.get(name)):
+                continue
+            pane_changes = queue_changes if spec.urgent else changes
+            if spec.phase is not None:
+                # every other tick, on alternate ticks, with what piled up meanwhile, so no single
+                # tick redraws everything (shorter GUI stalls)
+                backlog = self._backlog.setdefault(name, ChangeSet())
+                backlog.merge(changes)
+                if not force and self.number % 2 != spec.phase:
+                    continue
+                pane_changes, self._backlog[name] = backlog, ChangeSet()
+            steps.append((name, pane, pane_changes))
+        self._steps_idle = idle
+        self._run_steps(None if force else TICK_SLICE_S)
+        return changes
+
+    def redraw_all(self) -> ChangeSet:
+        """Draw every pane from the whole replica (a window made over a running session)."""
+        self._redraw.merge(ChangeSet(baseline=True))
+        return self.run(force=True)
+
+    def draw_whole(self, names: set[str]) -> None:
+        """New panes over a replica that may already hold a whole world: each draws it all once."""
+        for name in sorted(names):
+            try:
+                self.panes[name].refresh(ChangeSet(baseline=True))
+            except Exception:  # noqa: BLE001 - one broken pane must not stop the others
+                self.replica.counters[f"ui_error.{name}"] += 1
+                log.exception("pane %s failed to draw", name)
+
+    # ------------------------------------------------------------------ private
+
+    def _run_steps(self, budget_s: float | None) -> None:
+        """Refresh panes of the current tick until done or `budget_s` is spent (then go on soon)."""
+        started = time.perf_counter()
+        steps = self._steps
+        while steps:
+            name, pane, pane_changes = steps.popleft()
+            try:
+                pane.refresh(pane_changes)
+            except Exception:  # noqa: BLE001 - one broken pane must not freeze the others
+                self.replica.counters[f"ui_error.{name}"] += 1
+                log.exception("pane %s failed to refresh", name)
+            if steps and budget_s is not None and time.perf_counter() - started > budget_s:
+                self._tick_busy += time.perf_counter() - started
+                QTimer.singleShot(0, self._next_steps)
+                return
+        self.after(self._steps_idle)
+        self._tick_busy += time.perf_counter() - started
+        self._next_tick_at = self._tick_started + min(self._tick_busy / TICK_SHARE, TICK_WAIT_MAX_S)
+
+    def _next_steps(self) -> None:
+        if not self._closed and self._steps:
+            self._run_steps(TICK_SLICE_S)
+
+    def _urgent_pane(self) -> QWidget | None:
+        return next((self.panes[s.name] for s in PANES if s.urgent and s.name in self.panes), None)
+
+    def _tick_soon(self) -> None:
+        """A new critical alert: the queue shows it now, before the next event is applied.
+
+        Called by the replica right after the event that raised it, so the row is painted
+        ahead of whatever backlog the session still holds (the events stay applied in order:
+        the queue only looks sooner). At most one early tick per URGENT_GAP_S: a burst of
+        alerts is still one insert; an alert inside the gap gets its tick when the gap ends.
+        """
+        if self._urgent or self._closed:
+            return
+        wait_s = URGENT_GAP_S - (time.monotonic() - self._tick_at)
+        if wait_s <= 0:
+            self._urgent_tick()
+            return
+        self._urgent = True
+        self.replica.yield_requested = True
+        QTimer.singleShot(max(1, int(wait_s * 1000)), self._urgent_tick)
+
+    def _urgent_tick(self) -> None:
+        """Only the queue (and the camera focus) now; other panes get these changes next tick.
+
+        The queue is painted before the critical alert is focused (banner, camera, incident
+        details): the row is what the commander must see first.
+        """
+        self._urgent = False
+        queue = self._urgent_pane()
+        if self._closed or queue is None:
+            return
+        self._tick_at = time.monotonic()
+        changes = self.replica.take_changes()
+        self._carry.merge(changes)
+        self.critical.hold()
+        try:
+            queue.refresh(changes)
+        except Exception:  # noqa: BLE001 - the regular tick counts and logs pane failures
+            log.exception("alert queue failed to refresh")
+        finally:
+            queue.repaint()
+            self.critical.release()
