@@ -85,12 +85,19 @@ def pg_url(pg_cluster):
     return pg_cluster.create_database(f"t{next(_pg_dbs)}")
 
 
+@pytest.fixture
+def sqlite_db_url(tmp_path):
+    """A SQLAlchemy URL of a fresh SQLite file in the test's temp dir: for tests of the network
+    (heartbeats, deadlines) whose time goes into waiting, not into the store."""
+    return f"sqlite:///{tmp_path / 't.db'}"
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def tmp_db_url(request, tmp_path):
     """A SQLAlchemy URL of a fresh, empty database: a SQLite file in the test's temp dir, then
     a database on the session's PostgreSQL server (every test that takes it runs on both)."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 't.db'}"
+        return request.getfixturevalue("sqlite_db_url")
     return request.getfixturevalue("pg_url")
 
 
