@@ -32,6 +32,14 @@ def pytest_addoption(parser):
                      help="only the pure and headless tests (make test-fast; the lane is in tests/conftest.py)")
 
 
+def pytest_ignore_collect(collection_path, config):
+    """With --fast, a folder whose every test is out of the lane is not even imported (no Qt loaded)."""
+    if not config.getoption("--fast", default=False):
+        return None
+    rel = os.path.relpath(str(collection_path), TESTS).split(os.sep)
+    return True if len(rel) == 1 and rel[0] in MARKER_BY_FOLDER else None
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         rel = os.path.relpath(str(item.path), TESTS).split(os.sep)
@@ -77,12 +85,19 @@ def pg_url(pg_cluster):
     return pg_cluster.create_database(f"t{next(_pg_dbs)}")
 
 
+@pytest.fixture
+def sqlite_db_url(tmp_path):
+    """A SQLAlchemy URL of a fresh SQLite file in the test's temp dir: for tests of the network
+    (heartbeats, deadlines) whose time goes into waiting, not into the store."""
+    return f"sqlite:///{tmp_path / 't.db'}"
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def tmp_db_url(request, tmp_path):
     """A SQLAlchemy URL of a fresh, empty database: a SQLite file in the test's temp dir, then
     a database on the session's PostgreSQL server (every test that takes it runs on both)."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 't.db'}"
+        return request.getfixturevalue("sqlite_db_url")
     return request.getfixturevalue("pg_url")
 
 

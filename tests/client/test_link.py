@@ -95,8 +95,9 @@ async def test_commands_made_offline_all_take_effect_once_after_reconnect_under_
 
 # ---------------------------------------------------------------- 2. a dead link is noticed
 
-async def test_the_console_says_offline_within_5_s_of_a_black_holed_link(tmp_db_url):
-    async with running_hub(tmp_db_url) as server:
+@pytest.mark.slow  # waits out the real 5-s offline bound (fast lane: tests/conftest.py)
+async def test_the_console_says_offline_within_5_s_of_a_black_holed_link(sqlite_db_url):
+    async with running_hub(sqlite_db_url) as server:
         relay = Relay(server.port)
         await relay.start()
         replica = Replica()
@@ -114,8 +115,9 @@ async def test_the_console_says_offline_within_5_s_of_a_black_holed_link(tmp_db_
             await relay.stop()
 
 
-async def test_the_hub_drops_a_black_holed_session_within_10_s(tmp_db_url):
-    async with running_hub(tmp_db_url) as server:
+@pytest.mark.slow  # waits out the real 10-s heartbeat bound (fast lane: tests/conftest.py)
+async def test_the_hub_drops_a_black_holed_session_within_10_s(sqlite_db_url):
+    async with running_hub(sqlite_db_url) as server:
         relay = Relay(server.port)
         await relay.start()
         try:
@@ -129,8 +131,9 @@ async def test_the_hub_drops_a_black_holed_session_within_10_s(tmp_db_url):
             await relay.stop()
 
 
-async def test_the_hub_drops_a_session_that_stops_reading_within_10_s(tmp_db_url):
-    async with running_hub(tmp_db_url) as server:
+@pytest.mark.slow  # waits out the real 10-s heartbeat bound (fast lane: tests/conftest.py)
+async def test_the_hub_drops_a_session_that_stops_reading_within_10_s(sqlite_db_url):
+    async with running_hub(sqlite_db_url) as server:
         async with Client.connect(server.url, "demo-commander") as client:
             client._reader.cancel()
             client.ws.transport.pause_reading()  # alive, pinging if it likes, but reads nothing any more

@@ -9,6 +9,8 @@ import sqlite3
 import subprocess
 import sys
 
+import pytest
+
 from console.hub.auth import TokenRegistry
 from console.protocol import messages as m
 from tests.store.dbraw import raw_db
@@ -101,6 +103,7 @@ async def _hub_process(tmp_path, *extra):
     return proc, line.split()[2]
 
 
+@pytest.mark.slow  # waits out the real hub and CLI processes' start (fast lane: tests/conftest.py)
 async def test_verify_with_key_and_checkpoints_detects_rehash_and_truncation(tmp_path):
     """A real `duty-console hub --audit-key`: the signed checkpoints catch what the bare chain cannot."""
     from console.store.audit import GENESIS, entry_hash

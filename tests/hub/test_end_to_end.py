@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from console.client.controller import Controller
 from console.client.replica import Replica
 from console.domain.sla import incident_sla
@@ -14,6 +16,7 @@ from console.client.session import Session
 from console.store import Store
 
 
+@pytest.mark.slow  # waits out the real marathon at high speed (fast lane: tests/conftest.py)
 async def test_marathon_with_scripted_commander(tmp_path):
     hub = await start_hub(HubConfig(port=0, scenario="marathon", speed=240.0, start="07:25",
                                     db=f"sqlite:///{tmp_path/'hub.db'}", fps=0))

@@ -7,6 +7,8 @@ import asyncio
 import json
 import os
 
+import pytest
+
 from console.domain.model import Alert
 from console.protocol import messages as m
 from console.protocol.codec import MAX_ID_CHARS, encode
@@ -54,6 +56,7 @@ async def test_a_body_nested_a_thousand_deep_is_malformed_and_the_session_goes_o
         assert server.core.counters["rejected.malformed"] == len(hostile)
 
 
+@pytest.mark.slow  # waits out the real 400 MiB of hostile ids (fast lane: tests/conftest.py)
 async def test_two_thousand_commands_with_200_kib_ids_are_refused_and_nothing_is_stored(tmp_db_url, tmp_path):
     async with running_hub(tmp_db_url) as server:
         size_before = db_bytes(tmp_db_url)

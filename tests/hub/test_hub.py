@@ -138,9 +138,10 @@ async def test_a_thousand_malformed_frames_leave_session_and_hub_up(tmp_db_url):
             await other.wait_for(lambda: any(e.type == "incident_acknowledged" for e in other.events))
 
 
-async def test_stalled_client_is_dropped_before_the_queue_grows_past_its_bound(tmp_db_url):
+@pytest.mark.slow  # waits out the real send deadline (fast lane: tests/conftest.py)
+async def test_stalled_client_is_dropped_before_the_queue_grows_past_its_bound(sqlite_db_url):
     limit = 50
-    async with running_hub(tmp_db_url, queue_limit=limit) as server:
+    async with running_hub(sqlite_db_url, queue_limit=limit) as server:
         async with Client.connect(server.url, "demo-commander") as stalled:
             stalled._reader.cancel()  # stop reading: the socket buffers fill, then the hub's queue
             channel = next(ch for ch in server.core.channels if ch.principal.token == "demo-commander")
