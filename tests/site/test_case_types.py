@@ -79,11 +79,11 @@ def test_a_bad_toml_file_is_named_with_its_line(tmp_path):
 def test_a_changed_catalog_reaches_a_console_as_one_event(tmp_path):
     folder = write_site(tmp_path / "s")
     state = State()
-    events, _ = site_changes(state, load_site(folder).baseline)
+    events = site_changes(state, load_site(folder).baseline).events
     _fold(state, events)
     assert state.case_types == {}
     (folder / "cases.toml").write_text(ROCKFALL, encoding="utf-8")
-    events, _ = site_changes(state, load_site(folder).baseline)
+    events = site_changes(state, load_site(folder).baseline).events
     assert [t for t, _ in events] == ["case_types_changed"]
     _fold(state, events)
     assert state.case_types["rockfall"].limit == 2 and state.work_hours == ["09:00-12:00", "13:30-18:00"]
