@@ -160,7 +160,7 @@ class _NoCredentialFrames(logging.Filter):
 
 
 #: the loggers the hub's and the console's websocket connections write frame dumps to
-for _name in ("websockets.client", "websockets.server", "console.hub.server"):
+for _name in ("websockets.client", "websockets.server", "console.hub.server", "console.hub.server.websockets"):
     logging.getLogger(_name).addFilter(_NoCredentialFrames())
 
 
