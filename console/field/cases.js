@@ -60,7 +60,8 @@
   // the reporter's own cases waiting for their check
   function toVerify() {
     const st = page();
-    return Object.values(st.incidents || {}).filter((inc) => isCase(inc) && open(inc) && inc.reporter === st.name
+    const mine = (inc) => inc.reporter === st.name || ((st.alerts || {})[inc.alert] || {}).reporter === st.name;
+    return Object.values(st.incidents || {}).filter((inc) => isCase(inc) && open(inc) && mine(inc)
       && handled(inc) && !inc.case.reached.verified);
   }
 

@@ -190,6 +190,7 @@
       const s = b.state;
       st.resources = s.resources; st.incidents = s.incidents; st.tasks = s.tasks; st.plans = s.plans;
       st.messages = s.messages || {};
+      st.alerts = s.alerts || {};  // only the person's own reports
       st.seq = b.seq;
       if (window.fieldCases) window.fieldCases.snapshot(s);
     } else if (t === "live") {
@@ -207,7 +208,7 @@
     } else if (typeof m.seq === "number") {
       if (m.seq <= st.seq) return;  // an overlap after a resume is harmless
       st.seq = m.seq;
-      fold(t, b);
+      fold(t, b, m.ts);
       if (st.live) announce();
     }
     render();
@@ -217,12 +218,13 @@
   function hubNow() { return st.clock ? st.clock.clock + (Date.now() / 1000 - st.clock.at) * st.clock.rate : 0; }
 
   // a field view's events (PROTOCOL.md section 19): records set whole, and what leaves the view
-  function fold(t, b) {
+  function fold(t, b, ts) {
     if (t === "view_changed") {
       for (const r of b.resources || []) st.resources[r.id] = r;
       for (const task of b.tasks || []) st.tasks[task.id] = task;
       for (const inc of b.incidents || []) st.incidents[inc.id] = inc;
       for (const msg of b.messages || []) st.messages[msg.id] = msg;
+      for (const a of b.alerts || []) (st.alerts = st.alerts || {})[a.id] = a;
     } else if (t === "baseline_loaded") {
       st.resources = {}; st.plans = {};
       for (const r of b.baseline.resources) st.resources[r.id] = r;

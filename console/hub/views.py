@@ -56,6 +56,8 @@ class View:
     kind: str
     center: str | None = None
     resource: str | None = None
+    #: a field token's name: the reports it sent are its to see (and, as cases, to verify)
+    name: str = ""
 
     def full(self, state: State) -> bool:
         """Whether this view is the whole state (the district, or a token for every center)."""
@@ -74,7 +76,7 @@ class View:
 def view_of(principal) -> View:
     """The view of a principal (console/hub/auth.py `Principal`)."""
     if principal.role == "field":
-        return View(FIELD, resource=principal.resource)
+        return View(FIELD, resource=principal.resource, name=principal.name)
     if principal.role == "ingest":
         return View(INGEST)
     return View(CENTER, center=principal.center)
@@ -99,15 +101,27 @@ def credentials_message(state: State, credentials: dict) -> bytes:
 
 # ---------------------------------------------------------------------- records
 
-def field_incident(inc: Incident, tasks: list[str]) -> Incident:
-    """What a field page sees of an incident it has tasks in: title, place, times, status, broadcasts."""
+def field_incident(inc: Incident, tasks: list[str], reported: bool = False) -> Incident:
+    """What a field page sees of an incident it has tasks in (or reported): title, place, times, status,
+    broadcasts, and its case's stages; the alert's id only to its reporter."""
     return Incident(
-        id=inc.id, alert="", kind=inc.kind, severity=inc.severity, title=inc.title, town=inc.town,
+        id=inc.id, alert=inc.alert if reported else "", case=inc.case, kind=inc.kind, severity=inc.severity, title=inc.title, town=inc.town,
         grid=inc.grid, x=inc.x, y=inc.y, created_at=inc.created_at, status=inc.status, plan=inc.plan,
         tasks=tasks, merged_into=inc.merged_into, acknowledged_at=inc.acknowledged_at,
         first_dispatch_at=inc.first_dispatch_at, first_arrival_at=inc.first_arrival_at,
         resolved_at=inc.resolved_at, closed_at=inc.closed_at,
         timeline=[msgspec.structs.replace(s, actor="") for s in inc.timeline if s.what in FIELD_STEPS])
+
+
+def field_alert(a: Alert) -> Alert:
+    """The reporter's own alert as their page sees it: what they sent, without the camera's picture."""
+    return msgspec.structs.replace(a, snapshot=None, detections=[])
+
+
+def _reported(state: State, inc: Incident, name: str) -> bool:
+    """Whether a field token sent the report that opened this incident."""
+    alert = state.alerts.get(inc.alert)
+    return bool(name) and alert is not None and alert.reporter == name
 
 
 def field_message(message: Broadcast, resource: str | None) -> Broadcast:
@@ -144,10 +158,12 @@ def _own_messages(state: State, incident: str, resource: str | None) -> list[Bro
             if b.incident == incident and resource in b.recipients]
 
 
-def _holds(state: State, inc: Incident, resource: str | None) -> bool:
-    """Whether a field view holds an incident: a task of its person in it, or a broadcast to them."""
+def _holds(state: State, inc: Incident, resource: str | None, name: str = "") -> bool:
+    """Whether a field view holds an incident: a task of its person in it, a broadcast to them, or
+    their own report."""
     return bool(_own_tasks(state, inc, resource)) or any(
-        b.incident == inc.id and resource in b.recipients for b in state.messages.values())
+        b.incident == inc.id and resource in b.recipients for b in state.messages.values()) or _reported(
+        state, inc, name)
 
 
 def _alert_ids(inc: Incident) -> list[str]:
@@ -176,8 +192,11 @@ def view_state(state: State, view: View) -> State:
         base.messages = {b: field_message(msg, view.resource) for b, msg in s.messages.items()
                          if view.resource in msg.recipients}
         held = {t.incident for t in base.tasks.values()} | {msg.incident for msg in base.messages.values()}
-        base.incidents = {i: field_incident(s.incidents[i], _own_tasks(s, s.incidents[i], view.resource))
-                          for i in held if i in s.incidents}
+        reported = {i for i, inc in s.incidents.items() if _reported(s, inc, view.name)}
+        base.incidents = {i: field_incident(s.incidents[i], _own_tasks(s, s.incidents[i], view.resource),
+                                            i in reported)
+                          for i in held | reported if i in s.incidents}
+        base.alerts = {s.incidents[i].alert: field_alert(s.alerts[s.incidents[i].alert]) for i in reported}
         base.plans = dict(s.plans)
         return base
     base.course = list(s.course)
@@ -319,9 +338,12 @@ def _changed(state: State, view: View, ch: ChangeSet, gone: list[str] | None = N
         incidents = set(ch.incidents) | {t.incident for t in out.tasks}
         for iid in sorted(incidents):
             inc = state.incidents.get(iid)
-            if inc is not None and _holds(state, inc, me):
-                out.incidents.append(field_incident(inc, _own_tasks(state, inc, me)))
+            if inc is not None and _holds(state, inc, me, view.name):
+                mine = _reported(state, inc, view.name)
+                out.incidents.append(field_incident(inc, _own_tasks(state, inc, me), mine))
                 out.messages += _own_messages(state, iid, me)
+                if mine:
+                    out.alerts.append(field_alert(state.alerts[inc.alert]))
     else:
         out.cameras = [ingest_camera(c) for cid in sorted(ch.cameras) if (c := state.cameras.get(cid))]
         out.alerts = [ingest_alert(a) for aid in sorted(ch.alerts) if (a := state.alerts.get(aid))]
