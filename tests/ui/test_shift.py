@@ -196,6 +196,12 @@ async def test_a_whole_shift_through_the_keys(tmp_path, monkeypatch):
     from console.app.hub import start_hub
 
     monkeypatch.setattr("console.ui.shell.desk.UNDO_WINDOW_S", 0.6)  # the 5 s window, shortened for the run
+    if SHOTS:  # the pictures for the closing note are of the Chinese console, built in Chinese
+        from PySide6.QtWidgets import QApplication
+
+        from console.ui.common.i18n import install_translator
+
+        install_translator(QApplication.instance(), "zh")
     hub = await start_hub(HubConfig(port=0, db=f"sqlite:///{tmp_path / 'hub.db'}", scenario="marathon",
                                     speed=SPEED, start="07:28", fps=0))
     try:
@@ -203,11 +209,6 @@ async def test_a_whole_shift_through_the_keys(tmp_path, monkeypatch):
             c = Commander(hub, con)
             window = con.window
             if SHOTS:
-                from PySide6.QtWidgets import QApplication
-
-                from console.ui.common.i18n import install_translator
-
-                install_translator(QApplication.instance(), "zh")
                 window.showMaximized()
             await activated(window)
 
