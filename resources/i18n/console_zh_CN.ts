@@ -273,18 +273,18 @@
     <context>
         <name>Alarm</name>
         <message>
-            <location filename="../../console/ui/shell/alarm.py" line="120" />
+            <location filename="../../console/ui/shell/alarm.py" line="121" />
             <source>No audio device: alarms are silent, watch the flashing rows</source>
             <extracomment>seconds between rings while an alert of this severity waits to be acknowledged the flash's half period (ms) a loud notice (banner); `status` a quiet one (the status bar) rings so far (tests count them; a silent console counts too)</extracomment>
             <translation>无音频设备：告警无声，请留意闪烁的行</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/alarm.py" line="148" />
+            <location filename="../../console/ui/shell/alarm.py" line="149" />
             <source>Not acknowledged: %1 critical — %2 · %3 (A: acknowledge)</source>
             <translation>未确认紧急预警 %1 起 — %2 · %3（A：确认）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/alarm.py" line="149" />
+            <location filename="../../console/ui/shell/alarm.py" line="150" />
             <source>Not acknowledged: %1 critical — %2 · %3</source>
             <translation>未确认紧急预警 %1 起 — %2 · %3</translation>
         </message>
@@ -292,43 +292,44 @@
     <context>
         <name>AlertQueue</name>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="114" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="126" />
             <source>Show closed</source>
+            <extracomment>called after every paint: the console's alarm-to-screen figure counts a row once it is painted</extracomment>
             <translation>显示已办结</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="224" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="237" />
             <source>Enter: dispatch recommended · A: acknowledge · E: escalate · F: false alarm · Ctrl+Z: undo · F1: all keys</source>
             <translation>回车：派遣推荐人员 · A：确认 · E：上报区县 · F：误报 · Ctrl+Z：撤销 · F1：全部快捷键</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="227" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="240" />
             <source>Enter → dispatch to %1 (new critical) · A: acknowledge · F: false alarm · P: plan · F1: all keys</source>
             <translation>回车 → 派遣至 %1（新紧急预警） · A 确认 · F 误报 · P 预案 · F1 全部按键</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="230" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="243" />
             <source>Enter → dispatch to %1 · A: acknowledge · F: false alarm · P: plan · F1: all keys</source>
             <translation>回车 → 派遣至 %1 · A 确认 · F 误报 · P 预案 · F1 全部按键</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="300" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="313" />
             <source>All types</source>
             <translation>全部类型</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="303" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="316" />
             <source>All statuses</source>
             <translation>全部状态</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="306" />
-            <location filename="../../console/ui/panes/alerts/widget.py" line="314" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="319" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="327" />
             <source>All towns</source>
             <translation>全部镇街</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="324" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="337" />
             <source>%1 open · %2 critical</source>
             <translation>待办 %1 · 紧急 %2</translation>
         </message>
@@ -336,38 +337,38 @@
     <context>
         <name>AlertQueueModel</name>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="229" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="244" />
             <source>Severity</source>
-            <extracomment>the response countdown turns amber below this many seconds left the role that carries the incident id of a row incidents a held action (false alarm, close, resolve in its undo window) takes off the queue hub time the countdowns are computed against (one value per tick) rows that flash until acknowledged (the alarm sets them), and the flash's phase</extracomment>
+            <extracomment>the response countdown turns amber below this many seconds left the role that carries the incident id of a row how far a cell's own colour is taken toward white on the selected row incidents a held action (false alarm, close, resolve in its undo window) takes off the queue hub time the countdowns are computed against (one value per tick) rows that flash until acknowledged (the alarm sets them), and the flash's phase</extracomment>
             <translation>级别</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="229" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="244" />
             <source>Response</source>
             <translation>响应</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="229" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="244" />
             <source>Type</source>
             <translation>类型</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="229" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="244" />
             <source>Title</source>
             <translation>标题</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="230" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="245" />
             <source>Town</source>
             <translation>镇街</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="230" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="245" />
             <source>Status</source>
             <translation>状态</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="260" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="275" />
             <source>Pending</source>
             <translation>待确认</translation>
         </message>
@@ -419,23 +420,24 @@
     <context>
         <name>CameraTile</name>
         <message>
-            <location filename="../../console/ui/panes/cameras/tile.py" line="212" />
+            <location filename="../../console/ui/panes/cameras/tile.py" line="189" />
             <source>Replay %1</source>
-            <extracomment>an idle tile's still: a slate bar (not the replay's amber, not live green) and a light veil caption type on a desk: 7 pt on the smallest tiles up to 11 pt (scaled up with a wall's base type) DUTY_CONSOLE_FIRST_FRAME=1 prints "first_frame_painted &lt;epoch seconds&gt;" once, when the first camera frame of the process has been painted (the start-up benchmark reads it) set when a frame was handed over and not painted yet frames painted / frames dropped because the previous one was still pending the stale picture in grey, made once when the tile goes stale when the newest frame came; stale after 2 s without one the stream reader's state code (console.video.status), None for hub-pushed frames playing back the last 30 s, not live: the tile says so on an amber bar an idle tile: its pictures are stills taken every few seconds, never shown as live video the caption bar drawn once, and what it was drawn for (redrawn when any of it changes)</extracomment>
+            <extracomment>caption type on a desk: 7 pt on the smallest tiles up to 11 pt (scaled up with a wall's base type) DUTY_CONSOLE_FIRST_FRAME=1 prints "first_frame_painted &lt;epoch seconds&gt;" once, when the first camera frame of the process has been painted (the start-up benchmark reads it) set when a frame was handed over and not painted yet frames painted / frames dropped because the previous one was still pending the newest frame, wrapping its decoded pixels (None: no picture of this camera yet) when the newest frame came; stale after 2 s without one the stream reader's state code (console.video.status), None for hub-pushed frames playing back the last 30 s, not live: the tile says so on an amber bar an idle tile: its pictures are stills taken every few seconds, never shown as live video draws the tile (and keeps its caption bar and grey picture between paints)</extracomment>
             <translation>回放 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/tile.py" line="405" />
+            <location filename="../../console/ui/panes/cameras/paint.py" line="80" />
             <source>OFFLINE</source>
+            <extracomment>an idle tile's still: a slate bar (not the replay's amber, not live green) and a light veil (the picture's cache key, the picture in grey), made once when the tile goes stale</extracomment>
             <translation>离线</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/tile.py" line="309" />
+            <location filename="../../console/ui/panes/cameras/tile.py" line="286" />
             <source>offline</source>
             <translation>离线</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/tile.py" line="506" />
+            <location filename="../../console/ui/panes/cameras/tile.py" line="340" />
             <source>Play the last 30 s</source>
             <translation>回放最近 30 秒</translation>
         </message>
@@ -443,76 +445,74 @@
     <context>
         <name>CameraWall</name>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="399" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="250" />
             <source>Focus this camera</source>
-            <extracomment>tiles per page; n×n grids except 64 (8×8) flash frequency of an alerting tile's border (full on/off cycles per second) cameras within this many metres of an alert count as nearby (at most NEARBY_MAX of them) a camera tour (轮巡) turns the page this often by default (seconds) at most this many pulled tiles decode live (two cores: 16 sub-streams ≈ 25 % of a core with painting); the others on the page are idle and show a still refreshed every STILL_S seconds frames arrive outside the domain's change sets; the window refreshes this pane every tick the live budget: pulled tiles beyond it show stills every `still_s` seconds the stream readers feeding `frames` (None: every frame comes from the hub) cameras on screen pulled by a stream reader (the others wait for hub frames) camera id → its "last 30 s" playing on its tile camera tour: seconds per page (None: off) and when the next turn is due (monotonic) saved views: the user's own shelf and the site's shared one (None: not kept) the recalled view whose cameras the wall shows (None: every camera, by id) the last thing about views the operator should read (saved, not saved and why, cameras gone) camera id → the newest decoded frame, for cameras on a tile camera id → ids of its open incidents the tiles on screen now, focus tile first cameras near the selected alert, nearest first: (camera id, metres)</extracomment>
+            <extracomment>the live budget: pulled tiles beyond it show stills every `still_s` seconds the tiles on screen now, focus tile first cameras near the selected alert, nearest first: (camera id, metres); shown beside the focus tile</extracomment>
             <translation>聚焦此摄像头</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="401" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="252" />
             <source>Back to the grid</source>
             <translation>返回宫格</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="401" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="253" />
             <source>Full screen</source>
             <translation>全屏</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="403" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="255" />
             <source>Show on map</source>
             <translation>在地图上显示</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="405" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="258" />
             <source>Play the last 30 s</source>
             <translation>回放最近 30 秒</translation>
         </message>
-        <message numerus="yes">
-            <location filename="../../console/ui/panes/cameras/widget.py" line="423" />
+        <message>
+            <location filename="../../console/ui/panes/cameras/toolbar.py" line="49" />
             <source>%n camera(s) per page</source>
-            <translation>
-                <numerusform>每页 %n 路</numerusform>
-            </translation>
+            <translation>每页 %n 路</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="432" />
+            <location filename="../../console/ui/panes/cameras/toolbar.py" line="58" />
             <source>Previous page (PgUp)</source>
             <translation>上一页（PgUp）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="436" />
+            <location filename="../../console/ui/panes/cameras/toolbar.py" line="62" />
             <source>Next page (PgDown)</source>
             <translation>下一页（PgDown）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="445" />
+            <location filename="../../console/ui/panes/cameras/toolbar.py" line="71" />
             <source>Tour</source>
             <translation>轮巡</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="446" />
+            <location filename="../../console/ui/panes/cameras/toolbar.py" line="72" />
             <source>Camera tour: next page every %1 s</source>
             <translation>轮巡：每 %1 秒翻页</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="457" />
+            <location filename="../../console/ui/panes/cameras/toolbar.py" line="83" />
             <source>Close focus</source>
             <translation>关闭聚焦</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="458" />
+            <location filename="../../console/ui/panes/cameras/toolbar.py" line="84" />
             <source>Leave the focus tile (Esc)</source>
             <translation>退出聚焦画面（Esc）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="625" />
+            <location filename="../../console/ui/panes/cameras/toolbar.py" line="132" />
             <source>Focus: %1</source>
-            <extracomment>the wall's second toolbar row: the focus line whole across the column (set_wall)</extracomment>
+            <extracomment>the wall's second row: the focus line whole across the column (set_wall)</extracomment>
             <translation>聚焦：%1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="628" />
+            <location filename="../../console/ui/panes/cameras/toolbar.py" line="135" />
             <source>Nearby: %1</source>
             <translation>附近：%1</translation>
         </message>
@@ -520,50 +520,60 @@
     <context>
         <name>ConsoleStatusBar</name>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="59" />
+            <location filename="../../console/ui/shell/status_bar.py" line="63" />
             <source>Online</source>
-            <extracomment>mode badges are bilingual on purpose: an exercise must be unmistakable in either language a standing notice said once (no audio device): stays, so it is not missed</extracomment>
+            <extracomment>alarm-to-screen p95 above this is shown red: a tenth of the 10 s alarm-display norm of fire-control rooms mode badges are bilingual on purpose: an exercise must be unmistakable in either language hub commit → alert row painted, p95 of the last hour (console/client/alarm_latency.py) a standing notice said once (no audio device): stays, so it is not missed</extracomment>
             <translation>在线</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="59" />
+            <location filename="../../console/ui/shell/status_bar.py" line="63" />
             <source>Resuming</source>
             <translation>恢复中</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="60" />
+            <location filename="../../console/ui/shell/status_bar.py" line="64" />
             <source>Connecting</source>
             <translation>连接中</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="60" />
+            <location filename="../../console/ui/shell/status_bar.py" line="64" />
             <source>Offline</source>
             <translation>离线</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="62" />
+            <location filename="../../console/ui/shell/status_bar.py" line="66" />
             <source>RTT %1 ms</source>
             <translation>往返 %1 ms</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="64" />
+            <location filename="../../console/ui/shell/status_bar.py" line="68" />
             <source>seq %1</source>
             <translation>序号 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="65" />
+            <location filename="../../console/ui/shell/status_bar.py" line="69" />
             <source>%1 ev/s</source>
             <translation>%1 事件/秒</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="67" />
+            <location filename="../../console/ui/shell/status_bar.py" line="71" />
             <source>outbox %1</source>
             <translation>待发 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="70" />
+            <location filename="../../console/ui/shell/status_bar.py" line="74" />
             <source>GUI stall %1</source>
             <translation>界面卡顿 %1</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/status_bar.py" line="79" />
+            <source>alarm→screen p95 %1</source>
+            <translation>告警上屏 p95 %1</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/status_bar.py" line="82" />
+            <source>Hub commit to alert row painted, last hour: %1 alerts, clock error ±%2 ms</source>
+            <translation>中心入库至告警行显示，近一小时：%1 条告警，时钟误差 ±%2 ms</translation>
         </message>
     </context>
     <context>
@@ -689,22 +699,22 @@
     <context>
         <name>DispatchLine</name>
         <message>
-            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="88" />
+            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="89" />
             <source>Sent: %1 · %2 · %3%4</source>
             <translation>已派：%1 · %2 · %3%4</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="92" />
+            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="93" />
             <source>(+%1 more)</source>
             <translation>（另 %1 人）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="101" />
+            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="102" />
             <source>Undoing…</source>
             <translation>正在撤销…</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="104" />
+            <location filename="../../console/ui/panes/incident/dispatch_line.py" line="105" />
             <source>Undo (%1 s)</source>
             <translation>撤销（%1 秒）</translation>
         </message>
@@ -712,24 +722,23 @@
     <context>
         <name>DrillBar</name>
         <message>
-            <location filename="../../console/ui/panes/drillbar/widget.py" line="177" />
-            <location filename="../../console/ui/panes/drillbar/widget.py" line="187" />
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="174" />
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="184" />
             <source>Play</source>
-            <extracomment>the position moves between hub messages: redraw on every UI tick (cheap)</extracomment>
             <translation>播放</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/drillbar/widget.py" line="179" />
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="176" />
             <source>review mode only</source>
             <translation>仅回放模式可用</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/drillbar/widget.py" line="187" />
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="184" />
             <source>Pause</source>
             <translation>暂停</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/drillbar/widget.py" line="196" />
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="193" />
             <source>Last jump rebuilt the picture in %1 ms</source>
             <translation>上次跳转重建画面用时 %1 毫秒</translation>
         </message>
@@ -807,49 +816,49 @@
     <context>
         <name>KpiPane</name>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="110" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="115" />
             <source>Alerts / min · open incidents</source>
-            <extracomment>at most this many minutes of history are drawn (a whole marathon day fits) the window drawn: the last this many hub seconds (or the whole recording in review) recompute at most this often (wall seconds) crowd curves drawn (the cameras with the most density alerts) utilisation bars drawn (the most used kinds)</extracomment>
+            <extracomment>at most this many minutes of history are drawn (a whole marathon day fits) the window drawn: the last this many hub seconds (or the whole recording in review) recompute at most this often (wall seconds) crowd curves drawn (the cameras with the most density alerts) utilisation bars drawn (the most used kinds) the cases' line (一办到底): how many, open, overdue, on-time share (the cases pane has the rest)</extracomment>
             <translation>每分钟预警 · 未结事件</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="117" />
-            <location filename="../../console/ui/panes/kpi/widget.py" line="141" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="122" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="146" />
             <source>minutes ago</source>
             <translation>分钟前</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="119" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="124" />
             <source>p50 / p90 / p95 vs promise (% of limit)</source>
             <translation>p50 / p90 / p95 对比承诺（占时限 %）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="125" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="130" />
             <source>response 60 s</source>
             <translation>响应 60 秒</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="126" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="131" />
             <source>assembly 10 min</source>
             <translation>集结 10 分钟</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="130" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="135" />
             <source>Utilisation by kind (%)</source>
             <translation>各类力量使用率（%）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="138" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="143" />
             <source>Crowd density per camera (people/m²)</source>
             <translation>各摄像头人群密度（人/㎡）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="167" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="173" />
             <source>No alerts yet.</source>
             <translation>暂无预警。</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/kpi/widget.py" line="221" />
+            <location filename="../../console/ui/panes/kpi/widget.py" line="238" />
             <source>Alerts %1 · open %2 · tasks %3 · response p50/p90/p95 %4 / %5 / %6, ≤60 s %7 · assembly p50/p90/p95 %8 / %9 / %10, ≤10 min %11 · breaches %12</source>
             <translation>预警 %1 · 未结 %2 · 任务 %3 · 响应 p50/p90/p95 %4 / %5 / %6，≤60 秒 %7 · 集结 p50/p90/p95 %8 / %9 / %10，≤10 分钟 %11 · 超时 %12</translation>
         </message>
@@ -857,136 +866,147 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="138" />
-            <location filename="../../console/ui/shell/main_window.py" line="786" />
+            <location filename="../../console/ui/shell/main_window.py" line="81" />
+            <location filename="../../console/ui/shell/main_window.py" line="366" />
             <source>Duty commander's console</source>
-            <extracomment>DUTY_CONSOLE_FIRST_FRAME=1 prints "window_painted &lt;epoch seconds&gt;" once, when a main window's first frame is on screen (the start-up benchmark P5 reads it; the camera tile prints its own) panes refreshed every other tick, and on which: heavy, and seconds matter less there than in the queue an early tick for a new alert comes no sooner than this after the last tick (s) UI tick (ms): panes redraw at most this often a tick refreshes panes for about this long before it lets the loop run (s) regular ticks take at most this share of the GUI thread: after a tick that took d seconds the next waits d / TICK_SHARE (a flood of events is applied, not drowned in redraws; alerts still tick early) ... but never longer than this (s): one huge tick (the baseline of 20,000 people, 1-2 s) must not leave the map and the queue still for four times as long (P4: the map redraws every second) with nothing new, panes still refresh this often so countdowns move (s) a banner hides itself after this long (ms) name → pane; a factory may return any subset, None removes a pane the panes of the window's first frame (with the header, the status bar and the strips): the rest (camera wall, map and KPIs with pyqtgraph, PyAV and numpy behind them) are built just after it when the window is made with `defer_panes` (the start-up benchmark P5 counts to that frame) the panes in docks, in the order they are docked</extracomment>
+            <extracomment>DUTY_CONSOLE_FIRST_FRAME=1 prints "window_painted &lt;epoch seconds&gt;" once, when a main window's first frame is on screen (the start-up benchmark P5 reads it; the camera tile prints its own)
+----------
+the alarm that rings until acknowledged and flashes the rows and the strip the UI tick: `tick.stop()` / `tick.start()` (tests drive it themselves), `refresh_now()`</extracomment>
             <translation>基层治理指挥中心 值班指挥台</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="187" />
+            <location filename="../../console/ui/shell/main_window.py" line="118" />
+            <location filename="../../console/ui/shell/registry.py" line="192" />
             <source>Camera wall</source>
-            <extracomment>the commander's actions, keys and clicks alike: asked, held or sent, undone within 5 s True until the panes after the first frame are built (`build_deferred_panes`)</extracomment>
+            <extracomment>the commander's actions, keys and clicks alike: asked, held or sent, undone within 5 s True until the panes after the first frame are built (`build_deferred_panes`) name → pane widget, in the pane table's order (panes built after the first frame join it)</extracomment>
             <translation>视频墙</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="200" />
+            <location filename="../../console/ui/shell/registry.py" line="185" />
             <source>Alert queue</source>
+            <extracomment>the modes a pane can be shown in: a commander's desk, a wall display, a recorded session's review a new critical alert popped in the queue (incident id) show a camera on the map (camera id) the pane's key: `window.panes[name]`, the dock's object name (`dock_&lt;name&gt;`), saved layouts the dock's title, an English source string the window says through `tr` (context "MainWindow") makes the pane's widget; the pane's module is imported inside, so the first frame needs none the dock area it starts in; None: the window's centre (the camera wall) built with the window's first frame (the rest are built just after it with `defer_panes`) refreshed on every tick, also when nothing changed (it pulls video or follows a clock) staggered: refreshed only on ticks whose number % 2 is this, with what piled up meanwhile the queue: refreshed at once for a new critical alert (the early tick), before any other pane the modes whose window shows its dock; a pane shown only in review follows the link's mode docked as a tab behind this pane's dock docked under this pane's dock, taking `under_share` of the column the desk's default width (share of the window) of a side dock, height of a bottom dock the wall's fixed column width (share of the window) on a wall it goes under this pane's dock, at `wall_height` of the centre's height what the pane does in wall mode (large type across a room, nothing to click that acts) bring a camera forward (a critical alert's camera) centre the pane on a point of the local plane (metres) connects the pane's signals to the window's links every pane, in the order docks are added (and the View menu lists them) and a tick refreshes them</extracomment>
             <translation>预警队列</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="200" />
+            <location filename="../../console/ui/shell/registry.py" line="189" />
             <source>Incident</source>
             <translation>事件详情</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="201" />
+            <location filename="../../console/ui/shell/registry.py" line="201" />
             <source>Resources</source>
             <translation>力量花名册</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="201" />
+            <location filename="../../console/ui/shell/registry.py" line="197" />
             <source>Map</source>
             <translation>地图</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="202" />
+            <location filename="../../console/ui/shell/registry.py" line="203" />
             <source>Diagnostics</source>
             <translation>诊断</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="202" />
+            <location filename="../../console/ui/shell/registry.py" line="205" />
             <source>KPIs</source>
             <translation>指标看板</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="203" />
+            <location filename="../../console/ui/shell/registry.py" line="208" />
+            <source>Cases</source>
+            <translation>案件</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/registry.py" line="212" />
             <source>Drill replay</source>
             <translation>演练回放</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="549" />
+            <location filename="../../console/ui/shell/menus.py" line="26" />
             <source>&amp;View</source>
-            <extracomment>ask before closing with incidents open (the app sets it; tests and a wall do not) the demo runs its hub in this process: closing stops it too, and the question says so made with the diagnostics pane's module (it counts from the first notice: none is missed) changes an early tick showed in the queue only; the next regular tick shows them everywhere a redraw every pane (the queue too) owes on the next tick (a window made over a running session) changes a staggered pane has not been given yet the current tick's pane refreshes not yet run: (name, refresh, changes) GUI-thread time the current tick took so far, and when the next may start (monotonic)</extracomment>
+            <extracomment>the keys the Help menu lists under "Shortcuts", by their name in the shortcut table</extracomment>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="553" />
+            <location filename="../../console/ui/shell/menus.py" line="30" />
             <source>Reset layout</source>
             <translation>恢复默认布局</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="556" />
+            <location filename="../../console/ui/shell/menus.py" line="33" />
             <source>&amp;Language</source>
             <translation>语言(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="574" />
+            <location filename="../../console/ui/shell/menus.py" line="42" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="599" />
+            <location filename="../../console/ui/shell/closing.py" line="44" />
             <source>%1 incidents are still open. Close the console anyway?</source>
+            <extracomment>ask before closing with incidents open (the app sets it; tests and a wall do not) the demo runs its hub in this process: closing stops it too, and the question says so closing was confirmed (or asked for without a question): the next close goes through</extracomment>
             <translation>还有 %1 起事件未办结。仍要关闭指挥台吗？</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="602" />
+            <location filename="../../console/ui/shell/closing.py" line="47" />
             <source>This is the demo: closing the console also stops its embedded hub and its scenario.</source>
             <translation>这是演示：关闭指挥台也会停止内置的中心服务和演练场景。</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="604" />
+            <location filename="../../console/ui/shell/closing.py" line="50" />
             <source>Close the console?</source>
             <translation>关闭指挥台？</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="669" />
+            <location filename="../../console/ui/shell/main_window.py" line="404" />
             <source>No open alert is selected: the key has nothing to act on</source>
             <translation>未选中未结预警：按键无处理对象</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="791" />
+            <location filename="../../console/ui/shell/banners.py" line="100" />
             <source>EXERCISE 演练 — not live duty: the field is simulated</source>
             <translation>演练 EXERCISE — 非实战值守：现场为模拟</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="792" />
+            <location filename="../../console/ui/shell/banners.py" line="102" />
             <source>REVIEW 回放 — a recorded session: dispatch is off</source>
             <translation>回放 REVIEW — 历史记录：调度已关闭</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="822" />
+            <location filename="../../console/ui/shell/banners.py" line="87" />
             <source>(+%1 more, see Diagnostics)</source>
+            <extracomment>a banner hides itself after this long (ms) made with the diagnostics pane's module (it counts from the first notice: none is missed)</extracomment>
             <translation>（另有 %1 条，见诊断）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="845" />
+            <location filename="../../console/ui/shell/critical.py" line="67" />
             <source>Critical alert: %1 — %2</source>
-            <extracomment>during an early tick: critical alerts to focus once the queue is painted (else None)</extracomment>
+            <extracomment>while held: critical alerts to focus once the queue is painted (else None)</extracomment>
             <translation>紧急预警：%1 — %2</translation>
         </message>
     </context>
     <context>
         <name>MapPane</name>
         <message>
-            <location filename="../../console/ui/panes/map/widget.py" line="292" />
+            <location filename="../../console/ui/panes/map/legend.py" line="60" />
             <source>camera</source>
-            <extracomment>how often, at most, incident stars and camera colours are redrawn under load (s) the box (metres) a selected incident is zoomed to, centred how often the heat is redrawn without a new reading, so old readings fade (s) the layer switches, in the order shown the camera picture shown on hovering a cone (pixels wide) fixed order of people in the scatter; index i ↔ arrays[i] what the last hover said (tests read it; the tooltip shows it) setData calls on the people scatter and the last one's duration (ms) the MBTiles layer, once `attach_basemap` puts one under the map camera id → its newest picture (QImage) or None; the app wires it to the camera wall ids of the open incidents, kept from each tick's changed ids (`_track_open`) what the camera and incident scatters were last drawn from: unchanged → no setData setData calls on the camera and incident scatters (tests read them) the picture (or name and state) of the camera whose cone is under the mouse lines from the selected incident's dispatched people to it, and their name/ETA labels the colour key row and the layer switches under it; wall mode hides both (they set the pane's minimum width at large type, and a wall is not switched by hand)</extracomment>
+            <extracomment>the layer switches, in the order shown</extracomment>
             <translation>摄像头</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/map/widget.py" line="293" />
+            <location filename="../../console/ui/panes/map/legend.py" line="61" />
             <source>open incident</source>
             <translation>未结事件</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/map/widget.py" line="298" />
+            <location filename="../../console/ui/panes/map/legend.py" line="66" />
             <source>Fit</source>
             <translation>全图</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/map/widget.py" line="299" />
+            <location filename="../../console/ui/panes/map/legend.py" line="67" />
             <source>Show the whole area</source>
             <translation>显示全部区域</translation>
         </message>
@@ -1072,37 +1092,37 @@
             <translation>姓名</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/roster/model.py" line="81" />
+            <location filename="../../console/ui/panes/roster/model.py" line="82" />
             <source>Kind</source>
             <translation>类别</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/roster/model.py" line="82" />
+            <location filename="../../console/ui/panes/roster/model.py" line="83" />
             <source>Unit</source>
             <translation>单位</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/roster/model.py" line="83" />
+            <location filename="../../console/ui/panes/roster/model.py" line="84" />
             <source>Town</source>
             <translation>镇街</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/roster/model.py" line="84" />
+            <location filename="../../console/ui/panes/roster/model.py" line="85" />
             <source>Grid</source>
             <translation>网格</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/roster/model.py" line="85" />
+            <location filename="../../console/ui/panes/roster/model.py" line="86" />
             <source>Status</source>
             <translation>状态</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/roster/model.py" line="86" />
+            <location filename="../../console/ui/panes/roster/model.py" line="87" />
             <source>Current task</source>
             <translation>当前任务</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/roster/model.py" line="87" />
+            <location filename="../../console/ui/panes/roster/model.py" line="88" />
             <source>Assembly left</source>
             <translation>集结剩余</translation>
         </message>
@@ -1110,28 +1130,28 @@
     <context>
         <name>RosterPane</name>
         <message>
-            <location filename="../../console/ui/panes/roster/widget.py" line="110" />
+            <location filename="../../console/ui/panes/roster/widget.py" line="117" />
             <source>Search name, id, unit, skill…</source>
-            <extracomment>counts shown in the header and the tree, in this order org id → tree item; org id → grids below it org node → counts; grid → the nodes above it (itself up to the root)</extracomment>
+            <extracomment>counts shown in the header and the tree, in this order the window's action flow (one desk, one undo): a dispatch from here is undone like any other org id → tree item; org id → grids below it org node → counts; grid → the nodes above it (itself up to the root) (font, how many people) the name column was last fitted to</extracomment>
             <translation>搜索姓名、编号、单位、技能…</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/roster/widget.py" line="114" />
+            <location filename="../../console/ui/panes/roster/widget.py" line="121" />
             <source>All kinds</source>
             <translation>全部类别</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/roster/widget.py" line="119" />
+            <location filename="../../console/ui/panes/roster/widget.py" line="126" />
             <source>All statuses</source>
             <translation>全部状态</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/roster/widget.py" line="133" />
+            <location filename="../../console/ui/panes/roster/widget.py" line="140" />
             <source>Area</source>
             <translation>区域</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/roster/widget.py" line="199" />
+            <location filename="../../console/ui/panes/roster/widget.py" line="220" />
             <source>All</source>
             <translation>全部</translation>
         </message>
@@ -1310,17 +1330,17 @@
     <context>
         <name>Toast</name>
         <message>
-            <location filename="../../console/ui/shell/toast.py" line="42" />
+            <location filename="../../console/ui/shell/toast.py" line="50" />
             <source>%1 — sent in %2 s</source>
             <translation>%1 — %2 秒后发送</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/toast.py" line="44" />
+            <location filename="../../console/ui/shell/toast.py" line="52" />
             <source>%1 — undoing…</source>
             <translation>%1 — 正在撤销…</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/toast.py" line="48" />
+            <location filename="../../console/ui/shell/toast.py" line="56" />
             <source>Undo (Ctrl+Z) %1 s</source>
             <translation>撤销（Ctrl+Z）%1 秒</translation>
         </message>
