@@ -313,23 +313,23 @@
             <translation>回车 → 派遣至 %1 · A 确认 · F 误报 · P 预案 · F1 全部按键</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="313" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="315" />
             <source>All types</source>
             <translation>全部类型</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="316" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="318" />
             <source>All statuses</source>
             <translation>全部状态</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="319" />
-            <location filename="../../console/ui/panes/alerts/widget.py" line="327" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="321" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="329" />
             <source>All towns</source>
             <translation>全部镇街</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/widget.py" line="337" />
+            <location filename="../../console/ui/panes/alerts/widget.py" line="339" />
             <source>%1 open · %2 critical</source>
             <translation>待办 %1 · 紧急 %2</translation>
         </message>

@@ -166,6 +166,7 @@ FALSE_ALARM_REASONS: Words = {
 ATTENTION: Words = {
     "needs_redispatch": ("需要重新派遣", "Needs re-dispatch"),
     "awaiting_closure": ("处置完毕，请办结", "Work done — please close"),
+    "awaiting_closure_row": ("请办结", "Please close"),
     "declined_by": ("{names} 拒绝", "declined by {names}"),
     "no_answer": ("{names} {t} 未应答", "no answer from {names} in {t}"),
 }

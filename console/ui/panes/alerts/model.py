@@ -270,7 +270,7 @@ class AlertQueueModel(QAbstractTableModel):
                 if self.redispatch(inc) is not None:
                     return f"⚠ {glossary.attention('needs_redispatch', current_lang())}"
                 if awaiting_closure(self.replica.state, inc):
-                    return f"✔ {glossary.attention('awaiting_closure', current_lang())}"
+                    return f"✔ {glossary.attention('awaiting_closure_row', current_lang())}"
                 if iid in self._pending_incidents:  # a command made here, not yet confirmed by the hub
                     pending = self.tr("Pending")
                     return f"⏳ {status_label(inc.status)} · {pending}"

@@ -304,7 +304,9 @@ class AlertQueue(QWidget):
         header.resizeSection(col, max(header.sectionSize(col), widest + 16))
         # kinds and statuses fit their longest word ("Crowd de…", "On sce…" in English), up to 12 M
         for col, labels in ((AlertQueueModel.COL_KIND, [kind_label(k) for k in ALERT_KINDS]),
-                            (AlertQueueModel.COL_STATUS, [status_label(s) for s in INCIDENT_STATUSES])):
+                            (AlertQueueModel.COL_STATUS, [status_label(s) for s in INCIDENT_STATUSES] + [
+                                f"✔ {glossary.attention('awaiting_closure_row', lang)}",
+                                f"⚠ {glossary.attention('needs_redispatch', lang)}"])):
             widest = max(metrics.horizontalAdvance(t) for t in labels)
             header.resizeSection(col, max(header.sectionSize(col), min(widest + 16, int(em * 12))))
         self.view.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
