@@ -142,7 +142,8 @@ class Alarm(QObject):
         if not critical:
             self.strip.hide()
             return
-        first = critical[0]
+        # the newest: the one the keys act on (console/domain/focus.py), so "A" here means that alert
+        first = max(critical, key=lambda i: (i.created_at, i.id))
         town = self.replica.state.org.get(first.town)
         # the key hint only where the key works: not on the wall, not in a review (commands are off)
         can_act = self.audible and self.replica.link.mode != "review"

@@ -494,3 +494,15 @@ def test_the_wall_header_names_its_account_once(world, win):
     link.user, link.role = "值班长 王敏", "commander"
     win.refresh_now()
     assert f"值班长 王敏 ({role_label('commander')})" in win.header.duty_label.text()
+
+
+def test_the_alarm_strip_names_the_critical_the_keys_act_on(world, win):
+    """Two criticals: the strip's "A: acknowledge" names the newest, the one A acknowledges."""
+    older = world.raise_alert(1, severity="critical", kind="animal")
+    newer = world.raise_alert(2, severity="critical", kind="fall")
+    win.refresh_now()
+    win.alarm.tick()
+    state = world.replica.state
+    assert state.incidents[newer].created_at >= state.incidents[older].created_at
+    assert state.incidents[newer].title in win.alarm_strip.text()
+    assert state.incidents[newer].title in win.alerts.hint.text()
