@@ -115,11 +115,13 @@ class ActionFlow(QObject):
         res = self.replica.state.resources.get(task.resource)
         who = res.name if res else task.resource
         title, prompt, ok = self.words.question("cmd.recall")
-        body = lambda text: bodies.CmdRecall(task=task_id, reason=text)  # noqa: E731
-        self._ask(parent, title, prompt.replace("%1", who),
-                  lambda _c, text: self.desk.hold("cmd.recall", task.incident, f"{self.words.done('cmd.recall')}: {who}",
-                                                  lambda: self.controller.send("cmd.recall", body(text))),
-                  note_required=True, ok_text=ok)
+        what = f"{self.words.done('cmd.recall')}: {who}"
+
+        def hold(_code: str, reason: str) -> None:
+            body = bodies.CmdRecall(task=task_id, reason=reason)
+            self.desk.hold("cmd.recall", task.incident, what, lambda: self.controller.send("cmd.recall", body))
+
+        self._ask(parent, title, prompt.replace("%1", who), hold, note_required=True, ok_text=ok)
 
     def hold(self, code: str, incident: str, note: str) -> DeskEntry | None:
         """Put an incident command that waits out its undo window on the desk (sent unless undone)."""
