@@ -19,10 +19,12 @@ async def until(predicate: Callable[[], object], what: str = "the condition", ti
 
 
 def wait_until(predicate: Callable[[], object], what: str = "the condition", timeout: float = 15.0,
-               step: float = 0.01) -> None:
-    """`until` for code without an event loop (threads, servers in other processes)."""
+               step: float = 0.01):
+    """`until` for code without an event loop (threads, servers in other processes); returns the
+    predicate's first true value (the picture, the frame waited for)."""
     deadline = time.monotonic() + timeout
-    while not predicate():
+    while not (value := predicate()):
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
         time.sleep(step)
+    return value

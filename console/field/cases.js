@@ -67,26 +67,7 @@
 
   // ------------------------------------------------------------------ the step queue (IndexedDB)
 
-  let dbp = null;
-  function db() {
-    if (!dbp) dbp = new Promise((resolve, reject) => {
-      const req = indexedDB.open("duty.field.cases", 1);
-      req.onupgradeneeded = () => req.result.createObjectStore("steps", { keyPath: "id" });
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-    });
-    return dbp;
-  }
-  async function store(mode, fn) {
-    const d = await db();
-    return new Promise((resolve, reject) => {
-      const tx = d.transaction("steps", mode);
-      const r = fn(tx.objectStore("steps"));
-      tx.oncomplete = () => resolve(r && r.result);
-      tx.onerror = () => reject(tx.error);
-    });
-  }
-  const all = () => store("readonly", (s) => s.getAll());
+  const { all, put, remove } = window.fieldQueue("duty.field.cases", "steps");
 
   async function recount() {
     cs.pending = (await all()).length;
@@ -110,7 +91,7 @@
           if (res.status === 401 || res.status === 429 || res.status >= 500) break;
           const body = await res.json().catch(() => ({}));
           if (res.status !== 201) {
-            await store("readwrite", (s) => s.delete(step.id));
+            await remove(step.id);
             st.notice(C.photo_refused + (W.report_refusals[body.code] || body.reason || res.status));
             continue;
           }
@@ -120,7 +101,7 @@
         if (step.type === "cmd.case_handled") cmd.body.photos = urls;
         else if (urls.length) cmd.body.photo = urls[0];
         st.enqueue(cmd);  // field.js's outbox: sent now or on the next link, answered once
-        await store("readwrite", (s) => s.delete(step.id));
+        await remove(step.id);
       }
     } finally {
       cs.sending = false;
@@ -201,7 +182,7 @@
       if (kind === "extend") { body.hours = parseInt(hours.value, 10); body.reason = body.note; delete body.note; }
       const type = { handled: "cmd.case_handled", extend: "cmd.request_extension" }[kind] || "cmd.verify";
       const step = { id: page().newId("c-"), type: type, body: body, photos: photos, at: Date.now() };
-      await store("readwrite", (s) => s.put(step));
+      await put(step);
       close();
       await recount();
       flush();

@@ -16,30 +16,7 @@
 
   // ------------------------------------------------------------------ the outbox (IndexedDB)
 
-  let dbp = null;
-  function db() {
-    if (!dbp) {
-      dbp = new Promise((resolve, reject) => {
-        const req = indexedDB.open("duty.field", 1);
-        req.onupgradeneeded = () => req.result.createObjectStore("reports", { keyPath: "id" });
-        req.onsuccess = () => resolve(req.result);
-        req.onerror = () => reject(req.error);
-      });
-    }
-    return dbp;
-  }
-  async function store(mode, fn) {
-    const d = await db();
-    return new Promise((resolve, reject) => {
-      const tx = d.transaction("reports", mode);
-      const r = fn(tx.objectStore("reports"));
-      tx.oncomplete = () => resolve(r && r.result);
-      tx.onerror = () => reject(tx.error);
-    });
-  }
-  const all = () => store("readonly", (s) => s.getAll());
-  const put = (r) => store("readwrite", (s) => s.put(r));
-  const remove = (id) => store("readwrite", (s) => s.delete(id));
+  const { all, put, remove } = window.fieldQueue("duty.field", "reports");
 
   async function recount() {
     rep.pending = (await all()).length;

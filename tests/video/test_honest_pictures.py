@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from functools import partial
 
 import numpy as np
 import pytest
@@ -19,19 +20,13 @@ from console.video import status as st
 from console.video.pool import DecodePool
 from console.video.sources import StreamSources, Want
 from tests.video.servers import RtspServer, needs_rtsp
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.ui
 
 
-def wait_for(pred, timeout: float = 20.0, what: str = "condition"):
-    end = time.monotonic() + timeout
-    while True:
-        value = pred()
-        if value:
-            return value
-        if time.monotonic() > end:
-            raise AssertionError(f"{what} not reached within {timeout} s")
-        time.sleep(0.02)
+#: the readers are real threads on a real server: a loaded machine may take its time
+wait_for = partial(wait_until, timeout=20.0)
 
 
 def _grey(image, x: int, y: int) -> bool:
