@@ -14,8 +14,10 @@ hub: venv
 city: venv
 	.venv/bin/duty-console city
 
+# Two workers (pytest-xdist), each test file on one worker so its module fixtures start once:
+# most of the suite's time is waiting on servers, scenario clocks and sockets, not CPU.
 test: venv
-	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q
+	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q -n 2 --dist loadfile
 
 # The pure and headless tests (no Qt, video, browser, or server but an in-process hub): what
 # `pytest --fast` keeps, as tests/conftest.py defines it. `make test` still runs everything.
