@@ -50,7 +50,7 @@ package: venv
 .PHONY: package-smoke
 package-smoke: package
 	@tmp=$$(mktemp -d); \
-	QT_QPA_PLATFORM=offscreen XDG_DATA_HOME=$$tmp timeout 120 dist/duty-console/duty-console demo --smoke 25 \
+	QT_QPA_PLATFORM=offscreen XDG_DATA_HOME=$$tmp timeout 120 dist/duty-console/duty-console demo --smoke 60 --speed 4 \
 	    --local-db sqlite:///$$tmp/console.db > $$tmp/out.log 2>&1; rc=$$?; \
 	grep '^smoke:' $$tmp/out.log || tail -n 40 $$tmp/out.log; \
 	rm -rf $$tmp; echo "package-smoke: exit $$rc, bundle $$(du -sh dist/duty-console | cut -f1)"; exit $$rc
