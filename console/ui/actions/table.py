@@ -62,7 +62,7 @@ ACTIONS: tuple[UiAction, ...] = (
     UiAction("cmd.merge", "elsewhere"),  # two incidents: the queue's context menu
     UiAction("cmd.cancel_task", "task"),  # the undo of a dispatch
     UiAction("cmd.recall", "task", "note_required"),
-    # a case's steps (一办到底): the field page and the cases pane's case card
+    # a case's steps (一办到底): the field page and the incident pane's case card (ActionFlow.case_action)
     UiAction("cmd.case_handled", "elsewhere", "note"),
     UiAction("cmd.verify", "elsewhere", "note"),
     UiAction("cmd.return", "elsewhere", "reason"),

@@ -465,6 +465,14 @@ CASE_WORDS: Words = {
     "act_verify": ("核查通过", "Verify"), "act_approve_extension": ("批准延期", "Approve extension"),
     "act_return": ("退回上报人", "Return to reporter"), "act_suspend": ("挂起", "Suspend"),
     "act_resume": ("恢复计时", "Resume"), "act_case_handled": ("代报已处置", "Record as handled"),
+    # what the desk asks before a case action (%1: the incident's title)
+    "q_verify": ("核查“%1”：隐患是否已消除？", "Verify “%1”: is the hazard gone?"),
+    "q_approve_extension": ("“%1”的延期申请：", "The extension asked for on “%1”:"),
+    "q_return": ("将“%1”退回上报人。原因：", "Return “%1” to its reporter. Why?"),
+    "q_suspend": ("挂起“%1”（停止计时）。原因：", "Suspend “%1” (its clock stops). Why?"),
+    "q_case_handled": ("代处置人报“%1”已处置。说明：", "Record “%1” as handled for the worker. Note:"),
+    "verify_passed": ("隐患已消除", "Hazard gone"), "verify_failed": ("仍未消除，退回处置", "Still there: back to work"),
+    "approve": ("批准", "Approve"), "refuse": ("不批准", "Refuse"),
 }
 
 
