@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from console.domain import bodies
 from console.domain.casefile import LIMIT_STAGES, calendar_of, shift_dues
-from console.domain.model import CASE_STAGES, RETURN_REASONS, SUSPEND_REASONS, Case, Incident
+from console.domain.model import CASE_STAGES, FINAL_STATUSES, RETURN_REASONS, SUSPEND_REASONS, Case, Incident
 from console.domain.rules import Actor, CommandRefused, Events, close, incident_for
 from console.domain.state import State
 from console.domain.worktime import CalendarUnknown
@@ -85,19 +85,25 @@ class CaseNotice:
     level: str
 
 
+def case_notice(inc: Incident, now: float) -> CaseNotice | None:
+    """The incident's stalled-case notice at `now`, or None (no case, not late, or finished).
+
+    A case whose incident ended otherwise (a false alarm, merged) waits for nothing more.
+    """
+    if inc.case is None or inc.status in FINAL_STATUSES:
+        return None
+    c = case_clock(inc.case, now)
+    if not c.overdue or c.waiting_for is None:
+        return None
+    limit = inc.case.due.get("handled")
+    at = inc.case.suspended_at if inc.case.suspended_at is not None else now
+    past_limit = limit is not None and "handled" not in inc.case.reached and at > limit
+    return CaseNotice(inc.id, c.waiting_for, -c.left_s, "district" if past_limit else "commander")
+
+
 def case_notices(state: State, now: float) -> list[CaseNotice]:
     """Every open case past a due time, the district's first, then the most overdue."""
-    out = []
-    for inc in state.incidents.values():
-        if inc.case is None:
-            continue
-        c = case_clock(inc.case, now)
-        if not c.overdue or c.waiting_for is None:
-            continue
-        limit = inc.case.due.get("handled")
-        at = inc.case.suspended_at if inc.case.suspended_at is not None else now
-        past_limit = limit is not None and "handled" not in inc.case.reached and at > limit
-        out.append(CaseNotice(inc.id, c.waiting_for, -c.left_s, "district" if past_limit else "commander"))
+    out = [n for inc in state.incidents.values() if (n := case_notice(inc, now)) is not None]
     out.sort(key=lambda n: (n.level != "district", -n.overdue_s, n.incident))
     return out
 

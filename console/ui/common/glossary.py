@@ -167,6 +167,11 @@ ATTENTION: Words = {
     "needs_redispatch": ("需要重新派遣", "Needs re-dispatch"),
     "awaiting_closure": ("处置完毕，请办结", "Work done — please close"),
     "awaiting_closure_row": ("请办结", "Please close"),
+    # a case (一办到底) past the due time of the stage it waits for; past its limit the district is told
+    "case_overdue": ("案件超期：待{stage}，已超 {t}", "Case overdue: waiting for {stage}, {t} late"),
+    "case_overdue_district": ("案件超过办理时限（已报区级）：待{stage}，已超 {t}",
+                              "Case past its limit (the district is told): waiting for {stage}, {t} late"),
+    "case_overdue_row": ("案件超期", "Case overdue"),
     "declined_by": ("{names} 拒绝", "declined by {names}"),
     "no_answer": ("{names} {t} 未应答", "no answer from {names} in {t}"),
 }

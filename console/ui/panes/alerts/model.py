@@ -269,6 +269,8 @@ class AlertQueueModel(QAbstractTableModel):
             if col == self.COL_STATUS:
                 if self.redispatch(inc) is not None:
                     return f"⚠ {glossary.attention('needs_redispatch', current_lang())}"
+                if inc.case is not None and attention.stalled_case(inc, self._now) is not None:
+                    return f"⏰ {glossary.attention('case_overdue_row', current_lang())}"
                 if awaiting_closure(self.replica.state, inc):
                     return f"✔ {glossary.attention('awaiting_closure_row', current_lang())}"
                 if iid in self._pending_incidents:  # a command made here, not yet confirmed by the hub
@@ -282,6 +284,8 @@ class AlertQueueModel(QAbstractTableModel):
                 return QBrush(QColor(self.countdown(inc)[1]))
             if col == self.COL_STATUS:
                 if self.redispatch(inc) is not None:
+                    return QBrush(QColor(theme.COUNTDOWN_RED))
+                if inc.case is not None and attention.stalled_case(inc, self._now) is not None:
                     return QBrush(QColor(theme.COUNTDOWN_RED))
                 if awaiting_closure(self.replica.state, inc):
                     return QBrush(QColor(theme.COUNTDOWN_MET))

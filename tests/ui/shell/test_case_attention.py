@@ -1,0 +1,63 @@
+"""A stalled case asks for attention like a failed dispatch does: the alarm says it once and
+rings (again when it waits for another stage or passes its limit), the queue row says 案件超期."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6.QtWidgets import QLabel
+
+from console.client.replica import Replica
+from console.domain import attention
+from console.domain.state import ChangeSet
+from console.protocol import messages as m
+from console.ui.panes.alerts.model import AlertQueueModel
+from console.ui.shell.alarm import Alarm
+from tests.domain.test_cases import CaseHub, at
+from tests.domain.test_domain import T1
+
+pytestmark = pytest.mark.ui
+
+
+def _pin(replica: Replica, when: str) -> None:
+    link = replica.link
+    link.clock, link.clock_wall, link.clock_rate = at(when), time.time(), 0.0
+
+
+def test_stalled_case_is_the_attention_models_and_a_finished_one_is_not():
+    hub = CaseHub()
+    inc = hub.report("debris", "2026-03-10 09:00")  # dispatch due 09:30, handled due 16:00
+    assert attention.stalled_case(hub.inc(inc), at("2026-03-10 09:20")) is None
+    n = attention.stalled_case(hub.inc(inc), at("2026-03-10 10:00"))
+    assert attention.notice_key(n) == (inc, "dispatched", "commander")
+    assert attention.stalled_case(hub.inc(inc), at("2026-03-10 16:30")).level == "district"
+    hub.do(T1, "cmd.false_alarm", m.CmdIncident(incident=inc), at=at("2026-03-10 16:40"))
+    assert attention.stalled_case(hub.inc(inc), at("2026-03-10 17:00")) is None  # ended otherwise
+
+
+def test_the_alarm_says_a_stalled_case_once_per_stage_and_level_and_the_queue_row_marks_it(qtbot, english):
+    hub = CaseHub()
+    inc = hub.report("debris", "2026-03-10 09:00", "滨江路碎石")
+    replica = Replica(hub.state)
+    strip = QLabel()
+    qtbot.addWidget(strip)
+    said: list[str] = []
+    alarm = Alarm(replica, strip, said.append, lambda _t: None, audible=False)
+    alarm.timer.stop()  # ticked by hand: a test never waits for the flash timer
+    _pin(replica, "2026-03-10 09:20")
+    alarm.tick()
+    assert said == [] and alarm.rings == 0
+    _pin(replica, "2026-03-10 10:00")
+    alarm.tick()
+    alarm.tick()
+    assert said == ["Case overdue: waiting for Dispatch, 30:00 late: 滨江路碎石"] and alarm.rings == 1
+    _pin(replica, "2026-03-10 16:30")
+    alarm.tick()
+    assert said[-1].startswith("Case past its limit (the district is told): waiting for Dispatch")
+    assert alarm.rings == 2
+
+    model = AlertQueueModel(replica)
+    model.refresh(ChangeSet(baseline=True))
+    row = model.row_of(inc)
+    assert model.data(model.index(row, AlertQueueModel.COL_STATUS)) == "⏰ Case overdue"
