@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
+from console.ui.common import glossary
+from console.ui.common.i18n import current_lang
+
 
 class ActionWords(QObject):
     """Translated words per command type (`tr` needs a QObject context)."""
@@ -27,6 +30,7 @@ class ActionWords(QObject):
             "cmd.close": self.tr("Close"),
             "cmd.false_alarm": self.tr("False alarm"),
             "cmd.recall": self.tr("Recall"),
+            "cmd.follow_up": glossary.case_word("act_follow_up", current_lang()),
         }.get(code, code)
 
     def key(self, code: str) -> str:
@@ -52,6 +56,7 @@ class ActionWords(QObject):
             "cmd.recall": self.tr("Recalled"),
             "cmd.request_cooperation": self.tr("Cooperation requested"),
             "cmd.broadcast": self.tr("Broadcast"),
+            "cmd.follow_up": glossary.case_word("follow_up", current_lang()),
         }.get(code, code)
 
     def question(self, code: str) -> tuple[str, str, str]:

@@ -478,6 +478,18 @@ CASE_WORDS: Words = {
     "q_case_handled": ("代处置人报“%1”已处置。说明：", "Record “%1” as handled for the worker. Note:"),
     "verify_passed": ("隐患已消除", "Hazard gone"), "verify_failed": ("仍未消除，退回处置", "Still there: back to work"),
     "approve": ("批准", "Approve"), "refuse": ("不批准", "Refuse"),
+    # a follow-up check (举一反三) from a closed case, and how far its answers are
+    "act_follow_up": ("举一反三：通知同类网格排查…", "Follow-up check to grids like this one…"),
+    "follow_up": ("举一反三", "Follow-up check"),
+    "follow_up_text": ("举一反三：{title}（{kind}）已办结。请排查本网格有无同类隐患，并回复“已排查，无隐患”或“发现同类隐患”。",
+                       "Follow-up: {title} ({kind}) is closed. Check your grid for the same hazard and answer "
+                       "“checked, clear” or “found the same”."),
+    "follow_up_progress": ("举一反三 {answered}/{n} 个网格已回复 · 无隐患 {clear} · 发现同类 {found}",
+                           "Follow-up: {answered}/{n} grids answered · clear {clear} · found {found}"),
+    "follow_up_silent": ("未回复：{grids}", "not answered: {grids}"),
+    "follow_up_found": ("发现同类：{grids}", "found the same: {grids}"),
+    "follow_up_unreached": ("无人在岗：{grids}", "nobody on duty: {grids}"),
+    "follow_up_done": ("全部网格已回复", "every grid answered"),
 }
 
 

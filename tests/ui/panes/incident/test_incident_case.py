@@ -95,3 +95,48 @@ def test_recording_it_handled_goes_at_once_and_a_suspension_is_held(case_world, 
     assert pane.flow.desk.latest().code == "cmd.suspend"
     pane.flow.desk.flush()
     assert sink.of("cmd.suspend") == [m.CmdSuspend(incident=inc, reason="weather")]
+
+
+def test_a_closed_case_offers_the_follow_up_and_its_card_shows_the_answers_grid_by_grid(qtbot):
+    from console.domain.rules import Actor
+    from tests.domain.test_domain import T1
+
+    hub = CaseHub()
+    inc = hub.report("debris", "2026-03-10 09:00", "林边堆放枯枝")
+    task = hub.dispatch(inc, hub.worker_id, "2026-03-10 09:05")
+    hub.work(task, hub.worker, "2026-03-10 09:06", "2026-03-10 09:30")
+    hub.do(hub.worker, "cmd.case_handled", m.CmdCaseHandled(incident=inc, photos=["p1"]), at=at("2026-03-10 10:00"))
+    hub.do(hub.reporter, "cmd.verify", m.CmdVerify(incident=inc, photo="p2"), at=at("2026-03-10 10:30"))
+    hub.do(T1, "cmd.close", m.CmdIncident(incident=inc), at=at("2026-03-10 10:40"))
+    replica = Replica(hub.state)
+    replica.link.user, replica.link.role = "值班长 王敏", "commander"
+    sink = RecordingSink()
+    selection = Selection()
+    pane = IncidentPane(replica, Controller(replica, sink), selection)
+    qtbot.addWidget(pane)
+    pane.resize(560, 1000)
+    pane.show()
+    selection.select_incident(inc)
+    button = pane.actions.button("cmd.follow_up")
+    assert button.isVisible() and button.isEnabled()
+    button.click()
+    dialog = pane.actions.broadcast_dialog
+    assert dialog.follow_up and "Follow-up" in dialog.text.toPlainText()
+    here = hub.state.org[hub.inc(inc).grid]
+    assert here.id in dialog.grids() and all(set(hub.state.org[g].tags) & set(here.tags) for g in dialog.grids())
+    grids = dialog.grids()
+    dialog.buttons.accepted.emit()
+    pane.flow.desk.flush()
+    [body] = sink.of("cmd.follow_up")
+    assert body.incident == inc and body.grids == grids
+    # the hub decides it; workers answer on their phones; the card counts the grids
+    hub.do(T1, "cmd.follow_up", body, at=at("2026-03-10 11:00"))
+    [message] = [b for b in hub.state.messages.values() if b.incident == inc]
+    first = message.recipients[0]
+    hub.do(Actor("w", "field", None, resource=first), "cmd.acknowledge_broadcast",
+           m.CmdBroadcastAck(broadcast=message.id, answer="found", note="山脚也有"))
+    pane.show_incident(inc)
+    text = pane.case_card.follow_up.text()
+    reached = len({hub.state.resources[r].grid for r in message.recipients})
+    assert text.startswith(f"Follow-up: 1/{reached} grids answered · clear 0 · found 1"), text
+    assert "found the same: " + hub.state.org[hub.state.resources[first].grid].name in text
