@@ -16,6 +16,7 @@ import msgspec
 from console.domain.bodies import *  # noqa: F403 (the domain's bodies are the wire's bodies)
 from console.domain.commands import COMMAND_BODIES as DOMAIN_COMMAND_BODIES, DRILL_CONTROL, FIELD_ENROL
 from console.domain.bodies import EVENT_BODIES, Body, Code, Id
+from console.domain.casesearch import CaseHit, CaseQuery, CasesFound
 
 PROTOCOL_VERSION = 2
 
@@ -175,6 +176,7 @@ SESSION_BODIES: dict[str, type[Body]] = {
     "clock": Clock,
     "drill": DrillStatus,
     "camera_credentials": CameraCredentials,
+    "found": CasesFound,
 }
 
 #: client → hub commands; each needs a client-made `id`
@@ -189,6 +191,7 @@ CLIENT_BODIES: dict[str, type[Body]] = {
     "resume": Resume,
     "subscribe": Subscribe,
     "ping": Ping,
+    "search": CaseQuery,
 }
 
 ALL_BODIES: dict[str, type[Body]] = {

@@ -109,6 +109,11 @@ SAMPLES: dict[str, m.Body] = {
     "resume": m.Resume(last_seq=1200),
     "subscribe": m.Subscribe(cameras=["CAM17", "CAM18"]),
     "ping": m.Ping(t=1764462612.25),
+    "search": m.CaseQuery(kind="debris", town="T1", text="枯枝", since=T0, limit=50),
+    "found": m.CasesFound(hits=[m.CaseHit(incident="I-R00007", kind="debris", title="林边枯枝", town="T1",
+                                          grid="T1-C01-G1", status="closed", created_at=T0, closed_at=T0 + 60,
+                                          stage="closed", people="R0001 张伟", text="已清运", archived=True)],
+                          archived=1),
     # commands
     "cmd.acknowledge": m.CmdIncident(incident="I-A00042", note="收到"),
     "cmd.dispatch": m.CmdDispatch(incident="I-A00042", resource="R0001", note="先到现场确认"),
@@ -183,6 +188,7 @@ SAMPLES.update({
     "cmd.approve_extension": m.CmdAnswerExtension(incident="I-R00007", note="同意"),
     "cmd.suspend": m.CmdSuspend(incident="I-R00007", reason="weather", note="暴雨"),
     "cmd.resume": m.CmdIncident(incident="I-R00007"),
+    "cmd.follow_up": m.CmdFollowUp(incident="I-R00007", text="举一反三：请排查同类隐患", tag="forest_adjacent"),
 })
 
 
