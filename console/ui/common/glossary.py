@@ -490,6 +490,20 @@ CASE_WORDS: Words = {
     "follow_up_found": ("发现同类：{grids}", "found the same: {grids}"),
     "follow_up_unreached": ("无人在岗：{grids}", "nobody on duty: {grids}"),
     "follow_up_done": ("全部网格已回复", "every grid answered"),
+    # the search of past cases (the hub's live state and its archive)
+    "search": ("检索", "Search"), "search_tab": ("历史案件检索", "Search past cases"), "overview_tab": ("概况", "Overview"),
+    "search_text": ("文字：标题、上报内容、处置说明", "Words: title, report, handling note"),
+    "search_person": ("人员：姓名或编号", "Person: name or id"),
+    "search_all_incidents": ("含应急事件（非案件）", "Emergency incidents too (not only cases)"),
+    "search_from": ("登记自", "Registered from"), "search_to": ("至", "to"),
+    "search_any_type": ("全部类型", "Any type"), "search_any_town": ("全部街道", "Any town"),
+    "search_any_grid": ("全部网格", "Any grid"),
+    "searching": ("检索中…", "Searching…"),
+    "search_found": ("找到 {n} 件（其中归档 {archived} 件）", "{n} found ({archived} from the archive)"),
+    "search_failed": ("检索未完成：{why}", "Search not done: {why}"),
+    "search_unavailable": ("未连接指挥中心，无法检索", "No hub to search"),
+    "title": ("标题", "Title"), "grid": ("网格", "Grid"), "registered": ("登记时间", "Registered"),
+    "where": ("来源", "Source"), "archived": ("归档", "archive"), "live": ("在线", "live"),
 }
 
 
