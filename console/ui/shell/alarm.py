@@ -183,11 +183,16 @@ class Alarm(QObject):
         state = self.replica.state
         now = self.replica.hub_now()
         lang = current_lang()
+        district = state.district()
+        # the district's console is told of a town's case once it is past its limit, not of every late step
+        at_district = self.replica.link.center == district
         for inc in state.incidents.values():
             if inc.case is None:
                 continue
             notice = attention.stalled_case(inc, now)
             if notice is None or attention.notice_key(notice) in self._cases_announced:
+                continue
+            if at_district and notice.level != "district" and inc.owner != district:
                 continue
             self._cases_announced.add(attention.notice_key(notice))
             code = "case_overdue_district" if notice.level == "district" else "case_overdue"

@@ -61,3 +61,21 @@ def test_the_alarm_says_a_stalled_case_once_per_stage_and_level_and_the_queue_ro
     model.refresh(ChangeSet(baseline=True))
     row = model.row_of(inc)
     assert model.data(model.index(row, AlertQueueModel.COL_STATUS)) == "⏰ Case overdue"
+
+
+def test_the_districts_console_is_told_only_once_a_towns_case_is_past_its_limit(qtbot, english):
+    hub = CaseHub()
+    hub.report("debris", "2026-03-10 09:00", "滨江路碎石")
+    replica = Replica(hub.state)
+    replica.link.center = hub.state.district()
+    said: list[str] = []
+    strip = QLabel()
+    qtbot.addWidget(strip)
+    alarm = Alarm(replica, strip, said.append, lambda _t: None, audible=False)
+    alarm.timer.stop()
+    _pin(replica, "2026-03-10 10:00")  # the town's dispatch is late: the town's business
+    alarm.tick()
+    assert said == []
+    _pin(replica, "2026-03-10 16:30")
+    alarm.tick()
+    assert len(said) == 1 and said[0].startswith("Case past its limit (the district is told)")
