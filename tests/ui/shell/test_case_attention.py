@@ -9,13 +9,10 @@ import pytest
 from PySide6.QtWidgets import QLabel
 
 from console.client.replica import Replica
-from console.domain import attention
 from console.domain.state import ChangeSet
-from console.protocol import messages as m
 from console.ui.panes.alerts.model import AlertQueueModel
 from console.ui.shell.alarm import Alarm
 from tests.domain.test_cases import CaseHub, at
-from tests.domain.test_domain import T1
 
 pytestmark = pytest.mark.ui
 
@@ -23,17 +20,6 @@ pytestmark = pytest.mark.ui
 def _pin(replica: Replica, when: str) -> None:
     link = replica.link
     link.clock, link.clock_wall, link.clock_rate = at(when), time.time(), 0.0
-
-
-def test_stalled_case_is_the_attention_models_and_a_finished_one_is_not():
-    hub = CaseHub()
-    inc = hub.report("debris", "2026-03-10 09:00")  # dispatch due 09:30, handled due 16:00
-    assert attention.stalled_case(hub.inc(inc), at("2026-03-10 09:20")) is None
-    n = attention.stalled_case(hub.inc(inc), at("2026-03-10 10:00"))
-    assert attention.notice_key(n) == (inc, "dispatched", "commander")
-    assert attention.stalled_case(hub.inc(inc), at("2026-03-10 16:30")).level == "district"
-    hub.do(T1, "cmd.false_alarm", m.CmdIncident(incident=inc), at=at("2026-03-10 16:40"))
-    assert attention.stalled_case(hub.inc(inc), at("2026-03-10 17:00")) is None  # ended otherwise
 
 
 def test_the_alarm_says_a_stalled_case_once_per_stage_and_level_and_the_queue_row_marks_it(qtbot, english):
@@ -60,7 +46,7 @@ def test_the_alarm_says_a_stalled_case_once_per_stage_and_level_and_the_queue_ro
     model = AlertQueueModel(replica)
     model.refresh(ChangeSet(baseline=True))
     row = model.row_of(inc)
-    assert model.data(model.index(row, AlertQueueModel.COL_STATUS)) == "⏰ Case overdue"
+    assert model.data(model.index(row, AlertQueueModel.COL_STATUS)) == "⚠ Case overdue"
 
 
 def test_the_districts_console_is_told_only_once_a_towns_case_is_past_its_limit(qtbot, english):

@@ -10,7 +10,7 @@ controller (undo window included), as for every other action.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
@@ -46,6 +46,12 @@ class CaseCard(QWidget):
         self.stages = QTableWidget(len(CASE_STAGES), 3, self)
         self.stages.setObjectName("case_stages")
         self.stages.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.stages.verticalHeader().hide()
+        self.stages.horizontalHeader().setStretchLastSection(True)
+        self.stages.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # every stage on screen at once: seven short rows, no scrolling inside the pane's own scroll
+        rows = self.stages.verticalHeader().defaultSectionSize()
+        self.stages.setFixedHeight(rows * len(CASE_STAGES) + self.stages.horizontalHeader().sizeHint().height() + 4)
         self.paths = QLabel(self)
         self.paths.setObjectName("case_paths")
         self.paths.setWordWrap(True)
@@ -94,7 +100,6 @@ class CaseCard(QWidget):
                 head += " · " + g.countdown(c.left_s, lang)
         self.head.setText(head)
         self.stages.setHorizontalHeaderLabels([g.case_word(k, lang) for k in ("stage", "due_at", "reached")])
-        self.stages.setVerticalHeaderLabels(["" for _ in CASE_STAGES])
         for row, stage in enumerate(CASE_STAGES):
             due, reached = case.due.get(stage), case.reached.get(stage)
             late = (due is not None and reached > due) if reached is not None else (
@@ -108,6 +113,7 @@ class CaseCard(QWidget):
                     item.setForeground(QBrush(QColor(theme.COUNTDOWN_RED)))
                 self.stages.setItem(row, j, item)
         self.paths.setText(self._paths(case, lang))
+        self.paths.setVisible(bool(self.paths.text()))
         checks = follow_ups(self.replica.state, inc.id)
         self.follow_up.setVisible(bool(checks))
         self.follow_up.setText("\n".join(self._follow_up(p, lang) for p in checks))

@@ -62,8 +62,9 @@ class IncidentPane(QWidget):
         self.flow.desk.sig_changed.connect(self._on_desk_changed)
         col = QVBoxLayout(body)
         col.setContentsMargins(4, 4, 4, 4)
-        for w in (self.header, self.evidence, self.promises, self.actions, self.recommendations, self.task_list,
-                  self.case_card, self.timeline_view):
+        # a case's own clock stands where an emergency incident's promises do (it has no 60 s / 10 min)
+        for w in (self.header, self.evidence, self.promises, self.case_card, self.actions, self.recommendations,
+                  self.task_list, self.timeline_view):
             col.addWidget(w)
         col.addStretch(1)
 
@@ -165,7 +166,9 @@ class IncidentPane(QWidget):
         self.recommendations.fill(inc, self._actions["cmd.dispatch"], self._actions_visible, force)
 
     def _tick(self, inc: Incident) -> None:
-        self.promises.fill(inc)
+        self.promises.setVisible(inc.case is None)
+        if inc.case is None:
+            self.promises.fill(inc)
         if inc.case is not None or self.case_card.incident is not None:
             self._fill_case(inc)
         self.task_list.tick(inc)
