@@ -31,3 +31,18 @@ def test_a_handled_case_waits_for_its_check_not_for_the_close_and_asks_to_be_clo
     assert hub.state.tasks[task].status == "done" and not awaiting_closure(hub.state, hub.inc(inc))
     hub.do(hub.reporter, "cmd.verify", m.CmdVerify(incident=inc, photo="p2"), at=at("2026-03-10 10:30"))
     assert awaiting_closure(hub.state, hub.inc(inc))
+
+
+def test_a_case_is_on_its_own_clock_not_the_emergency_promise_nor_in_its_figures():
+    from console.domain.kpi import compute
+    from console.domain.sla import incident_sla
+
+    hub = CaseHub()
+    inc = hub.report("debris", "2026-03-10 09:00")  # not dispatched for an hour: a case, not a 60 s breach
+    crowd = hub.alert("crowd_density", at=at("2026-03-10 09:30"))
+    later = at("2026-03-10 10:00")
+    sla = incident_sla(hub.inc(inc), later)
+    assert (sla.response_breached, sla.response_left_s, sla.breaches) == (False, None, ())
+    assert incident_sla(hub.inc(crowd), later).response_breached  # the emergency one is late
+    figures = compute(hub.state, at("2026-03-10 08:00"), later)
+    assert figures.response.decided == 1 and [f.id for f in figures.breaches] == [crowd]
