@@ -89,3 +89,19 @@ def test_a_returned_case_sends_no_follow_up_and_an_answer_needs_a_follow_up():
     who = Actor("x", "field", None, resource=message.recipients[0])
     assert hub.refused(who, "cmd.acknowledge_broadcast",
                        m.CmdBroadcastAck(broadcast=message.id, answer="clear")).code == "bad_request"
+
+
+def test_a_closed_case_stays_while_its_follow_up_waits_for_a_grid():
+    from console.domain.archive import archivable
+
+    hub = CaseHub()
+    inc = _closed_case(hub)
+    assert archivable(hub.state, keep=0, above=0) == [[inc]]
+    [(_, issued)] = hub.do(T1, "cmd.follow_up", m.CmdFollowUp(incident=inc, text="举一反三"), at=at("2026-03-10 11:00"))
+    assert archivable(hub.state, keep=0, above=0) == []  # grids still to answer
+    message = hub.state.messages[issued.broadcast]
+    for g in follow_ups(hub.state, inc)[0].silent:
+        rid = next(r for r in message.recipients if hub.state.resources[r].grid == g)
+        hub.do(Actor("w", "field", None, resource=rid), "cmd.acknowledge_broadcast",
+               m.CmdBroadcastAck(broadcast=message.id, answer="clear"))
+    assert archivable(hub.state, keep=0, above=0) == [[inc]]
