@@ -257,6 +257,12 @@ class Session:
             self.replica.command_answered(command_id)
             self.replica.notify("warning", "offline", "not connected to the hub")
 
+    def subscribe(self, cameras: list[str]) -> None:
+        """Ask for frames of these cameras only (the visible tiles)."""
+        self._cameras = list(cameras)
+        if self._ws is not None and self.live.is_set():
+            asyncio.ensure_future(self._send(encode("subscribe", m.Subscribe(cameras=self._cameras))))
+
     def search_cases(self, query: m.CaseQuery) -> asyncio.Future:
         """Ask the hub for past cases (its live state and its archive); the future gets `CasesFound`.
 
@@ -272,12 +278,6 @@ class Session:
         fut.add_done_callback(lambda _f, r=ref: self._searches.pop(r, None))
         asyncio.ensure_future(self._send(encode("search", query, id=ref)))
         return fut
-
-    def subscribe(self, cameras: list[str]) -> None:
-        """Ask for frames of these cameras only (the visible tiles)."""
-        self._cameras = list(cameras)
-        if self._ws is not None and self.live.is_set():
-            asyncio.ensure_future(self._send(encode("subscribe", m.Subscribe(cameras=self._cameras))))
 
     async def _send(self, data: bytes) -> None:
         ws = self._ws

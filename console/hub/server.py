@@ -415,11 +415,11 @@ class HubServer:
             await self._resume(ch, msg.body.last_seq, msg.body.epoch)
         elif t == "subscribe":
             ch.cameras = set(msg.body.cameras[:256])
+        elif t == "search" and msg.id:  # past cases: the live state and the store's archive (off the loop)
+            asyncio.ensure_future(self._search(ch, msg.id, msg.body))
         elif t == "ping":
             ch.alarm = (msg.body.alarm_p95_s, msg.body.alarm_n)
             await self._reply(ch, encode("pong", m.Pong(t=msg.body.t, clock=self.core.clock.now())))
-        elif t == "search" and msg.id:  # past cases: the live state and the store's archive (off the loop)
-            asyncio.ensure_future(self._search(ch, msg.id, msg.body))
         elif t == "field.enrol" and msg.id:  # the hub's tokens, not the domain's (console/hub/enrol.py)
             await self._reply(ch, encode("result", field_enrol(self, ch.principal, msg.body), id=msg.id))
         elif t in m.COMMAND_BODIES:

@@ -171,12 +171,12 @@ SESSION_BODIES: dict[str, type[Body]] = {
     "snapshot": Snapshot,
     "live": Live,
     "result": Result,
+    "found": CasesFound,
     "error": Error,
     "pong": Pong,
     "clock": Clock,
     "drill": DrillStatus,
     "camera_credentials": CameraCredentials,
-    "found": CasesFound,
 }
 
 #: client → hub commands; each needs a client-made `id`
@@ -189,9 +189,9 @@ COMMAND_BODIES: dict[str, type[Body]] = {
 #: client → hub messages that are not commands
 CLIENT_BODIES: dict[str, type[Body]] = {
     "resume": Resume,
+    "search": CaseQuery,
     "subscribe": Subscribe,
     "ping": Ping,
-    "search": CaseQuery,
 }
 
 ALL_BODIES: dict[str, type[Body]] = {

@@ -60,7 +60,7 @@ ACTIONS: tuple[UiAction, ...] = (
     # wider than its dock in English (482 px of buttons in a 400 px column)
     UiAction("cmd.broadcast", "incident", "grids", button=(5, 0, 2, "")),
     # from a closed case (举一反三): the broadcast dialog, its scope the case's grid's tags
-    UiAction("cmd.follow_up", "incident", "grids", button=(6, 0, 2, "primary"), only_when_live=True),
+    UiAction("cmd.follow_up", "incident", "grids", button=(7, 0, 2, "primary"), only_when_live=True),
     UiAction("cmd.merge", "elsewhere"),  # two incidents: the queue's context menu
     UiAction("cmd.cancel_task", "task"),  # the undo of a dispatch
     UiAction("cmd.recall", "task", "note_required"),

@@ -24,13 +24,13 @@ class ActionWords(QObject):
             "cmd.escalate": self.tr("Escalate to district"),
             "cmd.request_cooperation": self.tr("Request cooperation"),
             "cmd.broadcast": self.tr("Broadcast a check to grids…"),
+            "cmd.follow_up": glossary.case_word("act_follow_up", current_lang()),
             "cmd.accept_handoff": self.tr("Accept hand-off"),
             "cmd.decline_handoff": self.tr("Decline hand-off"),
             "cmd.resolve": self.tr("Resolve"),
             "cmd.close": self.tr("Close"),
             "cmd.false_alarm": self.tr("False alarm"),
             "cmd.recall": self.tr("Recall"),
-            "cmd.follow_up": glossary.case_word("act_follow_up", current_lang()),
         }.get(code, code)
 
     def key(self, code: str) -> str:
@@ -55,8 +55,8 @@ class ActionWords(QObject):
             "cmd.decline_handoff": self.tr("Hand-off declined"),
             "cmd.recall": self.tr("Recalled"),
             "cmd.request_cooperation": self.tr("Cooperation requested"),
-            "cmd.broadcast": self.tr("Broadcast"),
             "cmd.follow_up": glossary.case_word("follow_up", current_lang()),
+            "cmd.broadcast": self.tr("Broadcast"),
         }.get(code, code)
 
     def question(self, code: str) -> tuple[str, str, str]:
