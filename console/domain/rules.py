@@ -375,7 +375,7 @@ def acknowledge_broadcast(state, body: bodies.CmdBroadcastAck, actor, now) -> Ev
         raise CommandRefused("duplicate", f"{who} already acknowledged {body.broadcast}")
     if body.answer and (message.kind != FOLLOW_UP or body.answer not in FOLLOW_UP_ANSWERS):
         raise CommandRefused("bad_request", f"answer {body.answer!r}: a follow-up check is answered "
-                             f"{' or '.join(FOLLOW_UP_ANSWERS)}, any other broadcast with 收到 only")
+                             f"{' or '.join(FOLLOW_UP_ANSWERS)}, any other broadcast is only acknowledged")
     return [("broadcast_acknowledged", bodies.BroadcastAcknowledged(broadcast=message.id, resource=who,
                                                                    actor=actor.name, answer=body.answer,
                                                                    note=body.note))]

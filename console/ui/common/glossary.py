@@ -503,7 +503,7 @@ CASE_WORDS: Words = {
     "search_failed": ("检索未完成：{why}", "Search not done: {why}"),
     "search_unavailable": ("未连接指挥中心，无法检索", "No hub to search"),
     "title": ("标题", "Title"), "grid": ("网格", "Grid"), "registered": ("登记时间", "Registered"),
-    "where": ("来源", "Source"), "archived": ("归档", "archive"), "live": ("在线", "live"),
+    "where": ("来源", "Source"), "archived": ("归档", "archive"), "live": ("在线", "live state"),
 }
 
 

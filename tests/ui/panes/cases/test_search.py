@@ -68,7 +68,7 @@ def test_the_search_finds_the_archived_case_beside_the_live_one_and_opens_a_live
         box.go.click()
     assert got.args == [2]
     assert [box.table.item(r, 0).text() for r in range(2)] == [live, "I-R09001"]
-    assert box.table.item(1, 7).text() == "archive" and box.table.item(0, 7).text() == "live"
+    assert box.table.item(1, 7).text() == "archive" and box.table.item(0, 7).text() == "live state"
     assert box.status.text() == "2 found (1 from the archive)"
     q = asked[-1]
     assert q.text == "枯枝" and q.since == at("2026-02-01 00:00") and q.until == at("2026-04-01 00:00")
