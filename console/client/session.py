@@ -24,6 +24,7 @@ import itertools
 import logging
 import random
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
@@ -61,6 +62,15 @@ SLICE_S = 0.008
 IDLE_GAP_S = 0.001
 
 
+
+class SearchFailed(Exception):
+    """A search of past cases the hub did not answer: `code` says why (offline, forbidden, internal)."""
+
+    def __init__(self, code: str, reason: str):
+        super().__init__(f"{code}: {reason}")
+        self.code = code
+        self.reason = reason
+
 class Session:
     """One console's connection to one hub, surviving outages and restarts."""
 
@@ -90,6 +100,8 @@ class Session:
         self.live = asyncio.Event()
         #: every command not yet answered, encoded, by id, in the order made (the outbox in memory)
         self._commands: dict[str, bytes] = {}
+        #: searches of past cases waiting for their `found` (request id → future)
+        self._searches: dict[str, asyncio.Future] = {}
         self._order: dict[str, int] = {}
         self._made = itertools.count()
         #: outbox writes not yet done: a command is sent only after its row is written
@@ -251,6 +263,22 @@ class Session:
         if self._ws is not None and self.live.is_set():
             asyncio.ensure_future(self._send(encode("subscribe", m.Subscribe(cameras=self._cameras))))
 
+    def search_cases(self, query: m.CaseQuery) -> asyncio.Future:
+        """Ask the hub for past cases (its live state and its archive); the future gets `CasesFound`.
+
+        Not a command: not kept in the outbox, never resent. Offline, or when the hub refuses it
+        (an `error` naming it), the future fails with `SearchFailed` saying why.
+        """
+        fut = asyncio.get_running_loop().create_future()
+        if self._ws is None or not self.live.is_set():
+            fut.set_exception(SearchFailed("offline", "not connected to the hub"))
+            return fut
+        ref = f"s-{uuid.uuid4().hex[:12]}"
+        self._searches[ref] = fut
+        fut.add_done_callback(lambda _f, r=ref: self._searches.pop(r, None))
+        asyncio.ensure_future(self._send(encode("search", query, id=ref)))
+        return fut
+
     async def _send(self, data: bytes) -> None:
         ws = self._ws
         if ws is not None:
@@ -324,6 +352,9 @@ class Session:
             finally:
                 self._ws = None
                 self.live.clear()
+                for fut in list(self._searches.values()):  # their answers will never come on this link
+                    if not fut.done():
+                        fut.set_exception(SearchFailed("offline", "the link to the hub was lost"))
             if self._stopping:
                 break
             replica.link_lost(error)
@@ -415,6 +446,13 @@ class Session:
                 await ws.send(encode("subscribe", m.Subscribe(cameras=self._cameras)), text=True)
         elif t == "result":
             await self._on_result(msg.id or "", msg.body)
+        elif t == "found":
+            fut = self._searches.get(msg.id or "")
+            if fut is not None and not fut.done():
+                fut.set_result(msg.body)
+        elif t == "error" and (fut := self._searches.get(msg.id or msg.body.ref or "")) is not None:
+            if not fut.done():
+                fut.set_exception(SearchFailed(msg.body.code, msg.body.reason))
         elif t == "error":
             await self._on_error(msg.id, msg.body)
         elif t == "pong":

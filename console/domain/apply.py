@@ -290,6 +290,10 @@ def _broadcast_ack(state: State, type_: str, body: bodies.BroadcastAcknowledged,
     if message is None:
         return
     message.acked[body.resource] = ts
+    if body.answer:
+        message.answers[body.resource] = body.answer
+    if body.note:
+        message.notes[body.resource] = body.note
     ch.incidents.add(message.incident)
 
 

@@ -103,9 +103,25 @@ class CmdBroadcast(Body):
 
 
 class CmdBroadcastAck(Body):
-    """A recipient says they received a broadcast (their field page's 收到 button)."""
+    """A recipient says they received a broadcast (their field page's 收到 button).
+
+    A follow-up check (kind `follow_up`) is answered: `answer` one of model.FOLLOW_UP_ANSWERS
+    (`clear`: checked, nothing like it; `found`: the same hazard here), with a note.
+    """
 
     broadcast: Id
+    answer: Code = ""
+    note: Note = ""
+
+
+class CmdFollowUp(Body):
+    """A follow-up check (举一反三) from a closed case: the grids with `tag` in the case's town (default:
+    every tag of the case's own grid) and those named."""
+
+    incident: Id
+    text: Text
+    tag: Code | None = None
+    grids: Annotated[list[Id], msgspec.Meta(max_length=MAX_GRIDS)] = []
 
 
 class CmdTaskUpdate(Body):
@@ -274,6 +290,9 @@ class BroadcastAcknowledged(Body):
     broadcast: str
     resource: str
     actor: str
+    #: a follow-up's answer (model.FOLLOW_UP_ANSWERS) and note; "" for a plain 收到
+    answer: str = ""
+    note: str = ""
 
 
 class IncidentsArchived(Body):

@@ -66,6 +66,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 rules.check_not_offered, undo="hold"),
     CommandSpec("cmd.broadcast", bodies.CmdBroadcast, _COMMANDERS, rules.broadcast,
                 rules.open_is_enough, undo="hold"),
+    # a follow-up check (举一反三) from a closed case: an incident action offered once the case is closed
+    CommandSpec("cmd.follow_up", bodies.CmdFollowUp, _COMMANDERS, cases.follow_up, cases.check_follow_up,
+                also_final=True, undo="hold"),
     CommandSpec("cmd.accept_handoff", bodies.CmdIncident, _COMMANDERS, rules.answer_handoff(True),
                 rules.check_offered_here, undo="hold"),
     CommandSpec("cmd.decline_handoff", bodies.CmdIncident, _COMMANDERS, rules.answer_handoff(False),

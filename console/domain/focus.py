@@ -76,9 +76,12 @@ def on_scene_count(state: State, inc: Incident) -> tuple[int, int]:
 
 def awaiting_closure(state: State, inc: Incident) -> bool:
     """The work is finished and the incident is still open: resolved, or every task ended and
-    someone's is done (处置完毕，请办结)."""
+    someone's is done (处置完毕，请办结). A case is closed only once verified: until then its
+    handled report waits for the reporter's check, not for the commander's close."""
     if inc.status in FINAL_STATUSES:
         return False
+    if inc.case is not None:
+        return "verified" in inc.case.reached and not inc.case.returned
     if inc.status == "resolved":
         return True
     tasks = [t for tid in inc.tasks if (t := state.tasks.get(tid)) is not None]

@@ -244,6 +244,10 @@ class Transition(msgspec.Struct, kw_only=True, omit_defaults=True):
 CASE_PROMISES = ("emergency", "working_hours", "working_days")
 CASE_STAGES = ("registered", "dispatched", "accepted", "on_site", "handled", "verified", "closed")
 #: why a case goes back to its reporter instead of being worked
+#: how a grid worker answers a follow-up check (举一反三): checked and clear, or the same hazard found
+FOLLOW_UP_ANSWERS = ("clear", "found")
+#: the broadcast kind of a follow-up check from a closed case
+FOLLOW_UP = "follow_up"
 RETURN_REASONS = ("not_ours", "insufficient_info", "duplicate")
 #: why a case's clock is stopped for a while
 SUSPEND_REASONS = ("weather", "awaiting_owner", "awaiting_department", "court_or_dispute", "other")
@@ -402,6 +406,9 @@ class Broadcast(msgspec.Struct, kw_only=True):
     actor: str
     at: float
     acked: dict[str, float] = {}
+    #: a follow-up check's answers (resource id → FOLLOW_UP_ANSWERS code) and their notes
+    answers: dict[str, str] = {}
+    notes: dict[str, str] = {}
 
 
 class Plan(msgspec.Struct, kw_only=True):

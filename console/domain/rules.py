@@ -12,7 +12,8 @@ from typing import Callable
 
 from console.domain.apply import active_tasks
 from console.domain.model import (
-    ALERT_KINDS, ALERT_SOURCES, FINAL_STATUSES, HELD_STATUSES, SEVERITIES, TASK_FINAL, Alert, Incident,
+    ALERT_KINDS, ALERT_SOURCES, FINAL_STATUSES, FOLLOW_UP, FOLLOW_UP_ANSWERS, HELD_STATUSES, SEVERITIES,
+    TASK_FINAL, Alert, Incident,
     PlanRole, Task, incident_id_for,
 )
 from console.domain.casefile import open_case
@@ -372,8 +373,12 @@ def acknowledge_broadcast(state, body: bodies.CmdBroadcastAck, actor, now) -> Ev
         raise CommandRefused("forbidden", f"broadcast {body.broadcast} is not addressed to {who}")
     if who in message.acked:
         raise CommandRefused("duplicate", f"{who} already acknowledged {body.broadcast}")
+    if body.answer and (message.kind != FOLLOW_UP or body.answer not in FOLLOW_UP_ANSWERS):
+        raise CommandRefused("bad_request", f"answer {body.answer!r}: a follow-up check is answered "
+                             f"{' or '.join(FOLLOW_UP_ANSWERS)}, any other broadcast is only acknowledged")
     return [("broadcast_acknowledged", bodies.BroadcastAcknowledged(broadcast=message.id, resource=who,
-                                                                   actor=actor.name))]
+                                                                   actor=actor.name, answer=body.answer,
+                                                                   note=body.note))]
 
 
 _FIELD_STEPS = {"accepted": ("sent",), "arrived": ("sent", "accepted"),

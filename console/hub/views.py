@@ -126,8 +126,11 @@ def _reported(state: State, inc: Incident, name: str) -> bool:
 
 def field_message(message: Broadcast, resource: str | None) -> Broadcast:
     """A broadcast as one of its recipients sees it: the others' names and answers left out."""
-    acked = {resource: message.acked[resource]} if resource in message.acked else {}
-    return msgspec.structs.replace(message, recipients=[resource], acked=acked)
+    def own(d: dict) -> dict:
+        return {resource: d[resource]} if resource in d else {}
+
+    return msgspec.structs.replace(message, recipients=[resource], acked=own(message.acked),
+                                   answers=own(message.answers), notes=own(message.notes))
 
 
 def ingest_camera(cam: Camera) -> Camera:

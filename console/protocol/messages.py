@@ -16,6 +16,7 @@ import msgspec
 from console.domain.bodies import *  # noqa: F403 (the domain's bodies are the wire's bodies)
 from console.domain.commands import COMMAND_BODIES as DOMAIN_COMMAND_BODIES, DRILL_CONTROL, FIELD_ENROL
 from console.domain.bodies import EVENT_BODIES, Body, Code, Id
+from console.domain.casesearch import CaseHit, CaseQuery, CasesFound
 
 PROTOCOL_VERSION = 2
 
@@ -170,6 +171,7 @@ SESSION_BODIES: dict[str, type[Body]] = {
     "snapshot": Snapshot,
     "live": Live,
     "result": Result,
+    "found": CasesFound,
     "error": Error,
     "pong": Pong,
     "clock": Clock,
@@ -187,6 +189,7 @@ COMMAND_BODIES: dict[str, type[Body]] = {
 #: client → hub messages that are not commands
 CLIENT_BODIES: dict[str, type[Body]] = {
     "resume": Resume,
+    "search": CaseQuery,
     "subscribe": Subscribe,
     "ping": Ping,
 }

@@ -99,6 +99,10 @@ SAMPLES: dict[str, m.Body] = {
     "live": m.Live(seq=1234),
     "result": m.Result(ok=False, code="conflict", message="张三 is already on task I-A00041-T1",
                        holder="副值班长 李强"),
+    "found": m.CasesFound(hits=[m.CaseHit(incident="I-R00007", kind="debris", title="林边枯枝", town="T1",
+                                          grid="T1-C01-G1", status="closed", created_at=T0, closed_at=T0 + 60,
+                                          stage="closed", people="R0001 张伟", text="已清运", archived=True)],
+                          archived=1),
     "error": m.Error(code="malformed", reason="cmd.dispatch body: Object missing required field `resource`",
                      ref="c-7f3a"),
     "pong": m.Pong(t=1764462612.25, clock=T0 + 5460.5),
@@ -107,6 +111,7 @@ SAMPLES: dict[str, m.Body] = {
                            speed=10.0, scenario="marathon", markers=[(T0 + 1800.0, "critical", "A0001")]),
     # client → hub
     "resume": m.Resume(last_seq=1200),
+    "search": m.CaseQuery(kind="debris", town="T1", text="枯枝", since=T0, limit=50),
     "subscribe": m.Subscribe(cameras=["CAM17", "CAM18"]),
     "ping": m.Ping(t=1764462612.25),
     # commands
@@ -183,6 +188,7 @@ SAMPLES.update({
     "cmd.approve_extension": m.CmdAnswerExtension(incident="I-R00007", note="同意"),
     "cmd.suspend": m.CmdSuspend(incident="I-R00007", reason="weather", note="暴雨"),
     "cmd.resume": m.CmdIncident(incident="I-R00007"),
+    "cmd.follow_up": m.CmdFollowUp(incident="I-R00007", text="举一反三：请排查同类隐患", tag="forest_adjacent"),
 })
 
 

@@ -167,6 +167,11 @@ ATTENTION: Words = {
     "needs_redispatch": ("需要重新派遣", "Needs re-dispatch"),
     "awaiting_closure": ("处置完毕，请办结", "Work done — please close"),
     "awaiting_closure_row": ("请办结", "Please close"),
+    # a case (一办到底) past the due time of the stage it waits for; past its limit the district is told
+    "case_overdue": ("案件超期：待{stage}，已超 {t}", "Case overdue: waiting for {stage}, {t} late"),
+    "case_overdue_district": ("案件超过办理时限（已报区级）：待{stage}，已超 {t}",
+                              "Case past its limit (the district is told): waiting for {stage}, {t} late"),
+    "case_overdue_row": ("案件超期", "Case overdue"),
     "declined_by": ("{names} 拒绝", "declined by {names}"),
     "no_answer": ("{names} {t} 未应答", "no answer from {names} in {t}"),
 }
@@ -465,6 +470,40 @@ CASE_WORDS: Words = {
     "act_verify": ("核查通过", "Verify"), "act_approve_extension": ("批准延期", "Approve extension"),
     "act_return": ("退回上报人", "Return to reporter"), "act_suspend": ("挂起", "Suspend"),
     "act_resume": ("恢复计时", "Resume"), "act_case_handled": ("代报已处置", "Record as handled"),
+    # what the desk asks before a case action (%1: the incident's title)
+    "q_verify": ("核查“%1”：隐患是否已消除？", "Verify “%1”: is the hazard gone?"),
+    "q_approve_extension": ("“%1”的延期申请：", "The extension asked for on “%1”:"),
+    "q_return": ("将“%1”退回上报人。原因：", "Return “%1” to its reporter. Why?"),
+    "q_suspend": ("挂起“%1”（停止计时）。原因：", "Suspend “%1” (its clock stops). Why?"),
+    "q_case_handled": ("代处置人报“%1”已处置。说明：", "Record “%1” as handled for the worker. Note:"),
+    "verify_passed": ("隐患已消除", "Hazard gone"), "verify_failed": ("仍未消除，退回处置", "Still there: back to work"),
+    "approve": ("批准", "Approve"), "refuse": ("不批准", "Refuse"),
+    # a follow-up check (举一反三) from a closed case, and how far its answers are
+    "act_follow_up": ("举一反三：通知同类网格排查…", "Follow-up check to grids like this one…"),
+    "follow_up": ("举一反三", "Follow-up check"),
+    "follow_up_text": ("举一反三：{title}（{kind}）已办结。请排查本网格有无同类隐患，并回复“已排查，无隐患”或“发现同类隐患”。",
+                       "Follow-up: {title} ({kind}) is closed. Check your grid for the same hazard and answer "
+                       "“checked, clear” or “found the same”."),
+    "follow_up_progress": ("举一反三 {answered}/{n} 个网格已回复 · 无隐患 {clear} · 发现同类 {found}",
+                           "Follow-up: {answered}/{n} grids answered · clear {clear} · found {found}"),
+    "follow_up_silent": ("未回复：{grids}", "not answered: {grids}"),
+    "follow_up_found": ("发现同类：{grids}", "found the same: {grids}"),
+    "follow_up_unreached": ("无人在岗：{grids}", "nobody on duty: {grids}"),
+    "follow_up_done": ("全部网格已回复", "every grid answered"),
+    # the search of past cases (the hub's live state and its archive)
+    "search": ("检索", "Search"), "search_tab": ("历史案件检索", "Search past cases"), "overview_tab": ("概况", "Overview"),
+    "search_text": ("文字：标题、上报内容、处置说明", "Words: title, report, handling note"),
+    "search_person": ("人员：姓名或编号", "Person: name or id"),
+    "search_all_incidents": ("含应急事件（非案件）", "Emergency incidents too (not only cases)"),
+    "search_from": ("登记自", "Registered from"), "search_to": ("至", "to"),
+    "search_any_type": ("全部类型", "Any type"), "search_any_town": ("全部街道", "Any town"),
+    "search_any_grid": ("全部网格", "Any grid"),
+    "searching": ("检索中…", "Searching…"),
+    "search_found": ("找到 {n} 件（其中归档 {archived} 件）", "{n} found ({archived} from the archive)"),
+    "search_failed": ("检索未完成：{why}", "Search not done: {why}"),
+    "search_unavailable": ("未连接指挥中心，无法检索", "No hub to search"),
+    "title": ("标题", "Title"), "grid": ("网格", "Grid"), "registered": ("登记时间", "Registered"),
+    "where": ("来源", "Source"), "archived": ("归档", "archive"), "live": ("在线", "live state"),
 }
 
 

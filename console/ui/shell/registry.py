@@ -171,7 +171,7 @@ def _kpi(c: PaneContext) -> QWidget:
 def _cases(c: PaneContext) -> QWidget:
     from console.ui.panes.cases.widget import CasesPane
 
-    return CasesPane(c.replica)
+    return CasesPane(c.replica, search=c.controller.search_cases, open_incident=c.selection.select_incident)
 
 
 def _drillbar(c: PaneContext) -> QWidget:
