@@ -26,7 +26,14 @@ ALERT_SOURCES = ("camera", "report", "hotline", "center")
 ALERT_KINDS = (
     "crowd_density", "cordon_intrusion", "animal", "fall", "smoke", "fire_hazard",
     "illegal_parking", "rockfall", "debris", "other",
+    # the hub's own health alarms (console/hub/health.py): raised and closed by the hub itself
+    "camera_offline", "source_silent",
 )
+#: alert kinds that are the hub's health alarms, not something seen in the field
+HEALTH_KINDS = frozenset({"camera_offline", "source_silent"})
+#: the `unit` of a health alarm whose `value` counts the alarms its source raised in the quiet
+#: period: the limit is reached, and further outages in that period raise nothing (it chatters)
+QUIETED_UNIT = "alarms_quieted"
 SEVERITIES = ("info", "warning", "critical")
 #: the unit of a crowd_density alert's `value`
 CROWD_UNIT = "people/m2"

@@ -32,6 +32,8 @@ INCIDENT_KINDS: Words = {
     "rockfall": ("落石", "Rockfall"),
     "debris": ("杂物", "Debris"),
     "other": ("其他", "Other"),
+    "camera_offline": ("摄像机离线", "Camera offline"),
+    "source_silent": ("来源失联", "Source silent"),
 }
 
 RESOURCE_KINDS: Words = {
