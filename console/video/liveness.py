@@ -74,14 +74,16 @@ class CameraLiveness:
         with self._lock:
             return sorted(self._readers)
 
-    def close(self, join_timeout: float = 3.0) -> None:
-        """Stop every reader (and wait a little for their threads)."""
+    def close(self, join_timeout: float = 0.0) -> None:
+        """Stop every reader; wait up to `join_timeout` for each thread (default: not at all: a reader
+        waiting on a camera that does not answer leaves at its timeout, a daemon thread)."""
         with self._lock:
             readers, self._readers = [e[2] for e in self._readers.values()], {}
         for r in readers:
             r.stop()
-        for r in readers:
-            r.join(join_timeout)
+        if join_timeout > 0:
+            for r in readers:
+                r.join(join_timeout)
 
 
 def _drop(_frame) -> None:

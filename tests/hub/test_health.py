@@ -155,3 +155,22 @@ async def test_a_silent_gateway_and_a_silent_ai_box_raise_source_silent_closed_w
     finally:
         await gw.stop()
         await hub.stop()
+
+
+async def test_a_site_watcher_that_cannot_look_at_its_folder_is_silent_until_it_can(tmp_path):
+    site = write_site(tmp_path / "site")
+    hub = await start_hub(HubConfig(port=0, scenario=None, db=f"sqlite:///{tmp_path / 'hub.db'}", site=str(site),
+                                    site_poll_s=0.2, mode="live", camera_offline_s=0))
+    hub.health.check_s = 0.1
+    try:
+        core = hub.core
+        await until(lambda: hub.site.imports == 1 and "site-watcher" in hub.health.sources)
+        assert alarms(core, "source_silent") == []
+        site.rename(tmp_path / "away")  # the folder is gone (an unmounted share): every look fails
+        await until(lambda: len(alarms(core, "source_silent")) == 1)
+        [silent] = alarms(core, "source_silent")
+        assert silent.title == "site-watcher" and is_open(silent)
+        (tmp_path / "away").rename(site)
+        await until(lambda: core.state.incidents[silent.id].status == "closed")
+    finally:
+        await hub.stop()
