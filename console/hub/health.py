@@ -16,7 +16,9 @@ an ordinary alert (source `camera` or `center`) with the id `HEALTH-<key>-<ms>`,
 with the domain's close rule once the camera or source is back. A camera that chatters (goes and
 comes back over and over) raises at most `quiet_limit` alarms per `quiet_period_s`: the last one
 allowed says so (its `value` counts them, its `unit` is QUIETED_UNIT) and further outages in the
-period raise nothing. An alarm open when the hub stops is taken up at the next start by its id.
+period raise nothing. An alarm open when the hub stops is taken up at the next start by its id. The camera's record
+follows too (`camera_status_changed`: offline with the outage, online when back; quieted or not),
+so every console's tile and map show it, also where no console pulls that camera.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from console.domain.bodies import IngestCameraStatus
 from console.domain.model import QUIETED_UNIT, Alert, Camera
 from console.hub import alarms
 
@@ -97,8 +100,10 @@ class HealthAlarms:
         #: source name → its declared interval and when it was last heard (monotonic)
         self.sources: dict[str, _Source] = {}
         self._chatter: dict[str, _Chatter] = {}
-        #: cameras whose outage is quieted (no alarm raised for it): key → True while it lasts
+        #: cameras whose outage is quieted (no alarm raised for it), while it lasts
         self._quiet: set[str] = set()
+        #: cameras this hub marked offline (`camera_status_changed`), to be marked online when back
+        self._offline: set[str] = set()
         self._principal = alarms.principal(ACTOR)
         self._task: asyncio.Task | None = None
         self._watching: tuple = ()
@@ -118,6 +123,7 @@ class HealthAlarms:
     def start(self) -> None:
         """Take up the alarms a previous run left open and start looking."""
         self.open.update(alarms.open_alarms(self.core, HEALTH_ALERT_PREFIX))
+        self._offline.update(key.removeprefix("camera-") for key in self.open if key.startswith("camera-"))
         self._task = asyncio.get_running_loop().create_task(self.run(), name="health-alarms")
 
     async def stop(self) -> None:
@@ -167,6 +173,8 @@ class HealthAlarms:
             return
         problems = self.problems(now)
         for key, (kind, subject) in problems.items():
+            if kind == "camera_offline":
+                self._set_online(subject, False)
             if key in self.open or key in self._quiet:
                 continue
             count = self._count(key, now) if kind == "camera_offline" else 0
@@ -187,6 +195,18 @@ class HealthAlarms:
         for key in [k for k in self.open if k not in problems]:
             if alarms.close_alarm(self.core, self.open.pop(key), ACTOR):
                 self.counts["closed"] += 1
+        for cid in [c for c in self._offline if f"camera-{c}" not in problems]:
+            self._set_online(cid, True)
+
+    def _set_online(self, camera: str, online: bool) -> None:
+        """Say in the log whether the camera is online (every console's tile and map show it), once per change."""
+        cam = self.core.state.cameras.get(camera)
+        if online:
+            self._offline.discard(camera)
+        else:
+            self._offline.add(camera)
+        if cam is not None and cam.online != online:
+            self.core.inject(self._principal, "ingest.camera_status", IngestCameraStatus(camera=camera, online=online))
 
     def _count(self, key: str, now: float) -> int:
         """Which alarm of the camera in the quiet period this outage's would be (1: the first)."""

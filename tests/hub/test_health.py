@@ -71,11 +71,13 @@ async def test_a_blip_raises_nothing_an_outage_one_alarm_closed_by_the_hub_when_
         health.step(t + 75)
         [alarm] = alarms(core, "camera_offline")
         assert is_open(alarm) and alarm.severity == "warning" and alarm.title == core.state.cameras[cam].name
+        assert core.state.cameras[cam].online is False
         assert core.state.alerts[alarm.alert].camera == cam and core.state.alerts[alarm.alert].unit == ""
         feed.silent[cam] = 0.5
         health.step(t + 76)
         [alarm] = alarms(core, "camera_offline")
         assert alarm.status == "closed" and alarm.timeline[-1].actor == "source:health"
+        assert core.state.cameras[cam].online is True
         assert health.counts == {"raised": 1, "closed": 1, "quieted": 0}
 
 

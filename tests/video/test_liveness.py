@@ -73,9 +73,11 @@ async def test_a_blip_raises_nothing_an_outage_one_alarm_cleared_when_the_camera
         await until(lambda: feed.silent_for("CAM1") >= OFFLINE_S + 1.0, timeout=10)
         [alarm] = offline_alarms(core)
         assert alarm.status not in FINAL_STATUSES and alarm.grid == "G1"
+        assert core.state.cameras["CAM1"].online is False  # every console's tile says so
         assert core.state.alerts[alarm.alert].camera == "CAM1"
         srv.start()
         await until(lambda: core.state.incidents[alarm.id].status == "closed", timeout=20)
         assert len(offline_alarms(core)) == 1 and health.counts["raised"] == 1
+        await until(lambda: core.state.cameras["CAM1"].online)
     finally:
         await hub.stop()
