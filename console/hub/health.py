@@ -47,6 +47,8 @@ QUIET_PERIOD_S = 3600.0
 SILENT_BEATS = 3
 #: the shortest and longest interval a source may declare (seconds)
 MIN_EVERY_S, MAX_EVERY_S = 0.1, 3600.0
+#: how many heartbeat sources the hub keeps (a token holder inventing box ids cannot grow it further)
+MAX_SOURCES = 256
 #: how often the problems are looked at (seconds)
 CHECK_S = 1.0
 #: who raises and closes these alarms in the log
@@ -109,13 +111,18 @@ class HealthAlarms:
         self._watching: tuple = ()
         self._last_ms = 0
         #: how many alarms were raised and closed, and outages quieted (figures for tests and metrics)
-        self.counts = {"raised": 0, "closed": 0, "quieted": 0}
+        self.counts = {"raised": 0, "closed": 0, "quieted": 0, "sources_refused": 0}
 
     # ------------------------------------------------------------------ what sources tell it
 
     def heard(self, source: str, every_s: float) -> None:
         """A source spoke: it is alive now and will speak again within `every_s` (clamped to sane bounds)."""
         every = min(MAX_EVERY_S, max(MIN_EVERY_S, float(every_s)))
+        if source not in self.sources and len(self.sources) >= MAX_SOURCES:
+            self.counts["sources_refused"] += 1
+            if self.counts["sources_refused"] == 1:
+                log.warning("heartbeat from %r ignored: already %d sources expected", source[:64], MAX_SOURCES)
+            return
         self.sources[source] = _Source(every, time.monotonic())
 
     # ------------------------------------------------------------------ life

@@ -17,9 +17,10 @@ from console.app.config import HubConfig
 from console.app.hub import start_hub
 from console.domain.model import FINAL_STATUSES, QUIETED_UNIT
 from console.gateway.run import GatewayConfig, start_gateway
-from console.hub.health import HEALTH_ALERT_PREFIX, HealthAlarms
+from console.hub.health import HEALTH_ALERT_PREFIX, MAX_SOURCES, HealthAlarms
 from tests.gateway.harness import post, until
 from tests.hub.harness import running_hub
+from tests.hub.test_metrics import get, value
 from tests.site.sitefolder import write_site
 
 
@@ -78,7 +79,7 @@ async def test_a_blip_raises_nothing_an_outage_one_alarm_closed_by_the_hub_when_
         [alarm] = alarms(core, "camera_offline")
         assert alarm.status == "closed" and alarm.timeline[-1].actor == "source:health"
         assert core.state.cameras[cam].online is True
-        assert health.counts == {"raised": 1, "closed": 1, "quieted": 0}
+        assert health.counts == {"raised": 1, "closed": 1, "quieted": 0, "sources_refused": 0}
 
 
 async def test_a_chattering_camera_is_quieted_and_its_last_alarm_says_so(tmp_path):
@@ -141,6 +142,8 @@ async def test_a_silent_gateway_and_a_silent_ai_box_raise_source_silent_closed_w
         await until(lambda: len(alarms(core, "source_silent")) == 1)
         [box] = alarms(core, "source_silent")
         assert box.title == "box-7" and is_open(box)
+        _, text = await get(hub.server, "/metrics")
+        assert value(text, "duty_hub_health_alarms_open", kind="source_silent") == 1.0
         status, _, _ = await post(f"{gw.url}/heartbeat", beat, "demo-camera", "application/json")
         await until(lambda: core.state.incidents[box.id].status == "closed")
         # the gateway stops: silent for three of its beats, one alarm naming it
@@ -176,3 +179,11 @@ async def test_a_site_watcher_that_cannot_look_at_its_folder_is_silent_until_it_
         await until(lambda: core.state.incidents[silent.id].status == "closed")
     finally:
         await hub.stop()
+
+
+def test_the_sources_a_hub_expects_are_capped():
+    health = HealthAlarms(core=None)
+    for n in range(MAX_SOURCES + 5):
+        health.heard(f"box-{n}", 30)
+    health.heard("box-0", 30)  # one it knows is still heard
+    assert len(health.sources) == MAX_SOURCES and health.counts["sources_refused"] == 5
