@@ -19,7 +19,7 @@ from console.domain.model import FINAL_STATUSES, QUIETED_UNIT
 from console.gateway.run import GatewayConfig, start_gateway
 from console.hub.health import HEALTH_ALERT_PREFIX, MAX_SOURCES, HealthAlarms
 from tests.gateway.harness import post, until
-from tests.hub.harness import running_hub
+from tests.hub.harness import Client, running_hub
 from tests.hub.test_metrics import get, value
 from tests.site.sitefolder import write_site
 
@@ -179,6 +179,23 @@ async def test_a_site_watcher_that_cannot_look_at_its_folder_is_silent_until_it_
         await until(lambda: core.state.incidents[silent.id].status == "closed")
     finally:
         await hub.stop()
+
+
+async def test_only_an_ingest_source_says_it_is_alive_and_a_heartbeat_is_not_answered(tmp_path):
+    from console.protocol import messages as m
+    from console.protocol.codec import encode
+
+    async with running_hub(f"sqlite:///{tmp_path / 'h.db'}") as server:
+        health = server.core.health = HealthAlarms(server.core)
+        beat = encode("heartbeat", m.Heartbeat(source="box-9", every_s=5))
+        async with Client.connect(server.url, "demo-commander") as commander:
+            await commander.ws.send(beat, text=True)
+            await commander.round_trip()
+            assert [e.code for e in commander.errors] == ["forbidden"] and health.sources == {}
+        async with Client.connect(server.url, "demo-ingest") as source:
+            await source.ws.send(beat, text=True)
+            await source.round_trip()
+            assert source.errors == [] and health.sources["box-9"].every_s == 5.0
 
 
 def test_the_sources_a_hub_expects_are_capped():
