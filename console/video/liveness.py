@@ -2,7 +2,8 @@
 
 The hub pulls each camera it can pull (`rtsp://`, `http(s)://`, HLS, `file://`; not `sim://`,
 whose frames the hub pushes itself) the way an alerting camera off the wall is pulled: one
-`StreamReader` per camera, demuxing packets without decoding them (about 0.1 % of a core each),
+`StreamReader` per camera, demuxing packets without decoding them (measured here: 0.47 % of a
+core per 640×360 15 fps H.264 sub-stream, eight at once; 60 cameras would take about 28 %),
 reconnecting with its own backoff when the camera goes. A packet is a frame for this purpose:
 what matters is that the camera still sends. It keeps the sub-stream (the small one), so a
 camera costs its owner one more small connection.
