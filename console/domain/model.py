@@ -42,6 +42,8 @@ CROWD_UNIT = "people/m2"
 #: them in words; a real source's actor is its principal's name)
 FIELD_SOURCE = "source:field"
 SCENARIO_SOURCE = "source:scenario"
+#: the hub's own camera and source watch (console/hub/health.py): raises and closes its alarms
+HEALTH_SOURCE = "source:health"
 
 #: timeline step codes (`Transition.what`) and the parameters each one carries
 TIMELINE_STEPS = {

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from console.domain.bodies import IngestCameraStatus
-from console.domain.model import QUIETED_UNIT, Alert, Camera
+from console.domain.model import HEALTH_SOURCE, QUIETED_UNIT, Alert, Camera
 from console.hub import alarms
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ MAX_SOURCES = 256
 #: how often the problems are looked at (seconds)
 CHECK_S = 1.0
 #: who raises and closes these alarms in the log
-ACTOR = "source:health"
+ACTOR = HEALTH_SOURCE
 #: the source name the hub's own site watcher speaks as
 SITE_WATCHER = "site-watcher"
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol
 
 from console.domain.localtime import clock, duration, whole_seconds
-from console.domain.model import FIELD_SOURCE, QUIETED_UNIT, SCENARIO_SOURCE
+from console.domain.model import FIELD_SOURCE, HEALTH_SOURCE, QUIETED_UNIT, SCENARIO_SOURCE
 
 Words = dict[str, tuple[str, str]]
 
@@ -109,6 +109,7 @@ ROLES: Words = {
 ACTORS: Words = {
     FIELD_SOURCE: ("现场（模拟）", "Field (simulated)"),
     SCENARIO_SOURCE: ("感知接入（演练）", "Sensor feed (exercise)"),
+    HEALTH_SOURCE: ("本中心设备监测", "This hub's device watch"),
 }
 
 TIMELINE_STEPS: Words = {
