@@ -66,6 +66,9 @@ class CameraFeed(Protocol):
     def silent_for(self, camera: str) -> float | None:
         """Seconds without a frame from `camera` (since it was first watched if none yet); None: not watched."""
 
+    def sent_any(self, camera: str) -> bool:
+        """Whether `camera` sent a frame since it was first watched."""
+
     def close(self) -> None:
         """Stop watching."""
 
@@ -106,6 +109,8 @@ class HealthAlarms:
         self._quiet: set[str] = set()
         #: cameras this hub marked offline (`camera_status_changed`), to be marked online when back
         self._offline: set[str] = set()
+        #: cameras whose alarm a previous run left open: offline until they send a frame
+        self._held: set[str] = set()
         self._principal = alarms.principal(ACTOR)
         self._task: asyncio.Task | None = None
         self._watching: tuple = ()
@@ -130,7 +135,13 @@ class HealthAlarms:
     def start(self) -> None:
         """Take up the alarms a previous run left open and start looking."""
         self.open.update(alarms.open_alarms(self.core, HEALTH_ALERT_PREFIX))
-        self._offline.update(key.removeprefix("camera-") for key in self.open if key.startswith("camera-"))
+        # Still offline or silent until heard: a restart is no recovery. A source that never speaks
+        # again (a box taken away) keeps its alarm until a commander closes it.
+        self._held.update(key.removeprefix("camera-") for key in self.open if key.startswith("camera-"))
+        self._offline.update(self._held)
+        for key in self.open:
+            if key.startswith("silent-"):
+                self.sources.setdefault(key.removeprefix("silent-"), _Source(MAX_EVERY_S, float("-inf")))
         self._task = asyncio.get_running_loop().create_task(self.run(), name="health-alarms")
 
     async def stop(self) -> None:
@@ -167,7 +178,14 @@ class HealthAlarms:
                 self.feed.watch(list(cams.values()))
             for cid in cams:
                 silent = self.feed.silent_for(cid)
-                if silent is not None and silent >= self.camera_offline_s:
+                if silent is None:
+                    continue
+                if cid in self._held:
+                    if not self.feed.sent_any(cid):
+                        out[f"camera-{cid}"] = ("camera_offline", cid)
+                        continue
+                    self._held.discard(cid)
+                if silent >= self.camera_offline_s:
                     out[f"camera-{cid}"] = ("camera_offline", cid)
         for name, src in self.sources.items():
             if now - src.heard >= SILENT_BEATS * src.every_s:

@@ -70,6 +70,12 @@ class CameraLiveness:
         last = entry[2].status().last_frame
         return max(0.0, time.time() - (last if last is not None else entry[3]))
 
+    def sent_any(self, camera: str) -> bool:
+        """Whether the camera sent a frame since it was first watched (at its current URL)."""
+        with self._lock:
+            entry = self._readers.get(camera)
+        return entry is not None and entry[2].status().last_frame is not None
+
     def watched(self) -> list[str]:
         """The cameras watched now."""
         with self._lock:

@@ -37,6 +37,9 @@ class ScriptedFeed:
     def silent_for(self, camera: str) -> float | None:
         return self.silent.get(camera)
 
+    def sent_any(self, camera: str) -> bool:
+        return self.silent.get(camera, 1e9) < 1e9
+
     def close(self) -> None:
         pass
 
@@ -105,21 +108,36 @@ async def test_a_chattering_camera_is_quieted_and_its_last_alarm_says_so(tmp_pat
         assert len(alarms(core, "camera_offline")) == 3
 
 
-async def test_an_alarm_left_open_is_taken_up_and_closed_after_a_restart(tmp_path):
+async def test_alarms_left_open_stay_open_after_a_restart_until_their_input_is_back(tmp_path):
     db = f"sqlite:///{tmp_path / 'h.db'}"
     async with running_hub(db) as server:
-        health = HealthAlarms(server.core)
+        core = server.core
+        cam = sorted(core.state.cameras)[0]
+        feed = ScriptedFeed()
+        health = HealthAlarms(core, camera_offline_s=5, feed=feed)
         health.heard("box-7", 1.0)
+        feed.silent[cam] = 6.0
         health.step(time.monotonic() + 10)
-        [alarm] = alarms(server.core, "source_silent")
-        assert alarm.title == "box-7" and is_open(alarm)
-        await server.core.wait_committed(server.core.state.seq)
+        [box] = alarms(core, "source_silent")
+        [camera] = alarms(core, "camera_offline")
+        assert box.title == "box-7" and is_open(box) and is_open(camera)
+        await core.wait_committed(core.state.seq)
     async with running_hub(db) as server:
-        health = HealthAlarms(server.core)
+        core = server.core
+        feed = ScriptedFeed()
+        health = HealthAlarms(core, camera_offline_s=5, feed=feed)
         health.start()
         try:
-            assert health.open == {"silent-box-7": alarm.id}
-            await until(lambda: server.core.state.incidents[alarm.id].status == "closed")  # no box-7 now: not silent
+            assert health.open == {"silent-box-7": box.id, f"camera-{cam}": camera.id}
+            feed.silent[cam] = 1e9  # watched again, no frame yet: a restart is no recovery
+            for _ in range(3):
+                health.step(time.monotonic())
+            assert is_open(core.state.incidents[box.id]) and is_open(core.state.incidents[camera.id])
+            health.heard("box-7", 1.0)
+            feed.silent[cam] = 0.2
+            await until(lambda: not is_open(core.state.incidents[box.id])
+                        and not is_open(core.state.incidents[camera.id]))
+            assert core.state.cameras[cam].online is True
         finally:
             await health.stop()
 
