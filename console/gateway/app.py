@@ -28,7 +28,8 @@ import msgspec
 
 from console.domain.localtime import clock
 from console.domain.model import (
-    ALERT_KINDS, CROWD_UNIT, FINAL_STATUSES, HEALTH_KINDS, SEVERITIES, Alert, Detection, Incident, OrgUnit, incident_id_for,
+    ALERT_KINDS, CROWD_UNIT, FINAL_STATUSES, HEALTH_KINDS, SEVERITIES, Alert, Detection, Incident, OrgUnit,
+    incident_id_for,
 )
 from console.gateway.cap import (
     CapMessage, CapRefused, LocalArea, area_center, cap_alert_id, parse_head, parse_info,

@@ -29,7 +29,7 @@ BACKOFF = (0.5, 4.0)
 
 
 def watched_url(cam: Camera) -> str:
-    """The URL the hub watches a camera by: its sub-stream, else its single stream, else its main; "" if none is pulled."""
+    """The URL the hub watches a camera by: its sub-stream, else its single stream, else its main ("": none pulled)."""
     for url in (cam.sub, cam.stream, cam.main):
         if url and is_pulled(url):
             return url
