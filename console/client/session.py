@@ -90,6 +90,9 @@ class Session:
         self.on_result: list[Callable[[str, m.Result], None]] = []
         #: told the cameras' credentials (`camera_credentials`): the video code keeps them in memory only
         self.on_credentials: list[Callable[[list], None]] = []
+        #: the sources this session says are alive (`heartbeat`, PROTOCOL.md §8.2): name → every_s
+        #: ("" the session's own principal); an `ingest` client only (the gateway, an AI box)
+        self.beats: dict[str, float] = {}
         self._ws: ClientConnection | None = None
         self._cameras: list[str] = []
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="console-db")
@@ -228,6 +231,18 @@ class Session:
             self._enqueue(command_id)
         else:
             self.replica.command_queued(command_id)
+
+    async def heartbeat(self, source: str, every_s: float) -> bool:
+        """Say once that `source` (an AI box the gateway speaks for) is alive; False when not connected."""
+        ws = self._ws
+        if ws is None or not self.live.is_set():
+            return False
+        try:
+            await asyncio.wait_for(ws.send(encode("heartbeat", m.Heartbeat(source=source, every_s=every_s)), text=True),
+                                   self.ping_every_s)
+        except (asyncio.TimeoutError, ConnectionClosed):
+            return False
+        return True
 
     def _keep(self, command_id: str, data: bytes) -> None:
         if command_id not in self._commands:
@@ -533,6 +548,7 @@ class Session:
         """Ping every second; a link silent for `dead_after_s` is cut here, and the session reconnects."""
         loop = asyncio.get_running_loop()
         next_ping = loop.time()
+        beat_due: dict[str, float] = {}  # a new connection says so at once
         while True:
             now = loop.time()
             silent = now - self._heard_at
@@ -557,7 +573,17 @@ class Session:
                 if self._save_task is None or self._save_task.done():
                     # Its own task: a slow local disk must not hold the heartbeat.
                     self._save_task = asyncio.ensure_future(self._maybe_save())
-            await asyncio.sleep(min(0.25, self.ping_every_s))
+            for source, every_s in list(self.beats.items()):
+                if now >= beat_due.get(source, now):
+                    beat_due[source] = now + every_s
+                    try:
+                        await asyncio.wait_for(ws.send(encode("heartbeat", m.Heartbeat(source=source, every_s=every_s)),
+                                                       text=True), self.ping_every_s)
+                    except asyncio.TimeoutError:
+                        pass
+                    except ConnectionClosed:
+                        return
+            await asyncio.sleep(min(0.25, self.ping_every_s, *self.beats.values()))
 
     _last_save = 0.0
     _encode_s = 0.0

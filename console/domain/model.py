@@ -26,7 +26,14 @@ ALERT_SOURCES = ("camera", "report", "hotline", "center")
 ALERT_KINDS = (
     "crowd_density", "cordon_intrusion", "animal", "fall", "smoke", "fire_hazard",
     "illegal_parking", "rockfall", "debris", "other",
+    # the hub's own health alarms (console/hub/health.py): raised and closed by the hub itself
+    "camera_offline", "source_silent",
 )
+#: alert kinds that are the hub's health alarms, not something seen in the field
+HEALTH_KINDS = frozenset({"camera_offline", "source_silent"})
+#: the `unit` of a health alarm whose `value` counts the alarms its source raised in the quiet
+#: period: the limit is reached, and further outages in that period raise nothing (it chatters)
+QUIETED_UNIT = "alarms_quieted"
 SEVERITIES = ("info", "warning", "critical")
 #: the unit of a crowd_density alert's `value`
 CROWD_UNIT = "people/m2"
@@ -35,6 +42,8 @@ CROWD_UNIT = "people/m2"
 #: them in words; a real source's actor is its principal's name)
 FIELD_SOURCE = "source:field"
 SCENARIO_SOURCE = "source:scenario"
+#: the hub's own camera and source watch (console/hub/health.py): raises and closes its alarms
+HEALTH_SOURCE = "source:health"
 
 #: timeline step codes (`Transition.what`) and the parameters each one carries
 TIMELINE_STEPS = {

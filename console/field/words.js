@@ -5,8 +5,10 @@ window.FIELD_WORDS = {
   incident_kinds: {
     crowd_density: "人群密度", cordon_intrusion: "闯入警戒线", animal: "动物", fall: "摔倒",
     smoke: "烟火", fire_hazard: "火灾隐患", illegal_parking: "违规停车", rockfall: "落石",
-    debris: "杂物", other: "其他"
+    debris: "杂物", other: "其他", camera_offline: "摄像机离线", source_silent: "来源失联"
   },
+  // the hub's own health alarms: shown on a task, never offered in a report
+  health_kinds: ["camera_offline", "source_silent"],
   resource_kinds: {
     grid_worker: "网格员", community_staff: "社区工作人员", social_worker: "社工", volunteer: "志愿者",
     police: "民警", traffic_police: "交警", medical: "医疗", fire: "消防", forest_fire: "森林消防",

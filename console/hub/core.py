@@ -138,6 +138,8 @@ class HubCore:
         self._views: dict[Principal, views.View] = {}
         #: the cameras' credentials (console/site/credentials.py), sent only to VIDEO_ROLES, never logged
         self.camera_credentials: dict = {}
+        #: the hub's camera and source alarms (console/hub/health.py), given `heartbeat`s; None: not watched
+        self.health = None
         self._batch_ready = asyncio.Event()
         self._committed = asyncio.Condition()
         self.committed_seq = 0

@@ -420,6 +420,11 @@ class HubServer:
         elif t == "ping":
             ch.alarm = (msg.body.alarm_p95_s, msg.body.alarm_n)
             await self._reply(ch, encode("pong", m.Pong(t=msg.body.t, clock=self.core.clock.now())))
+        elif t == "heartbeat":
+            if ch.principal.role != "ingest":
+                await self._error(ch, "forbidden", "only ingest sources send heartbeats", msg.id)
+            elif self.core.health is not None:  # no reply: a heartbeat is only heard (console/hub/health.py)
+                self.core.health.heard(msg.body.source or ch.principal.name, msg.body.every_s)
         elif t == "field.enrol" and msg.id:  # the hub's tokens, not the domain's (console/hub/enrol.py)
             await self._reply(ch, encode("result", field_enrol(self, ch.principal, msg.body), id=msg.id))
         elif t in m.COMMAND_BODIES:

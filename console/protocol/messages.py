@@ -123,6 +123,15 @@ class Ping(Body):
     alarm_n: int = 0
 
 
+class Heartbeat(Body):
+    """An `ingest` source says it is alive and will speak again within `every_s` (PROTOCOL.md §8.2):
+    silent for three of its intervals, the hub raises `source_silent` naming it."""
+
+    #: the source's own name (an AI box's id); "" the sending principal's name
+    source: Id = ""
+    every_s: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 30.0
+
+
 # ------------------------------------------------------------ session (client → hub, review only)
 
 class DrillControl(Body):
@@ -192,6 +201,7 @@ CLIENT_BODIES: dict[str, type[Body]] = {
     "search": CaseQuery,
     "subscribe": Subscribe,
     "ping": Ping,
+    "heartbeat": Heartbeat,
 }
 
 ALL_BODIES: dict[str, type[Body]] = {

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol
 
 from console.domain.localtime import clock, duration, whole_seconds
-from console.domain.model import FIELD_SOURCE, SCENARIO_SOURCE
+from console.domain.model import FIELD_SOURCE, HEALTH_SOURCE, QUIETED_UNIT, SCENARIO_SOURCE
 
 Words = dict[str, tuple[str, str]]
 
@@ -32,6 +32,8 @@ INCIDENT_KINDS: Words = {
     "rockfall": ("落石", "Rockfall"),
     "debris": ("杂物", "Debris"),
     "other": ("其他", "Other"),
+    "camera_offline": ("摄像机离线", "Camera offline"),
+    "source_silent": ("来源失联", "Source silent"),
 }
 
 RESOURCE_KINDS: Words = {
@@ -107,6 +109,7 @@ ROLES: Words = {
 ACTORS: Words = {
     FIELD_SOURCE: ("现场（模拟）", "Field (simulated)"),
     SCENARIO_SOURCE: ("感知接入（演练）", "Sensor feed (exercise)"),
+    HEALTH_SOURCE: ("本中心设备监测", "This hub's device watch"),
 }
 
 TIMELINE_STEPS: Words = {
@@ -542,6 +545,12 @@ _PHRASES: Words = {
     "skipped": ("（已跳过拒绝本事件的 {names}）", " (skipping {names}, who declined this incident)"),
 }
 
+#: the hub's health alarms (console/hub/health.py): the title of a camera_offline / source_silent row
+HEALTH_WORDS: Words = {
+    "quieted": ("{title}（频繁掉线：第 {n} 次告警，此后暂不告警）", "{title} (chattering: alarm {n}, quieted for now)"),
+    "site-watcher": ("本中心的站点目录监视", "this hub's site folder watcher"),
+}
+
 #: every table, for the .ts filler and the tests
 TABLES: dict[str, Words] = {
     "incident_kinds": INCIDENT_KINDS, "resource_kinds": RESOURCE_KINDS, "statuses": STATUSES,
@@ -553,7 +562,7 @@ TABLES: dict[str, Words] = {
     "video_states": VIDEO_STATES, "video_words": VIDEO_WORDS, "field_page": FIELD_PAGE,
     "map_words": MAP_WORDS,
     "case_stages": CASE_STAGES, "case_promises": CASE_PROMISES, "case_reasons": CASE_REASONS,
-    "case_words": CASE_WORDS,
+    "case_words": CASE_WORDS, "health_words": HEALTH_WORDS,
 }
 
 
@@ -885,6 +894,15 @@ def video_words(key: str, lang: str, **values: object) -> str:
     """One of the camera wall's words (VIDEO_WORDS), figures filled in."""
     text = word(VIDEO_WORDS, key, lang)
     return text.format(**values) if values else text
+
+
+def alarm_title(title: str, unit: str, value: float | None, lang: str) -> str:
+    """A health alarm's title in words: the camera's or source's name, and whether it was quieted."""
+    if title in HEALTH_WORDS and title != "quieted":
+        title = word(HEALTH_WORDS, title, lang)  # a source of the hub's own, by its code
+    if unit == QUIETED_UNIT:
+        return word(HEALTH_WORDS, "quieted", lang).format(title=title, n=int(value or 0))
+    return title
 
 
 # ------------------------------------------------------------------ the .ts filler

@@ -18,7 +18,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from console.client.replica import Replica
 from console.domain import attention
 from console.domain.attention import Redispatch, needs_redispatch
-from console.domain.model import FINAL_STATUSES, SETTLED_STATUSES, Incident
+from console.domain.model import FINAL_STATUSES, HEALTH_KINDS, SETTLED_STATUSES, Incident
 from console.domain.sla import incident_sla
 from console.domain.state import ChangeSet
 from console.domain.cases import case_clock
@@ -269,6 +269,8 @@ class AlertQueueModel(QAbstractTableModel):
             if col == self.COL_KIND:
                 return kind_label(inc.kind)
             if col == self.COL_TITLE:
+                if inc.kind in HEALTH_KINDS and (alert := self.replica.state.alerts.get(inc.alert)) is not None:
+                    return glossary.alarm_title(inc.title, alert.unit, alert.value, current_lang())
                 return inc.title
             if col == self.COL_TOWN:
                 town = self.replica.state.org.get(inc.town)
