@@ -184,6 +184,7 @@ TASK_END_CAUSES: Words = {
     "recalled": ("已撤回", "recalled"),
     "false_alarm": ("误报", "false alarm"),
     "merged": ("事件已合并", "incident merged"),
+    "drill_ended": ("演练已结束", "drill ended"),
 }
 
 #: SLA breach codes (console.domain.sla.BREACHES): a format per language
@@ -234,6 +235,7 @@ REFUSAL_REASONS: Words = {
     "busy": ("{what} 正在执行其他任务", "{what} is on another task"),
     "busy_by": ("{what} 已在执行 {holder} 派遣的任务", "{what} is already on a task sent by {holder}"),
     "off_duty": ("{what} 不在岗", "{what} is off duty"),
+    "not_drill": ("“{what}”不是演练", "“{what}” is not a drill"),
 }
 
 #: the roster's own words (its other headers are Qt-translated in roster/model.py)
