@@ -27,6 +27,7 @@ class ActionWords(QObject):
             "cmd.close": self.tr("Close"),
             "cmd.false_alarm": self.tr("False alarm"),
             "cmd.recall": self.tr("Recall"),
+            "cmd.end_drill": self.tr("End drill"),
         }.get(code, code)
 
     def key(self, code: str) -> str:
@@ -52,6 +53,8 @@ class ActionWords(QObject):
             "cmd.recall": self.tr("Recalled"),
             "cmd.request_cooperation": self.tr("Cooperation requested"),
             "cmd.broadcast": self.tr("Broadcast"),
+            "cmd.end_drill": self.tr("Drill ended"),
+            "cmd.start_drill": self.tr("Drill started"),
         }.get(code, code)
 
     def question(self, code: str) -> tuple[str, str, str]:

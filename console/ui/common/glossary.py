@@ -178,6 +178,13 @@ GRID_TAGS: Words = {
     "course": ("赛道沿线", "along the course"),
 }
 
+#: a drill's (演练) marks: on every title a person reads, and what a phone-only drill asks
+DRILL_WORDS: Words = {
+    "mark": ("【演练】", "[DRILL] "),
+    "phone_only": ("演练：仅在手机上应答，请勿前往", "Drill: answer on the phone only, do not go"),
+    "ended": ("演练已结束", "Drill ended"),
+}
+
 #: why the hub ended a task itself (console.domain.model.TASK_END_CAUSES)
 TASK_END_CAUSES: Words = {
     "incident_closed": ("事件已关闭", "incident closed"),
@@ -586,6 +593,19 @@ def scenario(code: str, lang: str) -> str:
 def refusal(code: str, lang: str) -> str:
     """A refusal or notice code, as the banner shows it."""
     return word(REFUSALS, code, lang)
+
+
+def drill_strip(count: int, lang: str) -> str:
+    """The strip over the cameras while drills run in the live queue."""
+    return (f"演练进行中：{count} 起（标有【演练】，真实预警优先）" if is_zh(lang)
+            else f"DRILL in the live queue: {count} (marked [DRILL]; real alerts come first)")
+
+
+def titled(item, lang: str) -> str:
+    """An incident's or alert's title as every screen shows it: marked 【演练】 when it is a drill's."""
+    if getattr(item, "exercise", None) is not None:
+        return word(DRILL_WORDS, "mark", lang) + item.title
+    return item.title
 
 
 def subject_name(state, subject: str) -> str:

@@ -23,7 +23,7 @@ from console.domain.sla import incident_sla
 from console.domain.state import ChangeSet
 from console.domain.focus import awaiting_closure
 from console.ui.common import glossary, theme
-from console.ui.common.i18n import current_lang, kind_label, severity_label, status_label
+from console.ui.common.i18n import current_lang, kind_label, severity_label, status_label, title_label
 
 _SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}
 #: the response countdown turns amber below this many seconds left
@@ -262,7 +262,7 @@ class AlertQueueModel(QAbstractTableModel):
             if col == self.COL_KIND:
                 return kind_label(inc.kind)
             if col == self.COL_TITLE:
-                return inc.title
+                return title_label(inc)
             if col == self.COL_TOWN:
                 town = self.replica.state.org.get(inc.town)
                 return town.name if town else inc.town
