@@ -139,3 +139,16 @@ def test_ending_a_drill_ends_its_tasks_and_closes_it_with_the_cause():
     assert all(hub.state.resources[hub.state.tasks[t].resource].status == "available" for t in got.tasks)
     s = drills.score(hub.state, inc)
     assert s.ended and s.assembly_s == 320.0  # ending keeps what was reached
+
+
+def test_the_drill_report_section_gives_each_drill_each_person_and_the_towns_in_words():
+    from console.recording.report_drills import drills_section
+    from console.ui.common.glossary import Glossary
+
+    hub = Hub()
+    assert drills_section(hub.state, Glossary("zh_CN")) == ""
+    inc = _start(hub, at=T0)
+    _run(hub, inc)
+    html = drills_section(hub.state, Glossary("zh_CN"))
+    assert "各街道演练对比" in html and "DS01" in html and "医疗 ×1、志愿者 ×1 (符合)" in html
+    assert "0:20" in html and "5:20" in html and "1/1" in html and "breach" not in html

@@ -183,6 +183,20 @@ DRILL_WORDS: Words = {
     "mark": ("【演练】", "[DRILL] "),
     "phone_only": ("演练：仅在手机上应答，请勿前往", "Drill: answer on the phone only, do not go"),
     "ended": ("演练已结束", "Drill ended"),
+    # the drill report and the district's comparison (console/recording/report_drills.py)
+    "drills": ("演练", "Drills"), "by_town": ("各街道演练对比", "Drills by town"),
+    "people": ("演练 · 人员", "Drill · people"),
+    "drill": ("演练", "Drill"), "script": ("脚本", "Script"), "town": ("街道", "Town"),
+    "started": ("开始", "Started"), "n": ("次数", "Drills"),
+    "to_ack": ("确认", "Acknowledge"), "to_dispatch": ("派遣", "Dispatch"),
+    "to_accept": ("首人接单", "First acceptance"), "to_assembly": ("集结", "Assembly"),
+    "to_sent": ("派遣", "Sent"), "to_accepted": ("接单", "Accepted"), "to_arrived": ("到场", "Arrived"),
+    "promise_60s": ("60 秒", "60 s"), "promise_10min": ("10 分钟", "10 min"),
+    "kinds": ("力量类型", "Kinds sent"), "kinds_ok": ("符合", "as expected"),
+    "missing": ("缺：{roles}", "missing: {roles}"), "person": ("人员", "Person"), "kind": ("类型", "Kind"),
+    "state": ("状态", "State"), "running": ("进行中", "running"),
+    "none": ("暂无演练。", "No drills yet."),
+    "medians": ("（中位数）", "(medians)"),
 }
 
 #: why the hub ended a task itself (console.domain.model.TASK_END_CAUSES)
@@ -523,7 +537,7 @@ TABLES: dict[str, Words] = {
     "video_states": VIDEO_STATES, "video_words": VIDEO_WORDS, "field_page": FIELD_PAGE,
     "map_words": MAP_WORDS,
     "case_stages": CASE_STAGES, "case_promises": CASE_PROMISES, "case_reasons": CASE_REASONS,
-    "case_words": CASE_WORDS,
+    "case_words": CASE_WORDS, "drill_words": DRILL_WORDS,
 }
 
 
@@ -937,3 +951,8 @@ class Glossary:
     def case_stage(self, code: str) -> str:
         """A case stage."""
         return case_stage(code, self.lang)
+
+    def drill_word(self, key: str, **values) -> str:
+        """A drill word (DRILL_WORDS), figures filled in."""
+        text = word(DRILL_WORDS, key, self.lang)
+        return text.format(**values) if values else text
