@@ -77,7 +77,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("cmd.false_alarm", bodies.CmdIncident, _DESK, rules.false_alarm,
                 rules.open_is_enough, undo="hold"),
     CommandSpec("cmd.merge", bodies.CmdMerge, _DESK, rules.merge, rules.open_is_enough),
-    CommandSpec("cmd.end_drill", bodies.CmdIncident, _COMMANDERS, drills.end_drill, drills.check_drill),
+    CommandSpec("cmd.end_drill", bodies.CmdIncident, _COMMANDERS, drills.end_drill, drills.check_drill,
+                undo="hold"),
     CommandSpec("cmd.cancel_task", bodies.CmdCancelTask, _COMMANDERS, rules.cancel_task,
                 rules.check_has_open_task, also_final=True),
     # a task action: call someone back before they are on scene
