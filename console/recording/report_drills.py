@@ -63,15 +63,19 @@ def town_table(rows: list[drills.TownDrills], name_of, words: DrillWords) -> str
     return "".join(out)
 
 
-def drills_section(state: State, words: DrillWords) -> str:
-    """The section as HTML; "" when the period had no drill."""
+def drills_section(state: State, words: DrillWords, *, towns_first: bool = False) -> str:
+    """The section as HTML; "" when the period had no drill. `towns_first`: the towns' comparison
+    before the drills (what a district reads first)."""
     scores = drills.scores(state)
     if not scores:
         return ""
     dw = words.drill_word
     names = {**{u.id: u.name for u in state.org.values()}, **{r.id: r.name for r in state.resources.values()}}
     name_of = lambda i: names.get(i, i) or "—"  # noqa: E731
-    out = [f"<h2>{_e(dw('drills'))}</h2><table class=drills><thead><tr>"
+    towns = (f"<h2>{_e(dw('by_town'))} {_e(dw('medians'))}</h2>"
+             + town_table(drills.by_town(scores), name_of, words))
+    out = [towns] if towns_first else []
+    out += [f"<h2>{_e(dw('drills'))}</h2><table class=drills><thead><tr>"
            + "".join(f"<th>{_e(dw(k))}</th>" for k in ("drill", "script", "town", "started", "to_ack",
                                                         "to_dispatch", "to_accept", "to_assembly", "kinds", "state"))
            + "</tr></thead>"]
@@ -94,6 +98,6 @@ def drills_section(state: State, words: DrillWords) -> str:
                        + (f"<td class='num breach'>{duration(p.accepted_s)}</td>" if accept_late else _t(p.accepted_s))
                        + f"{_t(p.arrived_s, ASSEMBLY_LIMIT_S)}</tr>")
     out.append("</table>")
-    out.append(f"<h2>{_e(dw('by_town'))} {_e(dw('medians'))}</h2>")
-    out.append(town_table(drills.by_town(scores), name_of, words))
+    if not towns_first:
+        out.append(towns)
     return "".join(out)

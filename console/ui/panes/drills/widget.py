@@ -50,7 +50,7 @@ class DrillsPane(QWidget):
         state = self.replica.state
         self._drills = {i for i, inc in state.incidents.items() if inc.exercise is not None}
         words = g.Glossary(current_lang())
-        html = drills_section(state, words) or f"<p>{words.drill_word('none')}</p>"
+        html = drills_section(state, words, towns_first=True) or f"<p>{words.drill_word('none')}</p>"
         if html != self.html:
             self.html = html
             self.view.setHtml(_CSS + html)

@@ -20,6 +20,8 @@ from console.protocol import messages as m
 from console.protocol.codec import decode
 from console.scenarios import build_marathon_baseline
 from console.site.drill_scripts import DrillScript, drill_alert
+from console.ui.common import glossary
+from console.ui.common.i18n import current_lang
 from console.ui.panes.alerts.model import AlertQueueModel
 from tests.hub.harness import Client, running_hub
 from tests.ui.keys import press, type_into_dialog
@@ -74,12 +76,16 @@ async def test_a_drill_on_the_towns_console_through_keys(tmp_path, monkeypatch):
         drill = drills.drill_incident_id("DR-7")
         await until(lambda: window.alerts.model.row_of(drill) is not None, "the drill in the queue")
         window.refresh_now()
-        assert _title_cell(window, drill) == "[DRILL] 起点区人员倒地"
+        lang = current_lang()
+        marked = glossary.word(glossary.DRILL_WORDS, "mark", lang) + "起点区人员倒地"  # "[DRILL] " in English
+        assert _title_cell(window, drill) == marked
         assert _title_cell(window, real) == server.core.state.incidents[real].title
-        await until(lambda: "2 critical" in window.alarm_strip.text(), "the alarm strip to count both")
-        strip = window.alarm_strip.text()
-        assert "2 critical" in strip and server.core.state.incidents[real].title in strip and "DRILL" not in strip
-        assert not window.mode_strip.isHidden() and "DRILL in the live queue: 1" in window.mode_strip.text()
+        real_title = server.core.state.incidents[real].title
+        # both ring; the strip names the real one (the one A acts on), never the drill
+        await until(lambda: len(window.alarm.waiting()) == 2 and real_title in window.alarm_strip.text(),
+                    "the alarm strip to name the real critical")
+        assert marked not in window.alarm_strip.text()
+        assert not window.mode_strip.isHidden() and window.mode_strip.text() == glossary.drill_strip(1, lang)
 
         # A: the real one is acknowledged first; then Enter sends the recommended person to the drill
         press(window, Qt.Key.Key_A)
@@ -88,7 +94,7 @@ async def test_a_drill_on_the_towns_console_through_keys(tmp_path, monkeypatch):
         await until(lambda: server.core.state.incidents[real].acknowledged_at is not None, "the real one acknowledged")
         await until(lambda: not window.desk.answering(), "the acknowledgement's undo window to pass")
         window.refresh_now()
-        assert "[DRILL] 起点区人员倒地" in window.alerts.hint.text()
+        assert marked in window.alerts.hint.text()
         await activated(window)
         press(window, Qt.Key.Key_Return)
         await until(lambda: server.core.state.incidents[drill].tasks, "a task on the drill")
@@ -107,7 +113,8 @@ async def test_a_drill_on_the_towns_console_through_keys(tmp_path, monkeypatch):
         [score] = drills.score_log(decode(data) for _s, _t, _ts, data in server.core.store.events_after(0))
         assert score.assembly_s is not None and score.kinds_met
         assert f"<td>{score.drill}</td>" in pane.html
-        assert window.incident_pane.header.title_label.text() == "[DRILL] 起点区人员倒地"
+        assert window.incident_pane.header.title_label.text() == marked
+        await until(lambda: window.alarm_strip.isHidden(), "the alarm strip to go: nothing waits unacknowledged")
         shot(window, "drills-console")
 
         # the town's chief ends it with the incident's End drill button
