@@ -38,7 +38,7 @@ def _month_of_drills():
         for town, (ack, send, accept, arrive, kind) in towns.items():
             n += 1
             cam = next(c for c in sorted(s.cameras.values(), key=lambda c: c.id) if c.town == town)
-            script = DrillScript(id=f"DS0{1 + n % 3}", title="演练：人员倒地", kind="fall", grid=cam.grid,
+            script = DrillScript(id=f"DS0{1 + n % 3}", title="人员倒地", kind="fall", grid=cam.grid,
                                  camera=cam.id, kinds=[PlanRole(kind="medical", count=1),
                                                        PlanRole(kind="volunteer", count=1)], phone_only=True)
             t0 = T0 + week * 7 * DAY + n * 3600
@@ -57,6 +57,28 @@ def _month_of_drills():
                        at=t0 + arrive + i * 30 + week * 10)
             hub.do(CMDR, "cmd.end_drill", m.CmdIncident(incident=inc), at=t0 + arrive + 200)
     return hub
+
+
+def _today(hub) -> None:
+    """Today: a drill running in T1 (one person on the way) while a real critical comes in."""
+    from console.domain.model import Baseline, PlanRole
+    from console.protocol import messages as m
+    from console.site.drill_scripts import DrillScript, drill_alert
+    from tests.domain.test_domain import CMDR, FIELD, T0
+
+    s = hub.state
+    base = Baseline(name=s.name, day_start=s.day_start, org=list(s.org.values()), resources=[],
+                    cameras=list(s.cameras.values()), plans=list(s.plans.values()))
+    cam = s.cameras["CAM02"]
+    script = DrillScript(id="DS01", title="起点区人员倒地", kind="fall", grid=cam.grid, camera=cam.id,
+                         kinds=[PlanRole(kind="medical", count=1)], phone_only=True)
+    t0 = T0 + 28 * DAY
+    hub.do(CMDR, "cmd.start_drill", m.CmdStartDrill(alert=drill_alert(script, base, "DR-13", "D")), at=t0)
+    hub.do(CMDR, "cmd.dispatch", m.CmdDispatch(incident="I-DR-13", resource=hub.nearest("I-DR-13", "medical")),
+           at=t0 + 18)
+    hub.do(FIELD, "cmd.task_update", m.CmdTaskUpdate(task=hub.inc("I-DR-13").tasks[0], status="accepted"), at=t0 + 30)
+    hub.now = t0 + 40
+    hub.alert("animal", "CAM05", at=t0 + 40)
 
 
 def main(out: Path) -> int:
@@ -100,6 +122,23 @@ def main(out: Path) -> int:
     app.primaryScreen().grabWindow(0).save(str(out / "drills-district.png"))
     (out / "drills-district.html").write_text(win.panes["drills"].html, encoding="utf-8")
     win.close()
+
+    # the wall: the drill is marked on every title, the real critical leads the strip
+    wall = MainWindow(replica, controller, wall=True,
+                      settings=QSettings(str(out / "drill-shots-wall.ini"), QSettings.Format.IniFormat))
+    wall.showMaximized()
+    pump(600)
+    seen = len(hub.log)
+    _today(hub)
+    for data in hub.log[seen:]:
+        replica.apply_event(decode(data))
+    link = replica.link
+    link.clock, link.clock_wall, link.clock_rate = hub.now + 5, __import__("time").time(), 0.0
+    pump(1200)
+    wall.refresh_now()
+    pump(800)
+    app.primaryScreen().grabWindow(0).save(str(out / "drills-wall.png"))
+    wall.close()
     return 0
 
 

@@ -59,7 +59,7 @@ DRILLS_TOML = """# Drill scripts (演练): what a no-notice drill raises, where,
 
 [[drill]]
 id = "DS01"
-title = "演练：起点区人员倒地"
+title = "起点区人员倒地"
 kind = "fall"
 severity = "critical"
 grid = "T1-C01-G2"
@@ -71,7 +71,7 @@ phone_only = true
 
 [[drill]]
 id = "DS02"
-title = "演练：起点区大客流"
+title = "起点区大客流"
 kind = "crowd_density"
 severity = "critical"
 grid = "T1-C01-G3"
@@ -82,7 +82,7 @@ phone_only = true
 
 [[drill]]
 id = "DS03"
-title = "演练：烟雾火情"
+title = "烟雾火情"
 kind = "smoke"
 severity = "critical"
 grid = "T1-C01-G1"
