@@ -109,6 +109,9 @@ class DrillScore:
     missing: list[PlanRole]
     people: list[PersonScore] = field(default_factory=list)
     ended: bool = False
+    #: the plan the script expects and the one the town activated (None: none)
+    plan_expected: str | None = None
+    plan_activated: str | None = None
 
     @property
     def response_met(self) -> bool | None:
@@ -119,6 +122,11 @@ class DrillScore:
     def assembly_met(self) -> bool | None:
         """Everyone expected on scene within 10 min (None: not assembled)."""
         return None if self.assembly_s is None else self.assembly_s <= ASSEMBLY_LIMIT_S
+
+    @property
+    def plan_met(self) -> bool | None:
+        """The expected plan was activated (None: the script expects none)."""
+        return None if self.plan_expected is None else self.plan_activated == self.plan_expected
 
     @property
     def kinds_met(self) -> bool:
@@ -174,7 +182,8 @@ def score(state: State, incident_id: str) -> DrillScore | None:
         ack_s=_since(inc.acknowledged_at, t0), dispatch_s=_since(inc.first_dispatch_at, t0),
         first_accept_s=min(accepts) if accepts else None,
         assembly_s=_since(_assembly_at(list(ex.kinds), arrivals, len(people)), t0),
-        expected=list(ex.kinds), sent=dict(sorted(sent.items())), missing=missing, people=people, ended=ended)
+        expected=list(ex.kinds), sent=dict(sorted(sent.items())), missing=missing, people=people, ended=ended,
+        plan_expected=ex.plan, plan_activated=inc.plan)
 
 
 def scores(state: State) -> list[DrillScore]:

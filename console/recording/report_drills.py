@@ -37,13 +37,17 @@ def _t(seconds: float | None, limit: float | None = None) -> str:
 
 
 def kinds_text(score: drills.DrillScore, words: DrillWords) -> str:
-    """The kinds sent, and what the script expected that was not sent."""
+    """The kinds sent, what the script expected that was not sent, and whether its plan ran."""
     sep = "、" if words.lang.startswith("zh") else ", "
     sent = sep.join(f"{words.resource_kind(k)} ×{n}" for k, n in score.sent.items()) or "—"
     if score.kinds_met:
-        return f"{sent} ({words.drill_word('kinds_ok')})" if score.expected else sent
-    missing = sep.join(f"{words.resource_kind(r.kind)} ×{r.count}" for r in score.missing)
-    return f"{sent} · {words.drill_word('missing', roles=missing)}"
+        text = f"{sent} ({words.drill_word('kinds_ok')})" if score.expected else sent
+    else:
+        missing = sep.join(f"{words.resource_kind(r.kind)} ×{r.count}" for r in score.missing)
+        text = f"{sent} · {words.drill_word('missing', roles=missing)}"
+    if score.plan_met is not None:
+        text += f" · {words.drill_word('plan_run' if score.plan_met else 'plan_not_run', plan=score.plan_expected)}"
+    return text
 
 
 def town_table(rows: list[drills.TownDrills], name_of, words: DrillWords) -> str:

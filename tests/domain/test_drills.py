@@ -152,3 +152,19 @@ def test_the_drill_report_section_gives_each_drill_each_person_and_the_towns_in_
     html = drills_section(hub.state, Glossary("zh_CN"))
     assert "各街道演练对比" in html and "DS01" in html and "医疗 ×1、志愿者 ×1 (符合)" in html
     assert "0:20" in html and "5:20" in html and "1/1" in html and "breach" not in html
+
+
+def test_the_expected_plan_is_checked_when_the_script_names_one():
+    hub = Hub()
+    alert = _alert(hub, "DR1")
+    alert.exercise.plan = "P04"
+    hub.do(CMDR, "cmd.start_drill", m.CmdStartDrill(alert=alert), at=T0)
+    inc = drills.drill_incident_id("DR1")
+    assert drills.score(hub.state, inc).plan_met is False
+    hub.do(CMDR, "cmd.activate_plan", m.CmdActivatePlan(incident=inc, plan="P04"), at=T0 + 15)
+    s = drills.score(hub.state, inc)
+    assert s.plan_met is True and s.dispatch_s == 15.0
+    from console.recording.report_drills import kinds_text
+    from console.ui.common.glossary import Glossary
+
+    assert kinds_text(s, Glossary("en")).endswith("plan P04 activated")

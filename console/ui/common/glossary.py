@@ -195,6 +195,8 @@ DRILL_WORDS: Words = {
     "promise_60s": ("60 秒", "60 s"), "promise_10min": ("10 分钟", "10 min"),
     "kinds": ("力量类型", "Kinds sent"), "kinds_ok": ("符合", "as expected"),
     "missing": ("缺：{roles}", "missing: {roles}"), "person": ("人员", "Person"), "kind": ("类型", "Kind"),
+    "plan_run": ("已启动预案 {plan}", "plan {plan} activated"),
+    "plan_not_run": ("未启动预案 {plan}", "plan {plan} not activated"),
     "state": ("状态", "State"), "running": ("进行中", "running"),
     "none": ("暂无演练。", "No drills yet."),
     "medians": ("（中位数）", "(medians)"),
