@@ -78,7 +78,7 @@ def start_body(site_dir: str, script_id: str, *, district: bool, drill: str | No
         raise KeyError(f"no drill {script_id!r} in {site_dir}/drills.toml "
                        f"(it has: {', '.join(d.id for d in site.drills) or 'none'})")
     drill = drill or f"DR-{time.strftime('%m%d%H%M%S')}-{uuid.uuid4().hex[:4]}"
-    alert = drill_alert(script, site.baseline, drill, by="district" if district else "")
+    alert = drill_alert(script, site.baseline, drill, by="")  # the hub names who sent it
     if district:
         alert.id = f"{alert.town}/{drill}"
     return m.CmdStartDrill(alert=alert)
@@ -87,10 +87,13 @@ def start_body(site_dir: str, script_id: str, *, district: bool, drill: str | No
 def run_drill(a: argparse.Namespace) -> int:
     """`duty-console drill start|end`: 0 when the hub took it, 1 when it refused, 2 for bad arguments."""
     if a.drill_command == "start":
+        from console.site.loader import SiteInvalid
+
         try:
             body = start_body(a.site, a.script, district=a.district)
-        except (KeyError, OSError, ValueError) as exc:
-            print(f"duty-console drill start: {exc}", file=sys.stderr, flush=True)
+        except (KeyError, OSError, ValueError, SiteInvalid) as exc:
+            print(f"duty-console drill start: {exc.args[0] if isinstance(exc, KeyError) else exc}",
+                  file=sys.stderr, flush=True)
             return 2
         type_ = "cmd.start_drill"
     else:

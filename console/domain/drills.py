@@ -42,6 +42,8 @@ def start_drill(state: State, body: bodies.CmdStartDrill, actor: Actor, now: flo
     a = msgspec.structs.replace(body.alert, at=now)
     if a.exercise is None or not a.exercise.drill:
         raise CommandRefused("bad_request", "a drill's alert needs its exercise mark (exercise.drill)")
+    if not a.exercise.by:  # who injected it: the sender's center (the district's, through federation)
+        a.exercise = msgspec.structs.replace(a.exercise, by=actor.center or actor.name)
     if not a.town and a.grid:
         a.town = state.town_of(a.grid)
     if actor.center is not None and actor.center not in (a.town, state.district()):

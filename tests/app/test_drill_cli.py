@@ -18,7 +18,7 @@ async def test_start_and_end_a_drill_from_the_command_line(tmp_path, capsys):
         args = ["drill", "start", "--url", hub.url, "--token", "demo-t1", "--site", MARATHON, "--script", "DS03"]
         assert await asyncio.to_thread(main, args) == 0
         [inc] = [i for i in hub.core.state.incidents.values() if i.exercise is not None]
-        assert (inc.exercise.script, inc.town, inc.title) == ("DS03", "T1", "烟雾火情")
+        assert (inc.exercise.script, inc.exercise.by, inc.town, inc.title) == ("DS03", "T1", "T1", "烟雾火情")
         assert f"incident {inc.id}" in capsys.readouterr().out
         end = ["drill", "end", "--url", hub.url, "--token", "demo-t1", "--incident", inc.id]
         assert await asyncio.to_thread(main, end) == 0

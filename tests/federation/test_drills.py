@@ -64,7 +64,7 @@ async def test_a_district_drill_runs_on_the_towns_live_path_and_is_scored_from_t
         picture_before = fed_d.picture()["T1"]
 
         # the district injects the drill: a command on its own console, decided by T1's hub
-        alert = drill_alert(SCRIPT, build_marathon_baseline(), "DR-1", by="D")
+        alert = drill_alert(SCRIPT, build_marathon_baseline(), "DR-1", by="")  # the town names who sent it
         alert.id = "T1/DR-1"
         async with Client.connect(d.url, "demo-commander") as district:
             started = await district.command("cmd.start_drill", m.CmdStartDrill(alert=alert))
