@@ -426,6 +426,9 @@ def main(argv: list[str] | None = None) -> int:
 
     add_gateway_parser(sub)
     _add_ops_parsers(sub)
+    from console.app.drill_cli import add_drill_parser
+
+    add_drill_parser(sub)
 
     argv = _with_default_command(list(sys.argv[1:] if argv is None else argv), sub.choices)
     problem = _apply_config_file(argv, sub.choices)
@@ -461,6 +464,10 @@ def main(argv: list[str] | None = None) -> int:
         return _site_check(a)
     if a.command == "evidence":
         return _evidence(a)
+    if a.command == "drill":
+        from console.app.drill_cli import run_drill
+
+        return run_drill(a)
     if a.command in ("config", "backup", "restore"):
         return _run_ops(a, sub.choices)
     if a.command == "gateway":

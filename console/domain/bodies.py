@@ -190,6 +190,17 @@ class CmdSuspend(Body):
     note: Note = ""
 
 
+class CmdStartDrill(Body):
+    """Inject a drill (演练) into a town's live queue: the script's alert, marked as an exercise.
+
+    The sender (the district console, or the town's chief) reads the script from its site's
+    drills.toml and sends it whole, so the town needs no copy of the district's library.
+    `alert.exercise` must be set; `alert.id` is the drill's id (the incident is `I-<id>`).
+    """
+
+    alert: Alert
+
+
 class IngestAlert(Body):
     alert: Alert
 
@@ -222,6 +233,8 @@ class IncidentStep(Body):
     incident: str
     actor: str
     note: str = ""
+    #: why it was closed when not by a commander's decision ("drill_ended")
+    cause: str = ""
 
 
 class TaskDispatched(Body):

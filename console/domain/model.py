@@ -48,7 +48,8 @@ HEALTH_SOURCE = "source:health"
 #: timeline step codes (`Transition.what`) and the parameters each one carries
 TIMELINE_STEPS = {
     "raised": (),                          # note: the alert's own text
-    "acknowledged": (), "resolved": (), "closed": (), "false_alarm": (),
+    "acknowledged": (), "resolved": (), "false_alarm": (),
+    "closed": ("cause",),                  # cause: "drill_ended" when a drill was ended, else empty
     "merged": ("incident",),               # merged into `incident`
     "absorbed": ("incident",),             # `incident` was merged into this one
     "escalation": ("center",), "cooperation": ("center",),
@@ -83,7 +84,7 @@ SETTLED_STATUSES = FINAL_STATUSES | {"resolved"}
 
 TASK_STATUSES = ("sent", "accepted", "arrived", "done", "declined", "cancelled")
 #: why the hub ends a task without its person: the incident was closed, called a false alarm, or merged
-TASK_END_CAUSES = ("incident_closed", "false_alarm", "merged", "recalled")
+TASK_END_CAUSES = ("incident_closed", "false_alarm", "merged", "recalled", "drill_ended")
 TASK_FINAL = frozenset({"done", "declined", "cancelled"})
 
 #: service promises (seconds)
@@ -179,6 +180,25 @@ class Detection(msgspec.Struct, kw_only=True):
     h: float
 
 
+class Exercise(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """The mark of a drill (演练) on an alert and its incident, and what its script expects.
+
+    It travels in the alert's events, so every screen, phone and report can say 演练 and a
+    drill's score is computed from the events alone (console/domain/drills.py).
+    """
+
+    #: this run's id (unique per injection) and the script it came from (a site's drills.toml row)
+    drill: str
+    script: str = ""
+    #: who injected it: a center ("district", a town) or a source ("cap")
+    by: str = ""
+    #: the plan the script expects, and the kinds of people (with how many) it expects sent
+    plan: str | None = None
+    kinds: list[PlanRole] = []
+    #: the script says: answer on the phone only, do not go
+    phone_only: bool = False
+
+
 class Alert(msgspec.Struct, kw_only=True):
     """Something that needs the commander: camera AI, a report, the hotline, another center."""
 
@@ -202,6 +222,8 @@ class Alert(msgspec.Struct, kw_only=True):
     value: float | None = None
     #: the unit of `value` (CROWD_UNIT); empty with no value
     unit: str = ""
+    #: set on a drill's alert (演练): never a real event
+    exercise: Exercise | None = None
 
 
 class PlanRole(msgspec.Struct, kw_only=True, array_like=True):
@@ -369,6 +391,8 @@ class Incident(msgspec.Struct, kw_only=True):
     timeline: list[Transition] = []
     #: the case file of an incident whose type runs on a working-time limit (None: the emergency promise)
     case: Case | None = None
+    #: set on a drill's incident (演练): kept out of the live figures, scored as a drill
+    exercise: Exercise | None = None
 
 
 class Task(msgspec.Struct, kw_only=True):

@@ -62,6 +62,7 @@ REFUSAL_REASONS = (
     "closed", "resolved", "false_alarm", "merged",  # the incident's final status
     "already_acknowledged", "escalated", "offered", "with_district", "not_offered_here",
     "no_plan", "plan_active", "nothing_to_cancel", "task_ended", "on_scene", "busy", "off_duty",
+    "not_drill",
 )
 
 
@@ -435,8 +436,9 @@ def ingest_alert(state, body: bodies.IngestAlert, actor, now) -> Events:
         raise CommandRefused("bad_request", "alert id is empty")
     if not a.town and a.grid:
         a.town = state.town_of(a.grid)
-    return [("alert_raised", bodies.AlertRaised(alert=a, incident=incident_id_for(a.id),
-                                                case=open_case(state, a.kind, a.at)))]
+    # a drill's alert (演练) is no case: it stays out of the case clocks and statistics
+    case = None if a.exercise is not None else open_case(state, a.kind, a.at)
+    return [("alert_raised", bodies.AlertRaised(alert=a, incident=incident_id_for(a.id), case=case))]
 
 
 def ingest_positions(state, body: bodies.IngestPositions, actor, now) -> Events:

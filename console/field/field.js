@@ -358,14 +358,20 @@
   function card(task) {
     const inc = st.incidents[task.incident];
     const pend = pendingFor(task.id);
-    const c = el("article", "task " + task.status + (pend.length ? " waiting" : ""));
+    const drill = inc && inc.exercise;
+    const c = el("article", "task " + task.status + (pend.length ? " waiting" : "") + (drill ? " drill" : ""));
     c.dataset.task = task.id;
     const head = el("div", "head");
     head.append(el("span", "kind", inc ? (W.incident_kinds[inc.kind] || inc.kind) : ""));
     const recalled = task.status === "cancelled" && task.cause === "recalled";
-    head.append(el("span", "status", recalled ? "已撤回" : (W.task_statuses[task.status] || task.status)));
+    const drillEnded = task.cause === "drill_ended";
+    head.append(el("span", "status", recalled ? "已撤回" : drillEnded ? W.drill.ended
+      : (W.task_statuses[task.status] || task.status)));
     c.append(head);
-    c.append(el("h2", "title", inc ? inc.title : task.incident));
+    c.append(el("h2", "title", inc ? (drill ? W.drill.mark : "") + inc.title : task.incident));
+    // a drill says so before anything else, and a phone-only drill says: do not go
+    if (drillEnded) c.append(el("p", "drill ended", W.drill.ended + "。请返回岗位。"));
+    else if (drill && drill.phone_only) c.append(el("p", "drill phone-only", W.drill.phone_only));
     const facts = el("div", "facts");
     const link = inc && mapLink(inc);
     if (link) {

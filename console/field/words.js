@@ -27,6 +27,8 @@ window.FIELD_WORDS = {
     storage_full: "指挥中心暂时无法记录，请稍后", storage_error: "指挥中心暂时无法记录，请稍后",
     photo_required: "核查需附照片"
   },
+  // a drill's (演练) marks: console/ui/common/glossary.py DRILL_WORDS
+  drill: { mark: "【演练】", phone_only: "演练：仅在手机上应答，请勿前往", ended: "演练已结束" },
   decline_reasons: ["正在处置另一起", "距离太远", "身体不适", "无法联系现场"],
   // the photo report form (report.js)
   report_words: {

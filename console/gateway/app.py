@@ -28,7 +28,7 @@ import msgspec
 
 from console.domain.localtime import clock
 from console.domain.model import (
-    ALERT_KINDS, CROWD_UNIT, FINAL_STATUSES, HEALTH_KINDS, SEVERITIES, Alert, Detection, Incident, OrgUnit,
+    ALERT_KINDS, CROWD_UNIT, FINAL_STATUSES, HEALTH_KINDS, SEVERITIES, Alert, Detection, Exercise, Incident, OrgUnit,
     incident_id_for,
 )
 from console.gateway.cap import (
@@ -287,9 +287,9 @@ class Gateway:
             parse_info(msg)
         except CapRefused as exc:
             raise _refuse(exc.status, exc.code, exc.reason) from None
-        if msg.status == "Exercise" and self.link.mode != "exercise":
-            raise _refuse(422, "exercise_only", f"status Exercise is taken only while the hub runs an exercise "
-                                                f"(it is in {self.link.mode} mode)")
+        if msg.status == "Exercise" and self.link.mode not in ("live", "exercise"):
+            raise _refuse(422, "exercise_only", f"status Exercise is taken by a live hub (as a drill) or an "
+                                                f"exercise, not in {self.link.mode} mode")
         if msg.status not in ("Actual", "Exercise"):
             raise _refuse(422, "not_actual", f"status {msg.status} is not raised (CAP: only Actual and Exercise are acted on)")
         if msg.msg_type in ("Ack", "Error"):
@@ -300,6 +300,8 @@ class Gateway:
         continues = None
         if msg.msg_type == "Alert":
             alert = self._cap_alert(msg, source.name)
+            if msg.status == "Exercise" and self.link.mode == "live":  # a drill (演练) in the live queue
+                alert.exercise = Exercise(drill=aid, by="cap")
             result = await self._send("ingest.alert", m.IngestAlert(alert=alert))
             incident = incident_id_for(aid)
         else:

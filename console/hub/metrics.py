@@ -287,8 +287,10 @@ class _HubCollector:
         cams.add_metric(["online"], online)
         cams.add_metric(["offline"], len(core.state.cameras) - online)
         yield cams
-        yield _gauge("duty_hub_incidents_open", "Incidents not yet closed",
-                     sum(1 for i in core.state.incidents.values() if i.status not in FINAL_STATUSES))
+        open_ = [i for i in core.state.incidents.values() if i.status not in FINAL_STATUSES]
+        drills = sum(1 for i in open_ if i.exercise is not None)  # drills (演练) are counted apart
+        yield _gauge("duty_hub_incidents_open", "Incidents not yet closed (drills apart)", len(open_) - drills)
+        yield _gauge("duty_hub_drills_open", "Drills (exercise-marked incidents) not yet closed", drills)
 
     def _health(self, core):
         health = core.health

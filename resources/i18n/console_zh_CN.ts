@@ -49,8 +49,8 @@
         <name>ActionWords</name>
         <message>
             <location filename="../../console/ui/actions/words.py" line="18" />
-            <location filename="../../console/ui/actions/words.py" line="60" />
-            <location filename="../../console/ui/actions/words.py" line="62" />
+            <location filename="../../console/ui/actions/words.py" line="63" />
+            <location filename="../../console/ui/actions/words.py" line="65" />
             <source>Acknowledge</source>
             <translation>确认</translation>
         </message>
@@ -66,7 +66,7 @@
         </message>
         <message>
             <location filename="../../console/ui/actions/words.py" line="21" />
-            <location filename="../../console/ui/actions/words.py" line="63" />
+            <location filename="../../console/ui/actions/words.py" line="66" />
             <source>Escalate to district</source>
             <translation>上报区县</translation>
         </message>
@@ -87,156 +87,171 @@
         </message>
         <message>
             <location filename="../../console/ui/actions/words.py" line="25" />
-            <location filename="../../console/ui/actions/words.py" line="72" />
-            <location filename="../../console/ui/actions/words.py" line="73" />
+            <location filename="../../console/ui/actions/words.py" line="75" />
+            <location filename="../../console/ui/actions/words.py" line="76" />
             <source>Decline hand-off</source>
             <translation>退回移交</translation>
         </message>
         <message>
             <location filename="../../console/ui/actions/words.py" line="26" />
-            <location filename="../../console/ui/actions/words.py" line="68" />
-            <location filename="../../console/ui/actions/words.py" line="69" />
+            <location filename="../../console/ui/actions/words.py" line="71" />
+            <location filename="../../console/ui/actions/words.py" line="72" />
             <source>Resolve</source>
             <translation>处置完毕</translation>
         </message>
         <message>
             <location filename="../../console/ui/actions/words.py" line="27" />
-            <location filename="../../console/ui/actions/words.py" line="70" />
-            <location filename="../../console/ui/actions/words.py" line="71" />
+            <location filename="../../console/ui/actions/words.py" line="73" />
+            <location filename="../../console/ui/actions/words.py" line="74" />
             <source>Close</source>
             <translation>关闭</translation>
         </message>
         <message>
             <location filename="../../console/ui/actions/words.py" line="28" />
-            <location filename="../../console/ui/actions/words.py" line="46" />
-            <location filename="../../console/ui/actions/words.py" line="66" />
+            <location filename="../../console/ui/actions/words.py" line="47" />
+            <location filename="../../console/ui/actions/words.py" line="69" />
             <source>False alarm</source>
             <translation>误报</translation>
         </message>
         <message>
             <location filename="../../console/ui/actions/words.py" line="29" />
-            <location filename="../../console/ui/actions/words.py" line="74" />
-            <location filename="../../console/ui/actions/words.py" line="75" />
+            <location filename="../../console/ui/actions/words.py" line="77" />
+            <location filename="../../console/ui/actions/words.py" line="78" />
             <source>Recall</source>
             <translation>撤回</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="35" />
+            <location filename="../../console/ui/actions/words.py" line="30" />
+            <source>End drill</source>
+            <translation>结束演练</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions/words.py" line="36" />
             <source>Dispatch the recommended person</source>
             <translation>派遣推荐人员</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="36" />
+            <location filename="../../console/ui/actions/words.py" line="37" />
             <source>Acknowledge (optional comment)</source>
             <translation>确认（可加备注）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="37" />
+            <location filename="../../console/ui/actions/words.py" line="38" />
             <source>Escalate to the district (asks for a note)</source>
             <translation>上报区县（需填写说明）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="38" />
+            <location filename="../../console/ui/actions/words.py" line="39" />
             <source>False alarm (asks for a reason on warnings and criticals)</source>
             <translation>误报（警告和紧急预警需选择原因）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="39" />
+            <location filename="../../console/ui/actions/words.py" line="40" />
             <source>Activate the response plan</source>
             <translation>启动预案</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="45" />
+            <location filename="../../console/ui/actions/words.py" line="46" />
             <source>Acknowledged</source>
             <translation>已确认</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="47" />
+            <location filename="../../console/ui/actions/words.py" line="48" />
             <source>Escalated to district</source>
             <translation>已上报区县</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="48" />
+            <location filename="../../console/ui/actions/words.py" line="49" />
             <source>Resolved</source>
             <translation>已处置</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="49" />
+            <location filename="../../console/ui/actions/words.py" line="50" />
             <source>Closed</source>
             <translation>已办结</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="50" />
+            <location filename="../../console/ui/actions/words.py" line="51" />
             <source>Hand-off accepted</source>
             <translation>移交已接收</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="51" />
+            <location filename="../../console/ui/actions/words.py" line="52" />
             <source>Hand-off declined</source>
             <translation>移交被退回</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="52" />
+            <location filename="../../console/ui/actions/words.py" line="53" />
             <source>Recalled</source>
             <translation>已撤回</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="53" />
+            <location filename="../../console/ui/actions/words.py" line="54" />
             <source>Cooperation requested</source>
             <translation>请求协同</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="54" />
+            <location filename="../../console/ui/actions/words.py" line="55" />
             <source>Broadcast</source>
             <translation>通知</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="61" />
+            <location filename="../../console/ui/actions/words.py" line="56" />
+            <source>Drill ended</source>
+            <translation>演练已结束</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions/words.py" line="57" />
+            <source>Drill started</source>
+            <translation>演练已开始</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions/words.py" line="64" />
             <source>Acknowledge “%1”. A comment for the timeline (optional):</source>
             <translation>确认“%1”。写入时间线的备注（可不填）：</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="64" />
+            <location filename="../../console/ui/actions/words.py" line="67" />
             <source>Escalate “%1” to the district. What do they need to know?</source>
             <translation>将“%1”上报区县。需要告知区县什么？</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="65" />
+            <location filename="../../console/ui/actions/words.py" line="68" />
             <source>Escalate</source>
             <translation>上报</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="66" />
+            <location filename="../../console/ui/actions/words.py" line="69" />
             <source>Mark “%1” as a false alarm. Why?</source>
             <translation>将“%1”标记为误报。原因？</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="67" />
+            <location filename="../../console/ui/actions/words.py" line="70" />
             <source>Mark false alarm</source>
             <translation>标记误报</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="68" />
+            <location filename="../../console/ui/actions/words.py" line="71" />
             <source>Resolve “%1”. A note for the timeline (optional):</source>
             <translation>处置完毕“%1”。时间线备注（可选）：</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="70" />
+            <location filename="../../console/ui/actions/words.py" line="73" />
             <source>Close “%1”. A note for the record (optional):</source>
             <translation>办结“%1”。归档备注（可选）：</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="72" />
+            <location filename="../../console/ui/actions/words.py" line="75" />
             <source>Decline “%1”. Why (optional):</source>
             <translation>拒绝接收“%1”。原因（可选）：</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="74" />
+            <location filename="../../console/ui/actions/words.py" line="77" />
             <source>Recall %1. Why? They read this on their phone:</source>
             <translation>撤回 %1。原因？对方将在手机上看到：</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="76" />
+            <location filename="../../console/ui/actions/words.py" line="79" />
             <source>OK</source>
             <translation>确定</translation>
         </message>
@@ -279,12 +294,12 @@
             <translation>无音频设备：告警无声，请留意闪烁的行</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/alarm.py" line="149" />
+            <location filename="../../console/ui/shell/alarm.py" line="151" />
             <source>Not acknowledged: %1 critical — %2 · %3 (A: acknowledge)</source>
             <translation>未确认紧急预警 %1 起 — %2 · %3（A：确认）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/alarm.py" line="150" />
+            <location filename="../../console/ui/shell/alarm.py" line="152" />
             <source>Not acknowledged: %1 critical — %2 · %3</source>
             <translation>未确认紧急预警 %1 起 — %2 · %3</translation>
         </message>
@@ -876,49 +891,54 @@ the alarm that rings until acknowledged and flashes the rows and the strip the U
         </message>
         <message>
             <location filename="../../console/ui/shell/main_window.py" line="118" />
-            <location filename="../../console/ui/shell/registry.py" line="192" />
+            <location filename="../../console/ui/shell/registry.py" line="198" />
             <source>Camera wall</source>
             <extracomment>the commander's actions, keys and clicks alike: asked, held or sent, undone within 5 s True until the panes after the first frame are built (`build_deferred_panes`) name → pane widget, in the pane table's order (panes built after the first frame join it)</extracomment>
             <translation>视频墙</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/registry.py" line="185" />
+            <location filename="../../console/ui/shell/registry.py" line="191" />
             <source>Alert queue</source>
             <extracomment>the modes a pane can be shown in: a commander's desk, a wall display, a recorded session's review a new critical alert popped in the queue (incident id) show a camera on the map (camera id) the pane's key: `window.panes[name]`, the dock's object name (`dock_&lt;name&gt;`), saved layouts the dock's title, an English source string the window says through `tr` (context "MainWindow") makes the pane's widget; the pane's module is imported inside, so the first frame needs none the dock area it starts in; None: the window's centre (the camera wall) built with the window's first frame (the rest are built just after it with `defer_panes`) refreshed on every tick, also when nothing changed (it pulls video or follows a clock) staggered: refreshed only on ticks whose number % 2 is this, with what piled up meanwhile the queue: refreshed at once for a new critical alert (the early tick), before any other pane the modes whose window shows its dock; a pane shown only in review follows the link's mode docked as a tab behind this pane's dock docked under this pane's dock, taking `under_share` of the column the desk's default width (share of the window) of a side dock, height of a bottom dock the wall's fixed column width (share of the window) on a wall it goes under this pane's dock, at `wall_height` of the centre's height what the pane does in wall mode (large type across a room, nothing to click that acts) bring a camera forward (a critical alert's camera) centre the pane on a point of the local plane (metres) connects the pane's signals to the window's links every pane, in the order docks are added (and the View menu lists them) and a tick refreshes them</extracomment>
             <translation>预警队列</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/registry.py" line="189" />
+            <location filename="../../console/ui/shell/registry.py" line="195" />
             <source>Incident</source>
             <translation>事件详情</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/registry.py" line="201" />
+            <location filename="../../console/ui/shell/registry.py" line="207" />
             <source>Resources</source>
             <translation>力量花名册</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/registry.py" line="197" />
+            <location filename="../../console/ui/shell/registry.py" line="203" />
             <source>Map</source>
             <translation>地图</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/registry.py" line="203" />
+            <location filename="../../console/ui/shell/registry.py" line="209" />
             <source>Diagnostics</source>
             <translation>诊断</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/registry.py" line="205" />
+            <location filename="../../console/ui/shell/registry.py" line="211" />
             <source>KPIs</source>
             <translation>指标看板</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/registry.py" line="208" />
+            <location filename="../../console/ui/shell/registry.py" line="214" />
             <source>Cases</source>
             <translation>案件</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/registry.py" line="212" />
+            <location filename="../../console/ui/shell/registry.py" line="217" />
+            <source>Drills</source>
+            <translation>演练</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/registry.py" line="221" />
             <source>Drill replay</source>
             <translation>演练回放</translation>
         </message>
@@ -965,23 +985,23 @@ the alarm that rings until acknowledged and flashes the rows and the strip the U
             <translation>未选中未结预警：按键无处理对象</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/banners.py" line="100" />
+            <location filename="../../console/ui/shell/banners.py" line="106" />
             <source>EXERCISE 演练 — not live duty: the field is simulated</source>
             <translation>演练 EXERCISE — 非实战值守：现场为模拟</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/banners.py" line="102" />
+            <location filename="../../console/ui/shell/banners.py" line="108" />
             <source>REVIEW 回放 — a recorded session: dispatch is off</source>
             <translation>回放 REVIEW — 历史记录：调度已关闭</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/banners.py" line="87" />
+            <location filename="../../console/ui/shell/banners.py" line="90" />
             <source>(+%1 more, see Diagnostics)</source>
             <extracomment>a banner hides itself after this long (ms) made with the diagnostics pane's module (it counts from the first notice: none is missed)</extracomment>
             <translation>（另有 %1 条，见诊断）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/critical.py" line="67" />
+            <location filename="../../console/ui/shell/critical.py" line="68" />
             <source>Critical alert: %1 — %2</source>
             <extracomment>while held: critical alerts to focus once the queue is painted (else None)</extracomment>
             <translation>紧急预警：%1 — %2</translation>

@@ -9,7 +9,7 @@ import msgspec
 import pytest
 
 from console.domain.model import (
-    Alert, Baseline, Camera, Detection, Incident, OrgUnit, Plan, PlanRole, Resource, Transition,
+    Alert, Baseline, Camera, Detection, Exercise, Incident, OrgUnit, Plan, PlanRole, Resource, Transition,
 )
 from console.domain.state import State, encode_state
 from console.protocol import messages as m
@@ -123,6 +123,10 @@ SAMPLES: dict[str, m.Body] = {
     "cmd.recall": m.CmdRecall(task="I-A00042-T2", reason="现场已有三人，请返回岗位"),
     "cmd.resolve": m.CmdIncident(incident="I-A00042"),
     "cmd.close": m.CmdIncident(incident="I-A00042", note="闭环"),
+    "cmd.start_drill": m.CmdStartDrill(alert=msgspec.structs.replace(
+        ALERT, id="DR-1", exercise=Exercise(drill="DR-1", script="DS01", by="D",
+                                            kinds=[PlanRole(kind="medical", count=1)], phone_only=True))),
+    "cmd.end_drill": m.CmdIncident(incident="I-DR-1"),
     "cmd.false_alarm": m.CmdIncident(incident="I-A00043", note="误报"),
     "cmd.merge": m.CmdMerge(incident="I-A00044", into="I-A00042"),
     "cmd.escalate": m.CmdIncident(incident="I-A00042", note="需区级协调"),

@@ -61,6 +61,9 @@ ACTIONS: tuple[UiAction, ...] = (
     # the longest label gets a row of its own: beside another button it made the pane
     # wider than its dock in English (482 px of buttons in a 400 px column)
     UiAction("cmd.broadcast", "incident", "grids", button=(5, 0, 2, "")),
+    # a drill's own end (演练): shown only on a drill's incident
+    UiAction("cmd.end_drill", "incident", button=(6, 0, 2, "danger"), off_queue=True, only_when_live=True),
+    UiAction("cmd.start_drill", "elsewhere"),  # the district's drills pane
     UiAction("cmd.merge", "elsewhere"),  # two incidents: the queue's context menu
     UiAction("cmd.cancel_task", "task"),  # the undo of a dispatch
     UiAction("cmd.recall", "task", "note_required"),

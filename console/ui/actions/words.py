@@ -31,6 +31,7 @@ class ActionWords(QObject):
             "cmd.close": self.tr("Close"),
             "cmd.false_alarm": self.tr("False alarm"),
             "cmd.recall": self.tr("Recall"),
+            "cmd.end_drill": self.tr("End drill"),
         }.get(code, code)
 
     def key(self, code: str) -> str:
@@ -57,6 +58,8 @@ class ActionWords(QObject):
             "cmd.request_cooperation": self.tr("Cooperation requested"),
             "cmd.follow_up": glossary.case_word("follow_up", current_lang()),
             "cmd.broadcast": self.tr("Broadcast"),
+            "cmd.end_drill": self.tr("Drill ended"),
+            "cmd.start_drill": self.tr("Drill started"),
         }.get(code, code)
 
     def question(self, code: str) -> tuple[str, str, str]:

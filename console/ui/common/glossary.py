@@ -186,12 +186,37 @@ GRID_TAGS: Words = {
     "course": ("赛道沿线", "along the course"),
 }
 
+#: a drill's (演练) marks: on every title a person reads, and what a phone-only drill asks
+DRILL_WORDS: Words = {
+    "mark": ("【演练】", "[DRILL] "),
+    "phone_only": ("演练：仅在手机上应答，请勿前往", "Drill: answer on the phone only, do not go"),
+    "ended": ("演练已结束", "Drill ended"),
+    # the drill report and the district's comparison (console/recording/report_drills.py)
+    "drills": ("演练", "Drills"), "by_town": ("各街道演练对比", "Drills by town"),
+    "people": ("演练 · 人员", "Drill · people"),
+    "drill": ("演练", "Drill"), "script": ("脚本", "Script"), "town": ("街道", "Town"),
+    "started": ("开始", "Started"), "n": ("次数", "Drills run"),
+    "to_ack": ("确认", "Acknowledge"), "to_dispatch": ("派遣", "Dispatch"),
+    "to_accept": ("首人接单", "First acceptance"), "to_assembly": ("集结", "Assembly"),
+    "to_sent": ("派遣", "Sent after"), "to_accepted": ("接单", "Accepted after"),
+    "to_arrived": ("到场", "Arrived after"),
+    "promise_60s": ("60 秒", "60 s"), "promise_10min": ("10 分钟", "10 min"),
+    "kinds": ("力量类型", "Kinds sent"), "kinds_ok": ("符合", "as expected"),
+    "missing": ("缺：{roles}", "missing: {roles}"), "person": ("人员", "Person"), "kind": ("类型", "Kind"),
+    "plan_run": ("已启动预案 {plan}", "plan {plan} activated"),
+    "plan_not_run": ("未启动预案 {plan}", "plan {plan} not activated"),
+    "state": ("状态", "State"), "running": ("进行中", "running"),
+    "none": ("暂无演练。", "No drills yet."),
+    "medians": ("（中位数）", "(medians)"),
+}
+
 #: why the hub ended a task itself (console.domain.model.TASK_END_CAUSES)
 TASK_END_CAUSES: Words = {
     "incident_closed": ("事件已关闭", "incident closed"),
     "recalled": ("已撤回", "recalled"),
     "false_alarm": ("误报", "false alarm"),
     "merged": ("事件已合并", "incident merged"),
+    "drill_ended": ("演练已结束", "drill ended"),
 }
 
 #: SLA breach codes (console.domain.sla.BREACHES): a format per language
@@ -242,6 +267,7 @@ REFUSAL_REASONS: Words = {
     "busy": ("{what} 正在执行其他任务", "{what} is on another task"),
     "busy_by": ("{what} 已在执行 {holder} 派遣的任务", "{what} is already on a task sent by {holder}"),
     "off_duty": ("{what} 不在岗", "{what} is off duty"),
+    "not_drill": ("“{what}”不是演练", "“{what}” is not a drill"),
 }
 
 #: the roster's own words (its other headers are Qt-translated in roster/model.py)
@@ -562,7 +588,7 @@ TABLES: dict[str, Words] = {
     "video_states": VIDEO_STATES, "video_words": VIDEO_WORDS, "field_page": FIELD_PAGE,
     "map_words": MAP_WORDS,
     "case_stages": CASE_STAGES, "case_promises": CASE_PROMISES, "case_reasons": CASE_REASONS,
-    "case_words": CASE_WORDS, "health_words": HEALTH_WORDS,
+    "case_words": CASE_WORDS, "health_words": HEALTH_WORDS, "drill_words": DRILL_WORDS,
 }
 
 
@@ -632,6 +658,19 @@ def scenario(code: str, lang: str) -> str:
 def refusal(code: str, lang: str) -> str:
     """A refusal or notice code, as the banner shows it."""
     return word(REFUSALS, code, lang)
+
+
+def drill_strip(count: int, lang: str) -> str:
+    """The strip over the cameras while drills run in the live queue."""
+    return (f"演练进行中：{count} 起（标有【演练】，真实预警优先）" if is_zh(lang)
+            else f"DRILL in the live queue: {count} (marked [DRILL]; real alerts come first)")
+
+
+def titled(item, lang: str) -> str:
+    """An incident's or alert's title as every screen shows it: marked 【演练】 when it is a drill's."""
+    if getattr(item, "exercise", None) is not None:
+        return word(DRILL_WORDS, "mark", lang) + item.title
+    return item.title
 
 
 def subject_name(state, subject: str) -> str:
@@ -972,3 +1011,8 @@ class Glossary:
     def case_stage(self, code: str) -> str:
         """A case stage."""
         return case_stage(code, self.lang)
+
+    def drill_word(self, key: str, **values) -> str:
+        """A drill word (DRILL_WORDS), figures filled in."""
+        text = word(DRILL_WORDS, key, self.lang)
+        return text.format(**values) if values else text

@@ -26,7 +26,7 @@ from console.domain import attention
 from console.domain.localtime import duration
 from console.domain.model import SETTLED_STATUSES
 from console.ui.common import glossary
-from console.ui.common.i18n import current_lang
+from console.ui.common.i18n import current_lang, title_label
 
 try:  # QtMultimedia needs libpulse; without it the console is silent, and says so
     from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
@@ -148,13 +148,14 @@ class Alarm(QObject):
             self.strip.hide()
             return
         # the newest: the one the keys act on (console/domain/focus.py), so "A" here means that alert
-        first = max(critical, key=lambda i: (i.created_at, i.id))
+        # (a real one before any drill's: a drill never hides a real alert)
+        first = max(critical, key=lambda i: (i.exercise is None, i.created_at, i.id))
         town = self.replica.state.org.get(first.town)
         # the key hint only where the key works: not on the wall, not in a review (commands are off)
         can_act = self.audible and self.replica.link.mode != "review"
         text = (self.tr("Not acknowledged: %1 critical — %2 · %3 (A: acknowledge)") if can_act
                 else self.tr("Not acknowledged: %1 critical — %2 · %3")) \
-            .replace("%1", str(len(critical))).replace("%2", first.title) \
+            .replace("%1", str(len(critical))).replace("%2", title_label(first)) \
             .replace("%3", town.name if town else first.town)
         if self.strip.text() != text:
             self.strip.setText(text)
@@ -175,7 +176,7 @@ class Alarm(QObject):
             self._announced.add((inc.id, notice.since))
             words = glossary.describe_redispatch(notice.declined, notice.unanswered, attention.NO_ANSWER_S,
                                                  current_lang(), glossary.names_in(state))
-            self.say(f"{words}: {inc.title}")
+            self.say(f"{words}: {title_label(inc)}")
             self.ring()
 
 

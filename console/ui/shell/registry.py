@@ -174,6 +174,12 @@ def _cases(c: PaneContext) -> QWidget:
     return CasesPane(c.replica, search=c.controller.search_cases, open_incident=c.selection.select_incident)
 
 
+def _drills(c: PaneContext) -> QWidget:
+    from console.ui.panes.drills.widget import DrillsPane
+
+    return DrillsPane(c.replica)
+
+
 def _drillbar(c: PaneContext) -> QWidget:
     from console.ui.panes.drillbar.widget import DrillBar
 
@@ -206,6 +212,9 @@ PANES: tuple[PaneSpec, ...] = (
              modes=frozenset({DESK}), tab_with="roster"),
     # Cases (一办到底): stages, the overdue list, figures per town/grid/worker; a review shows a drill's too.
     PaneSpec("cases", QT_TRANSLATE_NOOP("MainWindow", "Cases"), _cases, _Area.BottomDockWidgetArea, phase=0,
+             modes=frozenset({DESK, REVIEW}), tab_with="roster"),
+    # No-notice drills (演练) on the live path: their scores, and on a district console the towns compared.
+    PaneSpec("drills", QT_TRANSLATE_NOOP("MainWindow", "Drills"), _drills, _Area.BottomDockWidgetArea, phase=0,
              modes=frozenset({DESK, REVIEW}), tab_with="roster"),
     # Shown when the hub says it replays a recording; the position moves between hub messages, so it
     # redraws on every tick (cheap).

@@ -85,8 +85,8 @@ def test_the_domain_writes_no_chinese_and_composes_no_sentences():
         plain, fstrings = _strings(path)
         for s in plain + fstrings:
             assert not any("\u4e00" <= ch <= "\u9fff" for ch in s), (path.name, s)
-        # CommandRefused messages (rules, commands, cases) and CalendarUnknown's: diagnostics text beside a code
-        if path.name not in ("rules.py", "commands.py", "cases.py", "worktime.py"):
+        # CommandRefused messages (rules, commands, cases, drills) and CalendarUnknown's: diagnostics text beside a code
+        if path.name not in ("rules.py", "commands.py", "cases.py", "drills.py", "worktime.py"):
             for literal in fstrings:
                 assert " " not in literal, (path.name, literal)
 

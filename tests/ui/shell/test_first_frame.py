@@ -70,10 +70,10 @@ def test_window_shell_paints_before_heavy_modules_load(tmp_path):
     assert seen["panes_at_first_paint"] == ["alerts"]
     # the docks are all there from the first frame (empty), so the layout does not jump
     assert seen["docks"] == sorted(["alerts", "incident", "map", "roster", "diagnostics", "kpi", "cases",
-                                    "drillbar"])
+                                    "drills", "drillbar"])
     # and right after it, the real panes: the map and KPIs (pyqtgraph) and the camera wall are built
     assert seen["panes_after"] == sorted(["alerts", "incident", "diagnostics", "cameras", "roster", "map",
-                                          "kpi", "cases", "drillbar"])
+                                          "kpi", "cases", "drills", "drillbar"])
     assert "pyqtgraph" in seen["after"]
     assert seen["camera_wall_in_centre"] is True
 

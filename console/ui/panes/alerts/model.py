@@ -24,7 +24,7 @@ from console.domain.state import ChangeSet
 from console.domain.cases import case_clock
 from console.domain.focus import awaiting_closure
 from console.ui.common import glossary, theme
-from console.ui.common.i18n import current_lang, kind_label, severity_label, status_label
+from console.ui.common.i18n import current_lang, kind_label, severity_label, status_label, title_label
 
 _SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}
 #: the response countdown turns amber below this many seconds left
@@ -271,7 +271,7 @@ class AlertQueueModel(QAbstractTableModel):
             if col == self.COL_TITLE:
                 if inc.kind in HEALTH_KINDS and (alert := self.replica.state.alerts.get(inc.alert)) is not None:
                     return glossary.alarm_title(inc.title, alert.unit, alert.value, current_lang())
-                return inc.title
+                return title_label(inc)
             if col == self.COL_TOWN:
                 town = self.replica.state.org.get(inc.town)
                 return town.name if town else inc.town
