@@ -4,43 +4,43 @@
     <context>
         <name>ActionFlow</name>
         <message>
-            <location filename="../../console/ui/shell/flow.py" line="62" />
+            <location filename="../../console/ui/shell/flow.py" line="85" />
             <source>%1 already has %2 on scene and %3 on the way. Send one more? A note for them (optional):</source>
-            <extracomment>severities whose false alarm needs a reason the question being asked now (tests answer it)</extracomment>
+            <extracomment>severities whose false alarm needs a reason the pick list a case action asks first (codes; the glossary has their words) the question being asked now (tests answer it)</extracomment>
             <translation>“%1”现场已有 %2 人、在途 %3 人。仍要再派一人？给对方的备注（可选）：</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/flow.py" line="65" />
+            <location filename="../../console/ui/shell/flow.py" line="88" />
             <source>Dispatch another person?</source>
             <translation>再派一人？</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/flow.py" line="66" />
+            <location filename="../../console/ui/shell/flow.py" line="89" />
             <source>Dispatch</source>
             <translation>派遣</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/flow.py" line="77" />
+            <location filename="../../console/ui/shell/flow.py" line="100" />
             <source>%1 on the way / %2 on scene will all be stood down.</source>
             <translation>%1 人在途 / %2 人在场，将全部撤回。</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/flow.py" line="98" />
+            <location filename="../../console/ui/shell/flow.py" line="121" />
             <source>%1 (%2)</source>
             <translation>%1（%2）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/flow.py" line="100" />
+            <location filename="../../console/ui/shell/flow.py" line="123" />
             <source>Dispatched %1</source>
             <translation>已派遣 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/flow.py" line="107" />
+            <location filename="../../console/ui/shell/flow.py" line="130" />
             <source>Plan activated</source>
             <translation>启动预案</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/flow.py" line="107" />
+            <location filename="../../console/ui/shell/flow.py" line="130" />
             <source>Plan activated: %1</source>
             <translation>预案已启动：%1</translation>
         </message>
@@ -48,210 +48,210 @@
     <context>
         <name>ActionWords</name>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="18" />
-            <location filename="../../console/ui/actions/words.py" line="63" />
-            <location filename="../../console/ui/actions/words.py" line="65" />
+            <location filename="../../console/ui/actions/words.py" line="21" />
+            <location filename="../../console/ui/actions/words.py" line="68" />
+            <location filename="../../console/ui/actions/words.py" line="70" />
             <source>Acknowledge</source>
             <translation>确认</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="19" />
+            <location filename="../../console/ui/actions/words.py" line="22" />
             <source>Dispatch recommended</source>
             <translation>一键派遣推荐</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="20" />
+            <location filename="../../console/ui/actions/words.py" line="23" />
             <source>Activate plan</source>
             <translation>启动预案</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="21" />
-            <location filename="../../console/ui/actions/words.py" line="66" />
+            <location filename="../../console/ui/actions/words.py" line="24" />
+            <location filename="../../console/ui/actions/words.py" line="71" />
             <source>Escalate to district</source>
             <translation>上报区县</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="22" />
+            <location filename="../../console/ui/actions/words.py" line="25" />
             <source>Request cooperation</source>
             <translation>请求跨街协同</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="23" />
+            <location filename="../../console/ui/actions/words.py" line="26" />
             <source>Broadcast a check to grids…</source>
             <translation>通知网格排查…</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="24" />
+            <location filename="../../console/ui/actions/words.py" line="28" />
             <source>Accept hand-off</source>
             <translation>接收移交</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="25" />
-            <location filename="../../console/ui/actions/words.py" line="75" />
-            <location filename="../../console/ui/actions/words.py" line="76" />
+            <location filename="../../console/ui/actions/words.py" line="29" />
+            <location filename="../../console/ui/actions/words.py" line="80" />
+            <location filename="../../console/ui/actions/words.py" line="81" />
             <source>Decline hand-off</source>
             <translation>退回移交</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="26" />
-            <location filename="../../console/ui/actions/words.py" line="71" />
-            <location filename="../../console/ui/actions/words.py" line="72" />
+            <location filename="../../console/ui/actions/words.py" line="30" />
+            <location filename="../../console/ui/actions/words.py" line="76" />
+            <location filename="../../console/ui/actions/words.py" line="77" />
             <source>Resolve</source>
             <translation>处置完毕</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="27" />
-            <location filename="../../console/ui/actions/words.py" line="73" />
-            <location filename="../../console/ui/actions/words.py" line="74" />
+            <location filename="../../console/ui/actions/words.py" line="31" />
+            <location filename="../../console/ui/actions/words.py" line="78" />
+            <location filename="../../console/ui/actions/words.py" line="79" />
             <source>Close</source>
             <translation>关闭</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="28" />
-            <location filename="../../console/ui/actions/words.py" line="47" />
-            <location filename="../../console/ui/actions/words.py" line="69" />
+            <location filename="../../console/ui/actions/words.py" line="32" />
+            <location filename="../../console/ui/actions/words.py" line="51" />
+            <location filename="../../console/ui/actions/words.py" line="74" />
             <source>False alarm</source>
             <translation>误报</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="29" />
-            <location filename="../../console/ui/actions/words.py" line="77" />
-            <location filename="../../console/ui/actions/words.py" line="78" />
+            <location filename="../../console/ui/actions/words.py" line="33" />
+            <location filename="../../console/ui/actions/words.py" line="82" />
+            <location filename="../../console/ui/actions/words.py" line="83" />
             <source>Recall</source>
             <translation>撤回</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="30" />
+            <location filename="../../console/ui/actions/words.py" line="34" />
             <source>End drill</source>
             <translation>结束演练</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="36" />
+            <location filename="../../console/ui/actions/words.py" line="40" />
             <source>Dispatch the recommended person</source>
             <translation>派遣推荐人员</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="37" />
+            <location filename="../../console/ui/actions/words.py" line="41" />
             <source>Acknowledge (optional comment)</source>
             <translation>确认（可加备注）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="38" />
+            <location filename="../../console/ui/actions/words.py" line="42" />
             <source>Escalate to the district (asks for a note)</source>
             <translation>上报区县（需填写说明）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="39" />
+            <location filename="../../console/ui/actions/words.py" line="43" />
             <source>False alarm (asks for a reason on warnings and criticals)</source>
             <translation>误报（警告和紧急预警需选择原因）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="40" />
+            <location filename="../../console/ui/actions/words.py" line="44" />
             <source>Activate the response plan</source>
             <translation>启动预案</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="46" />
+            <location filename="../../console/ui/actions/words.py" line="50" />
             <source>Acknowledged</source>
             <translation>已确认</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="48" />
+            <location filename="../../console/ui/actions/words.py" line="52" />
             <source>Escalated to district</source>
             <translation>已上报区县</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="49" />
+            <location filename="../../console/ui/actions/words.py" line="53" />
             <source>Resolved</source>
             <translation>已处置</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="50" />
+            <location filename="../../console/ui/actions/words.py" line="54" />
             <source>Closed</source>
             <translation>已办结</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="51" />
+            <location filename="../../console/ui/actions/words.py" line="55" />
             <source>Hand-off accepted</source>
             <translation>移交已接收</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="52" />
+            <location filename="../../console/ui/actions/words.py" line="56" />
             <source>Hand-off declined</source>
             <translation>移交被退回</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="53" />
+            <location filename="../../console/ui/actions/words.py" line="57" />
             <source>Recalled</source>
             <translation>已撤回</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="54" />
+            <location filename="../../console/ui/actions/words.py" line="58" />
             <source>Cooperation requested</source>
             <translation>请求协同</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="55" />
+            <location filename="../../console/ui/actions/words.py" line="60" />
             <source>Broadcast</source>
             <translation>通知</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="56" />
+            <location filename="../../console/ui/actions/words.py" line="61" />
             <source>Drill ended</source>
             <translation>演练已结束</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="57" />
+            <location filename="../../console/ui/actions/words.py" line="62" />
             <source>Drill started</source>
             <translation>演练已开始</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="64" />
+            <location filename="../../console/ui/actions/words.py" line="69" />
             <source>Acknowledge “%1”. A comment for the timeline (optional):</source>
             <translation>确认“%1”。写入时间线的备注（可不填）：</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="67" />
+            <location filename="../../console/ui/actions/words.py" line="72" />
             <source>Escalate “%1” to the district. What do they need to know?</source>
             <translation>将“%1”上报区县。需要告知区县什么？</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="68" />
+            <location filename="../../console/ui/actions/words.py" line="73" />
             <source>Escalate</source>
             <translation>上报</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="69" />
+            <location filename="../../console/ui/actions/words.py" line="74" />
             <source>Mark “%1” as a false alarm. Why?</source>
             <translation>将“%1”标记为误报。原因？</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="70" />
+            <location filename="../../console/ui/actions/words.py" line="75" />
             <source>Mark false alarm</source>
             <translation>标记误报</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="71" />
+            <location filename="../../console/ui/actions/words.py" line="76" />
             <source>Resolve “%1”. A note for the timeline (optional):</source>
             <translation>处置完毕“%1”。时间线备注（可选）：</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="73" />
+            <location filename="../../console/ui/actions/words.py" line="78" />
             <source>Close “%1”. A note for the record (optional):</source>
             <translation>办结“%1”。归档备注（可选）：</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="75" />
+            <location filename="../../console/ui/actions/words.py" line="80" />
             <source>Decline “%1”. Why (optional):</source>
             <translation>拒绝接收“%1”。原因（可选）：</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="77" />
+            <location filename="../../console/ui/actions/words.py" line="82" />
             <source>Recall %1. Why? They read this on their phone:</source>
             <translation>撤回 %1。原因？对方将在手机上看到：</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="79" />
+            <location filename="../../console/ui/actions/words.py" line="84" />
             <source>OK</source>
             <translation>确定</translation>
         </message>
@@ -259,28 +259,28 @@
     <context>
         <name>ActionsBar</name>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="34" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="35" />
             <source>Actions</source>
             <translation>处置</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="77" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="78" />
             <source>Activate plan: %1</source>
             <extracomment>keys and clicks take one path: asked, then held or sent, with a 5 s undo the broadcast question being asked now (tests answer it)</extracomment>
             <translation>启动预案：%1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="78" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="79" />
             <source>No plan for this type</source>
             <translation>此类型无预案</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="115" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="116" />
             <source>Cooperation requested from %1: %2</source>
             <translation>已请求 %1 协同：%2</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="133" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="137" />
             <source>Broadcast to %1 grids / %2 people: %3</source>
             <translation>已通知 %1 个网格 / %2 人：%3</translation>
         </message>
@@ -288,18 +288,18 @@
     <context>
         <name>Alarm</name>
         <message>
-            <location filename="../../console/ui/shell/alarm.py" line="121" />
+            <location filename="../../console/ui/shell/alarm.py" line="126" />
             <source>No audio device: alarms are silent, watch the flashing rows</source>
             <extracomment>seconds between rings while an alert of this severity waits to be acknowledged the flash's half period (ms) a loud notice (banner); `status` a quiet one (the status bar) rings so far (tests count them; a silent console counts too)</extracomment>
             <translation>无音频设备：告警无声，请留意闪烁的行</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/alarm.py" line="151" />
+            <location filename="../../console/ui/shell/alarm.py" line="156" />
             <source>Not acknowledged: %1 critical — %2 · %3 (A: acknowledge)</source>
             <translation>未确认紧急预警 %1 起 — %2 · %3（A：确认）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/alarm.py" line="152" />
+            <location filename="../../console/ui/shell/alarm.py" line="157" />
             <source>Not acknowledged: %1 critical — %2 · %3</source>
             <translation>未确认紧急预警 %1 起 — %2 · %3</translation>
         </message>
@@ -352,38 +352,38 @@
     <context>
         <name>AlertQueueModel</name>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="244" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="251" />
             <source>Severity</source>
             <extracomment>the response countdown turns amber below this many seconds left the role that carries the incident id of a row how far a cell's own colour is taken toward white on the selected row incidents a held action (false alarm, close, resolve in its undo window) takes off the queue hub time the countdowns are computed against (one value per tick) rows that flash until acknowledged (the alarm sets them), and the flash's phase</extracomment>
             <translation>级别</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="244" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="251" />
             <source>Response</source>
             <translation>响应</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="244" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="251" />
             <source>Type</source>
             <translation>类型</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="244" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="251" />
             <source>Title</source>
             <translation>标题</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="245" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="252" />
             <source>Town</source>
             <translation>镇街</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="245" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="252" />
             <source>Status</source>
             <translation>状态</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="275" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="286" />
             <source>Pending</source>
             <translation>待确认</translation>
         </message>
@@ -391,43 +391,43 @@
     <context>
         <name>BroadcastDialog</name>
         <message>
-            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="55" />
+            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="58" />
             <source>Broadcast a check</source>
-            <extracomment>"nearby" grids: centres within this many metres of the incident</extracomment>
+            <extracomment>"nearby" grids: centres within this many metres of the incident a follow-up check (举一反三) from a closed case: its own words, the case's grid's tag chosen first</extracomment>
             <translation>通知排查</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="60" />
+            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="62" />
             <source>To the grid workers of:</source>
             <translation>发送给以下网格的网格员：</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="65" />
+            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="67" />
             <source>grids within %1 km of the incident</source>
             <translation>事件周边 %1 公里内的网格</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="66" />
+            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="68" />
             <source>grids tagged “%1” in this town</source>
             <translation>本镇“%1”网格</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="68" />
+            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="70" />
             <source>every grid of this town</source>
             <translation>本镇全部网格</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="74" />
+            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="82" />
             <source>Please check your grid for the same: %1 (%2). Answer 收到 when read.</source>
             <translation>请排查本网格有无同类情况：%1（%2）。阅后请点“收到”。</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="83" />
+            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="91" />
             <source>Send</source>
             <translation>发送</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="103" />
+            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="111" />
             <source>Send to %1 grids / %2 people</source>
             <translation>发送至 %1 个网格 / %2 人</translation>
         </message>
@@ -822,9 +822,9 @@
     <context>
         <name>IncidentPane</name>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="65" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="71" />
             <source>Select an alert in the queue</source>
-            <extracomment>the alert's snapshot and photos, kept clips, and the evidence export who was sent, and undo: above the scrolled detail, never below the fold</extracomment>
+            <extracomment>the alert's snapshot and photos, kept clips, and the evidence export a case's stages and its desk actions (hidden for an incident on the emergency promise) who was sent, and undo: above the scrolled detail, never below the fold</extracomment>
             <translation>请在预警队列中选择一条预警</translation>
         </message>
     </context>
