@@ -24,7 +24,7 @@ from pathlib import Path
 
 from console.domain.localtime import clock
 from console.video import stills
-from console.video.evidence import EvidenceKeeper, clip_span, write_bundle
+from console.video.evidence import EvidenceKeeper, clip_coverage, clip_span, write_bundle
 
 FORMAT = "duty-console-evidence"
 VERSION = 1
@@ -97,6 +97,23 @@ def write(job: ExportJob, dest: Path) -> Path:
     return path
 
 
+def coverage_text(first: float, last: float, alert_at: float | None, words: dict[str, str]) -> str:
+    """What the clip holds, in words: the whole window, or exactly which seconds when it lacks the before."""
+    w = words.get
+    if alert_at is None:
+        return f"{w('clip_kept')} {w('clip_window')}"
+    case, start, end = clip_coverage(first, last, alert_at)
+    if case == "whole":
+        return f"{w('clip_kept')} {w('clip_window')}"
+
+    def at(offset: float) -> str:
+        return (w("clip_at_before") if offset < 0 else w("clip_at_after")).format(s=f"{abs(offset):.1f}")
+
+    covers = w("clip_covers").format(start=at(start), end=at(end))
+    why = w("clip_no_before") if case == "no_before" else w("clip_short_before").format(s=f"{-start:.1f}")
+    return f"{covers}; {why}"
+
+
 def render_html(job: ExportJob, files: dict[str, bytes | Path]) -> str:
     """The bundle's readable page: self-contained (no scripts, no remote anything), pictures by relative path."""
     w = job.words.get
@@ -128,11 +145,10 @@ def render_html(job: ExportJob, files: dict[str, bytes | Path]) -> str:
             out.append(f'<figure><a href="{e(name)}"><img src="{e(name)}" alt="{e(caption)}"></a>'
                        f"<figcaption>{e(caption)} · <code>{e(name)}</code></figcaption></figure>")
         if got.get("clip"):
-            window = w("clip_window")
             first, last = got["clip_span"]
             span = f"{clock(first, '%H:%M:%S')}.{int(first * 10) % 10} – {clock(last, '%H:%M:%S')}.{int(last * 10) % 10}"
             out.append(f'<p>{e(w("clip"))}: <a href="{e(got["clip"])}"><code>{e(got["clip"])}</code></a>'
-                       f" {e(span)} ({e(w('clip_kept'))} {e(window)})</p>")
+                       f" {e(span)} ({e(coverage_text(first, last, a.get('at'), job.words))})</p>")
         out.append("</div>")
     out.append(f"<h2>{e(w('timeline'))}</h2><table><tr><th>{e(w('time'))}</th><th>{e(w('who'))}</th>"
                f"<th>{e(w('step'))}</th><th>{e(w('detail'))}</th></tr>")

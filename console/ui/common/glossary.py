@@ -439,6 +439,12 @@ EVIDENCE_WORDS: Words = {
                     "Verify: duty-console evidence verify <this folder or zip>"),
     "clip_window": ("告警前 {before} 秒至后 {after} 秒", "{before} s before to {after} s after the alert"),
     "clip_kept": ("摄像机缓存中留存的", "what the camera's buffer held of"),
+    "clip_covers": ("片段实际覆盖{start}至{end}", "the clip covers {start} to {end}"),
+    "clip_at_before": ("告警前 {s} 秒", "{s} s before the alert"),
+    "clip_at_after": ("告警后 {s} 秒", "{s} s after the alert"),
+    "clip_no_before": ("告警前无画面：本席位在告警前未留存该摄像机的视频",
+                       "nothing before the alert: this console was not keeping this camera's video before it"),
+    "clip_short_before": ("告警前只留存了 {s} 秒", "only {s} s before the alert were kept"),
 }
 
 # ------------------------------------------------------------------ cases (一办到底)

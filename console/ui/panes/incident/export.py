@@ -40,12 +40,12 @@ def prepare(state: State, inc: Incident, lang: str, *, keeper: EvidenceKeeper | 
              (w("severity"), g.severity(inc.severity)), (w("status"), g.status(inc.status)),
              (w("place"), place)]
     steps = [(clock(s.at), g.actor(s.actor), g.step(s.what), g.describe_step(s, name_of)) for s in inc.timeline]
-    job = ExportJob(inc.id, lang, {}, facts, [], steps, keeper=keeper, words=_page_words(lang),
+    job = ExportJob(inc.id, lang, {}, facts, [], steps, keeper=keeper, words=page_words(lang),
                     html_lang="zh-CN" if glossary.is_zh(lang) else "en")
     files: dict[str, dict] = {}
     for a in alerts:
         cam = state.cameras.get(a.camera or "")
-        job.alerts.append({"id": a.id, "title": a.title, "time": clock(a.at),
+        job.alerts.append({"id": a.id, "title": a.title, "time": clock(a.at), "at": a.at,
                            "source": glossary.source(a.source, lang) + (f" · {a.reporter}" if a.reporter else ""),
                            "camera": (cam.name if cam else a.camera) or "", "text": a.text,
                            "detections": ", ".join(f"{d.label} {d.score:.0%}" for d in a.detections)})
@@ -81,7 +81,7 @@ def _words(lang: str):
     return w
 
 
-def _page_words(lang: str) -> dict[str, str]:
+def page_words(lang: str) -> dict[str, str]:
     """Every evidence word the bundle's page says, by code, in `lang` (the clip's window filled in)."""
     w = _words(lang)
     words = {code: w(code) for code in glossary.EVIDENCE_WORDS}
