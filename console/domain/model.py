@@ -202,6 +202,8 @@ class Alert(msgspec.Struct, kw_only=True):
     value: float | None = None
     #: the unit of `value` (CROWD_UNIT); empty with no value
     unit: str = ""
+    #: a video clip the source sent with it (an AI box's `clip_url`, fetched and served by the gateway)
+    clip: str | None = None
 
 
 class PlanRole(msgspec.Struct, kw_only=True, array_like=True):
