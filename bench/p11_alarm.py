@@ -9,8 +9,9 @@ heartbeat's offset); this row reads that figure off a real console built by the 
   alerts/s on the marathon baseline: the shift test's traffic (tests/ui/test_shift.py runs the
   marathon world at 30×: positions, alerts, tasks) made steady and countable; the hub's clock runs
   at 1×, or the console would not time its alerts (a drill at 30× stamps scenario seconds);
-- the camera wall shows 16 cameras streamed live (GStreamer RTSP servers on loopback, 640×360 H.264,
-  four tiles per server), decoded and painted beside the queue.
+- every camera is streamed (GStreamer RTSP servers on loopback, 640×360 H.264, four servers) as on
+  a site; the wall (25 tiles, 1 + 16 while an alert's camera is in focus) decodes its live budget of
+  16 and paints it beside the queue, its focus moving to each critical alert's camera as in service.
 
 INVALID when no work happened: fewer alerts timed than markers sent, a live tile that painted
 nothing during the load, or the console not applying the hub's events.
@@ -44,14 +45,19 @@ async def run(tmp: Path, quick: bool) -> dict:
     try:
         for s in servers:
             s.start()
-        urls = [servers[i * SERVERS // LIVE].url for i in range(LIVE)]
+        # every camera streamed (as on a site): whatever the wall shows as alerts move its focus, its
+        # live budget (16) decodes; the four servers each serve a quarter of the cameras
+        from console.scenarios import build_marathon_baseline
+
+        n_cams = len(build_marathon_baseline().cameras)
+        urls = [servers[i % SERVERS].url for i in range(n_cams)]
         hub, url = start_hub({"camera_urls": urls}, tmp)
-        c = await ConsoleUnderTest.create(url, tmp, layout=LIVE)
+        # 25 tiles: with an alert's camera in focus the wall is 1 + 16, so the live budget (16) is always full
+        c = await ConsoleUnderTest.create(url, tmp, layout=25)
         await c.wait_live()
-        tiles = [t for t in c.wall.tiles if t.camera_id]
-        streamed = [t for t in tiles if c.console.streams.status(t.camera_id) is not None]
+        streams = c.console.streams
         await c.wait_frames(60)
-        before = {t.camera_id: t.painted for t in streamed}
+        painted0, decoded0 = c.painted(), c.frames.totals().decoded
         alarm = c.replica.alarm
         total0, seq0 = alarm.total, c.replica.state.seq
         t0 = time.perf_counter()
@@ -65,7 +71,8 @@ async def run(tmp: Path, quick: bool) -> dict:
         now = time.time()
         figures = [s * 1000.0 for s in alarm.seconds(now)]
         timed = alarm.total - total0
-        painted = {t.camera_id: t.painted - before[t.camera_id] for t in streamed}
+        painted, decoded = c.painted() - painted0, c.frames.totals().decoded - decoded0
+        live = [cid for cid in streams.pulled() if (w := streams._wants.get(cid)) and w.decode and not w.still_s]
         stalls = c.stalls_since(t0)
         applied = c.replica.state.seq - seq0
         clock_error_ms = alarm.clock.error * 1000.0 if alarm.clock.known else float("nan")
@@ -80,14 +87,14 @@ async def run(tmp: Path, quick: bool) -> dict:
     markers = int(done.get("markers", 0))
     return {"p50_ms": percentile(figures, 50), "p95_ms": percentile(figures, 95), "max_ms": max(figures, default=0.0),
             "alerts_timed": timed, "markers": markers, "backlog": alarm.backlog, "missed": alarm.missed,
-            "live_tiles": len(streamed), "tile_fps_min": min(painted.values(), default=0) / span,
+            "live_tiles": len(live), "tile_fps": painted / span / max(1, len(live)), "decoded": decoded,
             "stall_p99_ms": percentile(stalls, 99), "applied": applied, "clock_error_ms": clock_error_ms,
             "load_1m": load[0],
             "invalid": invalid_reasons(
                 ("error" not in done, f"hub load failed: {done.get('error')}"),
                 (markers > 0 and timed >= markers, f"{timed} alerts timed of {markers} markers sent"),
-                (len(streamed) == LIVE, f"{len(streamed)} tiles streamed live, not {LIVE}"),
-                (bool(painted) and min(painted.values()) > 0, "a live tile painted nothing during the load"),
+                (len(live) >= LIVE, f"{len(live)} tiles decoding live at the end, not {LIVE}"),
+                (painted > 0 and decoded > 0, f"tiles painted {painted} frames, {decoded} decoded during the load"),
                 (applied >= done.get("last_seq", 0) - seq0, f"the console applied {applied} events of "
                                                             f"{done.get('last_seq', 0) - seq0}"))}
 
@@ -107,6 +114,7 @@ def measures(results: list[dict]) -> list[Measure]:
     return [Measure("P11", f"alarm → screen in service, p95 ({RATE} ev/s + {MARKERS} alerts/s, {LIVE} live tiles)",
                     "ms", "≤ 1,000 ms", v("p95_ms"), [], check=lambda val, r: val <= 1000,
                     note=f"p50 {statistics_str(v('p50_ms'))} ms, max {statistics_str(v('max_ms'))} ms over "
-                    f"{statistics_str(v('alerts_timed'))} alerts; slowest live tile {statistics_str(v('tile_fps_min'))} fps; "
+                    f"{statistics_str(v('alerts_timed'))} alerts; {statistics_str(v('live_tiles'))} live tiles at "
+                    f"{statistics_str(v('tile_fps'))} fps each; "
                     f"GUI stall p99 {statistics_str(v('stall_p99_ms'))} ms; clock error ±"
                     f"{statistics_str(v('clock_error_ms'))} ms; the 10 s alarm-display norm of fire-control rooms")]
