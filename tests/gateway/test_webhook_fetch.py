@@ -61,6 +61,18 @@ async def test_the_gateway_fetches_the_boxs_snapshot_and_clip_and_keeps_the_aler
             assert 0x010F not in Image.open(io.BytesIO(data)).getexif(), "stored stripped, like a photo"
             status, headers, data = await get(a.clip)
             assert (status, headers["content-type"], data) == (200, "video/mp4", CLIP)
+            # the incident's evidence export carries the box's clip beside the pictures
+            import zipfile
+
+            from console.ui.panes.incident.export import prepare
+            from console.video.export import write
+
+            inc = r.replica.state.incidents[body["incident"]]
+            job = prepare(r.replica.state, inc, "en")
+            path = await asyncio.get_running_loop().run_in_executor(None, write, job, tmp_path / "evidence.zip")
+            with zipfile.ZipFile(path) as z:
+                assert z.read(f"clips/{a.id}-source.mp4") == CLIP
+                assert f"clips/{a.id}-source.mp4" in z.read("index.html").decode()
 
             # each bad URL: the alert still comes, with the URL as given and the reason in the answer
             for n, (name, path, code) in enumerate([("snapshot_url", "/page", "bad_type"),

@@ -61,6 +61,10 @@ def prepare(state: State, inc: Incident, lang: str, *, keeper: EvidenceKeeper | 
             kept = keeper.snapshot_path(a.id)
             if kept is not None:
                 job.pictures.append((f"snapshots/{a.id}.jpg", kept, a.id, "snapshot"))
+        if a.clip and a.clip.startswith(("http://", "https://")):  # the AI box's own clip, as the gateway keeps it
+            ext = a.clip.rsplit(".", 1)[-1].lower()
+            job.pictures.append((f"clips/{a.id}-source.{ext if ext in ('mp4', 'mkv', 'ts') else 'mp4'}", a.clip,
+                                 a.id, "source_clip"))
         if a.camera and keeper is not None:
             job.clip_alerts.append(a.id)
     job.data = {"format": FORMAT, "version": VERSION, "exported_at": time.time(),
