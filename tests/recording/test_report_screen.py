@@ -3,6 +3,8 @@ it to the recording hub) against the 10 s alarm-display norm, and video delay ag
 
 from __future__ import annotations
 
+import os
+
 from console.domain.kpi import compute
 from console.recording.drill_file import DrillReader, DrillRecorder
 from console.recording.report import build_html
@@ -39,6 +41,24 @@ async def test_the_recording_keeps_each_consoles_figure_and_the_report_sets_it_a
     assert section.index("12.50 s") < section.index("0.42 s")
     assert section.count("<td class=breach>✗</td>") == 1 and section.count("<td class=ok>✓</td>") == 1
     assert "视频延迟未测" in zh and "≤ 2 秒" in zh and "≤ 4 秒" in zh
+    if os.environ.get("UI_SHOTS"):  # the report's section as the PDF prints it, for the note
+        _shot(zh[zh.index("<h2>告警上屏"):zh.index("<h2>", start)], os.environ["UI_SHOTS"])
+
+
+def _shot(section: str, folder: str) -> None:
+    from PySide6.QtGui import QImage, QPainter, QTextDocument
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])  # noqa: F841 - the document needs one
+    doc = QTextDocument()
+    doc.setHtml(f"<html><body>{section}</body></html>")
+    doc.setTextWidth(900)
+    image = QImage(900, int(doc.size().height()) + 10, QImage.Format.Format_RGB32)
+    image.fill(0xFFFFFF)
+    painter = QPainter(image)
+    doc.drawContents(painter)
+    painter.end()
+    image.save(os.path.join(folder, "report-alarm-to-screen.png"))
 
 
 def test_video_delay_where_measured_is_set_against_2_s_and_4_s_and_no_figure_is_said_so():
