@@ -20,14 +20,15 @@ import time
 
 from typing import Callable
 
-from bench import p9_video, p9b_site, p10_city
+from bench import p9_video, p9b_site, p10_city, p11_alarm, p12_suite
 from bench.common import OUT, RESULT_TAG, ROOT, Measure, child_env, python
 from bench.machine import RunWatch, machine_facts
 
 #: runs per benchmark (the issue asks for the median of several). A new benchmark module
 #: registers here, in worker.RUNNERS (and worker.QT when it needs Qt), and in MEASURES.
 #: At least MIN_VALID_RUNS each: a row with fewer valid runs is INVALID.
-RUNS = {"P1": 3, "P2": 3, "P3": 3, "P4": 3, "P5": 5, "P6": 2, "P7": 3, "P8": 2, "P9": 3, "P10": 2, "P9B": 2}
+RUNS = {"P1": 3, "P2": 3, "P3": 3, "P4": 3, "P5": 5, "P6": 2, "P7": 3, "P8": 2, "P9": 3, "P10": 2, "P9B": 2,
+        "P11": 2, "P12": 2}
 #: id → function(results of its runs, every benchmark's results) → its table rows; the ids
 #: named in `measures` below need no entry
 MEASURES: dict[str, Callable[[list[dict], dict], list[Measure]]] = {}
@@ -35,6 +36,8 @@ MEASURES: dict[str, Callable[[list[dict], dict], list[Measure]]] = {}
 #: own id. P1's console runs are kept under "P1" (they were looked for under "P1-console", so the
 #: judgement never saw them and an INVALID console run entered a PASS median).
 RUNS_OF = {"P1": ("P1", "P1-bare")}
+#: a worker run cut off after this long (seconds); P12 runs the whole suite, twice over
+WORKER_TIMEOUT_S = {"P12": 90 * 60.0}
 
 
 def run_worker(bid: str, quick: bool, timeout: float = 420.0) -> dict:
@@ -63,7 +66,7 @@ def collect(bid: str, runs: int, quick: bool, log) -> list[dict]:
     out = []
     for i in range(runs):
         try:
-            res = run_worker(bid, quick)
+            res = run_worker(bid, quick, timeout=WORKER_TIMEOUT_S.get(bid, 420.0))
         except Exception as exc:  # noqa: BLE001 - one failed run is reported, the suite goes on
             log(f"  {bid} run {i + 1}: FAILED {exc}")
             continue
@@ -151,6 +154,10 @@ def measures(bid: str, results: list[dict], extra: dict) -> list[Measure]:
                         note=f"p50 {statistics_str(v('p50_ms'))} ms; delivered {statistics_str([x * 100 for x in v('delivered_ratio')])}%; "
                         f"{statistics_str(v('messages_per_s'))} msg/s received; CPU: hub {statistics_str([x * 100 for x in v('hub_cpu_share')])}% "
                         f"+ clients {statistics_str([x * 100 for x in v('clients_cpu_share')])}% of one core (2 cores)")]
+    if bid == "P11":  # alarm-to-screen in service under load, 16 live tiles (bench/p11_alarm.py)
+        return p11_alarm.measures(results)
+    if bid == "P12":  # the suite's own time on a fresh clone (bench/p12_suite.py)
+        return p12_suite.measures(results)
     if bid == "P10":  # the city (bench/p10_city.py)
         return p10_city.measures(results)
     if bid == "P8":

@@ -47,6 +47,18 @@ def bench_baseline(resources: int | None = None):
     return b
 
 
+def with_camera_urls(b, urls: list[str]):
+    """The baseline with its first cameras streamed from these URLs (main and sub), in camera id order:
+    a console pulls them itself, live, as it pulls a site's cameras (P11's 16 live tiles)."""
+    import msgspec
+
+    cams = sorted(b.cameras, key=lambda c: c.id)
+    for cam, url in zip(cams, urls):
+        i = b.cameras.index(cam)
+        b.cameras[i] = msgspec.structs.replace(cam, stream=url, main=url, sub=url)
+    return b
+
+
 def emit(*args, **kw):
     print(json.dumps(dict(*args, **kw)), flush=True)
 
@@ -267,7 +279,8 @@ async def main(spec: dict) -> None:
                     queue_limit=int(spec.get("queue_limit", 20_000)), mode="exercise")
     hub = await start_hub(cfg)
     core = hub.core
-    seqs = core.emit([("baseline_loaded", m.BaselineLoaded(baseline=bench_baseline(spec.get("resources"))))])
+    baseline = with_camera_urls(bench_baseline(spec.get("resources")), spec.get("camera_urls") or [])
+    seqs = core.emit([("baseline_loaded", m.BaselineLoaded(baseline=baseline))])
     await core.wait_committed(seqs[-1])
     driver = Driver(hub)
     info = {}

@@ -368,6 +368,9 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--still-s", type=float, default=10.0, metavar="S", help="idle tiles' still interval")
         p.add_argument("--shared-views", default=None, metavar="JSON",
                        help="the site's shared saved-views file (default: shared-views.json in the data dir)")
+    con.add_argument("--armed-rings", type=int, default=8, metavar="N",
+                     help="cameras off the live tiles that keep ~16 s of packets (no decoding, 1 MiB and one "
+                          "stream session each) so an alert on one has its seconds before; 0: none")
     con.add_argument("--url", default="ws://127.0.0.1:8765", help="ws://host:port or wss://host:port")
     con.add_argument("--token", default="demo-commander")
     con.add_argument("--ca", default=None, metavar="PEM", help="wss://: trust the certificates in this file")

@@ -106,6 +106,9 @@ class Console:
         #: the camera wall's settings (--live-tiles, --still-s, --shared-views) and whose views it keeps
         self.token = ""
         self.live_tiles, self.still_s, self.shared_views = 16, 10.0, None  # ConsoleConfig's defaults
+        #: cameras off the live tiles keeping a packet-only ring (--armed-rings; 0 in demo, whose hub renders
+        #: and encodes every stream it serves)
+        self.armed_rings = 0
         #: where the evidence panels keep alert snapshots and clips (None: the data dir's `evidence`)
         self.evidence_dir: Path | None = None
         self._closed = False
@@ -146,7 +149,7 @@ class Console:
             return
         from console.video.views import ViewStore
 
-        wall.configure(live_tiles=self.live_tiles, still_s=self.still_s)
+        wall.configure(live_tiles=self.live_tiles, still_s=self.still_s, armed_rings=self.armed_rings)
         shared = self.shared_views or str(data_dir() / "shared-views.json")
         wall.views.set_stores(ViewStore(data_dir() / f"views-{_safe(self.token)}.json"), ViewStore(shared))
 
@@ -385,6 +388,7 @@ async def open_app(a: ConsoleConfig, hub_cfg: HubConfig | None = None, *, settin
     console.basemap = a.basemap
     console.attach_basemap()
     console.live_tiles, console.still_s, console.shared_views = a.live_tiles, a.still_s, a.shared_views
+    console.armed_rings = getattr(a, "armed_rings", 0)
     console.attach_wall_settings()
     return console, hub
 

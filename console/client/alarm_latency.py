@@ -105,6 +105,8 @@ class AlarmToScreen:
         self.backlog = 0
         self.missed = 0
         self.total = 0
+        #: a district console: each town's figure as its hub published it (`messages.TownAlarm` by center)
+        self.towns: dict = {}
 
     # ------------------------------------------------------------ in
 

@@ -167,9 +167,12 @@ class Replica:
         """An event's hub time: the clock never goes back."""
         self.link.clock, self.link.clock_wall = max(self.link.clock, ts), time.time()
 
-    def pong(self, sent_t: float, clock: float) -> None:
-        """A pong to our ping sent at wall time `sent_t`: round trip and hub time."""
+    def pong(self, sent_t: float, clock: float, towns: list | None = None) -> None:
+        """A pong to our ping sent at wall time `sent_t`: round trip and hub time (and, from a district
+        hub, each town's alarm-to-screen figure)."""
         now = time.time()
+        if towns:
+            self.alarm.towns = {t.center: t for t in towns}
         self.link.rtt_ms = (now - sent_t) * 1000.0
         self.alarm.clock.pong(sent_t, now, clock)
         self.hub_clock(clock)

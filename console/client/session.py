@@ -471,7 +471,7 @@ class Session:
         elif t == "error":
             await self._on_error(msg.id, msg.body)
         elif t == "pong":
-            replica.pong(msg.body.t, msg.body.clock)
+            replica.pong(msg.body.t, msg.body.clock, msg.body.towns)
         elif t == "clock":
             replica.hub_clock(msg.body.clock, msg.body.rate)
         elif t == "drill":
@@ -563,8 +563,8 @@ class Session:
                 try:
                     # A black-holed link can block a send: the silence check must not wait on it.
                     now_t = time.time()
-                    figure = self.replica.alarm.seconds(now_t)
-                    ping = m.Ping(t=now_t, alarm_p95_s=self.replica.alarm.p95(now_t), alarm_n=len(figure))
+                    alarm = self.replica.alarm.summary(now_t)
+                    ping = m.Ping(t=now_t, alarm_p95_s=alarm["p95_s"], alarm_n=alarm["n"], alarm_p50_s=alarm["p50_s"])
                     await asyncio.wait_for(ws.send(encode("ping", ping), text=True), self.ping_every_s)
                 except asyncio.TimeoutError:
                     pass

@@ -224,6 +224,8 @@ class Alert(msgspec.Struct, kw_only=True):
     unit: str = ""
     #: set on a drill's alert (演练): never a real event
     exercise: Exercise | None = None
+    #: a video clip the source sent with it (an AI box's `clip_url`, fetched and served by the gateway)
+    clip: str | None = None
 
 
 class PlanRole(msgspec.Struct, kw_only=True, array_like=True):

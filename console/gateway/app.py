@@ -34,6 +34,7 @@ from console.domain.model import (
 from console.gateway.cap import (
     CapMessage, CapRefused, LocalArea, area_center, cap_alert_id, parse_head, parse_info,
 )
+from console.gateway import fetch
 from console.gateway.http import HttpRefused, HttpServer, Request, Response
 from console.gateway.link import HubLink, HubUnavailable
 from console.gateway.metrics import GatewayMetrics
@@ -103,6 +104,8 @@ class CameraEvent(msgspec.Struct, forbid_unknown_fields=True):
     #: base64 JPEG/PNG (stored, stripped) or a URL the NVR serves it at
     snapshot: str | None = None
     snapshot_url: str | None = None
+    #: a clip of the event the NVR serves (MP4, Matroska or MPEG-TS): fetched and stored by the gateway
+    clip_url: str | None = None
     severity: str | None = None
     title: str = ""
     text: str = ""
@@ -455,18 +458,41 @@ class Gateway:
             except (binascii.Error, ValueError):
                 raise _refuse(400, "bad_base64", "snapshot is not base64") from None
             snapshot = await self._store_image(raw, "snapshot")
-        elif ev.snapshot_url:
-            if not ev.snapshot_url.startswith(("http://", "https://")):
-                raise _refuse(422, "invalid", "snapshot_url must be http:// or https://")
-            snapshot = ev.snapshot_url
+        for name, url in (("snapshot_url", ev.snapshot_url), ("clip_url", ev.clip_url)):
+            if url is not None and not url.startswith(("http://", "https://")):
+                raise _refuse(422, "invalid", f"{name} must be http:// or https://")
+        # the box's own picture and clip, fetched now (the NVR may not keep them; consoles may not reach it).
+        # A fetch that fails never costs the alert: its URL is kept as given and the answer says why.
+        unfetched: dict[str, str] = {}
+        if not ev.snapshot and ev.snapshot_url:
+            try:
+                raw, _ = await fetch.fetch(ev.snapshot_url, fetch.IMAGE_TYPES, max_bytes=fetch.MAX_SNAPSHOT_BYTES,
+                                           timeout_s=fetch.SNAPSHOT_TIMEOUT_S)
+                snapshot = await self._store_image(raw, "snapshot")
+            except fetch.FetchFailed as exc:
+                unfetched["snapshot_url"] = f"{exc.code}: {exc.reason}"
+            except HttpRefused as exc:
+                unfetched["snapshot_url"] = f"{exc.code}: {exc.reason}"
+            if snapshot is None:
+                snapshot = ev.snapshot_url
+        clip = None
+        if ev.clip_url:
+            try:
+                data, ext = await fetch.fetch(ev.clip_url, fetch.CLIP_TYPES, max_bytes=fetch.MAX_CLIP_BYTES,
+                                              timeout_s=fetch.CLIP_TIMEOUT_S)
+                clip = await asyncio.get_running_loop().run_in_executor(self._image_pool, self.photos.put, data, ext)
+            except fetch.FetchFailed as exc:
+                unfetched["clip_url"] = f"{exc.code}: {exc.reason}"
+                clip = ev.clip_url
         title = (ev.title or f"AI {ev.kind} {ev.score:.0%}")[:40]
         alert = Alert(id=aid, source="camera", kind=ev.kind, severity=ev.severity or "warning", title=title,
                       at=self.link.hub_now(), x=cam.x, y=cam.y, grid=cam.grid, town=cam.town, camera=cam.id,
                       detections=[Detection(label=b.label, score=b.score, x=b.x, y=b.y, w=b.w, h=b.h) for b in ev.boxes],
                       snapshot=snapshot, text=ev.text or f"{cam.name} AI识别：{title}", reporter=source.name,
-                      value=ev.density, unit=CROWD_UNIT if ev.density is not None else "")
+                      value=ev.density, unit=CROWD_UNIT if ev.density is not None else "", clip=clip)
         result = await self._send("ingest.alert", m.IngestAlert(alert=alert))
-        return {"alert": aid, "incident": incident_id_for(aid), "snapshot": snapshot, "seqs": result.seqs}
+        return {"alert": aid, "incident": incident_id_for(aid), "snapshot": snapshot, "seqs": result.seqs,
+                **({"clip": clip} if clip else {}), **({"unfetched": unfetched} if unfetched else {})}
 
     async def _store_image(self, data: bytes | Path, what: str) -> str:
         loop = asyncio.get_running_loop()

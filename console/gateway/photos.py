@@ -32,7 +32,10 @@ _EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
 _KEEP_IFD0 = (0x0132,)
 _KEEP_EXIF = (0x9003, 0x9011, 0x9004)
 FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png")}
-NAME = re.compile(r"[0-9a-f]{64}\.(jpg|png)")
+NAME = re.compile(r"[0-9a-f]{64}\.(jpg|png|mp4|mkv|ts)")
+#: what each stored name's extension is served as (an AI box's clip is stored beside the photos)
+SERVED_TYPES = {"jpg": "image/jpeg", "png": "image/png", "mp4": "video/mp4", "mkv": "video/x-matroska",
+                "ts": "video/mp2t"}
 
 
 class PhotoRefused(Exception):
@@ -130,4 +133,4 @@ class PhotoStore:
         path = self.root / name
         if not path.is_file():
             return None
-        return path.read_bytes(), ("image/png" if name.endswith(".png") else "image/jpeg")
+        return path.read_bytes(), SERVED_TYPES[name.rsplit(".", 1)[1]]

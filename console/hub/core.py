@@ -25,6 +25,7 @@ from console.domain.rules import Actor, CommandRefused
 from console.domain.state import State, decode_state, encode_state
 from console.hub.auth import Principal
 from console.hub import views
+from console.hub.alarm_figures import AlarmFigures
 from console.hub.channel import Channel
 from console.hub.log import EventRow, HubLog, LogReader
 from console.protocol import messages as m
@@ -140,6 +141,8 @@ class HubCore:
         self.camera_credentials: dict = {}
         #: the hub's camera and source alarms (console/hub/health.py), given `heartbeat`s; None: not watched
         self.health = None
+        #: the alarm-to-screen figures its consoles (and, at a district, its towns) reported
+        self.alarm_figures = AlarmFigures()
         self._batch_ready = asyncio.Event()
         self._committed = asyncio.Condition()
         self.committed_seq = 0

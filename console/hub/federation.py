@@ -47,6 +47,7 @@ from console.domain.state import State, decode_state, encode_state
 from console.hub.auth import Principal
 from console.hub import district
 from console.hub.core import HubCore
+from console.hub.alarm_figures import alive_payload
 from console.hub.link_health import ALIVE_S, LinkAlarms, alive_subject
 from console.hub.log import EventRow
 from console.protocol import messages as m
@@ -212,6 +213,8 @@ class Federation:
         self._closing = False
         #: monotonic time this hub's publishing began failing (None: publishing, or nothing to publish)
         self.publish_failing_since: float | None = None
+        #: seconds between "alive" messages (they carry this center's alarm-to-screen figure)
+        self.alive_s = ALIVE_S
         #: per town: the stream position seen behind the stream's end at the last idle check
         self._behind: dict[str, int] = {}
         self._resent_generation = 0
@@ -366,11 +369,13 @@ class Federation:
         """Say every ALIVE_S that this hub is there (a district tells a silent town from a quiet one)."""
         while True:
             if self.connected.is_set():
-                await self.nc.publish(alive_subject(self.center), b"")
-            await asyncio.sleep(ALIVE_S)
+                await self.nc.publish(alive_subject(self.center), alive_payload(self.core.alarm_figures, self.center))
+            await asyncio.sleep(self.alive_s)
 
     async def _on_alive(self, msg) -> None:
         town = msg.subject.rpartition(".")[2]
+        if town in self.follow:  # its consoles' alarm-to-screen figure rides on "alive"
+            self.core.alarm_figures.heard_town(msg.data, town)
         if self.alarms is not None and town in self.replicas:
             self.alarms.heard[town] = time.monotonic()
 

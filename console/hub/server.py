@@ -418,8 +418,12 @@ class HubServer:
         elif t == "search" and msg.id:  # past cases: the live state and the store's archive (off the loop)
             asyncio.ensure_future(self._search(ch, msg.id, msg.body))
         elif t == "ping":
-            ch.alarm = (msg.body.alarm_p95_s, msg.body.alarm_n)
-            await self._reply(ch, encode("pong", m.Pong(t=msg.body.t, clock=self.core.clock.now())))
+            b = msg.body
+            ch.alarm = (b.alarm_p95_s, b.alarm_n)
+            figures = self.core.alarm_figures
+            figures.console(ch.principal.name, ch.principal.center, b.alarm_p50_s, b.alarm_p95_s, b.alarm_n)
+            await self._reply(ch, encode("pong", m.Pong(t=b.t, clock=self.core.clock.now(),
+                                                        towns=figures.town_list() if figures.towns else [])))
         elif t == "heartbeat":
             if ch.principal.role != "ingest":
                 await self._error(ch, "forbidden", "only ingest sources send heartbeats", msg.id)

@@ -74,9 +74,25 @@ class Error(Body):
     ref: str | None = None
 
 
+class TownAlarm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A town's alarm-to-screen figure as its hub last published it (console/hub/alarm_figures.py)."""
+
+    center: Id
+    #: the slowest of its consoles' p95 / p50 over their last hour (seconds); None: no alert yet
+    p95_s: float | None = None
+    p50_s: float | None = None
+    #: alerts the figures cover, and how many consoles reported
+    alerts: int = 0
+    consoles: int = 0
+    #: seconds since the district last heard the figure
+    age_s: float = 0.0
+
+
 class Pong(Body):
     t: float
     clock: float
+    #: a district hub: each followed town's alarm-to-screen figure (empty elsewhere)
+    towns: list[TownAlarm] = []
 
 
 class Clock(Body):
@@ -121,6 +137,8 @@ class Ping(Body):
     #: (None before its first alert) and how many alerts it covers; hubs that predate it ignore it
     alarm_p95_s: float | None = None
     alarm_n: int = 0
+    #: the same figure's median (for the after-action report)
+    alarm_p50_s: float | None = None
 
 
 class Heartbeat(Body):

@@ -113,6 +113,10 @@ class DrillMeta:
     clip_cameras: list[str] = field(default_factory=list)
     #: the fold rules its snapshots were written under (domain.state.FOLD_VERSION; None before it existed)
     fold: int | None = None
+    #: each console's last alarm-to-screen report (console/hub/alarm_figures.py `report()`), and video
+    #: delay per camera where measured; empty in files made before they were kept
+    alarm_to_screen: list = field(default_factory=list)
+    video_to_screen: list = field(default_factory=list)
 
     @property
     def duration(self) -> float:
@@ -215,6 +219,7 @@ class DrillRecorder:
         self.end: float | None = None
         self.counts = {"events": 0, "snapshots": 0, "frames": 0}
         self._closed = False
+        self._core = None
 
     # ------------------------------------------------------------------ attach
 
@@ -223,6 +228,7 @@ class DrillRecorder:
         if core.state.seq:
             # A hub that already has history: the recording starts from its state now.
             self.on_start(core.state)
+        self._core = core
         core.taps.append(self.on_event)
         if server is not None:
             server.frame_taps.append(self.on_frame)
@@ -303,7 +309,9 @@ class DrillRecorder:
         if self._closed:
             return
         self.flush()
-        self._writer.set_meta({"start": self.start, "end": self.end})
+        figures = getattr(self._core, "alarm_figures", None)  # the consoles' own alarm-to-screen reports
+        self._writer.set_meta({"start": self.start, "end": self.end,
+                               **({"alarm_to_screen": figures.report()} if figures is not None else {})})
         self._closed = True
         self._writer.close()
         log.info("drill recorded to %s: %d events, %d snapshots, %d frames", self.path,
@@ -311,6 +319,11 @@ class DrillRecorder:
 
 
 # ====================================================================== reading
+
+def _dicts(value: object) -> list[dict]:
+    """A meta list of JSON objects (anything else, from a damaged or older file: none)."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
 
 class DrillReader:
     """A drill file opened for reading; checked on open, safe to share between threads."""
@@ -404,7 +417,9 @@ class DrillReader:
                          recorded_by=str(meta.get("recorded_by") or ""), created=float(meta.get("created") or 0),
                          mode=str(meta.get("mode") or "live"), first_seq=first, last_seq=last, events=count,
                          snapshots=n_snap, frames=n_frames, cameras=cams, clips=n_clips, clip_cameras=clip_cams,
-                         fold=meta.get("fold") if isinstance(meta.get("fold"), int) else None)
+                         fold=meta.get("fold") if isinstance(meta.get("fold"), int) else None,
+                         alarm_to_screen=_dicts(meta.get("alarm_to_screen")),
+                         video_to_screen=_dicts(meta.get("video_to_screen")))
 
     def close(self) -> None:
         with self._lock:

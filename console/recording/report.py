@@ -22,6 +22,7 @@ from console.domain.state import State
 from console.recording.drill_file import DrillMeta
 from console.recording.report_cases import cases_section
 from console.recording.report_drills import drills_section
+from console.recording.report_screen import screen_section
 
 #: at most this many rows in the timeline table (the charts cover everything)
 TIMELINE_ROWS = 600
@@ -162,6 +163,7 @@ def build_html(meta: DrillMeta, source: str, figures: Figures, state: State, cha
     w(_promise_row(_e(rw("response_promise")), f.response))
     w(_promise_row(_e(rw("assembly_promise")), f.assembly))
     w("</table>")
+    w(screen_section(meta.alarm_to_screen, meta.video_to_screen, words))
 
     titles = chart_titles(words)
     for name in CHARTS:

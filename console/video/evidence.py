@@ -114,6 +114,23 @@ def clip_span(path: Path) -> tuple[float, float]:
     return start + float(min(pts, default=0) * video.time_base), start + float(max(pts, default=0) * video.time_base)
 
 
+#: a clip starting this much after `alert − BEFORE_S` still counts as holding the whole before (one GOP)
+WHOLE_BEFORE_SLACK_S = 1.5
+
+
+def clip_coverage(first: float, last: float, alert_at: float) -> tuple[str, float, float]:
+    """What a clip holds around its alert: (case, seconds from the alert to its first picture, to its last).
+
+    case: "whole" (the ring held the window's 10 s before), "short_before" (some seconds before, fewer
+    than 10: the camera was kept only from then), "no_before" (nothing before the alert: the camera
+    was not kept before it, e.g. off the screen with no armed ring). Offsets are negative before the alert.
+    """
+    start, end = first - alert_at, last - alert_at
+    if start <= -BEFORE_S + WHOLE_BEFORE_SLACK_S:
+        return "whole", start, end
+    return ("short_before" if start < 0 else "no_before"), start, end
+
+
 def write_snapshot(clip: Clip, at: float, path: Path, quality: int = 90) -> float:
     """The clip's picture nearest to `at` as a JPEG at full size; returns that picture's time."""
     best = None

@@ -8,6 +8,7 @@ Layout of the folder or zip (`console.video.evidence.write_bundle` adds
     snapshots/<alert>.jpg the alert's snapshot (the gateway's image, or the one this console kept)
     photos/<alert>-<n>.jpg|png  a photo report's photos, as the gateway stored them (EXIF stripped)
     clips/<alert>.mkv     the alert's camera from 10 s before to 20 s after (original packets)
+    clips/<alert>-source.mp4  the AI box's own clip of the event (its clip_url, as the gateway kept it)
 
 The incident pane reads the state and chooses the words on the GUI thread
 (`console/ui/panes/incident/export.py` makes the `ExportJob`); `write` fetches,
@@ -24,8 +25,10 @@ from pathlib import Path
 
 from console.domain.localtime import clock
 from console.video import stills
-from console.video.evidence import EvidenceKeeper, clip_span, write_bundle
+from console.video.evidence import EvidenceKeeper, clip_coverage, clip_span, write_bundle
 
+#: an AI box's own clip (the gateway's clip_url cap, console/gateway/fetch.py)
+SOURCE_CLIP_BYTES = 32 << 20
 FORMAT = "duty-console-evidence"
 VERSION = 1
 
@@ -65,13 +68,16 @@ def write(job: ExportJob, dest: Path) -> Path:
     missing = []
     for name, source, alert, kind in job.pictures:
         try:
-            data = Path(source).read_bytes() if isinstance(source, Path) else stills.fetch(source)
+            cap = SOURCE_CLIP_BYTES if kind == "source_clip" else stills.MAX_IMAGE_BYTES
+            data = Path(source).read_bytes() if isinstance(source, Path) else stills.fetch(source, max_bytes=cap)
         except (stills.StillError, OSError) as exc:
             missing.append({"alert": alert, "kind": kind, "ref": str(source), "reason": str(exc)})
             continue
         files[name] = data
         if kind == "snapshot":
             listing[alert]["snapshot"] = name
+        elif kind == "source_clip":
+            listing[alert]["source_clip"] = name
         else:
             listing[alert]["photos"].append(name)
     for alert in job.clip_alerts:
@@ -95,6 +101,23 @@ def write(job: ExportJob, dest: Path) -> Path:
     if problems:  # a disk that does not give back what was written: say so rather than hand it on
         raise OSError(f"{path} does not verify: {'; '.join(problems)}")
     return path
+
+
+def coverage_text(first: float, last: float, alert_at: float | None, words: dict[str, str]) -> str:
+    """What the clip holds, in words: the whole window, or exactly which seconds when it lacks the before."""
+    w = words.get
+    if alert_at is None:
+        return f"{w('clip_kept')} {w('clip_window')}"
+    case, start, end = clip_coverage(first, last, alert_at)
+    if case == "whole":
+        return f"{w('clip_kept')} {w('clip_window')}"
+
+    def at(offset: float) -> str:
+        return (w("clip_at_before") if offset < 0 else w("clip_at_after")).format(s=f"{abs(offset):.1f}")
+
+    covers = w("clip_covers").format(start=at(start), end=at(end))
+    why = w("clip_no_before") if case == "no_before" else w("clip_short_before").format(s=f"{-start:.1f}")
+    return f"{covers}; {why}"
 
 
 def render_html(job: ExportJob, files: dict[str, bytes | Path]) -> str:
@@ -128,11 +151,13 @@ def render_html(job: ExportJob, files: dict[str, bytes | Path]) -> str:
             out.append(f'<figure><a href="{e(name)}"><img src="{e(name)}" alt="{e(caption)}"></a>'
                        f"<figcaption>{e(caption)} · <code>{e(name)}</code></figcaption></figure>")
         if got.get("clip"):
-            window = w("clip_window")
             first, last = got["clip_span"]
             span = f"{clock(first, '%H:%M:%S')}.{int(first * 10) % 10} – {clock(last, '%H:%M:%S')}.{int(last * 10) % 10}"
             out.append(f'<p>{e(w("clip"))}: <a href="{e(got["clip"])}"><code>{e(got["clip"])}</code></a>'
-                       f" {e(span)} ({e(w('clip_kept'))} {e(window)})</p>")
+                       f" {e(span)} ({e(coverage_text(first, last, a.get('at'), job.words))})</p>")
+        if got.get("source_clip"):
+            out.append(f'<p>{e(w("clip"))} ({e(a["source"])}): <a href="{e(got["source_clip"])}">'
+                       f'<code>{e(got["source_clip"])}</code></a></p>')
         out.append("</div>")
     out.append(f"<h2>{e(w('timeline'))}</h2><table><tr><th>{e(w('time'))}</th><th>{e(w('who'))}</th>"
                f"<th>{e(w('step'))}</th><th>{e(w('detail'))}</th></tr>")

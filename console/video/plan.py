@@ -14,7 +14,7 @@ video is made here from plain values, so it is tested without Qt:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping
 
 from console.domain.model import SETTLED_STATUSES, Alert, Camera
@@ -31,6 +31,13 @@ NEARBY_MAX = 4
 #: refreshed every STILL_S seconds
 LIVE_TILES = 16
 STILL_S = 10.0
+#: armed rings: at most this many cameras off the live tiles keep their sub-stream's packets (demuxed,
+#: not decoded: ≈ 0.1 % of a core and one RTSP session each) so an alert on one of them still has its
+#: 10 s before; each ring capped at ARMED_RING_BYTES (≈ 16 s of a 512 kbit/s sub-stream), 8 MiB in all.
+#: Which: the cameras that alerted most recently first, then the others by id (every camera here is an
+#: AI camera that can raise alerts). A camera that starts alerting keeps its ring and gets the full cap.
+ARMED_RINGS = 8
+ARMED_RING_BYTES = 1 << 20
 
 #: (camera id, row, column, span): one tile of the grid
 Placed = tuple[str, int, int, int]
@@ -138,14 +145,29 @@ class AlertingCameras:
 
     def __init__(self) -> None:
         self._open: dict[str, set[str]] = {}
+        #: camera → hub time of its latest alert (the order armed rings are given in)
+        self.last_alert: dict[str, float] = {}
 
     def rebuild(self, state: State) -> None:
         """From the whole state (a baseline)."""
         self._open = {}
+        self.last_alert = {}
         for iid, inc in state.incidents.items():
             cam = _camera_of(state, iid)
+            if cam:
+                self._seen(state, iid, cam)
             if cam and inc.status not in SETTLED_STATUSES:
                 self._open.setdefault(cam, set()).add(iid)
+
+    def _seen(self, state: State, iid: str, cam: str) -> None:
+        alert = state.alerts.get(state.incidents[iid].alert)
+        if alert is not None and alert.at > self.last_alert.get(cam, float("-inf")):
+            self.last_alert[cam] = alert.at
+
+    def armed(self, cameras: Iterable[str]) -> list[str]:
+        """Every camera in the order armed rings are given (`plan_sources` applies the budget, skipping
+        those that keep a ring anyway or have no stream to keep): latest alert first, then by id."""
+        return sorted(cameras, key=lambda c: (-self.last_alert.get(c, float("-inf")), c))
 
     def update(self, state: State, incident_ids: Iterable[str]) -> set[str]:
         """Some incidents changed: the cameras whose open incidents these touched."""
@@ -154,6 +176,7 @@ class AlertingCameras:
             cam = _camera_of(state, iid)
             if not cam:
                 continue
+            self._seen(state, iid, cam)
             incs = self._open.setdefault(cam, set())
             if state.incidents[iid].status not in SETTLED_STATUSES:
                 incs.add(iid)
@@ -213,14 +236,17 @@ class SourcePlan:
 
 def plan_sources(placed: list[Placed], side: int, cell: tuple[float, float], gap: int, dpr: float,
                  cameras: Mapping[str, Camera], *, pull: bool, live: set[str], alerting: set[str],
-                 still_s: float) -> SourcePlan:
+                 still_s: float, armed: Iterable[str] = (), armed_budget: int = ARMED_RINGS) -> SourcePlan:
     """Pull streamed cameras at their tiles' size, subscribe the rest at the hub.
 
     `cell` is one grid cell's size in device-independent pixels (the grid's gaps taken off),
     so the reader's picture fits its tile and paints 1:1. The focus and solo tiles get the
     main stream, grid tiles the sub-stream; the ring keeps the sub-stream of live and
     alerting tiles; alerting cameras off the page keep their last 30 s (packets only, no
-    decoding) for replay and evidence.
+    decoding) for replay and evidence. `armed` (best first) are the cameras that keep a
+    packet-only ring capped at ARMED_RING_BYTES before any alert, so an alert off the live
+    tiles still has its 10 s before: at most `armed_budget` of them beyond those that keep a
+    ring anyway (live tiles, alerting cameras).
     """
     cw, ch = cell
     plan = SourcePlan()
@@ -243,4 +269,21 @@ def plan_sources(placed: list[Placed], side: int, cell: tuple[float, float], gap
             url = cam.url_for(large=False) if cam is not None else ""
             if is_pulled(url):
                 plan.wants[cid] = Want(url, transport=cam.rtsp_transport, decode=False, ring_url=url)
+        left = armed_budget
+        for cid in armed:
+            if left <= 0:
+                break
+            cam = cameras.get(cid)
+            sub = cam.url_for(large=False) if cam is not None else ""
+            if cid in plan.hub or not is_pulled(sub):
+                continue
+            want = plan.wants.get(cid)
+            if want is None:
+                plan.wants[cid] = Want(sub, transport=cam.rtsp_transport, decode=False, ring_url=sub,
+                                       ring_bytes=ARMED_RING_BYTES)
+            elif not want.ring_source():
+                plan.wants[cid] = replace(want, ring_url=sub, ring_bytes=ARMED_RING_BYTES)  # a still tile
+            else:
+                continue  # it keeps a ring anyway: no share of the budget
+            left -= 1
     return plan

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 
 from console.video import status as st
 from console.video.pool import DecodePool
-from console.video.ring import WINDOW_S, Clip, PacketRing
+from console.video.ring import MAX_BYTES, WINDOW_S, Clip, PacketRing
 from console.video.status import Backoff, StreamStatus
 from console.video.stream import OPEN_TIMEOUT_S, READ_TIMEOUT_S, StreamReader
 from console.video.urls import is_pulled, redact
@@ -46,6 +46,8 @@ class Want:
     #: the stream the camera's ring keeps, whatever the tile shows (the sub-stream of a visible or
     #: alerting camera); "": the tile's own stream while it plays live, nothing while it shows stills
     ring_url: str = ""
+    #: the ring's byte cap (0: the ring's default, ring.MAX_BYTES); an armed ring's is small
+    ring_bytes: int = 0
 
     def ring_source(self) -> str:
         """The URL whose packets fill the ring ("" when none is kept)."""
@@ -199,8 +201,10 @@ class StreamSources:
             ring = kept[1] if kept is not None else None  # stills: keep what was kept, add nothing
         elif kept is not None and kept[0] == source:
             ring = kept[1]
+            ring.max_bytes = want.ring_bytes or MAX_BYTES  # armed → alerting: the same packets, a larger cap
         else:
-            ring = PacketRing(camera, window_s=self.ring_window_s)  # another stream: one clip, one stream
+            ring = PacketRing(camera, window_s=self.ring_window_s,  # another stream: one clip, one stream
+                              max_bytes=want.ring_bytes or MAX_BYTES)
         if ring is not None:
             self._rings[camera] = (source or kept[0], ring)
         feeder = ringer if ringer is not None else shown

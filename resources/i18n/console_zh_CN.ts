@@ -460,28 +460,28 @@
     <context>
         <name>CameraWall</name>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="250" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="256" />
             <source>Focus this camera</source>
-            <extracomment>the live budget: pulled tiles beyond it show stills every `still_s` seconds the tiles on screen now, focus tile first cameras near the selected alert, nearest first: (camera id, metres); shown beside the focus tile</extracomment>
+            <extracomment>the live budget: pulled tiles beyond it show stills every `still_s` seconds cameras off the live tiles that keep a packet-only ring before any alert (0: none; `configure`) the tiles on screen now, focus tile first cameras near the selected alert, nearest first: (camera id, metres); shown beside the focus tile</extracomment>
             <translation>聚焦此摄像头</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="252" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="258" />
             <source>Back to the grid</source>
             <translation>返回宫格</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="253" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="259" />
             <source>Full screen</source>
             <translation>全屏</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="255" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="261" />
             <source>Show on map</source>
             <translation>在地图上显示</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="258" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="264" />
             <source>Play the last 30 s</source>
             <translation>回放最近 30 秒</translation>
         </message>
@@ -535,60 +535,75 @@
     <context>
         <name>ConsoleStatusBar</name>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="63" />
+            <location filename="../../console/ui/shell/status_bar.py" line="66" />
             <source>Online</source>
-            <extracomment>alarm-to-screen p95 above this is shown red: a tenth of the 10 s alarm-display norm of fire-control rooms mode badges are bilingual on purpose: an exercise must be unmistakable in either language hub commit → alert row painted, p95 of the last hour (console/client/alarm_latency.py) a standing notice said once (no audio device): stays, so it is not missed</extracomment>
+            <extracomment>alarm-to-screen p95 above this is shown red: a tenth of the 10 s alarm-display norm of fire-control rooms mode badges are bilingual on purpose: an exercise must be unmistakable in either language hub commit → alert row painted, p95 of the last hour (console/client/alarm_latency.py) a district console: the slowest town's figure (every town's in the tooltip); hidden elsewhere a standing notice said once (no audio device): stays, so it is not missed</extracomment>
             <translation>在线</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="63" />
+            <location filename="../../console/ui/shell/status_bar.py" line="66" />
             <source>Resuming</source>
             <translation>恢复中</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="64" />
+            <location filename="../../console/ui/shell/status_bar.py" line="67" />
             <source>Connecting</source>
             <translation>连接中</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="64" />
+            <location filename="../../console/ui/shell/status_bar.py" line="67" />
             <source>Offline</source>
             <translation>离线</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="66" />
+            <location filename="../../console/ui/shell/status_bar.py" line="69" />
             <source>RTT %1 ms</source>
             <translation>往返 %1 ms</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="68" />
+            <location filename="../../console/ui/shell/status_bar.py" line="71" />
             <source>seq %1</source>
             <translation>序号 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="69" />
+            <location filename="../../console/ui/shell/status_bar.py" line="72" />
             <source>%1 ev/s</source>
             <translation>%1 事件/秒</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="71" />
+            <location filename="../../console/ui/shell/status_bar.py" line="74" />
             <source>outbox %1</source>
             <translation>待发 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="74" />
+            <location filename="../../console/ui/shell/status_bar.py" line="77" />
             <source>GUI stall %1</source>
             <translation>界面卡顿 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="79" />
+            <location filename="../../console/ui/shell/status_bar.py" line="82" />
             <source>alarm→screen p95 %1</source>
             <translation>告警上屏 p95 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="82" />
+            <location filename="../../console/ui/shell/status_bar.py" line="85" />
             <source>Hub commit to alert row painted, last hour: %1 alerts, clock error ±%2 ms</source>
             <translation>中心入库至告警行显示，近一小时：%1 条告警，时钟误差 ±%2 ms</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/status_bar.py" line="106" />
+            <source>slowest town %1 p95 %2</source>
+            <translation>最慢镇 %1 告警上屏 p95 %2</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/status_bar.py" line="109" />
+            <source>%1: p95 %2, p50 %3, %4 alerts on %5 consoles, heard %6 s ago</source>
+            <translation>%1：p95 %2，p50 %3，%5 台席位 %4 条告警，%6 秒前收到</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/status_bar.py" line="113" />
+            <source>Alarm to screen per town (its slowest console):</source>
+            <translation>各镇告警上屏（取最慢席位）：</translation>
         </message>
     </context>
     <context>

@@ -79,6 +79,9 @@ _UI: dict[str, str] = {
     "RTT %1 ms": "往返 %1 ms", "seq %1": "序号 %1", "%1 ev/s": "%1 事件/秒", "outbox %1": "待发 %1",
     "GUI stall %1": "界面卡顿 %1",
     "alarm→screen p95 %1": "告警上屏 p95 %1",
+    "slowest town %1 p95 %2": "最慢镇 %1 告警上屏 p95 %2",
+    "%1: p95 %2, p50 %3, %4 alerts on %5 consoles, heard %6 s ago": "%1：p95 %2，p50 %3，%5 台席位 %4 条告警，%6 秒前收到",
+    "Alarm to screen per town (its slowest console):": "各镇告警上屏（取最慢席位）：",
     "Hub commit to alert row painted, last hour: %1 alerts, clock error ±%2 ms":
         "中心入库至告警行显示，近一小时：%1 条告警，时钟误差 ±%2 ms",
     # ---- diagnostics

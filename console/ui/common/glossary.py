@@ -326,6 +326,19 @@ REPORT_WORDS: Words = {
     "closed": ("已办结", "Closed"), "breaches": ("超时", "Breaches"), "peak_tasks": ("并发任务峰值", "Peak tasks"),
     "promise": ("承诺", "Promise"), "met": ("达标", "met"), "share": ("达标率", "share"),
     "acknowledge_promise": ("签收 ≤ 60 秒", "Acknowledge ≤ 60 s"),
+    "screen_title": ("告警上屏", "Alarm to screen"),
+    "screen_what": ("每台席位自测：中心提交告警 → 告警行显示在屏幕上，取其最近一小时；消防指挥中心要求告警 {norm} 秒内显示。",
+                    "Measured by each console itself: hub commit of an alert → its row painted on screen, its last "
+                    "hour; fire-control rooms require an alarm on screen within {norm} s."),
+    "screen_console": ("席位", "Console"), "screen_center": ("所属中心", "Its center"),
+    "screen_norm": ("要求", "Norm"), "screen_camera": ("摄像机", "Camera"),
+    "screen_none": ("本次记录中没有席位报告告警上屏时间。", "No console reported an alarm-to-screen figure in this recording."),
+    "video_what": ("视频延迟：摄像机时间戳 → 画面上屏；GB/T 28181 要求直连监控中心 ≤ {direct} 秒、用户终端 ≤ {terminal} 秒。",
+                   "Video delay: camera timestamp → picture painted; GB/T 28181 requires ≤ {direct} s to the "
+                   "monitoring center and ≤ {terminal} s to a user's terminal."),
+    "video_unknown": ("视频延迟未测：本次的码流不带摄像机时钟（GB/T 28181 要求直连监控中心 ≤ {direct} 秒、用户终端 ≤ {terminal} 秒）。",
+                      "Video delay not measured: these streams carry no camera clock (GB/T 28181 requires ≤ "
+                      "{direct} s to the monitoring center and ≤ {terminal} s to a user's terminal)."),
     "response_promise": ("响应 ≤ 60 秒（1 分钟）", "Response ≤ 60 s"),
     "assembly_promise": ("集结 ≤ 10 分钟", "Assembly ≤ 10 min"),
     "chart_timeline": ("每分钟告警与未结事件", "Alerts per minute and open incidents"),
@@ -452,6 +465,12 @@ EVIDENCE_WORDS: Words = {
                     "Verify: duty-console evidence verify <this folder or zip>"),
     "clip_window": ("告警前 {before} 秒至后 {after} 秒", "{before} s before to {after} s after the alert"),
     "clip_kept": ("摄像机缓存中留存的", "what the camera's buffer held of"),
+    "clip_covers": ("片段实际覆盖{start}至{end}", "the clip covers {start} to {end}"),
+    "clip_at_before": ("告警前 {s} 秒", "{s} s before the alert"),
+    "clip_at_after": ("告警后 {s} 秒", "{s} s after the alert"),
+    "clip_no_before": ("告警前无画面：本席位在告警前未留存该摄像机的视频",
+                       "nothing before the alert: this console was not keeping this camera's video before it"),
+    "clip_short_before": ("告警前只留存了 {s} 秒", "only {s} s before the alert were kept"),
 }
 
 # ------------------------------------------------------------------ cases (一办到底)

@@ -34,11 +34,14 @@ class ConsoleStatusBar(QStatusBar):
         self.stall_label = QLabel(self)
         #: hub commit → alert row painted, p95 of the last hour (console/client/alarm_latency.py)
         self.alarm_label = QLabel(self)
+        #: a district console: the slowest town's figure (every town's in the tooltip); hidden elsewhere
+        self.towns_label = QLabel(self)
+        self.towns_label.hide()
         self.user_label = QLabel(self)
         self.mode_badge = QLabel(self)
         self.mode_badge.setObjectName("badge")
         for w in (self.link_label, self.rtt_label, self.seq_label, self.rate_label, self.outbox_label,
-                  self.stall_label, self.alarm_label, self.user_label, self.mode_badge):
+                  self.stall_label, self.alarm_label, self.towns_label, self.user_label, self.mode_badge):
             self.addPermanentWidget(w)
         #: a standing notice said once (no audio device): stays, so it is not missed
         self.standing = QLabel(self)
@@ -82,6 +85,7 @@ class ConsoleStatusBar(QStatusBar):
         self.alarm_label.setToolTip(self.tr("Hub commit to alert row painted, last hour: %1 alerts, "
                                             "clock error ±%2 ms").replace("%1", str(len(alarm.seconds(time.time()))))
                                     .replace("%2", f"{alarm.clock.error * 1000:.0f}" if alarm.clock.known else "—"))
+        self._towns(alarm.towns)
         who = link.user or "—"
         role = role_label(link.role) if link.role else "—"
         # the wall's account is named after its role: "大屏 · 大屏" said one word twice
@@ -91,6 +95,22 @@ class ConsoleStatusBar(QStatusBar):
         self._set(self.mode_badge, MODE_TEXT.get(mode, mode.upper()),
                   f"background: {theme.MODE_COLORS.get(mode, theme.MODE_OTHER)}; color: white; font-weight: bold;"
                   " padding: 1px 10px; border-radius: 3px;")
+
+    def _towns(self, towns: dict) -> None:
+        """Each town's alarm-to-screen figure (its slowest console), as its hub published it."""
+        if not towns:
+            return
+        self.towns_label.show()
+        measured = [t for t in towns.values() if t.p95_s is not None]
+        worst = max(measured, key=lambda t: t.p95_s, default=None)
+        self._set(self.towns_label, self.tr("slowest town %1 p95 %2").replace(
+            "%1", worst.center if worst else "—").replace("%2", f"{worst.p95_s:.2f} s" if worst else "—"),
+            f"color: {theme.FIGURE_BAD};" if worst and worst.p95_s > ALARM_WARN_S else "")
+        lines = [self.tr("%1: p95 %2, p50 %3, %4 alerts on %5 consoles, heard %6 s ago")
+                 .replace("%1", t.center).replace("%2", _s(t.p95_s)).replace("%3", _s(t.p50_s))
+                 .replace("%4", str(t.alerts)).replace("%5", str(t.consoles)).replace("%6", f"{t.age_s:.0f}")
+                 for t in sorted(towns.values(), key=lambda t: t.center)]
+        self.towns_label.setToolTip("\n".join([self.tr("Alarm to screen per town (its slowest console):")] + lines))
 
     def mode_text(self) -> str:
         """The mode badge's text (tests read it)."""
@@ -104,3 +124,7 @@ class ConsoleStatusBar(QStatusBar):
         if style is not None and self._last.get(key + "s") != style:
             self._last[key + "s"] = style
             label.setStyleSheet(style)
+
+
+def _s(seconds: float | None) -> str:
+    return f"{seconds:.2f} s" if seconds is not None else "—"

@@ -62,6 +62,8 @@ class CameraWall(QWidget):
         #: the live budget: pulled tiles beyond it show stills every `still_s` seconds
         self.live_tiles = max(1, int(live_tiles))
         self.still_s = max(1.0, float(still_s))
+        #: cameras off the live tiles that keep a packet-only ring before any alert (0: none; `configure`)
+        self.armed_rings = 0
         self.replica = replica
         self.controller = controller
         self.selection = selection
@@ -145,8 +147,12 @@ class CameraWall(QWidget):
         if self.tour.due(held=bool(p.focus or p.solo or p.page_count() < 2)):
             self.next_page()
 
-    def configure(self, *, live_tiles: int | None = None, still_s: float | None = None) -> None:
-        """Change the live budget (tiles decoding live) and the idle tiles' still interval (seconds)."""
+    def configure(self, *, live_tiles: int | None = None, still_s: float | None = None,
+                  armed_rings: int | None = None) -> None:
+        """Change the live budget (tiles decoding live), the idle tiles' still interval (seconds) and how
+        many cameras off the live tiles keep a packet-only ring (plan.ARMED_RINGS on a site)."""
+        if armed_rings is not None:
+            self.armed_rings = max(0, int(armed_rings))
         if live_tiles is not None:
             self.live_tiles = max(1, int(live_tiles))
         if still_s is not None:
@@ -340,8 +346,9 @@ class CameraWall(QWidget):
         alerting = self.alerting_cameras() if pull else set()
         live = live_set(placed, cams, alerting, self.selection.camera, bool(self.paging.solo),
                         self.live_tiles) if pull else set()
+        armed = self.alerts.cameras.armed(cams) if pull and self.armed_rings else []
         plan = plan_sources(placed, side, cell, gap, self.devicePixelRatioF(), cams, pull=pull, live=live,
-                            alerting=alerting, still_s=self.still_s)
+                            alerting=alerting, still_s=self.still_s, armed=armed, armed_budget=self.armed_rings)
         for cid, still in plan.still.items():
             tile = self._by_camera.get(cid)
             if tile is not None:

@@ -30,7 +30,7 @@ from console.ui.common import glossary, theme
 from console.ui.common.i18n import current_lang
 from console.ui.panes.incident import export
 from console.video import export as bundle, stills
-from console.video.evidence import EvidenceKeeper
+from console.video.evidence import EvidenceKeeper, clip_span
 
 THUMB_W, THUMB_H = 176, 99
 #: pictures decoded for the pane are shrunk to this (the enlarged view fits a screen)
@@ -216,6 +216,12 @@ class EvidencePanel(QGroupBox):
         self.export_button = QPushButton(words("export"), self)
         self.export_button.setObjectName("export_evidence")
         self.export_button.clicked.connect(self.export)
+        #: what each kept clip holds around its alert (said exactly when it lacks the 10 s before)
+        self.clip_note = QLabel(self)
+        self.clip_note.setWordWrap(True)
+        self.clip_note.setStyleSheet(f"color: {theme.FG_DIM};")
+        self.clip_note.hide()
+        self._coverage: dict[str, str] = {}  # alert → the note (the clip file is read once)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -225,6 +231,7 @@ class EvidencePanel(QGroupBox):
         col = QVBoxLayout(self)
         col.addLayout(self._row)
         col.addLayout(bottom)
+        col.addWidget(self.clip_note)
         col.addWidget(self.status)
         self.status.hide()
 
@@ -300,6 +307,9 @@ class EvidencePanel(QGroupBox):
                 self.loader.load(key, source)
         if not slots:
             self._show_none()
+        notes = [n for a in alerts if a.camera and (n := self._clip_coverage(a))]
+        self.clip_note.setText("\n".join(notes))
+        self.clip_note.setVisible(bool(notes))
         main = self.replica.state.alerts.get(inc.alert)
         boxes = ", ".join(f"{d.label} {d.score:.0%}" for d in main.detections) if main is not None else ""
         self.detections.setText(boxes)
@@ -352,6 +362,21 @@ class EvidencePanel(QGroupBox):
             return key, caption, path, ""
         waiting = self.keeper is not None and a.camera and self.replica.hub_now() < a.at + 30.0
         return key, caption, None, words("keeping") if waiting else words("no_picture")
+
+    def _clip_coverage(self, a: Alert) -> str:
+        """"Clip: what it covers" for an alert whose clip this console kept ("" while none is)."""
+        if a.id in self._coverage:
+            return self._coverage[a.id]
+        path = self.keeper.clip_path(a.id) if self.keeper is not None else None
+        if path is None:
+            return ""
+        try:
+            first, last = clip_span(path)
+        except Exception:  # noqa: BLE001 - a clip that will not open: the export says so; the pane stays up
+            return ""
+        page = export.page_words(current_lang())
+        self._coverage[a.id] = note = f"{words('clip')}: {bundle.coverage_text(first, last, a.at, page)}"
+        return note
 
     def _show_none(self) -> None:
         self.detections.setText(words("no_picture"))

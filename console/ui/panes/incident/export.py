@@ -40,12 +40,12 @@ def prepare(state: State, inc: Incident, lang: str, *, keeper: EvidenceKeeper | 
              (w("severity"), g.severity(inc.severity)), (w("status"), g.status(inc.status)),
              (w("place"), place)]
     steps = [(clock(s.at), g.actor(s.actor), g.step(s.what), g.describe_step(s, name_of)) for s in inc.timeline]
-    job = ExportJob(inc.id, lang, {}, facts, [], steps, keeper=keeper, words=_page_words(lang),
+    job = ExportJob(inc.id, lang, {}, facts, [], steps, keeper=keeper, words=page_words(lang),
                     html_lang="zh-CN" if glossary.is_zh(lang) else "en")
     files: dict[str, dict] = {}
     for a in alerts:
         cam = state.cameras.get(a.camera or "")
-        job.alerts.append({"id": a.id, "title": a.title, "time": clock(a.at),
+        job.alerts.append({"id": a.id, "title": a.title, "time": clock(a.at), "at": a.at,
                            "source": glossary.source(a.source, lang) + (f" · {a.reporter}" if a.reporter else ""),
                            "camera": (cam.name if cam else a.camera) or "", "text": a.text,
                            "detections": ", ".join(f"{d.label} {d.score:.0%}" for d in a.detections)})
@@ -61,6 +61,10 @@ def prepare(state: State, inc: Incident, lang: str, *, keeper: EvidenceKeeper | 
             kept = keeper.snapshot_path(a.id)
             if kept is not None:
                 job.pictures.append((f"snapshots/{a.id}.jpg", kept, a.id, "snapshot"))
+        if a.clip and a.clip.startswith(("http://", "https://")):  # the AI box's own clip, as the gateway keeps it
+            ext = a.clip.rsplit(".", 1)[-1].lower()
+            job.pictures.append((f"clips/{a.id}-source.{ext if ext in ('mp4', 'mkv', 'ts') else 'mp4'}", a.clip,
+                                 a.id, "source_clip"))
         if a.camera and keeper is not None:
             job.clip_alerts.append(a.id)
     job.data = {"format": FORMAT, "version": VERSION, "exported_at": time.time(),
@@ -81,7 +85,7 @@ def _words(lang: str):
     return w
 
 
-def _page_words(lang: str) -> dict[str, str]:
+def page_words(lang: str) -> dict[str, str]:
     """Every evidence word the bundle's page says, by code, in `lang` (the clip's window filled in)."""
     w = _words(lang)
     words = {code: w(code) for code in glossary.EVIDENCE_WORDS}
