@@ -9,9 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from console.client.replica import Replica
-from console.domain.model import Incident
+from console.domain.model import HEALTH_KINDS, HEALTH_SOURCE, Incident
 from console.ui.common import theme
-from console.ui.common.i18n import kind_label, severity_label, source_label, status_label, title_label
+from console.ui.common.i18n import (actor_label, kind_label, severity_label, source_label, status_label,
+                                    title_label)
 
 
 class IncidentHeader(QWidget):
@@ -73,5 +74,7 @@ class IncidentHeader(QWidget):
         if alert.camera:
             cam = state.cameras.get(alert.camera)
             who = f"{cam.name if cam else alert.camera}" + (f" · {who}" if who else "")
-        self.reporter_label.setText(f"{source_label(alert.source)} · {who}" if who else source_label(alert.source))
+        # a health alarm comes from this hub's own device watch, not from the camera's AI
+        source = actor_label(HEALTH_SOURCE) if alert.kind in HEALTH_KINDS else source_label(alert.source)
+        self.reporter_label.setText(f"{source} · {who}" if who else source)
         self.text_label.setText(alert.text or "—")

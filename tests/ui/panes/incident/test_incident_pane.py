@@ -8,7 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from console.protocol import messages as m
-from console.ui.common.i18n import install_translator, kind_label, status_label
+from console.domain.model import HEALTH_SOURCE
+from console.ui.common.i18n import actor_label, install_translator, kind_label, source_label, status_label
 from console.ui.panes.incident.widget import IncidentPane
 from console.ui.screenshots import SAMPLE_DAY_START
 from tests.ui.keys import type_into_dialog
@@ -226,3 +227,15 @@ def test_the_incident_pane_says_timeline_breaches_and_reasons_in_the_chosen_lang
         assert not any(code in " ".join(why + detail) for code in ("nearest_of_role", "next_of_role", "PL-CROWD"))
     finally:
         install_translator(qapp, "en")
+
+
+def test_a_camera_offline_alarm_names_the_hubs_device_watch_as_its_source(qtbot, world, incident_pane):
+    iid = world.raise_alert(7, kind="camera_offline")
+    ai = world.raise_alert(8, kind="fire_hazard")
+    incident_pane.refresh(world.replica.take_changes())
+    world.selection.select_incident(iid)
+    watch, camera_ai = actor_label(HEALTH_SOURCE), source_label("camera")
+    assert watch != camera_ai
+    assert incident_pane.header.reporter_label.text().startswith(watch), "not the camera's AI"
+    world.selection.select_incident(ai)
+    assert incident_pane.header.reporter_label.text().startswith(camera_ai)
