@@ -7,8 +7,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from console.protocol import messages as m
 from console.domain.model import HEALTH_SOURCE
+from console.protocol import messages as m
 from console.ui.common.i18n import actor_label, install_translator, kind_label, source_label, status_label
 from console.ui.panes.incident.widget import IncidentPane
 from console.ui.screenshots import SAMPLE_DAY_START
