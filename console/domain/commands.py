@@ -28,6 +28,10 @@ Decider = Callable[[State, bodies.Body, Actor, float], Events]
 #: "hold" — it waits on the desk for the window and is simply not sent when undone;
 #: "none" — sent at once, nothing to take back (field and ingest traffic, session controls)
 Undo = Literal["inverse", "hold", "none"]
+#: whether a command crosses hubs (FEDERATION.md): "up" — a town's hub hands it to the district
+#: (hand-offs); "down" — a district console's command that the district forwards to the town it
+#: concerns, never deciding it itself; None — decided by the hub it is sent to
+Crossing = Literal["up", "down"] | None
 
 _COMMANDERS = frozenset({"commander"})
 _DESK = frozenset({"commander", "operator"})
@@ -50,6 +54,7 @@ class CommandSpec:
     incident_check: IncidentCheck | None = None
     also_final: bool = False
     undo: Undo = "none"
+    crosses: Crossing = None
 
 
 COMMANDS: tuple[CommandSpec, ...] = (
@@ -61,18 +66,18 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("cmd.activate_plan", bodies.CmdActivatePlan, _COMMANDERS, rules.activate_plan,
                 rules.check_has_plan, undo="inverse"),
     CommandSpec("cmd.escalate", bodies.CmdIncident, _COMMANDERS, rules.escalate,
-                rules.check_escalatable, undo="hold"),
+                rules.check_escalatable, undo="hold", crosses="up"),
     CommandSpec("cmd.request_cooperation", bodies.CmdCooperation, _COMMANDERS, rules.request_cooperation,
-                rules.check_not_offered, undo="hold"),
+                rules.check_not_offered, undo="hold", crosses="up"),
     CommandSpec("cmd.broadcast", bodies.CmdBroadcast, _COMMANDERS, rules.broadcast,
                 rules.open_is_enough, undo="hold"),
     # a follow-up check (举一反三) from a closed case: an incident action offered once the case is closed
     CommandSpec("cmd.follow_up", bodies.CmdFollowUp, _COMMANDERS, cases.follow_up, cases.check_follow_up,
                 also_final=True, undo="hold"),
     CommandSpec("cmd.accept_handoff", bodies.CmdIncident, _COMMANDERS, rules.answer_handoff(True),
-                rules.check_offered_here, undo="hold"),
+                rules.check_offered_here, undo="hold", crosses="down"),
     CommandSpec("cmd.decline_handoff", bodies.CmdIncident, _COMMANDERS, rules.answer_handoff(False),
-                rules.check_offered_here, undo="hold"),
+                rules.check_offered_here, undo="hold", crosses="down"),
     CommandSpec("cmd.resolve", bodies.CmdIncident, _COMMANDERS, rules.resolve,
                 rules.check_not_resolved, undo="hold"),
     CommandSpec("cmd.close", bodies.CmdIncident, _COMMANDERS, rules.close,
@@ -81,7 +86,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 rules.open_is_enough, undo="hold"),
     CommandSpec("cmd.merge", bodies.CmdMerge, _DESK, rules.merge, rules.open_is_enough),
     CommandSpec("cmd.end_drill", bodies.CmdIncident, _COMMANDERS, drills.end_drill, drills.check_drill,
-                undo="hold"),
+                undo="hold", crosses="down"),
     CommandSpec("cmd.cancel_task", bodies.CmdCancelTask, _COMMANDERS, rules.cancel_task,
                 rules.check_has_open_task, also_final=True),
     # a task action: call someone back before they are on scene
@@ -97,7 +102,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("cmd.suspend", bodies.CmdSuspend, _COMMANDERS, cases.suspend, undo="hold"),
     CommandSpec("cmd.resume", bodies.CmdIncident, _COMMANDERS, cases.resume, undo="hold"),
     # a drill (演练) injected into the live queue by the district or the town's chief
-    CommandSpec("cmd.start_drill", bodies.CmdStartDrill, _COMMANDERS, drills.start_drill),
+    CommandSpec("cmd.start_drill", bodies.CmdStartDrill, _COMMANDERS, drills.start_drill, crosses="down"),
     # field pages and alert sources
     CommandSpec("cmd.acknowledge_broadcast", bodies.CmdBroadcastAck, frozenset({"field"}),
                 rules.acknowledge_broadcast),
@@ -128,6 +133,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 COMMAND_BODIES: dict[str, type[bodies.Body]] = {
     spec.code: spec.body for spec in COMMANDS if spec.body is not None
 }
+
+#: the commands that may cross hubs; anything else arriving on a hand-off subject is refused
+CROSSING_HUBS: frozenset[str] = frozenset(spec.code for spec in COMMANDS if spec.crosses is not None)
+
+#: what a district console may send on a followed town's incident (or, starting a drill, into a
+#: town): the district forwards it to that town and never decides it itself
+FORWARDED_DOWN: frozenset[str] = frozenset(spec.code for spec in COMMANDS if spec.crosses == "down")
 
 #: the incident actions, in the order a console offers them
 INCIDENT_ACTIONS: tuple[str, ...] = tuple(spec.code for spec in COMMANDS if spec.incident_check is not None)

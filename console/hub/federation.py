@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 import msgspec
 
 from console.domain.apply import apply
+from console.domain.commands import CROSSING_HUBS, FORWARDED_DOWN
 from console.domain.model import FINAL_STATUSES
 from console.domain.state import State, decode_state, encode_state
 from console.hub.auth import Principal
@@ -64,11 +65,6 @@ log = logging.getLogger(__name__)
 
 EVENTS_STREAM = "DUTY_EVENTS"
 HANDOFF_STREAM = "DUTY_HANDOFFS"
-#: the commands that may cross hubs; anything else arriving on a hand-off subject is refused
-HANDOFF_TYPES = frozenset({"cmd.escalate", "cmd.request_cooperation", "cmd.accept_handoff", "cmd.decline_handoff",
-                           "cmd.start_drill", "cmd.end_drill"})
-#: what a district console may send on a followed town's incident (or, starting a drill, into a town)
-FORWARDED_TYPES = frozenset({"cmd.accept_handoff", "cmd.decline_handoff", "cmd.start_drill", "cmd.end_drill"})
 #: roles a remote sender may claim (the receiving hub's rules decide the rest)
 HANDOFF_ROLES = frozenset({"commander", "operator"})
 #: events read from the log per publish round, and messages fetched per pull
@@ -457,7 +453,7 @@ class Federation:
         Sending the same id again is harmless (deduplicated by NATS, then by the receiver's
         idempotency table): an id already sent is published again at once.
         """
-        if type_ not in HANDOFF_TYPES:
+        if type_ not in CROSSING_HUBS:
             raise ValueError(f"{type_} is not a hand-off command")
         command_id = command_id or uuid.uuid4().hex
         mid = f"{self.center}:{sender.name}:{command_id}"
@@ -541,7 +537,7 @@ class Federation:
             return None
         town, local = got
         loop = asyncio.get_running_loop()
-        if town not in self.replicas or type_ not in FORWARDED_TYPES or not command_id:
+        if town not in self.replicas or type_ not in FORWARDED_DOWN or not command_id:
             self.counters["forward_refused"] += 1
             fut = loop.create_future()
             fut.set_result(m.Result(ok=False, code="out_of_scope", message=(
@@ -588,7 +584,7 @@ class Federation:
         except ProtocolError as exc:
             self.counters["handoffs_refused.malformed"] += 1
             return m.Result(ok=False, code="malformed", message=str(exc)[:200])
-        if cmd.type not in HANDOFF_TYPES or h.get("Duty-Role") not in HANDOFF_ROLES or not cmd.id:
+        if cmd.type not in CROSSING_HUBS or h.get("Duty-Role") not in HANDOFF_ROLES or not cmd.id:
             self.counters["handoffs_refused.forbidden"] += 1
             return m.Result(ok=False, code="forbidden", message=f"{cmd.type} cannot cross hubs as sent")
         sender = Principal(token="", role=h["Duty-Role"], name=h.get("Duty-Sender", "?"),
