@@ -6,17 +6,14 @@ loader's `add(file, row, col, message)` so `site check` names it like any other.
 
 from __future__ import annotations
 
-import re
-import tomllib
 from pathlib import Path
-from typing import Callable
 
 from console.domain.model import ALERT_KINDS, CASE_PROMISES, RESOURCE_KINDS, CaseType
 from console.domain.worktime import parse_hours
+from console.site.toml_file import AddError, read_toml, table_rows
 
 FILE = "cases.toml"
 
-AddError = Callable[[str, int, int, str], None]
 
 
 def _strings(value) -> bool:
@@ -28,16 +25,10 @@ def read_case_types(root: Path, add: AddError, plans: set[str]) -> tuple[list[Ca
 
     `plans`: the plan ids the folder defines (a case type's default plan must be one).
     """
-    path = root / FILE
-    if not path.is_file():
+    read = read_toml(root, FILE, add)
+    if read is None:
         return [], []
-    text = path.read_bytes().decode("utf-8", errors="replace")
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+), column (\d+)", str(exc))
-        add(FILE, int(m.group(1)) if m else 1, int(m.group(2)) if m else 1, f"bad TOML: {exc}")
-        return [], []
+    doc, text = read
     hours = doc.get("work_hours", [])
     hours_row = next((i + 1 for i, line in enumerate(text.splitlines()) if line.startswith("work_hours")), 1)
     if not _strings(hours):
@@ -53,7 +44,7 @@ def read_case_types(root: Path, add: AddError, plans: set[str]) -> tuple[list[Ca
     if not isinstance(entries, list):
         add(FILE, 1, 1, "case types are [[case_type]] tables")
         return [], list(hours)
-    headers = [text.count("\n", 0, m.start()) + 1 for m in re.finditer(r"^[ \t]*\[\[case_type\]\]", text, re.M)]
+    headers = table_rows(text, "case_type")
     out: list[CaseType] = []
     seen: set[str] = set()
     for i, entry in enumerate(entries):

@@ -6,20 +6,16 @@ message)`. `drill_alert` turns a script into the exercise-marked alert a `cmd.st
 
 from __future__ import annotations
 
-import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from console.domain.model import (
     ALERT_KINDS, RESOURCE_KINDS, SEVERITIES, Alert, Baseline, Exercise, PlanRole,
 )
+from console.site.toml_file import AddError, read_toml, table_rows
 
 FILE = "drills.toml"
 _KEYS = {"id", "title", "kind", "severity", "grid", "camera", "text", "plan", "kinds", "phone_only"}
-
-AddError = Callable[[str, int, int, str], None]
 
 
 @dataclass(slots=True)
@@ -40,21 +36,15 @@ class DrillScript:
 
 def read_drill_scripts(root: Path, add: AddError, baseline: Baseline) -> list[DrillScript]:
     """The scripts in `root/drills.toml` checked against the site (grids, cameras, plans); [] without one."""
-    path = root / FILE
-    if not path.is_file():
+    read = read_toml(root, FILE, add)
+    if read is None:
         return []
-    text = path.read_bytes().decode("utf-8", errors="replace")
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+), column (\d+)", str(exc))
-        add(FILE, int(m.group(1)) if m else 1, int(m.group(2)) if m else 1, f"bad TOML: {exc}")
-        return []
+    doc, text = read
     entries = doc.get("drill", [])
     if not isinstance(entries, list):
         add(FILE, 1, 1, "drills are [[drill]] tables")
         return []
-    headers = [text.count("\n", 0, m.start()) + 1 for m in re.finditer(r"^[ \t]*\[\[drill\]\]", text, re.M)]
+    headers = table_rows(text, "drill")
     grids = {u.id for u in baseline.org}
     cameras = {c.id for c in baseline.cameras}
     plans = {p.id for p in baseline.plans}

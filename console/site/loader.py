@@ -22,7 +22,6 @@ from __future__ import annotations
 import bisect
 import json
 import re
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -36,7 +35,8 @@ from console.site import geo
 from console.site.credentials import CREDENTIALS_FILE, Credential, read_credentials, split_userinfo
 from console.site.case_types import read_case_types
 from console.site.drill_scripts import DrillScript, read_drill_scripts
-from console.site.tables import Table, TableError, read_table
+from console.site.tables import TableError, read_table
+from console.site.toml_file import read_toml, table_rows
 
 #: at most this many errors are collected (a wrong file can produce one per row)
 MAX_ERRORS = 10_000
@@ -231,18 +231,13 @@ class _Loader:
 
     # -- site.toml
     def read_settings(self) -> tuple[str, float] | None:
-        path = self.root / "site.toml"
-        if not path.is_file():
+        if not (self.root / "site.toml").is_file():
             self.err.add("site.toml", 1, 1, "missing file: every site folder needs site.toml")
             return None
-        text = path.read_bytes().decode("utf-8", errors="replace")
-        try:
-            cfg = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            m = re.search(r"line (\d+), column (\d+)", str(exc))
-            row, col = (int(m.group(1)), int(m.group(2))) if m else (1, 1)
-            self.err.add("site.toml", row, col, f"bad TOML: {exc}")
+        read = read_toml(self.root, "site.toml", self.err.add)
+        if read is None:
             return None
+        cfg, text = read
         ok = True
         name = cfg.get("name")
         if not isinstance(name, str) or not name.strip():
@@ -707,17 +702,11 @@ class _Loader:
     # -- plans.toml
     def read_plans(self) -> list[Plan]:
         name = "plans.toml"
-        path = self.root / name
-        if not path.is_file():
+        read = read_toml(self.root, name, self.err.add)
+        if read is None:
             return []
-        text = path.read_bytes().decode("utf-8", errors="replace")
-        try:
-            doc = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            m = re.search(r"line (\d+), column (\d+)", str(exc))
-            self.err.add(name, int(m.group(1)) if m else 1, int(m.group(2)) if m else 1, f"bad TOML: {exc}")
-            return []
-        headers = [text.count("\n", 0, m.start()) + 1 for m in re.finditer(r"^\s*\[\[plan\]\]", text, re.M)]
+        doc, text = read
+        headers = table_rows(text, "plan")
         plans: list[Plan] = []
         seen: set[str] = set()
         entries = doc.get("plan", [])
