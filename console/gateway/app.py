@@ -117,6 +117,16 @@ def _refuse(status: int, code: str, reason: str, **headers: str) -> HttpRefused:
     return HttpRefused(status, code, reason, **headers)
 
 
+def _json_body(body: bytes, type_: type, what: str):
+    """`body` decoded as `type_`, or a 400 (not JSON) / 422 (not that shape) saying why."""
+    try:
+        return msgspec.json.decode(body, type=type_)
+    except msgspec.ValidationError as exc:
+        raise _refuse(422, "invalid", f"{what} body: {exc}") from None
+    except msgspec.DecodeError as exc:
+        raise _refuse(400, "bad_json", f"not JSON: {exc}") from None
+
+
 def item_id(prefix: str, source: str, key: str) -> str:
     """A stable alert id for a source's own key (its event or report id): the dedup key."""
     return f"{prefix}-" + hashlib.sha256(f"{source}\n{key}".encode()).hexdigest()[:16]
@@ -404,12 +414,7 @@ class Gateway:
     # ------------------------------------------------------------------ AI camera webhook
     async def _heartbeat(self, req: Request) -> dict:
         req.meta["input"] = "heartbeat"  # a webhook token's, counted apart from camera events
-        try:
-            beat = msgspec.json.decode(req.body, type=BoxHeartbeat)
-        except msgspec.ValidationError as exc:
-            raise _refuse(422, "invalid", f"heartbeat body: {exc}") from None
-        except msgspec.DecodeError as exc:
-            raise _refuse(400, "bad_json", f"not JSON: {exc}") from None
+        beat = _json_body(req.body, BoxHeartbeat, "heartbeat")
         if not beat.box.strip():
             raise _refuse(422, "missing_field", "box is empty")
         if not await self.link.session.heartbeat(beat.box, beat.every_s):
@@ -420,12 +425,7 @@ class Gateway:
         ctype = req.headers.get("content-type", "").split(";")[0].strip().lower()
         if ctype != "application/json":
             raise _refuse(415, "unsupported_media_type", f"the camera webhook takes application/json, not {ctype or 'nothing'}")
-        try:
-            ev = msgspec.json.decode(req.body, type=CameraEvent)
-        except msgspec.ValidationError as exc:
-            raise _refuse(422, "invalid", f"webhook body: {exc}") from None
-        except msgspec.DecodeError as exc:
-            raise _refuse(400, "bad_json", f"not JSON: {exc}") from None
+        ev = _json_body(req.body, CameraEvent, "webhook")
         if not ev.event_id.strip():
             raise _refuse(422, "missing_field", "event_id is empty")
         if ev.kind not in ALERT_KINDS or ev.kind in HEALTH_KINDS:  # health alarms are the hub's own
