@@ -44,6 +44,7 @@ class RunningHub:
         self.recorder = recorder
         self.player = player
         self._flusher: asyncio.Task | None = None
+        self._writing: asyncio.Future | None = None  # the recorder's write in flight, if any
         if recorder is not None:
             self._flusher = asyncio.create_task(self._flush_loop(), name="drill-recorder")
         self._stopped = False
@@ -53,7 +54,9 @@ class RunningHub:
         while True:
             await asyncio.sleep(1.0)
             rows = self.recorder.take()
-            await loop.run_in_executor(None, self.recorder.write, rows)
+            self._writing = loop.run_in_executor(None, self.recorder.write, rows)
+            # shielded: stopping cancels this loop, never a write half done on the executor's thread
+            await asyncio.shield(self._writing)
 
     @property
     def url(self) -> str:
@@ -83,6 +86,10 @@ class RunningHub:
                 await self._flusher
             except asyncio.CancelledError:
                 pass
+        if self._writing is not None:
+            # the write the cancelled loop was waiting on ends before the file closes: the two
+            # would otherwise run at once on the recording's connection and lose the rows taken
+            await asyncio.wait([self._writing])
         if self.recorder is not None:
             await asyncio.get_running_loop().run_in_executor(None, self.recorder.close)
         self.store.close()
