@@ -82,6 +82,8 @@ class Session:
         self.on_credentials: list[Callable[[list], None]] = []
         self._ws: ClientConnection | None = None
         self._cameras: list[str] = []
+        #: the incident a commander's desk has selected (reported to the hub, again after a reconnect)
+        self._selected: str | None = None
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="console-db")
         self._task: asyncio.Task | None = None
         self._stopping = False
@@ -244,6 +246,16 @@ class Session:
         else:
             self.replica.command_answered(command_id)
             self.replica.notify("warning", "offline", "not connected to the hub")
+
+    def report_selection(self, incident: str | None) -> None:
+        """A commander's desk selected `incident` (None: nothing): the hub tells the center's walls.
+
+        Only a commander's console reports it (the hub refuses the others); sent again after a
+        reconnect, so a wall that joined meanwhile follows too. Not queued offline: presence, not a command.
+        """
+        self._selected = incident
+        if self._ws is not None and self.live.is_set() and self.replica.link.role == "commander":
+            asyncio.ensure_future(self._send(encode("selected", m.Selected(incident=incident))))
 
     def subscribe(self, cameras: list[str]) -> None:
         """Ask for frames of these cameras only (the visible tiles)."""
@@ -413,6 +425,8 @@ class Session:
                 self._enqueue(command_id)
             if self._cameras:
                 await ws.send(encode("subscribe", m.Subscribe(cameras=self._cameras)), text=True)
+            if self._selected is not None and replica.link.role == "commander":
+                await ws.send(encode("selected", m.Selected(incident=self._selected)), text=True)
         elif t == "result":
             await self._on_result(msg.id or "", msg.body)
         elif t == "error":
@@ -423,6 +437,8 @@ class Session:
             replica.hub_clock(msg.body.clock, msg.body.rate)
         elif t == "drill":
             replica.drill_status(msg.body)
+        elif t == "commander_selected":  # a wall: what the duty commander looks at
+            replica.commander = msg.body
         elif t == "camera_credentials":  # never folded, stored or logged
             for fn in self.on_credentials:
                 fn(msg.body.cameras)

@@ -25,6 +25,7 @@ from console.hub.channel import CLOSE_NO_HEARTBEAT, DEFAULT_QUEUE_LIMIT, MAX_BAT
 from console.hub.core import HubCore
 from console.hub.enrol import field_enrol
 from console.hub.metrics import HubMetrics
+from console.hub.selection import CommanderSelections
 from console.hub.views import credentials_message, gets_credentials
 from console.hub.presence import PagePresence
 from console.hub.static import StaticPages, is_upgrade
@@ -223,6 +224,8 @@ class HubServer:
         self.ssl_context = ssl_context
         #: command rate per principal, over all its connections
         self.limiter = RateLimiter()
+        #: what each center's duty commander has selected, for its walls (console/hub/selection.py)
+        self.selections = CommanderSelections(core)
         self._token_task: asyncio.Task | None = None
         self.host = host
         self.port = port
@@ -381,6 +384,7 @@ class HubServer:
             pass
         finally:
             core.channels.discard(ch)
+            self.selections.session_closed(principal)
             await ch.stop()
             log.info("session closed: %s", principal.name)
 
@@ -416,6 +420,11 @@ class HubServer:
         elif t == "ping":
             ch.alarm = (msg.body.alarm_p95_s, msg.body.alarm_n)
             await self._reply(ch, encode("pong", m.Pong(t=msg.body.t, clock=self.core.clock.now())))
+        elif t == "selected":
+            if self.selections.may_select(ch.principal):
+                self.selections.selected(ch.principal, msg.body.incident)
+            else:
+                await self._error(ch, "forbidden", "only a commander's selection is followed")
         elif t == "field.enrol" and msg.id:  # the hub's tokens, not the domain's (console/hub/enrol.py)
             await self._reply(ch, encode("result", field_enrol(self, ch.principal, msg.body), id=msg.id))
         elif t in m.COMMAND_BODIES:
@@ -521,6 +530,9 @@ class HubServer:
         await ch.send_now(encode("live", m.Live(seq=ch.after)))
         if core.camera_credentials and gets_credentials(ch.principal):  # apart from the view, never stored
             await ch.send_now(credentials_message(core.state, core.camera_credentials))
+        selection = self.selections.for_new(ch.principal)
+        if selection is not None:
+            await ch.send_now(selection)
         ch.backlog_done.set()
 
     async def _send_tail(self, ch: Channel, last_seq: int, head: int) -> None:

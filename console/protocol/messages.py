@@ -98,6 +98,17 @@ class DrillStatus(Body):
     seek_ms: float | None = None
 
 
+class CommanderSelected(Body):
+    """To wall consoles: the incident the duty commander of their center has selected (presence, not logged)."""
+
+    #: the commander's name (the token's), for the wall's header
+    name: str
+    #: the selected incident, or None: the commander selects nothing (the wall picks its own)
+    incident: Id | None = None
+    #: hub time the selection was made
+    at: float = 0.0
+
+
 # ------------------------------------------------------------ session (client → hub)
 
 class Resume(Body):
@@ -120,6 +131,12 @@ class Ping(Body):
     #: (None before its first alert) and how many alerts it covers; hubs that predate it ignore it
     alarm_p95_s: float | None = None
     alarm_n: int = 0
+
+
+class Selected(Body):
+    """A commander's console: the incident now selected on the desk (None: none). Sent on change."""
+
+    incident: Id | None = None
 
 
 # ------------------------------------------------------------ session (client → hub, review only)
@@ -175,6 +192,7 @@ SESSION_BODIES: dict[str, type[Body]] = {
     "clock": Clock,
     "drill": DrillStatus,
     "camera_credentials": CameraCredentials,
+    "commander_selected": CommanderSelected,
 }
 
 #: client → hub commands; each needs a client-made `id`
@@ -189,6 +207,7 @@ CLIENT_BODIES: dict[str, type[Body]] = {
     "resume": Resume,
     "subscribe": Subscribe,
     "ping": Ping,
+    "selected": Selected,
 }
 
 ALL_BODIES: dict[str, type[Body]] = {

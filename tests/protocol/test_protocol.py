@@ -109,6 +109,8 @@ SAMPLES: dict[str, m.Body] = {
     "resume": m.Resume(last_seq=1200),
     "subscribe": m.Subscribe(cameras=["CAM17", "CAM18"]),
     "ping": m.Ping(t=1764462612.25),
+    "selected": m.Selected(incident="I-A00041"),
+    "commander_selected": m.CommanderSelected(name="值班长 王敏", incident="I-A00041", at=T0 + 5460.0),
     # commands
     "cmd.acknowledge": m.CmdIncident(incident="I-A00042", note="收到"),
     "cmd.dispatch": m.CmdDispatch(incident="I-A00042", resource="R0001", note="先到现场确认"),

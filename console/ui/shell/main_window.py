@@ -77,6 +77,8 @@ class MainWindow(QMainWindow):
         self.role_key = role_key
         self.settings = settings or QSettings("duty-console", "console")
         self.selection = Selection(self)
+        # a commander's desk tells the hub what it looks at: the center's walls follow it
+        self.selection.sig_incident.connect(controller.report_selection)
         self.setObjectName("MainWindow")
         self.setWindowTitle(self.tr("Duty commander's console"))
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
