@@ -110,6 +110,11 @@ class WallToolbar(QWidget):
         if on == self._wall:
             return False
         self._wall = on
+        # a wall has nothing to click: layouts, paging, tour, views and "close focus" are for desks
+        for i in range(self._bar.count()):
+            w = self._bar.itemAt(i).widget()
+            if w is not None and w is not self.focus_label:
+                w.setVisible(not on)
         if on:
             self._bar.removeWidget(self.focus_label)
             self._line_row.addWidget(self.focus_label, 1)
@@ -136,9 +141,9 @@ class WallToolbar(QWidget):
                     "%1", ", ".join(f"{c} {glossary.metres(d, lang)}" for c, d in near))
             self.focus_label.setText(text)
             self.focus_label.show()
-            self._unfocus.show()
+            self._unfocus.setVisible(not self._wall)
         else:
             # no focus tile: the line says what happened to a view (saved? cameras gone?), if anything
             self.focus_label.setText(message)
             self.focus_label.setVisible(bool(message) or self._wall)
-            self._unfocus.setVisible(bool(solo))
+            self._unfocus.setVisible(bool(solo) and not self._wall)

@@ -218,6 +218,11 @@ class CameraWall(QWidget):
         self.paging.solo = None if self.paging.solo == camera_id else camera_id
         self._relayout()
 
+    def set_solo(self, camera_id: str | None) -> None:
+        """One camera full size (None: back to the grid); the wall shows its followed incident's so."""
+        self.paging.solo, self.paging.focus = camera_id, None
+        self._relayout()
+
     def visible_cameras(self) -> list[str]:
         """Ids of the cameras on screen now, focus tile first."""
         return [t.camera_id for t in self.tiles if t.camera_id]
