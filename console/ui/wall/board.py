@@ -96,6 +96,9 @@ class _Countdown(QWidget):
         row.addWidget(self.title, 1)
 
     def show_row(self, clock: str, colour: str, what: str, severity_colour: str, title: str) -> None:
+        # every clock as wide as the widest it can read ("overdue 59:59"): the titles line up
+        widest = glossary.countdown(-3599.0, current_lang())
+        self.clock.setMinimumWidth(self.clock.fontMetrics().horizontalAdvance(widest) + 4)
         self.bar.setStyleSheet(f"background: {severity_colour};")
         self.clock.setText(clock)
         self.clock.setStyleSheet(f"color: {colour};")
