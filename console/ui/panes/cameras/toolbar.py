@@ -87,6 +87,8 @@ class WallToolbar(QWidget):
         self.views_button.setObjectName("views_button")
         self.views_button.setToolTip(glossary.video_words("views_tip", current_lang()))
         self.views_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # the style's small menu arrow sat under the word's end and read as "Views_": an arrow in the text
+        self.views_button.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")
         self.views_menu = QMenu(self.views_button)
         self.views_menu.setObjectName("views_menu")
         self.views_button.setMenu(self.views_menu)
@@ -127,8 +129,8 @@ class WallToolbar(QWidget):
                    nearby: list[tuple[str, float]], view: str, message: str) -> None:
         """Redraw from the wall: page or solo camera, paging, the focus line (or a view's message), the view."""
         lang = current_lang()
-        self.views_button.setText(glossary.video_words("view_showing", lang, name=view) if view
-                                  else glossary.video_words("views", lang))
+        self.views_button.setText((glossary.video_words("view_showing", lang, name=view) if view
+                                   else glossary.video_words("views", lang)) + " ▾")
         self._page_label.setText(solo if solo else f"{page + 1} / {pages}")
         paging = not solo and pages > 1
         self._prev.setEnabled(paging)
