@@ -12,7 +12,6 @@ account. What it follows comes from the duty commander's console through the hub
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 
 from console.ui.common.theme import apply_theme
@@ -29,8 +28,11 @@ def apply_wall_mode(window, screen_index: int | None = None, *, full_screen: boo
     """
     if not window.controller.read_only:
         raise ValueError("wall mode needs a read-only controller")
+    from console.ui.wall.screens import ScreenKeeper, choose_screen, place
+
     app = QApplication.instance()
-    screen = wall_screen(screen_index)
+    # --screen N, else the screen it was on last time on this workstation, else the second screen
+    screen = choose_screen(window.settings, screen_index)
     if app is not None:
         apply_theme(app, wall=True, point_size=wall_point_size(screen.geometry().height() if screen else 1080))
     window.wall = True
@@ -53,18 +55,12 @@ def apply_wall_mode(window, screen_index: int | None = None, *, full_screen: boo
     if not full_screen:
         window.show()
         return
+    if getattr(window, "screen_keeper", None) is None:
+        window.screen_keeper = ScreenKeeper(window, window.settings)  # back on its monitor when re-plugged
     if screen is not None:
-        window.setScreen(screen)
-        window.setGeometry(screen.geometry())
-    window.showFullScreen()
-
-
-def wall_screen(index: int | None):
-    """The screen `--screen N` names (0 when there is no such screen), None without screens."""
-    screens = QGuiApplication.screens()
-    if not screens:
-        return None
-    return screens[index if index is not None and 0 <= index < len(screens) else 0]
+        place(window, screen)
+    else:
+        window.showFullScreen()
 
 
 def follow(window) -> None:
