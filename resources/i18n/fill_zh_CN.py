@@ -173,6 +173,11 @@ _UI: dict[str, str] = {
     "Assembled within 10 min": "10 分钟内集结", "Open cases": "在办案件", "Overdue cases": "超期案件",
     "No open critical or warning alert": "无未结的紧急或警告预警", "to answer": "待响应", "to assemble": "待集结",
     "%1 more": "另有 %1 起",
+    # ---- review: jumping between the recording's alerts
+    "Back to the previous alert (Ctrl+Left)": "回到上一条预警（Ctrl+←）",
+    "On to the next alert (Ctrl+Right)": "跳到下一条预警（Ctrl+→）",
+    "Review: on to the next alert of the recording": "复盘：跳到录制中的下一条预警",
+    "Review: back to the previous alert": "复盘：回到上一条预警",
 }
 
 #: every Chinese word the .ts may need: the glossary's (which win) and the UI's own

@@ -393,7 +393,14 @@ class MainWindow(QMainWindow):
             **keyed, "undo": self.desk.undo,
             "next": lambda: self._step_queue(1), "previous": lambda: self._step_queue(-1),
             "queue": self._focus_queue, "help": self.show_shortcuts,
+            "next_mark": lambda: self._step_recording(1), "previous_mark": lambda: self._step_recording(-1),
         }
+
+    def _step_recording(self, step: int) -> None:
+        """A review: jump to the next or previous alert of the recording (the drill bar does it)."""
+        bar = self.panes.get("drillbar")
+        if bar is not None:
+            bar.step_alert(step)
 
     def _on_action_key(self, code: str) -> None:
         """A queue key, whichever pane has the focus: act on the key target (console/domain/focus.py),

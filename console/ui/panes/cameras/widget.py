@@ -139,6 +139,9 @@ class CameraWall(QWidget):
                     self._update_sources()  # a stream URL may have changed
         if self._pulling != self._should_pull():
             self._update_sources()  # the link now says review (recorded frames) or live
+        review = self.replica.link.mode == "review"
+        for tile in self.tiles:
+            tile.set_recorded(review)
         self.feed.pull(self.tiles, self._pulling)
         self.alerts.flash(self.tiles)
         p = self.paging
