@@ -12,8 +12,10 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QGuiApplication, QScreen
 
-#: the settings key of the wall's screen (its name)
+#: the settings keys of the wall's screen: its name, and its place in the list (two X screens of
+#: one display may share a name: Xvfb's are both "screen")
 SCREEN_KEY = "wall/screen"
+INDEX_KEY = "wall/screen_index"
 
 
 def choose_screen(settings, requested: int | None) -> QScreen | None:
@@ -24,18 +26,33 @@ def choose_screen(settings, requested: int | None) -> QScreen | None:
     if requested is not None and 0 <= requested < len(screens):
         remember(settings, screens[requested])
         return screens[requested]
-    saved = str(settings.value(SCREEN_KEY, "") or "") if settings is not None else ""
-    for s in screens:
-        if saved and s.name() == saved:
-            return s
+    saved = _saved(settings, screens)
+    if saved is not None:
+        return saved
     primary = QGuiApplication.primaryScreen()
     return next((s for s in screens if s is not primary), primary or screens[0])
+
+
+def _saved(settings, screens: list[QScreen]) -> QScreen | None:
+    """The remembered screen if it is connected: by name, by place where names repeat."""
+    if settings is None:
+        return None
+    name = str(settings.value(SCREEN_KEY, "") or "")
+    named = [s for s in screens if name and s.name() == name]
+    if len(named) <= 1:
+        return named[0] if named else None
+    try:
+        index = int(settings.value(INDEX_KEY, -1))
+    except (TypeError, ValueError):
+        index = -1
+    return screens[index] if 0 <= index < len(screens) and screens[index] in named else named[0]
 
 
 def remember(settings, screen: QScreen | None) -> None:
     """Keep the wall's screen for the next start on this workstation."""
     if settings is not None and screen is not None:
         settings.setValue(SCREEN_KEY, screen.name())
+        settings.setValue(INDEX_KEY, QGuiApplication.screens().index(screen))
         settings.sync()
 
 
@@ -53,7 +70,7 @@ class ScreenKeeper(QObject):
 
     def on_screen_added(self, screen: QScreen) -> None:
         """A monitor appeared: if it is the wall's, the wall goes back to it."""
-        if screen.name() == str(self.settings.value(SCREEN_KEY, "") or ""):
+        if _saved(self.settings, QGuiApplication.screens()) is screen:
             place(self.window, screen, self.full_screen)
 
 
