@@ -214,7 +214,7 @@ PANES: tuple[PaneSpec, ...] = (
     # The wall's own board (console/ui/wall): what it follows, the day's figures, every countdown. It takes
     # the place of the queue and the incident, which are for desks; above the camera, left of the map.
     PaneSpec("board", QT_TRANSLATE_NOOP("MainWindow", "Situation"), _board, _Area.TopDockWidgetArea,
-             every_tick=True, modes=frozenset({WALL}), wall_height=0.5),
+             every_tick=True, modes=frozenset({WALL}), wall_height=0.5, on_wall=lambda p: p.set_wall(True)),
     # Shown when the hub says it replays a recording; the position moves between hub messages, so it
     # redraws on every tick (cheap).
     PaneSpec("drillbar", QT_TRANSLATE_NOOP("MainWindow", "Drill replay"), _drillbar, _Area.TopDockWidgetArea,

@@ -38,7 +38,13 @@ FIGURES_EVERY_S = 5.0
 
 
 def _scaled(widget: QWidget, factor: float, bold: bool = False) -> None:
-    """The widget's type `factor` times the application's (the wall's) size."""
+    """The widget's type `factor` times the application's (the wall's) size, again when the wall's is set."""
+    widget.setProperty("wall_scale", factor)
+    widget.setProperty("wall_bold", bold)
+    _apply_scale(widget, factor, bold)
+
+
+def _apply_scale(widget: QWidget, factor: float, bold: bool) -> None:
     from PySide6.QtWidgets import QApplication
 
     font = QFont(QApplication.font())
@@ -154,8 +160,17 @@ class WallBoard(QWidget):
 
     # ------------------------------------------------------------------ API
 
+    def set_wall(self, on: bool) -> None:
+        """Wall mode set the application's type (large, by the screen's height): the board's sizes follow it."""
+        for widget in self.findChildren(QWidget):
+            factor = widget.property("wall_scale")
+            if factor is not None:
+                _apply_scale(widget, float(factor), bool(widget.property("wall_bold")))
+        for row in self.rows:
+            row.clock.setMinimumWidth(0)
+
     def show_pick(self, pick: Pick) -> None:
-        """What the wall follows now (WallFollow calls this once a second)."""
+        """What the wall follows now (WallFollow calls this four times a second)."""
         self.pick = pick
         self._show_followed()
 

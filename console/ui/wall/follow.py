@@ -6,8 +6,8 @@ nothing (or the selection closed): the most urgent open critical or warning (an 
 critical first, then the one whose promise runs out first). With none of those, the wall turns
 through the open incidents and the day's figures, one every `ROTATE_S`.
 
-`pick` is pure (tested without a screen); `WallFollow` applies it once a second to the window's
-selection and brings the incident's camera forward, large.
+`pick` is pure (tested without a screen); `WallFollow` applies it four times a second to the
+window's selection and brings the incident's camera forward, large.
 """
 
 from __future__ import annotations
@@ -72,9 +72,12 @@ def pick(state: State, center: str | None, commander_incident: str | None, now: 
 
 
 class WallFollow(QObject):
-    """Once a second: the pick on the window's selection, its camera large; `current` says what and why."""
+    """The pick on the window's selection, its camera large; `current` says what and why.
 
-    def __init__(self, window, *, on_pick=None, interval_ms: int = 1000):
+    Four times a second: the commander's selection is on the wall well within a second.
+    """
+
+    def __init__(self, window, *, on_pick=None, interval_ms: int = 250):
         super().__init__(window)
         self.window = window
         #: told each pick (the board shows what the wall follows and why)

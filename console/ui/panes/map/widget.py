@@ -40,6 +40,8 @@ _PERSON_SIZE = 4
 MARKERS_EVERY_S = 0.25
 #: the box (metres) a selected incident is zoomed to, centred
 ZOOM_SPAN_M = 2500.0
+#: a wall's zoom around its incident: wider, the people on their way and the course around it in view
+WALL_ZOOM_SPAN_M = 6000.0
 #: how often the heat is redrawn without a new reading, so old readings fade (s)
 HEAT_EVERY_S = 10.0
 __all__ = ["LAYERS", "MapPane"]
@@ -94,6 +96,8 @@ class MapPane(QWidget):
         selection.sig_incident.connect(lambda iid: self._on_selected("incident", iid))
         #: until the user pans or zooms, a resize keeps the whole area (or the incident zoom) in view
         self._user_moved = False
+        #: the square (m) an incident zoom shows (wider on a wall)
+        self.zoom_span = ZOOM_SPAN_M
         self._markers_dirty = False
         self._markers_at = 0.0
         self._load_baseline()
@@ -139,8 +143,10 @@ class MapPane(QWidget):
         return self.people_layer.point_of(resource_id)
 
     def set_wall(self, on: bool) -> None:
-        """Wall mode: no colour key and no layer switches (a wall is read, not switched by hand)."""
+        """Wall mode: no colour key and no layer switches (a wall is read, not switched by hand), and a
+        wider view around the incident it follows."""
         self.legend_bar.setVisible(not on)
+        self.zoom_span = WALL_ZOOM_SPAN_M if on else ZOOM_SPAN_M
 
     def center_on(self, x: float, y: float) -> None:
         """Pan (keeping the zoom) so (x, y) is in the middle of the view."""
@@ -167,7 +173,7 @@ class MapPane(QWidget):
         super().resizeEvent(event)
         if not self._user_moved:
             if self._zoom_point is not None:
-                self.zoom_to(*self._zoom_point)
+                self.zoom_to(*self._zoom_point, span=self.zoom_span)
             else:
                 self.fit()
 
@@ -430,7 +436,7 @@ class MapPane(QWidget):
             pos = self._position(kind, item_id)
             if pos is not None:
                 self._user_moved = False
-                self.zoom_to(*pos)  # the incident in the middle, its neighbourhood around it
+                self.zoom_to(*pos, span=self.zoom_span)  # the incident in the middle, its neighbourhood around
             self._place_ring(center=False)
         else:
             self._place_ring(center=not self._from_map)
