@@ -16,6 +16,7 @@ Nothing on it can be clicked: a wall is looked at.
 
 from __future__ import annotations
 
+import html
 import time
 
 from PySide6.QtCore import Qt
@@ -42,6 +43,12 @@ def _scaled(widget: QWidget, factor: float, bold: bool = False) -> None:
     widget.setProperty("wall_scale", factor)
     widget.setProperty("wall_bold", bold)
     _apply_scale(widget, factor, bold)
+
+
+def _coloured(text: str, colour: str) -> str:
+    """Rich text in a colour: a label's own style sheet, set after its wall font, put the font back
+    to the one it had when it was made (seen: countdowns at desk size on a 1080 wall)."""
+    return f'<span style="color:{colour};">{html.escape(text)}</span>'
 
 
 def _apply_scale(widget: QWidget, factor: float, bold: bool) -> None:
@@ -75,8 +82,7 @@ class _Figure(QFrame):
         col.addWidget(self.caption)
 
     def show_figure(self, value: str, caption: str, colour: str = theme.FG) -> None:
-        self.value.setText(value)
-        self.value.setStyleSheet(f"color: {colour};")
+        self.value.setText(_coloured(value, colour))
         self.caption.setText(caption)
 
 
@@ -103,11 +109,10 @@ class _Countdown(QWidget):
 
     def show_row(self, clock: str, colour: str, what: str, severity_colour: str, title: str) -> None:
         # every clock as wide as the widest it can read ("overdue 59:59"): the titles line up
-        widest = glossary.countdown(-3599.0, current_lang())
+        widest = glossary.countdown(-3599.0, current_lang())  # plain: the label's text is rich
         self.clock.setMinimumWidth(self.clock.fontMetrics().horizontalAdvance(widest) + 4)
         self.bar.setStyleSheet(f"background: {severity_colour};")
-        self.clock.setText(clock)
-        self.clock.setStyleSheet(f"color: {colour};")
+        self.clock.setText(_coloured(clock, colour))
         self.what.setText(what)
         self.title.setText(title)
 

@@ -71,6 +71,13 @@ def test_the_wall_has_its_own_layout_a_map_over_half_the_screen_and_nothing_to_c
     _settle(win, qapp)
     assert _geometry(win) == before, "no pane moves or changes size when alerts arrive"
     assert not [s for s in win.findChildren(QScrollBar) if s.isVisibleTo(win)], "no scroll bars on a wall"
+    # the countdowns and figures in the wall's large type, not the size the board was made in
+    wall_pt = qapp.font().pointSizeF()
+    board = win.panes["board"]
+    shown = [row for row in board.rows if row.isVisibleTo(win)]
+    assert len(shown) == 7
+    assert all(row.clock.font().pointSizeF() >= 1.4 * wall_pt for row in shown), wall_pt
+    assert all(f.value.font().pointSizeF() >= 1.5 * wall_pt for f in board.figures)
 
 
 def test_the_wall_follows_the_commander_else_the_most_urgent_and_names_the_commander(qtbot, qapp, wall):
