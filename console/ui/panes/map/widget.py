@@ -96,8 +96,9 @@ class MapPane(QWidget):
         selection.sig_incident.connect(lambda iid: self._on_selected("incident", iid))
         #: until the user pans or zooms, a resize keeps the whole area (or the incident zoom) in view
         self._user_moved = False
-        #: the square (m) an incident zoom shows (wider on a wall)
+        #: the square (m) an incident zoom shows (wider on a wall), the town labels' type size
         self.zoom_span = ZOOM_SPAN_M
+        self.label_pt = 11
         self._markers_dirty = False
         self._markers_at = 0.0
         self._load_baseline()
@@ -147,6 +148,17 @@ class MapPane(QWidget):
         wider view around the incident it follows."""
         self.legend_bar.setVisible(not on)
         self.zoom_span = WALL_ZOOM_SPAN_M if on else ZOOM_SPAN_M
+        # marks in proportion to the wall's type: at 4K (36 pt) the desk's 4 px people were specks
+        from PySide6.QtWidgets import QApplication
+
+        k = max(1.0, QApplication.font().pointSizeF() / 12.0) if on else 1.0
+        for item, size in ((self.people, _PERSON_SIZE), (self.cameras, 13), (self.incidents, 20), (self.ring, 26)):
+            item.setSize(size * k)
+        self.label_pt = round(11 * k)
+        for label in self._town_labels:
+            font = QFont(label.textItem.font())
+            font.setPointSize(self.label_pt)
+            label.setFont(font)
 
     def center_on(self, x: float, y: float) -> None:
         """Pan (keeping the zoom) so (x, y) is in the middle of the view."""
@@ -343,7 +355,7 @@ class MapPane(QWidget):
             self.plot.removeItem(item)
         self._town_labels = []
         font = QFont(self.font())
-        font.setPointSize(11)
+        font.setPointSize(self.label_pt)
         font.setBold(True)
         for unit in state.org.values():
             if unit.level != "town":
