@@ -32,9 +32,11 @@ def test_the_wall_command_is_this_program_in_wall_mode_on_its_screen():
                        "--lang", "en", "--screen", "1"]
 
 
-async def test_the_desk_starts_its_wall_which_joins_the_hub_and_ends_with_the_desk(sqlite_db_url):
+async def test_the_desk_starts_its_wall_which_joins_the_hub_and_ends_with_the_desk(sqlite_db_url, tmp_path,
+                                                                                  monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))  # the wall's settings in the test's dir, not the user's
     async with running_hub(sqlite_db_url) as server:
-        wall = WallProcess("demo-wall", lang="en")
+        wall = WallProcess("demo-wall", lang="en", screen=0)
         wall.start(server.url)
         try:
             await _until(lambda: _walls(server), "the wall console to join the hub")
@@ -42,3 +44,4 @@ async def test_the_desk_starts_its_wall_which_joins_the_hub_and_ends_with_the_de
         finally:
             await asyncio.get_running_loop().run_in_executor(None, wall.stop)
         await _until(lambda: not _walls(server), "the wall's session to end with it")
+    assert "screen=" in (tmp_path / "duty-console" / "console.ini").read_text(), "--screen remembered here"
