@@ -44,4 +44,4 @@ async def test_the_desk_starts_its_wall_which_joins_the_hub_and_ends_with_the_de
         finally:
             await asyncio.get_running_loop().run_in_executor(None, wall.stop)
         await _until(lambda: not _walls(server), "the wall's session to end with it")
-    assert "screen=" in (tmp_path / "duty-console" / "console.ini").read_text(), "--screen remembered here"
+    assert "screen=" in (tmp_path / "duty-console" / "console.conf").read_text(), "--screen remembered here"
