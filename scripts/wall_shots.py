@@ -133,6 +133,7 @@ async def shot_pair(out: str, lang: str) -> None:
 
     hub = await demo_hub()
     desk = await build_console(hub.url, "demo-commander", settings=settings("desk"))
+    os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="wall-shots-config-")  # the wall's settings
     wall = WallProcess("demo-wall", lang="en" if lang == "en" else "zh")
     wall.start(hub.url)
     try:

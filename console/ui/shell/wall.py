@@ -69,8 +69,12 @@ def follow(window) -> None:
 
     if getattr(window, "wall_follow", None) is not None:
         return
-    board = window.panes.get("board")
-    window.wall_follow = WallFollow(window, on_pick=board.show_pick if board is not None else None)
+    def tell_board(pick) -> None:  # the board may be built after the first frame (deferred panes)
+        board = window.panes.get("board")
+        if board is not None:
+            board.show_pick(pick)
+
+    window.wall_follow = WallFollow(window, on_pick=tell_board)
     window.wall_follow.step()
 
 

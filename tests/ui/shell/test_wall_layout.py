@@ -132,3 +132,32 @@ def test_the_boards_words_are_whole_at_1080(qtbot, qapp, wall, lang):
                 assert row.title.toolTip() == row.title.text(), "a cut title says itself whole on hover"
     finally:
         install_translator(qapp, "en")
+
+
+def test_a_wall_whose_panes_come_after_the_first_frame_still_says_what_it_follows(qtbot, qapp, qsettings, tmp_path):
+    """The app builds the heavy panes after the first frame (defer_panes): the board joins the wall then."""
+    from console.ui.common.theme import apply_theme
+    from console.video.views import ViewStore
+    from console.ui.shell.main_window import MainWindow
+    from console.ui.shell.wall import apply_wall_mode
+
+    world = World(read_only=True)
+    win = MainWindow(world.replica, world.controller, wall=True, role_key="wall", settings=qsettings,
+                     defer_panes=True)
+    qtbot.addWidget(win)
+    win.tick.stop()
+    win.resize(1920, 1080)
+    try:
+        apply_wall_mode(win, 0, full_screen=False)
+        win.wall_follow.timer.stop()
+        win.build_deferred_panes()
+        iid = world.raise_alert(1, severity="critical")
+        _settle(win, qapp)
+        board = win.panes["board"]
+        assert board.pick.incident == iid and world.replica.state.incidents[iid].title in board.headline.text()
+        assert board.rows[0].clock.font().pointSizeF() >= 1.4 * qapp.font().pointSizeF()
+        # saved views are a desk's: the wall shows no "Views" button even with shelves attached
+        win.camera_wall.views.set_stores(ViewStore(tmp_path / "mine.json"), ViewStore(tmp_path / "shared.json"))
+        assert not win.camera_wall.toolbar.views_button.isVisibleTo(win)
+    finally:
+        apply_theme(qapp, wall=False)

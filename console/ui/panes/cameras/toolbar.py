@@ -106,6 +106,11 @@ class WallToolbar(QWidget):
         rows.addLayout(bar)
         rows.addLayout(self._line_row)
 
+    @property
+    def is_wall(self) -> bool:
+        """Whether the toolbar is in wall mode (no buttons shown)."""
+        return self._wall
+
     def set_wall(self, on: bool) -> bool:
         """Wall mode: the focus line on a row of its own, always there (the grid never moves when a
         camera is focused or let go); False if it already was."""
