@@ -250,8 +250,8 @@ class Session:
     def report_selection(self, incident: str | None) -> None:
         """A commander's desk selected `incident` (None: nothing): the hub tells the center's walls.
 
-        Only a commander's console reports it (the hub refuses the others); sent again after a
-        reconnect, so a wall that joined meanwhile follows too. Not queued offline: presence, not a command.
+        Only a commander's console reports it (the hub refuses the others); sent again after every
+        `live` (none too: the walls name the commander on duty). Not queued offline: presence, not a command.
         """
         self._selected = incident
         if self._ws is not None and self.live.is_set() and self.replica.link.role == "commander":
@@ -425,7 +425,7 @@ class Session:
                 self._enqueue(command_id)
             if self._cameras:
                 await ws.send(encode("subscribe", m.Subscribe(cameras=self._cameras)), text=True)
-            if self._selected is not None and replica.link.role == "commander":
+            if replica.link.role == "commander":  # also none: the walls learn who is on duty at once
                 await ws.send(encode("selected", m.Selected(incident=self._selected)), text=True)
         elif t == "result":
             await self._on_result(msg.id or "", msg.body)

@@ -31,6 +31,8 @@ async def test_the_wall_shows_what_the_commander_selects_else_the_most_urgent(tm
             # the commander selects nothing yet: the wall shows the most urgent open one (the critical)
             await until(lambda: follow.current.incident == critical, "the wall to show the most urgent alert")
             assert follow.current.why == "urgent"
+            # the desk is on line: the wall names the duty commander, not its own account
+            await until(lambda: "王敏" in wall.window.header.duty_label.text(), "the header to name the commander")
 
             # the commander selects the warning on the desk: the wall follows, through the hub
             await until(lambda: warning in desk.replica.state.incidents, "the desk to hold the warning")
