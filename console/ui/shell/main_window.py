@@ -54,6 +54,13 @@ log = logging.getLogger(__name__)
 _report_first_paint = bool(os.environ.get("DUTY_CONSOLE_FIRST_FRAME"))
 
 
+def _step_recording(panes: dict, step: int) -> None:
+    """A review: jump to the next or previous alert of the recording (the drill bar does it)."""
+    bar = panes.get("drillbar")
+    if bar is not None:
+        bar.step_alert(step)
+
+
 class MainWindow(QMainWindow):
     """The duty commander's console window (desk or wall)."""
 
@@ -393,14 +400,9 @@ class MainWindow(QMainWindow):
             **keyed, "undo": self.desk.undo,
             "next": lambda: self._step_queue(1), "previous": lambda: self._step_queue(-1),
             "queue": self._focus_queue, "help": self.show_shortcuts,
-            "next_mark": lambda: self._step_recording(1), "previous_mark": lambda: self._step_recording(-1),
+            "next_mark": lambda: _step_recording(self.panes, 1),
+            "previous_mark": lambda: _step_recording(self.panes, -1),
         }
-
-    def _step_recording(self, step: int) -> None:
-        """A review: jump to the next or previous alert of the recording (the drill bar does it)."""
-        bar = self.panes.get("drillbar")
-        if bar is not None:
-            bar.step_alert(step)
 
     def _on_action_key(self, code: str) -> None:
         """A queue key, whichever pane has the focus: act on the key target (console/domain/focus.py),
