@@ -14,8 +14,10 @@ hub: venv
 city: venv
 	.venv/bin/duty-console city
 
+# Two workers (pytest-xdist), each test file on one worker so its module fixtures start once:
+# most of the suite's time is waiting on servers, scenario clocks and sockets, not CPU.
 test: venv
-	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q
+	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q -n 2 --dist loadfile
 
 # The pure and headless tests (no Qt, video, browser, or server but an in-process hub): what
 # `pytest --fast` keeps, as tests/conftest.py defines it. `make test` still runs everything.
@@ -48,7 +50,7 @@ package: venv
 .PHONY: package-smoke
 package-smoke: package
 	@tmp=$$(mktemp -d); \
-	QT_QPA_PLATFORM=offscreen XDG_DATA_HOME=$$tmp timeout 120 dist/duty-console/duty-console demo --smoke 25 \
+	QT_QPA_PLATFORM=offscreen XDG_DATA_HOME=$$tmp timeout 120 dist/duty-console/duty-console demo --smoke 60 --speed 4 \
 	    --local-db sqlite:///$$tmp/console.db > $$tmp/out.log 2>&1; rc=$$?; \
 	grep '^smoke:' $$tmp/out.log || tail -n 40 $$tmp/out.log; \
 	rm -rf $$tmp; echo "package-smoke: exit $$rc, bundle $$(du -sh dist/duty-console | cut -f1)"; exit $$rc

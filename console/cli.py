@@ -38,6 +38,13 @@ def _hub_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--site", default=None, metavar="DIR",
                    help="serve this site folder's world (org, grids, roster, cameras, plans); "
                         "changes to it are re-imported (see `duty-console site check`)")
+    p.add_argument("--camera-offline-s", type=float, default=30.0, metavar="S",
+                   help="a camera with no frame for S seconds raises one camera_offline alarm, cleared when it is "
+                        "back (shorter gaps are blips; default 30; 0: cameras are not watched; not with a scenario)")
+    p.add_argument("--camera-alarms", type=int, default=3, metavar="N",
+                   help="at most N camera_offline alarms per camera per --camera-alarm-period-s (default 3)")
+    p.add_argument("--camera-alarm-period-s", type=float, default=3600.0, metavar="S",
+                   help="the period --camera-alarms counts in (default 3600)")
     p.add_argument("--gateway-url", default=None, metavar="URL",
                    help="the alert gateway the field page posts photo reports to (e.g. http://10.0.0.5:8780)")
     p.add_argument("--audit-key", default=None, metavar="FILE",
@@ -76,6 +83,8 @@ def _hub_config(a: argparse.Namespace):
                      record_cameras=[c.strip() for c in a.record_cameras.split(",") if c.strip()],
                      tls_cert=a.tls_cert, tls_key=a.tls_key, insecure=a.insecure,
                      center=a.center, nats=a.nats, gateway_url=getattr(a, "gateway_url", None),
+                     camera_offline_s=a.camera_offline_s, camera_alarms=a.camera_alarms,
+                     camera_alarm_period_s=a.camera_alarm_period_s,
                      follow=[t.strip() for t in a.follow.split(",") if t.strip()],
                      nats_user=a.nats_user, nats_password=a.nats_password, nats_token=a.nats_token,
                      nats_tls_ca=a.nats_tls_ca, nats_tls_cert=a.nats_tls_cert, nats_tls_key=a.nats_tls_key)
@@ -422,6 +431,9 @@ def main(argv: list[str] | None = None) -> int:
 
     add_gateway_parser(sub)
     _add_ops_parsers(sub)
+    from console.app.drill_cli import add_drill_parser
+
+    add_drill_parser(sub)
 
     argv = _with_default_command(list(sys.argv[1:] if argv is None else argv), sub.choices)
     problem = _apply_config_file(argv, sub.choices)
@@ -457,6 +469,10 @@ def main(argv: list[str] | None = None) -> int:
         return _site_check(a)
     if a.command == "evidence":
         return _evidence(a)
+    if a.command == "drill":
+        from console.app.drill_cli import run_drill
+
+        return run_drill(a)
     if a.command in ("config", "backup", "restore"):
         return _run_ops(a, sub.choices)
     if a.command == "gateway":

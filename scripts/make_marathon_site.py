@@ -52,6 +52,44 @@ def _geojson(features: list[dict]) -> str:
     return '{"type":"FeatureCollection","features":[\n' + lines + "\n]}\n"
 
 
+#: drills.toml: the marathon's no-notice drill scripts (演练; SITE_FORMAT.md)
+DRILLS_TOML = """# Drill scripts (演练): what a no-notice drill raises, where, and what the town should do.
+# The district (or a town's chief) injects one into a town's live queue; it is marked 演练 on
+# every screen and phone and scored against 60 s / 10 min (console/domain/drills.py).
+
+[[drill]]
+id = "DS01"
+title = "起点区人员倒地"
+kind = "fall"
+severity = "critical"
+grid = "T1-C01-G2"
+camera = "CAM02"
+text = "演练：一名跑者在起点区倒地，请按预案派遣"
+plan = "P04"
+kinds = [["medical", 1], ["volunteer", 1]]
+phone_only = true
+
+[[drill]]
+id = "DS02"
+title = "起点区大客流"
+kind = "crowd_density"
+severity = "critical"
+grid = "T1-C01-G3"
+camera = "CAM03"
+plan = "P01"
+kinds = [["volunteer", 4], ["police", 2]]
+phone_only = true
+
+[[drill]]
+id = "DS03"
+title = "烟雾火情"
+kind = "smoke"
+severity = "critical"
+grid = "T1-C01-G1"
+kinds = [["volunteer", 1]]
+"""
+
+
 def _cases_toml(b) -> str:
     """cases.toml: the working hours and one [[case_type]] per alert kind (SITE_FORMAT.md)."""
     from console.domain.model import CaseType
@@ -125,6 +163,7 @@ def build(out: Path) -> None:
                      + (f"notify = {json.dumps(p.notify)}\n" if p.notify else ""))
     (out / "plans.toml").write_text("".join(lines), encoding="utf-8")
     (out / "cases.toml").write_text(_cases_toml(b), encoding="utf-8")
+    (out / "drills.toml").write_text(DRILLS_TOML, encoding="utf-8")
     line = {"type": "Feature", "properties": {"name": "半程马拉松赛道"},
             "geometry": {"type": "LineString", "coordinates": [_ll(plane, x, y) for x, y in b.course]}}
     (out / "course.geojson").write_text(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n",

@@ -38,6 +38,11 @@ class HubConfig:
     site: str | None = None
     #: how often (s) the site folder is checked for changes (0: only at start)
     site_poll_s: float = 5.0
+    #: a camera with no frame this long (s) raises camera_offline (console/hub/health.py); 0: not watched
+    camera_offline_s: float = 30.0
+    #: at most this many camera_offline alarms per camera in `camera_alarm_period_s` (then quieted)
+    camera_alarms: int = 3
+    camera_alarm_period_s: float = 3600.0
     #: HMAC key file for signed audit checkpoints (None: no checkpoints)
     audit_key: str | None = None
     #: the key file sealing camera credentials in the store (None: beside the SQLite file,

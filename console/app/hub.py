@@ -30,8 +30,10 @@ class RunningHub:
     """A started hub; `stop()` takes it down in order and is safe to call twice."""
 
     def __init__(self, store: Store, core: HubCore, server: HubServer, world: World | None, *,
-                 recorder=None, player=None, site=None, streams=None, federation=None):
+                 recorder=None, player=None, site=None, streams=None, federation=None, health=None):
         self.store, self.core, self.server, self.world = store, core, server, world
+        #: the camera and source alarms (console/hub/health.py), or None (review)
+        self.health = health
         #: the link to the other hubs over NATS (console/hub/federation.py), or None
         self.federation = federation
         #: the SiteSource keeping the world equal to --site DIR (None without one)
@@ -65,6 +67,8 @@ class RunningHub:
             await self.player.stop()
         if self.world is not None:
             await self.world.stop()
+        if self.health is not None:
+            await self.health.stop()
         if self.federation is not None:
             await self.federation.close()
         if self.streams is not None:
@@ -199,6 +203,7 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
     if federation is not None:
         await federation.start()
         server.metrics.federation = federation  # link and lag figures, and /readyz waits for the link
+    health = start_health(cfg, core, site, watch_cameras=scenario is None)
     world = None
     if scenario is not None:
         world = World(core, server, scenario, simulator, fps=cfg.fps, renderer=renderer)
@@ -208,7 +213,46 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
     if cfg.field_link:
         print_field_link(field_link(server, cfg.field_link))
     return RunningHub(store, core, server, world, recorder=recorder, site=site, streams=streams,
-                      federation=federation)
+                      federation=federation, health=health)
+
+
+def start_health(cfg: HubConfig, core: HubCore, site, *, watch_cameras: bool):
+    """The hub's camera and source alarms (console/hub/health.py), started.
+
+    Cameras are watched (console/video/liveness.py) unless `--camera-offline-s 0` or a scenario runs
+    (its cameras are the scenario's own). The site watcher speaks as a source every time it looks.
+    """
+    from console.hub.health import SITE_WATCHER, HealthAlarms
+
+    feed = None
+    if watch_cameras and cfg.camera_offline_s > 0:
+        from console.video.liveness import CameraLiveness
+
+        feed = CameraLiveness()
+    health = HealthAlarms(core, camera_offline_s=cfg.camera_offline_s, quiet_limit=cfg.camera_alarms,
+                          quiet_period_s=cfg.camera_alarm_period_s, feed=feed, center=cfg.center)
+    core.health = health
+    if site is not None and site.poll_s > 0:
+        every = site.poll_s
+        health.heard(SITE_WATCHER, every)
+        site.on_look.append(lambda: health.heard(SITE_WATCHER, every))
+        if feed is not None:
+            site.on_import.append(lambda _loaded: watch_with_credentials(core))
+            watch_with_credentials(core)
+    health.start()
+    return health
+
+
+def watch_with_credentials(core: HubCore) -> None:
+    """The site's camera users and passwords, for the hub's own stream readers (in memory only)."""
+    from console.protocol.messages import CameraCredential
+    from console.video.urls import set_credentials
+
+    entries = [CameraCredential(url=url, username=cred.username, password=cred.password)
+               for cid, cred in core.camera_credentials.items() if (cam := core.state.cameras.get(cid)) is not None
+               for url in dict.fromkeys(u for u in (cam.main, cam.sub, cam.stream) if u)]
+    if entries:
+        set_credentials(entries)
 
 
 def stream_pushed_cameras(url_for):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 
 async def run_smoke(seconds: float, replica, controller, window, session, errors, shot: str | None = None) -> int:
-    """Run N seconds, press Enter on the queue once, print one summary line.
+    """Run until the first alert (at most N seconds), press Enter on the queue once, print one summary line.
 
     On a desk the key must dispatch and the hub confirm it. On a read-only
     console (wall token, --wall, a drill under review) the same key must send
@@ -31,7 +31,7 @@ async def run_smoke(seconds: float, replica, controller, window, session, errors
     incident: str | None = None
     made: list = []  # the handles of the commands the key press made
     controller.on_command.append(made.append)
-    while loop.time() < deadline:
+    while loop.time() < deadline and not pressed:
         await asyncio.sleep(0.2)
         if not pressed and session.live.is_set() and window.alerts is not None:
             window.refresh_now()

@@ -9,6 +9,7 @@ Every command gets a `CommandHandle`, completed with the hub's result (its
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections import OrderedDict
@@ -16,6 +17,7 @@ from typing import Callable, Protocol
 
 from console.client.handle import CommandHandle
 from console.client.replica import PendingCommand, Replica
+from console.client.session import SearchFailed
 from console.domain.actions import Action, available_actions
 from console.domain.recommend import Recommendation, plan_for, recommend
 from console.domain.commands import DRILL_CONTROL, FIELD_ENROL, check_permitted, decide
@@ -209,6 +211,16 @@ class Controller:
             self._waiting[handle.id] = handle
         send(handle.id, FIELD_ENROL, body)
         return handle
+
+    def search_cases(self, query: m.CaseQuery) -> asyncio.Future:
+        """Past cases from the hub (its live state and archive); the future gets `CasesFound` or
+        fails with `SearchFailed` (offline, not allowed, no hub behind this console)."""
+        search = getattr(self.sink, "search_cases", None)
+        if search is not None and not self.read_only:
+            return search(query)
+        fut = asyncio.get_running_loop().create_future()
+        fut.set_exception(SearchFailed("unavailable", "this console has no hub to search"))
+        return fut
 
     def subscribe_cameras(self, cameras: list[str]) -> None:
         """Only visible tiles subscribe: the camera wall calls this when its layout changes."""

@@ -24,6 +24,7 @@ import itertools
 import logging
 import random
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
@@ -61,6 +62,15 @@ SLICE_S = 0.008
 IDLE_GAP_S = 0.001
 
 
+
+class SearchFailed(Exception):
+    """A search of past cases the hub did not answer: `code` says why (offline, forbidden, internal)."""
+
+    def __init__(self, code: str, reason: str):
+        super().__init__(f"{code}: {reason}")
+        self.code = code
+        self.reason = reason
+
 class Session:
     """One console's connection to one hub, surviving outages and restarts."""
 
@@ -80,6 +90,9 @@ class Session:
         self.on_result: list[Callable[[str, m.Result], None]] = []
         #: told the cameras' credentials (`camera_credentials`): the video code keeps them in memory only
         self.on_credentials: list[Callable[[list], None]] = []
+        #: the sources this session says are alive (`heartbeat`, PROTOCOL.md §8.2): name → every_s
+        #: ("" the session's own principal); an `ingest` client only (the gateway, an AI box)
+        self.beats: dict[str, float] = {}
         self._ws: ClientConnection | None = None
         self._cameras: list[str] = []
         #: the incident a commander's desk has selected (reported to the hub, again after a reconnect)
@@ -92,6 +105,8 @@ class Session:
         self.live = asyncio.Event()
         #: every command not yet answered, encoded, by id, in the order made (the outbox in memory)
         self._commands: dict[str, bytes] = {}
+        #: searches of past cases waiting for their `found` (request id → future)
+        self._searches: dict[str, asyncio.Future] = {}
         self._order: dict[str, int] = {}
         self._made = itertools.count()
         #: outbox writes not yet done: a command is sent only after its row is written
@@ -219,6 +234,18 @@ class Session:
         else:
             self.replica.command_queued(command_id)
 
+    async def heartbeat(self, source: str, every_s: float) -> bool:
+        """Say once that `source` (an AI box the gateway speaks for) is alive; False when not connected."""
+        ws = self._ws
+        if ws is None or not self.live.is_set():
+            return False
+        try:
+            await asyncio.wait_for(ws.send(encode("heartbeat", m.Heartbeat(source=source, every_s=every_s)), text=True),
+                                   self.ping_every_s)
+        except (asyncio.TimeoutError, ConnectionClosed):
+            return False
+        return True
+
     def _keep(self, command_id: str, data: bytes) -> None:
         if command_id not in self._commands:
             self._commands[command_id] = data
@@ -262,6 +289,22 @@ class Session:
         self._cameras = list(cameras)
         if self._ws is not None and self.live.is_set():
             asyncio.ensure_future(self._send(encode("subscribe", m.Subscribe(cameras=self._cameras))))
+
+    def search_cases(self, query: m.CaseQuery) -> asyncio.Future:
+        """Ask the hub for past cases (its live state and its archive); the future gets `CasesFound`.
+
+        Not a command: not kept in the outbox, never resent. Offline, or when the hub refuses it
+        (an `error` naming it), the future fails with `SearchFailed` saying why.
+        """
+        fut = asyncio.get_running_loop().create_future()
+        if self._ws is None or not self.live.is_set():
+            fut.set_exception(SearchFailed("offline", "not connected to the hub"))
+            return fut
+        ref = f"s-{uuid.uuid4().hex[:12]}"
+        self._searches[ref] = fut
+        fut.add_done_callback(lambda _f, r=ref: self._searches.pop(r, None))
+        asyncio.ensure_future(self._send(encode("search", query, id=ref)))
+        return fut
 
     async def _send(self, data: bytes) -> None:
         ws = self._ws
@@ -336,6 +379,9 @@ class Session:
             finally:
                 self._ws = None
                 self.live.clear()
+                for fut in list(self._searches.values()):  # their answers will never come on this link
+                    if not fut.done():
+                        fut.set_exception(SearchFailed("offline", "the link to the hub was lost"))
             if self._stopping:
                 break
             replica.link_lost(error)
@@ -429,6 +475,13 @@ class Session:
                 await ws.send(encode("selected", m.Selected(incident=self._selected)), text=True)
         elif t == "result":
             await self._on_result(msg.id or "", msg.body)
+        elif t == "found":
+            fut = self._searches.get(msg.id or "")
+            if fut is not None and not fut.done():
+                fut.set_result(msg.body)
+        elif t == "error" and (fut := self._searches.get(msg.id or msg.body.ref or "")) is not None:
+            if not fut.done():
+                fut.set_exception(SearchFailed(msg.body.code, msg.body.reason))
         elif t == "error":
             await self._on_error(msg.id, msg.body)
         elif t == "pong":
@@ -511,6 +564,7 @@ class Session:
         """Ping every second; a link silent for `dead_after_s` is cut here, and the session reconnects."""
         loop = asyncio.get_running_loop()
         next_ping = loop.time()
+        beat_due: dict[str, float] = {}  # a new connection says so at once
         while True:
             now = loop.time()
             silent = now - self._heard_at
@@ -535,7 +589,17 @@ class Session:
                 if self._save_task is None or self._save_task.done():
                     # Its own task: a slow local disk must not hold the heartbeat.
                     self._save_task = asyncio.ensure_future(self._maybe_save())
-            await asyncio.sleep(min(0.25, self.ping_every_s))
+            for source, every_s in list(self.beats.items()):
+                if now >= beat_due.get(source, now):
+                    beat_due[source] = now + every_s
+                    try:
+                        await asyncio.wait_for(ws.send(encode("heartbeat", m.Heartbeat(source=source, every_s=every_s)),
+                                                       text=True), self.ping_every_s)
+                    except asyncio.TimeoutError:
+                        pass
+                    except ConnectionClosed:
+                        return
+            await asyncio.sleep(min(0.25, self.ping_every_s, *self.beats.values()))
 
     _last_save = 0.0
     _encode_s = 0.0

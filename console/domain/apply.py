@@ -159,7 +159,7 @@ def _alert(state: State, type_: str, body: bodies.AlertRaised, ts: float, ch: Ch
         state.reports = max(state.reports, int(a.id[1:]))
     inc = Incident(id=body.incident, alert=a.id, kind=a.kind, severity=a.severity, title=a.title,
                    town=a.town, grid=a.grid, x=a.x, y=a.y, created_at=a.at, owner=a.town,
-                   case=_own_copy(body.case))
+                   case=_own_copy(body.case), exercise=a.exercise)
     _step(inc, ts, a.reporter or a.camera or a.source, "raised", a.text)
     state.incidents[inc.id] = inc
     ch.alerts.add(a.id)
@@ -197,7 +197,7 @@ def _finish(state: State, type_: str, body: bodies.IncidentStep, ts: float, ch: 
         inc.acknowledged_at = ts
     inc.status = what
     inc.offered_to = None
-    _step(inc, ts, body.actor, what, body.note)
+    _step(inc, ts, body.actor, what, body.note, cause=body.cause)
     _advance_case(state, inc, ts)
     ch.incidents.add(inc.id)
 
@@ -290,6 +290,10 @@ def _broadcast_ack(state: State, type_: str, body: bodies.BroadcastAcknowledged,
     if message is None:
         return
     message.acked[body.resource] = ts
+    if body.answer:
+        message.answers[body.resource] = body.answer
+    if body.note:
+        message.notes[body.resource] = body.note
     ch.incidents.add(message.incident)
 
 

@@ -1,15 +1,19 @@
-"""What needs the commander again: a dispatch that was declined, or not answered in time.
+"""What needs the commander again: a dispatch that was declined, or not answered in time,
+and a case (一办到底) that stalls past a stage's due time.
 
 A reading of the state (no new domain state, no Qt): an open incident
 whose every task that is still running is unanswered for longer than
 `no_answer_s`, with at least one declined or unanswered, and nobody on the way.
-The queue row, the incident pane and the alarm all ask this one function.
+The queue row, the incident pane and the alarm all ask this one function;
+for cases they ask `stalled_case` (console/domain/cases.case_notice), and a
+notice is "new" again when the case waits for another stage or reaches the district.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from console.domain.cases import CaseNotice, case_notice
 from console.domain.model import SETTLED_STATUSES, TASK_FINAL, Incident, Task
 from console.domain.sla import incident_sla, task_assembly_left
 from console.domain.state import State
@@ -51,6 +55,19 @@ def needs_redispatch(state: State, inc: Incident, now: float, no_answer_s: float
     if not declined and not unanswered:
         return None  # every task was cancelled (an undo): back to the commander's own choice
     return Redispatch(tuple(declined), tuple(unanswered), since)
+
+
+def stalled_case(inc: Incident, now: float) -> CaseNotice | None:
+    """An open case past the due time of the stage it waits for (its level: the center's, or the district's).
+
+    A resolved case still waits for its verification and closing: it stays on the notice.
+    """
+    return case_notice(inc, now)
+
+
+def notice_key(notice: CaseNotice) -> tuple[str, str, str]:
+    """What makes a stalled-case notice new (announced once): the case, the stage it waits for, the level."""
+    return notice.incident, notice.waiting_for, notice.level
 
 
 def assembly_left(state: State, task: Task, now: float) -> float | None:

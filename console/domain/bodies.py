@@ -103,9 +103,25 @@ class CmdBroadcast(Body):
 
 
 class CmdBroadcastAck(Body):
-    """A recipient says they received a broadcast (their field page's 收到 button)."""
+    """A recipient says they received a broadcast (their field page's 收到 button).
+
+    A follow-up check (kind `follow_up`) is answered: `answer` one of model.FOLLOW_UP_ANSWERS
+    (`clear`: checked, nothing like it; `found`: the same hazard here), with a note.
+    """
 
     broadcast: Id
+    answer: Code = ""
+    note: Note = ""
+
+
+class CmdFollowUp(Body):
+    """A follow-up check (举一反三) from a closed case: the grids with `tag` in the case's town (default:
+    every tag of the case's own grid) and those named."""
+
+    incident: Id
+    text: Text
+    tag: Code | None = None
+    grids: Annotated[list[Id], msgspec.Meta(max_length=MAX_GRIDS)] = []
 
 
 class CmdTaskUpdate(Body):
@@ -174,6 +190,17 @@ class CmdSuspend(Body):
     note: Note = ""
 
 
+class CmdStartDrill(Body):
+    """Inject a drill (演练) into a town's live queue: the script's alert, marked as an exercise.
+
+    The sender (the district console, or the town's chief) reads the script from its site's
+    drills.toml and sends it whole, so the town needs no copy of the district's library.
+    `alert.exercise` must be set; `alert.id` is the drill's id (the incident is `I-<id>`).
+    """
+
+    alert: Alert
+
+
 class IngestAlert(Body):
     alert: Alert
 
@@ -206,6 +233,8 @@ class IncidentStep(Body):
     incident: str
     actor: str
     note: str = ""
+    #: why it was closed when not by a commander's decision ("drill_ended")
+    cause: str = ""
 
 
 class TaskDispatched(Body):
@@ -274,6 +303,9 @@ class BroadcastAcknowledged(Body):
     broadcast: str
     resource: str
     actor: str
+    #: a follow-up's answer (model.FOLLOW_UP_ANSWERS) and note; "" for a plain 收到
+    answer: str = ""
+    note: str = ""
 
 
 class IncidentsArchived(Body):

@@ -81,7 +81,7 @@ def case_rows(state: State, now: float) -> list[CaseRow]:
     rows = []
     for inc in state.incidents.values():
         case = inc.case
-        if case is None:
+        if case is None or inc.exercise is not None:  # a drill (演练) is never a case
             continue
         clock = case_clock(case, now)
         verdict = on_time(case)

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 from console.domain import bodies
 from console.domain.casefile import LIMIT_STAGES, calendar_of, shift_dues
-from console.domain.model import CASE_STAGES, RETURN_REASONS, SUSPEND_REASONS, Case, Incident
-from console.domain.rules import Actor, CommandRefused, Events, close, incident_for
+from console.domain.model import (
+    CASE_STAGES, FINAL_STATUSES, FOLLOW_UP, RETURN_REASONS, SUSPEND_REASONS, Broadcast, Case, Incident,
+)
+from console.domain.rules import Actor, CommandRefused, Events, broadcast_recipients, close, incident_for
 from console.domain.state import State
 from console.domain.worktime import CalendarUnknown
 
@@ -85,19 +87,25 @@ class CaseNotice:
     level: str
 
 
+def case_notice(inc: Incident, now: float) -> CaseNotice | None:
+    """The incident's stalled-case notice at `now`, or None (no case, not late, or finished).
+
+    A case whose incident ended otherwise (a false alarm, merged) waits for nothing more.
+    """
+    if inc.case is None or inc.status in FINAL_STATUSES:
+        return None
+    c = case_clock(inc.case, now)
+    if not c.overdue or c.waiting_for is None:
+        return None
+    limit = inc.case.due.get("handled")
+    at = inc.case.suspended_at if inc.case.suspended_at is not None else now
+    past_limit = limit is not None and "handled" not in inc.case.reached and at > limit
+    return CaseNotice(inc.id, c.waiting_for, -c.left_s, "district" if past_limit else "commander")
+
+
 def case_notices(state: State, now: float) -> list[CaseNotice]:
     """Every open case past a due time, the district's first, then the most overdue."""
-    out = []
-    for inc in state.incidents.values():
-        if inc.case is None:
-            continue
-        c = case_clock(inc.case, now)
-        if not c.overdue or c.waiting_for is None:
-            continue
-        limit = inc.case.due.get("handled")
-        at = inc.case.suspended_at if inc.case.suspended_at is not None else now
-        past_limit = limit is not None and "handled" not in inc.case.reached and at > limit
-        out.append(CaseNotice(inc.id, c.waiting_for, -c.left_s, "district" if past_limit else "commander"))
+    out = [n for inc in state.incidents.values() if (n := case_notice(inc, now)) is not None]
     out.sort(key=lambda n: (n.level != "district", -n.overdue_s, n.incident))
     return out
 
@@ -180,6 +188,14 @@ def check_suspended(state: State, inc: Incident, actor: Actor) -> None:
     case = case_of(inc)
     if case.suspended_at is None:
         raise CommandRefused("invalid_state", f"case {inc.id} is not suspended")
+
+
+def check_follow_up(state: State, inc: Incident, actor: Actor) -> None:
+    """A follow-up check (举一反三) goes out from a case closed after its work (not one returned)."""
+    case = case_of(inc)
+    if inc.status != "closed" or case.returned:
+        raise CommandRefused("invalid_state", f"case {inc.id} is {case.returned or inc.status}: a follow-up "
+                             "check goes out from a case closed after its work")
 
 
 _CHECKS = {
@@ -303,3 +319,71 @@ def resume(state, body: bodies.CmdIncident, actor, now) -> Events:
     return [("case_resumed", bodies.CaseResumed(incident=inc.id, actor=actor.name, note=body.note,
                                                 due=due, suspended_s=stood, calendar_unknown=unknown))]
 
+
+
+def follow_up_grids(state: State, inc: Incident, tag: str | None = None, grids=()) -> list[str]:
+    """The grids of a follow-up check: those named, and in the case's town those with `tag` (with no tag
+    and no grid named: any tag of the case's own grid, the one-click default)."""
+    town = inc.owner or inc.town
+    here = state.org.get(inc.grid)
+    tags = {tag} if tag else set() if grids else set(here.tags if here is not None else ())
+    chosen = set(grids) | {u.id for u in state.org.values() if u.level == "grid" and tags & set(u.tags)
+                           and state.town_of(u.id) == town}
+    return sorted(chosen)
+
+
+def follow_up(state, body: bodies.CmdFollowUp, actor, now) -> Events:
+    """From a closed case, a check to every grid like its own (a broadcast of kind `follow_up`), answered per grid."""
+    inc = incident_for(state, body.incident, actor, open_=False)
+    check_follow_up(state, inc, actor)
+    grids = follow_up_grids(state, inc, body.tag, body.grids)
+    unknown = [g for g in grids if g not in state.org]
+    if unknown or not grids:
+        raise CommandRefused("bad_request", f"unknown or no grids: {unknown[:5]}")
+    recipients = broadcast_recipients(state, grids)
+    if not recipients:
+        raise CommandRefused("unavailable", f"no grid worker on duty in {len(grids)} grids")
+    bid = f"{inc.id}-B{state.broadcasts + 1}"
+    return [("broadcast_issued", bodies.BroadcastIssued(broadcast=bid, incident=inc.id, grids=grids, text=body.text,
+                                                       actor=actor.name, recipients=recipients, kind=FOLLOW_UP))]
+
+
+@dataclass(slots=True, frozen=True)
+class FollowUpProgress:
+    """A follow-up check per grid: which answered clear, which found the same hazard, which are silent.
+
+    A grid has answered once any of its recipients answered; `found` wins over `clear` in a grid.
+    """
+
+    broadcast: str
+    grids: tuple[str, ...]
+    clear: tuple[str, ...]
+    found: tuple[str, ...]
+    silent: tuple[str, ...]
+    #: grids with nobody on duty when it went out (nobody to answer: said, not waited for)
+    unreached: tuple[str, ...]
+    #: (grid, resource, note) of each answer that came with a note
+    notes: tuple[tuple[str, str, str], ...]
+
+    @property
+    def done(self) -> bool:
+        """Every grid answered."""
+        return not self.silent
+
+
+def follow_up_progress(state: State, message: Broadcast) -> FollowUpProgress:
+    """Where a follow-up check stands, grid by grid."""
+    grid_of = {r: res.grid for r in message.recipients if (res := state.resources.get(r)) is not None}
+    found = {grid_of.get(r) for r, a in message.answers.items() if a == "found"} - {None}
+    clear = {grid_of.get(r) for r, a in message.answers.items() if a == "clear"} - {None} - found
+    reached = set(grid_of.values())
+    silent = [g for g in message.grids if g in reached and g not in found and g not in clear]
+    notes = tuple(sorted((grid_of.get(r, ""), r, n) for r, n in message.notes.items()))
+    return FollowUpProgress(message.id, tuple(message.grids), tuple(sorted(clear)), tuple(sorted(found)),
+                            tuple(silent), tuple(g for g in message.grids if g not in reached), notes)
+
+
+def follow_ups(state: State, incident: str) -> list[FollowUpProgress]:
+    """The follow-up checks of an incident, oldest first."""
+    return [follow_up_progress(state, m) for m in sorted(state.messages.values(), key=lambda m: (m.at, m.id))
+            if m.incident == incident and m.kind == FOLLOW_UP]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Literal
 
-from console.domain import bodies, cases, rules
+from console.domain import bodies, cases, drills, rules
 from console.domain.rules import ROLES, Actor, CommandRefused, Events, IncidentCheck
 from console.domain.state import State
 
@@ -66,6 +66,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 rules.check_not_offered, undo="hold"),
     CommandSpec("cmd.broadcast", bodies.CmdBroadcast, _COMMANDERS, rules.broadcast,
                 rules.open_is_enough, undo="hold"),
+    # a follow-up check (举一反三) from a closed case: an incident action offered once the case is closed
+    CommandSpec("cmd.follow_up", bodies.CmdFollowUp, _COMMANDERS, cases.follow_up, cases.check_follow_up,
+                also_final=True, undo="hold"),
     CommandSpec("cmd.accept_handoff", bodies.CmdIncident, _COMMANDERS, rules.answer_handoff(True),
                 rules.check_offered_here, undo="hold"),
     CommandSpec("cmd.decline_handoff", bodies.CmdIncident, _COMMANDERS, rules.answer_handoff(False),
@@ -77,6 +80,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("cmd.false_alarm", bodies.CmdIncident, _DESK, rules.false_alarm,
                 rules.open_is_enough, undo="hold"),
     CommandSpec("cmd.merge", bodies.CmdMerge, _DESK, rules.merge, rules.open_is_enough),
+    CommandSpec("cmd.end_drill", bodies.CmdIncident, _COMMANDERS, drills.end_drill, drills.check_drill,
+                undo="hold"),
     CommandSpec("cmd.cancel_task", bodies.CmdCancelTask, _COMMANDERS, rules.cancel_task,
                 rules.check_has_open_task, also_final=True),
     # a task action: call someone back before they are on scene
@@ -91,6 +96,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 undo="hold"),
     CommandSpec("cmd.suspend", bodies.CmdSuspend, _COMMANDERS, cases.suspend, undo="hold"),
     CommandSpec("cmd.resume", bodies.CmdIncident, _COMMANDERS, cases.resume, undo="hold"),
+    # a drill (演练) injected into the live queue by the district or the town's chief
+    CommandSpec("cmd.start_drill", bodies.CmdStartDrill, _COMMANDERS, drills.start_drill),
     # field pages and alert sources
     CommandSpec("cmd.acknowledge_broadcast", bodies.CmdBroadcastAck, frozenset({"field"}),
                 rules.acknowledge_broadcast),

@@ -4,7 +4,8 @@ Pure, tested without a screen. The console's keys (Enter, A, F, P, E) act on the
 target this module names, and the hint line shows it ("回车 → 派遣至 人员倒地"),
 so a key never acts on a stale selection while another alert is shouting:
 
-1. the newest critical that nobody has acknowledged yet (an alarm takes the keys);
+1. the newest critical that nobody has acknowledged yet (an alarm takes the keys), a real
+   one before any drill's (演练);
 2. else the incident the commander selected, while it is still open;
 3. else nothing: the keys do nothing rather than guess.
 """
@@ -37,11 +38,12 @@ def is_shouting(inc: Incident) -> bool:
 
 def shouting(state: State, center: str | None = None, answered: frozenset[str] | set[str] = frozenset()
              ) -> list[Incident]:
-    """Open unacknowledged criticals this center sees, newest first; `answered`: incidents the commander
+    """Open unacknowledged criticals this center sees, real ones before drills' (演练), newest first; `answered`: incidents the commander
     has already acted on whose answer is still on its way (held for undo, or not yet confirmed)."""
     found = [inc for inc in state.incidents.values()
              if is_shouting(inc) and inc.id not in answered and can_see(state, center, inc)]
-    return sorted(found, key=lambda inc: (inc.created_at, inc.id), reverse=True)
+    # a real alert during a drill always takes the keys first
+    return sorted(found, key=lambda inc: (inc.exercise is None, inc.created_at, inc.id), reverse=True)
 
 
 def key_target(state: State, selected: str | None, center: str | None = None,
@@ -76,9 +78,12 @@ def on_scene_count(state: State, inc: Incident) -> tuple[int, int]:
 
 def awaiting_closure(state: State, inc: Incident) -> bool:
     """The work is finished and the incident is still open: resolved, or every task ended and
-    someone's is done (处置完毕，请办结)."""
+    someone's is done (处置完毕，请办结). A case is closed only once verified: until then its
+    handled report waits for the reporter's check, not for the commander's close."""
     if inc.status in FINAL_STATUSES:
         return False
+    if inc.case is not None:
+        return "verified" in inc.case.reached and not inc.case.returned
     if inc.status == "resolved":
         return True
     tasks = [t for tid in inc.tasks if (t := state.tasks.get(tid)) is not None]

@@ -170,14 +170,16 @@ def compute(state: State, start: float, end: float, *, bin_s: float = 60.0,
     """The figures of `state` over [start, end] (hub time)."""
     end = max(end, start)
     incs = incidents if incidents is not None else sorted(state.incidents.values(), key=lambda i: (i.created_at, i.id))
-    incs = [i for i in incs if i.created_at <= end]
+    # drills (演练) never count in the live figures: they are scored apart (console/domain/drills.py)
+    incs = [i for i in incs if i.created_at <= end and i.exercise is None]
     rows = [incident_figures(i, end) for i in incs]
     response = _promise("response", RESPONSE_LIMIT_S, [r.response_s for r in rows], [r.response_met for r in rows])
     assembly = _promise("assembly", ASSEMBLY_LIMIT_S, [r.assembly_s for r in rows], [r.assembly_met for r in rows])
     ack = _promise("acknowledge", RESPONSE_LIMIT_S, [r.ack_s for r in rows],
                    [None if r.ack_s is None else r.ack_s <= RESPONSE_LIMIT_S for r in rows])
 
-    tasks = [t for t in state.tasks.values() if t.sent_at <= end]
+    drills = {i.id for i in state.incidents.values() if i.exercise is not None}
+    tasks = [t for t in state.tasks.values() if t.sent_at <= end and t.incident not in drills]
     period = end - start
     by_kind: dict[str, KindUse] = {}
     for res in state.resources.values():
@@ -202,7 +204,8 @@ def compute(state: State, start: float, end: float, *, bin_s: float = 60.0,
 
     n_bins = max(1, int(math.ceil(period / bin_s))) if period > 0 else 1
     t = start + bin_s * np.arange(n_bins, dtype=np.float64)
-    alert_times = np.array(sorted(a.at for a in state.alerts.values() if start <= a.at <= end), dtype=np.float64)
+    alert_times = np.array(sorted(a.at for a in state.alerts.values() if start <= a.at <= end
+                                  and a.exercise is None), dtype=np.float64)
     idx = np.minimum(((alert_times - start) // bin_s).astype(np.int64), n_bins - 1) if alert_times.size else []
     per_bin = np.bincount(idx, minlength=n_bins).astype(np.float64) if alert_times.size else np.zeros(n_bins)
     alerts_per_min = per_bin * (60.0 / bin_s)

@@ -26,7 +26,14 @@ ALERT_SOURCES = ("camera", "report", "hotline", "center")
 ALERT_KINDS = (
     "crowd_density", "cordon_intrusion", "animal", "fall", "smoke", "fire_hazard",
     "illegal_parking", "rockfall", "debris", "other",
+    # the hub's own health alarms (console/hub/health.py): raised and closed by the hub itself
+    "camera_offline", "source_silent",
 )
+#: alert kinds that are the hub's health alarms, not something seen in the field
+HEALTH_KINDS = frozenset({"camera_offline", "source_silent"})
+#: the `unit` of a health alarm whose `value` counts the alarms its source raised in the quiet
+#: period: the limit is reached, and further outages in that period raise nothing (it chatters)
+QUIETED_UNIT = "alarms_quieted"
 SEVERITIES = ("info", "warning", "critical")
 #: the unit of a crowd_density alert's `value`
 CROWD_UNIT = "people/m2"
@@ -35,11 +42,14 @@ CROWD_UNIT = "people/m2"
 #: them in words; a real source's actor is its principal's name)
 FIELD_SOURCE = "source:field"
 SCENARIO_SOURCE = "source:scenario"
+#: the hub's own camera and source watch (console/hub/health.py): raises and closes its alarms
+HEALTH_SOURCE = "source:health"
 
 #: timeline step codes (`Transition.what`) and the parameters each one carries
 TIMELINE_STEPS = {
     "raised": (),                          # note: the alert's own text
-    "acknowledged": (), "resolved": (), "closed": (), "false_alarm": (),
+    "acknowledged": (), "resolved": (), "false_alarm": (),
+    "closed": ("cause",),                  # cause: "drill_ended" when a drill was ended, else empty
     "merged": ("incident",),               # merged into `incident`
     "absorbed": ("incident",),             # `incident` was merged into this one
     "escalation": ("center",), "cooperation": ("center",),
@@ -74,7 +84,7 @@ SETTLED_STATUSES = FINAL_STATUSES | {"resolved"}
 
 TASK_STATUSES = ("sent", "accepted", "arrived", "done", "declined", "cancelled")
 #: why the hub ends a task without its person: the incident was closed, called a false alarm, or merged
-TASK_END_CAUSES = ("incident_closed", "false_alarm", "merged", "recalled")
+TASK_END_CAUSES = ("incident_closed", "false_alarm", "merged", "recalled", "drill_ended")
 TASK_FINAL = frozenset({"done", "declined", "cancelled"})
 
 #: service promises (seconds)
@@ -170,6 +180,25 @@ class Detection(msgspec.Struct, kw_only=True):
     h: float
 
 
+class Exercise(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """The mark of a drill (演练) on an alert and its incident, and what its script expects.
+
+    It travels in the alert's events, so every screen, phone and report can say 演练 and a
+    drill's score is computed from the events alone (console/domain/drills.py).
+    """
+
+    #: this run's id (unique per injection) and the script it came from (a site's drills.toml row)
+    drill: str
+    script: str = ""
+    #: who injected it: a center ("district", a town) or a source ("cap")
+    by: str = ""
+    #: the plan the script expects, and the kinds of people (with how many) it expects sent
+    plan: str | None = None
+    kinds: list[PlanRole] = []
+    #: the script says: answer on the phone only, do not go
+    phone_only: bool = False
+
+
 class Alert(msgspec.Struct, kw_only=True):
     """Something that needs the commander: camera AI, a report, the hotline, another center."""
 
@@ -193,6 +222,8 @@ class Alert(msgspec.Struct, kw_only=True):
     value: float | None = None
     #: the unit of `value` (CROWD_UNIT); empty with no value
     unit: str = ""
+    #: set on a drill's alert (演练): never a real event
+    exercise: Exercise | None = None
 
 
 class PlanRole(msgspec.Struct, kw_only=True, array_like=True):
@@ -244,6 +275,10 @@ class Transition(msgspec.Struct, kw_only=True, omit_defaults=True):
 CASE_PROMISES = ("emergency", "working_hours", "working_days")
 CASE_STAGES = ("registered", "dispatched", "accepted", "on_site", "handled", "verified", "closed")
 #: why a case goes back to its reporter instead of being worked
+#: how a grid worker answers a follow-up check (举一反三): checked and clear, or the same hazard found
+FOLLOW_UP_ANSWERS = ("clear", "found")
+#: the broadcast kind of a follow-up check from a closed case
+FOLLOW_UP = "follow_up"
 RETURN_REASONS = ("not_ours", "insufficient_info", "duplicate")
 #: why a case's clock is stopped for a while
 SUSPEND_REASONS = ("weather", "awaiting_owner", "awaiting_department", "court_or_dispute", "other")
@@ -356,6 +391,8 @@ class Incident(msgspec.Struct, kw_only=True):
     timeline: list[Transition] = []
     #: the case file of an incident whose type runs on a working-time limit (None: the emergency promise)
     case: Case | None = None
+    #: set on a drill's incident (演练): kept out of the live figures, scored as a drill
+    exercise: Exercise | None = None
 
 
 class Task(msgspec.Struct, kw_only=True):
@@ -402,6 +439,9 @@ class Broadcast(msgspec.Struct, kw_only=True):
     actor: str
     at: float
     acked: dict[str, float] = {}
+    #: a follow-up check's answers (resource id → FOLLOW_UP_ANSWERS code) and their notes
+    answers: dict[str, str] = {}
+    notes: dict[str, str] = {}
 
 
 class Plan(msgspec.Struct, kw_only=True):

@@ -12,7 +12,8 @@ from typing import Callable
 
 from console.domain.apply import active_tasks
 from console.domain.model import (
-    ALERT_KINDS, ALERT_SOURCES, FINAL_STATUSES, HELD_STATUSES, SEVERITIES, TASK_FINAL, Alert, Incident,
+    ALERT_KINDS, ALERT_SOURCES, FINAL_STATUSES, FOLLOW_UP, FOLLOW_UP_ANSWERS, HELD_STATUSES, SEVERITIES,
+    TASK_FINAL, Alert, Incident,
     PlanRole, Task, incident_id_for,
 )
 from console.domain.casefile import open_case
@@ -61,6 +62,7 @@ REFUSAL_REASONS = (
     "closed", "resolved", "false_alarm", "merged",  # the incident's final status
     "already_acknowledged", "escalated", "offered", "with_district", "not_offered_here",
     "no_plan", "plan_active", "nothing_to_cancel", "task_ended", "on_scene", "busy", "off_duty",
+    "not_drill",
 )
 
 
@@ -372,8 +374,12 @@ def acknowledge_broadcast(state, body: bodies.CmdBroadcastAck, actor, now) -> Ev
         raise CommandRefused("forbidden", f"broadcast {body.broadcast} is not addressed to {who}")
     if who in message.acked:
         raise CommandRefused("duplicate", f"{who} already acknowledged {body.broadcast}")
+    if body.answer and (message.kind != FOLLOW_UP or body.answer not in FOLLOW_UP_ANSWERS):
+        raise CommandRefused("bad_request", f"answer {body.answer!r}: a follow-up check is answered "
+                             f"{' or '.join(FOLLOW_UP_ANSWERS)}, any other broadcast is only acknowledged")
     return [("broadcast_acknowledged", bodies.BroadcastAcknowledged(broadcast=message.id, resource=who,
-                                                                   actor=actor.name))]
+                                                                   actor=actor.name, answer=body.answer,
+                                                                   note=body.note))]
 
 
 _FIELD_STEPS = {"accepted": ("sent",), "arrived": ("sent", "accepted"),
@@ -430,8 +436,9 @@ def ingest_alert(state, body: bodies.IngestAlert, actor, now) -> Events:
         raise CommandRefused("bad_request", "alert id is empty")
     if not a.town and a.grid:
         a.town = state.town_of(a.grid)
-    return [("alert_raised", bodies.AlertRaised(alert=a, incident=incident_id_for(a.id),
-                                                case=open_case(state, a.kind, a.at)))]
+    # a drill's alert (演练) is no case: it stays out of the case clocks and statistics
+    case = None if a.exercise is not None else open_case(state, a.kind, a.at)
+    return [("alert_raised", bodies.AlertRaised(alert=a, incident=incident_id_for(a.id), case=case))]
 
 
 def ingest_positions(state, body: bodies.IngestPositions, actor, now) -> Events:

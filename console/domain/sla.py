@@ -2,7 +2,9 @@
 
 Response: alert → first dispatch (or the decision that nothing needs sending)
 within 60 s. Assembly: first dispatch → first arrival, and → the whole sent
-team on scene, within 10 minutes.
+team on scene, within 10 minutes. A case (一办到底) is on neither: it runs on its
+type's working-time limit (console/domain/cases.case_clock), so it has no figures
+here and breaks none of these promises.
 """
 
 from __future__ import annotations
@@ -47,6 +49,10 @@ class Sla:
     breaches: tuple[Breach, ...]      # empty when no promise is broken
 
 
+#: what a case has of the emergency promises: nothing running, nothing broken
+_NO_PROMISE = Sla(None, None, False, None, None, None, False, ())
+
+
 def _response_end(inc: Incident) -> float | None:
     """When the commander first answered: a dispatch, or a decision that needs none.
 
@@ -59,7 +65,9 @@ def _response_end(inc: Incident) -> float | None:
 
 
 def incident_sla(inc: Incident, now: float) -> Sla:
-    """The incident's response and assembly figures and breach flags at `now`."""
+    """The incident's response and assembly figures and breach flags at `now` (none for a case)."""
+    if inc.case is not None:
+        return _NO_PROMISE
     end = _response_end(inc)
     response_s = None if end is None else end - inc.created_at
     running = (now - inc.created_at) if end is None else response_s

@@ -90,10 +90,12 @@
     render();
   }
 
-  // 收到 on a broadcast: kept in the outbox like a task step until the hub answers
-  function acknowledge(broadcast) {
+  // 收到 on a broadcast (or a follow-up check's answer, "clear" or "found"): kept in the outbox
+  // like a task step until the hub answers
+  function acknowledge(broadcast, answer) {
     const list = outbox();
-    const cmd = { id: newId(), type: "cmd.acknowledge_broadcast", body: { broadcast: broadcast }, at: Date.now() };
+    const body = answer ? { broadcast: broadcast, answer: answer } : { broadcast: broadcast };
+    const cmd = { id: newId(), type: "cmd.acknowledge_broadcast", body: body, at: Date.now() };
     list.push(cmd);
     saveOutbox(list);
     send(cmd);
@@ -356,14 +358,20 @@
   function card(task) {
     const inc = st.incidents[task.incident];
     const pend = pendingFor(task.id);
-    const c = el("article", "task " + task.status + (pend.length ? " waiting" : ""));
+    const drill = inc && inc.exercise;
+    const c = el("article", "task " + task.status + (pend.length ? " waiting" : "") + (drill ? " drill" : ""));
     c.dataset.task = task.id;
     const head = el("div", "head");
     head.append(el("span", "kind", inc ? (W.incident_kinds[inc.kind] || inc.kind) : ""));
     const recalled = task.status === "cancelled" && task.cause === "recalled";
-    head.append(el("span", "status", recalled ? "已撤回" : (W.task_statuses[task.status] || task.status)));
+    const drillEnded = task.cause === "drill_ended";
+    head.append(el("span", "status", recalled ? "已撤回" : drillEnded ? W.drill.ended
+      : (W.task_statuses[task.status] || task.status)));
     c.append(head);
-    c.append(el("h2", "title", inc ? inc.title : task.incident));
+    c.append(el("h2", "title", inc ? (drill ? W.drill.mark : "") + inc.title : task.incident));
+    // a drill says so before anything else, and a phone-only drill says: do not go
+    if (drillEnded) c.append(el("p", "drill ended", W.drill.ended + "。请返回岗位。"));
+    else if (drill && drill.phone_only) c.append(el("p", "drill phone-only", W.drill.phone_only));
     const facts = el("div", "facts");
     const link = inc && mapLink(inc);
     if (link) {
@@ -420,14 +428,24 @@
     c.dataset.broadcast = msg.id;
     const inc = st.incidents[msg.incident];
     const head = el("div", "head");
-    head.append(el("span", "kind", "通知" + (inc ? " · " + (W.incident_kinds[inc.kind] || inc.kind) : "")));
-    head.append(el("span", "status", msg.acked[st.me] ? "已收到" : "请确认收到"));
+    head.append(el("span", "kind", (msg.kind === "follow_up" ? "举一反三" : "通知") + (inc ? " · " + (W.incident_kinds[inc.kind] || inc.kind) : "")));
+    // a follow-up check (举一反三) from a closed case is answered: checked and clear, or the same found
+    const followUp = msg.kind === "follow_up";
+    const answer = (msg.answers || {})[st.me];
+    const status = !msg.acked[st.me] ? (followUp ? "请排查并回复" : "请确认收到")
+      : followUp ? (answer === "found" ? "已回复：发现同类隐患" : "已回复：无隐患") : "已收到";
+    head.append(el("span", "status", status));
     c.append(head);
     c.append(el("p", "text", msg.text));
     const pend = outbox().some((p) => p.body.broadcast === msg.id);
     if (!msg.acked[st.me]) {
       const acts = el("div", "actions");
-      acts.append(button("收到", "primary", () => acknowledge(msg.id), pend));
+      if (followUp) {
+        acts.append(button("已排查，无隐患", "primary", () => acknowledge(msg.id, "clear"), pend));
+        acts.append(button("发现同类隐患", "secondary", () => acknowledge(msg.id, "found"), pend));
+      } else {
+        acts.append(button("收到", "primary", () => acknowledge(msg.id), pend));
+      }
       c.append(acts);
     }
     return c;

@@ -114,6 +114,7 @@
     box.append(el("h2", "title", f.title));
     const kind = el("select");
     for (const [code, word] of Object.entries(W.incident_kinds)) {
+      if (W.health_kinds.includes(code)) continue;
       const o = el("option", null, word); o.value = code; kind.append(o);
     }
     kind.value = "other";

@@ -5,8 +5,10 @@ window.FIELD_WORDS = {
   incident_kinds: {
     crowd_density: "人群密度", cordon_intrusion: "闯入警戒线", animal: "动物", fall: "摔倒",
     smoke: "烟火", fire_hazard: "火灾隐患", illegal_parking: "违规停车", rockfall: "落石",
-    debris: "杂物", other: "其他"
+    debris: "杂物", other: "其他", camera_offline: "摄像机离线", source_silent: "来源失联"
   },
+  // the hub's own health alarms: shown on a task, never offered in a report
+  health_kinds: ["camera_offline", "source_silent"],
   resource_kinds: {
     grid_worker: "网格员", community_staff: "社区工作人员", social_worker: "社工", volunteer: "志愿者",
     police: "民警", traffic_police: "交警", medical: "医疗", fire: "消防", forest_fire: "森林消防",
@@ -25,6 +27,8 @@ window.FIELD_WORDS = {
     storage_full: "指挥中心暂时无法记录，请稍后", storage_error: "指挥中心暂时无法记录，请稍后",
     photo_required: "核查需附照片"
   },
+  // a drill's (演练) marks: console/ui/common/glossary.py DRILL_WORDS
+  drill: { mark: "【演练】", phone_only: "演练：仅在手机上应答，请勿前往", ended: "演练已结束" },
   decline_reasons: ["正在处置另一起", "距离太远", "身体不适", "无法联系现场"],
   // the photo report form (report.js)
   report_words: {

@@ -22,12 +22,14 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Annotated
 
 import msgspec
 
 from console.domain.localtime import clock
 from console.domain.model import (
-    ALERT_KINDS, CROWD_UNIT, FINAL_STATUSES, SEVERITIES, Alert, Detection, Incident, OrgUnit, incident_id_for,
+    ALERT_KINDS, CROWD_UNIT, FINAL_STATUSES, HEALTH_KINDS, SEVERITIES, Alert, Detection, Exercise, Incident, OrgUnit,
+    incident_id_for,
 )
 from console.gateway.cap import (
     CapMessage, CapRefused, LocalArea, area_center, cap_alert_id, parse_head, parse_info,
@@ -54,6 +56,9 @@ ROUTES = {
     # photos alone, for a case's handled and verify steps (the field page sends their URLs to the hub)
     "/photos": ("POST", "photo", 16 << 20),
     "/stats": ("GET", "stats", 0),
+    # an AI box says it is alive (its id, how often it will say so): silent past that, the hub raises
+    # `source_silent` naming it (console/hub/health.py)
+    "/heartbeat": ("POST", "webhook", 4096),
 }
 MAX_REPORT_PHOTOS = 6
 #: a CAP senderName longer than this is cut (it is the alert's reporter, shown in one line)
@@ -73,6 +78,17 @@ class Box(msgspec.Struct, forbid_unknown_fields=True):
     y: float
     w: float
     h: float
+
+
+#: the kinds a camera or a report may raise (the health kinds are the hub's own alarms)
+FIELD_KINDS = tuple(k for k in ALERT_KINDS if k not in HEALTH_KINDS)
+
+
+class BoxHeartbeat(msgspec.Struct, forbid_unknown_fields=True):
+    """An AI box's `POST /heartbeat`: its id, and within how many seconds it will say so again."""
+
+    box: Annotated[str, msgspec.Meta(max_length=64)]
+    every_s: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 30.0
 
 
 class CameraEvent(msgspec.Struct, forbid_unknown_fields=True):
@@ -150,7 +166,7 @@ class Gateway:
         self.metrics.items.labels(inp, outcome).inc()
         if "t0" in meta:
             self.metrics.item_seconds.labels(inp).observe(time.perf_counter() - meta["t0"])
-        if self.audit_store is not None:
+        if self.audit_store is not None and not (inp == "heartbeat" and outcome == "accepted"):  # no row per beat
             d = {"input": inp, "peer": req.peer if req else "", **detail}
             self._audit_pool.submit(self.audit_store.audit, source, "gateway", f"gateway.{inp}",
                                     outcome if outcome == "accepted" else f"refused:{outcome}", d)
@@ -214,6 +230,7 @@ class Gateway:
         if inp == "stats":
             return Response.json(200, {"ok": True, "counters": dict(sorted(self.counters.items()))})
         handler = (self._photos_only if req.path == "/photos"
+                   else self._heartbeat if req.path == "/heartbeat"
                    else {"cap": self._cap, "webhook": self._webhook, "photo": self._report}[inp])
         try:
             body = await handler(req)
@@ -270,9 +287,9 @@ class Gateway:
             parse_info(msg)
         except CapRefused as exc:
             raise _refuse(exc.status, exc.code, exc.reason) from None
-        if msg.status == "Exercise" and self.link.mode != "exercise":
-            raise _refuse(422, "exercise_only", f"status Exercise is taken only while the hub runs an exercise "
-                                                f"(it is in {self.link.mode} mode)")
+        if msg.status == "Exercise" and self.link.mode not in ("live", "exercise"):
+            raise _refuse(422, "exercise_only", f"status Exercise is taken by a live hub (as a drill) or an "
+                                                f"exercise, not in {self.link.mode} mode")
         if msg.status not in ("Actual", "Exercise"):
             raise _refuse(422, "not_actual", f"status {msg.status} is not raised (CAP: only Actual and Exercise are acted on)")
         if msg.msg_type in ("Ack", "Error"):
@@ -283,6 +300,8 @@ class Gateway:
         continues = None
         if msg.msg_type == "Alert":
             alert = self._cap_alert(msg, source.name)
+            if msg.status == "Exercise" and self.link.mode == "live":  # a drill (演练) in the live queue
+                alert.exercise = Exercise(drill=aid, by="cap")
             result = await self._send("ingest.alert", m.IngestAlert(alert=alert))
             incident = incident_id_for(aid)
         else:
@@ -380,6 +399,20 @@ class Gateway:
                      reporter=(msg.sender_name or source_name)[:MAX_REPORTER_CHARS])
 
     # ------------------------------------------------------------------ AI camera webhook
+    async def _heartbeat(self, req: Request) -> dict:
+        req.meta["input"] = "heartbeat"  # a webhook token's, counted apart from camera events
+        try:
+            beat = msgspec.json.decode(req.body, type=BoxHeartbeat)
+        except msgspec.ValidationError as exc:
+            raise _refuse(422, "invalid", f"heartbeat body: {exc}") from None
+        except msgspec.DecodeError as exc:
+            raise _refuse(400, "bad_json", f"not JSON: {exc}") from None
+        if not beat.box.strip():
+            raise _refuse(422, "missing_field", "box is empty")
+        if not await self.link.session.heartbeat(beat.box, beat.every_s):
+            raise _refuse(503, "hub_unavailable", "the hub is not reachable now; retry later", **{"Retry-After": "5"})
+        return {"box": beat.box}
+
     async def _webhook(self, req: Request) -> dict:
         ctype = req.headers.get("content-type", "").split(";")[0].strip().lower()
         if ctype != "application/json":
@@ -392,8 +425,8 @@ class Gateway:
             raise _refuse(400, "bad_json", f"not JSON: {exc}") from None
         if not ev.event_id.strip():
             raise _refuse(422, "missing_field", "event_id is empty")
-        if ev.kind not in ALERT_KINDS:
-            raise _refuse(422, "invalid", f"kind {ev.kind!r} is not one of {', '.join(ALERT_KINDS)}")
+        if ev.kind not in ALERT_KINDS or ev.kind in HEALTH_KINDS:  # health alarms are the hub's own
+            raise _refuse(422, "invalid", f"kind {ev.kind!r} is not one of {', '.join(FIELD_KINDS)}")
         if not 0.0 <= ev.score <= 1.0:
             raise _refuse(422, "invalid", f"score {ev.score} is not within 0..1")
         if ev.density is not None and (ev.kind != "crowd_density" or not 0.0 <= ev.density <= 20.0):
@@ -483,8 +516,8 @@ class Gateway:
         if not photos:
             raise _refuse(422, "missing_field", "a report needs at least one photo (form field 'photo')")
         kind = fields["kind"]
-        if kind not in ALERT_KINDS:
-            raise _refuse(422, "invalid", f"kind {kind!r} is not one of {', '.join(ALERT_KINDS)}")
+        if kind not in FIELD_KINDS:
+            raise _refuse(422, "invalid", f"kind {kind!r} is not one of {', '.join(FIELD_KINDS)}")
         severity = fields.get("severity") or "warning"
         if severity not in SEVERITIES:
             raise _refuse(422, "invalid", f"severity {severity!r} is not one of {', '.join(SEVERITIES)}")

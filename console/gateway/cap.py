@@ -7,8 +7,9 @@ the document is size-capped before parsing. The mapping (GATEWAY.md §3):
 - `sender` + `identifier` is the dedup key: alert id `CAP-` + 16 hex digits of its SHA-256;
 - `msgType` Alert opens an incident; Update and Cancel join the incident their
   `references` (`sender,identifier,sent` triples) opened;
-- `status` Actual always; Exercise only while the hub runs an exercise; Test,
-  System and Draft are refused (nothing to raise);
+- `status` Actual always; Exercise on a live hub is raised as a drill (演练: the
+  alert's `exercise` mark, by "cap"), in an exercise hub as it is; Test, System
+  and Draft are refused (nothing to raise);
 - `severity` × `urgency` × `certainty` (each one of CAP's own values, else refused)
   → info / warning / critical (`map_severity`);
 - the first `info`'s `area`s (polygons and circles, WGS-84 "lat,lon", of all its

@@ -24,6 +24,8 @@ def add_gateway_parser(sub) -> None:
                    help="JSON: [{token, name, inputs: [cap|webhook|photo|stats], per_minute, burst}]")
     p.add_argument("--photos", default="gateway-photos", metavar="DIR", help="content-addressed photo folder")
     p.add_argument("--public-url", default=None, help="URL consoles fetch /photos/… from (default http://host:port)")
+    p.add_argument("--heartbeat-s", type=float, default=10.0, metavar="S",
+                   help="tell the hub every S seconds that the gateway is alive (0: never; default 10)")
     p.add_argument("--db", default="sqlite:///gateway.db", help="SQLAlchemy URL of the gateway's audit trail")
     p.add_argument("--field-tokens", default=None, metavar="FILE",
                    help="the hub's tokens file: its field tokens may post photo reports from the field page")
@@ -36,7 +38,7 @@ async def _main(a: argparse.Namespace) -> int:
 
     cfg = GatewayConfig(site=a.site, hub=a.hub, hub_token=a.hub_token, host=a.host, port=a.port, tokens=a.tokens,
                         photos=a.photos, public_url=a.public_url, db=a.db,
-                        field_tokens=a.field_tokens)
+                        field_tokens=a.field_tokens, heartbeat_s=a.heartbeat_s)
     try:
         gw = await start_gateway(cfg)
     except SiteInvalid as exc:

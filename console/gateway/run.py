@@ -29,6 +29,8 @@ class GatewayConfig:
     hub_timeout: float = 5.0
     #: the hub's tokens file: its field tokens may post photo reports (console/gateway/field.py)
     field_tokens: str | None = None
+    #: how often the gateway tells the hub it is alive (silent for three of these: `source_silent`)
+    heartbeat_s: float = 10.0
 
 
 class RunningGateway:
@@ -68,6 +70,8 @@ async def start_gateway(cfg: GatewayConfig, *, wait_live: float | None = None) -
 
         store = await loop.run_in_executor(None, Store, cfg.db)
     link = HubLink(cfg.hub, cfg.hub_token)
+    if cfg.heartbeat_s > 0:
+        link.session.beats[""] = cfg.heartbeat_s  # "": the hub names it by the gateway's token
     await link.start()
     photos = PhotoStore(cfg.photos, cfg.public_url or "")
     field = None

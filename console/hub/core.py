@@ -19,6 +19,7 @@ import msgspec
 
 from console.domain.apply import apply
 from console.domain.archive import ARCHIVE_ABOVE, archivable
+from console.domain.casesearch import CaseQuery, CasesFound, hit_of, merge_hits, search_state
 from console.domain.commands import decide
 from console.domain.rules import Actor, CommandRefused
 from console.domain.state import State, decode_state, encode_state
@@ -137,6 +138,8 @@ class HubCore:
         self._views: dict[Principal, views.View] = {}
         #: the cameras' credentials (console/site/credentials.py), sent only to VIDEO_ROLES, never logged
         self.camera_credentials: dict = {}
+        #: the hub's camera and source alarms (console/hub/health.py), given `heartbeat`s; None: not watched
+        self.health = None
         self._batch_ready = asyncio.Event()
         self._committed = asyncio.Condition()
         self.committed_seq = 0
@@ -492,13 +495,37 @@ class HubCore:
             self._results.pop(key, None)
 
     def _archive(self) -> None:
-        """Archive the oldest finished incidents (an event like any other: logged, sent, replayed)."""
+        """Archive the oldest finished incidents (an event like any other: logged, sent, replayed).
+
+        Their searchable rows go to the store first (the same single store thread, so before the
+        event's own batch): a search of past cases finds them once they left the state.
+        """
         # an id with "/" is a town's incident in a district's picture: the town's log archives it
         chunks = [kept for ids in archivable(self.state) if (kept := [i for i in ids if "/" not in i])]
+        keep = getattr(self.store, "keep_archived", None)
+        if chunks and keep is not None:
+            hits = [hit_of(self.state, self.state.incidents[i]) for ids in chunks for i in ids]
+            self._db.submit(keep, hits).add_done_callback(self._archive_kept)
         if chunks:
             self.emit([("incidents_archived", m.IncidentsArchived(incidents=ids)) for ids in chunks])
             self.counters["archived"] += sum(map(len, chunks))
         self._archive_scan_at = len(self.state.incidents) + ARCHIVE_SCAN_STEP
+
+    def _archive_kept(self, done) -> None:
+        if done.exception() is not None:  # the rows are rebuilt on no path: say so loudly
+            self.counters["archive_errors"] += 1
+            log.error("archived incidents not indexed for search: %s", done.exception())
+
+    async def search_cases(self, query: CaseQuery, center: str | None) -> CasesFound:
+        """Past cases a center sees: the live state's (on the loop) and the archive's (on the store thread)."""
+        live = search_state(self.state, query, center)
+        archived: list = []
+        search = getattr(self.store, "search_archive", None)
+        if search is not None:
+            towns = None if center is None or center == self.state.district() else {center}
+            archived = await self._blocking(search, query, towns)
+        hits = merge_hits(live, archived, query.limit)
+        return CasesFound(hits=hits, archived=sum(h.archived for h in hits))
 
     async def wait_committed(self, seq: int) -> None:
         async with self._committed:

@@ -96,7 +96,12 @@ def town_of(type_: str, body: m.Body) -> str | None:
 
 
 def target(type_: str, body: m.Body) -> tuple[str, str] | None:
-    """(town, local incident or task id) a command on the district hub is about, if it is a town's."""
+    """(town, local incident or task id) a command on the district hub is about, if it is a town's.
+
+    A drill started from the district names its town in its alert's id (`T3/<drill id>`).
+    """
+    if type_ == "cmd.start_drill":
+        return split(body.alert.id)
     for name in ("incident", "into", "task", "broadcast"):
         value = getattr(body, name, None)
         if isinstance(value, str) and (got := split(value)):
@@ -125,6 +130,12 @@ def held_of(state, town: str) -> dict[str, bytes]:
     """One town's incidents in a district's state, {qualified id: encoded incident}."""
     prefix = f"{town}{SEP}"
     return {i: msgspec.json.encode(inc) for i, inc in state.incidents.items() if i.startswith(prefix)}
+
+
+def drill_for_town(body):
+    """A drill the district sends into a town: its alert under the town's own id (the drill's id)."""
+    town, local = split(body.alert.id)
+    return msgspec.structs.replace(body, alert=msgspec.structs.replace(body.alert, id=local, town=town))
 
 
 def refuse_town_commands(principal, command_id, type_: str, body: m.Body):

@@ -64,7 +64,10 @@ log = logging.getLogger(__name__)
 EVENTS_STREAM = "DUTY_EVENTS"
 HANDOFF_STREAM = "DUTY_HANDOFFS"
 #: the commands that may cross hubs; anything else arriving on a hand-off subject is refused
-HANDOFF_TYPES = frozenset({"cmd.escalate", "cmd.request_cooperation", "cmd.accept_handoff", "cmd.decline_handoff"})
+HANDOFF_TYPES = frozenset({"cmd.escalate", "cmd.request_cooperation", "cmd.accept_handoff", "cmd.decline_handoff",
+                           "cmd.start_drill", "cmd.end_drill"})
+#: what a district console may send on a followed town's incident (or, starting a drill, into a town)
+FORWARDED_TYPES = frozenset({"cmd.accept_handoff", "cmd.decline_handoff", "cmd.start_drill", "cmd.end_drill"})
 #: roles a remote sender may claim (the receiving hub's rules decide the rest)
 HANDOFF_ROLES = frozenset({"commander", "operator"})
 #: events read from the log per publish round, and messages fetched per pull
@@ -533,8 +536,7 @@ class Federation:
             return None
         town, local = got
         loop = asyncio.get_running_loop()
-        if town not in self.replicas or type_ not in ("cmd.accept_handoff", "cmd.decline_handoff") \
-                or not command_id:
+        if town not in self.replicas or type_ not in FORWARDED_TYPES or not command_id:
             self.counters["forward_refused"] += 1
             fut = loop.create_future()
             fut.set_result(m.Result(ok=False, code="out_of_scope", message=(
@@ -543,7 +545,8 @@ class Federation:
             return fut
         self.counters["forwarded"] += 1
         sender = Principal(token="", role=principal.role, name=principal.name, center=principal.center or self.center)
-        local_body = msgspec.structs.replace(body, incident=local)
+        local_body = (district.drill_for_town(body) if type_ == "cmd.start_drill"
+                      else msgspec.structs.replace(body, incident=local))
         return asyncio.ensure_future(self._forwarded(town, sender, type_, local_body, command_id))
 
     async def _forwarded(self, town: str, sender: Principal, type_: str, body: m.Body, command_id: str) -> m.Result:
@@ -853,8 +856,10 @@ class Federation:
         out = {}
         for town, rep in self.replicas.items():
             open_ = [i for i in rep.state.incidents.values() if i.status not in FINAL_STATUSES]
-            out[town] = {"seq": rep.state.seq, "incidents": len(open_),
-                         "escalated": sum(1 for i in open_ if i.offered_to == self.center)}
+            real = [i for i in open_ if i.exercise is None]  # drills (演练) are counted apart
+            out[town] = {"seq": rep.state.seq, "incidents": len(real),
+                         "escalated": sum(1 for i in real if i.offered_to == self.center),
+                         "drills": len(open_) - len(real)}
         return out
 
     def _log_picture(self) -> None:

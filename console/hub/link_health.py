@@ -24,11 +24,8 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from console.domain import rules
-from console.domain.bodies import CmdIncident, IngestAlert
-from console.domain.model import FINAL_STATUSES, Alert
-from console.domain.rules import Actor
-from console.hub.auth import Principal
+from console.domain.model import Alert
+from console.hub import alarms
 
 if TYPE_CHECKING:
     from console.hub.federation import Federation
@@ -70,18 +67,15 @@ class LinkAlarms:
         self._down_since: float | None = None
         self._up_since: float | None = None
         self._started = time.monotonic()
-        self._principal = Principal(token="", role="ingest", name=ACTOR, center=None)
+        self._principal = alarms.principal(ACTOR)
         #: the thresholds (seconds), from the module's defaults
         self.link_after_s = LINK_ALARM_S
         self.silent_after_s = SILENT_ALARM_S
 
     def take_up(self) -> None:
         """Adopt the alarms a previous run of this hub left open (called once the state is recovered)."""
-        prefix = f"{LINK_ALERT_PREFIX}{self.fed.center}-"
-        for inc in self.fed.core.state.incidents.values():
-            if inc.alert.startswith(prefix) and inc.status not in FINAL_STATUSES:
-                key = inc.alert[len(prefix):].rpartition("-")[0]
-                self.open.setdefault(key, inc.id)
+        for key, incident in alarms.open_alarms(self.fed.core, f"{LINK_ALERT_PREFIX}{self.fed.center}-").items():
+            self.open.setdefault(key, incident)
 
     def problems(self, now: float) -> dict[str, tuple[str, str, str | None]]:
         """What is wrong now: key → (severity, title, the town it is about or None)."""
@@ -123,7 +117,7 @@ class LinkAlarms:
         """A followed town's stream was lost: raised now, even if the town is seen again before the
         next look (a loss is never a blip); closed at a later look once the town is followed again."""
         key = f"stream-{town}"
-        if key not in self.open and not self.fed.core.read_only and not self.fed.core.storage_fault:
+        if key not in self.open and alarms.can_raise(self.fed.core):
             severity, title, _ = stream_lost(town)
             incident = self._raise(key, severity, title, town)
             if incident:
@@ -132,8 +126,7 @@ class LinkAlarms:
 
     def step(self, now: float) -> None:
         """One look: raise an alarm per new problem, close the alarms whose problem is gone."""
-        core = self.fed.core
-        if core.read_only or core.storage_fault:
+        if not alarms.can_raise(self.fed.core):
             return
         problems = self.problems(now)
         for key, (severity, title, town) in problems.items():
@@ -153,17 +146,8 @@ class LinkAlarms:
         alert = Alert(id=f"{LINK_ALERT_PREFIX}{center}-{key}-{int(time.time() * 1000)}", source="center",
                       kind="other", severity=severity, title=title, at=core.clock.now(),
                       x=unit.center_x if unit else 0.0, y=unit.center_y if unit else 0.0, grid="", town=center)
-        seqs = core.inject(self._principal, "ingest.alert", IngestAlert(alert=alert))
-        return f"I-{alert.id}" if seqs else None
+        return alarms.raise_alarm(core, self._principal, alert)
 
     def _close(self, incident: str) -> None:
         """Close an alarm's incident (its tasks cancelled as a commander's close would) with a note."""
-        core = self.fed.core
-        inc = core.state.incidents.get(incident)
-        if inc is None or inc.status in FINAL_STATUSES:
-            return
-        actor = Actor(ACTOR, "commander", None)
-        events = rules.close(core.state, CmdIncident(incident=incident, note="已恢复，自动关闭"), actor,
-                             core.clock.now())
-        core.emit(events)
-        log.info("alarm closed: %s is healthy again", incident)
+        alarms.close_alarm(self.fed.core, incident, ACTOR)

@@ -239,6 +239,7 @@ class _HubCollector:
         yield from self._sessions(core)
         yield from self._storage(core)
         yield from self._state(core)
+        yield from self._health(core)
         yield from self._federation()
 
     def _sessions(self, core):
@@ -286,8 +287,27 @@ class _HubCollector:
         cams.add_metric(["online"], online)
         cams.add_metric(["offline"], len(core.state.cameras) - online)
         yield cams
-        yield _gauge("duty_hub_incidents_open", "Incidents not yet closed",
-                     sum(1 for i in core.state.incidents.values() if i.status not in FINAL_STATUSES))
+        open_ = [i for i in core.state.incidents.values() if i.status not in FINAL_STATUSES]
+        drills = sum(1 for i in open_ if i.exercise is not None)  # drills (演练) are counted apart
+        yield _gauge("duty_hub_incidents_open", "Incidents not yet closed (drills apart)", len(open_) - drills)
+        yield _gauge("duty_hub_drills_open", "Drills (exercise-marked incidents) not yet closed", drills)
+
+    def _health(self, core):
+        health = core.health
+        if health is None:
+            return
+        open_ = GaugeMetricFamily("duty_hub_health_alarms_open", "The hub's own camera_offline and source_silent "
+                                  "alarms open now", labels=["kind"])
+        by_kind = Counter("camera_offline" if key.startswith("camera-") else "source_silent" for key in health.open)
+        for kind in ("camera_offline", "source_silent"):
+            open_.add_metric([kind], by_kind[kind])
+        yield open_
+        counts = CounterMetricFamily("duty_hub_health_occurrences", "Health alarms raised and closed, outages "
+                                     "quieted, heartbeat sources refused over the cap", labels=["what"])
+        for key, n in sorted(health.counts.items()):
+            counts.add_metric([key], n)
+        yield counts
+        yield _gauge("duty_hub_heartbeat_sources", "Sources that said how often they speak", len(health.sources))
 
     def _federation(self):
         fed = self.m.federation

@@ -39,6 +39,8 @@ from console.protocol.codec import (
     encode_batch,
 )
 
+#: who may search past cases (a search reads the center's whole history: not a phone, not a source)
+SEARCH_ROLES = frozenset({"commander", "operator"})
 log = logging.getLogger(__name__)
 
 
@@ -417,6 +419,8 @@ class HubServer:
             await self._resume(ch, msg.body.last_seq, msg.body.epoch)
         elif t == "subscribe":
             ch.cameras = set(msg.body.cameras[:256])
+        elif t == "search" and msg.id:  # past cases: the live state and the store's archive (off the loop)
+            asyncio.ensure_future(self._search(ch, msg.id, msg.body))
         elif t == "ping":
             ch.alarm = (msg.body.alarm_p95_s, msg.body.alarm_n)
             await self._reply(ch, encode("pong", m.Pong(t=msg.body.t, clock=self.core.clock.now())))
@@ -425,6 +429,11 @@ class HubServer:
                 self.selections.selected(ch.principal, msg.body.incident)
             else:
                 await self._error(ch, "forbidden", "only a commander's selection is followed")
+        elif t == "heartbeat":
+            if ch.principal.role != "ingest":
+                await self._error(ch, "forbidden", "only ingest sources send heartbeats", msg.id)
+            elif self.core.health is not None:  # no reply: a heartbeat is only heard (console/hub/health.py)
+                self.core.health.heard(msg.body.source or ch.principal.name, msg.body.every_s)
         elif t == "field.enrol" and msg.id:  # the hub's tokens, not the domain's (console/hub/enrol.py)
             await self._reply(ch, encode("result", field_enrol(self, ch.principal, msg.body), id=msg.id))
         elif t in m.COMMAND_BODIES:
@@ -439,6 +448,22 @@ class HubServer:
                 asyncio.ensure_future(self._answer(ch, msg.id, future))
         else:
             await self._error(ch, "unexpected", f"{t} is not a client message", msg.id)
+
+    async def _search(self, ch: Channel, ref: str, query) -> None:
+        """Answer a search of past cases with what the principal's center sees (field and ingest: refused)."""
+        if ch.principal.role not in SEARCH_ROLES:
+            await self._error(ch, "forbidden", f"role {ch.principal.role} may not search cases", ref)
+            return
+        try:
+            found = await self.core.search_cases(query, ch.principal.center)
+        except Exception as exc:  # the store could not be read: said, not hidden
+            log.exception("case search failed")
+            await self._error(ch, "internal", f"search failed: {exc}"[:200], ref)
+            return
+        try:
+            await self._reply(ch, encode("found", found, id=ref))
+        except (ConnectionClosed, ConnectionError):
+            pass
 
     async def _answer(self, ch: Channel, command_id: str, future: asyncio.Future) -> None:
         try:

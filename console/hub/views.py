@@ -103,13 +103,13 @@ def credentials_message(state: State, credentials: dict) -> bytes:
 
 def field_incident(inc: Incident, tasks: list[str], reported: bool = False) -> Incident:
     """What a field page sees of an incident it has tasks in (or reported): title, place, times, status,
-    broadcasts, and its case's stages; the alert's id only to its reporter."""
+    broadcasts, its case's stages and its drill mark (演练); the alert's id only to its reporter."""
     return Incident(
         id=inc.id, alert=inc.alert if reported else "", case=inc.case, kind=inc.kind, severity=inc.severity, title=inc.title, town=inc.town,
         grid=inc.grid, x=inc.x, y=inc.y, created_at=inc.created_at, status=inc.status, plan=inc.plan,
         tasks=tasks, merged_into=inc.merged_into, acknowledged_at=inc.acknowledged_at,
         first_dispatch_at=inc.first_dispatch_at, first_arrival_at=inc.first_arrival_at,
-        resolved_at=inc.resolved_at, closed_at=inc.closed_at,
+        resolved_at=inc.resolved_at, closed_at=inc.closed_at, exercise=inc.exercise,
         timeline=[msgspec.structs.replace(s, actor="") for s in inc.timeline if s.what in FIELD_STEPS])
 
 
@@ -126,8 +126,11 @@ def _reported(state: State, inc: Incident, name: str) -> bool:
 
 def field_message(message: Broadcast, resource: str | None) -> Broadcast:
     """A broadcast as one of its recipients sees it: the others' names and answers left out."""
-    acked = {resource: message.acked[resource]} if resource in message.acked else {}
-    return msgspec.structs.replace(message, recipients=[resource], acked=acked)
+    def own(d: dict) -> dict:
+        return {resource: d[resource]} if resource in d else {}
+
+    return msgspec.structs.replace(message, recipients=[resource], acked=own(message.acked),
+                                   answers=own(message.answers), notes=own(message.notes))
 
 
 def ingest_camera(cam: Camera) -> Camera:

@@ -16,6 +16,7 @@ import msgspec
 from console.domain.bodies import *  # noqa: F403 (the domain's bodies are the wire's bodies)
 from console.domain.commands import COMMAND_BODIES as DOMAIN_COMMAND_BODIES, DRILL_CONTROL, FIELD_ENROL
 from console.domain.bodies import EVENT_BODIES, Body, Code, Id
+from console.domain.casesearch import CaseHit, CaseQuery, CasesFound
 
 PROTOCOL_VERSION = 2
 
@@ -139,6 +140,15 @@ class Selected(Body):
     incident: Id | None = None
 
 
+class Heartbeat(Body):
+    """An `ingest` source says it is alive and will speak again within `every_s` (PROTOCOL.md §8.2):
+    silent for three of its intervals, the hub raises `source_silent` naming it."""
+
+    #: the source's own name (an AI box's id); "" the sending principal's name
+    source: Id = ""
+    every_s: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 30.0
+
+
 # ------------------------------------------------------------ session (client → hub, review only)
 
 class DrillControl(Body):
@@ -187,6 +197,7 @@ SESSION_BODIES: dict[str, type[Body]] = {
     "snapshot": Snapshot,
     "live": Live,
     "result": Result,
+    "found": CasesFound,
     "error": Error,
     "pong": Pong,
     "clock": Clock,
@@ -205,9 +216,11 @@ COMMAND_BODIES: dict[str, type[Body]] = {
 #: client → hub messages that are not commands
 CLIENT_BODIES: dict[str, type[Body]] = {
     "resume": Resume,
+    "search": CaseQuery,
     "subscribe": Subscribe,
     "ping": Ping,
     "selected": Selected,
+    "heartbeat": Heartbeat,
 }
 
 ALL_BODIES: dict[str, type[Body]] = {

@@ -21,6 +21,7 @@ from console.domain.sla import Breach
 from console.domain.state import State
 from console.recording.drill_file import DrillMeta
 from console.recording.report_cases import cases_section
+from console.recording.report_drills import drills_section
 
 #: at most this many rows in the timeline table (the charts cover everything)
 TIMELINE_ROWS = 600
@@ -67,6 +68,7 @@ class Words(Protocol):
     def report_word(self, code: str, **params) -> str: ...
     def case_word(self, key: str, **values) -> str: ...
     def case_stage(self, code: str) -> str: ...
+    def drill_word(self, key: str, **values) -> str: ...
 
 
 #: the sign-off block's lines, in order (words: the glossary's REPORT_WORDS)
@@ -197,6 +199,7 @@ def build_html(meta: DrillMeta, source: str, figures: Figures, state: State, cha
     w("</table>")
 
     w(cases_section(state, meta.end, words))
+    w(drills_section(state, words))
 
     rows = timeline_rows(state, meta.start, meta.end)
     w(f"<h2>{_e(rw('timeline_n', n=len(rows)))}</h2>")

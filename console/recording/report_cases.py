@@ -1,7 +1,8 @@
 """The after-action report's cases section (一办到底): the same figures as the cases pane.
 
 Open cases by the stage they wait for, the overdue list, and per town and per worker the
-count, the on-time share and p50/p90 of each stage (console/domain/casefigures.py).
+count, the on-time share and p50/p90 of each stage (console/domain/casefigures.py); then each
+follow-up check (举一反三) sent from a closed case, answered grid by grid (console/domain/cases.py).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import html
 from typing import Protocol
 
+from console.domain.cases import follow_ups
 from console.domain.casefigures import TIMED_STAGES, case_rows, figures_by, open_by_stage, overdue, summarize
 from console.domain.localtime import clock, duration
 from console.domain.state import State
@@ -77,4 +79,29 @@ def cases_section(state: State, end: float, words: CaseWords) -> str:
                        f"<td class=num>{g.open}</td><td class=num>{g.overdue}</td><td class=num>{g.returned}</td>"
                        f"<td class=num>{_share(g.on_time_share)}</td>{cells}</tr>")
         out.append("</table>")
+    out.append(_follow_ups(state, rows, words, name_of))
     return "".join(out)
+
+
+def _follow_ups(state: State, rows, words: CaseWords, name_of: dict[str, str]) -> str:
+    """Each follow-up check (举一反三) sent from a case: how many grids answered, which found the same, which are silent."""
+    cw = words.case_word
+    sep = "、" if words.lang.startswith("zh") else ", "
+    lines = []
+    for r in rows:
+        for p in follow_ups(state, r.incident):
+            n = len(p.grids) - len(p.unreached)
+            parts = [cw("follow_up_progress", answered=len(p.clear) + len(p.found), n=n, clear=len(p.clear),
+                        found=len(p.found))]
+            for key, grids in (("follow_up_found", p.found), ("follow_up_silent", p.silent),
+                               ("follow_up_unreached", p.unreached)):
+                if grids:
+                    parts.append(cw(key, grids=sep.join(name_of.get(g, g) for g in grids)))
+            notes = "".join(f"<li>{_e(name_of.get(g, g))} · {_e(name_of.get(who, who))}：{_e(text)}</li>"
+                            for g, who, text in p.notes)
+            lines.append(f"<tr><td>{_e(r.incident)}</td><td>{_e(r.title)}</td><td>{_e(' · '.join(parts))}"
+                         + (f"<ul>{notes}</ul>" if notes else "") + "</td></tr>")
+    if not lines:
+        return ""
+    return (f"<h2>{_e(cw('follow_up'))}</h2><table><thead><tr><th>{_e(cw('case'))}</th><th></th>"
+            f"<th>{_e(cw('follow_up'))}</th></tr></thead>" + "".join(lines) + "</table>")

@@ -4,8 +4,9 @@ Two cases in 涂山镇 (T7) on the last working day before National Day 2026:
 
 - a dead-wood pile beside the forest, photographed by a grid worker at 09:10 (fire hazard,
   4 working hours): forest fire crew sent, cleared by 11:20, verified with a photo by the
-  reporter, then a follow-up check (举一反三) broadcast to every forest-adjacent grid of the
-  town, acknowledged grid by grid (one grid still silent at closing), and the case closed;
+  reporter, the case closed, then from the closed case a follow-up check (举一反三,
+  `cmd.follow_up`) to every forest-adjacent grid of the town, answered grid by grid: one
+  grid finds the same hazard, the others are clear, one grid is still silent at day's end;
 - fallen rocks on the cemetery road, photographed at 16:40 (rockfall, 2 working hours): the
   law-enforcement team accepts that evening, but 1–7 October are holidays, so the limit runs
   out on Thursday 8 October at 09:40; cleared at 09:20 that morning, verified, closed.
@@ -79,18 +80,21 @@ def _deadwood(state: State) -> Iterator[Step]:
         incident=inc, note="枯枝已清运，设置禁火提示牌", photos=["photo://field/deadwood-2.jpg", "photo://field/deadwood-3.jpg"])
     yield at("2026-09-30 11:40"), reporter, "cmd.verify", bodies.CmdVerify(
         incident=inc, note="现场已清理干净", photo="photo://field/deadwood-4.jpg")
-    # 举一反三: every forest-adjacent grid of the town checks for the same hazard
-    yield at("2026-09-30 11:45"), COMMANDER, "cmd.broadcast", bodies.CmdBroadcast(
-        text="举一反三：请排查本网格林边枯枝、落叶堆积", incident=inc, tag="forest_adjacent")
+    yield at("2026-09-30 11:50"), COMMANDER, "cmd.close", bodies.CmdIncident(incident=inc, note="已闭环")
+    # 举一反三 from the closed case: every forest-adjacent grid of the town checks for the same hazard
+    yield at("2026-09-30 11:55"), COMMANDER, "cmd.follow_up", bodies.CmdFollowUp(
+        text="举一反三：请排查本网格林边枯枝、落叶堆积，回复“已排查，无隐患”或“发现同类隐患”", incident=inc,
+        tag="forest_adjacent")
     message = max(state.messages.values(), key=lambda x: x.at)
     by_grid = sorted({state.resources[r].grid for r in message.recipients})
-    for i, grid in enumerate(by_grid[:-1]):  # the last grid has not answered when the case is closed
+    for i, grid in enumerate(by_grid[:-1]):  # the last grid has not answered by the end of the day
         minute = 14 * 60 + 5 * i
-        for rid in sorted(r for r in message.recipients if state.resources[r].grid == grid):
-            worker = Actor(state.resources[rid].name, "field", None, resource=rid)
-            yield (at(f"2026-09-30 {minute // 60:02d}:{minute % 60:02d}"), worker, "cmd.acknowledge_broadcast",
-                   bodies.CmdBroadcastAck(broadcast=message.id))
-    yield at("2026-09-30 16:30"), COMMANDER, "cmd.close", bodies.CmdIncident(incident=inc, note="已闭环，排查已回复")
+        rid = sorted(r for r in message.recipients if state.resources[r].grid == grid)[0]
+        worker = Actor(state.resources[rid].name, "field", None, resource=rid)
+        found = i == 1  # one grid finds a pile of its own
+        yield (at(f"2026-09-30 {minute // 60:02d}:{minute % 60:02d}"), worker, "cmd.acknowledge_broadcast",
+               bodies.CmdBroadcastAck(broadcast=message.id, answer="found" if found else "clear",
+                                      note="护林站旁也有一处枯枝堆，已上报" if found else ""))
 
 
 def _rockfall(state: State) -> Iterator[Step]:

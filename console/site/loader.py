@@ -8,6 +8,7 @@ The folder (console/site/SITE_FORMAT.md):
     cameras.csv       id, name, grid, lon, lat, heading, fov, main_url, sub_url
     plans.toml        [[plan]] id, name, kinds, roles = [[kind, count], …], notify
     cases.toml        optional: work_hours and [[case_type]] per alert kind (console/site/case_types.py)
+    drills.toml       optional: [[drill]] scripts of no-notice drills (console/site/drill_scripts.py)
     duty.csv          optional "6+1" duty list: date, post, name, phone
     course.geojson    optional LineString (an event's route)
 
@@ -34,6 +35,7 @@ from console.domain.model import (
 from console.site import geo
 from console.site.credentials import CREDENTIALS_FILE, Credential, read_credentials, split_userinfo
 from console.site.case_types import read_case_types
+from console.site.drill_scripts import DrillScript, read_drill_scripts
 from console.site.tables import Table, TableError, read_table
 
 #: at most this many errors are collected (a wrong file can produce one per row)
@@ -113,6 +115,8 @@ class Site:
     credentials: dict[str, Credential] = field(default_factory=dict)
     #: what loads but should be fixed (a camera URL that carried a password)
     warnings: list[SiteError] = field(default_factory=list)
+    #: the drill scripts of drills.toml (console/site/drill_scripts.py)
+    drills: list[DrillScript] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line: what the folder holds."""
@@ -795,7 +799,11 @@ def check_site(path: str | Path) -> tuple[Site | None, list[SiteError]]:
     name, day_start = settings
     baseline = Baseline(name=name, day_start=day_start, org=org, resources=resources, cameras=cameras,
                         plans=plans, course=course, case_types=case_types, work_hours=work_hours)
-    return Site(root, baseline, ld.datum, ld.plane, ld.encodings, views, duty, credentials, ld.warnings), []
+    drills = read_drill_scripts(root, ld.err.add, baseline)
+    if ld.err.items:
+        return None, ld.err.items
+    return Site(root, baseline, ld.datum, ld.plane, ld.encodings, views, duty, credentials, ld.warnings,
+                drills), []
 
 
 def load_site(path: str | Path) -> Site:

@@ -46,6 +46,9 @@ class SiteSource:
         self._seen: tuple = ()
         #: called with the Site after every good import (the hub keeps its camera credentials)
         self.on_import: list = []
+        #: called after every look at the folder that worked (the hub's heartbeat of its site watcher:
+        #: a folder that hangs or cannot be read stops it, console/hub/health.py)
+        self.on_look: list = []
         self._task: asyncio.Task | None = None
         #: people the folder dropped while they were on a task: removed when it ends
         self.kept: set[str] = set()
@@ -139,5 +142,7 @@ class SiteSource:
                 now = await loop.run_in_executor(None, fingerprint, self.path)
                 if now != self._seen:
                     await self.reload()
+                for fn in self.on_look:
+                    fn()
             except Exception:
                 log.exception("site watch failed")

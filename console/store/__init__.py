@@ -16,6 +16,7 @@ from sqlalchemy import Engine, insert
 from sqlalchemy.exc import IntegrityError
 
 from . import commands as _commands
+from .archive import IncidentArchive
 from .audit import AuditRow, AuditTrail, AuditVerdict, append_rows, verify_audit_url
 from .commands import CommandResults
 from .engine import make_engine, normalize_url, write_tx
@@ -54,6 +55,7 @@ class Store:
         self._outbox = Outbox(self.engine)
         self._settings = Settings(self.engine)
         self._handoffs = HandoffOutbox(self.engine)
+        self._archive = IncidentArchive(self.engine)
         self._closed = False
 
     # ---- event log -------------------------------------------------------
@@ -113,6 +115,16 @@ class Store:
         except IntegrityError as exc:
             raise DuplicateEventError(f"duplicate sequence number in batch: {exc.orig}") from exc
         return head
+
+    # ---- archive of past incidents -------------------------------------
+
+    def keep_archived(self, hits: list) -> int:
+        """Store the searchable rows of incidents leaving the live state (console/store/archive.py)."""
+        return self._archive.keep(hits)
+
+    def search_archive(self, query, towns: set[str] | None = None) -> list:
+        """Archived incidents answering a `CaseQuery`, newest first (`towns`: only those)."""
+        return self._archive.search(query, towns)
 
     def command_ids(self) -> set[tuple[str, str]]:
         """Every (sender, command id) with a stored result."""

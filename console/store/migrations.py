@@ -50,8 +50,15 @@ def _v2_handoff_outbox(conn: Connection) -> None:
     handoff_outbox.create(conn, checkfirst=True)  # create_all made it already on a new database
 
 
+def _v3_incident_archive(conn: Connection) -> None:
+    """Version 3: archived incidents, one searchable row each (schema.incident_archive)."""
+    from .schema import incident_archive
+
+    incident_archive.create(conn, checkfirst=True)
+
+
 #: ordered: MIGRATIONS[i] brings version i to version i + 1
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_baseline, _v2_handoff_outbox]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1_baseline, _v2_handoff_outbox, _v3_incident_archive]
 #: the version this program writes and understands
 CURRENT = len(MIGRATIONS)
 

@@ -112,3 +112,22 @@ handoff_outbox = Table(
     Column("data", LargeBinary, nullable=False),
     Column("sent", Double, nullable=True),  # NULL until JetStream acknowledged it
 )
+
+#: incidents that left the hub's live state (an `incidents_archived` event), one flat row each
+#: (console/domain/casesearch.CaseHit): the search of past cases reads them; the log still holds
+#: every event, this is only what a search asks about, indexed
+incident_archive = Table(
+    "incident_archive",
+    metadata,
+    Column("incident", String(128), primary_key=True),
+    Column("kind", String(64), nullable=False),
+    Column("town", String(128), nullable=False),
+    Column("grid", String(128), nullable=False),
+    Column("stage", String(32), nullable=False),  # "" for an incident on the emergency promise
+    Column("created", Double, nullable=False),
+    Column("people", Text, nullable=False),
+    Column("words", Text, nullable=False),  # title and text, case-folded: what a text search reads
+    Column("data", LargeBinary, nullable=False),  # the CaseHit as JSON
+    Index("ix_incident_archive_created", "created"),
+    Index("ix_incident_archive_town_kind", "town", "kind"),
+)

@@ -4,43 +4,43 @@
     <context>
         <name>ActionFlow</name>
         <message>
-            <location filename="../../console/ui/shell/flow.py" line="62" />
+            <location filename="../../console/ui/shell/flow.py" line="85" />
             <source>%1 already has %2 on scene and %3 on the way. Send one more? A note for them (optional):</source>
-            <extracomment>severities whose false alarm needs a reason the question being asked now (tests answer it)</extracomment>
+            <extracomment>severities whose false alarm needs a reason the pick list a case action asks first (codes; the glossary has their words) the question being asked now (tests answer it)</extracomment>
             <translation>“%1”现场已有 %2 人、在途 %3 人。仍要再派一人？给对方的备注（可选）：</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/flow.py" line="65" />
+            <location filename="../../console/ui/shell/flow.py" line="88" />
             <source>Dispatch another person?</source>
             <translation>再派一人？</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/flow.py" line="66" />
+            <location filename="../../console/ui/shell/flow.py" line="89" />
             <source>Dispatch</source>
             <translation>派遣</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/flow.py" line="77" />
+            <location filename="../../console/ui/shell/flow.py" line="100" />
             <source>%1 on the way / %2 on scene will all be stood down.</source>
             <translation>%1 人在途 / %2 人在场，将全部撤回。</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/flow.py" line="98" />
+            <location filename="../../console/ui/shell/flow.py" line="121" />
             <source>%1 (%2)</source>
             <translation>%1（%2）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/flow.py" line="100" />
+            <location filename="../../console/ui/shell/flow.py" line="123" />
             <source>Dispatched %1</source>
             <translation>已派遣 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/flow.py" line="107" />
+            <location filename="../../console/ui/shell/flow.py" line="130" />
             <source>Plan activated</source>
             <translation>启动预案</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/flow.py" line="107" />
+            <location filename="../../console/ui/shell/flow.py" line="130" />
             <source>Plan activated: %1</source>
             <translation>预案已启动：%1</translation>
         </message>
@@ -48,195 +48,210 @@
     <context>
         <name>ActionWords</name>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="18" />
-            <location filename="../../console/ui/actions/words.py" line="60" />
-            <location filename="../../console/ui/actions/words.py" line="62" />
+            <location filename="../../console/ui/actions/words.py" line="21" />
+            <location filename="../../console/ui/actions/words.py" line="68" />
+            <location filename="../../console/ui/actions/words.py" line="70" />
             <source>Acknowledge</source>
             <translation>确认</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="19" />
+            <location filename="../../console/ui/actions/words.py" line="22" />
             <source>Dispatch recommended</source>
             <translation>一键派遣推荐</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="20" />
+            <location filename="../../console/ui/actions/words.py" line="23" />
             <source>Activate plan</source>
             <translation>启动预案</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="21" />
-            <location filename="../../console/ui/actions/words.py" line="63" />
+            <location filename="../../console/ui/actions/words.py" line="24" />
+            <location filename="../../console/ui/actions/words.py" line="71" />
             <source>Escalate to district</source>
             <translation>上报区县</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="22" />
+            <location filename="../../console/ui/actions/words.py" line="25" />
             <source>Request cooperation</source>
             <translation>请求跨街协同</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="23" />
+            <location filename="../../console/ui/actions/words.py" line="26" />
             <source>Broadcast a check to grids…</source>
             <translation>通知网格排查…</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="24" />
+            <location filename="../../console/ui/actions/words.py" line="28" />
             <source>Accept hand-off</source>
             <translation>接收移交</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="25" />
-            <location filename="../../console/ui/actions/words.py" line="72" />
-            <location filename="../../console/ui/actions/words.py" line="73" />
+            <location filename="../../console/ui/actions/words.py" line="29" />
+            <location filename="../../console/ui/actions/words.py" line="80" />
+            <location filename="../../console/ui/actions/words.py" line="81" />
             <source>Decline hand-off</source>
             <translation>退回移交</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="26" />
-            <location filename="../../console/ui/actions/words.py" line="68" />
-            <location filename="../../console/ui/actions/words.py" line="69" />
+            <location filename="../../console/ui/actions/words.py" line="30" />
+            <location filename="../../console/ui/actions/words.py" line="76" />
+            <location filename="../../console/ui/actions/words.py" line="77" />
             <source>Resolve</source>
             <translation>处置完毕</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="27" />
-            <location filename="../../console/ui/actions/words.py" line="70" />
-            <location filename="../../console/ui/actions/words.py" line="71" />
+            <location filename="../../console/ui/actions/words.py" line="31" />
+            <location filename="../../console/ui/actions/words.py" line="78" />
+            <location filename="../../console/ui/actions/words.py" line="79" />
             <source>Close</source>
             <translation>关闭</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="28" />
-            <location filename="../../console/ui/actions/words.py" line="46" />
-            <location filename="../../console/ui/actions/words.py" line="66" />
+            <location filename="../../console/ui/actions/words.py" line="32" />
+            <location filename="../../console/ui/actions/words.py" line="51" />
+            <location filename="../../console/ui/actions/words.py" line="74" />
             <source>False alarm</source>
             <translation>误报</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="29" />
-            <location filename="../../console/ui/actions/words.py" line="74" />
-            <location filename="../../console/ui/actions/words.py" line="75" />
+            <location filename="../../console/ui/actions/words.py" line="33" />
+            <location filename="../../console/ui/actions/words.py" line="82" />
+            <location filename="../../console/ui/actions/words.py" line="83" />
             <source>Recall</source>
             <translation>撤回</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="35" />
+            <location filename="../../console/ui/actions/words.py" line="34" />
+            <source>End drill</source>
+            <translation>结束演练</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions/words.py" line="40" />
             <source>Dispatch the recommended person</source>
             <translation>派遣推荐人员</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="36" />
+            <location filename="../../console/ui/actions/words.py" line="41" />
             <source>Acknowledge (optional comment)</source>
             <translation>确认（可加备注）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="37" />
+            <location filename="../../console/ui/actions/words.py" line="42" />
             <source>Escalate to the district (asks for a note)</source>
             <translation>上报区县（需填写说明）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="38" />
+            <location filename="../../console/ui/actions/words.py" line="43" />
             <source>False alarm (asks for a reason on warnings and criticals)</source>
             <translation>误报（警告和紧急预警需选择原因）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="39" />
+            <location filename="../../console/ui/actions/words.py" line="44" />
             <source>Activate the response plan</source>
             <translation>启动预案</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="45" />
+            <location filename="../../console/ui/actions/words.py" line="50" />
             <source>Acknowledged</source>
             <translation>已确认</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="47" />
+            <location filename="../../console/ui/actions/words.py" line="52" />
             <source>Escalated to district</source>
             <translation>已上报区县</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="48" />
+            <location filename="../../console/ui/actions/words.py" line="53" />
             <source>Resolved</source>
             <translation>已处置</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="49" />
+            <location filename="../../console/ui/actions/words.py" line="54" />
             <source>Closed</source>
             <translation>已办结</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="50" />
+            <location filename="../../console/ui/actions/words.py" line="55" />
             <source>Hand-off accepted</source>
             <translation>移交已接收</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="51" />
+            <location filename="../../console/ui/actions/words.py" line="56" />
             <source>Hand-off declined</source>
             <translation>移交被退回</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="52" />
+            <location filename="../../console/ui/actions/words.py" line="57" />
             <source>Recalled</source>
             <translation>已撤回</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="53" />
+            <location filename="../../console/ui/actions/words.py" line="58" />
             <source>Cooperation requested</source>
             <translation>请求协同</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="54" />
+            <location filename="../../console/ui/actions/words.py" line="60" />
             <source>Broadcast</source>
             <translation>通知</translation>
         </message>
         <message>
             <location filename="../../console/ui/actions/words.py" line="61" />
+            <source>Drill ended</source>
+            <translation>演练已结束</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions/words.py" line="62" />
+            <source>Drill started</source>
+            <translation>演练已开始</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions/words.py" line="69" />
             <source>Acknowledge “%1”. A comment for the timeline (optional):</source>
             <translation>确认“%1”。写入时间线的备注（可不填）：</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="64" />
+            <location filename="../../console/ui/actions/words.py" line="72" />
             <source>Escalate “%1” to the district. What do they need to know?</source>
             <translation>将“%1”上报区县。需要告知区县什么？</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="65" />
+            <location filename="../../console/ui/actions/words.py" line="73" />
             <source>Escalate</source>
             <translation>上报</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="66" />
+            <location filename="../../console/ui/actions/words.py" line="74" />
             <source>Mark “%1” as a false alarm. Why?</source>
             <translation>将“%1”标记为误报。原因？</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="67" />
+            <location filename="../../console/ui/actions/words.py" line="75" />
             <source>Mark false alarm</source>
             <translation>标记误报</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="68" />
+            <location filename="../../console/ui/actions/words.py" line="76" />
             <source>Resolve “%1”. A note for the timeline (optional):</source>
             <translation>处置完毕“%1”。时间线备注（可选）：</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="70" />
+            <location filename="../../console/ui/actions/words.py" line="78" />
             <source>Close “%1”. A note for the record (optional):</source>
             <translation>办结“%1”。归档备注（可选）：</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="72" />
+            <location filename="../../console/ui/actions/words.py" line="80" />
             <source>Decline “%1”. Why (optional):</source>
             <translation>拒绝接收“%1”。原因（可选）：</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="74" />
+            <location filename="../../console/ui/actions/words.py" line="82" />
             <source>Recall %1. Why? They read this on their phone:</source>
             <translation>撤回 %1。原因？对方将在手机上看到：</translation>
         </message>
         <message>
-            <location filename="../../console/ui/actions/words.py" line="76" />
+            <location filename="../../console/ui/actions/words.py" line="84" />
             <source>OK</source>
             <translation>确定</translation>
         </message>
@@ -244,28 +259,28 @@
     <context>
         <name>ActionsBar</name>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="34" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="35" />
             <source>Actions</source>
             <translation>处置</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="77" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="78" />
             <source>Activate plan: %1</source>
             <extracomment>keys and clicks take one path: asked, then held or sent, with a 5 s undo the broadcast question being asked now (tests answer it)</extracomment>
             <translation>启动预案：%1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="78" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="79" />
             <source>No plan for this type</source>
             <translation>此类型无预案</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="115" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="116" />
             <source>Cooperation requested from %1: %2</source>
             <translation>已请求 %1 协同：%2</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/actions_bar.py" line="133" />
+            <location filename="../../console/ui/panes/incident/actions_bar.py" line="137" />
             <source>Broadcast to %1 grids / %2 people: %3</source>
             <translation>已通知 %1 个网格 / %2 人：%3</translation>
         </message>
@@ -273,18 +288,18 @@
     <context>
         <name>Alarm</name>
         <message>
-            <location filename="../../console/ui/shell/alarm.py" line="122" />
+            <location filename="../../console/ui/shell/alarm.py" line="127" />
             <source>No audio device: alarms are silent, watch the flashing rows</source>
             <extracomment>seconds between rings while an alert of this severity waits to be acknowledged the flash's half period (ms) a loud notice (banner); `status` a quiet one (the status bar) rings so far (tests count them; a silent console counts too)</extracomment>
             <translation>无音频设备：告警无声，请留意闪烁的行</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/alarm.py" line="151" />
+            <location filename="../../console/ui/shell/alarm.py" line="157" />
             <source>Not acknowledged: %1 critical — %2 · %3 (A: acknowledge)</source>
             <translation>未确认紧急预警 %1 起 — %2 · %3（A：确认）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/alarm.py" line="152" />
+            <location filename="../../console/ui/shell/alarm.py" line="158" />
             <source>Not acknowledged: %1 critical — %2 · %3</source>
             <translation>未确认紧急预警 %1 起 — %2 · %3</translation>
         </message>
@@ -337,38 +352,38 @@
     <context>
         <name>AlertQueueModel</name>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="244" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="251" />
             <source>Severity</source>
             <extracomment>the response countdown turns amber below this many seconds left the role that carries the incident id of a row how far a cell's own colour is taken toward white on the selected row incidents a held action (false alarm, close, resolve in its undo window) takes off the queue hub time the countdowns are computed against (one value per tick) rows that flash until acknowledged (the alarm sets them), and the flash's phase</extracomment>
             <translation>级别</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="244" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="251" />
             <source>Response</source>
             <translation>响应</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="244" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="251" />
             <source>Type</source>
             <translation>类型</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="244" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="251" />
             <source>Title</source>
             <translation>标题</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="245" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="252" />
             <source>Town</source>
             <translation>镇街</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="245" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="252" />
             <source>Status</source>
             <translation>状态</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/alerts/model.py" line="275" />
+            <location filename="../../console/ui/panes/alerts/model.py" line="286" />
             <source>Pending</source>
             <translation>待确认</translation>
         </message>
@@ -376,43 +391,43 @@
     <context>
         <name>BroadcastDialog</name>
         <message>
-            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="55" />
+            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="58" />
             <source>Broadcast a check</source>
-            <extracomment>"nearby" grids: centres within this many metres of the incident</extracomment>
+            <extracomment>"nearby" grids: centres within this many metres of the incident a follow-up check (举一反三) from a closed case: its own words, the case's grid's tag chosen first</extracomment>
             <translation>通知排查</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="60" />
+            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="62" />
             <source>To the grid workers of:</source>
             <translation>发送给以下网格的网格员：</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="65" />
+            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="67" />
             <source>grids within %1 km of the incident</source>
             <translation>事件周边 %1 公里内的网格</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="66" />
+            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="68" />
             <source>grids tagged “%1” in this town</source>
             <translation>本镇“%1”网格</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="68" />
+            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="70" />
             <source>every grid of this town</source>
             <translation>本镇全部网格</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="74" />
+            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="82" />
             <source>Please check your grid for the same: %1 (%2). Answer 收到 when read.</source>
             <translation>请排查本网格有无同类情况：%1（%2）。阅后请点“收到”。</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="83" />
+            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="91" />
             <source>Send</source>
             <translation>发送</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="103" />
+            <location filename="../../console/ui/panes/incident/broadcast_dialog.py" line="111" />
             <source>Send to %1 grids / %2 people</source>
             <translation>发送至 %1 个网格 / %2 人</translation>
         </message>
@@ -506,13 +521,13 @@
             <translation>退出聚焦画面（Esc）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/toolbar.py" line="139" />
+            <location filename="../../console/ui/panes/cameras/toolbar.py" line="144" />
             <source>Focus: %1</source>
             <extracomment>the wall's second row: the focus line whole across the column (set_wall)</extracomment>
             <translation>聚焦：%1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/toolbar.py" line="142" />
+            <location filename="../../console/ui/panes/cameras/toolbar.py" line="147" />
             <source>Nearby: %1</source>
             <translation>附近：%1</translation>
         </message>
@@ -819,9 +834,9 @@
     <context>
         <name>IncidentPane</name>
         <message>
-            <location filename="../../console/ui/panes/incident/widget.py" line="65" />
+            <location filename="../../console/ui/panes/incident/widget.py" line="71" />
             <source>Select an alert in the queue</source>
-            <extracomment>the alert's snapshot and photos, kept clips, and the evidence export who was sent, and undo: above the scrolled detail, never below the fold</extracomment>
+            <extracomment>the alert's snapshot and photos, kept clips, and the evidence export a case's stages and its desk actions (hidden for an incident on the emergency promise) who was sent, and undo: above the scrolled detail, never below the fold</extracomment>
             <translation>请在预警队列中选择一条预警</translation>
         </message>
     </context>
@@ -878,8 +893,8 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="83" />
-            <location filename="../../console/ui/shell/main_window.py" line="368" />
+            <location filename="../../console/ui/shell/main_window.py" line="90" />
+            <location filename="../../console/ui/shell/main_window.py" line="375" />
             <source>Duty commander's console</source>
             <extracomment>DUTY_CONSOLE_FIRST_FRAME=1 prints "window_painted &lt;epoch seconds&gt;" once, when a main window's first frame is on screen (the start-up benchmark P5 reads it; the camera tile prints its own)
 ----------
@@ -887,55 +902,60 @@ the alarm that rings until acknowledged and flashes the rows and the strip the U
             <translation>基层治理指挥中心 值班指挥台</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="120" />
-            <location filename="../../console/ui/shell/registry.py" line="196" />
+            <location filename="../../console/ui/shell/main_window.py" line="127" />
+            <location filename="../../console/ui/shell/registry.py" line="202" />
             <source>Camera wall</source>
             <extracomment>the commander's actions, keys and clicks alike: asked, held or sent, undone within 5 s True until the panes after the first frame are built (`build_deferred_panes`) name → pane widget, in the pane table's order (panes built after the first frame join it)</extracomment>
             <translation>视频墙</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/registry.py" line="190" />
+            <location filename="../../console/ui/shell/registry.py" line="196" />
             <source>Alert queue</source>
             <extracomment>the modes a pane can be shown in: a commander's desk, a wall display, a recorded session's review a new critical alert popped in the queue (incident id) show a camera on the map (camera id) the pane's key: `window.panes[name]`, the dock's object name (`dock_&lt;name&gt;`), saved layouts the dock's title, an English source string the window says through `tr` (context "MainWindow") makes the pane's widget; the pane's module is imported inside, so the first frame needs none the dock area it starts in; None: the window's centre (the camera wall) built with the window's first frame (the rest are built just after it with `defer_panes`) refreshed on every tick, also when nothing changed (it pulls video or follows a clock) staggered: refreshed only on ticks whose number % 2 is this, with what piled up meanwhile the queue: refreshed at once for a new critical alert (the early tick), before any other pane the modes whose window shows its dock; a pane shown only in review follows the link's mode docked as a tab behind this pane's dock docked under this pane's dock, taking `under_share` of the column the desk's default width (share of the window) of a side dock, height of a bottom dock the wall's fixed column width (share of the window) the wall's fixed height of a top dock (share of its column: the dock and the centre under it) what the pane does in wall mode (large type across a room, nothing to click that acts) bring a camera forward (a critical alert's camera) centre the pane on a point of the local plane (metres) connects the pane's signals to the window's links every pane, in the order docks are added (and the View menu lists them) and a tick refreshes them</extracomment>
             <translation>预警队列</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/registry.py" line="193" />
+            <location filename="../../console/ui/shell/registry.py" line="199" />
             <source>Incident</source>
             <translation>事件详情</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/registry.py" line="205" />
+            <location filename="../../console/ui/shell/registry.py" line="211" />
             <source>Resources</source>
             <translation>力量花名册</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/registry.py" line="201" />
+            <location filename="../../console/ui/shell/registry.py" line="207" />
             <source>Map</source>
             <translation>地图</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/registry.py" line="207" />
+            <location filename="../../console/ui/shell/registry.py" line="213" />
             <source>Diagnostics</source>
             <translation>诊断</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/registry.py" line="209" />
+            <location filename="../../console/ui/shell/registry.py" line="215" />
             <source>KPIs</source>
             <translation>指标看板</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/registry.py" line="212" />
+            <location filename="../../console/ui/shell/registry.py" line="218" />
             <source>Cases</source>
             <translation>案件</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/registry.py" line="216" />
+            <location filename="../../console/ui/shell/registry.py" line="222" />
             <source>Situation</source>
             <translation>态势</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/registry.py" line="220" />
+            <location filename="../../console/ui/shell/registry.py" line="225" />
+            <source>Drills</source>
+            <translation>演练</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/registry.py" line="229" />
             <source>Drill replay</source>
             <translation>演练回放</translation>
         </message>
@@ -977,28 +997,28 @@ the alarm that rings until acknowledged and flashes the rows and the strip the U
             <translation>关闭指挥台？</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="413" />
+            <location filename="../../console/ui/shell/main_window.py" line="415" />
             <source>No open alert is selected: the key has nothing to act on</source>
             <translation>未选中未结预警：按键无处理对象</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/banners.py" line="100" />
+            <location filename="../../console/ui/shell/banners.py" line="106" />
             <source>EXERCISE 演练 — not live duty: the field is simulated</source>
             <translation>演练 EXERCISE — 非实战值守：现场为模拟</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/banners.py" line="102" />
+            <location filename="../../console/ui/shell/banners.py" line="108" />
             <source>REVIEW 回放 — a recorded session: dispatch is off</source>
             <translation>回放 REVIEW — 历史记录：调度已关闭</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/banners.py" line="87" />
+            <location filename="../../console/ui/shell/banners.py" line="90" />
             <source>(+%1 more, see Diagnostics)</source>
             <extracomment>a banner hides itself after this long (ms) made with the diagnostics pane's module (it counts from the first notice: none is missed)</extracomment>
             <translation>（另有 %1 条，见诊断）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/critical.py" line="67" />
+            <location filename="../../console/ui/shell/critical.py" line="68" />
             <source>Critical alert: %1 — %2</source>
             <extracomment>while held: critical alerts to focus once the queue is painted (else None)</extracomment>
             <translation>紧急预警：%1 — %2</translation>
@@ -1365,73 +1385,73 @@ the alarm that rings until acknowledged and flashes the rows and the strip the U
     <context>
         <name>WallBoard</name>
         <message>
-            <location filename="../../console/ui/wall/board.py" line="183" />
+            <location filename="../../console/ui/wall/board.py" line="203" />
             <source>Following %1</source>
             <extracomment>countdown rows the board keeps (more than fit are counted on the last line) the figures are recomputed at most this often (seconds of real time); countdowns every tick</extracomment>
             <translation>跟随 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/wall/board.py" line="184" />
+            <location filename="../../console/ui/wall/board.py" line="204" />
             <source>Most urgent open alert</source>
             <translation>最紧急的未结预警</translation>
         </message>
         <message>
-            <location filename="../../console/ui/wall/board.py" line="185" />
+            <location filename="../../console/ui/wall/board.py" line="205" />
             <source>Open incidents in turn</source>
             <translation>未结事件轮播</translation>
         </message>
         <message>
-            <location filename="../../console/ui/wall/board.py" line="186" />
+            <location filename="../../console/ui/wall/board.py" line="206" />
             <source>No open incident: the day's figures</source>
             <translation>无未结事件：今日数据</translation>
         </message>
         <message>
-            <location filename="../../console/ui/wall/board.py" line="189" />
+            <location filename="../../console/ui/wall/board.py" line="209" />
             <source>Today so far</source>
             <translation>今日概况</translation>
         </message>
         <message>
-            <location filename="../../console/ui/wall/board.py" line="210" />
+            <location filename="../../console/ui/wall/board.py" line="230" />
             <source>Alerts today</source>
             <translation>今日预警</translation>
         </message>
         <message>
-            <location filename="../../console/ui/wall/board.py" line="211" />
+            <location filename="../../console/ui/wall/board.py" line="231" />
             <source>Answered within 60 s</source>
             <translation>60 秒内响应</translation>
         </message>
         <message>
-            <location filename="../../console/ui/wall/board.py" line="212" />
+            <location filename="../../console/ui/wall/board.py" line="232" />
             <source>Assembled within 10 min</source>
             <translation>10 分钟内集结</translation>
         </message>
         <message>
-            <location filename="../../console/ui/wall/board.py" line="213" />
+            <location filename="../../console/ui/wall/board.py" line="233" />
             <source>Open cases</source>
             <translation>在办案件</translation>
         </message>
         <message>
-            <location filename="../../console/ui/wall/board.py" line="214" />
+            <location filename="../../console/ui/wall/board.py" line="234" />
             <source>Overdue cases</source>
             <translation>超期案件</translation>
         </message>
         <message>
-            <location filename="../../console/ui/wall/board.py" line="221" />
+            <location filename="../../console/ui/wall/board.py" line="241" />
             <source>No open critical or warning alert</source>
             <translation>无未结的紧急或警告预警</translation>
         </message>
         <message>
-            <location filename="../../console/ui/wall/board.py" line="225" />
+            <location filename="../../console/ui/wall/board.py" line="245" />
             <source>to answer</source>
             <translation>待响应</translation>
         </message>
         <message>
-            <location filename="../../console/ui/wall/board.py" line="227" />
+            <location filename="../../console/ui/wall/board.py" line="247" />
             <source>to assemble</source>
             <translation>待集结</translation>
         </message>
         <message>
-            <location filename="../../console/ui/wall/board.py" line="240" />
+            <location filename="../../console/ui/wall/board.py" line="260" />
             <source>%1 more</source>
             <translation>另有 %1 起</translation>
         </message>

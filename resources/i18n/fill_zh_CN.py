@@ -24,6 +24,7 @@ from console.ui.common import glossary  # noqa: E402
 _UI: dict[str, str] = {
     # ---- the desk's actions (console/ui/actions/words.py)
     "Recall": "撤回", "Recalled": "已撤回", "Broadcast": "通知",
+    "End drill": "结束演练", "Drill started": "演练已开始",
     "Resolve “%1”. A note for the timeline (optional):": "处置完毕“%1”。时间线备注（可选）：",
     "Close “%1”. A note for the record (optional):": "办结“%1”。归档备注（可选）：",
     "Decline “%1”. Why (optional):": "拒绝接收“%1”。原因（可选）：",

@@ -126,6 +126,13 @@ def test_demo_reads_hub_and_console_sections_and_flags_win(tmp_path, started):
     assert hub_cfg.speed == 4 and console_cfg.lang == "en" and console_cfg.live_tiles == 12
 
 
+def test_the_camera_offline_threshold_and_the_quiet_limit_come_from_the_hub_section(tmp_path, started):
+    cfg = _write(tmp_path / "duty.toml", "[hub]\ncamera_offline_s = 12\ncamera_alarms = 2\n")
+    assert main(["demo", "--config", str(cfg), "--camera-alarm-period-s", "600"]) == 0
+    hub_cfg = started[0][1]
+    assert (hub_cfg.camera_offline_s, hub_cfg.camera_alarms, hub_cfg.camera_alarm_period_s) == (12.0, 2, 600.0)
+
+
 def test_secrets_come_from_a_file_or_the_environment_and_others_readable_is_warned(tmp_path, started,
                                                                                    monkeypatch, capsys):
     token = _write(tmp_path / "token", "from-file\n", mode=0o644)

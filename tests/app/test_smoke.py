@@ -14,7 +14,7 @@ pytestmark = pytest.mark.ui  # the whole demo, offscreen, in a child process
 def test_demo_smoke_dispatches_once_and_exits_zero(tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path))
     proc = subprocess.run(
-        [sys.executable, "-m", "console", "demo", "--smoke", "25",
+        [sys.executable, "-m", "console", "demo", "--smoke", "60", "--speed", "4",
          "--local-db", f"sqlite:///{tmp_path/'console.db'}", "--db", f"sqlite:///{tmp_path/'hub.db'}"],
         capture_output=True, text=True, timeout=90, env=env)
     summary = [line for line in proc.stdout.splitlines() if line.startswith("smoke:")]

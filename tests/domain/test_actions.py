@@ -117,7 +117,9 @@ def _live(hub: Hub, inc: str, actor: Actor) -> set[str]:
 def test_a_new_incident_offers_its_town_everything_but_hand_off_answers_and_cancel():
     hub = Hub()
     inc = hub.alert("crowd_density", "CAM01")
-    assert _live(hub, inc, T1) == set(ACTIONS) - {"cmd.accept_handoff", "cmd.decline_handoff", "cmd.cancel_task"}
+    assert _live(hub, inc, T1) == set(ACTIONS) - {"cmd.accept_handoff", "cmd.decline_handoff", "cmd.cancel_task",
+                                                   "cmd.follow_up",  # a follow-up: only from a closed case
+                                                   "cmd.end_drill"}  # a real incident is no drill to end
     assert _live(hub, inc, OPERATOR) == {"cmd.acknowledge", "cmd.false_alarm", "cmd.merge"}
 
 

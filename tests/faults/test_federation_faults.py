@@ -8,7 +8,9 @@ Real PostgreSQL and nats-server; must pass with every escalation in the district
 every decision applied at its town once (none decided by the district itself), the outbox empty,
 the district's picture of every town (folded from its own log) equal to the fold of that town's
 log, and the district seeing every town again within 30 s of the wipe, with an alarm meanwhile.
-The long run is `make faults`.
+The long run is `make faults`. Its faults include every fault of the city trial
+(faults/trial_city.py: a town killed mid-hand-off, nats-server killed, a black-holed link, every
+hub restarted), whose own runs are in `make faults` only.
 """
 
 from __future__ import annotations

@@ -70,3 +70,32 @@ async def test_a_silent_town_raises_an_alarm_at_the_district_closed_when_it_is_h
         async with federated_hub(db("t1"), "T1", nats.url) as (t1, _f1):
             await until(lambda: d.core.state.incidents[silent.id].status == "closed", timeout=20)
         assert len(alarms(d, "silent-T1")) == 1
+
+
+async def test_a_partitioned_town_raises_an_alarm_at_both_ends_each_closed_when_it_heals(tmp_path, nats):
+    # only T1 is cut off (its NATS connection goes through a relay that stops): the town knows its
+    # link is down, the district that it cannot hear T1; the district itself stays connected
+    from faults.relay import Relay
+
+    relay = Relay(int(nats.url.rsplit(":", 1)[1]))
+    await relay.start()
+    db = lambda name: f"sqlite:///{tmp_path / name}.db"  # noqa: E731
+    try:
+        async with federated_hub(db("t1"), "T1", f"nats://127.0.0.1:{relay.port}") as (t1, f1), \
+                federated_hub(db("d"), "D", nats.url, follow=["T1"]) as (d, fd):
+            f1.alarms.link_after_s = 2.0
+            fd.alarms.silent_after_s = 3.0
+            await _raise(t1, 1)
+            await until(lambda: fd.replicas["T1"].state.seq == t1.core.state.seq)
+            port = relay.port
+            await relay.stop()  # refused from now on, and the open connection is cut
+            await until(lambda: len(alarms(t1, "link")) == 1 and len(alarms(d, "silent-T1")) == 1, timeout=20)
+            town, district = alarms(t1, "link")[0], alarms(d, "silent-T1")[0]
+            assert is_open(town) and is_open(district) and alarms(d, "link") == []
+            relay.port = port
+            await relay.start()
+            await until(lambda: t1.core.state.incidents[town.id].status == "closed"
+                        and d.core.state.incidents[district.id].status == "closed", timeout=20)
+            assert len(alarms(t1, "link")) == 1 and len(alarms(d, "silent-T1")) == 1
+    finally:
+        await relay.stop()

@@ -151,6 +151,20 @@ async def test_the_worker_reports_handled_and_the_reporter_verifies_with_a_photo
             assert case.verified_by == REPORTER[1] and case.verify_photo.startswith(f"{gw.url}/photos/")
             await check.wait_for(state="detached", timeout=TIMEOUT_MS)
             await reporter.locator("#pending").wait_for(state="hidden", timeout=TIMEOUT_MS)
+
+            # closed, then a follow-up check (举一反三) to every grid like it: the reporter answers on the phone
+            session.send_command("c-3", "cmd.close", m.CmdIncident(incident=iid))
+            await until(lambda: replica.state.incidents[iid].status == "closed")
+            session.send_command("c-4", "cmd.follow_up", m.CmdFollowUp(incident=iid, text="举一反三：请排查盲道堆物"))
+            await until(lambda: any(b.kind == "follow_up" for b in replica.state.messages.values()))
+            [message] = [b for b in replica.state.messages.values() if b.kind == "follow_up"]
+            assert "P1" in message.recipients
+            ask = reporter.locator("article.message", has_text="举一反三")
+            await ask.get_by_role("button", name="发现同类隐患").wait_for(timeout=TIMEOUT_MS)
+            await reporter.screenshot(path=shot_path("case-follow-up-card"))
+            await ask.get_by_role("button", name="发现同类隐患").click()
+            await until(lambda: message.answers.get("P1") == "found", timeout=15)
+            await ask.locator(".status", has_text="已回复：发现同类隐患").wait_for(timeout=TIMEOUT_MS)
         finally:
             await worker_ctx.close()
             await reporter_ctx.close()

@@ -48,17 +48,21 @@ async def test_alert_update_and_cancel_chain_to_one_incident(tmp_path):
         assert (status, body["code"]) == (422, "unknown_reference")
 
 
-async def test_exercise_status_only_in_exercise_mode(tmp_path):
+async def test_exercise_status_is_a_drill_on_a_live_hub_and_as_it_is_in_an_exercise(tmp_path):
     async with rig(tmp_path / "live") as r:
-        status, _, body = await post(f"{r.url}/cap", cap_xml("EX_1", status="Exercise"), "demo-cap", XML)
-        assert (status, body["code"]) == (422, "exercise_only")
         status, _, body = await post(f"{r.url}/cap", cap_xml("T_1", status="Test"), "demo-cap", XML)
         assert (status, body["code"]) == (422, "not_actual")
-        assert not r.replica.state.alerts
+        status, _, body = await post(f"{r.url}/cap", cap_xml("EX_1", status="Exercise"), "demo-cap", XML)
+        assert status == 201, body
+        await until(lambda: body["incident"] in r.replica.state.incidents)
+        inc = r.replica.state.incidents[body["incident"]]
+        assert (inc.exercise.drill, inc.exercise.by) == (body["alert"], "cap")
+        assert list(r.replica.state.alerts) == [body["alert"]]
     async with rig(tmp_path / "ex", mode="exercise") as r:
         status, _, body = await post(f"{r.url}/cap", cap_xml("EX_1", status="Exercise"), "demo-cap", XML)
         assert status == 201, body
         await until(lambda: body["alert"] in r.replica.state.alerts)
+        assert r.replica.state.alerts[body["alert"]].exercise is None  # the whole hub is an exercise
 
 
 XXE = b"""<?xml version="1.0"?>

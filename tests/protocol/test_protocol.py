@@ -9,7 +9,7 @@ import msgspec
 import pytest
 
 from console.domain.model import (
-    Alert, Baseline, Camera, Detection, Incident, OrgUnit, Plan, PlanRole, Resource, Transition,
+    Alert, Baseline, Camera, Detection, Exercise, Incident, OrgUnit, Plan, PlanRole, Resource, Transition,
 )
 from console.domain.state import State, encode_state
 from console.protocol import messages as m
@@ -99,6 +99,10 @@ SAMPLES: dict[str, m.Body] = {
     "live": m.Live(seq=1234),
     "result": m.Result(ok=False, code="conflict", message="张三 is already on task I-A00041-T1",
                        holder="副值班长 李强"),
+    "found": m.CasesFound(hits=[m.CaseHit(incident="I-R00007", kind="debris", title="林边枯枝", town="T1",
+                                          grid="T1-C01-G1", status="closed", created_at=T0, closed_at=T0 + 60,
+                                          stage="closed", people="R0001 张伟", text="已清运", archived=True)],
+                          archived=1),
     "error": m.Error(code="malformed", reason="cmd.dispatch body: Object missing required field `resource`",
                      ref="c-7f3a"),
     "pong": m.Pong(t=1764462612.25, clock=T0 + 5460.5),
@@ -107,10 +111,12 @@ SAMPLES: dict[str, m.Body] = {
                            speed=10.0, scenario="marathon", markers=[(T0 + 1800.0, "critical", "A0001")]),
     # client → hub
     "resume": m.Resume(last_seq=1200),
+    "search": m.CaseQuery(kind="debris", town="T1", text="枯枝", since=T0, limit=50),
     "subscribe": m.Subscribe(cameras=["CAM17", "CAM18"]),
     "ping": m.Ping(t=1764462612.25),
     "selected": m.Selected(incident="I-A00041"),
     "commander_selected": m.CommanderSelected(name="值班长 王敏", incident="I-A00041", at=T0 + 5460.0),
+    "heartbeat": m.Heartbeat(source="box-7", every_s=30.0),
     # commands
     "cmd.acknowledge": m.CmdIncident(incident="I-A00042", note="收到"),
     "cmd.dispatch": m.CmdDispatch(incident="I-A00042", resource="R0001", note="先到现场确认"),
@@ -119,6 +125,10 @@ SAMPLES: dict[str, m.Body] = {
     "cmd.recall": m.CmdRecall(task="I-A00042-T2", reason="现场已有三人，请返回岗位"),
     "cmd.resolve": m.CmdIncident(incident="I-A00042"),
     "cmd.close": m.CmdIncident(incident="I-A00042", note="闭环"),
+    "cmd.start_drill": m.CmdStartDrill(alert=msgspec.structs.replace(
+        ALERT, id="DR-1", exercise=Exercise(drill="DR-1", script="DS01", by="D",
+                                            kinds=[PlanRole(kind="medical", count=1)], phone_only=True))),
+    "cmd.end_drill": m.CmdIncident(incident="I-DR-1"),
     "cmd.false_alarm": m.CmdIncident(incident="I-A00043", note="误报"),
     "cmd.merge": m.CmdMerge(incident="I-A00044", into="I-A00042"),
     "cmd.escalate": m.CmdIncident(incident="I-A00042", note="需区级协调"),
@@ -185,6 +195,7 @@ SAMPLES.update({
     "cmd.approve_extension": m.CmdAnswerExtension(incident="I-R00007", note="同意"),
     "cmd.suspend": m.CmdSuspend(incident="I-R00007", reason="weather", note="暴雨"),
     "cmd.resume": m.CmdIncident(incident="I-R00007"),
+    "cmd.follow_up": m.CmdFollowUp(incident="I-R00007", text="举一反三：请排查同类隐患", tag="forest_adjacent"),
 })
 
 

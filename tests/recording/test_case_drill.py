@@ -44,14 +44,17 @@ def test_the_rockfall_before_the_holiday_is_due_after_it_and_handled_on_time(dri
         assert on_time(inc.case) and on_time(inc.case, "verified")
 
 
-def test_the_follow_up_reached_every_forest_adjacent_grid_of_the_town_and_was_answered(drill):
+def test_the_follow_up_went_from_the_closed_case_to_every_forest_adjacent_grid_and_was_answered(drill):
+    from console.domain.cases import follow_ups
+
     _path, state = drill
     grids = {u.id for u in state.org.values() if "forest_adjacent" in u.tags and state.town_of(u.id) == "T7"}
     [message] = state.messages.values()
     assert message.incident == "I-R00001" and set(message.grids) == grids and "举一反三" in message.text
-    silent = {state.resources[r].grid for r in message.recipients if r not in message.acked}
-    answered = {state.resources[r].grid for r in message.acked}
-    assert len(silent) == 1 and answered == grids - silent
+    assert message.kind == "follow_up" and message.at > state.incidents["I-R00001"].closed_at
+    [p] = follow_ups(state, "I-R00001")
+    assert len(p.silent) == 1 and len(p.found) == 1 and set(p.clear) == grids - set(p.silent) - set(p.found)
+    assert [n[2] for n in p.notes] == ["护林站旁也有一处枯枝堆，已上报"]
 
 
 def test_the_report_shows_the_case_figures_and_the_follow_up_answers(drill):
@@ -61,6 +64,9 @@ def test_the_report_shows_the_case_figures_and_the_follow_up_answers(drill):
     html = build_html(meta, path.name, compute(state, meta.start, meta.end), state, {}, Glossary("zh_CN"))
     assert "案件 2 · 在办 0 · 超期 0 · 按时率 100%" in html
     assert "涂山镇" in html and "举一反三" in html
+    grids = len({u.id for u in state.org.values() if "forest_adjacent" in u.tags and state.town_of(u.id) == "T7"})
+    assert f"举一反三 {grids - 1}/{grids} 个网格已回复 · 无隐患 {grids - 2} · 发现同类 1" in html
+    assert "未回复：" in html and "护林站旁也有一处枯枝堆，已上报" in html
     assert "核查通过" in html and "已处置上报" in html
 
 

@@ -38,8 +38,10 @@ def _hash_without_timelines(state: State) -> str:
     for inc in b["incidents"].values():
         inc.pop("timeline")
         assert inc.pop("case") is None  # so did case files
+        assert inc.pop("exercise") is None  # and drill marks (演练 on the live path)
     for a in b["alerts"].values():
         a.pop("value"), a.pop("unit")
+        assert a.pop("exercise") is None
     for c in b["cameras"].values():  # stream URL fields added after the fingerprint was taken
         c.pop("main"), c.pop("sub"), c.pop("rtsp_transport")
         c.pop("heading"), c.pop("fov")  # what a camera sees: issue 12, after the fingerprint too

@@ -29,7 +29,7 @@ def _copy(tmp_path) -> str:
 async def test_the_previous_release_s_database_opens_upgraded_and_the_hub_goes_on(tmp_path):
     url = _copy(tmp_path)
     store = Store(url)
-    assert read_version(store.engine) == CURRENT == 2  # v1 -> v2: the hand-off outbox was added
+    assert read_version(store.engine) == CURRENT == 3  # v1 -> v2: the hand-off outbox; v3: the incident archive
     assert store.verify_audit().ok and store.verify_audit().checked == 2
     epoch = store.log_epoch()
     core = HubCore(store, clock=Clock())

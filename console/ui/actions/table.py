@@ -56,13 +56,18 @@ ACTIONS: tuple[UiAction, ...] = (
     UiAction("cmd.decline_handoff", "incident", button=(3, 1, 1, ""), only_when_live=True),
     UiAction("cmd.resolve", "incident", button=(4, 0, 1, ""), off_queue=True),
     UiAction("cmd.false_alarm", "incident", "reason", "false_alarm", ("F",), (4, 1, 1, "danger"), off_queue=True),
+    # from a closed case (举一反三): the broadcast dialog, its scope the case's grid's tags
+    UiAction("cmd.follow_up", "incident", "grids", button=(7, 0, 2, "primary"), only_when_live=True),
     # the longest label gets a row of its own: beside another button it made the pane
     # wider than its dock in English (482 px of buttons in a 400 px column)
     UiAction("cmd.broadcast", "incident", "grids", button=(5, 0, 2, "")),
+    # a drill's own end (演练): shown only on a drill's incident
+    UiAction("cmd.end_drill", "incident", button=(6, 0, 2, "danger"), off_queue=True, only_when_live=True),
+    UiAction("cmd.start_drill", "elsewhere"),  # the district's drills pane
     UiAction("cmd.merge", "elsewhere"),  # two incidents: the queue's context menu
     UiAction("cmd.cancel_task", "task"),  # the undo of a dispatch
     UiAction("cmd.recall", "task", "note_required"),
-    # a case's steps (一办到底): the field page and the cases pane's case card
+    # a case's steps (一办到底): the field page and the incident pane's case card (ActionFlow.case_action)
     UiAction("cmd.case_handled", "elsewhere", "note"),
     UiAction("cmd.verify", "elsewhere", "note"),
     UiAction("cmd.return", "elsewhere", "reason"),

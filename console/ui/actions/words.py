@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
+from console.ui.common import glossary
+from console.ui.common.i18n import current_lang
+
 
 class ActionWords(QObject):
     """Translated words per command type (`tr` needs a QObject context)."""
@@ -21,12 +24,14 @@ class ActionWords(QObject):
             "cmd.escalate": self.tr("Escalate to district"),
             "cmd.request_cooperation": self.tr("Request cooperation"),
             "cmd.broadcast": self.tr("Broadcast a check to grids…"),
+            "cmd.follow_up": glossary.case_word("act_follow_up", current_lang()),
             "cmd.accept_handoff": self.tr("Accept hand-off"),
             "cmd.decline_handoff": self.tr("Decline hand-off"),
             "cmd.resolve": self.tr("Resolve"),
             "cmd.close": self.tr("Close"),
             "cmd.false_alarm": self.tr("False alarm"),
             "cmd.recall": self.tr("Recall"),
+            "cmd.end_drill": self.tr("End drill"),
         }.get(code, code)
 
     def key(self, code: str) -> str:
@@ -51,7 +56,10 @@ class ActionWords(QObject):
             "cmd.decline_handoff": self.tr("Hand-off declined"),
             "cmd.recall": self.tr("Recalled"),
             "cmd.request_cooperation": self.tr("Cooperation requested"),
+            "cmd.follow_up": glossary.case_word("follow_up", current_lang()),
             "cmd.broadcast": self.tr("Broadcast"),
+            "cmd.end_drill": self.tr("Drill ended"),
+            "cmd.start_drill": self.tr("Drill started"),
         }.get(code, code)
 
     def question(self, code: str) -> tuple[str, str, str]:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol
 
 from console.domain.localtime import clock, duration, whole_seconds
-from console.domain.model import FIELD_SOURCE, SCENARIO_SOURCE
+from console.domain.model import FIELD_SOURCE, HEALTH_SOURCE, QUIETED_UNIT, SCENARIO_SOURCE
 
 Words = dict[str, tuple[str, str]]
 
@@ -32,6 +32,8 @@ INCIDENT_KINDS: Words = {
     "rockfall": ("落石", "Rockfall"),
     "debris": ("杂物", "Debris"),
     "other": ("其他", "Other"),
+    "camera_offline": ("摄像机离线", "Camera offline"),
+    "source_silent": ("来源失联", "Source silent"),
 }
 
 RESOURCE_KINDS: Words = {
@@ -107,6 +109,7 @@ ROLES: Words = {
 ACTORS: Words = {
     FIELD_SOURCE: ("现场（模拟）", "Field (simulated)"),
     SCENARIO_SOURCE: ("感知接入（演练）", "Sensor feed (exercise)"),
+    HEALTH_SOURCE: ("本中心设备监测", "This hub's device watch"),
 }
 
 TIMELINE_STEPS: Words = {
@@ -167,6 +170,11 @@ ATTENTION: Words = {
     "needs_redispatch": ("需要重新派遣", "Needs re-dispatch"),
     "awaiting_closure": ("处置完毕，请办结", "Work done — please close"),
     "awaiting_closure_row": ("请办结", "Please close"),
+    # a case (一办到底) past the due time of the stage it waits for; past its limit the district is told
+    "case_overdue": ("案件超期：待{stage}，已超 {t}", "Case overdue: waiting for {stage}, {t} late"),
+    "case_overdue_district": ("案件超过办理时限（已报区级）：待{stage}，已超 {t}",
+                              "Case past its limit (the district is told): waiting for {stage}, {t} late"),
+    "case_overdue_row": ("案件超期", "Case overdue"),
     "declined_by": ("{names} 拒绝", "declined by {names}"),
     "no_answer": ("{names} {t} 未应答", "no answer from {names} in {t}"),
 }
@@ -178,12 +186,37 @@ GRID_TAGS: Words = {
     "course": ("赛道沿线", "along the course"),
 }
 
+#: a drill's (演练) marks: on every title a person reads, and what a phone-only drill asks
+DRILL_WORDS: Words = {
+    "mark": ("【演练】", "[DRILL] "),
+    "phone_only": ("演练：仅在手机上应答，请勿前往", "Drill: answer on the phone only, do not go"),
+    "ended": ("演练已结束", "Drill ended"),
+    # the drill report and the district's comparison (console/recording/report_drills.py)
+    "drills": ("演练", "Drills"), "by_town": ("各街道演练对比", "Drills by town"),
+    "people": ("演练 · 人员", "Drill · people"),
+    "drill": ("演练", "Drill"), "script": ("脚本", "Script"), "town": ("街道", "Town"),
+    "started": ("开始", "Started"), "n": ("次数", "Drills run"),
+    "to_ack": ("确认", "Acknowledge"), "to_dispatch": ("派遣", "Dispatch"),
+    "to_accept": ("首人接单", "First acceptance"), "to_assembly": ("集结", "Assembly"),
+    "to_sent": ("派遣", "Sent after"), "to_accepted": ("接单", "Accepted after"),
+    "to_arrived": ("到场", "Arrived after"),
+    "promise_60s": ("60 秒", "60 s"), "promise_10min": ("10 分钟", "10 min"),
+    "kinds": ("力量类型", "Kinds sent"), "kinds_ok": ("符合", "as expected"),
+    "missing": ("缺：{roles}", "missing: {roles}"), "person": ("人员", "Person"), "kind": ("类型", "Kind"),
+    "plan_run": ("已启动预案 {plan}", "plan {plan} activated"),
+    "plan_not_run": ("未启动预案 {plan}", "plan {plan} not activated"),
+    "state": ("状态", "State"), "running": ("进行中", "running"),
+    "none": ("暂无演练。", "No drills yet."),
+    "medians": ("（中位数）", "(medians)"),
+}
+
 #: why the hub ended a task itself (console.domain.model.TASK_END_CAUSES)
 TASK_END_CAUSES: Words = {
     "incident_closed": ("事件已关闭", "incident closed"),
     "recalled": ("已撤回", "recalled"),
     "false_alarm": ("误报", "false alarm"),
     "merged": ("事件已合并", "incident merged"),
+    "drill_ended": ("演练已结束", "drill ended"),
 }
 
 #: SLA breach codes (console.domain.sla.BREACHES): a format per language
@@ -234,6 +267,7 @@ REFUSAL_REASONS: Words = {
     "busy": ("{what} 正在执行其他任务", "{what} is on another task"),
     "busy_by": ("{what} 已在执行 {holder} 派遣的任务", "{what} is already on a task sent by {holder}"),
     "off_duty": ("{what} 不在岗", "{what} is off duty"),
+    "not_drill": ("“{what}”不是演练", "“{what}” is not a drill"),
 }
 
 #: the roster's own words (its other headers are Qt-translated in roster/model.py)
@@ -467,6 +501,40 @@ CASE_WORDS: Words = {
     "act_verify": ("核查通过", "Verify"), "act_approve_extension": ("批准延期", "Approve extension"),
     "act_return": ("退回上报人", "Return to reporter"), "act_suspend": ("挂起", "Suspend"),
     "act_resume": ("恢复计时", "Resume"), "act_case_handled": ("代报已处置", "Record as handled"),
+    # what the desk asks before a case action (%1: the incident's title)
+    "q_verify": ("核查“%1”：隐患是否已消除？", "Verify “%1”: is the hazard gone?"),
+    "q_approve_extension": ("“%1”的延期申请：", "The extension asked for on “%1”:"),
+    "q_return": ("将“%1”退回上报人。原因：", "Return “%1” to its reporter. Why?"),
+    "q_suspend": ("挂起“%1”（停止计时）。原因：", "Suspend “%1” (its clock stops). Why?"),
+    "q_case_handled": ("代处置人报“%1”已处置。说明：", "Record “%1” as handled for the worker. Note:"),
+    "verify_passed": ("隐患已消除", "Hazard gone"), "verify_failed": ("仍未消除，退回处置", "Still there: back to work"),
+    "approve": ("批准", "Approve"), "refuse": ("不批准", "Refuse"),
+    # a follow-up check (举一反三) from a closed case, and how far its answers are
+    "act_follow_up": ("举一反三：通知同类网格排查…", "Follow-up check to grids like this one…"),
+    "follow_up": ("举一反三", "Follow-up check"),
+    "follow_up_text": ("举一反三：{title}（{kind}）已办结。请排查本网格有无同类隐患，并回复“已排查，无隐患”或“发现同类隐患”。",
+                       "Follow-up: {title} ({kind}) is closed. Check your grid for the same hazard and answer "
+                       "“checked, clear” or “found the same”."),
+    "follow_up_progress": ("举一反三 {answered}/{n} 个网格已回复 · 无隐患 {clear} · 发现同类 {found}",
+                           "Follow-up: {answered}/{n} grids answered · clear {clear} · found {found}"),
+    "follow_up_silent": ("未回复：{grids}", "not answered: {grids}"),
+    "follow_up_found": ("发现同类：{grids}", "found the same: {grids}"),
+    "follow_up_unreached": ("无人在岗：{grids}", "nobody on duty: {grids}"),
+    "follow_up_done": ("全部网格已回复", "every grid answered"),
+    # the search of past cases (the hub's live state and its archive)
+    "search": ("检索", "Search"), "search_tab": ("历史案件检索", "Search past cases"), "overview_tab": ("概况", "Overview"),
+    "search_text": ("文字：标题、上报内容、处置说明", "Words: title, report, handling note"),
+    "search_person": ("人员：姓名或编号", "Person: name or id"),
+    "search_all_incidents": ("含应急事件（非案件）", "Emergency incidents too (not only cases)"),
+    "search_from": ("登记自", "Registered from"), "search_to": ("至", "to"),
+    "search_any_type": ("全部类型", "Any type"), "search_any_town": ("全部街道", "Any town"),
+    "search_any_grid": ("全部网格", "Any grid"),
+    "searching": ("检索中…", "Searching…"),
+    "search_found": ("找到 {n} 件（其中归档 {archived} 件）", "{n} found ({archived} from the archive)"),
+    "search_failed": ("检索未完成：{why}", "Search not done: {why}"),
+    "search_unavailable": ("未连接指挥中心，无法检索", "No hub to search"),
+    "title": ("标题", "Title"), "grid": ("网格", "Grid"), "registered": ("登记时间", "Registered"),
+    "where": ("来源", "Source"), "archived": ("归档", "archive"), "live": ("在线", "live state"),
 }
 
 
@@ -505,6 +573,12 @@ _PHRASES: Words = {
     "skipped": ("（已跳过拒绝本事件的 {names}）", " (skipping {names}, who declined this incident)"),
 }
 
+#: the hub's health alarms (console/hub/health.py): the title of a camera_offline / source_silent row
+HEALTH_WORDS: Words = {
+    "quieted": ("{title}（频繁掉线：第 {n} 次告警，此后暂不告警）", "{title} (chattering: alarm {n}, quieted for now)"),
+    "site-watcher": ("本中心的站点目录监视", "this hub's site folder watcher"),
+}
+
 #: every table, for the .ts filler and the tests
 TABLES: dict[str, Words] = {
     "incident_kinds": INCIDENT_KINDS, "resource_kinds": RESOURCE_KINDS, "statuses": STATUSES,
@@ -516,7 +590,7 @@ TABLES: dict[str, Words] = {
     "video_states": VIDEO_STATES, "video_words": VIDEO_WORDS, "field_page": FIELD_PAGE,
     "map_words": MAP_WORDS,
     "case_stages": CASE_STAGES, "case_promises": CASE_PROMISES, "case_reasons": CASE_REASONS,
-    "case_words": CASE_WORDS,
+    "case_words": CASE_WORDS, "health_words": HEALTH_WORDS, "drill_words": DRILL_WORDS,
 }
 
 
@@ -586,6 +660,19 @@ def scenario(code: str, lang: str) -> str:
 def refusal(code: str, lang: str) -> str:
     """A refusal or notice code, as the banner shows it."""
     return word(REFUSALS, code, lang)
+
+
+def drill_strip(count: int, lang: str) -> str:
+    """The strip over the cameras while drills run in the live queue."""
+    return (f"演练进行中：{count} 起（标有【演练】，真实预警优先）" if is_zh(lang)
+            else f"DRILL in the live queue: {count} (marked [DRILL]; real alerts come first)")
+
+
+def titled(item, lang: str) -> str:
+    """An incident's or alert's title as every screen shows it: marked 【演练】 when it is a drill's."""
+    if getattr(item, "exercise", None) is not None:
+        return word(DRILL_WORDS, "mark", lang) + item.title
+    return item.title
 
 
 def subject_name(state, subject: str) -> str:
@@ -850,6 +937,15 @@ def video_words(key: str, lang: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def alarm_title(title: str, unit: str, value: float | None, lang: str) -> str:
+    """A health alarm's title in words: the camera's or source's name, and whether it was quieted."""
+    if title in HEALTH_WORDS and title != "quieted":
+        title = word(HEALTH_WORDS, title, lang)  # a source of the hub's own, by its code
+    if unit == QUIETED_UNIT:
+        return word(HEALTH_WORDS, "quieted", lang).format(title=title, n=int(value or 0))
+    return title
+
+
 # ------------------------------------------------------------------ the .ts filler
 
 def pairs() -> Iterator[tuple[str, str]]:
@@ -917,3 +1013,8 @@ class Glossary:
     def case_stage(self, code: str) -> str:
         """A case stage."""
         return case_stage(code, self.lang)
+
+    def drill_word(self, key: str, **values) -> str:
+        """A drill word (DRILL_WORDS), figures filled in."""
+        text = word(DRILL_WORDS, key, self.lang)
+        return text.format(**values) if values else text

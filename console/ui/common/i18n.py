@@ -119,6 +119,11 @@ def timeline_label(what: str) -> str:
     return glossary.step(what, current_lang())
 
 
+def title_label(item) -> str:
+    """An incident's or alert's title in the current language's marks (【演练】 on a drill's)."""
+    return glossary.titled(item, current_lang())
+
+
 def actor_label(actor: str) -> str:
     """Who did a timeline step, in the current language (a source code in words, a name as it is)."""
     return glossary.actor(actor, current_lang())

@@ -3,7 +3,9 @@
 While an open critical or warning alert is not acknowledged its queue row
 flashes, a strip over the camera wall flashes (criticals) and the sound rings
 again every `REPEAT_S[severity]` seconds. A dispatch that needs redoing
-(declined, or not answered in `attention.NO_ANSWER_S`) rings once and says so.
+(declined, or not answered in `attention.NO_ANSWER_S`) rings once and says so; so
+does a case that stalls past a stage's due time (`attention.stalled_case`), again
+when it waits for another stage or passes its limit (then the district is told).
 Without an audio device the console says, once, in the status bar, that
 alarms are silent, instead of failing quietly.
 
@@ -21,9 +23,10 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from console.client.replica import Replica
 from console.domain import attention
+from console.domain.localtime import duration
 from console.domain.model import SETTLED_STATUSES
 from console.ui.common import glossary
-from console.ui.common.i18n import current_lang
+from console.ui.common.i18n import current_lang, title_label
 
 try:  # QtMultimedia needs libpulse; without it the console is silent, and says so
     from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
@@ -70,6 +73,7 @@ class Alarm(QObject):
         self.rings = 0
         self._last_ring: dict[str, float] = {}
         self._announced: set[tuple[str, float]] = set()
+        self._cases_announced: set[tuple[str, str, str]] = set()
         self._silence_said = False
         self._flash_on = False
         self.sound = self._make_sound()
@@ -110,6 +114,7 @@ class Alarm(QObject):
             else:
                 self._last_ring.pop(sev, None)
         self._announce_redispatch()
+        self._announce_stalled_cases()
 
     def ring(self) -> None:
         """Play the alarm once (or say, once, that there is no sound)."""
@@ -144,13 +149,14 @@ class Alarm(QObject):
             self.strip.hide()
             return
         # the newest: the one the keys act on (console/domain/focus.py), so "A" here means that alert
-        first = max(critical, key=lambda i: (i.created_at, i.id))
+        # (a real one before any drill's: a drill never hides a real alert)
+        first = max(critical, key=lambda i: (i.exercise is None, i.created_at, i.id))
         town = self.replica.state.org.get(first.town)
         # the key hint only where the key works: not on the wall, not in a review (commands are off)
         can_act = self.audible and self.replica.link.mode != "review"
         text = (self.tr("Not acknowledged: %1 critical — %2 · %3 (A: acknowledge)") if can_act
                 else self.tr("Not acknowledged: %1 critical — %2 · %3")) \
-            .replace("%1", str(len(critical))).replace("%2", first.title) \
+            .replace("%1", str(len(critical))).replace("%2", title_label(first)) \
             .replace("%3", town.name if town else first.town)
         if self.strip.text() != text:
             self.strip.setText(text)
@@ -171,6 +177,29 @@ class Alarm(QObject):
             self._announced.add((inc.id, notice.since))
             words = glossary.describe_redispatch(notice.declined, notice.unanswered, attention.NO_ANSWER_S,
                                                  current_lang(), glossary.names_in(state))
+            self.say(f"{words}: {title_label(inc)}")
+            self.ring()
+
+
+    def _announce_stalled_cases(self) -> None:
+        state = self.replica.state
+        now = self.replica.hub_now()
+        lang = current_lang()
+        district = state.district()
+        # the district's console is told of a town's case once it is past its limit, not of every late step
+        at_district = self.replica.link.center == district
+        for inc in state.incidents.values():
+            if inc.case is None:
+                continue
+            notice = attention.stalled_case(inc, now)
+            if notice is None or attention.notice_key(notice) in self._cases_announced:
+                continue
+            if at_district and notice.level != "district" and inc.owner != district:
+                continue
+            self._cases_announced.add(attention.notice_key(notice))
+            code = "case_overdue_district" if notice.level == "district" else "case_overdue"
+            words = glossary.attention(code, lang, stage=glossary.case_stage(notice.waiting_for, lang),
+                                       t=duration(notice.overdue_s))
             self.say(f"{words}: {inc.title}")
             self.ring()
 

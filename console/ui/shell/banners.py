@@ -5,6 +5,7 @@
   and how many more wait in Diagnostics.
 - The mode strip: an exercise or a review is marked above the cameras (and in the
   title, which the window sets on `mode_changed`) in both languages, never hidden.
+  On live duty it also says while a drill (演练) runs in the live queue.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QStatusBar, QWidget
 
 from console.client.replica import Replica
+from console.domain.model import FINAL_STATUSES
 from console.ui.common import glossary, theme
 from console.ui.common.i18n import current_lang
 
@@ -36,7 +38,8 @@ class Banners(QObject):
         self.mode_strip.setObjectName("mode_strip")
         self.mode_strip.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.mode_strip.hide()
-        self._mode_shown = "live"
+        self._mode_shown = ("live", 0)
+        self._drills_seq, self._drills = -1, 0
         self.banner = QLabel(parent)
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
@@ -89,22 +92,37 @@ class Banners(QObject):
         self.say(text, last.level)
 
     def show_mode(self) -> None:
-        """Exercise and review are marked in a strip that never hides (and, through `mode_changed`, the title)."""
+        """Exercise and review are marked in a strip that never hides (and, through `mode_changed`, the title);
+        on live duty the same strip says while a drill (演练) is running in the live queue."""
         mode = self.replica.link.mode or "live"
-        if mode == self._mode_shown:
+        drills = self._open_drills() if mode == "live" else 0
+        if (mode, drills) == self._mode_shown:
             return
-        self._mode_shown = mode
-        if mode == "live":
+        changed = mode != self._mode_shown[0]
+        self._mode_shown = (mode, drills)
+        if mode == "live" and not drills:
             self.mode_strip.hide()
         else:
             text = {"exercise": QCoreApplication.translate(
                         "MainWindow", "EXERCISE 演练 — not live duty: the field is simulated"),
                     "review": QCoreApplication.translate(
-                        "MainWindow", "REVIEW 回放 — a recorded session: dispatch is off")}.get(mode, mode.upper())
+                        "MainWindow", "REVIEW 回放 — a recorded session: dispatch is off"),
+                    "live": glossary.drill_strip(drills, current_lang())}.get(mode, mode.upper())
             self.mode_strip.setText(text)
             size = max(13.0, QApplication.font().pointSizeF() * 0.9)  # large on a wall too
-            self.mode_strip.setStyleSheet(f"background: {theme.MODE_COLORS.get(mode, theme.MODE_OTHER)}; "
+            colour = theme.MODE_COLORS.get("exercise" if mode == "live" else mode, theme.MODE_OTHER)
+            self.mode_strip.setStyleSheet(f"background: {colour}; "
                                           f"color: {theme.ON_COLOUR}; font-weight: bold; font-size: {size:.0f}pt; "
                                           "padding: 3px;")
             self.mode_strip.show()
-        self.mode_changed(mode)
+        if changed:
+            self.mode_changed(mode)
+
+    def _open_drills(self) -> int:
+        """How many drills are open in the live queue (counted again only when the state moved)."""
+        state = self.replica.state
+        if state.seq != self._drills_seq:
+            self._drills_seq = state.seq
+            self._drills = sum(1 for i in state.incidents.values()
+                               if i.exercise is not None and i.status not in FINAL_STATUSES)
+        return self._drills

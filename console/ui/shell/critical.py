@@ -14,6 +14,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
 from console.client.replica import Replica
+from console.ui.common.i18n import title_label
 from console.ui.shell.registry import PANES
 from console.ui.shell.selection import Selection
 
@@ -65,7 +66,7 @@ class CriticalFocus:
                     log.exception("pane %s could not focus %s", spec.name, camera)
         town = self.replica.state.org.get(inc.town)
         words = QCoreApplication.translate("MainWindow", "Critical alert: %1 — %2")
-        self.banner(words.replace("%1", inc.title).replace("%2", town.name if town else inc.town), "critical")
+        self.banner(words.replace("%1", title_label(inc)).replace("%2", town.name if town else inc.town), "critical")
         if self.selection.incident is None or self.wall():
             self.selection.select_incident(incident_id)
         self.popped(incident_id)

@@ -18,6 +18,7 @@ from console.client.replica import Replica
 from console.domain import bodies
 from console.domain.commands import BY_CODE
 from console.domain.focus import on_scene_count
+from console.domain.model import RETURN_REASONS, SUSPEND_REASONS
 from console.domain.recommend import plan_for
 from console.ui.actions.table import BY_ACTION, HELD
 from console.ui.actions.words import ActionWords
@@ -28,6 +29,28 @@ from console.ui.shell.dialogs import NoteDialog
 
 #: severities whose false alarm needs a reason
 REASON_SEVERITIES = frozenset({"warning", "critical"})
+
+
+#: the pick list a case action asks first (codes; the glossary has their words)
+_CASE_CHOICES = {
+    "cmd.return": RETURN_REASONS, "cmd.suspend": SUSPEND_REASONS,
+    "cmd.verify": ("verify_passed", "verify_failed"), "cmd.approve_extension": ("approve", "refuse"),
+}
+
+
+def _case_body(code: str, incident: str, choice: str, note: str) -> bodies.Body:
+    """The command body of a case action from what the commander chose and wrote."""
+    if code == "cmd.verify":
+        return bodies.CmdVerify(incident=incident, passed=choice != "verify_failed", note=note)
+    if code == "cmd.approve_extension":
+        return bodies.CmdAnswerExtension(incident=incident, approved=choice != "refuse", note=note)
+    if code == "cmd.return":
+        return bodies.CmdReturn(incident=incident, reason=choice, note=note)
+    if code == "cmd.suspend":
+        return bodies.CmdSuspend(incident=incident, reason=choice, note=note)
+    if code == "cmd.case_handled":
+        return bodies.CmdCaseHandled(incident=incident, note=note)
+    return bodies.CmdIncident(incident=incident, note=note)
 
 
 class ActionFlow(QObject):
@@ -132,6 +155,38 @@ class ActionFlow(QObject):
         body = bodies.CmdIncident(incident=incident, note=note)
         return self.desk.hold(code, incident, f"{self.words.done(code)}: {title}",
                               lambda: self.controller.send(code, body))
+
+    def case_action(self, code: str, incident: str, parent: QWidget | None = None) -> None:
+        """A case action (the case card's buttons): ask what its UI row says, then hold or send it.
+
+        The command table's undo rule decides: a held one (return, suspend, resume, an
+        extension's answer) waits on the desk for the undo window; the others (the handled
+        report, a verification) go at once. A refusal is the controller's, as for every action.
+        """
+        inc = self.replica.state.incidents.get(incident)
+        if inc is None or inc.case is None or not self.controller.can(code):
+            return
+        lang = current_lang()
+        w = glossary.case_word
+        title = w("act_" + code.removeprefix("cmd."), lang)
+        prompt = w("q_" + code.removeprefix("cmd."), lang).replace("%1", inc.title)
+        reasons = _CASE_CHOICES.get(code)
+        choices = [(c, glossary.word(glossary.CASE_REASONS, c, lang) if code in ("cmd.return", "cmd.suspend")
+                    else w(c, lang)) for c in reasons] if reasons else None
+
+        def act(choice: str, note: str) -> None:
+            body = _case_body(code, incident, choice, note)
+            send = lambda: self.controller.send(code, body)  # noqa: E731 - the desk calls it later
+            if code in HELD:
+                self.desk.hold(code, incident, f"{title}: {inc.title}", send)
+            else:
+                send()
+
+        if code == "cmd.resume":
+            act("", "")
+        else:
+            self._ask(parent, title, prompt, act, reasons=choices, ok_text=title,
+                      note_required=BY_ACTION[code].ask == "note_required")
 
     def hold_call(self, code: str, incident: str, what: str, send) -> DeskEntry | None:
         """Hold any other command (cooperation, broadcast) the same way; `send()` makes it."""

@@ -170,7 +170,13 @@ def _kpi(c: PaneContext) -> QWidget:
 def _cases(c: PaneContext) -> QWidget:
     from console.ui.panes.cases.widget import CasesPane
 
-    return CasesPane(c.replica)
+    return CasesPane(c.replica, search=c.controller.search_cases, open_incident=c.selection.select_incident)
+
+
+def _drills(c: PaneContext) -> QWidget:
+    from console.ui.panes.drills.widget import DrillsPane
+
+    return DrillsPane(c.replica)
 
 
 def _board(c: PaneContext) -> QWidget:
@@ -215,6 +221,9 @@ PANES: tuple[PaneSpec, ...] = (
     # the place of the queue and the incident, which are for desks; above the camera, left of the map.
     PaneSpec("board", QT_TRANSLATE_NOOP("MainWindow", "Situation"), _board, _Area.TopDockWidgetArea,
              every_tick=True, modes=frozenset({WALL}), wall_height=0.5, on_wall=lambda p: p.set_wall(True)),
+    # No-notice drills (演练) on the live path: their scores, and on a district console the towns compared.
+    PaneSpec("drills", QT_TRANSLATE_NOOP("MainWindow", "Drills"), _drills, _Area.BottomDockWidgetArea, phase=0,
+             modes=frozenset({DESK, REVIEW}), tab_with="roster"),
     # Shown when the hub says it replays a recording; the position moves between hub messages, so it
     # redraws on every tick (cheap).
     PaneSpec("drillbar", QT_TRANSLATE_NOOP("MainWindow", "Drill replay"), _drillbar, _Area.TopDockWidgetArea,

@@ -85,8 +85,8 @@ def test_the_domain_writes_no_chinese_and_composes_no_sentences():
         plain, fstrings = _strings(path)
         for s in plain + fstrings:
             assert not any("\u4e00" <= ch <= "\u9fff" for ch in s), (path.name, s)
-        # CommandRefused messages (rules, commands, cases) and CalendarUnknown's: diagnostics text beside a code
-        if path.name not in ("rules.py", "commands.py", "cases.py", "worktime.py"):
+        # CommandRefused messages (rules, commands, cases, drills) and CalendarUnknown's: diagnostics text beside a code
+        if path.name not in ("rules.py", "commands.py", "cases.py", "drills.py", "worktime.py"):
             for literal in fstrings:
                 assert " " not in literal, (path.name, literal)
 
@@ -100,3 +100,12 @@ def test_the_ts_filler_takes_the_domain_words_from_the_glossary():
     spec.loader.exec_module(mod)
     for en, zh in g.pairs():
         assert mod.ZH[en] == zh, en
+
+
+def test_a_health_alarm_title_names_its_source_and_says_when_it_was_quieted():
+    from console.domain.model import QUIETED_UNIT
+
+    assert g.alarm_title("滨江路 K0+100", "", None, "zh_CN") == "滨江路 K0+100"
+    assert g.alarm_title("滨江路 K0+100", QUIETED_UNIT, 3.0, "zh_CN") == "滨江路 K0+100（频繁掉线：第 3 次告警，此后暂不告警）"
+    assert g.alarm_title("site-watcher", "", None, "en") == "this hub's site folder watcher"
+    assert g.alarm_title("box-7", QUIETED_UNIT, 2.0, "en") == "box-7 (chattering: alarm 2, quieted for now)"

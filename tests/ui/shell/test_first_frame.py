@@ -70,10 +70,10 @@ def test_window_shell_paints_before_heavy_modules_load(tmp_path):
     assert seen["panes_at_first_paint"] == ["alerts"]
     # the docks are all there from the first frame (empty), so the layout does not jump
     assert seen["docks"] == sorted(["alerts", "incident", "map", "roster", "diagnostics", "kpi", "cases", "board",
-                                    "drillbar"])
+                                    "drills", "drillbar"])
     # and right after it, the real panes: the map and KPIs (pyqtgraph) and the camera wall are built
     assert seen["panes_after"] == sorted(["alerts", "incident", "diagnostics", "cameras", "roster", "map",
-                                          "kpi", "cases", "board", "drillbar"])
+                                          "kpi", "cases", "board", "drills", "drillbar"])
     assert "pyqtgraph" in seen["after"]
     assert seen["camera_wall_in_centre"] is True
 
@@ -83,14 +83,10 @@ _CLI_CHECK = textwrap.dedent("""
     from console import cli
 
     HEAVY = json.loads(sys.argv[1])
-    parser_args = ["demo"]
     import argparse
-    a = argparse.Namespace(host="127.0.0.1", port=0, scenario="marathon", speed=1.0, seed=7, start=None, db=None,
-                           tokens=None, fps=5.0, no_field=False, record=None, record_fps=1.0, drill=None, site=None,
-                           audit_key=None, audit_checkpoints=None, record_cameras="", tls_cert=None, tls_key=None,
-                           insecure=False, center=None, nats=None, gateway_url=None, follow="", nats_user=None,
-                           nats_password=None, nats_token=None, nats_tls_ca=None, nats_tls_cert=None,
-                           nats_tls_key=None)
+    parser = argparse.ArgumentParser()
+    cli._hub_args(parser)  # the hub's own flags, as `demo` declares them
+    a = parser.parse_args(["--scenario", "marathon", "--port", "0"])
     problem = cli._check_hub_args(a, "duty-console demo")
     a.tls_cert = "x.pem"  # half a TLS pair: the same check must still refuse it
     half = cli._check_hub_args(a, "duty-console demo")

@@ -18,12 +18,13 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from console.client.replica import Replica
 from console.domain import attention
 from console.domain.attention import Redispatch, needs_redispatch
-from console.domain.model import FINAL_STATUSES, SETTLED_STATUSES, Incident
+from console.domain.model import FINAL_STATUSES, HEALTH_KINDS, SETTLED_STATUSES, Incident
 from console.domain.sla import incident_sla
 from console.domain.state import ChangeSet
+from console.domain.cases import case_clock
 from console.domain.focus import awaiting_closure
 from console.ui.common import glossary, theme
-from console.ui.common.i18n import current_lang, kind_label, severity_label, status_label
+from console.ui.common.i18n import current_lang, kind_label, severity_label, status_label, title_label
 
 _SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}
 #: the response countdown turns amber below this many seconds left
@@ -215,8 +216,14 @@ class AlertQueueModel(QAbstractTableModel):
         A dispatch nobody took (declined, unanswered) does not read as a kept promise:
         the cell says so in red instead of a green tick.
         """
-        sla = incident_sla(inc, self._now)
         lang = current_lang()
+        if inc.case is not None:  # a case runs on its own working-time clock, not the 60 s one
+            clock_ = case_clock(inc.case, self._now)
+            if clock_.waiting_for is None or clock_.left_s is None:
+                return ("✓" if clock_.waiting_for is None else "—"), theme.COUNTDOWN_MET
+            return glossary.countdown(clock_.left_s, lang), (theme.COUNTDOWN_RED if clock_.overdue
+                                                             else theme.COUNTDOWN_OK)
+        sla = incident_sla(inc, self._now)
         if sla.response_s is not None and self.redispatch(inc) is not None:
             return f"⚠ {glossary.seconds(sla.response_s, lang)}", theme.COUNTDOWN_RED
         if sla.response_s is not None:
@@ -262,13 +269,17 @@ class AlertQueueModel(QAbstractTableModel):
             if col == self.COL_KIND:
                 return kind_label(inc.kind)
             if col == self.COL_TITLE:
-                return inc.title
+                if inc.kind in HEALTH_KINDS and (alert := self.replica.state.alerts.get(inc.alert)) is not None:
+                    return glossary.alarm_title(inc.title, alert.unit, alert.value, current_lang())
+                return title_label(inc)
             if col == self.COL_TOWN:
                 town = self.replica.state.org.get(inc.town)
                 return town.name if town else inc.town
             if col == self.COL_STATUS:
                 if self.redispatch(inc) is not None:
                     return f"⚠ {glossary.attention('needs_redispatch', current_lang())}"
+                if inc.case is not None and attention.stalled_case(inc, self._now) is not None:
+                    return f"⚠ {glossary.attention('case_overdue_row', current_lang())}"
                 if awaiting_closure(self.replica.state, inc):
                     return f"✔ {glossary.attention('awaiting_closure_row', current_lang())}"
                 if iid in self._pending_incidents:  # a command made here, not yet confirmed by the hub
@@ -282,6 +293,8 @@ class AlertQueueModel(QAbstractTableModel):
                 return QBrush(QColor(self.countdown(inc)[1]))
             if col == self.COL_STATUS:
                 if self.redispatch(inc) is not None:
+                    return QBrush(QColor(theme.COUNTDOWN_RED))
+                if inc.case is not None and attention.stalled_case(inc, self._now) is not None:
                     return QBrush(QColor(theme.COUNTDOWN_RED))
                 if awaiting_closure(self.replica.state, inc):
                     return QBrush(QColor(theme.COUNTDOWN_MET))

@@ -30,7 +30,7 @@ from console.domain.model import ALERT_KINDS, INCIDENT_STATUSES
 from console.domain.state import ChangeSet
 from console.ui.common import theme
 from console.ui.common import glossary
-from console.ui.common.i18n import current_lang, kind_label, status_label
+from console.ui.common.i18n import current_lang, kind_label, status_label, title_label
 from console.ui.panes.alerts.model import AlertQueueModel, is_open, selected_foreground
 from console.ui.shell.flow import ActionFlow
 from console.ui.shell.selection import Selection
@@ -238,10 +238,10 @@ class AlertQueue(QWidget):
                            "F: false alarm · Ctrl+Z: undo · F1: all keys")
         elif target.why == "critical":
             text = self.tr("Enter → dispatch to %1 (new critical) · A: acknowledge · F: false alarm · "
-                           "P: plan · F1: all keys").replace("%1", inc.title)
+                           "P: plan · F1: all keys").replace("%1", title_label(inc))
         else:
             text = self.tr("Enter → dispatch to %1 · A: acknowledge · F: false alarm · P: plan · "
-                           "F1: all keys").replace("%1", inc.title)
+                           "F1: all keys").replace("%1", title_label(inc))
         if self.hint.text() != text:
             self.hint.setText(text)
             self.hint.setStyleSheet(f"color: {theme.COUNTDOWN_RED if target and target.why == 'critical' else theme.FG_DIM};")

@@ -6,6 +6,7 @@ import time
 from typing import Iterable, Mapping
 
 from console.client.replica import Replica
+from console.ui.common.i18n import title_label
 from console.ui.panes.cameras.tile import CameraTile
 from console.video.plan import AlertingCameras
 
@@ -42,7 +43,7 @@ class TileAlerts:
         if alert is None:
             tile.set_alert(False)
         else:
-            tile.set_alert(True, alert.detections, alert.severity, alert.title)
+            tile.set_alert(True, alert.detections, alert.severity, title_label(alert))
             tile.set_flash(self._phase)
 
     def flash(self, tiles: list[CameraTile]) -> None:

@@ -10,12 +10,12 @@ controller (undo window included), as for every other action.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from console.client.replica import Replica
-from console.domain.cases import case_action_live, case_clock
+from console.domain.cases import FollowUpProgress, case_action_live, case_clock, follow_ups
 from console.domain.commands import check_permitted
 from console.domain.rules import Actor, CommandRefused
 from console.domain.localtime import clock, duration
@@ -46,6 +46,12 @@ class CaseCard(QWidget):
         self.stages = QTableWidget(len(CASE_STAGES), 3, self)
         self.stages.setObjectName("case_stages")
         self.stages.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.stages.verticalHeader().hide()
+        self.stages.horizontalHeader().setStretchLastSection(True)
+        self.stages.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # every stage on screen at once: seven short rows, no scrolling inside the pane's own scroll
+        rows = self.stages.verticalHeader().defaultSectionSize()
+        self.stages.setFixedHeight(rows * len(CASE_STAGES) + self.stages.horizontalHeader().sizeHint().height() + 4)
         self.paths = QLabel(self)
         self.paths.setObjectName("case_paths")
         self.paths.setWordWrap(True)
@@ -54,6 +60,11 @@ class CaseCard(QWidget):
         col.addWidget(self.head)
         col.addWidget(self.stages)
         col.addWidget(self.paths)
+        #: the follow-up checks (举一反三) sent from the closed case, grid by grid
+        self.follow_up = QLabel(self)
+        self.follow_up.setObjectName("case_follow_up")
+        self.follow_up.setWordWrap(True)
+        col.addWidget(self.follow_up)
         self.buttons: dict[str, QPushButton] = {}
         grid = QGridLayout()
         for i, code in enumerate(DESK_ACTIONS):
@@ -89,7 +100,6 @@ class CaseCard(QWidget):
                 head += " · " + g.countdown(c.left_s, lang)
         self.head.setText(head)
         self.stages.setHorizontalHeaderLabels([g.case_word(k, lang) for k in ("stage", "due_at", "reached")])
-        self.stages.setVerticalHeaderLabels(["" for _ in CASE_STAGES])
         for row, stage in enumerate(CASE_STAGES):
             due, reached = case.due.get(stage), case.reached.get(stage)
             late = (due is not None and reached > due) if reached is not None else (
@@ -103,6 +113,10 @@ class CaseCard(QWidget):
                     item.setForeground(QBrush(QColor(theme.COUNTDOWN_RED)))
                 self.stages.setItem(row, j, item)
         self.paths.setText(self._paths(case, lang))
+        self.paths.setVisible(bool(self.paths.text()))
+        checks = follow_ups(self.replica.state, inc.id)
+        self.follow_up.setVisible(bool(checks))
+        self.follow_up.setText("\n".join(self._follow_up(p, lang) for p in checks))
         self._draw_buttons(lang)
 
     def _draw_buttons(self, lang: str) -> None:
@@ -116,6 +130,21 @@ class CaseCard(QWidget):
                     allowed = False
             b.setVisible(allowed)  # who may never send it sees no button, as the actions bar does
             b.setEnabled(allowed and case_action_live(self.replica.state, code, self.incident, self.actor) is None)
+
+    def _follow_up(self, p: FollowUpProgress, lang: str) -> str:
+        """'举一反三 4/6 个网格已回复 · …' and which grids found the same, which are silent."""
+        name_of = g.names_in(self.replica.state)
+        sep = "、" if g.is_zh(lang) else ", "
+        n = len(p.grids) - len(p.unreached)
+        parts = [g.case_word("follow_up_progress", lang, answered=len(p.clear) + len(p.found), n=n,
+                             clear=len(p.clear), found=len(p.found))]
+        for key, grids in (("follow_up_found", p.found), ("follow_up_silent", p.silent),
+                           ("follow_up_unreached", p.unreached)):
+            if grids:
+                parts.append(g.case_word(key, lang, grids=sep.join(name_of(x) for x in grids)))
+        if p.done:
+            parts.append(g.case_word("follow_up_done", lang))
+        return " · ".join(parts)
 
     @staticmethod
     def _paths(case, lang: str) -> str:

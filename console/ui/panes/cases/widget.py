@@ -1,4 +1,5 @@
-"""The cases pane: every case's stage and clock, what is overdue, and who lets cases lie.
+"""The cases pane: every case's stage and clock, what is overdue, who lets cases lie, and a search
+of past cases across the hub's archive (its own tab, console/ui/panes/cases/search.py).
 
 Figures come from `console.domain.casefigures` (the same as the after-action report and the
 CSV export), recomputed at most once a second from the replica's state. The pane only
@@ -9,13 +10,16 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout,
+    QWidget,
 )
 
 from console.client.replica import Replica
+from console.domain.casesearch import CaseQuery
 from console.domain.casefigures import (
     DIMENSIONS, TIMED_STAGES, CaseRow, GroupFigures, case_rows, cases_csv, figures_by, figures_csv, open_by_stage,
     overdue, summarize,
@@ -24,6 +28,7 @@ from console.domain.localtime import clock, duration
 from console.domain.state import ChangeSet
 from console.ui.common import glossary as g
 from console.ui.common.i18n import current_lang, kind_label
+from console.ui.panes.cases.search import CaseSearch
 
 #: recompute at most this often (wall seconds)
 REFRESH_S = 1.0
@@ -41,7 +46,9 @@ class CasesPane(QWidget):
     sig_exported = Signal(list)
     """The CSV files an export wrote (paths as strings)."""
 
-    def __init__(self, replica: Replica, parent: QWidget | None = None):
+    def __init__(self, replica: Replica, parent: QWidget | None = None, *,
+                 search: Callable[[CaseQuery], object] | None = None,
+                 open_incident: Callable[[str], None] | None = None):
         super().__init__(parent)
         self.replica = replica
         self.rows: list[CaseRow] = []
@@ -76,7 +83,8 @@ class CasesPane(QWidget):
         bar.addWidget(self.dimension)
         bar.addStretch(1)
         bar.addWidget(self.export)
-        col = QVBoxLayout(self)
+        overview = QWidget(self)
+        col = QVBoxLayout(overview)
         col.setContentsMargins(4, 4, 4, 4)
         col.addWidget(self.summary)
         col.addWidget(QLabel(g.case_word("open_by_stage", lang), self))
@@ -85,6 +93,18 @@ class CasesPane(QWidget):
         col.addWidget(self.late, 2)
         col.addLayout(bar)
         col.addWidget(self.groups, 2)
+        #: the search of past cases across the hub's archive (its own tab: a form and its hits)
+        self.search = CaseSearch(replica, search, self)
+        if open_incident is not None:
+            self.search.sig_open.connect(lambda iid: open_incident(iid) if iid in replica.state.incidents else None)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("cases_tabs")
+        self.tabs.addTab(overview, g.case_word("overview_tab", lang))
+        self.tabs.addTab(self.search, g.case_word("search_tab", lang))
+        self.tabs.currentChanged.connect(lambda i: self.search.fill_choices() if i == 1 else None)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.tabs)
 
     # ------------------------------------------------------------------ API
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QMenu, QPushButton, QSizeP
 
 from console.client.controller import Controller
 from console.client.replica import Replica
+from console.domain import bodies
 from console.domain.actions import Action
 from console.domain.model import Incident
 from console.domain.recommend import plan_for
@@ -103,8 +104,8 @@ class ActionsBar(QGroupBox):
     def _request(self, code: str) -> None:
         if code == "cmd.request_cooperation":
             return  # its menu asks which town
-        if code == "cmd.broadcast":
-            self._on_broadcast()
+        if code in ("cmd.broadcast", "cmd.follow_up"):
+            self._on_broadcast(code)
         elif self.incident_id:
             self.flow.request(code, self.incident_id, self.window())
 
@@ -117,20 +118,28 @@ class ActionsBar(QGroupBox):
             self.flow.hold_call("cmd.request_cooperation", inc.id, what,
                                 lambda: self.controller.request_cooperation(inc.id, town))
 
-    def _on_broadcast(self) -> None:
-        """Ask which grids and what words (previewing the reach), then hold it for the undo window."""
+    def _on_broadcast(self, code: str = "cmd.broadcast") -> None:
+        """Ask which grids and what words (previewing the reach), then hold it for the undo window.
+
+        A follow-up check (举一反三) from a closed case asks the same, in its own words.
+        """
         inc = self.replica.state.incidents.get(self.incident_id or "")
         if inc is None:
             return
-        dialog = BroadcastDialog(self.replica.state, inc, self.window())
-        dialog.sig_send.connect(lambda text, grids, i=inc: self._send_broadcast(i, text, grids))
+        dialog = BroadcastDialog(self.replica.state, inc, self.window(), follow_up=code == "cmd.follow_up")
+        dialog.sig_send.connect(lambda text, grids, i=inc: self._send_broadcast(i, text, grids, code))
         dialog.finished.connect(dialog.deleteLater)
         self.broadcast_dialog = dialog
         dialog.open()
 
-    def _send_broadcast(self, inc: Incident, text: str, grids: list[str]) -> None:
+    def _send_broadcast(self, inc: Incident, text: str, grids: list[str], code: str = "cmd.broadcast") -> None:
         people = len(broadcast_recipients(self.replica.state, grids))
         what = self.tr("Broadcast to %1 grids / %2 people: %3").replace("%1", str(len(grids))) \
             .replace("%2", str(people)).replace("%3", inc.title)
+        if code == "cmd.follow_up":
+            body = bodies.CmdFollowUp(incident=inc.id, text=text, grids=grids)
+            self.flow.hold_call(code, inc.id, f"{glossary.case_word('follow_up', current_lang())} · {what}",
+                                lambda: self.controller.send(code, body))
+            return
         self.flow.hold_call("cmd.broadcast", inc.id, what,
                             lambda: self.controller.broadcast(inc.id, text, grids=grids))

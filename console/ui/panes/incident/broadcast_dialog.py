@@ -49,13 +49,15 @@ class BroadcastDialog(QDialog):
     sig_send = Signal(str, list)
     """Confirmed: the text and the grid ids."""
 
-    def __init__(self, state: State, inc: Incident, parent: QWidget | None = None):
+    def __init__(self, state: State, inc: Incident, parent: QWidget | None = None, *, follow_up: bool = False):
         super().__init__(parent)
         self.setObjectName("broadcast_dialog")
-        self.setWindowTitle(self.tr("Broadcast a check"))
+        lang = current_lang()
+        #: a follow-up check (举一反三) from a closed case: its own words, the case's grid's tag chosen first
+        self.follow_up = follow_up
+        self.setWindowTitle(glossary.case_word("follow_up", lang) if follow_up else self.tr("Broadcast a check"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.state = state
-        lang = current_lang()
         col = QVBoxLayout(self)
         col.addWidget(QLabel(self.tr("To the grid workers of:"), self))
         self.scope = QComboBox(self)
@@ -68,11 +70,17 @@ class BroadcastDialog(QDialog):
                 "town": self.tr("every grid of this town"),
             }[code]
             self.scope.addItem(col_words, grids)
+            if follow_up and code == "tag" and self.scope.currentIndex() < 1:
+                self.scope.setCurrentIndex(self.scope.count() - 1)
         col.addWidget(self.scope)
         self.text = QPlainTextEdit(self)
         self.text.setObjectName("text")
-        self.text.setPlainText(self.tr("Please check your grid for the same: %1 (%2). Answer 收到 when read.")
-                               .replace("%1", glossary.kind(inc.kind, lang)).replace("%2", inc.title))
+        if follow_up:
+            self.text.setPlainText(glossary.case_word("follow_up_text", lang, title=inc.title,
+                                                      kind=glossary.kind(inc.kind, lang)))
+        else:
+            self.text.setPlainText(self.tr("Please check your grid for the same: %1 (%2). Answer 收到 when read.")
+                                   .replace("%1", glossary.kind(inc.kind, lang)).replace("%2", inc.title))
         self.text.setMaximumHeight(90)
         col.addWidget(self.text)
         self.preview = QLabel(self)

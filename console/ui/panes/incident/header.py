@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidg
 from console.client.replica import Replica
 from console.domain.model import Incident
 from console.ui.common import theme
-from console.ui.common.i18n import kind_label, severity_label, source_label, status_label
+from console.ui.common.i18n import kind_label, severity_label, source_label, status_label, title_label
 
 
 class IncidentHeader(QWidget):
@@ -49,7 +49,7 @@ class IncidentHeader(QWidget):
         """Show this incident's header and its alert."""
         state = self.replica.state
         alert = state.alerts.get(inc.alert)
-        self.title_label.setText(inc.title)
+        self.title_label.setText(title_label(inc))
         title_font = self.font()
         title_font.setPointSizeF(title_font.pointSizeF() * 1.4)
         self.title_label.setFont(title_font)

@@ -17,6 +17,7 @@ from console.domain.actions import Action
 from console.domain.model import Incident
 from console.domain.state import ChangeSet
 from console.ui.common import theme
+from console.ui.panes.cases.case_card import CaseCard
 from console.ui.panes.incident.actions_bar import ActionsBar
 from console.ui.panes.incident.dispatch_line import DispatchLine
 from console.ui.panes.incident.evidence import EvidencePanel
@@ -53,12 +54,17 @@ class IncidentPane(QWidget):
         self.task_list = TaskList(replica, body, recall=lambda task: self.flow.recall(task, self.window()))
         self.task_list.recall_allowed = controller.can("cmd.recall")
         self.timeline_view = TimelineView(body)
+        #: a case's stages and its desk actions (hidden for an incident on the emergency promise)
+        self.case_card = CaseCard(replica, parent=body)
+        self.case_card.sig_action.connect(lambda code, inc: self.flow.case_action(code, inc, self.window()))
         #: who was sent, and undo: above the scrolled detail, never below the fold
         self.dispatch_line = DispatchLine(replica, self.flow.desk, self)
         self.flow.desk.sig_changed.connect(self._on_desk_changed)
         col = QVBoxLayout(body)
         col.setContentsMargins(4, 4, 4, 4)
-        for w in (self.header, self.evidence, self.promises, self.actions, self.recommendations, self.task_list, self.timeline_view):
+        # a case's own clock stands where an emergency incident's promises do (it has no 60 s / 10 min)
+        for w in (self.header, self.evidence, self.promises, self.case_card, self.actions, self.recommendations,
+                  self.task_list, self.timeline_view):
             col.addWidget(w)
         col.addStretch(1)
 
@@ -160,9 +166,19 @@ class IncidentPane(QWidget):
         self.recommendations.fill(inc, self._actions["cmd.dispatch"], self._actions_visible, force)
 
     def _tick(self, inc: Incident) -> None:
-        self.promises.fill(inc)
+        self.promises.setVisible(inc.case is None)
+        if inc.case is None:
+            self.promises.fill(inc)
+        if inc.case is not None or self.case_card.incident is not None:
+            self._fill_case(inc)
         self.task_list.tick(inc)
         self.dispatch_line.fill(inc, self._actions_visible)
+
+    def _fill_case(self, inc: Incident) -> None:
+        # the controller's actor is known only once the hub said hello; a wall acts as nobody
+        self.case_card.actor = self.controller.actor if self._actions_visible else None
+        self.case_card.incident = inc.id if inc.case is not None else None
+        self.case_card.refresh()
 
     def _on_desk_changed(self) -> None:
         inc = self._incident()
