@@ -97,6 +97,8 @@ class Session:
         self._cameras: list[str] = []
         #: the incident a commander's desk has selected (reported to the hub, again after a reconnect)
         self._selected: str | None = None
+        #: the hub refused `selected` as unknown (it predates it): not sent again to it
+        self._selection_unheard = False
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="console-db")
         self._task: asyncio.Task | None = None
         self._stopping = False
@@ -281,7 +283,8 @@ class Session:
         `live` (none too: the walls name the commander on duty). Not queued offline: presence, not a command.
         """
         self._selected = incident
-        if self._ws is not None and self.live.is_set() and self.replica.link.role == "commander":
+        if (self._ws is not None and self.live.is_set() and self.replica.link.role == "commander"
+                and not self._selection_unheard):
             asyncio.ensure_future(self._send(encode("selected", m.Selected(incident=incident))))
 
     def subscribe(self, cameras: list[str]) -> None:
@@ -449,6 +452,7 @@ class Session:
         elif t == "hello":
             b: m.Hello = msg.body
             self._hub_epoch = b.epoch
+            self._selection_unheard = False  # perhaps another hub, or this one upgraded
             self._hub_storage = b.storage
             if b.max_commands_per_s > 0:
                 self._rate = b.max_commands_per_s
@@ -471,7 +475,7 @@ class Session:
                 self._enqueue(command_id)
             if self._cameras:
                 await ws.send(encode("subscribe", m.Subscribe(cameras=self._cameras)), text=True)
-            if replica.link.role == "commander":  # also none: the walls learn who is on duty at once
+            if replica.link.role == "commander" and not self._selection_unheard:  # none too: who is on duty
                 await ws.send(encode("selected", m.Selected(incident=self._selected)), text=True)
         elif t == "result":
             await self._on_result(msg.id or "", msg.body)
@@ -510,6 +514,8 @@ class Session:
             self._enqueue(command_id)
         elif command_id and (command_id in self._commands or command_id in replica.pending):
             await self._on_result(command_id, m.Result(ok=False, code=error.code, message=error.reason))
+        elif error.code == "unexpected" and error.reason.startswith("selected "):
+            self._selection_unheard = True  # a hub from before `selected`: nothing to tell anyone, stop saying it
         else:
             if error.code in STORAGE_REFUSALS or error.code == "storage_restored":
                 self._storage_told(error.code)
