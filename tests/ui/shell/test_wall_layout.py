@@ -89,6 +89,9 @@ def test_the_wall_follows_the_commander_else_the_most_urgent_and_names_the_comma
     assert (win.wall_follow.current.incident, win.wall_follow.current.why) == (critical, "urgent")
     assert win.selection.incident == critical
     assert win.camera_wall.paging.solo == "CAM1", "the critical's camera, large"
+    view = win.panes["map"].plot.getViewBox().viewRect()
+    inc = world.replica.state.incidents[critical]
+    assert view.contains(inc.x, inc.y) and win.panes["map"]._zoom_point is None, "the whole area, the incident ringed"
     board = win.panes["board"]
     assert world.replica.state.incidents[critical].title in board.headline.text()
 

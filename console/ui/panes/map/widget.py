@@ -40,8 +40,6 @@ _PERSON_SIZE = 4
 MARKERS_EVERY_S = 0.25
 #: the box (metres) a selected incident is zoomed to, centred
 ZOOM_SPAN_M = 2500.0
-#: a wall's zoom around its incident: wider, the people on their way and the course around it in view
-WALL_ZOOM_SPAN_M = 6000.0
 #: how often the heat is redrawn without a new reading, so old readings fade (s)
 HEAT_EVERY_S = 10.0
 __all__ = ["LAYERS", "MapPane"]
@@ -96,7 +94,7 @@ class MapPane(QWidget):
         selection.sig_incident.connect(lambda iid: self._on_selected("incident", iid))
         #: until the user pans or zooms, a resize keeps the whole area (or the incident zoom) in view
         self._user_moved = False
-        #: the square (m) an incident zoom shows (wider on a wall), the town labels' type size
+        #: the square (m) an incident zoom shows (None on a wall: the whole area), the town labels' type size
         self.zoom_span = ZOOM_SPAN_M
         self.label_pt = 11
         self._markers_dirty = False
@@ -144,10 +142,14 @@ class MapPane(QWidget):
         return self.people_layer.point_of(resource_id)
 
     def set_wall(self, on: bool) -> None:
-        """Wall mode: no colour key and no layer switches (a wall is read, not switched by hand), and a
-        wider view around the incident it follows."""
+        """Wall mode: no colour key and no layer switches (a wall is read, not switched by hand), and the
+        whole area always in view, the followed incident ringed (a zoom at the district's edge left a
+        quarter of the wall's map empty; the camera beside it shows the detail)."""
         self.legend_bar.setVisible(not on)
-        self.zoom_span = WALL_ZOOM_SPAN_M if on else ZOOM_SPAN_M
+        self.zoom_span = None if on else ZOOM_SPAN_M
+        if on:
+            self._zoom_point = None
+            self.fit()
         # marks in proportion to the wall's type: at 4K (36 pt) the desk's 4 px people were specks
         from PySide6.QtWidgets import QApplication
 
@@ -185,7 +187,7 @@ class MapPane(QWidget):
         super().resizeEvent(event)
         if not self._user_moved:
             if self._zoom_point is not None:
-                self.zoom_to(*self._zoom_point, span=self.zoom_span)
+                self.zoom_to(*self._zoom_point, span=self.zoom_span or ZOOM_SPAN_M)
             else:
                 self.fit()
 
@@ -446,7 +448,7 @@ class MapPane(QWidget):
         # A click on the map itself must not pan the map under the mouse.
         if kind == "incident" and not self._from_map:
             pos = self._position(kind, item_id)
-            if pos is not None:
+            if pos is not None and self.zoom_span:
                 self._user_moved = False
                 self.zoom_to(*pos, span=self.zoom_span)  # the incident in the middle, its neighbourhood around
             self._place_ring(center=False)
