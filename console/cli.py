@@ -368,6 +368,11 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--still-s", type=float, default=10.0, metavar="S", help="idle tiles' still interval")
         p.add_argument("--shared-views", default=None, metavar="JSON",
                        help="the site's shared saved-views file (default: shared-views.json in the data dir)")
+        p.add_argument("--with-wall", action="store_true",
+                       help="also start a wall console on this machine's other screen (a desk + wall pair)")
+        p.add_argument("--wall-token", default="demo-wall", help="with --with-wall: the wall's token")
+        p.add_argument("--wall-screen", type=int, default=None,
+                       help="with --with-wall: the wall's screen (default: the one it was on last, else the second)")
     con.add_argument("--armed-rings", type=int, default=8, metavar="N",
                      help="cameras off the live tiles that keep ~16 s of packets (no decoding, 1 MiB and one "
                           "stream session each) so an alert on one has its seconds before; 0: none")
@@ -483,7 +488,8 @@ def main(argv: list[str] | None = None) -> int:
 
         console_cfg = ConsoleConfig(lang=a.lang, wall=a.wall, screen=a.screen, local_db=a.local_db,
                                     smoke=a.smoke, shot=a.shot, basemap=a.basemap, live_tiles=a.live_tiles,
-                                    still_s=a.still_s, shared_views=a.shared_views)
+                                    still_s=a.still_s, shared_views=a.shared_views, with_wall=a.with_wall,
+                                    wall_token=a.wall_token, wall_screen=a.wall_screen)
         if a.command == "console":
             from console.protocol.tls import TlsConfigError, client_context
 

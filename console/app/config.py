@@ -106,6 +106,11 @@ class ConsoleConfig:
     still_s: float = 10.0
     #: the site's shared saved-views file (None: shared-views.json in this machine's data dir)
     shared_views: str | None = None
+    #: a desk and its wall from one machine: also start a wall console (console/app/pair.py) with
+    #: this token, on this screen (None: the one remembered here, else the second screen)
+    with_wall: bool = False
+    wall_token: str = "demo-wall"
+    wall_screen: int | None = None
 
 
 #: the demo opens 20 s before the dog reaches the cordon at the start area

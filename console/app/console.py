@@ -327,6 +327,12 @@ async def _main(app, a: ConsoleConfig, hub_cfg: HubConfig | None) -> int:
     app.aboutToQuit.connect(closing.set)
 
     console, hub = await open_app(a, hub_cfg)
+    wall = None
+    if a.with_wall and not a.wall and a.smoke is None:
+        from console.app.pair import WallProcess
+
+        wall = WallProcess(a.wall_token, lang=a.lang, screen=a.wall_screen, ca=a.ca, pin=a.pin)
+        wall.start(hub.url if hub is not None else a.url)
     code = 0
     try:
         if a.smoke is not None:
@@ -337,6 +343,8 @@ async def _main(app, a: ConsoleConfig, hub_cfg: HubConfig | None) -> int:
         else:
             await closing.wait()
     finally:
+        if wall is not None:
+            wall.stop()
         await console.close()
         if hub is not None:
             await hub.stop()

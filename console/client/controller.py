@@ -226,6 +226,15 @@ class Controller:
         """Only visible tiles subscribe: the camera wall calls this when its layout changes."""
         self.sink.subscribe(sorted(set(cameras)))
 
+    def report_selection(self, incident: str | None) -> None:
+        """The desk's selection changed: the hub tells the walls that follow this commander.
+
+        A wall (read-only) reports nothing; a sink without the call (a test's) is skipped.
+        """
+        report = getattr(self.sink, "report_selection", None)
+        if report is not None and not self.read_only:
+            report(incident)
+
     # ------------------------------------------------------------------ private
 
     def _handle(self, command_id: str, type_: str, body: m.Body | None) -> CommandHandle:

@@ -78,6 +78,8 @@ class Replica:
         self.drill = None
         #: (hub time, severity, alert id) of every alert of the reviewed recording
         self.drill_markers: list[tuple[float, str, str]] = []
+        #: a wall: the duty commander's name and selection (hub `commander_selected`), None before any
+        self.commander: m.CommanderSelected | None = None
         self._changes = ChangeSet()
         self._rate_window: deque[tuple[float, int]] = deque(maxlen=64)
         self.revision = 0

@@ -95,6 +95,10 @@ class Session:
         self.beats: dict[str, float] = {}
         self._ws: ClientConnection | None = None
         self._cameras: list[str] = []
+        #: the incident a commander's desk has selected (reported to the hub, again after a reconnect)
+        self._selected: str | None = None
+        #: the hub refused `selected` as unknown (it predates it): not sent again to it
+        self._selection_unheard = False
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="console-db")
         self._task: asyncio.Task | None = None
         self._stopping = False
@@ -272,6 +276,17 @@ class Session:
             self.replica.command_answered(command_id)
             self.replica.notify("warning", "offline", "not connected to the hub")
 
+    def report_selection(self, incident: str | None) -> None:
+        """A commander's desk selected `incident` (None: nothing): the hub tells the center's walls.
+
+        Only a commander's console reports it (the hub refuses the others); sent again after every
+        `live` (none too: the walls name the commander on duty). Not queued offline: presence, not a command.
+        """
+        self._selected = incident
+        if (self._ws is not None and self.live.is_set() and self.replica.link.role == "commander"
+                and not self._selection_unheard):
+            asyncio.ensure_future(self._send(encode("selected", m.Selected(incident=incident))))
+
     def subscribe(self, cameras: list[str]) -> None:
         """Ask for frames of these cameras only (the visible tiles)."""
         self._cameras = list(cameras)
@@ -437,6 +452,7 @@ class Session:
         elif t == "hello":
             b: m.Hello = msg.body
             self._hub_epoch = b.epoch
+            self._selection_unheard = False  # perhaps another hub, or this one upgraded
             self._hub_storage = b.storage
             if b.max_commands_per_s > 0:
                 self._rate = b.max_commands_per_s
@@ -459,6 +475,8 @@ class Session:
                 self._enqueue(command_id)
             if self._cameras:
                 await ws.send(encode("subscribe", m.Subscribe(cameras=self._cameras)), text=True)
+            if replica.link.role == "commander" and not self._selection_unheard:  # none too: who is on duty
+                await ws.send(encode("selected", m.Selected(incident=self._selected)), text=True)
         elif t == "result":
             await self._on_result(msg.id or "", msg.body)
         elif t == "found":
@@ -476,6 +494,8 @@ class Session:
             replica.hub_clock(msg.body.clock, msg.body.rate)
         elif t == "drill":
             replica.drill_status(msg.body)
+        elif t == "commander_selected":  # a wall: what the duty commander looks at
+            replica.commander = msg.body
         elif t == "camera_credentials":  # never folded, stored or logged
             for fn in self.on_credentials:
                 fn(msg.body.cameras)
@@ -494,6 +514,8 @@ class Session:
             self._enqueue(command_id)
         elif command_id and (command_id in self._commands or command_id in replica.pending):
             await self._on_result(command_id, m.Result(ok=False, code=error.code, message=error.reason))
+        elif error.code == "unexpected" and error.reason.startswith("selected "):
+            self._selection_unheard = True  # a hub from before `selected`: nothing to tell anyone, stop saying it
         else:
             if error.code in STORAGE_REFUSALS or error.code == "storage_restored":
                 self._storage_told(error.code)

@@ -25,6 +25,7 @@ from console.hub.channel import CLOSE_NO_HEARTBEAT, DEFAULT_QUEUE_LIMIT, MAX_BAT
 from console.hub.core import HubCore
 from console.hub.enrol import field_enrol
 from console.hub.metrics import HubMetrics
+from console.hub.selection import CommanderSelections
 from console.hub.views import credentials_message, gets_credentials
 from console.hub.presence import PagePresence
 from console.hub.static import StaticPages, is_upgrade
@@ -225,6 +226,8 @@ class HubServer:
         self.ssl_context = ssl_context
         #: command rate per principal, over all its connections
         self.limiter = RateLimiter()
+        #: what each center's duty commander has selected, for its walls (console/hub/selection.py)
+        self.selections = CommanderSelections(core)
         self._token_task: asyncio.Task | None = None
         self.host = host
         self.port = port
@@ -383,6 +386,7 @@ class HubServer:
             pass
         finally:
             core.channels.discard(ch)
+            self.selections.session_closed(principal)
             await ch.stop()
             log.info("session closed: %s", principal.name)
 
@@ -424,6 +428,11 @@ class HubServer:
             figures.console(ch.principal.name, ch.principal.center, b.alarm_p50_s, b.alarm_p95_s, b.alarm_n)
             await self._reply(ch, encode("pong", m.Pong(t=b.t, clock=self.core.clock.now(),
                                                         towns=figures.town_list() if figures.towns else [])))
+        elif t == "selected":
+            if self.selections.may_select(ch.principal):
+                self.selections.selected(ch.principal, msg.body.incident)
+            else:
+                await self._error(ch, "forbidden", "only a commander's selection is followed")
         elif t == "heartbeat":
             if ch.principal.role != "ingest":
                 await self._error(ch, "forbidden", "only ingest sources send heartbeats", msg.id)
@@ -550,6 +559,9 @@ class HubServer:
         await ch.send_now(encode("live", m.Live(seq=ch.after)))
         if core.camera_credentials and gets_credentials(ch.principal):  # apart from the view, never stored
             await ch.send_now(credentials_message(core.state, core.camera_credentials))
+        selection = self.selections.for_new(ch.principal)
+        if selection is not None:
+            await ch.send_now(selection)
         ch.backlog_done.set()
 
     async def _send_tail(self, ch: Channel, last_seq: int, head: int) -> None:

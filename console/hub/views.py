@@ -354,3 +354,21 @@ def _changed(state: State, view: View, ch: ChangeSet, gone: list[str] | None = N
     if not (out.resources or out.tasks or out.incidents or out.alerts or out.cameras or out.messages or out.gone):
         return None
     return "view_changed", out
+
+
+# ---------------------------------------------------------------------- the commander's selection
+
+#: roles whose console follows the duty commander's selection (a `commander_selected` message)
+FOLLOWER_ROLES = frozenset({"wall"})
+#: roles whose console reports its selection (`selected`): the duty commander's desk
+SELECTING_ROLES = frozenset({"commander"})
+
+
+def follows(follower, commander) -> bool:
+    """Whether a console (principal) is told what this commander (principal) selected.
+
+    Only walls, and only of the commander's own center (a town's wall follows its town's
+    commander; the district's wall the district's): a field page or an alert source never
+    learns what a desk looks at.
+    """
+    return follower.role in FOLLOWER_ROLES and follower.center == commander.center

@@ -115,6 +115,17 @@ class DrillStatus(Body):
     seek_ms: float | None = None
 
 
+class CommanderSelected(Body):
+    """To wall consoles: the incident the duty commander of their center has selected (presence, not logged)."""
+
+    #: the commander's name (the token's), for the wall's header
+    name: str
+    #: the selected incident, or None: the commander selects nothing (the wall picks its own)
+    incident: Id | None = None
+    #: hub time the selection was made
+    at: float = 0.0
+
+
 # ------------------------------------------------------------ session (client → hub)
 
 class Resume(Body):
@@ -139,6 +150,12 @@ class Ping(Body):
     alarm_n: int = 0
     #: the same figure's median (for the after-action report)
     alarm_p50_s: float | None = None
+
+
+class Selected(Body):
+    """A commander's console: the incident now selected on the desk (None: none). Sent on change."""
+
+    incident: Id | None = None
 
 
 class Heartbeat(Body):
@@ -204,6 +221,7 @@ SESSION_BODIES: dict[str, type[Body]] = {
     "clock": Clock,
     "drill": DrillStatus,
     "camera_credentials": CameraCredentials,
+    "commander_selected": CommanderSelected,
 }
 
 #: client → hub commands; each needs a client-made `id`
@@ -219,6 +237,7 @@ CLIENT_BODIES: dict[str, type[Body]] = {
     "search": CaseQuery,
     "subscribe": Subscribe,
     "ping": Ping,
+    "selected": Selected,
     "heartbeat": Heartbeat,
 }
 

@@ -288,18 +288,18 @@
     <context>
         <name>Alarm</name>
         <message>
-            <location filename="../../console/ui/shell/alarm.py" line="126" />
+            <location filename="../../console/ui/shell/alarm.py" line="127" />
             <source>No audio device: alarms are silent, watch the flashing rows</source>
             <extracomment>seconds between rings while an alert of this severity waits to be acknowledged the flash's half period (ms) a loud notice (banner); `status` a quiet one (the status bar) rings so far (tests count them; a silent console counts too)</extracomment>
             <translation>无音频设备：告警无声，请留意闪烁的行</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/alarm.py" line="156" />
+            <location filename="../../console/ui/shell/alarm.py" line="157" />
             <source>Not acknowledged: %1 critical — %2 · %3 (A: acknowledge)</source>
             <translation>未确认紧急预警 %1 起 — %2 · %3（A：确认）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/alarm.py" line="157" />
+            <location filename="../../console/ui/shell/alarm.py" line="158" />
             <source>Not acknowledged: %1 critical — %2 · %3</source>
             <translation>未确认紧急预警 %1 起 — %2 · %3</translation>
         </message>
@@ -435,24 +435,24 @@
     <context>
         <name>CameraTile</name>
         <message>
-            <location filename="../../console/ui/panes/cameras/tile.py" line="189" />
+            <location filename="../../console/ui/panes/cameras/tile.py" line="204" />
             <source>Replay %1</source>
-            <extracomment>caption type on a desk: 7 pt on the smallest tiles up to 11 pt (scaled up with a wall's base type) DUTY_CONSOLE_FIRST_FRAME=1 prints "first_frame_painted &lt;epoch seconds&gt;" once, when the first camera frame of the process has been painted (the start-up benchmark reads it) set when a frame was handed over and not painted yet frames painted / frames dropped because the previous one was still pending the newest frame, wrapping its decoded pixels (None: no picture of this camera yet) when the newest frame came; stale after 2 s without one the stream reader's state code (console.video.status), None for hub-pushed frames playing back the last 30 s, not live: the tile says so on an amber bar an idle tile: its pictures are stills taken every few seconds, never shown as live video draws the tile (and keeps its caption bar and grey picture between paints)</extracomment>
+            <extracomment>caption type on a desk: 7 pt on the smallest tiles up to 11 pt (scaled up with a wall's base type) DUTY_CONSOLE_FIRST_FRAME=1 prints "first_frame_painted &lt;epoch seconds&gt;" once, when the first camera frame of the process has been painted (the start-up benchmark reads it) set when a frame was handed over and not painted yet frames painted / frames dropped because the previous one was still pending the newest frame, wrapping its decoded pixels (None: no picture of this camera yet) when the newest frame came; stale after 2 s without one the stream reader's state code (console.video.status), None for hub-pushed frames playing back the last 30 s, not live: the tile says so on an amber bar an idle tile: its pictures are stills taken every few seconds, never shown as live video a reviewed recording's tile: what it shows was recorded (a held frame is not a lost signal) draws the tile (and keeps its caption bar and grey picture between paints)</extracomment>
             <translation>回放 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/paint.py" line="80" />
+            <location filename="../../console/ui/panes/cameras/paint.py" line="81" />
             <source>OFFLINE</source>
             <extracomment>an idle tile's still: a slate bar (not the replay's amber, not live green) and a light veil (the picture's cache key, the picture in grey), made once when the tile goes stale</extracomment>
             <translation>离线</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/tile.py" line="286" />
+            <location filename="../../console/ui/panes/cameras/tile.py" line="303" />
             <source>offline</source>
             <translation>离线</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/tile.py" line="340" />
+            <location filename="../../console/ui/panes/cameras/tile.py" line="357" />
             <source>Play the last 30 s</source>
             <translation>回放最近 30 秒</translation>
         </message>
@@ -460,28 +460,28 @@
     <context>
         <name>CameraWall</name>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="256" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="264" />
             <source>Focus this camera</source>
             <extracomment>the live budget: pulled tiles beyond it show stills every `still_s` seconds cameras off the live tiles that keep a packet-only ring before any alert (0: none; `configure`) the tiles on screen now, focus tile first cameras near the selected alert, nearest first: (camera id, metres); shown beside the focus tile</extracomment>
             <translation>聚焦此摄像头</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="258" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="266" />
             <source>Back to the grid</source>
             <translation>返回宫格</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="259" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="267" />
             <source>Full screen</source>
             <translation>全屏</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="261" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="269" />
             <source>Show on map</source>
             <translation>在地图上显示</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/widget.py" line="264" />
+            <location filename="../../console/ui/panes/cameras/widget.py" line="272" />
             <source>Play the last 30 s</source>
             <translation>回放最近 30 秒</translation>
         </message>
@@ -521,13 +521,13 @@
             <translation>退出聚焦画面（Esc）</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/toolbar.py" line="132" />
+            <location filename="../../console/ui/panes/cameras/toolbar.py" line="144" />
             <source>Focus: %1</source>
             <extracomment>the wall's second row: the focus line whole across the column (set_wall)</extracomment>
             <translation>聚焦：%1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/cameras/toolbar.py" line="135" />
+            <location filename="../../console/ui/panes/cameras/toolbar.py" line="147" />
             <source>Nearby: %1</source>
             <translation>附近：%1</translation>
         </message>
@@ -535,73 +535,73 @@
     <context>
         <name>ConsoleStatusBar</name>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="66" />
+            <location filename="../../console/ui/shell/status_bar.py" line="72" />
             <source>Online</source>
             <extracomment>alarm-to-screen p95 above this is shown red: a tenth of the 10 s alarm-display norm of fire-control rooms mode badges are bilingual on purpose: an exercise must be unmistakable in either language hub commit → alert row painted, p95 of the last hour (console/client/alarm_latency.py) a district console: the slowest town's figure (every town's in the tooltip); hidden elsewhere a standing notice said once (no audio device): stays, so it is not missed</extracomment>
             <translation>在线</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="66" />
+            <location filename="../../console/ui/shell/status_bar.py" line="72" />
             <source>Resuming</source>
             <translation>恢复中</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="67" />
+            <location filename="../../console/ui/shell/status_bar.py" line="73" />
             <source>Connecting</source>
             <translation>连接中</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="67" />
+            <location filename="../../console/ui/shell/status_bar.py" line="73" />
             <source>Offline</source>
             <translation>离线</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="69" />
+            <location filename="../../console/ui/shell/status_bar.py" line="75" />
             <source>RTT %1 ms</source>
             <translation>往返 %1 ms</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="71" />
+            <location filename="../../console/ui/shell/status_bar.py" line="77" />
             <source>seq %1</source>
             <translation>序号 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="72" />
+            <location filename="../../console/ui/shell/status_bar.py" line="78" />
             <source>%1 ev/s</source>
             <translation>%1 事件/秒</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="74" />
+            <location filename="../../console/ui/shell/status_bar.py" line="80" />
             <source>outbox %1</source>
             <translation>待发 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="77" />
+            <location filename="../../console/ui/shell/status_bar.py" line="83" />
             <source>GUI stall %1</source>
             <translation>界面卡顿 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="82" />
+            <location filename="../../console/ui/shell/status_bar.py" line="88" />
             <source>alarm→screen p95 %1</source>
             <translation>告警上屏 p95 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="85" />
+            <location filename="../../console/ui/shell/status_bar.py" line="91" />
             <source>Hub commit to alert row painted, last hour: %1 alerts, clock error ±%2 ms</source>
             <translation>中心入库至告警行显示，近一小时：%1 条告警，时钟误差 ±%2 ms</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="106" />
+            <location filename="../../console/ui/shell/status_bar.py" line="112" />
             <source>slowest town %1 p95 %2</source>
             <translation>最慢镇 %1 告警上屏 p95 %2</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="109" />
+            <location filename="../../console/ui/shell/status_bar.py" line="115" />
             <source>%1: p95 %2, p50 %3, %4 alerts on %5 consoles, heard %6 s ago</source>
             <translation>%1：p95 %2，p50 %3，%5 台席位 %4 条告警，%6 秒前收到</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/status_bar.py" line="113" />
+            <location filename="../../console/ui/shell/status_bar.py" line="119" />
             <source>Alarm to screen per town (its slowest console):</source>
             <translation>各镇告警上屏（取最慢席位）：</translation>
         </message>
@@ -752,23 +752,33 @@
     <context>
         <name>DrillBar</name>
         <message>
-            <location filename="../../console/ui/panes/drillbar/widget.py" line="174" />
-            <location filename="../../console/ui/panes/drillbar/widget.py" line="184" />
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="166" />
+            <source>Back to the previous alert (Ctrl+Left)</source>
+            <translation>回到上一条预警（Ctrl+←）</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="170" />
+            <source>On to the next alert (Ctrl+Right)</source>
+            <translation>跳到下一条预警（Ctrl+→）</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="206" />
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="216" />
             <source>Play</source>
             <translation>播放</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/drillbar/widget.py" line="176" />
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="208" />
             <source>review mode only</source>
             <translation>仅回放模式可用</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/drillbar/widget.py" line="184" />
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="216" />
             <source>Pause</source>
             <translation>暂停</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/drillbar/widget.py" line="193" />
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="225" />
             <source>Last jump rebuilt the picture in %1 ms</source>
             <translation>上次跳转重建画面用时 %1 毫秒</translation>
         </message>
@@ -776,37 +786,39 @@
     <context>
         <name>HeaderBar</name>
         <message>
-            <location filename="../../console/ui/shell/header.py" line="118" />
+            <location filename="../../console/ui/shell/header.py" line="120" />
             <source>scenario time (exercise)</source>
+            <extracomment>a wall: "on duty" names the duty commander the hub says it follows (not the wall's account)</extracomment>
             <translation>演练场景时间</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/header.py" line="119" />
+            <location filename="../../console/ui/shell/header.py" line="121" />
             <source>recorded time (review)</source>
             <translation>回放记录时间</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/header.py" line="119" />
+            <location filename="../../console/ui/shell/header.py" line="121" />
             <source>local time</source>
             <translation>北京时间</translation>
         </message>
         <message>
             <location filename="../../console/ui/shell/header.py" line="129" />
+            <location filename="../../console/ui/shell/header.py" line="135" />
             <source>On duty: %1</source>
             <translation>值班：%1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/header.py" line="133" />
+            <location filename="../../console/ui/shell/header.py" line="139" />
             <source>Shift —</source>
             <translation>班次 —</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/header.py" line="139" />
+            <location filename="../../console/ui/shell/header.py" line="145" />
             <source>Day shift %1</source>
             <translation>白班 %1</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/header.py" line="139" />
+            <location filename="../../console/ui/shell/header.py" line="145" />
             <source>Night shift %1</source>
             <translation>夜班 %1</translation>
         </message>
@@ -814,22 +826,22 @@
     <context>
         <name>IncidentHeader</name>
         <message>
-            <location filename="../../console/ui/panes/incident/header.py" line="29" />
+            <location filename="../../console/ui/panes/incident/header.py" line="30" />
             <source>Alert</source>
             <translation>预警</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/header.py" line="38" />
+            <location filename="../../console/ui/panes/incident/header.py" line="39" />
             <source>Location</source>
             <translation>位置</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/header.py" line="39" />
+            <location filename="../../console/ui/panes/incident/header.py" line="40" />
             <source>Source</source>
             <translation>来源</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/incident/header.py" line="40" />
+            <location filename="../../console/ui/panes/incident/header.py" line="41" />
             <source>Report</source>
             <translation>内容</translation>
         </message>
@@ -896,8 +908,8 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="81" />
-            <location filename="../../console/ui/shell/main_window.py" line="366" />
+            <location filename="../../console/ui/shell/main_window.py" line="90" />
+            <location filename="../../console/ui/shell/main_window.py" line="375" />
             <source>Duty commander's console</source>
             <extracomment>DUTY_CONSOLE_FIRST_FRAME=1 prints "window_painted &lt;epoch seconds&gt;" once, when a main window's first frame is on screen (the start-up benchmark P5 reads it; the camera tile prints its own)
 ----------
@@ -905,55 +917,60 @@ the alarm that rings until acknowledged and flashes the rows and the strip the U
             <translation>基层治理指挥中心 值班指挥台</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="118" />
-            <location filename="../../console/ui/shell/registry.py" line="198" />
+            <location filename="../../console/ui/shell/main_window.py" line="127" />
+            <location filename="../../console/ui/shell/registry.py" line="202" />
             <source>Camera wall</source>
             <extracomment>the commander's actions, keys and clicks alike: asked, held or sent, undone within 5 s True until the panes after the first frame are built (`build_deferred_panes`) name → pane widget, in the pane table's order (panes built after the first frame join it)</extracomment>
             <translation>视频墙</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/registry.py" line="191" />
+            <location filename="../../console/ui/shell/registry.py" line="196" />
             <source>Alert queue</source>
-            <extracomment>the modes a pane can be shown in: a commander's desk, a wall display, a recorded session's review a new critical alert popped in the queue (incident id) show a camera on the map (camera id) the pane's key: `window.panes[name]`, the dock's object name (`dock_&lt;name&gt;`), saved layouts the dock's title, an English source string the window says through `tr` (context "MainWindow") makes the pane's widget; the pane's module is imported inside, so the first frame needs none the dock area it starts in; None: the window's centre (the camera wall) built with the window's first frame (the rest are built just after it with `defer_panes`) refreshed on every tick, also when nothing changed (it pulls video or follows a clock) staggered: refreshed only on ticks whose number % 2 is this, with what piled up meanwhile the queue: refreshed at once for a new critical alert (the early tick), before any other pane the modes whose window shows its dock; a pane shown only in review follows the link's mode docked as a tab behind this pane's dock docked under this pane's dock, taking `under_share` of the column the desk's default width (share of the window) of a side dock, height of a bottom dock the wall's fixed column width (share of the window) on a wall it goes under this pane's dock, at `wall_height` of the centre's height what the pane does in wall mode (large type across a room, nothing to click that acts) bring a camera forward (a critical alert's camera) centre the pane on a point of the local plane (metres) connects the pane's signals to the window's links every pane, in the order docks are added (and the View menu lists them) and a tick refreshes them</extracomment>
+            <extracomment>the modes a pane can be shown in: a commander's desk, a wall display, a recorded session's review a new critical alert popped in the queue (incident id) show a camera on the map (camera id) the pane's key: `window.panes[name]`, the dock's object name (`dock_&lt;name&gt;`), saved layouts the dock's title, an English source string the window says through `tr` (context "MainWindow") makes the pane's widget; the pane's module is imported inside, so the first frame needs none the dock area it starts in; None: the window's centre (the camera wall) built with the window's first frame (the rest are built just after it with `defer_panes`) refreshed on every tick, also when nothing changed (it pulls video or follows a clock) staggered: refreshed only on ticks whose number % 2 is this, with what piled up meanwhile the queue: refreshed at once for a new critical alert (the early tick), before any other pane the modes whose window shows its dock; a pane shown only in review follows the link's mode docked as a tab behind this pane's dock docked under this pane's dock, taking `under_share` of the column the desk's default width (share of the window) of a side dock, height of a bottom dock the wall's fixed column width (share of the window) the wall's fixed height of a top dock (share of its column: the dock and the centre under it) what the pane does in wall mode (large type across a room, nothing to click that acts) bring a camera forward (a critical alert's camera) centre the pane on a point of the local plane (metres) connects the pane's signals to the window's links every pane, in the order docks are added (and the View menu lists them) and a tick refreshes them</extracomment>
             <translation>预警队列</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/registry.py" line="195" />
+            <location filename="../../console/ui/shell/registry.py" line="199" />
             <source>Incident</source>
             <translation>事件详情</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/registry.py" line="207" />
+            <location filename="../../console/ui/shell/registry.py" line="211" />
             <source>Resources</source>
             <translation>力量花名册</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/registry.py" line="203" />
+            <location filename="../../console/ui/shell/registry.py" line="207" />
             <source>Map</source>
             <translation>地图</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/registry.py" line="209" />
+            <location filename="../../console/ui/shell/registry.py" line="213" />
             <source>Diagnostics</source>
             <translation>诊断</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/registry.py" line="211" />
+            <location filename="../../console/ui/shell/registry.py" line="215" />
             <source>KPIs</source>
             <translation>指标看板</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/registry.py" line="214" />
+            <location filename="../../console/ui/shell/registry.py" line="218" />
             <source>Cases</source>
             <translation>案件</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/registry.py" line="217" />
+            <location filename="../../console/ui/shell/registry.py" line="222" />
+            <source>Situation</source>
+            <translation>态势</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/registry.py" line="225" />
             <source>Drills</source>
             <translation>演练</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/registry.py" line="221" />
+            <location filename="../../console/ui/shell/registry.py" line="229" />
             <source>Drill replay</source>
             <translation>演练回放</translation>
         </message>
@@ -995,7 +1012,7 @@ the alarm that rings until acknowledged and flashes the rows and the strip the U
             <translation>关闭指挥台？</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/main_window.py" line="404" />
+            <location filename="../../console/ui/shell/main_window.py" line="415" />
             <source>No open alert is selected: the key has nothing to act on</source>
             <translation>未选中未结预警：按键无处理对象</translation>
         </message>
@@ -1025,23 +1042,23 @@ the alarm that rings until acknowledged and flashes the rows and the strip the U
     <context>
         <name>MapPane</name>
         <message>
-            <location filename="../../console/ui/panes/map/legend.py" line="60" />
+            <location filename="../../console/ui/panes/map/legend.py" line="68" />
             <source>camera</source>
             <extracomment>the layer switches, in the order shown</extracomment>
             <translation>摄像头</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/map/legend.py" line="61" />
+            <location filename="../../console/ui/panes/map/legend.py" line="69" />
             <source>open incident</source>
             <translation>未结事件</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/map/legend.py" line="66" />
+            <location filename="../../console/ui/panes/map/legend.py" line="76" />
             <source>Fit</source>
             <translation>全图</translation>
         </message>
         <message>
-            <location filename="../../console/ui/panes/map/legend.py" line="67" />
+            <location filename="../../console/ui/panes/map/legend.py" line="77" />
             <source>Show the whole area</source>
             <translation>显示全部区域</translation>
         </message>
@@ -1247,22 +1264,22 @@ the alarm that rings until acknowledged and flashes the rows and the strip the U
     <context>
         <name>ShortcutHelp</name>
         <message>
-            <location filename="../../console/ui/shell/shortcuts.py" line="115" />
+            <location filename="../../console/ui/shell/shortcuts.py" line="117" />
             <source>Keyboard shortcuts</source>
             <translation>快捷键</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/shortcuts.py" line="117" />
+            <location filename="../../console/ui/shell/shortcuts.py" line="119" />
             <source>These keys work wherever the keyboard focus is, except while typing in a text field. Queue actions act on the selected alert.</source>
             <translation>这些按键在任何位置都有效（正在输入文字时除外）。队列操作作用于当前选中的预警。</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/shortcuts.py" line="122" />
+            <location filename="../../console/ui/shell/shortcuts.py" line="124" />
             <source>Keys</source>
             <translation>按键</translation>
         </message>
         <message>
-            <location filename="../../console/ui/shell/shortcuts.py" line="122" />
+            <location filename="../../console/ui/shell/shortcuts.py" line="124" />
             <source>What it does</source>
             <translation>作用</translation>
         </message>
@@ -1328,9 +1345,9 @@ the alarm that rings until acknowledged and flashes the rows and the strip the U
     <context>
         <name>TimelineStrip</name>
         <message>
-            <location filename="../../console/ui/panes/drillbar/widget.py" line="43" />
+            <location filename="../../console/ui/panes/drillbar/widget.py" line="51" />
             <source>Click or drag to seek; ticks are alerts (red: critical)</source>
-            <extracomment>the speeds the bar offers</extracomment>
+            <extracomment>the speeds the bar offers "next alert" lands this long before the alert, so it is seen arriving (hub seconds) a tick this close to the pointer (px) names its alert on hover an alert's words for its tick's tooltip (the bar gives the recording's titles)</extracomment>
             <translation>点击或拖动以跳转；刻度为预警（红色：紧急）</translation>
         </message>
     </context>
@@ -1381,6 +1398,80 @@ the alarm that rings until acknowledged and flashes the rows and the strip the U
         </message>
     </context>
     <context>
+        <name>WallBoard</name>
+        <message>
+            <location filename="../../console/ui/wall/board.py" line="203" />
+            <source>Following %1</source>
+            <extracomment>countdown rows the board keeps (more than fit are counted on the last line) the figures are recomputed at most this often (seconds of real time); countdowns every tick</extracomment>
+            <translation>跟随 %1</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/wall/board.py" line="204" />
+            <source>Most urgent open alert</source>
+            <translation>最紧急的未结预警</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/wall/board.py" line="205" />
+            <source>Open incidents in turn</source>
+            <translation>未结事件轮播</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/wall/board.py" line="206" />
+            <source>No open incident: the day's figures</source>
+            <translation>无未结事件：今日数据</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/wall/board.py" line="209" />
+            <source>Today so far</source>
+            <translation>今日概况</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/wall/board.py" line="230" />
+            <source>Alerts today</source>
+            <translation>今日预警</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/wall/board.py" line="231" />
+            <source>Answered within 60 s</source>
+            <translation>60 秒内响应</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/wall/board.py" line="232" />
+            <source>Assembled within 10 min</source>
+            <translation>10 分钟内集结</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/wall/board.py" line="233" />
+            <source>Open cases</source>
+            <translation>在办案件</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/wall/board.py" line="234" />
+            <source>Overdue cases</source>
+            <translation>超期案件</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/wall/board.py" line="241" />
+            <source>No open critical or warning alert</source>
+            <translation>无未结的紧急或警告预警</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/wall/board.py" line="245" />
+            <source>to answer</source>
+            <translation>待响应</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/wall/board.py" line="247" />
+            <source>to assemble</source>
+            <translation>待集结</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/wall/board.py" line="260" />
+            <source>%1 more</source>
+            <translation>另有 %1 起</translation>
+        </message>
+    </context>
+    <context>
         <name>WindowShortcuts</name>
         <message>
             <location filename="../../console/ui/shell/shortcuts.py" line="95" />
@@ -1404,6 +1495,16 @@ the alarm that rings until acknowledged and flashes the rows and the strip the U
         </message>
         <message>
             <location filename="../../console/ui/shell/shortcuts.py" line="99" />
+            <source>Review: on to the next alert of the recording</source>
+            <translation>复盘：跳到录制中的下一条预警</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/shortcuts.py" line="100" />
+            <source>Review: back to the previous alert</source>
+            <translation>复盘：回到上一条预警</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/shell/shortcuts.py" line="101" />
             <source>Show every shortcut</source>
             <translation>显示全部快捷键</translation>
         </message>

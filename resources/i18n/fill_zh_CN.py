@@ -170,6 +170,18 @@ _UI: dict[str, str] = {
     "Camera": "摄像头", "Video state": "视频状态", "Last frame": "最后一帧", "First frame (s)": "首帧（秒）",
     "Reconnects": "重连次数", "fps": "帧率", "Picture": "画面", "Detail": "详情", "hub": "中心推送",
     "Playing": "播放中", "Streams pulled: %1 · last-30-s buffers: %2 MB": "拉流 %1 路 · 最近 30 秒缓存 %2 MB",
+    # ---- the wall's board (situation display)
+    "Situation": "态势", "Following %1": "跟随 %1", "Most urgent open alert": "最紧急的未结预警",
+    "Open incidents in turn": "未结事件轮播", "No open incident: the day's figures": "无未结事件：今日数据",
+    "Today so far": "今日概况", "Alerts today": "今日预警", "Answered within 60 s": "60 秒内响应",
+    "Assembled within 10 min": "10 分钟内集结", "Open cases": "在办案件", "Overdue cases": "超期案件",
+    "No open critical or warning alert": "无未结的紧急或警告预警", "to answer": "待响应", "to assemble": "待集结",
+    "%1 more": "另有 %1 起",
+    # ---- review: jumping between the recording's alerts
+    "Back to the previous alert (Ctrl+Left)": "回到上一条预警（Ctrl+←）",
+    "On to the next alert (Ctrl+Right)": "跳到下一条预警（Ctrl+→）",
+    "Review: on to the next alert of the recording": "复盘：跳到录制中的下一条预警",
+    "Review: back to the previous alert": "复盘：回到上一条预警",
 }
 
 #: every Chinese word the .ts may need: the glossary's (which win) and the UI's own

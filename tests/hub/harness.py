@@ -57,6 +57,8 @@ class Client:
         #: the envelope `id` of each error in `errors` (None when it named no command)
         self.error_ids: list[str | None] = []
         self.snapshot = None
+        #: session messages no field above keeps (`drill`, `commander_selected`, ...), in order
+        self.session: list = []
         self.live = asyncio.Event()
         self._reader = asyncio.create_task(self._read())
         self._waiters: dict[str, asyncio.Future] = {}
@@ -107,6 +109,8 @@ class Client:
                     fut.set_result(msg.body)
         elif msg.type in m.EVENT_BODIES:
             self.events.append(msg)
+        else:
+            self.session.append(msg)
 
     async def command(self, type_: str, body, command_id: str | None = None, timeout: float = 10) -> m.Result:
         command_id = command_id or f"c{next(_ids)}"

@@ -114,6 +114,8 @@ SAMPLES: dict[str, m.Body] = {
     "search": m.CaseQuery(kind="debris", town="T1", text="枯枝", since=T0, limit=50),
     "subscribe": m.Subscribe(cameras=["CAM17", "CAM18"]),
     "ping": m.Ping(t=1764462612.25),
+    "selected": m.Selected(incident="I-A00041"),
+    "commander_selected": m.CommanderSelected(name="值班长 王敏", incident="I-A00041", at=T0 + 5460.0),
     "heartbeat": m.Heartbeat(source="box-7", every_s=30.0),
     # commands
     "cmd.acknowledge": m.CmdIncident(incident="I-A00042", note="收到"),

@@ -112,7 +112,7 @@ def test_save_a_view_with_the_keyboard_and_recall_it_from_the_views_menu_on_anot
     _menu_entry(menu, "view:shared:Finish").trigger()
     menu.close()
     assert wall.views.name() == "Finish" and wall.paging.n == 1 and wall.visible_cameras() == ["CAM09"]
-    assert wall.findChild(QToolButton, "views_button").text() == "View: Finish"
+    assert wall.findChild(QToolButton, "views_button").text() == "View: Finish ▾"
 
     _keys(qtbot, wall, Qt.Key.Key_V)
     qtbot.waitUntil(menu.isVisible, timeout=3000)

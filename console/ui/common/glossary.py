@@ -422,6 +422,8 @@ VIDEO_WORDS: Words = {
     "still_at": ("静帧 {t}", "Still {t}"),
     "reconnecting": ("重连中（第 {n} 次）", "Reconnecting (attempt {n})"),
     "waiting": ("等待视频", "waiting for video"),
+    "not_recorded": ("未录制", "not recorded"),
+    "recorded_at": ("录像 {t}", "Recorded {t}"),
     "views": ("视图", "Views"),
     "views_tip": ("保存的视图：摄像头与布局（Ctrl+Shift+V）", "Saved views: cameras and layout (Ctrl+Shift+V)"),
     "save_view": ("保存为我的视图…", "Save as my view…"),

@@ -97,7 +97,8 @@ class Alarm(QObject):
         if not self.enabled:
             return
         now = time.monotonic()
-        waiting = self.waiting()
+        # a review replays what happened: nothing there can be acknowledged, so nothing calls for it
+        waiting = [] if self.replica.link.mode == "review" else self.waiting()
         self._flash_on = not self._flash_on
         if self.on_flash is not None:
             self.on_flash(frozenset(i.id for i in waiting), self._flash_on)

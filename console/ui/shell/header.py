@@ -73,6 +73,8 @@ class HeaderBar(QToolBar):
     def __init__(self, replica: Replica, settings: QSettings | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.replica = replica
+        #: a wall: "on duty" names the duty commander the hub says it follows (not the wall's account)
+        self.follows_commander = False
         self.setObjectName("header_bar")
         self.setMovable(False)
         self.setFloatable(False)
@@ -122,6 +124,10 @@ class HeaderBar(QToolBar):
         self.clock_kind.setStyleSheet(f"color: {colour}; font-weight: bold;" if mode != "live"
                                       else f"color: {theme.FG_DIM};")
         self._set(self.shift_label, self._shift(now))
+        if self.follows_commander:  # a wall names the duty commander it follows, not its own account
+            told = self.replica.commander
+            self._set(self.duty_label, self.tr("On duty: %1").replace("%1", told.name if told else "—"))
+            return
         who = link.user or "—"
         role = role_label(link.role) if link.role else ""
         # the wall's account is named after its role: "大屏 (大屏)" said one word twice

@@ -54,6 +54,13 @@ log = logging.getLogger(__name__)
 _report_first_paint = bool(os.environ.get("DUTY_CONSOLE_FIRST_FRAME"))
 
 
+def _step_recording(panes: dict, step: int) -> None:
+    """A review: jump to the next or previous alert of the recording (the drill bar does it)."""
+    bar = panes.get("drillbar")
+    if bar is not None:
+        bar.step_alert(step)
+
+
 class MainWindow(QMainWindow):
     """The duty commander's console window (desk or wall)."""
 
@@ -77,6 +84,8 @@ class MainWindow(QMainWindow):
         self.role_key = role_key
         self.settings = settings or QSettings("duty-console", "console")
         self.selection = Selection(self)
+        # a commander's desk tells the hub what it looks at: the center's walls follow it
+        self.selection.sig_incident.connect(controller.report_selection)
         self.setObjectName("MainWindow")
         self.setWindowTitle(self.tr("Duty commander's console"))
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
@@ -391,6 +400,8 @@ class MainWindow(QMainWindow):
             **keyed, "undo": self.desk.undo,
             "next": lambda: self._step_queue(1), "previous": lambda: self._step_queue(-1),
             "queue": self._focus_queue, "help": self.show_shortcuts,
+            "next_mark": lambda: _step_recording(self.panes, 1),
+            "previous_mark": lambda: _step_recording(self.panes, -1),
         }
 
     def _on_action_key(self, code: str) -> None:

@@ -97,8 +97,7 @@ class PaneSpec:
     height_share: float | None = None
     #: the wall's fixed column width (share of the window)
     wall_width: float | None = None
-    #: on a wall it goes under this pane's dock, at `wall_height` of the centre's height
-    wall_under: str | None = None
+    #: the wall's fixed height of a top dock (share of its column: the dock and the centre under it)
     wall_height: float | None = None
     #: what the pane does in wall mode (large type across a room, nothing to click that acts)
     on_wall: Callable[[Any], None] | None = None
@@ -180,6 +179,12 @@ def _drills(c: PaneContext) -> QWidget:
     return DrillsPane(c.replica)
 
 
+def _board(c: PaneContext) -> QWidget:
+    from console.ui.wall.board import WallBoard
+
+    return WallBoard(c.replica)
+
+
 def _drillbar(c: PaneContext) -> QWidget:
     from console.ui.panes.drillbar.widget import DrillBar
 
@@ -189,11 +194,10 @@ def _drillbar(c: PaneContext) -> QWidget:
 #: every pane, in the order docks are added (and the View menu lists them) and a tick refreshes them
 PANES: tuple[PaneSpec, ...] = (
     PaneSpec("alerts", QT_TRANSLATE_NOOP("MainWindow", "Alert queue"), _alerts, _Area.LeftDockWidgetArea,
-             first_frame=True, urgent=True, width_share=0.31, wall_width=0.26,
-             on_wall=lambda p: p.set_compact(True),
+             first_frame=True, urgent=True, width_share=0.31, modes=frozenset({DESK}),
              connect=lambda p, links: p.sig_critical.connect(links.critical)),
     PaneSpec("incident", QT_TRANSLATE_NOOP("MainWindow", "Incident"), _incident, _Area.RightDockWidgetArea,
-             width_share=0.29, wall_width=0.30, on_wall=lambda p: p.set_wall(True)),
+             width_share=0.29, modes=frozenset({DESK})),
     # Video is not a domain change: the camera wall pulls frames on every tick.
     PaneSpec("cameras", QT_TRANSLATE_NOOP("MainWindow", "Camera wall"), _cameras, None, every_tick=True,
              modes=frozenset({DESK, WALL, REVIEW}), on_wall=lambda p: p.set_wall(True),
@@ -201,7 +205,7 @@ PANES: tuple[PaneSpec, ...] = (
              connect=lambda p, links: p.sig_show_on_map.connect(links.show_on_map)),
     # Map, roster, KPIs: heavy, and seconds matter less there than in the queue: every other tick.
     PaneSpec("map", QT_TRANSLATE_NOOP("MainWindow", "Map"), _map, _Area.RightDockWidgetArea, phase=1,
-             under="incident", under_share=0.35, wall_width=0.26, wall_under="alerts", wall_height=0.62,
+             under="incident", under_share=0.35, wall_width=0.55,
              on_wall=lambda p: p.set_wall(True), center_on=lambda p, x, y: p.center_on(x, y)),
     # A wall is read from across the room: the roster's fine print is for desks.
     PaneSpec("roster", QT_TRANSLATE_NOOP("MainWindow", "Resources"), _roster, _Area.BottomDockWidgetArea,
@@ -213,6 +217,10 @@ PANES: tuple[PaneSpec, ...] = (
     # Cases (一办到底): stages, the overdue list, figures per town/grid/worker; a review shows a drill's too.
     PaneSpec("cases", QT_TRANSLATE_NOOP("MainWindow", "Cases"), _cases, _Area.BottomDockWidgetArea, phase=0,
              modes=frozenset({DESK, REVIEW}), tab_with="roster"),
+    # The wall's own board (console/ui/wall): what it follows, the day's figures, every countdown. It takes
+    # the place of the queue and the incident, which are for desks; above the camera, left of the map.
+    PaneSpec("board", QT_TRANSLATE_NOOP("MainWindow", "Situation"), _board, _Area.TopDockWidgetArea,
+             every_tick=True, modes=frozenset({WALL}), wall_height=0.5, on_wall=lambda p: p.set_wall(True)),
     # No-notice drills (演练) on the live path: their scores, and on a district console the towns compared.
     PaneSpec("drills", QT_TRANSLATE_NOOP("MainWindow", "Drills"), _drills, _Area.BottomDockWidgetArea, phase=0,
              modes=frozenset({DESK, REVIEW}), tab_with="roster"),

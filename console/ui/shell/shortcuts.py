@@ -96,6 +96,8 @@ class WindowShortcuts(QObject):
             Shortcut("next", ("Alt+Down", "J"), self.tr("Next alert in the queue")),
             Shortcut("previous", ("Alt+Up", "K"), self.tr("Previous alert in the queue")),
             Shortcut("queue", ("Ctrl+1",), self.tr("Keyboard focus to the alert queue")),
+            Shortcut("next_mark", ("Ctrl+Right",), self.tr("Review: on to the next alert of the recording")),
+            Shortcut("previous_mark", ("Ctrl+Left",), self.tr("Review: back to the previous alert")),
             Shortcut("help", ("F1",), self.tr("Show every shortcut")),
         ]
 

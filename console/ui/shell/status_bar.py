@@ -52,6 +52,12 @@ class ConsoleStatusBar(QStatusBar):
         self._last: dict[str, str] = {}
         self.update_figures()
 
+    def set_wall(self, on: bool) -> None:
+        """A wall says only online or offline (and the mode): round trip, seq, rates are for desks."""
+        for w in (self.rtt_label, self.seq_label, self.rate_label, self.outbox_label, self.stall_label,
+                  self.alarm_label, self.user_label):
+            w.setVisible(not on)
+
     def say_once(self, text: str) -> None:
         """A standing notice: shown as a message now and kept as a permanent label."""
         self.standing.setText(text)

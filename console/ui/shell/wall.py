@@ -1,13 +1,21 @@
-"""Wall mode: the console full screen on a chosen display, large type, nothing to click that acts."""
+"""Wall mode: the console full screen on a chosen display, a situation display read across a room.
+
+The wall's layout is its own: the board (console/ui/wall/board.py: what it follows, the day's
+figures, a countdown for every open critical and warning) over the camera of the followed
+incident on the left, the map on the right over more than half the width, the whole height.
+No queue, no incident pane with its buttons, no camera buttons, no menu, no diagnostics in the
+status bar (only online/offline), and the header names the duty commander, not the wall's
+account. What it follows comes from the duty commander's console through the hub
+(console/ui/wall/follow.py).
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 
 from console.ui.common.theme import apply_theme
-from console.ui.shell.registry import PANES, spec
+from console.ui.shell.registry import PANES
 
 
 def apply_wall_mode(window, screen_index: int | None = None, *, full_screen: bool = True) -> None:
@@ -20,19 +28,16 @@ def apply_wall_mode(window, screen_index: int | None = None, *, full_screen: boo
     """
     if not window.controller.read_only:
         raise ValueError("wall mode needs a read-only controller")
+    from console.ui.wall.screens import ScreenKeeper, choose_screen, place
+
     app = QApplication.instance()
-    screens = QGuiApplication.screens()
-    screen = None
-    if screens:
-        index = screen_index if screen_index is not None and 0 <= screen_index < len(screens) else 0
-        screen = screens[index]
+    # --screen N, else the screen it was on last time on this workstation, else the second screen
+    screen = choose_screen(window.settings, screen_index)
     if app is not None:
         apply_theme(app, wall=True, point_size=wall_point_size(screen.geometry().height() if screen else 1080))
     window.wall = True
     if app is not None:
         spread_font(window, app.font())
-    # each pane's wall form (the incident without buttons, the compact queue, the focus line on its
-    # own row, the map without its key), then across a room: video, the queue, the incident and the map
     for s in PANES:
         pane, dock = window.panes.get(s.name), window.docks.get(s.name)
         if pane is not None and s.on_wall is not None:
@@ -41,40 +46,56 @@ def apply_wall_mode(window, screen_index: int | None = None, *, full_screen: boo
             dock.setVisible(s.shown_in(wall=True))
     hide_chrome(window)
     window.alarm.audible = False  # the desks ring; a wall in the same room only flashes
+    window.header.follows_commander = True
+    window.status.set_wall(True)
     arrange_docks(window)
+    follow(window)
 
     QTimer.singleShot(0, lambda: fix_widths(window))
     if not full_screen:
         window.show()
         return
+    if getattr(window, "screen_keeper", None) is None:
+        window.screen_keeper = ScreenKeeper(window, window.settings)  # back on its monitor when re-plugged
     if screen is not None:
-        window.setScreen(screen)
-        window.setGeometry(screen.geometry())
-    window.showFullScreen()
+        place(window, screen)
+    else:
+        window.showFullScreen()
+
+
+def follow(window) -> None:
+    """The wall follows the duty commander (console/ui/wall/follow.py); the board says what and why."""
+    from console.ui.wall.follow import WallFollow
+
+    if getattr(window, "wall_follow", None) is not None:
+        return
+    def tell_board(pick) -> None:  # the board may be built after the first frame (deferred panes)
+        board = window.panes.get("board")
+        if board is not None:
+            board.show_pick(pick)
+
+    window.wall_follow = WallFollow(window, on_pick=tell_board)
+    window.wall_follow.step()
 
 
 def arrange_docks(window) -> None:
-    """The wall's places (the pane table's `wall_under`: the map under the queue in the left column).
+    """The wall's places: the map owns the right side top to bottom, the board sits over the camera.
 
-    The wall's columns are fixed shares of the window's width (`wall_width`): queue over map on
-    the left, the incident on the right, the camera wall the rest (44 %). The map shares the
-    queue's column because a wall's queue holds a handful of rows (the desks work it) and was 3/4
-    empty, while the map under the incident got a third of a narrow column: across a room the map
-    must be large. The incident keeps 30 %: at 1080p and wall type its location line needs about
-    570 px. Done after any saved layout was restored, so the wall looks the same every time it starts.
+    The right dock area takes both right corners, so a top dock (the board) spans only the
+    left column above the camera. Done after any saved layout was restored, so the wall looks
+    the same every time it starts.
     """
-    docks = window.docks
+    window.setCorner(Qt.Corner.TopRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+    window.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
     for s in PANES:
-        dock, top = docks.get(s.name), docks.get(s.wall_under or "")
-        if dock is None or top is None:
-            continue
-        window.addDockWidget(spec(s.wall_under).area, dock)
-        window.splitDockWidget(top, dock, Qt.Orientation.Vertical)
-        dock.show()
+        dock = window.docks.get(s.name)
+        if dock is not None and s.area is not None and s.shown_in(wall=True):
+            window.addDockWidget(s.area, dock)
+            dock.show()
 
 
 def hide_chrome(window) -> None:
-    """No menu bar, no dock title bars or float/close buttons: a wall is looked at, not operated."""
+    """No menu bar, no dock title bars or float/close buttons, no camera buttons: a wall is looked at."""
     window.menuBar().hide()
     for dock in window.docks.values():
         dock.setTitleBarWidget(QWidget(dock))
@@ -100,21 +121,23 @@ def wall_point_size(screen_height: int) -> float:
 
 
 def fix_widths(window) -> None:
-    """Columns at fixed shares of the width, the map at a fixed share of its column's height.
+    """Docks at fixed shares of the window: the map's width, the board's height over the camera.
 
-    Fixed sizes, not proportions Qt may redistribute: an arriving alert (a longer title, a
-    scroll bar in the queue) never moves a pane, and the desk's default split does not undo them.
+    Fixed sizes, not proportions Qt may redistribute: an arriving alert (a longer title, one
+    more countdown) never moves a pane, and the desk's default split does not undo them.
     """
     docks = window.docks
     width = max(window.width(), 1)
     central = window.centralWidget()
     for s in PANES:
         dock = docks.get(s.name)
-        if dock is None:
+        if dock is None or not dock.isVisible():
             continue
         if s.wall_width is not None:
             dock.setMinimumWidth(0)
             dock.setFixedWidth(int(width * s.wall_width))
-        if s.wall_height is not None and central is not None and central.height() > 0:
-            # the column is as tall as the camera wall beside it (top and bottom docks span the window)
-            dock.setFixedHeight(int(central.height() * s.wall_height))
+        if s.wall_height is not None and central is not None:
+            column = central.height() + dock.height()  # the board and the camera under it
+            if column > 0:
+                dock.setMinimumHeight(0)
+                dock.setFixedHeight(int(column * s.wall_height))

@@ -69,11 +69,11 @@ def test_window_shell_paints_before_heavy_modules_load(tmp_path):
     assert seen["at_first_paint"] == [], f"loaded before the first frame: {seen['at_first_paint']}"
     assert seen["panes_at_first_paint"] == ["alerts"]
     # the docks are all there from the first frame (empty), so the layout does not jump
-    assert seen["docks"] == sorted(["alerts", "incident", "map", "roster", "diagnostics", "kpi", "cases",
+    assert seen["docks"] == sorted(["alerts", "incident", "map", "roster", "diagnostics", "kpi", "cases", "board",
                                     "drills", "drillbar"])
     # and right after it, the real panes: the map and KPIs (pyqtgraph) and the camera wall are built
     assert seen["panes_after"] == sorted(["alerts", "incident", "diagnostics", "cameras", "roster", "map",
-                                          "kpi", "cases", "drills", "drillbar"])
+                                          "kpi", "cases", "board", "drills", "drillbar"])
     assert "pyqtgraph" in seen["after"]
     assert seen["camera_wall_in_centre"] is True
 

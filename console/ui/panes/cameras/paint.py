@@ -52,7 +52,8 @@ class TilePainter:
         fm = p.fontMetrics()
 
         target = self._image_rect(tile)
-        stale = tile.live.stale and tile.camera_id is not None
+        # a review's recorded picture is shown clean with its time: held, not lost
+        stale = tile.live.stale and tile.camera_id is not None and not (tile.recorded and tile.image is not None)
         if tile.image is not None:
             p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, big)
             if stale:
@@ -65,7 +66,7 @@ class TilePainter:
                 if tile.still:
                     p.fillRect(target, _STILL_VEIL)  # dimmed: a still beside live tiles must not read as live
         if stale and tile.online:
-            if tile.image is None and tile.stream_state is None:
+            if tile.image is None and (tile.stream_state is None or tile.recorded):
                 p.setPen(_DIM)
                 p.drawText(rect, Qt.AlignmentFlag.AlignCenter, tile.status_text())
             else:
@@ -87,8 +88,10 @@ class TilePainter:
             self._paint_overlay(tile, p, fm)
         if tile.replaying:
             self._paint_replay(tile, p, fm)
+        elif tile.recorded_text():
+            self._paint_still(tile, p, fm, tile.recorded_text())
         elif tile.still_text():
-            self._paint_still(tile, p, fm)
+            self._paint_still(tile, p, fm, tile.still_text())
 
         self._paint_border(tile, p)
 
@@ -181,9 +184,8 @@ class TilePainter:
         p.setPen(_BOX_TEXT)
         p.drawText(QRectF(6, y, w, h), Qt.AlignmentFlag.AlignVCenter, text)
 
-    def _paint_still(self, tile, p: QPainter, fm) -> None:
+    def _paint_still(self, tile, p: QPainter, fm, text: str) -> None:
         h = fm.height() + 4
-        text = tile.still_text()
         w = fm.horizontalAdvance(text) + 12
         y = tile.height() - 2 * h if tile.alerting and tile.alert_title else tile.height() - h
         p.fillRect(QRectF(0, y, w, h), _STILL)

@@ -48,7 +48,8 @@ class ViewShelf(QObject):
     def set_stores(self, private: ViewStore | None, shared: ViewStore | None) -> None:
         """Where views are kept (the console's data dir, the site's shared file); shows the Views button."""
         self.private, self.shared = private, shared
-        self._button.setVisible(private is not None or shared is not None)
+        # a wall has nothing to click: its views are a desk's to recall
+        self._button.setVisible((private is not None or shared is not None) and not self.wall.toolbar.is_wall)
 
     def name(self) -> str:
         """The recalled view's name, "" when the wall shows every camera."""

@@ -81,6 +81,8 @@ class CameraTile(QWidget):
         self.replaying = False
         #: an idle tile: its pictures are stills taken every few seconds, never shown as live video
         self.still = False
+        #: a reviewed recording's tile: what it shows was recorded (a held frame is not a lost signal)
+        self.recorded = False
         #: draws the tile (and keeps its caption bar and grey picture between paints)
         self.painter = TilePainter()
         self._buffer = None  # the numpy array the QImage points into; must outlive it
@@ -176,6 +178,19 @@ class CameraTile(QWidget):
             return ""
         return still_text(self.live.clock_time)
 
+    def set_recorded(self, on: bool) -> None:
+        """A review (True): a frame is the recording's picture at its time, no frame is "not recorded"."""
+        if on != self.recorded:
+            self.recorded = on
+            self.update()
+
+    def recorded_text(self) -> str:
+        """"录像 07:31:19" (Recorded …) with the recorded picture's time in a review, "" otherwise."""
+        if not self.recorded or not self.camera_id or self.image is None:
+            return ""
+        t = clock(self.live.clock_time) if self.live.clock_time else "—"
+        return glossary.video_words("recorded_at", current_lang(), t=t)
+
     def set_replay(self, on: bool) -> None:
         """Frames now come from the camera's last 30 s (True) or live again (False)."""
         if on != self.replaying:
@@ -199,6 +214,8 @@ class CameraTile(QWidget):
         """What the tile says about its video now ("" while live): the reason, for tests and tooltips."""
         if not self.camera_id or not self.live.stale:
             return ""
+        if self.recorded:  # a review says what was recorded, never that it waits or lost a signal
+            return "" if self.image is not None else glossary.video_words("not_recorded", current_lang())
         if self.stream_state is None:
             lang = current_lang()
             return (glossary.video_state("no_signal", lang) if self.image is not None

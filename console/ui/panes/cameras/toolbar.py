@@ -87,6 +87,8 @@ class WallToolbar(QWidget):
         self.views_button.setObjectName("views_button")
         self.views_button.setToolTip(glossary.video_words("views_tip", current_lang()))
         self.views_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # the style's small menu arrow sat under the word's end and read as "Views_": an arrow in the text
+        self.views_button.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")
         self.views_menu = QMenu(self.views_button)
         self.views_menu.setObjectName("views_menu")
         self.views_button.setMenu(self.views_menu)
@@ -104,12 +106,22 @@ class WallToolbar(QWidget):
         rows.addLayout(bar)
         rows.addLayout(self._line_row)
 
+    @property
+    def is_wall(self) -> bool:
+        """Whether the toolbar is in wall mode (no buttons shown)."""
+        return self._wall
+
     def set_wall(self, on: bool) -> bool:
         """Wall mode: the focus line on a row of its own, always there (the grid never moves when a
         camera is focused or let go); False if it already was."""
         if on == self._wall:
             return False
         self._wall = on
+        # a wall has nothing to click: layouts, paging, tour, views and "close focus" are for desks
+        for i in range(self._bar.count()):
+            w = self._bar.itemAt(i).widget()
+            if w is not None and w is not self.focus_label:
+                w.setVisible(not on)
         if on:
             self._bar.removeWidget(self.focus_label)
             self._line_row.addWidget(self.focus_label, 1)
@@ -122,8 +134,8 @@ class WallToolbar(QWidget):
                    nearby: list[tuple[str, float]], view: str, message: str) -> None:
         """Redraw from the wall: page or solo camera, paging, the focus line (or a view's message), the view."""
         lang = current_lang()
-        self.views_button.setText(glossary.video_words("view_showing", lang, name=view) if view
-                                  else glossary.video_words("views", lang))
+        self.views_button.setText((glossary.video_words("view_showing", lang, name=view) if view
+                                   else glossary.video_words("views", lang)) + " ▾")
         self._page_label.setText(solo if solo else f"{page + 1} / {pages}")
         paging = not solo and pages > 1
         self._prev.setEnabled(paging)
@@ -136,9 +148,9 @@ class WallToolbar(QWidget):
                     "%1", ", ".join(f"{c} {glossary.metres(d, lang)}" for c, d in near))
             self.focus_label.setText(text)
             self.focus_label.show()
-            self._unfocus.show()
+            self._unfocus.setVisible(not self._wall)
         else:
             # no focus tile: the line says what happened to a view (saved? cameras gone?), if anything
             self.focus_label.setText(message)
             self.focus_label.setVisible(bool(message) or self._wall)
-            self._unfocus.setVisible(bool(solo))
+            self._unfocus.setVisible(bool(solo) and not self._wall)

@@ -141,6 +141,9 @@ class CameraWall(QWidget):
                     self._update_sources()  # a stream URL may have changed
         if self._pulling != self._should_pull():
             self._update_sources()  # the link now says review (recorded frames) or live
+        review = self.replica.link.mode == "review"
+        for tile in self.tiles:
+            tile.set_recorded(review)
         self.feed.pull(self.tiles, self._pulling)
         self.alerts.flash(self.tiles)
         p = self.paging
@@ -222,6 +225,11 @@ class CameraWall(QWidget):
     def toggle_solo(self, camera_id: str) -> None:
         """Double-click: show one camera full size; again to go back."""
         self.paging.solo = None if self.paging.solo == camera_id else camera_id
+        self._relayout()
+
+    def set_solo(self, camera_id: str | None) -> None:
+        """One camera full size (None: back to the grid); the wall shows its followed incident's so."""
+        self.paging.solo, self.paging.focus = camera_id, None
         self._relayout()
 
     def visible_cameras(self) -> list[str]:

@@ -7,10 +7,12 @@ one-line hint and its controls are off.
 
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget,
+    QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolTip, QWidget,
 )
 
 from console.client.controller import Controller
@@ -22,6 +24,10 @@ from console.ui.common.i18n import current_lang
 
 #: the speeds the bar offers
 SPEEDS = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0)
+#: "next alert" lands this long before the alert, so it is seen arriving (hub seconds)
+LEAD_S = 3.0
+#: a tick this close to the pointer (px) names its alert on hover
+HOVER_PX = 6.0
 
 
 class TimelineStrip(QWidget):
@@ -36,6 +42,8 @@ class TimelineStrip(QWidget):
         self.end = 1.0
         self.position = 0.0
         self.markers: list[tuple[float, str, str]] = []
+        #: an alert's words for its tick's tooltip (the bar gives the recording's titles)
+        self.describe: Callable[[float, str, str], str] = lambda t, severity, aid: f"{clock(t)} {aid}"
         self._drag: float | None = None
         self.setMinimumHeight(34)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -72,7 +80,20 @@ class TimelineStrip(QWidget):
         f = (t - self.start) / (self.end - self.start)
         return track.left() + min(max(f, 0.0), 1.0) * track.width()
 
+    def marker_near(self, x: float) -> tuple[float, str, str] | None:
+        """The alert tick nearest pixel column x, if within HOVER_PX."""
+        best = min(self.markers, key=lambda m: abs(self.x_of(m[0]) - x), default=None)
+        return best if best is not None and abs(self.x_of(best[0]) - x) <= HOVER_PX else None
+
     # ------------------------------------------------------------------ Qt
+
+    def event(self, event: QEvent) -> bool:  # noqa: A003 - Qt override
+        if event.type() == QEvent.Type.ToolTip and self._drag is None:
+            mark = self.marker_near(event.position().x() if hasattr(event, "position") else event.pos().x())
+            if mark is not None:  # a tick names its alert: when, how severe, what
+                QToolTip.showText(event.globalPos(), self.describe(*mark), self)
+                return True
+        return super().event(event)
 
     def _track(self) -> QRectF:
         return QRectF(8, 6, max(self.width() - 16, 1), self.height() - 12)
@@ -138,7 +159,16 @@ class DrillBar(QWidget):
         self.speed.setCurrentIndex(SPEEDS.index(1.0))
         self.speed.activated.connect(self._on_speed_chosen)
         self.timeline = TimelineStrip(self)
+        self.timeline.describe = self.describe_alert
         self.timeline.sig_seek.connect(self._on_seek)
+        self.previous_button = QPushButton("◀", self)
+        self.previous_button.setObjectName("drill_previous_alert")
+        self.previous_button.setToolTip(self.tr("Back to the previous alert (Ctrl+Left)"))
+        self.previous_button.clicked.connect(lambda: self.step_alert(-1))
+        self.next_button = QPushButton("▶", self)
+        self.next_button.setObjectName("drill_next_alert")
+        self.next_button.setToolTip(self.tr("On to the next alert (Ctrl+Right)"))
+        self.next_button.clicked.connect(lambda: self.step_alert(1))
         self.position_label = QLabel("—", self)
         self.position_label.setObjectName("drill_position")
         self.position_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -150,7 +180,9 @@ class DrillBar(QWidget):
         row.setContentsMargins(6, 2, 6, 2)
         row.addWidget(self.play_button)
         row.addWidget(self.speed)
+        row.addWidget(self.previous_button)
         row.addWidget(self.timeline, 1)
+        row.addWidget(self.next_button)
         row.addWidget(self.position_label)
         row.addWidget(self.info_label)
         self._markers_shown = 0
@@ -168,7 +200,7 @@ class DrillBar(QWidget):
         """UI tick: follow the hub's drill status and clock."""
         d = self.replica.drill
         active = self.active
-        for w in (self.play_button, self.speed, self.timeline):
+        for w in (self.play_button, self.speed, self.timeline, self.previous_button, self.next_button):
             w.setEnabled(active and self.controller.can_control_drill())
         if d is None:
             self.play_button.setText(self.tr("Play"))
@@ -211,6 +243,35 @@ class DrillBar(QWidget):
 
     def set_speed(self, speed: float) -> None:
         self._send("speed", speed)
+
+    def step_alert(self, step: int) -> float | None:
+        """Jump to the next (step 1) or previous (-1) alert of the recording, LEAD_S before it arrives.
+
+        Returns the hub time sought (None: no alert that way, or no review).
+        """
+        d = self.replica.drill
+        if d is None or not self.active:
+            return None
+        now = min(max(self.replica.hub_now(), d.start), d.end)
+        times = sorted(t for t, _sev, _aid in self.replica.drill_markers)
+        if step > 0:
+            later = [t for t in times if t - LEAD_S > now + 0.5]
+            target = later[0] if later else None
+        else:
+            earlier = [t for t in times if t - LEAD_S < now - 0.5]
+            target = earlier[-1] if earlier else None
+        if target is None:
+            return None
+        at = max(d.start, target - LEAD_S)
+        self._on_seek(at)
+        return at
+
+    def describe_alert(self, t: float, severity: str, aid: str) -> str:
+        """A tick's tooltip: its time, severity and the alert's title (its id when this state has not seen it)."""
+        lang = current_lang()
+        alert = self.replica.state.alerts.get(aid)
+        what = f"{alert.title} ({aid})" if alert is not None else aid
+        return f"{clock(t)} · {glossary.severity(severity, lang)} · {what}"
 
     # ------------------------------------------------------------------ private
 

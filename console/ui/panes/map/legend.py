@@ -35,7 +35,7 @@ def heat_legend_html(lang: str) -> str:
 
 
 class MapLegend(QWidget):
-    """The colour key row (with "Fit") and, under it, one switch per layer and the heat scale."""
+    """The colour key (people's states; cameras, incidents, the heat scale and "Fit"), then one switch per layer."""
 
     sig_fit = Signal()
     """"Fit" was clicked: show the whole area."""
@@ -48,25 +48,35 @@ class MapLegend(QWidget):
         bars = QVBoxLayout(self)
         bars.setContentsMargins(0, 0, 0, 0)
         bars.setSpacing(0)
+        # Three short rows, not two long ones: in English one row of the whole key and one of the
+        # layers with the heat scale made the map pane 825 px wide at least, and the desk 1935 px.
         key_row = QWidget(self)
         bars.addWidget(key_row)
         legend = QHBoxLayout(key_row)
-        legend.setContentsMargins(6, 2, 6, 2)
+        legend.setContentsMargins(6, 2, 6, 0)
         legend.setSpacing(10)
         for status in ("available", "dispatched", "en_route", "on_scene", "busy", "off_duty"):
             lab = QLabel(f"<span style='color:{RESOURCE_STATUS_COLORS.get(status, theme.FG_DIM)}'>●</span> "
                          f"{_status_label(status)}")
             legend.addWidget(lab)
+        legend.addStretch(1)
+        marks_row = QWidget(self)
+        bars.addWidget(marks_row)
+        marks = QHBoxLayout(marks_row)
+        marks.setContentsMargins(6, 0, 6, 2)
+        marks.setSpacing(10)
         camera_word = QCoreApplication.translate("MapPane", "camera")
         incident_word = QCoreApplication.translate("MapPane", "open incident")
-        legend.addWidget(QLabel(f"<span style='color:{theme.MAP_CAMERA}'>▼</span> {camera_word}"))
-        legend.addWidget(QLabel(f"<span style='color:{SEVERITY_COLORS['critical']}'>★</span> {incident_word}"))
-        legend.addStretch(1)
+        marks.addWidget(QLabel(f"<span style='color:{theme.MAP_CAMERA}'>▼</span> {camera_word}"))
+        marks.addWidget(QLabel(f"<span style='color:{SEVERITY_COLORS['critical']}'>★</span> {incident_word}"))
+        self.heat_legend = QLabel(heat_legend_html(current_lang()), marks_row)
+        marks.addWidget(self.heat_legend)
+        marks.addStretch(1)
         fit = QToolButton(self)
         fit.setText(QCoreApplication.translate("MapPane", "Fit"))
         fit.setToolTip(QCoreApplication.translate("MapPane", "Show the whole area"))
         fit.clicked.connect(self.sig_fit.emit)
-        legend.addWidget(fit)
+        marks.addWidget(fit)
 
         #: the layer switches and the heat scale
         self.layer_bar = QWidget(self)
@@ -92,7 +102,4 @@ class MapLegend(QWidget):
             f"QToolButton:checked {{ background: {theme.ACCENT}; border-color: {theme.ACCENT}; "
             f"color: {theme.ON_COLOUR}; }}"
             f"QToolButton:disabled {{ color: {theme.BORDER}; }}")
-        row.addSpacing(12)
-        self.heat_legend = QLabel(heat_legend_html(lang), self.layer_bar)
-        row.addWidget(self.heat_legend)
         row.addStretch(1)

@@ -94,6 +94,9 @@ class MapPane(QWidget):
         selection.sig_incident.connect(lambda iid: self._on_selected("incident", iid))
         #: until the user pans or zooms, a resize keeps the whole area (or the incident zoom) in view
         self._user_moved = False
+        #: the square (m) an incident zoom shows (None on a wall: the whole area), the town labels' type size
+        self.zoom_span = ZOOM_SPAN_M
+        self.label_pt = 11
         self._markers_dirty = False
         self._markers_at = 0.0
         self._load_baseline()
@@ -139,8 +142,25 @@ class MapPane(QWidget):
         return self.people_layer.point_of(resource_id)
 
     def set_wall(self, on: bool) -> None:
-        """Wall mode: no colour key and no layer switches (a wall is read, not switched by hand)."""
+        """Wall mode: no colour key and no layer switches (a wall is read, not switched by hand), and the
+        whole area always in view, the followed incident ringed (a zoom at the district's edge left a
+        quarter of the wall's map empty; the camera beside it shows the detail)."""
         self.legend_bar.setVisible(not on)
+        self.zoom_span = None if on else ZOOM_SPAN_M
+        if on:
+            self._zoom_point = None
+            self.fit()
+        # marks in proportion to the wall's type: at 4K (36 pt) the desk's 4 px people were specks
+        from PySide6.QtWidgets import QApplication
+
+        k = max(1.0, QApplication.font().pointSizeF() / 12.0) if on else 1.0
+        for item, size in ((self.people, _PERSON_SIZE), (self.cameras, 13), (self.incidents, 20), (self.ring, 26)):
+            item.setSize(size * k)
+        self.label_pt = round(11 * k)
+        for label in self._town_labels:
+            font = QFont(label.textItem.font())
+            font.setPointSize(self.label_pt)
+            label.setFont(font)
 
     def center_on(self, x: float, y: float) -> None:
         """Pan (keeping the zoom) so (x, y) is in the middle of the view."""
@@ -167,7 +187,7 @@ class MapPane(QWidget):
         super().resizeEvent(event)
         if not self._user_moved:
             if self._zoom_point is not None:
-                self.zoom_to(*self._zoom_point)
+                self.zoom_to(*self._zoom_point, span=self.zoom_span or ZOOM_SPAN_M)
             else:
                 self.fit()
 
@@ -337,7 +357,7 @@ class MapPane(QWidget):
             self.plot.removeItem(item)
         self._town_labels = []
         font = QFont(self.font())
-        font.setPointSize(11)
+        font.setPointSize(self.label_pt)
         font.setBold(True)
         for unit in state.org.values():
             if unit.level != "town":
@@ -428,9 +448,9 @@ class MapPane(QWidget):
         # A click on the map itself must not pan the map under the mouse.
         if kind == "incident" and not self._from_map:
             pos = self._position(kind, item_id)
-            if pos is not None:
+            if pos is not None and self.zoom_span:
                 self._user_moved = False
-                self.zoom_to(*pos)  # the incident in the middle, its neighbourhood around it
+                self.zoom_to(*pos, span=self.zoom_span)  # the incident in the middle, its neighbourhood around
             self._place_ring(center=False)
         else:
             self._place_ring(center=not self._from_map)

@@ -180,3 +180,65 @@ def test_in_review_the_console_sends_no_commands(qapp):
     handle = controller.acknowledge("I-A0001")
     assert handle.refused_here and handle.result.code == "review_only" and not sent
     assert replica.notices[-1].code == "review_only"
+
+
+async def test_the_review_says_what_was_recorded_names_its_alerts_and_jumps_between_them(drill_file, qsettings):
+    from console.ui.panes.drillbar.widget import LEAD_S
+    from tests.ui.keys import press
+
+    hub = await start_hub(HubConfig(port=0, drill=str(drill_file), speed=5.0, scenario=None))
+    replica = Replica()
+    session = Session(hub.url, "demo-commander", replica)
+    controller = Controller(replica, session)
+    session.start()
+    window = _window(replica, controller, qsettings)
+    try:
+        await _until(lambda: replica.drill is not None and replica.drill_markers)
+        window.refresh_now()
+        bar = window.panes["drillbar"]
+        QTest.mouseClick(bar.play_button, Qt.MouseButton.LeftButton)  # pause: the jumps are what moves
+        await _until(lambda: replica.drill.playing is False)
+
+        # next alert: LEAD_S before the first alert still ahead, by the button and by Ctrl+Right
+        times = sorted(t for t, _s, _a in replica.drill_markers)
+        ahead = [t for t in times if t - LEAD_S > replica.hub_now() + 0.5]
+        target = bar.step_alert(1)
+        assert target == max(replica.drill.start, ahead[0] - LEAD_S)
+        await _until(lambda: abs(hub.player.position - target) < 1.0)
+        await _until(lambda: abs(replica.hub_now() - target) < 1.0)
+        window.activateWindow()
+        await _until(lambda: window.isActiveWindow())
+        press(window, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+        later = [t for t in times if t - LEAD_S > target + 0.5]
+        if later:
+            await _until(lambda: abs(hub.player.position - (later[0] - LEAD_S)) < 1.0)
+            await _until(lambda: abs(replica.hub_now() - (later[0] - LEAD_S)) < 1.0)
+            press(window, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)
+            await _until(lambda: abs(hub.player.position - target) < 1.0)
+
+        # a tick names its alert on hover: when, how severe, what (once the state has seen it)
+        t, severity, aid = replica.drill_markers[0]
+        bar.step_alert(1)
+        await _until(lambda: aid in replica.state.alerts or replica.hub_now() > t)
+        words = bar.describe_alert(t, severity, aid)
+        assert aid in words and ("Critical" in words or "Warning" in words or "Info" in words or "紧急" in words
+                                 or "警告" in words or "提示" in words)
+        if aid in replica.state.alerts:
+            assert replica.state.alerts[aid].title in words
+        x = bar.timeline.x_of(t)
+        assert bar.timeline.marker_near(x)[2] in {m[2] for m in replica.drill_markers if abs(m[0] - t) < 60}
+
+        # no call to act where nothing can be acknowledged; a camera never recorded says so
+        # (a recorded picture shown clean with its time: tests/ui/panes/cameras/test_review_tiles.py)
+        window.refresh_now()
+        window.alarm.tick()
+        assert window.alarm_strip.isHidden(), "no red 'not acknowledged … (A)' strip in a review"
+        wall = window.camera_wall
+        others = [tile for tile in wall.tiles if tile.camera_id and tile.camera_id != "CAM02"]
+        assert others and all(tile.status_text() in ("not recorded", "未录制") for tile in others
+                              if tile.image is None), [tile.status_text() for tile in others]
+    finally:
+        window.tick.stop()
+        window.close()
+        await session.close()
+        await hub.stop()
