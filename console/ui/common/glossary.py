@@ -245,6 +245,19 @@ REFUSALS: Words = {
     "offline": ("离线", "Offline"),
     "photo_required": ("核查需附照片", "A photo is required"),
     "calendar_unknown": ("节假日历缺少该年份", "Holiday calendar lacks that year"),
+    # the console's own notices (console/client/session.py)
+    "cache": ("本地画面缓存不可读", "Local screen cache unreadable"),
+    "local_store": ("本地指令文件写入失败", "Local command file not written"),
+    "auth": ("登录被拒绝", "Sign-in refused"),
+    "apply": ("事件处理出错", "Event not applied"),
+    "unexpected": ("中心发来未知消息", "Unknown message from the hub"),
+    "other_log": ("中心记录已更换", "New hub log"),
+}
+
+#: notices the banner says in a whole sentence of words (the session's own text is a diagnostic in English)
+NOTICE_SENTENCES: Words = {
+    "other_log": ("中心的记录已更换（新建或恢复的中心）：画面已按中心当前状态整体刷新",
+                  "The hub's log is a new one (a new or restored hub): the whole screen now shows its state"),
 }
 
 #: why a command was refused, finer than its code (console.domain.rules.REFUSAL_REASONS);
@@ -602,7 +615,8 @@ HEALTH_WORDS: Words = {
 TABLES: dict[str, Words] = {
     "incident_kinds": INCIDENT_KINDS, "resource_kinds": RESOURCE_KINDS, "statuses": STATUSES,
     "severities": SEVERITIES, "alert_sources": ALERT_SOURCES, "roles": ROLES, "actors": ACTORS,
-    "timeline_steps": TIMELINE_STEPS, "refusals": REFUSALS, "refusal_reasons": REFUSAL_REASONS,
+    "timeline_steps": TIMELINE_STEPS, "refusals": REFUSALS, "notice_sentences": NOTICE_SENTENCES,
+    "refusal_reasons": REFUSAL_REASONS,
     "grid_tags": GRID_TAGS,
     "false_alarm_reasons": FALSE_ALARM_REASONS,
     "report_words": REPORT_WORDS, "scenarios": SCENARIO_NAMES, "evidence_words": EVIDENCE_WORDS,
@@ -679,6 +693,11 @@ def scenario(code: str, lang: str) -> str:
 def refusal(code: str, lang: str) -> str:
     """A refusal or notice code, as the banner shows it."""
     return word(REFUSALS, code, lang)
+
+
+def notice_sentence(code: str, lang: str) -> str | None:
+    """A notice in a whole sentence of words, or None when the banner shows its code's words and text."""
+    return word(NOTICE_SENTENCES, code, lang) if code in NOTICE_SENTENCES else None
 
 
 def drill_strip(count: int, lang: str) -> str:

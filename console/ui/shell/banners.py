@@ -84,6 +84,8 @@ class Banners(QObject):
         if last.reason:  # a refusal in words with names, not the hub's diagnostic with ids
             text = glossary.describe_refusal(last.code, last.reason, last.subject, self.replica.state,
                                              current_lang(), last.holder)
+        elif (sentence := glossary.notice_sentence(last.code, current_lang())) is not None:
+            text = sentence
         else:
             text = f"{glossary.refusal(last.code, current_lang())}: {last.text}"
         if len(loud) > 1:

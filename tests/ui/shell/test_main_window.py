@@ -35,6 +35,18 @@ def test_conflict_notice_is_shown_in_banner_and_diagnostics(world, window):
     assert any("王芳" in t for t in window.diagnostics.notice_texts())
 
 
+def test_a_new_hub_log_is_said_in_words_not_as_its_code_and_diagnostic(world, window):
+    from console.ui.common import glossary
+    from console.ui.common.i18n import current_lang
+
+    window.refresh_now()
+    world.replica.notify("warning", "other_log", "this hub's log is not the one the screen came from")
+    window.refresh_now()
+    shown = window.banner_text()
+    assert shown == glossary.notice_sentence("other_log", current_lang()) and shown
+    assert "other_log" not in shown and "this hub's log" not in shown
+
+
 def test_window_tick_refreshes_panes_and_pops_critical(qtbot, world, window):
     # A critical alert pops as it is applied (the early tick runs from the replica), not a tick later.
     with qtbot.waitSignal(window.sig_critical, timeout=1000):
