@@ -461,6 +461,7 @@ EVIDENCE_WORDS: Words = {
     "clip": ("视频片段", "Clip"),
     "loading": ("正在加载…", "Loading…"),
     "keeping": ("正在从摄像机留存画面…", "Keeping a picture from the camera…"),
+    "review_keeps_none": ("回放不留存抓图", "A review keeps no snapshot"),
     "no_picture": ("无图像", "No picture"),
     "not_loaded": ("图像无法加载", "Picture could not be loaded"),
     "enlarge": ("点击放大", "Click to enlarge"),

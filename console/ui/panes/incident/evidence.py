@@ -360,6 +360,8 @@ class EvidencePanel(QGroupBox):
         path = self.keeper.snapshot_path(a.id) if self.keeper is not None else None
         if path is not None:
             return key, caption, path, ""
+        if self.replica.link.mode == "review":  # no camera to keep from: say so, never "keeping…"
+            return key, caption, None, words("review_keeps_none")
         waiting = self.keeper is not None and a.camera and self.replica.hub_now() < a.at + 30.0
         return key, caption, None, words("keeping") if waiting else words("no_picture")
 

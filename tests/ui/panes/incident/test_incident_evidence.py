@@ -22,7 +22,8 @@ from PySide6.QtTest import QTest
 from console.cli import main as cli
 from console.client.controller import Controller
 from console.gateway.app import item_id
-from console.ui.common.i18n import install_translator
+from console.ui.common import glossary
+from console.ui.common.i18n import current_lang, install_translator
 from console.ui.panes.incident.widget import IncidentPane
 from console.ui.shell.selection import Selection
 from console.video.evidence import verify_bundle
@@ -257,3 +258,23 @@ def test_a_camera_alert_keeps_its_own_snapshot_and_clip_from_the_ring_and_export
         ev.close_workers()
         sources.close(join_timeout=5)
         pool.close()
+
+
+def test_a_review_says_it_keeps_no_snapshot_instead_of_keeping_one(qtbot):
+    """A review has no camera to keep a picture from: the pane says so, never "keeping a picture…"."""
+    from tests.ui.world import World
+
+    world = World()
+    pane = IncidentPane(world.replica, world.controller, world.selection)
+    qtbot.addWidget(pane)
+    pane.resize(560, 1000)
+    pane.show()
+    texts = {}
+    for mode in ("live", "review"):
+        world.replica.link.mode = mode
+        iid = world.raise_alert(len(texts) + 1, camera="CAM1")
+        pane.refresh(world.replica.take_changes())
+        pane.show_incident(iid)
+        texts[mode] = pane.evidence.thumbs[0].text()
+    assert texts["review"] == glossary.word(glossary.EVIDENCE_WORDS, "review_keeps_none", current_lang())
+    assert texts["live"] != texts["review"]
