@@ -53,7 +53,10 @@ def counts(output: str) -> dict[str, int]:
 
 def run_target(clone: Path, target: str, tmp: Path, timeout_s: float) -> dict:
     """One `make <target>` in the clone: wall seconds, pytest's counts, whether it was cut off."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_ADDOPTS", "PYTHONPATH")}
+    # a fresh make, not a sub-make of whatever runs this (make's own variables would make it say
+    # "make[1]: Leaving directory …" and share the caller's job server)
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTEST_ADDOPTS", "PYTHONPATH", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
     env.update(PYTHONPATH=str(clone), DUTY_CONSOLE_DATA=str(tmp / f"data-{target}"), QT_QPA_PLATFORM="offscreen")
     t = time.perf_counter()
     try:
@@ -63,8 +66,14 @@ def run_target(clone: Path, target: str, tmp: Path, timeout_s: float) -> dict:
     except subprocess.TimeoutExpired as exc:
         output = (exc.stdout or b"").decode(errors="replace") if isinstance(exc.stdout, bytes) else (exc.stdout or "")
         rc, cut = -1, True
-    return {"seconds": time.perf_counter() - t, "rc": rc, "cut": cut, **counts(output),
-            "tail": output.strip().splitlines()[-1][-300:] if output.strip() else ""}
+    return {"seconds": time.perf_counter() - t, "rc": rc, "cut": cut, **counts(output), "tail": summary_line(output)}
+
+
+def summary_line(output: str) -> str:
+    """pytest's closing line ("3 passed in 1.2s", "no tests ran in 0.01s"), else the output's last line."""
+    lines = output.strip().splitlines()
+    found = next((ln for ln in reversed(lines) if _COUNT.search(ln) or "no tests ran" in ln), None)
+    return (found if found is not None else lines[-1] if lines else "")[-300:]
 
 
 async def run(tmp: Path, quick: bool, *, src: Path = ROOT, venv: Path | None = None,
