@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -29,6 +28,7 @@ from console.protocol import messages as m
 from console.protocol.codec import decode
 from tests.hub.harness import Client
 from tests.ui.keys import press, type_into_dialog
+from tests.ui.shots import grab_screen
 from tests.ui.test_live_console import (  # noqa: F401 - autouse fixtures of the live console tests
     activated, collect_on_the_gui_thread, console_on, english, keep_loop_on_close, until,
 )
@@ -43,15 +43,7 @@ SHOTS = os.environ.get("SHIFT_SHOTS")
 
 def shot(window, name: str) -> None:
     """Save what the commander sees now (only with SHIFT_SHOTS set; a test run takes none)."""
-    if not SHOTS:
-        return
-    from PySide6.QtWidgets import QApplication
-
-    window.refresh_now()
-    QApplication.processEvents()
-    Path(SHOTS).mkdir(parents=True, exist_ok=True)
-    screen = QApplication.primaryScreen()
-    screen.grabWindow(0).save(str(Path(SHOTS) / f"shift-{name}.png"))
+    grab_screen(window, SHOTS, f"shift-{name}")
 
 
 def shouting(state, answered: frozenset[str]) -> str | None:

@@ -8,7 +8,6 @@ DRILL_SHOTS=DIR grabs the Chinese console (run under Xvfb) for the closing note.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -25,6 +24,7 @@ from console.ui.common.i18n import current_lang
 from console.ui.panes.alerts.model import AlertQueueModel
 from tests.hub.harness import Client, running_hub
 from tests.ui.keys import press, type_into_dialog
+from tests.ui.shots import grab_screen
 from tests.ui.test_live_console import (  # noqa: F401 - autouse fixtures of the live console tests
     activated, collect_on_the_gui_thread, console_on, english, keep_loop_on_close, raise_alert, until,
 )
@@ -39,14 +39,7 @@ TOWN_CHIEF = "南坪街道 值班长 陈静"
 
 def shot(window, name: str) -> None:
     """Save the screen (only with DRILL_SHOTS set)."""
-    if not SHOTS:
-        return
-    from PySide6.QtWidgets import QApplication
-
-    window.refresh_now()
-    QApplication.processEvents()
-    Path(SHOTS).mkdir(parents=True, exist_ok=True)
-    QApplication.primaryScreen().grabWindow(0).save(str(Path(SHOTS) / f"{name}.png"))
+    grab_screen(window, SHOTS, f"{name}")
 
 
 def _title_cell(window, incident: str) -> str:
