@@ -70,12 +70,14 @@ def test_events_survive_reopen(tmp_db_url):
     s2.close()
 
 
-def test_sqlite_uses_wal(store, tmp_db_url):
-    if _is_pg(tmp_db_url):
-        pytest.skip("WAL is SQLite's")
-    store.commit([_ev(1)], [])
-    with sqlite3.connect(_path(tmp_db_url)) as raw:
-        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+def test_sqlite_uses_wal(sqlite_db_url):  # WAL is SQLite's: no PostgreSQL case to skip
+    store = Store(sqlite_db_url)
+    try:
+        store.commit([_ev(1)], [])
+        with sqlite3.connect(_path(sqlite_db_url)) as raw:
+            assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        store.close()
 
 
 def test_parent_dirs_created(tmp_path):
