@@ -26,7 +26,7 @@ from console.hub.core import HubCore
 from console.hub.enrol import field_enrol
 from console.hub.metrics import HubMetrics
 from console.hub.selection import CommanderSelections
-from console.hub.views import credentials_message, gets_credentials
+from console.hub.views import TOWN_FIGURE_ROLES, credentials_message, gets_credentials
 from console.hub.presence import PagePresence
 from console.hub.static import StaticPages, is_upgrade
 from console.hub.limits import (  # noqa: F401 (COMMAND_RATE, DEFAULT_COMMAND_RATE: read here by older callers)
@@ -426,8 +426,9 @@ class HubServer:
             ch.alarm = (b.alarm_p95_s, b.alarm_n)
             figures = self.core.alarm_figures
             figures.console(ch.principal.name, ch.principal.center, b.alarm_p50_s, b.alarm_p95_s, b.alarm_n)
+            told = figures.towns and ch.principal.role in TOWN_FIGURE_ROLES  # a phone needs no town's figure
             await self._reply(ch, encode("pong", m.Pong(t=b.t, clock=self.core.clock.now(),
-                                                        towns=figures.town_list() if figures.towns else [])))
+                                                        towns=figures.town_list() if told else [])))
         elif t == "selected":
             if self.selections.may_select(ch.principal):
                 self.selections.selected(ch.principal, msg.body.incident)

@@ -362,6 +362,8 @@ def _changed(state: State, view: View, ch: ChangeSet, gone: list[str] | None = N
 FOLLOWER_ROLES = frozenset({"wall"})
 #: roles whose console reports its selection (`selected`): the duty commander's desk
 SELECTING_ROLES = frozenset({"commander"})
+#: who is told the towns' alarm-to-screen figures with each pong: the desks and walls that watch them
+TOWN_FIGURE_ROLES = VIDEO_ROLES
 
 
 def follows(follower, commander) -> bool:

@@ -46,6 +46,9 @@ async def test_the_district_console_sees_each_towns_slowest_screen(tmp_path, nat
             assert town.age_s < 10
             # the town's own consoles are not told the towns' figures: a town follows no one
             assert (await ping(desk)).towns == []
+            # nor is a phone at the district: it needs its own tasks, not the towns' screens
+            async with Client.connect(d.url, "demo-field") as phone:
+                assert (await ping(phone)).towns == []
         # the after-action report's source: every console's last figure, kept after it left
         await until(lambda: len(t1.core.alarm_figures.report()) == 2)
         assert sorted(c["p95_s"] for c in t1.core.alarm_figures.report()) == [0.25, 0.8]
