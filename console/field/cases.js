@@ -7,9 +7,10 @@
 // however often the link drops.
 "use strict";
 (function () {
+  const { el, button, shrink } = window.fieldDom;  // dom.js
   const W = window.FIELD_WORDS, C = W.case_words;
   const KEY_TOKEN = "duty.field.token";
-  const RESEND_EVERY_MS = 5000, MAX_PHOTOS = 6, MAX_EDGE = 1600, JPEG_QUALITY = 0.85;
+  const RESEND_EVERY_MS = 5000, MAX_PHOTOS = 6;
   const $ = (id) => document.getElementById(id);
   const cs = { form: null, photos: [], pending: 0, sending: false };
   const page = () => window.fieldPage || {};
@@ -113,26 +114,6 @@
 
   // ------------------------------------------------------------------ the form
 
-  function el(tag, cls, text) {
-    const e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text != null) e.textContent = text;
-    return e;
-  }
-  function button(label, cls, onClick) {
-    const b = el("button", "btn " + cls, label);
-    b.type = "button";
-    b.addEventListener("click", onClick);
-    return b;
-  }
-  async function shrink(file) {
-    const bmp = await createImageBitmap(file);
-    const k = Math.min(1, MAX_EDGE / Math.max(bmp.width, bmp.height));
-    const c = document.createElement("canvas");
-    c.width = Math.round(bmp.width * k); c.height = Math.round(bmp.height * k);
-    c.getContext("2d").drawImage(bmp, 0, 0, c.width, c.height);
-    return new Promise((resolve) => c.toBlob(resolve, "image/jpeg", JPEG_QUALITY));
-  }
 
   // kind: "handled" (the worker), "extend" (the worker asks for more time), "verify" (the
   // reporter, passed) or "reject" (still there)

@@ -10,6 +10,7 @@
 // on every (re)connect: the hub applies each (sender, id) once, so a resend has no second effect.
 "use strict";
 (function () {
+  const { el, button } = window.fieldDom;  // dom.js
   const W = window.FIELD_WORDS;
   const PROTOCOL = 2;  // the envelope's `v` (PROTOCOL.md §14; tests/field/test_static.py keeps it current)
   const KEY_TOKEN = "duty.field.token", KEY_OUTBOX = "duty.field.outbox", KEY_VIEW = "duty.field.view";
@@ -280,12 +281,6 @@
 
   function pendingFor(taskId) { return outbox().filter((c) => c.body.task === taskId); }
 
-  function el(tag, cls, text) {
-    const e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text != null) e.textContent = text;
-    return e;
-  }
 
   function distance(inc) {
     const r = st.resources[st.me];
@@ -321,13 +316,6 @@
     return "预案：" + plan.name + " · 角色：" + kind + (role ? "（共 " + role[1] + " 人）" : "");
   }
 
-  function button(label, cls, onClick, disabled) {
-    const b = el("button", "btn " + cls, label);
-    b.type = "button";
-    b.disabled = !!disabled;
-    b.addEventListener("click", onClick);
-    return b;
-  }
 
   function form(task, kind) {
     const box = el("div", "form");

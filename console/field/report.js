@@ -6,10 +6,11 @@
 // (person, report_id) once and answers a repeat 409 duplicate, which the page counts as delivered.
 "use strict";
 (function () {
+  const { el, shrink } = window.fieldDom;  // dom.js
   const W = window.FIELD_WORDS;
   const KEY_TOKEN = "duty.field.token";
   const RESEND_EVERY_MS = 5000;
-  const MAX_PHOTOS = 6, MAX_EDGE = 1600, JPEG_QUALITY = 0.85;  // a 12 Mpx photo becomes ~300 kB
+  const MAX_PHOTOS = 6;
   const EARTH_R = 6371008.8;  // console/site/geo.py's
   const $ = (id) => document.getElementById(id);
   const rep = { pending: 0, photos: [], sending: false, form: null, lastError: "" };
@@ -66,12 +67,6 @@
 
   // ------------------------------------------------------------------ the form
 
-  function el(tag, cls, text) {
-    const e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text != null) e.textContent = text;
-    return e;
-  }
 
   function myLonLat() {  // the person's last known position, as the map app's coordinates
     const st = page(), r = st.resources && st.resources[st.me];
@@ -81,15 +76,6 @@
     return [lon0 + r.x / kLon, lat0 + r.y / kLat];
   }
 
-  async function shrink(file) {
-    // re-encoded on the phone: a smaller upload on a weak link (the gateway strips metadata anyway)
-    const bmp = await createImageBitmap(file);
-    const k = Math.min(1, MAX_EDGE / Math.max(bmp.width, bmp.height));
-    const c = document.createElement("canvas");
-    c.width = Math.round(bmp.width * k); c.height = Math.round(bmp.height * k);
-    c.getContext("2d").drawImage(bmp, 0, 0, c.width, c.height);
-    return new Promise((resolve) => c.toBlob(resolve, "image/jpeg", JPEG_QUALITY));
-  }
 
   function field(label, input) {
     const l = el("label", "field");
