@@ -4,7 +4,8 @@ window, every effect checked against the hub's log.
 The hub runs the real marathon world (its alerts, positions and simulated field) from 07:28 at
 30x; the test adds the situations of a hard shift on top, through an ingest client as a camera AI
 would: two criticals within 10 s, a refusal, a recall after 30 s, a plan pressed twice, a false
-alarm followed by a new critical, a broadcast, a close. The commander presses keys on the focused
+alarm followed by a new critical, a broadcast, a close, and a no-notice drill dropped into the
+live queue while a real critical shouts (the real one has the keys; End drill ends the drill). The commander presses keys on the focused
 window (QTest, through Qt's shortcut map) and clicks buttons through the widgets, never calling
 the flow directly. Before every key the test works out, by its own reading of the console's state,
 which incident the key must act on; after the run it folds the hub's log and checks: every key
@@ -22,10 +23,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from console.domain.model import SETTLED_STATUSES, Alert, Detection
+from console.domain import drills
+from console.domain.model import SETTLED_STATUSES, Alert, Detection, PlanRole
 from console.domain.sla import incident_sla
 from console.protocol import messages as m
 from console.protocol.codec import decode
+from console.scenarios import build_marathon_baseline
+from console.site.drill_scripts import DrillScript, drill_alert
 from tests.hub.harness import Client
 from tests.ui.keys import press, type_into_dialog
 from tests.ui.shots import grab_screen
@@ -36,6 +40,9 @@ from tests.ui.test_live_console import (  # noqa: F401 - autouse fixtures of the
 pytestmark = [pytest.mark.ui, pytest.mark.integration, pytest.mark.timeout(240)]
 
 SPEED = 30.0
+#: the district's no-notice drill dropped into the shift: a runner down at the start (site drills.toml's DS01)
+DRILL = DrillScript(id="DS01", title="起点区人员倒地", kind="fall", grid="T1-C01-G2", camera="CAM02",
+                    kinds=[PlanRole(kind="medical", count=1)], phone_only=True)
 _ids = itertools.count(1)
 #: SHIFT_SHOTS=DIR: grab the window (and any dialog) at each situation, in Chinese, for the closing note
 SHOTS = os.environ.get("SHIFT_SHOTS")
@@ -47,11 +54,12 @@ def shot(window, name: str) -> None:
 
 
 def shouting(state, answered: frozenset[str]) -> str | None:
-    """The newest open critical nobody acknowledged or is answering, if any."""
+    """The newest open critical nobody acknowledged or is answering, real ones before drills', if any."""
     loud = [i for i in state.incidents.values()
             if i.severity == "critical" and i.acknowledged_at is None and i.status not in SETTLED_STATUSES
             and i.offered_to is None and i.id not in answered]
-    return max(loud, key=lambda i: (i.created_at, i.id)).id if loud else None
+    # a real alert during a drill (演练) always takes the keys first
+    return max(loud, key=lambda i: (i.exercise is None, i.created_at, i.id)).id if loud else None
 
 
 def expected_target(state, selected: str | None, answered: frozenset[str]) -> str | None:
@@ -305,6 +313,28 @@ async def test_a_whole_shift_through_the_keys(tmp_path, monkeypatch):
             QTest.mouseClick(window.incident_pane.actions.button("cmd.close"), Qt.MouseButton.LeftButton)
             await until(lambda: c.state.incidents[done].status == "closed", "the close applied")
 
+            # -- a no-notice drill (演练) in the live queue while a real critical shouts: A goes to the real
+            #    one, Enter answers the drill like a real alert, and its End drill button ends it at once
+            await c.quiet()
+            real = await c.alert("CAM04", "fall", "critical", "人员倒地 K1+100")
+            async with Client.connect(hub.url, "demo-commander", last_seq=None) as district:
+                alert = drill_alert(DRILL, build_marathon_baseline(), "DR-SHIFT", by="D")
+                assert (await district.command("cmd.start_drill", m.CmdStartDrill(alert=alert))).ok
+            drill = drills.drill_incident_id("DR-SHIFT")
+            await until(lambda: window.alerts.model.row_of(drill) is not None, "the drill in the queue")
+            assert await c.key("A", Qt.Key.Key_A) == real, "the newer drill took the keys from a real critical"
+            await c.act_on(drill, "Enter", Qt.Key.Key_Return)
+            await until(lambda: c.state.incidents[drill].tasks, "someone sent to the drill")
+            await c.quiet()
+            await c.select(drill)
+            window.refresh_now()
+            end = window.incident_pane.actions.button("cmd.end_drill")
+            assert end.isVisible() and end.isEnabled()
+            QTest.mouseClick(end, Qt.MouseButton.LeftButton)
+            if window.flow.dialog is not None and window.flow.dialog.isVisible():
+                type_into_dialog(window.flow, "")
+            await until(lambda: c.state.incidents[drill].status == "closed", "the drill ended")
+
             # ================================================= against the hub's log
             await until(lambda: hub.core.state.seq == con.replica.state.seq, "the console caught up")
             log = c.log()
@@ -319,6 +349,11 @@ async def test_a_whole_shift_through_the_keys(tmp_path, monkeypatch):
             assert cancelled[second.id] == "recalled"
             assert any(e.type == "incident_false_alarm" and e.body.incident == parking for e in log)
             assert any(e.type == "incident_closed" and e.body.incident == done for e in log)
+            drill_tasks = set(c.state.incidents[drill].tasks)
+            assert drill_tasks and {cancelled[t] for t in drill_tasks} == {drills.DRILL_ENDED}
+            assert [e.body.cause for e in log if e.type == "incident_closed" and e.body.incident == drill] \
+                == [drills.DRILL_ENDED]
+            assert all(i.exercise is None for i in c.state.incidents.values() if i.id != drill)
             _nobody_holds_two_live_tasks(log)
             _promise_figures_equal_the_log(log, con, window)
     finally:
