@@ -659,8 +659,16 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--profile", default=None, metavar="TXT",
                     help="profile the run (pyinstrument if installed, else cProfile) into this text file")
+    ap.add_argument("--stalls", default=None, metavar="TXT",
+                    help="sample the GUI thread's stack and report what it did in each stall (bench/stalls.py)")
     a = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix=f"bench-{a.id}-"))
+    probe = None
+    if a.stalls:
+        from bench.stalls import StallProbe
+
+        probe = StallProbe()
+        probe.start()
     fn = RUNNERS[a.id]
     profiler = None
     if a.profile:
@@ -683,6 +691,9 @@ def main() -> int:
         result = qasync.run(fn(tmp, a.quick))
     else:
         result = asyncio.run(fn(tmp, a.quick))
+    if probe is not None:
+        probe.stop()
+        probe.report(a.stalls, min_ms=20.0)
     if profiler is not None:
         profiler.stop()
         Path(a.profile).parent.mkdir(parents=True, exist_ok=True)

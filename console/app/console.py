@@ -120,6 +120,7 @@ class Console:
         panes set their words as they are made), shown where the old one was, and the
         old one closed (which saves the layout and sends any held action).
         """
+        from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
 
         from console.ui.common.i18n import install_translator
@@ -141,6 +142,10 @@ class Console:
         old.close_without_asking()
         stop_window_workers(old)
         old.deleteLater()
+        from console.app import gui_gc
+
+        gui_gc.thaw()  # the old window's cycles go to the collector; the new window is frozen once it is gone
+        QTimer.singleShot(gui_gc.REFREEZE_AFTER_MS, gui_gc.collect_and_freeze)
 
     def attach_wall_settings(self) -> None:
         """The camera wall's live budget, still interval and saved-view shelves (again, after a rebuild)."""
@@ -192,6 +197,9 @@ class Console:
         # are collected (gui_gc.py: what is left for the collector is collected on this thread too).
         self.window.deleteLater()
         self.watchdog.deleteLater()
+        from console.app import gui_gc
+
+        gui_gc.thaw()  # what this console leaves in cycles goes to the collector (on this thread)
 
 
 #: how long closing waits for the stream readers to leave (s; a read times out in 2)
@@ -227,13 +235,13 @@ async def build_console(url: str, token: str, *, local_db: str | None = None, wa
     (header, queue, status bar, empty docks) is shown and painted before the local store
     (SQLAlchemy), the video pool (PyAV, numpy) and the heavy panes (pyqtgraph) are loaded.
     """
-    from console.app.gui_gc import collect_on_gui_thread
+    from console.app import gui_gc
     from console.client.controller import Controller
     from console.client.replica import Replica
     from console.client.session import Session
     from console.ui.shell.watchdog import GuiWatchdog
 
-    collect_on_gui_thread()  # from here on, worker threads allocate but never collect Qt objects
+    gui_gc.collect_on_gui_thread()  # from here on, worker threads allocate but never collect Qt objects
     loop = asyncio.get_running_loop()
     replica = Replica()
     # the store and the frame pool are attached below, before the session starts
@@ -280,6 +288,7 @@ async def build_console(url: str, token: str, *, local_db: str | None = None, wa
     console.token = token
     window.sig_language.connect(console.switch_language)
     console.follow_task = asyncio.create_task(_follow_role(replica, controller, console, screen))
+    gui_gc.freeze()  # the program and the built window: no later collection walks them again
     return console
 
 
