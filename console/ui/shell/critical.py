@@ -3,14 +3,21 @@
 The queue rings and says which incident popped; this brings the rest of the window to
 it. During the queue's early tick the focus is held until the new row is painted: the
 row is what the commander must see first (tick.py).
+
+The focus moves at most once per FOCUS_GAP_S: criticals that pop faster are each rung
+and painted in the queue at once, and the newest of them takes the stage when the gap
+ends. A camera wall, incident pane and map that jumped ten times a second showed nothing
+anyone could read, and each jump held the GUI thread 20-60 ms while the next alerts
+waited in the socket (P2).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from typing import Callable
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QWidget
 
 from console.client.replica import Replica
@@ -19,6 +26,9 @@ from console.ui.shell.registry import PANES
 from console.ui.shell.selection import Selection
 
 log = logging.getLogger(__name__)
+
+#: the focus moves to a new critical alert at most this often (s); the newest waiting one goes next
+FOCUS_GAP_S = 0.5
 
 
 class CriticalFocus:
@@ -34,22 +44,49 @@ class CriticalFocus:
         self.popped = popped
         #: while held: critical alerts to focus once the queue is painted (else None)
         self._held: list[str] | None = None
+        #: the newest critical waiting for the focus gap to end, and when the focus last moved (monotonic)
+        self._waiting: str | None = None
+        self._focused_at = -FOCUS_GAP_S
+        self._timer = QTimer()
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._focus_waiting)
 
     def hold(self) -> None:
         """Keep what pops from now until `release` (the queue's early tick paints first)."""
         self._held = []
 
     def release(self) -> None:
-        """Focus what popped while held, in order."""
+        """Focus what popped while held (the newest of it)."""
         held, self._held = self._held or [], None
-        for incident_id in held:
-            self.on_critical(incident_id)
+        if held:
+            self.on_critical(held[-1])
 
     def on_critical(self, incident_id: str) -> None:
-        """The queue popped a critical alert: its camera, a banner, and its incident if none is selected."""
+        """The queue popped a critical alert: its camera, a banner, and its incident if none is selected;
+        now, or when the focus gap ends (the newest waiting alert then)."""
         if self._held is not None:
             self._held.append(incident_id)
             return
+        wait_s = self._focused_at + FOCUS_GAP_S - time.monotonic()
+        if wait_s > 0:
+            self._waiting = incident_id
+            if not self._timer.isActive():
+                self._timer.start(max(1, int(wait_s * 1000)))
+            return
+        self._focus(incident_id)
+
+    def stop(self) -> None:
+        """No focus after this (the window is closing)."""
+        self._timer.stop()
+        self._waiting = None
+
+    def _focus_waiting(self) -> None:
+        incident_id, self._waiting = self._waiting, None
+        if incident_id is not None:
+            self._focus(incident_id)
+
+    def _focus(self, incident_id: str) -> None:
+        self._focused_at = time.monotonic()
         inc = self.replica.state.incidents.get(incident_id)
         if inc is None:
             return

@@ -38,7 +38,7 @@ from console.domain.focus import key_target
 from console.ui.actions.table import KEYED
 from console.ui.shell.shortcuts import ShortcutHelp, WindowShortcuts
 from console.ui.shell.status_bar import ConsoleStatusBar
-from console.ui.shell.tick import UiTick
+from console.ui.shell.tick import PaintClock, UiTick
 from console.ui.shell.toast import Toast
 
 if TYPE_CHECKING:
@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
         self._restored = self.restore_layout()
         #: the UI tick: `tick.stop()` / `tick.start()` (tests drive it themselves), `refresh_now()`
         self.tick = UiTick(replica, self.panes, self.critical, self._after_tick, self)
+        self._paint_clock = PaintClock(self, self.tick.spent)
 
     # ------------------------------------------------------------------ API
 
@@ -331,6 +332,7 @@ class MainWindow(QMainWindow):
             return
         self._closed = True
         self.tick.close()
+        self.critical.stop()
         self.desk.flush()  # a decision still in its undo window is sent, never lost
         self.shortcuts.remove()
         self.save_layout()

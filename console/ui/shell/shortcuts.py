@@ -44,11 +44,31 @@ def is_typing(widget: QWidget | None) -> bool:
 
 
 class TypingGuard(QObject):
-    """Lets a text field keep the bare keys (letters, Enter) that are window shortcuts elsewhere."""
+    """Lets a text field keep the bare keys (letters, Enter) that are window shortcuts elsewhere.
+
+    It filters the events of the text field that has the focus only, moved as the focus moves:
+    a filter on the whole application was called from Python for every event of every object
+    (paints, timers: 5 % of the GUI thread under a flood of alerts).
+    """
 
     def __init__(self, bare: set[int], parent: QObject | None = None):
         super().__init__(parent)
         self.bare = bare
+        self._on: QWidget | None = None
+        app = QApplication.instance()
+        app.focusChanged.connect(self._follow)
+        self._follow(None, app.focusWidget())
+
+    def _follow(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if self._on is not None:
+            try:
+                self._on.removeEventFilter(self)
+            except RuntimeError:  # the field is gone already
+                pass
+            self._on = None
+        if is_typing(new):
+            new.installEventFilter(self)
+            self._on = new
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
@@ -85,7 +105,6 @@ class WindowShortcuts(QObject):
                 if seq.count() == 1 and not (seq[0].keyboardModifiers() & ~Qt.KeyboardModifier.KeypadModifier):
                     bare.add(int(seq[0].key()))
         self.guard = TypingGuard(bare, self)
-        QApplication.instance().installEventFilter(self.guard)
 
     def table(self) -> list[Shortcut]:
         """Every window-wide key, in the order F1 lists them: the actions' keys (from the UI

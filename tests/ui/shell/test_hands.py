@@ -147,7 +147,7 @@ def test_an_overdue_countdown_is_red_and_says_overdue_on_the_selected_row_too(wo
     assert view.selectionModel().isRowSelected(index.row(), index.parent())
     option = QStyleOptionViewItem()
     option.state |= QStyle.StateFlag.State_Selected
-    view.itemDelegateForColumn(AlertQueueModel.COL_COUNTDOWN).initStyleOption(option, index)
+    view.itemDelegateForIndex(index).initStyleOption(option, index)  # the delegate the view paints it with
     # still red, paled to read on the selection's blue (tests/ui/panes/alerts/test_selected_colour.py)
     shown = option.palette.color(QPalette.ColorRole.HighlightedText)
     assert shown.name() == selected_foreground(QColor(theme.COUNTDOWN_RED)).name()

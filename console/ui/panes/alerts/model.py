@@ -101,6 +101,9 @@ class AlertQueueModel(QAbstractTableModel):
         self._now = replica.hub_now()
         self._bold = QFont()
         self._bold.setBold(True)
+        #: each row's cell texts and colours as last made (incident id → (texts, brushes)); made
+        #: again after every refresh
+        self._cells: dict[str, tuple[list, list]] = {}
         #: rows that flash until acknowledged (the alarm sets them), and the flash's phase
         self.flashing: frozenset[str] = frozenset()
         self.flash_on = False
@@ -110,6 +113,7 @@ class AlertQueueModel(QAbstractTableModel):
     def refresh(self, changes: ChangeSet) -> None:
         """Fold one UI tick of changes into the table (coalesced) and advance the countdowns."""
         self._now = self.replica.hub_now()
+        self._cells.clear()
         pending = {iid for p in self.replica.pending.values() if (iid := getattr(p.body, "incident", None))}
         flipped, self._pending_incidents = pending ^ self._pending_incidents, pending
         for iid in flipped:
@@ -163,6 +167,7 @@ class AlertQueueModel(QAbstractTableModel):
     def rebuild(self) -> None:
         """Rebuild every row from the replica (a new baseline or snapshot, or a new filter)."""
         self._now = self.replica.hub_now()
+        self._cells.clear()
         self.beginResetModel()
         incs = [i for i in self.replica.state.incidents.values() if self.filter.accepts(i)]
         self._keys = {i.id: sort_key(i) for i in incs}
@@ -261,47 +266,16 @@ class AlertQueueModel(QAbstractTableModel):
         if inc is None:
             return None
         col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == self.COL_SEVERITY:
-                return severity_label(inc.severity)
-            if col == self.COL_COUNTDOWN:
-                return self.countdown(inc)[0]
-            if col == self.COL_KIND:
-                return kind_label(inc.kind)
-            if col == self.COL_TITLE:
-                if inc.kind in HEALTH_KINDS and (alert := self.replica.state.alerts.get(inc.alert)) is not None:
-                    return glossary.alarm_title(inc.title, alert.unit, alert.value, current_lang())
-                return title_label(inc)
-            if col == self.COL_TOWN:
-                town = self.replica.state.org.get(inc.town)
-                return town.name if town else inc.town
-            if col == self.COL_STATUS:
-                if self.redispatch(inc) is not None:
-                    return f"⚠ {glossary.attention('needs_redispatch', current_lang())}"
-                if inc.case is not None and attention.stalled_case(inc, self._now) is not None:
-                    return f"⚠ {glossary.attention('case_overdue_row', current_lang())}"
-                if awaiting_closure(self.replica.state, inc):
-                    return f"✔ {glossary.attention('awaiting_closure_row', current_lang())}"
-                if iid in self._pending_incidents:  # a command made here, not yet confirmed by the hub
-                    pending = self.tr("Pending")
-                    return f"⏳ {status_label(inc.status)} · {pending}"
-                return status_label(inc.status)
-        elif role == Qt.ItemDataRole.ForegroundRole:
-            if col == self.COL_SEVERITY:
-                return QBrush(QColor(theme.SEVERITY_COLORS.get(inc.severity, theme.FG)))
-            if col == self.COL_COUNTDOWN:
-                return QBrush(QColor(self.countdown(inc)[1]))
-            if col == self.COL_STATUS:
-                if self.redispatch(inc) is not None:
-                    return QBrush(QColor(theme.COUNTDOWN_RED))
-                if inc.case is not None and attention.stalled_case(inc, self._now) is not None:
-                    return QBrush(QColor(theme.COUNTDOWN_RED))
-                if awaiting_closure(self.replica.state, inc):
-                    return QBrush(QColor(theme.COUNTDOWN_MET))
-                return QBrush(QColor(theme.INCIDENT_STATUS_COLORS.get(inc.status, theme.FG)))
-            if not is_open(inc):
-                return QBrush(QColor(theme.FG_DIM))
-        elif role == Qt.ItemDataRole.FontRole:
+        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.ForegroundRole:
+            # A paint asks for every cell's text and colour; each row's are made once per refresh
+            # (the queue is painted for every new critical alert, and each answer was a countdown,
+            # a redispatch check and a label lookup)
+            cells = self._cells.get(iid)
+            if cells is None:
+                cells = self._cells[iid] = ([self._display(c, inc, iid) for c in range(self.COLUMNS)],
+                                            [self._foreground(c, inc) for c in range(self.COLUMNS)])
+            return cells[0 if role == Qt.ItemDataRole.DisplayRole else 1][col]
+        if role == Qt.ItemDataRole.FontRole:
             if col in (self.COL_SEVERITY, self.COL_COUNTDOWN) or (inc.status == "new" and col == self.COL_TITLE):
                 return self._bold
         elif role == Qt.ItemDataRole.TextAlignmentRole:
@@ -319,6 +293,52 @@ class AlertQueueModel(QAbstractTableModel):
         return None
 
     # ------------------------------------------------------------------ private
+
+    def _display(self, col: int, inc, iid: str):
+        """A cell's text."""
+        if col == self.COL_SEVERITY:
+            return severity_label(inc.severity)
+        if col == self.COL_COUNTDOWN:
+            return self.countdown(inc)[0]
+        if col == self.COL_KIND:
+            return kind_label(inc.kind)
+        if col == self.COL_TITLE:
+            if inc.kind in HEALTH_KINDS and (alert := self.replica.state.alerts.get(inc.alert)) is not None:
+                return glossary.alarm_title(inc.title, alert.unit, alert.value, current_lang())
+            return title_label(inc)
+        if col == self.COL_TOWN:
+            town = self.replica.state.org.get(inc.town)
+            return town.name if town else inc.town
+        if col == self.COL_STATUS:
+            if self.redispatch(inc) is not None:
+                return f"⚠ {glossary.attention('needs_redispatch', current_lang())}"
+            if inc.case is not None and attention.stalled_case(inc, self._now) is not None:
+                return f"⚠ {glossary.attention('case_overdue_row', current_lang())}"
+            if awaiting_closure(self.replica.state, inc):
+                return f"✔ {glossary.attention('awaiting_closure_row', current_lang())}"
+            if iid in self._pending_incidents:  # a command made here, not yet confirmed by the hub
+                pending = self.tr("Pending")
+                return f"⏳ {status_label(inc.status)} · {pending}"
+            return status_label(inc.status)
+        return None
+
+    def _foreground(self, col: int, inc):
+        """A cell's colour (None: the view's)."""
+        if col == self.COL_SEVERITY:
+            return QBrush(QColor(theme.SEVERITY_COLORS.get(inc.severity, theme.FG)))
+        if col == self.COL_COUNTDOWN:
+            return QBrush(QColor(self.countdown(inc)[1]))
+        if col == self.COL_STATUS:
+            if self.redispatch(inc) is not None:
+                return QBrush(QColor(theme.COUNTDOWN_RED))
+            if inc.case is not None and attention.stalled_case(inc, self._now) is not None:
+                return QBrush(QColor(theme.COUNTDOWN_RED))
+            if awaiting_closure(self.replica.state, inc):
+                return QBrush(QColor(theme.COUNTDOWN_MET))
+            return QBrush(QColor(theme.INCIDENT_STATUS_COLORS.get(inc.status, theme.FG)))
+        if not is_open(inc):
+            return QBrush(QColor(theme.FG_DIM))
+        return None
 
     def _remove(self, ids: list[str]) -> None:
         # Contiguous runs, bottom up, so earlier row numbers stay valid.

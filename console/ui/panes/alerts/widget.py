@@ -16,7 +16,7 @@ import wave
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QModelIndex, QSignalBlocker, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSignalBlocker, Qt, QUrl, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView, QStyle, QStyledItemDelegate, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QTableView,
@@ -62,13 +62,42 @@ def make_alarm_wav(path: Path | None = None) -> Path:
 
 
 class KeepColourDelegate(QStyledItemDelegate):
-    """A selected cell keeps its own text colour, paled to read on the selection: an overdue countdown stays red."""
+    """A selected cell keeps its own text colour, paled to read on the selection: an overdue countdown stays red.
+
+    It is the delegate of the selected rows only (`KeptColourRows`): as every cell's delegate it
+    was a Python call per cell per paint, and the queue is painted for every new alert.
+    """
+
+    COLUMNS = (AlertQueueModel.COL_SEVERITY, AlertQueueModel.COL_COUNTDOWN, AlertQueueModel.COL_STATUS)
 
     def initStyleOption(self, option, index) -> None:  # noqa: N802 - Qt override
         super().initStyleOption(option, index)
+        if index.column() not in self.COLUMNS:
+            return
         brush = index.data(Qt.ItemDataRole.ForegroundRole)
         if brush is not None and option.state & QStyle.StateFlag.State_Selected:
             option.palette.setColor(QPalette.ColorRole.HighlightedText, selected_foreground(brush.color()))
+
+
+class KeptColourRows(QObject):
+    """Puts the keep-colour delegate on the selected rows of a view; the queue calls `place` after every
+    refresh and selection (rows move as alerts come, and it selects rows with its signals blocked)."""
+
+    def __init__(self, view: QTableView):
+        super().__init__(view)
+        self.view = view
+        self.delegate = KeepColourDelegate(view)
+        self._rows: set[int] = set()
+
+    def place(self) -> None:
+        rows = {i.row() for i in self.view.selectionModel().selectedRows()}
+        if rows == self._rows:
+            return
+        for row in self._rows - rows:
+            self.view.setItemDelegateForRow(row, None)
+        for row in rows - self._rows:
+            self.view.setItemDelegateForRow(row, self.delegate)
+        self._rows = rows
 
 
 class QueueView(QTableView):
@@ -76,7 +105,6 @@ class QueueView(QTableView):
 
     #: called after every paint: the console's alarm-to-screen figure counts a row once it is painted
     after_paint: Callable[[], None] | None = None
-
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
         if self.after_paint is not None:
@@ -114,9 +142,7 @@ class AlertQueue(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(AlertQueueModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
         self._size_columns()
-        self._keep_colour = KeepColourDelegate(self.view)
-        for col in (AlertQueueModel.COL_SEVERITY, AlertQueueModel.COL_COUNTDOWN, AlertQueueModel.COL_STATUS):
-            self.view.setItemDelegateForColumn(col, self._keep_colour)
+        self._keep_colour = KeptColourRows(self.view)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         selection.sig_incident.connect(self._on_selection)
 
@@ -177,11 +203,16 @@ class AlertQueue(QWidget):
             self._keep_selection_visible()
             self._follow_selection_out(held)
         self._show_target()
+        self._keep_colour.place()
         critical = self._newest_critical(changes)
         if critical is not None:
             if self.sound is not None:
                 self.sound.play()
             self.sig_critical.emit(critical)
+
+    def paint_rows_now(self) -> None:
+        """Paint the table's rows at once (a new critical alert's early tick); the rest of the pane later."""
+        self.view.viewport().repaint()
 
     def set_compact(self, compact: bool) -> None:
         """Wall mode: no filters, no key hints, no type and town columns; titles wrap instead of "…"."""
@@ -261,6 +292,7 @@ class AlertQueue(QWidget):
     # ------------------------------------------------------------------ handlers
 
     def _on_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        self._keep_colour.place()
         iid = self.model.incident_at(current.row()) if current.isValid() else None
         if iid is not None:
             self.selection.select_incident(iid)
@@ -273,6 +305,7 @@ class AlertQueue(QWidget):
             self.view.setCurrentIndex(self.model.index(row, 0))
         self.view.selectRow(row)
         self.view.scrollTo(self.model.index(row, 0))
+        self._keep_colour.place()
 
     def _on_filter_changed(self, *_args) -> None:
         keep = self.current_incident() or self.selection.incident
@@ -282,6 +315,7 @@ class AlertQueue(QWidget):
             with QSignalBlocker(self.view.selectionModel()):
                 self.view.setCurrentIndex(self.model.index(row, 0))
             self.view.selectRow(row)
+        self._keep_colour.place()
         self._update_count()
 
     # ------------------------------------------------------------------ private

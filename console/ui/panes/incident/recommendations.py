@@ -50,6 +50,8 @@ class RecommendationList(QGroupBox):
         self.controller = controller
         self.flow = flow or ActionFlow(controller.replica, controller, parent=self)
         self._recs_for: tuple | None = None
+        #: the incident the rows are for (a row's Dispatch button sends to it)
+        self._incident: str | None = None
         self._recs_at = 0.0
         #: resource ids in the list now (a change to one of them re-ranks at once)
         self.shown: set[str] = set()
@@ -97,26 +99,36 @@ class RecommendationList(QGroupBox):
         if not force and key == self._recs_for and now - self._recs_at < 2.0:
             return
         self._recs_for, self._recs_at = key, now
-        self.recs.clear()
+        self._incident = inc.id
         self.shown = set()
         if dispatch.for_asker and not dispatch.live:
+            self._rows(0)
             return  # the incident takes no dispatch now (closed, escalated away): nobody to send
         can_dispatch = visible and dispatch.live
         lang = current_lang()
         name_of = glossary.names_in(self.controller.replica.state)
-        for rec in self.controller.recommendations(inc.id):
-            item = QTreeWidgetItem([f"{rec.name} · {resource_kind_label(rec.kind)}",
-                                    f"{glossary.metres(rec.distance_m, lang)} · {glossary.eta(rec.eta_s, lang)}",
-                                    glossary.describe_reason(rec, lang, name_of), ""])
+        recs = self.controller.recommendations(inc.id)
+        # The rows and their buttons are kept and rewritten, not made again: a critical alert's
+        # focus filled this list anew each time (a widget per button, 10-40 ms of the GUI thread).
+        self._rows(len(recs))
+        for i, rec in enumerate(recs):
+            item = self.recs.topLevelItem(i)
+            for col, text in enumerate((f"{rec.name} · {resource_kind_label(rec.kind)}",
+                                        f"{glossary.metres(rec.distance_m, lang)} · {glossary.eta(rec.eta_s, lang)}",
+                                        glossary.describe_reason(rec, lang, name_of))):
+                if item.text(col) != text:  # each set is a change the tree lays out again
+                    item.setText(col, text)
             item.setData(0, Qt.ItemDataRole.UserRole, rec.resource)
             self.shown.add(rec.resource)
-            item.setForeground(0, theme.color("available"))
-            self.recs.addTopLevelItem(item)
-            if can_dispatch:
-                b = QPushButton(self.tr("Dispatch"), self.recs)
-                b.setObjectName(f"dispatch_{rec.resource}")
-                b.clicked.connect(lambda _=False, r=rec.resource: self._on_dispatch(inc.id, r))
-                self.recs.setItemWidget(item, 3, b)
+            button = self.recs.itemWidget(item, 3)
+            if can_dispatch and button is None:
+                button = QPushButton(self.tr("Dispatch"), self.recs)
+                button.clicked.connect(lambda _=False, it=item: self._on_dispatch_row(it))
+                self.recs.setItemWidget(item, 3, button)
+            elif not can_dispatch and button is not None:
+                self.recs.removeItemWidget(item, 3)
+            if button is not None and can_dispatch:
+                button.setObjectName(f"dispatch_{rec.resource}")
         self.recs.resizeColumnToContents(0)
         self.recs.resizeColumnToContents(1)
         self.recs.resizeColumnToContents(3)
@@ -145,6 +157,20 @@ class RecommendationList(QGroupBox):
         frame = 2 * self.recs.frameWidth()
         height = max(120, self.recs.header().height() + rows + frame + 4)
         self.recs.setFixedHeight(height)
+
+    def _rows(self, n: int) -> None:
+        """Exactly n rows (new ones blank, in the "available" colour)."""
+        while self.recs.topLevelItemCount() > n:
+            self.recs.takeTopLevelItem(self.recs.topLevelItemCount() - 1)
+        while self.recs.topLevelItemCount() < n:
+            item = QTreeWidgetItem(["", "", "", ""])
+            item.setForeground(0, theme.color("available"))
+            self.recs.addTopLevelItem(item)
+
+    def _on_dispatch_row(self, item: QTreeWidgetItem) -> None:
+        resource = item.data(0, Qt.ItemDataRole.UserRole)
+        if self._incident is not None and resource:
+            self._on_dispatch(self._incident, resource)
 
     def _on_dispatch(self, incident_id: str, resource: str) -> None:
         self.flow.dispatch(incident_id, resource)
