@@ -146,11 +146,11 @@ class RosterModel(QAbstractTableModel):
             # Rows may have to move in or out or change place; do that at most once a
             # second (`settle`), not on every tick: a live 20k-row re-sort costs ~25 ms.
             self._stale_order = True
-        last = len(COLUMNS) - 1
-        for rid in changed:
-            row = self._row_of.get(rid)
-            if row is not None:
-                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+        # One signal over the span of changed rows, not one per row: under a flood a tick holds
+        # hundreds of status changes, and the view repaints only the rows it shows either way.
+        rows = [row for rid in changed if (row := self._row_of.get(rid)) is not None]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(COLUMNS) - 1))
         return changed
 
     def settle(self) -> bool:
