@@ -272,11 +272,9 @@ class EvidenceKeeper:
         """An alert from `camera` at hub time `at`: keep its evidence (no-op if already kept or noted)."""
         if alert in self._pending or not _safe_name(alert):
             return
-        p = _Pending(alert, camera, at)
-        p.snapshot_done = self.snapshot_path(alert) is not None
-        p.clip_done = self.clip_path(alert) is not None
-        if not (p.snapshot_done and p.clip_done):
-            self._pending[alert] = p
+        # what is already kept is found by the worker (two file lookups per alert held the GUI thread
+        # under an alert storm)
+        self._pending[alert] = _Pending(alert, camera, at)
 
     def poll(self) -> None:
         """Start the work that is due (cheap: called on the GUI thread every tick).
@@ -343,6 +341,10 @@ class EvidenceKeeper:
     def _work(self, p: _Pending, hub_now: float, clips: dict | None = None) -> None:
         no_ring = False
         try:
+            p.snapshot_done = p.snapshot_done or self.snapshot_path(p.alert) is not None
+            p.clip_done = p.clip_done or self.clip_path(p.alert) is not None
+            if p.snapshot_done and p.clip_done:
+                return  # kept before (another run of this console, an export)
             if clips is not None and p.camera in clips:
                 raw = clips[p.camera]
             else:
