@@ -204,3 +204,27 @@ def test_a_staggered_pane_gets_what_arrived_on_the_other_phase_even_when_its_own
     assert given == []
     window.tick.run()  # the map's tick, with nothing new: it still gets what it is owed
     assert len(given) == 1 and given[0].events >= 1 and given[0].incidents
+
+
+def test_an_early_tick_gives_the_queue_only_the_new_critical_and_every_pane_gets_every_change_once(
+        qtbot, world, window, monkeypatch):
+    """The early tick shows the critical row alone; the regular tick after it carries the rest to the
+    queue and everything to the other panes, each new alert exactly once (nothing lost, nothing rung twice)."""
+    window.refresh_now()
+    given: dict[str, list] = {}
+    for name, pane in window.panes.items():
+        monkeypatch.setattr(pane, "refresh",
+                            lambda changes, name=name, inner=pane.refresh: (given.setdefault(name, []).append(changes),
+                                                                            inner(changes)))
+    warning = world.raise_alert(1, severity="warning", kind="animal")
+    critical = world.raise_alert(2, severity="critical", kind="animal")
+    qtbot.waitUntil(lambda: window.alerts.model.row_of(critical) is not None, timeout=2000)  # the early tick
+    early = given["alerts"]
+    assert len(early) == 1 and early[0].incidents == {critical}, "the early tick: the critical row only"
+    assert window.alerts.model.row_of(warning) is None, "the warning waits for the regular tick"
+    window.refresh_now()
+    assert window.alerts.model.row_of(warning) is not None
+    queue_new = [a for c in given["alerts"] for a in c.new_alerts]
+    assert sorted(queue_new) == sorted(set(queue_new)) and len(queue_new) == 2, queue_new
+    incident_pane = [a for c in given["incident"] for a in c.new_alerts]
+    assert len(incident_pane) == 2 and set(incident_pane) == set(queue_new), "every pane: both alerts, once"
