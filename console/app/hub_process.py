@@ -173,6 +173,7 @@ async def _serve(cfg: HubConfig, report) -> int:
         print(f"duty-console demo: {reason}", file=sys.stderr, flush=True)
         report.write(json.dumps({"error": reason}) + "\n")
         return 2
+    sys.stdout.flush()  # the field link's QR code now, not when the hub ends (stdout may be a pipe)
     streams = hub.streams.port if hub.streams is not None else 0
     mark("hub_listening")
     try:
