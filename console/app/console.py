@@ -409,11 +409,8 @@ async def open_app(a: ConsoleConfig, hub_cfg: HubConfig | None = None, *, settin
 
     from console.protocol.tls import client_context
 
-    connected = []
-
     def connect(session) -> None:
         """The session to the demo hub, started (once it listens: its URL is known)."""
-        connected.append(session)
         session.url = hub.url
         session.ssl = client_context(hub.url, ca=a.ca, pin=a.pin, insecure=a.insecure)
         session.replica.set_link("offline", url=hub.url)
@@ -421,21 +418,26 @@ async def open_app(a: ConsoleConfig, hub_cfg: HubConfig | None = None, *, settin
         mark("session_started")
         print(f"embedded hub on {hub.url} (scenario {hub_cfg.scenario}, {hub_cfg.speed}×)", flush=True)
 
-    def connect_if_listening(session) -> None:
-        # before the heavy panes are built, when the hub already listens: its first pictures come meanwhile
-        if hub.listening():
-            connect(session)
+    restored: asyncio.Future = asyncio.get_running_loop().create_future()
 
+    async def connect_once_listening() -> None:
+        # as soon as both the hub listens and the session may start: while the panes are still
+        # being made when the hub is quick, its first pictures come meanwhile
+        await hub.ready()
+        connect(await restored)
+
+    linking = asyncio.create_task(connect_once_listening(), name="demo-hub-link") if hub is not None else None
     # The window comes first: its shell paints before the store, the video and the heavy panes
     # are loaded (P5 in bench/PERF.md); the demo hub starts meanwhile in its own process.
     try:
         console = await build_console(url, token, local_db=local_db, wall=a.wall, screen=a.screen,
                                       paint_first=True, start=hub_cfg is None, settings=settings,
-                                      after_restore=connect_if_listening if hub is not None else None,
+                                      after_restore=restored.set_result if hub is not None else None,
                                       ssl=None if hub_cfg is not None else
                                       client_context(url, ca=a.ca, pin=a.pin, insecure=a.insecure))
     except BaseException:
         if hub is not None:
+            linking.cancel()
             await hub.stop()
         raise
     if hub is not None:
@@ -443,14 +445,12 @@ async def open_app(a: ConsoleConfig, hub_cfg: HubConfig | None = None, *, settin
         if demo_dir is not None:
             console.evidence_dir = demo_dir / "evidence"
             console.attach_evidence_dir()
-        if not connected:
-            try:
-                await hub.ready()
-            except BaseException:
-                await console.close()
-                await hub.stop()
-                raise
-            connect(console.session)
+        try:
+            await linking
+        except BaseException:
+            await console.close()
+            await hub.stop()
+            raise
     console.window.closing.ask = a.smoke is None
     console.window.closing.embedded_hub = hub is not None
     console.basemap = a.basemap
