@@ -103,7 +103,7 @@ class HubProcess:
                 raise HubStartError(f"the demo hub did not start within {timeout:.0f} s")
         if not self.listening():
             report = self._report or {}
-            code = self.process.wait() if self.process is not None else None
+            code = self.process.poll() if self.process is not None else None
             raise HubStartError(report.get("error") or f"the demo hub process ended (exit code {code})")
         return self.url
 
