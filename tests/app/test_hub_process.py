@@ -131,3 +131,16 @@ def wait_gone(pid: int, timeout: float = 15.0) -> bool:
             return False
         time.sleep(0.05)
     return True
+
+
+@pytest.mark.ui
+def test_demo_whose_hub_cannot_start_exits_2_naming_why_and_leaves_no_hub(tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path))
+    proc = subprocess.run(
+        [sys.executable, "-m", "console", "demo", "--smoke", "30", "--site", str(tmp_path / "no-such-site"),
+         "--db", f"sqlite:///{tmp_path / 'hub.db'}"],
+        capture_output=True, text=True, timeout=60, env=env)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert f"duty-console demo: [Errno 2] No such file or directory: '{tmp_path / 'no-such-site'}'" in proc.stderr
+    assert not any(line.startswith("smoke:") for line in proc.stdout.splitlines()), "no console ran on no hub"
+    assert wait_gone(child_pid_from_log(proc.stderr))
