@@ -506,8 +506,10 @@ app.exec()
 """
 
 
-def _line_times(args: list[str], keys: tuple[str, ...], env: dict, timeout: float = 60.0) -> dict[str, float]:
-    """Seconds from the process start to the first line starting with each key (all must come)."""
+def _line_times(args: list[str], keys: tuple[str, ...], env: dict, timeout: float = 60.0,
+                marks: dict[str, float] | None = None) -> dict[str, float]:
+    """Seconds from the process start to the first line starting with each key (all must come);
+    `marks` gets the start-up timeline's "startup <label> <epoch>" lines seen meanwhile (console/app/startup.py)."""
     import subprocess
 
     t0 = time.time()
@@ -517,6 +519,8 @@ def _line_times(args: list[str], keys: tuple[str, ...], env: dict, timeout: floa
         deadline = time.monotonic() + timeout
         for line in proc.stdout:
             key = line.split(" ", 1)[0]
+            if key == "startup" and marks is not None and len(words := line.split()) == 3:
+                marks.setdefault(words[1], float(words[2]) - t0)
             if key in keys and key not in got:
                 got[key] = float(line.split()[1]) - t0
                 if len(got) == len(keys):
@@ -534,6 +538,10 @@ def _line_times(args: list[str], keys: tuple[str, ...], env: dict, timeout: floa
                 proc.wait()
 
 
+#: the start-up marks P5 reports beside its two figures
+TIMELINE = ("hub_listening", "store_loaded", "panes_built", "session_started")
+
+
 async def p5(tmp: Path, quick: bool) -> dict:
     """`duty-console demo` start → its main window's first frame on screen, and a bare PySide6 window's start.
 
@@ -549,9 +557,14 @@ async def p5(tmp: Path, quick: bool) -> dict:
     loop = asyncio.get_running_loop()
     bare = (await loop.run_in_executor(None, _line_times, [python(), "-c", BARE_WINDOW, "0"],
                                        ("first_paint",), env))["first_paint"]
-    got = await loop.run_in_executor(None, _line_times, demo, ("window_painted", "first_frame_painted"), env)
+    marks: dict[str, float] = {}
+    got = await loop.run_in_executor(None, _line_times, demo, ("window_painted", "first_frame_painted"), env,
+                                     60.0, marks)
     window, camera = got["window_painted"], got["first_frame_painted"]
-    return {"demo_first_frame_s": window, "demo_first_camera_frame_s": camera, "bare_window_s": bare,
+    # where the time to the camera picture went (bench/PERF.md, P5): the hub child listening, the
+    # console's store and panes, its session started
+    timeline = {f"at_{label}_s": round(marks[label], 3) for label in TIMELINE if label in marks}
+    return {"demo_first_frame_s": window, "demo_first_camera_frame_s": camera, "bare_window_s": bare, **timeline,
             "invalid": invalid_reasons((window > 0 and bare > 0, "a start time was not positive"),
                                        (camera >= window, "a camera frame was painted before its window"))}
 

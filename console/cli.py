@@ -341,6 +341,15 @@ def _with_default_command(argv: list[str], commands) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from console.app.startup import mark
+
+    mark("cli_main")
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["_hub-child"]:
+        # `demo`'s hub, started by the console as a child process (console/app/hub_process.py)
+        from console.app.hub_process import child_main
+
+        return child_main(args)
     parser = argparse.ArgumentParser(prog="duty-console", description="Duty commander's console")
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command")
@@ -438,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
 
     add_drill_parser(sub)
 
-    argv = _with_default_command(list(sys.argv[1:] if argv is None else argv), sub.choices)
+    argv = _with_default_command(args, sub.choices)
     problem = _apply_config_file(argv, sub.choices)
     if problem is not None:
         return problem

@@ -1,7 +1,7 @@
 """The console's composition root: store, session, replica, controller, window, under one qasync loop.
 
-`demo` also starts a hub in this process on a loopback port and connects to it
-over a real websocket, exactly as the console would connect to a remote hub.
+`demo` also starts a hub, in a child process (console/app/hub_process.py), on a loopback port
+and connects to it over a real websocket, exactly as the console would connect to a remote hub.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from console.app.config import ConsoleConfig, HubConfig
+from console.app.startup import mark
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +45,27 @@ def pictures_dir(local_db: str) -> Path | None:
 
 def run_app(a: ConsoleConfig, hub_cfg: HubConfig | None = None) -> int:
     """Run the console until the window closes; with `hub_cfg`, an embedded hub first (`demo`)."""
+    hub = None
+    if hub_cfg is not None:
+        from console.app.hub_process import HubProcess
+
+        # Before Qt is imported: the hub's imports and scenario world are made on the other core
+        # while this process paints the window (P5 in bench/PERF.md).
+        hub = HubProcess(hub_cfg)
+        hub.start()
+    try:
+        return _run_qt(a, hub_cfg, hub)
+    finally:
+        if hub is not None:
+            hub.stop_now()  # already stopped when the console closed in order; this is for an error
+
+
+def _run_qt(a: ConsoleConfig, hub_cfg: HubConfig | None, hub) -> int:
     if a.smoke is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication  # PySide6 before qasync
+
+    mark("qt_imported")
 
     import qasync
 
@@ -58,10 +77,14 @@ def run_app(a: ConsoleConfig, hub_cfg: HubConfig | None = None) -> int:
     app.setApplicationName("Duty Console")
     install_translator(app, a.lang)
     apply_theme(app, wall=a.wall)
+    from console.app.hub_process import HubStartError
+
     try:
-        code = qasync.run(_main(app, a, hub_cfg))
+        code = qasync.run(_main(app, a, hub_cfg, hub))
     except asyncio.CancelledError:
         code = 0
+    except HubStartError:
+        code = 2  # the hub process has said why on stderr
     return code
 
 
@@ -225,7 +248,7 @@ FIRST_PAINT_WAIT_S = 3.0
 
 async def build_console(url: str, token: str, *, local_db: str | None = None, wall: bool = False,
                         screen: int | None = None, settings=None, paint_first: bool = False,
-                        start: bool = True, **session_kw) -> Console:
+                        start: bool = True, after_restore=None, **session_kw) -> Console:
     """Store, replica, session, controller and main window, wired and shown; the session is started
     (with `start`; else the caller sets `session.url` and starts it).
 
@@ -234,6 +257,8 @@ async def build_console(url: str, token: str, *, local_db: str | None = None, wa
     the hub names the role, whatever `wall` said. With `paint_first` the window's shell
     (header, queue, status bar, empty docks) is shown and painted before the local store
     (SQLAlchemy), the video pool (PyAV, numpy) and the heavy panes (pyqtgraph) are loaded.
+    Without `start`, `after_restore(session)` is called once the session could start (before the
+    heavy panes are built).
     """
     from console.app import gui_gc
     from console.client.controller import Controller
@@ -262,6 +287,7 @@ async def build_console(url: str, token: str, *, local_db: str | None = None, wa
 
     local_db = local_db or default_local_db(token)
     store = await loop.run_in_executor(None, Store, local_db)
+    mark("store_loaded")
     # each camera's last picture beside the console's own file: shown greyed at the next start
     frames = DecodePool(last_pictures=LastPictures(pictures_dir(local_db)) if pictures_dir(local_db) else None)
     # cameras whose records name rtsp/http/file URLs are pulled here, straight from the camera or relay
@@ -273,6 +299,8 @@ async def build_console(url: str, token: str, *, local_db: str | None = None, wa
     restored = await session.restore()
     if start:
         session.start()
+    elif after_restore is not None:
+        after_restore(session)
 
     if window is None:
         window = make_window(replica, controller, session, frames, watchdog, wall=wall, settings=settings,
@@ -280,6 +308,7 @@ async def build_console(url: str, token: str, *, local_db: str | None = None, wa
     else:
         window.set_frames(frames)
         window.build_deferred_panes()
+    mark("panes_built")
     if restored:
         window.refresh_now()
     console = Console(store=store, replica=replica, session=session, controller=controller, window=window,
@@ -326,7 +355,7 @@ def make_window(replica, controller, session, frames, watchdog, *, wall: bool, s
     return window
 
 
-async def _main(app, a: ConsoleConfig, hub_cfg: HubConfig | None) -> int:
+async def _main(app, a: ConsoleConfig, hub_cfg: HubConfig | None, hub=None) -> int:
     errors = _ExceptionCounter()
     sys.excepthook = errors
     closing = asyncio.Event()
@@ -335,7 +364,7 @@ async def _main(app, a: ConsoleConfig, hub_cfg: HubConfig | None) -> int:
     app.lastWindowClosed.connect(closing.set)
     app.aboutToQuit.connect(closing.set)
 
-    console, hub = await open_app(a, hub_cfg)
+    console, hub = await open_app(a, hub_cfg, hub=hub)
     wall = None
     if a.with_wall and not a.wall and a.smoke is None:
         from console.app.pair import WallProcess
@@ -360,15 +389,19 @@ async def _main(app, a: ConsoleConfig, hub_cfg: HubConfig | None) -> int:
     return code
 
 
-async def open_app(a: ConsoleConfig, hub_cfg: HubConfig | None = None, *, settings=None):
-    """The console `run_app` shows, connected; with `hub_cfg` (`demo`) the hub it starts in this
-    process first. Returns (console, hub or None); the caller closes both.
+async def open_app(a: ConsoleConfig, hub_cfg: HubConfig | None = None, *, settings=None, hub=None):
+    """The console `run_app` shows, connected; with `hub_cfg` (`demo`) the hub's child process too
+    (`hub`: one already started, a `HubProcess`). Returns (console, hub or None); the caller closes both.
 
     A demo's console keeps its local file (outbox, saved screen) beside the demo's fresh log, so a
     second demo starts clean rather than from the first one's screen and camera URLs.
     """
-    hub = None
     url, token, local_db = a.url, a.token, a.local_db
+    if hub_cfg is not None and hub is None:
+        from console.app.hub_process import HubProcess
+
+        hub = HubProcess(hub_cfg)
+        hub.start()
     if hub_cfg is not None:
         # the embedded hub's address is known once it listens: the session starts after it
         url, token = "ws://127.0.0.1", ("demo-wall" if a.wall else "demo-commander")
@@ -376,30 +409,48 @@ async def open_app(a: ConsoleConfig, hub_cfg: HubConfig | None = None, *, settin
 
     from console.protocol.tls import client_context
 
-    # The window comes first: its shell paints before the store, the video, the heavy panes and
-    # (demo) the embedded hub with its scenario world are loaded (P5 in bench/PERF.md).
-    console = await build_console(url, token, local_db=local_db, wall=a.wall, screen=a.screen,
-                                  paint_first=True, start=hub_cfg is None, settings=settings,
-                                  ssl=None if hub_cfg is not None else
-                                  client_context(url, ca=a.ca, pin=a.pin, insecure=a.insecure))
-    if hub_cfg is not None:
-        from console.app.hub import start_hub
+    def connect(session) -> None:
+        """The session to the demo hub, started (once it listens: its URL is known)."""
+        session.url = hub.url
+        session.ssl = client_context(hub.url, ca=a.ca, pin=a.pin, insecure=a.insecure)
+        session.replica.set_link("offline", url=hub.url)
+        session.start()
+        mark("session_started")
+        print(f"embedded hub on {hub.url} (scenario {hub_cfg.scenario}, {hub_cfg.speed}×)", flush=True)
 
+    restored: asyncio.Future = asyncio.get_running_loop().create_future()
+
+    async def connect_once_listening() -> None:
+        # as soon as both the hub listens and the session may start: while the panes are still
+        # being made when the hub is quick, its first pictures come meanwhile
+        await hub.ready()
+        connect(await restored)
+
+    linking = asyncio.create_task(connect_once_listening(), name="demo-hub-link") if hub is not None else None
+    # The window comes first: its shell paints before the store, the video and the heavy panes
+    # are loaded (P5 in bench/PERF.md); the demo hub starts meanwhile in its own process.
+    try:
+        console = await build_console(url, token, local_db=local_db, wall=a.wall, screen=a.screen,
+                                      paint_first=True, start=hub_cfg is None, settings=settings,
+                                      after_restore=restored.set_result if hub is not None else None,
+                                      ssl=None if hub_cfg is not None else
+                                      client_context(url, ca=a.ca, pin=a.pin, insecure=a.insecure))
+    except BaseException:
+        if hub is not None:
+            linking.cancel()
+            await hub.stop()
+        raise
+    if hub is not None:
         demo_dir = demo_local_dir(hub_cfg)
         if demo_dir is not None:
             console.evidence_dir = demo_dir / "evidence"
             console.attach_evidence_dir()
-
         try:
-            hub = await start_hub(hub_cfg)
+            await linking
         except BaseException:
             await console.close()
+            await hub.stop()
             raise
-        console.session.url = hub.url
-        console.session.ssl = client_context(hub.url, ca=a.ca, pin=a.pin, insecure=a.insecure)
-        console.replica.set_link("offline", url=hub.url)
-        console.session.start()
-        print(f"embedded hub on {hub.url} (scenario {hub_cfg.scenario}, {hub_cfg.speed}×)", flush=True)
     console.window.closing.ask = a.smoke is None
     console.window.closing.embedded_hub = hub is not None
     console.basemap = a.basemap

@@ -13,6 +13,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from console.app.config import HubConfig
+from console.app.startup import mark
 from console.protocol.tls import check_plain, server_context
 
 if TYPE_CHECKING:  # imported where used: `duty-console demo` checks its arguments without them
@@ -121,6 +122,7 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
     from console.scenarios.world import World
     from console.store import Store
 
+    mark("hub_imported")
     tokens = TokenRegistry.from_file(cfg.tokens) if cfg.tokens else TokenRegistry.demo()
     ssl_context = hub_ssl(cfg)
     if cfg.drill:
@@ -144,6 +146,7 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
         if simulator is not None and field_person is not None and field_person.resource:
             simulator.humans.add(field_person.resource)  # the browser playing this person answers, not the simulator
         renderer = FrameRenderer()
+    mark("hub_world_built")
     core = HubCore(store, clock=clock, mode=cfg.mode, checkpoints=checkpoints)
     await core.start()
     if scenario is not None and core.state.seq:
@@ -168,6 +171,7 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
                                  cameras=cfg.record_cameras, fps=cfg.record_fps)
         recorder.attach(core, server)
     await server.start()
+    mark("hub_server_started")
     # the enrolment links the roster's QR dialog gets (console/hub/enrol.py): an address a phone can open
     server.pages.public_url = field_link(server, "").split("#", 1)[0]
     streams = None
@@ -200,6 +204,7 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
         if scenario is not None and site.site.baseline != scenario.baseline:
             log.warning("site %s is not the %s scenario's world: its alerts may name grids and cameras "
                         "the site does not have", cfg.site, cfg.scenario)
+    mark("hub_site_loaded")
     if scenario is not None and cfg.center:
         from console.app.city import TownScenario
 

@@ -187,6 +187,9 @@ class StreamReader:
             opts["rtsp_transport"] = self._transport
         elif s in ("http", "https"):
             opts["reconnect"] = "0"  # we reconnect ourselves, with backoff, and say so on the tile
+            # The packets read while probing are kept and decoded first: `nobuffer` drops them, and an
+            # MJPEG stream (the demo's cameras, at 5 fps) then showed its first picture one frame later.
+            del opts["fflags"]
         return opts
 
     def _run(self) -> None:

@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from tests.app.test_hub_process import child_pid_from_log, wait_gone
+
 pytestmark = pytest.mark.ui  # the whole demo, offscreen, in a child process
 
 
@@ -24,3 +26,5 @@ def test_demo_smoke_dispatches_once_and_exits_zero(tmp_path):
     # the key went to the focused widget of another pane, through the window's shortcuts
     key_to = summary[0].split("key_to=")[1].split()[0]
     assert key_to not in ("-", "QueueView", "AlertQueue"), summary[0]
+    # its hub ran in a child process, which the console stopped as it closed
+    assert wait_gone(child_pid_from_log(proc.stderr)), "the demo's hub process outlived its console"

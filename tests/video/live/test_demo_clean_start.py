@@ -29,7 +29,7 @@ async def run_demo(tmp_path, n: int):
                                       settings=QSettings(str(tmp_path / "c.ini"), QSettings.Format.IniFormat))
         restored = console.restored
         await until(lambda: console.session.live.is_set() and console.replica.state.cameras, "the demo to go live")
-        port = hub.streams.port
+        port = hub.streams_port  # the demo hub runs in a child process: it says its stream port
         urls = {c.sub for c in console.replica.state.cameras.values()}
         banners = []
         await until(lambda: banners.append(console.window.banner_text()) or len(banners) > 20, "a few ticks")
