@@ -15,11 +15,13 @@ import sys
 import time
 import uuid
 
-from websockets.asyncio.client import connect
+from typing import TYPE_CHECKING
 
-from console.domain.drills import drill_incident_id
-from console.protocol import messages as m
-from console.protocol.codec import MAX_HUB_MESSAGE_BYTES, decode_batch, encode
+if TYPE_CHECKING:
+    from console.protocol import messages as m
+
+# The protocol client's modules are imported where they are used: every start of the program
+# builds this sub-command's parser, and `demo` starts its hub only once the arguments are read.
 
 
 def add_drill_parser(sub) -> None:
@@ -44,6 +46,10 @@ def add_drill_parser(sub) -> None:
 async def send_once(url: str, token: str, type_: str, body: m.Body, *, ca: str | None = None,
                     timeout: float = 15.0) -> m.Result:
     """Send one command and return the hub's result (an error answer as a refused result)."""
+    from websockets.asyncio.client import connect
+
+    from console.protocol import messages as m
+    from console.protocol.codec import MAX_HUB_MESSAGE_BYTES, decode_batch, encode
     from console.protocol.tls import client_context
 
     cid = uuid.uuid4().hex
@@ -69,6 +75,7 @@ async def send_once(url: str, token: str, type_: str, body: m.Body, *, ca: str |
 
 def start_body(site_dir: str, script_id: str, *, district: bool, drill: str | None = None) -> m.CmdStartDrill:
     """The `cmd.start_drill` of one script of a site folder (KeyError naming it when the folder lacks it)."""
+    from console.protocol import messages as m
     from console.site.drill_scripts import drill_alert
     from console.site.loader import load_site
 
@@ -86,6 +93,9 @@ def start_body(site_dir: str, script_id: str, *, district: bool, drill: str | No
 
 def run_drill(a: argparse.Namespace) -> int:
     """`duty-console drill start|end`: 0 when the hub took it, 1 when it refused, 2 for bad arguments."""
+    from console.domain.drills import drill_incident_id
+    from console.protocol import messages as m
+
     if a.drill_command == "start":
         from console.site.loader import SiteInvalid
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from console.app.config import HubConfig
 from console.app.startup import mark
@@ -111,10 +111,13 @@ def hub_ssl(cfg: HubConfig):
     return None
 
 
-async def start_hub(cfg: HubConfig) -> RunningHub:
+async def start_hub(cfg: HubConfig, *, on_listening: Callable[[str, int], None] | None = None) -> RunningHub:
     """Open the store, recover, start serving and (with a scenario) start the world.
 
     Raises TokenError (tokens file) or TlsConfigError (TLS settings) before anything starts.
+    `on_listening(url, streams port)` is called once consoles can connect and see the site: for a scenario on a
+    site (the demo), before the scenario's world is built (0.25 s of pure Python the first camera
+    picture no longer waits for; the cameras show their streets, the crowds join when it is built).
     """
     from console.hub.auth import TokenRegistry
     from console.hub.core import Clock, HubCore
@@ -129,30 +132,26 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
         return await start_review(cfg, tokens, ssl_context)
     checkpoints = await asyncio.get_running_loop().run_in_executor(None, open_checkpoints, cfg)
     store = await asyncio.get_running_loop().run_in_executor(None, Store, cfg.db)
-    scenario = simulator = renderer = None
+    scenario = None
     clock = Clock(rate=cfg.speed)
-    if cfg.scenario:
-        from console.scenarios import make_scenario
-        from console.scenarios.frames import FrameRenderer
-        from console.scenarios.simulator import FieldSimulator
+    # a scenario on a site, alone (no federation): consoles are let in before its world is built
+    world_late = bool(on_listening is not None and cfg.scenario and cfg.site
+                      and not (cfg.nats or cfg.center or cfg.follow))
+    if world_late:
+        from console.scenarios import scenario_start
 
-        # The world (people, the day's events) takes a second of pure Python: off the event loop,
-        # so a console in this process (`demo`) keeps painting meanwhile.
-        scenario = await asyncio.get_running_loop().run_in_executor(
-            None, make_scenario, cfg.scenario, cfg.seed, cfg.start)
+        clock = Clock(start=scenario_start(cfg.start), rate=cfg.speed)
+    elif cfg.scenario:
+        scenario = await build_scenario(cfg)
         clock = Clock(start=scenario.start_time, rate=cfg.speed)
-        simulator = FieldSimulator(cfg.seed) if cfg.simulate_field else None
-        field_person = tokens.lookup(f"Bearer {cfg.field_link}") if cfg.field_link else None
-        if simulator is not None and field_person is not None and field_person.resource:
-            simulator.humans.add(field_person.resource)  # the browser playing this person answers, not the simulator
-        renderer = FrameRenderer()
-    mark("hub_world_built")
+        mark("hub_world_built")
     core = HubCore(store, clock=clock, mode=cfg.mode, checkpoints=checkpoints)
     await core.start()
-    if scenario is not None and core.state.seq:
+    if cfg.scenario and core.state.seq:
         # A restarted hub goes on from where its log ends, not from the scenario start.
-        clock.start = max(core.state.now, scenario.start_time)
-        scenario.due(clock.start)
+        clock.start = max(core.state.now, clock.start)
+        if scenario is not None:
+            scenario.due(clock.start)
     # with no org known yet (a fresh log that a --site loads below) there is no town incident to
     # decide here before it is made, after the site
     federation = make_federation(cfg, core, scenario) if core.state.org or scenario or cfg.follow \
@@ -175,7 +174,7 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
     # the enrolment links the roster's QR dialog gets (console/hub/enrol.py): an address a phone can open
     server.pages.public_url = field_link(server, "").split("#", 1)[0]
     streams = None
-    if scenario is not None and cfg.streams and cfg.fps > 0:
+    if cfg.scenario and cfg.streams and cfg.fps > 0:
         # the cameras become real streams consoles pull (before the baseline goes out): the scenario's
         # own, or a site's that name no stream of their own (`sim://`, as the shipped marathon site's)
         from console.scenarios.streams import start_scenario_streams
@@ -187,7 +186,7 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
         # its own baseline, so a scenario runs on the site's (a re-import emits only changes).
         from console.site.source import SiteSource
 
-        site = SiteSource(core, cfg.site, poll_s=cfg.site_poll_s,
+        site = SiteSource(core, cfg.site, poll_s=cfg.site_poll_s, geometry_checked=cfg.site_shipped,
                           adjust=None if streams is None else stream_pushed_cameras(streams.url_for))
         site.on_import.append(lambda loaded: keep_credentials(server, vault, loaded.credentials))
         try:
@@ -205,6 +204,24 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
             log.warning("site %s is not the %s scenario's world: its alerts may name grids and cameras "
                         "the site does not have", cfg.site, cfg.scenario)
     mark("hub_site_loaded")
+    if world_late:
+        log.info("hub listening on %s; building the %s world", server.url, cfg.scenario)
+        on_listening(server.url, streams.port if streams is not None else 0)
+        if streams is not None:
+            # the site's cameras drawn ahead, then the world once the first picture went out (one core:
+            # built at once, it slowed the console's first picture as much as it saved)
+            streams.warm(sorted(core.state.cameras))
+            try:
+                await asyncio.wait_for(streams.first_sent.wait(), WORLD_WAITS_FOR_PICTURE_S)
+            except asyncio.TimeoutError:
+                pass
+        scenario = await build_scenario(cfg)
+        scenario.due(clock.start)
+        if streams is not None:
+            from console.scenarios.streams import attach_scenario
+
+            attach_scenario(streams, scenario)
+        mark("hub_world_built")
     if scenario is not None and cfg.center:
         from console.app.city import TownScenario
 
@@ -218,7 +235,14 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
     health = start_health(cfg, core, site, watch_cameras=scenario is None)
     world = None
     if scenario is not None:
-        world = World(core, server, scenario, simulator, fps=cfg.fps, renderer=renderer)
+        from console.scenarios.frames import FrameRenderer
+        from console.scenarios.simulator import FieldSimulator
+
+        simulator = FieldSimulator(cfg.seed) if cfg.simulate_field else None
+        field_person = tokens.lookup(f"Bearer {cfg.field_link}") if cfg.field_link else None
+        if simulator is not None and field_person is not None and field_person.resource:
+            simulator.humans.add(field_person.resource)  # the browser playing this person answers, not the simulator
+        world = World(core, server, scenario, simulator, fps=cfg.fps, renderer=FrameRenderer())
         world.record_cameras = set(cfg.record_cameras) if recorder is not None else set()
         await world.start()
     log.info("hub serving %s (scenario %s, site %s, speed %.1f×)", server.url, cfg.scenario, cfg.site, cfg.speed)
@@ -226,6 +250,18 @@ async def start_hub(cfg: HubConfig) -> RunningHub:
         print_field_link(field_link(server, cfg.field_link))
     return RunningHub(store, core, server, world, recorder=recorder, site=site, streams=streams,
                       federation=federation, health=health)
+
+
+#: how long a hub on a site waits for its first camera picture to go out before building the scenario's world (s)
+WORLD_WAITS_FOR_PICTURE_S = 1.0
+
+
+async def build_scenario(cfg: HubConfig):
+    """The scenario's world (people, the day's events): a quarter second of pure Python, off the event
+    loop (a console in this process keeps painting meanwhile)."""
+    from console.scenarios import make_scenario
+
+    return await asyncio.get_running_loop().run_in_executor(None, make_scenario, cfg.scenario, cfg.seed, cfg.start)
 
 
 def start_health(cfg: HubConfig, core: HubCore, site, *, watch_cameras: bool):

@@ -166,21 +166,32 @@ async def _serve(cfg: HubConfig, report) -> int:
     # From the start: a console killed while its hub starts leaves no hub behind.
     threading.Thread(target=_wait_for_eof, args=(loop, stop), name="hub-child-stdin", daemon=True).start()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
+    told = False
+
+    def tell(url: str, streams: int) -> None:
+        """The console may connect: its URL on the report pipe (once)."""
+        nonlocal told
+        if told:
+            return
+        told = True
+        mark("hub_listening")
+        try:
+            report.write(json.dumps({"url": url, "streams_port": streams}) + "\n")
+            report.close()
+        except OSError:
+            stop.set()  # the console is gone
+
     try:
-        hub = await start_hub(cfg)
+        # told as soon as consoles can see the site (the scenario's world is built after, in start_hub)
+        hub = await start_hub(cfg, on_listening=tell)
     except Exception as exc:  # noqa: BLE001 - every reason goes to the console as one line
         reason = _reason(exc)
         print(f"duty-console demo: {reason}", file=sys.stderr, flush=True)
-        report.write(json.dumps({"error": reason}) + "\n")
+        if not told:
+            report.write(json.dumps({"error": reason}) + "\n")
         return 2
     sys.stdout.flush()  # the field link's QR code now, not when the hub ends (stdout may be a pipe)
-    streams = hub.streams.port if hub.streams is not None else 0
-    mark("hub_listening")
-    try:
-        report.write(json.dumps({"url": hub.url, "streams_port": streams}) + "\n")
-        report.close()
-    except OSError:
-        stop.set()  # the console is gone
+    tell(hub.url, hub.streams.port if hub.streams is not None else 0)
     await stop.wait()
     await hub.stop()
     return 0

@@ -15,6 +15,17 @@ from console.scenarios.marathon import (
 SCENARIOS = ("marathon", "fire_hazard", "rockfall")
 
 
+def scenario_start(start: float | str | None = None) -> float:
+    """The hub time a scenario starts at (what `make_scenario(…, start).start_time` says), without
+    building its world: `start` is hub time, "HH:MM", or None (the day's start)."""
+    from console.scenarios.marathon import DEFAULT_DAY
+
+    day_start = day_start_of(DEFAULT_DAY)
+    if isinstance(start, str):
+        return parse_start(day_start, start)
+    return day_start if start is None else float(start)
+
+
 def make_scenario(name: str = "marathon", seed: int = 7, start: float | str | None = None
                   ) -> MarathonScenario:
     """A scenario by name: "marathon" (the whole day), "fire_hazard" or "rockfall" (one report
@@ -31,5 +42,5 @@ def make_scenario(name: str = "marathon", seed: int = 7, start: float | str | No
 
 __all__ = [
     "BASELINE_NAME", "SCENARIOS", "MarathonScenario", "ReportScenario",
-    "build_marathon_baseline", "make_scenario", "parse_start",
+    "build_marathon_baseline", "make_scenario", "parse_start", "scenario_start",
 ]

@@ -67,6 +67,8 @@ class StreamServer:
         self._pools = {v: ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"stream-render-{v}") for v in SIZES}
         self._warm_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stream-warm")
         self._writers: set[asyncio.StreamWriter] = set()
+        #: set once a frame went out to a client (a hub builds its scenario's world after it, see hub.py)
+        self.first_sent = asyncio.Event()
 
     # ------------------------------------------------------------------ API
 
@@ -165,6 +167,7 @@ class StreamServer:
                 writer.write(f"--{BOUNDARY}\r\nContent-Type: image/jpeg\r\nContent-Length: {len(jpeg)}\r\n\r\n"
                              .encode() + jpeg + b"\r\n")
                 await writer.drain()  # a slow client blocks here and skips to the newest frame after
+                self.first_sent.set()
         finally:
             feed.clients -= 1
 
@@ -212,9 +215,13 @@ class StreamServer:
 
 
 class ScenarioCameras:
-    """Renders the scenario's cameras for the stream server: crowd from the scenario, offline → nothing."""
+    """Renders the scenario's cameras for the stream server: crowd from the scenario, offline → nothing.
 
-    def __init__(self, core, scenario):
+    `scenario` may come later (`attach`): a hub on a site serves its cameras before the scenario's world
+    is built (the demo's first picture), and a camera shows its street with nobody on it until then.
+    """
+
+    def __init__(self, core, scenario=None):
         self.core = core
         self.scenario = scenario
         self._renderers = {v: FrameRenderer(w, h) for v, (w, h) in SIZES.items()}
@@ -223,7 +230,8 @@ class ScenarioCameras:
     def warm(self, cam_id: str, variant: str) -> None:
         """Draw the camera's background now (it is cached), so its first frame costs what any frame does."""
         cam = self.core.state.cameras.get(cam_id) or next(
-            (c for c in self.scenario.baseline.cameras if c.id == cam_id), None)  # a fresh log's world is not loaded yet
+            (c for c in (self.scenario.baseline.cameras if self.scenario is not None else ())
+             if c.id == cam_id), None)  # a fresh log's world is not loaded yet
         if cam is not None:
             self._renderers[variant].warm(cam)
 
@@ -233,7 +241,13 @@ class ScenarioCameras:
             return None
         key = (cam_id, variant)
         n = self._numbers[key] = self._numbers.get(key, 0) + 1
-        return self._renderers[variant].render_array(cam, t, n, self.scenario.crowd_level(cam_id, t))
+        crowd = self.scenario.crowd_level(cam_id, t) if self.scenario is not None else 0.0
+        return self._renderers[variant].render_array(cam, t, n, crowd)
+
+
+def attach_scenario(server: StreamServer, scenario) -> None:
+    """The scenario's world is built: its crowds walk into the cameras served since before it."""
+    server._render.scenario = scenario  # the ScenarioCameras start_scenario_streams made
 
 
 def preferred_port(cameras) -> int:
@@ -249,6 +263,8 @@ async def start_scenario_streams(core, scenario, *, fps: float, host: str = "127
     """Serve the scenario's cameras and point their records at the streams (before the baseline goes out).
 
     A hub restarted on its own log already told consoles the old URLs: it tries that port first.
+    With `scenario` None (a site's cameras, the world still being built) it serves the cameras the
+    log knows; `server.render.scenario` is set once the world is there.
     """
     port = preferred_port(core.state.cameras.values())
     server = StreamServer(ScenarioCameras(core, scenario), core.clock.now, host=host, port=port, fps=fps)
@@ -260,9 +276,10 @@ async def start_scenario_streams(core, scenario, *, fps: float, host: str = "127
         log.warning("stream port %d is taken; the cameras get new URLs only with a fresh log", port)
         server.port = 0
         await server.start()
-    scenario.serve_streams(server.url_for)
-    # the sub-streams first (the rings and the alert pictures come from them), cameras the log knows now
-    server.warm(sorted(c.id for c in scenario.baseline.cameras))
+    if scenario is not None:
+        scenario.serve_streams(server.url_for)
+        # the sub-streams first (the rings and the alert pictures come from them), cameras the log knows now
+        server.warm(sorted(c.id for c in scenario.baseline.cameras))
     return server
 
 

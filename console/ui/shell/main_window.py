@@ -182,16 +182,19 @@ class MainWindow(QMainWindow):
         """The decoded-frame pool the panes still to be built show (it is loaded after the first frame)."""
         self._frames = frames
 
-    def build_deferred_panes(self) -> None:
-        """Build the panes the first frame went without, put them in their docks, draw them whole.
+    def build_deferred_panes(self, names: tuple[str, ...] | None = None) -> None:
+        """Build the panes the first frame went without (`names`: only those of them), put them in
+        their docks, draw them whole.
 
-        Called once, right after the first frame (the app does it on `sig_first_paint`; a test
-        may call it at once). Safe to call again: it does nothing then.
+        Called right after the first frame (the app does it on `sig_first_paint`; a test may call it
+        at once). Safe to call again: it builds only what is still missing.
         """
         if not self.panes_pending or self._closed:
             return
-        self.panes_pending = False
-        names = tuple(s.name for s in PANES if s.name not in self.panes)
+        pending = tuple(s.name for s in PANES if s.name not in self.panes)
+        names = pending if names is None else tuple(n for n in pending if n in names)
+        if len(names) == len(pending):
+            self.panes_pending = False
         made = registry.build(names, self._pane_context())
         for name, pane in made.items():
             self.panes[name] = pane
