@@ -90,6 +90,7 @@ class KeptColourRows(QObject):
         self._rows: set[int] = set()
 
     def place(self) -> None:
+        """The delegate on the rows selected now, off the rows that were."""
         rows = {i.row() for i in self.view.selectionModel().selectedRows()}
         if rows == self._rows:
             return
@@ -105,6 +106,7 @@ class QueueView(QTableView):
 
     #: called after every paint: the console's alarm-to-screen figure counts a row once it is painted
     after_paint: Callable[[], None] | None = None
+
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
         if self.after_paint is not None:
