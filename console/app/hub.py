@@ -115,9 +115,10 @@ async def start_hub(cfg: HubConfig, *, on_listening: Callable[[str, int], None] 
     """Open the store, recover, start serving and (with a scenario) start the world.
 
     Raises TokenError (tokens file) or TlsConfigError (TLS settings) before anything starts.
-    `on_listening(url, streams port)` is called once consoles can connect and see the site: for a scenario on a
-    site (the demo), before the scenario's world is built (0.25 s of pure Python the first camera
-    picture no longer waits for; the cameras show their streets, the crowds join when it is built).
+    `on_listening(url, streams port)` is called once consoles can connect and see the site: for a
+    scenario on a site (the demo), before the scenario's world is built (0.25 s of pure Python the
+    first camera picture no longer waits for; the cameras show their streets, the crowds join when
+    it is built).
     """
     from console.hub.auth import TokenRegistry
     from console.hub.core import Clock, HubCore
