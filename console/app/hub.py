@@ -148,7 +148,8 @@ async def start_hub(cfg: HubConfig, *, on_listening: Callable[[str, int], None] 
         mark("hub_world_built")
     core = HubCore(store, clock=clock, mode=cfg.mode, checkpoints=checkpoints)
     await core.start()
-    if cfg.scenario and core.state.seq:
+    restarted = bool(cfg.scenario and core.state.seq)
+    if restarted:
         # A restarted hub goes on from where its log ends, not from the scenario start.
         clock.start = max(core.state.now, clock.start)
         if scenario is not None:
@@ -217,7 +218,8 @@ async def start_hub(cfg: HubConfig, *, on_listening: Callable[[str, int], None] 
             except asyncio.TimeoutError:
                 pass
         scenario = await build_scenario(cfg)
-        scenario.due(clock.start)
+        if restarted:
+            scenario.due(clock.start)
         if streams is not None:
             from console.scenarios.streams import attach_scenario
 

@@ -240,6 +240,8 @@ class _Pending:
     clip_done: bool = False
     busy: bool = False
     next_try: float = 0.0
+    #: the worker has looked for files kept before
+    looked: bool = False
 
 
 class EvidenceKeeper:
@@ -341,10 +343,12 @@ class EvidenceKeeper:
     def _work(self, p: _Pending, hub_now: float, clips: dict | None = None) -> None:
         no_ring = False
         try:
-            p.snapshot_done = p.snapshot_done or self.snapshot_path(p.alert) is not None
-            p.clip_done = p.clip_done or self.clip_path(p.alert) is not None
-            if p.snapshot_done and p.clip_done:
-                return  # kept before (another run of this console, an export)
+            if not p.looked:  # what is already kept (another run of this console, an export), once
+                p.looked = True
+                p.snapshot_done = p.snapshot_done or self.snapshot_path(p.alert) is not None
+                p.clip_done = p.clip_done or self.clip_path(p.alert) is not None
+                if p.snapshot_done and p.clip_done:
+                    return
             if clips is not None and p.camera in clips:
                 raw = clips[p.camera]
             else:

@@ -228,3 +228,19 @@ def test_an_early_tick_gives_the_queue_only_the_new_critical_and_every_pane_gets
     assert sorted(queue_new) == sorted(set(queue_new)) and len(queue_new) == 2, queue_new
     incident_pane = [a for c in given["incident"] for a in c.new_alerts]
     assert len(incident_pane) == 2 and set(incident_pane) == set(queue_new), "every pane: both alerts, once"
+
+
+def test_two_criticals_inside_the_focus_gap_are_both_shown_at_once_and_the_newer_takes_the_stage_after(
+        qtbot, world, window):
+    """Both rows are in the queue at once; the focus (banner, camera) moves to the first now and to the
+    newer one when the gap ends, never back and forth for each."""
+    window.refresh_now()
+    popped: list[str] = []
+    window.sig_critical.connect(popped.append)
+    first = world.raise_alert(1, severity="critical", kind="animal")
+    qtbot.waitUntil(lambda: popped == [first], timeout=2000)
+    second = world.raise_alert(2, severity="critical", kind="crowd_density")
+    qtbot.waitUntil(lambda: window.alerts.model.row_of(second) is not None, timeout=2000)
+    assert popped == [first], "the newer one waits for the gap; its row does not"
+    qtbot.waitUntil(lambda: popped == [first, second], timeout=3000)
+    assert window.selection.incident == first, "the commander's selection is not taken away"

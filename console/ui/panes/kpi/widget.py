@@ -185,6 +185,7 @@ class KpiPane(QWidget):
         else:
             start = max(state.day_start or end - WINDOW_S, end - WINDOW_S)
         if force:
+            self._job = None  # a refresh in steps still under way would only bring older figures
             self._finish(start, end, None, None)
             return
         # Each incident's figures, ROWS_PER_STEP at a time with the loop running between: a day of
