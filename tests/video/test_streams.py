@@ -152,8 +152,13 @@ def test_twenty_streams_opened_at_once_all_start(servers, pool, sources):
     urls = [servers(RtspServer(size="320x180")).url for _ in range(4)]
     cams = [f"CAM{i:02d}" for i in range(20)]
     sources.watch({c: Want(urls[i % 4], 160, 90) for i, c in enumerate(cams)})
-    wait_for(lambda: all(frames_of(pool, c) >= 1 for c in cams), timeout=60,
-             what="all 20 first frames")
+    try:
+        wait_for(lambda: all(frames_of(pool, c) >= 1 for c in cams), timeout=60,
+                 what="all 20 first frames")
+    except AssertionError:  # say which readers are stuck where, not only that they are
+        raise AssertionError("not all 20 first frames within 60 s: " + "; ".join(
+            f"{c} {sources.status(c).state} {sources.status(c).detail!r} x{sources.status(c).attempts} "
+            f"frames {frames_of(pool, c)}" for c in cams if frames_of(pool, c) < 1)) from None
     assert {sources.status(c).state for c in cams} == {st.PLAYING}
     firsts = sorted(sources.status(c).first_frame_s for c in cams)
     print(f"20 streams: first frame p50 {firsts[9]:.2f} s, max {firsts[-1]:.2f} s")
