@@ -10,6 +10,7 @@ over all stalls. Cost: one GIL hand-over per sample (~1-2 % at 2 ms); diagnosis,
 
 from __future__ import annotations
 
+import json
 import sys
 import threading
 import time
@@ -41,6 +42,8 @@ class StallProbe:
         self.every_s = every_s
         self.main = threading.main_thread().ident
         self.samples: list[tuple[float, tuple[str, ...]]] = []
+        #: the main thread's CPU time at each sample (s): busy in C++ (a paint) and asleep look alike in a stack
+        self.cpu: list[float] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="stall-probe", daemon=True)
 
@@ -52,9 +55,18 @@ class StallProbe:
         self._thread.join(2)
 
     def _run(self) -> None:
+        clock = time.pthread_getcpuclockid(self.main)
         while not self._stop.wait(self.every_s):
             frame = sys._current_frames().get(self.main)
             self.samples.append((time.perf_counter(), _where(frame) if frame is not None else ()))
+            self.cpu.append(time.clock_gettime(clock))
+
+    def dump(self, path: str) -> None:
+        """Every sample as JSON lines (wall-clock time, stack): to lay beside a run's own trace."""
+        offset = time.time() - time.perf_counter()
+        with open(path, "w") as f:
+            for (t, stack), cpu in zip(self.samples, self.cpu):
+                f.write(json.dumps([t + offset, stack[-12:], cpu]) + "\n")
 
     @staticmethod
     def idle(stack: tuple[str, ...]) -> bool:

@@ -267,6 +267,10 @@ async def p2(tmp: Path, quick: bool) -> dict:
            "in_service_p50_ms": percentile([x * 1000.0 for x in in_service], 50),
            "in_service_p95_ms": percentile([x * 1000.0 for x in in_service], 95),
            "in_service_alerts": len(in_service)}
+    if os.environ.get("P2_TRACE"):  # diagnosis: each marker's times (wall clock), beside --stalls' samples
+        Path(os.environ["P2_TRACE"]).write_text(json.dumps(
+            [{"seq": seq, "made": at, "pushed": pushed.get(seq), "received": recv, "applied": appl,
+              "painted": painted} for seq, (at, recv, appl, painted) in sorted(seen.items())]))
     for name, vals in stages.items():
         out[f"{name}_p50_ms"] = percentile(vals, 50)
         out[f"{name}_p99_ms"] = percentile(vals, 99)
@@ -697,14 +701,16 @@ def main() -> int:
         from bench.console import qt_app
 
         app = qt_app()  # noqa: F841 - must live for the run
-        import qasync
+        from console.app import gui_loop
 
-        result = qasync.run(fn(tmp, a.quick))
+        result = gui_loop.run(fn(tmp, a.quick))
     else:
         result = asyncio.run(fn(tmp, a.quick))
     if probe is not None:
         probe.stop()
         probe.report(a.stalls, min_ms=20.0)
+        if os.environ.get("P2_TRACE"):
+            probe.dump(os.environ["P2_TRACE"] + ".samples")
     if profiler is not None:
         profiler.stop()
         Path(a.profile).parent.mkdir(parents=True, exist_ok=True)

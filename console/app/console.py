@@ -68,8 +68,7 @@ def _run_qt(a: ConsoleConfig, hub_cfg: HubConfig | None, hub) -> int:
 
     mark("qt_imported")
 
-    import qasync
-
+    from console.app import gui_loop
     from console.ui.common.i18n import install_translator
     from console.ui.common.theme import apply_theme
 
@@ -81,7 +80,7 @@ def _run_qt(a: ConsoleConfig, hub_cfg: HubConfig | None, hub) -> int:
     from console.app.hub_process import HubStartError
 
     try:
-        code = qasync.run(_main(app, a, hub_cfg, hub))
+        code = gui_loop.run(_main(app, a, hub_cfg, hub))
     except asyncio.CancelledError:
         code = 0
     except HubStartError:

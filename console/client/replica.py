@@ -63,6 +63,10 @@ class LinkStatus:
     clock_rate: float = 1.0
 
 
+def _nothing_pending() -> bool:
+    return False
+
+
 class Replica:
     """The domain state as this console knows it, and the bookkeeping around it."""
 
@@ -87,6 +91,10 @@ class Replica:
         self.on_new_alert: list[Callable[[], None]] = []
         #: set by a listener that needs the loop: the session yields after the current event
         self.yield_requested = False
+        #: whether the hub's frames have arrived and wait to be folded (the session sets it): the
+        #: window's paints and tick steps give way to them for a moment, so an alert is not read
+        #: only after two or three of them
+        self.input_pending: Callable[[], bool] = _nothing_pending
         #: called with each event once applied (the controller notes the task each dispatch event made)
         self.on_applied: list[Callable[[Message], None]] = []
         #: hub commit → alert row painted, per alert, measured in service (the queue reports its paints)

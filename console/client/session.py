@@ -23,6 +23,7 @@ import heapq
 import itertools
 import logging
 import random
+import select
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -94,6 +95,11 @@ class Session:
         #: ("" the session's own principal); an `ingest` client only (the gateway, an AI box)
         self.beats: dict[str, float] = {}
         self._ws: ClientConnection | None = None
+        #: the hub socket's descriptor while connected (-1: none), and whether a frame's messages are
+        #: still being applied: what `input_pending` looks at
+        self._fd = -1
+        self._in_frame = False
+        replica.input_pending = self.input_pending
         self._cameras: list[str] = []
         #: the incident a commander's desk has selected (reported to the hub, again after a reconnect)
         self._selected: str | None = None
@@ -391,8 +397,28 @@ class Session:
             await asyncio.sleep(delay * (0.8 + 0.4 * random.random()))
             delay = min(self.backoff[1], delay * 2)
 
+    def input_pending(self) -> bool:
+        """Whether the hub's frames wait to be folded: in the socket, read and queued, or half applied.
+
+        A cheap poll (no read): the window asks it before a paint or a tick step, which then
+        waits a moment so the session takes the frame first (P2 in bench/PERF.md).
+        """
+        ws = self._ws
+        if ws is None:
+            return False
+        if self._in_frame or len(ws.recv_messages.frames):
+            return True
+        if self._fd < 0:
+            return False
+        try:
+            return bool(select.select((self._fd,), (), (), 0)[0])
+        except (OSError, ValueError):  # closed meanwhile
+            return False
+
     async def _serve(self, ws: ClientConnection) -> None:
         self._ws = ws
+        sock = ws.transport.get_extra_info("socket") if ws.transport is not None else None
+        self._fd = sock.fileno() if sock is not None else -1
         self.replica.set_link("resuming")
         self._heard_at = asyncio.get_running_loop().time()
         self._sendq, self._queued = [], set()
@@ -418,6 +444,7 @@ class Session:
                     self._on_frame(raw)
                     idle_from = time.perf_counter()
                     continue
+                self._in_frame = True
                 for msg in decode_batch(raw, max_bytes=MAX_HUB_MESSAGE_BYTES):
                     if time.perf_counter() - slice_start > SLICE_S:
                         # A big batch must not hold the GUI thread: let ticks and paints run.
@@ -433,8 +460,10 @@ class Session:
                         log.exception("failed to handle %s", msg.type)
                         self.replica.count("apply_errors")
                         self.replica.notify("error", "apply", f"{msg.type}: {exc}")
+                self._in_frame = False
                 idle_from = time.perf_counter()
         finally:
+            self._fd, self._in_frame = -1, False
             for task in helpers:
                 task.cancel()
 

@@ -84,3 +84,24 @@ async def test_a_burst_applied_in_slices_lets_the_loop_run_and_ends_in_the_hubs_
                 assert len({n for n in turns if 0 < n < BURST}) > BURST // 10
         finally:
             await session.close()
+
+
+async def test_input_pending_sees_a_frame_in_the_socket_until_it_is_folded(tmp_db_url):
+    """What the window's paints give way to: a hub frame arrived and not yet folded."""
+    async with running_hub(tmp_db_url) as server:
+        replica = Replica()
+        session = Session(server.url, "demo-commander", replica)
+        session.start()
+        try:
+            await until(session.live.is_set, "the session to go live")
+            await until(lambda: not replica.input_pending(), "the resume's frames folded")
+            transport = session._ws.transport
+            transport.pause_reading()  # the frame stays in the socket, as while the GUI thread paints
+            seqs = server.core.emit(burst(server.core.state, 3))
+            await until(replica.input_pending, "the hub's frame to wait in the console's socket")
+            assert replica.state.seq < seqs[-1], "not folded yet"
+            transport.resume_reading()
+            await until(lambda: replica.state.seq == seqs[-1], "the frame to be folded")
+            await until(lambda: not replica.input_pending(), "nothing left pending")
+        finally:
+            await session.close()

@@ -2,17 +2,18 @@
 
 
 def qasync_loop_factory():
-    """A qasync QEventLoop on the shared QApplication.
+    """The console's GUI loop (qasync's QEventLoop, console/app/gui_loop.py) on the shared QApplication.
 
     Inside an async test never call the blocking `qtbot.waitSignal`: await a
     future that the signal completes instead (ENVIRONMENT.md).
     """
     import PySide6.QtWidgets  # noqa: F401 - PySide6 before qasync
-    import qasync
     from PySide6.QtWidgets import QApplication
 
+    from console.app.gui_loop import GuiLoop
+
     app = QApplication.instance() or QApplication(["pytest"])
-    return qasync.QEventLoop(app)
+    return GuiLoop(app)
 
 
 def pytest_asyncio_loop_factories(config, item):

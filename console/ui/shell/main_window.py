@@ -174,7 +174,7 @@ class MainWindow(QMainWindow):
         self._restored = self.restore_layout()
         #: the UI tick: `tick.stop()` / `tick.start()` (tests drive it themselves), `refresh_now()`
         self.tick = UiTick(replica, self.panes, self.critical, self._after_tick, self)
-        self._paint_clock = PaintClock(self, self.tick.spent)
+        self._paint_clock = PaintClock(self, self.tick.spent, self.tick.paint_may_wait)
 
     # ------------------------------------------------------------------ API
 

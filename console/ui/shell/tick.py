@@ -10,7 +10,10 @@ GUI thread answering under a flood of events:
   meanwhile: a flood is applied, not drowned in redraws;
 - a new critical alert gets an early tick of the queue alone (at most one per
   URGENT_GAP_S), painted before anything else, and the next regular tick gives the
-  other panes the same changes.
+  other panes the same changes;
+- a tick step or a window paint about to start while the hub's frames wait to be folded
+  gives way to them (at most GIVE_WAY_MAX_S): Qt runs posted paints and timers before a
+  socket it has just found readable, so an alert otherwise waited behind two or three of them.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import time
 from collections import deque
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
 from console.client.replica import Replica
@@ -44,6 +47,9 @@ TICK_SHARE = 0.25
 TICK_WAIT_MAX_S = 0.5
 #: with nothing new, panes still refresh this often so countdowns move (s)
 IDLE_REFRESH_S = 0.5
+#: a window paint or a tick step waits at most this long while the hub's frames wait to be folded (s):
+#: the frame that may hold a critical alert goes first, and a flood cannot keep the screen still
+GIVE_WAY_MAX_S = 0.015
 
 
 class UiTick(QObject):
@@ -88,6 +94,10 @@ class UiTick(QObject):
         #: GUI-thread time since this tick started outside its steps: the window's paints (half
         #: the GUI thread under a flood, P2) and the early ticks; the next tick waits for it too
         self._spent_since = 0.0
+        #: since when a paint or a step has been giving way to the hub's frames (0: it is not)
+        self._giving_since = 0.0
+        #: an early tick's own paint is under way: it never gives way
+        self._painting_now = False
         replica.on_new_alert.append(self._tick_soon)
         self.timer.start()
 
@@ -188,6 +198,10 @@ class UiTick(QObject):
                 self.replica.counters[f"ui_error.{name}"] += 1
                 log.exception("pane %s failed to draw", name)
 
+    def paint_may_wait(self) -> bool:
+        """Whether the window's paint, due now, should wait a moment for the hub's frames first."""
+        return not self._painting_now and not self._closed and self._give_way()
+
     def spent(self, seconds: float) -> None:
         """GUI-thread time outside the tick's steps (a paint of the window): the next tick waits for it too."""
         self._spent_since += seconds
@@ -196,6 +210,9 @@ class UiTick(QObject):
 
     def _run_steps(self, budget_s: float | None) -> None:
         """Refresh panes of the current tick until done or `budget_s` is spent (then go on soon)."""
+        if budget_s is not None and self._give_way():
+            QTimer.singleShot(0, self._next_steps)
+            return
         started = time.perf_counter()
         steps = self._steps
         while steps:
@@ -216,6 +233,19 @@ class UiTick(QObject):
     def _next_steps(self) -> None:
         if not self._closed and self._steps:
             self._run_steps(TICK_SLICE_S)
+
+    def _give_way(self) -> bool:
+        """True while the hub's frames wait to be folded, for at most GIVE_WAY_MAX_S at a time."""
+        if not self.replica.input_pending():
+            self._giving_since = 0.0
+            return False
+        now = time.perf_counter()
+        if not self._giving_since:
+            self._giving_since = now
+        if now - self._giving_since < GIVE_WAY_MAX_S:
+            return True
+        self._giving_since = 0.0  # this one goes now; the next may wait again
+        return False
 
     def _urgent_pane(self) -> QWidget | None:
         return next((self.panes[s.name] for s in PANES if s.urgent and s.name in self.panes), None)
@@ -261,7 +291,11 @@ class UiTick(QObject):
         finally:
             # its rows only, now: the whole pane (filters, hint, count) repainted with them took 13-78 ms
             painting = time.perf_counter()
-            queue.paint_rows_now()
+            self._painting_now = True
+            try:
+                queue.paint_rows_now()
+            finally:
+                self._painting_now = False
             painted = time.perf_counter()  # the paint itself is counted by the window's PaintClock
             self.critical.release()
             self._spent_since += time.perf_counter() - started - (painted - painting)
@@ -291,16 +325,24 @@ def urgent_part(changes: ChangeSet, state) -> tuple[ChangeSet, ChangeSet]:
 
 class PaintClock(QObject):
     """Times the window's paints (Qt paints every dirty widget of a window in its UpdateRequest)
-    and tells `spent(seconds)`; the tick counts them in its share of the GUI thread."""
+    and tells `spent(seconds)`; the tick counts them in its share of the GUI thread.
 
-    def __init__(self, window: QWidget, spent: Callable[[float], None]):
+    A paint for which `may_wait()` says so is put back at the end of the queue instead: the
+    loop reads the hub's frame first (`UiTick.paint_may_wait`)."""
+
+    def __init__(self, window: QWidget, spent: Callable[[float], None], may_wait: Callable[[], bool]):
         super().__init__(window)
         self.window = window
         self.spent = spent
+        self.may_wait = may_wait
         window.installEventFilter(self)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if obj is self.window and event.type() == QEvent.Type.UpdateRequest:
+            if self.may_wait():
+                # Qt posts no other request until this one is handled: the one posted here is it
+                QCoreApplication.postEvent(obj, QEvent(QEvent.Type.UpdateRequest), Qt.EventPriority.LowEventPriority.value)
+                return True
             started = time.perf_counter()
             obj.event(event)  # the paint itself, here, so it can be timed; Qt must not do it again
             self.spent(time.perf_counter() - started)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QObject
 
 from console.domain.model import Alert
 from console.protocol import messages as m
+import console.ui.shell.tick as tick_mod
 from console.ui.shell.tick import URGENT_GAP_S
 from tests.hub.harness import running_hub
 from tests.ui.test_live_console import console_on, until  # noqa: F401 - fixtures and helpers shared
@@ -87,3 +88,66 @@ async def test_a_critical_alert_right_after_a_tick_is_shown_without_waiting_for_
         await until(lambda: window.alerts.model.row_of("I-LANE2") is not None,
                     "the alert in the queue with no regular tick running")
         assert "lane test alert 2" in window.banner_text()
+
+
+class Painted(QObject):
+    """Notes each paint of a widget (a window paint Qt did, not one put back)."""
+
+    def __init__(self, order: list[str]):
+        super().__init__()
+        self.order = order
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Paint:
+            self.order.append("paint")
+        return False
+
+
+async def test_a_paint_due_while_the_hubs_frame_waits_gives_way_to_it_and_a_flood_cannot_starve_it(
+        tmp_path, monkeypatch):
+    hub_db = f"sqlite:///{tmp_path / 'hub.db'}"
+    async with running_hub(hub_db) as server, console_on(server.url, "demo-commander", tmp_path, "c") as con:
+        window = con.window
+        window.tick.stop()
+        viewport = window.alerts.view.viewport()
+        order: list[str] = []
+        watch = Painted(order)
+        viewport.installEventFilter(watch)
+        loop = asyncio.get_running_loop()
+        try:
+            # A frame waits to be folded; its fold comes 50 ms later, long after the posted paint
+            # would have run: the paint waits for it (the cap is set out of the way here).
+            monkeypatch.setattr(tick_mod, "GIVE_WAY_MAX_S", 30.0)
+            pending = [True]
+            con.replica.input_pending = lambda: pending[0]
+
+            def fold():
+                order.append("fold")
+                pending[0] = False
+
+            viewport.update()
+            loop.call_later(0.05, fold)
+            await until(lambda: "paint" in order, "the queue to be painted")
+            assert order[:2] == ["fold", "paint"], order
+
+            # A tick's pane refreshes wait too, and go once the frame is folded.
+            pending[0] = True
+
+            def tick_started() -> bool:
+                window.tick.run()  # held back while the last tick's share of the thread is owed
+                return window.tick.busy
+
+            await until(tick_started, "a tick whose steps wait while the frame waits")
+            await asyncio.sleep(0.05)
+            assert window.tick.busy, "the tick's steps still wait while the frame waits"
+            pending[0] = False
+            await until(lambda: not window.tick.busy, "the tick's steps to run once the frame is folded")
+
+            # Frames always waiting (a flood) do not keep the screen still: the paint goes after the cap.
+            monkeypatch.setattr(tick_mod, "GIVE_WAY_MAX_S", 0.015)
+            order.clear()
+            con.replica.input_pending = lambda: True
+            viewport.update()
+            await until(lambda: "paint" in order, "the queue to be painted with frames always waiting")
+        finally:
+            viewport.removeEventFilter(watch)
