@@ -431,6 +431,7 @@ class Session:
         # the loop running in between, so a backlog of small frames held the GUI thread as long
         # as one huge frame would (P1: 0.6-0.75 s freezes). Waiting for the socket starts a new one.
         slice_start = idle_from = time.perf_counter()
+        replica, events = self.replica, m.EVENT_BODIES
         try:
             async for raw in ws:
                 self._heard_at = loop.time()
@@ -455,7 +456,16 @@ class Session:
                         self.replica.notify("warning", msg.code, f"bad message from hub: {msg.reason}")
                         continue
                     try:
-                        await self._on_message(ws, msg)
+                        if msg.type in events:  # the flood's path, without a coroutine per event
+                            replica.apply_event(msg)
+                            if msg.ts:
+                                replica.event_time(msg.ts)
+                            if replica.take_yield():
+                                # The window wants to show a new alert now: messages already buffered
+                                # would otherwise all be applied first, without the loop getting back to the GUI.
+                                await asyncio.sleep(0)
+                        else:
+                            await self._on_message(ws, msg)
                     except Exception as exc:  # a message we cannot apply must not end the session
                         log.exception("failed to handle %s", msg.type)
                         self.replica.count("apply_errors")
@@ -470,15 +480,7 @@ class Session:
     async def _on_message(self, ws: ClientConnection, msg) -> None:
         t = msg.type
         replica = self.replica
-        if t in m.EVENT_BODIES:
-            replica.apply_event(msg)
-            if msg.ts:
-                replica.event_time(msg.ts)
-            if replica.take_yield():
-                # The window wants to show a new alert now: messages already buffered would
-                # otherwise all be applied first, without the loop getting back to the GUI.
-                await asyncio.sleep(0)
-        elif t == "hello":
+        if t == "hello":
             b: m.Hello = msg.body
             self._hub_epoch = b.epoch
             self._selection_unheard = False  # perhaps another hub, or this one upgraded
