@@ -18,7 +18,7 @@ from pathlib import Path
 from bench import p10_city, p11_alarm, p12_suite, p9_video, p9b_site
 from console.domain.archive import KEEP_FINISHED
 from bench.common import (
-    RESULT_TAG, Child, child_env, expect_async, invalid_reasons, percentile, python, start_hub,
+    ROOT, RESULT_TAG, Child, child_env, expect_async, invalid_reasons, percentile, python, start_hub,
 )
 
 # ====================================================================== helpers
@@ -556,6 +556,11 @@ async def p5(tmp: Path, quick: bool) -> dict:
     """
     env = child_env(XDG_DATA_HOME=str(tmp / "data"), XDG_CONFIG_HOME=str(tmp / "config"),
                     DUTY_CONSOLE_FIRST_FRAME="1")
+    # As installed (pip and the bundle compile every module): a module edited since its last
+    # import is otherwise compiled again at each start when PYTHONDONTWRITEBYTECODE is set.
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "console"), quiet=2)
     exe = str(Path(python()).parent / "duty-console")
     demo = [exe, "demo"] if Path(exe).exists() else [python(), "-m", "console", "demo"]
     loop = asyncio.get_running_loop()

@@ -246,6 +246,13 @@ def stop_window_workers(window) -> None:
 FIRST_PAINT_WAIT_S = 3.0
 
 
+def _open_store(local_db: str):
+    """The console's local store (imported here: on a worker, SQLAlchemy's import is off the GUI thread)."""
+    from console.store import Store
+
+    return Store(local_db)
+
+
 async def build_console(url: str, token: str, *, local_db: str | None = None, wall: bool = False,
                         screen: int | None = None, settings=None, paint_first: bool = False,
                         start: bool = True, after_restore=None, **session_kw) -> Console:
@@ -273,20 +280,26 @@ async def build_console(url: str, token: str, *, local_db: str | None = None, wa
     session = Session(url, token, replica, **session_kw)
     controller = Controller(replica, session, read_only=wall)
     watchdog = GuiWatchdog()
+    local_db = local_db or default_local_db(token)
+    # The local store (SQLAlchemy's imports, 0.15 s, and the file) is opened on a worker while the
+    # window is made and painted: the first camera picture waited for it (P5 in bench/PERF.md).
+    store_job = loop.run_in_executor(None, _open_store, local_db)
     window = None
     if paint_first:
-        window = make_window(replica, controller, session, None, watchdog, wall=wall, settings=settings,
-                             screen=screen, defer_panes=True)
-        await _first_paint(window)
+        try:
+            window = make_window(replica, controller, session, None, watchdog, wall=wall, settings=settings,
+                                 screen=screen, defer_panes=True)
+            await _first_paint(window)
+        except BaseException:
+            store_job.add_done_callback(lambda job: job.cancelled() or job.exception() or job.result().close())
+            raise
 
-    from console.store import Store
     from console.video.pool import DecodePool
     from console.video.sources import StreamSources
 
     from console.video.last_pictures import LastPictures
 
-    local_db = local_db or default_local_db(token)
-    store = await loop.run_in_executor(None, Store, local_db)
+    store = await store_job
     mark("store_loaded")
     # each camera's last picture beside the console's own file: shown greyed at the next start
     frames = DecodePool(last_pictures=LastPictures(pictures_dir(local_db)) if pictures_dir(local_db) else None)
