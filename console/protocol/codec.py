@@ -10,7 +10,7 @@ import re
 import struct
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Annotated, Any
+from typing import Annotated, Any, Union
 
 import msgspec
 
@@ -70,6 +70,25 @@ class Message:
 
 _envelope_decoder = msgspec.json.Decoder(Envelope)
 _body_decoders = {name: msgspec.json.Decoder(t) for name, t in ALL_BODIES.items()}
+
+
+def _typed_envelope(name: str, body: type) -> type:
+    """The envelope of one message type, its body typed: a batch decodes in one pass (tagged on `type`)."""
+    try:
+        body_field = ("body", body, msgspec.field(default_factory=body))
+        body()
+    except TypeError:  # a body with required fields: an absent body is malformed, as in two stages
+        body_field = ("body", body)
+    return msgspec.defstruct(
+        f"Envelope_{name}", [("v", int), ("seq", int | None, None), ("ts", float | None, None),
+                             ("id", Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_ID_CHARS)] | None, None),
+                             body_field],
+        tag=name, tag_field="type", kw_only=True, forbid_unknown_fields=True)
+
+
+_typed_envelopes = {_typed_envelope(name, t): name for name, t in ALL_BODIES.items()}
+#: a whole batch frame in one call: each line an envelope whose body's type its `type` names
+_batch_decoder = msgspec.json.Decoder(Union[tuple(_typed_envelopes)])  # noqa: UP007 - a runtime union of classes
 _encoder = msgspec.json.Encoder()
 _string_decoder = msgspec.json.Decoder(str)
 
@@ -213,8 +232,12 @@ def decode_batch(data: bytes | str, *, max_bytes: int = MAX_HUB_MESSAGE_BYTES) -
         data = data.encode()
     if len(data) > max_bytes:
         return [ProtocolError("too_large", f"frame of {len(data)} bytes exceeds {max_bytes}")]
+    lines = data.split(b"\n") if b"\n" in data else (data,)
+    fast = _decode_batch_at_once(data, lines)
+    if fast is not None:
+        return fast
     out: list[Message | ProtocolError] = []
-    for line in data.split(b"\n") if b"\n" in data else (data,):
+    for line in lines:
         if not line.strip():
             continue
         try:
@@ -222,6 +245,23 @@ def decode_batch(data: bytes | str, *, max_bytes: int = MAX_HUB_MESSAGE_BYTES) -
         except ProtocolError as exc:
             out.append(exc)
     return out
+
+
+def _decode_batch_at_once(data: bytes, lines) -> list[Message] | None:
+    """Every line of a frame decoded in one call (a flood's frames: 2-3 µs an event less than line by
+    line), or None when any line needs the line-by-line path to say what is wrong with it."""
+    if len(data) > MAX_MESSAGE_BYTES * 4 or b"\n\n" in data or not data.strip():
+        return None  # a snapshot-sized frame or a blank line: line by line, as ever
+    try:
+        for line in lines:
+            check_shape(line)
+        envs = _batch_decoder.decode_lines(data)
+    except (ProtocolError, msgspec.DecodeError, RecursionError):
+        return None
+    names = _typed_envelopes
+    if len(envs) != len(lines) or any(env.v != PROTOCOL_VERSION for env in envs):
+        return None
+    return [Message(names[type(env)], env.body, env.seq, env.ts, env.id) for env in envs]
 
 
 def encode_batch(messages: list[bytes]) -> bytes:

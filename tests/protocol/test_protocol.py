@@ -417,3 +417,21 @@ def test_a_batch_frame_is_one_envelope_per_line_and_a_bad_line_loses_only_itself
     single = decode_batch(good[0])
     assert len(single) == 1 and single[0].body.t == 0.0
     assert encode_batch([good[0]]) == good[0]
+
+
+def test_a_batch_of_every_type_decodes_at_once_as_line_by_line_and_a_wrong_version_still_is_said():
+    from console.protocol.codec import _decode_batch_at_once, decode_batch, encode_batch
+
+    lines = [encode(t, SAMPLES[t], **_envelope_kw(t)) for t in sorted(ALL_BODIES) if t != "snapshot"]
+    frame = encode_batch(lines)
+    at_once = _decode_batch_at_once(frame, frame.split(b"\n"))
+    assert at_once is not None, "a well-formed batch takes the one-call path"
+    one_by_one = [decode(line) for line in lines]
+    assert [(x.type, x.body, x.seq, x.ts, x.id) for x in at_once] == \
+        [(x.type, x.body, x.seq, x.ts, x.id) for x in one_by_one]
+    assert decode_batch(frame) == at_once
+    # a line of another protocol version: said in place, the others kept
+    odd = lines[1].replace(b'"v":2', b'"v":1', 1)
+    out = decode_batch(encode_batch([lines[0], odd, lines[2]]))
+    assert [type(x).__name__ for x in out] == ["Message", "ProtocolError", "Message"]
+    assert out[1].code == "version"
