@@ -406,7 +406,8 @@ class Session:
         ws = self._ws
         if ws is None:
             return False
-        if self._in_frame or len(ws.recv_messages.frames):
+        # frames websockets has read and queued (its Assembler's queue: not public API, hence getattr)
+        if self._in_frame or len(getattr(getattr(ws, "recv_messages", None), "frames", ())):
             return True
         if self._fd < 0:
             return False
