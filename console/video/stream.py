@@ -1,7 +1,8 @@
 """One camera stream pulled and decoded with PyAV in its own thread, until stopped.
 
 The reader opens the URL, decodes the video, scales each picture to the tile's
-size inside FFmpeg (swscale, before it becomes a Python array), and hands it
+size inside FFmpeg (swscale, before it becomes a Python array, in the layout a tile
+paints as it is: convert.py), and hands it
 newest-wins to the decode pool's `offer`, the same slot hub frames land in, so
 a tile cannot tell where a frame came from. Any failure becomes a reason code
 (status.py), and the reader tries again after a jittered, capped backoff.
@@ -22,9 +23,9 @@ import av.error
 
 from console.video import status as st
 from console.video.clock import StreamClock
+from console.video.convert import TileConverter
 from console.video.pool import DecodedFrame
 from console.video.ring import PacketRing
-from console.video.scale import fit
 from console.video.status import Backoff, StreamStatus
 from console.video.urls import redact, scheme, with_credentials
 
@@ -287,6 +288,7 @@ class StreamReader:
         number = self.status().frames
         first = True
         taken = StreamClock()
+        convert = TileConverter()  # keeps swscale's context for the connection
         for packet in container.demux(video):
             self._last_read = time.monotonic()
             if self._stop.is_set():
@@ -323,14 +325,13 @@ class StreamReader:
                     wait = anchor[1] + (t - anchor[0]) - now_m
                     if wait > 0 and self._stop.wait(wait):
                         return False
-                w, h = fit(frame.width, frame.height, *self._size)
-                rgb = frame.to_ndarray(width=w, height=h, format="rgb24")
+                w, h, pixels = convert(frame, *self._size)
                 number += 1
                 now = time.time()
                 pts_s = (float(frame.pts * frame.time_base)
                          if frame.pts is not None and frame.time_base is not None and not pace else None)
                 ts = taken.stamp(pts_s, now)
-                self._out(DecodedFrame(self.camera, ts, number, w, h, rgb, time.monotonic() - (now - ts)))
+                self._out(DecodedFrame(self.camera, ts, number, w, h, pixels, time.monotonic() - (now - ts)))
                 if first:
                     first = False
                     self._backoff.reset()
