@@ -54,7 +54,7 @@ def _console_converter():
 
 
 def _bare_decode(url: str, seconds: float, convert=_to_ndarray) -> dict:
-    """Decode one stream with PyAV alone (the same options and scaling as a reader); CPU per frame.
+    """Decode one stream with PyAV alone (a reader's own options and timeouts, its scaling); CPU per frame.
 
     The CPU is the decoding thread's own (`time.thread_time`, nanoseconds): exactly the demux,
     decode and conversion of the frames counted, nothing else the process did meanwhile, and
@@ -63,9 +63,10 @@ def _bare_decode(url: str, seconds: float, convert=_to_ndarray) -> dict:
     """
     import av
 
-    from console.video.stream import _PROBE
+    from console.video.stream import StreamReader
 
-    container = av.open(url, options={**_PROBE, "rtsp_transport": "tcp"}, timeout=(5.0, 2.0))
+    reader = StreamReader("bare", url, lambda frame: None)  # never started: its options and timeouts only
+    container = av.open(url, options=reader._options(), timeout=reader._pyav_timeouts())
     try:
         video = container.streams.video[0]
         video.thread_count = 1

@@ -186,12 +186,34 @@ class StreamReader:
         s = scheme(self.url)
         if s in ("rtsp", "rtsps"):
             opts["rtsp_transport"] = self._transport
+            # the read timeout kept by FFmpeg itself, on its socket (see `_pyav_timeouts`)
+            opts["timeout"] = str(int(self._timeouts[1] * 1_000_000))
         elif s in ("http", "https"):
             opts["reconnect"] = "0"  # we reconnect ourselves, with backoff, and say so on the tile
             # The packets read while probing are kept and decoded first: `nobuffer` drops them, and an
             # MJPEG stream (the demo's cameras, at 5 fps) then showed its first picture one frame later.
             del opts["fflags"]
         return opts
+
+    def _pyav_timeouts(self) -> tuple[float, float | None]:
+        """The (open, read) timeouts PyAV keeps; an RTSP stream's reads are timed by FFmpeg instead.
+
+        PyAV times a read with an interrupt callback that takes the GIL on every call, and FFmpeg
+        calls it around every socket wait: about six times per RTP packet, ~80 times per 640×360
+        frame. Sixteen readers and the GUI thread then hand the GIL to each other thousands of times
+        a second. FFmpeg's RTSP `timeout` (its socket I/O timeout, TCP and UDP alike) ends a
+        silent read just the same, after the same wait, with no Python in between.
+        """
+        if scheme(self.url) in ("rtsp", "rtsps"):
+            return self._timeouts[0], None
+        return self._timeouts
+
+    def _open_limit(self) -> float:
+        """How long an open waits for a silent server: PyAV's open timeout, or FFmpeg's socket
+        timeout (the read timeout) on each step of an RTSP handshake when that comes first."""
+        if scheme(self.url) in ("rtsp", "rtsps"):
+            return min(self._timeouts)
+        return self._timeouts[0]
 
     def _run(self) -> None:
         attempts = auth_failures = 0
@@ -238,9 +260,9 @@ class StreamReader:
         """
         opened = time.monotonic()
         try:
-            container = av.open(with_credentials(self.url), options=self._options(), timeout=self._timeouts)
+            container = av.open(with_credentials(self.url), options=self._options(), timeout=self._pyav_timeouts())
         except Exception as exc:  # noqa: BLE001 - every failure becomes a reason on the tile
-            if self._timed_out(opened, self._timeouts[0]) and classify(exc) == st.UNREADABLE:
+            if self._timed_out(opened, self._open_limit()) and classify(exc) == st.UNREADABLE:
                 return st.NO_SIGNAL, redact(str(exc))
             return classify(exc), redact(str(exc))
         self._last_read = time.monotonic()
