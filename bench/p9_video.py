@@ -5,8 +5,10 @@ Everything real and in this run: four GStreamer RTSP servers (tests/video/rtsp_s
 (PyAV readers), the main window's 50 ms UI tick and its GUI watchdog, offscreen Qt.
 The same-run limit is a bare PyAV decode of the same stream (open, decode, swscale to
 the tile's size with `to_ndarray`, nothing else) measured in this process just before the
-wall starts; a second bare decode converts as the console does (console/video/convert.py),
-so the console is also judged against a limit that knows its conversion.
+wall starts (the issue's limit). Two more: the same converting as the console does
+(console/video/convert.py), and that on all sixteen live streams at once, one thread each,
+the like-for-like limit the second CPU row is judged on (see bench/PERF.md, "P9: where a
+painted frame's time goes").
 
 Figures: frames painted / frames decoded; console CPU per painted frame against the bare
 decode; GUI tick p99 (watchdog lateness) and the wall's own refresh time; open-to-first-frame
@@ -90,6 +92,33 @@ def _bare_decode(url: str, seconds: float, convert=_to_ndarray) -> dict:
     return {"frames": n, "cpu_ms_per_frame": cpu * 1000.0 / n, "convert_ms_per_frame": converting * 1000.0 / n}
 
 
+def _bare_together(urls: list[str], seconds: float) -> dict:
+    """The bare decode (converting as the console does) on every live stream at once, one thread each.
+
+    The like-for-like limit: the console decodes sixteen streams together, and a decoder that
+    sleeps between frames of a lone stream pays more for each frame (measured: 0.9–1.1 ms alone
+    against 0.66 ms sixteen at once, the same code), so the lone bare flatters the console.
+    """
+    import threading
+
+    out: list[dict] = []
+    lock = threading.Lock()
+
+    def one(url: str) -> None:
+        res = _bare_decode(url, seconds, _console_converter())
+        with lock:
+            out.append(res)
+
+    threads = [threading.Thread(target=one, args=(u,), name=f"bare-{i}") for i, u in enumerate(urls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    frames = sum(r["frames"] for r in out)
+    cpu_ms = sum(r["cpu_ms_per_frame"] * r["frames"] for r in out if r["frames"])
+    return {"frames": frames, "cpu_ms_per_frame": cpu_ms / frames if frames else float("nan")}
+
+
 def _thread_group(name: str) -> str | None:
     """A reader thread's group: its camera is a live tile (CAM01…CAM16) or a still; others: None."""
     if name.startswith("stream-CAM") and name[10:].isdigit():
@@ -168,6 +197,7 @@ async def run(tmp: Path, quick: bool) -> dict:
 
         urls = [servers[i // (LIVE // SERVERS) % SERVERS].url if i < LIVE else servers[i % SERVERS].url
                 for i in range(LIVE + STILLS)]
+        together = await loop.run_in_executor(None, _bare_together, urls[:LIVE], 4.0 if quick else 8.0)
         replica = _replica(urls)
         pool = DecodePool(workers=1)
         streams = StreamSources(pool)
@@ -248,15 +278,16 @@ async def run(tmp: Path, quick: bool) -> dict:
             pool.close()
         for s in servers:
             s.stop()
-    valid = decoded > 0 and painted > 0 and bare["frames"] > 0 and bare_tile["frames"] > 0
+    valid = decoded > 0 and painted > 0 and bare["frames"] > 0 and bare_tile["frames"] > 0 and together["frames"] > 0
     cpu_per_frame = cpu * 1000.0 / painted if painted else float("nan")
     return {"valid": valid, "why": "" if valid else f"decoded {decoded}, painted {painted}, bare {bare['frames']}, "
-            f"bare converting as the console {bare_tile['frames']}",
+            f"bare converting as the console {bare_tile['frames']}, bare ×16 {together['frames']}",
             "painted_ratio": painted / decoded if decoded else float("nan"), "painted": painted, "decoded": decoded,
             "live_fps": live_painted / max(span, 1e-9) / LIVE, "cpu_per_frame_ms": cpu_per_frame,
             "bare_decode_ms": bare["cpu_ms_per_frame"], "bare_frames": bare["frames"],
             "bare_convert_ms": bare["convert_ms_per_frame"],
             "bare_tile_ms": bare_tile["cpu_ms_per_frame"], "bare_tile_convert_ms": bare_tile["convert_ms_per_frame"],
+            "bare_together_ms": together["cpu_ms_per_frame"],
             "console_cpu_share": cpu / span, "tick_p99_ms": percentile(stalls, 99),
             "tick_max_ms": max(stalls, default=0.0), "refresh_p99_ms": percentile(refresh, 99),
             "first_frame_p50_s": percentile(live_first, 50), "first_frame_p95_s": percentile(live_first, 95),
@@ -293,11 +324,12 @@ def measures(results: list[dict]) -> list[Measure]:
                 f"GUI thread {s('gui_ms_per_frame')}, live readers {s('live_readers_ms_per_frame')}, stills "
                 f"{s('still_readers_ms_per_frame')}, other threads {s('other_ms_per_frame')}; the bare's "
                 f"conversion {s('bare_convert_ms')} of its {s('bare_decode_ms')}"),
-        Measure("P9", "CPU per painted frame vs a bare decode converting as the console does", "ms", "≤ 1.3× bare",
-                v("cpu_per_frame_ms"), v("bare_tile_ms"), "bare PyAV decode + the console's conversion", "x",
+        Measure("P9", "CPU per painted frame vs the 16 live streams decoded bare at once", "ms", "≤ 1.3× bare",
+                v("cpu_per_frame_ms"), v("bare_together_ms"), "bare PyAV ×16 threads, the console's conversion", "x",
                 lambda val, r: r <= 1.3,
-                note=f"the conversion alone: {s('bare_tile_convert_ms')} ms a frame this way, "
-                f"{s('bare_convert_ms')} ms by to_ndarray (rgb24, a new swscale context a frame)"),
+                note=f"like for like: a lone stream costs more a frame ({s('bare_tile_ms')} ms with the console's "
+                f"conversion) than sixteen together; the conversion alone {s('bare_tile_convert_ms')} ms a frame "
+                f"this way, {s('bare_convert_ms')} ms by to_ndarray (rgb24, a new swscale context a frame)"),
         Measure("P9", "GUI tick p99 (watchdog)", "ms", "≤ 16 ms", v("tick_p99_ms"), [],
                 check=lambda val, r: val <= 16, note=f"wall refresh p99 {s('refresh_p99_ms')} ms"),
         Measure("P9", "open → first frame, p50", "s", "—", v("first_frame_p50_s"), []),
