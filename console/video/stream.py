@@ -199,10 +199,11 @@ class StreamReader:
         """The (open, read) timeouts PyAV keeps; an RTSP stream's reads are timed by FFmpeg instead.
 
         PyAV times a read with an interrupt callback that takes the GIL on every call, and FFmpeg
-        calls it around every socket wait: about six times per RTP packet, ~80 times per 640×360
-        frame. Sixteen readers and the GUI thread then hand the GIL to each other thousands of times
-        a second. FFmpeg's RTSP `timeout` (its socket I/O timeout, TCP and UDP alike) ends a
-        silent read just the same, after the same wait, with no Python in between.
+        calls it around every socket wait and read (several times per RTP packet, a frame is a
+        dozen packets or more), so sixteen readers and the GUI thread hand the GIL to each other
+        thousands of times a second. FFmpeg's RTSP `timeout` (its socket I/O timeout, TCP and UDP
+        alike) ends a silent read just the same, after the same wait, with no Python in between
+        (bench/PERF.md, "P9: where a painted frame's time goes").
         """
         if scheme(self.url) in ("rtsp", "rtsps"):
             return self._timeouts[0], None
