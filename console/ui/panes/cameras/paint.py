@@ -156,7 +156,7 @@ class TilePainter:
         # The caption bar changes about once a second (the rate) but is painted with every frame:
         # drawn once into an image and reused, it costs a 1:1 blit instead of text layout per frame.
         key = (tile.camera_id, tile.camera_name, tile.online, tile.still, id(dot_colour), round(fps), fps > 0,
-               w, h, self._font_gen, dpr)
+               w, h, tile.height(), self._font_gen, dpr)  # the caption's type follows the height and the font
         if self._bar_key != key or self._bar is None:
             bar = QImage(int(w * dpr), int(h * dpr), QImage.Format.Format_ARGB32_Premultiplied)
             bar.setDevicePixelRatio(dpr)
