@@ -84,15 +84,17 @@ class LastPictures:
             self._writer.shutdown(wait=True)
 
     def _write(self, frame: DecodedFrame) -> None:
-        rgb = frame.rgb
+        pixels = frame.pixels[:, : frame.width]  # a stream's rows are padded
         if frame.width > MAX_WIDTH:
             step = -(-frame.width // MAX_WIDTH)
-            rgb = np.ascontiguousarray(rgb[::step, ::step])
+            pixels = pixels[::step, ::step]
+        pixels = np.ascontiguousarray(pixels)
         path = self.folder / _file_name(frame.camera)
         tmp = path.with_suffix(".tmp")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(simplejpeg.encode_jpeg(rgb, quality=QUALITY, colorspace="RGB"))
+            tmp.write_bytes(simplejpeg.encode_jpeg(pixels, quality=QUALITY,
+                                                   colorspace="BGRX" if frame.bgrx else "RGB"))
             # the picture's time on this machine's clock (a hub frame's `ts` is the hub's, in a drill
             # the scenario's): the age it has when it is loaded again
             taken = time.time() - (time.monotonic() - frame.arrived)

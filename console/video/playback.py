@@ -63,6 +63,6 @@ class ClipPlayback:
                     return
                 self.position = frame.ts
                 self._frames.offer(DecodedFrame(self.key, frame.ts, frame.number, frame.width, frame.height,
-                                                frame.rgb))
+                                                frame.pixels))
         finally:
             self._done.set()

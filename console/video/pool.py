@@ -46,8 +46,12 @@ class FrameSink(Protocol):
 
 @dataclass(slots=True)
 class DecodedFrame:
-    """One decoded camera image: RGB pixels (height × width × 3, uint8, C-contiguous).
+    """One decoded camera image: `pixels` (uint8, C-contiguous; height × width × 3 R, G, B, or × 4 B, G, R, 255).
 
+    Four bytes a pixel ("BGRX") is what a stream reader hands over: Qt's RGB32 in memory, which a
+    tile paints without converting (video/convert.py); its rows may be longer than `width` (FFmpeg's
+    padding: the picture is the first `width` columns). Three is RGB, exactly height × width (hub
+    JPEGs, last pictures, replays). `rgb` is always the picture as RGB, height × width × 3.
     `ts` is the picture's time on its source's clock (the hub's for pushed frames, this
     machine's for pulled ones); `arrived` (time.monotonic()) when it reached this console,
     the moment its age is counted from: a frame left in a slot while its tile was off screen,
@@ -59,8 +63,20 @@ class DecodedFrame:
     number: int
     width: int
     height: int
-    rgb: np.ndarray
+    pixels: np.ndarray
     arrived: float = field(default_factory=time.monotonic)
+
+    @property
+    def bgrx(self) -> bool:
+        """Whether `pixels` are four bytes a pixel, B, G, R, 255 (else three, R, G, B)."""
+        return self.pixels.shape[2] == 4
+
+    @property
+    def rgb(self) -> np.ndarray:
+        """The picture as RGB (height × width × 3, C-contiguous): `pixels` themselves, or an RGB copy."""
+        if self.pixels.shape[2] == 4:
+            return np.ascontiguousarray(self.pixels[:, : self.width, 2::-1])
+        return self.pixels
 
 
 @dataclass(slots=True)

@@ -1,7 +1,8 @@
 """One camera stream pulled and decoded with PyAV in its own thread, until stopped.
 
 The reader opens the URL, decodes the video, scales each picture to the tile's
-size inside FFmpeg (swscale, before it becomes a Python array), and hands it
+size inside FFmpeg (swscale, before it becomes a Python array, in the layout a tile
+paints as it is: convert.py), and hands it
 newest-wins to the decode pool's `offer`, the same slot hub frames land in, so
 a tile cannot tell where a frame came from. Any failure becomes a reason code
 (status.py), and the reader tries again after a jittered, capped backoff.
@@ -22,9 +23,9 @@ import av.error
 
 from console.video import status as st
 from console.video.clock import StreamClock
+from console.video.convert import TileConverter
 from console.video.pool import DecodedFrame
 from console.video.ring import PacketRing
-from console.video.scale import fit
 from console.video.status import Backoff, StreamStatus
 from console.video.urls import redact, scheme, with_credentials
 
@@ -185,12 +186,35 @@ class StreamReader:
         s = scheme(self.url)
         if s in ("rtsp", "rtsps"):
             opts["rtsp_transport"] = self._transport
+            # the read timeout kept by FFmpeg itself, on its socket (see `_pyav_timeouts`)
+            opts["timeout"] = str(int(self._timeouts[1] * 1_000_000))
         elif s in ("http", "https"):
             opts["reconnect"] = "0"  # we reconnect ourselves, with backoff, and say so on the tile
             # The packets read while probing are kept and decoded first: `nobuffer` drops them, and an
             # MJPEG stream (the demo's cameras, at 5 fps) then showed its first picture one frame later.
             del opts["fflags"]
         return opts
+
+    def _pyav_timeouts(self) -> tuple[float, float | None]:
+        """The (open, read) timeouts PyAV keeps; an RTSP stream's reads are timed by FFmpeg instead.
+
+        PyAV times a read with an interrupt callback that takes the GIL on every call, and FFmpeg
+        calls it around every socket wait and read (several times per RTP packet, a frame is a
+        dozen packets or more), so sixteen readers and the GUI thread hand the GIL to each other
+        thousands of times a second. FFmpeg's RTSP `timeout` (its socket I/O timeout, TCP and UDP
+        alike) ends a silent read just the same, after the same wait, with no Python in between
+        (bench/PERF.md, "P9: where a painted frame's time goes").
+        """
+        if scheme(self.url) in ("rtsp", "rtsps"):
+            return self._timeouts[0], None
+        return self._timeouts
+
+    def _open_limit(self) -> float:
+        """How long an open waits for a silent server: PyAV's open timeout, or FFmpeg's socket
+        timeout (the read timeout) on each step of an RTSP handshake when that comes first."""
+        if scheme(self.url) in ("rtsp", "rtsps"):
+            return min(self._timeouts)
+        return self._timeouts[0]
 
     def _run(self) -> None:
         attempts = auth_failures = 0
@@ -237,9 +261,9 @@ class StreamReader:
         """
         opened = time.monotonic()
         try:
-            container = av.open(with_credentials(self.url), options=self._options(), timeout=self._timeouts)
+            container = av.open(with_credentials(self.url), options=self._options(), timeout=self._pyav_timeouts())
         except Exception as exc:  # noqa: BLE001 - every failure becomes a reason on the tile
-            if self._timed_out(opened, self._timeouts[0]) and classify(exc) == st.UNREADABLE:
+            if self._timed_out(opened, self._open_limit()) and classify(exc) == st.UNREADABLE:
                 return st.NO_SIGNAL, redact(str(exc))
             return classify(exc), redact(str(exc))
         self._last_read = time.monotonic()
@@ -287,6 +311,7 @@ class StreamReader:
         number = self.status().frames
         first = True
         taken = StreamClock()
+        convert = TileConverter()  # keeps swscale's context for the connection
         for packet in container.demux(video):
             self._last_read = time.monotonic()
             if self._stop.is_set():
@@ -323,14 +348,13 @@ class StreamReader:
                     wait = anchor[1] + (t - anchor[0]) - now_m
                     if wait > 0 and self._stop.wait(wait):
                         return False
-                w, h = fit(frame.width, frame.height, *self._size)
-                rgb = frame.to_ndarray(width=w, height=h, format="rgb24")
+                w, h, pixels = convert(frame, *self._size)
                 number += 1
                 now = time.time()
                 pts_s = (float(frame.pts * frame.time_base)
                          if frame.pts is not None and frame.time_base is not None and not pace else None)
                 ts = taken.stamp(pts_s, now)
-                self._out(DecodedFrame(self.camera, ts, number, w, h, rgb, time.monotonic() - (now - ts)))
+                self._out(DecodedFrame(self.camera, ts, number, w, h, pixels, time.monotonic() - (now - ts)))
                 if first:
                     first = False
                     self._backoff.reset()

@@ -35,10 +35,15 @@ def _grey(image, x: int, y: int) -> bool:
 
 
 def _colourful(frame) -> tuple[int, int]:
-    """A pixel of the test pattern that is strongly coloured (grey would lose it)."""
-    spread = frame.rgb.max(axis=2).astype(int) - frame.rgb.min(axis=2).astype(int)
+    """A pixel of the test pattern that is strongly coloured (grey would lose it), away from the tile's
+    border and bars (the pattern's first row is as colourful as any: the border covers it)."""
+    rgb = frame.rgb
+    h, w = rgb.shape[:2]
+    top, left = h // 4, w // 8
+    middle = rgb[top: h - top, left: w - left]
+    spread = middle.max(axis=2).astype(int) - middle.min(axis=2).astype(int)
     y, x = np.unravel_index(int(np.argmax(spread)), spread.shape)
-    return int(x), int(y)
+    return int(x) + left, int(y) + top
 
 
 @pytest.fixture

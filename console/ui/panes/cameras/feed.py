@@ -88,9 +88,10 @@ class TileFeed:
                 # once: a camera that sends rarely (a drill's recorded frames) may not send again soon.
                 # It keeps its arrival time, so an old picture is stale at once, not live.
                 tile.show_frame(*kept)
-            s = status(cid) if status is not None and cid in self.streamed else None
-            tile.set_stream(s.state if s is not None else None, s.attempts if s is not None else 0)
             tile.check_stale(now)
+            if tile.live.stale:  # the stream's state is shown only on a tile without a live picture
+                s = status(cid) if status is not None and cid in self.streamed else None
+                tile.set_stream(s.state if s is not None else None, s.attempts if s is not None else 0)
         for cid in [c for c in last if c not in shown]:
             del last[cid]  # only cameras on screen keep a picture in memory
         for cid in [c for c in self._replays if c not in shown]:

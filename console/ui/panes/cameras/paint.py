@@ -2,10 +2,14 @@
 
 Kept apart from the tile's state (tile.py): the tile says what it shows, this draws it.
 The caption bar changes about once a second but is painted with every frame, so it is
-drawn once into an image and reused; the grey of a stale picture is made once per picture.
+drawn once into an image and reused (its rate is read once a second); the grey of a stale
+picture is made once per picture; a live picture from a stream reader is in Qt's RGB32
+already and scaled to the tile, so it is blitted as it is (see `_image_rect`).
 """
 
 from __future__ import annotations
+
+import time
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
@@ -22,6 +26,7 @@ _DIM = QColor(theme.FG_DIM)
 _ONLINE = QColor(theme.CAMERA_ONLINE)
 _OFFLINE = QColor(theme.CAMERA_OFFLINE)
 _ALERT = QColor(theme.CAMERA_ALERT)
+_ALERT_DIM = _ALERT.darker(200)
 _SELECTED = QColor(theme.CAMERA_SELECTED)
 _FOCUS = QColor(theme.CAMERA_FOCUSED)
 _BOX = QColor(theme.DETECTION_BOX)
@@ -31,6 +36,8 @@ _EDGE = QColor(theme.BORDER)
 #: an idle tile's still: a slate bar (not the replay's amber, not live green) and a light veil
 _STILL = QColor(theme.STILL_MARK)
 _STILL_VEIL = QColor(theme.STILL_VEIL)
+#: the border pens by (colour's id, width): made once, not on every paint
+_PENS: dict[tuple[int, int], QPen] = {}
 
 
 class TilePainter:
@@ -40,8 +47,16 @@ class TilePainter:
     def __init__(self) -> None:
         self._bar: QImage | None = None
         self._bar_key: tuple | None = None
+        #: bumped when the tile's type changes (the bar is drawn for one font)
+        self._font_gen = 0
+        #: (frames per second shown on the bar, time.monotonic() it was read, of which camera): once a second
+        self._rate: tuple[float, float, str | None] = (0.0, -1.0, None)
         #: (the picture's cache key, the picture in grey), made once when the tile goes stale
         self._grey: tuple[int, QImage] | None = None
+
+    def font_changed(self) -> None:
+        """The tile's type changed: draw the caption bar again."""
+        self._font_gen += 1
 
     def paint(self, tile, p: QPainter) -> None:
         """Draw the tile: its picture (grey when stale, dimmed when a still), what it says, its bars and border."""
@@ -88,10 +103,10 @@ class TilePainter:
             self._paint_overlay(tile, p, fm)
         if tile.replaying:
             self._paint_replay(tile, p, fm)
-        elif tile.recorded_text():
-            self._paint_still(tile, p, fm, tile.recorded_text())
-        elif tile.still_text():
-            self._paint_still(tile, p, fm, tile.still_text())
+        elif tile.recorded and (text := tile.recorded_text()):
+            self._paint_still(tile, p, fm, text)
+        elif tile.still and (text := tile.still_text()):
+            self._paint_still(tile, p, fm, text)
 
         self._paint_border(tile, p)
 
@@ -132,13 +147,17 @@ class TilePainter:
         w = tile.width()
         dot_colour = (_ONLINE if tile.online and not tile.live.stale and not tile.still
                       else _STILL if tile.online and tile.still and not tile.live.stale else _OFFLINE)
-        fps = tile.fps()
+        now = time.monotonic()
+        fps, read_at, of = self._rate
+        if now - read_at >= 1.0 or of != tile.camera_id:
+            fps = tile.fps()  # a rate over 2 s: read once a second, so the bar is not drawn again for 14↔15
+            self._rate = (fps, now, tile.camera_id)
+        dpr = tile.devicePixelRatioF()
         # The caption bar changes about once a second (the rate) but is painted with every frame:
         # drawn once into an image and reused, it costs a 1:1 blit instead of text layout per frame.
-        key = (tile.camera_id, tile.camera_name, tile.online, tile.still, dot_colour.rgba(), round(fps), fps > 0,
-               w, h, p.font().key(), tile.devicePixelRatioF())
+        key = (tile.camera_id, tile.camera_name, tile.online, tile.still, id(dot_colour), round(fps), fps > 0,
+               w, h, tile.height(), self._font_gen, dpr)  # the caption's type follows the height and the font
         if self._bar_key != key or self._bar is None:
-            dpr = tile.devicePixelRatioF()
             bar = QImage(int(w * dpr), int(h * dpr), QImage.Format.Format_ARGB32_Premultiplied)
             bar.setDevicePixelRatio(dpr)
             bar.fill(Qt.GlobalColor.transparent)
@@ -201,11 +220,14 @@ class TilePainter:
         elif tile.selected:
             colour, width = _SELECTED, 3
         elif tile.alerting:
-            colour, width = _ALERT.darker(200), 3
+            colour, width = _ALERT_DIM, 3
         else:
             colour, width = _EDGE, 1
-        pen = QPen(colour, width)
-        pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+        pen = _PENS.get((id(colour), width))
+        if pen is None:
+            pen = QPen(colour, width)
+            pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+            _PENS[(id(colour), width)] = pen
         p.setPen(pen)
         half = width / 2
         p.drawRect(QRectF(half, half, tile.width() - width, tile.height() - width))

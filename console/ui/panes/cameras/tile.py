@@ -12,7 +12,7 @@ import os
 import time
 from collections import deque
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QImage, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
 
@@ -31,6 +31,8 @@ _DESK_CAPTION_PT = 11.0
 #: DUTY_CONSOLE_FIRST_FRAME=1 prints "first_frame_painted <epoch seconds>" once, when the
 #: first camera frame of the process has been painted (the start-up benchmark reads it)
 _report_first_frame = bool(os.environ.get("DUTY_CONSOLE_FIRST_FRAME"))
+
+_RGB32, _RGB888 = QImage.Format.Format_RGB32, QImage.Format.Format_RGB888
 
 
 class CameraTile(QWidget):
@@ -87,6 +89,8 @@ class CameraTile(QWidget):
         self.painter = TilePainter()
         self._buffer = None  # the numpy array the QImage points into; must outlive it
         self._shown: deque[float] = deque(maxlen=64)
+        #: (height, the caption's font) for the height it was made for; dropped when the font changes
+        self._caption_font: tuple[int, QFont] | None = None
 
     # ------------------------------------------------------------------ API
 
@@ -135,11 +139,12 @@ class CameraTile(QWidget):
         if self.pending:
             self.dropped += 1
             return False
-        rgb = frame.rgb
-        # Wrap, don't copy: the QImage reads the numpy buffer, which we keep alive.
-        self.image = QImage(rgb.data, frame.width, frame.height, rgb.strides[0],
-                             QImage.Format.Format_RGB888)
-        self._buffer = rgb
+        pixels = frame.pixels
+        # Wrap, don't copy: the QImage reads the numpy buffer, which we keep alive. A stream's
+        # pixels are Qt's RGB32 already (video/convert.py): painted without converting.
+        self.image = QImage(pixels.data, frame.width, frame.height, pixels.strides[0],
+                            _RGB32 if pixels.shape[2] == 4 else _RGB888)
+        self._buffer = pixels
         # the frame's own arrival counts when earlier (a frame that waited while the tile was off screen)
         self.live.frame(frame.ts, frame.arrived if arrived is None else min(arrived, frame.arrived), on_clock)
         self.frame_number = frame.number
@@ -277,10 +282,15 @@ class CameraTile(QWidget):
         height: 18 pt at 1080 lines, 36 at 2160) gets captions readable across the room,
         while a desk's small tiles keep 7 to 11 pt.
         """
+        height = self.height()
+        kept = self._caption_font
+        if kept is not None and kept[0] == height:
+            return kept[1]  # made once per height and font, not on every paint
         font = QFont(self.font())
         base = font.pointSizeF() if font.pointSizeF() > 0 else theme.BASE_POINT_SIZE
         cap = _DESK_CAPTION_PT * max(1.0, base / theme.BASE_POINT_SIZE)
-        font.setPointSizeF(max(_MIN_CAPTION_PT, min(cap, self.height() / 18)))
+        font.setPointSizeF(max(_MIN_CAPTION_PT, min(cap, height / 18)))
+        self._caption_font = (height, font)
         return font
 
     def caption(self, fm: QFontMetrics | None = None) -> tuple[str, str]:
@@ -321,6 +331,12 @@ class CameraTile(QWidget):
         return QSize(320, 180)
 
     # ------------------------------------------------------------------ Qt events
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.FontChange:
+            self._caption_font = None  # the wall's type changed: the caption follows
+            self.painter.font_changed()
+        super().changeEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         # judged now, not at the wall's last tick: a tile back on screen paints an old picture grey
