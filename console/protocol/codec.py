@@ -2,6 +2,9 @@
 
 Decoding is two-stage: the envelope first (so an unknown type can be told
 apart from a malformed one), then the body with the decoder its type fixes.
+A hub's batch frame is decoded in one call instead (one envelope struct per
+type, tagged on `type`); only a frame with a line that fails goes line by line,
+so each bad line is still told apart and the others kept.
 """
 
 from __future__ import annotations
