@@ -22,6 +22,7 @@ from console.domain.model import Alert, Detection, Resource
 from console.scenarios import build_marathon_baseline
 from console.app.config import HubConfig
 from console.app.hub import start_hub
+from console.hub.channel import DEFAULT_QUEUE_LIMIT
 from console.protocol import messages as m
 from console.protocol.codec import JPEG, Frame, encode_frame
 
@@ -61,6 +62,13 @@ def with_camera_urls(b, urls: list[str]):
 
 def emit(*args, **kw):
     print(json.dumps(dict(*args, **kw)), flush=True)
+
+
+#: events the flood lets wait for the slowest client: half the bound at which the hub drops a client.
+#: Real sources never wait for consoles; only the drop bound limits how far a console may fall
+#: behind. A tight window (it was 4,000) turned P1 into a ping-pong between the two processes:
+#: the hub stopped each time the console painted, and both sat idle half the time (bench/PERF.md).
+FLOOD_WINDOW = DEFAULT_QUEUE_LIMIT // 2
 
 
 class Driver:
@@ -127,8 +135,10 @@ class Driver:
     def max_queue(self) -> int:
         return max((len(ch.queue) for ch in self.core.channels if ch.live), default=0)
 
-    async def flood(self, n: int, max_queue: int = 4000, chunk: int = 200) -> dict:
-        """Emit n events as fast as the slowest live client drains them (no client is dropped)."""
+    async def flood(self, n: int, max_queue: int = FLOOD_WINDOW, chunk: int = 200) -> dict:
+        """Emit n events as fast as the slowest live client drains them (no client is dropped).
+
+        At most `max_queue` events wait for the slowest client (queued or not yet committed)."""
         t0 = time.perf_counter()
         first = self.core.state.seq + 1
         i = 0
