@@ -87,8 +87,9 @@ class Replica:
         self._changes = ChangeSet()
         self._rate_window: deque[tuple[float, int]] = deque(maxlen=64)
         self.revision = 0
-        #: called (no arguments) when an applied event raised a critical alert; the window ticks at once
-        self.on_new_alert: list[Callable[[], None]] = []
+        #: called when an applied event raised an alert, with whether one is critical: the window
+        #: shows its row at once (critical) or within a tick's gap (any other)
+        self.on_new_alert: list[Callable[[bool], None]] = []
         #: set by a listener that needs the loop: the session yields after the current event
         self.yield_requested = False
         #: whether the hub's frames have arrived and wait to be folded (the session sets it): the
@@ -115,11 +116,11 @@ class Replica:
             callback(msg)
         if msg.type == "alert_raised" and msg.ts is not None:
             self.alarm.raised(msg.body.incident, msg.ts, time.time())
-        if len(changes.new_alerts) > before and any(
-                self.state.alerts[a].severity == "critical" for a in changes.new_alerts[before:]):
-            # Instant notification: a critical alert must not wait for the next regular UI tick.
+        if len(changes.new_alerts) > before:
+            # An alert's row must not wait for the next regular UI tick (held back under load)
+            critical = any(self.state.alerts[a].severity == "critical" for a in changes.new_alerts[before:])
             for callback in self.on_new_alert:
-                callback()
+                callback(critical)
 
     def load_state(self, state: State) -> None:
         """Replace the whole state (a snapshot from the hub, or the cached replica at start)."""

@@ -10,7 +10,8 @@ GUI thread answering under a flood of events:
   meanwhile: a flood is applied, not drowned in redraws;
 - a new critical alert gets an early tick of the queue alone (at most one per
   URGENT_GAP_S), painted before anything else, and the next regular tick gives the
-  other panes the same changes;
+  other panes the same changes; any other new alert gets one too, at most one per
+  ROW_GAP_S (a regular tick may be held back half a second under load);
 - a tick step or a window paint about to start while the hub's frames wait to be folded
   gives way to them (at most GIVE_WAY_MAX_S): Qt runs posted paints and timers before a
   socket it has just found readable, so an alert otherwise waited behind two or three of them.
@@ -33,10 +34,13 @@ from console.ui.shell.registry import PANES
 
 log = logging.getLogger(__name__)
 
-#: an early tick for a new alert comes no sooner than this after the last tick (s)
+#: an early tick for a new critical alert comes no sooner than this after the last tick (s)
 URGENT_GAP_S = 0.005
 #: UI tick (ms): panes redraw at most this often
 TICK_MS = 50
+#: ... and for any other new alert no sooner than this (s): a storm of alerts costs the queue at most
+#: one early refresh and paint per two regular ticks
+ROW_GAP_S = 2 * TICK_MS / 1000.0
 #: a tick refreshes panes for about this long before it lets the loop run (s)
 TICK_SLICE_S = 0.008
 #: regular ticks take at most this share of the GUI thread: after a tick that took d seconds the
@@ -70,7 +74,9 @@ class UiTick(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.run)
-        self._urgent = False
+        #: when the early tick already asked for is due (monotonic; 0: none is), and whether for a critical alert
+        self._urgent_due = 0.0
+        self._urgent_critical = False
         self._closed = False
         self._tick_at = 0.0
         self._last_refresh = 0.0
@@ -135,7 +141,10 @@ class UiTick(QObject):
             if not force:
                 return ChangeSet()
             self._run_steps(None)
-        held_back = min(self._spent_since / TICK_SHARE, TICK_WAIT_MAX_S)  # for the paints since the last tick
+        # For the paints since the last tick, only while the hub's frames wait: the wait is there so a
+        # flood is applied, and 16 live tiles painting 15 fps (a quarter of the thread and more) held
+        # every tick back to TICK_WAIT_MAX_S with nothing to apply (P11: alert rows 0.3 s late)
+        held_back = min(self._spent_since / TICK_SHARE, TICK_WAIT_MAX_S) if self.replica.input_pending() else 0.0
         if not force and time.monotonic() < self._next_tick_at + held_back:
             # The last tick was heavy: domain changes pile up for the next one; video goes on.
             for spec in PANES:
@@ -250,23 +259,40 @@ class UiTick(QObject):
     def _urgent_pane(self) -> QWidget | None:
         return next((self.panes[s.name] for s in PANES if s.urgent and s.name in self.panes), None)
 
-    def _tick_soon(self) -> None:
-        """A new critical alert: the queue shows it now, before the next event is applied.
+    def _tick_soon(self, critical: bool = True) -> None:
+        """A new alert: the queue shows it now (critical: before the next event is applied).
 
-        Called by the replica right after the event that raised it, so the row is painted
-        ahead of whatever backlog the session still holds (the events stay applied in order:
-        the queue only looks sooner). At most one early tick per URGENT_GAP_S: a burst of
-        alerts is still one insert; an alert inside the gap gets its tick when the gap ends.
+        Called by the replica right after the event that raised it, so a critical row is
+        painted ahead of whatever backlog the session still holds (the events stay applied
+        in order: the queue only looks sooner). At most one early tick per URGENT_GAP_S for a
+        critical alert, per ROW_GAP_S for any other: a burst of alerts is still one insert; an
+        alert inside the gap gets its tick when the gap ends. Another alert's early tick never
+        runs while the hub's frames wait (a flood): the regular tick brings its row, and the
+        GUI thread stays with the fold and the critical alerts (P2).
         """
-        if self._urgent or self._closed:
+        if self._closed:
             return
-        wait_s = URGENT_GAP_S - (time.monotonic() - self._tick_at)
-        if wait_s <= 0:
+        due = self._tick_at + (URGENT_GAP_S if critical else ROW_GAP_S)
+        if self._urgent_due and self._urgent_due <= due:
+            self._urgent_critical |= critical
+            return  # one already comes as soon
+        wait_s = due - time.monotonic()
+        if wait_s <= 0 and critical:
             self._urgent_tick()
             return
-        self._urgent = True
-        self.replica.yield_requested = True
-        QTimer.singleShot(max(1, int(wait_s * 1000)), self._urgent_tick)
+        self._urgent_due, self._urgent_critical = due, critical
+        if critical:
+            self.replica.yield_requested = True
+        QTimer.singleShot(max(0, int(wait_s * 1000)), self._urgent_timer)
+
+    def _urgent_timer(self) -> None:
+        # a timer made stale by a sooner one (a critical alert after another's) finds nothing due
+        if not self._urgent_due:
+            return
+        if not self._urgent_critical and self.replica.input_pending():
+            self._urgent_due = 0.0
+            return
+        self._urgent_tick()
 
     def _urgent_tick(self) -> None:
         """Only the queue (and the camera focus) now; other panes get these changes next tick.
@@ -274,7 +300,7 @@ class UiTick(QObject):
         The queue is painted before the critical alert is focused (banner, camera, incident
         details): the row is what the commander must see first.
         """
-        self._urgent = False
+        self._urgent_due = 0.0
         queue = self._urgent_pane()
         if self._closed or queue is None:
             return
@@ -302,22 +328,22 @@ class UiTick(QObject):
 
 
 def urgent_part(changes: ChangeSet, state) -> tuple[ChangeSet, ChangeSet]:
-    """(the new critical alerts and their incidents, everything else) of a change set.
+    """(the new alerts and their incidents, everything else) of a change set.
 
-    An early tick gives the queue the first only: the row the commander must see, not the
+    An early tick gives the queue the first only: the rows the commander must see, not the
     hundreds of other changes since the last tick (P2: 14 ms of refresh for ~500 events). With
-    a baseline, or no new critical alert, the whole set is urgent (nothing is split)."""
+    a baseline, or no new alert, the whole set is urgent (nothing is split)."""
     if changes.baseline or not changes.new_alerts:
         return changes, ChangeSet()
     alerts = state.alerts
-    critical = {aid for aid in changes.new_alerts if (a := alerts.get(aid)) is not None and a.severity == "critical"}
+    new = {aid for aid in changes.new_alerts if aid in alerts}
     incidents = state.incidents
-    theirs = {iid for iid in changes.incidents if (inc := incidents.get(iid)) is not None and inc.alert in critical}
-    if not critical or not theirs:
+    theirs = {iid for iid in changes.incidents if (inc := incidents.get(iid)) is not None and inc.alert in new}
+    if not new or not theirs:
         return changes, ChangeSet()
-    urgent = ChangeSet(alerts=set(critical), new_alerts=[a for a in changes.new_alerts if a in critical],
+    urgent = ChangeSet(alerts=set(new), new_alerts=[a for a in changes.new_alerts if a in new],
                        incidents=theirs, events=1)
-    rest = ChangeSet(alerts=changes.alerts - critical, new_alerts=[a for a in changes.new_alerts if a not in critical],
+    rest = ChangeSet(alerts=changes.alerts - new, new_alerts=[a for a in changes.new_alerts if a not in new],
                      incidents=changes.incidents - theirs, tasks=set(changes.tasks), resources=set(changes.resources),
                      moved=set(changes.moved), cameras=set(changes.cameras), events=max(1, changes.events - 1))
     return urgent, rest

@@ -84,6 +84,39 @@ def test_a_critical_alert_inside_the_urgent_gap_is_shown_without_a_regular_tick(
     assert window.selection.incident == incident
 
 
+def test_a_warning_alert_gets_its_row_from_an_early_tick_unless_the_hubs_frames_wait(qtbot, world, window):
+    # No regular tick runs here (the timer is stopped): only the alert's own early tick can show it.
+    window.refresh_now()
+    incident = world.raise_alert(1)  # a warning
+    qtbot.waitUntil(lambda: window.alerts.model.row_of(incident) is not None, timeout=2000)
+    assert "大型犬只" not in window.banner_text() and window.selection.incident != incident, "no critical focus"
+
+    # While the hub's frames wait (a flood), another alert's early tick gives way: the regular tick brings it.
+    world.replica.input_pending = lambda: True
+    incident = world.raise_alert(2)
+    qtbot.waitUntil(lambda: not window.tick._urgent_due, timeout=2000)  # its early tick came and gave way
+    assert window.alerts.model.row_of(incident) is None
+    window.refresh_now()
+    assert window.alerts.model.row_of(incident) is not None
+
+
+def test_the_windows_paints_hold_the_next_tick_back_only_while_the_hubs_frames_wait(
+        qtbot, world, window, monkeypatch):
+    import console.ui.shell.tick as tick
+
+    monkeypatch.setattr(tick, "TICK_WAIT_MAX_S", 3600.0)  # a tick held back would wait the hour
+    monkeypatch.setattr(tick, "ROW_GAP_S", 3600.0)  # and no early tick shows the row meanwhile
+    window.refresh_now()
+    pending = [True]
+    world.replica.input_pending = lambda: pending[0]
+    incident = world.raise_alert(1)  # a warning
+    window.tick.spent(60.0)  # a minute of the window's own paints (live tiles) since the last tick
+    window.tick.run()  # what the tick timer calls: frames wait, so the paints' share holds it back
+    assert window.alerts.model.row_of(incident) is None
+    pending[0] = False  # nothing waits: the paints alone do not hold the tick back
+    qtbot.waitUntil(lambda: (window.tick.run(), window.alerts.model.row_of(incident))[1] is not None, timeout=2000)
+
+
 def test_a_tick_refreshes_its_panes_in_steps_that_let_the_loop_run_and_a_forced_tick_runs_whole(
         qtbot, world, window, monkeypatch):
     import console.ui.shell.tick as tick
@@ -206,10 +239,11 @@ def test_a_staggered_pane_gets_what_arrived_on_the_other_phase_even_when_its_own
     assert len(given) == 1 and given[0].events >= 1 and given[0].incidents
 
 
-def test_an_early_tick_gives_the_queue_only_the_new_critical_and_every_pane_gets_every_change_once(
+def test_an_early_tick_gives_the_queue_only_the_new_rows_and_every_pane_gets_every_change_once(
         qtbot, world, window, monkeypatch):
-    """The early tick shows the critical row alone; the regular tick after it carries the rest to the
-    queue and everything to the other panes, each new alert exactly once (nothing lost, nothing rung twice)."""
+    """The early tick shows the new rows alone (the warning's with the critical's); the regular tick after
+    it carries the rest to the queue and everything to the other panes, each new alert exactly once
+    (nothing lost, nothing rung twice)."""
     window.refresh_now()
     given: dict[str, list] = {}
     for name, pane in window.panes.items():
@@ -220,8 +254,8 @@ def test_an_early_tick_gives_the_queue_only_the_new_critical_and_every_pane_gets
     critical = world.raise_alert(2, severity="critical", kind="animal")
     qtbot.waitUntil(lambda: window.alerts.model.row_of(critical) is not None, timeout=2000)  # the early tick
     early = given["alerts"]
-    assert len(early) == 1 and early[0].incidents == {critical}, "the early tick: the critical row only"
-    assert window.alerts.model.row_of(warning) is None, "the warning waits for the regular tick"
+    assert len(early) == 1 and early[0].incidents == {warning, critical}, "the early tick: the new rows"
+    assert set(given) == {"alerts"}, "the other panes wait for the regular tick"
     window.refresh_now()
     assert window.alerts.model.row_of(warning) is not None
     queue_new = [a for c in given["alerts"] for a in c.new_alerts]
