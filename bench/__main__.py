@@ -20,18 +20,20 @@ import time
 
 from typing import Callable
 
-from bench import p9_video, p9b_site, p10_city, p11_alarm, p12_suite
+from bench import p9_video, p9b_site, p9hd_video, p10_city, p11_alarm, p12_suite
 from bench.common import OUT, RESULT_TAG, ROOT, Measure, child_env, python
 from bench.machine import RunWatch, machine_facts
 
 #: runs per benchmark (the issue asks for the median of several). A new benchmark module
 #: registers here, in worker.RUNNERS (and worker.QT when it needs Qt), and in MEASURES.
 #: At least MIN_VALID_RUNS each: a row with fewer valid runs is INVALID.
-RUNS = {"P1": 3, "P2": 3, "P3": 3, "P4": 3, "P5": 5, "P6": 2, "P7": 3, "P8": 2, "P9": 3, "P10": 2, "P9B": 2,
+RUNS = {"P1": 3, "P2": 3, "P3": 3, "P4": 3, "P5": 5, "P6": 2, "P7": 3, "P8": 2, "P9": 3, "P9HD": 3, "P10": 2, "P9B": 2,
         "P11": 2, "P12": 2}
 #: id → function(results of its runs, every benchmark's results) → its table rows; the ids
 #: named in `measures` below need no entry
-MEASURES: dict[str, Callable[[list[dict], dict], list[Measure]]] = {}
+MEASURES: dict[str, Callable[[list[dict], dict], list[Measure]]] = {
+    "P9HD": lambda results, extra: p9hd_video.measures(results),  # four 1080p tiles (bench/p9hd_video.py)
+}
 #: the keys of `raw` (main) whose runs a benchmark's rows are judged on (validity, trust); default: its
 #: own id. P1's console runs are kept under "P1" (they were looked for under "P1-console", so the
 #: judgement never saw them and an INVALID console run entered a PASS median).

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import p10_city, p11_alarm, p12_suite, p9_video, p9b_site
+from bench import p10_city, p11_alarm, p12_suite, p9_video, p9b_site, p9hd_video
 from console.domain.archive import KEEP_FINISHED
 from bench.common import (
     ROOT, RESULT_TAG, Child, child_env, expect_async, invalid_reasons, percentile, python, start_hub,
@@ -667,9 +667,9 @@ async def p8(tmp: Path, quick: bool) -> dict:
 
 # ====================================================================== main
 
-QT = {"P1-console", "P2", "P3", "P4", "P6", "P9", "P9B", "P11"}
+QT = {"P1-console", "P2", "P3", "P4", "P6", "P9", "P9B", "P9HD", "P11"}
 RUNNERS = {"P1-bare": p1_bare, "P1-console": p1_console, "P2": p2, "P3": p3, "P4": p4,
-           "P5": p5, "P6": p6, "P7": p7, "P8": p8, "P9": p9_video.run, "P10": p10_city.run,
+           "P5": p5, "P6": p6, "P7": p7, "P8": p8, "P9": p9_video.run, "P9HD": p9hd_video.run, "P10": p10_city.run,
            "P9B": p9b_site.p9b, "P11": p11_alarm.run, "P12": p12_suite.run}
 
 

@@ -15,6 +15,8 @@ APT_PACKAGES=(
     # real video servers for tests/video: ffmpeg (HTTP MJPEG/MPEG-TS with -listen 1) and
     # GStreamer's RTSP server under the system python3 (x264enc is in -ugly)
     ffmpeg gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly
+    # H.265 and the looped clips of tests/video/rtsp_server.py: x265enc, h264parse, h265parse
+    gstreamer1.0-plugins-bad
     # the field page's browser tests (tests/field): Playwright drives this chromium, never its own
     chromium
     gir1.2-gst-rtsp-server-1.0 python3-gi

@@ -1,8 +1,15 @@
-"""A test RTSP server: GStreamer's gst-rtsp-server serving a moving test pattern as H.264.
+"""A test RTSP server: GStreamer's gst-rtsp-server serving a moving test pattern as H.264 or H.265.
 
 Runs under Debian's /usr/bin/python3 (python3-gi is not in the venv); the tests start it
-as a subprocess. Usage: rtsp_server.py PORT [WIDTHxHEIGHT] [FPS] [USER:PASSWORD]
-Prints "ready rtsp://127.0.0.1:PORT/cam" once it listens; serves until killed.
+as a subprocess. Usage:
+
+    rtsp_server.py PORT [WIDTHxHEIGHT] [FPS] [USER:PASSWORD] [--codec h264|h265] [--clip FILE]
+
+Prints "ready rtsp://127.0.0.1:PORT/cam" once it listens; serves until killed. `--codec`
+(default h264) encodes the pattern live with x264enc or x265enc. `--clip` serves a
+pre-encoded elementary stream of that codec instead (Annex B, as `ffmpeg -f h264` / `-f hevc`
+writes it, FPS frames a second), looped for ever and paced in real time: encoding 1080p
+live costs more than this machine has (x264enc reached ~3 fps), a clip costs only parsing.
 """
 
 import subprocess
@@ -27,6 +34,26 @@ if "--child" not in sys.argv:
         print(f"rtsp_server: GStreamer died ({code}), restarting", file=sys.stderr, flush=True)
 sys.argv.remove("--child")
 
+
+def _option(name: str, default: str) -> str:
+    """Take `--name VALUE` out of argv (the positional arguments stay where they were)."""
+    if name not in sys.argv:
+        return default
+    i = sys.argv.index(name)
+    value = sys.argv[i + 1]
+    del sys.argv[i:i + 2]
+    return value
+
+
+codec = _option("--codec", "h264")
+clip = _option("--clip", "")
+if codec not in ("h264", "h265"):
+    sys.exit(f"codec {codec!r}: h264 or h265")
+
+import re  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+
 import gi  # noqa: E402
 
 gi.require_version("Gst", "1.0")
@@ -34,6 +61,50 @@ gi.require_version("GstRtspServer", "1.0")
 from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
 
 Gst.init(None)
+
+
+def access_units(path: str, codec: str) -> list[bytes]:
+    """The clip cut into access units (one picture each, its parameter sets and SEI before it).
+
+    A picture starts at the first NAL unit after a picture's slices that is a parameter set,
+    SEI, delimiter or the first slice of a picture (first_mb_in_slice 0 / first_slice_segment).
+    """
+    data = open(path, "rb").read()
+    units, begin, seen_slice = [], 0, False
+    for m in re.finditer(b"\x00\x00\x01", data):
+        nal = m.end()
+        if nal + 2 >= len(data):
+            break
+        if codec == "h264":
+            kind = data[nal] & 0x1F
+            is_slice, opens = kind in (1, 5), kind in (6, 7, 8, 9) or (kind in (1, 5) and data[nal + 1] & 0x80)
+        else:
+            kind = (data[nal] >> 1) & 0x3F
+            is_slice, opens = kind < 32, kind in (32, 33, 34, 35, 39) or (kind < 32 and data[nal + 2] & 0x80)
+        if opens and seen_slice:
+            cut = m.start() - 1 if m.start() > 0 and data[m.start() - 1] == 0 else m.start()
+            units.append(data[begin:cut])
+            begin, seen_slice = cut, False
+        seen_slice = seen_slice or is_slice
+    units.append(data[begin:])
+    return units
+
+
+def _feed(media, units: list[bytes], fps: int) -> None:
+    """Push the clip's pictures into the media's appsrc, one every 1/fps s, looping, until it is unprepared."""
+    src = media.get_element().get_by_name("clip")
+    done = threading.Event()
+    media.connect("unprepared", lambda _media: done.set())
+
+    def run() -> None:
+        start, i = time.monotonic(), 0
+        while not done.is_set():
+            src.emit("push-buffer", Gst.Buffer.new_wrapped(units[i % len(units)]))
+            i += 1
+            done.wait(max(0.0, start + i / fps - time.monotonic()))
+
+    threading.Thread(target=run, name="clip-feed", daemon=True).start()
+
 port = sys.argv[1]
 w, h = (sys.argv[2] if len(sys.argv) > 2 else "640x360").split("x")
 fps = sys.argv[3] if len(sys.argv) > 3 else "15"
@@ -41,10 +112,18 @@ server = GstRtspServer.RTSPServer()
 server.set_address("127.0.0.1")
 server.set_service(port)
 factory = GstRtspServer.RTSPMediaFactory()
-factory.set_launch(
-    f"( videotestsrc is-live=true pattern=smpte horizontal-speed=4 ! video/x-raw,width={w},height={h},framerate={fps}/1 "
-    f"! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={fps} "
-    "! rtph264pay name=pay0 pt=96 config-interval=1 )")
+pay = f"rtp{codec}pay name=pay0 pt=96 config-interval=1"
+if clip:
+    factory.set_launch(
+        f"( appsrc name=clip is-live=true do-timestamp=true format=time max-buffers={2 * int(fps)} leaky-type=2 "
+        f"caps=video/x-{codec},stream-format=byte-stream,alignment=au ! {codec}parse ! {pay} )")
+    factory.connect("media-configure", lambda _factory, media: _feed(media, access_units(clip, codec), int(fps)))
+else:
+    enc = (f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max={fps}" if codec == "h264" else
+           f"x265enc tune=zerolatency speed-preset=ultrafast key-int-max={fps}")
+    factory.set_launch(
+        f"( videotestsrc is-live=true pattern=smpte horizontal-speed=4 ! video/x-raw,width={w},height={h},"
+        f"framerate={fps}/1 ! {enc} ! {pay} )")
 factory.set_shared(True)
 if len(sys.argv) > 4:  # basic auth: only this user may play
     user, password = sys.argv[4].split(":", 1)

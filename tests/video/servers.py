@@ -1,6 +1,7 @@
 """Real video servers on loopback for the tests, each stopped by its fixture's finaliser.
 
-- `RtspServer`: GStreamer's RTSP server (rtsp_server.py under Debian's python3), H.264.
+- `RtspServer`: GStreamer's RTSP server (rtsp_server.py under Debian's python3), H.264 or H.265,
+  encoded live or from a looped clip (`encoded_clip`).
 - `FfmpegHttp`: ffmpeg serving one client over HTTP (`-listen 1`): MJPEG, MPEG-TS, any codec.
 - `GarbageHttp`: an HTTP server that answers 200 and then sends random bytes.
 - `FfmpegHls`: ffmpeg writing a live HLS playlist and segments into a folder, served by
@@ -17,6 +18,7 @@ import socket
 import socketserver
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -100,14 +102,49 @@ class _Process:
             proc.wait(timeout=5)
 
 
+def encoded_clip(codec: str = "h265", size: str = "1920x1080", fps: int = 15, seconds: int = 10,
+                 bitrate: str = "4M") -> Path:
+    """A camera-like clip (moving test pattern, one keyframe a second, no B-frames) as an Annex B file.
+
+    Encoded once with ffmpeg (libx264 / libx265) into the temp directory and kept there for the
+    next test or benchmark run: 10 s of 1080p H.265 cost ~8 s of CPU here, too much to pay each time.
+    """
+    if codec not in ("h264", "h265"):
+        raise ValueError(f"codec {codec!r}: h264 or h265")
+    folder = Path(tempfile.gettempdir()) / "console-clips"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{size}-{fps}fps-{seconds}s-{bitrate}.{codec}"
+    if path.exists():
+        return path
+    if codec == "h264":
+        enc = ["-c:v", "libx264", "-preset", "veryfast", "-g", str(fps), "-bf", "0", "-f", "h264"]
+    else:
+        enc = ["-c:v", "libx265", "-preset", "veryfast", "-f", "hevc",
+               "-x265-params", f"keyint={fps}:min-keyint={fps}:bframes=0:log-level=error"]
+    part = path.with_name(f"{path.name}.{os.getpid()}.part")
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-nostdin", "-y", "-f", "lavfi",
+                    "-i", f"testsrc2=size={size}:rate={fps}", "-t", str(seconds), "-pix_fmt", "yuv420p",
+                    "-b:v", bitrate, *enc, str(part)], check=True, capture_output=True, timeout=300)
+    part.replace(path)  # whole or not at all: a parallel run never reads half a clip
+    return path
+
+
 class RtspServer(_Process):
-    """gst-rtsp-server with a moving H.264 test pattern at rtsp://127.0.0.1:PORT/cam."""
+    """gst-rtsp-server with a moving test pattern at rtsp://127.0.0.1:PORT/cam.
+
+    `codec` h264 or h265, encoded live; with `clip` (an Annex B file of that codec, `encoded_clip`)
+    the file is served instead, looped and paced at `fps` (live 1080p encoding takes more CPU than
+    this machine has: one x265enc at 1080p 15 fps used a whole core).
+    """
 
     def __init__(self, port: int | None = None, size: str = "640x360", fps: int = 15,
-                 credentials: str | None = None):
+                 credentials: str | None = None, codec: str = "h264", clip: Path | None = None):
         super().__init__()
+        if codec not in ("h264", "h265"):
+            raise ValueError(f"codec {codec!r}: h264 or h265")
         self.port = port or free_port()
         self.size, self.fps, self.credentials = size, fps, credentials
+        self.codec, self.clip = codec, clip
 
     @property
     def url(self) -> str:
@@ -118,7 +155,9 @@ class RtspServer(_Process):
 
     def _argv(self) -> list[str]:
         argv = [SYSTEM_PYTHON, str(HERE / "rtsp_server.py"), str(self.port), self.size, str(self.fps)]
-        return argv + ([self.credentials] if self.credentials else [])
+        argv += [self.credentials] if self.credentials else []
+        argv += ["--codec", self.codec] if self.codec != "h264" else []
+        return argv + (["--clip", str(self.clip)] if self.clip is not None else [])
 
     def _ready(self) -> None:
         assert self.proc is not None and self.proc.stdout is not None
