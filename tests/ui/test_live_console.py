@@ -324,6 +324,8 @@ async def test_a_conflict_from_the_hub_is_shown_naming_the_holder(hub_db, tmp_pa
         assert holder in banner and server.core.state.resources[person].name in banner
         assert window.banner.isVisible()
         assert holder in window.statusBar().currentMessage()
+        window.docks["diagnostics"].toggleViewAction().trigger()  # View → Diagnostics: it catches up
+        await until(lambda: window.diagnostics.notices.topLevelItemCount() > 0, "the notices in the opened tab")
         notices = window.diagnostics.notices
         rows = [(notices.topLevelItem(i).text(2), notices.topLevelItem(i).text(3))
                 for i in range(notices.topLevelItemCount())]
@@ -420,6 +422,7 @@ async def test_malformed_and_unknown_messages_are_counted_and_shown(hub_db, tmp_
                     and counters["unexpected"] == 1, "the console to count the three bad messages")
 
         diagnostics = con.window.diagnostics
+        con.window.docks["diagnostics"].toggleViewAction().trigger()  # View → Diagnostics (closed, it waits)
         await until(lambda: any("no_such_type" in t for t in diagnostics.notice_texts()),
                     "the unknown type in the diagnostics list")
         texts = diagnostics.notice_texts()

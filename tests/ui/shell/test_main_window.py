@@ -129,18 +129,27 @@ def test_a_tick_refreshes_its_panes_in_steps_that_let_the_loop_run_and_a_forced_
         monkeypatch.setattr(pane, "refresh",
                             lambda changes, name=name, inner=pane.refresh: (given.__setitem__(name, changes),
                                                                             inner(changes)))
-    world.raise_alert(1)  # a warning: no early tick
+    world.raise_alert(1)  # a warning
     window.tick.run()  # what the tick timer calls
     assert len(given) == 1, f"one step, then the loop: {sorted(given)}"
     window.tick.run()  # due while steps remain: it waits, the steps go on
     qtbot.waitUntil(lambda: not window.tick.busy, timeout=2000)
     unstaggered = {n for n in given if spec(n).phase is None}
-    assert unstaggered == {n for n in window.panes if spec(n).phase is None}
+    shown = {n for n in window.panes if window.panes[n].isVisible()}
+    assert unstaggered == {n for n in window.panes if spec(n).phase is None and (n in shown or spec(n).every_tick)}
     assert all(given[n].events for n in unstaggered), "each pane got the tick's changes"
     assert window.alerts.model.rowCount() == 1
+    # a pane behind another tab waits until it is shown, then gets what it missed
+    assert "diagnostics" not in shown and "diagnostics" not in given
+    window.docks["diagnostics"].toggleViewAction().trigger()  # View → Diagnostics
+    window.docks["diagnostics"].raise_()
+    qtbot.waitUntil(lambda: window.panes["diagnostics"].isVisible(), timeout=2000)
+    window.tick.run()
+    qtbot.waitUntil(lambda: not window.tick.busy, timeout=2000)
+    assert given["diagnostics"].events, "the changes it missed while hidden"
     given.clear()
     world.raise_alert(2)
-    window.refresh_now()  # forced: every pane, at once
+    window.refresh_now()  # forced: every pane, at once, shown or not
     assert set(given) == set(window.panes)
 
 
