@@ -55,31 +55,26 @@ class TileFeed:
         return sorted(self._replays)
 
     def pull(self, tiles: list[CameraTile], pulling: bool) -> None:
-        """New frames for the tiles on screen; `pulling`: the stream readers are in use (their states shown)."""
+        """New frames for the tiles on screen; `pulling`: the stream readers are in use (their states shown).
+
+        The live tiles' new frames come from the pool in one call (one lock a tick, not one a tile).
+        """
         if self.frames is None:
             return
-        take = self.frames.take
+        replays = self._replays
         status = self.streams.status if pulling else None
         last = self._last
-        shown: set[str] = set()
         now = time.monotonic()
+        new = self.frames.take_many([t.camera_id for t in tiles if t.camera_id is not None
+                                     and t.camera_id not in replays])
         for tile in tiles:
             cid = tile.camera_id
             if cid is None:
                 continue
-            shown.add(cid)
-            playback = self._replays.get(cid)
-            if playback is not None:
-                frame = take(replay_key(cid))
-                if frame is not None:
-                    tile.show_frame(frame, now, self._on_console_clock(cid, frame))
-                elif playback.done:
-                    del self._replays[cid]
-                    tile.set_replay(False)
-                take(cid)  # the live frame waits behind the replay; drop it, the next one comes soon
-                tile.check_stale(now)
+            if cid in replays:
+                self._pull_replay(tile, cid, now)
                 continue
-            frame = take(cid)
+            frame = new.get(cid)
             if frame is not None:
                 last[cid] = kept = (frame, now, self._on_console_clock(cid, frame))
                 tile.show_frame(*kept)
@@ -92,10 +87,23 @@ class TileFeed:
             if tile.live.stale:  # the stream's state is shown only on a tile without a live picture
                 s = status(cid) if status is not None and cid in self.streamed else None
                 tile.set_stream(s.state if s is not None else None, s.attempts if s is not None else 0)
+        shown = {t.camera_id for t in tiles}
         for cid in [c for c in last if c not in shown]:
             del last[cid]  # only cameras on screen keep a picture in memory
-        for cid in [c for c in self._replays if c not in shown]:
-            self._replays.pop(cid).stop()  # the camera left the screen
+        for cid in [c for c in replays if c not in shown]:
+            replays.pop(cid).stop()  # the camera left the screen
+
+    def _pull_replay(self, tile: CameraTile, cid: str, now: float) -> None:
+        """A tile playing its last 30 s: the replay's next frame; the live one waits behind it (dropped)."""
+        take = self.frames.take
+        frame = take(replay_key(cid))
+        if frame is not None:
+            tile.show_frame(frame, now, self._on_console_clock(cid, frame))
+        elif self._replays[cid].done:
+            del self._replays[cid]
+            tile.set_replay(False)
+        take(cid)  # the live frame waits behind the replay; drop it, the next one comes soon
+        tile.check_stale(now)
 
     def _on_console_clock(self, camera_id: str, frame) -> float | None:
         """A pulled camera's frame time on the console's clock (the header's); None: it is already.
