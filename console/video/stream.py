@@ -16,6 +16,7 @@ import logging
 import random
 import threading
 import time
+from dataclasses import replace
 from typing import Callable
 
 import av
@@ -106,6 +107,11 @@ class StreamReader:
         self._wake = threading.Event()
         self._lock = threading.Lock()
         self._status = StreamStatus(camera, st.CONNECTING, redact(url))
+        #: (last_frame, frames) of `status()`, set on every frame without the lock or a new snapshot
+        #: (one tuple swapped in whole, so a reader of it sees both from the same frame)
+        self._progress: tuple[float | None, int] = (None, 0)
+        #: swscale's context kept across connections (a still connects every few seconds)
+        self._convert = TileConverter()
         #: time.monotonic() of the last packet read (a read that fails after waiting is no signal)
         self._last_read = 0.0
         self._thread = threading.Thread(target=self._run, name=f"stream-{camera}", daemon=True)
@@ -174,16 +180,20 @@ class StreamReader:
     def status(self) -> StreamStatus:
         """A snapshot of the stream's state."""
         with self._lock:
-            return self._status
+            s = self._status
+        last_frame, frames = self._progress
+        if last_frame != s.last_frame or frames != s.frames:
+            s = replace(s, last_frame=last_frame, frames=frames)
+        return s
 
     # ------------------------------------------------------------------ thread
 
     def _update(self, **changes) -> None:
+        if "last_frame" in changes or "frames" in changes:
+            last_frame, frames = self._progress
+            self._progress = (changes.pop("last_frame", last_frame), changes.pop("frames", frames))
         with self._lock:
-            s = self._status
-            fields = {k: getattr(s, k) for k in StreamStatus.__slots__}
-            fields.update(changes)
-            self._status = StreamStatus(**fields)
+            self._status = replace(self._status, **changes)
 
     def _options(self) -> dict[str, str]:
         opts = dict(_PROBE)
@@ -327,7 +337,7 @@ class StreamReader:
         number = self.status().frames
         first = True
         taken = StreamClock()
-        convert = TileConverter()  # keeps swscale's context for the connection
+        convert = self._convert
         for packet in container.demux(video):
             self._last_read = time.monotonic()
             if self._stop.is_set():
@@ -345,7 +355,7 @@ class StreamReader:
                     first = False
                     self._backoff.reset()
                     self._update(state=st.PLAYING, detail="", first_frame_s=time.monotonic() - opened)
-                self._update(last_frame=time.time())
+                self._progress = (time.time(), self._progress[1])
                 continue
             try:
                 frames = packet.decode()
@@ -376,7 +386,7 @@ class StreamReader:
                     self._backoff.reset()
                     self._update(state=st.PLAYING, detail="", first_frame_s=time.monotonic() - opened,
                                  width=frame.width, height=frame.height)
-                self._update(last_frame=now, frames=number)
+                self._progress = (now, number)
                 if self._still_s > 0:
                     return True
         return False
