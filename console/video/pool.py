@@ -9,8 +9,9 @@ one frame waiting behind it; a newer frame replaces the waiting one, which is
 counted as dropped. Video is only worth showing live, so a slow decoder (or a
 busy GUI) costs frames, never latency or memory.
 
-The camera wall's UI tick calls `take(camera)` for the tiles it shows and
-gets the newest decoded frame it has not taken yet (or None).
+The camera wall's UI tick calls `take_many(cameras)` for the tiles it shows (one lock for
+all of them; `take(camera)` for one) and gets each one's newest decoded frame it has not
+taken yet.
 """
 
 from __future__ import annotations
@@ -195,6 +196,30 @@ class DecodePool:
             except RuntimeError:  # shut down meanwhile
                 pass
         return None
+
+    def take_many(self, cameras: list[str]) -> dict[str, DecodedFrame]:
+        """`take` for several cameras under one lock (the wall's tick): camera → its new frame, only those with one.
+
+        A camera with nothing decoded yet has its last picture fetched from disk, as `take` does.
+        """
+        ask: list[str] = []
+        out: dict[str, DecodedFrame] = {}
+        with self._lock:
+            slots = self._slots
+            for camera in cameras:
+                slot = slots.get(camera)
+                if slot is not None and slot.latest is not None:
+                    out[camera], slot.latest = slot.latest, None
+                elif (self.last_pictures is not None and camera not in self._asked_last and not self._closed
+                      and (slot is None or slot.stats.decoded == 0)):
+                    self._asked_last.add(camera)
+                    ask.append(camera)
+        for camera in ask:
+            try:
+                self._executor.submit(self._load_last, camera)
+            except RuntimeError:  # shut down meanwhile
+                break
+        return out
 
     def stats(self, camera: str) -> FrameStats:
         """A copy of one camera's counters (zeros for a camera never seen)."""

@@ -16,6 +16,7 @@ import logging
 import random
 import threading
 import time
+from dataclasses import replace
 from typing import Callable
 
 import av
@@ -39,8 +40,12 @@ OPEN_TIMEOUT_S = 5.0
 READ_TIMEOUT_S = 2.0
 
 # FFmpeg would probe 5 s of an RTSP stream before the first frame (2.0 s here); 0.2 s is
-# enough to find the one video stream of a camera (first frame 0.5 s, measured).
-_PROBE = {"analyzeduration": "200000", "probesize": "65536", "fflags": "nobuffer"}
+# enough to find the one video stream of a camera (first frame 0.5 s, measured). The packets
+# read while probing are kept and decoded first (no `fflags nobuffer`): a server sends a keyframe
+# to a client that joins, and dropping it made every connection wait for the next one (first
+# frame 1.17 s instead of 0.37 s on the tests' server; a still cost 15 ms of CPU instead of 8.5).
+# Such a frame is stamped when it is decoded, at most the probe's 0.2 s after it was read.
+_PROBE = {"analyzeduration": "200000", "probesize": "65536"}
 #: a wrong password is retried no sooner than this
 AUTH_RETRY_S = 60.0
 #: garbage between good pictures is skipped; this many undecodable packets in a row is a broken stream
@@ -102,6 +107,11 @@ class StreamReader:
         self._wake = threading.Event()
         self._lock = threading.Lock()
         self._status = StreamStatus(camera, st.CONNECTING, redact(url))
+        #: (last_frame, frames) of `status()`, set on every frame without the lock or a new snapshot
+        #: (one tuple swapped in whole, so a reader of it sees both from the same frame)
+        self._progress: tuple[float | None, int] = (None, 0)
+        #: swscale's context kept across connections (a still connects every few seconds)
+        self._convert = TileConverter()
         #: time.monotonic() of the last packet read (a read that fails after waiting is no signal)
         self._last_read = 0.0
         self._thread = threading.Thread(target=self._run, name=f"stream-{camera}", daemon=True)
@@ -170,16 +180,20 @@ class StreamReader:
     def status(self) -> StreamStatus:
         """A snapshot of the stream's state."""
         with self._lock:
-            return self._status
+            s = self._status
+        last_frame, frames = self._progress
+        if last_frame != s.last_frame or frames != s.frames:
+            s = replace(s, last_frame=last_frame, frames=frames)
+        return s
 
     # ------------------------------------------------------------------ thread
 
     def _update(self, **changes) -> None:
+        if "last_frame" in changes or "frames" in changes:
+            last_frame, frames = self._progress
+            self._progress = (changes.pop("last_frame", last_frame), changes.pop("frames", frames))
         with self._lock:
-            s = self._status
-            fields = {k: getattr(s, k) for k in StreamStatus.__slots__}
-            fields.update(changes)
-            self._status = StreamStatus(**fields)
+            self._status = replace(self._status, **changes)
 
     def _options(self) -> dict[str, str]:
         opts = dict(_PROBE)
@@ -190,9 +204,6 @@ class StreamReader:
             opts["timeout"] = str(int(self._timeouts[1] * 1_000_000))
         elif s in ("http", "https"):
             opts["reconnect"] = "0"  # we reconnect ourselves, with backoff, and say so on the tile
-            # The packets read while probing are kept and decoded first: `nobuffer` drops them, and an
-            # MJPEG stream (the demo's cameras, at 5 fps) then showed its first picture one frame later.
-            del opts["fflags"]
         return opts
 
     def _pyav_timeouts(self) -> tuple[float, float | None]:
@@ -226,12 +237,10 @@ class StreamReader:
             if self._stop.is_set():
                 break
             if reason == st.STILL:
-                # A still was taken: not a failure, no reconnect counted, no backoff. The wait is
-                # jittered (±10 %) so 48 idle tiles don't all ring their cameras in the same second.
+                # A still was taken: not a failure, no reconnect counted, no backoff.
                 attempts = 0
                 self._update(state=st.STILL, detail="")
-                if self._still_s > 0:
-                    self._wake.wait(self._still_s * random.uniform(0.9, 1.1))
+                self._wait_for_still()
                 continue
             self._update(state=reason, detail=detail, reconnects=self.status().reconnects + 1)
             log.info("camera %s: %s (%s)", self.camera, reason, detail)
@@ -247,6 +256,23 @@ class StreamReader:
             self._stop.wait(delay)
         if self._stop.is_set():
             self._update(state=st.STOPPED)
+
+    def _wait_for_still(self) -> None:
+        """Wait out the still interval from now, or less if the tile goes live or the interval changes.
+
+        The wait is jittered (±10 %) so 48 idle tiles don't all ring their cameras in the same second.
+        A wake from before the still (the switch to idle that ended a live connection) does not cut
+        it short: only the interval now in force counts, re-read at every wake.
+        """
+        taken, jitter = time.monotonic(), random.uniform(0.9, 1.1)
+        while True:
+            self._wake.clear()  # before reading the interval: a change after this read wakes the wait
+            if self._stop.is_set() or self._still_s <= 0:
+                return
+            left = taken + self._still_s * jitter - time.monotonic()
+            if left <= 0:
+                return
+            self._wake.wait(left)
 
     def _timed_out(self, since: float, limit: float) -> bool:
         """Whether the call that failed had waited out its timeout (then the server went silent)."""
@@ -311,7 +337,7 @@ class StreamReader:
         number = self.status().frames
         first = True
         taken = StreamClock()
-        convert = TileConverter()  # keeps swscale's context for the connection
+        convert = self._convert
         for packet in container.demux(video):
             self._last_read = time.monotonic()
             if self._stop.is_set():
@@ -329,7 +355,7 @@ class StreamReader:
                     first = False
                     self._backoff.reset()
                     self._update(state=st.PLAYING, detail="", first_frame_s=time.monotonic() - opened)
-                self._update(last_frame=time.time())
+                self._progress = (time.time(), self._progress[1])
                 continue
             try:
                 frames = packet.decode()
@@ -360,7 +386,7 @@ class StreamReader:
                     self._backoff.reset()
                     self._update(state=st.PLAYING, detail="", first_frame_s=time.monotonic() - opened,
                                  width=frame.width, height=frame.height)
-                self._update(last_frame=now, frames=number)
+                self._progress = (now, number)
                 if self._still_s > 0:
                     return True
         return False

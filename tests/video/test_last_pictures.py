@@ -66,6 +66,22 @@ def test_the_pool_hands_out_the_last_picture_only_until_a_live_frame_came(tmp_pa
         pool.close()
 
 
+def test_the_tick_s_one_call_for_many_cameras_hands_out_last_pictures_as_take_does(tmp_path):
+    writer = LastPictures(tmp_path)
+    writer.keep(_frame("CAM01"))
+    writer.close()
+    pool = DecodePool(workers=1, last_pictures=LastPictures(tmp_path))
+    try:
+        pool.offer(_frame("CAM02", red=30))
+        first = pool.take_many(["CAM01", "CAM02", "CAM03"])
+        assert list(first) == ["CAM02"], "the first ask starts the load; only new frames come back"
+        got = wait_for(lambda: pool.take_many(["CAM01", "CAM02", "CAM03"]), what="the last picture")
+        assert list(got) == ["CAM01"] and got["CAM01"].number == 0
+        assert pool.take_many(["CAM01", "CAM02", "CAM03"]) == {}, "each frame once, each disk load once"
+    finally:
+        pool.close()
+
+
 @needs_rtsp
 def test_after_a_restart_the_tile_shows_the_last_picture_grey_then_goes_live(qtbot, servers, tmp_path, english):
     from console.ui.panes.cameras import CameraTile

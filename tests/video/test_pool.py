@@ -56,6 +56,16 @@ def test_decodes_a_real_jpeg_through_the_wire_format(pool):
     assert pool.take("never-seen") is None
 
 
+def test_take_many_gives_each_camera_s_newest_frame_once_and_only_the_new_ones(pool):
+    for n, cam in ((1, "cam-01"), (2, "cam-01"), (3, "cam-02")):
+        pool.submit(_frame(cam, n, _jpeg()))
+        _wait(lambda cam=cam, n=n: pool.stats(cam).decoded + pool.stats(cam).dropped >= (2 if n == 2 else 1))
+    got = pool.take_many(["cam-01", "cam-02", "never-seen"])
+    assert {c: f.number for c, f in got.items()} == {"cam-01": 2, "cam-02": 3}
+    assert pool.take_many(["cam-01", "cam-02"]) == {}
+    assert pool.stats("cam-01").unseen == 1  # frame 1 was replaced before anyone took it
+
+
 def test_broken_jpeg_is_counted_not_raised(pool):
     pool.submit(_frame("cam-02", 1, b"\xff\xd8 this is not a jpeg"))
     pool.submit(Frame("cam-03", 1.0, 1, 9, 4, 4, _jpeg()))  # unknown content type

@@ -38,6 +38,7 @@ _STILL = QColor(theme.STILL_MARK)
 _STILL_VEIL = QColor(theme.STILL_VEIL)
 #: the border pens by (colour's id, width): made once, not on every paint
 _PENS: dict[tuple[int, int], QPen] = {}
+_ORIGIN = QPointF(0, 0)
 
 
 class TilePainter:
@@ -53,13 +54,21 @@ class TilePainter:
         self._rate: tuple[float, float, str | None] = (0.0, -1.0, None)
         #: (the picture's cache key, the picture in grey), made once when the tile goes stale
         self._grey: tuple[int, QImage] | None = None
+        #: how the last plain live frame was painted (`_keep_plain`), for the next one; None: the whole path
+        self._plain: tuple | None = None
+        #: frames painted from the kept plan (diagnostics and tests)
+        self.plain_paints = 0
 
     def font_changed(self) -> None:
         """The tile's type changed: draw the caption bar again."""
         self._font_gen += 1
+        self._plain = None
 
     def paint(self, tile, p: QPainter) -> None:
         """Draw the tile: its picture (grey when stale, dimmed when a still), what it says, its bars and border."""
+        if self._paint_plain(tile, p):
+            return
+        self._plain = None
         rect = tile.rect()
         p.fillRect(rect, _BG)
         big = min(tile.width(), tile.height()) >= 160
@@ -109,6 +118,53 @@ class TilePainter:
             self._paint_still(tile, p, fm, text)
 
         self._paint_border(tile, p)
+        if self._plain_look(tile) and (not stale and tile.image is not None):
+            self._keep_plain(tile, target, big)
+
+    # A live tile painting its next frame (the wall's common case, 15 times a second a tile) looks
+    # as it did a frame ago but for the picture: the margins, the picture, the caption bar and the
+    # border, in four or five calls instead of some thirty (each a Python → Qt call on the GUI thread,
+    # which sixteen stream readers want the GIL from). Anything else, and once a second for the
+    # caption's rate, takes the whole path above, which draws and keeps the plan again.
+
+    @staticmethod
+    def _plain_look(tile) -> bool:
+        """A live picture and nothing over it but the caption bar and the border."""
+        return (tile.online and not tile.alerting and not tile.replaying and not tile.still and not tile.recorded
+                and tile.camera_id is not None)
+
+    @staticmethod
+    def _plain_key(tile) -> tuple:
+        """What the kept plan was drawn for (anything that changes the margins, the bar or the border)."""
+        return (tile.camera_id, tile.camera_name, tile.focused, tile.selected, tile.size_px, tile.image_size)
+
+    def _keep_plain(self, tile, target: QRectF, smooth: bool) -> None:
+        w, h = tile.size_px
+        x0, y0, x1, y1 = target.left(), target.top(), target.right(), target.bottom()
+        strips = [r for r in (QRectF(0, 0, w, max(0.0, y0)), QRectF(0, y1, w, max(0.0, h - y1)),
+                              QRectF(0, y0, max(0.0, x0), y1 - y0), QRectF(x1, y0, max(0.0, w - x1), y1 - y0))
+                  if r.width() > 0 and r.height() > 0]
+        pen, border = self._border_of(tile)
+        self._plain = (self._plain_key(tile), strips, QRectF(target), smooth, self._bar, pen, border)
+
+    def _paint_plain(self, tile, p: QPainter) -> bool:
+        """The next frame of a live tile painted from the kept plan; False: take the whole path."""
+        plain = self._plain
+        img = tile.image
+        if (plain is None or img is None or tile.live.stale or not self._plain_look(tile)
+                or plain[0] != self._plain_key(tile) or time.monotonic() - self._rate[1] >= 1.0):
+            return False
+        _, strips, target, smooth, bar, pen, border = plain
+        for r in strips:
+            p.fillRect(r, _BG)
+        if smooth:
+            p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        p.drawImage(target, img)
+        p.drawImage(_ORIGIN, bar)
+        p.setPen(pen)
+        p.drawRect(border)
+        self.plain_paints += 1
+        return True
 
     def _image_rect(self, tile) -> QRectF:
         """Where the frame goes: scaled to fit, aspect kept, centred."""
@@ -213,6 +269,13 @@ class TilePainter:
 
     def _paint_border(self, tile, p: QPainter) -> None:
         p.setBrush(Qt.BrushStyle.NoBrush)
+        pen, border = self._border_of(tile)
+        p.setPen(pen)
+        p.drawRect(border)
+
+    @staticmethod
+    def _border_of(tile) -> tuple[QPen, QRectF]:
+        """The border's pen and rectangle for the tile's state now."""
         if tile.alerting and tile.flash_on:
             colour, width = _ALERT, 5
         elif tile.focused:
@@ -228,6 +291,5 @@ class TilePainter:
             pen = QPen(colour, width)
             pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
             _PENS[(id(colour), width)] = pen
-        p.setPen(pen)
         half = width / 2
-        p.drawRect(QRectF(half, half, tile.width() - width, tile.height() - width))
+        return pen, QRectF(half, half, tile.width() - width, tile.height() - width)

@@ -13,7 +13,7 @@ import time
 from collections import deque
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QImage, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QFont, QFontMetrics, QImage, QMouseEvent, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
 
 from console.domain.localtime import clock
@@ -88,6 +88,9 @@ class CameraTile(QWidget):
         #: draws the tile (and keeps its caption bar and grey picture between paints)
         self.painter = TilePainter()
         self._buffer = None  # the numpy array the QImage points into; must outlive it
+        #: (width, height) of the picture shown, None without one; and of the tile (kept on resize)
+        self.image_size: tuple[int, int] | None = None
+        self.size_px: tuple[int, int] = (self.width(), self.height())
         self._shown: deque[float] = deque(maxlen=64)
         #: (height, the caption's font) for the height it was made for; dropped when the font changes
         self._caption_font: tuple[int, QFont] | None = None
@@ -105,6 +108,7 @@ class CameraTile(QWidget):
             self.camera_id = camera_id
             self.image = None
             self._buffer = None
+            self.image_size = None
             self.live.reset()
             self.stream_state = None
             self.stream_attempts = 0
@@ -145,6 +149,7 @@ class CameraTile(QWidget):
         self.image = QImage(pixels.data, frame.width, frame.height, pixels.strides[0],
                             _RGB32 if pixels.shape[2] == 4 else _RGB888)
         self._buffer = pixels
+        self.image_size = (frame.width, frame.height)
         # the frame's own arrival counts when earlier (a frame that waited while the tile was off screen)
         self.live.frame(frame.ts, frame.arrived if arrived is None else min(arrived, frame.arrived), on_clock)
         self.frame_number = frame.number
@@ -331,6 +336,11 @@ class CameraTile(QWidget):
         return QSize(320, 180)
 
     # ------------------------------------------------------------------ Qt events
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        size = event.size()
+        self.size_px = (size.width(), size.height())
+        super().resizeEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.FontChange:

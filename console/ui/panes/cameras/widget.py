@@ -77,6 +77,8 @@ class CameraWall(QWidget):
         self._visible: list[str] | None = None
         self._subscribed: list[str] | None = None
         self._pool_tiles: list[CameraTile] = []
+        #: (review or live, the tiles told so): tiles show recorded pictures in a review
+        self._recorded: tuple[bool, list[CameraTile]] | None = None
         #: the tiles on screen now, focus tile first
         self.tiles: list[CameraTile] = []
         self._by_camera: dict[str, CameraTile] = {}
@@ -142,8 +144,11 @@ class CameraWall(QWidget):
         if self._pulling != self._should_pull():
             self._update_sources()  # the link now says review (recorded frames) or live
         review = self.replica.link.mode == "review"
-        for tile in self.tiles:
-            tile.set_recorded(review)
+        told = self._recorded
+        if told is None or told[0] != review or told[1] is not self.tiles:  # told on a change, not every tick
+            self._recorded = (review, self.tiles)
+            for tile in self.tiles:
+                tile.set_recorded(review)
         self.feed.pull(self.tiles, self._pulling)
         self.alerts.flash(self.tiles)
         p = self.paging
