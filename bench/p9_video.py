@@ -161,11 +161,12 @@ def _replica(urls: list[str]):
     return replica
 
 
-async def _until(cond, timeout: float, what: str) -> None:
+async def _until(cond, timeout: float, what) -> None:
+    """Wait for `cond()`; past `timeout` s, TimeoutError saying `what` (a callable: said as it is then)."""
     deadline = time.monotonic() + timeout
     while not cond():
         if time.monotonic() > deadline:
-            raise TimeoutError(what)
+            raise TimeoutError(what() if callable(what) else what)
         await asyncio.sleep(0.05)
 
 
@@ -220,7 +221,9 @@ async def run(tmp: Path, quick: bool) -> dict:
         t_open = time.monotonic()
         live_ids = [f"CAM{i + 1:02d}" for i in range(LIVE)]
         tiles = {t.camera_id: t for t in wall.tiles}
-        await _until(lambda: all(tiles[c].painted for c in live_ids), 60, "live tiles never painted")
+        # a run that fails here says which tiles and what their readers were doing (it happened once in 11)
+        await _until(lambda: all(tiles[c].painted for c in live_ids), 60, lambda: "live tiles never painted: " + "; ".join(
+            f"{c} {streams.status(c)!r}" for c in live_ids if not tiles[c].painted))
         live_first = [streams.status(c).first_frame_s for c in live_ids]
         await _until(lambda: all(t.painted for t in tiles.values()), 60, "stills never painted")
         stills_all_s = time.monotonic() - t_open
