@@ -145,17 +145,18 @@ class _Sink:
         pass
 
 
-def _replica(urls: list[str]):
+def _replica(urls: list[str], name: str = "p9", stream: str = "sub"):
+    """A replica holding one camera per URL (CAM01…), the URL as its `stream` ("sub" or "main")."""
     from console.client.replica import Replica
     from console.domain.model import Baseline, Camera, OrgUnit
     from console.protocol import messages as m
     from console.protocol.codec import Message
 
     org = [OrgUnit(id="D", name="区", level="district"), OrgUnit(id="T1", name="街道", level="town", parent="D")]
-    cams = [Camera(id=f"CAM{i + 1:02d}", name=f"P9 {i + 1}", grid="T1", town="T1", x=0, y=0, sub=url)
-            for i, url in enumerate(urls)]
+    cams = [Camera(id=f"CAM{i + 1:02d}", name=f"{name.upper()} {i + 1}", grid="T1", town="T1", x=0, y=0,
+                   **{stream: url}) for i, url in enumerate(urls)]
     replica = Replica()
-    baseline = Baseline(name="p9", day_start=time.time() - 3600, org=org, resources=[], cameras=cams, plans=[],
+    baseline = Baseline(name=name, day_start=time.time() - 3600, org=org, resources=[], cameras=cams, plans=[],
                         course=[])
     replica.apply_event(Message("baseline_loaded", m.BaselineLoaded(baseline=baseline), 1, time.time()))
     return replica

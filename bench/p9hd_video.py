@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 from bench.common import Measure, percentile
-from bench.p9_video import _bare_decode, _cpu_s, _until
+from bench.p9_video import _Sink, _bare_decode, _cpu_s, _replica, _until
 from bench.threads_cpu import ThreadCpu
 
 LIVE = 4
@@ -137,33 +137,6 @@ def _bare_together(urls: list[str], seconds: float, size: tuple[int, int]) -> di
             "convert_ms_per_frame": convert_ms / frames if frames else float("nan")}
 
 
-class _Sink:
-    """The controller's link: every camera is pulled, nothing subscribed at a hub."""
-
-    def send_command(self, command_id, type_, body) -> None:
-        pass
-
-    def subscribe(self, cameras) -> None:
-        pass
-
-
-def _replica(urls: list[str]):
-    from console.client.replica import Replica
-    from console.domain.model import Baseline, Camera, OrgUnit
-    from console.protocol import messages as m
-    from console.protocol.codec import Message
-
-    org = [OrgUnit(id="D", name="区", level="district"), OrgUnit(id="T1", name="街道", level="town", parent="D")]
-    # only a main stream: the grid tile asks for the sub-stream and falls back to it (Camera.url_for)
-    cams = [Camera(id=f"CAM{i + 1:02d}", name=f"P9HD {i + 1}", grid="T1", town="T1", x=0, y=0, main=url)
-            for i, url in enumerate(urls)]
-    replica = Replica()
-    baseline = Baseline(name="p9hd", day_start=time.time() - 3600, org=org, resources=[], cameras=cams, plans=[],
-                        course=[])
-    replica.apply_event(Message("baseline_loaded", m.BaselineLoaded(baseline=baseline), 1, time.time()))
-    return replica
-
-
 async def _one_codec(codec: str, seconds: float, bare_s: float) -> dict:
     """The console, then the bare decode, on four fresh servers of one codec; the figures or why not."""
     from PySide6.QtCore import QTimer
@@ -186,7 +159,8 @@ async def _one_codec(codec: str, seconds: float, bare_s: float) -> dict:
             s.start()
         urls = [s.url for s in servers]
         undo = [_Timed.install(), _Painting.install()]
-        replica = _replica(urls)
+        # only a main stream: the grid tile asks for the sub-stream and falls back to it (Camera.url_for)
+        replica = _replica(urls, "p9hd", "main")
         pool = DecodePool(workers=1)
         streams = StreamSources(pool)
         wall = CameraWall(replica, Controller(replica, _Sink()), Selection(), pool, layout=LIVE, live_tiles=LIVE)
