@@ -35,13 +35,20 @@ def default_local_db(token: str) -> str:
     return f"sqlite:///{data_dir() / f'console-{_safe(token)}.db'}"
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file a `sqlite:///` URL names (None: another database, or one in memory).
+
+    Read here, not with SQLAlchemy's URL parser: the window paints before SQLAlchemy is loaded.
+    """
+    prefix = "sqlite:///"
+    path = url[len(prefix):].split("?", 1)[0] if url.startswith(prefix) else ""
+    return None if path in ("", ":memory:") else Path(path)
+
+
 def pictures_dir(local_db: str) -> Path | None:
     """Where a console keeps its cameras' last pictures: beside its SQLite file (None for another database)."""
-    prefix = "sqlite:///"
-    if not local_db.startswith(prefix) or local_db[len(prefix):] in ("", ":memory:"):
-        return None
-    db = Path(local_db[len(prefix):])
-    return db.with_name(db.stem + "-pictures")
+    db = sqlite_file(local_db)
+    return None if db is None else db.with_name(db.stem + "-pictures")
 
 
 def run_app(a: ConsoleConfig, hub_cfg: HubConfig | None = None) -> int:
@@ -66,6 +73,9 @@ def _run_qt(a: ConsoleConfig, hub_cfg: HubConfig | None, hub) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication  # PySide6 before qasync
 
+    from console.app import import_hook
+
+    import_hook.lighten()
     mark("qt_imported")
 
     from console.app import gui_loop
@@ -246,6 +256,12 @@ def stop_window_workers(window) -> None:
 FIRST_PAINT_WAIT_S = 3.0
 
 
+def _no_file_yet(local_db: str) -> bool:
+    """Whether `local_db` is a SQLite file that does not exist yet (then there is nothing to restore)."""
+    db = sqlite_file(local_db)
+    return db is not None and not db.exists()
+
+
 def _open_store(local_db: str):
     """The console's local store (imported here: on a worker, SQLAlchemy's import is off the GUI thread)."""
     from console.store import Store
@@ -281,9 +297,12 @@ async def build_console(url: str, token: str, *, local_db: str | None = None, wa
     controller = Controller(replica, session, read_only=wall)
     watchdog = GuiWatchdog()
     local_db = local_db or default_local_db(token)
-    # The local store (SQLAlchemy's imports, 0.15 s, and the file) is opened on a worker while the
-    # window is made and painted: the first camera picture waited for it (P5 in bench/PERF.md).
-    store_job = loop.run_in_executor(None, _open_store, local_db)
+    # A console with no local file yet has nothing to restore: it connects without its store, which
+    # is opened once the first camera picture is on screen (SQLAlchemy's import is 0.2 s of CPU under
+    # the one GIL the first picture needs; P5 in bench/PERF.md) and then keeps the commands made
+    # meanwhile. With a file, the store is opened on a worker while the window is made and painted.
+    fresh = _no_file_yet(local_db)
+    store_job = None if fresh else loop.run_in_executor(None, _open_store, local_db)
     window = None
     if paint_first:
         try:
@@ -291,7 +310,8 @@ async def build_console(url: str, token: str, *, local_db: str | None = None, wa
                                  screen=screen, defer_panes=True)
             await _first_paint(window)
         except BaseException:
-            store_job.add_done_callback(lambda job: job.cancelled() or job.exception() or job.result().close())
+            if store_job is not None:
+                store_job.add_done_callback(lambda job: job.cancelled() or job.exception() or job.result().close())
             raise
 
     from console.video.pool import DecodePool
@@ -299,8 +319,9 @@ async def build_console(url: str, token: str, *, local_db: str | None = None, wa
 
     from console.video.last_pictures import LastPictures
 
-    store = await store_job
-    mark("store_loaded")
+    store = None if store_job is None else await store_job
+    if store is not None:
+        mark("store_loaded")
     # each camera's last picture beside the console's own file: shown greyed at the next start
     frames = DecodePool(last_pictures=LastPictures(pictures_dir(local_db)) if pictures_dir(local_db) else None)
     # cameras whose records name rtsp/http/file URLs are pulled here, straight from the camera or relay
@@ -309,7 +330,7 @@ async def build_console(url: str, token: str, *, local_db: str | None = None, wa
     from console.video.urls import set_credentials
 
     session.on_credentials.append(set_credentials)  # joined to URLs in memory only, when a stream opens
-    restored = await session.restore()
+    restored = await session.restore()  # nothing without a store: a fresh console
     if start:
         session.start()
     elif after_restore is not None:
@@ -327,6 +348,15 @@ async def build_console(url: str, token: str, *, local_db: str | None = None, wa
         await _first_live_picture(window, FIRST_PICTURE_WAIT_S)
         window.build_deferred_panes()
     mark("panes_built")
+    if store is None:
+        try:
+            store = await loop.run_in_executor(None, _open_store, local_db)
+        except BaseException:
+            await session.close()
+            frames.close()
+            raise
+        session.attach_store(store)
+        mark("store_loaded")
     if restored:
         window.refresh_now()
     console = Console(store=store, replica=replica, session=session, controller=controller, window=window,
@@ -508,12 +538,8 @@ def demo_local_db(hub_cfg: HubConfig, token: str) -> str | None:
 
 def demo_local_dir(hub_cfg: HubConfig) -> Path | None:
     """The folder of the demo hub's SQLite log (None: not a SQLite file)."""
-    # read here, not with SQLAlchemy's URL parser: the window paints before SQLAlchemy is loaded
-    db = hub_cfg.db or ""
-    prefix = "sqlite:///"
-    if not db.startswith(prefix) or db == prefix or ":memory:" in db:
-        return None
-    return Path(db[len(prefix):].split("?", 1)[0]).parent
+    db = sqlite_file(hub_cfg.db or "")
+    return None if db is None else db.parent
 
 
 async def _follow_role(replica, controller, console: Console, screen: int | None) -> None:

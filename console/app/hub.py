@@ -182,6 +182,7 @@ async def start_hub(cfg: HubConfig, *, on_listening: Callable[[str, int], None] 
         from console.scenarios.streams import start_scenario_streams
 
         streams = await start_scenario_streams(core, scenario, fps=cfg.fps, host=cfg.host)
+        mark("hub_streams_started")
     site = None
     if cfg.site:
         # Before the world starts: with a world already in the log the scenario does not load

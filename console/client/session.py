@@ -168,6 +168,20 @@ class Session:
         self._saved_seq, self._saved_epoch = self.replica.state.seq, self.replica.epoch
         return True
 
+    def attach_store(self, store) -> None:
+        """Keep this session in `store` from now on: a console started with no local file (nothing to
+        restore) connects before its store is loaded, and the commands made meanwhile (not yet
+        answered) get their outbox rows now, in the order made, before any answer is confirmed on them.
+        """
+        self.store = store
+        loop = asyncio.get_running_loop()
+        for command_id in sorted(self._commands, key=lambda cid: self._order.get(cid, 0)):
+            if command_id not in self._saving:
+                loop.run_in_executor(self._db, store.outbox_add, command_id, self._commands[command_id])
+        link = self.replica.link
+        if link.role:  # the hub's hello came first: its identity was not kept then
+            self._save_identity(link.user, link.role, link.center)
+
     def _token_tag(self) -> str:
         return hashlib.sha256(self.token.encode()).hexdigest()[:16]  # not the token itself
 
@@ -181,11 +195,10 @@ class Session:
         if isinstance(ident, dict) and ident.get("token") == self._token_tag():
             self.replica.identify(ident.get("user", ""), ident.get("role", ""), ident.get("center"))
 
-    def _save_identity(self, hello: m.Hello) -> None:
+    def _save_identity(self, user: str, role: str, center: str | None) -> None:
         if self.store is None:
             return
-        data = msgspec.json.encode({"token": self._token_tag(), "user": hello.name, "role": hello.role,
-                                    "center": hello.center})
+        data = msgspec.json.encode({"token": self._token_tag(), "user": user, "role": role, "center": center})
         asyncio.get_running_loop().run_in_executor(self._db, self.store.put_setting, IDENTITY_KEY, data)
 
     def start(self) -> None:
@@ -492,7 +505,7 @@ class Session:
                 replica.notify("warning", "other_log",
                                "this hub's log is not the one the screen came from (a new or restored hub): "
                                "its whole state replaces what was shown")
-            self._save_identity(b)
+            self._save_identity(b.name, b.role, b.center)
         elif t == "snapshot":
             replica.load_state(decode_state(msg.body.state))
             replica.folded_from(self._hub_epoch)
