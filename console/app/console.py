@@ -351,8 +351,9 @@ async def build_console(url: str, token: str, *, local_db: str | None = None, wa
     if store is None:
         try:
             store = await loop.run_in_executor(None, _open_store, local_db)
-        except BaseException:
+        except BaseException:  # the file cannot be made: nothing is left running behind the error
             await session.close()
+            streams.close()
             frames.close()
             raise
         session.attach_store(store)
