@@ -21,7 +21,7 @@ import time
 from console.domain.model import Alert, Detection, Resource
 from console.scenarios import build_marathon_baseline
 from console.app.config import HubConfig
-from console.app.hub import start_hub
+from console.app.hub import freeze_what_was_built, start_hub
 from console.hub.channel import DEFAULT_QUEUE_LIMIT
 from console.protocol import messages as m
 from console.protocol.codec import JPEG, Frame, encode_frame
@@ -292,6 +292,8 @@ async def main(spec: dict) -> None:
     baseline = with_camera_urls(bench_baseline(spec.get("resources")), spec.get("camera_urls") or [])
     seqs = core.emit([("baseline_loaded", m.BaselineLoaded(baseline=baseline))])
     await core.wait_committed(seqs[-1])
+    # as the `hub` command does once its site and world are built (its baseline is loaded here, after)
+    freeze_what_was_built()
     driver = Driver(hub)
     info = {}
     if spec.get("past_incidents"):

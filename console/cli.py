@@ -114,7 +114,7 @@ def _check_hub_args(a: argparse.Namespace, prog: str) -> str | None:
 
 async def _run_hub(a: argparse.Namespace) -> int:
     from console.hub.auth import DEMO_TOKENS
-    from console.app.hub import start_hub
+    from console.app.hub import freeze_what_was_built, start_hub
 
     from console.hub.auth import TokenError
     from console.protocol.tls import TlsConfigError
@@ -134,6 +134,7 @@ async def _run_hub(a: argparse.Namespace) -> int:
         print(f"duty-console hub: site {a.site} has {len(exc.errors)} error(s); nothing loaded",
               file=sys.stderr, flush=True)
         return 2
+    freeze_what_was_built()
     if a.drill:
         meta = hub.player.meta
         print(f"hub serving {hub.url}  review of {a.drill} ({meta.events} events, "

@@ -159,7 +159,7 @@ def child_main(argv: list[str]) -> int:
 async def _serve(cfg: HubConfig, report) -> int:
     import signal
 
-    from console.app.hub import start_hub
+    from console.app.hub import freeze_what_was_built, start_hub
 
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
@@ -192,6 +192,7 @@ async def _serve(cfg: HubConfig, report) -> int:
         return 2
     sys.stdout.flush()  # the field link's QR code now, not when the hub ends (stdout may be a pipe)
     tell(hub.url, hub.streams.port if hub.streams is not None else 0)
+    freeze_what_was_built()  # this process is the hub: its world is built (start_hub returns after it)
     await stop.wait()
     await hub.stop()
     return 0

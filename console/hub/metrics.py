@@ -23,6 +23,7 @@ because the hub answers plain HTTP requests asynchronously.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import shutil
@@ -231,6 +232,8 @@ class _HubCollector:
             commands.add_metric([outcome], m.commands_committed[outcome])
         yield commands
         yield _counter("duty_hub_commit_failures", "Event log writes that failed (retried)", m.commit_failures)
+        yield _gauge("duty_hub_gc_frozen_objects", "Objects no collection walks: a hub process freezes its "
+                     "program and world once built (console/app/hub.py)", gc.get_freeze_count())
         what = CounterMetricFamily("duty_hub_occurrences", "The hub's own counters (rejections, refusals, "
                                    "resumes, snapshots, drops...)", labels=["what"])
         for key, n in sorted(core.counters.items()):

@@ -68,6 +68,29 @@ async def test_the_child_hub_listens_serves_and_stops_in_order_when_closed(tmp_p
     assert hub.process.returncode == 0, "stopped in order (stdin closed), not ended by a signal"
 
 
+async def test_the_child_hub_freezes_what_it_built_and_says_so_in_its_metrics(tmp_path):
+    """The hub's process leaves its built program out of every later collection (console/app/hub.py:
+    a full collection under load held the loop 24-82 ms)."""
+    import urllib.request
+
+    from tests.hub.test_metrics import value
+
+    hub = HubProcess(quiet_hub(tmp_path))
+    hub.start()
+    try:
+        url = await hub.ready()
+        port = int(url.rsplit(":", 1)[1])
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+        def frozen() -> float:
+            with opener.open(f"http://127.0.0.1:{port}/metrics", timeout=10) as r:
+                return value(r.read().decode(), "duty_hub_gc_frozen_objects") or 0.0
+
+        await until(lambda: frozen() > 10_000, "the child hub to freeze its program")
+    finally:
+        await hub.stop()
+
+
 async def test_a_hub_that_cannot_start_says_why_and_the_child_ends(tmp_path):
     hub = HubProcess(quiet_hub(tmp_path, tls_cert=str(tmp_path / "cert.pem")))
     hub.start()
