@@ -174,10 +174,8 @@ class Session:
         answered) get their outbox rows now, in the order made, before any answer is confirmed on them.
         """
         self.store = store
-        loop = asyncio.get_running_loop()
         for command_id in sorted(self._commands, key=lambda cid: self._order.get(cid, 0)):
-            if command_id not in self._saving:
-                loop.run_in_executor(self._db, store.outbox_add, command_id, self._commands[command_id])
+            self._write_row(command_id, self._commands[command_id])
         link = self.replica.link
         if link.role:  # the hub's hello came first: its identity was not kept then
             self._save_identity(link.user, link.role, link.center)
@@ -247,9 +245,7 @@ class Session:
         data = encode(type_, body, id=command_id)
         self._keep(command_id, data)
         if self.store is not None:
-            saved = asyncio.get_running_loop().run_in_executor(self._db, self.store.outbox_add, command_id, data)
-            self._saving[command_id] = saved
-            saved.add_done_callback(lambda fut, cid=command_id: self._saved(cid, fut))
+            self._write_row(command_id, data)
         if self._ws is not None and self.live.is_set():
             self._enqueue(command_id)
         else:
@@ -271,6 +267,12 @@ class Session:
         if command_id not in self._commands:
             self._commands[command_id] = data
             self._order[command_id] = next(self._made)
+
+    def _write_row(self, command_id: str, data: bytes) -> None:
+        """The command's outbox row, written on the store's one thread (its send waits for it)."""
+        saved = asyncio.get_running_loop().run_in_executor(self._db, self.store.outbox_add, command_id, data)
+        self._saving[command_id] = saved
+        saved.add_done_callback(lambda fut, cid=command_id: self._saved(cid, fut))
 
     def _saved(self, command_id: str, fut: asyncio.Future) -> None:
         self._saving.pop(command_id, None)
