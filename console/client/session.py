@@ -174,8 +174,8 @@ class Session:
         answered) get their outbox rows now, in the order made, before any answer is confirmed on them.
         """
         self.store = store
-        for command_id in sorted(self._commands, key=lambda cid: self._order.get(cid, 0)):
-            self._write_row(command_id, self._commands[command_id])
+        for command_id, data in self._commands.items():  # kept in the order made (`_keep`)
+            self._write_row(command_id, data)
         link = self.replica.link
         if link.role:  # the hub's hello came first: its identity was not kept then
             self._save_identity(link.user, link.role, link.center)

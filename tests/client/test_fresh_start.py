@@ -8,25 +8,17 @@ this token is. Real hubs on 127.0.0.1, real SQLite files.
 
 from __future__ import annotations
 
-import asyncio
-import socket
-
 import pytest
 
 from console.client.replica import Replica
 from console.client.session import Session
 from console.protocol import messages as m
 from console.store import Store
+from faults.common import free_port
 from tests.client.test_link import until
 from tests.hub.harness import running_hub
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _report(n: int) -> m.CmdReport:
@@ -34,7 +26,7 @@ def _report(n: int) -> m.CmdReport:
 
 
 async def test_commands_made_before_the_store_is_attached_get_their_rows_and_are_confirmed(tmp_path):
-    port = _free_port()
+    port = free_port()
     replica = Replica()
     session = Session(f"ws://127.0.0.1:{port}", "demo-commander", replica, backoff=(0.05, 0.2))
     store = Store(f"sqlite:///{tmp_path / 'console.db'}")
