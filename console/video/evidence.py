@@ -267,8 +267,12 @@ class EvidenceKeeper:
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evidence")
         self._job = None  # the worker's job in progress (poll starts one at a time)
-        #: callables told (alert id) when a snapshot or clip of that alert is written (any thread)
+        #: callables told (alert id) when a snapshot or clip of that alert is written, or a clip's
+        #: span is known (any thread)
         self.listeners: list[Callable[[str], None]] = []
+        #: each kept clip's (first, last) picture time, read on the worker; and the alerts asked for
+        self._spans: dict[str, tuple[float, float]] = {}
+        self._asked: set[str] = set()
 
     def note(self, alert: str, camera: str, at: float) -> None:
         """An alert from `camera` at hub time `at`: keep its evidence (no-op if already kept or noted)."""
@@ -320,6 +324,37 @@ class EvidenceKeeper:
         path = self.root / alert / CLIP_NAME
         return path if _safe_name(alert) and path.is_file() else None
 
+    def clip_span(self, alert: str) -> tuple[float, float] | None:
+        """(first, last) picture time of the alert's kept clip; None while not known.
+
+        Never read here: opening the clip demuxes all of it, 0.3-0.5 s of the GUI thread when the
+        pane showed a new critical alert under load (P2). The worker reads it once and tells the
+        listeners; a clip it writes is read as it is written.
+        """
+        span = self._spans.get(alert)
+        if span is None and alert not in self._asked and self.clip_path(alert) is not None:
+            self._asked.add(alert)  # once: a clip that will not open is not tried at every fill
+            try:
+                self._pool.submit(self._read_span, alert)
+            except RuntimeError:  # closed: the console is going away
+                pass
+        return span
+
+    def _read_span(self, alert: str) -> None:
+        path = self.clip_path(alert)
+        if path is None:
+            return
+        try:
+            self._spans[alert] = clip_span(path)
+        except Exception:  # noqa: BLE001 - a clip that will not open: the export says so; the pane stays up
+            log.warning("clip of %s unreadable", alert, exc_info=True)
+            return
+        self._tell(alert)
+
+    def _tell(self, alert: str) -> None:
+        for tell in list(self.listeners):
+            tell(alert)
+
     def close(self) -> None:
         """Stop the worker (work in progress finishes)."""
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -370,14 +405,14 @@ class EvidenceKeeper:
                 if window.packets:
                     folder.mkdir(parents=True, exist_ok=True)
                     _atomic(folder / CLIP_NAME, lambda tmp: write_clip(window, tmp))
+                    self._spans[p.alert] = clip_span(folder / CLIP_NAME)
                     p.clip_done = wrote = True
             if past_end and clip is None:
                 p.snapshot_done = p.clip_done = True  # the ring never had this camera: nothing to keep
             if p.clip_done and wrote:
                 self._prune(keep=p.alert)
             if wrote:
-                for tell in list(self.listeners):
-                    tell(p.alert)
+                self._tell(p.alert)
         except Exception:  # a clip that will not decode or mux: log it, never take the console down
             log.exception("evidence of %s from %s not kept", p.alert, p.camera)
             p.snapshot_done = p.clip_done = True

@@ -30,7 +30,7 @@ from console.ui.common import glossary, theme
 from console.ui.common.i18n import current_lang
 from console.ui.panes.incident import export
 from console.video import export as bundle, stills
-from console.video.evidence import EvidenceKeeper, clip_span
+from console.video.evidence import EvidenceKeeper
 
 THUMB_W, THUMB_H = 176, 99
 #: pictures decoded for the pane are shrunk to this (the enlarged view fits a screen)
@@ -187,7 +187,7 @@ class EvidencePanel(QGroupBox):
     sig_exported = Signal(str, str)
     """An export finished: (path, "" or the reason it failed)."""
 
-    _sig_kept = Signal(str)  # the keeper wrote an alert's snapshot (from its worker thread)
+    _sig_kept = Signal(str)  # the keeper wrote an alert's snapshot or clip, or read a clip's span (its worker)
 
     def __init__(self, replica: Replica, parent: QWidget | None = None, *, frames: object = None,
                  evidence_dir: Path | None = None, export_dir: Path | None = None):
@@ -221,7 +221,7 @@ class EvidencePanel(QGroupBox):
         self.clip_note.setWordWrap(True)
         self.clip_note.setStyleSheet(f"color: {theme.FG_DIM};")
         self.clip_note.hide()
-        self._coverage: dict[str, str] = {}  # alert → the note (the clip file is read once)
+        self._coverage: dict[str, str] = {}  # alert → the note
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -369,13 +369,10 @@ class EvidencePanel(QGroupBox):
         """"Clip: what it covers" for an alert whose clip this console kept ("" while none is)."""
         if a.id in self._coverage:
             return self._coverage[a.id]
-        path = self.keeper.clip_path(a.id) if self.keeper is not None else None
-        if path is None:
+        span = self.keeper.clip_span(a.id) if self.keeper is not None else None
+        if span is None:  # none kept, or not read yet: the keeper's worker tells `_on_kept` when it is
             return ""
-        try:
-            first, last = clip_span(path)
-        except Exception:  # noqa: BLE001 - a clip that will not open: the export says so; the pane stays up
-            return ""
+        first, last = span
         page = export.page_words(current_lang())
         self._coverage[a.id] = note = f"{words('clip')}: {bundle.coverage_text(first, last, a.at, page)}"
         return note
