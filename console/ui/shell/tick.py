@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QWidget
 from console.client.replica import Replica
 from console.domain.state import ChangeSet
 from console.ui.shell.critical import CriticalFocus
+from console.ui.shell.paint_gate import PaintGate
 from console.ui.shell.registry import PANES
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,8 @@ class UiTick(QObject):
         self._giving_since = 0.0
         #: an early tick's own paint is under way: it never gives way
         self._painting_now = False
+        #: the map's and the tiles' paints wait while an early tick paints the queue's rows
+        self.paint_gate = PaintGate(self._deferrable_paints, self)
         replica.on_new_alert.append(self._tick_soon)
         self.timer.start()
 
@@ -259,6 +262,10 @@ class UiTick(QObject):
         self._giving_since = 0.0  # this one goes now; the next may wait again
         return False
 
+    def _deferrable_paints(self) -> list[QWidget]:
+        return [w for pane in self.panes.values() if (of := getattr(pane, "deferrable_paints", None))
+                for w in of()]
+
     def _urgent_pane(self) -> QWidget | None:
         return next((self.panes[s.name] for s in PANES if s.urgent and s.name in self.panes), None)
 
@@ -322,7 +329,8 @@ class UiTick(QObject):
             painting = time.perf_counter()
             self._painting_now = True
             try:
-                queue.paint_rows_now()
+                with self.paint_gate.holding():
+                    queue.paint_rows_now()
             finally:
                 self._painting_now = False
             painted = time.perf_counter()  # the paint itself is counted by the window's PaintClock

@@ -151,3 +151,51 @@ async def test_a_paint_due_while_the_hubs_frame_waits_gives_way_to_it_and_a_floo
             await until(lambda: "paint" in order, "the queue to be painted with frames always waiting")
         finally:
             viewport.removeEventFilter(watch)
+
+
+class PaintsDuringEarlyTick(QObject):
+    """Notes each paint of the named widgets, and whether the early tick's paint of the queue was under way."""
+
+    def __init__(self, tick, names: dict):
+        super().__init__()
+        self.tick, self.names = tick, names
+        self.early: list[str] = []
+        self.later: list[str] = []
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Paint:
+            (self.early if self.tick._painting_now else self.later).append(self.names[obj])
+        return False
+
+
+async def test_the_map_and_the_tiles_changed_before_an_alert_are_painted_after_its_row(tmp_path):
+    hub_db = f"sqlite:///{tmp_path / 'hub.db'}"
+    async with running_hub(hub_db) as server, console_on(server.url, "demo-commander", tmp_path, "c") as con:
+        window = con.window
+        await until(lambda: window.panes["cameras"].deferrable_paints(), "the camera tiles shown")
+        window.tick.stop()
+        await asyncio.sleep(URGENT_GAP_S + 0.05)
+        map_view = window.panes["map"].plot.viewport()
+        tiles = window.panes["cameras"].deferrable_paints()
+        names = {map_view: "map", window.alerts.view.viewport(): "queue", **{t: "tile" for t in tiles}}
+        watch = PaintsDuringEarlyTick(window.tick, names)
+        for w in names:
+            w.installEventFilter(watch)
+        try:
+            def dirty(critical: bool = True) -> None:  # people moved and frames came just before the alert
+                map_view.update()
+                for t in tiles:
+                    t.update()
+
+            con.replica.on_new_alert.insert(0, dirty)
+            seqs = server.core.emit([critical(server, 3)])
+            await until(lambda: con.replica.state.seq == seqs[-1], "the console to apply the alert")
+            await until(lambda: window.alerts.model.row_of("I-LANE3") is not None and watch.early,
+                        "the alert's early tick")
+            await until(lambda: "map" in watch.later and "tile" in watch.later, "the map and the tiles painted after it")
+        finally:
+            for w in names:
+                w.removeEventFilter(watch)
+        # Qt paints every dirty widget of the window in one sync: without the gate the map (4-8 ms
+        # under load) and the tiles went to the screen in the same paint as the row
+        assert watch.early == ["queue"], f"only the queue's rows in the early tick's paint: {watch.early}"

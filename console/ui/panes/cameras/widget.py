@@ -117,6 +117,10 @@ class CameraWall(QWidget):
 
     # ================================================================== API
 
+    def deferrable_paints(self) -> list[QWidget]:
+        """What may be painted a frame later than a new alert's row (`PaintGate`): the shown tiles."""
+        return [t for t in self.tiles if t.isVisible()]
+
     def refresh(self, changes: ChangeSet) -> None:
         """One UI tick: new frames for visible tiles, alert and camera state from `changes`."""
         if changes.baseline:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QFont, QImage
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -141,6 +141,10 @@ class MapPane(QWidget):
         """Where the scatter draws a person now (what the user sees), or None."""
         return self.people_layer.point_of(resource_id)
 
+    def deferrable_paints(self) -> list[QWidget]:
+        """What may be painted a frame later than a new alert's row (`PaintGate`)."""
+        return [self.plot.viewport()]
+
     def set_wall(self, on: bool) -> None:
         """Wall mode: no colour key and no layer switches (a wall is read, not switched by hand), and the
         whole area always in view, the followed incident ringed (a zoom at the district's edge left a
@@ -196,6 +200,9 @@ class MapPane(QWidget):
     def _build_ui(self) -> None:
         pg.setConfigOptions(antialias=False, exitCleanup=False)
         self.plot = pg.PlotWidget(background=BG)
+        # its background brush fills the whole view: Qt's own fill under it was a second one, and an
+        # opaque view may keep its last picture for a frame while an alert row is painted (PaintGate)
+        self.plot.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.plot.setAspectLocked(True)
         self.plot.hideAxis("left")
         self.plot.hideAxis("bottom")
