@@ -23,9 +23,13 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
-import simplejpeg
+from typing import TYPE_CHECKING
 
-from console.scenarios.frames import FrameRenderer
+if TYPE_CHECKING:
+    from console.scenarios.frames import FrameRenderer
+
+# numpy, PIL and simplejpeg (0.1 s of imports) are loaded by the first picture drawn, not by the
+# server's start: `demo`'s hub listens without them and loads them while its console connects (P5)
 
 log = logging.getLogger(__name__)
 
@@ -207,6 +211,8 @@ class StreamServer:
             await asyncio.sleep(max(0.0, period - (loop.time() - started)))
 
     def _encode(self, cam: str, variant: str, t: float) -> bytes | None:
+        import simplejpeg
+
         rgb = self._render(cam, variant, t)
         if rgb is None:
             return None
@@ -224,8 +230,20 @@ class ScenarioCameras:
     def __init__(self, core, scenario=None):
         self.core = core
         self.scenario = scenario
-        self._renderers = {v: FrameRenderer(w, h) for v, (w, h) in SIZES.items()}
+        self._renderers: dict[str, FrameRenderer] = {}  # by variant, made by the first picture drawn
+        self._made = threading.Lock()  # the warm thread and the render threads may ask at once
         self._numbers: dict[tuple[str, str], int] = {}
+
+    def _renderer(self, variant: str) -> FrameRenderer:
+        renderer = self._renderers.get(variant)
+        if renderer is None:
+            with self._made:
+                renderer = self._renderers.get(variant)
+                if renderer is None:
+                    from console.scenarios.frames import FrameRenderer
+
+                    renderer = self._renderers[variant] = FrameRenderer(*SIZES[variant])
+        return renderer
 
     def warm(self, cam_id: str, variant: str) -> None:
         """Draw the camera's background now (it is cached), so its first frame costs what any frame does."""
@@ -233,7 +251,7 @@ class ScenarioCameras:
             (c for c in (self.scenario.baseline.cameras if self.scenario is not None else ())
              if c.id == cam_id), None)  # a fresh log's world is not loaded yet
         if cam is not None:
-            self._renderers[variant].warm(cam)
+            self._renderer(variant).warm(cam)
 
     def __call__(self, cam_id: str, variant: str, t: float):
         cam = self.core.state.cameras.get(cam_id)
@@ -242,7 +260,7 @@ class ScenarioCameras:
         key = (cam_id, variant)
         n = self._numbers[key] = self._numbers.get(key, 0) + 1
         crowd = self.scenario.crowd_level(cam_id, t) if self.scenario is not None else 0.0
-        return self._renderers[variant].render_array(cam, t, n, crowd)
+        return self._renderer(variant).render_array(cam, t, n, crowd)
 
 
 def attach_scenario(server: StreamServer, scenario) -> None:
