@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -554,7 +555,8 @@ async def p5(tmp: Path, quick: bool) -> dict:
     built just after it. The first *camera* frame painted (it needs the embedded hub's world and
     the session's first frames) is measured in the same run and reported beside it.
     """
-    env = child_env(XDG_DATA_HOME=str(tmp / "data"), XDG_CONFIG_HOME=str(tmp / "config"),
+    # TMPDIR: each demo's fresh log folder lands in the run's own folder, removed with it
+    env = child_env(XDG_DATA_HOME=str(tmp / "data"), XDG_CONFIG_HOME=str(tmp / "config"), TMPDIR=str(tmp),
                     DUTY_CONSOLE_FIRST_FRAME="1")
     # As installed (pip and the bundle compile every module): a module edited since its last
     # import is otherwise compiled again at each start when PYTHONDONTWRITEBYTECODE is set.
@@ -732,6 +734,8 @@ def main() -> int:
             Path(a.profile).write_text(buf.getvalue())
     print(RESULT_TAG + json.dumps(result), flush=True)
     sys.stdout.flush()
+    # its hub's log, the console's file, the demos' folders: 40 MB a P2 run, and a day of runs filled the disk
+    shutil.rmtree(tmp, ignore_errors=True)
     os._exit(0)  # skip Qt/pyqtgraph teardown at exit (see console.app.console.run_app)
 
 
