@@ -70,15 +70,22 @@ class _Process:
 
     def __init__(self):
         self.proc: subprocess.Popen | None = None
+        #: the server's own messages (a server that does not come up says why in its failure)
+        self._log = tempfile.TemporaryFile()
 
     def _argv(self) -> list[str]:
         raise NotImplementedError
+
+    def said(self) -> str:
+        """The last of what the server wrote on stderr."""
+        self._log.seek(0)
+        return self._log.read()[-2000:].decode(errors="replace").strip()
 
     def _ready(self) -> None:
         raise NotImplementedError
 
     def start(self) -> "_Process":
-        self.proc = subprocess.Popen(self._argv(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        self.proc = subprocess.Popen(self._argv(), stdout=subprocess.PIPE, stderr=self._log,
                                      stdin=subprocess.DEVNULL, start_new_session=True)
         try:
             self._ready()
@@ -190,14 +197,15 @@ class FfmpegHttp(_Process):
 
     def _ready(self) -> None:
         # ffmpeg -listen serves one client: probing the port would use it up; wait for the bind instead
-        end = time.monotonic() + 10
+        # (once in 29 CI runs it was not listening after 10 s: its own words now say why)
+        end = time.monotonic() + 20
         while time.monotonic() < end:
             if _listening(self.port):
                 return
             if self.proc is not None and self.proc.poll() is not None:
-                raise AssertionError("ffmpeg exited before listening")
+                raise AssertionError(f"ffmpeg exited before listening: {self.said()}")
             time.sleep(0.05)
-        raise AssertionError(f"ffmpeg not listening on {self.port}")
+        raise AssertionError(f"ffmpeg not listening on {self.port} after 20 s: {self.said()!r}")
 
 
 class FfmpegHttps(FfmpegHttp):
