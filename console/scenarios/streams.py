@@ -21,9 +21,7 @@ import re
 import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     from console.scenarios.frames import FrameRenderer

@@ -173,7 +173,7 @@ class RtspServer(_Process):
         reader.start()
         reader.join(15)
         if not result or not result[0].startswith(b"ready"):
-            raise AssertionError(f"RTSP server did not start: {result!r}")
+            raise AssertionError(f"RTSP server did not start: {result!r} {self.said()}")
 
 
 class FfmpegHttp(_Process):

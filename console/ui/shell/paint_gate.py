@@ -26,8 +26,6 @@ class PaintGate(QObject):
         super().__init__(parent)
         self.widgets = widgets
         self._held: list[QWidget] = []
-        #: paints held back so far (diagnostics and tests)
-        self.held_count = 0
 
     @contextmanager
     def holding(self) -> Iterator[None]:
@@ -47,6 +45,5 @@ class PaintGate(QObject):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.Paint:
             self._held.append(obj)  # type: ignore[arg-type]
-            self.held_count += 1
             return True
         return False

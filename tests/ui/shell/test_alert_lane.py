@@ -179,21 +179,23 @@ async def test_the_map_and_the_tiles_changed_before_an_alert_are_painted_after_i
         tiles = window.panes["cameras"].deferrable_paints()
         names = {map_view: "map", window.alerts.view.viewport(): "queue", **{t: "tile" for t in tiles}}
         watch = PaintsDuringEarlyTick(window.tick, names)
+
+        def dirty(critical: bool = True) -> None:  # people moved and frames came just before the alert
+            map_view.update()
+            for t in tiles:
+                t.update()
+
         for w in names:
             w.installEventFilter(watch)
+        con.replica.on_new_alert.insert(0, dirty)
         try:
-            def dirty(critical: bool = True) -> None:  # people moved and frames came just before the alert
-                map_view.update()
-                for t in tiles:
-                    t.update()
-
-            con.replica.on_new_alert.insert(0, dirty)
             seqs = server.core.emit([critical(server, 3)])
             await until(lambda: con.replica.state.seq == seqs[-1], "the console to apply the alert")
             await until(lambda: window.alerts.model.row_of("I-LANE3") is not None and watch.early,
                         "the alert's early tick")
             await until(lambda: "map" in watch.later and "tile" in watch.later, "the map and the tiles painted after it")
         finally:
+            con.replica.on_new_alert.remove(dirty)
             for w in names:
                 w.removeEventFilter(watch)
         # Qt paints every dirty widget of the window in one sync: without the gate the map (4-8 ms
