@@ -142,16 +142,22 @@ class Driver:
         t0 = time.perf_counter()
         first = self.core.state.seq + 1
         i = 0
+        #: seconds the flood stood still because the window was full: the client (or the commit) held it back
+        held = 0.0
         while i < n:
             # events wait for the committer before they are queued to clients: count both
-            while self.max_queue() + (self.core.state.seq - self.core.committed_seq) > max_queue:
-                await asyncio.sleep(0.001)
+            if self.max_queue() + (self.core.state.seq - self.core.committed_seq) > max_queue:
+                t_held = time.perf_counter()
+                while self.max_queue() + (self.core.state.seq - self.core.committed_seq) > max_queue:
+                    await asyncio.sleep(0.001)
+                held += time.perf_counter() - t_held
             k = min(chunk, n - i)
             self.core.emit([self.background(i + j) for j in range(k)])
             i += k
             await asyncio.sleep(0)
         await self.core.wait_committed(self.core.state.seq)
-        return {"first_seq": first, "last_seq": self.core.state.seq, "seconds": time.perf_counter() - t0}
+        return {"first_seq": first, "last_seq": self.core.state.seq, "seconds": time.perf_counter() - t0,
+                "held_s": held}
 
     async def rate(self, rate: float, seconds: float, markers: float = 0.0, close_after: float = 1.0,
                    moves_hz: float = 0.0) -> dict:

@@ -113,7 +113,7 @@ async def p1_bare(tmp: Path, quick: bool) -> dict:
     finally:
         hub.stop()
     return {"events_per_s": rate, "events": seen, "hub_seconds": done["seconds"],
-            "cpu_us_per_event": cpu * 1e6 / max(seen, 1),
+            "hub_held_s": done.get("held_s"), "cpu_us_per_event": cpu * 1e6 / max(seen, 1),
             "invalid": invalid_reasons((seen >= n, f"{seen} of {n} events decoded"),
                                        ("error" not in done, f"hub load failed: {done.get('error')}"))}
 
@@ -138,7 +138,7 @@ async def p1_console(tmp: Path, quick: bool) -> dict:
         fps = (c.painted() - painted0) / (time.perf_counter() - t0)
         done = await expect_async(hub, "done")
         stalls = c.stalls_since(t0)
-        return {"events_per_s": rate, "events": seen, "tiles_fps": fps,
+        return {"events_per_s": rate, "events": seen, "tiles_fps": fps, "hub_held_s": done.get("held_s"),
                 "cpu_us_per_event": cpu * 1e6 / max(seen, 1),
                 "worst_stall_ms": max(stalls, default=0.0), "stall_p99_ms": percentile(stalls, 99),
                 "invalid": invalid_reasons(

@@ -168,7 +168,7 @@ class PaintsDuringEarlyTick(QObject):
         return False
 
 
-async def test_the_map_and_the_tiles_changed_before_an_alert_are_painted_after_its_row(tmp_path):
+async def test_the_map_the_tiles_and_the_roster_changed_before_an_alert_are_painted_after_its_row(tmp_path):
     hub_db = f"sqlite:///{tmp_path / 'hub.db'}"
     async with running_hub(hub_db) as server, console_on(server.url, "demo-commander", tmp_path, "c") as con:
         window = con.window
@@ -177,11 +177,13 @@ async def test_the_map_and_the_tiles_changed_before_an_alert_are_painted_after_i
         await asyncio.sleep(URGENT_GAP_S + 0.05)
         map_view = window.panes["map"].plot.viewport()
         tiles = window.panes["cameras"].deferrable_paints()
-        names = {map_view: "map", window.alerts.view.viewport(): "queue", **{t: "tile" for t in tiles}}
+        people = window.panes["roster"].table.viewport()
+        names = {map_view: "map", people: "roster", window.alerts.view.viewport(): "queue", **{t: "tile" for t in tiles}}
         watch = PaintsDuringEarlyTick(window.tick, names)
 
         def dirty(critical: bool = True) -> None:  # people moved and frames came just before the alert
             map_view.update()
+            people.update()
             for t in tiles:
                 t.update()
 
@@ -193,11 +195,11 @@ async def test_the_map_and_the_tiles_changed_before_an_alert_are_painted_after_i
             await until(lambda: con.replica.state.seq == seqs[-1], "the console to apply the alert")
             await until(lambda: window.alerts.model.row_of("I-LANE3") is not None and watch.early,
                         "the alert's early tick")
-            await until(lambda: "map" in watch.later and "tile" in watch.later, "the map and the tiles painted after it")
+            await until(lambda: {"map", "tile", "roster"} <= set(watch.later), "the map, the tiles and the roster painted after it")
         finally:
             con.replica.on_new_alert.remove(dirty)
             for w in names:
                 w.removeEventFilter(watch)
         # Qt paints every dirty widget of the window in one sync: without the gate the map (4-8 ms
-        # under load) and the tiles went to the screen in the same paint as the row
+        # under load), the roster's table (9-10 ms) and the tiles went to the screen in the same paint as the row
         assert watch.early == ["queue"], f"only the queue's rows in the early tick's paint: {watch.early}"
