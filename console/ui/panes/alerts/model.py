@@ -23,7 +23,7 @@ from console.domain.sla import incident_sla
 from console.domain.state import ChangeSet
 from console.domain.cases import case_clock
 from console.domain.focus import awaiting_closure
-from console.ui.common import glossary, theme
+from console.ui.common import glossary, roles, theme
 from console.ui.common.i18n import current_lang, kind_label, severity_label, status_label, title_label
 
 _SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}
@@ -34,6 +34,9 @@ AMBER_BELOW_S = 20.0
 INCIDENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 _Index = QModelIndex | QPersistentModelIndex
+#: the roles `data()` answers
+_ANSWERED = frozenset((roles.DISPLAY, roles.FOREGROUND, roles.FONT, roles.ALIGNMENT, roles.BACKGROUND,
+                       roles.TOOLTIP, int(INCIDENT_ID_ROLE)))
 
 
 #: how far a cell's own colour is taken toward white on the selected row
@@ -256,8 +259,9 @@ class AlertQueueModel(QAbstractTableModel):
         return (self.tr("Severity"), self.tr("Response"), self.tr("Type"), self.tr("Title"),
                 self.tr("Town"), self.tr("Status"))[section]
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+    def data(self, index: _Index, role: int = roles.DISPLAY):
+        # role first: the decoration and check state a paint asks of every cell are never answered here
+        if role not in _ANSWERED or not index.isValid():
             return None
         iid = self._rows[index.row()]
         if role == INCIDENT_ID_ROLE:
@@ -266,7 +270,7 @@ class AlertQueueModel(QAbstractTableModel):
         if inc is None:
             return None
         col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.ForegroundRole:
+        if role == roles.DISPLAY or role == roles.FOREGROUND:
             # A paint asks for every cell's text and colour; each row's are made once per refresh
             # (the queue is painted for every new critical alert, and each answer was a countdown,
             # a redispatch check and a label lookup)
@@ -274,17 +278,17 @@ class AlertQueueModel(QAbstractTableModel):
             if cells is None:
                 cells = self._cells[iid] = ([self._display(c, inc, iid) for c in range(self.COLUMNS)],
                                             [self._foreground(c, inc) for c in range(self.COLUMNS)])
-            return cells[0 if role == Qt.ItemDataRole.DisplayRole else 1][col]
-        if role == Qt.ItemDataRole.FontRole:
+            return cells[0 if role == roles.DISPLAY else 1][col]
+        if role == roles.FONT:
             if col in (self.COL_SEVERITY, self.COL_COUNTDOWN) or (inc.status == "new" and col == self.COL_TITLE):
                 return self._bold
-        elif role == Qt.ItemDataRole.TextAlignmentRole:
+        elif role == roles.ALIGNMENT:
             if col == self.COL_COUNTDOWN:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        elif role == Qt.ItemDataRole.BackgroundRole:
+                return roles.ALIGN_RIGHT
+        elif role == roles.BACKGROUND:
             if self.flash_on and iid in self.flashing:
                 return QBrush(QColor(theme.ROW_FLASH))
-        elif role == Qt.ItemDataRole.ToolTipRole:
+        elif role == roles.TOOLTIP:
             notice = self.redispatch(inc)
             if notice is not None:
                 return glossary.describe_redispatch(notice.declined, notice.unanswered, attention.NO_ANSWER_S,

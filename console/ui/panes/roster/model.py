@@ -8,6 +8,7 @@ straight from the replica's state; a tick that changed some people emits
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
@@ -16,7 +17,7 @@ from PySide6.QtGui import QColor, QFont
 from console.client.replica import Replica
 from console.domain.model import HELD_STATUSES, Resource
 from console.domain.attention import assembly_left
-from console.ui.common import glossary, theme
+from console.ui.common import glossary, roles, theme
 from console.ui.common.i18n import current_lang, resource_kind_label as kind_label
 from console.ui.common.i18n import status_label as _domain_status
 from console.ui.common.theme import RESOURCE_STATUS_COLORS
@@ -25,11 +26,20 @@ PENDING = "pending"
 
 COLUMNS = ("name", "id", "kind", "unit", "town", "grid", "status", "task", "assembly", "page")
 COL = {name: i for i, name in enumerate(COLUMNS)}
+_NAME, _STATUS, _ASSEMBLY, _PAGE = COL["name"], COL["status"], COL["assembly"], COL["page"]
+#: the roles `data()` answers
+_ANSWERED = frozenset((roles.DISPLAY, roles.FOREGROUND, roles.FONT, roles.USER, roles.TOOLTIP, roles.ALIGNMENT))
 
 _STATUS_ORDER = {s: i for i, s in enumerate(("on_scene", "en_route", "dispatched", PENDING, "busy",
                                               "available", "off_duty"))}
 
 _Index = QModelIndex | QPersistentModelIndex
+
+
+@functools.cache
+def _colour(hex_: str) -> QColor:
+    """One QColor per theme colour, not one per cell and paint."""
+    return QColor(hex_)
 
 
 def status_label(status: str) -> str:
@@ -187,8 +197,9 @@ class RosterModel(QAbstractTableModel):
             return self._headers[section]
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+    def data(self, index: _Index, role: int = roles.DISPLAY):
+        # role first: three of the seven roles a paint asks of every cell are never answered here
+        if role not in _ANSWERED or not index.isValid():
             return None
         row, col = index.row(), index.column()
         if row >= len(self.rows):
@@ -197,35 +208,35 @@ class RosterModel(QAbstractTableModel):
         r = self.replica.state.resources.get(rid)
         if r is None:
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == roles.DISPLAY:
             return self._display(r, col)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if col == COL["status"]:
+        if role == roles.FOREGROUND:
+            if col == _STATUS:
                 s = self.display_status(r)
-                return QColor(theme.PENDING_COLOR if s == PENDING else RESOURCE_STATUS_COLORS.get(s, theme.FG))
-            if col == COL["assembly"]:
+                return _colour(theme.PENDING_COLOR if s == PENDING else RESOURCE_STATUS_COLORS.get(s, theme.FG))
+            if col == _ASSEMBLY:
                 left = self._assembly_left(r)
                 if left is not None and left < 0:
-                    return QColor(theme.COUNTDOWN_RED)
-            if col == COL["page"] and (page := self.replica.state.pages.get(rid)) is not None:
-                return QColor(theme.COUNTDOWN_MET if page.online else theme.FG_DIM)
+                    return _colour(theme.COUNTDOWN_RED)
+            if col == _PAGE and (page := self.replica.state.pages.get(rid)) is not None:
+                return _colour(theme.COUNTDOWN_MET if page.online else theme.FG_DIM)
             if r.status == "off_duty":
-                return QColor(theme.FG_OFF)
+                return _colour(theme.FG_OFF)
             return None
-        if role == Qt.ItemDataRole.FontRole:
-            if col == COL["status"] and self.display_status(r) != "available":
+        if role == roles.FONT:
+            if col == _STATUS and self.display_status(r) != "available":
                 return self._bold
-            if col == COL["assembly"]:
+            if col == _ASSEMBLY:
                 left = self._assembly_left(r)
                 if left is not None and left < 0:
                     return self._bold
             return None
-        if role == Qt.ItemDataRole.UserRole:
+        if role == roles.USER:
             return rid
-        if role == Qt.ItemDataRole.ToolTipRole and col == COL["name"]:
+        if role == roles.TOOLTIP and col == _NAME:
             return f"{r.id} · {', '.join(r.skills)}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == COL["assembly"]:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == roles.ALIGNMENT and col == _ASSEMBLY:
+            return roles.ALIGN_RIGHT
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
