@@ -321,7 +321,7 @@ class UiTick(QObject):
         self._queue_owed.merge(rest)
         self.critical.hold()
         try:
-            queue.refresh(urgent)
+            queue.refresh(urgent, early=True)
         except Exception:  # noqa: BLE001 - the regular tick counts and logs pane failures
             log.exception("alert queue failed to refresh")
         finally:

@@ -257,8 +257,8 @@ def test_an_early_tick_gives_the_queue_only_the_new_rows_and_every_pane_gets_eve
     given: dict[str, list] = {}
     for name, pane in window.panes.items():
         monkeypatch.setattr(pane, "refresh",
-                            lambda changes, name=name, inner=pane.refresh: (given.setdefault(name, []).append(changes),
-                                                                            inner(changes)))
+                            lambda changes, name=name, inner=pane.refresh, **kw: (
+                                given.setdefault(name, []).append(changes), inner(changes, **kw)))
     warning = world.raise_alert(1, severity="warning", kind="animal")
     critical = world.raise_alert(2, severity="critical", kind="animal")
     qtbot.waitUntil(lambda: window.alerts.model.row_of(critical) is not None, timeout=2000)  # the early tick

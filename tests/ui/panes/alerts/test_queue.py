@@ -107,6 +107,31 @@ def test_countdown_turns_amber_then_red_and_shows_met(world, queue):
     assert cell() == ("✓ 37 s", QColor(theme.COUNTDOWN_MET).name())
 
 
+def test_an_early_tick_makes_the_new_rows_and_the_next_tick_moves_every_countdown(world, queue):
+    """A new alert's early tick paints its row without making every row's cells again; the regular
+    tick right after moves the others' countdowns (what the commander sees within half a second)."""
+    old = world.raise_alert(1)
+    queue.refresh(world.replica.take_changes())
+    model = queue.model
+    created = world.replica.state.incidents[old].created_at
+
+    def countdown(iid: str) -> str:
+        return model.data(model.index(model.row_of(iid), AlertQueueModel.COL_COUNTDOWN))
+
+    world.freeze_clock(created + 10)
+    queue.refresh(ChangeSet())
+    assert countdown(old) == "0:50"
+    world.freeze_clock(created + 12)
+    new = world.raise_alert(2, severity="critical")
+    queue.refresh(world.replica.take_changes(), early=True)
+    assert model.incident_ids() == [new, old], "the critical alert's row, on top, at once"
+    made_early = countdown(new)
+    assert countdown(old) == "0:50", "the other rows wait for the regular tick"
+    queue.refresh(ChangeSet())
+    assert countdown(old) == "0:48"
+    assert countdown(new) == made_early, "the new row was made at this tick's time"
+
+
 def test_arrows_move_and_follow_the_shared_selection(qtbot, world, queue):
     first = world.raise_alert(1, severity="critical")
     second = world.raise_alert(2, severity="warning")
