@@ -266,9 +266,15 @@ async def run(tmp: Path, quick: bool) -> dict:
         await _until(all_back, 30, "tiles did not come back after the restart")
 
         # the 30 s packet rings fill while the run goes on
-        await _until(lambda: all((r := streams._readers.get(c)) is not None and r.ring is not None
-                                 and r.ring.seconds() >= 28 for c in live_ids if c not in on_victim),
-                     45, "rings did not fill")
+        def ring_seconds() -> dict[str, float | None]:
+            return {c: (r.ring.seconds() if (r := streams._readers.get(c)) is not None and r.ring is not None else None)
+                    for c in live_ids if c not in on_victim}
+
+        # the message says which ring was short and what its reader was doing (one run in about forty)
+        await _until(lambda: all(s is not None and s >= 28 for s in ring_seconds().values()), 45,
+                     lambda: "rings did not fill: " + ", ".join(
+                         f"{c} {s if s is None else round(s, 1)} s ({streams._readers[c].status() if c in streams._readers else 'no reader'})"
+                         for c, s in ring_seconds().items() if s is None or s < 28))
         rss = _rss_mb()
         ring_mb = streams.ring_bytes() / 1e6
         load = os.getloadavg()
