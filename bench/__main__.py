@@ -71,6 +71,7 @@ def collect(bid: str, runs: int, quick: bool, log) -> list[dict]:
             res = run_worker(bid, quick, timeout=WORKER_TIMEOUT_S.get(bid, 420.0))
         except Exception as exc:  # noqa: BLE001 - one failed run is reported, the suite goes on
             log(f"  {bid} run {i + 1}: FAILED {exc}")
+            out.append(failed_run(bid, exc))
             continue
         m = res["_machine"]
         log(f"  {bid} run {i + 1}/{runs} ({res['_seconds']:.0f} s, load {_load_str(m)}): "
@@ -82,6 +83,15 @@ def collect(bid: str, runs: int, quick: bool, log) -> list[dict]:
             log(f"    UNTRUSTED: {why}")
         out.append(res)
     return out
+
+
+def failed_run(bid: str, exc: Exception) -> dict:
+    """A worker run that ended without a result: an invalid run of its row ("valid 2/3", not "2/2").
+
+    Its reason is the failure's last line (the worker's stderr ends with the exception)."""
+    lines = [line for line in str(exc).splitlines() if line.strip()]
+    return {"invalid": [f"the run failed: {lines[-1] if lines else type(exc).__name__}"], "_worker": bid,
+            "_machine": {"untrusted": []}, "_seconds": 0.0}
 
 
 def _load_str(m: dict) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from bench.__main__ import judge, rows_for, table
+from bench.__main__ import failed_run, judge, rows_for, table
 from bench.common import invalid_reasons
 from bench.compare import compare
 from bench.machine import untrusted
@@ -96,6 +96,15 @@ def test_an_invalid_run_never_enters_the_median():
     assert any("10 of 1000" in why for why in p99["invalid"]), "the invalid run is still named"
     line = table([p99]).split("\n")[2]
     assert "valid 2/3" in line and "PASS" in line
+
+
+def test_a_run_that_failed_counts_as_a_run_that_was_not_valid():
+    failed = failed_run("P7", RuntimeError("P7 run failed (exit 1):\nTraceback ...\nTimeoutError: rings did not fill\n"))
+    rows = rows_of([p7_run(10.0, 1000, 1000, QUIET), failed, p7_run(20.0, 1000, 1000, QUIET)])
+    p99 = next(r for r in rows if "p99" in r["metric"])
+    assert (p99["valid_runs"], p99["total_runs"]) == (2, 3) and p99["values"] == [10.0, 20.0]
+    assert "P7 run 2: the run failed: TimeoutError: rings did not fill" in p99["invalid"]
+    assert "valid 2/3" in table([p99])
 
 
 def test_a_row_with_fewer_than_two_valid_runs_is_invalid():
