@@ -144,11 +144,13 @@ class Driver:
         i = 0
         #: seconds the flood stood still because the window was full: the client (or the commit) held it back
         held = 0.0
+        def waiting() -> int:  # events wait for the committer before they are queued to clients: count both
+            return self.max_queue() + (self.core.state.seq - self.core.committed_seq)
+
         while i < n:
-            # events wait for the committer before they are queued to clients: count both
-            if self.max_queue() + (self.core.state.seq - self.core.committed_seq) > max_queue:
+            if waiting() > max_queue:
                 t_held = time.perf_counter()
-                while self.max_queue() + (self.core.state.seq - self.core.committed_seq) > max_queue:
+                while waiting() > max_queue:
                     await asyncio.sleep(0.001)
                 held += time.perf_counter() - t_held
             k = min(chunk, n - i)

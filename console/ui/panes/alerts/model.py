@@ -31,12 +31,12 @@ _SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}
 AMBER_BELOW_S = 20.0
 
 #: the role that carries the incident id of a row
-INCIDENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+INCIDENT_ID_ROLE = roles.USER + 1
 
 _Index = QModelIndex | QPersistentModelIndex
 #: the roles `data()` answers
 _ANSWERED = frozenset((roles.DISPLAY, roles.FOREGROUND, roles.FONT, roles.ALIGNMENT, roles.BACKGROUND,
-                       roles.TOOLTIP, int(INCIDENT_ID_ROLE)))
+                       roles.TOOLTIP, INCIDENT_ID_ROLE))
 
 
 #: how far a cell's own colour is taken toward white on the selected row

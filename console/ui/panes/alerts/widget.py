@@ -205,7 +205,7 @@ class AlertQueue(QWidget):
         self._show_hint()
         held = self.flow.desk.held_off_queue()
         rebuilt = self.model.set_hidden(held)
-        self.model.refresh(changes, early=early and not changes.baseline)
+        self.model.refresh(changes, early=early)
         if rebuilt:
             self._keep_selection_visible()
         if changes.events or changes.baseline or rebuilt:
