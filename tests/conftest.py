@@ -58,6 +58,39 @@ def pytest_collection_modifyitems(config, items):
             items[:] = keep
 
 
+# ---------------------------------------------------------------- the hang watchdog
+# pytest-timeout's signal fails a test only when the main thread runs Python again: a thread stuck in
+# Qt's C++ loop with no Python callback due, or waiting on the GIL, never sees it, and a suite that
+# hangs so runs until CI kills it, printing nothing. Behind it sits faulthandler's watchdog, a C
+# thread that needs no GIL: past the test's timeout and a grace it writes every thread's stack to
+# the real stderr and ends the process, so xdist reports the test as crashed and the run goes on.
+
+#: seconds past a test's own timeout before the watchdog ends its process
+HANG_GRACE_S = 60
+_REAL_STDERR = pytest.StashKey[int]()
+
+
+def pytest_configure(config):
+    capman = config.pluginmanager.getplugin("capturemanager")
+    err = getattr(getattr(capman, "_global_capturing", None), "err", None)
+    # the stderr that fd capture put aside (a test's own stderr is captured to a temp file)
+    config.stash[_REAL_STDERR] = os.dup(getattr(err, "targetfd_save", 2))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    import faulthandler
+
+    marker = item.get_closest_marker("timeout")
+    timeout = float(marker.args[0]) if marker and marker.args else float(item.config.getini("timeout") or 0)
+    if timeout > 0:
+        faulthandler.dump_traceback_later(timeout + HANG_GRACE_S, exit=True, file=item.config.stash[_REAL_STDERR])
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def console_data_dir(tmp_path_factory):
     """Consoles built by tests keep evidence (snapshots, clips, exports) in a temp dir, never the user's."""
