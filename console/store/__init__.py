@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from . import commands as _commands
@@ -20,11 +20,10 @@ from .archive import IncidentArchive
 from .audit import AuditRow, AuditTrail, AuditVerdict, append_rows, verify_audit_url
 from .commands import CommandResults
 from .engine import make_engine, normalize_url, write_tx
-from .event_log import DuplicateEventError, EventLog, EventRow, write_snapshot
+from .event_log import DuplicateEventError, EventLog, EventRow, append_events, write_snapshot
 from .migrations import SchemaVersionError, upgrade
 from .handoff_outbox import HandoffOutbox, PendingHandoff
 from .outbox import Outbox
-from .schema import events
 from .settings import Settings
 
 __all__ = [
@@ -103,8 +102,7 @@ class Store:
         try:
             with write_tx(self.engine) as conn:
                 if rows:
-                    conn.execute(insert(events), [{"seq": s, "type": t, "ts": ts, "data": d}
-                                                  for s, t, ts, d in rows])
+                    append_events(conn, rows)
                 known: set[tuple[str, str]] = set()
                 if results:
                     known = _commands.insert_new(conn, results, now)
