@@ -18,20 +18,17 @@ class DuplicateEventError(ValueError):
 
 
 #: the driver's placeholder by DB-API paramstyle (SQLite's sqlite3: qmark; psycopg 3: pyformat)
-_MARK = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+_MARK = {"qmark": "?", "pyformat": "%s"}
 
 
 def append_events(conn: Connection, rows: list[EventRow]) -> None:
     """Append events inside an open write transaction.
 
     The tuples go straight to the driver's executemany. SQLAlchemy's own insert made a dict per
-    row and ran a bind step per column: 5.3-6.1 µs a row against 2.8-3.2 for the same rows this
+    row and ran a bind step per column: 5.3-6.1 µs a row against 2.7-3.2 for the same rows this
     way, in the hub's committer thread and under the GIL its loop needs (bench/PERF.md, ninth pass).
     """
-    mark = _MARK.get(conn.dialect.paramstyle)
-    if mark is None:  # a driver of another style: SQLAlchemy's insert, which speaks them all
-        conn.execute(insert(events), [{"seq": s, "type": t, "ts": ts, "data": d} for s, t, ts, d in rows])
-        return
+    mark = _MARK[conn.dialect.paramstyle]  # the store's two drivers (engine.py) take these
     conn.exec_driver_sql(f"INSERT INTO {events.name} (seq, type, ts, data) VALUES ({mark}, {mark}, {mark}, {mark})",
                          rows)
 
