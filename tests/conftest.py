@@ -65,8 +65,9 @@ def pytest_collection_modifyitems(config, items):
 # thread that needs no GIL: past the test's timeout and a grace it writes every thread's stack to
 # the real stderr and ends the process, so xdist reports the test as crashed and the run goes on.
 
-#: seconds past a test's own timeout before the watchdog ends its process
-HANG_GRACE_S = 60
+#: seconds past a test's own timeout before the watchdog ends its process (the watchdog's own test
+#: sets a short one)
+HANG_GRACE_S = float(os.environ.get("PYTEST_HANG_GRACE_S", "60"))
 _REAL_STDERR = pytest.StashKey[int]()
 
 
