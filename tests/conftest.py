@@ -59,9 +59,10 @@ def pytest_collection_modifyitems(config, items):
 
 
 # ---------------------------------------------------------------- the hang watchdog
-# pytest-timeout's signal fails a test only when the main thread runs Python again: a thread stuck in
-# Qt's C++ loop with no Python callback due, or waiting on the GIL, never sees it, and a suite that
-# hangs so runs until CI kills it, printing nothing. Behind it sits faulthandler's watchdog, a C
+# pytest-timeout's signal fails a test only when the main thread runs Python again and the failure
+# it raises gets out: a thread stuck in Qt's C++ loop with no Python callback due, or waiting on the
+# GIL, never sees it, and inside a Qt slot or a qasync callback the failure is caught and logged. A
+# suite that hangs so runs until CI kills it, printing nothing (it did once, at 1,051 of 1,057). Behind it sits faulthandler's watchdog, a C
 # thread that needs no GIL: past the test's timeout and a grace it writes every thread's stack to
 # the real stderr and ends the process, so xdist reports the test as crashed and the run goes on.
 
