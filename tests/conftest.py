@@ -62,9 +62,10 @@ def pytest_collection_modifyitems(config, items):
 # pytest-timeout's signal fails a test only when the main thread runs Python again and the failure
 # it raises gets out: a thread stuck in Qt's C++ loop with no Python callback due, or waiting on the
 # GIL, never sees it, and inside a Qt slot or a qasync callback the failure is caught and logged. A
-# suite that hangs so runs until CI kills it, printing nothing (it did once, at 1,051 of 1,057). Behind it sits faulthandler's watchdog, a C
-# thread that needs no GIL: past the test's timeout and a grace it writes every thread's stack to
-# the real stderr and ends the process, so xdist reports the test as crashed and the run goes on.
+# suite that hangs so runs until CI kills it, printing nothing (it did once, at 1,051 of 1,057).
+# Behind it sits faulthandler's watchdog, a C thread that needs no GIL: past the test's timeout and
+# a grace it writes every thread's stack to the real stderr and ends the process, so xdist reports
+# the test as crashed and the run goes on.
 
 #: seconds past a test's own timeout before the watchdog ends its process (the watchdog's own test
 #: sets a short one)
@@ -83,8 +84,10 @@ def pytest_configure(config):
 def pytest_runtest_protocol(item, nextitem):
     import faulthandler
 
-    marker = item.get_closest_marker("timeout")
-    timeout = float(marker.args[0]) if marker and marker.args else float(item.config.getini("timeout") or 0)
+    from pytest_timeout import _get_item_settings
+
+    # the timeout pytest-timeout itself applies (marker, --timeout, PYTEST_TIMEOUT, the ini), read its way
+    timeout = _get_item_settings(item).timeout or 0
     if timeout > 0:
         faulthandler.dump_traceback_later(timeout + HANG_GRACE_S, exit=True, file=item.config.stash[_REAL_STDERR])
     try:
